@@ -1,0 +1,89 @@
+/**
+ * The contract between the archive's HTTP layer (`app.ts`, routing, auth headers, body parsing)
+ * and its core (`service.ts`: validation, search, summaries, storage). The HTTP layer never
+ * touches storage; the core never sees a socket. Seeding and the pScheduler ingest route call the
+ * same core methods the HTTP writes use, so every write takes one code path.
+ * @module
+ */
+import type { WireEventType, WireMetadata, WirePoint, WireSummary } from '../model/wire.js';
+
+/** An error the API answers with `{"detail": message}` and the given status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+/** Per-request facts the core needs to build URLs and apply defaults. */
+export interface RequestContext {
+  /** Absolute URL of the request as received (scheme + Host header + path + query). */
+  requestUrl: URL;
+  /** Mount prefix of the request: `'/esmond'` or `''` (paths the server emits carry it). */
+  prefix: string;
+  /** Current UNIX time in whole seconds (injectable for tests). */
+  now: number;
+}
+
+/** Answer of a paginated GET: the JSON body and the `Link` header value, if any. */
+export interface Page<T> {
+  body: T[];
+  link?: string;
+}
+
+/** A data read: points are produced lazily so a large page is streamed, not buffered. */
+export interface DataPage {
+  points: Iterable<WirePoint>;
+  link?: string;
+}
+
+/** Resolves a host name to at most one address of a family; `undefined` when there is none. */
+export type Resolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+
+/** Options of {@link createArchiveService}. */
+export interface ArchiveServiceOptions {
+  /** DNS for `source`/`destination`/`measurement-agent` filters; `false` turns name lookups off. */
+  resolver?: Resolver | false;
+  /** How long a DNS answer is cached, ms. */
+  dnsCacheMs?: number;
+}
+
+/**
+ * The archive core: every operation of esmond-api §2, §5 and §7, over parsed inputs.
+ * Methods throw {@link ApiError} for every client error (never a plain Error for bad input).
+ */
+export interface ArchiveService {
+  /** §2 metadata search (R1). `params` are the raw query parameters, repeated keys: last wins. */
+  searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>>;
+  /** §2.9 metadata detail (R3): 404 when unknown or filtered out. */
+  getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata>;
+  /** §5.6 event-type detail (R7): a list of 0 or 1 entries. */
+  eventTypeDetail(key: string, eventType: string, ctx: RequestContext): WireEventType[];
+  /** §5.5 summary listing (R10): 404 when there is none. `segment` is the URL form (`averages`). */
+  summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): WireSummary[];
+  /** §5 data read (R9, R11). `segment` is the URL form; `window` the raw path segment, if any. */
+  readData(
+    key: string,
+    eventType: string,
+    segment: string,
+    window: string | undefined,
+    params: URLSearchParams,
+    ctx: RequestContext,
+  ): DataPage;
+  /** §7.2 create or look up metadata (R2); `body` is parsed JSON of any shape. */
+  createMetadata(body: unknown, ctx: RequestContext): { metadata: WireMetadata; location: string };
+  /** §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. */
+  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void;
+  /** §7.4 bulk write (R4): validated whole, then written in one transaction. */
+  bulkWrite(key: string, body: unknown, ctx: RequestContext): void;
+  /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
+  verifyKey(key: string, user?: string): boolean;
+  /** Creates a write user; returns its key (generated when not given). Only a hash is stored. */
+  addUser(name: string, key?: string): string;
+  /** Closes the underlying store. */
+  close(): void;
+}

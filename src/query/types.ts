@@ -1,0 +1,187 @@
+/**
+ * Public types of the query and post libraries. The implementation is `createClient()` in
+ * `query/client.ts`; the CLI tools, get-bulk and the loaders program against these types.
+ * @module
+ */
+import type { SeriesType } from '../model/event-types.js';
+import type { WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
+
+/** Credentials for archives that require (or throttle without) an API key. */
+export interface Credentials {
+  /** The API key. Never logged. */
+  apiKey: string;
+  /** User name; with `scheme: 'ApiKey'` it is sent as `ApiKey user:key`. */
+  username?: string;
+  /** Header scheme; `Token` (esmond 2.x+) by default. */
+  scheme?: 'Token' | 'ApiKey';
+}
+
+/** Retry policy for one request (never a whole multi-page iteration). */
+export interface RetryPolicy {
+  /** Retries after the first attempt. @defaultValue 3 */
+  limit: number;
+  /** Statuses worth retrying. @defaultValue [408, 429, 500, 502, 503, 504] */
+  statusCodes: readonly number[];
+  /** First backoff delay, ms. @defaultValue 250 */
+  baseMs: number;
+  /** Backoff cap, ms (also caps Retry-After). @defaultValue 30000 */
+  maxMs: number;
+  /** Retry POST/PUT too. Writes are not idempotent, so off by default. @defaultValue false */
+  retryWrites: boolean;
+}
+
+/** Connection options: how to talk to the archive, apart from what to ask it. */
+export interface ClientOptions {
+  /** `http://host`, `http://host:port`, `http://host/esmond`, or the full archive URL. */
+  url: string;
+  /** Per-request timeout, ms (headers and each body chunk). @defaultValue 30000 */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Verify TLS certificates. @defaultValue true */
+  tlsVerify?: boolean;
+  credentials?: Credentials;
+  userAgent?: string;
+  /** Max sockets in the keep-alive pool. @defaultValue 8 */
+  connections?: number;
+  /** Called before each retry (for progress/diagnostics); never receives credentials. */
+  onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; url: string }) => void;
+  /** Injectable for deterministic tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
+export interface MetadataQuery {
+  source?: string;
+  destination?: string;
+  measurementAgent?: string;
+  eventType?: string;
+  toolName?: string;
+  inputSource?: string;
+  inputDestination?: string;
+  subjectType?: string;
+  metadataKey?: string;
+  summaryType?: string;
+  summaryWindow?: number;
+  dnsMatchRule?: 'v4v6' | 'only-v4' | 'only-v6' | 'prefer-v4' | 'prefer-v6';
+  /** Time filters on `time-updated` (UNIX seconds). */
+  time?: number;
+  timeStart?: number;
+  timeEnd?: number;
+  timeRange?: number;
+  /** Free-form parameter filters, sent in order, e.g. `[['ip-transport-protocol', 'tcp']]`. */
+  filters?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A summary of an event type on one metadata. */
+export interface SummaryInfo {
+  summaryType: string;
+  /** Always a number here, whatever the server sent (string in esmond, number in elmond). */
+  summaryWindow: number;
+  uri: string;
+  timeUpdated: number | null;
+}
+
+/** An event type on one metadata. */
+export interface EventTypeInfo {
+  eventType: string;
+  baseUri: string;
+  timeUpdated: number | null;
+  summaries: SummaryInfo[];
+}
+
+/** A metadata object, decoded. `raw` keeps the wire object with every field, in server order. */
+export interface Metadata {
+  key: string;
+  uri: string;
+  url: string | undefined;
+  subjectType: string;
+  source: string | undefined;
+  destination: string | undefined;
+  measurementAgent: string | undefined;
+  toolName: string | undefined;
+  inputSource: string | undefined;
+  inputDestination: string | undefined;
+  /** Free-form parameters as strings (numbers from elmond are converted), in wire order. */
+  parameters: Record<string, string>;
+  eventTypes: EventTypeInfo[];
+  raw: WireMetadata;
+}
+
+/** Time window and paging of a data read (esmond-api §5.2). */
+export interface DataQuery {
+  time?: number;
+  timeStart?: number;
+  timeEnd?: number;
+  timeRange?: number;
+  /** Points per request. @defaultValue 1000 */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Which series of an event type to read. */
+export interface SeriesSelector {
+  summaryType?: SeriesType;
+  /** @defaultValue 0 */
+  summaryWindow?: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Batching writer for the bulk PUT. */
+export interface DataWriter {
+  /** Queues one value; sends a batch when `batchSize` points are queued. */
+  add(ts: number, eventType: string, val: unknown): Promise<void>;
+  /** Sends everything queued. */
+  flush(): Promise<void>;
+  /** Flushes and stops the writer. */
+  close(): Promise<void>;
+}
+
+/** An esmond archive client. One keep-alive connection pool per client. */
+export interface EsmondClient {
+  /** Absolute archive URL ending in `/perfsonar/archive/`. */
+  readonly archiveUrl: string;
+  /** The origin plus mount prefix that server-supplied paths are appended to, e.g. `http://h:8080`. */
+  readonly origin: string;
+  /** Every matching metadata, over all pages (offset paging), in server order. */
+  searchMetadata(query?: MetadataQuery, options?: CallOptions & { pageSize?: number }): AsyncIterable<Metadata>;
+  /** One metadata by key. Throws HttpError (404) when unknown. */
+  getMetadata(key: string, options?: CallOptions): Promise<Metadata>;
+  /**
+   * Points of one series, over all pages (time-cursor paging that never drops or repeats points
+   * sharing a timestamp). `metadata` may be a key or a decoded Metadata (then its URIs are used).
+   */
+  data<V = unknown>(
+    metadata: string | Metadata,
+    eventType: string,
+    series?: SeriesSelector,
+    query?: DataQuery,
+  ): AsyncIterable<WirePoint<V>>;
+  /** Like {@link data} but yields whole pages (arrays) — the fast path for bulk export. */
+  dataPages<V = unknown>(
+    metadata: string | Metadata,
+    eventType: string,
+    series?: SeriesSelector,
+    query?: DataQuery,
+  ): AsyncIterable<WirePoint<V>[]>;
+  /** Summary windows available for a summary type (R10). */
+  summaries(metadataKey: string, eventType: string, summaryType: string, options?: CallOptions): Promise<SummaryInfo[]>;
+  /** Creates (or finds the identical) metadata; returns it decoded. Validates before sending. */
+  postMetadata(body: WireNewMetadata, options?: CallOptions): Promise<Metadata>;
+  /** Writes one point of one event type (R12). */
+  postPoint(metadataKey: string, eventType: string, point: WirePoint, options?: CallOptions): Promise<void>;
+  /** Bulk write (R4), split into requests of at most `batchSize` timestamps. */
+  putBulk(
+    metadataKey: string,
+    data: Iterable<{ ts: number; val: { 'event-type': string; val: unknown }[] }>,
+    options?: CallOptions & { batchSize?: number },
+  ): Promise<void>;
+  /** A batching writer over {@link putBulk}. */
+  createDataWriter(metadataKey: string, options?: { batchSize?: number }): DataWriter;
+  /** Closes the connection pool. */
+  close(): Promise<void>;
+}
