@@ -1,0 +1,52 @@
+/**
+ * What a tool's `run(argv, io)` may touch. Only the bin shims pass the real process; tests pass
+ * buffers, a fixed clock and an environment of their own.
+ * @module
+ */
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin: Readable;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Current time, ms since the epoch (injectable so golden outputs are stable). */
+  now: () => number;
+  /** Working directory (for relative paths and defaults such as get-bulk's `-D`). */
+  cwd: string;
+}
+
+/** A tool entry point: resolves to the process exit code; never calls `process.exit`. */
+export type ToolMain = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** The real process as a {@link CliIo}. */
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    now: () => Date.now(),
+    cwd: process.cwd(),
+  };
+}
+
+/**
+ * Runs a tool as a process: argv without node and script, exit code from the tool. Waits for
+ * stdout to drain so piped output is never cut short, and treats EPIPE (`| head`) as success.
+ */
+export async function runAsProcess(main: ToolMain): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  let code: number;
+  try {
+    code = await main(process.argv.slice(2), processIo());
+  } catch (err) {
+    process.stderr.write(`${process.argv[1] ?? 'esmond'}: ${err instanceof Error ? err.message : String(err)}\n`);
+    code = 1;
+  }
+  process.exitCode = code;
+  if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once('drain', r));
+}
