@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts under node's own test runner (CI reads its summary lines).
-// Node 20 cannot glob .ts test files itself and has no type stripping, hence this script + tsx.
+// Runs every test/**/*.test.ts under node's own test runner, then prints the plain closing line
+// `N passed, N failed` that CI reads. Node 20 cannot glob .ts test files itself and has no type
+// stripping, hence this script + tsx.
 // Usage: npm test [-- substring ...]   (only files whose path contains one of the substrings)
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -24,8 +26,27 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, TZ: process.env.TZ ?? 'UTC' },
-});
-process.exit(r.status ?? 1);
+const dir = mkdtempSync(join(tmpdir(), 'esmond-tests-'));
+const tap = join(dir, 'results.tap');
+const r = spawnSync(
+  process.execPath,
+  [
+    '--import', 'tsx', '--test',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } },
+);
+let passed = 0;
+let failed = 0;
+try {
+  const text = readFileSync(tap, 'utf8');
+  passed = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
+  failed = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0);
+} catch {
+  failed = Math.max(failed, 1);
+}
+rmSync(dir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(r.status === 0 && failed === 0 ? 0 : 1);
