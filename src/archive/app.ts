@@ -1,0 +1,271 @@
+/**
+ * The embedded archive's HTTP layer as a plain `node:http` request handler: routing, auth,
+ * method checks, body parsing, and turning {@link ApiError}s into esmond's `{"detail": …}`
+ * answers. It opens no socket ({@link serveArchive} does) and never touches storage (the
+ * {@link ArchiveService} does).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { addressList, authenticate, notAuthenticated, type AddressTrust, type AuthResult } from './auth.js';
+import { DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
+import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
+import { matchRoute, type Route } from './routes.js';
+import { ApiError, type ArchiveService, type RequestContext } from './types.js';
+
+/** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
+export type PschedulerIngest = (
+  service: ArchiveService,
+  body: unknown,
+  ctx: RequestContext,
+) => { results: number; metadata: number; points: number };
+
+/** Options of {@link createArchiveApp}. */
+export interface ArchiveAppOptions {
+  /** Mount prefix, `'/esmond'` by default; `''` serves only `/perfsonar/…`. Plain `/perfsonar/…` always works. */
+  prefix?: string;
+  /** Clock in ms since the epoch (like `Date.now`), for `ctx.now`. */
+  now?: () => number;
+  /** Largest request body accepted, bytes (default 64 MiB); more gets 413. */
+  maxBodyBytes?: number;
+  /** Where unexpected errors are reported (default: stderr). Never receives API keys. */
+  log?: (line: string) => void;
+  /** IPs/CIDRs allowed to write without a key (esmond's IP authentication). */
+  writers?: readonly string[];
+  /** Proxies whose `X-Forwarded-For` is trusted for {@link writers}. */
+  trustedProxies?: readonly string[];
+  /** Scheme of the absolute URLs the archive emits (behind a TLS proxy: `'https'`). */
+  scheme?: 'http' | 'https';
+  /** Replaces the pScheduler ingest module (tests); by default `./pscheduler-ingest.js` is loaded. */
+  ingest?: PschedulerIngest;
+}
+
+/** A `node:http` request listener. */
+export type ArchiveHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Methods each route answers (DRF's `Allow`, in its order). */
+function allowedMethods(route: Route): readonly string[] {
+  switch (route.kind) {
+    case 'root':
+      return ['GET', 'HEAD', 'OPTIONS'];
+    case 'detail':
+      return ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+    case 'pscheduler':
+      return ['POST', 'OPTIONS'];
+    default:
+      return ['GET', 'POST', 'HEAD', 'OPTIONS'];
+  }
+}
+
+/** The 405 of a method a route has no use for (§1.2, §7.7); `undefined` when it is served. */
+function methodError(route: Route, method: string): ApiError | undefined {
+  if (route.kind === 'detail' && method === 'PATCH') return new ApiError(405, 'does not support PATCH verb');
+  if (route.kind === 'detail' && method === 'DELETE') return new ApiError(405, 'Method "DELETE" not allowed.');
+  if (allowedMethods(route).includes(method)) return undefined;
+  return new ApiError(405, `Method "${method}" not allowed.`);
+}
+
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function requestUrl(req: IncomingMessage, scheme: string): URL {
+  const host = req.headers.host ?? 'localhost';
+  if (!HOST.test(host)) throw new ApiError(400, 'Invalid Host header.');
+  const target = req.url ?? '/';
+  // Absolute-form targets (`GET http://h/p`) are legal HTTP; only their path and query count.
+  let path = target;
+  if (!target.startsWith('/')) {
+    try {
+      const abs = new URL(target);
+      path = abs.pathname + abs.search;
+    } catch {
+      throw new ApiError(400, 'Invalid request target.');
+    }
+  }
+  try {
+    return new URL(`${scheme}://${host}${path}`);
+  } catch {
+    throw new ApiError(400, 'Invalid request target.');
+  }
+}
+
+/** The last value of a repeated query key, as Django's `QueryDict.get` picks it. */
+function lastParam(params: URLSearchParams, name: string): string | undefined {
+  return params.getAll(name).at(-1);
+}
+
+function created(res: ServerResponse, body: unknown = '', headers: Record<string, string> = {}): void {
+  sendJson(res, 201, body, headers);
+}
+
+/**
+ * Builds the archive's request handler over `service`. Every client error is a 4xx JSON answer;
+ * only a bug in the archive itself gives 500 (logged).
+ */
+export function createArchiveApp(service: ArchiveService, options: ArchiveAppOptions = {}): ArchiveHandler {
+  const mount = (options.prefix ?? '/esmond').replace(/\/+$/, '');
+  const clock = options.now ?? Date.now;
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const scheme = options.scheme ?? 'http';
+  const trust: AddressTrust | undefined =
+    options.writers !== undefined && options.writers.length > 0
+      ? { writers: addressList(options.writers), proxies: addressList(options.trustedProxies ?? []) }
+      : undefined;
+  let ingest: Promise<PschedulerIngest | undefined> | undefined =
+    options.ingest === undefined ? undefined : Promise.resolve(options.ingest);
+
+  function loadIngest(): Promise<PschedulerIngest | undefined> {
+    // WHY dynamic: the ingest module is optional; without it the route answers 404.
+    ingest ??= import(new URL('./pscheduler-ingest.js', import.meta.url).href).then(
+      (m: { ingestPschedulerResult?: PschedulerIngest }) => m.ingestPschedulerResult,
+      () => undefined,
+    );
+    return ingest;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = requestUrl(req, scheme);
+    const match = matchRoute(url.pathname, mount);
+    if (match === undefined) throw new ApiError(404, 'Not found.');
+    const { route, prefix } = match;
+    const allow = { Allow: allowedMethods(route).join(', ') };
+    const params = new URLSearchParams(url.searchParams);
+    const format = lastParam(params, 'format');
+    if (format !== undefined && format !== 'json') throw new ApiError(404, 'Not found.', allow);
+    params.delete('format');
+
+    const auth: AuthResult = authenticate(
+      {
+        authorization: req.headers.authorization,
+        remoteAddress: req.socket.remoteAddress,
+        forwardedFor: firstHeader(req.headers['x-forwarded-for']),
+      },
+      (key, user) => service.verifyKey(key, user),
+      trust,
+    );
+    if (!SAFE.has(method) && auth.kind === 'anonymous') throw withHeaders(notAuthenticated(), allow);
+    const refused = methodError(route, method);
+    if (refused !== undefined) throw withHeaders(refused, allow);
+
+    const ctx: RequestContext = { requestUrl: url, prefix, now: Math.floor(clock() / 1000) };
+    if (method === 'OPTIONS') {
+      sendJson(res, 200, describe(route), {
+        ...allow,
+        'Access-Control-Allow-Methods': allow.Allow,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      });
+      return;
+    }
+    const read = method === 'GET' || method === 'HEAD';
+    const body = async (): Promise<Buffer> => readBody(req, limit);
+    const contentType = req.headers['content-type'];
+
+    switch (route.kind) {
+      case 'root':
+        sendJson(res, 200, { archive: `${url.origin}${prefix}/perfsonar/archive/` }, allow);
+        return;
+      case 'list':
+        if (read) {
+          const page = await service.searchMetadata(params, ctx);
+          sendJson(res, 200, page.body, linkHeader(page.link, allow));
+        } else {
+          const made = service.createMetadata(parseDrfJson(contentType, await body()), ctx);
+          created(res, made.metadata, { ...allow, Location: made.location });
+        }
+        return;
+      case 'detail':
+        if (read) {
+          sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
+        } else {
+          service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          created(res, '', allow);
+        }
+        return;
+      case 'event-type':
+        if (read) {
+          sendJson(res, 200, service.eventTypeDetail(route.key, route.eventType, ctx), allow);
+        } else {
+          // R8: a stub upstream too; it only checks that a JSON body came.
+          parseDataJson(contentType, await body());
+          created(res, '', allow);
+        }
+        return;
+      case 'series':
+        if (read && route.segment !== 'base' && route.window === undefined) {
+          sendJson(res, 200, service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
+        } else if (read) {
+          const page = service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
+          await streamPoints(res, page.points, linkHeader(page.link, allow), method === 'HEAD');
+        } else {
+          const parsed = parseDataJson(contentType, await body());
+          service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
+          created(res, '', allow);
+        }
+        return;
+      case 'pscheduler': {
+        const parsed = parseDrfJson(contentType, await body());
+        const run = await loadIngest();
+        if (run === undefined) throw new ApiError(404, 'Not found.', allow);
+        created(res, run(service, parsed, ctx), allow);
+        return;
+      }
+    }
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        if (!(err instanceof ApiError)) log(`esmond-ps-archive: error while streaming ${req.method} ${pathOf(req)}: ${describeError(err)}`);
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) {
+        sendJson(res, err.status, { detail: err.detail }, err.headers);
+        return;
+      }
+      log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);
+      sendJson(res, 500, { detail: 'Internal server error.' });
+    });
+  };
+}
+
+function withHeaders(err: ApiError, headers: Record<string, string>): ApiError {
+  return new ApiError(err.status, err.detail, { ...headers, ...err.headers });
+}
+
+function linkHeader(link: string | undefined, headers: Record<string, string>): Record<string, string> {
+  return link === undefined || link === '' ? headers : { ...headers, Link: link };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The path without the query (queries may carry nothing secret, but logs stay short). */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0] ?? '';
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** The OPTIONS self-description, in DRF's shape (no client reads it). */
+function describe(route: Route): Record<string, unknown> {
+  const names: Record<Route['kind'], string> = {
+    root: 'Api Root',
+    list: 'Archive List',
+    detail: 'Archive Instance',
+    'event-type': 'Event Type Detail',
+    series: 'Time Series',
+    pscheduler: 'pScheduler Result Ingest',
+  };
+  return {
+    name: names[route.kind],
+    description: '',
+    renders: [BASE_HEADERS['Content-Type']],
+    parses: ['application/json'],
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Request authentication of the embedded archive (esmond-api §7.1): `Token <key>` (DRF's
+ * TokenAuthentication, keyword case-insensitive), the legacy tastypie `ApiKey <user>:<key>` that
+ * old perfSONAR clients still send, and optional address-based trust for write clients.
+ * @module
+ */
+import { BlockList, isIP } from 'node:net';
+import { ApiError } from './types.js';
+
+/** What {@link authenticate} found: who wrote the request, or nobody. */
+export type AuthResult = { kind: 'anonymous' } | { kind: 'token' } | { kind: 'address' };
+
+/** The facts of a request that authentication reads. */
+export interface AuthRequest {
+  /** The raw `Authorization` header, if any. */
+  authorization: string | undefined;
+  /** The TCP peer address. */
+  remoteAddress: string | undefined;
+  /** The raw `X-Forwarded-For` header, if any. */
+  forwardedFor: string | undefined;
+}
+
+/** Address-based write permission (esmond's IP authentication, REC form). */
+export interface AddressTrust {
+  /** Client addresses (IPs or CIDRs) allowed to write without a key. */
+  writers: BlockList;
+  /** Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored. */
+  proxies: BlockList;
+}
+
+/** WHY one header for every 401: DRF derives `WWW-Authenticate` from its first authenticator. */
+const CHALLENGE = { 'WWW-Authenticate': 'Token' } as const;
+
+function unauthorized(detail: string): ApiError {
+  return new ApiError(401, detail, CHALLENGE);
+}
+
+/** The 401 a write without credentials gets. */
+export function notAuthenticated(): ApiError {
+  return unauthorized('Authentication credentials were not provided.');
+}
+
+/**
+ * Builds a {@link BlockList} from IPs and CIDRs (`10.0.0.0/8`, `::1`). Throws a plain Error
+ * naming the bad entry, for configuration (not request) input.
+ */
+export function addressList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [addr = '', bits, extra] = entry.trim().split('/');
+    const family = isIP(addr);
+    const prefix = bits === undefined ? undefined : Number(bits);
+    const max = family === 6 ? 128 : 32;
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (prefix !== undefined && (!/^\d+$/.test(bits ?? '') || prefix > max))
+    ) {
+      throw new Error(`invalid address or CIDR: ${entry}`);
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(addr, type);
+    else list.addSubnet(addr, prefix, type);
+  }
+  return list;
+}
+
+function listHas(list: BlockList, address: string | undefined): boolean {
+  if (address === undefined) return false;
+  // Node reports v4 peers on a dual-stack socket as `::ffff:a.b.c.d`.
+  const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const family = isIP(plain);
+  if (family === 0) return false;
+  return list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** The client address per §7.1 REC: the first `X-Forwarded-For` entry, only from a trusted proxy. */
+function clientAddress(req: AuthRequest, trust: AddressTrust): string | undefined {
+  if (req.forwardedFor !== undefined && listHas(trust.proxies, req.remoteAddress)) {
+    return req.forwardedFor.split(',')[0]?.trim();
+  }
+  return req.remoteAddress;
+}
+
+/**
+ * Authenticates one request. Presented credentials are always checked, so a bad `Token` header
+ * fails even a GET (ORIG behaviour, §7.1); a request without credentials is anonymous, or an
+ * address-trusted writer. Throws {@link ApiError} 401 with the exact DRF messages.
+ */
+export function authenticate(
+  req: AuthRequest,
+  verifyKey: (key: string, user?: string) => boolean,
+  trust: AddressTrust | undefined,
+): AuthResult {
+  const header = req.authorization;
+  // WHY split on any whitespace run: DRF uses bytes.split(), which does the same.
+  const words = header === undefined ? [] : header.trim().split(/\s+/).filter((w) => w !== '');
+  const scheme = words[0]?.toLowerCase();
+  if (scheme === 'token') {
+    if (words.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
+    if (words.length > 2) throw unauthorized('Invalid token header. Token string should not contain spaces.');
+    if (!verifyKey(words[1] ?? '')) throw unauthorized('Invalid token.');
+    return { kind: 'token' };
+  }
+  if (scheme === 'apikey') {
+    const creds = words.length === 2 ? (words[1] ?? '') : '';
+    const colon = creds.indexOf(':');
+    if (colon <= 0 || colon === creds.length - 1) {
+      throw unauthorized('Invalid ApiKey header. Expected "ApiKey <username>:<key>".');
+    }
+    if (!verifyKey(creds.slice(colon + 1), creds.slice(0, colon))) throw unauthorized('Invalid token.');
+    return { kind: 'token' };
+  }
+  if (trust !== undefined && listHas(trust.writers, clientAddress(req, trust))) return { kind: 'address' };
+  return { kind: 'anonymous' };
+}

@@ -1,0 +1,90 @@
+/**
+ * Request bodies of the embedded archive: size-limited reading and the two flavours of JSON
+ * checks esmond has (DRF's parser for metadata POST, §7.2; the hand-written checks of the data
+ * writes, §7.3/§7.4).
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './types.js';
+
+/** Default request body limit: 64 MiB, far above any real bulk write. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The 413 answer; the connection is closed because the rest of the body is not read. */
+function tooLarge(limit: number): ApiError {
+  return new ApiError(413, `Request body exceeds the limit of ${limit} bytes.`, { Connection: 'close' });
+}
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes (checked on `Content-Length` first, so
+ * an honest oversized request is refused before any byte is buffered).
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeText(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The media type of a `Content-Type` value: lowercased, parameters dropped. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * DRF-style parsing for metadata create (§7.2): 415 for a non-JSON media type (or none), 400
+ * `JSON parse error - …` for malformed JSON. An empty JSON body parses as `{}`, as DRF does, so
+ * the service answers with its "Missing …" message.
+ */
+export function parseDrfJson(contentType: string | undefined, body: Buffer): unknown {
+  if (mediaType(contentType) !== 'application/json') {
+    throw new ApiError(415, `Unsupported media type "${contentType ?? ''}" in request.`);
+  }
+  if (body.length === 0) return {};
+  const text = decodeText(body);
+  if (text === undefined) throw new ApiError(400, 'JSON parse error - body is not valid UTF-8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ApiError(400, `JSON parse error - ${(err as Error).message}`);
+  }
+}
+
+/** How much of a bad body the 400 message echoes (ORIG echoes all of it; a 64 MiB echo helps nobody). */
+const ECHO_LIMIT = 1024;
+
+/**
+ * The data-write checks of §7.3 steps 2–4: content type starting with `application/json`, a
+ * non-empty body, valid JSON. The echoed body is cut at {@link ECHO_LIMIT} characters.
+ */
+export function parseDataJson(contentType: string | undefined, body: Buffer): unknown {
+  if (!(contentType ?? '').trim().toLowerCase().startsWith('application/json')) {
+    throw new ApiError(400, 'Must post content-type: application/json header and json-formatted payload.');
+  }
+  if (body.length === 0) throw new ApiError(400, 'No data payload POSTed.');
+  const text = decodeText(body);
+  try {
+    if (text === undefined) throw new Error('not UTF-8');
+    return JSON.parse(text) as unknown;
+  } catch {
+    const given = text ?? body.toString('latin1');
+    const echo = given.length > ECHO_LIMIT ? `${given.slice(0, ECHO_LIMIT)}…` : given;
+    throw new ApiError(400, `POST data payload could not be decoded to a JSON object - given: ${echo}`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Writing answers the way esmond does (§1.4): `Content-Type` exactly `application/json` (no
+ * charset: the reference client compares it with `==`), compact JSON, CORS open, and data pages
+ * streamed from a lazy iterator with backpressure.
+ * @module
+ */
+import type { ServerResponse } from 'node:http';
+import type { WirePoint } from '../model/wire.js';
+
+/** Headers every answer carries. */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/json',
+  'Access-Control-Allow-Origin': '*',
+  Vary: 'Accept',
+};
+
+/** Sends a complete JSON answer with `Content-Length` (HEAD requests get the headers only). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...BASE_HEADERS, ...headers, 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/** Chunk size of streamed data pages: big enough to amortise writes, small enough to stay flat. */
+const CHUNK_CHARS = 64 * 1024;
+
+/** Resolves true when the socket can take more, false when the client went away. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+/**
+ * Streams `points` as one JSON array, chunked, waiting for `drain` between chunks so a huge page
+ * never sits in memory. The first point is pulled before the headers go out, so an error the
+ * iterator raises at once still becomes a proper error answer (the caller's catch). An error
+ * later, when the status is already sent, destroys the socket: a cut-off body is detectable, a
+ * well-formed wrong one is not.
+ */
+export async function streamPoints(
+  res: ServerResponse,
+  points: Iterable<WirePoint>,
+  headers: Readonly<Record<string, string>>,
+  headOnly: boolean,
+): Promise<void> {
+  if (headOnly) {
+    res.writeHead(200, { ...BASE_HEADERS, ...headers });
+    res.end();
+    return;
+  }
+  const it = points[Symbol.iterator]();
+  let step = it.next();
+  res.writeHead(200, { ...BASE_HEADERS, ...headers });
+  let buf = '[';
+  let first = true;
+  try {
+    while (step.done !== true) {
+      buf += (first ? '' : ',') + JSON.stringify(step.value);
+      first = false;
+      if (buf.length >= CHUNK_CHARS) {
+        const ok = res.write(buf);
+        buf = '';
+        if (!ok && !(await drained(res))) return;
+      }
+      step = it.next();
+    }
+  } finally {
+    // Releases the store cursor when the loop ends early (client gone, or an error).
+    if (step.done !== true) it.return?.();
+  }
+  res.end(`${buf}]`);
+}

@@ -1,0 +1,65 @@
+/**
+ * Puts the archive app on a socket. The only file of the archive that listens.
+ * @module
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createArchiveApp, type ArchiveAppOptions } from './app.js';
+import type { ArchiveService } from './types.js';
+
+/** Options of {@link serveArchive}: the app's options plus where to listen. */
+export interface ServeArchiveOptions extends ArchiveAppOptions {
+  service: ArchiveService;
+  /** Interface to bind; loopback by default so nothing is exposed by accident. */
+  host?: string;
+  /** TCP port; `0` picks a free one. Default 8080. */
+  port?: number;
+  /** How long an idle keep-alive connection stays open, ms (default 65 s, above common proxy timeouts). */
+  keepAliveMs?: number;
+  /** How long {@link RunningArchive.close} lets in-flight requests finish before cutting them, ms. */
+  closeGraceMs?: number;
+}
+
+/** A listening archive. */
+export interface RunningArchive {
+  /** `http://HOST:PORT`, no path. */
+  url: string;
+  port: number;
+  /** Stops listening, lets in-flight requests finish (bounded), closes every connection. Does not close the service. */
+  close(): Promise<void>;
+}
+
+/** Listens with the archive app; resolves once the socket is bound. */
+export async function serveArchive(options: ServeArchiveOptions): Promise<RunningArchive> {
+  const { service, host = '127.0.0.1', port = 8080, keepAliveMs = 65_000, closeGraceMs = 5_000, ...appOptions } = options;
+  const server = createServer({ keepAlive: true }, createArchiveApp(service, appOptions));
+  server.keepAliveTimeout = keepAliveMs;
+  // WHY: headersTimeout must exceed keepAliveTimeout or Node cuts reused sockets early.
+  server.headersTimeout = keepAliveMs + 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${bound}`,
+    port: bound,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Starts the REAL embedded archive for tests: the real service on a real SQLite file in a temp
+ * dir, served over real HTTP on 127.0.0.1 with a free port. Every test that needs an esmond
+ * server uses this (a scripted fake server is only for injecting faults).
+ *
+ *   const a = await startArchive({ seed: { hosts: 3, days: 2 } });
+ *   try { ... fetch(a.archiveUrl) ... } finally { await a.close(); }
+ * @module
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveArchive } from '../../src/archive/serve.js';
+import { openSqliteArchive } from '../../src/archive/service.js';
+import type { ArchiveAppOptions } from '../../src/archive/app.js';
+import type { ArchiveService, Resolver } from '../../src/archive/types.js';
+
+/** Options of {@link startArchive}. */
+export interface StartArchiveOptions {
+  /** SQLite file to use (kept on close); default: a fresh file in a temp dir (deleted on close). */
+  dbPath?: string;
+  /** Seeds synthetic data through the service (helper C's `seedArchive`). Defaults: hosts 3, days 1, seed 1. */
+  seed?: { hosts?: number; days?: number; seed?: number };
+  /** Server clock in ms since the epoch (like `Date.now`). Also the seeding "now". */
+  now?: () => number;
+  /** Create a write user and return its key as `apiKey` (default true). */
+  withUser?: boolean;
+  /** Mount prefix (default `'/esmond'`; plain `/perfsonar/…` works either way). */
+  prefix?: string;
+  /** DNS for IP filters; default {@link fakeResolver} (tests never touch real DNS). */
+  resolver?: Resolver | false;
+  /** Extra app options (writers, maxBodyBytes, log, ingest…). */
+  app?: Omit<ArchiveAppOptions, 'prefix' | 'now'>;
+}
+
+/** A running test archive. */
+export interface TestArchive {
+  /** `http://127.0.0.1:PORT`, no path. */
+  url: string;
+  /** `url + '/esmond/perfsonar/archive/'` (with the configured prefix). */
+  archiveUrl: string;
+  dbPath: string;
+  /** Key of a write user when `withUser`, else `''`. */
+  apiKey: string;
+  service: ArchiveService;
+  /** Stops the server, closes the service, removes the temp dir (if it made one). */
+  close(): Promise<void>;
+}
+
+/**
+ * The 2014 es.net DNS records the upstream tests relied on (esmond-api §9), plus `localhost`;
+ * every other name has no address.
+ */
+export const FAKE_DNS: Readonly<Record<string, { 4?: string; 6?: string }>> = {
+  'lbl-pt1.es.net': { 4: '198.129.254.30' },
+  'lbl-pt1-v6.es.net': { 6: '2001:400:201:1150::3' },
+  'sacr-pt1.es.net': { 4: '198.129.254.38', 6: '2001:400:501:1150::3' },
+  'bost-pt1.es.net': { 4: '198.124.238.66' },
+  localhost: { 4: '127.0.0.1', 6: '::1' },
+};
+
+/** A resolver over {@link FAKE_DNS} (or a table of your own). */
+export function fakeResolver(table: Readonly<Record<string, { 4?: string; 6?: string }>> = FAKE_DNS): Resolver {
+  return async (host, family) => table[host.toLowerCase()]?.[family];
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for tools that cannot take port 0). */
+export async function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+type SeedFn = (
+  service: ArchiveService,
+  opts: { hosts: number; days: number; seed: number; now: number },
+) => Promise<unknown>;
+
+/** Starts a test archive (see the module docs). */
+export async function startArchive(opts: StartArchiveOptions = {}): Promise<TestArchive> {
+  const tempDir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
+  const dbPath = opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
+  const service = openSqliteArchive(dbPath, { resolver: opts.resolver ?? fakeResolver() });
+  const clock = opts.now ?? Date.now;
+  try {
+    const apiKey = opts.withUser === false ? '' : service.addUser('test-writer');
+    if (opts.seed !== undefined) {
+      // WHY dynamic: the seeder is an optional module; tests that do not seed must not need it.
+      const mod = (await import('../../src/archive/seed.js' as string)) as { seedArchive: SeedFn };
+      await mod.seedArchive(service, {
+        hosts: opts.seed.hosts ?? 3,
+        days: opts.seed.days ?? 1,
+        seed: opts.seed.seed ?? 1,
+        now: Math.floor(clock() / 1000),
+      });
+    }
+    const prefix = opts.prefix ?? '/esmond';
+    const running = await serveArchive({
+      service,
+      host: '127.0.0.1',
+      port: 0,
+      prefix,
+      now: clock,
+      ...opts.app,
+    });
+    return {
+      url: running.url,
+      archiveUrl: `${running.url}${prefix}/perfsonar/archive/`,
+      dbPath,
+      apiKey,
+      service,
+      async close() {
+        await running.close();
+        service.close();
+        if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    service.close();
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+}
