@@ -129,11 +129,27 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     const url = requestUrl(req, scheme);
     const match = matchRoute(url.pathname, mount);
     if (match === undefined) throw new ApiError(404, 'Not found.');
-    const { route, prefix } = match;
-    const allow = { Allow: allowedMethods(route).join(', ') };
+    const allow = { Allow: allowedMethods(match.route).join(', ') };
+    try {
+      await handleRoute(req, res, method, url, match.route, match.prefix, allow);
+    } catch (err) {
+      // DRF sends `Allow` with every answer of a matched view, errors included.
+      throw err instanceof ApiError ? withHeaders(err, allow) : err;
+    }
+  }
+
+  async function handleRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+    route: Route,
+    prefix: string,
+    allow: { Allow: string },
+  ): Promise<void> {
     const params = new URLSearchParams(url.searchParams);
     const format = lastParam(params, 'format');
-    if (format !== undefined && format !== 'json') throw new ApiError(404, 'Not found.', allow);
+    if (format !== undefined && format !== 'json') throw new ApiError(404, 'Not found.');
     params.delete('format');
 
     const auth: AuthResult = authenticate(
@@ -145,9 +161,9 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       (key, user) => service.verifyKey(key, user),
       trust,
     );
-    if (!SAFE.has(method) && auth.kind === 'anonymous') throw withHeaders(notAuthenticated(), allow);
+    if (!SAFE.has(method) && auth.kind === 'anonymous') throw notAuthenticated();
     const refused = methodError(route, method);
-    if (refused !== undefined) throw withHeaders(refused, allow);
+    if (refused !== undefined) throw refused;
 
     const ctx: RequestContext = { requestUrl: url, prefix, now: Math.floor(clock() / 1000) };
     if (method === 'OPTIONS') {
@@ -207,7 +223,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       case 'pscheduler': {
         const parsed = parseDrfJson(contentType, await body());
         const run = await loadIngest();
-        if (run === undefined) throw new ApiError(404, 'Not found.', allow);
+        if (run === undefined) throw new ApiError(404, 'Not found.');
         created(res, run(service, parsed, ctx), allow);
         return;
       }

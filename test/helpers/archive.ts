@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveArchive } from '../../src/archive/serve.js';
+import { seedArchive } from '../../src/archive/seed.js';
 import { openSqliteArchive } from '../../src/archive/service.js';
 import type { ArchiveAppOptions } from '../../src/archive/app.js';
 import type { ArchiveService, Resolver } from '../../src/archive/types.js';
@@ -78,11 +79,6 @@ export async function pickFreePort(): Promise<number> {
   });
 }
 
-type SeedFn = (
-  service: ArchiveService,
-  opts: { hosts: number; days: number; seed: number; now: number },
-) => Promise<unknown>;
-
 /** Starts a test archive (see the module docs). */
 export async function startArchive(opts: StartArchiveOptions = {}): Promise<TestArchive> {
   const tempDir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
@@ -92,9 +88,7 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
   try {
     const apiKey = opts.withUser === false ? '' : service.addUser('test-writer');
     if (opts.seed !== undefined) {
-      // WHY dynamic: the seeder is an optional module; tests that do not seed must not need it.
-      const mod = (await import('../../src/archive/seed.js' as string)) as { seedArchive: SeedFn };
-      await mod.seedArchive(service, {
+      await seedArchive(service, {
         hosts: opts.seed.hosts ?? 3,
         days: opts.seed.days ?? 1,
         seed: opts.seed.seed ?? 1,

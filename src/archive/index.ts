@@ -1,0 +1,14 @@
+/**
+ * `esmond-client/archive`: the embedded esmond-compatible archive as a library — the core
+ * service over SQLite, the `node:http` handler and a server.
+ *
+ *   const service = openSqliteArchive('archive.sqlite');
+ *   const { url, close } = await serveArchive({ service, port: 8080 });
+ * @module
+ */
+export { createArchiveApp } from './app.js';
+export type { ArchiveAppOptions, ArchiveHandler, PschedulerIngest } from './app.js';
+export { serveArchive } from './serve.js';
+export type { RunningArchive, ServeArchiveOptions } from './serve.js';
+export { createArchiveService, openSqliteArchive } from './service.js';
+export * from './types.js';

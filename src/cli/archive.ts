@@ -1,0 +1,211 @@
+/**
+ * `esmond-ps-archive`: runs the embedded esmond-compatible archive on SQLite, and manages it.
+ *
+ *   esmond-ps-archive serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--prefix /esmond] [--no-dns]
+ *   esmond-ps-archive add-user NAME [--db FILE] [--key KEY]
+ *   esmond-ps-archive seed [--db FILE] [--hosts N] [--days D] [--seed S]
+ *
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { serveArchive } from '../archive/serve.js';
+import { seedArchive } from '../archive/seed.js';
+import { openSqliteArchive } from '../archive/service.js';
+import type { CliIo, ToolMain } from './io.js';
+
+const TOOL = 'esmond-ps-archive';
+const DEFAULT_DB = 'esmond-archive.sqlite';
+
+/** A usage error found after commander's own parsing (exit 2). */
+class UsageError extends Error {}
+
+function intIn(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw.trim())) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+function daysOf(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3650) {
+    throw new InvalidArgumentError('expected a number of days from 0 to 3650.');
+  }
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `/esmond/` → `/esmond`, `/` → `''`; anything not starting with `/` is a usage error. */
+function parsePrefix(raw: string): string {
+  const trimmed = raw.trim().replace(/\/+$/, '');
+  if (trimmed !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(trimmed)) {
+    throw new InvalidArgumentError('expected a path such as /esmond, or "" for none.');
+  }
+  return trimmed;
+}
+
+function dbPathOf(db: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB);
+}
+
+/** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
+function untilStopped(stop: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    const finish = () => {
+      process.off('SIGINT', finish);
+      process.off('SIGTERM', finish);
+      stop?.removeEventListener('abort', finish);
+      done();
+    };
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+    if (stop?.aborted === true) finish();
+    else stop?.addEventListener('abort', finish, { once: true });
+  });
+}
+
+interface ServeFlags {
+  db?: string;
+  host: string;
+  port: number;
+  prefix: string;
+  dns: boolean;
+  allowIp: string[];
+  trustedProxy: string[];
+}
+
+async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
+  const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
+  try {
+    const running = await serveArchive({
+      service,
+      host: flags.host,
+      port: flags.port,
+      prefix: flags.prefix,
+      now: io.now,
+      writers: flags.allowIp,
+      trustedProxies: flags.trustedProxy,
+      log: (line) => void io.stderr.write(`${line}\n`),
+    });
+    io.stderr.write(`listening on ${running.url}\n`);
+    await untilStopped(stop);
+    await running.close();
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): number {
+  if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
+  if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
+    throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
+  }
+  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  try {
+    const key = service.addUser(name, flags.key);
+    io.stdout.write(`added write user ${name}; API key: ${key}\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+async function seed(flags: { db?: string; hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
+  const path = dbPathOf(flags.db, io);
+  const service = openSqliteArchive(path, { resolver: false });
+  try {
+    const summary = await seedArchive(service, {
+      hosts: flags.hosts,
+      days: flags.days,
+      seed: flags.seed,
+      now: Math.floor(io.now() / 1000),
+    });
+    io.stdout.write(`seeded ${path}: ${describeSummary(summary)}\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+/** `key=value` pairs of the seeder's summary's plain fields (its exact shape is the seeder's business). */
+function describeSummary(summary: unknown): string {
+  if (typeof summary !== 'object' || summary === null) return String(summary);
+  const parts = Object.entries(summary)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return parts.length > 0 ? parts.join(' ') : JSON.stringify(summary);
+}
+
+/**
+ * Runs the tool. `stop` lets in-process callers end `serve` the way SIGTERM does.
+ */
+export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
+  let code = 0;
+  const program = new Command(TOOL)
+    .description('Embedded esmond-compatible perfSONAR measurement archive on SQLite.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      outputError: (s, write) => write(`${TOOL}: ${s.replace(/^error: /, '')}`),
+    });
+  program
+    .command('serve')
+    .description('serve the archive over HTTP until SIGINT/SIGTERM')
+    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .option('--host <addr>', 'interface to bind', '127.0.0.1')
+    .option('--port <n>', 'TCP port, 0 for a free one', intIn(0, 65535), 8080)
+    .option('--prefix <path>', 'mount prefix ("" for none)', parsePrefix, '/esmond')
+    .option('--no-dns', 'do not resolve host names in source/destination filters')
+    .option('--allow-ip <cidr>', 'address or CIDR allowed to write without a key (repeatable)', collect, [])
+    .option('--trusted-proxy <cidr>', 'proxy whose X-Forwarded-For is believed (repeatable)', collect, [])
+    .action(async (flags: ServeFlags) => {
+      code = await serve(flags, io, stop);
+    });
+  program
+    .command('add-user')
+    .description('create a write user and print its API key')
+    .argument('<name>', 'user name')
+    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .option('--key <key>', 'use this key instead of a generated one')
+    .action((name: string, flags: { db?: string; key?: string }) => {
+      code = addUser(name, flags, io);
+    });
+  program
+    .command('seed')
+    .description('fill the archive with a synthetic measurement mesh')
+    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .option('--hosts <n>', 'number of hosts', intIn(1, 1000), 4)
+    .option('--days <d>', 'days of history ending now (fractions allowed, 0 = metadata only)', daysOf, 1)
+    .option('--seed <s>', 'PRNG seed', intIn(0, 2 ** 31 - 1), 1)
+    .action(async (flags: { db?: string; hosts: number; days: number; seed: number }) => {
+      code = await seed(flags, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`${TOOL}: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** The tool entry point for the bin shim. */
+export const run: ToolMain = (argv, io) => runArchiveCli(argv, io);
