@@ -1,0 +1,156 @@
+/**
+ * Row shaping: one data point of a series → the row objects the writers print (client spec
+ * §3.1). Rows are plain objects whose key order is the column order, as the original built them.
+ * @module
+ */
+import type { WirePoint } from '../model/wire.js';
+import { familyOf, HOP_COLUMNS, STATISTICS_FIELDS, type Family, type OutputFormat } from './columns.js';
+
+/** One output row: column → decoded JSON value (or a {@link RawJson}). */
+export type Row = Record<string, unknown> & { [HEADER_BLOCK]?: true };
+
+/**
+ * Marks a packet-trace header block (human format only): the human writer prints the row's own
+ * keys instead of the column list.
+ */
+export const HEADER_BLOCK: unique symbol = Symbol('esmond.headerBlock');
+
+/** A value shown as JSON text in human/CSV output and embedded as-is in JSON (unknown family). */
+export class RawJson {
+  constructor(readonly value: unknown) {}
+}
+
+/** The fields reverse DNS applies to (spec §3.5). */
+export const HOSTNAME_FIELDS = ['source', 'destination', 'ip', 'measurement_agent'] as const;
+
+/**
+ * The metadata fields row shaping needs. A decoded `Metadata` from the query library fits;
+ * `raw` is only read for `sample-bucket-width`.
+ */
+export interface RowMetadata {
+  source: string | undefined;
+  destination: string | undefined;
+  toolName: string | undefined;
+  parameters?: Record<string, string>;
+  raw?: Record<string, unknown>;
+}
+
+/** What {@link rowsForPoint} needs besides the point. */
+export interface RowContext {
+  metadata: RowMetadata;
+  /** The event type as asked for (`-e`) or as listed on the metadata (bulk). */
+  eventType: string;
+  /** `base`, or the summary type read. */
+  summaryType: string;
+  /** The window of the series read (0 for base). */
+  summaryWindow: number;
+  /** Output format; only `human` changes shaping (packet-trace header blocks). */
+  format?: OutputFormat;
+  /** Family override; defaults to `familyOf(eventType, summaryType)`. */
+  family?: Family;
+  /**
+   * IP → display name for source/destination/ip/measurement_agent (reverse DNS done by the
+   * caller beforehand; must be synchronous). Identity when absent (`--ip`).
+   */
+  hostnames?: (value: string) => string;
+}
+
+/** Python's `datetime.max − 2 days` as an epoch: larger timestamps are clamped (spec §2.4). */
+export const MAX_EPOCH = 253402041599.999999;
+
+/** `str()` of the naive UTC datetime of `ts`: `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
+export function formatTimestamp(ts: number): string {
+  if (!Number.isFinite(ts) || ts > MAX_EPOCH) return '9999-12-29 23:59:59.999999';
+  const whole = Math.floor(ts);
+  const micros = Math.round((ts - whole) * 1e6);
+  const d = new Date(whole * 1000);
+  const p = (n: number, w = 2): string => n.toString().padStart(w, '0');
+  const text = `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return micros > 0 && micros < 1e6 ? `${text}.${p(micros, 6)}` : text;
+}
+
+function field(obj: unknown, key: string): unknown {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+    const v = (obj as Record<string, unknown>)[key];
+    return v === undefined ? null : v;
+  }
+  return null;
+}
+
+function display(value: string | undefined, hostnames: RowContext['hostnames']): string | null {
+  if (value === undefined || value === null || value === '') return value === '' ? '' : null;
+  return hostnames ? hostnames(value) : value;
+}
+
+/** The seven base columns of a row for one point. */
+export function baseRow(ctx: RowContext, ts: number): Row {
+  return {
+    source: display(ctx.metadata.source, ctx.hostnames),
+    destination: display(ctx.metadata.destination, ctx.hostnames),
+    event_type: ctx.eventType,
+    tool: ctx.metadata.toolName ?? null,
+    summary_type: ctx.summaryType,
+    summary_window: ctx.summaryWindow,
+    timestamp: formatTimestamp(ts),
+  };
+}
+
+function bucketWidth(md: RowMetadata): unknown {
+  const raw = md.raw?.['sample-bucket-width'];
+  if (raw !== undefined) return raw;
+  return md.parameters?.['sample-bucket-width'] ?? null;
+}
+
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * The rows of one point. Most families give one row; packet-trace one per hop (plus a header
+ * block in human format), subintervals one per interval, stream lists one per element.
+ */
+export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
+  const family = ctx.family ?? familyOf(ctx.eventType, ctx.summaryType);
+  const val = point.val;
+  const base = (): Row => baseRow(ctx, point.ts);
+  switch (family) {
+    case 'numeric':
+      return [{ ...base(), value: val ?? null }];
+    case 'failures':
+      return [{ ...base(), msg: field(val, 'error') }];
+    case 'histogram':
+      return [{ ...base(), bucket: bucketWidth(ctx.metadata), value: val ?? null }];
+    case 'histogram_statistics': {
+      const row = base();
+      for (const [column, key] of STATISTICS_FIELDS) row[column] = field(val, key);
+      return [row];
+    }
+    case 'packet_trace': {
+      const rows: Row[] = [];
+      const human = ctx.format === 'human';
+      if (human) rows.push({ ...base(), [HEADER_BLOCK]: true });
+      for (const hop of asList(val)) {
+        const row: Row = human ? {} : base();
+        for (const column of HOP_COLUMNS) row[column] = field(hop, column);
+        if (typeof row.ip === 'string' && row.ip !== '' && ctx.hostnames) row.ip = ctx.hostnames(row.ip);
+        rows.push(row);
+      }
+      return rows;
+    }
+    case 'subintervals':
+      return asList(val).map((s) => ({ ...base(), start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
+    case 'number_list':
+      return asList(val).map((v, i) => ({ ...base(), stream_num: i, value: v ?? null }));
+    case 'subinterval_list': {
+      const rows: Row[] = [];
+      asList(val).forEach((stream, i) => {
+        for (const s of asList(stream)) {
+          rows.push({ ...base(), stream_num: i, start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') });
+        }
+      });
+      return rows;
+    }
+    case 'unknown':
+      return [{ ...base(), value: new RawJson(val ?? null) }];
+  }
+}
