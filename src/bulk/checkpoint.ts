@@ -1,0 +1,110 @@
+/**
+ * The checkpoint that lets `--resume` continue a bulk run after a crash or kill -9: the plan
+ * (series, file names, the metadata they came from, the query range) and each series' committed
+ * progress. Always replaced atomically (write a temporary file, rename), so a reader sees either
+ * the previous or the next version, never half of one.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { PlannedJob } from './plan.js';
+import type { SeriesState } from './types.js';
+
+/** Default checkpoint file name inside the output directory. */
+export const CHECKPOINT_NAME = '.esmond-ps-get-bulk.checkpoint.json';
+
+const VERSION = 1;
+
+/** What a checkpoint holds. */
+export interface Checkpoint {
+  /** Hash of the arguments that shape the output (see {@link fingerprintOf}). */
+  fingerprint: string;
+  timeStart: number;
+  timeEnd: number;
+  jobs: PlannedJob[];
+  states: SeriesState[];
+}
+
+/** A stable hash of the output-shaping arguments (never of credentials). */
+export function fingerprintOf(args: Record<string, unknown>): string {
+  const sorted = Object.keys(args)
+    .sort()
+    .map((k) => [k, args[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
+}
+
+/** Reads a checkpoint; `undefined` when there is none. Throws on a damaged or foreign file. */
+export async function readCheckpoint(path: string): Promise<Checkpoint | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`checkpoint ${path} is not valid JSON`);
+  }
+  const cp = data as Partial<Checkpoint> & { version?: unknown };
+  if (cp.version !== VERSION || !Array.isArray(cp.jobs) || !Array.isArray(cp.states) || cp.jobs.length !== cp.states.length) {
+    throw new Error(`checkpoint ${path} is not an esmond-ps-get-bulk checkpoint (version ${VERSION})`);
+  }
+  return cp as Checkpoint;
+}
+
+/**
+ * Writes the checkpoint of one run. The plan is serialised once; each save writes the plan text
+ * plus the current states. Saves are serialised and coalesced: `save()` called while a write is
+ * in flight costs one more write at most.
+ */
+export class CheckpointWriter {
+  private readonly head: string;
+  private inFlight: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    readonly path: string,
+    header: Omit<Checkpoint, 'jobs' | 'states'>,
+    jobs: readonly PlannedJob[],
+    private readonly states: readonly SeriesState[],
+  ) {
+    this.head =
+      `{"version":${VERSION},"fingerprint":${JSON.stringify(header.fingerprint)},` +
+      `"timeStart":${header.timeStart},"timeEnd":${header.timeEnd},"jobs":${JSON.stringify(jobs)},"states":`;
+  }
+
+  private async writeNow(): Promise<void> {
+    const tmp = `${this.path}.tmp`;
+    await writeFile(tmp, `${this.head}${JSON.stringify(this.states)}}\n`);
+    await rename(tmp, this.path);
+  }
+
+  /** Saves the current states (coalescing with a save already running). */
+  save(): Promise<void> {
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    this.inFlight = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.writeNow();
+        } while (this.again);
+      } finally {
+        this.inFlight = undefined;
+      }
+    })();
+    return this.inFlight;
+  }
+
+  /** Deletes the checkpoint (after a run that completed every series). */
+  async remove(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    await rm(this.path, { force: true });
+    await rm(`${this.path}.tmp`, { force: true });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The bulk file encoder: the rows of esmond-ps-get (format module) for one series, in csv, json
+ * or ndjson, without the final newline of `print` (§2.2, §6). Built from the format module's
+ * primitives so it carries no state between calls (see {@link SeriesEncoder}); a test checks
+ * that its bytes equal the format module's streaming writer.
+ * @module
+ */
+import {
+  columnsFor,
+  csvLine,
+  familyOf,
+  pyJson,
+  pyStr,
+  RawJson,
+  rowsForPoint,
+  type Row,
+  type RowContext,
+} from '../format/index.js';
+import type { WirePoint } from '../model/wire.js';
+import type { HostnameCache } from './hostnames.js';
+import type { BulkFormat, EncoderMemory, SeriesEncoder, SeriesJob } from './types.js';
+
+/** How rows are labelled and names shown. */
+export interface EncoderOptions {
+  format: BulkFormat;
+  /** Row label `summary_type`: `-T`, or `base`. */
+  summaryType: string;
+  /** Row label `summary_window`: `-W` (0 by default). */
+  summaryWindow: number;
+  /** Host names for source/destination/hop ip; absent with `--ip`. */
+  hostnames?: HostnameCache;
+}
+
+function textOf(v: unknown, joinList: boolean): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof RawJson) return pyJson(v.value);
+  if (joinList && Array.isArray(v)) return v.map((x) => pyStr(x)).join(', ');
+  return pyStr(v);
+}
+
+function unwrap(row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof RawJson ? v.value : v;
+  return out;
+}
+
+function listColumnsOf(row: Row): string[] {
+  return Object.entries(row)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([k]) => k);
+}
+
+/** Collects packet-trace hop addresses of a page (they are shown as host names too). */
+function hopAddresses(points: readonly WirePoint[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of points) {
+    if (!Array.isArray(p.val)) continue;
+    for (const hop of p.val as unknown[]) {
+      const ip = hop !== null && typeof hop === 'object' ? (hop as Record<string, unknown>)['ip'] : undefined;
+      if (typeof ip === 'string' && ip !== '') out.add(ip);
+    }
+  }
+  return out;
+}
+
+/** The encoder of one series. */
+export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): SeriesEncoder {
+  const family = familyOf(job.eventType, opts.summaryType);
+  const columns = columnsFor(family, { format: opts.format });
+  const cache = opts.hostnames;
+  const labels = new Map<string, string>();
+  if (job.metadata.source) labels.set(job.metadata.source, job.sourceLabel);
+  if (job.metadata.destination) labels.set(job.metadata.destination, job.destinationLabel);
+  const ctx: RowContext = {
+    metadata: job.metadata,
+    eventType: job.eventType,
+    summaryType: opts.summaryType,
+    summaryWindow: opts.summaryWindow,
+    format: opts.format,
+    family,
+    ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),
+  };
+
+  const renderRow = (row: Row, index: number, lists: ReadonlySet<string>): string => {
+    switch (opts.format) {
+      case 'csv':
+        return csvLine(columns.map((k) => textOf(row[k], lists.has(k))));
+      case 'json':
+        return (index > 0 ? ', ' : '') + pyJson(unwrap(row));
+      case 'ndjson':
+        return `${JSON.stringify(unwrap(row))}\n`;
+    }
+  };
+
+  return {
+    begin: () => (opts.format === 'csv' ? csvLine(columns) : opts.format === 'json' ? '[' : ''),
+    ...(cache && family === 'packet_trace'
+      ? {
+          async prepare(points: readonly WirePoint[]): Promise<void> {
+            await Promise.all([...hopAddresses(points)].map((ip) => cache.resolve(ip)));
+          },
+        }
+      : {}),
+    encode(points: readonly WirePoint[], memory: EncoderMemory) {
+      let text = '';
+      let rows = 0;
+      let lists = new Set(memory.listColumns ?? []);
+      for (const point of points) {
+        for (const row of rowsForPoint(ctx, point)) {
+          if (memory.rows === 0 && memory.listColumns === undefined) {
+            memory.listColumns = listColumnsOf(row);
+            lists = new Set(memory.listColumns);
+          }
+          text += renderRow(row, memory.rows, lists);
+          memory.rows++;
+          rows++;
+        }
+      }
+      return { text, rows };
+    },
+    end: () => (opts.format === 'json' ? ']' : ''),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Exports one series to its file: window by window, page by page, straight to the `.part` file;
+ * each window is either committed whole (and recorded in the series state) or rolled back and
+ * read again, so nothing is lost or written twice however often requests fail.
+ * @module
+ */
+import { join } from 'node:path';
+import type { EsmondClient } from '../query/types.js';
+import { describeError, isAbort, isPageSizeRefusal, isPermanent, retryAfterMsOf } from './errors.js';
+import { PART_SUFFIX, PartFile } from './part-file.js';
+import type { PlannedJob } from './plan.js';
+import type { SeriesEncoder, SeriesState } from './types.js';
+import { nextWindowSeconds, windowAt } from './windows.js';
+
+/** Page size the exporter falls back to when the archive refuses a bigger one. */
+export const FALLBACK_PAGE_SIZE = 1000;
+
+/** What exporting a series needs from the run. */
+export interface SeriesContext {
+  client: EsmondClient;
+  encoder: SeriesEncoder;
+  outDir: string;
+  /** End of the query range (inclusive). */
+  timeEnd: number;
+  /** Points per request; shared by all series of a run so a refusal lowers it for everyone. */
+  pageSize: { value: number };
+  /** Attempts per window (a window is retried when a request fails for good). */
+  windowAttempts: number;
+  /** Delay before window attempt `n` (1-based) when the server gave no Retry-After. */
+  backoffMs: (attempt: number) => number;
+  sleep: (ms: number) => Promise<void>;
+  /** A window was committed: the state changed (save a checkpoint soon). */
+  onCommit: (state: SeriesState, points: number, seconds: number) => void;
+  /** A window failed and will be read again. */
+  onWindowRetry: (state: SeriesState, error: string, delayMs: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Thrown when the run was aborted; the series stays resumable. */
+export class ExportAborted extends Error {
+  constructor() {
+    super('aborted');
+    this.name = 'ExportAborted';
+  }
+}
+
+/** Final and temporary paths of a job. */
+export function pathsOf(outDir: string, job: PlannedJob): { finalPath: string; partPath: string } {
+  const finalPath = join(outDir, job.fileName);
+  return { finalPath, partPath: finalPath + PART_SUFFIX };
+}
+
+/**
+ * Runs one series from its state to `done` (file renamed to its final name) or `nodata`.
+ * Throws (leaving the state `partial`/`pending`, resumable) when a window keeps failing.
+ */
+export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: SeriesContext): Promise<void> {
+  if (state.status === 'done' || state.status === 'nodata' || state.status === 'skipped') return;
+  const { finalPath, partPath } = pathsOf(ctx.outDir, job);
+  if (!job.available) {
+    state.status = 'nodata';
+    state.nextStart = ctx.timeEnd + 1;
+    return;
+  }
+  let part = state.bytes > 0 ? await PartFile.open(partPath, state.bytes) : undefined;
+  try {
+    if (state.status === 'renaming' && part) {
+      // Killed between the last write and the rename: the `.part` file is complete.
+      await part.finish(finalPath);
+      part = undefined;
+      state.status = 'done';
+      return;
+    }
+    while (state.nextStart <= ctx.timeEnd) {
+      if (ctx.signal?.aborted) throw new ExportAborted();
+      const [from, to] = windowAt(state.nextStart, state.windowSeconds, ctx.timeEnd);
+      for (let attempt = 1; ; attempt++) {
+        let points = 0;
+        let pages = 0;
+        const memory = { rows: state.rows, listColumns: state.listColumns };
+        try {
+          const pageSize = ctx.pageSize.value;
+          const query = { timeStart: from, timeEnd: to, pageSize, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+          for await (const page of ctx.client.dataPages(job.metadata, job.eventType, job.selector, query)) {
+            pages++;
+            if (page.length === 0) continue;
+            points += page.length;
+            if (ctx.encoder.prepare) await ctx.encoder.prepare(page);
+            const rowsBefore = memory.rows;
+            const out = ctx.encoder.encode(page, memory);
+            if (out.rows === 0) continue;
+            part ??= await PartFile.open(partPath, 0);
+            if (rowsBefore === 0) await part.write(ctx.encoder.begin());
+            await part.write(out.text);
+          }
+          const bytes = part ? await part.commit() : 0;
+          // All fields change together, synchronously: a checkpoint never sees half a window.
+          state.bytes = bytes;
+          state.rows = memory.rows;
+          if (memory.listColumns !== undefined) state.listColumns = memory.listColumns;
+          state.points += points;
+          state.pages += pages;
+          state.nextStart = to + 1;
+          state.windowSeconds = nextWindowSeconds(to - from + 1, points, ctx.pageSize.value);
+          state.status = state.bytes > 0 ? 'partial' : 'pending';
+          ctx.onCommit(state, points, to - from + 1);
+          break;
+        } catch (err) {
+          if (part) await part.rollback();
+          if (ctx.signal?.aborted || isAbort(err)) throw new ExportAborted();
+          if (isPageSizeRefusal(err) && ctx.pageSize.value > FALLBACK_PAGE_SIZE) {
+            ctx.pageSize.value = FALLBACK_PAGE_SIZE;
+            attempt--; // not a failure of the archive: it told us its limit
+            continue;
+          }
+          state.failures++;
+          const message = describeError(err);
+          if (isPermanent(err) || attempt >= ctx.windowAttempts) throw err;
+          state.retries++;
+          const delay = Math.max(retryAfterMsOf(err) ?? 0, ctx.backoffMs(attempt));
+          ctx.onWindowRetry(state, message, delay);
+          await ctx.sleep(delay);
+        }
+      }
+    }
+    if (state.rows > 0 && part) {
+      await part.write(ctx.encoder.end(state.rows));
+      state.bytes = await part.commit();
+      state.status = 'renaming';
+      await part.finish(finalPath);
+      part = undefined;
+      state.status = 'done';
+    } else {
+      if (part) await part.close(true);
+      part = undefined;
+      state.status = 'nodata';
+    }
+  } finally {
+    if (part) await part.close();
+  }
+}

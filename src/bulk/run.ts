@@ -1,0 +1,156 @@
+/**
+ * Runs a planned bulk export: a small pool of workers, each with its own connection pool, takes
+ * series one at a time; a throttled checkpoint records committed progress; the result is the
+ * completeness report.
+ * @module
+ */
+import type { ClientOptions, EsmondClient } from '../query/types.js';
+import type { CheckpointWriter } from './checkpoint.js';
+import { describeError, retryAfterMsOf } from './errors.js';
+import { ExportAborted, exportSeries, pathsOf } from './export-series.js';
+import type { PlannedJob } from './plan.js';
+import type { ProgressSink } from './progress.js';
+import { buildReport } from './report.js';
+import type { BulkReport, EncoderFactory, SeriesState } from './types.js';
+
+/** Defaults of the knobs that make the export gentle with the archive. */
+export const BULK_DEFAULTS = {
+  concurrency: 2,
+  /** perfSONAR 5's cap; esmond has none. A refusal lowers it to 1000 for the run. */
+  pageSize: 10000,
+  windowSeconds: 86400,
+  windowAttempts: 6,
+  backoffBaseMs: 500,
+  backoffMaxMs: 30000,
+  checkpointIntervalMs: 1000,
+} as const;
+
+/** Everything a run needs besides the plan. */
+export interface BulkRunOptions {
+  outDir: string;
+  timeStart: number;
+  timeEnd: number;
+  concurrency?: number;
+  pageSize?: number;
+  windowAttempts?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  checkpointIntervalMs?: number;
+  /** One client per worker; `onRetry` must be passed through to {@link ClientOptions.onRetry}. */
+  createClient: (onRetry: NonNullable<ClientOptions['onRetry']>) => EsmondClient;
+  encoderFor: EncoderFactory;
+  progress: ProgressSink;
+  checkpoint?: CheckpointWriter;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Exports every series of `jobs` from its state in `states` (both in plan order; states are
+ * updated in place). Never throws for a series failure: that is in the report.
+ */
+export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[], opts: BulkRunOptions): Promise<BulkReport> {
+  const now = opts.now ?? Date.now;
+  const t0 = now();
+  const sleep = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+  const base = opts.backoffBaseMs ?? BULK_DEFAULTS.backoffBaseMs;
+  const cap = opts.backoffMaxMs ?? BULK_DEFAULTS.backoffMaxMs;
+  const span = opts.timeEnd - opts.timeStart + 1;
+  const pageSize = { value: opts.pageSize ?? BULK_DEFAULTS.pageSize };
+  const finishedStatuses = new Set(['done', 'nodata', 'skipped']);
+
+  // Checkpoint at most every interval: a stale checkpoint is always safe (it points at
+  // committed bytes), a fresher one only saves re-reading a few windows.
+  let timer: NodeJS.Timeout | undefined;
+  const interval = opts.checkpointIntervalMs ?? BULK_DEFAULTS.checkpointIntervalMs;
+  const requestSave = (): void => {
+    if (!opts.checkpoint || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      opts.checkpoint?.save().catch((err: unknown) => opts.progress.notice(`checkpoint not saved: ${describeError(err)}`));
+    }, interval);
+  };
+  if (opts.checkpoint) await opts.checkpoint.save();
+
+  const unitsDone = (st: SeriesState): number =>
+    finishedStatuses.has(st.status) ? span : Math.max(0, Math.min(span, st.nextStart - opts.timeStart));
+  opts.progress.start({
+    series: jobs.length,
+    seriesDone: states.filter((s) => finishedStatuses.has(s.status)).length,
+    units: span * jobs.length,
+    unitsDone: states.reduce((a, s) => a + unitsDone(s), 0),
+  });
+  for (let i = 0; i < jobs.length; i++) {
+    if (states[i]!.status === 'skipped') opts.progress.finished(jobs[i]!, states[i]!, pathsOf(opts.outDir, jobs[i]!).finalPath);
+  }
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    let current: SeriesState | undefined;
+    const client = opts.createClient((info) => {
+      if (current) current.retries++;
+      void info;
+    });
+    try {
+      while (next < jobs.length && !opts.signal?.aborted) {
+        const i = next++;
+        const job = jobs[i]!;
+        const st = states[i]!;
+        if (finishedStatuses.has(st.status)) continue;
+        current = st;
+        let counted = unitsDone(st);
+        try {
+          await exportSeries(job, st, {
+            client,
+            encoder: opts.encoderFor(job),
+            outDir: opts.outDir,
+            timeEnd: opts.timeEnd,
+            pageSize,
+            windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
+            backoffMs: (n) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + random() / 2),
+            sleep,
+            onCommit: (_s, points, units) => {
+              counted += units;
+              opts.progress.advance(points, units);
+              requestSave();
+            },
+            onWindowRetry: (s, message, delay) => {
+              opts.progress.notice(`retrying ${job.fileName} window at ${s.nextStart} in ${Math.round(delay)} ms: ${message}`);
+            },
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          });
+          // Windows never read (a summary the metadata lacks) count as done too.
+          if (counted < span) opts.progress.advance(0, span - counted);
+        } catch (err) {
+          if (err instanceof ExportAborted) break;
+          st.status = 'failed';
+          st.error = describeError(err);
+          const ra = retryAfterMsOf(err);
+          if (ra !== undefined) st.error += ` (Retry-After ${Math.round(ra / 1000)} s)`;
+        }
+        current = undefined;
+        requestSave();
+        opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
+      }
+    } finally {
+      await client.close();
+    }
+  };
+  const n = Math.max(1, Math.min(opts.concurrency ?? BULK_DEFAULTS.concurrency, jobs.length || 1));
+  await Promise.all(Array.from({ length: n }, worker));
+
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  opts.progress.stop();
+  const report = buildReport(jobs, states, { timeStart: opts.timeStart, timeEnd: opts.timeEnd, elapsedSeconds: (now() - t0) / 1000 });
+  if (opts.checkpoint) {
+    if (report.failures === 0 && !opts.signal?.aborted) await opts.checkpoint.remove();
+    else await opts.checkpoint.save();
+  }
+  return report;
+}
