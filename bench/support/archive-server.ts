@@ -1,0 +1,32 @@
+/**
+ * Child process of the archive benchmark: serves an archive SQLite file on 127.0.0.1 so the
+ * server's CPU is not shared with the load generator. Prints `{"url": …}` on stdout once
+ * listening and exits cleanly when stdin closes (the parent died or is done).
+ *
+ *   node --import tsx bench/support/archive-server.ts <db-path>
+ * @module
+ */
+import { serveArchive } from '../../src/archive/serve.js';
+import { openSqliteArchive } from '../../src/archive/service.js';
+
+const dbPath = process.argv[2];
+if (dbPath === undefined) {
+  console.error('usage: archive-server.ts <db-path>');
+  process.exit(2);
+}
+const service = openSqliteArchive(dbPath, { resolver: false });
+const running = await serveArchive({ service, host: '127.0.0.1', port: 0, log: (line) => console.error(line) });
+console.log(JSON.stringify({ url: running.url }));
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await running.close();
+  service.close();
+  process.exit(0);
+}
+process.stdin.on('end', () => void stop());
+process.stdin.on('close', () => void stop());
+process.stdin.resume();
+process.on('SIGTERM', () => void stop());
