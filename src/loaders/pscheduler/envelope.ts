@@ -1,0 +1,126 @@
+/**
+ * Reads what pScheduler hands to an archiver — the http-archiver envelope (`{id, schedule, test,
+ * tool, run, task, participants, result, reference}`) or the esmond archiver's own input
+ * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
+ * @module
+ */
+import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
+import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Settings an archive spec would carry, for envelopes that arrive without one. */
+export interface EnvelopeDefaults {
+  /** Used when the document has no `data.measurement-agent`. */
+  measurementAgent?: string | undefined;
+  /** Used when the document has no `data.data-formatting-policy`. */
+  policy?: FormattingPolicy | undefined;
+  /** Used when the document has no `data.summaries`. */
+  summaries?: readonly ArchiverSummary[] | undefined;
+}
+
+function policyOf(v: unknown): FormattingPolicy {
+  if (typeof v === 'string' && (FORMATTING_POLICIES as readonly string[]).includes(v)) return v as FormattingPolicy;
+  throw new MappingError(`data-formatting-policy must be one of ${FORMATTING_POLICIES.join(', ')}`);
+}
+
+function summariesOf(v: unknown): ArchiverSummary[] {
+  if (!Array.isArray(v)) throw new MappingError('"summaries" must be a list');
+  const out: ArchiverSummary[] = [];
+  for (const s of v) {
+    if (!isObj(s) || typeof s['event-type'] !== 'string') continue; // the archiver skips these too
+    if (typeof s['summary-type'] !== 'string') throw new MappingError('each summary needs a "summary-type"');
+    const w = Number(s['summary-window']);
+    if (!Number.isInteger(w) || w < 0) throw new MappingError('each summary needs an integer "summary-window"');
+    out.push({ 'event-type': s['event-type'], 'summary-type': s['summary-type'], 'summary-window': w });
+  }
+  return out;
+}
+
+/** A participant entry: a host string, or `{host}` in the oldest envelopes. */
+function participantHost(p: unknown): string | undefined {
+  if (typeof p === 'string' && p !== '') return p;
+  if (isObj(p) && typeof p.host === 'string' && p.host !== '') return p.host;
+  return undefined;
+}
+
+/** True when `doc` is the esmond archiver input rather than a bare envelope. */
+function isArchiverInput(doc: Obj): boolean {
+  return isObj(doc.result) && !isObj(doc.schedule) && (isObj(doc.result.schedule) || isObj(doc.result.test) || isObj(doc.result.task));
+}
+
+/**
+ * The mapper's input for one document.
+ * @throws MappingError naming the first missing or malformed member.
+ */
+export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  if (!isObj(doc)) throw new MappingError('a pScheduler result must be a JSON object');
+  let envelope: Obj = doc;
+  let data: Obj = {};
+  let runHref: unknown;
+  if (isArchiverInput(doc)) {
+    envelope = doc.result as Obj;
+    if (doc.data !== undefined && doc.data !== null) {
+      if (!isObj(doc.data)) throw new MappingError('"data" must be an object');
+      data = doc.data;
+    }
+    runHref = doc['run-href'];
+  } else if (isObj(doc.run)) {
+    runHref = doc.run.href;
+  }
+  const test = isObj(envelope.test) ? envelope.test : isObj(envelope.task) && isObj(envelope.task.test) ? envelope.task.test : undefined;
+  if (test === undefined) throw new MappingError('Unable to find test definition in JSON (no "test" and no "task.test")');
+  if (typeof test.type !== 'string' || test.type === '') throw new MappingError('"test.type" must be a non-empty string');
+  if (!isObj(test.spec)) throw new MappingError('"test.spec" must be an object');
+  const tool = envelope.tool;
+  const toolName = typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
+  if (toolName === undefined || toolName === '') throw new MappingError('"tool.name" must be a non-empty string');
+  if (!isObj(envelope.schedule)) throw new MappingError('"schedule" with "start" and "duration" is required');
+  const ts = isoDateSeconds(envelope.schedule.start, 'schedule.start');
+  const duration = isoDurationSeconds(envelope.schedule.duration, 'schedule.duration');
+  const participants = envelope.participants;
+  if (participants !== undefined && participants !== null && !Array.isArray(participants)) {
+    throw new MappingError('"participants" must be a list');
+  }
+  const result = envelope.result ?? {};
+  if (!isObj(result)) throw new MappingError('"result" must be an object or null');
+  const reference = envelope.reference;
+  if (reference !== undefined && reference !== null && !isObj(reference)) throw new MappingError('"reference" must be an object or null');
+  if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
+
+  const agent = data['measurement-agent'] ?? defaults.measurementAgent;
+  if (agent !== undefined && agent !== null && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
+  const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
+  const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
+
+  return {
+    testType: test.type,
+    spec: test.spec,
+    result,
+    leadParticipant: participantHost(Array.isArray(participants) ? participants[0] : undefined),
+    measurementAgent: typeof agent === 'string' && agent !== '' ? agent : undefined,
+    toolName: `pscheduler/${toolName}`,
+    duration,
+    ts,
+    runHref: typeof runHref === 'string' && runHref !== '' ? runHref : undefined,
+    reference: reference as Obj | null | undefined,
+    summaries: summaries ?? null,
+    policy,
+  };
+}
+
+/** Host names a document's mapping may need resolved (spec source/dest, lead, agent). */
+export function hostsOf(input: RecordInput): string[] {
+  const hosts = new Set<string>();
+  for (const h of [input.spec.source, input.spec.dest, input.leadParticipant, input.measurementAgent]) {
+    if (typeof h === 'string' && h !== '') hosts.add(h);
+  }
+  if (input.testType === 'disk-to-disk') {
+    for (const u of [input.spec.source, input.spec.dest]) {
+      const m = typeof u === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(u) : null;
+      if (m?.[1]) hosts.add(m[1].replace(/^\[|\]$/g, '').toLowerCase());
+    }
+  }
+  return [...hosts];
+}

@@ -1,0 +1,94 @@
+/**
+ * ISO 8601 durations and date-times as pScheduler writes them (`PT30S`, `PT0.0538S`,
+ * `2016-07-29T12:47:31-04:00`), converted the way the esmond archiver converts them, so that
+ * values such as `0.0236 s × 1000 = 23.599999999999998 ms` come out bit for bit the same.
+ * @module
+ */
+
+/** Input that a pScheduler mapping cannot use; the message names the offending field. */
+export class MappingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MappingError';
+  }
+}
+
+const DURATION =
+  /^([+-])?P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+
+/** Whole microseconds of a decimal text such as `0.0538`, rounded half-even like `timedelta`. */
+function decimalMicros(text: string, unitMicros: number): number {
+  const [whole = '0', frac = ''] = text.replace(',', '.').split('.');
+  if (unitMicros !== 1_000_000) return Math.round(Number(`${whole}.${frac || '0'}`) * unitMicros);
+  // Seconds are parsed from the digits, not through a float, so `0.0236` is exactly 23600 µs.
+  const digits = (frac + '0000000').slice(0, 7);
+  let micros = Number(whole) * 1_000_000 + Number(digits.slice(0, 6));
+  const rest = frac.slice(6);
+  if (rest !== '') {
+    const half = rest[0] === '5' && /^50*$/.test(rest);
+    if (rest[0]! > '5' || (rest[0] === '5' && !half) || (half && micros % 2 === 1)) micros += 1;
+  }
+  return micros;
+}
+
+/**
+ * Seconds of an ISO 8601 duration (`PT1M30.5S` → 90.5), computed as the archiver does: the
+ * duration is first held in whole microseconds, then divided by 10⁶.
+ * @throws MappingError when `text` is not a duration of weeks, days, hours, minutes, seconds.
+ */
+export function isoDurationSeconds(text: unknown, field = 'duration'): number {
+  if (typeof text !== 'string') throw new MappingError(`${field} must be an ISO 8601 duration string`);
+  const m = DURATION.exec(text.trim());
+  if (m === null || text.trim() === 'P' || text.trim().endsWith('T')) {
+    throw new MappingError(`${field} is not an ISO 8601 duration: ${JSON.stringify(text)}`);
+  }
+  const units = [7 * 86_400_000_000, 86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000];
+  let micros = 0;
+  units.forEach((unit, i) => {
+    const part = m[i + 2];
+    if (part !== undefined) micros += decimalMicros(part, unit);
+  });
+  return (m[1] === '-' ? -micros : micros) / 1e6;
+}
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * UNIX seconds of an ISO 8601 date-time, the fraction dropped (`calendar.timegm` of the UTC
+ * time tuple). A time without an offset is taken as UTC.
+ * @throws MappingError when `text` is not such a date-time.
+ */
+export function isoDateSeconds(text: unknown, field = 'start'): number {
+  if (typeof text !== 'string') throw new MappingError(`${field} must be an ISO 8601 date-time string`);
+  const m = DATE_TIME.exec(text.trim());
+  if (m === null) throw new MappingError(`${field} is not an ISO 8601 date-time: ${JSON.stringify(text)}`);
+  const [, y, mo, d, h, mi, s = '0', , zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 24 || Number(mi) > 59 || Number(s) > 60) {
+    throw new MappingError(`${field} is not a valid date-time: ${JSON.stringify(text)}`);
+  }
+  let offset = 0;
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offset = sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || '0') * 60);
+  }
+  const utc = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s)) / 1000;
+  return utc - offset;
+}
+
+/**
+ * `"%.2f" % x` of Python: like `toFixed(2)`, except that an exact tie rounds half to even.
+ * Only multiples of 1/8 can be exact ties at two decimals, which is what is checked.
+ */
+export function formatFixed2(x: number): string {
+  const eighths = x * 8;
+  if (Number.isInteger(eighths) && Math.abs(eighths % 2) === 1) {
+    const lower = Math.floor(x * 100);
+    const even = lower % 2 === 0 ? lower : lower + 1;
+    return (even / 100).toFixed(2);
+  }
+  return x.toFixed(2);
+}

@@ -1,0 +1,32 @@
+/**
+ * pScheduler → esmond mapping, the entry point shared by `esmond-ps-load-pscheduler` and the
+ * embedded archive's ingest route. Pure (no I/O): host names are looked up synchronously through
+ * {@link RecordOptions.lookup}; callers that want DNS resolve {@link hostsOf} first.
+ * @module
+ */
+import { recordInputFromDocument, type EnvelopeDefaults } from './envelope.js';
+import { mapRecord, type MappedRecord, type RecordOptions } from './record.js';
+
+export { MappingError, isoDurationSeconds, isoDateSeconds } from './iso.js';
+export { literalAddresses, tableLookup, type AddressLookup, type HostAddresses } from './addresses.js';
+export { recordInputFromDocument, hostsOf, type EnvelopeDefaults } from './envelope.js';
+export {
+  mapRecord,
+  declaredValues,
+  DEFAULT_SUMMARIES,
+  FORMATTING_POLICIES,
+  type ArchiverSummary,
+  type FormattingPolicy,
+  type MappedRecord,
+  type PointValue,
+  type RecordInput,
+  type RecordOptions,
+} from './record.js';
+
+/**
+ * Maps one envelope or archiver input to the esmond metadata and data point.
+ * @throws MappingError with a one-line reason when the document cannot be mapped.
+ */
+export function mapPschedulerDocument(doc: unknown, options: RecordOptions & { defaults?: EnvelopeDefaults } = {}): MappedRecord {
+  return mapRecord(recordInputFromDocument(doc, options.defaults), options);
+}
