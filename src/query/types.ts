@@ -34,6 +34,11 @@ export interface RetryPolicy {
 export interface ClientOptions {
   /** `http://host`, `http://host:port`, `http://host/esmond`, or the full archive URL. */
   url: string;
+  /**
+   * Mount alias added when `url` has no path (`http://host` → `http://host/esmond/perfsonar/archive/`);
+   * `''` or `'/'` for none. @defaultValue 'esmond'
+   */
+  scriptAlias?: string;
   /** Per-request timeout, ms (headers and each body chunk). @defaultValue 30000 */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;

@@ -1,0 +1,159 @@
+/**
+ * Writes to the archive: metadata create-or-find, single points, bulk PUT in batches, and a
+ * batching writer. Payloads are validated first; writes are retried only when the retry policy
+ * says `retryWrites` (they are not idempotent: a retried bulk PUT can end in 409).
+ * @module
+ */
+import { ResponseError, ValidationError } from '../http/errors.js';
+import type { Transport } from '../http/transport.js';
+import type { WireBulkBody, WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
+import { validateKey, validateNewMetadata, validatePoint, validateTs, validateWriteEventType } from './validate.js';
+
+/** What the write functions need from a client. */
+export interface WriteContext {
+  transport: Transport;
+  /** Absolute archive URL ending in `/perfsonar/archive/`. */
+  archiveUrl: string;
+}
+
+/** One timestamp of a bulk write. */
+export type BulkItem = WireBulkBody['data'][number];
+
+/** Timestamps per bulk PUT unless the caller says otherwise. */
+export const DEFAULT_BATCH_SIZE = 500;
+
+/** Success statuses of writes: esmond answers 201; 200/204 from other servers are fine too. */
+const WRITE_OK = [200, 201, 204] as const;
+
+/**
+ * POSTs a metadata object (esmond-api §7.2) and returns the archive's answer, the full metadata
+ * (new or the identical existing one).
+ * @throws ValidationError before sending; HttpError for non-2xx; ResponseError for a non-metadata body.
+ */
+export async function postMetadataWire(ctx: WriteContext, body: WireNewMetadata, signal?: AbortSignal): Promise<WireMetadata> {
+  validateNewMetadata(body);
+  const r = await ctx.transport.sendJson({ method: 'POST', url: ctx.archiveUrl, body, signal, okStatus: WRITE_OK });
+  const j = r.json;
+  if (typeof j !== 'object' || j === null || Array.isArray(j) || typeof (j as Record<string, unknown>)['metadata-key'] !== 'string') {
+    throw new ResponseError('metadata POST answer is not a metadata object', { method: 'POST', url: r.url, status: r.status, body: r.text });
+  }
+  return j as WireMetadata;
+}
+
+/** POSTs one point to `{key}/{et}/base` (R12). */
+export async function postPointWire(
+  ctx: WriteContext,
+  metadataKey: string,
+  eventType: string,
+  point: WirePoint,
+  signal?: AbortSignal,
+): Promise<void> {
+  validateKey(metadataKey);
+  validateWriteEventType(eventType);
+  validatePoint(point);
+  await ctx.transport.send({
+    method: 'POST',
+    url: `${ctx.archiveUrl}${metadataKey}/${eventType}/base`,
+    body: { ts: point.ts, val: point.val },
+    signal,
+    okStatus: WRITE_OK,
+  });
+}
+
+function validateBulkItem(item: unknown, position: number): asserts item is BulkItem {
+  const where = `bulk item ${position}`;
+  if (typeof item !== 'object' || item === null) throw new ValidationError(`${where} must be an object {ts, val}`);
+  const o = item as Record<string, unknown>;
+  validateTs(o['ts'], `${where} ts`);
+  const vals = o['val'];
+  if (!Array.isArray(vals)) throw new ValidationError(`${where}: val must be a list of {event-type, val}`);
+  for (const v of vals) {
+    if (typeof v !== 'object' || v === null) throw new ValidationError(`${where}: each value must be {event-type, val}`);
+    const r = v as Record<string, unknown>;
+    validateWriteEventType(r['event-type']);
+    if (r['val'] === undefined) throw new ValidationError(`${where}: value of ${String(r['event-type'])} is missing`);
+  }
+}
+
+/**
+ * Bulk write (R4), streamed: items are validated and sent in PUTs of at most `batchSize`
+ * timestamps, one request at a time, so a huge iterable never sits in memory. Items of a batch
+ * are validated before that batch is sent; earlier batches stay written if a later one fails.
+ */
+export async function putBulkWire(
+  ctx: WriteContext,
+  metadataKey: string,
+  data: Iterable<BulkItem>,
+  options: { batchSize?: number | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<void> {
+  validateKey(metadataKey);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`batchSize must be a positive integer: ${batchSize}`, 'batchSize');
+  const url = `${ctx.archiveUrl}${metadataKey}/`;
+  let batch: BulkItem[] = [];
+  let position = 0;
+  const send = async (): Promise<void> => {
+    const body: WireBulkBody = { data: batch };
+    batch = [];
+    await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK });
+  };
+  for (const item of data) {
+    validateBulkItem(item, ++position);
+    batch.push(item);
+    if (batch.length >= batchSize) await send();
+  }
+  if (batch.length > 0) await send();
+}
+
+/** The batching writer of {@link createDataWriterWire}. */
+export interface BatchingWriter {
+  add(ts: number, eventType: string, val: unknown): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A writer that groups values by timestamp (a Map, not the original's linear search, B25) and
+ * sends a bulk PUT whenever `batchSize` values are queued, on `flush()` and on `close()`.
+ * Sends are serialised. A failed send rejects that `add`/`flush`/`close`; its values are dropped
+ * (re-sending them would mostly hit 409).
+ */
+export function createDataWriterWire(ctx: WriteContext, metadataKey: string, options: { batchSize?: number | undefined } = {}): BatchingWriter {
+  validateKey(metadataKey);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`batchSize must be a positive integer: ${batchSize}`, 'batchSize');
+  let queue = new Map<number, BulkItem['val']>();
+  let queued = 0;
+  let closed = false;
+  let sending: Promise<void> = Promise.resolve();
+
+  const flush = (): Promise<void> => {
+    const items = [...queue].map(([ts, val]) => ({ ts, val }));
+    queue = new Map();
+    queued = 0;
+    // Chain on the previous send so batches go out in order, one at a time; a failure of an
+    // earlier batch was already reported to its own caller, so do not let it poison this one.
+    const next = sending.catch(() => undefined).then(() => (items.length === 0 ? undefined : putBulkWire(ctx, metadataKey, items, { batchSize: Number.MAX_SAFE_INTEGER })));
+    sending = next;
+    return next;
+  };
+
+  return {
+    async add(ts, eventType, val) {
+      if (closed) throw new ValidationError('The data writer is closed');
+      validateTs(ts);
+      validateWriteEventType(eventType);
+      if (val === undefined) throw new ValidationError(`Value of ${eventType} at ${ts} is missing`, 'val');
+      const vals = queue.get(ts);
+      if (vals) vals.push({ 'event-type': eventType, val });
+      else queue.set(ts, [{ 'event-type': eventType, val }]);
+      if (++queued >= batchSize) await flush();
+    },
+    flush,
+    async close() {
+      if (closed) return sending;
+      closed = true;
+      await flush();
+    },
+  };
+}

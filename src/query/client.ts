@@ -1,0 +1,236 @@
+/**
+ * `createClient()`: the {@link EsmondClient} implementation. Query paging lives in
+ * `metadata-search.ts` and `time-cursor.ts`, writes in `post/write.ts`; this module wires them to
+ * one transport (one keep-alive pool) and resolves URLs.
+ * @module
+ */
+import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
+import { createTransport, type JsonResponse, type Transport } from '../http/transport.js';
+import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import type { WireNewMetadata, WirePoint } from '../model/wire.js';
+import { validateKey } from '../post/validate.js';
+import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
+import { decodeMetadata, decodeSummaryInfo } from './codec.js';
+import { searchMetadataPages } from './metadata-search.js';
+import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
+import type {
+  CallOptions,
+  ClientOptions,
+  DataQuery,
+  DataWriter,
+  EsmondClient,
+  Metadata,
+  MetadataQuery,
+  SeriesSelector,
+  SummaryInfo,
+} from './types.js';
+import { resolveArchiveUrl, resolveServerPath, segment, type ArchiveLocation } from './url.js';
+
+/** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
+function checkEventType(et: unknown): asserts et is string {
+  if (typeof et !== 'string' || !/^[\w.-]+$/.test(et)) throw new ValidationError(`Invalid event type: ${JSON.stringify(et)}`, 'eventType');
+}
+
+/** JSON summary name (or its URL form) → JSON name; `ValidationError` otherwise. */
+function seriesType(st: string | undefined): SeriesType {
+  if (st === undefined) return 'base';
+  if (Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, st)) return st as SeriesType;
+  const byUrl = SUMMARY_TYPE_BY_SEGMENT[st];
+  if (byUrl !== undefined) return byUrl;
+  throw new ValidationError(`Invalid summary type: ${st} (expected base, aggregation, average or statistics)`, 'summaryType');
+}
+
+/** The URL of a series, and a second one to try on 404 (elmond only serves `…/base/0`). */
+interface SeriesUrl {
+  url: string;
+  fallback: string | undefined;
+}
+
+function seriesUrl(loc: ArchiveLocation, metadata: string | Metadata, eventType: string, series: SeriesSelector | undefined): SeriesUrl {
+  checkEventType(eventType);
+  const st = seriesType(series?.summaryType);
+  const w = series?.summaryWindow ?? 0;
+  if (!Number.isInteger(w) || w < 0) throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
+  if (typeof metadata !== 'string') {
+    // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount.
+    const et = metadata.eventTypes.find((e) => e.eventType === eventType);
+    if (et !== undefined && st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
+    const s = et?.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
+    if (s !== undefined) return { url: resolveServerPath(loc, s.uri), fallback: undefined };
+  }
+  const key = typeof metadata === 'string' ? metadata : metadata.key;
+  validateKey(key);
+  const base = `${loc.archiveUrl}${segment(key)}/${segment(eventType)}/`;
+  if (st === 'base') return w === 0 ? { url: `${base}base`, fallback: `${base}base/0` } : { url: `${base}base/${w}`, fallback: undefined };
+  return { url: `${base}${SUMMARY_URL_SEGMENT[st]}/${w}`, fallback: undefined };
+}
+
+/** Link header says there is a next page (esmond's paginator, §5.3). */
+function hasNextLink(link: string | string[] | undefined): boolean {
+  const v = Array.isArray(link) ? link.join(',') : link;
+  return v !== undefined && /rel="?next"?/.test(v);
+}
+
+/** Pages of one series: the fetcher the time cursor calls, with the `base` → `base/0` fallback. */
+async function* seriesPages<V>(
+  transport: Transport,
+  target: SeriesUrl,
+  query: DataQuery | undefined,
+): AsyncGenerator<WirePoint<V>[], void, undefined> {
+  const plan = planWindow(query ?? {});
+  const pageSize = checkPageSize(query?.pageSize);
+  const signal = query?.signal;
+  let { url, fallback } = target;
+  let last: JsonResponse | undefined;
+  const fetchPage = async (params: Array<[string, string]>): Promise<FetchedPage<V>> => {
+    let r: JsonResponse;
+    try {
+      r = await transport.sendJson({ url, query: params, signal });
+    } catch (e) {
+      if (fallback === undefined || !isHttpError(e) || e.status !== 404) throw e;
+      url = fallback;
+      fallback = undefined;
+      r = await transport.sendJson({ url, query: params, signal });
+    }
+    fallback = undefined; // only the first request may discover the URL form
+    last = r;
+    if (!Array.isArray(r.json)) {
+      throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
+    }
+    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']) };
+  };
+  try {
+    yield* timeCursorPages(plan, pageSize, fetchPage);
+  } catch (e) {
+    if (e instanceof PagingContractError) {
+      throw new ResponseError(e.message, { method: 'GET', url: last?.url ?? url, status: last?.status, cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Creates a client for one archive. One keep-alive connection pool per client; call
+ * {@link EsmondClient.close} when done.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ url: 'http://archive.example.net/esmond' });
+ * for await (const m of client.searchMetadata({ eventType: 'throughput', timeRange: 86400 })) {
+ *   for await (const p of client.data(m, 'throughput', {}, { timeStart: 1700000000, timeEnd: 1700086400 })) {
+ *     console.log(m.source, m.destination, p.ts, p.val);
+ *   }
+ * }
+ * await client.close();
+ * ```
+ * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
+ */
+export function createClient(options: ClientOptions): EsmondClient {
+  const loc = resolveArchiveUrl(options.url, options.scriptAlias);
+  const transport = createTransport({
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    tlsVerify: options.tlsVerify,
+    credentials: options.credentials,
+    userAgent: options.userAgent,
+    connections: options.connections,
+    onRetry: options.onRetry,
+    sleep: options.sleep,
+    random: options.random,
+  });
+  const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
+
+  async function getMetadata(key: string, opts: CallOptions = {}): Promise<Metadata> {
+    validateKey(key);
+    let r: JsonResponse;
+    try {
+      r = await transport.sendJson({ url: `${loc.archiveUrl}${segment(key)}/`, signal: opts.signal });
+    } catch (e) {
+      // esmond wants the trailing slash, elmond refuses it; try the other form before giving up.
+      if (!isHttpError(e) || e.status !== 404) throw e;
+      try {
+        r = await transport.sendJson({ url: `${loc.archiveUrl}${segment(key)}`, signal: opts.signal });
+      } catch (e2) {
+        throw isHttpError(e2) && e2.status === 404 ? e : e2;
+      }
+    }
+    // Some servers answer the detail route with a one-element list.
+    const body = Array.isArray(r.json) && r.json.length === 1 ? (r.json[0] as unknown) : r.json;
+    return decodeMetadata(body, { method: 'GET', url: r.url, status: r.status, body: r.text });
+  }
+
+  function dataPages<V = unknown>(
+    metadata: string | Metadata,
+    eventType: string,
+    series?: SeriesSelector,
+    query?: DataQuery,
+  ): AsyncIterable<WirePoint<V>[]> {
+    return {
+      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query),
+    };
+  }
+
+  return {
+    archiveUrl: loc.archiveUrl,
+    origin: loc.origin,
+
+    searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): AsyncIterable<Metadata> {
+      return {
+        [Symbol.asyncIterator]: () =>
+          searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }),
+      };
+    },
+
+    getMetadata,
+
+    dataPages,
+
+    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
+      const pages = dataPages<V>(metadata, eventType, series, query);
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const page of pages) yield* page;
+        },
+      };
+    },
+
+    async summaries(metadataKey: string, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+      validateKey(metadataKey);
+      checkEventType(eventType);
+      const st = seriesType(summaryType);
+      if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
+      const url = `${loc.archiveUrl}${segment(metadataKey)}/${segment(eventType)}/${SUMMARY_URL_SEGMENT[st]}`;
+      try {
+        const r = await transport.sendJson({ url, signal: opts.signal });
+        const init = { method: 'GET', url: r.url, status: r.status, body: r.text };
+        if (!Array.isArray(r.json)) throw new ResponseError('summary listing is not a JSON array', init);
+        return r.json.map((s) => decodeSummaryInfo(s, init));
+      } catch (e) {
+        // 404 means "no such summary" on esmond and "no such route" on elmond; the metadata
+        // object answers both (and 404s itself when the key is unknown).
+        if (!(e instanceof HttpError) || e.status !== 404) throw e;
+        const m = await getMetadata(metadataKey, opts);
+        return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
+      }
+    },
+
+    async postMetadata(body: WireNewMetadata, opts: CallOptions = {}): Promise<Metadata> {
+      const wire = await postMetadataWire(ctx, body, opts.signal);
+      return decodeMetadata(wire, { method: 'POST', url: loc.archiveUrl });
+    },
+
+    postPoint(metadataKey: string, eventType: string, point: WirePoint, opts: CallOptions = {}): Promise<void> {
+      return postPointWire(ctx, metadataKey, eventType, point, opts.signal);
+    },
+
+    putBulk(metadataKey, data, opts = {}) {
+      return putBulkWire(ctx, metadataKey, data, { batchSize: opts.batchSize, signal: opts.signal });
+    },
+
+    createDataWriter(metadataKey: string, opts: { batchSize?: number } = {}): DataWriter {
+      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize });
+    },
+
+    close: () => transport.close(),
+  };
+}
