@@ -1,0 +1,96 @@
+/**
+ * Rendering of stored metadata as esmond's JSON (esmond-api §3): paths carry the mount prefix,
+ * `url` is absolute, parameters are flattened as strings, event types are sorted by name and
+ * summaries by type then window, `summary-window` is a string.
+ * @module
+ */
+import { SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import type { WireEventType, WireMetadata, WireSummary } from '../model/wire.js';
+import type { RequestContext } from './types.js';
+import type { StoredEventTypeRow, StoredMetadata } from './storage/store.js';
+
+/** `<prefix>/perfsonar/archive/<key>/` */
+export function metadataPath(ctx: RequestContext, key: string): string {
+  return `${ctx.prefix}/perfsonar/archive/${key}/`;
+}
+
+/** Absolute URL of a server path, from the request's scheme and Host. */
+export function absoluteUrl(ctx: RequestContext, path: string): string {
+  return `${ctx.requestUrl.protocol}//${ctx.requestUrl.host}${path}`;
+}
+
+function segmentOf(summaryType: string): string {
+  return Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, summaryType)
+    ? SUMMARY_URL_SEGMENT[summaryType as SeriesType]
+    : summaryType;
+}
+
+const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One summary object (§3.2). */
+export function renderSummary(ctx: RequestContext, key: string, row: StoredEventTypeRow): WireSummary {
+  return {
+    uri: `${metadataPath(ctx, key)}${row.eventType}/${segmentOf(row.summaryType)}/${row.window}`,
+    'summary-type': row.summaryType,
+    'summary-window': String(row.window),
+    'time-updated': row.timeUpdated,
+  };
+}
+
+/** Summaries sorted by type, then window numerically. */
+export function renderSummaries(ctx: RequestContext, key: string, rows: readonly StoredEventTypeRow[]): WireSummary[] {
+  return [...rows]
+    .sort((a, b) => bytewise(a.summaryType, b.summaryType) || a.window - b.window)
+    .map((r) => renderSummary(ctx, key, r));
+}
+
+/** The `event-types` list of one metadata, grouped by event type and sorted by name. */
+export function renderEventTypes(
+  ctx: RequestContext,
+  key: string,
+  rows: readonly StoredEventTypeRow[],
+): WireEventType[] {
+  const groups = new Map<string, StoredEventTypeRow[]>();
+  for (const r of rows) {
+    const list = groups.get(r.eventType);
+    if (list) list.push(r);
+    else groups.set(r.eventType, [r]);
+  }
+  return [...groups.keys()].sort(bytewise).map((eventType) => {
+    const group = groups.get(eventType) ?? [];
+    const base = group.find((r) => r.summaryType === 'base' && r.window === 0);
+    return {
+      'base-uri': `${metadataPath(ctx, key)}${eventType}/base`,
+      'event-type': eventType,
+      'time-updated': base?.timeUpdated ?? null,
+      summaries: renderSummaries(
+        ctx,
+        key,
+        group.filter((r) => r.summaryType !== 'base'),
+      ),
+    };
+  });
+}
+
+/** A full metadata object (§3.1), without pagination keys. */
+export function renderMetadata(ctx: RequestContext, m: StoredMetadata): WireMetadata {
+  const path = metadataPath(ctx, m.key);
+  const out: WireMetadata = {
+    url: absoluteUrl(ctx, path),
+    'metadata-key': m.key,
+    'subject-type': m.subjectType,
+    'event-types': renderEventTypes(ctx, m.key, m.eventTypes),
+    uri: path,
+  };
+  for (const [field, value] of Object.entries(m.subject)) out[field] = value;
+  for (const [k, v] of m.parameters) {
+    // defineProperty: a parameter may be called `__proto__` and must still be a plain field.
+    if (!Object.prototype.hasOwnProperty.call(out, k)) {
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  // A parameter called `uri` is overwritten by the generated path, which goes last as in ORIG.
+  delete (out as Record<string, unknown>)['uri'];
+  out.uri = path;
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * Number parsing with the semantics of Python's `int()` and `float()`, which decide what the
+ * esmond server accepts (esmond-api §2.5, §7.3, §7.5). Booleans, `NaN` and infinities are
+ * rejected everywhere (REC), even where Python would accept them.
+ * @module
+ */
+
+// Python allows single underscores between digits and surrounding whitespace.
+const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+const DIGITS = String.raw`\d+(?:_\d+)*`;
+const FLOAT_TEXT = new RegExp(
+  String.raw`^\s*[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?\s*$`,
+);
+
+/** The largest magnitude a stored 64-bit counter can hold. */
+export const INT64_MAX = 9223372036854775807;
+
+/**
+ * Python `int(text)` for a string: optional whitespace and sign, decimal digits. Returns
+ * `undefined` when Python would raise. Values beyond double precision lose their low digits.
+ */
+export function parseIntText(text: string): number | undefined {
+  if (!INT_TEXT.test(text)) return undefined;
+  const n = Number(text.replace(/_/g, '').trim());
+  return Number.isFinite(n) ? (n === 0 ? 0 : n) : undefined;
+}
+
+/**
+ * Python `int(value)` for a parsed JSON value: integers, floats (truncated toward zero) and
+ * integer strings. Booleans, null, objects, non-finite numbers → `undefined`.
+ */
+export function pythonInt(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    const t = Math.trunc(value);
+    return t === 0 ? 0 : t;
+  }
+  if (typeof value === 'string') return parseIntText(value);
+  return undefined;
+}
+
+/** Python `float(value)` for a parsed JSON value; finite results only (REC: no NaN/Infinity). */
+export function pythonFloat(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || !FLOAT_TEXT.test(value)) return undefined;
+  const n = Number(value.replace(/_/g, '').trim());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Python `float(text)` for a histogram bucket key; `undefined` when not a finite number. */
+export function parseFloatText(text: string): number | undefined {
+  return pythonFloat(text);
+}

@@ -1,0 +1,184 @@
+/**
+ * How values and summary state are laid out in {@link SeriesCell}s, and how a base write updates
+ * the summary bins (esmond-api §6), computed at write time and kept exact:
+ *
+ * | data type  | base cell                | aggregation / average bin   | statistics bin            |
+ * |------------|--------------------------|-----------------------------|---------------------------|
+ * | integer    | num = value              | num = Σ, den = count        | –                         |
+ * | float      | num = trunc(v·10⁴)       | num = Σ fixed, den = count  | –                         |
+ * | percentage | num, den                 | num = Σ num, den = Σ den    | –                         |
+ * | histogram  | doc = pairs JSON         | doc = merged pairs JSON     | doc = merged, out = stats |
+ * | json, subinterval | doc = value JSON  | –                           | –                         |
+ * @module
+ */
+import { ALLOWED_SUMMARIES, type DataType, type SummaryType } from '../model/event-types.js';
+import type { ArchiveStore, SeriesCell, StoredEventTypeRow } from './storage/store.js';
+import type { NormalizedValue } from './validate.js';
+import {
+  FLOAT_SCALE,
+  histogramObject,
+  histogramStatistics,
+  mergeHistograms,
+  type HistogramPairs,
+} from './summaries.js';
+
+/** Rows read per query while streaming or re-computing a bin. */
+const CHUNK = 1000;
+
+/** Data types whose base points may not be overwritten (409 on a duplicate ts). */
+export function rejectsDuplicates(dataType: DataType): boolean {
+  return dataType === 'integer' || dataType === 'float' || dataType === 'percentage';
+}
+
+/** The bin a point at `ts` falls in for window `w` (window 0: the point's own ts). */
+export function binOf(ts: number, w: number): number {
+  return w > 0 ? Math.floor(ts / w) * w : ts;
+}
+
+function baseCell(ts: number, v: NormalizedValue): SeriesCell {
+  switch (v.type) {
+    case 'integer':
+      return { ts, num: v.value, den: null, doc: null, out: null };
+    case 'float':
+      return { ts, num: v.fixed, den: null, doc: null, out: null };
+    case 'percentage':
+      return { ts, num: v.numerator, den: v.denominator, doc: null, out: null };
+    case 'histogram':
+      return { ts, num: null, den: null, doc: JSON.stringify(v.pairs), out: null };
+    case 'subinterval':
+    case 'json':
+      return { ts, num: null, den: null, doc: v.json, out: null };
+  }
+}
+
+/** Whether `row` is a summary this data type computes. */
+function computes(dataType: DataType, row: StoredEventTypeRow): row is StoredEventTypeRow & { summaryType: SummaryType } {
+  return (ALLOWED_SUMMARIES[dataType] as readonly string[]).includes(row.summaryType);
+}
+
+function pairsOf(doc: string | null): HistogramPairs {
+  return doc === null ? [] : (JSON.parse(doc) as HistogramPairs);
+}
+
+/** Folds one base value into a summary bin's state. */
+function fold(bin: number, prev: SeriesCell | undefined, summary: SummaryType, v: NormalizedValue): SeriesCell {
+  const num = prev?.num ?? 0;
+  const den = prev?.den ?? 0;
+  switch (v.type) {
+    case 'integer':
+      return { ts: bin, num: num + v.value, den: den + 1, doc: null, out: null };
+    case 'float':
+      return { ts: bin, num: num + v.fixed, den: den + 1, doc: null, out: null };
+    case 'percentage':
+      return { ts: bin, num: num + v.numerator, den: den + v.denominator, doc: null, out: null };
+    case 'histogram': {
+      const merged = mergeHistograms(pairsOf(prev?.doc ?? null), v.pairs);
+      const out = summary === 'statistics' ? JSON.stringify(histogramStatistics(merged)) : null;
+      return { ts: bin, num: null, den: null, doc: JSON.stringify(merged), out };
+    }
+    default:
+      return prev ?? { ts: bin, num: null, den: null, doc: null, out: null };
+  }
+}
+
+/** Decodes a stored base cell back into a normalised value. */
+function decodeBase(dataType: DataType, cell: SeriesCell): NormalizedValue {
+  switch (dataType) {
+    case 'integer':
+      return { type: 'integer', value: cell.num ?? 0 };
+    case 'float':
+      return { type: 'float', fixed: cell.num ?? 0 };
+    case 'percentage':
+      return { type: 'percentage', numerator: cell.num ?? 0, denominator: cell.den ?? 0 };
+    case 'histogram':
+      return { type: 'histogram', pairs: pairsOf(cell.doc) };
+    default:
+      return { type: dataType, json: cell.doc ?? 'null' };
+  }
+}
+
+/** Base cells with `from ≤ ts ≤ to`, `skip` first, at most `take`, read lazily in chunks. */
+export function* iterateCells(
+  store: ArchiveStore,
+  seriesId: number,
+  from: number,
+  to: number,
+  skip: number,
+  take: number,
+): Generator<SeriesCell> {
+  let remaining = take;
+  let lo = from;
+  let offset = skip;
+  while (remaining > 0) {
+    const want = Math.min(CHUNK, remaining);
+    // Each chunk is a finished query, so no cursor stays open while the consumer waits.
+    const chunk = store.readCells(seriesId, lo, to, offset, want);
+    yield* chunk;
+    const last = chunk[chunk.length - 1];
+    if (chunk.length < want || !last) return;
+    remaining -= chunk.length;
+    offset = 0;
+    lo = last.ts + 1;
+  }
+}
+
+/**
+ * Stores one validated base point and updates every computed summary of its event type.
+ * A point replacing an existing one (histogram re-post) makes each affected bin be recomputed
+ * from the base series, so nothing is counted twice. Call inside a transaction.
+ */
+export function applyPoint(
+  store: ArchiveStore,
+  dataType: DataType,
+  rows: readonly StoredEventTypeRow[],
+  ts: number,
+  value: NormalizedValue,
+): void {
+  const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
+  if (!base) return;
+  const replaced = store.getCell(base.seriesId, ts) !== undefined;
+  store.putCell(base.seriesId, baseCell(ts, value));
+  for (const row of rows) {
+    if (!computes(dataType, row)) continue;
+    const bin = binOf(ts, row.window);
+    if (replaced) {
+      recomputeBin(store, dataType, base.seriesId, row, bin);
+    } else {
+      store.putCell(row.seriesId, fold(bin, store.getCell(row.seriesId, bin), row.summaryType, value));
+    }
+  }
+}
+
+function recomputeBin(
+  store: ArchiveStore,
+  dataType: DataType,
+  baseSeries: number,
+  row: StoredEventTypeRow & { summaryType: SummaryType },
+  bin: number,
+): void {
+  const last = row.window > 0 ? bin + row.window - 1 : bin;
+  let state: SeriesCell | undefined;
+  for (const cell of iterateCells(store, baseSeries, bin, last, 0, Number.MAX_SAFE_INTEGER)) {
+    state = fold(bin, state, row.summaryType, decodeBase(dataType, cell));
+  }
+  if (state) store.putCell(row.seriesId, state);
+}
+
+/** The wire value of a stored cell of a series of `summaryType` (`base` for raw points). */
+export function cellValue(dataType: DataType, summaryType: string, cell: SeriesCell): unknown {
+  const num = cell.num ?? 0;
+  const den = cell.den ?? 0;
+  switch (dataType) {
+    case 'integer':
+      return summaryType === 'average' ? num / den : num;
+    case 'float':
+      return summaryType === 'average' ? num / (den * FLOAT_SCALE) : num / FLOAT_SCALE;
+    case 'percentage':
+      return num / den;
+    case 'histogram':
+      if (summaryType === 'statistics') return cell.out === null ? {} : (JSON.parse(cell.out) as unknown);
+      return histogramObject(pairsOf(cell.doc));
+    default:
+      return cell.doc === null ? null : (JSON.parse(cell.doc) as unknown);
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The archive core: implements {@link ArchiveService} (esmond-api §2, §5, §7) over an
+ * {@link ArchiveStore}. It validates, searches, renders and writes; it never sees a socket and
+ * holds no SQL. Every client error is an {@link ApiError}.
+ * @module
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  SUMMARY_TYPE_BY_SEGMENT,
+  dataTypeOf,
+  type DataType,
+  type SeriesType,
+} from '../model/event-types.js';
+import type { WireEventType, WireMetadata, WirePoint, WireSummary } from '../model/wire.js';
+import {
+  ApiError,
+  type ArchiveService,
+  type ArchiveServiceOptions,
+  type DataPage,
+  type Page,
+  type RequestContext,
+} from './types.js';
+import type { ArchiveStore, StoredEventTypeRow } from './storage/store.js';
+import { openSqliteStore } from './storage/sqlite.js';
+import { HostResolver, parseDnsMatchRule, systemResolver } from './dns.js';
+import { linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow } from './search.js';
+import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
+import { metadataChecksum } from './checksum.js';
+import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
+import { applyPoint, cellValue, iterateCells, rejectsDuplicates } from './series.js';
+import { parseIntText } from './pyparse.js';
+
+const DEFAULT_DNS_CACHE_MS = 30_000;
+
+const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function has(o: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** The JSON summary type of a URL segment (`averages` → `average`), own keys only. */
+function seriesTypeOf(segment: string): SeriesType | undefined {
+  return has(SUMMARY_TYPE_BY_SEGMENT as Record<string, unknown>, segment)
+    ? SUMMARY_TYPE_BY_SEGMENT[segment]
+    : undefined;
+}
+
+function keyHash(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** A point ready to be stored, after the whole request validated. */
+interface PendingPoint {
+  dataType: DataType;
+  rows: StoredEventTypeRow[];
+  ts: number;
+  value: NormalizedValue;
+}
+
+/** Creates the archive core over `store`. The service owns the store: `close()` closes it. */
+export function createArchiveService(store: ArchiveStore, options: ArchiveServiceOptions = {}): ArchiveService {
+  return new Service(store, options);
+}
+
+/** Opens (creating if needed) a SQLite archive at `dbPath` and returns its service. */
+export function openSqliteArchive(dbPath: string, options: ArchiveServiceOptions = {}): ArchiveService {
+  return createArchiveService(openSqliteStore(dbPath), options);
+}
+
+class Service implements ArchiveService {
+  private readonly hosts: HostResolver;
+
+  constructor(
+    private readonly store: ArchiveStore,
+    options: ArchiveServiceOptions,
+  ) {
+    const resolver = options.resolver === undefined ? systemResolver() : options.resolver;
+    this.hosts = new HostResolver(resolver, options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS);
+  }
+
+  // ---- metadata --------------------------------------------------------------------------
+
+  private async resolveQuery(params: URLSearchParams, ctx: RequestContext) {
+    const values = lastValues(params);
+    const parsed = parseSearch(values, ctx.now);
+    if (parsed.ipFilters.length > 0) {
+      const rule = parseDnsMatchRule(parsed.dnsMatchRule);
+      for (const f of parsed.ipFilters) {
+        parsed.query.addresses.push({ field: f.field, anyOf: await this.hosts.addresses(f.value, rule) });
+      }
+    }
+    return { values, query: parsed.query };
+  }
+
+  async searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>> {
+    const { values, query } = await this.resolveQuery(params, ctx);
+    const { limit, offset } = parsePaging(values);
+    const { total, items } = this.store.findMetadata(query, limit, offset);
+    const body = items.map((m) => renderMetadata(ctx, m));
+    const links = pageLinks(ctx.requestUrl, limit, offset, offset + limit < total);
+    const first = body[0];
+    if (first) {
+      first['metadata-count-total'] = total;
+      first['metadata-previous-page'] = links.previous;
+      first['metadata-next-page'] = links.next;
+    }
+    const link = linkHeader(links);
+    return link === undefined ? { body } : { body, link };
+  }
+
+  async getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata> {
+    const { query } = await this.resolveQuery(params, ctx);
+    if (query.key !== undefined && query.key !== key) throw NOT_FOUND();
+    query.key = key;
+    const found = this.store.findMetadata(query, 1, 0).items[0];
+    if (!found) throw NOT_FOUND();
+    return renderMetadata(ctx, found);
+  }
+
+  createMetadata(body: unknown, ctx: RequestContext): { metadata: WireMetadata; location: string } {
+    const spec = validateMetadataBody(body);
+    const checksum = metadataChecksum({
+      subjectType: spec.subjectType,
+      subject: spec.rawSubject,
+      parameters: spec.parameters,
+      rows: spec.rows,
+    });
+    const stored = this.store.transaction(
+      () =>
+        this.store.metadataByChecksum(checksum) ??
+        this.store.insertMetadata({
+          key: randomUUID().replace(/-/g, ''),
+          checksum,
+          subjectType: spec.subjectType,
+          subject: spec.subject,
+          parameters: spec.parameters,
+          eventTypes: spec.rows.map((r) => ({ ...r, timeUpdated: null })),
+        }),
+    );
+    return { metadata: renderMetadata(ctx, stored), location: absoluteUrl(ctx, metadataPath(ctx, stored.key)) };
+  }
+
+  eventTypeDetail(key: string, eventType: string, ctx: RequestContext): WireEventType[] {
+    return renderEventTypes(ctx, key, this.store.eventTypeRows(key, eventType));
+  }
+
+  summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): WireSummary[] {
+    this.checkEventType(eventType);
+    const summaryType = this.checkSegment(segment);
+    const rows = this.store.eventTypeRows(key, eventType).filter((r) => r.summaryType === summaryType);
+    if (rows.length === 0) throw NOT_FOUND();
+    return renderSummaries(ctx, key, rows);
+  }
+
+  // ---- data reads ------------------------------------------------------------------------
+
+  private checkEventType(eventType: string): DataType {
+    const dataType = dataTypeOf(eventType);
+    if (dataType === undefined) throw new ApiError(400, `Unsupported event type '${eventType}' provided`);
+    return dataType;
+  }
+
+  private checkSegment(segment: string): SeriesType {
+    const summaryType = seriesTypeOf(segment);
+    if (summaryType === undefined) throw new ApiError(400, `Invalid summary type '${segment}'`);
+    return summaryType;
+  }
+
+  readData(
+    key: string,
+    eventType: string,
+    segment: string,
+    window: string | undefined,
+    params: URLSearchParams,
+    ctx: RequestContext,
+  ): DataPage {
+    const dataType = this.checkEventType(eventType);
+    const summaryType = this.checkSegment(segment);
+    const w = window === undefined ? 0 : parseIntText(window);
+    if (w === undefined) throw new ApiError(400, 'Summary window parameter must be an integer');
+    const values = lastValues(params);
+    const { begin, end } = timeWindow(values, ctx.now, 'data');
+    const { limit, offset } = parsePaging(values);
+    const row = this.store
+      .eventTypeRows(key, eventType)
+      .find((r) => r.summaryType === summaryType && r.window === w);
+    const hasMore = row !== undefined && this.store.hasCellBeyond(row.seriesId, begin, end, offset + limit);
+    const link = linkHeader(pageLinks(ctx.requestUrl, limit, offset, hasMore));
+    const store = this.store;
+    const points: Iterable<WirePoint> = {
+      *[Symbol.iterator]() {
+        if (!row) return;
+        for (const cell of iterateCells(store, row.seriesId, begin, end, offset, limit)) {
+          yield { ts: cell.ts, val: cellValue(dataType, summaryType, cell) };
+        }
+      },
+    };
+    return link === undefined ? { points } : { points, link };
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  /** 409 when a numeric base point already exists at `ts` (or earlier in the same request). */
+  private checkDuplicate(
+    dataType: DataType,
+    eventType: string,
+    rows: readonly StoredEventTypeRow[],
+    ts: number,
+    pending?: Set<string>,
+  ): void {
+    if (!rejectsDuplicates(dataType)) return;
+    const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
+    if (!base) return;
+    const id = `${base.seriesId}:${ts}`;
+    if (pending?.has(id) || this.store.getCell(base.seriesId, ts) !== undefined) {
+      throw new ApiError(409, `Time series value already exists with event type ${eventType} at time ${ts}`);
+    }
+    pending?.add(id);
+  }
+
+  private commit(points: readonly PendingPoint[], now: number): void {
+    if (points.length === 0) return;
+    this.store.transaction(() => {
+      const touched = new Set<number>();
+      for (const p of points) {
+        applyPoint(this.store, p.dataType, p.rows, p.ts, p.value);
+        for (const r of p.rows) touched.add(r.seriesId);
+      }
+      this.store.touchRows([...touched], now);
+    });
+  }
+
+  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void {
+    if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
+    const ts = parseWriteTimestamp(body['ts']);
+    if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
+    const dataType = dataTypeOf(eventType);
+    if (dataType === undefined) throw new ApiError(400, `Invalid event type ${eventType}`);
+    const summaryType = seriesTypeOf(segment);
+    if (summaryType === undefined) throw new ApiError(400, `Invalid summary type ${segment}`);
+    if (summaryType !== 'base') {
+      throw new ApiError(400, `Only base summary-type allowed for writing. Cannot use ${segment}`);
+    }
+    const rows = this.store.eventTypeRows(key, eventType);
+    this.checkDuplicate(dataType, eventType, rows, ts);
+    const value = validateValue(dataType, body['val']);
+    if (rows.length > 0) this.commit([{ dataType, rows, ts, value }], ctx.now);
+  }
+
+  bulkWrite(key: string, body: unknown, ctx: RequestContext): void {
+    if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
+    const data = body['data'];
+    if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
+    const rowsByType = new Map<string, StoredEventTypeRow[]>();
+    const pendingIds = new Set<string>();
+    const points: PendingPoint[] = [];
+    (data as unknown[]).forEach((item, index) => {
+      const i = index + 1;
+      if (!isObject(item) || !has(item, 'ts')) {
+        throw new ApiError(400, `Missing ts field in provided data list at position ${i}`);
+      }
+      if (!has(item, 'val')) throw new ApiError(400, `Missing val field in provided data list at position ${i}`);
+      const values = item['val'];
+      if (!Array.isArray(values)) {
+        throw new ApiError(400, `'val' field must be an array in provided data list at position ${i}`);
+      }
+      const ts = parseWriteTimestamp(item['ts']);
+      (values as unknown[]).forEach((entry, index2) => {
+        const j = index2 + 1;
+        if (!isObject(entry) || !has(entry, 'event-type')) {
+          throw new ApiError(400, `Missing event-type field at data item ${i} in value ${j} `);
+        }
+        if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
+        const eventType = entry['event-type'];
+        const dataType = typeof eventType === 'string' ? dataTypeOf(eventType) : undefined;
+        if (typeof eventType !== 'string' || dataType === undefined) {
+          throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
+        }
+        let rows = rowsByType.get(eventType);
+        if (!rows) {
+          rows = this.store.eventTypeRows(key, eventType);
+          rowsByType.set(eventType, rows);
+        }
+        this.checkDuplicate(dataType, eventType, rows, ts, pendingIds);
+        const value = validateValue(dataType, entry['val']);
+        if (rows.length > 0) points.push({ dataType, rows, ts, value });
+      });
+    });
+    this.commit(points, ctx.now);
+  }
+
+  // ---- users -----------------------------------------------------------------------------
+
+  verifyKey(key: string, user?: string): boolean {
+    const hash = keyHash(key);
+    let ok = false;
+    for (const u of this.store.usersByKeyHash(hash)) {
+      const same = u.keyHash.length === hash.length && timingSafeEqual(u.keyHash, hash);
+      if (same && u.active && (user === undefined || u.name === user)) ok = true;
+    }
+    return ok;
+  }
+
+  addUser(name: string, key?: string): string {
+    const secret = key ?? randomBytes(20).toString('hex');
+    this.store.addUser(name, keyHash(secret));
+    return secret;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

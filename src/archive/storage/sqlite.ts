@@ -1,0 +1,341 @@
+/**
+ * The SQLite implementation of {@link ArchiveStore} (better-sqlite3, WAL). Series cells live in
+ * a WITHOUT ROWID table keyed (series_id, ts), so reading a time range of one series is a single
+ * index range scan. The schema is created by ordered migrations tracked in `user_version`.
+ * All SQL uses bound parameters; lists are bound as JSON arrays through `json_each`.
+ * @module
+ */
+import Database from 'better-sqlite3';
+import type {
+  ArchiveStore,
+  MetadataQuery,
+  NewMetadataRecord,
+  SeriesCell,
+  StoredEventTypeRow,
+  StoredMetadata,
+  StoredSubject,
+  StoredUser,
+} from './store.js';
+
+/** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE metadata (
+     id INTEGER PRIMARY KEY,
+     metadata_key TEXT NOT NULL UNIQUE,
+     checksum TEXT NOT NULL,
+     subject_type TEXT NOT NULL,
+     source TEXT NOT NULL,
+     destination TEXT,
+     measurement_agent TEXT NOT NULL,
+     tool_name TEXT NOT NULL,
+     input_source TEXT NOT NULL,
+     input_destination TEXT
+   );
+   CREATE INDEX metadata_checksum ON metadata(checksum);
+   CREATE INDEX metadata_source ON metadata(source);
+   CREATE INDEX metadata_destination ON metadata(destination);
+   CREATE INDEX metadata_agent ON metadata(measurement_agent);
+   CREATE TABLE parameters (
+     metadata_id INTEGER NOT NULL REFERENCES metadata(id),
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (metadata_id, key)
+   ) WITHOUT ROWID;
+   CREATE INDEX parameters_match ON parameters(key, value);
+   CREATE TABLE event_types (
+     id INTEGER PRIMARY KEY,
+     metadata_id INTEGER NOT NULL REFERENCES metadata(id),
+     event_type TEXT NOT NULL,
+     summary_type TEXT NOT NULL,
+     summary_window INTEGER NOT NULL,
+     time_updated INTEGER,
+     UNIQUE (metadata_id, event_type, summary_type, summary_window)
+   );
+   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window);
+   CREATE TABLE cells (
+     series_id INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     num,
+     den,
+     doc TEXT,
+     out TEXT,
+     PRIMARY KEY (series_id, ts)
+   ) WITHOUT ROWID;
+   CREATE TABLE users (
+     name TEXT PRIMARY KEY,
+     key_hash BLOB NOT NULL,
+     active INTEGER NOT NULL DEFAULT 1
+   );
+   CREATE INDEX users_key ON users(key_hash);`,
+];
+
+interface MetadataRow {
+  id: number;
+  metadata_key: string;
+  subject_type: string;
+  source: string;
+  destination: string | null;
+  measurement_agent: string;
+  tool_name: string;
+  input_source: string;
+  input_destination: string | null;
+}
+
+interface EventTypeDbRow {
+  id: number;
+  metadata_id: number;
+  event_type: string;
+  summary_type: string;
+  summary_window: number;
+  time_updated: number | null;
+}
+
+const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
+const STRING_COLUMNS = {
+  'tool-name': 'tool_name',
+  'input-source': 'input_source',
+  'input-destination': 'input_destination',
+} as const;
+
+/** Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores. */
+export function openSqliteStore(path: string): ArchiveStore {
+  return new SqliteStore(new Database(path));
+}
+
+class SqliteStore implements ArchiveStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v] ?? '');
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** Prepared statements are cached by SQL text (the set of texts is small and fixed). */
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.db.prepare(text);
+      this.statements.set(text, s);
+    }
+    return s;
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  findMetadata(query: MetadataQuery, limit: number, offset: number): { total: number; items: StoredMetadata[] } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.subjectType !== undefined) {
+      where.push('m.subject_type = ?');
+      args.push(query.subjectType);
+    }
+    if (query.key !== undefined) {
+      where.push('m.metadata_key = ?');
+      args.push(query.key);
+    }
+    for (const a of query.addresses) {
+      where.push(`m.${IP_COLUMNS[a.field]} IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(a.anyOf));
+    }
+    for (const s of query.strings) {
+      where.push(`m.${STRING_COLUMNS[s.field]} = ?`);
+      args.push(s.value);
+    }
+    if (query.row) {
+      const r = query.row;
+      const cond = ['e.metadata_id = m.id'];
+      if (r.eventType !== undefined) (cond.push('e.event_type = ?'), args.push(r.eventType));
+      if (r.summaryType !== undefined) (cond.push('e.summary_type = ?'), args.push(r.summaryType));
+      if (r.window !== undefined) (cond.push('e.summary_window = ?'), args.push(r.window));
+      if (r.updatedFrom !== undefined) (cond.push('e.time_updated >= ?'), args.push(r.updatedFrom));
+      if (r.updatedTo !== undefined) (cond.push('e.time_updated <= ?'), args.push(r.updatedTo));
+      if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
+      where.push(`EXISTS (SELECT 1 FROM event_types e WHERE ${cond.join(' AND ')})`);
+    }
+    for (const [key, value] of query.parameters) {
+      where.push('EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)');
+      args.push(key, value);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
+    if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+    const rows = this.sql(
+      `SELECT m.* FROM metadata m ${clause} ORDER BY m.metadata_key LIMIT ? OFFSET ?`,
+    ).all(...args, limit, offset) as MetadataRow[];
+    return { total, items: this.hydrate(rows) };
+  }
+
+  metadataByKey(key: string): StoredMetadata | undefined {
+    const row = this.sql('SELECT * FROM metadata WHERE metadata_key = ?').get(key) as MetadataRow | undefined;
+    return row && this.hydrate([row])[0];
+  }
+
+  metadataByChecksum(checksum: string): StoredMetadata | undefined {
+    const row = this.sql('SELECT * FROM metadata WHERE checksum = ? ORDER BY id LIMIT 1').get(checksum) as
+      | MetadataRow
+      | undefined;
+    return row && this.hydrate([row])[0];
+  }
+
+  /** Adds parameters and event-type rows to metadata rows, in two queries for the whole page. */
+  private hydrate(rows: MetadataRow[]): StoredMetadata[] {
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const params = this.sql(
+      'SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?)) ORDER BY metadata_id, key',
+    ).all(ids) as Array<{ metadata_id: number; key: string; value: string }>;
+    const events = this.sql(
+      'SELECT * FROM event_types WHERE metadata_id IN (SELECT value FROM json_each(?)) ORDER BY metadata_id, id',
+    ).all(ids) as EventTypeDbRow[];
+    const byId = new Map<number, StoredMetadata>();
+    const out = rows.map((r) => {
+      const m: StoredMetadata = {
+        id: r.id,
+        key: r.metadata_key,
+        subjectType: r.subject_type,
+        subject: subjectOf(r),
+        parameters: [],
+        eventTypes: [],
+      };
+      byId.set(r.id, m);
+      return m;
+    });
+    for (const p of params) byId.get(p.metadata_id)?.parameters.push([p.key, p.value]);
+    for (const e of events) byId.get(e.metadata_id)?.eventTypes.push(eventRowOf(e));
+    return out;
+  }
+
+  insertMetadata(record: NewMetadataRecord): StoredMetadata {
+    return this.transaction(() => {
+      const s = record.subject;
+      const info = this.sql(
+        `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
+           tool_name, input_source, input_destination) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        record.key,
+        record.checksum,
+        record.subjectType,
+        s.source,
+        s.destination ?? null,
+        s['measurement-agent'],
+        s['tool-name'],
+        s['input-source'],
+        s['input-destination'] ?? null,
+      );
+      const id = Number(info.lastInsertRowid);
+      const putParam = this.sql('INSERT OR REPLACE INTO parameters (metadata_id, key, value) VALUES (?, ?, ?)');
+      for (const [k, v] of record.parameters) putParam.run(id, k, v);
+      const putRow = this.sql(
+        `INSERT OR IGNORE INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
+      for (const e of record.eventTypes) putRow.run(id, e.eventType, e.summaryType, e.window, e.timeUpdated);
+      const stored = this.metadataByKey(record.key);
+      if (!stored) throw new Error('metadata vanished after insert');
+      return stored;
+    });
+  }
+
+  eventTypeRows(key: string, eventType: string): StoredEventTypeRow[] {
+    const rows = this.sql(
+      `SELECT e.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+       WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
+    ).all(key, eventType) as EventTypeDbRow[];
+    return rows.map(eventRowOf);
+  }
+
+  touchRows(seriesIds: readonly number[], now: number): void {
+    this.sql('UPDATE event_types SET time_updated = ? WHERE id IN (SELECT value FROM json_each(?))').run(
+      now,
+      JSON.stringify(seriesIds),
+    );
+  }
+
+  getCell(seriesId: number, ts: number): SeriesCell | undefined {
+    return this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?').get(seriesId, ts) as
+      | SeriesCell
+      | undefined;
+  }
+
+  putCell(seriesId: number, cell: SeriesCell): void {
+    this.sql('INSERT OR REPLACE INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?)').run(
+      seriesId,
+      cell.ts,
+      cell.num,
+      cell.den,
+      cell.doc,
+      cell.out,
+    );
+  }
+
+  readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
+    return this.sql(
+      `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
+       ORDER BY ts LIMIT ? OFFSET ?`,
+    ).all(seriesId, from, to, take, skip) as SeriesCell[];
+  }
+
+  hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean {
+    const row = this.sql(
+      'SELECT 1 AS x FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT 1 OFFSET ?',
+    ).get(seriesId, from, to, position);
+    return row !== undefined;
+  }
+
+  addUser(name: string, keyHash: Buffer): void {
+    this.sql(
+      `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)
+       ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash, active = 1`,
+    ).run(name, keyHash);
+  }
+
+  usersByKeyHash(keyHash: Buffer): StoredUser[] {
+    const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
+      name: string;
+      key_hash: Buffer;
+      active: number;
+    }>;
+    return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active !== 0 }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function subjectOf(r: MetadataRow): StoredSubject {
+  // Built in esmond's field order; network-element subjects have no destination keys.
+  const s: Partial<StoredSubject> = { source: r.source };
+  if (r.destination !== null) s.destination = r.destination;
+  s['measurement-agent'] = r.measurement_agent;
+  s['tool-name'] = r.tool_name;
+  s['input-source'] = r.input_source;
+  if (r.input_destination !== null) s['input-destination'] = r.input_destination;
+  return s as StoredSubject;
+}
+
+function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
+  return {
+    seriesId: e.id,
+    eventType: e.event_type,
+    summaryType: e.summary_type,
+    window: e.summary_window,
+    timeUpdated: e.time_updated,
+  };
+}

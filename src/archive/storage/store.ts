@@ -1,0 +1,118 @@
+/**
+ * The storage boundary of the embedded archive. The core (`service.ts`) speaks only this
+ * interface, so a PostgreSQL store can replace the SQLite one without touching validation,
+ * search semantics or summary math. Every method is synchronous: a store is a local database.
+ * @module
+ */
+
+/** Subject fields as stored (IPs canonical). Network-element subjects lack the destination keys. */
+export interface StoredSubject {
+  source: string;
+  destination?: string;
+  'measurement-agent': string;
+  'tool-name': string;
+  'input-source': string;
+  'input-destination'?: string;
+}
+
+/** One (event-type, summary-type, window) row; its id names the series holding its data. */
+export interface StoredEventTypeRow {
+  seriesId: number;
+  eventType: string;
+  summaryType: string;
+  window: number;
+  /** Whole UNIX seconds of the last write, or null when never written. */
+  timeUpdated: number | null;
+}
+
+/** A metadata record with everything its JSON needs. */
+export interface StoredMetadata {
+  id: number;
+  key: string;
+  subjectType: string;
+  subject: StoredSubject;
+  parameters: Array<[string, string]>;
+  eventTypes: StoredEventTypeRow[];
+}
+
+/** A metadata record to insert. `key` and `checksum` are chosen by the caller. */
+export interface NewMetadataRecord {
+  key: string;
+  checksum: string;
+  subjectType: string;
+  subject: StoredSubject;
+  parameters: ReadonlyArray<readonly [string, string]>;
+  eventTypes: ReadonlyArray<{ eventType: string; summaryType: string; window: number; timeUpdated: number | null }>;
+}
+
+/**
+ * A metadata search, already resolved: every present condition must hold (AND). Row conditions
+ * must all hold for one and the same event-type row (the same-row rule of esmond-api §2.1).
+ */
+export interface MetadataQuery {
+  subjectType?: string;
+  key?: string;
+  /** IP fields: the stored address must equal one of `anyOf` (canonical forms). */
+  addresses: Array<{ field: 'source' | 'destination' | 'measurement-agent'; anyOf: string[] }>;
+  /** Exact string subject fields. */
+  strings: Array<{ field: 'tool-name' | 'input-source' | 'input-destination'; value: string }>;
+  row?: {
+    eventType?: string;
+    summaryType?: string;
+    window?: number;
+    /** Inclusive bounds on a non-null time-updated; `updatedTo` undefined means open. */
+    updatedFrom?: number;
+    updatedTo?: number;
+  };
+  /** Free-form parameters: an exact (key, value) pair must exist for each. */
+  parameters: Array<[string, string]>;
+}
+
+/**
+ * One stored cell of a series, at `ts` (a base timestamp or a summary bin start). The meaning
+ * of the columns depends on the data type and series (documented in `service`'s codec):
+ * `num`/`den` numbers, `doc` JSON text (value or running state), `out` precomputed JSON output.
+ */
+export interface SeriesCell {
+  ts: number;
+  num: number | null;
+  den: number | null;
+  doc: string | null;
+  out: string | null;
+}
+
+/** A write user. Only a hash of the key is ever stored. */
+export interface StoredUser {
+  name: string;
+  keyHash: Buffer;
+  active: boolean;
+}
+
+/** The storage operations the archive core needs. */
+export interface ArchiveStore {
+  /** Runs `fn` atomically; nested calls join the outer transaction. */
+  transaction<T>(fn: () => T): T;
+
+  /** Matching metadata ordered by key bytewise, with the total match count. */
+  findMetadata(query: MetadataQuery, limit: number, offset: number): { total: number; items: StoredMetadata[] };
+  metadataByKey(key: string): StoredMetadata | undefined;
+  metadataByChecksum(checksum: string): StoredMetadata | undefined;
+  insertMetadata(record: NewMetadataRecord): StoredMetadata;
+  /** All rows of one event type of one metadata (empty when either is unknown). */
+  eventTypeRows(key: string, eventType: string): StoredEventTypeRow[];
+  /** Sets time-updated on the given rows. */
+  touchRows(seriesIds: readonly number[], now: number): void;
+
+  getCell(seriesId: number, ts: number): SeriesCell | undefined;
+  /** Inserts or replaces one cell. */
+  putCell(seriesId: number, cell: SeriesCell): void;
+  /** Cells with `from ≤ ts ≤ to` ascending, skipping `skip`, at most `take`. */
+  readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[];
+  /** True when more than `position` cells lie in `from ≤ ts ≤ to`. */
+  hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean;
+
+  addUser(name: string, keyHash: Buffer): void;
+  usersByKeyHash(keyHash: Buffer): StoredUser[];
+
+  close(): void;
+}
