@@ -164,6 +164,24 @@ function recomputeBin(
   if (state) store.putCell(row.seriesId, state);
 }
 
+/**
+ * Stores a raw value straight into a series, bypassing summary computation — the way esmond's
+ * test data is loaded into Cassandra (a summary value becomes the bin's whole state).
+ */
+export function putRawCell(
+  store: ArchiveStore,
+  dataType: DataType,
+  summaryType: string,
+  seriesId: number,
+  ts: number,
+  value: NormalizedValue,
+): void {
+  if (summaryType === 'base') store.putCell(seriesId, baseCell(ts, value));
+  else if (summaryType === 'aggregation' || summaryType === 'average' || summaryType === 'statistics') {
+    store.putCell(seriesId, fold(ts, undefined, summaryType, value));
+  }
+}
+
 /** The wire value of a stored cell of a series of `summaryType` (`base` for raw points). */
 export function cellValue(dataType: DataType, summaryType: string, cell: SeriesCell): unknown {
   const num = cell.num ?? 0;
