@@ -32,8 +32,8 @@ export function traceModel(interval: number): TestModel {
       const task = rng.uuid();
       const runs = schedule(mesh, pair, rng, {
         interval: () => interval,
-        failureRate: 0.002,
-        failures: [UNSPECIFIED_FAILURE],
+        failureRate: 0.01,
+        failures: [UNSPECIFIED_FAILURE, 'traceroute: connect: Network is unreachable'],
       });
       for (const { ts, outcome } of runs) {
         const href = runHref(pair, task, rng);
