@@ -1,0 +1,122 @@
+/**
+ * esmond-ps-get: the data of one event type across every matching metadata (client spec §1.5,
+ * §3). Rows are written as pages arrive; nothing holds a whole series.
+ *
+ * `-T/-W` (B15 fixed): `-T` reads that summary for every event type that has summaries, and is
+ * an error for one that has none (or not of that type); `-W` without `-T` is an error; `-T`
+ * without `-W` reads window 0 when the metadata has it, else its smallest window of that type,
+ * and the `summary_window` column shows the window actually read.
+ * @module
+ */
+import { familyHasSummaries, familyOf, columnsFor, createRowWriter, rowsForPoint, type Family, type RowContext } from '../format/index.js';
+import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-types.js';
+import type { WirePoint } from '../model/wire.js';
+import type { Metadata } from '../query/types.js';
+import type { CliIo, ToolMain } from './io.js';
+import { isQueryExit, prepareQueryTool } from './query-options.js';
+import { clientFor, hostnamesFor, reportFailure, type QueryToolDeps } from './query-tool.js';
+
+const PROG = 'esmond-ps-get';
+
+/** Why `-T` cannot be used with an event type, or `undefined` when it can. */
+export function summaryTypeProblem(eventType: string, summaryType: SummaryType): string | undefined {
+  const dt = dataTypeOf(eventType);
+  const allowed = dt === undefined ? [] : ALLOWED_SUMMARIES[dt];
+  if (!familyHasSummaries(familyOf(eventType)) || allowed.length === 0) {
+    return `--summary-type can not be used with event type ${eventType}: it has no summaries`;
+  }
+  if (!allowed.includes(summaryType)) {
+    return `${eventType} has no ${summaryType} summaries (one of: ${allowed.join(', ')})`;
+  }
+  return undefined;
+}
+
+/** The summary window to read on one metadata, or `undefined` when it has no such summary. */
+export function pickWindow(md: Metadata, eventType: string, summaryType: SummaryType, window: number | undefined): number | undefined {
+  const et = md.eventTypes.find((e) => e.eventType === eventType);
+  const windows = (et?.summaries ?? []).filter((s) => s.summaryType === summaryType).map((s) => s.summaryWindow);
+  if (window !== undefined) return windows.includes(window) ? window : undefined;
+  if (windows.includes(0)) return 0;
+  return windows.length > 0 ? Math.min(...windows) : undefined;
+}
+
+function verbose(io: CliIo, on: boolean, line: string): void {
+  if (on) io.stderr.write(`${line}\n`);
+}
+
+/** The tool with injectable dependencies (tests). */
+export function createRun(deps: QueryToolDeps = {}): ToolMain {
+  return async (argv, io) => {
+    const s = await prepareQueryTool(PROG, argv, io, { requireSrcDest: true, requireEvent: true, readsData: true }, deps);
+    if (isQueryExit(s)) return s.exitCode;
+    const eventType = s.eventType as string; // required above
+    if (s.summaryType) {
+      const problem = summaryTypeProblem(eventType, s.summaryType);
+      if (problem) {
+        io.stderr.write(`${problem}\n`);
+        return 255;
+      }
+    }
+    const family: Family = familyOf(eventType, s.summaryType);
+    const columns = columnsFor(family, { format: s.format });
+    const writer = createRowWriter(s.format, io.stdout, columns, { extended: s.extended });
+    const names = hostnamesFor(s, io, deps);
+    let client;
+    try {
+      client = clientFor(s, deps);
+      for await (const md of client.searchMetadata(s.metadataQuery)) {
+        if (!md.eventTypes.some((e) => e.eventType === eventType)) continue;
+        let window = 0;
+        if (s.summaryType) {
+          const w = pickWindow(md, eventType, s.summaryType, s.summaryWindowGiven ? s.summaryWindow : undefined);
+          if (w === undefined) {
+            verbose(io, s.verbose, ` * ${md.key}: no ${s.summaryType} summary${s.summaryWindowGiven ? ` with window ${s.summaryWindow}` : ''} for ${eventType}`);
+            continue;
+          }
+          window = w;
+        }
+        await names?.prefetch([md.source, md.destination]);
+        const ctx: RowContext = {
+          metadata: md,
+          eventType,
+          summaryType: s.summaryType ?? 'base',
+          summaryWindow: window,
+          format: s.format,
+          family,
+          ...(names ? { hostnames: (v: string) => names.lookup(v) } : {}),
+        };
+        const series = s.summaryType ? { summaryType: s.summaryType, summaryWindow: window } : {};
+        verbose(io, s.verbose, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
+        let n = 0;
+        for await (const page of client.dataPages(md, eventType, series, s.dataQuery)) {
+          if (names && family === 'packet_trace') await names.prefetch(hopIps(page));
+          await writer.write(page.flatMap((p) => rowsForPoint(ctx, p)));
+          n += page.length;
+          verbose(io, s.verbose, `  ** got ${page.length} results`);
+        }
+        verbose(io, s.verbose, `  *** finished with ${n} results`);
+      }
+      await writer.end();
+      return 0;
+    } catch (err) {
+      return reportFailure(PROG, io, err);
+    } finally {
+      await client?.close();
+    }
+  };
+}
+
+function hopIps(page: readonly WirePoint[]): string[] {
+  const ips: string[] = [];
+  for (const p of page) {
+    if (!Array.isArray(p.val)) continue;
+    for (const hop of p.val as unknown[]) {
+      const ip = hop !== null && typeof hop === 'object' ? (hop as Record<string, unknown>).ip : undefined;
+      if (typeof ip === 'string') ips.push(ip);
+    }
+  }
+  return ips;
+}
+
+/** esmond-ps-get. */
+export const run: ToolMain = createRun();

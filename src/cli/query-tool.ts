@@ -1,0 +1,54 @@
+/**
+ * Runtime pieces shared by esmond-ps-get, -get-endpoints and -get-metadata: dependency
+ * injection for tests, client creation, reverse DNS over rows, and one-line failure reports.
+ * @module
+ */
+import { EsmondError } from '../http/errors.js';
+import { createClient } from '../query/client.js';
+import type { ClientOptions, EsmondClient } from '../query/types.js';
+import { HOSTNAME_FIELDS, type Row } from '../format/index.js';
+import type { CliIo } from './io.js';
+import type { QueryDeps, QuerySettings } from './query-options.js';
+import { createHostnameCache, reverseResolverFor, type HostnameCache, type ReverseResolver } from './reverse-dns.js';
+
+/** What tests may inject into a query tool (`createRun(deps)`); `run` uses none. */
+export interface QueryToolDeps extends QueryDeps {
+  /** Reverse DNS (default: system resolver; none under ESMOND_TEST_NO_DNS). */
+  reverseResolver?: ReverseResolver;
+  /** Merged over the options built from the flags (e.g. `{ retry: { limit: 0 } }`). */
+  clientOptions?: Partial<ClientOptions>;
+  /** Client factory (default: the library's `createClient`). */
+  createClient?: (options: ClientOptions) => EsmondClient;
+}
+
+/** Creates the archive client for validated settings. */
+export function clientFor(settings: QuerySettings, deps: QueryToolDeps): EsmondClient {
+  const options: ClientOptions = { ...settings.client, ...deps.clientOptions };
+  return (deps.createClient ?? createClient)(options);
+}
+
+/** The hostname cache of a run, or `undefined` with `--ip`. */
+export function hostnamesFor(settings: QuerySettings, io: CliIo, deps: QueryToolDeps): HostnameCache | undefined {
+  return settings.ip ? undefined : createHostnameCache(reverseResolverFor(io.env, deps.reverseResolver));
+}
+
+/** Replaces IPs in the hostname fields of `rows` with names (resolving them first, concurrently). */
+export async function applyHostnames(rows: Row[], names: HostnameCache | undefined): Promise<void> {
+  if (!names) return;
+  const values: unknown[] = [];
+  for (const r of rows) for (const f of HOSTNAME_FIELDS) values.push(r[f]);
+  await names.prefetch(values.filter((v): v is string => typeof v === 'string'));
+  for (const r of rows) {
+    for (const f of HOSTNAME_FIELDS) {
+      const v = r[f];
+      if (typeof v === 'string' && v !== '') r[f] = names.lookup(v);
+    }
+  }
+}
+
+/** Reports a runtime failure as one line on stderr; returns exit code 1. */
+export function reportFailure(prog: string, io: CliIo, err: unknown): number {
+  const message = err instanceof EsmondError || err instanceof Error ? err.message : String(err);
+  io.stderr.write(`${prog}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return 1;
+}
