@@ -266,3 +266,28 @@ describe('writes', () => {
     });
   });
 });
+
+describe('time-cursor paging over HTTP (elmond can return many points per ts)', () => {
+  // esmond keeps one point per (series, ts), so the embedded archive cannot produce this; elmond
+  // merges runs of several observers under one key, which can. A scripted model of the data
+  // route: ascending ts, inclusive bounds, limit/offset, stable order among equal timestamps.
+  const tss = [1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 4, 5, 5, 6, 6, 6, 6, 7];
+  const series = tss.map((ts, i) => ({ ts, val: i }));
+  const handler: FaultHandler = (req) => {
+    const q = req.query;
+    const start = Number(q.get('time-start') ?? -Infinity);
+    const end = Number(q.get('time-end') ?? Infinity);
+    const offset = Number(q.get('offset') ?? 0);
+    const limit = Number(q.get('limit') ?? 1500);
+    return json(series.filter((p) => p.ts >= start && p.ts <= end).slice(offset, offset + limit));
+  };
+
+  for (const pageSize of [1, 2, 3, 4, 7, 50]) {
+    test(`pageSize ${pageSize}: no drop, no repeat`, async () => {
+      await withClient(handler, {}, async (c) => {
+        assert.deepEqual(await all(c.data(E1, 'packet-trace', {}, { timeStart: 0, timeEnd: 10, pageSize })), series);
+        assert.deepEqual(await all(c.data(E1, 'packet-trace', {}, { timeStart: 3, timeEnd: 6, pageSize })), series.filter((p) => p.ts >= 3 && p.ts <= 6));
+      });
+    });
+  }
+});
