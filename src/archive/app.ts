@@ -10,14 +10,15 @@ import { addressList, authenticate, notAuthenticated, type AddressTrust, type Au
 import { DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
 import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
-import { ApiError, type ArchiveService, type RequestContext } from './types.js';
+import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
+import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
 export type PschedulerIngest = (
   service: ArchiveService,
   body: unknown,
   ctx: RequestContext,
-) => { results: number; metadata: number; points: number };
+) => IngestCounts | Promise<IngestCounts>;
 
 /** Options of {@link createArchiveApp}. */
 export interface ArchiveAppOptions {
@@ -35,7 +36,9 @@ export interface ArchiveAppOptions {
   trustedProxies?: readonly string[];
   /** Scheme of the absolute URLs the archive emits (behind a TLS proxy: `'https'`). */
   scheme?: 'http' | 'https';
-  /** Replaces the pScheduler ingest module (tests); by default `./pscheduler-ingest.js` is loaded. */
+  /** Resolves host names in ingested pScheduler results; without it only IP literals are stored. */
+  resolver?: Resolver | false;
+  /** Replaces the pScheduler ingest (tests). */
   ingest?: PschedulerIngest;
 }
 
@@ -112,17 +115,12 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     options.writers !== undefined && options.writers.length > 0
       ? { writers: addressList(options.writers), proxies: addressList(options.trustedProxies ?? []) }
       : undefined;
-  let ingest: Promise<PschedulerIngest | undefined> | undefined =
-    options.ingest === undefined ? undefined : Promise.resolve(options.ingest);
-
-  function loadIngest(): Promise<PschedulerIngest | undefined> {
-    // WHY dynamic: the ingest module is optional; without it the route answers 404.
-    ingest ??= import(new URL('./pscheduler-ingest.js', import.meta.url).href).then(
-      (m: { ingestPschedulerResult?: PschedulerIngest }) => m.ingestPschedulerResult,
-      () => undefined,
-    );
-    return ingest;
-  }
+  const resolver = options.resolver;
+  const ingest: PschedulerIngest =
+    options.ingest ??
+    (resolver === undefined || resolver === false
+      ? ingestPschedulerResult
+      : (service, body, ctx) => ingestPschedulerResultResolved(service, body, ctx, resolver));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -222,9 +220,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         return;
       case 'pscheduler': {
         const parsed = parseDrfJson(contentType, await body());
-        const run = await loadIngest();
-        if (run === undefined) throw new ApiError(404, 'Not found.');
-        created(res, run(service, parsed, ctx), allow);
+        created(res, await ingest(service, parsed, ctx), allow);
         return;
       }
     }

@@ -11,4 +11,5 @@ export type { ArchiveAppOptions, ArchiveHandler, PschedulerIngest } from './app.
 export { serveArchive } from './serve.js';
 export type { RunningArchive, ServeArchiveOptions } from './serve.js';
 export { createArchiveService, openSqliteArchive } from './service.js';
+export { ingestPschedulerResult } from './pscheduler-ingest.js';
 export * from './types.js';

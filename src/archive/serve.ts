@@ -3,7 +3,7 @@
  * @module
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createArchiveApp, type ArchiveAppOptions } from './app.js';
 import type { ArchiveService } from './types.js';
 
@@ -33,6 +33,7 @@ export interface RunningArchive {
 export async function serveArchive(options: ServeArchiveOptions): Promise<RunningArchive> {
   const { service, host = '127.0.0.1', port = 8080, keepAliveMs = 65_000, closeGraceMs = 5_000, ...appOptions } = options;
   const server = createServer({ keepAlive: true }, createArchiveApp(service, appOptions));
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = keepAliveMs;
   // WHY: headersTimeout must exceed keepAliveTimeout or Node cuts reused sockets early.
   server.headersTimeout = keepAliveMs + 1_000;
@@ -62,4 +63,24 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
       return closing;
     },
   };
+}
+
+/**
+ * Requests Node's parser rejects before the app sees them (oversized headers, garbage) still get
+ * esmond's JSON error shape instead of Node's bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'Request header fields too large.']
+      : [400, 'Bad Request', 'Bad request.'];
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nAccess-Control-Allow-Origin: *\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

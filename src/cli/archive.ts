@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { systemResolver } from '../archive/dns.js';
 import { serveArchive } from '../archive/serve.js';
 import { seedArchive } from '../archive/seed.js';
 import { openSqliteArchive } from '../archive/service.js';
@@ -92,6 +93,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       now: io.now,
       writers: flags.allowIp,
       trustedProxies: flags.trustedProxy,
+      resolver: flags.dns ? systemResolver() : false,
       log: (line) => void io.stderr.write(`${line}\n`),
     });
     io.stderr.write(`listening on ${running.url}\n`);

@@ -15,7 +15,7 @@ export interface RawResponse {
 
 export interface RawOptions {
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Buffer | undefined;
   agent?: Agent;
 }
 
@@ -31,7 +31,11 @@ export function raw(base: string, method: string, path: string, opts: RawOptions
         port: url.port,
         method,
         path,
-        headers: opts.headers ?? {},
+        // Explicit length: Node sends DELETE/OPTIONS bodies unframed otherwise.
+        headers:
+          opts.body === undefined
+            ? (opts.headers ?? {})
+            : { 'Content-Length': String(Buffer.byteLength(opts.body)), ...opts.headers },
         agent: opts.agent ?? shared,
       },
       (res) => {
