@@ -1,0 +1,119 @@
+/**
+ * The gridftp loader's resume state, as JSON (never pickle, B31), written atomically (temp file +
+ * fsync + rename) so a crash leaves the old or the new state, never a torn one. It records which
+ * file (device + inode), how far it was stored (byte offset just past the last stored line) and the
+ * bytes before that offset, so a rotated, truncated or replaced log is recognised.
+ * @module
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** State file contents. */
+export interface LoaderState {
+  version: 1;
+  /** Log format the state belongs to. */
+  format: 'netlogger' | 'json';
+  /** Path of the log as given. */
+  file: string;
+  dev: number;
+  ino: number;
+  /** Byte offset just past the last line whose transfer is stored. */
+  offset: number;
+  /** Base64 of up to {@link TAIL_BYTES} bytes just before `offset`. */
+  tail: string;
+  /** The last stored transfer line (for people reading the file). */
+  lastTransfer?: string;
+  /** UNIX ms of the write. */
+  updated: number;
+}
+
+/** Bytes before the offset kept to recognise the same content again. */
+export const TAIL_BYTES = 256;
+
+/** A state file that cannot be used; the message says why and what to do. */
+export class StateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateError';
+  }
+}
+
+/**
+ * Reads a state file.
+ * @returns the state, `undefined` when there is no file, or `'empty'` for a 0-byte file (the
+ * original leaves those behind, B31).
+ * @throws StateError for a file that is not this tool's JSON state.
+ */
+export function readState(path: string): LoaderState | 'empty' | undefined {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateError(`cannot read state file ${path}: ${(err as Error).message}`);
+  }
+  if (raw.length === 0) return 'empty';
+  if (raw[0] === 0x80 || raw.subarray(0, 1).toString() === '(') {
+    throw new StateError(`state file ${path} is a Python pickle of the original loader; remove it (or pass -p with a new path) to start over`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new StateError(`state file ${path} is not valid JSON; remove it to start over`);
+  }
+  const s = doc as Partial<LoaderState> | null;
+  if (
+    s === null ||
+    typeof s !== 'object' ||
+    s.version !== 1 ||
+    (s.format !== 'netlogger' && s.format !== 'json') ||
+    typeof s.file !== 'string' ||
+    !Number.isSafeInteger(s.dev) ||
+    !Number.isSafeInteger(s.ino) ||
+    !Number.isSafeInteger(s.offset) ||
+    (s.offset ?? -1) < 0 ||
+    typeof s.tail !== 'string'
+  ) {
+    throw new StateError(`state file ${path} is not a state of this loader (version 1); remove it to start over`);
+  }
+  return s as LoaderState;
+}
+
+/** Writes the state atomically: temp file in the same directory, fsync, rename. */
+export function writeStateAtomic(path: string, state: LoaderState): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(state, null, 1)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** Removes a state file; a missing one is fine (B36). */
+export function deleteState(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/** Identity of a file. */
+export function fileIdentity(path: string): { dev: number; ino: number; size: number } {
+  const st = statSync(path);
+  return { dev: st.dev, ino: st.ino, size: st.size };
+}
+
+/** Base64 of the up to {@link TAIL_BYTES} bytes before `offset`. */
+export async function tailBefore(path: string, offset: number): Promise<string> {
+  const n = Math.min(offset, TAIL_BYTES);
+  if (n === 0) return '';
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, offset - n);
+    return buf.subarray(0, bytesRead).toString('base64');
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * One run of the gridftp loader: pick up where the last run stopped (or notice a rotated,
+ * truncated or replaced log), read line by line, store transfers in batches, and move the state
+ * forward only past lines whose transfers are stored. A batch that cannot be stored stops the run
+ * with the state still before it, so nothing is skipped and nothing is loaded twice.
+ * @module
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deleteState, fileIdentity, readState, tailBefore, writeStateAtomic, type LoaderState } from '../checkpoint.js';
+import type { LoaderLog } from '../log.js';
+import type { SinkItem, StoreCounts } from '../sink.js';
+import { parseJsonLogLine } from './json-log.js';
+import { readLines } from './lines.js';
+import { parseNetloggerLine } from './netlogger.js';
+import { transferToEsmond, type LineResult, type PrivacyFlags, type TransferRecord } from './transfer.js';
+
+/** Resolves a host name to one address of a family (`undefined`: none). */
+export type HostResolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+
+/** Inputs of {@link runGridftpLoad}. */
+export interface GridftpRunOptions {
+  file: string;
+  statePath: string;
+  format: 'netlogger' | 'json';
+  /** Write the state (false with `--dont_write`). */
+  write: boolean;
+  /** Stop after the first transfer that reached the posting stage. */
+  single: boolean;
+  /** Remove the state file after a run that stored everything (logrotate prerotate). */
+  deleteState: boolean;
+  /** Log `<n> records processed` every 100 transfers. */
+  progress: boolean;
+  privacy: PrivacyFlags;
+  /** Transfers per batch (one state write per batch). */
+  batchSize: number;
+  resolve: HostResolver;
+  sink: { store(items: readonly SinkItem[]): Promise<StoreCounts> };
+  log: LoaderLog;
+  now: () => number;
+}
+
+/** What a run did. */
+export interface GridftpRunResult {
+  /** RETR/STOR transfers read. */
+  transfers: number;
+  /** Transfers whose values are all in the archive now. */
+  stored: number;
+  /** Values written, and values the archive already had. */
+  written: number;
+  duplicates: number;
+  /** Lines skipped as malformed. */
+  malformed: number;
+  /** Transfers skipped because the server's host name did not resolve. */
+  unresolved: number;
+  /** A batch could not be stored; the state was left before it. */
+  failed: boolean;
+}
+
+/** A stretch of a log file to read. */
+interface Segment {
+  path: string;
+  start: number;
+  /** A finished (rotated) log: its last line needs no newline. */
+  finished: boolean;
+}
+
+/** The file in `dir` with this device and inode (where logrotate moved the old log). */
+function findByInode(dir: string, dev: number, ino: number): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const p = join(dir, name);
+    try {
+      const st = statSync(p);
+      if (st.isFile() && st.dev === dev && st.ino === ino) return p;
+    } catch {
+      // Vanished while looking: not the one.
+    }
+  }
+  return undefined;
+}
+
+/** Where to start, from the state and the files on disk. */
+async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefined): Promise<Segment[]> {
+  const { file, log } = opts;
+  const current = { path: file, start: 0, finished: false };
+  if (state === undefined) {
+    log('main.process', `No last record, processing ${file}`);
+    return [current];
+  }
+  const id = fileIdentity(file);
+  if (id.dev === state.dev && id.ino === state.ino) {
+    if (id.size < state.offset) {
+      log('main.warn', `File ${file} is shorter than the last stored position ${state.offset} (truncated?) - processing it from the start`);
+      return [current];
+    }
+    if ((await tailBefore(file, state.offset)) !== state.tail) {
+      log('main.warn', `File ${file} does not contain last log entry. Maybe rotated?- proceeding`);
+      return [current];
+    }
+    log('main.process', `File ${file} passes last record check`);
+    return [{ ...current, start: state.offset }];
+  }
+  const old = findByInode(dirname(file), state.dev, state.ino);
+  if (old !== undefined && (await tailBefore(old, state.offset)) === state.tail) {
+    log('main.process', `File ${file} was rotated to ${old}: finishing ${old} from byte ${state.offset}, then ${file} from the start`);
+    return [{ path: old, start: state.offset, finished: true }, current];
+  }
+  log('main.warn', `File ${file} does not contain last log entry. Maybe rotated?- proceeding (the rotated log was not found next to it; lines written to it after the last run are not loaded)`);
+  return [current];
+}
+
+/**
+ * Loads a GridFTP transfer log into an archive.
+ * @throws StateError for an unusable state file (before anything is read or stored).
+ */
+export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRunResult> {
+  const { log } = opts;
+  const scope = opts.format === 'json' ? 'scan_and_load_json' : 'scan_and_load_netlogger';
+  const parse: (line: string) => LineResult = opts.format === 'json' ? parseJsonLogLine : parseNetloggerLine;
+  const res: GridftpRunResult = { transfers: 0, stored: 0, written: 0, duplicates: 0, malformed: 0, unresolved: 0, failed: false };
+
+  const loaded = readState(opts.statePath);
+  let state: LoaderState | undefined;
+  if (loaded === 'empty') log('main.warn', `state file ${opts.statePath} is empty (left by the original loader?) - ignoring it`);
+  else if (loaded !== undefined && loaded.format !== opts.format) {
+    log('main.warn', `state file ${opts.statePath} belongs to a ${loaded.format} log - ignoring it`);
+  } else state = loaded;
+  log('main.start', state === undefined ? 'no last record found' : `found last record: ${JSON.stringify(state)}`);
+
+  const segments = await planSegments(opts, state);
+  const addressCache = new Map<string, string | undefined>();
+  const hostIp = async (t: TransferRecord): Promise<string | undefined> => {
+    // The server's address in the peer's family (the original did not restrict IPv4, B34).
+    const family: 4 | 6 = t.dest.includes(':') ? 6 : 4;
+    const key = `${family} ${t.host}`;
+    if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family).catch(() => undefined));
+    return addressCache.get(key);
+  };
+
+  for (const seg of segments) {
+    const id = fileIdentity(seg.path);
+    let batch: SinkItem[] = [];
+    let batchTransfers = 0;
+    let consumed = seg.start;
+    let lastTransfer: string | undefined;
+    let stop = false;
+
+    const flush = async (): Promise<boolean> => {
+      if (batch.length > 0) {
+        try {
+          const counts = await opts.sink.store(batch);
+          res.written += counts.written;
+          res.duplicates += counts.duplicates;
+        } catch (err) {
+          log(`${scope}.error`, `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`);
+          res.failed = true;
+          return false;
+        }
+        res.stored += batchTransfers;
+      }
+      batch = [];
+      batchTransfers = 0;
+      if (opts.write) {
+        writeStateAtomic(opts.statePath, {
+          version: 1,
+          format: opts.format,
+          file: seg.path,
+          dev: id.dev,
+          ino: id.ino,
+          offset: consumed,
+          tail: await tailBefore(seg.path, consumed),
+          ...(lastTransfer !== undefined ? { lastTransfer } : {}),
+          updated: opts.now(),
+        });
+      }
+      return true;
+    };
+
+    for await (const line of readLines(seg.path, seg.start, { partialTail: seg.finished })) {
+      const parsed = parse(line.text);
+      if (parsed.kind === 'malformed') {
+        res.malformed += 1;
+        log(`${scope}.warning`, `skipping malformed line ${JSON.stringify(line.text.slice(0, 200))}: ${parsed.reason}`);
+      } else if (parsed.kind === 'transfer') {
+        res.transfers += 1;
+        const ip = await hostIp(parsed.record);
+        if (ip === undefined) {
+          res.unresolved += 1;
+          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: cannot resolve ${parsed.record.host} to an IPv${parsed.record.dest.includes(':') ? 6 : 4} address`);
+        } else {
+          const e = transferToEsmond(parsed.record, ip, { ...opts.privacy, json: opts.format === 'json' });
+          batch.push(e);
+          batchTransfers += 1;
+          lastTransfer = line.text;
+          if (opts.single) stop = true;
+        }
+        if (opts.progress && res.transfers % 100 === 0) log(`${scope}.info`, `${res.transfers} records processed`);
+      }
+      consumed = line.end;
+      if (stop || batchTransfers >= opts.batchSize) {
+        if (!(await flush())) break;
+        if (stop) break;
+      }
+    }
+    if (!res.failed && !stop && !(await flush())) break;
+    if (res.failed || stop) break;
+  }
+
+  log(`${scope}.end`, `Loaded ${res.stored} records`);
+  if (opts.deleteState && !res.failed) {
+    deleteState(opts.statePath);
+  }
+  return res;
+}
