@@ -1,0 +1,290 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { openTestArchive, openFixtureArchive, assertApiError, type TestArchive } from './helpers.js';
+
+const ITEM26 = {
+  source: '10.1.1.1',
+  destination: '10.1.1.2',
+  'subject-type': 'point-to-point',
+  'tool-name': 'bwctl/iperf3',
+  'input-destination': '10.1.1.1',
+  'input-source': '10.1.1.2',
+  'measurement-agent': '10.1.1.1',
+  'time-interval': 7200,
+  'time-duration': 20,
+  'event-types': [
+    { 'event-type': 'packet-retransmits' },
+    { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '86400' }] },
+  ],
+};
+
+describe('metadata POST (§7.2, §9.3)', () => {
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false });
+  });
+  after(() => a.close());
+  const create = (body: unknown) => a.svc.createMetadata(body, a.ctx('/esmond/perfsonar/archive/'));
+
+  test('create returns the stored object; str(posted) == returned (item 27)', () => {
+    const { metadata, location } = create(ITEM26);
+    const key = metadata['metadata-key'];
+    assert.match(key, /^[0-9a-f]{32}$/);
+    assert.equal(location, `http://testserver/perfsonar/archive/${key}/`);
+    assert.equal(metadata.uri, `/perfsonar/archive/${key}/`);
+    for (const [k, v] of Object.entries(ITEM26)) {
+      if (k !== 'event-types') assert.equal(metadata[k], String(v), k);
+    }
+    assert.equal(metadata['event-types'].length, 2);
+    assert.ok(metadata['event-types'].every((e) => e['time-updated'] === null));
+    assert.deepEqual(metadata['event-types'][1]?.summaries, [
+      {
+        uri: `/perfsonar/archive/${key}/throughput/averages/86400`,
+        'summary-type': 'average',
+        'summary-window': '86400',
+        'time-updated': null,
+      },
+    ]);
+  });
+
+  test('re-POST finds the same record: case, order, 20 vs "20" (item 28)', () => {
+    const first = create(ITEM26).metadata['metadata-key'];
+    assert.equal(create(ITEM26).metadata['metadata-key'], first);
+    const shuffled = {
+      'event-types': [
+        { summaries: [{ 'summary-window': 86400, 'summary-type': 'average' }], 'event-type': 'throughput' },
+        { 'event-type': 'packet-retransmits', summaries: [] },
+        { 'event-type': 'throughput' },
+      ],
+      'time-duration': '20',
+      'time-interval': '7200',
+      'measurement-agent': '10.1.1.1',
+      'input-source': '10.1.1.2',
+      'input-destination': '10.1.1.1',
+      'tool-name': 'BWCTL/IPERF3',
+      'subject-type': 'point-to-point',
+      destination: '10.1.1.2',
+      source: '10.1.1.1',
+    };
+    const again = create(shuffled).metadata;
+    assert.equal(again['metadata-key'], first);
+    assert.equal(again['tool-name'], 'bwctl/iperf3', 'the stored record is returned unchanged');
+    // any difference makes a new record
+    assert.notEqual(create({ ...ITEM26, 'time-duration': 21 }).metadata['metadata-key'], first);
+    assert.notEqual(create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] }).metadata['metadata-key'], first);
+    assert.notEqual(
+      create({
+        ...ITEM26,
+        'event-types': [
+          ...ITEM26['event-types'],
+          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
+        ],
+      }).metadata['metadata-key'],
+      first,
+    );
+  });
+
+  test('IPv6 is stored canonical; long form hashes differently (ORIG)', () => {
+    const body = { ...ITEM26, source: '2001:0400::0003', destination: '2001:400::3' };
+    const m1 = create(body).metadata;
+    assert.equal(m1.source, '2001:400::3');
+    const m2 = create({ ...body, source: '2001:400::3' }).metadata;
+    assert.equal(m2.source, '2001:400::3');
+    assert.notEqual(m1['metadata-key'], m2['metadata-key']);
+  });
+
+  test('duplicate event-type rows are merged', () => {
+    const m = create({
+      ...ITEM26,
+      'tool-name': 'dup-test',
+      'event-types': [
+        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 60 }] },
+        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '060' }] },
+      ],
+    }).metadata;
+    assert.equal(m['event-types'].length, 1);
+    assert.equal(m['event-types'][0]?.summaries.length, 1);
+    const key = m['metadata-key'];
+    a.svc.writePoint(key, 'throughput', 'base', { ts: 120, val: 10 }, a.ctx());
+    assert.deepEqual(
+      [...a.svc.readData(key, 'throughput', 'averages', '60', new URLSearchParams(), a.ctx()).points],
+      [{ ts: 120, val: 10 }],
+      'a merged row counts a write once',
+    );
+  });
+
+  test('parameter values are stored as strings (REC)', () => {
+    const m = create({
+      ...ITEM26,
+      'tool-name': 'params',
+      flag: true,
+      off: false,
+      ratio: 0.5,
+      obj: { a: [1, 2] },
+      text: 'as-is',
+      '__proto__x': 'y',
+    }).metadata;
+    assert.equal(m['flag'], 'true');
+    assert.equal(m['off'], 'false');
+    assert.equal(m['ratio'], '0.5');
+    assert.equal(m['obj'], '{"a":[1,2]}');
+    assert.equal(m['text'], 'as-is');
+    assertApiError(() => create({ ...ITEM26, nothing: null }), 400);
+  });
+
+  test('a parameter called uri is overwritten on output', () => {
+    const m = create({ ...ITEM26, 'tool-name': 'uri-param', uri: '/elsewhere/' }).metadata;
+    assert.equal(m.uri, `/perfsonar/archive/${m['metadata-key']}/`);
+  });
+
+  test('network-element subjects have no destination keys', () => {
+    const m = create({
+      'subject-type': 'network-element',
+      source: '10.9.9.9',
+      'measurement-agent': '10.9.9.9',
+      'tool-name': 'ntp',
+      'event-types': [{ 'event-type': 'ntp-offset', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] }],
+    }).metadata;
+    assert.ok(!('destination' in m) && !('input-destination' in m));
+    assert.equal(m['input-source'], '');
+    assertApiError(
+      () => create({ 'subject-type': 'network-element', source: '10.9.9.9', 'measurement-agent': '10.9.9.9', destination: '10.0.0.1', 'event-types': [] }),
+      400,
+    );
+  });
+
+  test('validation messages in ORIG order', () => {
+    const base = { ...ITEM26 };
+    const cases: Array<[unknown, string]> = [
+      [{}, 'Missing subject-type field in request'],
+      [[], 'Missing subject-type field in request'],
+      ['x', 'Missing subject-type field in request'],
+      [null, 'Missing subject-type field in request'],
+      [{ 'subject-type': 'point-to-point' }, 'Missing event-types field in request'],
+      [{ ...base, 'subject-type': 'bogus' }, 'Invalid subject type bogus'],
+      [{ ...base, 'subject-type': 5, 'event-types': 5 }, 'Invalid subject type 5'],
+      [{ ...base, 'metadata-key': 'abc' }, 'metadata-key is not allowed to be specified'],
+      [{ ...base, 'event-types': {} }, 'event_types must be a list'],
+      [{ ...base, 'event-types': 'throughput' }, 'event_types must be a list'],
+      [{ ...base, 'event-types': [{}] }, 'No event-type defined'],
+      [{ ...base, 'event-types': ['throughput'] }, 'No event-type defined'],
+      [{ ...base, 'event-types': [null] }, 'No event-type defined'],
+      [{ ...base, 'event-types': [{ 'event-type': 'histogram-delay' }] }, 'Invalid event-type histogram-delay'],
+      [{ ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{}] }] }, 'Summary must contain summary-type'],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'averages' }] }] },
+        "Invalid summary type 'averages'",
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }] },
+        'Summary type statistics not allowed for event-type throughput',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'failures', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 0 }] }] },
+        'Summary type aggregation not allowed for event-type failures',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average' }] }] },
+        'Summary must contain summary-window',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '1.5' }] }] },
+        'Summary window must be an integer',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': null }] }] },
+        'Summary window must be an integer',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': true }] }] },
+        'Summary window must be an integer',
+      ],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': -60 }] }] },
+        'Summary window must not be negative',
+      ],
+      [{ ...base, 'event-types': [{ 'event-type': 'throughput', summaries: null }] }, 'summaries must be a list'],
+      [{ ...base, source: 'host.example.net' }, 'source must be an IP address'],
+      [{ ...base, destination: 5 }, 'destination must be an IP address'],
+      [{ ...base, 'measurement-agent': undefined }, 'measurement-agent must be an IP address'],
+      [{ 'subject-type': 'point-to-point', 'event-types': [] }, 'source must be an IP address'],
+      [{ ...base, 'tool-name': 'x'.repeat(129) }, 'tool-name must be at most 128 characters'],
+      [{ ...base, 'tool-name': ['x'] }, 'tool-name must be a string'],
+    ];
+    for (const [body, msg] of cases) {
+      const clean = body && typeof body === 'object' && !Array.isArray(body) ? JSON.parse(JSON.stringify(body)) : body;
+      assertApiError(() => create(clean), 400, msg);
+    }
+    // base summaries are skipped, extra keys ignored, null event-types is []
+    const m = create({
+      ...base,
+      'tool-name': 'misc',
+      'event-types': [{ 'event-type': 'throughput', 'base-uri': 'x', summaries: [{ 'summary-type': 'base', 'summary-window': 'zzz' }] }],
+    }).metadata;
+    assert.deepEqual(m['event-types'][0]?.summaries, []);
+    assert.deepEqual(create({ ...base, 'tool-name': 'none', 'event-types': null }).metadata['event-types'], []);
+  });
+});
+
+describe('fixture de-dup', () => {
+  test('posting a fixture record again finds it', () => {
+    const a = openFixtureArchive({ resolver: false });
+    try {
+      const m = a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '198.124.238.66',
+          destination: '198.129.254.30',
+          'measurement-agent': '198.129.254.30',
+          'tool-name': 'bwctl/iperf3',
+          'input-source': 'bost-pt1.es.net',
+          'input-destination': 'lbl-pt1.es.net',
+          'time-duration': 20,
+          'ip-tos': 32,
+          'ip-transport-protocol': 'tcp',
+          'bw-parallel-streams': 2,
+          'event-types': [
+            { 'event-type': 'failures' },
+            { 'event-type': 'packet-retransmits' },
+            { 'event-type': 'streams-throughput' },
+            { 'event-type': 'streams-throughput-subintervals' },
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
+            { 'event-type': 'throughput-subintervals' },
+          ],
+        },
+        a.ctx(),
+      ).metadata;
+      // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
+      assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
+    } finally {
+      a.close();
+    }
+  });
+});
+
+describe('users', () => {
+  test('keys are stored hashed and verified in constant time', () => {
+    const a = openTestArchive({ resolver: false });
+    try {
+      const k = a.svc.addUser('admin');
+      assert.match(k, /^[0-9a-f]{40}$/);
+      assert.equal(a.svc.addUser('other', 'ADMIN'), 'ADMIN');
+      assert.ok(a.svc.verifyKey(k));
+      assert.ok(a.svc.verifyKey(k, 'admin'));
+      assert.ok(!a.svc.verifyKey(k, 'other'));
+      assert.ok(a.svc.verifyKey('ADMIN', 'other'));
+      assert.ok(!a.svc.verifyKey('admin'));
+      assert.ok(!a.svc.verifyKey(''));
+      // re-adding a user replaces its key
+      a.svc.addUser('other', 'NEW');
+      assert.ok(!a.svc.verifyKey('ADMIN'));
+      assert.ok(a.svc.verifyKey('NEW'));
+      const files = [a.path, `${a.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1'));
+      assert.ok(files.length > 0);
+      for (const text of files) assert.ok(!text.includes(k), 'the plain key never reaches the database');
+    } finally {
+      a.close();
+    }
+  });
+});

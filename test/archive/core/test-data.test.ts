@@ -1,0 +1,156 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { openTestArchive, read, CLIENT_FIXTURE, DATA, type TestArchive } from './helpers.js';
+import { loadDjangoFixtureFile, importStorageRowsFile } from '../../../src/archive/fixtures.js';
+
+const OWAMP = '0CB19291FB6D40EAA1955376772BF5D2';
+const IPERF = 'EC7E5AF67F8746C8AEF41E60288F3F59';
+const WINDOW = 'time-start=1391558400&time-end=1391616000';
+const FILES = readdirSync(`${DATA}/test_data`).filter((f) => f.endsWith('.json'));
+
+interface Row {
+  path: string[];
+  ts: number;
+  val: unknown;
+}
+
+describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false }, (store) => {
+      loadDjangoFixtureFile(store, CLIENT_FIXTURE);
+      for (const f of FILES) importStorageRowsFile(store, `${DATA}/test_data/${f}`);
+    });
+  });
+  after(() => a.close());
+
+  for (const file of FILES) {
+    test(`${file} reads back unchanged`, () => {
+      const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
+      const [, et = '', key = '', type = 'base', window] = rows[0]?.path ?? [];
+      const segment = type === 'aggregation' ? 'aggregations' : type;
+      const got = read(a, key, et.replace(/_/g, '-'), segment, window, `time-start=0&limit=100000`, 1_400_000_000);
+      assert.equal(got.length, rows.length);
+      assert.deepEqual(
+        got,
+        rows.map((r) => ({ ts: Math.floor(r.ts / 1000), val: r.val })),
+      );
+    });
+  }
+
+  test('client-test window (items 39–42)', async () => {
+    const md = await a.svc.searchMetadata(new URLSearchParams(WINDOW), a.ctx(`/perfsonar/archive/?${WINDOW}`));
+    assert.deepEqual(md.body.map((m) => m['metadata-key']), [OWAMP, IPERF]);
+    const ttl = read(a, OWAMP, 'histogram-ttl', 'base', undefined, `${WINDOW}&limit=1000`);
+    assert.equal(ttl.length, 960);
+    assert.deepEqual(ttl[0], { ts: 1391558439, val: { '10': 600 } });
+    assert.deepEqual(ttl[959], { ts: 1391615979, val: { '9': 114, '10': 486 } });
+    const owd = read(a, OWAMP, 'histogram-owdelay', 'base', undefined, `${WINDOW}&limit=1000`);
+    assert.equal(owd.length, 960);
+    assert.deepEqual(owd[0], { ts: 1391558410, val: { '472': 3, '800': 41, '15': 5, '263': 281, '241': 49, '505': 30, '232': 191 } });
+    const tp = read(a, IPERF, 'throughput', 'base', undefined, `${WINDOW}&limit=1000`);
+    assert.deepEqual(tp[0], { ts: 1391563070, val: 5524593445 });
+    assert.deepEqual(tp[tp.length - 1], { ts: 1391606270, val: 7549113664 });
+    assert.equal(tp.length, 4);
+    const counters: Array<[string, [number, number], [number, number]]> = [
+      ['packet-duplicates', [1391558413, 281], [1391615953, 379]],
+      ['packet-count-sent', [1391558435, 431], [1391615975, 505]],
+      ['packet-count-lost', [1391558410, 95], [1391615950, 312]],
+    ];
+    for (const [et, first, last] of counters) {
+      const pts = read(a, OWAMP, et, 'base', undefined, `${WINDOW}&limit=1000`);
+      assert.equal(pts.length, 960, et);
+      assert.deepEqual(pts[0], { ts: first[0], val: first[1] });
+      assert.deepEqual(pts[959], { ts: last[0], val: last[1] });
+    }
+    assert.deepEqual(
+      a.svc.summaryListing(OWAMP, 'histogram-owdelay', 'aggregations', a.ctx()).map((s) => [s['summary-type'], s['summary-window']]),
+      [['aggregation', '86400']],
+    );
+    assert.deepEqual(read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), [
+      {
+        ts: 1391613631,
+        val: { '623': 206173, '203': 330, '833': 175, '863': 6, '193': 5, '713': 85, '928': 575408, '341': 1402, '265': 93, '224': 25810, '544': 1 },
+      },
+    ]);
+  });
+});
+
+describe('docs examples written and read back (esmond docs-examples)', () => {
+  const doc = (name: string) => JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as {
+    request?: { body?: unknown };
+    response?: { body?: unknown };
+  };
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false });
+  });
+  after(() => a.close());
+
+  const metadataFor = (file: string): string => {
+    const body = doc(file).request?.body;
+    return a.svc.createMetadata(body, a.ctx()).metadata['metadata-key'];
+  };
+
+  for (const [mdFile, bulkFile] of [
+    ['13-regular-testing-throughput-metadata.json', '14-regular-testing-throughput-bulk.json'],
+    ['15-regular-testing-ping-metadata.json', '17-regular-testing-ping-bulk.json'],
+    ['16-regular-testing-powstream-metadata.json', '18-regular-testing-powstream-bulk.json'],
+    ['20-regular-testing-tracepath-metadata.json', '21-regular-testing-tracepath-bulk.json'],
+  ] as const) {
+    test(`${bulkFile} round-trips through ${mdFile}`, () => {
+      const key = metadataFor(mdFile);
+      const body = doc(bulkFile).request?.body as { data: Array<{ ts: number; val: Array<{ 'event-type': string; val: unknown }> }> };
+      a.svc.bulkWrite(key, body, a.ctx());
+      let checked = 0;
+      for (const item of body.data) {
+        for (const v of item.val) {
+          const got = read(a, key, v['event-type'], 'base', undefined, `time=${item.ts}`);
+          assert.equal(got.length, 1, `${v['event-type']} at ${item.ts}`);
+          assert.deepEqual(got[0]?.val, expectedValue(v['event-type'], v.val), v['event-type']);
+          checked++;
+        }
+      }
+      assert.ok(checked > 0);
+    });
+  }
+
+  test('10-post-metadata response shape and 11-post-single-point', () => {
+    const d = doc('10-post-metadata.json');
+    const m = a.svc.createMetadata(d.request?.body, a.ctx('/esmond/perfsonar/archive/')).metadata;
+    const expected = d.response?.body as Record<string, unknown>;
+    for (const k of ['source', 'destination', 'tool-name', 'measurement-agent', 'input-source', 'input-destination', 'time-duration', 'ip-transport-protocol', 'subject-type']) {
+      assert.equal(m[k], expected[k], k);
+    }
+    const single = doc('11-post-single-point.json').request?.body as { ts: string; val: string };
+    a.svc.writePoint(m['metadata-key'], 'throughput', 'base', single, a.ctx());
+    assert.deepEqual(read(a, m['metadata-key'], 'throughput', 'base', undefined, `time=${single.ts}`), [
+      { ts: Number(single.ts), val: Number(single.val) },
+    ]);
+  });
+
+  test('12-put-bulk-data: the repeated ts is a 409 (REC) and nothing is stored', () => {
+    const key = a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx()).metadata['metadata-key'];
+    const body = doc('12-put-bulk-data.json').request?.body;
+    assert.throws(() => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });
+    assert.deepEqual(read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
+  });
+});
+
+/** The value the archive returns for a posted value (numbers parsed, percentages divided). */
+function expectedValue(et: string, val: unknown): unknown {
+  const num = (v: unknown) => Number(v);
+  if (et.startsWith('histogram-')) {
+    return Object.fromEntries(Object.entries(val as Record<string, unknown>).map(([k, c]) => [k, Math.trunc(num(c))]));
+  }
+  if (et.startsWith('packet-loss-rate')) {
+    const p = val as { numerator: unknown; denominator: unknown };
+    return num(p.numerator) / num(p.denominator);
+  }
+  if (et === 'time-error-estimates') return Math.trunc(num(val) * 10000) / 10000;
+  if (['packet-trace', 'failures', 'throughput-subintervals', 'packet-retransmits-subintervals'].includes(et) || et.startsWith('streams-')) {
+    return val;
+  }
+  return Math.trunc(num(val));
+}
