@@ -33,6 +33,8 @@ export interface TransportOptions {
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Called before every attempt with the redacted URL. */
+  onRequest?: ((info: { method: string; url: string }) => void) | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
   random?: (() => number) | undefined;
   /** Clock for HTTP-date `Retry-After`, ms. */
@@ -137,6 +139,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     for (let n = 0; ; n++) {
       let error: EsmondError;
       let serverDelay: number | undefined;
+      options.onRequest?.({ method, url: redactUrl(url) });
       try {
         const r = await attempt(method, url, body, o.signal);
         if (isOk(r.status)) return { ...r, url };

@@ -135,6 +135,7 @@ export function createClient(options: ClientOptions): EsmondClient {
     userAgent: options.userAgent,
     connections: options.connections,
     onRetry: options.onRetry,
+    onRequest: options.onRequest,
     sleep: options.sleep,
     random: options.random,
   });

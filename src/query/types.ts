@@ -48,6 +48,11 @@ export interface ClientOptions {
   userAgent?: string;
   /** Max sockets in the keep-alive pool. @defaultValue 8 */
   connections?: number;
+  /**
+   * Called before every HTTP attempt (for `-v` style tracing); the URL includes the query string
+   * and is credential-redacted. Never receives headers.
+   */
+  onRequest?: (info: { method: string; url: string }) => void;
   /** Called before each retry (for progress/diagnostics); never receives credentials. */
   onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; url: string }) => void;
   /** Injectable for deterministic tests. */

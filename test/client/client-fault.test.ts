@@ -71,6 +71,14 @@ describe('metadata search paging', () => {
     });
   });
 
+  test('onRequest traces every attempt with the full, redacted URL', async () => {
+    const seen: string[] = [];
+    await withClient(script(reply(503), json([])), { onRequest: (i) => seen.push(`${i.method} ${i.url}`) }, async (c, s) => {
+      await all(c.searchMetadata({ filters: [['api_key', 'x']] }));
+      assert.deepEqual(seen, Array(2).fill(`GET ${s.url}/esmond/perfsonar/archive/?api_key=REDACTED&limit=1000`));
+    });
+  });
+
   test('a key repeated on a later page (elmond reorders) is yielded once', async () => {
     await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E2)])), {}, async (c) => {
       assert.deepEqual((await all(c.searchMetadata({}, { pageSize: 2 }))).map((m) => m.key), [E1, E2]);
