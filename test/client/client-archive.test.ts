@@ -165,11 +165,37 @@ describe('client ↔ embedded archive', () => {
 
   test('auth: no key → 401 on write; a wrong key → 401 even on reads', async () => {
     await assert.rejects(anon.postMetadata(p2p(7)), (e: unknown) => isHttpError(e) && e.status === 401);
+    // the legacy tastypie header works too (user name as created by the test helper)
+    const legacy = createClient({ url: archive.url, credentials: { apiKey: archive.apiKey, username: 'test-writer', scheme: 'ApiKey' } });
+    try {
+      assert.match((await legacy.postMetadata(p2p(8))).key, /^[0-9a-f]{32}$/);
+    } finally {
+      await legacy.close();
+    }
     const wrong = createClient({ url: archive.url, credentials: { apiKey: 'f'.repeat(40) } });
     try {
       await assert.rejects(all(wrong.searchMetadata()), (e: unknown) => isHttpError(e) && e.status === 401);
     } finally {
       await wrong.close();
+    }
+  });
+});
+
+describe('client ↔ archive mounted without the /esmond alias', () => {
+  test('full path or scriptAlias "" reach it; server URIs are followed', async () => {
+    const archive = await startArchive({ withUser: true, prefix: '' });
+    const a = createClient({ url: `${archive.url}/perfsonar/archive/`, credentials: { apiKey: archive.apiKey } });
+    const b = createClient({ url: archive.url, scriptAlias: '' });
+    try {
+      const m = await a.postMetadata(p2p(9));
+      assert.ok(m.eventTypes.every((e) => e.baseUri.startsWith('/perfsonar/archive/')));
+      await a.putBulk(m.key, [{ ts: 100, val: [{ 'event-type': 'throughput', val: 1 }] }]);
+      assert.deepEqual(await all(b.data(await b.getMetadata(m.key), 'throughput')), [{ ts: 100, val: 1 }]);
+      assert.equal(b.archiveUrl, `${archive.url}/perfsonar/archive/`);
+    } finally {
+      await a.close();
+      await b.close();
+      await archive.close();
     }
   });
 });
