@@ -25,8 +25,9 @@ export function retryAfterMsOf(err: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
-/** True for errors that repeating the same request cannot fix (4xx other than 408/429). */
+/** True for errors that repeating the same request cannot fix (4xx other than 408/429, bad input). */
 export function isPermanent(err: unknown): boolean {
+  if (((err ?? {}) as ErrorFields).name === 'ValidationError') return true;
   const s = statusOf(err);
   return s !== undefined && s >= 400 && s < 500 && s !== 408 && s !== 429;
 }

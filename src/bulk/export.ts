@@ -1,0 +1,123 @@
+/**
+ * `exportBulk()`: the whole bulk export behind esmond-ps-get-bulk — plan (or take the plan of a
+ * checkpoint with `resume`), reconcile with the files on disk, export, report.
+ * @module
+ */
+import { join } from 'node:path';
+import { familyHasSummaries, familyOf } from '../format/index.js';
+import type { SummaryType } from '../model/event-types.js';
+import type { ClientOptions, EsmondClient, MetadataQuery } from '../query/types.js';
+import { CHECKPOINT_NAME, CheckpointWriter, readCheckpoint } from './checkpoint.js';
+import { createSeriesEncoder } from './encoder.js';
+import { HostnameCache, systemReverseLookup, type ReverseLookup } from './hostnames.js';
+import { planSeries, type PlannedJob } from './plan.js';
+import type { ProgressSink } from './progress.js';
+import { BULK_DEFAULTS, runBulk } from './run.js';
+import { freshState, reconcileStates } from './states.js';
+import type { BulkFormat, BulkReport, SeriesState } from './types.js';
+
+/** Options of {@link exportBulk}. */
+export interface ExportBulkOptions {
+  /** Builds a client; the exporter makes one for the search and one per worker. */
+  createClient: (extra: Pick<ClientOptions, 'onRetry'>) => EsmondClient;
+  /** Metadata search (without the time filters: they come from timeStart/timeEnd). */
+  query: MetadataQuery;
+  /** `-e`: only this event type. */
+  eventType?: string;
+  summaryType?: SummaryType;
+  summaryWindow?: number;
+  /** Query range, inclusive UNIX seconds (ignored when resuming: the checkpoint's range wins). */
+  timeStart: number;
+  timeEnd: number;
+  format: BulkFormat;
+  outDir: string;
+  /** `--ip`: no reverse lookups. */
+  ip: boolean;
+  reverseLookup?: ReverseLookup;
+  /** Rewrite final files that already exist. */
+  force?: boolean;
+  /** Continue from the checkpoint if there is one. */
+  resume?: boolean;
+  /** Checkpoint file. @defaultValue `<outDir>/.esmond-ps-get-bulk.checkpoint.json` */
+  checkpointPath?: string;
+  /** Identifies the arguments; a resume with a different fingerprint is refused. */
+  fingerprint: string;
+  concurrency?: number;
+  pageSize?: number;
+  windowSeconds?: number;
+  windowAttempts?: number;
+  backoffBaseMs?: number;
+  checkpointIntervalMs?: number;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Thrown when `--resume` meets a checkpoint of another command line. */
+export class CheckpointMismatchError extends Error {
+  constructor(path: string) {
+    super(`checkpoint ${path} belongs to a run with different arguments; run without --resume to start afresh, or delete it`);
+    this.name = 'CheckpointMismatchError';
+  }
+}
+
+/** Runs a bulk export (see the module docs). Series failures are in the report, not thrown. */
+export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
+  const checkpointPath = opts.checkpointPath ?? join(opts.outDir, CHECKPOINT_NAME);
+  const windowSeconds = opts.windowSeconds ?? BULK_DEFAULTS.windowSeconds;
+  const hostnames = opts.ip ? undefined : new HostnameCache(opts.reverseLookup ?? systemReverseLookup);
+  const labelSummary = opts.summaryType ?? 'base';
+  const labelWindow = opts.summaryWindow ?? 0;
+
+  let jobs: PlannedJob[];
+  let states: SeriesState[];
+  let timeStart = opts.timeStart;
+  let timeEnd = opts.timeEnd;
+  const previous = opts.resume ? await readCheckpoint(checkpointPath) : undefined;
+  if (previous) {
+    if (previous.fingerprint !== opts.fingerprint) throw new CheckpointMismatchError(checkpointPath);
+    ({ jobs, states, timeStart, timeEnd } = previous);
+    // File names and source/destination labels come from the checkpoint, so a resumed file
+    // shows the same names even if DNS changed meanwhile.
+    opts.progress.notice(`resuming ${checkpointPath}`);
+  } else {
+    if (opts.resume) opts.progress.notice(`no checkpoint at ${checkpointPath}: starting afresh`);
+    const search = opts.createClient({});
+    try {
+      const query: MetadataQuery = { ...opts.query, timeStart, timeEnd };
+      jobs = await planSeries(search.searchMetadata(query), {
+        ...(opts.eventType !== undefined ? { eventType: opts.eventType } : {}),
+        ...(opts.summaryType !== undefined ? { summaryType: opts.summaryType } : {}),
+        summaryWindow: labelWindow,
+        timeStart,
+        timeEnd,
+        extension: opts.format,
+        hostLabel: (h) => (hostnames ? hostnames.resolve(h) : Promise.resolve(h)),
+        honoursSummary: (et) => familyHasSummaries(familyOf(et, opts.summaryType)),
+      });
+    } finally {
+      await search.close();
+    }
+    states = jobs.map((j) => freshState(j, timeStart, windowSeconds));
+  }
+  await reconcileStates(jobs, states, { outDir: opts.outDir, force: opts.force ?? false, timeStart, windowSeconds });
+
+  const checkpoint = new CheckpointWriter(checkpointPath, { fingerprint: opts.fingerprint, timeStart, timeEnd }, jobs, states);
+  return runBulk(jobs, states, {
+    outDir: opts.outDir,
+    timeStart,
+    timeEnd,
+    createClient: (onRetry) => opts.createClient({ onRetry }),
+    encoderFor: (job) =>
+      createSeriesEncoder(job, { format: opts.format, summaryType: labelSummary, summaryWindow: labelWindow, ...(hostnames ? { hostnames } : {}) }),
+    progress: opts.progress,
+    checkpoint,
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+    ...(opts.windowAttempts !== undefined ? { windowAttempts: opts.windowAttempts } : {}),
+    ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+    ...(opts.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: opts.checkpointIntervalMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * The flags esmond-ps-get-bulk adds to the shared query options: they are taken out of argv
+ * before the shared parser sees the rest (which knows only the original option set).
+ * @module
+ */
+
+/** get-bulk's own flags (long form only; `--flag value` or `--flag=value`). */
+export interface BulkFlags {
+  force: boolean;
+  resume: boolean;
+  quiet: boolean;
+  report?: string;
+  checkpoint?: string;
+  concurrency?: number;
+  window?: number;
+  pageSize?: number;
+}
+
+interface BulkFlagDef {
+  long: string;
+  key: keyof BulkFlags;
+  kind: 'flag' | 'string' | 'int';
+  metavar?: string;
+  help: string;
+}
+
+/** In `--help` order. */
+export const BULK_FLAG_DEFS: readonly BulkFlagDef[] = [
+  { long: '--force', key: 'force', kind: 'flag', help: 'Rewrite output files that already exist (default: skip them).' },
+  { long: '--resume', key: 'resume', kind: 'flag', help: 'Continue an interrupted run from its checkpoint; the files come out as if never interrupted.' },
+  { long: '--checkpoint', key: 'checkpoint', kind: 'string', metavar: 'FILE', help: 'Checkpoint file (default: OUTPUT_DIR/.esmond-ps-get-bulk.checkpoint.json).' },
+  { long: '--report', key: 'report', kind: 'string', metavar: 'FILE', help: 'Write the completeness report as JSON to FILE.' },
+  { long: '--concurrency', key: 'concurrency', kind: 'int', metavar: 'N', help: 'Series fetched at the same time (default: 2, at most 16).' },
+  { long: '--window', key: 'window', kind: 'int', metavar: 'SECONDS', help: 'Initial time window per request; adapts to the data (default: 86400).' },
+  { long: '--page-size', key: 'pageSize', kind: 'int', metavar: 'N', help: 'Points per request, 1..10000 (default: 10000; lowered to 1000 if the archive refuses).' },
+  { long: '--quiet', key: 'quiet', kind: 'flag', help: 'No progress output; the report only when something failed.' },
+];
+
+/** Short options of the shared set that take a value (their value is never one of our flags). */
+export type ValueTaking = (arg: string) => boolean;
+
+/** The outcome of {@link splitBulkFlags}. */
+export type SplitResult = { kind: 'ok'; flags: BulkFlags; rest: string[] } | { kind: 'error'; message: string };
+
+/**
+ * Takes get-bulk's flags out of `argv`. `takesValue(option)` says whether a shared option
+ * consumes the next argument (so `-F --force` keeps `--force` as the filter's value).
+ */
+export function splitBulkFlags(argv: readonly string[], takesValue: ValueTaking): SplitResult {
+  const flags: BulkFlags = { force: false, resume: false, quiet: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const def = BULK_FLAG_DEFS.find((d) => d.long === name);
+    if (!def) {
+      rest.push(arg);
+      if (!arg.includes('=') && takesValue(arg) && i + 1 < argv.length) rest.push(argv[++i]!);
+      continue;
+    }
+    if (def.kind === 'flag') {
+      if (eq > 0) return { kind: 'error', message: `${def.long} option does not take a value` };
+      (flags as unknown as Record<string, unknown>)[def.key] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    if (value === undefined) return { kind: 'error', message: `${def.long} option requires 1 argument` };
+    if (def.kind === 'int') {
+      if (!/^\s*\d+\s*$/.test(value)) return { kind: 'error', message: `option ${def.long}: invalid integer value: '${value}'` };
+      (flags as unknown as Record<string, unknown>)[def.key] = Number(value);
+    } else (flags as unknown as Record<string, unknown>)[def.key] = value;
+  }
+  return { kind: 'ok', flags, rest };
+}
+
+/** The help section of get-bulk's own flags (appended to the shared `--help`). */
+export function bulkFlagsHelp(): string {
+  const lines = BULK_FLAG_DEFS.map((d) => {
+    const left = `  ${d.long}${d.metavar ? `=${d.metavar}` : ''}`;
+    return left.length < 26 ? `${left.padEnd(26)}${d.help}` : `${left}\n${' '.repeat(26)}${d.help}`;
+  });
+  return (
+    `\nBulk export options:\n${lines.join('\n')}\n\n` +
+    'Files are named <source>_<destination>_<event-type>_<start-date>_<end-date>.<csv|json|ndjson>.\n' +
+    'When several series would get the same name, each of them gets _<first 8 characters of its\n' +
+    'metadata key> (the whole key if that is not enough) before the extension. Files are written\n' +
+    'as <name>.part and renamed when complete. Exit status 1 when any series failed.\n'
+  );
+}
