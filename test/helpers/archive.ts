@@ -7,13 +7,15 @@
  *   try { ... fetch(a.archiveUrl) ... } finally { await a.close(); }
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveArchive } from '../../src/archive/serve.js';
+import { importStorageRowsFile, loadDjangoFixtureFile } from '../../src/archive/fixtures.js';
 import { seedArchive } from '../../src/archive/seed.js';
-import { openSqliteArchive } from '../../src/archive/service.js';
+import { createArchiveService } from '../../src/archive/service.js';
+import { openSqliteStore } from '../../src/archive/storage/sqlite.js';
 import type { ArchiveAppOptions } from '../../src/archive/app.js';
 import type { ArchiveService, Resolver } from '../../src/archive/types.js';
 
@@ -31,6 +33,12 @@ export interface StartArchiveOptions {
   prefix?: string;
   /** DNS for IP filters; default {@link fakeResolver} (tests never touch real DNS). */
   resolver?: Resolver | false;
+  /**
+   * Loads an upstream esmond Django fixture first (esmond-api §10): `'api'` =
+   * `perfsonar_api_metadata.json` (16 records, §9.1–9.4), `'client'` =
+   * `perfsonar_client_metadata.json` (2 records) plus every `test_data/*.json` series (§9.5).
+   */
+  fixture?: 'api' | 'client';
   /** Extra app options (writers, maxBodyBytes, log, ingest…). */
   app?: Omit<ArchiveAppOptions, 'prefix' | 'now'>;
 }
@@ -79,11 +87,30 @@ export async function pickFreePort(): Promise<number> {
   });
 }
 
+/** The shared esmond data (fixtures, test_data); override with ESMOND_SHARED_DATA. */
+export const ESMOND_DATA = join(process.env['ESMOND_SHARED_DATA'] ?? '/work/shared/data', 'esmond');
+
+function loadFixture(store: ReturnType<typeof openSqliteStore>, which: 'api' | 'client'): void {
+  loadDjangoFixtureFile(store, join(ESMOND_DATA, 'fixtures', `perfsonar_${which}_metadata.json`));
+  if (which !== 'client') return;
+  const dir = join(ESMOND_DATA, 'test_data');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    importStorageRowsFile(store, join(dir, file));
+  }
+}
+
 /** Starts a test archive (see the module docs). */
 export async function startArchive(opts: StartArchiveOptions = {}): Promise<TestArchive> {
   const tempDir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
   const dbPath = opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
-  const service = openSqliteArchive(dbPath, { resolver: opts.resolver ?? fakeResolver() });
+  const store = openSqliteStore(dbPath);
+  try {
+    if (opts.fixture !== undefined) loadFixture(store, opts.fixture);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const service = createArchiveService(store, { resolver: opts.resolver ?? fakeResolver() });
   const clock = opts.now ?? Date.now;
   try {
     const apiKey = opts.withUser === false ? '' : service.addUser('test-writer');
