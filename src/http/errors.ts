@@ -143,8 +143,13 @@ export const isEsmondError = (e: unknown): e is EsmondError =>
   e instanceof EsmondError ||
   (e instanceof Error &&
     ['EsmondError', 'HttpError', 'NetworkError', 'TimeoutError', 'ResponseError', 'ValidationError'].includes(e.name));
+/** True for an {@link HttpError} (the server answered with a status the request does not accept). */
 export const isHttpError = guard(HttpError, 'HttpError');
+/** True for a {@link NetworkError} (refused, reset, DNS, TLS). */
 export const isNetworkError = guard(NetworkError, 'NetworkError');
+/** True for a {@link TimeoutError}. */
 export const isTimeoutError = guard(TimeoutError, 'TimeoutError');
+/** True for a {@link ResponseError} (bad JSON, wrong content type, wrong shape). */
 export const isResponseError = guard(ResponseError, 'ResponseError');
+/** True for a {@link ValidationError} (bad input, nothing was sent). */
 export const isValidationError = guard(ValidationError, 'ValidationError');
