@@ -14,13 +14,7 @@
 import { ALLOWED_SUMMARIES, type DataType, type SummaryType } from '../model/event-types.js';
 import type { ArchiveStore, SeriesCell, StoredEventTypeRow } from './storage/store.js';
 import type { NormalizedValue } from './validate.js';
-import {
-  FLOAT_SCALE,
-  histogramObject,
-  histogramStatistics,
-  mergeHistograms,
-  type HistogramPairs,
-} from './summaries.js';
+import { FLOAT_SCALE, histogramObject, histogramStatistics, type HistogramPairs } from './summaries.js';
 
 /** Rows read per query while streaming or re-computing a bin. */
 const CHUNK = 1000;
@@ -60,25 +54,68 @@ function pairsOf(doc: string | null): HistogramPairs {
   return doc === null ? [] : (JSON.parse(doc) as HistogramPairs);
 }
 
-/** Folds one base value into a summary bin's state. */
-function fold(bin: number, prev: SeriesCell | undefined, summary: SummaryType, v: NormalizedValue): SeriesCell {
-  const num = prev?.num ?? 0;
-  const den = prev?.den ?? 0;
+/** A summary bin's running state, decoded for cheap repeated folding. */
+interface BinState {
+  num: number;
+  den: number;
+  pairs: HistogramPairs;
+  /** Bucket key → index in `pairs`, built lazily. */
+  index: Map<string, number> | undefined;
+}
+
+function decodeBin(cell: SeriesCell | undefined): BinState {
+  return { num: cell?.num ?? 0, den: cell?.den ?? 0, pairs: pairsOf(cell?.doc ?? null), index: undefined };
+}
+
+/** Folds one base value into a summary bin's state, in place. */
+function foldInto(state: BinState, v: NormalizedValue): void {
   switch (v.type) {
     case 'integer':
-      return { ts: bin, num: num + v.value, den: den + 1, doc: null, out: null };
+      state.num += v.value;
+      state.den += 1;
+      return;
     case 'float':
-      return { ts: bin, num: num + v.fixed, den: den + 1, doc: null, out: null };
+      state.num += v.fixed;
+      state.den += 1;
+      return;
     case 'percentage':
-      return { ts: bin, num: num + v.numerator, den: den + v.denominator, doc: null, out: null };
+      state.num += v.numerator;
+      state.den += v.denominator;
+      return;
     case 'histogram': {
-      const merged = mergeHistograms(pairsOf(prev?.doc ?? null), v.pairs);
-      const out = summary === 'statistics' ? JSON.stringify(histogramStatistics(merged)) : null;
-      return { ts: bin, num: null, den: null, doc: JSON.stringify(merged), out };
+      if (!state.index) {
+        state.index = new Map();
+        state.pairs.forEach(([k], i) => state.index?.set(k, i));
+      }
+      for (const [k, c] of v.pairs) {
+        const i = state.index.get(k);
+        const slot = i === undefined ? undefined : state.pairs[i];
+        if (slot) slot[1] += c;
+        else {
+          state.index.set(k, state.pairs.length);
+          state.pairs.push([k, c]);
+        }
+      }
+      return;
     }
     default:
-      return prev ?? { ts: bin, num: null, den: null, doc: null, out: null };
+      return;
   }
+}
+
+function encodeBin(dataType: DataType, summary: SummaryType, ts: number, state: BinState): SeriesCell {
+  if (dataType === 'histogram') {
+    const out = summary === 'statistics' ? JSON.stringify(histogramStatistics(state.pairs)) : null;
+    return { ts, num: null, den: null, doc: JSON.stringify(state.pairs), out };
+  }
+  return { ts, num: state.num, den: state.den, doc: null, out: null };
+}
+
+/** Folds one value into a stored bin cell (used for raw imports). */
+function fold(bin: number, prev: SeriesCell | undefined, summary: SummaryType, dataType: DataType, v: NormalizedValue): SeriesCell {
+  const state = decodeBin(prev);
+  foldInto(state, v);
+  return encodeBin(dataType, summary, bin, state);
 }
 
 /** Decodes a stored base cell back into a normalised value. */
@@ -123,45 +160,61 @@ export function* iterateCells(
 }
 
 /**
- * Stores one validated base point and updates every computed summary of its event type.
- * A point replacing an existing one (histogram re-post) makes each affected bin be recomputed
- * from the base series, so nothing is counted twice. Call inside a transaction.
+ * Stores validated base points and keeps every computed summary bin of their event types up to
+ * date. Bin states are cached between points of one batch, so a bulk write parses and encodes
+ * each bin (and computes its statistics) once. Use inside a transaction and call
+ * {@link SeriesWriter.flush} before it commits.
  */
-export function applyPoint(
-  store: ArchiveStore,
-  dataType: DataType,
-  rows: readonly StoredEventTypeRow[],
-  ts: number,
-  value: NormalizedValue,
-): void {
-  const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
-  if (!base) return;
-  const replaced = store.getCell(base.seriesId, ts) !== undefined;
-  store.putCell(base.seriesId, baseCell(ts, value));
-  for (const row of rows) {
-    if (!computes(dataType, row)) continue;
-    const bin = binOf(ts, row.window);
-    if (replaced) {
-      recomputeBin(store, dataType, base.seriesId, row, bin);
-    } else {
-      store.putCell(row.seriesId, fold(bin, store.getCell(row.seriesId, bin), row.summaryType, value));
+export class SeriesWriter {
+  private readonly bins = new Map<
+    string,
+    { seriesId: number; dataType: DataType; summary: SummaryType; ts: number; state: BinState }
+  >();
+
+  constructor(private readonly store: ArchiveStore) {}
+
+  /**
+   * Stores one point. A point replacing an existing one (histogram re-post) makes each affected
+   * bin be recomputed from the base series, so nothing is counted twice.
+   */
+  write(dataType: DataType, rows: readonly StoredEventTypeRow[], ts: number, value: NormalizedValue): void {
+    const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
+    if (!base) return;
+    const replaced = this.store.getCell(base.seriesId, ts) !== undefined;
+    this.store.putCell(base.seriesId, baseCell(ts, value));
+    for (const row of rows) {
+      if (!computes(dataType, row)) continue;
+      const bin = binOf(ts, row.window);
+      const id = `${row.seriesId}:${bin}`;
+      let entry = this.bins.get(id);
+      if (replaced) {
+        entry = { seriesId: row.seriesId, dataType, summary: row.summaryType, ts: bin, state: this.recompute(dataType, base.seriesId, row.window, bin) };
+        this.bins.set(id, entry);
+        continue;
+      }
+      if (!entry) {
+        const state = decodeBin(this.store.getCell(row.seriesId, bin));
+        entry = { seriesId: row.seriesId, dataType, summary: row.summaryType, ts: bin, state };
+        this.bins.set(id, entry);
+      }
+      foldInto(entry.state, value);
     }
   }
-}
 
-function recomputeBin(
-  store: ArchiveStore,
-  dataType: DataType,
-  baseSeries: number,
-  row: StoredEventTypeRow & { summaryType: SummaryType },
-  bin: number,
-): void {
-  const last = row.window > 0 ? bin + row.window - 1 : bin;
-  let state: SeriesCell | undefined;
-  for (const cell of iterateCells(store, baseSeries, bin, last, 0, Number.MAX_SAFE_INTEGER)) {
-    state = fold(bin, state, row.summaryType, decodeBase(dataType, cell));
+  /** Writes every touched bin back to the store. */
+  flush(): void {
+    for (const e of this.bins.values()) this.store.putCell(e.seriesId, encodeBin(e.dataType, e.summary, e.ts, e.state));
+    this.bins.clear();
   }
-  if (state) store.putCell(row.seriesId, state);
+
+  private recompute(dataType: DataType, baseSeries: number, window: number, bin: number): BinState {
+    const last = window > 0 ? bin + window - 1 : bin;
+    const state = decodeBin(undefined);
+    for (const cell of iterateCells(this.store, baseSeries, bin, last, 0, Number.MAX_SAFE_INTEGER)) {
+      foldInto(state, decodeBase(dataType, cell));
+    }
+    return state;
+  }
 }
 
 /**
@@ -178,7 +231,7 @@ export function putRawCell(
 ): void {
   if (summaryType === 'base') store.putCell(seriesId, baseCell(ts, value));
   else if (summaryType === 'aggregation' || summaryType === 'average' || summaryType === 'statistics') {
-    store.putCell(seriesId, fold(ts, undefined, summaryType, value));
+    store.putCell(seriesId, fold(ts, undefined, summaryType, dataType, value));
   }
 }
 

@@ -27,7 +27,7 @@ import { linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
-import { applyPoint, cellValue, iterateCells, rejectsDuplicates } from './series.js';
+import { SeriesWriter, cellValue, iterateCells, rejectsDuplicates } from './series.js';
 import { parseIntText } from './pyparse.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
@@ -226,10 +226,12 @@ class Service implements ArchiveService {
     if (points.length === 0) return;
     this.store.transaction(() => {
       const touched = new Set<number>();
+      const writer = new SeriesWriter(this.store);
       for (const p of points) {
-        applyPoint(this.store, p.dataType, p.rows, p.ts, p.value);
+        writer.write(p.dataType, p.rows, p.ts, p.value);
         for (const r of p.rows) touched.add(r.seriesId);
       }
+      writer.flush();
       this.store.touchRows([...touched], now);
     });
   }
