@@ -9,7 +9,7 @@ import type { ClientOptions, EsmondClient } from '../query/types.js';
 import { HOSTNAME_FIELDS, type Row } from '../format/index.js';
 import type { CliIo } from './io.js';
 import type { QueryDeps, QuerySettings } from './query-options.js';
-import { createHostnameCache, reverseResolverFor, type HostnameCache, type ReverseResolver } from './reverse-dns.js';
+import { createHostnameCache, reverseResolverFor, type HostnameCache, type HostnameCacheOptions, type ReverseResolver } from './reverse-dns.js';
 
 /** What tests may inject into a query tool (`createRun(deps)`); `run` uses none. */
 export interface QueryToolDeps extends QueryDeps {
@@ -17,6 +17,8 @@ export interface QueryToolDeps extends QueryDeps {
   reverseResolver?: ReverseResolver;
   /** Merged over the options built from the flags (e.g. `{ retry: { limit: 0 } }`). */
   clientOptions?: Partial<ClientOptions>;
+  /** Reverse-DNS limits (default: 2 s per lookup, 8 at once). */
+  hostnameCache?: HostnameCacheOptions;
   /** Client factory (default: the library's `createClient`). */
   createClient?: (options: ClientOptions) => EsmondClient;
 }
@@ -29,7 +31,7 @@ export function clientFor(settings: QuerySettings, deps: QueryToolDeps): EsmondC
 
 /** The hostname cache of a run, or `undefined` with `--ip`. */
 export function hostnamesFor(settings: QuerySettings, io: CliIo, deps: QueryToolDeps): HostnameCache | undefined {
-  return settings.ip ? undefined : createHostnameCache(reverseResolverFor(io.env, deps.reverseResolver));
+  return settings.ip ? undefined : createHostnameCache(reverseResolverFor(io.env, deps.reverseResolver), deps.hostnameCache);
 }
 
 /** Replaces IPs in the hostname fields of `rows` with names (resolving them first, concurrently). */
