@@ -3,7 +3,8 @@
 // mesh (4 hosts, 2 days), serves it on 127.0.0.1, and queries it the way a network engineer
 // would: what is measured, the latest throughput, one-way delay and loss, and a traceroute path.
 // Runs from dist/ (built by `npm install` / `npm run build`). Uses the esmond-ps-* query tools
-// when they are built, plain HTTP otherwise. Any failure: a one-line reason, exit 1, server closed.
+// when they are built (`--http` forces plain HTTP), and always ends with at-a-glance tables read
+// over plain HTTP. Any failure: a one-line reason, exit 1, server closed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,8 +46,11 @@ async function main() {
     );
     const api = new Api(archive);
     const pair = await pickPair(api);
-    if (toolsBuilt()) await tourWithTools(server.url, pair);
-    else await tourOverHttp(api, pair);
+    // The query tools when they are built (the real user experience), raw HTTP otherwise; the
+    // at-a-glance tables always come from plain HTTP because they combine several series.
+    if (toolsBuilt() && !process.argv.includes('--http')) await tourWithTools(server.url, pair);
+    else await overview(api);
+    await atAGlance(api);
     console.log('');
     console.log(`Done. (Try it yourself: node dist/bin/esmond-ps-archive.js seed && node dist/bin/esmond-ps-archive.js serve)`);
   } finally {
@@ -70,21 +74,21 @@ async function tourWithTools(url, pair) {
   heading('What does the archive measure? (esmond-ps-get-endpoints, throughput tests)');
   await runTool('get-endpoints', [...common, '-t', 'pscheduler/iperf3', '-o', 'csv']);
   heading(`Tests from ${pair.inputSource} to ${pair.inputDestination} (esmond-ps-get-metadata)`);
-  await runTool('get-metadata', [...common, '-s', pair.source, '-d', pair.destination]);
+  await runTool('get-metadata', [...common, '-s', pair.source, '-d', pair.destination, '-o', 'csv']);
   heading('Throughput over the last 24 h (esmond-ps-get -e throughput)');
-  await runTool('get', [...common, '-s', pair.source, '-d', pair.destination, '-e', 'throughput', '-o', 'csv']);
+  await runTool('get', [...common, '-s', pair.source, '-d', pair.destination, '-e', 'throughput', '-o', 'csv'], 8);
   heading('Hourly packet loss (esmond-ps-get -e packet-loss-rate -T aggregation -W 3600)');
   await runTool(
     'get',
     [...common, '-s', pair.source, '-d', pair.destination, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '3600', '-o', 'csv'],
-    12,
+    8,
   );
   heading('Traceroute path (esmond-ps-get -e packet-trace, last hour)');
   await runTool(
     'get',
     [...common, '-s', pair.source, '-d', pair.destination, '-e', 'packet-trace', '-t', 'pscheduler/traceroute',
       '-S', new Date(Date.now() - 3600_000).toISOString(), '-o', 'csv'],
-    16,
+    11,
   );
 }
 
@@ -166,7 +170,7 @@ async function pickPair(api) {
   };
 }
 
-async function tourOverHttp(api, pair) {
+async function overview(api) {
   const all = await api.search({ limit: 1000 });
   heading(`What does the archive measure? (${all.length} metadata; query tools not built, using plain HTTP)`);
   const byTool = new Map();
@@ -175,7 +179,9 @@ async function tourOverHttp(api, pair) {
   const sample = all.find((m) => m['tool-name'] === 'pscheduler/powstream') ?? all[0];
   console.log(`  e.g. ${sample['tool-name']} ${sample['input-source']} -> ${sample['input-destination']}:`);
   console.log(`       ${sample['event-types'].map((e) => e['event-type']).join(', ')}`);
+}
 
+async function atAGlance(api) {
   heading('Latest throughput (iperf3, TCP, 20 s)');
   const tput = await api.search({ 'tool-name': 'pscheduler/iperf3' });
   for (const md of sortPairs(tput)) {
@@ -194,7 +200,7 @@ async function tourOverHttp(api, pair) {
     );
   }
 
-  heading('One-way delay and loss, last complete hour (powstream, 600 packets/min)');
+  heading('One-way delay and loss, last complete hour (powstream, 600 packets per result)');
   const lat = await api.search({ 'tool-name': 'pscheduler/powstream' });
   for (const md of sortPairs(lat)) {
     const stats = (await api.data(md, 'histogram-owdelay', 'statistics/3600', { 'time-range': 7200 })).at(-2);
@@ -211,32 +217,57 @@ async function tourOverHttp(api, pair) {
     );
   }
 
-  heading(`Traceroute ${pair.inputSource} -> ${pair.inputDestination} (latest)`);
-  const [trace] = await api.search({
-    'tool-name': 'pscheduler/traceroute',
-    source: pair.source,
-    destination: pair.destination,
-  });
-  if (trace === undefined) throw new Error('no traceroute test for the chosen pair');
-  const paths = await api.data(trace, 'packet-trace', 'base', { 'time-range': 86400 * DAYS, limit: 1500 });
-  const latest = paths.at(-1);
-  if (latest === undefined) throw new Error('the traceroute test has no data');
+  // The most interesting traceroute: the test whose path changed most often.
+  let best;
+  for (const md of sortPairs(await api.search({ 'tool-name': 'pscheduler/traceroute' }))) {
+    const traces = await api.data(md, 'packet-trace', 'base', { 'time-range': 86400 * DAYS, limit: 1500 });
+    const changes = [];
+    for (let i = 1; i < traces.length; i++) {
+      if (pathOf(traces[i].val) !== pathOf(traces[i - 1].val)) changes.push([traces[i - 1], traces[i]]);
+    }
+    if (traces.length > 0 && (best === undefined || changes.length > best.changes.length)) best = { md, traces, changes };
+  }
+  if (best === undefined) throw new Error('no traceroute data in the archive');
+  const { md, traces, changes } = best;
+  const latest = traces.at(-1);
+  heading(`Traceroute ${md['input-source']} -> ${md['input-destination']} (latest, ${when(latest.ts)})`);
   for (const hop of latest.val) {
     if (hop.ip === undefined) {
-      console.log(`  ${pad(String(hop.ttl), 3)}*`);
+      console.log(`  ${pad(String(hop.ttl), 3)}* * *`);
       continue;
     }
     const err = hop.success === 0 ? `  !${hop['error-message'] ?? 'error'}` : '';
     console.log(
-      `  ${pad(String(hop.ttl), 3)}${pad(`${hop.hostname ?? hop.ip} (${hop.ip})`, 58)} ${ms(hop.rtt)}  ` +
+      `  ${pad(String(hop.ttl), 3)}${pad(`${hop.hostname ?? hop.ip} (${hop.ip})`, 58)} ${pad(ms(hop.rtt), 10)} ` +
         `AS${hop.as?.number ?? '?'}  mtu ${hop.mtu ?? '?'}${err}`,
     );
   }
-  const signatures = paths.map((p) => p.val.map((h) => h.ip ?? '*').join(' '));
-  let changes = 0;
-  for (let i = 1; i < signatures.length; i++) if (signatures[i] !== signatures[i - 1]) changes++;
-  const distinct = new Set(signatures).size;
-  console.log(`  ${paths.length} traces in ${DAYS} days: ${distinct} distinct paths, ${changes} route changes`);
+  const distinct = new Set(traces.map((t) => pathOf(t.val))).size;
+  console.log(`  ${traces.length} traces in ${DAYS} days: ${distinct} distinct paths, ${changes.length} route changes`);
+  const shown = changes.slice(-6);
+  const width = Math.max(0, ...shown.map(([b]) => via(b.val).length));
+  for (const [before, after] of shown) {
+    console.log(
+      `  ${when(after.ts)}  ${pad(via(before.val), width)} -> ${via(after.val)}  ` +
+        `(rtt ${ms(lastRtt(before.val))} -> ${ms(lastRtt(after.val))})`,
+    );
+  }
+}
+
+/** A path's identity: the addresses hop by hop (`*` for silent hops). */
+function pathOf(hops) {
+  return hops.map((h) => h.ip ?? '*').join(' ');
+}
+/** The backbone part of a path, e.g. `atla-cr1 wash-cr1`. */
+function via(hops) {
+  const core = hops.filter((h) => /-cr\d\./.test(h.hostname ?? '')).map((h) => h.hostname.split('.')[0]);
+  const silent = hops.filter((h) => h.ip === undefined).length;
+  const last = hops.at(-1);
+  const unreachable = last?.success === 0 ? `, !${last['error-message'] ?? 'error'} from ${last.hostname ?? last.ip}` : '';
+  return `via ${core.join(' ') || 'site routers only'}${silent > 0 ? ` (+${silent} silent)` : ''}${unreachable}`;
+}
+function lastRtt(hops) {
+  return hops.at(-1)?.rtt;
 }
 
 // ---------------------------------------------------------------------------------------------

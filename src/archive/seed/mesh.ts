@@ -174,7 +174,7 @@ export function buildMesh(rng: Rng, hosts: number, start: number, end: number): 
         destinationIp: family === 6 ? (dst.v6 ?? dst.v4) : dst.v4,
         // Every fourth pair runs parallel streams, so the streams-* event types always appear.
         parallel: index % 4 === 0 ? r.pick([2, 4]) : 1,
-        baseLoss: r.chance(0.2) ? r.uniform(0.0001, 0.001) : 0,
+        baseLoss: r.chance(0.15) ? r.uniform(0.00002, 0.0005) : 0,
         queueMs: r.uniform(0.02, 0.6),
         lossBursts: episodes(r.fork('loss'), start, end, 1.5, 180, 2700, (e) => Math.min(0.3, e.exponential(0.02))),
         reroutes: shared,
