@@ -4,7 +4,7 @@
  * injected synchronous {@link AddressLookup}.
  * @module
  */
-import type { WireNewEventType } from '../../model/wire.js';
+import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import { commonFamily, literalAddresses, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
 
@@ -67,7 +67,7 @@ export interface PointValue {
 /** The archiver's output for one run. */
 export interface MappedRecord {
   /** The metadata POST body (`source`/`measurement-agent` are always IP addresses here). */
-  metadata: Record<string, unknown> & { 'event-types': WireNewEventType[] };
+  metadata: WireNewMetadata;
   /** The single data point of the bulk PUT. */
   point: { ts: number; val: PointValue[] };
 }
@@ -557,7 +557,7 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
     }
   }
   md['event-types'] = eventTypes;
-  return { metadata: md as MappedRecord['metadata'], point: { ts: input.ts, val } };
+  return { metadata: md as unknown as WireNewMetadata, point: { ts: input.ts, val } };
 }
 
 /** The values of a point whose event type the metadata declares (the ones esmond stores). */

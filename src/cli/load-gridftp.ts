@@ -1,0 +1,147 @@
+/**
+ * `esmond-ps-load-gridftp`: loads a GridFTP transfer log (NetLogger, or JSON with `-J`) into an
+ * esmond archive, resuming where the last run stopped (client spec §7). Every flag of the
+ * original, with its spelling; the state is JSON, written atomically after each stored batch.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { normalize, resolve } from 'node:path';
+import { StateError } from '../loaders/checkpoint.js';
+import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
+import { ArchiveSink } from '../loaders/sink.js';
+import type { CliIo, ToolMain } from './io.js';
+import {
+  ALIAS_FLAG,
+  checkLogDir,
+  helpText,
+  HELP_FLAG,
+  KEY_FLAG,
+  loaderClient,
+  LOG_DIR_FLAG,
+  openLoaderLog,
+  parseLoaderArgs,
+  systemResolve,
+  URL_FLAG,
+  usageError,
+  USER_FLAG,
+  type LoaderFlag,
+} from './loader-options.js';
+
+const PROG = 'esmond-ps-load-gridftp';
+const USAGE = '%prog [ -f filename | -v ]';
+const SENSITIVE = '(default=False since this might be sensitive data).';
+
+const FLAGS: readonly LoaderFlag[] = [
+  HELP_FLAG,
+  { short: '-f', long: '--file', takesValue: true, original: true, metavar: 'FILENAME', description: 'Input filename.' },
+  {
+    short: '-p',
+    long: '--pickle_file',
+    takesValue: true,
+    original: true,
+    metavar: 'PICKLE',
+    description: 'Path to the JSON state file (./load_grid_ftp.state.json or ./load_grid_ftp.json.state.json).',
+  },
+  {
+    short: '-d',
+    long: '--dont_write',
+    takesValue: false,
+    original: true,
+    description: 'Do not write last position state file - can be used to process multiple files by hand, development, etc.',
+  },
+  { short: '-S', long: '--single', takesValue: false, original: true, description: 'Only load a single record - used for development.' },
+  { short: '-D', long: '--delete_state', takesValue: false, original: true, description: 'Delete state file from disc after concluding run.' },
+  LOG_DIR_FLAG,
+  URL_FLAG,
+  USER_FLAG,
+  KEY_FLAG,
+  ALIAS_FLAG,
+  { short: '-F', long: '--file_attr', takesValue: false, original: true, description: `Include the gridftp file information when sending data to esmond ${SENSITIVE}` },
+  { short: '-N', long: '--name_attr', takesValue: false, original: true, description: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}` },
+  { short: '-V', long: '--volume_attr', takesValue: false, original: true, description: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}` },
+  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output - -v, -vv, etc.' },
+  { short: '-P', long: '--no-progress', takesValue: false, original: true, description: 'Suppress processing progress messages to console (default: on).' },
+  { short: '-J', long: '--json', takesValue: false, original: true, description: 'Read JSON formatted GridFTP logs.' },
+  {
+    long: '--batch-size',
+    takesValue: true,
+    int: true,
+    original: false,
+    metavar: 'N',
+    description: 'Transfers stored per batch; the state moves after each stored batch (default=200).',
+  },
+];
+
+/** Replaceable parts, for tests. */
+export interface LoadGridftpDeps {
+  /** DNS for the server's host name. @defaultValue the system resolver */
+  resolve?: HostResolver;
+}
+
+/** Builds the tool with its dependencies. */
+export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
+  return async (argv: readonly string[], io: CliIo): Promise<number> => {
+    const parsed = parseLoaderArgs(argv, FLAGS);
+    if (parsed.kind === 'help') {
+      io.stdout.write(helpText(PROG, USAGE, FLAGS));
+      return 0;
+    }
+    if (parsed.kind === 'error') return usageError(io, PROG, USAGE, parsed.message);
+    const args = parsed.args;
+    const logDir = args.get('--log_dir');
+    const dirError = checkLogDir(logDir);
+    if (dirError) return usageError(io, PROG, USAGE, dirError);
+    const fileArg = args.get('--file');
+    if (fileArg === undefined || fileArg === '') return usageError(io, PROG, USAGE, 'Filename is required.');
+    const file = resolve(io.cwd, fileArg);
+    if (!existsSync(file)) return usageError(io, PROG, USAGE, `${file} does not exist`);
+    const batchText = args.get('--batch-size');
+    const batchSize = batchText === undefined ? 200 : Number(batchText);
+    if (!Number.isInteger(batchSize) || batchSize < 1) return usageError(io, PROG, USAGE, 'option --batch-size: must be a positive integer');
+    const json = args.has('--json');
+    const statePath = normalize(resolve(io.cwd, args.get('--pickle_file') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
+
+    const log = openLoaderLog(io, PROG, logDir);
+    let client;
+    try {
+      client = loaderClient(args, io);
+    } catch (err) {
+      return usageError(io, PROG, USAGE, (err as Error).message);
+    }
+    if (!args.get('--user') || !args.get('--key')) log('main.warn', 'username and api_key not set - posts are sent without credentials');
+    try {
+      const result = await runGridftpLoad({
+        file,
+        statePath,
+        format: json ? 'json' : 'netlogger',
+        write: !args.has('--dont_write'),
+        single: args.has('--single'),
+        deleteState: args.has('--delete_state'),
+        progress: !args.has('--no-progress'),
+        privacy: { file: args.has('--file_attr'), user: args.has('--name_attr'), volume: args.has('--volume_attr') },
+        batchSize,
+        resolve: deps.resolve ?? systemResolve,
+        sink: new ArchiveSink(client),
+        log,
+        now: io.now,
+      });
+      log(
+        'main.end',
+        `transfers=${result.transfers} stored=${result.stored} values=${result.written} duplicates=${result.duplicates} ` +
+          `malformed=${result.malformed} unresolved=${result.unresolved}`,
+      );
+      return result.failed ? 1 : 0;
+    } catch (err) {
+      if (err instanceof StateError) {
+        io.stderr.write(`${PROG}: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await client.close();
+    }
+  };
+}
+
+/** The tool as the bin shim runs it. */
+export const run: ToolMain = makeLoadGridftp();

@@ -1,0 +1,158 @@
+/**
+ * What the three loaders share: the original spellings of their flags (`-U URL`, `-u USER`,
+ * `-k KEY`, `-s script_alias`, `-l log_dir`, `-v`), optparse-style parsing and errors, the log
+ * destination, the client, and DNS. Flags are data; each tool lists its own beside these.
+ * @module
+ */
+import { lookup } from 'node:dns/promises';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient } from '../query/client.js';
+import type { EsmondClient } from '../query/types.js';
+import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
+import { normalizeArgv, type ArgSpec } from './abbrev.js';
+import type { CliIo } from './io.js';
+
+/** One flag: how it is spelled, what it does, and its help line. */
+export interface LoaderFlag extends ArgSpec {
+  /** Placeholder shown in help, for flags that take a value. */
+  metavar?: string;
+  /** The help line. */
+  description: string;
+}
+
+/** The default archive of the originals. */
+export const DEFAULT_URL = 'http://localhost:8000';
+
+export const URL_FLAG: LoaderFlag = {
+  short: '-U',
+  long: '--url',
+  takesValue: true,
+  original: true,
+  metavar: 'API_URL',
+  description: `URL for the REST API (default=${DEFAULT_URL}) - required.`,
+};
+export const USER_FLAG: LoaderFlag = { short: '-u', long: '--user', takesValue: true, original: true, metavar: 'USER', description: 'POST interface username.' };
+export const KEY_FLAG: LoaderFlag = { short: '-k', long: '--key', takesValue: true, original: true, metavar: 'KEY', description: 'API key for POST operation.' };
+export const ALIAS_FLAG: LoaderFlag = {
+  short: '-s',
+  long: '--script_alias',
+  takesValue: true,
+  original: true,
+  metavar: 'SCRIPT_ALIAS',
+  description: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).',
+};
+export const LOG_DIR_FLAG: LoaderFlag = {
+  short: '-l',
+  long: '--log_dir',
+  takesValue: true,
+  original: true,
+  metavar: 'LOGDIR',
+  description: 'Write log output to specified directory - if not set, log goes to stderr.',
+};
+export const HELP_FLAG: LoaderFlag = {
+  short: '-h',
+  long: '--help',
+  takesValue: false,
+  original: true,
+  help: true,
+  description: 'show this help message and exit',
+};
+
+/** Parsed flags: every value of every flag given, by long name. */
+export class LoaderArgs {
+  constructor(
+    private readonly values: Map<string, string[]>,
+    readonly positional: string[],
+  ) {}
+  /** The last value given for a flag (optparse: last wins). */
+  get(long: string): string | undefined {
+    return this.values.get(long)?.at(-1);
+  }
+  /** How often a flag was given (for `-v`, `-vv`). */
+  count(long: string): number {
+    return this.values.get(long)?.length ?? 0;
+  }
+  has(long: string): boolean {
+    return this.count(long) > 0;
+  }
+}
+
+/** The outcome of {@link parseLoaderArgs}. */
+export type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'error'; message: string };
+
+/** optparse-compatible parsing (abbreviations, `--opt=value`, short clusters). */
+export function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
+  const n = normalizeArgv(argv, flags);
+  if (n.kind !== 'ok') return n;
+  const values = new Map<string, string[]>();
+  for (const a of n.argv) {
+    const eq = a.indexOf('=');
+    const long = eq >= 0 ? a.slice(0, eq) : a;
+    const list = values.get(long) ?? [];
+    list.push(eq >= 0 ? a.slice(eq + 1) : '');
+    values.set(long, list);
+  }
+  return { kind: 'ok', args: new LoaderArgs(values, n.positional) };
+}
+
+/** optparse's error exit: usage and `<prog>: error: <message>` on stderr, status 2. */
+export function usageError(io: CliIo, prog: string, usage: string, message: string): number {
+  io.stderr.write(`Usage: ${usage.replace(/%prog/g, prog)}\n\n${prog}: error: ${message}\n`);
+  return 2;
+}
+
+/** optparse-style `--help` text. */
+export function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): string {
+  const rows = flags.map((f) => {
+    const value = f.takesValue ? `=${f.metavar ?? 'VALUE'}` : '';
+    const names = [f.short ? `${f.short}${f.takesValue ? ` ${f.metavar ?? 'VALUE'}` : ''}` : undefined, `${f.long}${value}`]
+      .filter((x) => x !== undefined)
+      .join(', ');
+    return [names, f.description] as const;
+  });
+  const width = Math.min(34, Math.max(...rows.map(([n]) => n.length)) + 4);
+  const lines = rows.map(([n, h]) => (n.length + 2 < width ? `  ${n.padEnd(width - 2)}${h}` : `  ${n}\n${' '.repeat(width)}${h}`));
+  return `Usage: ${usage.replace(/%prog/g, prog)}\n\nOptions:\n${lines.join('\n')}\n`;
+}
+
+/** `-l DIR` must exist (checked first, as the originals do). */
+export function checkLogDir(dir: string | undefined): string | undefined {
+  if (dir === undefined || dir === '') return undefined;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${dir} log path does not exist.`;
+  return undefined;
+}
+
+/** The log: stderr, or appended to `<dir>/<prog>.log` with `-l`. */
+export function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): LoaderLog {
+  const write =
+    dir === undefined || dir === ''
+      ? (line: string) => void io.stderr.write(line)
+      : (line: string) => appendFileSync(join(dir, `${prog}.log`), line);
+  return createLoaderLog(write, io.now);
+}
+
+/** A client for the loaders' flags (writes retried: metadata POST is get-or-create and 409s are handled). */
+export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
+  const user = args.get('--user') ?? '';
+  const key = args.get('--key') ?? '';
+  if (requireCredentials && (user === '' || key === '')) throw new Error('both --user and --key args are required.');
+  const alias = args.get('--script_alias') ?? '/';
+  return createClient({
+    url: args.get('--url') ?? DEFAULT_URL,
+    scriptAlias: alias,
+    retry: { retryWrites: true },
+    userAgent: 'esmond-client loaders',
+    ...(key !== '' ? { credentials: { apiKey: key, ...(user !== '' ? { username: user } : {}) } } : {}),
+    ...(io.env.ESMOND_TLS_VERIFY === '0' ? { tlsVerify: false } : {}),
+  });
+}
+
+/** DNS through the operating system's resolver, one address per family. */
+export async function systemResolve(host: string, family: 4 | 6): Promise<string | undefined> {
+  try {
+    return (await lookup(host, { family })).address;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * `esmond-ps-pipe`: `bwctl … --parsable --verbose |& esmond-ps-pipe -u USER -k KEY` stores one
+ * bwctl/iperf3 run (client spec §8). Fatal problems are logged in the original's format and end
+ * with a non-zero status whenever nothing was stored (B30).
+ * @module
+ */
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { extractBwctl } from '../loaders/bwctl/extract.js';
+import { Iperf3Error, iperf3ToEsmond } from '../loaders/bwctl/iperf3.js';
+import { ArchiveSink } from '../loaders/sink.js';
+import type { CliIo, ToolMain } from './io.js';
+import {
+  ALIAS_FLAG,
+  checkLogDir,
+  helpText,
+  HELP_FLAG,
+  KEY_FLAG,
+  loaderClient,
+  LOG_DIR_FLAG,
+  openLoaderLog,
+  parseLoaderArgs,
+  URL_FLAG,
+  usageError,
+  USER_FLAG,
+  type LoaderFlag,
+} from './loader-options.js';
+
+const PROG = 'esmond-ps-pipe';
+const USAGE = ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]';
+
+const FLAGS: readonly LoaderFlag[] = [
+  HELP_FLAG,
+  URL_FLAG,
+  USER_FLAG,
+  KEY_FLAG,
+  ALIAS_FLAG,
+  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output.' },
+  LOG_DIR_FLAG,
+  {
+    short: '-a',
+    long: '--agent',
+    takesValue: true,
+    original: false,
+    metavar: 'ADDRESS',
+    description: 'Measurement agent address (default: the local address this host uses to reach the receiver).',
+  },
+];
+
+/** The local address the operating system would use towards `host` (no packet is sent). */
+export async function localAddressTowards(host: string): Promise<string> {
+  const family = isIP(host) === 6 ? 'udp6' : 'udp4';
+  const sock = createSocket(family);
+  try {
+    await new Promise<void>((ok, fail) => {
+      sock.once('error', fail);
+      sock.connect(80, host, () => ok());
+    });
+    return sock.address().address;
+  } finally {
+    sock.close();
+  }
+}
+
+/** Replaceable parts, for tests. */
+export interface PipeDeps {
+  /** How the measurement agent is found when `--agent` is not given. */
+  localAddress?: (host: string) => Promise<string>;
+}
+
+async function readAll(io: CliIo): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Builds the tool with its dependencies. */
+export function makePipe(deps: PipeDeps = {}): ToolMain {
+  return async (argv: readonly string[], io: CliIo): Promise<number> => {
+    const parsed = parseLoaderArgs(argv, FLAGS);
+    if (parsed.kind === 'help') {
+      io.stdout.write(helpText(PROG, USAGE, FLAGS));
+      return 0;
+    }
+    if (parsed.kind === 'error') return usageError(io, PROG, USAGE, parsed.message);
+    const args = parsed.args;
+    const logDir = args.get('--log_dir');
+    const dirError = checkLogDir(logDir);
+    if (dirError) return usageError(io, PROG, USAGE, dirError);
+    let client;
+    try {
+      client = loaderClient(args, io, true);
+    } catch (err) {
+      return usageError(io, PROG, USAGE, (err as Error).message);
+    }
+    const log = openLoaderLog(io, PROG, logDir);
+    const verbose = args.has('--verbose');
+    const fatal = (message: string, input?: string): number => {
+      log('main.fatal', message);
+      if (verbose && input !== undefined) log('main.debug', input);
+      log('main.fatal', 'exiting');
+      return 255;
+    };
+    try {
+      log('main.start', 'reading input');
+      const input = await readAll(io);
+      const extracted = extractBwctl(input);
+      if (!extracted.ok) {
+        for (const e of extracted.errors) log('id_and_extract.error', e);
+        return fatal('could not extract metadata and valid json from input', input);
+      }
+      const run = extracted.run;
+      if (run.toolName !== 'iperf3') return fatal(`there is no handler for input type: ${run.toolName}`);
+      let agent = args.get('--agent');
+      if (agent === undefined) {
+        try {
+          agent = await (deps.localAddress ?? localAddressTowards)(run.inputDestination);
+        } catch (err) {
+          return fatal(`could not determine the measurement agent address towards ${run.inputDestination}: ${(err as Error).message} (use --agent)`);
+        }
+      }
+      log('process_iperf3.start', 'begin');
+      let mapped;
+      try {
+        mapped = iperf3ToEsmond(run.json, { ...run, measurementAgent: agent });
+      } catch (err) {
+        if (err instanceof Iperf3Error) return fatal(`error processing iperf3 JSON - ERROR: ${err.message}`);
+        throw err;
+      }
+      const sink = new ArchiveSink(client);
+      try {
+        await sink.metadataKey(mapped.metadata);
+      } catch (err) {
+        log('process_iperf3.error', `MetadataPost failed, abort processing, not updating record state - ERROR: '${(err as Error).message}'`);
+        return 1;
+      }
+      if (verbose) for (const v of mapped.values) log('process_event_type.start', v['event-type']);
+      try {
+        const counts = await sink.store([mapped]);
+        if (counts.duplicates > 0) log('write.info', `${counts.duplicates} value(s) were already stored`);
+      } catch (err) {
+        log('write.error', `'${(err as Error).message}'`);
+        return 1;
+      }
+      log('process_iperf3.end', 'finished');
+      log('main.exit', 'success');
+      return 0;
+    } finally {
+      await client.close();
+    }
+  };
+}
+
+/** The tool as the bin shim runs it. */
+export const run: ToolMain = makePipe();
