@@ -19,8 +19,8 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 describe('upstream test_client.py scenario', () => {
   let archive: TestArchive;
   let client: EsmondClient;
-  let owamp: Metadata;
-  let bwctl: Metadata;
+  let owamp: Metadata | undefined;
+  let bwctl: Metadata | undefined;
 
   before(async () => {
     archive = await startArchive({ fixture: 'client', withUser: false });
