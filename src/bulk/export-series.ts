@@ -78,8 +78,8 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
         let points = 0;
         let pages = 0;
         const memory = { rows: state.rows, listColumns: state.listColumns };
+        const pageSize = ctx.pageSize.value;
         try {
-          const pageSize = ctx.pageSize.value;
           const query = { timeStart: from, timeEnd: to, pageSize, ...(ctx.signal ? { signal: ctx.signal } : {}) };
           for await (const page of ctx.client.dataPages(job.metadata, job.eventType, job.selector, query)) {
             pages++;
@@ -108,8 +108,8 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
         } catch (err) {
           if (part) await part.rollback();
           if (ctx.signal?.aborted || isAbort(err)) throw new ExportAborted();
-          if (isPageSizeRefusal(err) && ctx.pageSize.value > FALLBACK_PAGE_SIZE) {
-            ctx.pageSize.value = FALLBACK_PAGE_SIZE;
+          if (isPageSizeRefusal(err) && pageSize > FALLBACK_PAGE_SIZE) {
+            ctx.pageSize.value = Math.min(ctx.pageSize.value, FALLBACK_PAGE_SIZE);
             attempt--; // not a failure of the archive: it told us its limit
             continue;
           }

@@ -27,6 +27,8 @@ const REQUEST_RETRIES = 4;
 /** Test seams: DNS checks of `-s/-d/-a` and reverse lookups for names. */
 export interface GetBulkDeps extends QueryDeps {
   reverseLookup?: ReverseLookup;
+  /** First backoff delay of request and window retries, ms (tests make it small). */
+  retryBaseMs?: number;
 }
 
 /** Does a shared option consume the next argument? (Used to find our flags in argv safely.) */
@@ -105,7 +107,8 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         extra.onRetry?.(info);
         verboseRetry?.(info);
       };
-      return createClient({ ...s.client, retry: { limit: REQUEST_RETRIES }, connections: 2, onRetry });
+      const retry = { limit: REQUEST_RETRIES, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs, maxMs: deps.retryBaseMs * 8 } : {}) };
+      return createClient({ ...s.client, retry, connections: 2, onRetry });
     };
     const progress = createProgress(io.stderr, { quiet: bf.quiet, now: io.now });
     let report;
@@ -129,6 +132,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         ...(bf.concurrency !== undefined ? { concurrency: bf.concurrency } : {}),
         ...(bf.pageSize !== undefined ? { pageSize: bf.pageSize } : {}),
         ...(bf.window !== undefined ? { windowSeconds: bf.window } : {}),
+        ...(deps.retryBaseMs !== undefined ? { backoffBaseMs: deps.retryBaseMs } : {}),
         progress,
       });
     } catch (err) {

@@ -27,13 +27,15 @@ export interface FlakyProxyOptions {
   modes?: readonly FaultMode[];
   /** Only requests for which this is true may fail (e.g. only data requests). @defaultValue all */
   eligible?: (method: string, url: string) => boolean;
+  /** Answer 400 to data requests with a larger `limit`, as perfSONAR 5 does above 10 000. */
+  maxPageSize?: number;
 }
 
 /** A running proxy. */
 export interface FlakyProxy {
   url: string;
   /** Requests seen, faults injected by kind, and requests forwarded. */
-  stats: { requests: number; forwarded: number; faults: Record<FaultMode, number> };
+  stats: { requests: number; forwarded: number; refusedPageSize: number; faults: Record<FaultMode, number> };
   /** Stops faulting from now on (the proxy keeps forwarding). */
   heal(): void;
   close(): Promise<void>;
@@ -58,7 +60,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   const modes = opts.modes ?? (['503', 'reset', 'truncate', 'stall'] as const);
   const random = prng(opts.seed ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  const stats = { requests: 0, forwarded: 0, faults: { '503': 0, reset: 0, truncate: 0, stall: 0 } as Record<FaultMode, number> };
+  const stats = { requests: 0, forwarded: 0, refusedPageSize: 0, faults: { '503': 0, reset: 0, truncate: 0, stall: 0 } as Record<FaultMode, number> };
   const sockets = new Set<Socket>();
   let healed = false;
 
@@ -89,6 +91,14 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
 
   const server = createServer((req, res) => {
     stats.requests++;
+    const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 0);
+    if (opts.maxPageSize !== undefined && limit > opts.maxPageSize && /\/(base|aggregations|averages|statistics)/.test(req.url ?? '')) {
+      stats.refusedPageSize++;
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(`{"detail": "limit must be an integer <= ${opts.maxPageSize}"}`);
+      return;
+    }
     const eligible = !healed && (opts.eligible?.(req.method ?? 'GET', req.url ?? '/') ?? true);
     const mode = eligible && random() < rate ? modes[Math.floor(random() * modes.length)]! : undefined;
     if (mode) stats.faults[mode]++;

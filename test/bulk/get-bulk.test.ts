@@ -1,0 +1,190 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startArchive, type TestArchive } from '../helpers/archive.js';
+import { startFlakyProxy } from '../helpers/flaky-proxy.js';
+import { CHECKPOINT_NAME } from '../../src/bulk/checkpoint.js';
+import type { BulkReport } from '../../src/bulk/types.js';
+import { cleanup, differences, readDir, runBulkTool, tempDir, NOW } from './fixtures.js';
+
+const RANGE = ['-S', '2025-11-23T16:00:00Z', '-E', '2025-11-24T16:00:00Z'];
+
+describe('esmond-ps-get-bulk against the real archive', () => {
+  let archive: TestArchive;
+  let cleanDir: string;
+  let cleanReport: BulkReport;
+  const args = (url: string, dir: string, ...more: string[]): string[] => ['-u', url, '-o', 'csv', '-D', dir, '-I', ...RANGE, ...more];
+
+  before(async () => {
+    archive = await startArchive({ seed: { hosts: 2, days: 1, seed: 3 }, now: () => NOW * 1000 });
+    cleanDir = tempDir();
+    const reportFile = join(tempDir(), 'report.json');
+    const r = await runBulkTool(args(archive.url, cleanDir, '--report', reportFile, '--window', '21600'), cleanDir);
+    assert.equal(r.code, 0, r.stderr);
+    cleanReport = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+  });
+  after(async () => {
+    await archive.close();
+    cleanup();
+  });
+
+  test('a clean run writes one complete file per series with data, and a complete report', () => {
+    const files = readdirSync(cleanDir);
+    assert.ok(cleanReport.series > 20, `series ${cleanReport.series}`);
+    assert.equal(cleanReport.failures, 0);
+    assert.equal(cleanReport.retries, 0);
+    assert.equal(cleanReport.done + cleanReport.nodata, cleanReport.series);
+    assert.equal(files.length, cleanReport.done, 'no .part files, no checkpoint left behind');
+    assert.ok(!files.includes(CHECKPOINT_NAME));
+    const total = cleanReport.perSeries.reduce((a, s) => a + s.points, 0);
+    assert.equal(cleanReport.points, total);
+    for (const s of cleanReport.perSeries) {
+      assert.deepEqual(Object.keys(s).slice(0, 9), ['file', 'metadataKey', 'eventType', 'status', 'points', 'rows', 'pages', 'retries', 'failures']);
+      if (s.status === 'done') {
+        assert.ok(files.includes(s.file), s.file);
+        const text = readFileSync(join(cleanDir, s.file), 'utf8');
+        assert.ok(text.startsWith('source,destination,event_type,tool,summary_type,summary_window,timestamp,'), s.file);
+        assert.equal(text.split('\r\n').length - 2, s.rows, `${s.file}: header + rows, ending in \\r\\n`);
+      } else assert.ok(!files.includes(s.file));
+    }
+  });
+
+  test('name collisions: distinct documented names, each file holding its own series', () => {
+    const byBase = new Map<string, BulkReport['perSeries']>();
+    for (const s of cleanReport.perSeries) {
+      const base = s.file.replace(/_[0-9a-f]{8}\.csv$/, '.csv');
+      byBase.set(base, [...(byBase.get(base) ?? []), s]);
+    }
+    const collided = [...byBase.values()].filter((g) => g.length > 1);
+    assert.ok(collided.length > 0, 'the seeded mesh has several tests per pair (failures, pscheduler-run-href, …)');
+    for (const group of collided) {
+      for (const s of group) assert.ok(s.file.endsWith(`_${s.metadataKey.slice(0, 8)}.csv`), s.file);
+    }
+    const names = cleanReport.perSeries.map((s) => s.file);
+    assert.equal(new Set(names).size, names.length);
+    const unique = [...byBase.values()].filter((g) => g.length === 1).map((g) => g[0]!);
+    for (const s of unique) assert.match(s.file, /_2025-11-23_2025-11-24\.csv$/);
+  });
+
+  test('existing files are skipped by default and rewritten with --force', async () => {
+    const dir = tempDir();
+    assert.equal((await runBulkTool(args(archive.url, dir), dir)).code, 0);
+    const victim = readdirSync(dir)[0]!;
+    writeFileSync(join(dir, victim), 'edited by hand');
+    const again = await runBulkTool(args(archive.url, dir, '--report', join(dir, '..', 'r2.json')), dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(dir, victim), 'utf8'), 'edited by hand', 'never silently overwritten');
+    const r2 = JSON.parse(readFileSync(join(dir, '..', 'r2.json'), 'utf8')) as BulkReport;
+    assert.equal(r2.skipped, cleanReport.done);
+    assert.equal(r2.points, 0);
+    assert.match(again.stderr, /skipped/);
+    const forced = await runBulkTool(args(archive.url, dir, '--force'), dir);
+    assert.equal(forced.code, 0);
+    assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
+  });
+
+  test('20 % failing requests (503, reset, torn body, stall) in front of the real archive: nothing lost, nothing doubled', async () => {
+    const proxy = await startFlakyProxy({ target: archive.url, failureRate: 0.2, seed: 11 });
+    try {
+      const dir = tempDir();
+      const reportFile = join(tempDir(), 'report.json');
+      const r = await runBulkTool(
+        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--timeout', '1', '--page-size', '200', '--window', '21600', '--concurrency', '3', '--report', reportFile],
+        dir,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+      assert.equal(report.failures, 0);
+      assert.equal(report.points, cleanReport.points);
+      assert.ok(report.retries > 0, 'retries are counted');
+      for (const mode of ['503', 'reset', 'truncate', 'stall'] as const) assert.ok(proxy.stats.faults[mode] > 0, `${mode} injected`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a series that keeps failing makes the run exit 1 with the failure in the report; --resume completes it', async () => {
+    const proxy = await startFlakyProxy({
+      target: archive.url,
+      failureRate: 1,
+      modes: ['503'],
+      eligible: (_m, url) => url.includes('/histogram-owdelay/'),
+    });
+    try {
+      const dir = tempDir();
+      const reportFile = join(tempDir(), 'report.json');
+      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--window', '21600', '--report', reportFile], dir);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /FAILED .*histogram-owdelay/);
+      assert.match(r.stderr, /--resume/);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+      const failed = report.perSeries.filter((s) => s.status === 'failed');
+      assert.ok(failed.length > 0 && failed.every((s) => s.eventType === 'histogram-owdelay'));
+      assert.equal(report.failures, failed.length);
+      assert.ok(failed.every((s) => s.failures > 0 && s.error !== undefined));
+      assert.ok(existsSync(join(dir, CHECKPOINT_NAME)), 'checkpoint kept for --resume');
+      for (const s of failed) assert.ok(!existsSync(join(dir, s.file)), 'no final name for an incomplete file');
+
+      proxy.heal();
+      const resumed = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume'], dir);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a page size the archive refuses (perfSONAR 5 style 400) is lowered to 1000 and the export completes', async () => {
+    const proxy = await startFlakyProxy({ target: archive.url, failureRate: 0, maxPageSize: 1000 });
+    try {
+      const dir = tempDir();
+      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--page-size', '5000'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(proxy.stats.refusedPageSize > 0);
+      assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('json and ndjson files: one series each, json without a trailing newline', async () => {
+    for (const format of ['json', 'ndjson'] as const) {
+      const dir = tempDir();
+      const r = await runBulkTool(['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', 'throughput'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const files = readdirSync(dir);
+      assert.ok(files.length >= 2 && files.every((f) => f.includes('_throughput_') && f.endsWith(`.${format}`)), files.join());
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), 'utf8');
+        if (format === 'json') {
+          assert.ok(text.startsWith('[{"source": ') && text.endsWith('}]'), f);
+        } else {
+          assert.ok(text.endsWith('}\n'));
+          for (const line of text.trimEnd().split('\n')) assert.equal((JSON.parse(line) as { event_type: string }).event_type, 'throughput');
+        }
+      }
+    }
+  });
+
+  test('stdout stays empty; validation of the original (-o human) and of the new flags', async () => {
+    const dir = tempDir();
+    const human = await runBulkTool(['-u', archive.url, '-D', dir], dir);
+    assert.equal(human.code, 255);
+    assert.match(human.stderr, /please specify either json or csv --output-format for bulk output\./);
+    const conc = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--concurrency', '0'], dir);
+    assert.equal(conc.code, 255);
+    assert.match(conc.stderr, /--concurrency/);
+    const bad = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--page-size', 'x'], dir);
+    assert.equal(bad.code, 2);
+    const help = await runBulkTool(['-h'], dir);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /-D OUTPUT_DIR, --output-directory=OUTPUT_DIR/);
+    assert.match(help.stdout, /--resume/);
+    const ok = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '--quiet'], dir);
+    assert.equal(ok.code, 0);
+    assert.equal(ok.stdout, '');
+    assert.equal(ok.stderr, '', '--quiet: nothing when all went well');
+  });
+});
