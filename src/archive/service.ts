@@ -232,7 +232,7 @@ class Service implements ArchiveService {
         for (const r of p.rows) touched.add(r.seriesId);
       }
       writer.flush();
-      this.store.touchRows([...touched], now);
+      this.store.touchRows([...touched], Math.floor(now));
     });
   }
 

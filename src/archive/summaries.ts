@@ -72,7 +72,8 @@ export function histogramPairs(value: Record<string, number>): HistogramPairs {
 /** Pairs → a plain object for the wire. */
 export function histogramObject(pairs: HistogramPairs): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, c] of pairs) out[k] = c;
+  // defineProperty: a bucket may be called `__proto__` and must stay a plain key.
+  for (const [k, c] of pairs) Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -53,7 +53,8 @@ export function validateValue(dataType: DataType, value: unknown): NormalizedVal
     }
     case 'float': {
       const v = pythonFloat(value);
-      if (v === undefined) bad('Value must be a floating point number');
+      // The fixed-point value is a 64-bit counter in ORIG; beyond it would overflow.
+      if (v === undefined || Math.abs(v * 10000) >= INT64_MAX) bad('Value must be a floating point number');
       return { type: 'float', fixed: toFixedPoint(v) };
     }
     case 'percentage':

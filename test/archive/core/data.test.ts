@@ -173,6 +173,23 @@ describe('data writes and reads over the fixture (§9.4)', () => {
     assert.equal((agg?.val as Record<string, number>)['test'], 100);
   });
 
+  test('odd histogram bucket names survive (no prototype keys)', () => {
+    const et = 'histogram-ttl';
+    const ts = T0 + 86400 * 5;
+    const val = JSON.parse('{"__proto__": 3, "constructor": 2, "10": 1}') as Record<string, number>;
+    post(K67A3C, et, { ts, val });
+    const [got] = read(a, K67A3C, et, 'base', undefined, `time=${ts}`);
+    assert.deepEqual(Object.entries(got?.val as object).sort(), [['10', 1], ['__proto__', 3], ['constructor', 2]]);
+    assert.equal(JSON.stringify(got?.val), '{"10":1,"__proto__":3,"constructor":2}');
+    assert.deepEqual(read(a, K67A3C, et, 'statistics', '0', `time=${ts}`), [{ ts, val: {} }]);
+  });
+
+  test('floats beyond the 64-bit fixed-point range are rejected', () => {
+    for (const val of [1e300, -1e16, '1e20']) {
+      assertApiError(() => post(K67A3C, 'time-error-estimates', { ts: T0 + 5, val }), 400, 'Value must be a floating point number');
+    }
+  });
+
   test('histogram re-post overwrites without double counting', () => {
     const et = 'histogram-rtt';
     const ts = T0 + 86400 * 3;
