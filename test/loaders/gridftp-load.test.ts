@@ -1,0 +1,343 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startArchive, type TestArchive } from '../helpers/archive.js';
+import { startFlakyProxy } from '../helpers/flaky-proxy.js';
+import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { parseNetloggerLine } from '../../src/loaders/gridftp/netlogger.js';
+import { parseJsonLogLine } from '../../src/loaders/gridftp/json-log.js';
+import { transferToEsmond } from '../../src/loaders/gridftp/transfer.js';
+import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
+import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
+import { createClient } from '../../src/query/client.js';
+import { allMetadata, storedForm, storedValues } from './archive-compare.js';
+
+const HOST_IP = '192.0.2.50';
+const DNS: Record<string, { 4?: string; 6?: string }> = {
+  'gftp.example.org': { 4: HOST_IP, 6: '2001:db8::50' },
+  localhost: { 4: '127.0.0.1', 6: '::1' },
+  'gridftp1.example.org': { 4: '192.0.2.7' },
+};
+const resolve = async (h: string, f: 4 | 6) => DNS[h]?.[f];
+const load = makeLoadGridftp({ resolve });
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+function stamp(epochMicros: number): string {
+  const d = new Date(Math.floor(epochMicros / 1000));
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(epochMicros % 1_000_000, 6)}`;
+}
+
+/** A distinct transfer per i (own second, own size): RETR/STOR, every 7th a failure, every 5th a LIST. */
+function netLine(i: number): string {
+  const start = (1_700_000_000 + i * 7) * 1_000_000 + 250_000;
+  const type = i % 5 === 4 ? 'LIST' : i % 2 === 0 ? 'RETR' : 'STOR';
+  const code = i % 7 === 6 ? 426 : 226;
+  return (
+    `DATE=${stamp(start + 1_000_000 + (i % 9) * 100_000)} HOST=gftp.example.org PROG=globus-gridftp-server NL.EVNT=FTP_INFO ` +
+    `START=${stamp(start)} USER=u${i} FILE=/data/f${i}.dat BUFFER=87380 BLOCK=262144 NBYTES=${1_000_000 + i} VOLUME=/ ` +
+    `STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 5) + 1}] TYPE=${type} CODE=${code} retrans=${i % 3},1,2,3`
+  );
+}
+const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, k) => `${netLine(from + k)}\n`).join('');
+
+/** What an archive should hold for these log lines: (subject, size, ts, event type) → stored value. */
+function expectedFrom(text: string, json = false): Map<string, unknown> {
+  const want = new Map<string, unknown>();
+  for (const line of text.split('\n')) {
+    const r = json ? parseJsonLogLine(line) : parseNetloggerLine(line);
+    if (r.kind !== 'transfer') continue;
+    const ip = DNS[r.record.host]?.[r.record.dest.includes(':') ? 6 : 4]!;
+    const e = transferToEsmond(r.record, ip, { json });
+    for (const v of e.values) {
+      const id = `${e.metadata.source}|${e.metadata.destination}|${e.metadata['gridftp-bytes-transferred']}|${e.ts} ${v['event-type']}`;
+      assert.ok(!want.has(id), `test log has two transfers with one identity: ${id}`);
+      want.set(id, storedForm(v['event-type'], v.val));
+    }
+  }
+  return want;
+}
+
+/** What the archive holds for gridftp, in the same keys. */
+async function held(a: TestArchive): Promise<Map<string, unknown>> {
+  const out = new Map<string, unknown>();
+  for (const md of await allMetadata(a.archiveUrl, '&tool-name=gridftp')) {
+    for (const [k, v] of await storedValues(a.url, md)) {
+      out.set(`${md.source}|${md.destination}|${md['gridftp-bytes-transferred']}|${k}`, v);
+    }
+  }
+  return out;
+}
+
+function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const stdin = new PassThrough();
+  stdin.end();
+  return { stdout, stderr, stdin, env: {}, now: () => Date.UTC(2026, 0, 1, 12), cwd, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
+}
+
+/** `main.end` counters of a run's log. */
+function counters(log: string): Record<string, number> {
+  const m = /event=main\.end id=\d+ (.*)\n/.exec(log);
+  assert.ok(m, log);
+  return Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+}
+
+describe('esmond-ps-load-gridftp against the real archive', () => {
+  let a: TestArchive;
+  let dir: string;
+  let n = 0;
+  const fresh = async () => {
+    await a?.close();
+    a = await startArchive({ withUser: true });
+    dir = mkdtempSync(join(tmpdir(), `gridftp-load-${n++}-`));
+    return { log: join(dir, 'gridftp-transfer.log'), state: join(dir, 'state.json') };
+  };
+  const runTool = async (extra: string[], log: string, state: string, url = a.url) => {
+    const io = captureIo(dir);
+    const code = await load(['-f', log, '-p', state, '-U', url, '-u', 'test-writer', '-k', a.apiKey, '-P', '--batch-size', '7', ...extra], io);
+    return { code, log: io.err(), out: io.out() };
+  };
+  before(async () => {
+    a = await startArchive({ withUser: true });
+  });
+  after(async () => {
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the shared sample: RETR, STOR, failure stored; LIST skipped; the log in the original format', async () => {
+    const { state } = await fresh();
+    const sample = '/work/shared/samples/gridftp-transfer.log';
+    const r = await runTool([], sample, state, `${a.url}/esmond`);
+    assert.equal(r.code, 0, r.log);
+    assert.equal(r.out, '', 'nothing on stdout');
+    assert.match(r.log, /^ts=2026-01-01 12:00:00,000 event=main\.start id=1767268800 no last record found\n/);
+    assert.match(r.log, /event=main\.process id=\d+ No last record, processing \/work\/shared\/samples\/gridftp-transfer\.log\n/);
+    assert.match(r.log, /event=scan_and_load_netlogger\.end id=\d+ Loaded 3 records\n/);
+    assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8')));
+    const mds = await allMetadata(a.archiveUrl, '&tool-name=gridftp');
+    assert.equal(mds.length, 3);
+    assert.ok(mds.every((m) => m['gridftp-file'] === undefined && m['gridftp-user'] === undefined), 'privacy flags off by default');
+    const st = JSON.parse(readFileSync(state, 'utf8'));
+    assert.equal(st.version, 1);
+    assert.equal(st.offset, readFileSync(sample).length);
+  });
+
+  test('restart, growth (with a half-written line) and more restarts: nothing lost, nothing twice', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, lines(0, 20));
+    let r = await runTool([], log, state);
+    assert.equal(r.code, 0, r.log);
+    const first = counters(r.log);
+    r = await runTool([], log, state);
+    assert.match(r.log, /passes last record check/);
+    assert.match(r.log, /Loaded 0 records/);
+    assert.equal(counters(r.log).values, 0);
+    // The log grows; its last line is still being written.
+    const partial = netLine(30);
+    appendFileSync(log, lines(20, 30) + partial.slice(0, 40));
+    r = await runTool([], log, state);
+    const second = counters(r.log);
+    assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 30)), 'the half line is not loaded yet');
+    appendFileSync(log, `${partial.slice(40)}\n${lines(31, 35)}`);
+    r = await runTool([], log, state);
+    const third = counters(r.log);
+    assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 35)));
+    assert.equal(first.duplicates + second.duplicates + third.duplicates, 0, 'no value was sent twice');
+    assert.equal(first.values + second.values + third.values, expectedFrom(lines(0, 35)).size);
+  });
+
+  test('rotation by rename (logrotate create): the rest of the old log, then the new one', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, lines(0, 12));
+    assert.equal((await runTool([], log, state)).code, 0);
+    appendFileSync(log, lines(12, 16)); // written after the last run, before rotation
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines(16, 25));
+    const r = await runTool([], log, state);
+    assert.equal(r.code, 0, r.log);
+    assert.match(r.log, /was rotated to .*gridftp-transfer\.log\.1/);
+    assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 25)));
+    assert.equal(counters(r.log).duplicates, 0);
+    const again = await runTool([], log, state);
+    assert.equal(counters(again.log).values, 0);
+  });
+
+  test('the prerotate recipe (-D) and copytruncate rotation', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, lines(0, 10));
+    let r = await runTool(['-D'], log, state);
+    assert.equal(r.code, 0, r.log);
+    assert.ok(!existsSync(state), '-D removes the state after a complete run');
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines(10, 14));
+    r = await runTool([], log, state);
+    assert.match(r.log, /No last record/);
+    assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 14)));
+    // copytruncate: same file, emptied, then written again.
+    truncateSync(log, 0);
+    writeFileSync(log, lines(14, 17));
+    r = await runTool([], log, state);
+    assert.match(r.log, /shorter than the last stored position/);
+    assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 17)));
+    assert.equal(counters(r.log).duplicates, 0);
+    // -D without a state file is fine (B36).
+    rmSync(state);
+    assert.equal((await runTool(['-D', '-d'], log, state)).code, 0);
+  });
+
+  test('malformed lines are skipped with a warning and counted; the run goes on', async () => {
+    const { log, state } = await fresh();
+    const good = lines(0, 6);
+    writeFileSync(log, `${good}garbage line\nDATE=bad HOST=x TYPE=RETR\n\n${netLine(6).replace('NBYTES=1000006', 'NBYTES=many')}\n${lines(7, 9)}`);
+    const r = await runTool([], log, state);
+    assert.equal(r.code, 0, r.log);
+    assert.equal(counters(r.log).malformed, 3);
+    assert.match(r.log, /event=scan_and_load_netlogger\.warning id=\d+ skipping malformed line "garbage line": token "garbage" is not KEY=VALUE/);
+    assert.deepStrictEqual(await held(a), expectedFrom(good + lines(7, 9)));
+  });
+
+  test('a failing archive: the state never passes unstored data; the next run completes exactly', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, lines(0, 40));
+    const proxy = await startFlakyProxy({ target: a.url, failureRate: 0.35, seed: 3, modes: ['503', 'reset'] });
+    try {
+      let total = 0;
+      let runs = 0;
+      for (;;) {
+        const r = await runTool([], log, state, proxy.url);
+        runs += 1;
+        total += counters(r.log).values;
+        if (r.code === 0) break;
+        assert.equal(r.code, 1);
+        assert.match(r.log, /storing failed, abort processing, not updating state/);
+        assert.ok(runs < 20, 'the loader gets through eventually');
+      }
+      assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 40)));
+      assert.ok(proxy.stats.faults['503'] + proxy.stats.faults.reset > 0, 'faults were injected');
+      assert.ok(total > 0);
+      proxy.heal();
+      assert.equal(counters((await runTool([], log, state, proxy.url)).log).values, 0, 'a further run has nothing left to store');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('JSON logs (-J): Transfer-End only, bad JSON skipped, stats declared and stored', async () => {
+    const { state } = await fresh();
+    const sample = '/work/shared/samples/gridftp-transfer.json.log';
+    const r = await runTool(['-J', '-F', '-N'], sample, state);
+    assert.equal(r.code, 0, r.log);
+    assert.match(r.log, /event=scan_and_load_json\.warning id=\d+ skipping malformed line "this is not json": log line is not valid JSON/);
+    assert.match(r.log, /event=scan_and_load_json\.end id=\d+ Loaded 3 records/);
+    assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8'), true));
+    const md = (await allMetadata(a.archiveUrl, '&tool-name=gridftp'))[0]!;
+    assert.equal(md['gridftp-file'], '/data1/10G.dat');
+    assert.equal(md['gridftp-user'], 'anonymous');
+    assert.equal(md['gridftp-volume'], undefined);
+  });
+});
+
+describe('esmond-ps-load-gridftp usage', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridftp-usage-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const cases: [string[], RegExp][] = [
+    [[], /error: Filename is required\.\n$/],
+    [['-f', 'nope.log'], /error: \/.*\/nope\.log does not exist\n$/],
+    [['-l', '/no/such/dir', '-f', 'x'], /error: \/no\/such\/dir log path does not exist\.\n$/],
+    [['--bogus'], /error: no such option: --bogus\n$/],
+  ];
+  for (const [argv, re] of cases) {
+    test(`exit 2: ${argv.join(' ') || '(no args)'}`, async () => {
+      const io = captureIo(dir);
+      assert.equal(await load(argv, io), 2);
+      assert.match(io.err(), /^Usage: esmond-ps-load-gridftp \[ -f filename \| -v \]\n\n/);
+      assert.match(io.err(), re);
+    });
+  }
+
+  test('a state file of the original (pickle) is refused with advice; an empty one is ignored', async () => {
+    const log = join(dir, 'x.log');
+    writeFileSync(log, '');
+    const state = join(dir, 'old.pickle');
+    writeFileSync(state, Buffer.from([0x80, 0x04, 0x95]));
+    const io = captureIo(dir);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io), 1);
+    assert.match(io.err(), /state file .*old\.pickle is a Python pickle of the original loader; remove it/);
+    writeFileSync(state, '');
+    const io2 = captureIo(dir);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0);
+    assert.match(io2.err(), /is empty \(left by the original loader\?\) - ignoring it/);
+  });
+
+  test('--help lists every original flag', async () => {
+    const io = captureIo(dir);
+    assert.equal(await load(['--help'], io), 0);
+    for (const f of ['--file', '--pickle_file', '--dont_write', '--single', '--delete_state', '--log_dir', '--url', '--user', '--key', '--script_alias', '--file_attr', '--name_attr', '--volume_attr', '--verbose', '--no-progress', '--json']) {
+      assert.ok(io.out().includes(f), f);
+    }
+  });
+});
+
+describe('gridftp run engine', () => {
+  test('the log grows while a run stores it: every transfer once, over two runs', async () => {
+    const a = await startArchive({ withUser: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gridftp-grow-'));
+    const log = join(dir, 't.log');
+    const state = join(dir, 's.json');
+    writeFileSync(log, lines(0, 10));
+    const client = createClient({ url: a.url, credentials: { apiKey: a.apiKey } });
+    try {
+      const sink = new ArchiveSink(client);
+      let grown = false;
+      const growing = {
+        async store(items: readonly SinkItem[]) {
+          if (!grown) {
+            grown = true;
+            appendFileSync(log, lines(10, 20)); // written while the first batch is being stored
+          }
+          return sink.store(items);
+        },
+      };
+      const base = { file: log, statePath: state, format: 'netlogger' as const, write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 3, resolve, log: () => {}, now: () => 0 };
+      const r1 = await runGridftpLoad({ ...base, sink: growing });
+      const r2 = await runGridftpLoad({ ...base, sink });
+      assert.equal(r1.duplicates + r2.duplicates, 0);
+      assert.equal(r1.stored + r2.stored, 16); // 20 lines, 4 of them LIST
+      assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 20)));
+    } finally {
+      await client.close();
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--single stops after one stored transfer and the next run continues after it', async () => {
+    const a = await startArchive({ withUser: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gridftp-single-'));
+    const log = join(dir, 't.log');
+    writeFileSync(log, lines(0, 6));
+    try {
+      const io = captureIo(dir);
+      const args = ['-f', log, '-p', join(dir, 's.json'), '-U', a.url, '-k', a.apiKey, '-P'];
+      assert.equal(await load([...args, '-S'], io), 0);
+      assert.equal(counters(io.err()).stored, 1);
+      const io2 = captureIo(dir);
+      assert.equal(await load(args, io2), 0);
+      assert.equal(counters(io2.err()).stored, 4); // 6 lines: 5 transfers (line 4 is a LIST), 1 already loaded
+      assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 6)));
+    } finally {
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
