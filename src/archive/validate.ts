@@ -35,6 +35,15 @@ export function parseWriteTimestamp(ts: unknown): number {
   return t;
 }
 
+/** JSON text of a value from a programmatic caller (BigInt or cycles would throw): 400 instead. */
+function jsonText(value: unknown, message: string): string {
+  try {
+    return JSON.stringify(value ?? null) ?? 'null';
+  } catch {
+    bad(message);
+  }
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -64,7 +73,7 @@ export function validateValue(dataType: DataType, value: unknown): NormalizedVal
     case 'subinterval':
       return validateSubintervals(value);
     case 'json':
-      return { type: 'json', json: JSON.stringify(value ?? null) };
+      return { type: 'json', json: jsonText(value, 'Value must be JSON') };
   }
 }
 
@@ -108,7 +117,7 @@ function validateSubintervals(value: unknown): NormalizedValue {
       bad("Subinterval 'start' and 'duration' must be floating point numbers");
     }
   });
-  return { type: 'subinterval', json: JSON.stringify(value) };
+  return { type: 'subinterval', json: jsonText(value, 'Invalid subintervals provided') };
 }
 
 /** Subject fields, as stored. `destination`/`input-destination` are absent for network-element. */
@@ -151,7 +160,7 @@ const SUBJECT_STRING_MAX = 128;
 export function parameterText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) bad(`Parameter ${key} must not be null`);
-  return JSON.stringify(value);
+  return jsonText(value, `Parameter ${key} must be JSON`);
 }
 
 /** Validates a metadata POST body (§7.2) in ORIG's order; throws ApiError 400 on the first fault. */

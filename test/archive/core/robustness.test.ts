@@ -100,6 +100,17 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
     );
   });
 
+  test('programmatic callers: BigInt and cyclic values are 400s', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    for (const val of [10n, cyclic, [cyclic], { a: 1n }]) {
+      await only4xx(() => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val }, ctx()));
+      await only4xx(() => a.svc.writePoint(KEY, 'throughput', 'base', { ts: 10n, val }, ctx()));
+      await only4xx(() => a.svc.createMetadata({ 'subject-type': 'point-to-point', 'event-types': [], x: val }, ctx()));
+    }
+    assert.throws(() => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), { status: 400 });
+  });
+
   test('reads and searches', async () => {
     await fc.assert(
       fc.asyncProperty(names, segments, fc.option(numbersAsText, { nil: undefined }), params, async (et, seg, w, q) => {
