@@ -78,8 +78,11 @@ export function pyStr(v: unknown): string {
   return typeof v === 'string' ? v : pyRepr(v);
 }
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A JSON string literal as Python's `json.dumps` writes it (ensure_ascii: `\uXXXX` escapes). */
 export function pyJsonString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`; // the common case: nothing to escape
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -63,10 +63,23 @@ export function formatTimestamp(ts: number): string {
   if (!Number.isFinite(ts) || ts > MAX_EPOCH) return '9999-12-29 23:59:59.999999';
   const whole = Math.floor(ts);
   const micros = Math.round((ts - whole) * 1e6);
-  const d = new Date(whole * 1000);
-  const p = (n: number, w = 2): string => n.toString().padStart(w, '0');
-  const text = `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-  return micros > 0 && micros < 1e6 ? `${text}.${p(micros, 6)}` : text;
+  const day = Math.floor(whole / 86400);
+  const secs = whole - day * 86400;
+  // Series are long runs of the same day: build the date part once per day.
+  if (day !== lastDay) {
+    const d = new Date(day * 86400000);
+    lastDayText = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    lastDay = day;
+  }
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor((secs % 3600) / 60);
+  const text = `${lastDayText} ${pad(h)}:${pad(m)}:${pad(secs % 60)}`;
+  return micros > 0 && micros < 1e6 ? `${text}.${pad(micros, 6)}` : text;
+}
+let lastDay = NaN;
+let lastDayText = '';
+function pad(n: number, w = 2): string {
+  return n.toString().padStart(w, '0');
 }
 
 function field(obj: unknown, key: string): unknown {
@@ -113,13 +126,17 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
   const family = ctx.family ?? familyOf(ctx.eventType, ctx.summaryType);
   const val = point.val;
   const base = (): Row => baseRow(ctx, point.ts);
+  const row1 = (extra: Record<string, unknown>): Row[] => [Object.assign(base(), extra)];
   switch (family) {
-    case 'numeric':
-      return [{ ...base(), value: val ?? null }];
+    case 'numeric': {
+      const row = base();
+      row.value = val ?? null;
+      return [row];
+    }
     case 'failures':
-      return [{ ...base(), msg: field(val, 'error') }];
+      return row1({ msg: field(val, 'error') });
     case 'histogram':
-      return [{ ...base(), bucket: bucketWidth(ctx.metadata), value: val ?? null }];
+      return row1({ bucket: bucketWidth(ctx.metadata), value: val ?? null });
     case 'histogram_statistics': {
       const row = base();
       for (const [column, key] of STATISTICS_FIELDS) row[column] = field(val, key);
@@ -128,7 +145,7 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
     case 'packet_trace': {
       const rows: Row[] = [];
       const human = ctx.format === 'human';
-      if (human) rows.push({ ...base(), [HEADER_BLOCK]: true });
+      if (human) rows.push(Object.assign(base(), { [HEADER_BLOCK]: true as const }));
       for (const hop of asList(val)) {
         const row: Row = human ? {} : base();
         for (const column of HOP_COLUMNS) row[column] = field(hop, column);
@@ -138,19 +155,19 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
       return rows;
     }
     case 'subintervals':
-      return asList(val).map((s) => ({ ...base(), start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
+      return asList(val).map((s) => Object.assign(base(), { start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
     case 'number_list':
-      return asList(val).map((v, i) => ({ ...base(), stream_num: i, value: v ?? null }));
+      return asList(val).map((v, i) => Object.assign(base(), { stream_num: i, value: v ?? null }));
     case 'subinterval_list': {
       const rows: Row[] = [];
       asList(val).forEach((stream, i) => {
         for (const s of asList(stream)) {
-          rows.push({ ...base(), stream_num: i, start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') });
+          rows.push(Object.assign(base(), { stream_num: i, start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
         }
       });
       return rows;
     }
     case 'unknown':
-      return [{ ...base(), value: new RawJson(val ?? null) }];
+      return row1({ value: new RawJson(val ?? null) });
   }
 }
