@@ -9,7 +9,7 @@ import { dataTypeOf } from '../model/event-types.js';
 import type { ArchiveStore, StoredSubject } from './storage/store.js';
 import { metadataChecksum } from './checksum.js';
 import { canonicalIp } from './ip.js';
-import { putRawCell } from './series.js';
+import { putRawCell, rebuildSummaries } from './series.js';
 import { validateValue, type EventTypeRowSpec } from './validate.js';
 
 interface FixtureRow {
@@ -134,4 +134,15 @@ export function importStorageRows(store: ArchiveStore, rows: unknown): number {
 /** Reads and imports a `test_data/*.json` file. */
 export function importStorageRowsFile(store: ArchiveStore, path: string): number {
   return importStorageRows(store, JSON.parse(readFileSync(path, 'utf8')) as unknown);
+}
+
+/**
+ * Recomputes the summaries of one event type of one metadata from its base series, e.g. after
+ * base rows were imported raw with {@link importStorageRows}. Returns the bins written (0 when
+ * the key, the event type or its base row is unknown).
+ */
+export function rebuildEventTypeSummaries(store: ArchiveStore, key: string, eventType: string): number {
+  const dataType = dataTypeOf(eventType);
+  if (dataType === undefined) return 0;
+  return store.transaction(() => rebuildSummaries(store, dataType, store.eventTypeRows(key, eventType)));
 }

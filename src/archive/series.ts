@@ -218,6 +218,39 @@ export class SeriesWriter {
 }
 
 /**
+ * Recomputes every computed summary series of one event type from its base series (for
+ * repairs, or after base data was imported raw). Streams the base series once per summary.
+ * Call inside a transaction. Returns how many summary bins were written.
+ */
+export function rebuildSummaries(store: ArchiveStore, dataType: DataType, rows: readonly StoredEventTypeRow[]): number {
+  const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
+  if (!base) return 0;
+  let written = 0;
+  for (const row of rows) {
+    if (!computes(dataType, row)) continue;
+    store.clearSeries(row.seriesId);
+    let bin: number | undefined;
+    let state = decodeBin(undefined);
+    const put = (): void => {
+      if (bin === undefined) return;
+      store.putCell(row.seriesId, encodeBin(dataType, row.summaryType, bin, state));
+      written++;
+    };
+    for (const cell of iterateCells(store, base.seriesId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER)) {
+      const b = binOf(cell.ts, row.window);
+      if (b !== bin) {
+        put();
+        bin = b;
+        state = decodeBin(undefined);
+      }
+      foldInto(state, decodeBase(dataType, cell));
+    }
+    put();
+  }
+  return written;
+}
+
+/**
  * Stores a raw value straight into a series, bypassing summary computation — the way esmond's
  * test data is loaded into Cassandra (a summary value becomes the bin's whole state).
  */

@@ -298,6 +298,10 @@ class SqliteStore implements ArchiveStore {
     return row !== undefined;
   }
 
+  clearSeries(seriesId: number): void {
+    this.sql('DELETE FROM cells WHERE series_id = ?').run(seriesId);
+  }
+
   addUser(name: string, keyHash: Buffer): void {
     this.sql(
       `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)

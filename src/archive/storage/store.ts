@@ -110,6 +110,8 @@ export interface ArchiveStore {
   readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[];
   /** True when more than `position` cells lie in `from ≤ ts ≤ to`. */
   hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean;
+  /** Deletes every cell of a series (used to rebuild summaries). */
+  clearSeries(seriesId: number): void;
 
   addUser(name: string, keyHash: Buffer): void;
   usersByKeyHash(keyHash: Buffer): StoredUser[];
