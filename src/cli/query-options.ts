@@ -92,7 +92,7 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'tool', short: '-t', long: '--tool', kind: 'string', metavar: 'TOOL', help: 'Tool used to run test (bwctl/iperf3, powstream, "bwctl/tracepath,traceroute", gridftp, etc).', original: true },
     { key: 'start', short: '-S', long: '--start-time', kind: 'string', metavar: 'START', help: 'Start time of query (default: 24 hours ago).', original: true },
     { key: 'end', short: '-E', long: '--end-time', kind: 'string', metavar: 'END', help: 'End time of query (default: now).', original: true },
-    { key: 'filter', short: '-F', long: '--filter', kind: 'append', metavar: 'FILTER', help: 'Specify additional query filters - format: -F key:value. Can be used multiple times, invalid filters will be ignored.', original: true },
+    { key: 'filter', short: '-F', long: '--filter', kind: 'append', metavar: 'FILTER', help: 'Specify additional query filters - format: -F key:value (split at the first ":"). Can be used multiple times; an invalid filter is an error.', original: true },
     { key: 'listEvent', short: '-L', long: '--list-events', kind: 'flag', help: 'List available event types.', original: true },
     { key: 'metadata', short: '-M', long: '--metadata-extended', kind: 'flag', help: 'Show extended metadata tool-specific values (can not be used with -o csv).', original: true },
     { key: 'summaryType', short: '-T', long: '--summary-type', kind: 'string', metavar: 'SUMMARY_TYPE', help: 'Request summary data of type [aggregation, average, statistics].', original: true },
@@ -307,7 +307,8 @@ export async function prepareQueryTool(
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     return { exitCode: 255 };
   };
-  const errWithHelp = (text: string): QueryExit => err(`${text}\n\n${help()}`);
+  // The original did `print(msg)` (msg ends in "\n") and then `print_help()`: one blank line.
+  const errWithHelp = (text: string): QueryExit => err(`${text}\n${help()}`);
 
   const parsed = parseQueryFlags(argv, defs);
   if (parsed.kind === 'help') {

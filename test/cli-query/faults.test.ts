@@ -102,6 +102,13 @@ describe('runtime failures', () => {
     assert.match(seen[0] ?? '', /^\/esmond\/perfsonar\/archive\/\?source=10\.0\.0\.1&destination=10\.0\.0\.2&event-type=packet-trace&ip-transport-protocol=tcp&(limit=\d+&)?time-start=1699920000&time-end=1700092800/);
     assert.match(seen[1] ?? '', /packet-trace\/base\?.*time-start=1699920000.*time-end=1700092800/);
   });
+  test('-v writes its trace to stderr; stdout stays valid JSON (B14)', async () => {
+    handler = (req, res) => (req.url?.includes('/throughput/') ? json(res, 200, [{ ts: 1700000000, val: 1.5 }]) : json(res, 200, [md('throughput')]));
+    const r = await runTool(createGet(noRetry), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'json', '-v']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ source: '10.0.0.1', destination: '10.0.0.2', event_type: 'throughput', tool: 'bwctl/tracepath,traceroute', summary_type: 'base', summary_window: 0, timestamp: '2023-11-14 22:13:20', value: 1.5 }]);
+    assert.match(r.stderr, /looping query for: aaaa1111aaaa1111aaaa1111aaaa1111 throughput base 0\n  \*\* got 1 results\n  \*\*\* finished with 1 results\n/);
+  });
 });
 
 describe('reverse DNS (injected resolvers only)', () => {

@@ -99,14 +99,14 @@ describe('help and -L (stdout, exit 0)', () => {
 describe('§1.3 validation messages (stderr, exit 255)', () => {
   const help = (prog: string): string => helpText(prog, queryOptionDefs(), {});
   const cases: Array<[string, string[], string]> = [
-    ['no --url', ['-s', '10.0.0.1'], `--url is a required arg\n\n\n${help('esmond-ps-get')}`],
-    ['get without --dest', [...U, '-s', '10.0.0.1', '-e', 'throughput'], `--src and --dest args are both required (ntp-* event types only require --src).\n\n\n${help('esmond-ps-get')}`],
-    ['get without --src', [...U, '-d', '10.0.0.1', '-e', 'ntp-offset'], `--src and --dest args are both required (ntp-* event types only require --src).\n\n\n${help('esmond-ps-get')}`],
+    ['no --url', ['-s', '10.0.0.1'], `--url is a required arg\n\n${help('esmond-ps-get')}`],
+    ['get without --dest', [...U, '-s', '10.0.0.1', '-e', 'throughput'], `--src and --dest args are both required (ntp-* event types only require --src).\n\n${help('esmond-ps-get')}`],
+    ['get without --src', [...U, '-d', '10.0.0.1', '-e', 'ntp-offset'], `--src and --dest args are both required (ntp-* event types only require --src).\n\n${help('esmond-ps-get')}`],
     ['bad --src host', [...U, '-s', 'bad host!', '-d', '10.0.0.2', '-e', 'throughput'], '--src arg had invalid hostname: bad host!\n'],
     ['bad --dest host', [...U, '-s', '::1', '-d', 'bad_host!', '-e', 'throughput'], '--dest arg had invalid hostname: bad_host!\n'],
     ['bad --agent host', [...U, '-s', '::1', '-d', '2001:db8::2', '-a', '-x-', '-e', 'throughput'], '--agent arg had invalid hostname: -x-\n'],
     ['unknown event type', [...U, '-s', 'a', '-d', 'b', '-e', 'bogus'], 'bogus is not a valid event type\n\nValid event types:\n    failures\n'],
-    ['get without -e', [...U, '-s', 'a', '-d', 'b'], `The --event-type arg is required. Use -L to see a list.\n\n\n${help('esmond-ps-get')}`],
+    ['get without -e', [...U, '-s', 'a', '-d', 'b'], `The --event-type arg is required. Use -L to see a list.\n\n${help('esmond-ps-get')}`],
     ['bad -T', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'max'], "max is not a valid --summary-type arg (one of: ['aggregation', 'average', 'statistics'])\n"],
     ['bad -o', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'xml'], "xml is not a valid --output-format arg (one of: ['human', 'json', 'csv', 'ndjson'])\n"],
     ['csv with -M', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'csv', '-M'], '--output-format csv can not be used with --metadata-extended\n'],
