@@ -35,13 +35,44 @@ parser.refiners.push({
  * @returns epoch seconds, or `undefined` when the text is not a date dateutil would accept
  */
 export function parseWhen(text: string, nowMs: number): number | undefined {
-  let t = text.trim();
+  const t = normalise(text.trim(), new Date(nowMs));
   if (t === '') return undefined;
-  const compact = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$/.exec(t);
-  if (compact) t = `${compact[1]}-${compact[2]}-${compact[3]}${compact[4] ? ` ${compact[4]}:${compact[5]}:${compact[6] ?? '00'}` : ''}`;
   const results = parser.parse(t, new Date(nowMs));
   const r = results[0];
   if (!r || results.length !== 1 || r.index !== 0 || r.text.length !== t.length) return undefined;
   const ms = r.start.date().getTime();
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Today's local day, clamped to the month's length (dateutil does the same with its default). */
+function defaultDay(year: number, month: number, ref: Date): number {
+  return Math.min(ref.getDate(), new Date(year, month, 0).getDate());
+}
+
+/** Rewrites forms dateutil accepts but chrono does not into ones it parses the same way. */
+function normalise(t: string, ref: Date): string {
+  // YYYYMMDD[THHMM[SS]]
+  const compact = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$/.exec(t);
+  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}${compact[4] ? ` ${compact[4]}:${compact[5]}:${compact[6] ?? '00'}` : ''}`;
+  // Year only, year-month, "Nov 2023": the day (and month) come from today.
+  const year = /^(\d{4})$/.exec(t);
+  if (year) {
+    const y = Number(year[1]);
+    return `${y}-${String(ref.getMonth() + 1).padStart(2, '0')}-${String(defaultDay(y, ref.getMonth() + 1, ref)).padStart(2, '0')}`;
+  }
+  const yearMonth = /^(\d{4})-(\d{1,2})$/.exec(t);
+  if (yearMonth && Number(yearMonth[2]) >= 1 && Number(yearMonth[2]) <= 12) {
+    const y = Number(yearMonth[1]);
+    const m = Number(yearMonth[2]);
+    return `${y}-${String(m).padStart(2, '0')}-${String(defaultDay(y, m, ref)).padStart(2, '0')}`;
+  }
+  const monthYear = /^([A-Za-z]{3,9})\.?,?\s+(\d{4})$/.exec(t);
+  const month = monthYear ? MONTHS.indexOf((monthYear[1] ?? '').slice(0, 3).toLowerCase()) + 1 : 0;
+  if (monthYear && month > 0) return `${monthYear[1]} ${defaultDay(Number(monthYear[2]), month, ref)} ${monthYear[2]}`;
+  // An hour without minutes after the date: "2023-11-14T10".
+  t = t.replace(/^(\d{4}-\d{2}-\d{2})[T ](\d{2})$/, '$1 $2:00');
+  // More than millisecond precision: dateutil truncates anyway (whole seconds are kept).
+  return t.replace(/(\d{1,2}:\d{2}:\d{2})[.,](\d{3})\d+/, '$1.$2');
 }

@@ -51,6 +51,22 @@ describe('parseWhen: the §4 table', () => {
     assert.equal(parseWhen('2023-11-14 10:00:00 UTC', NOW), 1699956000);
     assert.equal(parseWhen('  2023-11-14  ', NOW), 1699920000);
     assert.equal(parseWhen('2023-11-14 garbage', NOW), undefined);
+    // Each value below was checked against python-dateutil 2.9.0 with today = 2026-11-25.
+    assert.equal(parseWhen('2023-11-14T22:13:20.123456Z', NOW), 1700000000);
+    assert.equal(parseWhen('2023-11-14 10:00:00.5+01:00', NOW), 1699952400);
+    assert.equal(parseWhen('Tue, 14 Nov 2023 22:13:20 GMT', NOW), 1700000000);
+    assert.equal(parseWhen('14/11/2023', NOW), 1699920000);
+    assert.equal(parseWhen('11-14-2023', NOW), 1699920000);
+    assert.equal(parseWhen('12.11.2023', NOW), 1702252800);
+    assert.equal(parseWhen('2023-11-14 10:00 PM', NOW), 1699999200);
+    assert.equal(parseWhen('2023-11-14T10:00:00-05:30', NOW), 1699975800);
+    assert.equal(parseWhen('2023-11-14T10', NOW), 1699956000);
+    assert.equal(parseWhen('2023', NOW), 1700870400);
+    assert.equal(parseWhen('2023-11', NOW), 1700870400);
+    assert.equal(parseWhen('Nov 2023', NOW), 1700870400);
+    assert.equal(parseWhen('Feb 2023', NOW), Date.UTC(2023, 1, 25) / 1000);
+    assert.equal(parseWhen('Nov 14', NOW), 1794614400);
+    assert.equal(parseWhen('10:30:15', NOW), 1795602615);
   });
   test("missing date parts come from today's LOCAL date", () => {
     // 15:00 UTC on Nov 25 is already Nov 26 in Kiritimati (UTC+14).
