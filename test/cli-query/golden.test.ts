@@ -65,6 +65,11 @@ for (const [family, args] of GET_FAMILIES) {
     CASES.push({ tool: 'esmond-ps-get', name: `${family}.${EXT[f]}`, args: [...RANGE, ...who, ...args, '-o', f] });
   }
 }
+// -T without -W reads the metadata's only/smallest window of that type and labels rows with it (B15).
+CASES.push({ tool: 'esmond-ps-get', name: 'numeric-average-default-window.csv', args: [...RANGE, ...PAIR, '-e', 'throughput', '-T', 'average', '-o', 'csv'] });
+CASES.push({ tool: 'esmond-ps-get', name: 'histogram-aggregation-default-window.csv', args: [...RANGE, ...PAIR, '-e', 'histogram-owdelay', '-T', 'aggregation', '-o', 'csv'] });
+// `-M` changes nothing visible on esmond-ps-get.
+CASES.push({ tool: 'esmond-ps-get', name: 'numeric-extended.txt', args: [...RANGE, ...PAIR, '-e', 'throughput', '-M'] });
 for (const f of FORMATS) {
   CASES.push({ tool: 'esmond-ps-get-endpoints', name: `throughput.${EXT[f]}`, args: [...RANGE, '-e', 'throughput', '-o', f] });
   CASES.push({ tool: 'esmond-ps-get-endpoints', name: `packet-trace.${EXT[f]}`, args: [...RANGE, '-e', 'packet-trace', '-o', f] });
