@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from 'node:path';
+import type { WirePoint } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
 import { describeError, isAbort, isPageSizeRefusal, isPermanent, retryAfterMsOf } from './errors.js';
 import { PART_SUFFIX, PartFile } from './part-file.js';
@@ -80,19 +81,39 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
         const memory = { rows: state.rows, listColumns: state.listColumns };
         const pageSize = ctx.pageSize.value;
         try {
+          const emit = async (ready: readonly WirePoint[]): Promise<void> => {
+            points += ready.length;
+            if (ctx.encoder.prepare) await ctx.encoder.prepare(ready);
+            const rowsBefore = memory.rows;
+            const out = ctx.encoder.encode(ready, memory);
+            if (out.rows === 0) return;
+            part ??= await PartFile.open(partPath, 0);
+            if (rowsBefore === 0) await part.write(ctx.encoder.begin());
+            await part.write(out.text);
+          };
+          // Points sharing the last timestamp of a page may go on in the next page: they are held
+          // back until the next page (or the window's end) shows they are complete.
+          let carry: WirePoint[] = [];
+          let cutAt: number | undefined;
           const query = { timeStart: from, timeEnd: to, pageSize, ...(ctx.signal ? { signal: ctx.signal } : {}) };
           for await (const page of ctx.client.dataPages(job.metadata, job.eventType, job.selector, query)) {
             pages++;
             if (page.length === 0) continue;
-            points += page.length;
-            if (ctx.encoder.prepare) await ctx.encoder.prepare(page);
-            const rowsBefore = memory.rows;
-            const out = ctx.encoder.encode(page, memory);
-            if (out.rows === 0) continue;
-            part ??= await PartFile.open(partPath, 0);
-            if (rowsBefore === 0) await part.write(ctx.encoder.begin());
-            await part.write(out.text);
+            const lastTs = page[page.length - 1]!.ts;
+            const all = carry.length > 0 ? carry.concat(page) : page;
+            let k = all.length;
+            while (k > 0 && all[k - 1]!.ts === lastTs) k--;
+            carry = all.slice(k);
+            if (k > 0) await emit(all.slice(0, k));
+            // A full page means the window was too wide: commit what is complete and let the next
+            // (narrower) window start at the held-back timestamp, so progress is saved every page.
+            if (page.length >= pageSize && lastTs > from) {
+              cutAt = lastTs;
+              break;
+            }
           }
+          if (cutAt === undefined && carry.length > 0) await emit(carry);
+          const covered = (cutAt ?? to + 1) - from;
           const bytes = part ? await part.commit() : 0;
           // All fields change together, synchronously: a checkpoint never sees half a window.
           state.bytes = bytes;
@@ -100,10 +121,10 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           if (memory.listColumns !== undefined) state.listColumns = memory.listColumns;
           state.points += points;
           state.pages += pages;
-          state.nextStart = to + 1;
-          state.windowSeconds = nextWindowSeconds(to - from + 1, points, ctx.pageSize.value);
+          state.nextStart = from + covered;
+          state.windowSeconds = nextWindowSeconds(covered, points, ctx.pageSize.value);
           state.status = state.bytes > 0 ? 'partial' : 'pending';
-          ctx.onCommit(state, points, to - from + 1);
+          ctx.onCommit(state, points, covered);
           break;
         } catch (err) {
           if (part) await part.rollback();
