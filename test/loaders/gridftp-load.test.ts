@@ -85,10 +85,13 @@ function captureIo(cwd: string): CliIo & { out: () => string; err: () => string 
 }
 
 /** `main.end` counters of a run's log. */
-function counters(log: string): Record<string, number> {
+type Counters = { transfers: number; stored: number; values: number; duplicates: number; malformed: number; unresolved: number };
+function counters(log: string): Counters {
   const m = /event=main\.end id=\d+ (.*)\n/.exec(log);
   assert.ok(m, log);
-  return Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+  const kv = new Map(m[1]!.split(' ').map((x) => x.split('=') as [string, string]));
+  const get = (k: string): number => Number(kv.get(k) ?? NaN);
+  return { transfers: get('transfers'), stored: get('stored'), values: get('values'), duplicates: get('duplicates'), malformed: get('malformed'), unresolved: get('unresolved') };
 }
 
 describe('esmond-ps-load-gridftp against the real archive', () => {

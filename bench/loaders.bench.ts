@@ -1,0 +1,132 @@
+/**
+ * Loader benchmark, loopback only:
+ *  (a) a 1 M-line NetLogger transfer log: reading and splitting the file alone, then reading,
+ *      parsing and mapping every line to its esmond metadata and values (the loader's CPU path);
+ *  (b) the whole loader (state, batches, metadata cache, bulk PUTs) into a real archive served by
+ *      a child process, on a smaller log — every transfer of a GridFTP log has its own metadata
+ *      (its size is a metadata parameter), so this is two requests per transfer.
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { openSqliteArchive } from '../src/archive/service.js';
+import { readLines } from '../src/loaders/gridftp/lines.js';
+import { parseNetloggerLine } from '../src/loaders/gridftp/netlogger.js';
+import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
+import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
+import { ArchiveSink } from '../src/loaders/sink.js';
+import { createClient } from '../src/query/client.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const LINES = 1_000_000;
+const E2E_LINES = 5_000;
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+function stamp(micros: number): string {
+  const d = new Date(Math.floor(micros / 1000));
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(micros % 1_000_000, 6)}`;
+}
+
+/** A realistic transfer line: one per 3 s, a LIST every 10th, a failure every 50th. */
+function line(i: number): string {
+  const start = (1_700_000_000 + i * 3) * 1_000_000 + ((i * 7919) % 1_000_000);
+  const type = i % 10 === 9 ? 'LIST' : i % 2 === 0 ? 'RETR' : 'STOR';
+  return (
+    `DATE=${stamp(start + 2_000_000 + (i % 13) * 250_000)} HOST=gftp.example.org PROG=globus-gridftp-server NL.EVNT=FTP_INFO ` +
+    `START=${stamp(start)} USER=anonymous FILE=/data1/f${i % 1000}.dat BUFFER=87380 BLOCK=262144 NBYTES=${100_000_000 + (i % 5000) * 4096} ` +
+    `VOLUME=/ STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 200) + 1}] TYPE=${type} CODE=${i % 50 === 49 ? 426 : 226} retrans=${i % 7},3,0,1\n`
+  );
+}
+
+async function writeLog(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path);
+  let chunk = '';
+  for (let i = 0; i < n; i++) {
+    chunk += line(i);
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString('en-US')} lines/s`;
+
+export default async function loadersBench(report: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'loaders-bench-'));
+  try {
+    const log = join(dir, 'gridftp-transfer.log');
+    await writeLog(log, LINES);
+    const mb = statSync(log).size / 1e6;
+    report(`gridftp log: ${LINES.toLocaleString('en-US')} lines, ${mb.toFixed(0)} MB`);
+
+    let t = performance.now();
+    let n = 0;
+    for await (const l of readLines(log, 0)) n += l.text.length > 0 ? 1 : 0;
+    const readMs = performance.now() - t;
+    report(`read + split only:        ${rate(n, readMs)} (${(readMs / 1000).toFixed(2)} s)`);
+
+    t = performance.now();
+    let transfers = 0;
+    let values = 0;
+    for await (const l of readLines(log, 0)) {
+      const r = parseNetloggerLine(l.text);
+      if (r.kind !== 'transfer') continue;
+      const e = transferToEsmond(r.record, '192.0.2.50');
+      transfers += 1;
+      values += e.values.length;
+      // Keep the work observable (the sink keys its metadata cache by this text).
+      if (JSON.stringify(e.metadata).length === 0) throw new Error('unreachable');
+    }
+    const parseMs = performance.now() - t;
+    report(`read + parse + map:       ${rate(LINES, parseMs)} (${(parseMs / 1000).toFixed(2)} s; ${transfers} transfers, ${values} values) = ${(readMs / parseMs).toFixed(2)}× the read-only rate`);
+
+    // (b) End to end into a real archive in a child process.
+    const db = join(dir, 'archive.sqlite');
+    const service = openSqliteArchive(db);
+    const key = service.addUser('bench');
+    service.close();
+    const small = join(dir, 'small.log');
+    await writeLog(small, E2E_LINES);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const [first] = (await once(child.stdout!, 'data')) as [Buffer];
+      const url = (JSON.parse(first.toString().split('\n')[0]!) as { url: string }).url;
+      const client = createClient({ url, credentials: { apiKey: key }, retry: { retryWrites: true } });
+      try {
+        t = performance.now();
+        const r = await runGridftpLoad({
+          file: small,
+          statePath: join(dir, 'state.json'),
+          format: 'netlogger',
+          write: true,
+          single: false,
+          deleteState: false,
+          progress: false,
+          privacy: {},
+          batchSize: 200,
+          resolve: async () => '192.0.2.50',
+          sink: new ArchiveSink(client, { concurrency: 8 }),
+          log: () => {},
+          now: Date.now,
+        });
+        const ms = performance.now() - t;
+        if (r.failed || r.duplicates > 0) throw new Error(`end-to-end run failed: ${JSON.stringify(r)}`);
+        report(`end to end into the archive: ${rate(E2E_LINES, ms)} (${r.stored} transfers, ${r.written} values, ${(ms / 1000).toFixed(2)} s)`);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      child.stdin!.end();
+      await once(child, 'exit');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
