@@ -65,13 +65,18 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
 }
 
 /** Columns of the first row that hold lists: they are joined with `, ` in every row (§2.1). */
-function listColumnsOf(row: Row): Set<string> {
+export function listColumnsOf(row: Row): Set<string> {
   const cols = new Set<string>();
   for (const [k, v] of Object.entries(row)) if (Array.isArray(v)) cols.add(k);
   return cols;
 }
 
-function textOf(v: unknown, joinList: boolean, none: string): string {
+/**
+ * One human/CSV cell: Python `str()` of the value, `none` for a missing value (`None` in human,
+ * empty in CSV), lists joined with `, ` when `joinList` (a list column of the first row), and
+ * {@link RawJson} values as JSON text.
+ */
+export function cellText(v: unknown, joinList: boolean, none: string): string {
   if (v === null || v === undefined) return none;
   if (v instanceof RawJson) return pyJson(v.value);
   if (joinList && Array.isArray(v)) return v.map((x) => pyStr(x)).join(', ');
@@ -113,11 +118,11 @@ export function createRowWriter(format: OutputFormat, out: Writable, columns: re
         case 'human': {
           if (count > 0) chunk += `${HUMAN_SEPARATOR}\n`;
           const keys = row[HEADER_BLOCK] ? Object.keys(row) : opts.extended ? [...columns, ...Object.keys(row).filter((k) => !columns.includes(k))] : columns;
-          for (const k of keys) chunk += `${k}: ${textOf(row[k], listColumns.has(k), 'None')}\n`;
+          for (const k of keys) chunk += `${k}: ${cellText(row[k], listColumns.has(k), 'None')}\n`;
           break;
         }
         case 'csv':
-          chunk += csvHeader() + csvLine(columns.map((k) => textOf(row[k], listColumns?.has(k) ?? false, '')));
+          chunk += csvHeader() + csvLine(columns.map((k) => cellText(row[k], listColumns?.has(k) ?? false, '')));
           break;
         case 'json':
           chunk += (count > 0 ? ', ' : '[') + pyJson(unwrap(row));
