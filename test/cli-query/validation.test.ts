@@ -147,6 +147,24 @@ describe('§1.3 validation messages (stderr, exit 255)', () => {
   });
 });
 
+describe('get-bulk requirements (§1.3 #4a/#4b, shared with helper F)', () => {
+  test('-o human (the default) is refused with the help text', async () => {
+    const r = await prepare([...U], { requireOutput: true });
+    assert.equal(r.code, 255);
+    assert.ok(r.stderr.startsWith('please specify either json or csv --output-format for bulk output.\n\nUsage: esmond-ps-get-metadata'));
+    assert.match(r.stderr, /-D OUTPUT_DIR, --output-directory=OUTPUT_DIR/);
+  });
+  test('a missing -D directory is refused with its absolute path', async () => {
+    const r = await prepare([...U, '-o', 'csv', '-D', 'no/such/dir'], { requireOutput: true });
+    assert.equal(r.code, 255);
+    assert.equal(r.stderr, `output path ${process.cwd()}/no/such/dir does not exist.\n`);
+  });
+  test('-D defaults to the cwd and is returned absolute', async () => {
+    const r = await prepare([...U, '-o', 'json'], { requireOutput: true });
+    assert.equal(r.settings?.outputDirectory, process.cwd());
+  });
+});
+
 describe('query building', () => {
   test('defaults: last 24 h, timeout 30 s, TLS verified, no credentials', async () => {
     const { settings } = await prepare([...U]);
