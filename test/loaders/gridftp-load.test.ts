@@ -209,7 +209,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.deepStrictEqual(await held(a), expectedFrom(good + lines(7, 9)));
   });
 
-  test('a failing archive: the state never passes unstored data; the next run completes exactly', async () => {
+  test('a flaky archive (503s, connection resets): retried, nothing lost, nothing stored twice', async () => {
     const { log, state } = await fresh();
     writeFileSync(log, lines(0, 40));
     const proxy = await startFlakyProxy({ target: a.url, failureRate: 0.35, seed: 3, modes: ['503', 'reset'] });
@@ -316,6 +316,43 @@ describe('gridftp run engine', () => {
       const r2 = await runGridftpLoad({ ...base, sink });
       assert.equal(r1.duplicates + r2.duplicates, 0);
       assert.equal(r1.stored + r2.stored, 16); // 20 lines, 4 of them LIST
+      assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 20)));
+    } finally {
+      await client.close();
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a batch that cannot be stored stops the run before it; the next run completes exactly', async () => {
+    const a = await startArchive({ withUser: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gridftp-fail-'));
+    const log = join(dir, 't.log');
+    const state = join(dir, 's.json');
+    writeFileSync(log, lines(0, 20));
+    const client = createClient({ url: a.url, credentials: { apiKey: a.apiKey } });
+    try {
+      const sink = new ArchiveSink(client);
+      let calls = 0;
+      const failing = {
+        async store(items: readonly SinkItem[]) {
+          calls += 1;
+          if (calls === 2) throw new Error('archive unreachable');
+          return sink.store(items);
+        },
+      };
+      const messages: string[] = [];
+      const base = { file: log, statePath: state, format: 'netlogger' as const, write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 4, resolve, log: (e: string, m: string) => void messages.push(`${e} ${m}`), now: () => 0 };
+      const r1 = await runGridftpLoad({ ...base, sink: failing });
+      assert.ok(r1.failed);
+      assert.equal(r1.stored, 4);
+      assert.ok(messages.some((m) => m.includes('storing failed, abort processing, not updating state - ERR: archive unreachable')));
+      const st = JSON.parse(readFileSync(state, 'utf8'));
+      assert.equal(st.offset, Buffer.byteLength(lines(0, 4)), 'the state stops right after the first stored batch (4 transfers)');
+      const r2 = await runGridftpLoad({ ...base, sink });
+      assert.ok(!r2.failed);
+      assert.equal(r1.stored + r2.stored, 16);
+      assert.equal(r1.duplicates + r2.duplicates, 0);
       assert.deepStrictEqual(await held(a), expectedFrom(lines(0, 20)));
     } finally {
       await client.close();
