@@ -6,7 +6,8 @@
  * and `time-updated` come out exactly as for real clients.
  *
  * The same `seed`, `hosts`, `days` and `now` always give the same archive (metadata keys aside:
- * the archive draws those itself).
+ * the archive draws those itself). Seeding an archive again skips every test that already holds
+ * data, so a second run is harmless.
  * @module
  */
 import { buildMesh } from './seed/mesh.js';
@@ -41,7 +42,7 @@ export interface SeedOptions {
 
 /** What {@link seedArchive} wrote. */
 export interface SeedResult {
-  /** Metadata records created. */
+  /** Metadata records seeded (a test already holding data is skipped, not counted). */
   metadata: number;
   /** Base values written (one per event type per timestamp). */
   points: number;
@@ -77,13 +78,21 @@ export async function seedArchive(service: ArchiveService, opts: SeedOptions): P
   const batchSize = opts.batchSize ?? 500;
   const models = seedModels(opts.latencyInterval ?? DEFAULT_LATENCY_INTERVAL);
   const total = mesh.pairs.length * models.length;
+  let done = 0;
   let metadata = 0;
   let points = 0;
   for (const model of models) {
     for (const pair of mesh.pairs) {
       const { metadata: md } = service.createMetadata(model.metadata(pair), ctx);
-      metadata++;
       const key = md['metadata-key'];
+      done++;
+      // Metadata POST is get-or-create: a test that already holds data was seeded before, and
+      // writing it again would only collide (409) with its own points.
+      if (md['event-types'].some((e) => e['time-updated'] !== null)) {
+        opts.onProgress?.(`[${done}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname}: already in the archive, skipped`);
+        continue;
+      }
+      metadata++;
       const rng = root.fork(`${model.testType} ${pair.src.index}>${pair.dst.index}`);
       let batch: BulkItem[] = [];
       let runs = 0;
@@ -100,7 +109,7 @@ export async function seedArchive(service: ArchiveService, opts: SeedOptions): P
       }
       if (batch.length > 0) service.bulkWrite(key, { data: batch }, ctx);
       opts.onProgress?.(
-        `[${metadata}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname} (IPv${pair.family}): ${runs} runs`,
+        `[${done}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname} (IPv${pair.family}): ${runs} runs`,
       );
     }
   }

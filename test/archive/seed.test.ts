@@ -212,6 +212,25 @@ describe('seedArchive', () => {
     });
   });
 
+  test('seeding again skips the tests that already hold data', async () => {
+    const service = freshService();
+    try {
+      const first = await seedArchive(service, { hosts: 2, days: 0.1, seed: 4, now: NOW });
+      assert.equal(first.metadata, 8);
+      assert.ok(first.points > 0);
+      const lines: string[] = [];
+      const again = await seedArchive(service, { hosts: 2, days: 0.1, seed: 4, now: NOW, onProgress: (m) => lines.push(m) });
+      // Only tests without a single run in the 2.4 h (throughput runs every 4-6 h) are seeded again.
+      assert.equal(again.points, 0);
+      const skipped = lines.filter((l) => l.includes('already in the archive')).length;
+      assert.ok(skipped >= 6, `${skipped} skipped`);
+      assert.equal(skipped + again.metadata, 8);
+      assert.equal((await allMetadata(service)).length, 8);
+    } finally {
+      service.close();
+    }
+  });
+
   test('refuses bad options', async () => {
     const service = freshService();
     try {
