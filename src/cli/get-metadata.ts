@@ -7,7 +7,7 @@ import { createRowWriter, type Row } from '../format/index.js';
 import type { Metadata } from '../query/types.js';
 import type { ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool } from './query-options.js';
-import { applyHostnames, clientFor, hostnamesFor, reportFailure, type QueryToolDeps } from './query-tool.js';
+import { applyHostnames, clientFor, hostnamesFor, reportFailure, trace, traceSearch, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get-metadata';
 /** Output columns, in order (with `-M` the human format prints the other keys after them). */
@@ -50,11 +50,15 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         await writer.write(batch);
         batch = [];
       };
+      traceSearch(io, s, client);
+      let total = 0;
       for await (const md of client.searchMetadata(s.metadataQuery)) {
+        total++;
         batch.push(metadataRow(md, s.extended));
         if (batch.length >= BATCH) await flush();
       }
       await flush();
+      trace(io, s, `final result count: ${total}`);
       await writer.end();
       return 0;
     } catch (err) {

@@ -12,9 +12,9 @@ import { familyHasSummaries, familyOf, columnsFor, createRowWriter, rowsForPoint
 import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-types.js';
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
-import type { CliIo, ToolMain } from './io.js';
+import type { ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool } from './query-options.js';
-import { clientFor, hostnamesFor, reportFailure, type QueryToolDeps } from './query-tool.js';
+import { clientFor, hostnamesFor, reportFailure, trace, traceSearch, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get';
 
@@ -40,10 +40,6 @@ export function pickWindow(md: Metadata, eventType: string, summaryType: Summary
   return windows.length > 0 ? Math.min(...windows) : undefined;
 }
 
-function verbose(io: CliIo, on: boolean, line: string): void {
-  if (on) io.stderr.write(`${line}\n`);
-}
-
 /** The tool with injectable dependencies (tests). */
 export function createRun(deps: QueryToolDeps = {}): ToolMain {
   return async (argv, io) => {
@@ -64,13 +60,14 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
     let client;
     try {
       client = clientFor(s, deps);
+      traceSearch(io, s, client);
       for await (const md of client.searchMetadata(s.metadataQuery)) {
         if (!md.eventTypes.some((e) => e.eventType === eventType)) continue;
         let window = 0;
         if (s.summaryType) {
           const w = pickWindow(md, eventType, s.summaryType, s.summaryWindowGiven ? s.summaryWindow : undefined);
           if (w === undefined) {
-            verbose(io, s.verbose, ` * ${md.key}: no ${s.summaryType} summary${s.summaryWindowGiven ? ` with window ${s.summaryWindow}` : ''} for ${eventType}`);
+            trace(io, s, ` * ${md.key}: no ${s.summaryType} summary${s.summaryWindowGiven ? ` with window ${s.summaryWindow}` : ''} for ${eventType}`);
             continue;
           }
           window = w;
@@ -86,15 +83,15 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
           ...(names ? { hostnames: (v: string) => names.lookup(v) } : {}),
         };
         const series = s.summaryType ? { summaryType: s.summaryType, summaryWindow: window } : {};
-        verbose(io, s.verbose, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
+        trace(io, s, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
         let n = 0;
         for await (const page of client.dataPages(md, eventType, series, s.dataQuery)) {
           if (names && family === 'packet_trace') await names.prefetch(hopIps(page));
           await writer.write(page.flatMap((p) => rowsForPoint(ctx, p)));
           n += page.length;
-          verbose(io, s.verbose, `  ** got ${page.length} results`);
+          trace(io, s, `  ** got ${page.length} results`);
         }
-        verbose(io, s.verbose, `  *** finished with ${n} results`);
+        trace(io, s, `  *** finished with ${n} results`);
       }
       await writer.end();
       return 0;

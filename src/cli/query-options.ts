@@ -412,6 +412,7 @@ export async function prepareQueryTool(
     if (timeKey) {
       const n = value.trim() === '' ? NaN : Number(value.trim());
       if (!Number.isFinite(n)) return err(`--filter arg ${item}: the timestamp value ${value} is not a valid integer`);
+      if (timeKey === 'timeRange' && n < 0) return err(`--filter arg ${item}: time-range must not be negative`);
       times[timeKey] = Math.trunc(n);
     } else if (mdKey === 'summaryWindow') {
       const n = parsePythonInt(value);

@@ -5,6 +5,7 @@
  */
 import { EsmondError } from '../http/errors.js';
 import { createClient } from '../query/client.js';
+import { encodeMetadataQuery } from '../query/codec.js';
 import type { ClientOptions, EsmondClient } from '../query/types.js';
 import { HOSTNAME_FIELDS, type Row } from '../format/index.js';
 import type { CliIo } from './io.js';
@@ -53,4 +54,17 @@ export function reportFailure(prog: string, io: CliIo, err: unknown): number {
   const message = err instanceof EsmondError || err instanceof Error ? err.message : String(err);
   io.stderr.write(`${prog}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   return 1;
+}
+
+/** `-v`: the metadata search URL, as the original printed it (`[url: …]`), on stderr. */
+export function traceSearch(io: CliIo, settings: QuerySettings, client: EsmondClient): void {
+  if (!settings.verbose) return;
+  const { filters, time } = encodeMetadataQuery(settings.metadataQuery);
+  const qs = new URLSearchParams([...filters, ...time]).toString();
+  io.stderr.write(`[url: ${client.archiveUrl}${qs ? `?${qs}` : ''}]\n`);
+}
+
+/** `-v`: a trace line on stderr. */
+export function trace(io: CliIo, settings: QuerySettings, line: string): void {
+  if (settings.verbose) io.stderr.write(`${line}\n`);
 }

@@ -107,6 +107,7 @@ describe('runtime failures', () => {
     const r = await runTool(createGet(noRetry), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'json', '-v']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), [{ source: '10.0.0.1', destination: '10.0.0.2', event_type: 'throughput', tool: 'bwctl/tracepath,traceroute', summary_type: 'base', summary_window: 0, timestamp: '2023-11-14 22:13:20', value: 1.5 }]);
+    assert.ok(r.stderr.startsWith(`[url: ${url}/esmond/perfsonar/archive/?source=10.0.0.1&destination=10.0.0.2&event-type=throughput&time-start=1699920000&time-end=1700092800]\n`), r.stderr);
     assert.match(r.stderr, /looping query for: aaaa1111aaaa1111aaaa1111aaaa1111 throughput base 0\n  \*\* got 1 results\n  \*\*\* finished with 1 results\n/);
   });
 });
