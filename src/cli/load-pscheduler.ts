@@ -6,9 +6,11 @@
  * rejected or could not be stored.
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { resolve as resolvePath } from 'node:path';
+import { readLines } from '../loaders/gridftp/lines.js';
 import type { HostResolver } from '../loaders/gridftp/run.js';
+import { documentsFromLines } from '../loaders/pscheduler/documents.js';
 import {
   declaredValues,
   FORMATTING_POLICIES,
@@ -19,6 +21,7 @@ import {
   tableLookup,
   type FormattingPolicy,
   type HostAddresses,
+  type MappedRecord,
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
@@ -74,42 +77,15 @@ export interface LoadPschedulerDeps {
   resolve?: HostResolver;
 }
 
-/** One JSON document and where it came from, or why it could not be read. */
-interface Doc {
-  where: string;
-  doc?: unknown;
-  error?: string;
-}
+/** Results stored per round of requests (one bulk PUT per distinct metadata in it). */
+const BATCH = 100;
 
-/** A file's documents: one JSON value (a list is several results), or one per line. */
-function documentsOf(text: string, name: string): Doc[] {
-  if (text.trim() === '') return [{ where: name, error: 'no JSON document' }];
-  try {
-    const whole: unknown = JSON.parse(text);
-    return Array.isArray(whole) ? whole.map((doc, i) => ({ where: `${name}[${i}]`, doc })) : [{ where: name, doc: whole }];
-  } catch {
-    // Not one document: one per line (JSON lines / RFC 7464 sequences).
-  }
-  const out: Doc[] = [];
-  text.split('\n').forEach((line, i) => {
-    const t = line.replace(/^\x1e/, '').trim();
-    if (t === '') return;
-    try {
-      out.push({ where: `${name}:${i + 1}`, doc: JSON.parse(t) });
-    } catch (err) {
-      out.push({ where: `${name}:${i + 1}`, error: `not valid JSON (${(err as Error).message})` });
-    }
-  });
-  return out;
-}
-
-async function readInput(io: CliIo, file: string): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  return readFile(resolvePath(io.cwd, file), 'utf8');
+/** The lines of a file, or of stdin for `-`. */
+function linesOf(io: CliIo, file: string): AsyncIterable<string> {
+  if (file === '-') return createInterface({ input: io.stdin, crlfDelay: Infinity });
+  return (async function* () {
+    for await (const l of readLines(resolvePath(io.cwd, file), 0, { partialTail: true })) yield l.text;
+  })();
 }
 
 /** Builds the tool with its dependencies. */
@@ -146,50 +122,57 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       rejected += 1;
       io.stderr.write(`${PROG}: ${where}: rejected: ${why}\n`);
     };
+    type Pending = { where: string; record: MappedRecord };
+    let pending: Pending[] = [];
+    /** Stores the pending results; false when the archive failed (the run stops). */
+    const flush = async (): Promise<boolean> => {
+      const batch = pending;
+      pending = [];
+      if (batch.length === 0) return true;
+      try {
+        for (const p of batch) keys.add(await sink.metadataKey(p.record.metadata));
+        const counts = await sink.store(batch.map((p) => ({ metadata: p.record.metadata, ts: p.record.point.ts, values: declaredValues(p.record) })));
+        results += batch.length;
+        points += counts.written;
+        duplicates += counts.duplicates;
+        if (args.has('--verbose')) {
+          io.stderr.write(`${PROG}: stored ${batch.length} result(s) (${batch[0]!.where} … ${batch.at(-1)!.where}): ${counts.written} point(s)\n`);
+        }
+        return true;
+      } catch (err) {
+        io.stderr.write(`${PROG}: ${batch[0]!.where}${batch.length > 1 ? ` … ${batch.at(-1)!.where}` : ''}: storing failed: ${(err as Error).message}\n`);
+        failed = true;
+        return false;
+      }
+    };
     try {
       const files = args.positional.length > 0 ? args.positional : ['-'];
       outer: for (const file of files) {
-        let text: string;
         try {
-          text = await readInput(io, file);
+          for await (const { where, doc, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
+            if (error !== undefined) {
+              reject(where, error);
+              continue;
+            }
+            try {
+              const input = recordInputFromDocument(doc, defaults);
+              for (const host of hostsOf(input)) {
+                if (!table.has(host)) table.set(host, { v4: await resolveHost(host, 4), v6: await resolveHost(host, 6) });
+              }
+              pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') }) });
+            } catch (err) {
+              if (!(err instanceof MappingError)) throw err;
+              reject(where, err.message);
+              continue;
+            }
+            if (pending.length >= BATCH && !(await flush())) break outer;
+          }
         } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === undefined) throw err;
           reject(file, (err as Error).message);
-          continue;
-        }
-        for (const { where, doc, error } of documentsOf(text, file === '-' ? '<stdin>' : file)) {
-          if (error !== undefined) {
-            reject(where, error);
-            continue;
-          }
-          let record;
-          try {
-            const input = recordInputFromDocument(doc, defaults);
-            for (const host of hostsOf(input)) {
-              if (!table.has(host)) table.set(host, { v4: await resolveHost(host, 4), v6: await resolveHost(host, 6) });
-            }
-            record = mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') });
-          } catch (err) {
-            if (!(err instanceof MappingError)) throw err;
-            reject(where, err.message);
-            continue;
-          }
-          try {
-            const key = await sink.metadataKey(record.metadata);
-            const counts = await sink.store([{ metadata: record.metadata, ts: record.point.ts, values: declaredValues(record) }]);
-            keys.add(key);
-            results += 1;
-            points += counts.written;
-            duplicates += counts.duplicates;
-            if (args.has('--verbose')) {
-              io.stderr.write(`${PROG}: ${where}: stored ${counts.written} point(s) under ${key}${counts.duplicates ? ` (${counts.duplicates} already stored)` : ''}\n`);
-            }
-          } catch (err) {
-            io.stderr.write(`${PROG}: ${where}: storing failed: ${(err as Error).message}\n`);
-            failed = true;
-            break outer;
-          }
         }
       }
+      if (!failed) await flush();
     } finally {
       await client.close();
     }
