@@ -59,7 +59,7 @@ const FLAGS: readonly LoaderFlag[] = [
   { short: '-F', long: '--file_attr', takesValue: false, original: true, description: `Include the gridftp file information when sending data to esmond ${SENSITIVE}` },
   { short: '-N', long: '--name_attr', takesValue: false, original: true, description: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}` },
   { short: '-V', long: '--volume_attr', takesValue: false, original: true, description: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}` },
-  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output - -v, -vv, etc.' },
+  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output - -v, -vv, etc. (logs every stored batch).' },
   { short: '-P', long: '--no-progress', takesValue: false, original: true, description: 'Suppress processing progress messages to console (default: on).' },
   { short: '-J', long: '--json', takesValue: false, original: true, description: 'Read JSON formatted GridFTP logs.' },
   {
@@ -118,6 +118,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
         single: args.has('--single'),
         deleteState: args.has('--delete_state'),
         progress: !args.has('--no-progress'),
+        verbose: args.has('--verbose'),
         privacy: { file: args.has('--file_attr'), user: args.has('--name_attr'), volume: args.has('--volume_attr') },
         batchSize,
         resolve: deps.resolve ?? systemResolve,

@@ -235,6 +235,17 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     }
   });
 
+  test('-l writes the log to <dir>/esmond-ps-load-gridftp.log; -v logs every stored batch', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, lines(0, 9));
+    const r = await runTool(['-l', dir, '-v'], log, state);
+    assert.equal(r.code, 0);
+    assert.equal(r.log, '', 'nothing on stderr with -l');
+    const text = readFileSync(join(dir, 'esmond-ps-load-gridftp.log'), 'utf8');
+    assert.match(text, /event=scan_and_load_netlogger\.debug id=\d+ stored 7 transfer\(s\) of .* up to byte \d+: 13 value\(s\), 0 already stored\n/);
+    assert.match(text, /Loaded 8 records\n/);
+  });
+
   test('JSON logs (-J): Transfer-End only, bad JSON skipped, stats declared and stored', async () => {
     const { state } = await fresh();
     const sample = '/work/shared/samples/gridftp-transfer.json.log';

@@ -31,6 +31,8 @@ export interface GridftpRunOptions {
   deleteState: boolean;
   /** Log `<n> records processed` every 100 transfers. */
   progress: boolean;
+  /** Also log each stored batch and where the state now points. @defaultValue false */
+  verbose?: boolean;
   privacy: PrivacyFlags;
   /** Transfers per batch (one state write per batch). */
   batchSize: number;
@@ -157,6 +159,9 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
           const counts = await opts.sink.store(batch);
           res.written += counts.written;
           res.duplicates += counts.duplicates;
+          if (opts.verbose) {
+            log(`${scope}.debug`, `stored ${batchTransfers} transfer(s) of ${seg.path} up to byte ${consumed}: ${counts.written} value(s), ${counts.duplicates} already stored`);
+          }
         } catch (err) {
           log(`${scope}.error`, `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`);
           res.failed = true;
