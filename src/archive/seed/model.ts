@@ -150,15 +150,21 @@ export function reversePair(mesh: Mesh, pair: Pair): Pair {
 /** Counts samples into a histogram with `decimals`-digit keys, keys in ascending order. */
 export function histogram(samples: readonly number[], decimals: number): Record<string, number> {
   const scale = 10 ** decimals;
-  const counts = new Map<number, number>();
-  for (const s of samples) {
-    const bucket = Math.floor(s * scale + 1e-9);
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
-  }
+  const buckets = samples.map((s) => Math.floor(s * scale + 1e-9));
   const out: Record<string, number> = {};
-  for (const bucket of [...counts.keys()].sort((a, b) => a - b)) {
-    out[(bucket / scale).toFixed(decimals)] = counts.get(bucket) ?? 0;
+  if (buckets.length === 0) return out;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const b of buckets) {
+    if (b < lo) lo = b;
+    if (b > hi) hi = b;
   }
+  // Samples sit in a narrow band, so a dense count array is cheaper than a map plus a sort.
+  const counts = new Uint32Array(hi - lo + 1);
+  for (const b of buckets) counts[b - lo] = (counts[b - lo] ?? 0) + 1;
+  counts.forEach((n, i) => {
+    if (n > 0) out[((lo + i) / scale).toFixed(decimals)] = n;
+  });
   return out;
 }
 
