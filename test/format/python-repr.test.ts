@@ -65,7 +65,8 @@ describe('pyJson (json.dumps defaults)', () => {
     assert.equal(pyJson(-Infinity), '-Infinity');
   });
   test('parses back to the same value as JSON.stringify', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => assert.deepEqual(JSON.parse(pyJson(v)), JSON.parse(JSON.stringify(v)))));
+    // Compared through JSON.stringify: pyJson keeps -0 as `-0.0` (as Python does), JSON.stringify says `0`.
+    fc.assert(fc.property(fc.jsonValue(), (v) => assert.equal(JSON.stringify(JSON.parse(pyJson(v))), JSON.stringify(v))));
   });
 });
 
