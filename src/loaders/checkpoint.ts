@@ -13,8 +13,9 @@ export interface LoaderState {
   version: 1;
   /** Log format the state belongs to. */
   format: 'netlogger' | 'json';
-  /** Path of the log as given. */
+  /** Path of the live log as given (`-f`). */
   file: string;
+  /** Identity of the file the offset belongs to: the live log, or its rotated predecessor. */
   dev: number;
   ino: number;
   /** Byte offset just past the last line whose transfer is stored. */

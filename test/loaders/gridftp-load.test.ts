@@ -293,6 +293,21 @@ describe('esmond-ps-load-gridftp usage', () => {
     assert.match(io2.err(), /is empty \(left by the original loader\?\) - ignoring it/);
   });
 
+  test('a state written for another log is not applied to this one', async () => {
+    const list = (i: number) => `${netLine(4 + 5 * i)}\n`; // LIST lines: nothing to post
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    writeFileSync(a, list(0) + list(1));
+    writeFileSync(b, list(2));
+    const state = join(dir, 'shared-state.json');
+    const io = captureIo(dir);
+    assert.equal(await load(['-f', a, '-p', state, '-U', 'http://127.0.0.1:9', '-P'], io), 0, io.err());
+    const io2 = captureIo(dir);
+    assert.equal(await load(['-f', b, '-p', state, '-U', 'http://127.0.0.1:9', '-P'], io2), 0, io2.err());
+    assert.match(io2.err(), /belongs to .*a\.log, not .*b\.log - processing .*b\.log from the start/);
+    assert.equal(JSON.parse(readFileSync(state, 'utf8')).file, b);
+  });
+
   test('--help lists every original flag', async () => {
     const io = captureIo(dir);
     assert.equal(await load(['--help'], io), 0);

@@ -95,6 +95,10 @@ async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefi
     log('main.process', `No last record, processing ${file}`);
     return [current];
   }
+  if (state.file !== file) {
+    log('main.warn', `state file ${opts.statePath} belongs to ${state.file}, not ${file} - processing ${file} from the start`);
+    return [current];
+  }
   const id = fileIdentity(file);
   if (id.dev === state.dev && id.ino === state.ino) {
     if (id.size < state.offset) {
@@ -175,7 +179,8 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         writeStateAtomic(opts.statePath, {
           version: 1,
           format: opts.format,
-          file: seg.path,
+          // The live log's name, also while finishing its rotated predecessor (identified by inode).
+          file: opts.file,
           dev: id.dev,
           ino: id.ino,
           offset: consumed,
