@@ -34,6 +34,7 @@ async function main() {
   try {
     service = openSqliteArchive(join(dir, 'archive.sqlite'), { resolver: false });
     const now = Math.floor(Date.now() / 1000);
+    console.log(`Seeding a synthetic perfSONAR mesh (${HOSTS} hosts, ${DAYS} days) into ${dir} …`);
     const began = performance.now();
     const seeded = await seedArchive(service, { hosts: HOSTS, days: DAYS, seed: SEED, now });
     const seconds = ((performance.now() - began) / 1000).toFixed(1);
@@ -41,7 +42,7 @@ async function main() {
     const archive = `${server.url}/esmond/perfsonar/archive/`;
     heading(`esmond demo archive: ${archive}`);
     console.log(
-      `seeded ${num(seeded.metadata)} measurements and ${num(seeded.points)} values ` +
+      `Seeded ${num(seeded.metadata)} measurements and ${num(seeded.points)} values ` +
         `(${HOSTS} perfSONAR hosts, ${DAYS} days, seed ${SEED}) in ${seconds} s`,
     );
     const api = new Api(archive);
