@@ -159,6 +159,29 @@ export function* iterateCells(
   }
 }
 
+/** One event type of one metadata, resolved once per request and reused for every point. */
+export interface WriteTarget {
+  eventType: string;
+  dataType: DataType;
+  rows: StoredEventTypeRow[];
+  /** The (base, 0) row; without it nothing is stored (unknown key or unregistered type). */
+  base: StoredEventTypeRow | undefined;
+  /** The summary rows this data type computes. */
+  summaries: Array<StoredEventTypeRow & { summaryType: SummaryType }>;
+}
+
+/** Resolves the rows of `eventType` of metadata `key`. */
+export function writeTarget(store: ArchiveStore, key: string, eventType: string, dataType: DataType): WriteTarget {
+  const rows = store.eventTypeRows(key, eventType);
+  return {
+    eventType,
+    dataType,
+    rows,
+    base: rows.find((r) => r.summaryType === 'base' && r.window === 0),
+    summaries: rows.filter((r) => computes(dataType, r)),
+  };
+}
+
 /**
  * Stores validated base points and keeps every computed summary bin of their event types up to
  * date. Bin states are cached between points of one batch, so a bulk write parses and encodes
@@ -177,13 +200,13 @@ export class SeriesWriter {
    * Stores one point. A point replacing an existing one (histogram re-post) makes each affected
    * bin be recomputed from the base series, so nothing is counted twice.
    */
-  write(dataType: DataType, rows: readonly StoredEventTypeRow[], ts: number, value: NormalizedValue): void {
-    const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
+  write(target: WriteTarget, ts: number, value: NormalizedValue): void {
+    const { base, dataType } = target;
     if (!base) return;
-    const replaced = this.store.getCell(base.seriesId, ts) !== undefined;
+    // Numeric types never replace: their duplicates were rejected (409) before writing.
+    const replaced = !rejectsDuplicates(dataType) && this.store.getCell(base.seriesId, ts) !== undefined;
     this.store.putCell(base.seriesId, baseCell(ts, value));
-    for (const row of rows) {
-      if (!computes(dataType, row)) continue;
+    for (const row of target.summaries) {
       const bin = binOf(ts, row.window);
       const id = `${row.seriesId}:${bin}`;
       let entry = this.bins.get(id);

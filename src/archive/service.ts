@@ -20,19 +20,20 @@ import {
   type Page,
   type RequestContext,
 } from './types.js';
-import type { ArchiveStore, StoredEventTypeRow } from './storage/store.js';
+import type { ArchiveStore } from './storage/store.js';
 import { openSqliteStore } from './storage/sqlite.js';
 import { HostResolver, parseDnsMatchRule, systemResolver } from './dns.js';
 import { linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow } from './search.js';
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
-import { SeriesWriter, cellValue, iterateCells, rejectsDuplicates } from './series.js';
-import { parseIntText } from './pyparse.js';
+import { SeriesWriter, cellValue, iterateCells, rejectsDuplicates, writeTarget, type WriteTarget } from './series.js';
+import { parseIntText, pythonInt } from './pyparse.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
 
 const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
+
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -55,10 +56,19 @@ function keyHash(key: string): Buffer {
 
 /** A point ready to be stored, after the whole request validated. */
 interface PendingPoint {
-  dataType: DataType;
-  rows: StoredEventTypeRow[];
+  target: WriteTarget;
   ts: number;
   value: NormalizedValue;
+}
+
+/** Per-request state of a bulk write. */
+interface WriteRequest {
+  key: string;
+  targets: Map<string, WriteTarget>;
+  /** Base series id → numeric timestamps already stored (prefetched). */
+  stored: Map<number, Set<number>>;
+  /** Base series id → numeric timestamps seen earlier in this request. */
+  pending: Map<number, Set<number>>;
 }
 
 /** Creates the archive core over `store`. The service owns the store: `close()` closes it. */
@@ -204,35 +214,79 @@ class Service implements ArchiveService {
 
   // ---- writes ----------------------------------------------------------------------------
 
-  /** 409 when a numeric base point already exists at `ts` (or earlier in the same request). */
-  private checkDuplicate(
-    dataType: DataType,
-    eventType: string,
-    rows: readonly StoredEventTypeRow[],
-    ts: number,
-    pending?: Set<string>,
-  ): void {
-    if (!rejectsDuplicates(dataType)) return;
-    const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
-    if (!base) return;
-    const id = `${base.seriesId}:${ts}`;
-    if (pending?.has(id) || this.store.getCell(base.seriesId, ts) !== undefined) {
-      throw new ApiError(409, `Time series value already exists with event type ${eventType} at time ${ts}`);
+  /** 409 for a numeric base point whose ts is already stored or came earlier in the request. */
+  private checkDuplicate(target: WriteTarget, ts: number, request: WriteRequest | undefined): void {
+    const base = target.base;
+    if (!base || !rejectsDuplicates(target.dataType)) return;
+    const stored = request
+      ? request.stored.get(base.seriesId)?.has(ts) === true
+      : this.store.getCell(base.seriesId, ts) !== undefined;
+    let pending = request?.pending.get(base.seriesId);
+    if (stored || pending?.has(ts)) {
+      throw new ApiError(409, `Time series value already exists with event type ${target.eventType} at time ${ts}`);
     }
-    pending?.add(id);
+    if (request) {
+      if (!pending) request.pending.set(base.seriesId, (pending = new Set()));
+      pending.add(ts);
+    }
+  }
+
+  /**
+   * Finds, with at most one query per series, which numeric (series, ts) pairs of a bulk body are
+   * already stored, so validation does not probe the store point by point. Appending past a
+   * series' last ts (the usual case) needs no probe at all. Malformed parts are skipped here;
+   * the validation pass reports them.
+   */
+  private prefetchStored(request: WriteRequest, data: readonly unknown[]): void {
+    const wanted = new Map<number, number[]>();
+    for (const item of data) {
+      if (!isObject(item) || !Array.isArray(item['val'])) continue;
+      const ts = pythonInt(item['ts']);
+      if (ts === undefined) continue;
+      for (const entry of item['val'] as unknown[]) {
+        const eventType = isObject(entry) ? entry['event-type'] : undefined;
+        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
+        if (!target?.base || !rejectsDuplicates(target.dataType)) continue;
+        const list = wanted.get(target.base.seriesId);
+        if (list) list.push(ts);
+        else wanted.set(target.base.seriesId, [ts]);
+      }
+    }
+    for (const [seriesId, list] of wanted) {
+      let min = Infinity;
+      for (const t of list) if (t < min) min = t;
+      const last = this.store.lastTimestamp(seriesId);
+      const mayOverlap = last !== undefined && min <= last;
+      request.stored.set(seriesId, new Set(mayOverlap ? this.store.existingTimestamps(seriesId, list) : []));
+    }
+  }
+
+  /** The write target of an event type name (cached per request); undefined when unconfigured. */
+  private target(request: WriteRequest, eventType: string): WriteTarget | undefined {
+    let t = request.targets.get(eventType);
+    if (t === undefined) {
+      const dataType = dataTypeOf(eventType);
+      if (dataType === undefined) return undefined;
+      t = writeTarget(this.store, request.key, eventType, dataType);
+      request.targets.set(eventType, t);
+    }
+    return t;
   }
 
   private commit(points: readonly PendingPoint[], now: number): void {
     if (points.length === 0) return;
     this.store.transaction(() => {
-      const touched = new Set<number>();
+      const touched = new Set<WriteTarget>();
       const writer = new SeriesWriter(this.store);
       for (const p of points) {
-        writer.write(p.dataType, p.rows, p.ts, p.value);
-        for (const r of p.rows) touched.add(r.seriesId);
+        writer.write(p.target, p.ts, p.value);
+        touched.add(p.target);
       }
       writer.flush();
-      this.store.touchRows([...touched], Math.floor(now));
+      this.store.touchRows(
+        [...touched].flatMap((t) => t.rows.map((r) => r.seriesId)),
+        Math.floor(now),
+      );
     });
   }
 
@@ -247,20 +301,21 @@ class Service implements ArchiveService {
     if (summaryType !== 'base') {
       throw new ApiError(400, `Only base summary-type allowed for writing. Cannot use ${segment}`);
     }
-    const rows = this.store.eventTypeRows(key, eventType);
-    this.checkDuplicate(dataType, eventType, rows, ts);
+    const target = writeTarget(this.store, key, eventType, dataType);
+    this.checkDuplicate(target, ts, undefined);
     const value = validateValue(dataType, body['val']);
-    if (rows.length > 0) this.commit([{ dataType, rows, ts, value }], ctx.now);
+    if (target.base) this.commit([{ target, ts, value }], ctx.now);
   }
 
   bulkWrite(key: string, body: unknown, ctx: RequestContext): void {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
-    const rowsByType = new Map<string, StoredEventTypeRow[]>();
-    const pendingIds = new Set<string>();
+    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
+    this.prefetchStored(request, data as unknown[]);
     const points: PendingPoint[] = [];
-    (data as unknown[]).forEach((item, index) => {
+    for (let index = 0; index < data.length; index++) {
+      const item: unknown = data[index];
       const i = index + 1;
       if (!isObject(item) || !has(item, 'ts')) {
         throw new ApiError(400, `Missing ts field in provided data list at position ${i}`);
@@ -271,27 +326,21 @@ class Service implements ArchiveService {
         throw new ApiError(400, `'val' field must be an array in provided data list at position ${i}`);
       }
       const ts = parseWriteTimestamp(item['ts']);
-      (values as unknown[]).forEach((entry, index2) => {
+      for (let index2 = 0; index2 < values.length; index2++) {
+        const entry: unknown = values[index2];
         const j = index2 + 1;
         if (!isObject(entry) || !has(entry, 'event-type')) {
           throw new ApiError(400, `Missing event-type field at data item ${i} in value ${j} `);
         }
         if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
         const eventType = entry['event-type'];
-        const dataType = typeof eventType === 'string' ? dataTypeOf(eventType) : undefined;
-        if (typeof eventType !== 'string' || dataType === undefined) {
-          throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
-        }
-        let rows = rowsByType.get(eventType);
-        if (!rows) {
-          rows = this.store.eventTypeRows(key, eventType);
-          rowsByType.set(eventType, rows);
-        }
-        this.checkDuplicate(dataType, eventType, rows, ts, pendingIds);
-        const value = validateValue(dataType, entry['val']);
-        if (rows.length > 0) points.push({ dataType, rows, ts, value });
-      });
-    });
+        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
+        if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
+        this.checkDuplicate(target, ts, request);
+        const value = validateValue(target.dataType, entry['val']);
+        if (target.base) points.push({ target, ts, value });
+      }
+    }
     this.commit(points, ctx.now);
   }
 

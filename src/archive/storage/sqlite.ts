@@ -273,6 +273,18 @@ class SqliteStore implements ArchiveStore {
       | undefined;
   }
 
+  lastTimestamp(seriesId: number): number | undefined {
+    const ts = this.sql('SELECT MAX(ts) FROM cells WHERE series_id = ?').pluck().get(seriesId) as number | null;
+    return ts ?? undefined;
+  }
+
+  existingTimestamps(seriesId: number, timestamps: readonly number[]): number[] {
+    if (timestamps.length === 0) return [];
+    return this.sql('SELECT ts FROM cells WHERE series_id = ? AND ts IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(seriesId, JSON.stringify(timestamps)) as number[];
+  }
+
   putCell(seriesId: number, cell: SeriesCell): void {
     this.sql('INSERT OR REPLACE INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?)').run(
       seriesId,

@@ -104,6 +104,10 @@ export interface ArchiveStore {
   touchRows(seriesIds: readonly number[], now: number): void;
 
   getCell(seriesId: number, ts: number): SeriesCell | undefined;
+  /** The latest ts of a series, or undefined when it is empty. */
+  lastTimestamp(seriesId: number): number | undefined;
+  /** Which of `timestamps` already hold a cell in the series (one query for a whole request). */
+  existingTimestamps(seriesId: number, timestamps: readonly number[]): number[];
   /** Inserts or replaces one cell. */
   putCell(seriesId: number, cell: SeriesCell): void;
   /** Cells with `from ≤ ts ≤ to` ascending, skipping `skip`, at most `take`. */
