@@ -29,6 +29,8 @@ async function main() {
   const { openSqliteArchive, serveArchive } = await load('archive/index.js');
   const { seedArchive } = await load('archive/seed.js');
   const dir = mkdtempSync(join(tmpdir(), 'esmond-demo-'));
+  // Also when the process ends abruptly (e.g. `npm run demo | head` closes stdout).
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   let service;
   let server;
   try {
@@ -311,6 +313,9 @@ function lastLine(text) {
 function shellQuote(a) {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
+
+// A reader that goes away early (`| head`) is not an error.
+process.stdout.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : 1));
 
 main().then(
   () => process.exit(0),
