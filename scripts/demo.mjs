@@ -175,7 +175,7 @@ async function pickPair(api) {
 
 async function overview(api) {
   const all = await api.search({ limit: 1000 });
-  heading(`What does the archive measure? (${all.length} metadata; query tools not built, using plain HTTP)`);
+  heading(`What does the archive measure? (${all.length} metadata, read over plain HTTP)`);
   const byTool = new Map();
   for (const md of all) byTool.set(md['tool-name'], (byTool.get(md['tool-name']) ?? 0) + 1);
   for (const [tool, n] of byTool) console.log(`  ${pad(tool, 24)} ${n} tests`);
