@@ -12,6 +12,8 @@ import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
 import {
   ALIAS_FLAG,
+  INSECURE_FLAG,
+  NO_SSL_VERIFY_FLAG,
   checkLogDir,
   helpText,
   HELP_FLAG,
@@ -56,6 +58,8 @@ const FLAGS: readonly LoaderFlag[] = [
   USER_FLAG,
   KEY_FLAG,
   ALIAS_FLAG,
+  NO_SSL_VERIFY_FLAG,
+  INSECURE_FLAG,
   { short: '-F', long: '--file_attr', takesValue: false, original: true, description: `Include the gridftp file information when sending data to esmond ${SENSITIVE}` },
   { short: '-N', long: '--name_attr', takesValue: false, original: true, description: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}` },
   { short: '-V', long: '--volume_attr', takesValue: false, original: true, description: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}` },

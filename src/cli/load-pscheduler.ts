@@ -27,6 +27,8 @@ import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
 import {
   ALIAS_FLAG,
+  INSECURE_FLAG,
+  NO_SSL_VERIFY_FLAG,
   helpText,
   HELP_FLAG,
   KEY_FLAG,
@@ -48,6 +50,8 @@ const FLAGS: readonly LoaderFlag[] = [
   USER_FLAG,
   KEY_FLAG,
   ALIAS_FLAG,
+  NO_SSL_VERIFY_FLAG,
+  INSECURE_FLAG,
   {
     short: '-a',
     long: '--agent',

@@ -59,6 +59,14 @@ export const HELP_FLAG: LoaderFlag = {
   description: 'show this help message and exit',
 };
 
+export const NO_SSL_VERIFY_FLAG: LoaderFlag = {
+  long: '--no-ssl-verify',
+  takesValue: false,
+  original: false,
+  description: 'Do not verify the TLS certificate of the archive (verified by default).',
+};
+export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false, original: false, description: 'Same as --no-ssl-verify.' };
+
 /** Parsed flags: every value of every flag given, by long name. */
 export class LoaderArgs {
   constructor(
@@ -132,10 +140,14 @@ export function openLoaderLog(io: CliIo, prog: string, dir: string | undefined):
   return createLoaderLog(write, io.now);
 }
 
-/** A client for the loaders' flags (writes retried: metadata POST is get-or-create and 409s are handled). */
+/**
+ * A client for the loaders' flags. Writes are retried: the metadata POST is get-or-create and the
+ * sink treats 409 as already stored, so a retried write cannot duplicate anything.
+ */
 export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
-  const user = args.get('--user') ?? '';
-  const key = args.get('--key') ?? '';
+  // ESMOND_USER / ESMOND_KEY keep the key off the command line (where `ps` shows it).
+  const user = args.get('--user') ?? io.env.ESMOND_USER ?? '';
+  const key = args.get('--key') ?? io.env.ESMOND_KEY ?? '';
   if (requireCredentials && (user === '' || key === '')) throw new Error('both --user and --key args are required.');
   const alias = args.get('--script_alias') ?? '/';
   return createClient({
@@ -144,7 +156,7 @@ export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = f
     retry: { retryWrites: true },
     userAgent: 'esmond-client loaders',
     ...(key !== '' ? { credentials: { apiKey: key, ...(user !== '' ? { username: user } : {}) } } : {}),
-    ...(io.env.ESMOND_TLS_VERIFY === '0' ? { tlsVerify: false } : {}),
+    ...(args.has('--no-ssl-verify') || args.has('--insecure') ? { tlsVerify: false } : {}),
   });
 }
 

@@ -12,6 +12,8 @@ import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
 import {
   ALIAS_FLAG,
+  INSECURE_FLAG,
+  NO_SSL_VERIFY_FLAG,
   checkLogDir,
   helpText,
   HELP_FLAG,
@@ -35,6 +37,8 @@ const FLAGS: readonly LoaderFlag[] = [
   USER_FLAG,
   KEY_FLAG,
   ALIAS_FLAG,
+  NO_SSL_VERIFY_FLAG,
+  INSECURE_FLAG,
   { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output.' },
   LOG_DIR_FLAG,
   {

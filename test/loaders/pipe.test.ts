@@ -14,7 +14,7 @@ import { allMetadata, storedForm, storedValues } from './archive-compare.js';
 const sample = (name: string): string => readFileSync(`/work/shared/samples/${name}`, 'utf8');
 const pipe = makePipe({ localAddress: async (host) => (host.includes(':') ? '2001:db8::2' : '192.0.2.2') });
 
-function captureIo(stdin: string): CliIo & { out: () => string; err: () => string } {
+function captureIo(stdin: string, env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const stdout = new PassThrough();
@@ -23,7 +23,7 @@ function captureIo(stdin: string): CliIo & { out: () => string; err: () => strin
   stderr.on('data', (c: Buffer) => err.push(c));
   const input = new PassThrough();
   input.end(stdin);
-  return { stdout, stderr, stdin: input, env: {}, now: () => Date.UTC(2026, 10, 25, 14, 11, 31, 897), cwd: process.cwd(), out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
+  return { stdout, stderr, stdin: input, env, now: () => Date.UTC(2026, 10, 25, 14, 11, 31, 897), cwd: process.cwd(), out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
 }
 
 /** The values the archive should hold for a bwctl output. */
@@ -106,6 +106,13 @@ describe('esmond-ps-pipe against the real archive', () => {
     const broken = captureIo(sample('bwctl-iperf3-tcp-2streams.txt').replace('"end": {\n\t "streams"', '"end": {\n\t "nostreams"').replace('"sum_received"', '"sum_x"'));
     assert.equal(await pipe(args(), broken), 255);
     assert.match(broken.err(), /error processing iperf3 JSON - ERROR: iperf3 JSON has no end\.sum_received object/);
+  });
+
+  test('credentials from ESMOND_USER / ESMOND_KEY keep the key off the command line', async () => {
+    const text = sample('bwctl-iperf3-udp.txt').replaceAll('198.51.100.10', '198.51.100.11');
+    const io = captureIo(text, { ESMOND_USER: 'test-writer', ESMOND_KEY: a.apiKey });
+    assert.equal(await pipe(['-U', a.url, '--insecure'], io), 0, io.err());
+    assert.equal((await allMetadata(a.archiveUrl, '&source=198.51.100.11')).length, 1);
   });
 
   test('a refused metadata post exits 1', async () => {
