@@ -99,6 +99,20 @@ export const FIXTURE: readonly FixtureTest[] = [
     },
     data: [{ ts: T0, val: [{ 'event-type': 'ntp-offset', val: -0.000412 }] }, { ts: T0 + 60, val: [{ 'event-type': 'ntp-offset', val: 1e-5 }] }],
   },
+  {
+    // IPv6 endpoints (B5).
+    metadata: {
+      'subject-type': 'point-to-point',
+      source: '2001:db8::1',
+      destination: '2001:db8::2',
+      'measurement-agent': '2001:db8::1',
+      'input-source': 'v6-host1.example.net',
+      'input-destination': 'v6-host2.example.net',
+      'tool-name': 'pscheduler/tracepath',
+      'event-types': [{ 'event-type': 'path-mtu' }],
+    },
+    data: [{ ts: T0, val: [{ 'event-type': 'path-mtu', val: 1500 }] }],
+  },
 ];
 
 /** Starts an archive (clock fixed at {@link NOW_MS}) holding {@link FIXTURE}. */

@@ -98,6 +98,35 @@ describe('golden outputs (hand-made fixture, every family)', () => {
   }
 });
 
+describe('filters and IPv6 end to end (B5, B6)', () => {
+  let archive: TestArchive;
+  before(async () => {
+    archive = await startFixtureArchive();
+  });
+  after(async () => {
+    await archive?.close();
+  });
+  test('IPv6 --src/--dest select and print IPv6 endpoints', async () => {
+    const r = await runTool(getRun, ['-u', archive.url, ...RANGE, '-s', '2001:db8::1', '-d', '2001:db8::2', '-e', 'path-mtu', '-o', 'csv']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n2001:db8::1,2001:db8::2,path-mtu,pscheduler/tracepath,base,0,2023-11-14 22:13:20,1500\r\n\n');
+  });
+  test('-F with a value containing ":" and free-form dashed keys', async () => {
+    let r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'source:2001:db8::1', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Array<{ source: string }>).map((x) => x.source), ['2001:db8::1']);
+    r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'bw-parallel-streams:2', '-F', 'ip-transport-protocol:tcp', '-o', 'csv']);
+    assert.equal(r.stdout, 'source,destination,measurement_agent,input_source,input_destination,tool_name\r\n10.0.0.1,10.0.0.2,10.0.0.1,host1.example.net,host2.example.net,bwctl/iperf3\r\n\n');
+    r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'ip-transport-protocol:udp']);
+    assert.equal(r.stdout, 'No data found.\n');
+  });
+  test('time filters: the default last-24-hours window finds nothing written two years ago', async () => {
+    const r = await runTool(endpointsRun, ['-u', archive.url], { now: Date.UTC(2026, 10, 25) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'No data found.\n');
+  });
+});
+
 describe('golden outputs (seeded archive, fixed seed and clock)', () => {
   let archive: TestArchive;
   before(async () => {
