@@ -192,6 +192,10 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
       code = await seed(flags, io);
     });
 
+  if (argv.length === 0) {
+    io.stderr.write(`${TOOL}: missing command (serve, add-user or seed); see --help\n`);
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

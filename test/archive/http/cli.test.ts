@@ -1,0 +1,172 @@
+// The esmond-ps-archive tool as a real process (node --import tsx), plus its usage errors
+// in-process.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runArchiveCli } from '../../../src/cli/archive.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { raw } from './raw-request.js';
+
+const BIN = join(import.meta.dirname, '../../../src/bin/esmond-ps-archive.ts');
+// Absolute, because the tool runs with its cwd in a temp dir where `tsx` does not resolve.
+const TSX = import.meta.resolve('tsx');
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'esmond-archive-cli-'));
+});
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Done {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnTool(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Done>; stderrLines: AsyncIterable<string> } {
+  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const lines = new PassThrough({ objectMode: true });
+  let partial = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => {
+    const s = c.toString();
+    stderr += s;
+    partial += s;
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    for (const p of parts) lines.write(p);
+  });
+  const done = new Promise<Done>((resolve) =>
+    child.on('close', (code, signal) => {
+      lines.end();
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return { child, done, stderrLines: lines };
+}
+
+async function firstLine(lines: AsyncIterable<string>): Promise<string> {
+  for await (const line of lines) return line;
+  return '';
+}
+
+describe('esmond-ps-archive as a process', () => {
+  test('serve --port 0: one "listening on" line, answers GET, exits 0 on SIGTERM', async () => {
+    const db = join(dir, 'serve.sqlite');
+    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--db', db, '--no-dns']);
+    const line = await firstLine(stderrLines);
+    const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
+    assert.ok(m, `unexpected first stderr line: ${line}`);
+    const url = m[1] ?? '';
+    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/');
+    assert.equal(r.status, 200);
+    assert.equal(r.text, '[]');
+    child.kill('SIGTERM');
+    const end = await done;
+    assert.equal(end.signal, null);
+    assert.equal(end.code, 0, end.stderr);
+    assert.equal(end.stderr, `${line}\n`);
+  });
+
+  test('add-user prints a key that then authenticates; ESMOND_ARCHIVE_DB is the default db', async () => {
+    const db = join(dir, 'users.sqlite');
+    const add = spawnTool(['add-user', 'alice'], { ESMOND_ARCHIVE_DB: db });
+    const res = await add.done;
+    assert.equal(res.code, 0, res.stderr);
+    const key = res.stdout.trim().split(/\s+/).at(-1) ?? '';
+    assert.match(key, /^\S{20,}$/);
+
+    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--prefix', '', '--no-dns'], { ESMOND_ARCHIVE_DB: db });
+    const url = /listening on (\S+)/.exec(await firstLine(stderrLines))?.[1] ?? '';
+    const md = JSON.stringify({
+      'subject-type': 'point-to-point',
+      source: '10.0.0.1',
+      destination: '10.0.0.2',
+      'measurement-agent': '10.0.0.1',
+      'event-types': [{ 'event-type': 'throughput' }],
+    });
+    const ok = await raw(url, 'POST', '/perfsonar/archive/', {
+      headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
+      body: md,
+    });
+    assert.equal(ok.status, 201, ok.text);
+    assert.match(ok.headers.location ?? '', new RegExp(`^${url}/perfsonar/archive/[0-9a-f]{32}/$`));
+    const bad = await raw(url, 'POST', '/perfsonar/archive/', {
+      headers: { Authorization: `Token ${key}x`, 'Content-Type': 'application/json' },
+      body: md,
+    });
+    assert.equal(bad.status, 401);
+    child.kill('SIGINT');
+    assert.equal((await done).code, 0);
+  });
+});
+
+describe('esmond-ps-archive in-process', () => {
+  function io(): CliIo & { out: () => string; err: () => string } {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    return { stdout, stderr, stdin: new PassThrough(), env: {}, now: () => 1_700_000_000_000, cwd: dir, out: () => out, err: () => err };
+  }
+
+  test('bad flags: one-line error on stderr, exit 2', async () => {
+    for (const argv of [
+      ['serve', '--bogus'],
+      ['serve', '--port', 'http'],
+      ['serve', '--port', '70000'],
+      ['serve', '--prefix', 'esmond'],
+      ['add-user'],
+      ['add-user', 'bob', '--key', 'has space'],
+      ['seed', '--hosts', '-1'],
+      ['frobnicate'],
+      [],
+    ]) {
+      const t = io();
+      const code = await runArchiveCli(argv, t);
+      assert.equal(code, 2, `${argv.join(' ')}: ${t.err()}`);
+      assert.equal(t.out(), '');
+      const lines = t.err().trimEnd().split('\n');
+      assert.equal(lines.length, 1, t.err());
+      assert.match(lines[0] ?? '', /^esmond-ps-archive: /);
+    }
+  });
+
+  test('serve stops on the abort signal; add-user --key uses the given key', async () => {
+    const db = join(dir, 'inproc.sqlite');
+    const t = io();
+    assert.equal(await runArchiveCli(['add-user', 'carol', '--key', 'CAROLKEY', '--db', db], t), 0);
+    assert.match(t.out(), /CAROLKEY\n$/);
+    const s = io();
+    const stop = new AbortController();
+    const running = runArchiveCli(['serve', '--port', '0', '--db', db, '--no-dns'], s, stop.signal);
+    while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
+    const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
+    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token CAROLKEY' } });
+    assert.equal(r.status, 200);
+    stop.abort();
+    assert.equal(await running, 0);
+  });
+
+  test('seed fills the archive and prints a summary', async () => {
+    const db = join(dir, 'seeded.sqlite');
+    const t = io();
+    assert.equal(await runArchiveCli(['seed', '--db', db, '--hosts', '2', '--days', '0.05', '--seed', '7'], t), 0, t.err());
+    assert.match(t.out(), /^seeded .*seeded\.sqlite: .*metadata=\d+/);
+  });
+});
