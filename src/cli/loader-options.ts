@@ -24,6 +24,7 @@ export interface LoaderFlag extends ArgSpec {
 /** The default archive of the originals. */
 export const DEFAULT_URL = 'http://localhost:8000';
 
+/** `-U/--url`: the archive (an alias inside the URL works, e.g. `http://host/esmond`). */
 export const URL_FLAG: LoaderFlag = {
   short: '-U',
   long: '--url',
@@ -32,8 +33,11 @@ export const URL_FLAG: LoaderFlag = {
   metavar: 'API_URL',
   description: `URL for the REST API (default=${DEFAULT_URL}) - required.`,
 };
+/** `-u/--user`: the write user (also `ESMOND_USER`). */
 export const USER_FLAG: LoaderFlag = { short: '-u', long: '--user', takesValue: true, original: true, metavar: 'USER', description: 'POST interface username.' };
+/** `-k/--key`: the API key (also `ESMOND_KEY`, which keeps it out of `ps`). */
 export const KEY_FLAG: LoaderFlag = { short: '-k', long: '--key', takesValue: true, original: true, metavar: 'KEY', description: 'API key for POST operation.' };
+/** `-s/--script_alias`: mount alias used when `-U` has no path; `/` means none. */
 export const ALIAS_FLAG: LoaderFlag = {
   short: '-s',
   long: '--script_alias',
@@ -42,6 +46,7 @@ export const ALIAS_FLAG: LoaderFlag = {
   metavar: 'SCRIPT_ALIAS',
   description: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).',
 };
+/** `-l/--log_dir`: append the log to `<dir>/<tool>.log` instead of stderr. */
 export const LOG_DIR_FLAG: LoaderFlag = {
   short: '-l',
   long: '--log_dir',
@@ -50,6 +55,7 @@ export const LOG_DIR_FLAG: LoaderFlag = {
   metavar: 'LOGDIR',
   description: 'Write log output to specified directory - if not set, log goes to stderr.',
 };
+/** `-h/--help`. */
 export const HELP_FLAG: LoaderFlag = {
   short: '-h',
   long: '--help',
@@ -59,12 +65,14 @@ export const HELP_FLAG: LoaderFlag = {
   description: 'show this help message and exit',
 };
 
+/** `--no-ssl-verify`: opt out of TLS verification (on by default, B12). */
 export const NO_SSL_VERIFY_FLAG: LoaderFlag = {
   long: '--no-ssl-verify',
   takesValue: false,
   original: false,
   description: 'Do not verify the TLS certificate of the archive (verified by default).',
 };
+/** `--insecure`: alias of `--no-ssl-verify`, as in the query tools. */
 export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false, original: false, description: 'Same as --no-ssl-verify.' };
 
 /** Parsed flags: every value of every flag given, by long name. */

@@ -10,6 +10,7 @@ import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
 
 /** `data-formatting-policy` of the esmond archive spec. */
 export type FormattingPolicy = 'prefer-mapped' | 'mapped-and-raw' | 'mapped-only' | 'raw-only';
+/** Every `data-formatting-policy` value, default first. */
 export const FORMATTING_POLICIES: readonly FormattingPolicy[] = ['prefer-mapped', 'mapped-and-raw', 'mapped-only', 'raw-only'];
 
 /** A summary as the archive spec lists it (`data.summaries`). */
