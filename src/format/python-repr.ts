@@ -115,13 +115,24 @@ export function pyJson(v: unknown): string {
   }
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return pyJsonString(v);
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ', ' : '') + pyJson(v[i]);
+    return `${out}]`;
+  }
   if (typeof v === 'object') {
-    const items: string[] = [];
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (x !== undefined) items.push(`${pyJsonString(k)}: ${pyJson(x)}`);
+    // String concatenation over own keys: this runs once per output row, so it is kept lean.
+    const o = v as Record<string, unknown>;
+    let out = '{';
+    let first = true;
+    for (const k in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+      const x = o[k];
+      if (x === undefined) continue;
+      out += `${first ? '' : ', '}${pyJsonString(k)}: ${pyJson(x)}`;
+      first = false;
     }
-    return `{${items.join(', ')}}`;
+    return `${out}}`;
   }
   return pyJsonString(String(v));
 }
