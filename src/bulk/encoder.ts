@@ -81,14 +81,35 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),
   };
 
+  // pyJson of a row, with the `"key": ` parts of the usual columns rendered once per series.
+  const keyText = new Map(columns.map((c) => [c, `${pyJson(c)}: `]));
+  const jsonObject = (row: Record<string, unknown>): string => {
+    let out = '{';
+    let first = true;
+    for (const k in row) {
+      const v = row[k];
+      if (v === undefined) continue;
+      out += (first ? '' : ', ') + (keyText.get(k) ?? `${pyJson(k)}: `) + pyJson(v);
+      first = false;
+    }
+    return `${out}}`;
+  };
+  // Only the unknown family puts RawJson wrappers in rows; other rows serialise as they are.
+  const plain = family === 'unknown' ? unwrap : (row: Row): Row => row;
   const renderRow = (row: Row, index: number, lists: ReadonlySet<string>): string => {
     switch (opts.format) {
-      case 'csv':
-        return csvLine(columns.map((k) => textOf(row[k], lists.has(k))));
+      case 'csv': {
+        const fields: string[] = new Array<string>(columns.length);
+        for (let i = 0; i < columns.length; i++) {
+          const k = columns[i]!;
+          fields[i] = textOf(row[k], lists.size > 0 && lists.has(k));
+        }
+        return csvLine(fields);
+      }
       case 'json':
-        return (index > 0 ? ', ' : '') + pyJson(unwrap(row));
+        return (index > 0 ? ', ' : '') + jsonObject(plain(row));
       case 'ndjson':
-        return `${JSON.stringify(unwrap(row))}\n`;
+        return `${JSON.stringify(plain(row))}\n`;
     }
   };
 
