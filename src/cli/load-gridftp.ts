@@ -133,7 +133,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
       log(
         'main.end',
         `transfers=${result.transfers} stored=${result.stored} values=${result.written} duplicates=${result.duplicates} ` +
-          `malformed=${result.malformed} unresolved=${result.unresolved}`,
+          `malformed=${result.malformed} unresolved=${result.unresolved} refused=${result.refused}`,
       );
       return result.failed ? 1 : 0;
     } catch (err) {

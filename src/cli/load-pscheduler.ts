@@ -134,9 +134,16 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       pending = [];
       if (batch.length === 0) return true;
       try {
-        for (const p of batch) keys.add(await sink.metadataKey(p.record.metadata));
-        const counts = await sink.store(batch.map((p) => ({ metadata: p.record.metadata, ts: p.record.point.ts, values: declaredValues(p.record) })));
-        results += batch.length;
+        const refused = new Set<number>();
+        const counts = await sink.store(
+          batch.map((p) => ({ metadata: p.record.metadata, ts: p.record.point.ts, values: declaredValues(p.record) })),
+          (i, err) => {
+            refused.add(i);
+            reject(batch[i]!.where, `the archive refused it: ${err.message}`);
+          },
+        );
+        for (const [i, p] of batch.entries()) if (!refused.has(i)) keys.add(await sink.metadataKey(p.record.metadata));
+        results += batch.length - refused.size;
         points += counts.written;
         duplicates += counts.duplicates;
         if (args.has('--verbose')) {

@@ -4,7 +4,7 @@
  * (409) counts as stored — so re-sending after a failure or a restart never duplicates data.
  * @module
  */
-import { isHttpError } from '../http/errors.js';
+import { isHttpError, isValidationError } from '../http/errors.js';
 import type { WireNewMetadata } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
 
@@ -33,6 +33,11 @@ export interface SinkOptions {
   concurrency?: number;
   /** Timestamps per bulk PUT. @defaultValue 500 */
   batchSize?: number;
+}
+
+/** The archive (400) or the client's own checks before sending refused the item as invalid. */
+function isRefusal(err: unknown): err is Error {
+  return (isHttpError(err) && err.status === 400) || isValidationError(err);
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; rejects with the first error. */
@@ -72,10 +77,33 @@ export class ArchiveSink {
   }
 
   /**
-   * Stores every item or throws: when this resolves, all values are in the archive.
+   * Stores every item or throws: when this resolves, all values are in the archive — except items
+   * the archive (400) or the client's checks refuse as invalid when `onRefused` is given: those are reported through it,
+   * one by one, and the rest are stored (a bad item must not block the ones after it forever).
    * @throws the client's error (after its retries) for the first failed request.
    */
-  async store(items: readonly SinkItem[]): Promise<StoreCounts> {
+  async store(items: readonly SinkItem[], onRefused?: (index: number, error: Error) => void): Promise<StoreCounts> {
+    try {
+      return await this.storeAll(items);
+    } catch (err) {
+      if (onRefused === undefined || !isRefusal(err)) throw err;
+    }
+    const total: StoreCounts = { written: 0, duplicates: 0, metadata: 0 };
+    for (let i = 0; i < items.length; i++) {
+      try {
+        const c = await this.storeAll([items[i]!]);
+        total.written += c.written;
+        total.duplicates += c.duplicates;
+        total.metadata += c.metadata;
+      } catch (err) {
+        if (!isRefusal(err)) throw err;
+        onRefused(i, err);
+      }
+    }
+    return total;
+  }
+
+  private async storeAll(items: readonly SinkItem[]): Promise<StoreCounts> {
     const counts: StoreCounts = { written: 0, duplicates: 0, metadata: 0 };
     // Group by metadata body first, so each distinct metadata is posted once.
     const byBody = new Map<string, { metadata: WireNewMetadata; points: Map<number, SinkItem['values']> }>();

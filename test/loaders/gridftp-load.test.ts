@@ -387,6 +387,42 @@ describe('gridftp run engine', () => {
     }
   });
 
+  test('transfers the archive refuses, or whose DEST is no address, are skipped, never block the log', async () => {
+    const a = await startArchive({ withUser: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gridftp-refused-'));
+    const log = join(dir, 't.log');
+    writeFileSync(log, lines(0, 3) + netLine(5).replace('DEST=[198.51.100.1]', 'DEST=[peer.example.org]') + '\n' + lines(6, 9));
+    const client = createClient({ url: a.url, credentials: { apiKey: a.apiKey } });
+    try {
+      const sink = new ArchiveSink(client);
+      const messages: string[] = [];
+      let refusedOnce = false;
+      const refusing = {
+        async store(items: readonly SinkItem[], onRefused?: (i: number, e: Error) => void) {
+          if (!refusedOnce) {
+            refusedOnce = true;
+            onRefused?.(0, new Error('Request failed with status 400 Bad Request (bad value)'));
+            return sink.store(items.slice(1));
+          }
+          return sink.store(items, onRefused);
+        },
+      };
+      const r = await runGridftpLoad({ file: log, statePath: join(dir, 's.json'), format: 'netlogger', write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 50, resolve, log: (e, m) => void messages.push(`${e} ${m}`), now: () => 0, sink: refusing });
+      assert.ok(!r.failed);
+      assert.equal(r.refused, 1);
+      assert.equal(r.unresolved, 1);
+      assert.ok(messages.some((m) => m.includes('DEST peer.example.org is not an IP address')));
+      assert.ok(messages.some((m) => m.startsWith('scan_and_load_netlogger.error the archive refused the transfer of row: DATE=')));
+      const want = expectedFrom(lines(1, 3) + lines(6, 9));
+      assert.deepStrictEqual(await held(a), want);
+      assert.equal(r.stored, 5);
+    } finally {
+      await client.close();
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--single stops after one stored transfer and the next run continues after it', async () => {
     const a = await startArchive({ withUser: true });
     const dir = mkdtempSync(join(tmpdir(), 'gridftp-single-'));

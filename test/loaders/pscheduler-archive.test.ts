@@ -199,6 +199,23 @@ describe('esmond-ps-load-pscheduler', () => {
     }
   });
 
+  test('a result the archive refuses (400) is rejected; the others of its batch are stored', async () => {
+    const a = await startArchive({ withUser: true });
+    try {
+      const [v1, v2] = mappingVectors().filter((v) => v.name.startsWith('latency'));
+      const bad = archiverInput(v1!);
+      // statistics are not allowed on an integer event type: the archive answers 400.
+      (bad.data as Record<string, unknown>).summaries = [{ 'event-type': 'packet-count-sent', 'summary-type': 'statistics', 'summary-window': 0 }];
+      const io = captureIo([JSON.stringify(bad), JSON.stringify(archiverInput(v2!))].join('\n'));
+      assert.equal(await load(['-U', a.url, '-k', a.apiKey], io), 1);
+      assert.match(io.err(), /<stdin>:1: rejected: the archive refused it: .*Summary type statistics not allowed for event-type packet-count-sent/);
+      assert.match(io.out(), /^Stored 1 result\(s\): 1 metadata, 9 point\(s\); 1 input\(s\) rejected\n$/);
+      await assertArchiveHolds(a, v2!);
+    } finally {
+      await a.close();
+    }
+  });
+
   test('usage errors and an unreachable archive', async () => {
     const io = captureIo();
     assert.equal(await load(['--policy', 'all'], io), 2);

@@ -6,6 +6,7 @@
  * @module
  */
 import { readdirSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { deleteState, fileIdentity, readState, tailBefore, writeStateAtomic, type LoaderState } from '../checkpoint.js';
 import type { LoaderLog } from '../log.js';
@@ -37,7 +38,7 @@ export interface GridftpRunOptions {
   /** Transfers per batch (one state write per batch). */
   batchSize: number;
   resolve: HostResolver;
-  sink: { store(items: readonly SinkItem[]): Promise<StoreCounts> };
+  sink: { store(items: readonly SinkItem[], onRefused?: (index: number, error: Error) => void): Promise<StoreCounts> };
   log: LoaderLog;
   now: () => number;
 }
@@ -53,8 +54,10 @@ export interface GridftpRunResult {
   duplicates: number;
   /** Lines skipped as malformed. */
   malformed: number;
-  /** Transfers skipped because the server's host name did not resolve. */
+  /** Transfers skipped because the server's host name did not resolve (or DEST is no IP address). */
   unresolved: number;
+  /** Transfers the archive refused as invalid (400); skipped so they cannot block the log. */
+  refused: number;
   /** A batch could not be stored; the state was left before it. */
   failed: boolean;
 }
@@ -129,7 +132,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
   const { log } = opts;
   const scope = opts.format === 'json' ? 'scan_and_load_json' : 'scan_and_load_netlogger';
   const parse: (line: string) => LineResult = opts.format === 'json' ? parseJsonLogLine : parseNetloggerLine;
-  const res: GridftpRunResult = { transfers: 0, stored: 0, written: 0, duplicates: 0, malformed: 0, unresolved: 0, failed: false };
+  const res: GridftpRunResult = { transfers: 0, stored: 0, written: 0, duplicates: 0, malformed: 0, unresolved: 0, refused: 0, failed: false };
 
   const loaded = readState(opts.statePath);
   let state: LoaderState | undefined;
@@ -143,7 +146,9 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
   const addressCache = new Map<string, string | undefined>();
   const hostIp = async (t: TransferRecord): Promise<string | undefined> => {
     // The server's address in the peer's family (the original did not restrict IPv4, B34).
-    const family: 4 | 6 = t.dest.includes(':') ? 6 : 4;
+    const destFamily = isIP(t.dest);
+    if (destFamily === 0) return undefined;
+    const family: 4 | 6 = destFamily === 6 ? 6 : 4;
     const key = `${family} ${t.host}`;
     if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family).catch(() => undefined));
     return addressCache.get(key);
@@ -152,6 +157,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
   for (const seg of segments) {
     const id = fileIdentity(seg.path);
     let batch: SinkItem[] = [];
+    let batchLines: string[] = [];
     let batchTransfers = 0;
     let consumed = seg.start;
     let lastTransfer: string | undefined;
@@ -160,7 +166,12 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
     const flush = async (): Promise<boolean> => {
       if (batch.length > 0) {
         try {
-          const counts = await opts.sink.store(batch);
+          const lines = batchLines;
+          const counts = await opts.sink.store(batch, (i, err) => {
+            res.refused += 1;
+            batchTransfers -= 1;
+            log(`${scope}.error`, `the archive refused the transfer of row: ${(lines[i] ?? '').slice(0, 200)} - skipping it: ${err.message}`);
+          });
           res.written += counts.written;
           res.duplicates += counts.duplicates;
           if (opts.verbose) {
@@ -174,6 +185,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         res.stored += batchTransfers;
       }
       batch = [];
+      batchLines = [];
       batchTransfers = 0;
       if (opts.write) {
         writeStateAtomic(opts.statePath, {
@@ -202,10 +214,11 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         const ip = await hostIp(parsed.record);
         if (ip === undefined) {
           res.unresolved += 1;
-          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: cannot resolve ${parsed.record.host} to an IPv${parsed.record.dest.includes(':') ? 6 : 4} address`);
+          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${isIP(parsed.record.dest) === 0 ? `DEST ${parsed.record.dest} is not an IP address` : `cannot resolve ${parsed.record.host} to an IPv${isIP(parsed.record.dest)} address`}`);
         } else {
           const e = transferToEsmond(parsed.record, ip, { ...opts.privacy, json: opts.format === 'json' });
           batch.push(e);
+          batchLines.push(line.text);
           batchTransfers += 1;
           lastTransfer = line.text;
           if (opts.single) stop = true;
