@@ -188,3 +188,46 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     assert.equal(ok.stderr, '', '--quiet: nothing when all went well');
   });
 });
+
+describe('esmond-ps-get-bulk progress and summaries', () => {
+  let archive: TestArchive;
+  before(async () => {
+    archive = await startArchive({ seed: { hosts: 2, days: 1, seed: 5 }, now: () => NOW * 1000 });
+  });
+  after(async () => {
+    await archive.close();
+    cleanup();
+  });
+
+  test('a terminal gets the progress bar (series done/total, points, rate, ETA); a pipe gets plain lines', async () => {
+    const { bufferIo } = await import('./fixtures.js');
+    const { createGetBulk } = await import('../../src/cli/get-bulk.js');
+    const dir = tempDir();
+    const tty = bufferIo(dir);
+    Object.assign(tty.io.stderr, { isTTY: true, columns: 100 });
+    const code = await createGetBulk({ retryBaseMs: 5 })(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput'], tty.io);
+    assert.equal(code, 0, tty.stderr());
+    assert.match(tty.stderr(), /series 2\/2 \| \d+ points \| \d+ pts\/s \| ETA /);
+    assert.doesNotMatch(tty.stderr(), /^\[1\/2\]/m);
+    const piped = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'throughput'], dir);
+    assert.match(piped.stderr, /^\[1\/2\] .*throughput.*: \d+ points/m);
+    assert.doesNotMatch(piped.stderr, /\x1b\[/, 'no escape codes in a pipe');
+  });
+
+  test('-T/-W fetch the summary for numeric types and label the rows; a missing summary gives no file', async () => {
+    const dir = tempDir();
+    const reportFile = join(tempDir(), 'r.json');
+    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '3600', '--report', reportFile], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const files = readdirSync(dir);
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      const lines = readFileSync(join(dir, f), 'utf8').split('\r\n').slice(1, -1);
+      assert.ok(lines.length > 0 && lines.length <= 25, `${f}: hourly bins over one day`);
+      for (const line of lines) assert.match(line, /,packet-loss-rate,[^,]*,aggregation,3600,\d{4}-\d\d-\d\d \d\d:00:00,/);
+    }
+    const none = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '7'], dir);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /0 written, \d+ without data/);
+  });
+});
