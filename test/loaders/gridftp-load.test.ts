@@ -246,6 +246,18 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.match(text, /Loaded 8 records\n/);
   });
 
+  test('an IPv6 peer: the server address is looked up in IPv6 (B34)', async () => {
+    const { log, state } = await fresh();
+    writeFileSync(log, `${netLine(0).replace('DEST=[198.51.100.1]', 'DEST=[2001:db8::81]')}\n`);
+    const r = await runTool([], log, state);
+    assert.equal(r.code, 0, r.log);
+    const md = (await allMetadata(a.archiveUrl, '&tool-name=gridftp'))[0]!;
+    assert.equal(md.source, '2001:db8::50');
+    assert.equal(md.destination, '2001:db8::81');
+    assert.equal(md['measurement-agent'], '2001:db8::50');
+    assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(log, 'utf8')));
+  });
+
   test('JSON logs (-J): Transfer-End only, bad JSON skipped, stats declared and stored', async () => {
     const { state } = await fresh();
     const sample = '/work/shared/samples/gridftp-transfer.json.log';
