@@ -67,6 +67,13 @@ const MIGRATIONS: readonly string[] = [
      active INTEGER NOT NULL DEFAULT 1
    );
    CREATE INDEX users_key ON users(key_hash);`,
+  // Search filters drive from the most selective index instead of walking every metadata row.
+  `CREATE INDEX metadata_tool ON metadata(tool_name);
+   CREATE INDEX metadata_input_source ON metadata(input_source);
+   CREATE INDEX metadata_input_destination ON metadata(input_destination);
+   CREATE INDEX event_types_updated ON event_types(time_updated, metadata_id);
+   DROP INDEX event_types_match;
+   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);`,
 ];
 
 interface MetadataRow {
@@ -127,6 +134,8 @@ class SqliteStore implements ArchiveStore {
   private sql(text: string): Database.Statement {
     let s = this.statements.get(text);
     if (!s) {
+      // Search SQL varies with the number of filters; keep the cache bounded.
+      if (this.statements.size >= 500) this.statements.clear();
       s = this.db.prepare(text);
       this.statements.set(text, s);
     }
@@ -138,46 +147,67 @@ class SqliteStore implements ArchiveStore {
     return this.db.transaction(fn)();
   }
 
+  /**
+   * Builds the search SQL with an explicit plan: the most selective present condition (key,
+   * address, input host, parameter, event-type row, tool name, in that order) drives the query
+   * through its index; every other condition is written so it cannot drive (`+column`,
+   * correlated EXISTS) and is only checked on the driver's rows. Without a driver the key index
+   * is walked in order, which also serves ORDER BY.
+   */
   findMetadata(query: MetadataQuery, limit: number, offset: number): { total: number; items: StoredMetadata[] } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (query.subjectType !== undefined) {
-      where.push('m.subject_type = ?');
-      args.push(query.subjectType);
-    }
-    if (query.key !== undefined) {
-      where.push('m.metadata_key = ?');
-      args.push(query.key);
-    }
-    for (const a of query.addresses) {
-      where.push(`m.${IP_COLUMNS[a.field]} IN (SELECT value FROM json_each(?))`);
-      args.push(JSON.stringify(a.anyOf));
-    }
-    for (const s of query.strings) {
-      where.push(`m.${STRING_COLUMNS[s.field]} = ?`);
-      args.push(s.value);
+    const terms: Array<{ rank: number; drive: string; check: string; args: unknown[] }> = [];
+    const column = (rank: number, col: string, values: readonly unknown[]): void => {
+      const list = values.length === 1 ? '= ?' : `IN (${values.map(() => '?').join(', ')})`;
+      terms.push({ rank, drive: `m.${col} ${list}`, check: `+m.${col} ${list}`, args: [...values] });
+    };
+    if (query.key !== undefined) column(0, 'metadata_key', [query.key]);
+    for (const a of query.addresses) column(1, IP_COLUMNS[a.field], a.anyOf.length > 0 ? a.anyOf : [null]);
+    for (const st of query.strings) column(st.field === 'tool-name' ? 5 : 2, STRING_COLUMNS[st.field], [st.value]);
+    for (const [key, value] of query.parameters) {
+      terms.push({
+        rank: 3,
+        drive: 'm.id IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ? AND p.value = ?)',
+        check: 'EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)',
+        args: [key, value],
+      });
     }
     if (query.row) {
       const r = query.row;
-      const cond = ['e.metadata_id = m.id'];
+      const cond: string[] = [];
+      const args: unknown[] = [];
       if (r.eventType !== undefined) (cond.push('e.event_type = ?'), args.push(r.eventType));
       if (r.summaryType !== undefined) (cond.push('e.summary_type = ?'), args.push(r.summaryType));
       if (r.window !== undefined) (cond.push('e.summary_window = ?'), args.push(r.window));
       if (r.updatedFrom !== undefined) (cond.push('e.time_updated >= ?'), args.push(r.updatedFrom));
       if (r.updatedTo !== undefined) (cond.push('e.time_updated <= ?'), args.push(r.updatedTo));
       if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
-      where.push(`EXISTS (SELECT 1 FROM event_types e WHERE ${cond.join(' AND ')})`);
+      const filter = cond.length > 0 ? cond.join(' AND ') : '1';
+      terms.push({
+        rank: 4,
+        drive: `m.id IN (SELECT e.metadata_id FROM event_types e WHERE ${filter})`,
+        check: `EXISTS (SELECT 1 FROM event_types e WHERE e.metadata_id = m.id AND ${filter})`,
+        args,
+      });
     }
-    for (const [key, value] of query.parameters) {
-      where.push('EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)');
-      args.push(key, value);
+    if (query.subjectType !== undefined) {
+      terms.push({ rank: 9, drive: '+m.subject_type = ?', check: '+m.subject_type = ?', args: [query.subjectType] });
     }
+    const driver = terms.reduce<(typeof terms)[number] | undefined>((best, t) => (!best || t.rank < best.rank ? t : best), undefined);
+    const indexed = driver !== undefined && driver.rank < 9;
+    const where = terms.map((t) => (t === driver ? t.drive : t.check));
+    const args = terms.flatMap((t) => t.args);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
     if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+    // With a driving index the matches are few: sort them rather than walk the key index.
+    const order = indexed ? '+m.metadata_key' : 'm.metadata_key';
+    // Page over (key, id) only; whole rows are read for the page alone.
+    const ids = this.sql(`SELECT m.id FROM metadata m ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...args, limit, offset) as number[];
     const rows = this.sql(
-      `SELECT m.* FROM metadata m ${clause} ORDER BY m.metadata_key LIMIT ? OFFSET ?`,
-    ).all(...args, limit, offset) as MetadataRow[];
+      'SELECT * FROM metadata WHERE id IN (SELECT value FROM json_each(?)) ORDER BY metadata_key',
+    ).all(JSON.stringify(ids)) as MetadataRow[];
     return { total, items: this.hydrate(rows) };
   }
 
