@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { latencyModel } from '../../src/archive/seed/latency.js';
-import { buildMesh, pathAt, type Mesh } from '../../src/archive/seed/mesh.js';
+import { buildMesh, loadAt, pathAt, type Mesh } from '../../src/archive/seed/mesh.js';
 import { conditionsAt, reversePair, type BulkItem, type TestModel } from '../../src/archive/seed/model.js';
 import { Rng } from '../../src/archive/seed/prng.js';
 import { rttModel } from '../../src/archive/seed/rtt.js';
@@ -53,6 +53,16 @@ describe('seed models', () => {
       assert.equal(path.at(-1)?.ip, p.destinationIp);
       assert.ok(path.every((h, i) => i === 0 || h.km >= (path[i - 1]?.km ?? 0)), 'distance grows along the path');
     }
+  });
+
+  test('load follows the local clock: busy mid-afternoon, quiet at night and at weekends', () => {
+    const site = mesh.sites[0];
+    assert.ok(site !== undefined);
+    // 2025-11-19 was a Wednesday; 2025-11-22 a Saturday.
+    const at = (day: string, hour: number): number => loadAt(site, Date.parse(`${day}T00:00:00Z`) / 1000 + (hour - site.utcOffset) * 3600);
+    assert.ok(at('2025-11-19', 15) > 0.99);
+    assert.ok(at('2025-11-19', 3) < 0.01);
+    assert.ok(at('2025-11-22', 15) < 0.6);
   });
 
   test('latency: histogram counts match sent minus lost, loss rate matches the counts', () => {
