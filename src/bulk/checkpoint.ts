@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Metadata } from '../query/types.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesState } from './types.js';
 
@@ -48,11 +49,23 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
   } catch {
     throw new Error(`checkpoint ${path} is not valid JSON`);
   }
-  const cp = data as Partial<Checkpoint> & { version?: unknown };
-  if (cp.version !== VERSION || !Array.isArray(cp.jobs) || !Array.isArray(cp.states) || cp.jobs.length !== cp.states.length) {
-    throw new Error(`checkpoint ${path} is not an esmond-ps-get-bulk checkpoint (version ${VERSION})`);
-  }
-  return cp as Checkpoint;
+  const cp = data as Partial<Omit<Checkpoint, 'jobs'>> & { version?: unknown; metadata?: unknown; jobs?: unknown };
+  const foreign = (): Error => new Error(`checkpoint ${path} is not an esmond-ps-get-bulk checkpoint (version ${VERSION})`);
+  if (cp.version !== VERSION || !Array.isArray(cp.jobs) || !Array.isArray(cp.states) || cp.jobs.length !== cp.states.length) throw foreign();
+  const metadata = (cp.metadata ?? {}) as Record<string, Metadata>;
+  const jobs = (cp.jobs as Array<Omit<PlannedJob, 'metadata'> & { metadata: string }>).map((j) => {
+    const m = metadata[j.metadata];
+    if (m === undefined) throw foreign();
+    return { ...j, metadata: m };
+  });
+  return { fingerprint: String(cp.fingerprint), timeStart: Number(cp.timeStart), timeEnd: Number(cp.timeEnd), jobs, states: cp.states };
+}
+
+/** The plan as stored: each metadata once, jobs pointing at it by key. */
+function planJson(jobs: readonly PlannedJob[]): string {
+  const metadata: Record<string, Metadata> = {};
+  for (const j of jobs) metadata[j.metadata.key] = j.metadata;
+  return `"metadata":${JSON.stringify(metadata)},"jobs":${JSON.stringify(jobs.map((j) => ({ ...j, metadata: j.metadata.key })))}`;
 }
 
 /**
@@ -73,7 +86,7 @@ export class CheckpointWriter {
   ) {
     this.head =
       `{"version":${VERSION},"fingerprint":${JSON.stringify(header.fingerprint)},` +
-      `"timeStart":${header.timeStart},"timeEnd":${header.timeEnd},"jobs":${JSON.stringify(jobs)},"states":`;
+      `"timeStart":${header.timeStart},"timeEnd":${header.timeEnd},${planJson(jobs)},"states":`;
   }
 
   private async writeNow(): Promise<void> {

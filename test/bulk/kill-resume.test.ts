@@ -90,7 +90,7 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
 
   test('--resume refuses a checkpoint written for other arguments', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, CHECKPOINT_NAME), JSON.stringify({ version: 1, fingerprint: 'other', timeStart: 0, timeEnd: 1, jobs: [], states: [] }));
+    writeFileSync(join(dir, CHECKPOINT_NAME), JSON.stringify({ version: 1, fingerprint: 'other', timeStart: 0, timeEnd: 1, metadata: {}, jobs: [], states: [] }));
     const r = await runBulkTool([...args(dir), '--resume'], dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /different arguments/);
