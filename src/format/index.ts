@@ -17,7 +17,7 @@ export {
   type OutputFormat,
 } from './columns.js';
 export { csvField, csvLine } from './csv.js';
-export { pyFloat, pyJson, pyJsonString, pyNumber, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
+export { PyFloat, pyFloat, pyJson, pyJsonString, pyNumber, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
 export {
   HEADER_BLOCK,
   HOSTNAME_FIELDS,

@@ -9,6 +9,18 @@
  * @module
  */
 
+/**
+ * A number Python held as a `float` (esmond returns every numeric-type value and every
+ * statistic as a float), so it prints as one: `9000000000.0`, not `9000000000`. Serialises as
+ * the plain number with `JSON.stringify` (ndjson).
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 /** Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16. */
 export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -60,6 +72,7 @@ export function pyStrRepr(s: string): string {
 /** Python `repr()` of a decoded JSON value (dict/list/str/number/None/bool). */
 export function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
+  if (v instanceof PyFloat) return pyFloat(v.value);
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return pyNumber(v);
@@ -107,11 +120,13 @@ export function pyJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (v === true) return 'true';
   if (v === false) return 'false';
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'NaN';
-    if (v === Infinity) return 'Infinity';
-    if (v === -Infinity) return '-Infinity';
-    return pyNumber(v);
+  const float = v instanceof PyFloat;
+  const n = float ? v.value : v;
+  if (typeof n === 'number') {
+    if (Number.isNaN(n)) return 'NaN';
+    if (n === Infinity) return 'Infinity';
+    if (n === -Infinity) return '-Infinity';
+    return float ? pyFloat(n) : pyNumber(n);
   }
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return pyJsonString(v);

@@ -5,6 +5,7 @@
  */
 import type { WirePoint } from '../model/wire.js';
 import { familyOf, HOP_COLUMNS, STATISTICS_FIELDS, type Family, type OutputFormat } from './columns.js';
+import { PyFloat } from './python-repr.js';
 
 /** One output row: column → decoded JSON value (or a {@link RawJson}). */
 export type Row = Record<string, unknown> & { [HEADER_BLOCK]?: true };
@@ -114,6 +115,13 @@ function bucketWidth(md: RowMetadata): unknown {
   return md.parameters?.['sample-bucket-width'] ?? null;
 }
 
+/** Numbers (also inside a list, e.g. `mode`) as Python floats; anything else unchanged. */
+function asFloat(v: unknown): unknown {
+  if (typeof v === 'number') return new PyFloat(v);
+  if (Array.isArray(v)) return v.map(asFloat);
+  return v;
+}
+
 function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -129,8 +137,9 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
   const row1 = (extra: Record<string, unknown>): Row[] => [Object.assign(base(), extra)];
   switch (family) {
     case 'numeric': {
+      // esmond returns integer, float and percentage values alike as floats (`7016320000.0`).
       const row = base();
-      row.value = val ?? null;
+      row.value = asFloat(val ?? null);
       return [row];
     }
     case 'failures':
@@ -139,7 +148,8 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
       return row1({ bucket: bucketWidth(ctx.metadata), value: val ?? null });
     case 'histogram_statistics': {
       const row = base();
-      for (const [column, key] of STATISTICS_FIELDS) row[column] = field(val, key);
+      // Statistics are computed in floats (min/max may be strings on some servers: kept).
+      for (const [column, key] of STATISTICS_FIELDS) row[column] = asFloat(field(val, key));
       return [row];
     }
     case 'packet_trace': {

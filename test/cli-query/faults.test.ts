@@ -78,7 +78,7 @@ describe('runtime failures', () => {
     };
     const r = await runTool(createGet({ clientOptions: { retry: { limit: 2, baseMs: 1 }, sleep: async () => {} } }), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'csv']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n10.0.0.1,10.0.0.2,throughput,bwctl/tracepath,traceroute,base,0,2023-11-14 22:13:20,5\r\n\n'.replace('bwctl/tracepath,traceroute', '"bwctl/tracepath,traceroute"'));
+    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n10.0.0.1,10.0.0.2,throughput,bwctl/tracepath,traceroute,base,0,2023-11-14 22:13:20,5.0\r\n\n'.replace('bwctl/tracepath,traceroute', '"bwctl/tracepath,traceroute"'));
   });
   test('connection refused → exit 1, one line', async () => {
     const r = await runTool(createGet(noRetry), ['-u', 'http://127.0.0.1:9', ...ARGS, '-e', 'throughput']);

@@ -109,7 +109,7 @@ describe('filters and IPv6 end to end (B5, B6)', () => {
   test('IPv6 --src/--dest select and print IPv6 endpoints', async () => {
     const r = await runTool(getRun, ['-u', archive.url, ...RANGE, '-s', '2001:db8::1', '-d', '2001:db8::2', '-e', 'path-mtu', '-o', 'csv']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n2001:db8::1,2001:db8::2,path-mtu,pscheduler/tracepath,base,0,2023-11-14 22:13:20,1500\r\n\n');
+    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n2001:db8::1,2001:db8::2,path-mtu,pscheduler/tracepath,base,0,2023-11-14 22:13:20,1500.0\r\n\n');
   });
   test('-F with a value containing ":" and free-form dashed keys', async () => {
     let r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'source:2001:db8::1', '-o', 'json']);

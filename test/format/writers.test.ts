@@ -61,6 +61,23 @@ describe('numeric', () => {
   });
 });
 
+describe('numbers as the original printed them (§3.3, esmond returns numeric values as floats)', () => {
+  test('numeric values print as Python floats in every format but ndjson', async () => {
+    const pts = [{ ts: T0, val: 9000000000 }];
+    assert.match(await render('human', ctx('throughput'), pts), /\nvalue: 9000000000\.0\n\n$/);
+    assert.match(await render('csv', ctx('throughput'), pts), /,9000000000\.0\r\n\n$/);
+    assert.match(await render('json', ctx('throughput'), pts), /"value": 9000000000\.0\}\]\n$/);
+    assert.match(await render('ndjson', ctx('throughput'), pts), /"value":9000000000\}\n$/);
+  });
+  test('statistics are floats, list elements too; histogram counts stay ints', async () => {
+    const c = ctx('histogram-rtt', { summaryType: 'statistics' });
+    const val = { minimum: 41, maximum: 50, mean: 41.097, median: 41.1, mode: [41.1, 41], variance: 0.401091, 'standard-deviation': 0.6333174559413313, 'percentile-25': 41, 'percentile-75': 41.1, 'percentile-95': 41.1 };
+    assert.equal((await render('csv', c, [{ ts: T0, val }])).split('\r\n')[1], '10.0.0.1,10.0.0.2,histogram-rtt,bwctl/iperf3,statistics,0,2023-11-14 22:13:20,41.0,41.1,50.0,41.097,"41.1, 41.0",0.6333174559413313,0.401091,41.0,41.1,41.1');
+    assert.match(await render('json', c, [{ ts: T0, val }]), /"min": 41\.0, .*"mode": \[41\.1, 41\.0\]/);
+    assert.match(await render('csv', ctx('histogram-owdelay'), [{ ts: T0, val: { '34.4': 506 } }]), /,"?\{'34\.4': 506\}"?\r\n/);
+  });
+});
+
 describe('no data forms', () => {
   test('human, csv, json, ndjson', async () => {
     assert.equal(await render('human', ctx('throughput'), []), 'No data found.\n');
