@@ -120,7 +120,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     options.ingest ??
     (resolver === undefined || resolver === false
       ? ingestPschedulerResult
-      : (service, body, ctx) => ingestPschedulerResultResolved(service, body, ctx, resolver));
+      : (svc, body, ctx) => ingestPschedulerResultResolved(svc, body, ctx, resolver));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
