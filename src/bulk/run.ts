@@ -89,7 +89,8 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     finishedStatuses.has(st.status) ? span : Math.max(0, Math.min(span, st.nextStart - opts.timeStart));
   opts.progress.start({
     series: jobs.length,
-    seriesDone: states.filter((s) => finishedStatuses.has(s.status)).length,
+    // Skipped series are announced one by one just below.
+    seriesDone: states.filter((s) => s.status === 'done' || s.status === 'nodata').length,
     units: span * jobs.length,
     unitsDone: states.reduce((a, s) => a + unitsDone(s), 0),
   });
@@ -100,9 +101,8 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   let next = 0;
   const worker = async (): Promise<void> => {
     let current: SeriesState | undefined;
-    const client = opts.createClient((info) => {
+    const client = opts.createClient(() => {
       if (current) current.retries++;
-      void info;
     });
     try {
       while (next < jobs.length && !opts.signal?.aborted) {

@@ -124,7 +124,11 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         format,
         outDir,
         ip: s.ip,
-        ...(deps.reverseLookup ? { reverseLookup: deps.reverseLookup } : {}),
+        ...(deps.reverseLookup
+          ? { reverseLookup: deps.reverseLookup }
+          : io.env.ESMOND_TEST_NO_DNS
+            ? { reverseLookup: async (ip: string) => ip } // tests never touch real DNS
+            : {}),
         force: bf.force,
         resume: bf.resume,
         ...(bf.checkpoint !== undefined ? { checkpointPath: resolvePath(io.cwd, bf.checkpoint) } : {}),
