@@ -73,7 +73,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX metadata_input_destination ON metadata(input_destination);
    CREATE INDEX event_types_updated ON event_types(time_updated, metadata_id);
    DROP INDEX event_types_match;
-   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);`,
+   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);
+   CREATE INDEX event_types_by_metadata ON event_types(metadata_id, event_type, summary_type, summary_window, time_updated);`,
 ];
 
 interface MetadataRow {
@@ -227,12 +228,18 @@ class SqliteStore implements ArchiveStore {
   private hydrate(rows: MetadataRow[]): StoredMetadata[] {
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((r) => r.id));
+    // raw(): arrays instead of objects, which matters for pages of thousands of rows.
     const params = this.sql(
-      'SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?)) ORDER BY metadata_id, key',
-    ).all(ids) as Array<{ metadata_id: number; key: string; value: string }>;
+      'SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?))',
+    )
+      .raw()
+      .all(ids) as Array<[number, string, string]>;
     const events = this.sql(
-      'SELECT * FROM event_types WHERE metadata_id IN (SELECT value FROM json_each(?)) ORDER BY metadata_id, id',
-    ).all(ids) as EventTypeDbRow[];
+      `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
+       WHERE metadata_id IN (SELECT value FROM json_each(?))`,
+    )
+      .raw()
+      .all(ids) as Array<[number, number, string, string, number, number | null]>;
     const byId = new Map<number, StoredMetadata>();
     const out = rows.map((r) => {
       const m: StoredMetadata = {
@@ -246,8 +253,10 @@ class SqliteStore implements ArchiveStore {
       byId.set(r.id, m);
       return m;
     });
-    for (const p of params) byId.get(p.metadata_id)?.parameters.push([p.key, p.value]);
-    for (const e of events) byId.get(e.metadata_id)?.eventTypes.push(eventRowOf(e));
+    for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
+    for (const [seriesId, id, eventType, summaryType, window, timeUpdated] of events) {
+      byId.get(id)?.eventTypes.push({ seriesId, eventType, summaryType, window, timeUpdated });
+    }
     return out;
   }
 
