@@ -14,6 +14,7 @@ import { raw } from './raw-request.js';
 const NOW = 1_700_000_000;
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_501);
 const COUNT = Number(process.env['FUZZ_COUNT'] ?? 10_000);
+const BODY_LIMIT = 256 * 1024;
 
 /** mulberry32: small, seedable, good enough to pick fuzz cases. */
 function prng(seed: number): () => number {
@@ -108,7 +109,8 @@ async function checksum(): Promise<string> {
 }
 
 before(async () => {
-  a = await startArchive({ now: () => NOW * 1000 });
+  // A small body limit so oversized bodies (413, connection closed) are part of the mix.
+  a = await startArchive({ now: () => NOW * 1000, app: { maxBodyBytes: BODY_LIMIT } });
   for (const md of BASE_MD) {
     const { metadata } = a.service.createMetadata(md, ctx());
     keys.push(metadata['metadata-key']);
@@ -256,7 +258,7 @@ function templateFor(path: string): unknown {
 }
 
 function randomBody(path: string): string | Buffer | undefined {
-  switch (Math.floor(rnd() * 12)) {
+  switch (Math.floor(rnd() * 14)) {
     case 0:
       return undefined;
     case 1:
@@ -267,6 +269,9 @@ function randomBody(path: string): string | Buffer | undefined {
       return Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]); // invalid UTF-8 inside JSON
     case 4:
       return JSON.stringify(pick(NASTY));
+    case 6:
+      // Oversized: just above the body limit.
+      return JSON.stringify({ ts: NOW, val: 'x'.repeat(BODY_LIMIT) });
     case 5: {
       // Deep nesting.
       const d = 1 + Math.floor(rnd() * 3000);
