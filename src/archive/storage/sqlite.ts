@@ -336,10 +336,14 @@ class SqliteStore implements ArchiveStore {
   }
 
   readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
-    return this.sql(
+    // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
+    const rows = this.sql(
       `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
        ORDER BY ts LIMIT ? OFFSET ?`,
-    ).all(seriesId, from, to, take, skip) as SeriesCell[];
+    )
+      .raw()
+      .all(seriesId, from, to, take, skip) as Array<[number, number | null, number | null, string | null, string | null]>;
+    return rows.map(([ts, num, den, doc, out]) => ({ ts, num, den, doc, out }));
   }
 
   hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean {
