@@ -13,6 +13,9 @@ import type { PlannedJob } from './plan.js';
 import type { SeriesEncoder, SeriesState } from './types.js';
 import { nextWindowSeconds, windowAt } from './windows.js';
 
+/** Points encoded at a time. */
+const ENCODE_SLICE = 500;
+
 /** Page size the exporter falls back to when the archive refuses a bigger one. */
 export const FALLBACK_PAGE_SIZE = 1000;
 
@@ -84,12 +87,16 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           const emit = async (ready: readonly WirePoint[]): Promise<void> => {
             points += ready.length;
             if (ctx.encoder.prepare) await ctx.encoder.prepare(ready);
-            const rowsBefore = memory.rows;
-            const out = ctx.encoder.encode(ready, memory);
-            if (out.rows === 0) return;
-            part ??= await PartFile.open(partPath, 0);
-            if (rowsBefore === 0) await part.write(ctx.encoder.begin());
-            await part.write(out.text);
+            // Slices keep each rendered string small and short-lived (much less GC work than
+            // one multi-megabyte string per page).
+            for (let i = 0; i < ready.length; i += ENCODE_SLICE) {
+              const rowsBefore = memory.rows;
+              const out = ctx.encoder.encode(i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE), memory);
+              if (out.rows === 0) continue;
+              part ??= await PartFile.open(partPath, 0);
+              if (rowsBefore === 0) await part.write(ctx.encoder.begin());
+              await part.write(out.text);
+            }
           };
           // Points sharing the last timestamp of a page may go on in the next page: they are held
           // back until the next page (or the window's end) shows they are complete.

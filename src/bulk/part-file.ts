@@ -60,14 +60,21 @@ export class PartFile {
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    const chunks = this.chunks;
+    const total = this.buffered;
     this.chunks = [];
     this.buffered = 0;
-    let off = 0;
-    while (off < data.length) {
-      const { bytesWritten } = await this.handle.write(data, off, data.length - off, this.position);
-      off += bytesWritten;
-      this.position += bytesWritten;
+    // One gathered write, no concatenation copy; a short write (rare) finishes piecewise.
+    let { bytesWritten } = await this.handle.writev(chunks, this.position);
+    this.position += bytesWritten;
+    if (bytesWritten < total) {
+      const rest = Buffer.concat(chunks, total).subarray(bytesWritten);
+      let off = 0;
+      while (off < rest.length) {
+        ({ bytesWritten } = await this.handle.write(rest, off, rest.length - off, this.position));
+        off += bytesWritten;
+        this.position += bytesWritten;
+      }
     }
   }
 
