@@ -112,7 +112,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     } catch (err) {
       return usageError(io, PROG, USAGE, (err as Error).message);
     }
-    if (!args.get('--user') || !args.get('--key')) log('main.warn', 'username and api_key not set - posts are sent without credentials');
+    if (!(args.get('--key') ?? io.env.ESMOND_KEY)) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
     try {
       const result = await runGridftpLoad({
         file,

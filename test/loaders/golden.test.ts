@@ -1,0 +1,97 @@
+/**
+ * Golden outputs of the loaders: help texts and the log of good and fatal runs (times and ids
+ * fixed by the injected clock). Regenerate with UPDATE_GOLDEN=1.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startArchive, type TestArchive } from '../helpers/archive.js';
+import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
+import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
+import { makePipe } from '../../src/cli/pipe.js';
+import type { CliIo, ToolMain } from '../../src/cli/io.js';
+
+const GOLDEN = join(process.cwd(), 'test', 'golden');
+
+function checkGolden(file: string, actual: string): void {
+  const path = join(GOLDEN, file);
+  if (process.env.UPDATE_GOLDEN) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  assert.ok(existsSync(path), `golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
+  assert.equal(actual, readFileSync(path, 'utf8'), file);
+}
+
+async function run(main: ToolMain, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const input = new PassThrough();
+  input.end(stdin);
+  // Local time of the log is UTC under the test runner (TZ=UTC).
+  const io: CliIo = { stdout, stderr, stdin: input, env: {}, now: () => Date.UTC(2026, 10, 25, 14, 11, 31, 897), cwd: process.cwd() };
+  const code = await main(argv, io);
+  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
+}
+
+const gridftp = makeLoadGridftp({ resolve: async (h, f) => (h === 'localhost' ? (f === 4 ? '127.0.0.1' : '::1') : undefined) });
+const pipe = makePipe({ localAddress: async () => '192.0.2.2' });
+const pscheduler = makeLoadPscheduler({ resolve: async () => undefined });
+
+describe('loader help texts', () => {
+  for (const [tool, main] of [
+    ['esmond-ps-load-gridftp', gridftp],
+    ['esmond-ps-pipe', pipe],
+    ['esmond-ps-load-pscheduler', pscheduler],
+  ] as const) {
+    test(tool, async () => {
+      const r = await run(main, ['--help']);
+      assert.equal(r.code, 0);
+      checkGolden(`${tool}/help.txt`, r.out);
+    });
+  }
+});
+
+describe('loader logs', () => {
+  let a: TestArchive;
+  before(async () => {
+    a = await startArchive({ withUser: true });
+  });
+  after(async () => {
+    await a.close();
+  });
+
+  test('esmond-ps-pipe: a good run, -v', async () => {
+    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey, '-v'], readFileSync('/work/shared/samples/bwctl-iperf3-tcp-2streams.txt', 'utf8'));
+    assert.equal(r.code, 0, r.err);
+    checkGolden('esmond-ps-pipe/tcp-2streams-verbose.log', r.err);
+  });
+
+  test('esmond-ps-pipe: unsupported tool', async () => {
+    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey], readFileSync('/work/shared/samples/bwctl-unsupported-tool.txt', 'utf8'));
+    assert.equal(r.code, 255);
+    checkGolden('esmond-ps-pipe/unsupported-tool.log', r.err);
+  });
+
+  test('esmond-ps-load-gridftp: the JSON sample without a state', async () => {
+    const r = await run(gridftp, ['-f', '/work/shared/samples/gridftp-transfer.json.log', '-J', '-d', '-U', a.url, '-k', a.apiKey]);
+    // The JSON sample's host does not resolve here: every transfer is reported and skipped.
+    assert.equal(r.code, 0, r.err);
+    checkGolden('esmond-ps-load-gridftp/json-sample-unresolved.log', r.err);
+  });
+
+  test('esmond-ps-load-pscheduler: stdout summary and rejections', async () => {
+    const doc = readFileSync('/work/shared/data/pscheduler/results/esmond-archiver-input-throughput-iperf2-2016.json', 'utf8');
+    const r = await run(pscheduler, ['-U', a.url, '-k', a.apiKey], `${JSON.stringify(JSON.parse(doc))}\nnot json\n`);
+    assert.equal(r.code, 1);
+    checkGolden('esmond-ps-load-pscheduler/rejected.out', r.out);
+    checkGolden('esmond-ps-load-pscheduler/rejected.err', r.err);
+  });
+});
