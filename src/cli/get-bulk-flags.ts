@@ -80,17 +80,37 @@ export function splitBulkFlags(argv: readonly string[], takesValue: ValueTaking)
   return { kind: 'ok', flags, rest };
 }
 
-/** The help section of get-bulk's own flags (appended to the shared `--help`). */
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** The help section of get-bulk's own flags (appended to the shared `--help`, same layout). */
 export function bulkFlagsHelp(): string {
+  const indent = 24;
   const lines = BULK_FLAG_DEFS.map((d) => {
     const left = `  ${d.long}${d.metavar ? `=${d.metavar}` : ''}`;
-    return left.length < 26 ? `${left.padEnd(26)}${d.help}` : `${left}\n${' '.repeat(26)}${d.help}`;
+    const body = wrap(d.help, 79 - indent).map((l) => ' '.repeat(indent) + l);
+    if (left.length <= indent - 2) body[0] = left.padEnd(indent) + body[0]!.trimStart();
+    else body.unshift(left);
+    return body.join('\n');
   });
-  return (
-    `\nBulk export options:\n${lines.join('\n')}\n\n` +
-    'Files are named <source>_<destination>_<event-type>_<start-date>_<end-date>.<csv|json|ndjson>.\n' +
-    'When several series would get the same name, each of them gets _<first 8 characters of its\n' +
-    'metadata key> (the whole key if that is not enough) before the extension. Files are written\n' +
-    'as <name>.part and renamed when complete. Exit status 1 when any series failed.\n'
+  const notes = wrap(
+    'Files are named <source>_<destination>_<event-type>_<start-date>_<end-date>.<csv|json|ndjson>. ' +
+      'When several series would get the same name, each of them gets _<first 8 characters of its metadata key> ' +
+      '(the whole key if that is not enough) before the extension. Files are written as <name>.part and renamed ' +
+      'when complete; existing files are skipped unless --force. Progress and the completeness report go to ' +
+      'stderr. Exit status 1 when any series failed.',
+    79,
   );
+  return `\nBulk export options:\n${lines.join('\n')}\n\n${notes.join('\n')}\n`;
 }
