@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { normalize, resolve } from 'node:path';
-import { StateError } from '../loaders/checkpoint.js';
+import { LockedError, lockState, StateError } from '../loaders/checkpoint.js';
 import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
@@ -113,7 +113,9 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
       return usageError(io, PROG, USAGE, (err as Error).message);
     }
     if (!(args.get('--key') ?? io.env.ESMOND_KEY)) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
+    let unlock: (() => void) | undefined;
     try {
+      unlock = args.has('--dont_write') ? undefined : lockState(statePath);
       const result = await runGridftpLoad({
         file,
         statePath,
@@ -137,12 +139,13 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
       );
       return result.failed ? 1 : 0;
     } catch (err) {
-      if (err instanceof StateError) {
+      if (err instanceof StateError || err instanceof LockedError) {
         io.stderr.write(`${PROG}: ${err.message}\n`);
         return 1;
       }
       throw err;
     } finally {
+      unlock?.();
       await client.close();
     }
   };

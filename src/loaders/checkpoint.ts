@@ -118,3 +118,46 @@ export async function tailBefore(path: string, offset: number): Promise<string> 
     await fh.close();
   }
 }
+
+/** Another run holds the state's lock. */
+export class LockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockedError';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<state>.lock` so two runs (a slow cron job and the next one) never work on one state at
+ * once. A lock left by a process that no longer exists is taken over.
+ * @returns a function that releases the lock.
+ * @throws LockedError when a live process holds it.
+ */
+export function lockState(statePath: string): () => void {
+  const lockPath = `${statePath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new LockedError(`another run (pid ${pid}) is using ${statePath}; remove ${lockPath} if that is wrong`);
+      }
+      rmSync(lockPath, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new LockedError(`cannot take the lock ${lockPath}`);
+}

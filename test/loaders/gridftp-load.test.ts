@@ -320,6 +320,20 @@ describe('esmond-ps-load-gridftp usage', () => {
     assert.equal(JSON.parse(readFileSync(state, 'utf8')).file, b);
   });
 
+  test('a second run on the same state while one is running is refused; a stale lock is taken over', async () => {
+    const log = join(dir, 'locked.log');
+    writeFileSync(log, '');
+    const state = join(dir, 'locked-state.json');
+    writeFileSync(`${state}.lock`, `${process.pid}\n`); // this live process "holds" it
+    const io = captureIo(dir);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io), 1);
+    assert.match(io.err(), /another run \(pid \d+\) is using .*locked-state\.json/);
+    writeFileSync(`${state}.lock`, '999999999\n'); // no such process
+    const io2 = captureIo(dir);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0, io2.err());
+    assert.ok(!existsSync(`${state}.lock`), 'the lock is released');
+  });
+
   test('--help lists every original flag', async () => {
     const io = captureIo(dir);
     assert.equal(await load(['--help'], io), 0);
