@@ -105,6 +105,9 @@ const STRING_COLUMNS = {
   'input-destination': 'input_destination',
 } as const;
 
+/** Above this many matches a search pages by walking the key index instead of sorting. */
+const KEY_WALK_THRESHOLD = 200;
+
 /** Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores. */
 export function openSqliteStore(path: string): ArchiveStore {
   return new SqliteStore(new Database(path));
@@ -200,10 +203,13 @@ class SqliteStore implements ArchiveStore {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
     if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
-    // With a driving index the matches are few: sort them rather than walk the key index.
-    const order = indexed ? '+m.metadata_key' : 'm.metadata_key';
+    // Few matches: sort them. Many: walk the key index (it holds the id) and test membership,
+    // which reads no table row at all for the driver's condition.
+    const walk = !indexed || total > KEY_WALK_THRESHOLD;
+    const from = walk ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
+    const order = walk ? 'm.metadata_key' : '+m.metadata_key';
     // Page over (key, id) only; whole rows are read for the page alone.
-    const ids = this.sql(`SELECT m.id FROM metadata m ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .pluck()
       .all(...args, limit, offset) as number[];
     const rows = this.sql(

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFixtureArchive, stubResolver, assertApiRejects, type TestArchive } from './helpers.js';
+import { openFixtureArchive, openTestArchive, stubResolver, assertApiRejects, type TestArchive } from './helpers.js';
 import type { WireMetadata } from '../../../src/model/wire.js';
 
 const NOW = 1_700_000_000;
@@ -320,5 +320,45 @@ describe('metadata detail filters (§2.9, §9.2)', () => {
     const tp = m['event-types'].find((e) => e['event-type'] === 'throughput');
     assert.equal(tp?.['base-uri'], `/esmond/perfsonar/archive/${K.e99bb}/throughput/base`);
     assert.equal(tp?.summaries[0]?.uri, `/esmond/perfsonar/archive/${K.e99bb}/throughput/averages/3600`);
+  });
+});
+
+describe('search plans agree on order and paging (many metadata)', () => {
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false });
+    for (let i = 0; i < 300; i++) {
+      a.svc.createMetadata(
+        {
+          'subject-type': i % 10 === 0 ? 'network-element' : 'point-to-point',
+          source: `10.1.${i % 7}.1`,
+          ...(i % 10 === 0 ? {} : { destination: `10.2.${i % 3}.1` }),
+          'measurement-agent': '10.9.9.9',
+          'tool-name': i % 2 ? 'odd' : 'even',
+          n: String(i),
+          group: String(i % 4),
+          'event-types': [{ 'event-type': i % 5 ? 'throughput' : 'packet-trace' }],
+        },
+        a.ctx(),
+      );
+    }
+  });
+  after(() => a.close());
+  const keys = async (q: string) =>
+    (await a.svc.searchMetadata(new URLSearchParams(q), a.ctx(`/perfsonar/archive/?${q}`))).body.map((m) => m['metadata-key']);
+
+  test('every filter returns keys sorted bytewise, and pages are slices of it', async () => {
+    const all = await keys('limit=1000');
+    assert.equal(all.length, 300);
+    assert.deepEqual(all, [...all].sort());
+    for (const filter of ['event-type=throughput', 'tool-name=odd', 'group=1', 'source=10.1.3.1', 'n=17', 'subject-type=network-element', 'event-type=throughput&tool-name=even&group=2']) {
+      const full = await keys(`${filter}&limit=1000`);
+      assert.ok(full.length > 0, filter);
+      assert.deepEqual(full, [...full].sort(), filter);
+      assert.deepEqual(await keys(`${filter}&limit=7&offset=5`), full.slice(5, 12), filter);
+      assert.deepEqual(await keys(`${filter}&limit=1000&offset=${full.length - 1}`), full.slice(-1), filter);
+    }
+    assert.equal((await keys('event-type=throughput&limit=1000')).length, 240);
+    assert.equal((await keys('event-type=throughput&tool-name=even&group=2&limit=1000')).length, 60);
   });
 });
