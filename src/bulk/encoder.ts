@@ -9,6 +9,8 @@ import {
   columnsFor,
   csvLine,
   familyOf,
+  PyFloat,
+  pyFloat,
   pyJson,
   pyStr,
   RawJson,
@@ -31,8 +33,23 @@ export interface EncoderOptions {
   hostnames?: HostnameCache;
 }
 
+/**
+ * Python's float repr for the common range, fast: for 1e-4 ≤ |x| < 1e16 both Python and
+ * JavaScript print the shortest round-trip digits in plain notation, and Python adds `.0` to
+ * integral values. Outside that range the format module's {@link pyFloat} decides.
+ */
+export function fastPyFloat(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x);
+    return Number.isInteger(x) ? `${s}.0` : s;
+  }
+  return pyFloat(x);
+}
+
 function textOf(v: unknown, joinList: boolean): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof PyFloat) return fastPyFloat(v.value);
   if (v instanceof RawJson) return pyJson(v.value);
   if (joinList && Array.isArray(v)) return v.map((x) => pyStr(x)).join(', ');
   return pyStr(v);
@@ -89,7 +106,8 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     for (const k in row) {
       const v = row[k];
       if (v === undefined) continue;
-      out += (first ? '' : ', ') + (keyText.get(k) ?? `${pyJson(k)}: `) + pyJson(v);
+      const text = v instanceof PyFloat && Number.isFinite(v.value) ? fastPyFloat(v.value) : pyJson(v);
+      out += (first ? '' : ', ') + (keyText.get(k) ?? `${pyJson(k)}: `) + text;
       first = false;
     }
     return `${out}}`;
