@@ -15,6 +15,8 @@ import {
   declaredValues,
   FORMATTING_POLICIES,
   hostsOf,
+  isoDateSeconds,
+  isoDurationSeconds,
   mapRecord,
   MappingError,
   recordInputFromDocument,
@@ -68,6 +70,20 @@ const FLAGS: readonly LoaderFlag[] = [
     description: `data-formatting-policy for results whose archive spec has none: ${FORMATTING_POLICIES.join(', ')} (default=prefer-mapped).`,
   },
   {
+    long: '--start',
+    takesValue: true,
+    original: false,
+    metavar: 'TIME',
+    description: 'Start time (ISO 8601 or UNIX seconds) of bare results ({test, tool, result} without a schedule).',
+  },
+  {
+    long: '--duration',
+    takesValue: true,
+    original: false,
+    metavar: 'DURATION',
+    description: 'Duration (ISO 8601 like PT30S, or seconds) of bare results (default=0).',
+  },
+  {
     long: '--declare-all',
     takesValue: false,
     original: false,
@@ -106,6 +122,16 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     if (policyText !== undefined && !(FORMATTING_POLICIES as readonly string[]).includes(policyText)) {
       return usageError(io, PROG, USAGE, `option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`);
     }
+    let start: number | undefined;
+    let duration: number | undefined;
+    try {
+      const startText = args.get('--start');
+      if (startText !== undefined) start = /^\d+(\.\d+)?$/.test(startText) ? Number(startText) : isoDateSeconds(startText, '--start');
+      const durationText = args.get('--duration');
+      if (durationText !== undefined) duration = /^\d+(\.\d+)?$/.test(durationText) ? Number(durationText) : isoDurationSeconds(durationText, '--duration');
+    } catch (err) {
+      return usageError(io, PROG, USAGE, `option ${(err as Error).message}`);
+    }
     let client;
     try {
       client = loaderClient(args, io);
@@ -113,7 +139,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       return usageError(io, PROG, USAGE, (err as Error).message);
     }
     const resolveHost = deps.resolve ?? systemResolve;
-    const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined };
+    const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
     const sink = new ArchiveSink(client);
     const table = new Map<string, HostAddresses>();
     const keys = new Set<string>();

@@ -216,6 +216,30 @@ describe('esmond-ps-load-pscheduler', () => {
     }
   });
 
+  test('bare results ({test, tool, result}) need --start; with it they map like the vectors', async () => {
+    const a = await startArchive({ withUser: true });
+    try {
+      const names = ['latency-powstream', 'rtt-ping', 'throughput-iperf3-tcp-2streams', 'throughput-iperf3-udp', 'trace-tracepath-mtu', 'trace-traceroute-as'];
+      const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
+      const io = captureIo();
+      assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
+      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required \(for a bare result, give its start time\)/);
+      const io2 = captureIo();
+      assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
+      assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);
+      // The latency result is the latency vector's: same metadata (tool-name prefixed) and values.
+      const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
+      const md = (await allMetadata(a.archiveUrl, '&pscheduler-test-type=latency'))[0]!;
+      for (const [k, val] of Object.entries(v.expected.metadata!)) {
+        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${val}` : paramForm(val), k);
+      }
+      const want = new Map(v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]));
+      assert.deepStrictEqual(await storedValues(a.url, md), want);
+    } finally {
+      await a.close();
+    }
+  });
+
   test('usage errors and an unreachable archive', async () => {
     const io = captureIo();
     assert.equal(await load(['--policy', 'all'], io), 2);

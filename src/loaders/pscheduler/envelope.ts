@@ -18,6 +18,13 @@ export interface EnvelopeDefaults {
   policy?: FormattingPolicy | undefined;
   /** Used when the document has no `data.summaries`. */
   summaries?: readonly ArchiverSummary[] | undefined;
+  /**
+   * Start of the run, UNIX seconds, for bare results (`{test, tool, result}` without `schedule`);
+   * without it such documents are rejected.
+   */
+  start?: number | undefined;
+  /** Duration in seconds for bare results. @defaultValue 0 */
+  duration?: number | undefined;
 }
 
 function policyOf(v: unknown): FormattingPolicy {
@@ -76,9 +83,18 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
   const tool = envelope.tool;
   const toolName = typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
   if (toolName === undefined || toolName === '') throw new MappingError('"tool.name" must be a non-empty string');
-  if (!isObj(envelope.schedule)) throw new MappingError('"schedule" with "start" and "duration" is required');
-  const ts = isoDateSeconds(envelope.schedule.start, 'schedule.start');
-  const duration = isoDurationSeconds(envelope.schedule.duration, 'schedule.duration');
+  let ts: number;
+  let duration: number;
+  if (isObj(envelope.schedule)) {
+    ts = isoDateSeconds(envelope.schedule.start, 'schedule.start');
+    duration = isoDurationSeconds(envelope.schedule.duration, 'schedule.duration');
+  } else if (envelope.schedule === undefined && defaults.start !== undefined) {
+    // A bare result: the caller says when it ran.
+    ts = Math.trunc(defaults.start);
+    duration = defaults.duration ?? 0;
+  } else {
+    throw new MappingError('"schedule" with "start" and "duration" is required (for a bare result, give its start time)');
+  }
   const participants = envelope.participants;
   if (participants !== undefined && participants !== null && !Array.isArray(participants)) {
     throw new MappingError('"participants" must be a list');
@@ -98,7 +114,10 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
     testType: test.type,
     spec: test.spec,
     result,
-    leadParticipant: participantHost(Array.isArray(participants) ? participants[0] : undefined),
+    // Bare results name no participants: the spec's source (or the agent) stands in for the lead.
+    leadParticipant:
+      participantHost(Array.isArray(participants) ? participants[0] : undefined) ??
+      (envelope.schedule === undefined ? participantHost(test.spec.source) ?? (typeof agent === 'string' ? agent : undefined) : undefined),
     measurementAgent: typeof agent === 'string' && agent !== '' ? agent : undefined,
     toolName: `pscheduler/${toolName}`,
     duration,
