@@ -203,3 +203,102 @@ describe('summaries are re-computable from the base series', () => {
     }
   });
 });
+
+describe('test_data base series written through the API read back unchanged', () => {
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false });
+  });
+  after(() => a.close());
+  for (const file of FILES.filter((f) => !f.includes('daily'))) {
+    test(file, () => {
+      const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
+      const et = (rows[0]?.path[1] ?? '').replace(/_/g, '-');
+      const key = a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.1',
+          file,
+          'event-types': [{ 'event-type': et }],
+        },
+        a.ctx(),
+      ).metadata['metadata-key'];
+      const data = rows.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': et, val: r.val }] }));
+      a.svc.bulkWrite(key, { data: data.slice(0, 700) }, a.ctx());
+      a.svc.bulkWrite(key, { data: data.slice(700) }, a.ctx());
+      assert.deepEqual(
+        read(a, key, et, 'base', undefined, 'time-start=0&limit=100000'),
+        rows.map((r) => ({ ts: r.ts / 1000, val: r.val })),
+      );
+    });
+  }
+});
+
+describe('docs-examples response bodies reproduced', () => {
+  let a: TestArchive;
+  before(() => {
+    a = openTestArchive({ resolver: false });
+  });
+  after(() => a.close());
+  const body = (name: string) =>
+    (JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as { response: { body: Array<{ ts: number; val: unknown }> } }).response.body;
+  const metadata = (et: string) =>
+    a.svc.createMetadata(
+      { 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [{ 'event-type': et }] },
+      a.ctx(),
+    ).metadata['metadata-key'];
+
+  for (const [file, et] of [
+    ['02-throughput-base-last-24h.json', 'throughput'],
+    ['04-histogram-owdelay-base.json', 'histogram-owdelay'],
+    ['08-packet-trace-base.json', 'packet-trace'],
+    ['09-packet-retransmits-subintervals-base.json', 'packet-retransmits-subintervals'],
+  ] as const) {
+    test(file, () => {
+      const points = body(file);
+      const key = metadata(et);
+      a.svc.bulkWrite(key, { data: points.map((p) => ({ ts: p.ts, val: [{ 'event-type': et, val: p.val }] })) }, a.ctx());
+      assert.deepEqual(read(a, key, et, 'base', undefined, 'time-start=0&time-end=2000000000'), points);
+    });
+  }
+
+  test('07-packet-loss-rate-base.json (as n/300 fractions)', () => {
+    const points = body('07-packet-loss-rate-base.json');
+    const key = metadata('packet-loss-rate');
+    for (const p of points) {
+      const numerator = Math.round((p.val as number) * 300);
+      a.svc.writePoint(key, 'packet-loss-rate', 'base', { ts: p.ts, val: { numerator, denominator: 300 } }, a.ctx());
+    }
+    assert.deepEqual(read(a, key, 'packet-loss-rate', 'base', undefined, 'time-start=0&time-end=2000000000'), points);
+  });
+
+  test('06-histogram-owdelay-statistics-0.json (numbers, not the doc\'s strings)', () => {
+    const points = body('06-histogram-owdelay-statistics-0.json');
+    const key = a.svc.createMetadata(
+      {
+        'subject-type': 'point-to-point',
+        source: '10.0.0.1',
+        destination: '10.0.0.2',
+        'measurement-agent': '10.0.0.1',
+        'event-types': [{ 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }],
+      },
+      a.ctx(),
+    ).metadata['metadata-key'];
+    // Histograms that have exactly the documented statistics (600 samples each).
+    const hists = [{ '34.4': 600 }, { '34.3': 106, '34.4': 494 }];
+    points.forEach((p, i) => a.svc.writePoint(key, 'histogram-owdelay', 'base', { ts: p.ts, val: hists[i] }, a.ctx()));
+    const got = read(a, key, 'histogram-owdelay', 'statistics', '0', 'time-start=0&time-end=2000000000');
+    assert.equal(got.length, points.length);
+    got.forEach((g, i) => {
+      const want = points[i]?.val as Record<string, unknown>;
+      const have = g.val as Record<string, unknown>;
+      assert.equal(g.ts, points[i]?.ts);
+      for (const [k, v] of Object.entries(want)) {
+        if (k === 'mode') assert.deepEqual(have[k], (v as string[]).map(Number));
+        else assert.ok(Math.abs(Number(have[k]) - Number(v)) < 1e-9, `${k}: ${String(have[k])} vs ${String(v)}`);
+      }
+    });
+  });
+});
