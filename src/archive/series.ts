@@ -14,7 +14,15 @@
 import { ALLOWED_SUMMARIES, type DataType, type SummaryType } from '../model/event-types.js';
 import type { ArchiveStore, SeriesCell, StoredEventTypeRow } from './storage/store.js';
 import type { NormalizedValue } from './validate.js';
-import { FLOAT_SCALE, histogramObject, histogramStatistics, type HistogramPairs } from './summaries.js';
+import {
+  FLOAT_SCALE,
+  aggregationValue,
+  averageValue,
+  histogramObject,
+  histogramStatistics,
+  ratioValue,
+  type HistogramPairs,
+} from './summaries.js';
 
 /** Rows read per query while streaming or re-computing a bin. */
 const CHUNK = 1000;
@@ -293,15 +301,14 @@ export function putRawCell(
 
 /** The wire value of a stored cell of a series of `summaryType` (`base` for raw points). */
 export function cellValue(dataType: DataType, summaryType: string, cell: SeriesCell): unknown {
-  const num = cell.num ?? 0;
-  const den = cell.den ?? 0;
+  const bin = { sum: cell.num ?? 0, count: cell.den ?? 0 };
   switch (dataType) {
     case 'integer':
-      return summaryType === 'average' ? num / den : num;
+      return summaryType === 'average' ? averageValue(bin) : aggregationValue(bin);
     case 'float':
-      return summaryType === 'average' ? num / (den * FLOAT_SCALE) : num / FLOAT_SCALE;
+      return summaryType === 'average' ? averageValue(bin, FLOAT_SCALE) : aggregationValue(bin, FLOAT_SCALE);
     case 'percentage':
-      return num / den;
+      return ratioValue(bin.sum, bin.count);
     case 'histogram':
       if (summaryType === 'statistics') return cell.out === null ? {} : (JSON.parse(cell.out) as unknown);
       return histogramObject(pairsOf(cell.doc));

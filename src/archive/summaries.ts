@@ -31,7 +31,7 @@ export interface NumericBin {
   count: number;
 }
 
-/** integer/float `aggregation`: the sum (float sums are fixed-point, hence the scale). */
+/** integer/float base value and `aggregation`: the sum (float sums are fixed-point, hence the scale). */
 export function aggregationValue(bin: NumericBin, scale = 1): number {
   return bin.sum / scale;
 }
@@ -62,11 +62,6 @@ export function mergeHistograms(into: HistogramPairs, add: HistogramPairs): Hist
     }
   }
   return out;
-}
-
-/** A histogram object → pairs in the object's own key order. */
-export function histogramPairs(value: Record<string, number>): HistogramPairs {
-  return Object.entries(value);
 }
 
 /** Pairs → a plain object for the wire. */
@@ -123,7 +118,6 @@ export class Percentile {
 }
 
 const PERCENTILES = [25, 50, 75, 95] as const;
-const PERCENTILE_KEYS = ['percentile-25', 'median', 'percentile-75', 'percentile-95'] as const;
 
 /**
  * Statistics of one histogram (§6.4): `{}` when a key is not a finite number, when the total
@@ -190,6 +184,3 @@ function walkPercentiles(sorted: Array<[number, number]>, n: number): Array<numb
   }
   return out;
 }
-
-/** The key names of a statistics object, in output order (for documentation and tests). */
-export const STATISTICS_KEYS = ['mode', 'mean', 'minimum', 'maximum', ...PERCENTILE_KEYS, 'variance', 'standard-deviation'];
