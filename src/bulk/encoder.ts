@@ -7,6 +7,7 @@
  */
 import {
   columnsFor,
+  csvField,
   csvLine,
   familyOf,
   PyFloat,
@@ -112,17 +113,34 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     }
     return `${out}}`;
   };
+  // CSV text of the constant leading columns, from the first row rendered.
+  const CONSTANT_COLUMNS = ['source', 'destination', 'event_type', 'tool', 'summary_type', 'summary_window'];
+  let constant: { values: unknown[]; text: string } | undefined;
+  const noteConstant = (row: Row): void => {
+    if (constant !== undefined || !CONSTANT_COLUMNS.every((c, j) => columns[j] === c)) return;
+    const values = CONSTANT_COLUMNS.map((c) => row[c]);
+    constant = { values, text: values.map((v) => csvField(textOf(v, false))).join(',') };
+  };
   // Only the unknown family puts RawJson wrappers in rows; other rows serialise as they are.
   const plain = family === 'unknown' ? unwrap : (row: Row): Row => row;
   const renderRow = (row: Row, index: number, lists: ReadonlySet<string>): string => {
     switch (opts.format) {
       case 'csv': {
-        const fields: string[] = new Array<string>(columns.length);
-        for (let i = 0; i < columns.length; i++) {
-          const k = columns[i]!;
-          fields[i] = textOf(row[k], lists.size > 0 && lists.has(k));
+        // The leading columns (source … summary_window) are the same in every row of a series:
+        // their quoted text is made once. Floats and timestamps never need quoting.
+        let line = '';
+        let i = 0;
+        if (constant !== undefined && constant.values.every((v, j) => Object.is(v, row[columns[j]!]))) {
+          line = constant.text;
+          i = constant.values.length;
         }
-        return csvLine(fields);
+        for (; i < columns.length; i++) {
+          const k = columns[i]!;
+          const v = row[k];
+          const cell = v instanceof PyFloat ? fastPyFloat(v.value) : k === 'timestamp' && typeof v === 'string' ? v : csvField(textOf(v, lists.size > 0 && lists.has(k)));
+          line += i === 0 ? cell : `,${cell}`;
+        }
+        return `${line}\r\n`;
       }
       case 'json':
         return (index > 0 ? ', ' : '') + jsonObject(plain(row));
@@ -150,6 +168,7 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
             memory.listColumns = listColumnsOf(row);
             lists = new Set(memory.listColumns);
           }
+          if (constant === undefined && opts.format === 'csv') noteConstant(row);
           text += renderRow(row, memory.rows, lists);
           memory.rows++;
           rows++;
