@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { parseLegacyPickle } from './gridftp/legacy-pickle.js';
 
 /** State file contents. */
 export interface LoaderState {
@@ -39,13 +40,18 @@ export class StateError extends Error {
   }
 }
 
+/** A state file of the original loader: its pickled last record, when it could be read. */
+export interface LegacyState {
+  legacy: Record<string, string> | undefined;
+}
+
 /**
  * Reads a state file.
- * @returns the state, `undefined` when there is no file, or `'empty'` for a 0-byte file (the
- * original leaves those behind, B31).
- * @throws StateError for a file that is not this tool's JSON state.
+ * @returns the state, `undefined` when there is no file, `'empty'` for a 0-byte file (the
+ * original leaves those behind, B31), or the original's pickled record ({@link LegacyState}).
+ * @throws StateError for a file that is neither this tool's JSON state nor a pickle.
  */
-export function readState(path: string): LoaderState | 'empty' | undefined {
+export function readState(path: string): LoaderState | LegacyState | 'empty' | undefined {
   let raw: Buffer;
   try {
     raw = readFileSync(path);
@@ -54,9 +60,7 @@ export function readState(path: string): LoaderState | 'empty' | undefined {
     throw new StateError(`cannot read state file ${path}: ${(err as Error).message}`);
   }
   if (raw.length === 0) return 'empty';
-  if (raw[0] === 0x80 || raw.subarray(0, 1).toString() === '(') {
-    throw new StateError(`state file ${path} is a Python pickle of the original loader; remove it (or pass -p with a new path) to start over`);
-  }
+  if (raw[0] === 0x80 || raw[0] === 0x28 /* ( */ || raw[0] === 0x7d /* } */) return { legacy: parseLegacyPickle(raw) };
   let doc: unknown;
   try {
     doc = JSON.parse(raw.toString('utf8'));

@@ -258,6 +258,27 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(log, 'utf8')));
   });
 
+  test("migrating from the original: its pickled last record is found and loading resumes after it", async () => {
+    const sample = '/work/shared/samples/gridftp-transfer.log';
+    // What the original wrote after loading line 2 (pickle protocol 0, as Python 3 writes it) ...
+    const py3 =
+      '(dp0\nVdate\np1\nV20231114221402.000100\np2\nsVhost\np3\nVlocalhost\np4\nsVprog\np5\nVglobus-gridftp-server\np6\nsVnl_evnt\np7\nVFTP_INFO\np8\nsVstart\np9\nV20231114221355.000100\np10\nsVuser\np11\nVftpuser\np12\nsVfile\np13\nV/data1/upload.dat\np14\nsVbuffer\np15\nV0\np16\nsVblock\np17\nV262144\np18\nsVnbytes\np19\nV52428800\np20\nsVvolume\np21\nV/data1\np22\nsVstreams\np23\nV1\np24\nsVstripes\np25\ng24\nsVdest\np26\nV[198.51.100.82]\np27\nsVtype\np28\nVSTOR\np29\nsVcode\np30\nV226\np31\nsVretrans\np32\nV3\np33\ns.';
+    // ... and as Python 2 writes it (quoted str literals).
+    const py2 = py3.replace(/^V(.*)$/gm, "S'$1'");
+    for (const pickled of [py3, py2]) {
+      const { state } = await fresh();
+      writeFileSync(state, pickled, 'latin1');
+      const r = await runTool([], sample, state);
+      assert.equal(r.code, 0, r.log);
+      assert.match(r.log, /found last record of the original loader: \{"date":"20231114221402\.000100"/);
+      assert.match(r.log, /passes last record check/);
+      assert.match(r.log, /Loaded 1 records/);
+      const rest = readFileSync(sample, 'utf8').split('\n').slice(2).join('\n');
+      assert.deepStrictEqual(await held(a), expectedFrom(rest));
+      assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'the pickle is replaced by a JSON state');
+    }
+  });
+
   test('JSON logs (-J): Transfer-End only, bad JSON skipped, stats declared and stored', async () => {
     const { state } = await fresh();
     const sample = '/work/shared/samples/gridftp-transfer.json.log';
@@ -291,18 +312,19 @@ describe('esmond-ps-load-gridftp usage', () => {
     });
   }
 
-  test('a state file of the original (pickle) is refused with advice; an empty one is ignored', async () => {
+  test("the original's state: a 0-byte file is ignored; its pickle is not an error", async () => {
     const log = join(dir, 'x.log');
     writeFileSync(log, '');
     const state = join(dir, 'old.pickle');
-    writeFileSync(state, Buffer.from([0x80, 0x04, 0x95]));
-    const io = captureIo(dir);
-    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io), 1);
-    assert.match(io.err(), /state file .*old\.pickle is a Python pickle of the original loader; remove it/);
     writeFileSync(state, '');
+    const io = captureIo(dir);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io), 0);
+    assert.match(io.err(), /is empty \(left by the original loader\?\) - ignoring it/);
+    writeFileSync(state, Buffer.from([0x80, 0x04, 0x95, 0x00])); // a binary pickle: not the original's format
     const io2 = captureIo(dir);
-    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0);
-    assert.match(io2.err(), /is empty \(left by the original loader\?\) - ignoring it/);
+    assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0, io2.err());
+    assert.match(io2.err(), /is a pickle of the original loader that cannot be read here - processing .* from the start/);
+    assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'replaced by a JSON state');
   });
 
   test('a state written for another log is not applied to this one', async () => {

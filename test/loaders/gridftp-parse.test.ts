@@ -143,3 +143,17 @@ describe('JSON lines', () => {
     }
   });
 });
+
+describe('the original loader state (pickle protocol 0)', () => {
+  test('Python 2 str literals with escapes, Python 3 unicode, memo references', async () => {
+    const { parseLegacyPickle } = await import('../../src/loaders/gridftp/legacy-pickle.js');
+    assert.deepStrictEqual(parseLegacyPickle(Buffer.from("(dp0\nS'file'\np1\nS'/d/it\\'s\\\\x\\xe9.dat'\np2\nsS'type'\np3\ng2\ns.", 'latin1')), {
+      file: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
+      type: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
+    });
+    assert.deepStrictEqual(parseLegacyPickle(Buffer.from('(dp0\nVa\\u005cb\np1\nVc\np2\ns.')), { 'a\\b': 'c' });
+    for (const bad of ['', 'garbage', '(dp0\nVa\np1\n', '(lp0\nVa\np1\na.', '(dp0\nVa\np1\nI5\np2\ns.']) {
+      assert.equal(parseLegacyPickle(Buffer.from(bad)), undefined, JSON.stringify(bad));
+    }
+  });
+});

@@ -13,7 +13,7 @@ import type { LoaderLog } from '../log.js';
 import type { SinkItem, StoreCounts } from '../sink.js';
 import { parseJsonLogLine } from './json-log.js';
 import { readLines } from './lines.js';
-import { parseNetloggerLine } from './netlogger.js';
+import { netloggerFields, parseNetloggerLine } from './netlogger.js';
 import { transferToEsmond, type LineResult, type PrivacyFlags, type TransferRecord } from './transfer.js';
 
 /** Resolves a host name to one address of a family (`undefined`: none). */
@@ -124,6 +124,35 @@ async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefi
   return [current];
 }
 
+/** Same fields, same values: the original's test for "this is the last record". */
+function sameRecord(fields: Map<string, string>, record: Record<string, string>): boolean {
+  const keys = Object.keys(record);
+  return fields.size === keys.length && keys.every((k) => fields.get(k) === record[k]);
+}
+
+/**
+ * Where to start after the original loader: right after the line its pickle recorded. Starting
+ * over is the fallback; it is safe, since the archive reports values it holds as duplicates.
+ */
+async function resumeFromLegacy(opts: GridftpRunOptions, record: Record<string, string> | undefined): Promise<Segment[]> {
+  const { file, log } = opts;
+  const start = { path: file, start: 0, finished: false };
+  if (record === undefined || opts.format !== 'netlogger') {
+    log('main.warn', `state file ${opts.statePath} is a pickle of the original loader that cannot be read here - processing ${file} from the start (values already stored count as duplicates)`);
+    return [start];
+  }
+  log('main.start', `found last record of the original loader: ${JSON.stringify(record)}`);
+  for await (const line of readLines(file, 0)) {
+    const fields = netloggerFields(line.text);
+    if (typeof fields !== 'string' && sameRecord(fields, record)) {
+      log('main.process', `File ${file} passes last record check`);
+      return [{ ...start, start: line.end }];
+    }
+  }
+  log('main.warn', `File ${file} does not contain last log entry. Maybe rotated?- proceeding`);
+  return [start];
+}
+
 /**
  * Loads a GridFTP transfer log into an archive.
  * @throws StateError for an unusable state file (before anything is read or stored).
@@ -136,13 +165,17 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
 
   const loaded = readState(opts.statePath);
   let state: LoaderState | undefined;
+  let segments: Segment[] | undefined;
   if (loaded === 'empty') log('main.warn', `state file ${opts.statePath} is empty (left by the original loader?) - ignoring it`);
-  else if (loaded !== undefined && loaded.format !== opts.format) {
+  else if (loaded !== undefined && 'legacy' in loaded) {
+    segments = await resumeFromLegacy(opts, loaded.legacy);
+  } else if (loaded !== undefined && loaded.format !== opts.format) {
     log('main.warn', `state file ${opts.statePath} belongs to a ${loaded.format} log - ignoring it`);
   } else state = loaded;
-  log('main.start', state === undefined ? 'no last record found' : `found last record: ${JSON.stringify(state)}`);
-
-  const segments = await planSegments(opts, state);
+  if (segments === undefined) {
+    log('main.start', state === undefined ? 'no last record found' : `found last record: ${JSON.stringify(state)}`);
+    segments = await planSegments(opts, state);
+  }
   const addressCache = new Map<string, string | undefined>();
   const hostIp = async (t: TransferRecord): Promise<string | undefined> => {
     // The server's address in the peer's family (the original did not restrict IPv4, B34).
