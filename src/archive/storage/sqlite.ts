@@ -105,6 +105,9 @@ const STRING_COLUMNS = {
   'input-destination': 'input_destination',
 } as const;
 
+/** Up to this many free-form parameters get one SQL term each; more share a single term. */
+const MAX_SEPARATE_PARAMETER_TERMS = 16;
+
 /** Above this many matches a search pages by walking the key index instead of sorting. */
 const KEY_WALK_THRESHOLD = 200;
 
@@ -167,12 +170,26 @@ class SqliteStore implements ArchiveStore {
     if (query.key !== undefined) column(0, 'metadata_key', [query.key]);
     for (const a of query.addresses) column(1, IP_COLUMNS[a.field], a.anyOf.length > 0 ? a.anyOf : [null]);
     for (const st of query.strings) column(st.field === 'tool-name' ? 5 : 2, STRING_COLUMNS[st.field], [st.value]);
-    for (const [key, value] of query.parameters) {
+    if (query.parameters.length <= MAX_SEPARATE_PARAMETER_TERMS) {
+      for (const [key, value] of query.parameters) {
+        terms.push({
+          rank: 3,
+          drive: 'm.id IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ? AND p.value = ?)',
+          check: 'EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)',
+          args: [key, value],
+        });
+      }
+    } else {
+      // Many pairs in one term (SQLite caps expression depth at 1000): keys are distinct and
+      // (metadata, key) is unique, so a metadata has them all iff it matches that many pairs.
+      const unique = [...new Map(query.parameters.map((pair) => [JSON.stringify(pair), pair])).values()];
+      const pairs = JSON.stringify(unique);
+      const match = 'FROM parameters p JOIN json_each(?) j ON p.key = j.value ->> 0 AND p.value = j.value ->> 1';
       terms.push({
         rank: 3,
-        drive: 'm.id IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ? AND p.value = ?)',
-        check: 'EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)',
-        args: [key, value],
+        drive: `m.id IN (SELECT p.metadata_id ${match} GROUP BY p.metadata_id HAVING COUNT(*) = ?)`,
+        check: `(SELECT COUNT(*) ${match} WHERE p.metadata_id = m.id) = ?`,
+        args: [pairs, unique.length],
       });
     }
     if (query.row) {

@@ -361,4 +361,19 @@ describe('search plans agree on order and paging (many metadata)', () => {
     assert.equal((await keys('event-type=throughput&limit=1000')).length, 240);
     assert.equal((await keys('event-type=throughput&tool-name=even&group=2&limit=1000')).length, 60);
   });
+
+  test('many free-form parameters (beyond SQLite expression depth) still AND together', async () => {
+    const params = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `v${i}`]));
+    const key = a.svc.createMetadata(
+      { 'subject-type': 'point-to-point', source: '10.3.0.1', destination: '10.3.0.2', 'measurement-agent': '10.3.0.1', ...params, 'event-types': [] },
+      a.ctx(),
+    ).metadata['metadata-key'];
+    const q = (extra: Record<string, string>) => new URLSearchParams({ ...params, ...extra }).toString();
+    assert.deepEqual(await keys(q({})), [key]);
+    assert.deepEqual(await keys(q({ p39: 'wrong' })), []);
+    assert.deepEqual(await keys(q({ p40: 'v40' })), []);
+    assert.deepEqual(await keys(`${q({})}&source=10.3.0.1`), [key]);
+    const huge = new URLSearchParams(Array.from({ length: 3000 }, (_, i) => [`x${i}`, '1'])).toString();
+    assert.deepEqual(await keys(huge), []);
+  });
 });
