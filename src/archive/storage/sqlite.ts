@@ -397,7 +397,14 @@ class SqliteStore implements ArchiveStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      // Refreshes planner statistics where they went stale (cheap; recommended before close).
+      this.db.pragma('optimize');
+    } catch {
+      // A read-only or busy database simply keeps its old statistics.
+    }
+    this.db.close();
   }
 }
 
