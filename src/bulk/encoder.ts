@@ -99,27 +99,51 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),
   };
 
-  // pyJson of a row, with the `"key": ` parts of the usual columns rendered once per series.
+  // The leading columns (source … summary_window) are the same in every row of a series: their
+  // csv and json text is made once, from the first row, and reused while a row still has them.
+  const CONSTANT_COLUMNS = ['source', 'destination', 'event_type', 'tool', 'summary_type', 'summary_window'];
   const keyText = new Map(columns.map((c) => [c, `${pyJson(c)}: `]));
-  const jsonObject = (row: Record<string, unknown>): string => {
+  const jsonValue = (v: unknown): string => (v instanceof PyFloat && Number.isFinite(v.value) ? fastPyFloat(v.value) : pyJson(v));
+  let constant: { values: unknown[]; csv: string; json: string } | undefined;
+  /** True when the row's first keys are the constant columns (in order) with the noted values. */
+  const leadMatches = (row: Row, values?: unknown[]): boolean => {
+    let j = 0;
+    for (const k in row) {
+      if (j === CONSTANT_COLUMNS.length) return true;
+      if (k !== CONSTANT_COLUMNS[j] || (values !== undefined && !Object.is(row[k], values[j]))) return false;
+      j++;
+    }
+    return j === CONSTANT_COLUMNS.length;
+  };
+  const noteConstant = (row: Row): void => {
+    if (!CONSTANT_COLUMNS.every((c, j) => columns[j] === c) || !leadMatches(row)) return;
+    const values = CONSTANT_COLUMNS.map((c) => row[c]);
+    constant = {
+      values,
+      csv: values.map((v) => csvField(textOf(v, false))).join(','),
+      json: CONSTANT_COLUMNS.map((c, j) => keyText.get(c)! + jsonValue(values[j])).join(', '),
+    };
+  };
+  /** pyJson of a row (same bytes), faster. */
+  const jsonObject = (row: Row): string => {
     let out = '{';
     let first = true;
+    let skip = 0;
+    if (constant !== undefined && leadMatches(row, constant.values)) {
+      out += constant.json;
+      first = false;
+      skip = CONSTANT_COLUMNS.length;
+    }
+    let n = 0;
     for (const k in row) {
+      if (n++ < skip) continue;
       const v = row[k];
       if (v === undefined) continue;
-      const text = v instanceof PyFloat && Number.isFinite(v.value) ? fastPyFloat(v.value) : pyJson(v);
+      const text = k === 'timestamp' && typeof v === 'string' ? `"${v}"` : jsonValue(v);
       out += (first ? '' : ', ') + (keyText.get(k) ?? `${pyJson(k)}: `) + text;
       first = false;
     }
     return `${out}}`;
-  };
-  // CSV text of the constant leading columns, from the first row rendered.
-  const CONSTANT_COLUMNS = ['source', 'destination', 'event_type', 'tool', 'summary_type', 'summary_window'];
-  let constant: { values: unknown[]; text: string } | undefined;
-  const noteConstant = (row: Row): void => {
-    if (constant !== undefined || !CONSTANT_COLUMNS.every((c, j) => columns[j] === c)) return;
-    const values = CONSTANT_COLUMNS.map((c) => row[c]);
-    constant = { values, text: values.map((v) => csvField(textOf(v, false))).join(',') };
   };
   // Only the unknown family puts RawJson wrappers in rows; other rows serialise as they are.
   const plain = family === 'unknown' ? unwrap : (row: Row): Row => row;
@@ -131,7 +155,7 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
         let line = '';
         let i = 0;
         if (constant !== undefined && constant.values.every((v, j) => Object.is(v, row[columns[j]!]))) {
-          line = constant.text;
+          line = constant.csv;
           i = constant.values.length;
         }
         for (; i < columns.length; i++) {
@@ -143,7 +167,7 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
         return `${line}\r\n`;
       }
       case 'json':
-        return (index > 0 ? ', ' : '') + jsonObject(plain(row));
+        return (index > 0 ? ', ' : '') + (family === 'unknown' ? pyJson(plain(row)) : jsonObject(row));
       case 'ndjson':
         return `${JSON.stringify(plain(row))}\n`;
     }
@@ -168,7 +192,7 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
             memory.listColumns = listColumnsOf(row);
             lists = new Set(memory.listColumns);
           }
-          if (constant === undefined && opts.format === 'csv') noteConstant(row);
+          if (constant === undefined && opts.format !== 'ndjson') noteConstant(row);
           text += renderRow(row, memory.rows, lists);
           memory.rows++;
           rows++;
