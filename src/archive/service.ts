@@ -99,9 +99,13 @@ class Service implements ArchiveService {
     const parsed = parseSearch(values, ctx.now);
     if (parsed.ipFilters.length > 0) {
       const rule = parseDnsMatchRule(parsed.dnsMatchRule);
-      for (const f of parsed.ipFilters) {
-        parsed.query.addresses.push({ field: f.field, anyOf: await this.hosts.addresses(f.value, rule) });
-      }
+      // Resolved together; the first failing field (in source, destination, agent order) reports.
+      const settled = await Promise.allSettled(parsed.ipFilters.map((f) => this.hosts.addresses(f.value, rule)));
+      settled.forEach((r, i) => {
+        const field = parsed.ipFilters[i]?.field;
+        if (r.status === 'rejected') throw r.reason;
+        if (field) parsed.query.addresses.push({ field, anyOf: r.value });
+      });
     }
     return { values, query: parsed.query };
   }
