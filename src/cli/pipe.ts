@@ -58,9 +58,11 @@ export async function localAddressTowards(host: string): Promise<string> {
   try {
     await new Promise<void>((ok, fail) => {
       sock.once('error', fail);
-      sock.connect(80, host, () => ok());
+      sock.connect(80, host, (err?: Error) => (err ? fail(err) : ok()));
     });
-    return sock.address().address;
+    const address = sock.address().address;
+    if (address === '0.0.0.0' || address === '::') throw new Error(`no local address routes to ${host}`);
+    return address;
   } finally {
     sock.close();
   }

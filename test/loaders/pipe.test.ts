@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
-import { makePipe } from '../../src/cli/pipe.js';
+import { localAddressTowards, makePipe } from '../../src/cli/pipe.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { extractBwctl } from '../../src/loaders/bwctl/extract.js';
 import { iperf3ToEsmond } from '../../src/loaders/bwctl/iperf3.js';
@@ -142,5 +142,18 @@ describe('esmond-ps-pipe usage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('measurement agent', () => {
+  test('the local address towards a loopback receiver (no packet is sent)', async () => {
+    assert.equal(await localAddressTowards('127.0.0.1'), '127.0.0.1');
+  });
+
+  test('no route to the receiver is fatal and says to use --agent', async () => {
+    const failing = makePipe({ localAddress: async () => Promise.reject(new Error('network unreachable')) });
+    const io = captureIo(sample('bwctl-iperf3-udp.txt'));
+    assert.equal(await failing(['-U', 'http://127.0.0.1:9', '-u', 'x', '-k', 'y'], io), 255);
+    assert.match(io.err(), /event=main\.fatal id=\d+ could not determine the measurement agent address towards 203\.0\.113\.20: network unreachable \(use --agent\)\n/);
   });
 });
