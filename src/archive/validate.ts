@@ -141,7 +141,7 @@ export interface EventTypeRowSpec {
 export interface MetadataSpec {
   subjectType: 'point-to-point' | 'network-element';
   subject: Subject;
-  /** Subject values exactly as posted (before IP normalisation), for the checksum. */
+  /** Every subject field as posted (before IP normalisation; omitted ones ""), for the checksum. */
   rawSubject: Array<[string, string]>;
   parameters: Array<[string, string]>;
   /** De-duplicated rows, base rows included, in first-seen order. */
@@ -174,7 +174,7 @@ export function validateMetadataBody(body: unknown): MetadataSpec {
   if (has(body, 'metadata-key')) bad('metadata-key is not allowed to be specified');
   const allowed = SUBJECT_FIELDS[subjectType] ?? [];
   const subject: Record<string, string> = {};
-  const rawSubject: Array<[string, string]> = [];
+  const posted: Record<string, string> = {};
   const parameters: Array<[string, string]> = [];
   let rows: EventTypeRowSpec[] = [];
   for (const [key, value] of Object.entries(body)) {
@@ -183,7 +183,7 @@ export function validateMetadataBody(body: unknown): MetadataSpec {
       rows = validateEventTypes(value);
     } else if (allowed.includes(key)) {
       const text = subjectText(key, value);
-      rawSubject.push([key, text]);
+      posted[key] = text;
       subject[key] = text;
     } else if (key === 'destination' || key === 'input-destination') {
       bad(`${key} is not allowed for subject-type network-element`);
@@ -200,6 +200,9 @@ export function validateMetadataBody(body: unknown): MetadataSpec {
   for (const field of STRING_FIELDS) {
     if (allowed.includes(field)) subject[field] ??= '';
   }
+  // Every field of the subject type takes part in the checksum, omitted ones as "" (they are
+  // stored as "" too), while IPs keep their posted spelling (ORIG hashes before normalising).
+  const rawSubject = allowed.map((field): [string, string] => [field, posted[field] ?? '']);
   return { subjectType, subject: subject as unknown as Subject, rawSubject, parameters, rows };
 }
 

@@ -85,6 +85,13 @@ describe('metadata POST (§7.2, §9.3)', () => {
     );
   });
 
+  test('an omitted subject string equals an empty one', () => {
+    const body = { ...ITEM26, 'tool-name': '', 'input-source': '' };
+    const withEmpty = create(body).metadata['metadata-key'];
+    const { ['tool-name']: _t, ['input-source']: _i, ...omitted } = body;
+    assert.equal(create(omitted).metadata['metadata-key'], withEmpty);
+  });
+
   test('IPv6 is stored canonical; long form hashes differently (ORIG)', () => {
     const body = { ...ITEM26, source: '2001:0400::0003', destination: '2001:400::3' };
     const m1 = create(body).metadata;

@@ -373,7 +373,7 @@ describe('search plans agree on order and paging (many metadata)', () => {
     assert.deepEqual(await keys(q({ p39: 'wrong' })), []);
     assert.deepEqual(await keys(q({ p40: 'v40' })), []);
     assert.deepEqual(await keys(`${q({})}&source=10.3.0.1`), [key]);
-    const huge = new URLSearchParams(Array.from({ length: 3000 }, (_, i) => [`x${i}`, '1'])).toString();
+    const huge = new URLSearchParams(Array.from({ length: 3000 }, (_, i): [string, string] => [`x${i}`, '1'])).toString();
     assert.deepEqual(await keys(huge), []);
   });
 });
