@@ -1,7 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { openTestArchive, openFixtureArchive, assertApiError, type TestArchive } from './helpers.js';
+import { openTestArchive, openFixtureArchive, assertApiError, CLIENT_FIXTURE, type TestArchive } from './helpers.js';
+import { loadDjangoFixtureFile } from '../../../src/archive/fixtures.js';
 
 const ITEM26 = {
   source: '10.1.1.1',
@@ -264,6 +265,35 @@ describe('fixture de-dup', () => {
       ).metadata;
       // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
       assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
+    } finally {
+      a.close();
+    }
+  });
+});
+
+describe('client fixture de-dup', () => {
+  test('an equivalent POST finds the fixture record (uppercase key kept)', () => {
+    const a = openTestArchive({ resolver: false }, (store) => loadDjangoFixtureFile(store, CLIENT_FIXTURE));
+    try {
+      const m = a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '198.129.254.30',
+          destination: '198.124.252.141',
+          'measurement-agent': '198.129.254.30',
+          'tool-name': 'bwctl/iperf3',
+          'input-source': 'lbl-pt1.es.net',
+          'input-destination': 'chic-pt1.es.net',
+          'ip-transport-protocol': 'tcp',
+          'time-duration': 20,
+          'time-interval': 21600,
+          'time-interval-randomization': 10,
+          'event-types': [{ 'event-type': 'throughput' }],
+        },
+        a.ctx(),
+      ).metadata;
+      assert.equal(m['metadata-key'], 'EC7E5AF67F8746C8AEF41E60288F3F59');
+      assert.equal(m['event-types'][0]?.['time-updated'], 1391606270);
     } finally {
       a.close();
     }
