@@ -53,3 +53,12 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
   return String(err);
 }
+
+/** Error codes of the local file system: retrying the archive cannot fix them. */
+const LOCAL_FS_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'ENAMETOOLONG']);
+
+/** True for a failure to write our own files (not a request failure). */
+export function isLocalWriteError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOCAL_FS_CODES.has(code) && !(err as { url?: unknown }).url;
+}

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { WirePoint } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
-import { describeError, isAbort, isPageSizeRefusal, isPermanent, retryAfterMsOf } from './errors.js';
+import { describeError, isAbort, isLocalWriteError, isPageSizeRefusal, isPermanent, retryAfterMsOf } from './errors.js';
 import { PART_SUFFIX, PartFile } from './part-file.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesEncoder, SeriesState } from './types.js';
@@ -143,7 +143,7 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           }
           state.failures++;
           const message = describeError(err);
-          if (isPermanent(err) || attempt >= ctx.windowAttempts) throw err;
+          if (isPermanent(err) || isLocalWriteError(err) || attempt >= ctx.windowAttempts) throw err;
           state.retries++;
           const delay = Math.max(retryAfterMsOf(err) ?? 0, ctx.backoffMs(attempt));
           ctx.onWindowRetry(state, message, delay);

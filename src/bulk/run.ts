@@ -6,7 +6,7 @@
  */
 import type { ClientOptions, EsmondClient } from '../query/types.js';
 import type { CheckpointWriter } from './checkpoint.js';
-import { describeError, retryAfterMsOf } from './errors.js';
+import { describeError, isLocalWriteError, retryAfterMsOf } from './errors.js';
 import { ExportAborted, exportSeries, pathsOf } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
@@ -99,13 +99,16 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   }
 
   let next = 0;
+  // A local write failure (disk full, no permission) would fail every other series the same
+  // way: the run stops taking new series and says so once.
+  let stopped: string | undefined;
   const worker = async (): Promise<void> => {
     let current: SeriesState | undefined;
     const client = opts.createClient(() => {
       if (current) current.retries++;
     });
     try {
-      while (next < jobs.length && !opts.signal?.aborted) {
+      while (next < jobs.length && !opts.signal?.aborted && stopped === undefined) {
         const i = next++;
         const job = jobs[i]!;
         const st = states[i]!;
@@ -136,10 +139,16 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
           if (counted < span) opts.progress.advance(0, span - counted);
         } catch (err) {
           if (err instanceof ExportAborted) break;
-          st.status = 'failed';
+          // A series whose last bytes are written but not renamed stays `renaming`: its .part file
+          // is complete, and --resume only has to rename it.
+          if (st.status !== 'renaming') st.status = 'failed';
           st.error = describeError(err);
           const ra = retryAfterMsOf(err);
           if (ra !== undefined) st.error += ` (Retry-After ${Math.round(ra / 1000)} s)`;
+          if (isLocalWriteError(err) && stopped === undefined) {
+            stopped = st.error;
+            opts.progress.notice(`stopping: cannot write output files (${stopped})`);
+          }
         }
         current = undefined;
         requestSave();
@@ -155,6 +164,9 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   if (timer) clearTimeout(timer);
   timer = undefined;
   opts.progress.stop();
+  if (stopped !== undefined) {
+    for (const st of states) if (st.status === 'pending') st.error ??= `not started: ${stopped}`;
+  }
   const report = buildReport(jobs, states, { timeStart: opts.timeStart, timeEnd: opts.timeEnd, elapsedSeconds: (now() - t0) / 1000 });
   if (opts.checkpoint) {
     if (report.failures === 0 && !opts.signal?.aborted) await opts.checkpoint.remove();

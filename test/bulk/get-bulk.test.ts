@@ -136,6 +136,21 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     }
   });
 
+  test('a local write failure stops the run at once with a clear message, and exit 1', async () => {
+    const dir = tempDir();
+    const { mkdirSync } = await import('node:fs');
+    const first = cleanReport.perSeries.find((s) => s.status === 'done')!;
+    mkdirSync(join(dir, `${first.file}.part`)); // opening the temporary file fails with EISDIR
+    const reportFile = join(tempDir(), 'r.json');
+    const r = await runBulkTool(args(archive.url, dir, '--concurrency', '1', '--report', reportFile), dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /stopping: cannot write output files .*EISDIR/);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+    assert.equal(report.perSeries.find((s) => s.file === first.file)?.status, 'failed');
+    assert.ok(report.perSeries.some((s) => s.status === 'pending' && /^not started/.test(s.error ?? '')));
+    assert.equal(report.failures, report.series - report.done - report.nodata);
+  });
+
   test('a page size the archive refuses (perfSONAR 5 style 400) is lowered to 1000 and the export completes', async () => {
     const proxy = await startFlakyProxy({ target: archive.url, failureRate: 0, maxPageSize: 1000 });
     try {
