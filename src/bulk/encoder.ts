@@ -23,13 +23,9 @@ import type { WirePoint } from '../model/wire.js';
 import type { HostnameCache } from './hostnames.js';
 import type { BulkFormat, EncoderMemory, SeriesEncoder, SeriesJob } from './types.js';
 
-/** How rows are labelled and names shown. */
+/** How rows are written and names shown. Rows are labelled with the series read (`job.selector`). */
 export interface EncoderOptions {
   format: BulkFormat;
-  /** Row label `summary_type`: `-T`, or `base`. */
-  summaryType: string;
-  /** Row label `summary_window`: `-W` (0 by default). */
-  summaryWindow: number;
   /** Host names for source/destination/hop ip; absent with `--ip`. */
   hostnames?: HostnameCache;
 }
@@ -83,7 +79,8 @@ function hopAddresses(points: readonly WirePoint[]): Set<string> {
 
 /** The encoder of one series. */
 export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): SeriesEncoder {
-  const family = familyOf(job.eventType, opts.summaryType);
+  const summaryType = job.selector.summaryType ?? 'base';
+  const family = familyOf(job.eventType, summaryType);
   const columns = columnsFor(family, { format: opts.format });
   const cache = opts.hostnames;
   const labels = new Map<string, string>();
@@ -92,8 +89,8 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
   const ctx: RowContext = {
     metadata: job.metadata,
     eventType: job.eventType,
-    summaryType: opts.summaryType,
-    summaryWindow: opts.summaryWindow,
+    summaryType,
+    summaryWindow: job.selector.summaryWindow ?? 0,
     format: opts.format,
     family,
     ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),

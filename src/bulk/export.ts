@@ -25,6 +25,7 @@ export interface ExportBulkOptions {
   /** `-e`: only this event type. */
   eventType?: string;
   summaryType?: SummaryType;
+  /** `-W` when given (see {@link PlanOptions.summaryWindow}). */
   summaryWindow?: number;
   /** Query range, inclusive UNIX seconds (ignored when resuming: the checkpoint's range wins). */
   timeStart: number;
@@ -66,8 +67,6 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
   const checkpointPath = opts.checkpointPath ?? join(opts.outDir, CHECKPOINT_NAME);
   const windowSeconds = opts.windowSeconds ?? BULK_DEFAULTS.windowSeconds;
   const hostnames = opts.ip ? undefined : new HostnameCache(opts.reverseLookup ?? systemReverseLookup);
-  const labelSummary = opts.summaryType ?? 'base';
-  const labelWindow = opts.summaryWindow ?? 0;
 
   let jobs: PlannedJob[];
   let states: SeriesState[];
@@ -88,7 +87,7 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
       jobs = await planSeries(search.searchMetadata(query), {
         ...(opts.eventType !== undefined ? { eventType: opts.eventType } : {}),
         ...(opts.summaryType !== undefined ? { summaryType: opts.summaryType } : {}),
-        summaryWindow: labelWindow,
+        ...(opts.summaryWindow !== undefined ? { summaryWindow: opts.summaryWindow } : {}),
         timeStart,
         timeEnd,
         extension: opts.format,
@@ -109,7 +108,7 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
     timeEnd,
     createClient: (onRetry) => opts.createClient({ onRetry }),
     encoderFor: (job) =>
-      createSeriesEncoder(job, { format: opts.format, summaryType: labelSummary, summaryWindow: labelWindow, ...(hostnames ? { hostnames } : {}) }),
+      createSeriesEncoder(job, { format: opts.format, ...(hostnames ? { hostnames } : {}) }),
     progress: opts.progress,
     checkpoint,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),

@@ -11,9 +11,10 @@ import type { SeriesJob } from './types.js';
 export interface PlanOptions {
   /** `-e`: only this event type; otherwise every event type of each metadata, in server order. */
   eventType?: string;
-  /** `-T` and `-W`. */
+  /** `-T`. */
   summaryType?: SummaryType;
-  summaryWindow: number;
+  /** `-W` when given: that window exactly; otherwise window 0 if present, else the smallest. */
+  summaryWindow?: number;
   /** Query range (UNIX seconds); its UTC dates go into the file names. */
   timeStart: number;
   timeEnd: number;
@@ -34,13 +35,21 @@ export interface PlannedJob extends SeriesJob {
   available: boolean;
 }
 
+/**
+ * The series to read, as esmond-ps-get reads it (B15 fixed): base data without `-T`; with `-T`,
+ * that summary for event types that have summaries, and nothing (no file) for the others or
+ * when the metadata lacks the summary.
+ */
 function selectorFor(meta: Metadata, eventType: string, opts: PlanOptions): { selector: SeriesSelector; available: boolean } {
   const et = meta.eventTypes.find((e) => e.eventType === eventType);
-  if (!opts.summaryType || !opts.honoursSummary(eventType)) return { selector: {}, available: et !== undefined };
-  const selector: SeriesSelector = { summaryType: opts.summaryType, summaryWindow: opts.summaryWindow };
-  const available =
-    et?.summaries.some((s) => s.summaryType === opts.summaryType && s.summaryWindow === opts.summaryWindow) ?? false;
-  return { selector, available };
+  if (!opts.summaryType) return { selector: {}, available: et !== undefined };
+  const wanted = opts.summaryType;
+  const windows = (et?.summaries ?? []).filter((s) => s.summaryType === wanted).map((s) => s.summaryWindow);
+  let window: number | undefined;
+  if (opts.summaryWindow !== undefined) window = windows.includes(opts.summaryWindow) ? opts.summaryWindow : undefined;
+  else window = windows.includes(0) ? 0 : windows.length > 0 ? Math.min(...windows) : undefined;
+  const available = window !== undefined && opts.honoursSummary(eventType);
+  return { selector: { summaryType: wanted, summaryWindow: window ?? opts.summaryWindow ?? 0 }, available };
 }
 
 /**

@@ -118,7 +118,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         query: s.metadataQuery,
         ...(s.eventType !== undefined ? { eventType: s.eventType } : {}),
         ...(s.summaryType !== undefined ? { summaryType: s.summaryType } : {}),
-        summaryWindow: s.summaryWindow,
+        ...(s.summaryWindowGiven ? { summaryWindow: s.summaryWindow } : {}),
         timeStart: s.timeStart,
         timeEnd: s.timeEnd,
         format,

@@ -26,8 +26,8 @@ function meta(over: Partial<Metadata> = {}): Metadata {
   };
 }
 
-function job(eventType: string, m = meta()): SeriesJob {
-  return { id: `${m.key}/${eventType}`, metadata: m, eventType, selector: {}, fileName: 'f', sourceLabel: m.source ?? '', destinationLabel: m.destination ?? '' };
+function job(eventType: string, m = meta(), selector: SeriesJob['selector'] = {}): SeriesJob {
+  return { id: `${m.key}/${eventType}`, metadata: m, eventType, selector, fileName: 'f', sourceLabel: m.source ?? '', destinationLabel: m.destination ?? '' };
 }
 
 /** What the format module's streaming writer prints for the whole series, file style. */
@@ -47,18 +47,22 @@ async function reference(j: SeriesJob, format: BulkFormat, points: WirePoint[], 
   return text;
 }
 
+function withSummary(j: SeriesJob, summaryType: string, summaryWindow: number): SeriesJob {
+  return summaryType === 'base' ? j : { ...j, selector: { summaryType: summaryType as 'statistics', summaryWindow } };
+}
+
 /** The bulk encoder over the same points, fed in pieces of `step` with a fresh encoder each time (as after a resume). */
 function encoded(j: SeriesJob, format: BulkFormat, points: WirePoint[], step: number, summaryType = 'base', summaryWindow = 0): string {
   const memory: EncoderMemory = { rows: 0, listColumns: undefined };
   let text = '';
   for (let i = 0; i < points.length; i += step) {
-    const enc = createSeriesEncoder(j, { format, summaryType, summaryWindow });
+    const enc = createSeriesEncoder(withSummary(j, summaryType, summaryWindow), { format });
     const before = memory.rows;
     const out = enc.encode(points.slice(i, i + step), memory);
     if (before === 0 && out.rows > 0) text += enc.begin();
     text += out.text;
   }
-  return text + createSeriesEncoder(j, { format, summaryType, summaryWindow }).end(memory.rows);
+  return text + createSeriesEncoder(withSummary(j, summaryType, summaryWindow), { format }).end(memory.rows);
 }
 
 const SAMPLES: Record<string, WirePoint[]> = {

@@ -246,3 +246,50 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
     assert.match(none.stderr, /0 written, \d+ without data/);
   });
 });
+
+describe('a bulk file is what esmond-ps-get prints for that one series (without the final newline)', () => {
+  let archive: TestArchive;
+  before(async () => {
+    archive = await startArchive({ seed: { hosts: 2, days: 1, seed: 9 }, now: () => NOW * 1000 });
+  });
+  after(async () => {
+    await archive.close();
+    cleanup();
+  });
+
+  for (const [format, eventType, summary] of [
+    ['csv', 'throughput', []],
+    ['json', 'histogram-owdelay', []],
+    ['csv', 'packet-loss-rate', ['-T', 'aggregation']],
+    ['json', 'histogram-owdelay', ['-T', 'statistics']],
+  ] as const) {
+    test(`${format} ${eventType} ${summary.join(' ')}`, async () => {
+      const { createRun } = await import('../../src/cli/get.js');
+      const { bufferIo } = await import('./fixtures.js');
+      const dir = tempDir();
+      const r = await runBulkTool(['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', eventType, ...summary], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const files = readdirSync(dir);
+      assert.ok(files.length >= 2, files.join());
+      for (const file of files) {
+        const [src, dst] = file.split('_');
+        const b = bufferIo(dir);
+        const code = await createRun()(['-u', archive.url, '-o', format, '-I', '-s', src!, '-d', dst!, '-e', eventType, ...RANGE, ...summary], b.io);
+        assert.equal(code, 0, b.stderr());
+        assert.equal(readFileSync(join(dir, file), 'utf8') + '\n', b.stdout(), file);
+      }
+    });
+  }
+
+  test('-T on event types without summaries writes no file for them (B15 fixed, as esmond-ps-get)', async () => {
+    const dir = tempDir();
+    const reportFile = join(tempDir(), 'r.json');
+    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-T', 'aggregation', '--report', reportFile], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+    for (const s of report.perSeries) {
+      if (['failures', 'packet-trace', 'pscheduler-run-href', 'throughput-subintervals'].includes(s.eventType)) assert.equal(s.status, 'nodata', s.file);
+    }
+    for (const f of readdirSync(dir)) assert.match(readFileSync(join(dir, f), 'utf8').split('\r\n')[1]!, /,aggregation,\d+,/);
+  });
+});
