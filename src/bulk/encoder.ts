@@ -10,6 +10,7 @@ import {
   csvField,
   csvLine,
   familyOf,
+  formatTimestamp,
   PyFloat,
   pyFloat,
   pyJson,
@@ -142,6 +143,12 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     }
     return `${out}}`;
   };
+  const numericFast =
+    family === 'numeric' &&
+    opts.format !== 'ndjson' &&
+    columns.length === CONSTANT_COLUMNS.length + 2 &&
+    columns[CONSTANT_COLUMNS.length] === 'timestamp' &&
+    columns[CONSTANT_COLUMNS.length + 1] === 'value';
   // Only the unknown family puts RawJson wrappers in rows; other rows serialise as they are.
   const plain = family === 'unknown' ? unwrap : (row: Row): Row => row;
   const renderRow = (row: Row, index: number, lists: ReadonlySet<string>): string => {
@@ -184,6 +191,19 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
       let rows = 0;
       let lists = new Set(memory.listColumns ?? []);
       for (const point of points) {
+        // Fast path for the commonest series, a number per point: the row rowsForPoint would
+        // build is the constant columns, the timestamp and the value as a Python float.
+        if (numericFast && constant !== undefined && memory.listColumns !== undefined && typeof point.val === 'number') {
+          const ts = formatTimestamp(point.ts);
+          const v = point.val;
+          text +=
+            opts.format === 'csv'
+              ? `${constant.csv},${ts},${fastPyFloat(v)}\r\n`
+              : `${memory.rows > 0 ? ', ' : ''}{${constant.json}, "timestamp": "${ts}", "value": ${Number.isFinite(v) ? fastPyFloat(v) : pyJson(new PyFloat(v))}}`;
+          memory.rows++;
+          rows++;
+          continue;
+        }
         for (const row of rowsForPoint(ctx, point)) {
           if (memory.rows === 0 && memory.listColumns === undefined) {
             memory.listColumns = listColumnsOf(row);

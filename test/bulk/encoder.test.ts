@@ -71,6 +71,7 @@ const SAMPLES: Record<string, WirePoint[]> = {
     { ts: 1699999260, val: 600 },
     { ts: 1699999320, val: 1e-5 },
   ],
+  'ntp-offset': [-0.000412, null, 1e20, 0, 123.456, -7, 5e-324, 1e16, 0.0001, 2.5].map((val, i) => ({ ts: 1699999200 + i * 60 + (i === 3 ? 0.5 : 0), val })),
   failures: [{ ts: 1699999200, val: { error: 'bwctl: "Unable", to contact host' } }],
   'histogram-owdelay': [
     { ts: 1699999200, val: { '34.4': 506, '34.5': 85 } },
