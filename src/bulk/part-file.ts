@@ -11,7 +11,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 export const PART_SUFFIX = '.part';
 
 /** Buffered bytes above which a write goes to disk even before the next commit. */
-const FLUSH_BYTES = 1 << 20;
+const FLUSH_BYTES = 1 << 18;
 
 /** A `.part` file open for appending at a known committed length. */
 export class PartFile {
