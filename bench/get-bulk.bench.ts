@@ -9,6 +9,11 @@
  *   ESMOND_BENCH_BULK_POINTS=5000000 npm run bench -- get-bulk
  *
  * The SQLite file is cached in the temp directory (per N) so repeated runs skip the seeding.
+ *
+ * Measured 2026-11-25 (2 cores, 5 M points, machine otherwise quiet): raw 689 k points/s;
+ * get-bulk csv 748 k points/s (1.09x raw), peak RSS 147 MB; json 649 k points/s (0.94x),
+ * peak RSS 164 MB. About 100 MB of the RSS is the loaded program (node, undici's wasm parser);
+ * the live heap after a full GC stays near 17 MB whatever N is.
  * @module
  */
 import { spawn } from 'node:child_process';
