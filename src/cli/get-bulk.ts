@@ -107,7 +107,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         extra.onRetry?.(info);
         verboseRetry?.(info);
       };
-      const retry = { limit: REQUEST_RETRIES, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs, maxMs: deps.retryBaseMs * 8 } : {}) };
+      const retry = { limit: REQUEST_RETRIES, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
       return createClient({ ...s.client, retry, connections: 2, onRetry });
     };
     const progress = createProgress(io.stderr, { quiet: bf.quiet, now: io.now });

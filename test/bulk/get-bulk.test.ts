@@ -115,7 +115,8 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     try {
       const dir = tempDir();
       const reportFile = join(tempDir(), 'report.json');
-      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--window', '21600', '--report', reportFile], dir);
+      const checkpoint = join(tempDir(), 'my.checkpoint');
+      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--window', '21600', '--report', reportFile, '--checkpoint', checkpoint], dir);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /FAILED .*histogram-owdelay/);
       assert.match(r.stderr, /--resume/);
@@ -124,12 +125,14 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       assert.ok(failed.length > 0 && failed.every((s) => s.eventType === 'histogram-owdelay'));
       assert.equal(report.failures, failed.length);
       assert.ok(failed.every((s) => s.failures > 0 && s.error !== undefined));
-      assert.ok(existsSync(join(dir, CHECKPOINT_NAME)), 'checkpoint kept for --resume');
+      assert.ok(existsSync(checkpoint), 'checkpoint kept for --resume');
+      assert.ok(!existsSync(join(dir, CHECKPOINT_NAME)));
       for (const s of failed) assert.ok(!existsSync(join(dir, s.file)), 'no final name for an incomplete file');
 
       proxy.heal();
-      const resumed = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume'], dir);
+      const resumed = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume', '--checkpoint', checkpoint], dir);
       assert.equal(resumed.code, 0, resumed.stderr);
+      assert.ok(!existsSync(checkpoint), 'removed once everything is complete');
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
     } finally {
       await proxy.close();
@@ -149,6 +152,26 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     assert.equal(report.perSeries.find((s) => s.file === first.file)?.status, 'failed');
     assert.ok(report.perSeries.some((s) => s.status === 'pending' && /^not started/.test(s.error ?? '')));
     assert.equal(report.failures, report.series - report.done - report.nodata);
+  });
+
+  test('Retry-After of a 503 is honoured (the retry waits what the archive asked for)', async () => {
+    let failed = 0;
+    const proxy = await startFlakyProxy({
+      target: archive.url,
+      failureRate: 1,
+      modes: ['503'],
+      retryAfterSeconds: 1,
+      eligible: (_m, url) => url.includes('/throughput/') && failed++ === 0,
+    });
+    try {
+      const dir = tempDir();
+      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '-v'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(proxy.stats.faults['503'], 1);
+      assert.match(r.stderr, /retrying GET \S+\/throughput\/\S+ in 1000 ms/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a page size the archive refuses (perfSONAR 5 style 400) is lowered to 1000 and the export completes', async () => {
@@ -201,6 +224,9 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     assert.equal(ok.code, 0);
     assert.equal(ok.stdout, '');
     assert.equal(ok.stderr, '', '--quiet: nothing when all went well');
+    const none = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'ntp-offset'], dir);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /0 series: 0 written/);
   });
 });
 

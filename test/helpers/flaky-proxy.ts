@@ -29,6 +29,8 @@ export interface FlakyProxyOptions {
   eligible?: (method: string, url: string) => boolean;
   /** Answer 400 to data requests with a larger `limit`, as perfSONAR 5 does above 10 000. */
   maxPageSize?: number;
+  /** `Retry-After` seconds sent with injected 503s. @defaultValue 0 */
+  retryAfterSeconds?: number;
 }
 
 /** A running proxy. */
@@ -105,7 +107,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
     switch (mode) {
       case '503':
         req.resume();
-        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' });
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(opts.retryAfterSeconds ?? 0) });
         res.end('{"detail": "injected failure"}');
         return;
       case 'reset':
