@@ -23,10 +23,13 @@ export interface ProgressSink {
 
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
-/** Chooses the bar, plain lines or silence (§ issue: bar only when isTTY and columns > 0). */
-export function createProgress(stderr: Out, opts: { quiet: boolean; now: () => number }): ProgressSink {
+/**
+ * Chooses the bar (only when stderr is a terminal with a width), plain lines, or silence. Rates
+ * use a monotonic clock of their own (the tool's `now` may be fixed, in tests).
+ */
+export function createProgress(stderr: Out, opts: { quiet: boolean; now?: () => number }): ProgressSink {
   if (opts.quiet) return quietProgress();
-  if (stderr.isTTY === true && (stderr.columns ?? 0) > 0) return barProgress(stderr, opts.now);
+  if (stderr.isTTY === true && (stderr.columns ?? 0) > 0) return barProgress(stderr, opts.now ?? (() => performance.now()));
   return lineProgress(stderr);
 }
 

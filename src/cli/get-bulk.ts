@@ -110,7 +110,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
       const retry = { limit: REQUEST_RETRIES, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
       return createClient({ ...s.client, retry, connections: 2, onRetry });
     };
-    const progress = createProgress(io.stderr, { quiet: bf.quiet, now: io.now });
+    const progress = createProgress(io.stderr, { quiet: bf.quiet });
     let report;
     try {
       report = await exportBulk({
