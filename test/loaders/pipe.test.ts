@@ -10,8 +10,9 @@ import type { CliIo } from '../../src/cli/io.js';
 import { extractBwctl } from '../../src/loaders/bwctl/extract.js';
 import { iperf3ToEsmond } from '../../src/loaders/bwctl/iperf3.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
+import { SHARED_SAMPLES } from '../helpers/shared-data.js';
 
-const sample = (name: string): string => readFileSync(`/work/shared/samples/${name}`, 'utf8');
+const sample = (name: string): string => readFileSync(join(SHARED_SAMPLES, name), 'utf8');
 const pipe = makePipe({ localAddress: async (host) => (host.includes(':') ? '2001:db8::2' : '192.0.2.2') });
 
 function captureIo(stdin: string, env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {

@@ -7,9 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { RecordInput } from '../../src/loaders/pscheduler/map.js';
+import { SHARED_DATA } from '../helpers/shared-data.js';
 
-export const VECTOR_DIR = '/work/shared/data/pscheduler/esmond-archiver-vectors';
-export const RESULTS_DIR = '/work/shared/data/pscheduler/results';
+export const VECTOR_DIR = join(SHARED_DATA, 'pscheduler', 'esmond-archiver-vectors');
+export const RESULTS_DIR = join(SHARED_DATA, 'pscheduler', 'results');
 
 type Obj = Record<string, any>;
 
