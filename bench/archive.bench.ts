@@ -8,11 +8,10 @@
  * @module
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startChildArchive, type ChildArchive } from './support/child-archive.js';
 import { seedArchive } from '../src/archive/seed.js';
 import { latencyModel } from '../src/archive/seed/latency.js';
 import { buildMesh } from '../src/archive/seed/mesh.js';
@@ -22,7 +21,6 @@ import { openSqliteArchive } from '../src/archive/service.js';
 import type { ArchiveService, RequestContext } from '../src/archive/types.js';
 import type { WireMetadata } from '../src/model/wire.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NOW = Math.floor(Date.now() / 1000);
 /** Hosts of the search mesh: 51·50 ordered pairs × 4 tests = 10 200 metadata. */
 const SEARCH_HOSTS = 51;
@@ -41,7 +39,7 @@ type Report = (line: string) => void;
 
 export default async function archiveBench(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-bench-'));
-  let server: ChildServer | undefined;
+  let server: ChildArchive | undefined;
   try {
     const dbPath = join(dir, 'archive.sqlite');
     const setup = await prepareArchive(dbPath, report);
@@ -49,7 +47,7 @@ export default async function archiveBench(report: Report): Promise<void> {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.exec('CREATE TABLE points (series INTEGER NOT NULL, ts INTEGER NOT NULL, val INTEGER NOT NULL, PRIMARY KEY (series, ts)) WITHOUT ROWID');
-    server = await startChildServer(dbPath);
+    server = await startChildArchive(dbPath);
     const http = new Client(server.url, setup.apiKey);
     await benchIngest(http, raw, setup, report);
     await benchRealisticIngest(http, report);
@@ -383,52 +381,6 @@ class Client {
     if (res.status !== 201) throw new Error(`POST metadata: ${res.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as WireMetadata;
   }
-}
-
-interface ChildServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts bench/support/archive-server.ts on `dbPath`; resolves with its URL. */
-function startChildServer(dbPath: string): Promise<ChildServer> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench', 'support', 'archive-server.ts'), dbPath],
-    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.stdin?.end();
-    });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const fail = (why: string): void => {
-      void stop();
-      reject(new Error(`archive server did not start: ${why}`));
-    };
-    const timer = setTimeout(() => fail('no answer within 30 s'), 30_000);
-    child.once('error', (e) => fail(e.message));
-    child.once('exit', (code) => fail(`exited with ${code}`));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (!out.includes('\n') || line === undefined) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      try {
-        resolve({ url: (JSON.parse(line) as { url: string }).url, stop });
-      } catch {
-        fail(`unexpected output ${line}`);
-      }
-    });
-  });
 }
 
 async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {

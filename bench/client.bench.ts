@@ -7,13 +7,12 @@
  *    `dataPages()`/`data()` read rate at page sizes 1000 and 10000, and a metadata search.
  * @module
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startChildArchive } from './support/child-archive.js';
 import { openSqliteArchive } from '../src/archive/service.js';
 import { createClient } from '../src/query/client.js';
 
@@ -73,15 +72,9 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
   const service = openSqliteArchive(dbPath, { resolver: false });
   const apiKey = service.addUser('bench');
   service.close();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/archive-server.ts', dbPath], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const server = await startChildArchive(dbPath);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`archive server exited with ${code}`)));
-    });
-    const { url } = JSON.parse(line) as { url: string };
+    const { url } = server;
     const client = createClient({ url, credentials: { apiKey } });
     try {
       const m = await client.postMetadata({
@@ -117,8 +110,7 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
       await client.close();
     }
   } finally {
-    child.stdin?.end();
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
