@@ -26,8 +26,7 @@ async function load(rel) {
 }
 
 async function main() {
-  const { openSqliteArchive, serveArchive } = await load('archive/index.js');
-  const { seedArchive } = await load('archive/seed.js');
+  const { openSqliteArchive, serveArchive, seedArchive } = await load('archive/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'esmond-demo-'));
   // Also when the process ends abruptly (e.g. `npm run demo | head` closes stdout).
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /**
  * `esmond-client/archive`: the embedded esmond-compatible archive as a library — the core
- * service over SQLite, the `node:http` handler and a server.
+ * service over SQLite, the `node:http` handler, a server and the synthetic-mesh seeder.
  *
  *   const service = openSqliteArchive('archive.sqlite');
  *   const { url, close } = await serveArchive({ service, port: 8080 });
@@ -12,4 +12,8 @@ export { serveArchive } from './serve.js';
 export type { RunningArchive, ServeArchiveOptions } from './serve.js';
 export { createArchiveService, openSqliteArchive } from './service.js';
 export { ingestPschedulerResult } from './pscheduler-ingest.js';
+export { seedArchive } from './seed.js';
+export type { SeedOptions, SeedResult } from './seed.js';
+export { openSqliteStore } from './storage/sqlite.js';
+export type { ArchiveStore } from './storage/store.js';
 export * from './types.js';
