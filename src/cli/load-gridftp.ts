@@ -10,27 +10,9 @@ import { LockedError, lockState, StateError } from '../loaders/checkpoint.js';
 import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
-import {
-  ALIAS_FLAG,
-  INSECURE_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  checkLogDir,
-  helpText,
-  HELP_FLAG,
-  KEY_FLAG,
-  loaderClient,
-  LOG_DIR_FLAG,
-  openLoaderLog,
-  parseLoaderArgs,
-  systemResolve,
-  URL_FLAG,
-  usageError,
-  USER_FLAG,
-  type LoaderFlag,
-} from './loader-options.js';
+import { ARCHIVE_FLAGS, HELP_FLAG, LOG_DIR_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-gridftp';
-const USAGE = '%prog [ -f filename | -v ]';
 const SENSITIVE = '(default=False since this might be sensitive data).';
 
 const FLAGS: readonly LoaderFlag[] = [
@@ -54,12 +36,7 @@ const FLAGS: readonly LoaderFlag[] = [
   { short: '-S', long: '--single', takesValue: false, original: true, description: 'Only load a single record - used for development.' },
   { short: '-D', long: '--delete_state', takesValue: false, original: true, description: 'Delete state file from disc after concluding run.' },
   LOG_DIR_FLAG,
-  URL_FLAG,
-  USER_FLAG,
-  KEY_FLAG,
-  ALIAS_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  INSECURE_FLAG,
+  ...ARCHIVE_FLAGS,
   { short: '-F', long: '--file_attr', takesValue: false, original: true, description: `Include the gridftp file information when sending data to esmond ${SENSITIVE}` },
   { short: '-N', long: '--name_attr', takesValue: false, original: true, description: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}` },
   { short: '-V', long: '--volume_attr', takesValue: false, original: true, description: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}` },
@@ -76,6 +53,8 @@ const FLAGS: readonly LoaderFlag[] = [
   },
 ];
 
+const TOOL: LoaderTool = { prog: PROG, usage: '%prog [ -f filename | -v ]', flags: FLAGS };
+
 /** Replaceable parts, for tests. */
 export interface LoadGridftpDeps {
   /** DNS for the server's host name. @defaultValue the system resolver */
@@ -85,33 +64,22 @@ export interface LoadGridftpDeps {
 /** Builds the tool with its dependencies. */
 export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const parsed = parseLoaderArgs(argv, FLAGS);
-    if (parsed.kind === 'help') {
-      io.stdout.write(helpText(PROG, USAGE, FLAGS));
-      return 0;
-    }
-    if (parsed.kind === 'error') return usageError(io, PROG, USAGE, parsed.message);
-    const args = parsed.args;
-    const logDir = args.get('--log_dir');
-    const dirError = checkLogDir(logDir);
-    if (dirError) return usageError(io, PROG, USAGE, dirError);
+    const session = startLoader(TOOL, argv, io);
+    if (typeof session === 'number') return session;
+    const { args, usageError } = session;
     const fileArg = args.get('--file');
-    if (fileArg === undefined || fileArg === '') return usageError(io, PROG, USAGE, 'Filename is required.');
+    if (fileArg === undefined || fileArg === '') return usageError('Filename is required.');
     const file = resolve(io.cwd, fileArg);
-    if (!existsSync(file)) return usageError(io, PROG, USAGE, `${file} does not exist`);
+    if (!existsSync(file)) return usageError(`${file} does not exist`);
     const batchText = args.get('--batch-size');
     const batchSize = batchText === undefined ? 200 : Number(batchText);
-    if (!Number.isInteger(batchSize) || batchSize < 1) return usageError(io, PROG, USAGE, 'option --batch-size: must be a positive integer');
+    if (!Number.isInteger(batchSize) || batchSize < 1) return usageError('option --batch-size: must be a positive integer');
     const json = args.has('--json');
     const statePath = normalize(resolve(io.cwd, args.get('--pickle_file') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
 
-    const log = openLoaderLog(io, PROG, logDir);
-    let client;
-    try {
-      client = loaderClient(args, io);
-    } catch (err) {
-      return usageError(io, PROG, USAGE, (err as Error).message);
-    }
+    const log = session.openLog();
+    const client = session.client();
+    if (typeof client === 'number') return client;
     if (!(args.get('--key') ?? io.env.ESMOND_KEY)) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
     let unlock: (() => void) | undefined;
     try {

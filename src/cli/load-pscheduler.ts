@@ -27,33 +27,13 @@ import {
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
-import {
-  ALIAS_FLAG,
-  INSECURE_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  helpText,
-  HELP_FLAG,
-  KEY_FLAG,
-  loaderClient,
-  parseLoaderArgs,
-  systemResolve,
-  URL_FLAG,
-  usageError,
-  USER_FLAG,
-  type LoaderFlag,
-} from './loader-options.js';
+import { ARCHIVE_FLAGS, HELP_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
-const USAGE = '%prog [-U URL] [-u USER] [-k KEY] [FILE...]';
 
 const FLAGS: readonly LoaderFlag[] = [
   HELP_FLAG,
-  URL_FLAG,
-  USER_FLAG,
-  KEY_FLAG,
-  ALIAS_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  INSECURE_FLAG,
+  ...ARCHIVE_FLAGS,
   {
     short: '-a',
     long: '--agent',
@@ -92,6 +72,8 @@ const FLAGS: readonly LoaderFlag[] = [
   { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Report every stored result on stderr.' },
 ];
 
+const TOOL: LoaderTool = { prog: PROG, usage: '%prog [-U URL] [-u USER] [-k KEY] [FILE...]', flags: FLAGS };
+
 /** Replaceable parts, for tests. */
 export interface LoadPschedulerDeps {
   resolve?: HostResolver;
@@ -111,16 +93,12 @@ function linesOf(io: CliIo, file: string): AsyncIterable<string> {
 /** Builds the tool with its dependencies. */
 export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const parsed = parseLoaderArgs(argv, FLAGS);
-    if (parsed.kind === 'help') {
-      io.stdout.write(helpText(PROG, USAGE, FLAGS));
-      return 0;
-    }
-    if (parsed.kind === 'error') return usageError(io, PROG, USAGE, parsed.message);
-    const args = parsed.args;
+    const session = startLoader(TOOL, argv, io);
+    if (typeof session === 'number') return session;
+    const { args, usageError } = session;
     const policyText = args.get('--policy');
     if (policyText !== undefined && !(FORMATTING_POLICIES as readonly string[]).includes(policyText)) {
-      return usageError(io, PROG, USAGE, `option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`);
+      return usageError(`option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`);
     }
     let start: number | undefined;
     let duration: number | undefined;
@@ -130,14 +108,10 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       const durationText = args.get('--duration');
       if (durationText !== undefined) duration = /^\d+(\.\d+)?$/.test(durationText) ? Number(durationText) : isoDurationSeconds(durationText, '--duration');
     } catch (err) {
-      return usageError(io, PROG, USAGE, `option ${(err as Error).message}`);
+      return usageError(`option ${(err as Error).message}`);
     }
-    let client;
-    try {
-      client = loaderClient(args, io);
-    } catch (err) {
-      return usageError(io, PROG, USAGE, (err as Error).message);
-    }
+    const client = session.client();
+    if (typeof client === 'number') return client;
     const resolveHost = deps.resolve ?? systemResolve;
     const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
     const sink = new ArchiveSink(client);

@@ -75,6 +75,12 @@ export const NO_SSL_VERIFY_FLAG: LoaderFlag = {
 /** `--insecure`: alias of `--no-ssl-verify`, as in the query tools. */
 export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false, original: false, description: 'Same as --no-ssl-verify.' };
 
+/**
+ * The archive flags every loader offers, in the order their help lists them: `-U`, `-u`, `-k`,
+ * `-s`, `--no-ssl-verify`, `--insecure`.
+ */
+export const ARCHIVE_FLAGS: readonly LoaderFlag[] = [URL_FLAG, USER_FLAG, KEY_FLAG, ALIAS_FLAG, NO_SSL_VERIFY_FLAG, INSECURE_FLAG];
+
 /** Parsed flags: every value of every flag given, by long name. */
 export class LoaderArgs {
   constructor(
@@ -166,6 +172,62 @@ export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = f
     ...(key !== '' ? { credentials: { apiKey: key, ...(user !== '' ? { username: user } : {}) } } : {}),
     ...(args.has('--no-ssl-verify') || args.has('--insecure') ? { tlsVerify: false } : {}),
   });
+}
+
+/** A loader's command line as its help and errors show it. */
+export interface LoaderTool {
+  /** The program name, e.g. `esmond-ps-pipe`. */
+  prog: string;
+  /** optparse usage line; `%prog` stands for the program name. */
+  usage: string;
+  flags: readonly LoaderFlag[];
+}
+
+/** A parsed loader command line, with the steps that need the tool's name and usage. */
+export interface LoaderSession {
+  args: LoaderArgs;
+  /** optparse's error exit for this tool (status 2). */
+  usageError(message: string): number;
+  /** The log: stderr, or `<log_dir>/<prog>.log` with `-l`. */
+  openLog(): LoaderLog;
+  /**
+   * The archive client for the flags, or the status of the usage error already reported when
+   * they cannot make one (bad URL; with `requireCredentials`, a missing user or key).
+   */
+  client(requireCredentials?: boolean): EsmondClient | number;
+}
+
+/**
+ * The start every loader shares: parses `argv`, answers `--help` on stdout (status 0), reports
+ * optparse errors and a missing `-l` directory as usage errors (status 2). Returns the session,
+ * or the exit status when the tool is already done.
+ */
+export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo): LoaderSession | number {
+  const { prog, usage, flags } = tool;
+  const fail = (message: string): number => usageError(io, prog, usage, message);
+  const parsed = parseLoaderArgs(argv, flags);
+  if (parsed.kind === 'help') {
+    io.stdout.write(helpText(prog, usage, flags));
+    return 0;
+  }
+  if (parsed.kind === 'error') return fail(parsed.message);
+  const args = parsed.args;
+  // Tools without -l never have a value here, so the check passes for them.
+  const logDir = args.get('--log_dir');
+  const dirError = checkLogDir(logDir);
+  if (dirError) return fail(dirError);
+  return {
+    args,
+    usageError: fail,
+    openLog: () => openLoaderLog(io, prog, logDir),
+    client(requireCredentials = false) {
+      try {
+        return loaderClient(args, io, requireCredentials);
+      } catch (err) {
+        return fail((err as Error).message);
+      }
+    },
+  };
 }
 
 /** DNS through the operating system's resolver, one address per family. */

@@ -10,35 +10,11 @@ import { extractBwctl } from '../loaders/bwctl/extract.js';
 import { Iperf3Error, iperf3ToEsmond } from '../loaders/bwctl/iperf3.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
-import {
-  ALIAS_FLAG,
-  INSECURE_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  checkLogDir,
-  helpText,
-  HELP_FLAG,
-  KEY_FLAG,
-  loaderClient,
-  LOG_DIR_FLAG,
-  openLoaderLog,
-  parseLoaderArgs,
-  URL_FLAG,
-  usageError,
-  USER_FLAG,
-  type LoaderFlag,
-} from './loader-options.js';
-
-const PROG = 'esmond-ps-pipe';
-const USAGE = ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]';
+import { ARCHIVE_FLAGS, HELP_FLAG, LOG_DIR_FLAG, startLoader, type LoaderFlag, type LoaderTool } from './loader-options.js';
 
 const FLAGS: readonly LoaderFlag[] = [
   HELP_FLAG,
-  URL_FLAG,
-  USER_FLAG,
-  KEY_FLAG,
-  ALIAS_FLAG,
-  NO_SSL_VERIFY_FLAG,
-  INSECURE_FLAG,
+  ...ARCHIVE_FLAGS,
   { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output.' },
   LOG_DIR_FLAG,
   {
@@ -50,6 +26,8 @@ const FLAGS: readonly LoaderFlag[] = [
     description: 'Measurement agent address (default: the local address this host uses to reach the receiver).',
   },
 ];
+
+const TOOL: LoaderTool = { prog: 'esmond-ps-pipe', usage: ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]', flags: FLAGS };
 
 /** The local address the operating system would use towards `host` (no packet is sent). */
 export async function localAddressTowards(host: string): Promise<string> {
@@ -83,23 +61,12 @@ async function readAll(io: CliIo): Promise<string> {
 /** Builds the tool with its dependencies. */
 export function makePipe(deps: PipeDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const parsed = parseLoaderArgs(argv, FLAGS);
-    if (parsed.kind === 'help') {
-      io.stdout.write(helpText(PROG, USAGE, FLAGS));
-      return 0;
-    }
-    if (parsed.kind === 'error') return usageError(io, PROG, USAGE, parsed.message);
-    const args = parsed.args;
-    const logDir = args.get('--log_dir');
-    const dirError = checkLogDir(logDir);
-    if (dirError) return usageError(io, PROG, USAGE, dirError);
-    let client;
-    try {
-      client = loaderClient(args, io, true);
-    } catch (err) {
-      return usageError(io, PROG, USAGE, (err as Error).message);
-    }
-    const log = openLoaderLog(io, PROG, logDir);
+    const session = startLoader(TOOL, argv, io);
+    if (typeof session === 'number') return session;
+    const args = session.args;
+    const client = session.client(true);
+    if (typeof client === 'number') return client;
+    const log = session.openLog();
     const verbose = args.has('--verbose');
     const fatal = (message: string, input?: string): number => {
       log('main.fatal', message);
