@@ -80,7 +80,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     const log = session.openLog();
     const client = session.client();
     if (typeof client === 'number') return client;
-    if (!(args.get('--key') ?? io.env.ESMOND_KEY)) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
+    if (!session.hasApiKey) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
     let unlock: (() => void) | undefined;
     try {
       unlock = args.has('--dont_write') ? undefined : lockState(statePath);

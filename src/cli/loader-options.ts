@@ -154,14 +154,18 @@ export function openLoaderLog(io: CliIo, prog: string, dir: string | undefined):
   return createLoaderLog(write, io.now);
 }
 
+/** The write user and API key from `-u`/`-k`, else `ESMOND_USER`/`ESMOND_KEY`; `''` when not given. */
+export function loaderCredentials(args: LoaderArgs, env: CliIo['env']): { user: string; key: string } {
+  // ESMOND_USER / ESMOND_KEY keep the key off the command line (where `ps` shows it).
+  return { user: args.get('--user') ?? env.ESMOND_USER ?? '', key: args.get('--key') ?? env.ESMOND_KEY ?? '' };
+}
+
 /**
  * A client for the loaders' flags. Writes are retried: the metadata POST is get-or-create and the
  * sink treats 409 as already stored, so a retried write cannot duplicate anything.
  */
 export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
-  // ESMOND_USER / ESMOND_KEY keep the key off the command line (where `ps` shows it).
-  const user = args.get('--user') ?? io.env.ESMOND_USER ?? '';
-  const key = args.get('--key') ?? io.env.ESMOND_KEY ?? '';
+  const { user, key } = loaderCredentials(args, io.env);
   if (requireCredentials && (user === '' || key === '')) throw new Error('both --user and --key args are required.');
   const alias = args.get('--script_alias') ?? '/';
   return createClient({
@@ -186,6 +190,8 @@ export interface LoaderTool {
 /** A parsed loader command line, with the steps that need the tool's name and usage. */
 export interface LoaderSession {
   args: LoaderArgs;
+  /** An API key was given (`-k` or `ESMOND_KEY`): without one, posts go out unauthenticated. */
+  hasApiKey: boolean;
   /** optparse's error exit for this tool (status 2). */
   usageError(message: string): number;
   /** The log: stderr, or `<log_dir>/<prog>.log` with `-l`. */
@@ -218,6 +224,7 @@ export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo
   if (dirError) return fail(dirError);
   return {
     args,
+    hasApiKey: loaderCredentials(args, io.env).key !== '',
     usageError: fail,
     openLog: () => openLoaderLog(io, prog, logDir),
     client(requireCredentials = false) {
