@@ -25,6 +25,18 @@ export const literalAddresses: AddressLookup = (host) => {
 };
 
 /**
+ * Host of a URL the way `urlparse(...).hostname` gives it (lower case, no brackets): how the
+ * archiver names the ends of a disk-to-disk test.
+ */
+export function urlHost(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
+  const host = m?.[1];
+  if (host === undefined || host === '') return undefined;
+  return (host.startsWith('[') ? host.slice(1, -1) : host).toLowerCase();
+}
+
+/**
  * A lookup over a table of pre-resolved names, falling back to {@link literalAddresses}.
  * @param table host → addresses, as built by the caller's asynchronous resolver.
  */

@@ -4,6 +4,7 @@
  * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
  * @module
  */
+import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
 import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
 
@@ -136,9 +137,10 @@ export function hostsOf(input: RecordInput): string[] {
     if (typeof h === 'string' && h !== '') hosts.add(h);
   }
   if (input.testType === 'disk-to-disk') {
+    // The names the mapping will look up: the same parse of the URLs as mapRecord's.
     for (const u of [input.spec.source, input.spec.dest]) {
-      const m = typeof u === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(u) : null;
-      if (m?.[1]) hosts.add(m[1].replace(/^\[|\]$/g, '').toLowerCase());
+      const host = urlHost(u);
+      if (host !== undefined) hosts.add(host);
     }
   }
   return [...hosts];

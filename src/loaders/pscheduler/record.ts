@@ -5,7 +5,7 @@
  * @module
  */
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
-import { commonFamily, literalAddresses, type AddressLookup } from './addresses.js';
+import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
 
 /** `data-formatting-policy` of the esmond archive spec. */
@@ -423,15 +423,6 @@ const DISK_TO_DISK: TypeRules = {
     }
   },
 };
-
-/** Host of a URL the way `urlparse(...).hostname` gives it (lower case, no brackets). */
-function urlHost(url: unknown): string | undefined {
-  if (typeof url !== 'string') return undefined;
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
-  const host = m?.[1];
-  if (host === undefined || host === '') return undefined;
-  return (host.startsWith('[') ? host.slice(1, -1) : host).toLowerCase();
-}
 
 /** Which record class the archiver would use for a test type under a policy. */
 function rulesFor(testType: string, policy: FormattingPolicy): { rules: TypeRules; raw: boolean; d2d: boolean } {
