@@ -7,13 +7,10 @@
 import { isHttpError, isValidationError } from '../http/errors.js';
 import type { WireNewMetadata } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
+import type { EsmondItem, EsmondValue } from './esmond-item.js';
 
-/** Values of one metadata at one timestamp. */
-export interface SinkItem {
-  metadata: WireNewMetadata;
-  ts: number;
-  values: { 'event-type': string; val: unknown }[];
-}
+/** What the sink stores: any loader's {@link EsmondItem}. */
+export type SinkItem = EsmondItem;
 
 /** What one {@link ArchiveSink.store} call achieved. */
 export interface StoreCounts {
@@ -106,7 +103,7 @@ export class ArchiveSink {
   private async storeAll(items: readonly SinkItem[]): Promise<StoreCounts> {
     const counts: StoreCounts = { written: 0, duplicates: 0, metadata: 0 };
     // Group by metadata body first, so each distinct metadata is posted once.
-    const byBody = new Map<string, { metadata: WireNewMetadata; points: Map<number, SinkItem['values']> }>();
+    const byBody = new Map<string, { metadata: WireNewMetadata; points: Map<number, EsmondValue[]> }>();
     for (const item of items) {
       if (item.values.length === 0) continue;
       const id = JSON.stringify(item.metadata);
@@ -132,7 +129,7 @@ export class ArchiveSink {
   }
 
   /** One bulk PUT; when some value is already stored (409), value by value, skipping those. */
-  private async writeAll(key: string, data: { ts: number; val: SinkItem['values'] }[]): Promise<{ written: number; duplicates: number }> {
+  private async writeAll(key: string, data: { ts: number; val: EsmondValue[] }[]): Promise<{ written: number; duplicates: number }> {
     const total = data.reduce((n, d) => n + d.val.length, 0);
     try {
       await this.client.putBulk(key, data, { batchSize: this.batchSize });

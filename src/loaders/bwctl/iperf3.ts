@@ -7,13 +7,7 @@
  * @module
  */
 import type { WireNewMetadata } from '../../model/wire.js';
-
-/** The esmond form of one bwctl/iperf3 run. */
-export interface Iperf3Esmond {
-  metadata: WireNewMetadata;
-  ts: number;
-  values: { 'event-type': string; val: unknown }[];
-}
+import type { EsmondItem } from '../esmond-item.js';
 
 /** iperf3 output that cannot be mapped; the message names the missing member. */
 export class Iperf3Error extends Error {
@@ -51,7 +45,7 @@ export interface Iperf3Context {
  * @throws Iperf3Error for JSON that is not an iperf3 result (the `error` member iperf3 writes on
  * failure is quoted).
  */
-export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): Iperf3Esmond {
+export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
   if (!isObj(json)) throw new Iperf3Error('iperf3 output is not a JSON object');
   if (typeof json.error === 'string') throw new Iperf3Error(`iperf3 reported an error: ${json.error}`);
   const start = obj(json, 'start', '');
@@ -99,7 +93,7 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): Iperf3Esmond 
     return iv.sum;
   });
   const sub = (s: Obj, val: unknown) => ({ start: s.start, duration: s.seconds, val });
-  const values: Iperf3Esmond['values'] = [];
+  const values: EsmondItem['values'] = [];
   const add = (et: string, val: unknown): void => void values.push({ 'event-type': et, val });
 
   if (udp) {

@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { deleteState, fileIdentity, readState, tailBefore, writeStateAtomic, type LoaderState } from '../checkpoint.js';
 import type { LoaderLog } from '../log.js';
-import type { SinkItem, StoreCounts } from '../sink.js';
+import type { ArchiveSink, SinkItem } from '../sink.js';
 import { parseJsonLogLine } from './json-log.js';
 import { readLines } from './lines.js';
 import { netloggerFields, parseNetloggerLine } from './netlogger.js';
@@ -38,7 +38,8 @@ export interface GridftpRunOptions {
   /** Transfers per batch (one state write per batch). */
   batchSize: number;
   resolve: HostResolver;
-  sink: { store(items: readonly SinkItem[], onRefused?: (index: number, error: Error) => void): Promise<StoreCounts> };
+  /** Where transfers go ({@link ArchiveSink}, or a stand-in with its `store`). */
+  sink: Pick<ArchiveSink, 'store'>;
   log: LoaderLog;
   now: () => number;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { WireNewMetadata } from '../../model/wire.js';
+import type { EsmondItem } from '../esmond-item.js';
 
 /** One RETR (server sends) or STOR (server receives) transfer. */
 export interface TransferRecord {
@@ -93,13 +94,6 @@ export const FTP_CODE_TEXT: Readonly<Record<number, string>> = {
   553: 'Requested action not taken.',
 };
 
-/** The transfer's esmond form. */
-export interface EsmondTransfer {
-  metadata: WireNewMetadata;
-  ts: number;
-  values: { 'event-type': string; val: unknown }[];
-}
-
 /** Options of {@link transferToEsmond}. */
 export interface TransferMapOptions extends PrivacyFlags {
   /** The JSON-log event types (rusage, iostat, mpstat, streams-tcpinfo) are declared (B35 fixed). */
@@ -110,7 +104,7 @@ export interface TransferMapOptions extends PrivacyFlags {
  * The metadata and values of one transfer.
  * @param hostIp - the server's address in the peer's family (the caller resolves `host`).
  */
-export function transferToEsmond(t: TransferRecord, hostIp: string, options: TransferMapOptions = {}): EsmondTransfer {
+export function transferToEsmond(t: TransferRecord, hostIp: string, options: TransferMapOptions = {}): EsmondItem {
   const send = t.type === 'RETR';
   const eventTypes = ['throughput', 'streams-packet-retransmits', 'failures'];
   if (options.json) eventTypes.push('rusage', 'iostat', 'mpstat', 'streams-tcpinfo');
@@ -139,7 +133,7 @@ export function transferToEsmond(t: TransferRecord, hostIp: string, options: Tra
   for (const [k, v] of free) if (v !== undefined && v !== null && v !== '') md[k] = v;
 
   const ts = Math.trunc(t.start);
-  const values: EsmondTransfer['values'] = [];
+  const values: EsmondItem['values'] = [];
   if (t.code !== null && t.code !== 226) {
     values.push({ 'event-type': 'failures', val: { error: `${t.code} ${FTP_CODE_TEXT[t.code] ?? 'None'}` } });
     return { metadata: md, ts, values };

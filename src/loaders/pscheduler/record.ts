@@ -5,6 +5,7 @@
  * @module
  */
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
+import type { EsmondValue } from '../esmond-item.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
 
@@ -60,10 +61,7 @@ export interface RecordOptions {
 }
 
 /** One value of the bulk data point. */
-export interface PointValue {
-  'event-type': string;
-  val: unknown;
-}
+export type PointValue = EsmondValue;
 
 /** The archiver's output for one run. */
 export interface MappedRecord {
