@@ -8,6 +8,7 @@
  */
 import type { WireNewMetadata } from '../../model/wire.js';
 import type { EsmondItem } from '../esmond-item.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 
 /** iperf3 output that cannot be mapped; the message names the missing member. */
 export class Iperf3Error extends Error {
@@ -16,9 +17,6 @@ export class Iperf3Error extends Error {
     this.name = 'Iperf3Error';
   }
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function obj(parent: Obj, key: string, where: string): Obj {
   const v = parent[key];

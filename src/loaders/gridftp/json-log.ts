@@ -5,10 +5,8 @@
  * never modified. Fixes over the original (B35): a null stripe is ignored, `ret_code` is honoured.
  * @module
  */
+import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import type { LineResult, TransferRecord } from './transfer.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `rkB/s` → `rkb_s`, `%util` → `util`, `State` → `state`. */
 export function normaliseStatKey(key: string): string {

@@ -4,12 +4,10 @@
  * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
  * @module
  */
+import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
 import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Settings an archive spec would carry, for envelopes that arrive without one. */
 export interface EnvelopeDefaults {

@@ -6,6 +6,7 @@
  */
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import type { EsmondValue } from '../esmond-item.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
 
@@ -90,8 +91,6 @@ export const DEFAULT_SUMMARIES: Readonly<Record<string, readonly ArchiverSummary
   'histogram-rtt': [...stats('histogram-rtt', [0, 3600, 86400]), ...agg('histogram-rtt', [3600, 86400])],
 };
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Python truthiness, which the archiver's `if x:` tests rely on. */
 const truthy = (v: unknown): boolean =>
   !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
