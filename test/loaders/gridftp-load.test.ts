@@ -125,7 +125,8 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.equal(r.code, 0, r.log);
     assert.equal(r.out, '', 'nothing on stdout');
     assert.match(r.log, /^ts=2026-01-01 12:00:00,000 event=main\.start id=1767268800 no last record found\n/);
-    assert.ok(r.log.includes(` No last record, processing ${sample}\n`), r.log);
+    const escaped = sample.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    assert.match(r.log, new RegExp(`event=main\\.process id=\\d+ No last record, processing ${escaped}\n`));
     assert.match(r.log, /event=scan_and_load_netlogger\.end id=\d+ Loaded 3 records\n/);
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8')));
     const mds = await allMetadata(a.archiveUrl, '&tool-name=gridftp');
