@@ -9,7 +9,7 @@
  */
 import { intOrText, type LineResult, type TransferRecord } from './transfer.js';
 
-/** A token starting a field: NetLogger keys are upper case, except GridFTP's `retrans`. */
+/** What comes before the fields on a line of the server's main log. */
 const MAIN_LOG_MARK = 'Transfer stats:';
 
 /** Seconds since the epoch of each day seen (`YYYYMMDD` → UTC midnight), so a line costs no Date call. */

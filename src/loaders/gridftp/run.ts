@@ -261,12 +261,11 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       }
       consumed = line.end;
       if (stop || batchTransfers >= opts.batchSize) {
-        if (!(await flush())) break;
-        if (stop) break;
+        if (!(await flush()) || stop) break;
       }
     }
-    if (!res.failed && !stop && !(await flush())) break;
-    if (res.failed || stop) break;
+    // A failed batch or -S ends the run; otherwise the segment's last transfers (and the lines after them) are stored.
+    if (res.failed || stop || !(await flush())) break;
   }
 
   log(`${scope}.end`, `Loaded ${res.stored} records`);
