@@ -18,6 +18,13 @@ import type {
 } from './store.js';
 
 /** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
+/**
+ * A time-range read of one series. Exported so a test can check that SQLite answers it with a
+ * range scan of the cells primary key (series_id, ts), never a table scan or a sort.
+ */
+export const READ_CELLS_SQL = `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
+       ORDER BY ts LIMIT ? OFFSET ?`;
+
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE metadata (
      id INTEGER PRIMARY KEY,
@@ -360,10 +367,7 @@ class SqliteStore implements ArchiveStore {
 
   readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
-    const rows = this.sql(
-      `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
-       ORDER BY ts LIMIT ? OFFSET ?`,
-    )
+    const rows = this.sql(READ_CELLS_SQL)
       .raw()
       .all(seriesId, from, to, take, skip) as Array<[number, number | null, number | null, string | null, string | null]>;
     return rows.map(([ts, num, den, doc, out]) => ({ ts, num, den, doc, out }));
