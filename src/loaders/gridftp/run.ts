@@ -196,6 +196,8 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
     let consumed = seg.start;
     let lastTransfer: string | undefined;
     let stop = false;
+    /** The offset the state was last written at in this segment (a second write there would change nothing). */
+    let savedAt: number | undefined;
 
     const flush = async (): Promise<boolean> => {
       if (batch.length > 0) {
@@ -221,7 +223,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       batch = [];
       batchLines = [];
       batchTransfers = 0;
-      if (opts.write) {
+      if (opts.write && consumed !== savedAt) {
         writeStateAtomic(opts.statePath, {
           version: 1,
           format: opts.format,
@@ -234,6 +236,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
           ...(lastTransfer !== undefined ? { lastTransfer } : {}),
           updated: opts.now(),
         });
+        savedAt = consumed;
       }
       return true;
     };

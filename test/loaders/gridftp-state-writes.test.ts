@@ -1,0 +1,66 @@
+/**
+ * How often a run writes its state (each write is an fsync): once per stored batch, and once at
+ * the end of the log — but not a second time at the same offset when the log ends with a full batch.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
+import type { SinkItem } from '../../src/loaders/sink.js';
+
+function transferLine(i: number, type = 'RETR'): string {
+  const start = `2023111412${String(10 + i).padStart(2, '0')}00.250000`;
+  const end = `2023111412${String(10 + i).padStart(2, '0')}05.250000`;
+  return `DATE=${end} HOST=gftp.example.org START=${start} NBYTES=${1000 + i} DEST=[198.51.100.1] TYPE=${type} CODE=226\n`;
+}
+
+/** Runs the loader over `text` with a sink that stores everything; `updated` counts the state writes. */
+async function writesFor(text: string, batchSize: number): Promise<{ writes: number; offset: number; size: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gridftp-writes-'));
+  try {
+    const file = join(dir, 't.log');
+    const statePath = join(dir, 's.json');
+    writeFileSync(file, text);
+    let clock = 0;
+    const r = await runGridftpLoad({
+      file,
+      statePath,
+      format: 'netlogger',
+      write: true,
+      single: false,
+      deleteState: false,
+      progress: false,
+      privacy: {},
+      batchSize,
+      resolve: async () => '192.0.2.50',
+      sink: { store: async (items: readonly SinkItem[]) => ({ written: items.length, duplicates: 0, metadata: items.length }) },
+      log: () => {},
+      now: () => ++clock,
+    });
+    assert.ok(!r.failed);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { updated: number; offset: number };
+    return { writes: state.updated, offset: state.offset, size: statSync(file).size };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a log that ends with a full batch: one state write per batch, none again at the same offset', async () => {
+  const r = await writesFor([0, 1, 2, 3, 4, 5].map((i) => transferLine(i)).join(''), 3);
+  assert.equal(r.offset, r.size);
+  assert.equal(r.writes, 2);
+});
+
+test('lines after the last full batch move the state once more, to the end', async () => {
+  const r = await writesFor([0, 1, 2].map((i) => transferLine(i)).join('') + transferLine(3, 'LIST'), 3);
+  assert.equal(r.offset, r.size);
+  assert.equal(r.writes, 2);
+});
+
+test('a partial last batch is stored and written at the end', async () => {
+  const r = await writesFor([0, 1, 2, 3].map((i) => transferLine(i)).join(''), 3);
+  assert.equal(r.offset, r.size);
+  assert.equal(r.writes, 2);
+});
