@@ -5,6 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 
+/** The process facilities a tool uses, injectable for tests. */
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };

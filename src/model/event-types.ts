@@ -7,10 +7,12 @@
 
 /** How a value of an event type is posted, stored and summarised. */
 export const DATA_TYPES = ['integer', 'float', 'percentage', 'histogram', 'subinterval', 'json'] as const;
+/** One of the six esmond data types. */
 export type DataType = (typeof DATA_TYPES)[number];
 
 /** Summary types as they appear in JSON (`summary-type`), excluding `base`. */
 export const SUMMARY_TYPES = ['aggregation', 'average', 'statistics'] as const;
+/** A summary type (`aggregation`, `average`, `statistics`). */
 export type SummaryType = (typeof SUMMARY_TYPES)[number];
 /** A summary type or `base`, the raw series. */
 export type SeriesType = 'base' | SummaryType;
