@@ -128,18 +128,31 @@ export class ArchiveSink {
     return counts;
   }
 
-  /** One bulk PUT; when some value is already stored (409), value by value, skipping those. */
+  /**
+   * Bulk PUTs of at most `batchSize` timestamps. A PUT answered 409 (some value already stored) is
+   * sent again value by value, skipping those; PUTs before it stay counted as written, not re-sent.
+   */
   private async writeAll(key: string, data: { ts: number; val: EsmondValue[] }[]): Promise<{ written: number; duplicates: number }> {
-    const total = data.reduce((n, d) => n + d.val.length, 0);
+    let written = 0;
+    let duplicates = 0;
+    for (let from = 0; from < data.length; from += this.batchSize) {
+      const r = await this.writeBatch(key, data.slice(from, from + this.batchSize));
+      written += r.written;
+      duplicates += r.duplicates;
+    }
+    return { written, duplicates };
+  }
+
+  private async writeBatch(key: string, batch: { ts: number; val: EsmondValue[] }[]): Promise<{ written: number; duplicates: number }> {
     try {
-      await this.client.putBulk(key, data, { batchSize: this.batchSize });
-      return { written: total, duplicates: 0 };
+      await this.client.putBulk(key, batch, { batchSize: batch.length });
+      return { written: batch.reduce((n, d) => n + d.val.length, 0), duplicates: 0 };
     } catch (err) {
       if (!isHttpError(err) || err.status !== 409) throw err;
     }
     let written = 0;
     let duplicates = 0;
-    for (const { ts, val } of data) {
+    for (const { ts, val } of batch) {
       for (const v of val) {
         try {
           await this.client.postPoint(key, v['event-type'], { ts, val: v.val });
