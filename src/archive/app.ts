@@ -6,7 +6,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addressList, authenticate, notAuthenticated, type AddressTrust, type AuthResult } from './auth.js';
+import type { BlockList } from 'node:net';
+import { addressList, authenticate, listHas, notAuthenticated, type AddressTrust, type AuthResult } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
 import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
@@ -71,6 +72,19 @@ function methodError(route: Route, method: string): ApiError | undefined {
 
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
+/**
+ * The scheme the client used: `X-Forwarded-Proto` when the peer is a trusted proxy (a TLS
+ * terminating nginx in front of the archive), else the configured one. It shapes the absolute
+ * `url`, `Location` and paging links the archive emits.
+ */
+function schemeOf(req: IncomingMessage, configured: string, proxies: BlockList | undefined): string {
+  const forwarded = req.headers['x-forwarded-proto'];
+  if (proxies === undefined || typeof forwarded !== 'string') return configured;
+  const proto = forwarded.split(',')[0]?.trim().toLowerCase();
+  if ((proto === 'http' || proto === 'https') && listHas(proxies, req.socket.remoteAddress)) return proto;
+  return configured;
+}
+
 function requestUrl(req: IncomingMessage, scheme: string): URL {
   const host = req.headers.host ?? 'localhost';
   if (!HOST.test(host)) throw new ApiError(400, 'Invalid Host header.');
@@ -115,6 +129,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     options.writers !== undefined && options.writers.length > 0
       ? { writers: addressList(options.writers), proxies: addressList(options.trustedProxies ?? []) }
       : undefined;
+  const proxies = options.trustedProxies !== undefined && options.trustedProxies.length > 0 ? addressList(options.trustedProxies) : undefined;
   const resolver = options.resolver;
   const ingest: PschedulerIngest =
     options.ingest ??
@@ -124,7 +139,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = requestUrl(req, scheme);
+    const url = requestUrl(req, schemeOf(req, scheme, proxies));
     const match = matchRoute(url.pathname, mount);
     if (match === undefined) throw new ApiError(404, 'Not found.');
     const allow = { Allow: allowedMethods(match.route).join(', ') };

@@ -65,7 +65,8 @@ export function addressList(entries: readonly string[]): BlockList {
   return list;
 }
 
-function listHas(list: BlockList, address: string | undefined): boolean {
+/** True when `address` (a peer address as Node reports it) is in `list`. */
+export function listHas(list: BlockList, address: string | undefined): boolean {
   if (address === undefined) return false;
   // Node reports v4 peers on a dual-stack socket as `::ffff:a.b.c.d`.
   const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;

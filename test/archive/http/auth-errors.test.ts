@@ -253,3 +253,24 @@ describe('address-based write permission', () => {
     }
   });
 });
+
+describe('behind a TLS-terminating proxy', () => {
+  test('X-Forwarded-Proto sets the scheme of emitted URLs, but only from a trusted proxy', async () => {
+    const trusted = await startArchive({ now: () => NOW * 1000, app: { trustedProxies: ['127.0.0.0/8'] } });
+    const untrusted = await startArchive({ now: () => NOW * 1000, app: { trustedProxies: ['10.0.0.0/8'] } });
+    try {
+      const headers = { ...jsonAuth(trusted.apiKey), 'X-Forwarded-Proto': 'https' };
+      const viaProxy = await raw(trusted.url, 'POST', LIST, { headers, body: JSON.stringify(md) });
+      assert.equal(viaProxy.status, 201);
+      assert.match(String(viaProxy.headers.location), /^https:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/[0-9a-f]{32}\/$/);
+      const spoofed = await raw(untrusted.url, 'POST', LIST, {
+        headers: { ...jsonAuth(untrusted.apiKey), 'X-Forwarded-Proto': 'https' },
+        body: JSON.stringify(md),
+      });
+      assert.equal(spoofed.status, 201);
+      assert.match(String(spoofed.headers.location), /^http:\/\//);
+    } finally {
+      await Promise.all([trusted.close(), untrusted.close()]);
+    }
+  });
+});
