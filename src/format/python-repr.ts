@@ -21,8 +21,24 @@ export class PyFloat {
   }
 }
 
-/** Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16. */
+/**
+ * Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16.
+ *
+ * Fast for the common range: for 1e-4 ≤ |x| < 1e16 both Python and JavaScript print the
+ * shortest round-trip digits in plain notation, and Python adds `.0` to integral values.
+ * Everything else goes through {@link pyFloatByRules}; a property test checks they agree.
+ */
 export function pyFloat(x: number): string {
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x);
+    return Number.isInteger(x) ? `${s}.0` : s;
+  }
+  return pyFloatByRules(x);
+}
+
+/** {@link pyFloat} spelled out from Python's repr rules (digits from `toExponential()`). */
+export function pyFloatByRules(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';

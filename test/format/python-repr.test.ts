@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pyFloat, pyJson, pyNumber, pyRepr, pyStr } from '../../src/format/python-repr.js';
+import { pyFloat, pyFloatByRules, pyJson, pyNumber, pyRepr, pyStr } from '../../src/format/python-repr.js';
 import { csvField, csvLine } from '../../src/format/csv.js';
 
 describe('pyFloat (Python float repr)', () => {
@@ -84,5 +84,18 @@ describe('CSV quoter (Python csv, QUOTE_MINIMAL)', () => {
         if (!f.startsWith('"')) assert.ok(!/[",\r\n]/.test(f));
       }),
     );
+  });
+});
+
+describe('pyFloat fast path', () => {
+  test('equals the rule-by-rule rendering for any double', () => {
+    fc.assert(fc.property(fc.double(), (x) => pyFloat(x) === pyFloatByRules(x)), { numRuns: 20000 });
+    // fc.double() spreads over all exponents; also cover the fast range and its borders densely.
+    fc.assert(fc.property(fc.double({ min: 1e-5, max: 1e17, noNaN: true }), (x) => pyFloat(x) === pyFloatByRules(x) && pyFloat(-x) === pyFloatByRules(-x)), { numRuns: 20000 });
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.integer({ min: -6, max: 17 }), (m, e) => pyFloat(m * 10 ** e) === pyFloatByRules(m * 10 ** e)), { numRuns: 20000 });
+  });
+  test('equals it at the edges of the fast range', () => {
+    const edges = [1e-4, 9.999999999999999e-5, 1.0000000000000002e-4, 1e16, 9999999999999998, 1e15, 123456789012345.6, 0.1, -0, 0, 9000000000, 1.5e300, 5e-324, -1e-5, 1e21, 2 ** 53, -(2 ** 53) - 2, NaN, Infinity, -Infinity];
+    for (const x of edges) assert.equal(pyFloat(x), pyFloatByRules(x), String(x));
   });
 });
