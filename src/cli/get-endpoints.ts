@@ -3,17 +3,14 @@
  * type on it (client spec §1.5, §3.4).
  * @module
  */
-import { createRowWriter, type Row } from '../format/index.js';
+import type { Row } from '../format/index.js';
 import type { Metadata } from '../query/types.js';
 import type { ToolMain } from './io.js';
-import { isQueryExit, prepareQueryTool } from './query-options.js';
-import { applyHostnames, clientFor, hostnamesFor, reportFailure, trace, traceSearch, type QueryToolDeps } from './query-tool.js';
+import { metadataListingTool, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get-endpoints';
 /** Output columns, in order. */
 export const ENDPOINT_COLUMNS = ['source', 'destination', 'measurement_agent', 'tool_name', 'event_type'];
-/** Metadata rows are written in batches of this many (reverse DNS runs concurrently per batch). */
-const BATCH = 200;
 
 /** The row of one metadata (IPs not yet converted). */
 export function endpointRow(md: Metadata): Row {
@@ -27,39 +24,7 @@ export function endpointRow(md: Metadata): Row {
 }
 
 /** The tool with injectable dependencies (tests). */
-export function createRun(deps: QueryToolDeps = {}): ToolMain {
-  return async (argv, io) => {
-    const s = await prepareQueryTool(PROG, argv, io, {}, deps);
-    if (isQueryExit(s)) return s.exitCode;
-    const names = hostnamesFor(s, io, deps);
-    const writer = createRowWriter(s.format, io.stdout, ENDPOINT_COLUMNS, { extended: s.extended });
-    let client;
-    try {
-      client = clientFor(s, deps);
-      let batch: Row[] = [];
-      const flush = async (): Promise<void> => {
-        await applyHostnames(batch, names);
-        await writer.write(batch);
-        batch = [];
-      };
-      traceSearch(io, s, client);
-      let total = 0;
-      for await (const md of client.searchMetadata(s.metadataQuery)) {
-        total++;
-        batch.push(endpointRow(md));
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
-      trace(io, s, `final result count: ${total}`);
-      await writer.end();
-      return 0;
-    } catch (err) {
-      return reportFailure(PROG, io, err);
-    } finally {
-      await client?.close();
-    }
-  };
-}
+export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, ENDPOINT_COLUMNS, (md) => endpointRow(md));
 
 /** esmond-ps-get-endpoints. */
 export const run: ToolMain = createRun();

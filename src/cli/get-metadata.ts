@@ -3,16 +3,14 @@
  * `event-types`, `uri` and `metadata-key`, underscored and sorted (client spec §1.5, §5.4).
  * @module
  */
-import { createRowWriter, type Row } from '../format/index.js';
+import type { Row } from '../format/index.js';
 import type { Metadata } from '../query/types.js';
 import type { ToolMain } from './io.js';
-import { isQueryExit, prepareQueryTool } from './query-options.js';
-import { applyHostnames, clientFor, hostnamesFor, reportFailure, trace, traceSearch, type QueryToolDeps } from './query-tool.js';
+import { metadataListingTool, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get-metadata';
 /** Output columns, in order (with `-M` the human format prints the other keys after them). */
 export const METADATA_COLUMNS = ['source', 'destination', 'measurement_agent', 'input_source', 'input_destination', 'tool_name'];
-const BATCH = 200;
 const HIDDEN_IN_EXTENDED = new Set(['event-types', 'uri', 'metadata-key']);
 
 /** The row of one metadata (IPs not yet converted). */
@@ -35,39 +33,7 @@ export function metadataRow(md: Metadata, extended: boolean): Row {
 }
 
 /** The tool with injectable dependencies (tests). */
-export function createRun(deps: QueryToolDeps = {}): ToolMain {
-  return async (argv, io) => {
-    const s = await prepareQueryTool(PROG, argv, io, {}, deps);
-    if (isQueryExit(s)) return s.exitCode;
-    const names = hostnamesFor(s, io, deps);
-    const writer = createRowWriter(s.format, io.stdout, METADATA_COLUMNS, { extended: s.extended });
-    let client;
-    try {
-      client = clientFor(s, deps);
-      let batch: Row[] = [];
-      const flush = async (): Promise<void> => {
-        await applyHostnames(batch, names);
-        await writer.write(batch);
-        batch = [];
-      };
-      traceSearch(io, s, client);
-      let total = 0;
-      for await (const md of client.searchMetadata(s.metadataQuery)) {
-        total++;
-        batch.push(metadataRow(md, s.extended));
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
-      trace(io, s, `final result count: ${total}`);
-      await writer.end();
-      return 0;
-    } catch (err) {
-      return reportFailure(PROG, io, err);
-    } finally {
-      await client?.close();
-    }
-  };
-}
+export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, METADATA_COLUMNS, (md, s) => metadataRow(md, s.extended));
 
 /** esmond-ps-get-metadata. */
 export const run: ToolMain = createRun();

@@ -8,13 +8,13 @@
  * and the `summary_window` column shows the window actually read.
  * @module
  */
-import { familyHasSummaries, familyOf, columnsFor, createRowWriter, rowsForPoint, type Family, type RowContext } from '../format/index.js';
+import { familyHasSummaries, familyOf, columnsFor, createPointEncoder, createRowWriter, type Family, type RowContext } from '../format/index.js';
 import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-types.js';
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
 import type { ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool } from './query-options.js';
-import { clientFor, hostnamesFor, reportFailure, trace, traceSearch, type QueryToolDeps } from './query-tool.js';
+import { hostnamesFor, readAhead, runWithClient, trace, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get';
 
@@ -57,10 +57,7 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
     const columns = columnsFor(family, { format: s.format });
     const writer = createRowWriter(s.format, io.stdout, columns, { extended: s.extended });
     const names = hostnamesFor(s, io, deps);
-    let client;
-    try {
-      client = clientFor(s, deps);
-      traceSearch(io, s, client);
+    return runWithClient(PROG, s, io, deps, writer, async (client) => {
       for await (const md of client.searchMetadata(s.metadataQuery)) {
         if (!md.eventTypes.some((e) => e.eventType === eventType)) continue;
         let window = 0;
@@ -84,22 +81,17 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         };
         const series = s.summaryType ? { summaryType: s.summaryType, summaryWindow: window } : {};
         trace(io, s, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
+        const encoder = createPointEncoder(s.format, columns, ctx, { extended: s.extended });
         let n = 0;
-        for await (const page of client.dataPages(md, eventType, series, s.dataQuery)) {
+        for await (const page of readAhead(client.dataPages(md, eventType, series, s.dataQuery))) {
           if (names && family === 'packet_trace') await names.prefetch(hopIps(page));
-          await writer.write(page.flatMap((p) => rowsForPoint(ctx, p)));
+          await writer.writePoints(encoder, page);
           n += page.length;
           trace(io, s, `  ** got ${page.length} results`);
         }
         trace(io, s, `  *** finished with ${n} results`);
       }
-      await writer.end();
-      return 0;
-    } catch (err) {
-      return reportFailure(PROG, io, err);
-    } finally {
-      await client?.close();
-    }
+    });
   };
 }
 

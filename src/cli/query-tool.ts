@@ -1,15 +1,18 @@
 /**
  * Runtime pieces shared by esmond-ps-get, -get-endpoints and -get-metadata: dependency
- * injection for tests, client creation, reverse DNS over rows, and one-line failure reports.
+ * injection for tests, client creation, the run around a tool's body, the metadata listing of
+ * the two metadata tools, reverse DNS over rows, and one-line failure reports.
+ *
+ * The query library (and undici under it) is imported only when a client is made, so `--help`
+ * and option errors do not pay for loading it.
  * @module
  */
 import { EsmondError } from '../http/errors.js';
-import { createClient } from '../query/client.js';
 import { encodeMetadataQuery } from '../query/codec.js';
-import type { ClientOptions, EsmondClient } from '../query/types.js';
-import { HOSTNAME_FIELDS, type Row } from '../format/index.js';
-import type { CliIo } from './io.js';
-import type { QueryDeps, QuerySettings } from './query-options.js';
+import type { ClientOptions, EsmondClient, Metadata } from '../query/types.js';
+import { createRowWriter, HOSTNAME_FIELDS, type Row, type RowWriter } from '../format/index.js';
+import type { CliIo, ToolMain } from './io.js';
+import { isQueryExit, prepareQueryTool, type QueryDeps, type QuerySettings } from './query-options.js';
 import { createHostnameCache, reverseResolverFor, type HostnameCache, type HostnameCacheOptions, type ReverseResolver } from './reverse-dns.js';
 
 /** What tests may inject into a query tool (`createRun(deps)`); `run` uses none. */
@@ -24,10 +27,71 @@ export interface QueryToolDeps extends QueryDeps {
   createClient?: (options: ClientOptions) => EsmondClient;
 }
 
-/** Creates the archive client for validated settings. */
-export function clientFor(settings: QuerySettings, deps: QueryToolDeps): EsmondClient {
+/** Creates the archive client for validated settings (loading the query library now). */
+export async function clientFor(settings: QuerySettings, deps: QueryToolDeps): Promise<EsmondClient> {
   const options: ClientOptions = { ...settings.client, ...deps.clientOptions };
-  return (deps.createClient ?? createClient)(options);
+  const create = deps.createClient ?? (await import('../query/client.js')).createClient;
+  return create(options);
+}
+
+/**
+ * The part of a query tool's run after its options are valid: makes the client, traces the
+ * search URL (`-v`), lets `body` write its rows through `writer`, ends the writer; a failure
+ * becomes a one-line report and exit 1. The client is closed in every case.
+ */
+export async function runWithClient(
+  prog: string,
+  settings: QuerySettings,
+  io: CliIo,
+  deps: QueryToolDeps,
+  writer: RowWriter,
+  body: (client: EsmondClient) => Promise<void>,
+): Promise<number> {
+  let client: EsmondClient | undefined;
+  try {
+    client = await clientFor(settings, deps);
+    traceSearch(io, settings, client);
+    await body(client);
+    await writer.end();
+    return 0;
+  } catch (err) {
+    return reportFailure(prog, io, err);
+  } finally {
+    await client?.close();
+  }
+}
+
+/** Metadata rows are written in batches of this many (reverse DNS runs concurrently per batch). */
+const METADATA_BATCH = 200;
+
+/**
+ * esmond-ps-get-endpoints and -get-metadata: one row per matching metadata (`rowOf`), in the
+ * given columns, host names applied per batch, and the `-v` count at the end.
+ */
+export function metadataListingTool(prog: string, columns: readonly string[], rowOf: (md: Metadata, settings: QuerySettings) => Row): (deps?: QueryToolDeps) => ToolMain {
+  return (deps = {}) =>
+    async (argv, io) => {
+      const s = await prepareQueryTool(prog, argv, io, {}, deps);
+      if (isQueryExit(s)) return s.exitCode;
+      const names = hostnamesFor(s, io, deps);
+      const writer = createRowWriter(s.format, io.stdout, columns, { extended: s.extended });
+      return runWithClient(prog, s, io, deps, writer, async (client) => {
+        let batch: Row[] = [];
+        const flush = async (): Promise<void> => {
+          await applyHostnames(batch, names);
+          await writer.write(batch);
+          batch = [];
+        };
+        let total = 0;
+        for await (const md of client.searchMetadata(s.metadataQuery)) {
+          total++;
+          batch.push(rowOf(md, s));
+          if (batch.length >= METADATA_BATCH) await flush();
+        }
+        await flush();
+        trace(io, s, `final result count: ${total}`);
+      });
+    };
 }
 
 /** The hostname cache of a run, or `undefined` with `--ip`. */
@@ -67,4 +131,33 @@ export function traceSearch(io: CliIo, settings: QuerySettings, client: EsmondCl
 /** `-v`: a trace line on stderr. */
 export function trace(io: CliIo, settings: QuerySettings, line: string): void {
   if (settings.verbose) io.stderr.write(`${line}\n`);
+}
+
+/**
+ * Iterates `source` one item ahead: while the caller works on an item, the next one is already
+ * being fetched, so a data series' next page is on the wire while this page is written (the
+ * server's time and ours overlap instead of adding up). At most two items are alive at once.
+ * When the caller stops early the pending item is dropped and the source closed after it.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  const it = source[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<T>> | undefined = it.next();
+  try {
+    for (;;) {
+      const r: IteratorResult<T> = await pending;
+      pending = undefined;
+      if (r.done) return;
+      pending = it.next();
+      // A failure of the fetch ahead is reported when the caller asks for that item, not before.
+      pending.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    if (pending !== undefined) {
+      void pending.then(
+        () => it.return?.(),
+        () => undefined,
+      );
+    }
+  }
 }

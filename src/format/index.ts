@@ -17,7 +17,7 @@ export {
   type OutputFormat,
 } from './columns.js';
 export { csvField, csvLine } from './csv.js';
-export { PyFloat, pyFloat, pyJson, pyJsonString, pyNumber, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
+export { PyFloat, pyFloat, pyFloatByRules, pyJson, pyJsonString, pyNumber, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
 export {
   HEADER_BLOCK,
   HOSTNAME_FIELDS,
@@ -32,12 +32,20 @@ export {
 } from './rows.js';
 export {
   HUMAN_SEPARATOR,
+  beginText,
+  cellText,
+  listColumnsOf,
+  renderRow,
+  unwrapRow,
+  type RenderOptions,
+  type RenderState,
+} from './render.js';
+export { createPointEncoder, type PointEncoder } from './encoder.js';
+export {
   NO_DATA_CSV,
   NO_DATA_HUMAN,
   NO_DATA_JSON,
-  cellText,
   createRowWriter,
-  listColumnsOf,
   writeChunk,
   type RowWriter,
   type RowWriterOptions,

@@ -7,11 +7,12 @@
 import type { Writable } from 'node:stream';
 import { csvLine } from './csv.js';
 import type { OutputFormat } from './columns.js';
-import { pyJson, pyStr } from './python-repr.js';
-import { HEADER_BLOCK, RawJson, type Row } from './rows.js';
+import type { PointEncoder } from './encoder.js';
+import { beginText, renderRow, type RenderState } from './render.js';
+import type { Row } from './rows.js';
+import type { WirePoint } from '../model/wire.js';
 
-/** The line between rows in human output. */
-export const HUMAN_SEPARATOR = '= + = + = + = + = + =';
+
 /** What human output prints when there are no rows. */
 export const NO_DATA_HUMAN = 'No data found.';
 /** What csv output puts in every column when there are no rows. */
@@ -37,6 +38,12 @@ export interface RowWriterOptions {
 export interface RowWriter {
   /** Writes a batch of rows; resolves when the stream can take more (backpressure). */
   write(rows: readonly Row[]): Promise<void>;
+  /**
+   * Writes the rows of `points` as `encoder` renders them (an encoder from
+   * `createPointEncoder` for this writer's format and columns): same bytes as
+   * `write(points.flatMap(p => rowsForPoint(ctx, p)))`, much faster for numeric series.
+   */
+  writePoints(encoder: PointEncoder, points: readonly WirePoint[]): Promise<void>;
   /** Writes the closing part (or the no-data form when nothing was written). */
   end(): Promise<void>;
   /** Rows written so far (header blocks included). */
@@ -64,31 +71,6 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
   });
 }
 
-/** Columns of the first row that hold lists: they are joined with `, ` in every row (§2.1). */
-export function listColumnsOf(row: Row): Set<string> {
-  const cols = new Set<string>();
-  for (const [k, v] of Object.entries(row)) if (Array.isArray(v)) cols.add(k);
-  return cols;
-}
-
-/**
- * One human/CSV cell: Python `str()` of the value, `none` for a missing value (`None` in human,
- * empty in CSV), lists joined with `, ` when `joinList` (a list column of the first row), and
- * {@link RawJson} values as JSON text.
- */
-export function cellText(v: unknown, joinList: boolean, none: string): string {
-  if (v === null || v === undefined) return none;
-  if (v instanceof RawJson) return pyJson(v.value);
-  if (joinList && Array.isArray(v)) return v.map((x) => pyStr(x)).join(', ');
-  return pyStr(v);
-}
-
-function unwrap(row: Row): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = v instanceof RawJson ? v.value : v;
-  return out;
-}
-
 /**
  * A streaming writer for `format` on `out` with the given column order.
  *
@@ -100,60 +82,39 @@ function unwrap(row: Row): Record<string, unknown> {
  */
 export function createRowWriter(format: OutputFormat, out: Writable, columns: readonly string[], opts: RowWriterOptions = {}): RowWriter {
   const nl = opts.trailingNewline === false ? '' : '\n';
-  let count = 0;
-  let listColumns: Set<string> | undefined;
-  let csvHeaderDone = false;
-
-  const csvHeader = (): string => {
-    if (csvHeaderDone) return '';
-    csvHeaderDone = true;
-    return csvLine(columns);
-  };
-
-  const render = (rows: readonly Row[]): string => {
-    let chunk = '';
-    for (const row of rows) {
-      listColumns ??= listColumnsOf(row);
-      switch (format) {
-        case 'human': {
-          if (count > 0) chunk += `${HUMAN_SEPARATOR}\n`;
-          const keys = row[HEADER_BLOCK] ? Object.keys(row) : opts.extended ? [...columns, ...Object.keys(row).filter((k) => !columns.includes(k))] : columns;
-          for (const k of keys) chunk += `${k}: ${cellText(row[k], listColumns.has(k), 'None')}\n`;
-          break;
-        }
-        case 'csv':
-          chunk += csvHeader() + csvLine(columns.map((k) => cellText(row[k], listColumns?.has(k) ?? false, '')));
-          break;
-        case 'json':
-          chunk += (count > 0 ? ', ' : '[') + pyJson(unwrap(row));
-          break;
-        case 'ndjson':
-          chunk += `${JSON.stringify(unwrap(row))}\n`;
-          break;
-      }
-      count++;
-    }
-    return chunk;
-  };
+  const state: RenderState = { rows: 0, listColumns: undefined };
+  const renderOpts = { extended: opts.extended ?? false };
+  /** Prefixes the csv header / json `[` when `text` holds the first rows. */
+  const withBegin = (rowsBefore: number, text: string): string => (rowsBefore === 0 && state.rows > 0 ? beginText(format, columns) + text : text);
 
   return {
     get count() {
-      return count;
+      return state.rows;
     },
     async write(rows) {
-      if (rows.length > 0) await writeChunk(out, render(rows));
+      if (rows.length === 0) return;
+      const before = state.rows;
+      let chunk = '';
+      for (const row of rows) chunk += renderRow(format, columns, row, state, renderOpts);
+      await writeChunk(out, withBegin(before, chunk));
+    },
+    async writePoints(encoder, points) {
+      const before = state.rows;
+      const chunk = encoder.encode(points, state);
+      await writeChunk(out, withBegin(before, chunk));
     },
     async end() {
+      const empty = state.rows === 0;
       let tail: string;
       switch (format) {
         case 'human':
-          tail = count === 0 ? `${NO_DATA_HUMAN}${nl}` : nl;
+          tail = empty ? `${NO_DATA_HUMAN}${nl}` : nl;
           break;
         case 'csv':
-          tail = csvHeader() + (count === 0 ? csvLine(columns.map(() => NO_DATA_CSV)) : '') + nl;
+          tail = (empty ? csvLine(columns) + csvLine(columns.map(() => NO_DATA_CSV)) : '') + nl;
           break;
         case 'json':
-          tail = (count === 0 ? NO_DATA_JSON : ']') + nl;
+          tail = (empty ? NO_DATA_JSON : ']') + nl;
           break;
         case 'ndjson':
           tail = '';

@@ -1,0 +1,125 @@
+/**
+ * Rendering of rows into output text, one implementation for every format: the streaming
+ * writers of the query tools and esmond-ps-get-bulk's file encoder both print through it, so
+ * their bytes cannot drift apart. Rendering is pure: what it needs to know about earlier rows
+ * (how many, which columns hold lists) is in a {@link RenderState} the caller keeps.
+ * @module
+ */
+import { csvField, csvLine } from './csv.js';
+import type { OutputFormat } from './columns.js';
+import { pyFloat, PyFloat, pyJson, pyJsonString, pyStr } from './python-repr.js';
+import { HEADER_BLOCK, RawJson, type Row } from './rows.js';
+
+/** The line between rows in human output. */
+export const HUMAN_SEPARATOR = '= + = + = + = + = + =';
+
+/** What rendering remembers of the rows before (a checkpoint can carry it across a resume). */
+export interface RenderState {
+  /** Rows rendered so far (header blocks included). */
+  rows: number;
+  /** List-valued columns of the first row (set when it is rendered). */
+  listColumns: string[] | undefined;
+}
+
+/** Options of {@link renderRow}. */
+export interface RenderOptions {
+  /**
+   * Human output of `-M`: after the listed columns, print every other key of the row in the
+   * row's own order. @defaultValue false
+   */
+  extended?: boolean;
+}
+
+/** Columns of a row that hold lists: they are joined with `, ` in every row (§2.1). */
+export function listColumnsOf(row: Row): Set<string> {
+  const cols = new Set<string>();
+  for (const k in row) if (Object.prototype.hasOwnProperty.call(row, k) && Array.isArray(row[k])) cols.add(k);
+  return cols;
+}
+
+/**
+ * One human/CSV cell: Python `str()` of the value, `none` for a missing value (`None` in human,
+ * empty in CSV), lists joined with `, ` when `joinList` (a list column of the first row), and
+ * {@link RawJson} values as JSON text.
+ */
+export function cellText(v: unknown, joinList: boolean, none: string): string {
+  if (v === null || v === undefined) return none;
+  if (v instanceof PyFloat) return pyFloat(v.value);
+  if (v instanceof RawJson) return pyJson(v.value);
+  if (joinList && Array.isArray(v)) return v.map((x) => pyStr(x)).join(', ');
+  return pyStr(v);
+}
+
+/** The row with {@link RawJson} wrappers replaced by their values (for the JSON formats). */
+export function unwrapRow(row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in row) {
+    if (!Object.prototype.hasOwnProperty.call(row, k)) continue;
+    const v = row[k];
+    out[k] = v instanceof RawJson ? v.value : v;
+  }
+  return out;
+}
+
+/** Text before the first row: the csv header or json's `[`. */
+export function beginText(format: OutputFormat, columns: readonly string[]): string {
+  return format === 'csv' ? csvLine(columns) : format === 'json' ? '[' : '';
+}
+
+/** A JSON object key as esmond's Python printed it, cached (column names repeat on every row). */
+const keyTexts = new Map<string, string>();
+function keyText(k: string): string {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    t = `${pyJsonString(k)}: `;
+    if (keyTexts.size < 1000) keyTexts.set(k, t);
+  }
+  return t;
+}
+
+/** `pyJson(row)` (same bytes) without an intermediate object; RawJson values are unwrapped. */
+function jsonObject(row: Row): string {
+  let out = '{';
+  let first = true;
+  for (const k in row) {
+    if (!Object.prototype.hasOwnProperty.call(row, k)) continue;
+    let v = row[k];
+    if (v === undefined) continue;
+    if (v instanceof RawJson) v = v.value;
+    out += (first ? '' : ', ') + keyText(k) + pyJson(v);
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The text of one row in `format` (without the csv header or json `[`, see {@link beginText});
+ * updates `state`.
+ */
+export function renderRow(format: OutputFormat, columns: readonly string[], row: Row, state: RenderState, opts: RenderOptions = {}): string {
+  if (state.listColumns === undefined) state.listColumns = [...listColumnsOf(row)];
+  const lists = state.listColumns;
+  const index = state.rows++;
+  switch (format) {
+    case 'human': {
+      let text = index > 0 ? `${HUMAN_SEPARATOR}\n` : '';
+      const keys = row[HEADER_BLOCK] ? Object.keys(row) : opts.extended ? [...columns, ...Object.keys(row).filter((k) => !columns.includes(k))] : columns;
+      for (const k of keys) text += `${k}: ${cellText(row[k], lists.length > 0 && lists.includes(k), 'None')}\n`;
+      return text;
+    }
+    case 'csv': {
+      if (columns.length === 1) return csvLine([cellText(row[columns[0]!], lists.length > 0 && lists.includes(columns[0]!), '')]);
+      let line = '';
+      for (let i = 0; i < columns.length; i++) {
+        const k = columns[i]!;
+        const cell = csvField(cellText(row[k], lists.length > 0 && lists.includes(k), ''));
+        line += i === 0 ? cell : `,${cell}`;
+      }
+      return `${line}\r\n`;
+    }
+    case 'json':
+      return (index > 0 ? ', ' : '') + jsonObject(row);
+    case 'ndjson':
+      return `${JSON.stringify(unwrapRow(row))}\n`;
+  }
+}
