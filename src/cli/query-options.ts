@@ -21,7 +21,6 @@ import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/even
 import { ORIGINAL_EVENT_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
-import { parseWhen } from './dates.js';
 import type { CliIo } from './io.js';
 import { formatOptionHelp } from './optparse-help.js';
 
@@ -376,12 +375,15 @@ export async function prepareQueryTool(
   const nowS = Math.floor(io.now() / 1000);
   let timeStart = nowS - 86400;
   let timeEnd = nowS;
-  if (f.start) {
+  // The date parser (chrono-node) is loaded only when a date is given: it is most of the
+  // start-up time of a tool.
+  const parseWhen = f.start || f.end ? (await import('./dates.js')).parseWhen : undefined;
+  if (f.start && parseWhen) {
     const t = parseWhen(f.start, io.now());
     if (t === undefined) return err(`could not parse --start-time arg: ${f.start}`);
     timeStart = t;
   }
-  if (f.end) {
+  if (f.end && parseWhen) {
     const t = parseWhen(f.end, io.now());
     if (t === undefined) return err(`could not parse --end-time arg: ${f.end}`);
     timeEnd = t;
