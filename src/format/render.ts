@@ -7,7 +7,7 @@
  */
 import { csvField, csvLine } from './csv.js';
 import type { OutputFormat } from './columns.js';
-import { pyFloat, PyFloat, pyJson, pyJsonString, pyStr } from './python-repr.js';
+import { pyFloat, PyFloat, pyJson, pyStr } from './python-repr.js';
 import { HEADER_BLOCK, RawJson, type Row } from './rows.js';
 
 /** The line between rows in human output. */
@@ -66,30 +66,10 @@ export function beginText(format: OutputFormat, columns: readonly string[]): str
   return format === 'csv' ? csvLine(columns) : format === 'json' ? '[' : '';
 }
 
-/** A JSON object key as esmond's Python printed it, cached (column names repeat on every row). */
-const keyTexts = new Map<string, string>();
-function keyText(k: string): string {
-  let t = keyTexts.get(k);
-  if (t === undefined) {
-    t = `${pyJsonString(k)}: `;
-    if (keyTexts.size < 1000) keyTexts.set(k, t);
-  }
-  return t;
-}
-
-/** `pyJson(row)` (same bytes) without an intermediate object; RawJson values are unwrapped. */
+/** `pyJson` of the row, {@link RawJson} values embedded as their JSON. */
 function jsonObject(row: Row): string {
-  let out = '{';
-  let first = true;
-  for (const k in row) {
-    if (!Object.prototype.hasOwnProperty.call(row, k)) continue;
-    let v = row[k];
-    if (v === undefined) continue;
-    if (v instanceof RawJson) v = v.value;
-    out += (first ? '' : ', ') + keyText(k) + pyJson(v);
-    first = false;
-  }
-  return `${out}}`;
+  for (const k in row) if (row[k] instanceof RawJson) return pyJson(unwrapRow(row));
+  return pyJson(row);
 }
 
 /**
