@@ -46,6 +46,35 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
 }
 
+/** The items of one metadata body, merged into one point per timestamp. */
+interface MetadataGroup {
+  metadata: WireNewMetadata;
+  points: Map<number, EsmondValue[]>;
+  /** Indexes of the items in the group. */
+  items: number[];
+  /** Values dropped for repeating an event type at a timestamp (the archive would keep one). */
+  repeated: number;
+}
+
+/** Groups items by metadata body, so each distinct metadata is posted once. Items without values are left out. */
+function groupByMetadata(items: readonly SinkItem[]): MetadataGroup[] {
+  const byBody = new Map<string, MetadataGroup>();
+  items.forEach((item, i) => {
+    if (item.values.length === 0) return;
+    const id = JSON.stringify(item.metadata);
+    let group = byBody.get(id);
+    if (group === undefined) byBody.set(id, (group = { metadata: item.metadata, points: new Map(), items: [], repeated: 0 }));
+    group.items.push(i);
+    const at = group.points.get(item.ts) ?? [];
+    for (const v of item.values) {
+      if (at.some((x) => x['event-type'] === v['event-type'])) group.repeated += 1;
+      else at.push(v);
+    }
+    group.points.set(item.ts, at);
+  });
+  return [...byBody.values()];
+}
+
 /** Batched, idempotent writes of loader items through an {@link EsmondClient}. */
 export class ArchiveSink {
   private readonly keys = new Map<string, string>();
@@ -75,56 +104,36 @@ export class ArchiveSink {
 
   /**
    * Stores every item or throws: when this resolves, all values are in the archive — except items
-   * the archive (400) or the client's checks refuse as invalid when `onRefused` is given: those are reported through it,
-   * one by one, and the rest are stored (a bad item must not block the ones after it forever).
+   * the archive (400) or the client's checks refuse as invalid when `onRefused` is given: those are
+   * reported through it, in item order, and the rest are stored (a bad item must not block the ones
+   * after it forever). Only the items of a metadata that met a refusal are sent again, one by one.
    * @throws the client's error (after its retries) for the first failed request.
    */
   async store(items: readonly SinkItem[], onRefused?: (index: number, error: Error) => void): Promise<StoreCounts> {
-    try {
-      return await this.storeAll(items);
-    } catch (err) {
-      if (onRefused === undefined || !isRefusal(err)) throw err;
-    }
-    const total: StoreCounts = { written: 0, duplicates: 0, metadata: 0 };
-    for (let i = 0; i < items.length; i++) {
+    const groups = groupByMetadata(items);
+    const counts: StoreCounts = { written: 0, duplicates: 0, metadata: groups.length };
+    const retry: number[] = [];
+    await pool(groups, this.concurrency, async (group) => {
       try {
-        const c = await this.storeAll([items[i]!]);
-        total.written += c.written;
-        total.duplicates += c.duplicates;
-        total.metadata += c.metadata;
+        const key = await this.metadataKey(group.metadata);
+        const r = await this.writeAll(key, [...group.points].map(([ts, val]) => ({ ts, val })));
+        counts.written += r.written;
+        counts.duplicates += r.duplicates + group.repeated;
+      } catch (err) {
+        if (onRefused === undefined || !isRefusal(err)) throw err;
+        retry.push(...group.items);
+      }
+    });
+    for (const i of retry.sort((a, b) => a - b)) {
+      try {
+        const c = await this.store([items[i]!]);
+        counts.written += c.written;
+        counts.duplicates += c.duplicates;
       } catch (err) {
         if (!isRefusal(err)) throw err;
-        onRefused(i, err);
+        onRefused!(i, err);
       }
     }
-    return total;
-  }
-
-  private async storeAll(items: readonly SinkItem[]): Promise<StoreCounts> {
-    const counts: StoreCounts = { written: 0, duplicates: 0, metadata: 0 };
-    // Group by metadata body first, so each distinct metadata is posted once.
-    const byBody = new Map<string, { metadata: WireNewMetadata; points: Map<number, EsmondValue[]> }>();
-    for (const item of items) {
-      if (item.values.length === 0) continue;
-      const id = JSON.stringify(item.metadata);
-      let group = byBody.get(id);
-      if (group === undefined) byBody.set(id, (group = { metadata: item.metadata, points: new Map() }));
-      const at = group.points.get(item.ts) ?? [];
-      for (const v of item.values) {
-        // Two values of one event type at one second of one metadata: the archive keeps one.
-        if (at.some((x) => x['event-type'] === v['event-type'])) counts.duplicates += 1;
-        else at.push(v);
-      }
-      group.points.set(item.ts, at);
-    }
-    counts.metadata = byBody.size;
-    await pool([...byBody.values()], this.concurrency, async (group) => {
-      const key = await this.metadataKey(group.metadata);
-      const data = [...group.points].map(([ts, val]) => ({ ts, val }));
-      const r = await this.writeAll(key, data);
-      counts.written += r.written;
-      counts.duplicates += r.duplicates;
-    });
     return counts;
   }
 
