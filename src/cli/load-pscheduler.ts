@@ -168,7 +168,9 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
             try {
               const input = recordInputFromDocument(doc, defaults);
               for (const host of hostsOf(input)) {
-                if (!table.has(host)) table.set(host, { v4: await resolveHost(host, 4), v6: await resolveHost(host, 6) });
+                if (table.has(host)) continue;
+                const [v4, v6] = await Promise.all([resolveHost(host, 4), resolveHost(host, 6)]);
+                table.set(host, { v4, v6 });
               }
               pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') }) });
             } catch (err) {
