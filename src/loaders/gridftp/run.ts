@@ -178,14 +178,14 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
     segments = await planSegments(opts, state);
   }
   const addressCache = new Map<string, string | undefined>();
-  const hostIp = async (t: TransferRecord): Promise<string | undefined> => {
-    // The server's address in the peer's family (the original did not restrict IPv4, B34).
-    const destFamily = isIP(t.dest);
-    if (destFamily === 0) return undefined;
-    const family: 4 | 6 = destFamily === 6 ? 6 : 4;
+  /** The server's address in the peer's family (the original did not restrict IPv4, B34), or why there is none. */
+  const hostIp = async (t: TransferRecord): Promise<{ ip: string } | { why: string }> => {
+    const family = isIP(t.dest);
+    if (family === 0) return { why: `DEST ${t.dest} is not an IP address` };
     const key = `${family} ${t.host}`;
-    if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family).catch(() => undefined));
-    return addressCache.get(key);
+    if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family === 6 ? 6 : 4).catch(() => undefined));
+    const ip = addressCache.get(key);
+    return ip === undefined ? { why: `cannot resolve ${t.host} to an IPv${family} address` } : { ip };
   };
 
   for (const seg of segments) {
@@ -248,12 +248,12 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         log(`${scope}.warning`, `skipping malformed line ${JSON.stringify(line.text.slice(0, 200))}: ${parsed.reason}`);
       } else if (parsed.kind === 'transfer') {
         res.transfers += 1;
-        const ip = await hostIp(parsed.record);
-        if (ip === undefined) {
+        const host = await hostIp(parsed.record);
+        if ('why' in host) {
           res.unresolved += 1;
-          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${isIP(parsed.record.dest) === 0 ? `DEST ${parsed.record.dest} is not an IP address` : `cannot resolve ${parsed.record.host} to an IPv${isIP(parsed.record.dest)} address`}`);
+          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`);
         } else {
-          const e = transferToEsmond(parsed.record, ip, { ...opts.privacy, json: opts.format === 'json' });
+          const e = transferToEsmond(parsed.record, host.ip, { ...opts.privacy, json: opts.format === 'json' });
           batch.push(e);
           batchLines.push(line.text);
           batchTransfers += 1;
