@@ -1,7 +1,8 @@
 /**
  * What the three loaders share: the original spellings of their flags (`-U URL`, `-u USER`,
- * `-k KEY`, `-s script_alias`, `-l log_dir`, `-v`), optparse-style parsing and errors, the log
- * destination, the client, and DNS. Flags are data; each tool lists its own beside these.
+ * `-k KEY`, `-s script_alias`, `-l log_dir`, `-v`), and in {@link startLoader} the steps every
+ * loader starts with — optparse-style parsing and errors, `--help`, the log destination, the
+ * client — plus DNS. Flags are data; each tool lists its own beside these.
  * @module
  */
 import { lookup } from 'node:dns/promises';
@@ -101,10 +102,10 @@ export class LoaderArgs {
 }
 
 /** The outcome of {@link parseLoaderArgs}. */
-export type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'error'; message: string };
+type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'error'; message: string };
 
 /** optparse-compatible parsing (abbreviations, `--opt=value`, short clusters). */
-export function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
+function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
   const n = normalizeArgv(argv, flags);
   if (n.kind !== 'ok') return n;
   const values = new Map<string, string[]>();
@@ -119,13 +120,13 @@ export function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderF
 }
 
 /** optparse's error exit: usage and `<prog>: error: <message>` on stderr, status 2. */
-export function usageError(io: CliIo, prog: string, usage: string, message: string): number {
+function usageError(io: CliIo, prog: string, usage: string, message: string): number {
   io.stderr.write(`Usage: ${usage.replace(/%prog/g, prog)}\n\n${prog}: error: ${message}\n`);
   return 2;
 }
 
 /** optparse-style `--help` text. */
-export function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): string {
+function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): string {
   const rows = flags.map((f) => {
     const value = f.takesValue ? `=${f.metavar ?? 'VALUE'}` : '';
     const names = [f.short ? `${f.short}${f.takesValue ? ` ${f.metavar ?? 'VALUE'}` : ''}` : undefined, `${f.long}${value}`]
@@ -139,14 +140,14 @@ export function helpText(prog: string, usage: string, flags: readonly LoaderFlag
 }
 
 /** `-l DIR` must exist (checked first, as the originals do). */
-export function checkLogDir(dir: string | undefined): string | undefined {
+function checkLogDir(dir: string | undefined): string | undefined {
   if (dir === undefined || dir === '') return undefined;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${dir} log path does not exist.`;
   return undefined;
 }
 
 /** The log: stderr, or appended to `<dir>/<prog>.log` with `-l`. */
-export function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): LoaderLog {
+function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): LoaderLog {
   const write =
     dir === undefined || dir === ''
       ? (line: string) => void io.stderr.write(line)
@@ -155,7 +156,7 @@ export function openLoaderLog(io: CliIo, prog: string, dir: string | undefined):
 }
 
 /** The write user and API key from `-u`/`-k`, else `ESMOND_USER`/`ESMOND_KEY`; `''` when not given. */
-export function loaderCredentials(args: LoaderArgs, env: CliIo['env']): { user: string; key: string } {
+function loaderCredentials(args: LoaderArgs, env: CliIo['env']): { user: string; key: string } {
   // ESMOND_USER / ESMOND_KEY keep the key off the command line (where `ps` shows it).
   return { user: args.get('--user') ?? env.ESMOND_USER ?? '', key: args.get('--key') ?? env.ESMOND_KEY ?? '' };
 }
@@ -164,7 +165,7 @@ export function loaderCredentials(args: LoaderArgs, env: CliIo['env']): { user: 
  * A client for the loaders' flags. Writes are retried: the metadata POST is get-or-create and the
  * sink treats 409 as already stored, so a retried write cannot duplicate anything.
  */
-export function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
+function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
   const { user, key } = loaderCredentials(args, io.env);
   if (requireCredentials && (user === '' || key === '')) throw new Error('both --user and --key args are required.');
   const alias = args.get('--script_alias') ?? '/';
