@@ -90,6 +90,12 @@ function linesOf(io: CliIo, file: string): AsyncIterable<string> {
   })();
 }
 
+/** `--start`/`--duration`: plain seconds, or ISO 8601 as `iso` reads it (which throws naming `flag`). */
+function secondsOption(text: string | undefined, flag: string, iso: (text: string, field: string) => number): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : iso(text, flag);
+}
+
 /** Builds the tool with its dependencies. */
 export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -103,10 +109,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     let start: number | undefined;
     let duration: number | undefined;
     try {
-      const startText = args.get('--start');
-      if (startText !== undefined) start = /^\d+(\.\d+)?$/.test(startText) ? Number(startText) : isoDateSeconds(startText, '--start');
-      const durationText = args.get('--duration');
-      if (durationText !== undefined) duration = /^\d+(\.\d+)?$/.test(durationText) ? Number(durationText) : isoDurationSeconds(durationText, '--duration');
+      start = secondsOption(args.get('--start'), '--start', isoDateSeconds);
+      duration = secondsOption(args.get('--duration'), '--duration', isoDurationSeconds);
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
     }
