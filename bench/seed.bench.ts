@@ -68,6 +68,9 @@ function discardingService(): ArchiveService {
     readData: unused,
     writePoint: unused,
     verifyKey: unused,
+    checkKey: unused,
+    setUserActive: unused,
+    listUsers: unused,
     addUser: unused,
     close() {},
   };

@@ -171,7 +171,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         remoteAddress: req.socket.remoteAddress,
         forwardedFor: firstHeader(req.headers['x-forwarded-for']),
       },
-      (key, user) => service.verifyKey(key, user),
+      (key, user) => service.checkKey(key, user),
       trust,
     );
     if (!SAFE.has(method) && auth.kind === 'anonymous') throw notAuthenticated();

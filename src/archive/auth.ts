@@ -5,7 +5,7 @@
  * @module
  */
 import { BlockList, isIP } from 'node:net';
-import { ApiError } from './types.js';
+import { ApiError, type KeyCheck } from './types.js';
 
 /** What {@link authenticate} found: who wrote the request, or nobody. */
 export type AuthResult = { kind: 'anonymous' } | { kind: 'token' } | { kind: 'address' };
@@ -83,6 +83,12 @@ function clientAddress(req: AuthRequest, trust: AddressTrust): string | undefine
   return req.remoteAddress;
 }
 
+/** Throws the DRF 401 of a key that is not accepted. */
+function keyAccepted(check: KeyCheck): void {
+  if (check === 'inactive') throw unauthorized('User inactive or deleted.');
+  if (check !== 'ok') throw unauthorized('Invalid token.');
+}
+
 /**
  * Authenticates one request. Presented credentials are always checked, so a bad `Token` header
  * fails even a GET (ORIG behaviour, §7.1); a request without credentials is anonymous, or an
@@ -90,7 +96,7 @@ function clientAddress(req: AuthRequest, trust: AddressTrust): string | undefine
  */
 export function authenticate(
   req: AuthRequest,
-  verifyKey: (key: string, user?: string) => boolean,
+  checkKey: (key: string, user?: string) => KeyCheck,
   trust: AddressTrust | undefined,
 ): AuthResult {
   const header = req.authorization;
@@ -100,7 +106,7 @@ export function authenticate(
   if (scheme === 'token') {
     if (words.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
     if (words.length > 2) throw unauthorized('Invalid token header. Token string should not contain spaces.');
-    if (!verifyKey(words[1] ?? '')) throw unauthorized('Invalid token.');
+    keyAccepted(checkKey(words[1] ?? ''));
     return { kind: 'token' };
   }
   if (scheme === 'apikey') {
@@ -109,7 +115,7 @@ export function authenticate(
     if (colon <= 0 || colon === creds.length - 1) {
       throw unauthorized('Invalid ApiKey header. Expected "ApiKey <username>:<key>".');
     }
-    if (!verifyKey(creds.slice(colon + 1), creds.slice(0, colon))) throw unauthorized('Invalid token.');
+    keyAccepted(checkKey(creds.slice(colon + 1), creds.slice(0, colon)));
     return { kind: 'token' };
   }
   if (trust !== undefined && listHas(trust.writers, clientAddress(req, trust))) return { kind: 'address' };

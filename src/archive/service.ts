@@ -17,6 +17,7 @@ import {
   type ArchiveService,
   type ArchiveServiceOptions,
   type DataPage,
+  type KeyCheck,
   type Page,
   type RequestContext,
 } from './types.js';
@@ -351,13 +352,27 @@ class Service implements ArchiveService {
   // ---- users -----------------------------------------------------------------------------
 
   verifyKey(key: string, user?: string): boolean {
+    return this.checkKey(key, user) === 'ok';
+  }
+
+  checkKey(key: string, user?: string): KeyCheck {
     const hash = keyHash(key);
-    let ok = false;
+    let result: KeyCheck = 'unknown';
     for (const u of this.store.usersByKeyHash(hash)) {
       const same = u.keyHash.length === hash.length && timingSafeEqual(u.keyHash, hash);
-      if (same && u.active && (user === undefined || u.name === user)) ok = true;
+      if (!same || (user !== undefined && u.name !== user)) continue;
+      if (u.active) return 'ok';
+      result = 'inactive';
     }
-    return ok;
+    return result;
+  }
+
+  setUserActive(name: string, active: boolean): boolean {
+    return this.store.setUserActive(name, active);
+  }
+
+  listUsers(): { name: string; active: boolean }[] {
+    return this.store.listUsers();
   }
 
   addUser(name: string, key?: string): string {

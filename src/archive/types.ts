@@ -44,6 +44,9 @@ export interface DataPage {
 /** Resolves a host name to at most one address of a family; `undefined` when there is none. */
 export type Resolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
 
+/** Outcome of checking an API key: `inactive` is a known key of a disabled user. */
+export type KeyCheck = 'ok' | 'unknown' | 'inactive';
+
 /** Options of {@link createArchiveService}. */
 export interface ArchiveServiceOptions {
   /** DNS for `source`/`destination`/`measurement-agent` filters; `false` turns name lookups off. */
@@ -82,6 +85,12 @@ export interface ArchiveService {
   bulkWrite(key: string, body: unknown, ctx: RequestContext): void;
   /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
   verifyKey(key: string, user?: string): boolean;
+  /** Like {@link verifyKey}, but tells an unknown key from one whose user was disabled. */
+  checkKey(key: string, user?: string): KeyCheck;
+  /** Disables (`false`) or re-enables a write user; false when there is no such user. */
+  setUserActive(name: string, active: boolean): boolean;
+  /** Every write user, by name (keys are never returned: only their hashes are stored). */
+  listUsers(): { name: string; active: boolean }[];
   /** Creates a write user; returns its key (generated when not given). Only a hash is stored. */
   addUser(name: string, key?: string): string;
   /** Closes the underlying store. */

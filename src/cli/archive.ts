@@ -3,6 +3,8 @@
  *
  *   esmond-ps-archive serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--prefix /esmond] [--no-dns]
  *   esmond-ps-archive add-user NAME [--db FILE] [--key KEY]
+ *   esmond-ps-archive disable-user NAME [--db FILE]
+ *   esmond-ps-archive list-users [--db FILE]
  *   esmond-ps-archive seed [--db FILE] [--hosts N] [--days D] [--seed S]
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
@@ -120,6 +122,30 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
   }
 }
 
+function disableUser(name: string, flags: { db?: string }, io: CliIo): number {
+  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  try {
+    if (!service.setUserActive(name, false)) {
+      io.stderr.write(`${TOOL}: no write user named ${name}\n`);
+      return 1;
+    }
+    io.stdout.write(`disabled write user ${name}\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
+function listUsers(flags: { db?: string }, io: CliIo): number {
+  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  try {
+    for (const u of service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
+    return 0;
+  } finally {
+    service.close();
+  }
+}
+
 async function seed(flags: { db?: string; hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
   const path = dbPathOf(flags.db, io);
   const service = openSqliteArchive(path, { resolver: false });
@@ -180,6 +206,21 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--key <key>', 'use this key instead of a generated one')
     .action((name: string, flags: { db?: string; key?: string }) => {
       code = addUser(name, flags, io);
+    });
+  program
+    .command('disable-user')
+    .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
+    .argument('<name>', 'user name')
+    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .action((name: string, flags: { db?: string }) => {
+      code = disableUser(name, flags, io);
+    });
+  program
+    .command('list-users')
+    .description('list the write users and whether they are active')
+    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .action((flags: { db?: string }) => {
+      code = listUsers(flags, io);
     });
   program
     .command('seed')

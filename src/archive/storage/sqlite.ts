@@ -391,6 +391,15 @@ class SqliteStore implements ArchiveStore {
     ).run(name, keyHash);
   }
 
+  setUserActive(name: string, active: boolean): boolean {
+    return this.sql('UPDATE users SET active = ? WHERE name = ?').run(active ? 1 : 0, name).changes > 0;
+  }
+
+  listUsers(): { name: string; active: boolean }[] {
+    const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{ name: string; active: number }>;
+    return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
+  }
+
   usersByKeyHash(keyHash: Buffer): StoredUser[] {
     const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
       name: string;

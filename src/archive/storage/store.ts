@@ -119,6 +119,10 @@ export interface ArchiveStore {
 
   addUser(name: string, keyHash: Buffer): void;
   usersByKeyHash(keyHash: Buffer): StoredUser[];
+  /** Sets a user's active flag; false when no user has that name. */
+  setUserActive(name: string, active: boolean): boolean;
+  /** Every user (without key hashes), ordered by name. */
+  listUsers(): { name: string; active: boolean }[];
 
   close(): void;
 }

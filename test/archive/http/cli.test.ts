@@ -163,6 +163,49 @@ describe('esmond-ps-archive in-process', () => {
     assert.equal(await running, 0);
   });
 
+  test('disable-user revokes a key (401 "User inactive or deleted."); add-user re-enables with a new key', async () => {
+    const db = join(dir, 'revoke.sqlite');
+    const added = io();
+    assert.equal(await runArchiveCli(['add-user', 'dave', '--key', 'DAVEKEY', '--db', db], added), 0);
+    const off = io();
+    assert.equal(await runArchiveCli(['disable-user', 'dave', '--db', db], off), 0, off.err());
+    assert.equal(off.out(), 'disabled write user dave\n');
+    const missing = io();
+    assert.equal(await runArchiveCli(['disable-user', 'nobody', '--db', db], missing), 1);
+    assert.equal(missing.err(), 'esmond-ps-archive: no write user named nobody\n');
+    const listed = io();
+    assert.equal(await runArchiveCli(['list-users', '--db', db], listed), 0);
+    assert.equal(listed.out(), 'dave\tdisabled\n');
+
+    const s = io();
+    const stop = new AbortController();
+    const running = runArchiveCli(['serve', '--port', '0', '--db', db, '--no-dns'], s, stop.signal);
+    try {
+      while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
+      const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
+      const body = JSON.stringify({ 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [] });
+      for (const authorization of ['Token DAVEKEY', 'ApiKey dave:DAVEKEY']) {
+        const w = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: authorization, 'Content-Type': 'application/json' }, body });
+        assert.equal(w.status, 401);
+        assert.deepEqual(w.json(), { detail: 'User inactive or deleted.' });
+      }
+      // A disabled key fails reads too, like any presented-but-refused token.
+      const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVEKEY' } });
+      assert.equal(r.status, 401);
+      const again = io();
+      assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db], again), 0);
+      const fresh = /(\S+)\n$/.exec(again.out())?.[1] ?? '';
+      assert.notEqual(fresh, 'DAVEKEY');
+      const ok = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: `Token ${fresh}`, 'Content-Type': 'application/json' }, body });
+      assert.equal(ok.status, 201);
+      const old = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVEKEY' } });
+      assert.deepEqual([old.status, old.json()], [401, { detail: 'Invalid token.' }]);
+    } finally {
+      stop.abort();
+      assert.equal(await running, 0);
+    }
+  });
+
   test('seed fills the archive and prints a summary', async () => {
     const db = join(dir, 'seeded.sqlite');
     const t = io();
