@@ -26,24 +26,46 @@ export interface StoreCounts {
 export interface SinkOptions {
   /** Metadata keys remembered (bodies → key). @defaultValue 10000 */
   cacheSize?: number;
-  /** Metadata handled in parallel. @defaultValue 4 */
+  /** Metadata handled in parallel. @defaultValue {@link DEFAULT_SINK_CONCURRENCY} */
   concurrency?: number;
   /** Timestamps per bulk PUT. @defaultValue 500 */
   batchSize?: number;
 }
+
+/**
+ * Metadata stored in parallel by default: as many as the client's keep-alive pool has sockets
+ * (`ClientOptions.connections`, 8). Each transfer costs a metadata POST and a bulk PUT, so over a
+ * real network the loaders wait on round trips; more requests than sockets would only queue.
+ */
+export const DEFAULT_SINK_CONCURRENCY = 8;
 
 /** The archive (400) or the client's own checks before sending refused the item as invalid. */
 function isRefusal(err: unknown): err is Error {
   return (isHttpError(err) && err.status === 400) || isValidationError(err);
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first error. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `fn` over `items`, at most `limit` at a time, in item order. After a failure no further
+ * item is started, and the pool waits for the ones in flight before it rejects — so nothing is
+ * still writing once the caller hears of the failure (and, say, closes the client or reports).
+ * It rejects with the error of the lowest-indexed failed item: every item before a failed one
+ * was started, so which error is reported does not depend on which request finished first.
+ */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
+  const failures: { index: number; error: unknown }[] = [];
+  const worker = async (): Promise<void> => {
+    while (failures.length === 0 && next < items.length) {
+      const index = next++;
+      try {
+        await fn(items[index]!, index);
+      } catch (error) {
+        failures.push({ index, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
 }
 
 /** The items of one metadata body, merged into one point per timestamp. */
@@ -87,7 +109,7 @@ export class ArchiveSink {
     options: SinkOptions = {},
   ) {
     this.cacheSize = options.cacheSize ?? 10_000;
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_SINK_CONCURRENCY;
     this.batchSize = options.batchSize ?? 500;
   }
 
