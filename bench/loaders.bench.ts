@@ -4,10 +4,13 @@
  *      parsing and mapping every line to its esmond metadata and values (the loader's CPU path);
  *  (b) the whole loader (state, batches, metadata cache, bulk PUTs) into a real archive served by
  *      a child process, on a smaller log — every transfer of a GridFTP log has its own metadata
- *      (its size is a metadata parameter), so this is two requests per transfer.
+ *      (its size is a metadata parameter), so this is two requests per transfer;
+ *  (c) the same through a loopback proxy that holds every chunk 2 ms each way, as a nearby
+ *      archive over a real network would: one metadata at a time against the sink's default.
  * @module
  */
 import { spawn } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,12 +21,35 @@ import { readLines } from '../src/loaders/gridftp/lines.js';
 import { parseNetloggerLine } from '../src/loaders/gridftp/netlogger.js';
 import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
 import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
-import { ArchiveSink } from '../src/loaders/sink.js';
+import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
 import { createClient } from '../src/query/client.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = 1_000_000;
 const E2E_LINES = 5_000;
+const DELAYED_LINES = 1_000;
+/** One-way delay of the proxy in (c). */
+const DELAY_MS = 2;
+
+/** A TCP proxy on 127.0.0.1 that forwards every chunk `delayMs` later, in order, both ways. */
+async function startDelayProxy(target: URL, delayMs: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((down) => {
+    const up = connect(Number(target.port), target.hostname);
+    const pipeDelayed = (from: Socket, to: Socket): void => {
+      // Timers of equal length fire in the order they were set, so chunks keep their order.
+      from.on('data', (chunk) => setTimeout(() => to.write(chunk), delayMs));
+      from.on('end', () => setTimeout(() => to.end(), delayMs));
+      from.on('error', () => to.destroy());
+    };
+    pipeDelayed(down, up);
+    pipeDelayed(up, down);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  return { url: `http://127.0.0.1:${address.port}/`, server };
+}
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 function stamp(micros: number): string {
@@ -37,15 +63,15 @@ function line(i: number): string {
   const type = i % 10 === 9 ? 'LIST' : i % 2 === 0 ? 'RETR' : 'STOR';
   return (
     `DATE=${stamp(start + 2_000_000 + (i % 13) * 250_000)} HOST=gftp.example.org PROG=globus-gridftp-server NL.EVNT=FTP_INFO ` +
-    `START=${stamp(start)} USER=anonymous FILE=/data1/f${i % 1000}.dat BUFFER=87380 BLOCK=262144 NBYTES=${100_000_000 + (i % 5000) * 4096} ` +
+    `START=${stamp(start)} USER=anonymous FILE=/data1/f${i % 1000}.dat BUFFER=87380 BLOCK=262144 NBYTES=${100_000_000 + (i % 100_000) * 4096} ` +
     `VOLUME=/ STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 200) + 1}] TYPE=${type} CODE=${i % 50 === 49 ? 426 : 226} retrans=${i % 7},3,0,1\n`
   );
 }
 
-async function writeLog(path: string, n: number): Promise<void> {
+async function writeLog(path: string, n: number, first = 0): Promise<void> {
   const out = createWriteStream(path);
   let chunk = '';
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < first + n; i++) {
     chunk += line(i);
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -96,29 +122,44 @@ export default async function loadersBench(report: (line: string) => void): Prom
     try {
       const [first] = (await once(child.stdout!, 'data')) as [Buffer];
       const url = (JSON.parse(first.toString().split('\n')[0]!) as { url: string }).url;
-      const client = createClient({ url, credentials: { apiKey: key }, retry: { retryWrites: true } });
+      const load = async (file: string, lines: number, via: string, concurrency: number, state: string): Promise<string> => {
+        const client = createClient({ url: via, credentials: { apiKey: key }, retry: { retryWrites: true } });
+        try {
+          const began = performance.now();
+          const r = await runGridftpLoad({
+            file,
+            statePath: join(dir, state),
+            format: 'netlogger',
+            write: true,
+            single: false,
+            deleteState: false,
+            progress: false,
+            privacy: {},
+            batchSize: 200,
+            resolve: async () => '192.0.2.50',
+            sink: new ArchiveSink(client, { concurrency }),
+            log: () => {},
+            now: Date.now,
+          });
+          const ms = performance.now() - began;
+          if (r.failed || r.duplicates > 0) throw new Error(`end-to-end run failed: ${JSON.stringify(r)}`);
+          return `${rate(lines, ms)} (${r.stored} transfers, ${r.written} values, ${(ms / 1000).toFixed(2)} s)`;
+        } finally {
+          await client.close();
+        }
+      };
+      report(`end to end into the archive: ${await load(small, E2E_LINES, url, DEFAULT_SINK_CONCURRENCY, 'state.json')}`);
+
+      // (c) Fresh transfers (another file, later times do not matter: sizes differ per line index).
+      const proxy = await startDelayProxy(new URL(url), DELAY_MS);
       try {
-        t = performance.now();
-        const r = await runGridftpLoad({
-          file: small,
-          statePath: join(dir, 'state.json'),
-          format: 'netlogger',
-          write: true,
-          single: false,
-          deleteState: false,
-          progress: false,
-          privacy: {},
-          batchSize: 200,
-          resolve: async () => '192.0.2.50',
-          sink: new ArchiveSink(client, { concurrency: 8 }),
-          log: () => {},
-          now: Date.now,
-        });
-        const ms = performance.now() - t;
-        if (r.failed || r.duplicates > 0) throw new Error(`end-to-end run failed: ${JSON.stringify(r)}`);
-        report(`end to end into the archive: ${rate(E2E_LINES, ms)} (${r.stored} transfers, ${r.written} values, ${(ms / 1000).toFixed(2)} s)`);
+        for (const [name, concurrency] of [['1 metadata in flight', 1], [`${DEFAULT_SINK_CONCURRENCY} in flight (default)`, DEFAULT_SINK_CONCURRENCY]] as const) {
+          const file = join(dir, `delayed-${concurrency}.log`);
+          await writeLog(file, DELAYED_LINES, E2E_LINES + concurrency * DELAYED_LINES);
+          report(`end to end, +${DELAY_MS} ms each way, ${name}: ${await load(file, DELAYED_LINES, proxy.url, concurrency, `state-${concurrency}.json`)}`);
+        }
       } finally {
-        await client.close();
+        proxy.server.close();
       }
     } finally {
       child.stdin!.end();
