@@ -44,11 +44,11 @@ function numericTemplate(format: OutputFormat, ctx: RowContext): NumericTemplate
         head: `{${CONSTANT_COLUMNS.map((c, i) => `${pyJson(c)}: ${pyJson(values[i])}`).join(', ')}, "timestamp": "`,
         middle: '", "value": ',
         tail: '}',
-        value: (x) => pyJson(new PyFloat(x)),
+        value: (x) => (Number.isFinite(x) ? pyFloat(x) : pyJson(new PyFloat(x))),
       };
     case 'ndjson': {
       const lead = JSON.stringify(Object.fromEntries(CONSTANT_COLUMNS.map((c, i) => [c, values[i]])));
-      return { head: `${lead.slice(0, -1)},"timestamp":"`, middle: '","value":', tail: '}\n', value: (x) => JSON.stringify(x) };
+      return { head: `${lead.slice(0, -1)},"timestamp":"`, middle: '","value":', tail: '}\n', value: (x) => (Number.isFinite(x) ? String(x) : 'null') };
     }
     case 'human':
       return {
