@@ -129,7 +129,10 @@ export class ArchiveSink {
    * the archive (400) or the client's checks refuse as invalid when `onRefused` is given: those are
    * reported through it, in item order, and the rest are stored (a bad item must not block the ones
    * after it forever). Only the items of a metadata that met a refusal are sent again, one by one.
-   * @throws the client's error (after its retries) for the first failed request.
+   * Up to `concurrency` metadata are stored at once; counts, refusals and the error thrown do not
+   * depend on which of them finishes first.
+   * @throws the client's error (after its retries) of the first metadata, in item order, that
+   * failed; no request of this call is still running when it throws.
    */
   async store(items: readonly SinkItem[], onRefused?: (index: number, error: Error) => void): Promise<StoreCounts> {
     const groups = groupByMetadata(items);
