@@ -81,7 +81,10 @@ async function* seriesPages<V>(
   const pageSize = checkPageSize(query?.pageSize);
   const signal = query?.signal;
   let { url, fallback } = target;
-  let last: JsonResponse | undefined;
+  // Only what an error message needs of the last response: the response itself holds the page's
+  // text and parsed points, which would then live on while the next page is fetched (and be
+  // promoted to the old generation, which is what makes a long export's heap grow).
+  let last: { url: string; status: number } | undefined;
   const fetchPage = async (params: Array<[string, string]>): Promise<FetchedPage<V>> => {
     let r: JsonResponse;
     try {
@@ -93,7 +96,7 @@ async function* seriesPages<V>(
       r = await transport.sendJson({ url, query: params, signal });
     }
     fallback = undefined; // only the first request may discover the URL form
-    last = r;
+    last = { url: r.url, status: r.status };
     if (!Array.isArray(r.json)) {
       throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
     }

@@ -102,26 +102,35 @@ export async function* timeCursorPages<V>(
   let cursor: number | undefined; // time-start of this request, after the first
   let skip = 0; // points at ts === cursor already yielded by the previous page
   for (;;) {
-    const { points, more } = await fetch(params);
+    let { points, more } = await fetch(params);
     checkAscending(points, cursor);
     let drop = 0;
     while (drop < skip && drop < points.length && points[drop]!.ts === cursor) drop++;
-    if (points.length > drop) yield drop === 0 ? points : points.slice(drop);
-    const full = points.length >= pageSize || more;
-    if (!full || points.length === 0) return;
-    const last = points[points.length - 1]!.ts;
-    if (points[0]!.ts === last) {
+    // What the next request needs of this page, read before the page is handed out.
+    const count = points.length;
+    const first = count > 0 ? points[0]!.ts : undefined;
+    const last = count > 0 ? points[count - 1]!.ts : undefined;
+    let lastRun = 0;
+    for (let i = count - 1; i >= 0 && points[i]!.ts === last; i--) lastRun++;
+    let page = count > drop ? (drop === 0 ? points : points.slice(drop)) : undefined;
+    // This frame lives on while the next page is fetched: it lets go of this page once the
+    // caller has it, or the page would outlive young-generation GCs and be promoted.
+    points = [];
+    if (page !== undefined) yield page;
+    page = undefined;
+    const full = count >= pageSize || more;
+    if (!full || last === undefined) return;
+    if (first === last) {
       // The whole page is one timestamp, so moving time-start cannot make progress: walk that
       // timestamp with offsets until it runs out, then continue just after it. Every point of
       // this page has been yielded (the skipped ones earlier), so the offset is the page length.
-      yield* sameTimestampPages(last, points.length, pageSize, fetch);
+      yield* sameTimestampPages(last, count, pageSize, fetch);
       if (plan.end !== undefined && last + 1 > plan.end) return;
       cursor = last + 1;
       skip = 0;
     } else {
       cursor = last;
-      skip = 0;
-      for (let i = points.length - 1; i >= 0 && points[i]!.ts === last; i--) skip++;
+      skip = lastRun;
     }
     params = from(cursor);
   }
