@@ -91,11 +91,14 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
             // one multi-megabyte string per page).
             for (let i = 0; i < ready.length; i += ENCODE_SLICE) {
               const rowsBefore = memory.rows;
-              const out = ctx.encoder.encode(i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE), memory);
-              if (out.rows === 0) continue;
+              let text: string | undefined = ctx.encoder.encode(i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE), memory).text;
+              if (memory.rows === rowsBefore) continue;
               part ??= await PartFile.open(partPath, 0);
               if (rowsBefore === 0) await part.write(ctx.encoder.begin());
-              await part.write(out.text);
+              const written = part.write(text);
+              // Not kept while the disk is waited for: it would be promoted to the old generation.
+              text = undefined;
+              await written;
             }
           };
           // Points sharing the last timestamp of a page may go on in the next page: they are held

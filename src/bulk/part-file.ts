@@ -10,12 +10,18 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 /** Suffix of files being written; they never carry a final name. */
 export const PART_SUFFIX = '.part';
 
-/** Buffered bytes above which a write goes to disk even before the next commit. */
-const FLUSH_BYTES = 1 << 18;
+/**
+ * Size of the write buffer. Text is encoded straight into one buffer that lives as long as the
+ * file, so writing a gigabyte allocates no per-write Buffers (each would be malloc'd memory
+ * that stays in the process until a GC finds its wrapper dead).
+ */
+const BUFFER_BYTES = 1 << 18;
+
+const DONE: Promise<void> = Promise.resolve();
 
 /** A `.part` file open for appending at a known committed length. */
 export class PartFile {
-  private chunks: Buffer[] = [];
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private buffered = 0;
   /** Bytes on disk (committed or not). */
   private position: number;
@@ -49,32 +55,41 @@ export class PartFile {
     return new PartFile(handle, path, from);
   }
 
-  /** Appends text; resolves at once unless the buffer had to be flushed. */
-  async write(text: string): Promise<void> {
-    if (text.length === 0) return;
-    const buf = Buffer.from(text, 'utf8');
-    this.chunks.push(buf);
-    this.buffered += buf.length;
-    if (this.buffered >= FLUSH_BYTES) await this.flush();
+  /**
+   * Appends text; resolves at once unless the buffer had to be written out. Not an async
+   * function on purpose: the string is not kept while the disk is waited for (kept across that
+   * wait it would survive young-generation GCs and be promoted, and the old generation would grow
+   * with the output). Calls on one file must not overlap.
+   */
+  write(text: string): Promise<void> {
+    if (text.length === 0) return DONE;
+    if (Buffer.byteLength(text, 'utf8') <= this.buffer.length - this.buffered) {
+      this.buffered += this.buffer.write(text, this.buffered, 'utf8');
+      return DONE;
+    }
+    return this.writeAfterFlush(Buffer.from(text, 'utf8'));
+  }
+
+  private async writeAfterFlush(data: Buffer): Promise<void> {
+    await this.flush();
+    if (data.length > this.buffer.length) await this.writeOut(data);
+    else this.buffered = data.copy(this.buffer, 0);
   }
 
   private async flush(): Promise<void> {
     if (this.buffered === 0) return;
-    const chunks = this.chunks;
-    const total = this.buffered;
-    this.chunks = [];
+    // The buffer is reused only after this write is done: calls on one file are sequential.
+    await this.writeOut(this.buffer.subarray(0, this.buffered));
     this.buffered = 0;
-    // One gathered write, no concatenation copy; a short write (rare) finishes piecewise.
-    let { bytesWritten } = await this.handle.writev(chunks, this.position);
-    this.position += bytesWritten;
-    if (bytesWritten < total) {
-      const rest = Buffer.concat(chunks, total).subarray(bytesWritten);
-      let off = 0;
-      while (off < rest.length) {
-        ({ bytesWritten } = await this.handle.write(rest, off, rest.length - off, this.position));
-        off += bytesWritten;
-        this.position += bytesWritten;
-      }
+  }
+
+  /** Writes `data` at the end of the file (a short write, rare, is finished piecewise). */
+  private async writeOut(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await this.handle.write(data, off, data.length - off, this.position);
+      off += bytesWritten;
+      this.position += bytesWritten;
     }
   }
 
@@ -87,7 +102,6 @@ export class PartFile {
 
   /** Forgets everything since the last commit, on disk too. */
   async rollback(): Promise<void> {
-    this.chunks = [];
     this.buffered = 0;
     if (this.position !== this.committed) {
       await this.handle.truncate(this.committed);
