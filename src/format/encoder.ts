@@ -48,7 +48,7 @@ function numericTemplate(format: OutputFormat, ctx: RowContext): NumericTemplate
       };
     case 'ndjson': {
       const lead = JSON.stringify(Object.fromEntries(CONSTANT_COLUMNS.map((c, i) => [c, values[i]])));
-      return { head: `${lead.slice(0, -1)},"timestamp":"`, middle: '","value":', tail: '}\n', value: (x) => (Number.isFinite(x) ? String(x) : 'null') };
+      return { head: `${lead.slice(0, -1)},"timestamp":"`, middle: '","value":', tail: '}\n', value: (x) => JSON.stringify(x) }; // 'null' for NaN/inf, as JSON.stringify of the row gave
     }
     case 'human':
       return {

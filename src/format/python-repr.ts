@@ -31,7 +31,10 @@ export class PyFloat {
 export function pyFloat(x: number): string {
   const a = x < 0 ? -x : x;
   if (a >= 1e-4 && a < 1e16) {
-    const s = String(x);
+    // JSON.stringify prints a finite number exactly as String() does, but String() puts every
+    // result in V8's number-string cache, allocated in the old generation: a long export would
+    // fill the old generation with one dead string per value (~30 MB per million points).
+    const s = JSON.stringify(x);
     return Number.isInteger(x) ? `${s}.0` : s;
   }
   return pyFloatByRules(x);
