@@ -9,6 +9,7 @@ import { ApiError } from './types.js';
 import { INT64_MAX, pythonFloat, pythonInt } from './pyparse.js';
 import { parseIpLiteral } from './ip.js';
 import { toFixedPoint, type HistogramPairs } from './summaries.js';
+import type { StoredSubject } from './storage/store.js';
 
 /** Latest timestamp Python's datetime can hold (9999-12-31T23:59:59Z). */
 export const MAX_TIMESTAMP = 253402300799;
@@ -120,15 +121,8 @@ function validateSubintervals(value: unknown): NormalizedValue {
   return { type: 'subinterval', json: jsonText(value, 'Invalid subintervals provided') };
 }
 
-/** Subject fields, as stored. `destination`/`input-destination` are absent for network-element. */
-export interface Subject {
-  source: string;
-  destination?: string;
-  'measurement-agent': string;
-  'tool-name': string;
-  'input-source': string;
-  'input-destination'?: string;
-}
+/** Subject fields, as stored: validation produces exactly what the store keeps. */
+export type Subject = StoredSubject;
 
 /** One registered (event-type, summary-type, window) row of a new metadata. */
 export interface EventTypeRowSpec {
