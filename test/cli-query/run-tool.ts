@@ -2,8 +2,8 @@
  * Runs a query tool in-process with captured stdout/stderr, a fixed clock and no real DNS.
  * @module
  */
-import { PassThrough } from 'node:stream';
-import type { CliIo, ToolMain } from '../../src/cli/io.js';
+import type { ToolMain } from '../../src/cli/io.js';
+import { runCaptured } from '../helpers/capture-io.js';
 
 /** Fixed "now" of the CLI tests: 2023-11-15 12:06:40 UTC. */
 export const NOW_MS = 1700050000_000;
@@ -16,20 +16,10 @@ export interface ToolResult {
 
 /** Runs `main(argv)` with buffers for stdout/stderr. */
 export async function runTool(main: ToolMain, argv: readonly string[], opts: { env?: Record<string, string>; now?: number; cwd?: string } = {}): Promise<ToolResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin: new PassThrough(),
+  const r = await runCaptured(main, argv, {
     env: { ESMOND_TEST_NO_DNS: '1', ...opts.env },
-    now: () => opts.now ?? NOW_MS,
-    cwd: opts.cwd ?? process.cwd(),
-  };
-  const code = await main(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+    now: opts.now ?? NOW_MS,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  });
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }

@@ -10,6 +10,7 @@ import { run as metadataRun } from '../../src/cli/get-metadata.js';
 import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QuerySettings } from '../../src/cli/query-options.js';
 import { matchLong, normalizeArgv, parsePythonInt } from '../../src/cli/abbrev.js';
 import { runTool, NOW_MS } from './run-tool.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 
@@ -17,15 +18,9 @@ const U = ['-u', 'http://127.0.0.1:9'];
 const USAGE = usageText('esmond-ps-get');
 
 async function prepare(argv: string[], req = {}): Promise<{ settings?: QuerySettings; code?: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (b: Buffer) => (out += b.toString()));
-  stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const io: CliIo = { stdout, stderr, stdin: new PassThrough(), env: { ESMOND_TEST_NO_DNS: '1' }, now: () => NOW_MS, cwd: process.cwd() };
+  const io = captureIo({ env: { ESMOND_TEST_NO_DNS: '1' }, now: NOW_MS });
   const r = await prepareQueryTool('esmond-ps-get-metadata', argv, io, req);
-  return isQueryExit(r) ? { code: r.exitCode, stdout: out, stderr: err } : { settings: r, stdout: out, stderr: err };
+  return isQueryExit(r) ? { code: r.exitCode, stdout: io.out(), stderr: io.err() } : { settings: r, stdout: io.out(), stderr: io.err() };
 }
 
 describe('option parser errors (exit 2, usage + error on stderr)', () => {

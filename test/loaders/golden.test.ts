@@ -6,13 +6,13 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { makePipe } from '../../src/cli/pipe.js';
-import type { CliIo, ToolMain } from '../../src/cli/io.js';
+import type { ToolMain } from '../../src/cli/io.js';
 import { SHARED_DATA, SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { runCaptured } from '../helpers/capture-io.js';
 
 const GOLDEN = join(process.cwd(), 'test', 'golden');
 
@@ -27,20 +27,9 @@ function checkGolden(file: string, actual: string): void {
   assert.equal(actual, readFileSync(path, 'utf8'), file);
 }
 
-async function run(main: ToolMain, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const input = new PassThrough();
-  input.end(stdin);
-  // Local time of the log is UTC under the test runner (TZ=UTC).
-  const io: CliIo = { stdout, stderr, stdin: input, env: {}, now: () => Date.UTC(2026, 10, 25, 14, 11, 31, 897), cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
-}
+// Local time of the log is UTC under the test runner (TZ=UTC).
+const run = (main: ToolMain, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> =>
+  runCaptured(main, argv, { stdin, now: Date.UTC(2026, 10, 25, 14, 11, 31, 897) });
 
 const gridftp = makeLoadGridftp({ resolve: async (h, f) => (h === 'localhost' ? (f === 4 ? '127.0.0.1' : '::1') : undefined) });
 const pipe = makePipe({ localAddress: async () => '192.0.2.2' });

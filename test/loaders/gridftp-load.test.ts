@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { parseNetloggerLine } from '../../src/loaders/gridftp/netlogger.js';
 import { parseJsonLogLine } from '../../src/loaders/gridftp/json-log.js';
 import { transferToEsmond } from '../../src/loaders/gridftp/transfer.js';
@@ -16,6 +14,7 @@ import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
 import { createClient } from '../../src/query/client.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
 import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 
 const HOST_IP = '192.0.2.50';
 const DNS: Record<string, { 4?: string; 6?: string }> = {
@@ -73,17 +72,7 @@ async function held(a: TestArchive): Promise<Map<string, unknown>> {
   return out;
 }
 
-function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = new PassThrough();
-  stdin.end();
-  return { stdout, stderr, stdin, env: {}, now: () => Date.UTC(2026, 0, 1, 12), cwd, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
-}
+const captureIo = (cwd: string): CapturedIo => capture({ cwd, now: Date.UTC(2026, 0, 1, 12) });
 
 /** `main.end` counters of a run's log. */
 type Counters = { transfers: number; stored: number; values: number; duplicates: number; malformed: number; unresolved: number };

@@ -7,24 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { makePipe } from '../../src/cli/pipe.js';
 import type { CliIo, ToolMain } from '../../src/cli/io.js';
+import { runCaptured } from '../helpers/capture-io.js';
 
-async function run(main: ToolMain, argv: string[], env: CliIo['env'] = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => (out += String(c)));
-  stderr.on('data', (c: Buffer) => (err += String(c)));
-  const stdin = new PassThrough();
-  stdin.end('');
-  const code = await main(argv, { stdout, stderr, stdin, env, now: () => 0, cwd: tmpdir() });
-  return { code, out, err };
-}
+const run = (main: ToolMain, argv: string[], env: CliIo['env'] = {}): Promise<{ code: number; out: string; err: string }> =>
+  runCaptured(main, argv, { env, cwd: tmpdir() });
 
 const noDns = async () => undefined;
 const TOOLS = [

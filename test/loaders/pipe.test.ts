@@ -3,29 +3,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { localAddressTowards, makePipe } from '../../src/cli/pipe.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { extractBwctl } from '../../src/loaders/bwctl/extract.js';
 import { iperf3ToEsmond } from '../../src/loaders/bwctl/iperf3.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
 import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 
 const sample = (name: string): string => readFileSync(join(SHARED_SAMPLES, name), 'utf8');
 const pipe = makePipe({ localAddress: async (host) => (host.includes(':') ? '2001:db8::2' : '192.0.2.2') });
 
-function captureIo(stdin: string, env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const input = new PassThrough();
-  input.end(stdin);
-  return { stdout, stderr, stdin: input, env, now: () => Date.UTC(2026, 10, 25, 14, 11, 31, 897), cwd: process.cwd(), out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString() };
-}
+const captureIo = (stdin: string, env: Record<string, string> = {}): CapturedIo =>
+  capture({ stdin, env, now: Date.UTC(2026, 10, 25, 14, 11, 31, 897) });
 
 /** The values the archive should hold for a bwctl output. */
 function expected(text: string, agent = '192.0.2.2'): Map<string, unknown> {

@@ -1,14 +1,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { mappingVectors, RESULTS_DIR, type MappingVector } from './pscheduler-vectors.js';
 import { allMetadata, paramForm, storedForm, storedValues } from './archive-compare.js';
+import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 
 const RUN_HREF = 'https://ps-a.example.net/pscheduler/tasks/t1/runs/r1';
 
@@ -33,26 +32,7 @@ function archiverInput(v: MappingVector, runHref = RUN_HREF): Record<string, unk
   };
 }
 
-function captureIo(stdin = ''): CliIo & { out: () => string; err: () => string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const input = new PassThrough();
-  input.end(stdin);
-  return {
-    stdout,
-    stderr,
-    stdin: input,
-    env: {},
-    now: () => Date.UTC(2026, 0, 1),
-    cwd: process.cwd(),
-    out: () => Buffer.concat(out).toString(),
-    err: () => Buffer.concat(err).toString(),
-  };
-}
+const captureIo = (stdin = ''): CapturedIo => capture({ stdin, now: Date.UTC(2026, 0, 1) });
 
 /** What the archive holds for one vector matches the vector (tool-name and run href as the real archiver sends them). */
 async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<void> {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runArchiveCli } from '../../../src/cli/archive.js';
-import type { CliIo } from '../../../src/cli/io.js';
 import { raw } from './raw-request.js';
+import { captureIo, type CapturedIo } from '../../helpers/capture-io.js';
 
 const BIN = join(import.meta.dirname, '../../../src/bin/esmond-ps-archive.ts');
 // Absolute, because the tool runs with its cwd in a temp dir where `tsx` does not resolve.
@@ -115,15 +115,7 @@ describe('esmond-ps-archive as a process', () => {
 });
 
 describe('esmond-ps-archive in-process', () => {
-  function io(): CliIo & { out: () => string; err: () => string } {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    return { stdout, stderr, stdin: new PassThrough(), env: {}, now: () => 1_700_000_000_000, cwd: dir, out: () => out, err: () => err };
-  }
+  const io = (): CapturedIo => captureIo({ cwd: dir, now: 1_700_000_000_000 });
 
   test('bad flags: one-line error on stderr, exit 2', async () => {
     for (const argv of [
