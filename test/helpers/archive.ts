@@ -18,7 +18,7 @@ import { createArchiveService } from '../../src/archive/service.js';
 import { openSqliteStore } from '../../src/archive/storage/sqlite.js';
 import type { ArchiveAppOptions } from '../../src/archive/app.js';
 import type { ArchiveService, Resolver } from '../../src/archive/types.js';
-import { SHARED_DATA } from './shared-data.js';
+import { FIXTURE_DATA } from './fixture-data.js';
 
 /** Options of {@link startArchive}. */
 export interface StartArchiveOptions {
@@ -88,8 +88,8 @@ export async function pickFreePort(): Promise<number> {
   });
 }
 
-/** The shared esmond data (fixtures, test_data); override with ESMOND_SHARED_DATA. */
-export const ESMOND_DATA = join(SHARED_DATA, 'esmond');
+/** The upstream esmond data (fixtures, test_data) copied into test/fixtures. */
+export const ESMOND_DATA = join(FIXTURE_DATA, 'esmond');
 
 function loadFixture(store: ReturnType<typeof openSqliteStore>, which: 'api' | 'client'): void {
   loadDjangoFixtureFile(store, join(ESMOND_DATA, 'fixtures', `perfsonar_${which}_metadata.json`));

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { extractBwctl } from '../../src/loaders/bwctl/extract.js';
 import { iperf3ToEsmond, Iperf3Error } from '../../src/loaders/bwctl/iperf3.js';
 import { join } from 'node:path';
-import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 
-const sample = (name: string): string => readFileSync(join(SHARED_SAMPLES, name), 'utf8');
+const sample = (name: string): string => readFileSync(join(FIXTURE_SAMPLES, name), 'utf8');
 const ctxOf = (text: string) => {
   const r = extractBwctl(text);
   assert.ok(r.ok, JSON.stringify(r));

@@ -11,7 +11,7 @@ import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { makePipe } from '../../src/cli/pipe.js';
 import type { ToolMain } from '../../src/cli/io.js';
-import { SHARED_DATA, SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { FIXTURE_DATA, FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { runCaptured } from '../helpers/capture-io.js';
 
 const GOLDEN = join(process.cwd(), 'test', 'golden');
@@ -59,27 +59,27 @@ describe('loader logs', () => {
   });
 
   test('esmond-ps-pipe: a good run, -v', async () => {
-    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey, '-v'], readFileSync(join(SHARED_SAMPLES, 'bwctl-iperf3-tcp-2streams.txt'), 'utf8'));
+    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey, '-v'], readFileSync(join(FIXTURE_SAMPLES, 'bwctl-iperf3-tcp-2streams.txt'), 'utf8'));
     assert.equal(r.code, 0, r.err);
     checkGolden('esmond-ps-pipe/tcp-2streams-verbose.log', r.err);
   });
 
   test('esmond-ps-pipe: unsupported tool', async () => {
-    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey], readFileSync(join(SHARED_SAMPLES, 'bwctl-unsupported-tool.txt'), 'utf8'));
+    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey], readFileSync(join(FIXTURE_SAMPLES, 'bwctl-unsupported-tool.txt'), 'utf8'));
     assert.equal(r.code, 255);
     checkGolden('esmond-ps-pipe/unsupported-tool.log', r.err);
   });
 
   test('esmond-ps-load-gridftp: the JSON sample without a state', async () => {
-    const r = await run(gridftp, ['-f', join(SHARED_SAMPLES, 'gridftp-transfer.json.log'), '-J', '-d', '-U', a.url, '-k', a.apiKey]);
+    const r = await run(gridftp, ['-f', join(FIXTURE_SAMPLES, 'gridftp-transfer.json.log'), '-J', '-d', '-U', a.url, '-k', a.apiKey]);
     // The JSON sample's host does not resolve here: every transfer is reported and skipped.
     assert.equal(r.code, 0, r.err);
     // The sample's location differs between machines: the golden names it $SAMPLES.
-    checkGolden('esmond-ps-load-gridftp/json-sample-unresolved.log', r.err.replaceAll(SHARED_SAMPLES, '$SAMPLES'));
+    checkGolden('esmond-ps-load-gridftp/json-sample-unresolved.log', r.err.replaceAll(FIXTURE_SAMPLES, '$SAMPLES'));
   });
 
   test('esmond-ps-load-pscheduler: stdout summary and rejections', async () => {
-    const doc = readFileSync(join(SHARED_DATA, 'pscheduler', 'results', 'esmond-archiver-input-throughput-iperf2-2016.json'), 'utf8');
+    const doc = readFileSync(join(FIXTURE_DATA, 'pscheduler', 'results', 'esmond-archiver-input-throughput-iperf2-2016.json'), 'utf8');
     const r = await run(pscheduler, ['-U', a.url, '-k', a.apiKey], `${JSON.stringify(JSON.parse(doc))}\nnot json\n`);
     assert.equal(r.code, 1);
     checkGolden('esmond-ps-load-pscheduler/rejected.out', r.out);

@@ -13,7 +13,7 @@ import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
 import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
 import { createClient } from '../../src/query/client.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
-import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 
 const HOST_IP = '192.0.2.50';
@@ -109,7 +109,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
 
   test('the shared sample: RETR, STOR, failure stored; LIST skipped; the log in the original format', async () => {
     const { state } = await fresh();
-    const sample = join(SHARED_SAMPLES, 'gridftp-transfer.log');
+    const sample = join(FIXTURE_SAMPLES, 'gridftp-transfer.log');
     const r = await runTool([], sample, state, `${a.url}/esmond`);
     assert.equal(r.code, 0, r.log);
     assert.equal(r.out, '', 'nothing on stdout');
@@ -250,7 +250,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
   });
 
   test("migrating from the original: its pickled last record is found and loading resumes after it", async () => {
-    const sample = join(SHARED_SAMPLES, 'gridftp-transfer.log');
+    const sample = join(FIXTURE_SAMPLES, 'gridftp-transfer.log');
     // What the original wrote after loading line 2 (pickle protocol 0, as Python 3 writes it) ...
     const py3 =
       '(dp0\nVdate\np1\nV20231114221402.000100\np2\nsVhost\np3\nVlocalhost\np4\nsVprog\np5\nVglobus-gridftp-server\np6\nsVnl_evnt\np7\nVFTP_INFO\np8\nsVstart\np9\nV20231114221355.000100\np10\nsVuser\np11\nVftpuser\np12\nsVfile\np13\nV/data1/upload.dat\np14\nsVbuffer\np15\nV0\np16\nsVblock\np17\nV262144\np18\nsVnbytes\np19\nV52428800\np20\nsVvolume\np21\nV/data1\np22\nsVstreams\np23\nV1\np24\nsVstripes\np25\ng24\nsVdest\np26\nV[198.51.100.82]\np27\nsVtype\np28\nVSTOR\np29\nsVcode\np30\nV226\np31\nsVretrans\np32\nV3\np33\ns.';
@@ -272,7 +272,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
 
   test('JSON logs (-J): Transfer-End only, bad JSON skipped, stats declared and stored', async () => {
     const { state } = await fresh();
-    const sample = join(SHARED_SAMPLES, 'gridftp-transfer.json.log');
+    const sample = join(FIXTURE_SAMPLES, 'gridftp-transfer.json.log');
     const r = await runTool(['-J', '-F', '-N'], sample, state);
     assert.equal(r.code, 0, r.log);
     assert.match(r.log, /event=scan_and_load_json\.warning id=\d+ skipping malformed line "this is not json": log line is not valid JSON/);

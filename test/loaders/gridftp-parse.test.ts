@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseNetloggerLine, netloggerMicros } from '../../src/loaders/gridftp/netlogger.js';
 import { parseJsonLogLine, normaliseStatKey } from '../../src/loaders/gridftp/json-log.js';
 import { transferToEsmond, type TransferRecord } from '../../src/loaders/gridftp/transfer.js';
-import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 
-const SAMPLES = SHARED_SAMPLES;
+const SAMPLES = FIXTURE_SAMPLES;
 const netLines = readFileSync(`${SAMPLES}/gridftp-transfer.log`, 'utf8').split('\n').filter((l) => l !== '');
 const jsonLines = readFileSync(`${SAMPLES}/gridftp-transfer.json.log`, 'utf8').split('\n').filter((l) => l !== '');
 

@@ -8,10 +8,10 @@ import { localAddressTowards, makePipe } from '../../src/cli/pipe.js';
 import { extractBwctl } from '../../src/loaders/bwctl/extract.js';
 import { iperf3ToEsmond } from '../../src/loaders/bwctl/iperf3.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
-import { SHARED_SAMPLES } from '../helpers/shared-data.js';
+import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 
-const sample = (name: string): string => readFileSync(join(SHARED_SAMPLES, name), 'utf8');
+const sample = (name: string): string => readFileSync(join(FIXTURE_SAMPLES, name), 'utf8');
 const pipe = makePipe({ localAddress: async (host) => (host.includes(':') ? '2001:db8::2' : '192.0.2.2') });
 
 const captureIo = (stdin: string, env: Record<string, string> = {}): CapturedIo =>

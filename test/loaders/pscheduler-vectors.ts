@@ -1,5 +1,5 @@
 /**
- * The esmond-archiver golden vectors of shared/data, read once, with the comparison rules of
+ * The esmond-archiver golden vectors of test/fixtures/pscheduler, read once, with the comparison rules of
  * perfsonar5 §3.7: metadata keys unordered, `event-types` in order, summaries as sets, the values
  * of a data point as a map keyed by event type.
  */
@@ -7,10 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { RecordInput } from '../../src/loaders/pscheduler/map.js';
-import { SHARED_DATA } from '../helpers/shared-data.js';
+import { FIXTURE_DATA } from '../helpers/fixture-data.js';
 
-export const VECTOR_DIR = join(SHARED_DATA, 'pscheduler', 'esmond-archiver-vectors');
-export const RESULTS_DIR = join(SHARED_DATA, 'pscheduler', 'results');
+export const VECTOR_DIR = join(FIXTURE_DATA, 'pscheduler', 'esmond-archiver-vectors');
+export const RESULTS_DIR = join(FIXTURE_DATA, 'pscheduler', 'results');
 
 type Obj = Record<string, any>;
 

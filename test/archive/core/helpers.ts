@@ -12,9 +12,9 @@ import type { ArchiveStore } from '../../../src/archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions, RequestContext, Resolver } from '../../../src/archive/types.js';
 import { ApiError } from '../../../src/archive/types.js';
 import assert from 'node:assert/strict';
-import { SHARED_DATA } from '../../helpers/shared-data.js';
+import { FIXTURE_DATA } from '../../helpers/fixture-data.js';
 
-export const DATA = join(SHARED_DATA, 'esmond');
+export const DATA = join(FIXTURE_DATA, 'esmond');
 export const API_FIXTURE = `${DATA}/fixtures/perfsonar_api_metadata.json`;
 export const CLIENT_FIXTURE = `${DATA}/fixtures/perfsonar_client_metadata.json`;
 

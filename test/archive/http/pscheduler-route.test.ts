@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
-import { SHARED_DATA } from '../../helpers/shared-data.js';
+import { FIXTURE_DATA } from '../../helpers/fixture-data.js';
 
-const VECTORS = join(SHARED_DATA, 'pscheduler', 'esmond-archiver-vectors');
+const VECTORS = join(FIXTURE_DATA, 'pscheduler', 'esmond-archiver-vectors');
 const vector = JSON.parse(readFileSync(join(VECTORS, 'throughput-tcp.json'), 'utf8')) as {
   input: Record<string, unknown>;
   expected: { data: Array<{ ts: number; val: Array<{ 'event-type': string; val: unknown }> }> };
