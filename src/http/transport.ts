@@ -32,6 +32,8 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
+  ca?: string | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Called before every attempt with the redacted URL. */
   onRequest?: ((info: { method: string; url: string }) => void) | undefined;
@@ -42,7 +44,7 @@ export interface TransportOptions {
 }
 
 /** HTTP methods the client uses. */
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One request. */
 export interface SendOptions {
@@ -54,6 +56,8 @@ export interface SendOptions {
   /** Sent as JSON when defined. */
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** A POST that only reads (an OpenSearch `_search`): retried like a GET. @defaultValue false */
+  idempotent?: boolean | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
 }
@@ -108,7 +112,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs },
+    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
   });
 
   async function attempt(method: Method, url: string, body: string | undefined, signal: AbortSignal | undefined) {
@@ -135,7 +139,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const body = o.body === undefined ? undefined : JSON.stringify(o.body);
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
-    const mayRetry = method === 'GET' || retry.retryWrites;
+    const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
     for (let n = 0; ; n++) {
       let error: EsmondError;
       let serverDelay: number | undefined;

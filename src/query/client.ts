@@ -12,6 +12,7 @@ import { validateKey } from '../post/validate.js';
 import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
+import { createOpenSearchClient } from './opensearch/client.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
@@ -129,6 +130,7 @@ async function* seriesPages<V>(
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
 export function createClient(options: ClientOptions): EsmondClient {
+  if (options.archive === 'opensearch') return createOpenSearchClient(options);
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = createTransport({
     timeoutMs: options.timeoutMs,
@@ -137,6 +139,7 @@ export function createClient(options: ClientOptions): EsmondClient {
     credentials: options.credentials,
     userAgent: options.userAgent,
     connections: options.connections,
+    ca: options.ca,
     onRetry: options.onRetry,
     onRequest: options.onRequest,
     sleep: options.sleep,

@@ -12,8 +12,8 @@ export interface Credentials {
   apiKey: string;
   /** User name; with `scheme: 'ApiKey'` it is sent as `ApiKey user:key`. */
   username?: string;
-  /** Header scheme; `Token` (esmond 2.x+) by default. */
-  scheme?: 'Token' | 'ApiKey';
+  /** Header scheme; `Token` (esmond 2.x+) by default; `Basic` (user + password) for OpenSearch. */
+  scheme?: 'Token' | 'ApiKey' | 'Basic';
 }
 
 /** Retry policy for one request (never a whole multi-page iteration). */
@@ -34,6 +34,14 @@ export interface RetryPolicy {
 export interface ClientOptions {
   /** `http://host`, `http://host:port`, `http://host/esmond`, or the full archive URL. */
   url: string;
+  /**
+   * Which backend serves `url`: an esmond/elmond REST archive (the default) or a perfSONAR 5
+   * OpenSearch (`https://host/opensearch` or a bare OpenSearch URL), read directly.
+   * @defaultValue 'esmond'
+   */
+  archive?: 'esmond' | 'opensearch';
+  /** PEM text of a private CA to trust (OpenSearch's own root CA, say). */
+  ca?: string;
   /**
    * Mount alias added when `url` has no path (`http://host` → `http://host/esmond/perfsonar/archive/`);
    * `''` or `'/'` for none. @defaultValue 'esmond'
