@@ -23,6 +23,7 @@ import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js'
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
 import type { CliIo } from './io.js';
 import { formatOptionHelp } from './optparse-help.js';
+import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
 
 /** One option of the query tools, as data. */
 export interface OptionDef {
@@ -66,6 +67,9 @@ export interface QueryFlags {
   timeout?: number;
   user?: string;
   key?: string;
+  archive?: string;
+  password?: string;
+  ca?: string;
 }
 
 /** The usage text (two lines, exactly as the original; it really says `--begin`/`--end`). */
@@ -110,6 +114,7 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'insecure', long: '--insecure', kind: 'flag', help: 'Same as --no-ssl-verify.', original: false },
     { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
     { key: 'key', short: '-k', long: '--key', kind: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
+    ...ARCHIVE_OPTION_DEFS,
   );
   return defs;
 }
@@ -443,13 +448,15 @@ export async function prepareQueryTool(
   if (f.timeout !== undefined && f.timeout <= 0) return err('--timeout must be a positive number of seconds');
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
-  if (f.user !== undefined && !apiKey) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
   const client: ClientOptions = {
     url,
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
     tlsVerify: !(f.noSslVerify || f.insecure),
   };
   if (apiKey) client.credentials = username ? { apiKey, username } : { apiKey };
+  const archiveProblem = applyArchiveFlags(f, io, client);
+  if (archiveProblem !== undefined) return err(archiveProblem);
   if (f.verbose) {
     client.onRetry = (info) => io.stderr.write(`retrying ${info.method} ${info.url} in ${info.delayMs} ms (attempt ${info.attempt}): ${info.error.message}\n`);
   }

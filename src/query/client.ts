@@ -13,6 +13,7 @@ import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, typ
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
 import { createOpenSearchClient } from './opensearch/client.js';
+import { createAutoClient } from './detect.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
@@ -131,6 +132,7 @@ async function* seriesPages<V>(
  */
 export function createClient(options: ClientOptions): EsmondClient {
   if (options.archive === 'opensearch') return createOpenSearchClient(options);
+  if (options.archive === 'auto') return createAutoClient(options, { esmond: (o) => createClient({ ...o, archive: 'esmond' }), opensearch: createOpenSearchClient });
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = createTransport({
     timeoutMs: options.timeoutMs,

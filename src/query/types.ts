@@ -39,7 +39,9 @@ export interface ClientOptions {
    * OpenSearch (`https://host/opensearch` or a bare OpenSearch URL), read directly.
    * @defaultValue 'esmond'
    */
-  archive?: 'esmond' | 'opensearch';
+  archive?: 'esmond' | 'opensearch' | 'auto';
+  /** With `archive: 'auto'`: told once which backend was found. */
+  onArchiveDetected?: (found: ArchiveDetection) => void;
   /** PEM text of a private CA to trust (OpenSearch's own root CA, say). */
   ca?: string;
   /**
@@ -66,6 +68,15 @@ export interface ClientOptions {
   /** Injectable for deterministic tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+/** What `archive: 'auto'` found at a URL. */
+export interface ArchiveDetection {
+  archive: 'esmond' | 'opensearch';
+  /** `elmond` when the esmond API's keys are perfSONAR 5 test checksums. */
+  kind: 'esmond' | 'elmond' | 'opensearch';
+  /** The archive URL or OpenSearch base used. */
+  url: string;
 }
 
 /** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
