@@ -179,7 +179,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }

@@ -95,7 +95,8 @@ export function createAutoClient(
     if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e);
     switching ??= findOpenSearch(options).then(async (base) => {
       if (base === undefined) throw e;
-      const os = make.opensearch({ ...options, url: base });
+      // `scriptAlias: ''`: the base found is the REST root itself, even without a path.
+      const os = make.opensearch({ ...options, url: base, scriptAlias: '' });
       chosen = os;
       report?.({ archive: 'opensearch', kind: 'opensearch', url: base });
       await esmond.close();

@@ -26,10 +26,10 @@ export interface OpenSearchDeps {
 
 /**
  * The REST base of an OpenSearch URL: a URL with a path is used as given (`…/opensearch`, a
- * proxy location); a bare host means the perfSONAR node's `/opensearch` proxy, except on
- * OpenSearch's own port 9200.
+ * proxy location); a bare host means the perfSONAR node's `/opensearch` proxy (`scriptAlias`,
+ * as for esmond's mount; `''` for none), except on OpenSearch's own port 9200.
  */
-export function openSearchBase(input: string): string {
+export function openSearchBase(input: string, scriptAlias?: string): string {
   let u: URL;
   try {
     u = new URL(input.trim());
@@ -41,7 +41,8 @@ export function openSearchBase(input: string): string {
   if (u.search !== '' || u.hash !== '') throw new ValidationError(`Archive URL must not contain a query string or fragment: ${input}`, 'url');
   const path = u.pathname.replace(/\/+/g, '/').replace(/\/+$/, '');
   if (path !== '') return `${u.origin}${path}`;
-  return u.port === '9200' ? u.origin : `${u.origin}/opensearch`;
+  const alias = (scriptAlias ?? (u.port === '9200' ? '' : 'opensearch')).replace(/^\/+|\/+$/g, '');
+  return alias === '' ? u.origin : `${u.origin}/${alias}`;
 }
 
 function seriesType(st: string | undefined): SeriesType {
@@ -58,7 +59,7 @@ function writesRefused(): Promise<never> {
 
 /** Creates the OpenSearch-backed client. */
 export function createOpenSearchClient(options: ClientOptions, deps: OpenSearchDeps = {}): EsmondClient {
-  const base = openSearchBase(options.url);
+  const base = openSearchBase(options.url, options.scriptAlias);
   const transport: Transport = createTransport({
     timeoutMs: options.timeoutMs,
     retry: options.retry,
