@@ -92,7 +92,7 @@ export function createAutoClient(
   };
   /** After a failed first esmond read: the OpenSearch backend, or the esmond error again. */
   const fallBack = (e: unknown): Promise<EsmondClient> => {
-    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e);
+    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     switching ??= findOpenSearch(options).then(async (base) => {
       if (base === undefined) throw e;
       // `scriptAlias: ''`: the base found is the REST root itself, even without a path.

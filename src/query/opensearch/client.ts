@@ -7,8 +7,6 @@
  */
 import { HttpError, ValidationError } from '../../http/errors.js';
 import { createTransport, type Transport } from '../../http/transport.js';
-import { HostResolver, systemResolver } from '../../archive/dns.js';
-import type { Resolver } from '../../archive/types.js';
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
@@ -17,11 +15,12 @@ import { SeriesBuilder } from './series.js';
 import { SOURCE_FIELDS } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
+import { systemLookup, type HostLookup } from './hosts.js';
 
 /** Test-only knobs. */
 export interface OpenSearchDeps {
   /** Host name lookups for source/destination/agent filters (default: the system resolver). */
-  resolver?: Resolver | false;
+  resolver?: HostLookup;
 }
 
 /**
@@ -74,7 +73,7 @@ export function createOpenSearchClient(options: ClientOptions, deps: OpenSearchD
     random: options.random,
   });
   const target: OpenSearchTarget = { transport, base, pit: { supported: undefined } };
-  const hosts = new HostResolver(deps.resolver ?? systemResolver(), 60_000);
+  const hosts = deps.resolver ?? systemLookup();
 
   async function* searchMetadata(query: MetadataQuery | undefined, opts: CallOptions & { pageSize?: number }): AsyncGenerator<Metadata> {
     const filter = await metadataFilter(query ?? {}, hosts);
