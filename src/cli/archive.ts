@@ -22,6 +22,9 @@ import type { CliIo, ToolMain } from './io.js';
 const TOOL = 'esmond-ps-archive';
 const DEFAULT_DB = 'esmond-archive.sqlite';
 
+/** Shortest key `add-user --key` accepts (a generated key is 40 hex digits, 160 bits). */
+export const MIN_CHOSEN_KEY_LENGTH = 32;
+
 /** A usage error found after commander's own parsing (exit 2). */
 class UsageError extends Error {}
 
@@ -152,6 +155,10 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
+  }
+  // Keys are stored as a plain SHA-256: a short chosen key could be guessed from a stolen file.
+  if (flags.key !== undefined && flags.key.length < MIN_CHOSEN_KEY_LENGTH) {
+    throw new UsageError(`--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`);
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {

@@ -5,6 +5,7 @@
  * All SQL uses bound parameters; lists are bound as JSON arrays through `json_each`.
  * @module
  */
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   ArchiveStore,
@@ -118,9 +119,26 @@ const MAX_SEPARATE_PARAMETER_TERMS = 16;
 /** Above this many matches a search pages by walking the key index instead of sorting. */
 const KEY_WALK_THRESHOLD = 200;
 
-/** Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores. */
+/**
+ * Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores.
+ * A new file is created 0600 before SQLite opens it: it holds key hashes, and SQLite gives the
+ * `-wal` and `-shm` files it creates the database file's permissions.
+ */
 export function openSqliteStore(path: string): ArchiveStore {
+  if (path !== ':memory:' && path !== '') createPrivately(path);
   return new SqliteStore(new Database(path));
+}
+
+/** Creates `path` empty with mode 0600 unless it exists (`wx` never touches an existing file). */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return;
+  }
+  // The umask may have removed bits, never added any; chmod makes the mode exact anyway.
+  chmodSync(path, 0o600);
 }
 
 class SqliteStore implements ArchiveStore {
