@@ -20,6 +20,7 @@ import { ClientAbortError, DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, 
 import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
 import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
+import { StoreBusyError } from './storage/store.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
@@ -253,6 +254,11 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         // connection, so Node does not read (and discard) a body of any declared size.
         const close: Record<string, string> = req.complete ? {} : { Connection: 'close' };
         sendJson(res, err.status, { detail: err.detail }, { ...err.headers, ...close });
+        return;
+      }
+      if (err instanceof StoreBusyError) {
+        log(`esmond-ps-archive: 503 on ${req.method} ${pathOf(req)}: ${err.message}`);
+        sendJson(res, 503, { detail: 'The archive is busy; retry shortly.' }, { 'Retry-After': '1' });
         return;
       }
       log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);

@@ -17,6 +17,7 @@ import type {
   StoredSubject,
   StoredUser,
 } from './store.js';
+import { StoreBusyError } from './store.js';
 
 /** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
 /**
@@ -119,6 +120,14 @@ const MAX_SEPARATE_PARAMETER_TERMS = 16;
 /** Above this many matches a search pages by walking the key index instead of sorting. */
 const KEY_WALK_THRESHOLD = 200;
 
+/** How long a write waits for another process's write lock before giving up (503). */
+const BUSY_TIMEOUT_MS = 5000;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 /**
  * Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores.
  * A new file is created 0600 before SQLite opens it: it holds key hashes, and SQLite gives the
@@ -145,21 +154,27 @@ class SqliteStore implements ArchiveStore {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
+    // First, so opening alongside another process waits instead of failing.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     this.migrate();
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v] ?? '');
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    if ((this.db.pragma('user_version', { simple: true }) as number) >= MIGRATIONS.length) return;
+    // Under the write lock, re-reading the version: two processes opening a new file at once
+    // must not both apply a migration.
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        for (let v = version; v < MIGRATIONS.length; v++) {
+          this.db.exec(MIGRATIONS[v] ?? '');
+          this.db.pragma(`user_version = ${v + 1}`);
+        }
+      })
+      .immediate();
   }
 
   /** Prepared statements are cached by SQL text (the set of texts is small and fixed). */
@@ -176,7 +191,14 @@ class SqliteStore implements ArchiveStore {
 
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    try {
+      // IMMEDIATE takes the write lock at BEGIN, where busy_timeout waits for it. A deferred
+      // transaction that read first cannot wait when it upgrades: SQLITE_BUSY at once.
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      if (isBusy(err)) throw new StoreBusyError(`the database is locked by another writer (${BUSY_TIMEOUT_MS} ms)`);
+      throw err;
+    }
   }
 
   /**
