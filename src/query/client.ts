@@ -129,10 +129,23 @@ async function* seriesPages<V>(
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
 export function createClient(options: ClientOptions): EsmondClient {
+  // Hooks are for tests: an untyped caller passing them gets the real clock anyway.
+  return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
+}
+
+/** Clock and randomness of the retry loop, replaced by tests only (not part of the public API). */
+export interface ClientTestHooks {
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** {@link createClient} with test hooks (tests and benches import this module directly). */
+export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = createTransport({
     timeoutMs: options.timeoutMs,
-    retry: options.retry,
+    deadlineMs: options.deadlineMs,
+    retry: options.retries === undefined ? options.retry : { ...options.retry, limit: options.retries },
     tlsVerify: options.tlsVerify,
     credentials: options.credentials,
     userAgent: options.userAgent,

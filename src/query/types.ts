@@ -3,6 +3,7 @@
  * `query/client.ts`; the CLI tools, get-bulk and the loaders program against these types.
  * @module
  */
+import type { RetryInfo } from '../http/transport.js';
 import type { SeriesType } from '../model/event-types.js';
 import type { WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 
@@ -39,8 +40,22 @@ export interface ClientOptions {
    * `''` or `'/'` for none. @defaultValue 'esmond'
    */
   scriptAlias?: string;
-  /** Per-request timeout, ms (headers and each body chunk). @defaultValue 30000 */
+  /**
+   * Timeout of each HTTP attempt, ms: for the response headers, then for each chunk of the body
+   * (a slow but moving download is not cut off). Fires on time (our own timer). A timeout is
+   * retried like a network error. @defaultValue 30000
+   */
   timeoutMs?: number;
+  /**
+   * Time limit of one request with all its retries and backoff waits, ms. When it passes, the
+   * request fails with a {@link TimeoutError} whose `phase` is `deadline` (or, when a backoff wait
+   * would end past it, with the last attempt's error). Applies per request: a multi-page read
+   * gets it for each page. @defaultValue none (only `timeoutMs` and `retry.limit` bound a request)
+   */
+  deadlineMs?: number;
+  /** Retries after the first attempt; a shortcut for `retry.limit` (and wins over it). @defaultValue 3 */
+  retries?: number;
+  /** Retry policy; fields not given keep {@link DEFAULT_RETRY}'s values. */
   retry?: Partial<RetryPolicy>;
   /** Verify TLS certificates. @defaultValue true */
   tlsVerify?: boolean;
@@ -53,11 +68,12 @@ export interface ClientOptions {
    * and is credential-redacted. Never receives headers.
    */
   onRequest?: (info: { method: string; url: string }) => void;
-  /** Called before each retry (for progress/diagnostics); never receives credentials. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; url: string }) => void;
-  /** Injectable for deterministic tests. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+  /**
+   * Called before each retry, for progress lines such as
+   * `retrying in 2.1 s (attempt 2 of 4): …` (`delayMs`, `nextAttempt`, `maxAttempts`, `error.message`).
+   * The URL is redacted; never receives credentials or headers.
+   */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
