@@ -35,7 +35,15 @@ export function oneLine(text: string, max = MAX_QUOTED): string {
 const BRAND: unique symbol = Symbol.for('esmond-client.error') as never;
 
 /** The class names the brand may carry. */
-export type EsmondErrorKind = 'EsmondError' | 'HttpError' | 'NetworkError' | 'TimeoutError' | 'ResponseError' | 'ValidationError' | 'NotStoredError';
+export type EsmondErrorKind =
+  | 'EsmondError'
+  | 'HttpError'
+  | 'NetworkError'
+  | 'TimeoutError'
+  | 'ResponseError'
+  | 'ValidationError'
+  | 'NotStoredError'
+  | 'DataWriterError';
 
 /** Base class of every error the client throws. */
 export class EsmondError extends Error {
@@ -178,6 +186,28 @@ export class ValidationError extends EsmondError {
 }
 
 /**
+ * A data writer could not store some points: their batches failed for good (a status or error the
+ * retry policy does not retry, or every allowed retry failed), or they were pushed out of the
+ * bounded retry buffer. Thrown by `flush()` / `close()`, once per failure.
+ */
+export class DataWriterError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'DataWriterError';
+  /** UNIX-second timestamps whose values were not stored, ascending. */
+  readonly notStored: readonly number[];
+  /** The last send failure (the `cause` too). */
+  readonly lastError: Error | undefined;
+  constructor(notStored: readonly number[], lastError: Error | undefined) {
+    const ts = [...new Set(notStored)].sort((a, b) => a - b);
+    const span = ts.length === 1 ? `${ts[0]}` : `${ts[0]} … ${ts[ts.length - 1]}`;
+    const why = lastError === undefined ? '' : `: ${lastError.message}`;
+    super(`${ts.length} timestamp${ts.length === 1 ? '' : 's'} not stored (${span})${why}`, { cause: lastError });
+    this.name = 'DataWriterError';
+    this.notStored = ts;
+    this.lastError = lastError;
+  }
+}
+
+/**
  * Appends how many attempts a request took, and over how long, to a final error's message
  * (`… (4 attempts over 12.3 s)`). Nothing is added for a request tried once.
  */
@@ -209,6 +239,7 @@ const KINDS: ReadonlySet<unknown> = new Set<EsmondErrorKind>([
   'ResponseError',
   'ValidationError',
   'NotStoredError',
+  'DataWriterError',
 ]);
 
 /** True for any error of this library (any copy of it). */
@@ -225,3 +256,5 @@ export const isResponseError = guard(ResponseError, 'ResponseError');
 export const isValidationError = guard(ValidationError, 'ValidationError');
 /** True for a {@link NotStoredError} (the archive accepted a write and stored nothing). */
 export const isNotStoredError = guard(NotStoredError, 'NotStoredError');
+/** True for a {@link DataWriterError} (a data writer's flush or close: some timestamps were not stored). */
+export const isDataWriterError = guard(DataWriterError, 'DataWriterError');

@@ -93,6 +93,14 @@ export interface Transport {
   sendJson(options: SendOptions): Promise<JsonResponse>;
   /** Closes the connection pool; later requests fail. */
   close(): Promise<void>;
+  /** The retry policy in force (callers that retry on their own, like the data writer, follow it). */
+  readonly retry: Readonly<RetrySettings>;
+  /** The backoff before retry number `n + 1` (0 for the first), ms. */
+  backoff(n: number): number;
+  /** Waits `ms` (the transport's clock, replaced in tests). */
+  sleep(ms: number): Promise<void>;
+  /** True when a failure of `send` is worth another try under the policy (5xx/408/429, network, timeout). */
+  isRetryable(e: unknown): boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -261,6 +269,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
     send,
     sendJson,
     close: () => agent.close(),
+    retry,
+    backoff: (n) => backoffDelay(n, retry, random),
+    sleep,
+    isRetryable: (e) =>
+      e instanceof HttpError ? retry.statusCodes.includes(e.status) : e instanceof EsmondError && isRetryableError(e),
   };
 }
 

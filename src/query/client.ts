@@ -9,7 +9,8 @@ import { createTransport, type JsonResponse, type Transport } from '../http/tran
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
-import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
+import { createDataWriterWire } from '../post/data-writer.js';
+import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
@@ -18,6 +19,7 @@ import type {
   ClientOptions,
   DataQuery,
   DataWriter,
+  DataWriterOptions,
   EsmondClient,
   Metadata,
   MetadataQuery,
@@ -244,8 +246,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       return putBulkWire(ctx, metadataKey, data, { batchSize: opts.batchSize, signal: opts.signal });
     },
 
-    createDataWriter(metadataKey: string, opts: { batchSize?: number } = {}): DataWriter {
-      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize });
+    createDataWriter(metadataKey: string, opts: DataWriterOptions = {}): DataWriter {
+      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
 
     close: () => transport.close(),

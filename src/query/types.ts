@@ -4,7 +4,7 @@
  * @module
  */
 import type { RetryInfo } from '../http/transport.js';
-import type { SeriesType } from '../model/event-types.js';
+import type { EventType, SeriesType } from '../model/event-types.js';
 import type { WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 
 /** Credentials for archives that require (or throttle without) an API key. */
@@ -157,13 +157,37 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Batching writer for the bulk PUT. */
+/** Options of {@link EsmondClient.createDataWriter}. */
+export interface DataWriterOptions {
+  /** Values queued before a bulk PUT is sent. @defaultValue 500 */
+  batchSize?: number;
+  /**
+   * Timestamps kept for another try after a failed send; beyond it the oldest batches are given
+   * up and reported as not stored. @defaultValue 10000
+   */
+  maxRetryBuffer?: number;
+}
+
+/**
+ * Batching writer for the bulk PUT. A batch whose send fails for a reason the client's retry
+ * policy retries (5xx, 408, 429, network, timeout) is kept and sent again after the backoff, up to
+ * `retry.limit` times; the timestamps that could not be stored are reported by the next
+ * {@link DataWriter.flush} or {@link DataWriter.close} as a `DataWriterError` (`notStored`).
+ * A 201 with `X-Esmond-Stored: 0` is a failure too (`NotStoredError`, not retried).
+ */
 export interface DataWriter {
-  /** Queues one value; sends a batch when `batchSize` points are queued. */
-  add(ts: number, eventType: string, val: unknown): Promise<void>;
-  /** Sends everything queued. */
+  /**
+   * Queues one value (`ts` in UNIX seconds); sends a batch when `batchSize` values are queued and
+   * resolves once it has been tried. Never rejects because of a send (`void writer.add(…)` is
+   * safe); rejects with a `ValidationError` for a bad value or a closed writer.
+   */
+  add(ts: number, eventType: EventType, val: unknown): Promise<void>;
+  /**
+   * Sends everything queued and retries what failed until it is stored or given up.
+   * @throws DataWriterError listing the timestamps not stored since the last flush.
+   */
   flush(): Promise<void>;
-  /** Flushes and stops the writer. */
+  /** Flushes and stops the writer; later `add()`s reject. @throws DataWriterError like {@link DataWriter.flush}. */
   close(): Promise<void>;
 }
 
@@ -206,8 +230,8 @@ export interface EsmondClient {
     data: Iterable<{ ts: number; val: { 'event-type': string; val: unknown }[] }>,
     options?: CallOptions & { batchSize?: number },
   ): Promise<void>;
-  /** A batching writer over {@link putBulk}. */
-  createDataWriter(metadataKey: string, options?: { batchSize?: number }): DataWriter;
+  /** A batching writer over {@link EsmondClient.putBulk} with a retry buffer (see {@link DataWriter}). */
+  createDataWriter(metadataKey: string, options?: DataWriterOptions): DataWriter;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
