@@ -73,6 +73,12 @@ function hasNextLink(link: string | string[] | undefined): boolean {
   return v !== undefined && /rel="?next"?/.test(v);
 }
 
+/** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
+function serverClock(date: string | string[] | undefined): number | undefined {
+  const ms = Date.parse(Array.isArray(date) ? (date[0] ?? '') : (date ?? ''));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
 /** Pages of one series: the fetcher the time cursor calls, with the `base` → `base/0` fallback. */
 async function* seriesPages<V>(
   transport: Transport,
@@ -102,7 +108,7 @@ async function* seriesPages<V>(
     if (!Array.isArray(r.json)) {
       throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
     }
-    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']) };
+    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']), serverTime: serverClock(r.headers['date']) };
   };
   try {
     yield* timeCursorPages(plan, pageSize, fetchPage);
