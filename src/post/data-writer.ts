@@ -68,7 +68,8 @@ export function createDataWriterWire(ctx: WriteContext, metadataKey: string, opt
     buffered += b.items.length;
     // Bounded: the oldest batches go first, reported as not stored.
     while (buffered > maxRetryBuffer && retryBuffer.length > 1) {
-      const dropped = retryBuffer.shift()!;
+      const dropped = retryBuffer.shift();
+      if (dropped === undefined) break;
       buffered -= dropped.items.length;
       lose(dropped);
     }

@@ -115,7 +115,9 @@ export async function* timeCursorPages<V>(
   let cursor: number | undefined; // time-start of this request, after the first
   let skip = 0; // points at ts === cursor already yielded by the previous page
   for (;;) {
-    let { points, more, serverTime } = await fetch(params);
+    const fetched = await fetch(params);
+    const { more, serverTime } = fetched;
+    let points = fetched.points;
     if (end === undefined && plan.endAfterServerNow !== undefined) {
       // Pin the end the server chose for the first page (its clock, or ours without a Date header).
       end = (serverTime ?? Math.floor(Date.now() / 1000)) + plan.endAfterServerNow;

@@ -15,7 +15,7 @@ const stored = (): ReturnType<typeof reply> => json('', 201);
 
 async function withClient(handler: FaultHandler, opts: Partial<ClientOptions>, fn: (c: EsmondClient, s: FaultServer) => Promise<void>): Promise<void> {
   const server = await startFaultServer(handler);
-  const client = createClientWithHooks({ url: `${server.url}/esmond`, sleep: async () => undefined, random: () => 0, ...opts });
+  const client = createClientWithHooks({ url: `${server.url}/esmond`, sleep: () => Promise.resolve(), random: () => 0, ...opts });
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown): void => void unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
