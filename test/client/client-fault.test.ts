@@ -138,7 +138,7 @@ describe('data reads', () => {
         (async () => {
           for await (const p of c.data(E1, 'throughput', {}, { pageSize: 2 })) got.push(p.ts);
         })(),
-        (e: unknown) => isHttpError(e) && e.status === 500 && /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&limit=2/.test(e.message),
+        (e: unknown) => isHttpError(e) && e.status === 500 && /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&time-end=\d+&limit=2/.test(e.message),
       );
       assert.deepEqual(got, [1, 2]);
     });
