@@ -249,6 +249,11 @@ function utcText(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
+/** `2023-11-14T00:00:00Z`: the resolved window as `-v` shows it. */
+function isoText(epoch: number): string {
+  return new Date(epoch * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 async function defaultHostResolves(name: string, env: CliIo['env']): Promise<boolean> {
   if (env.ESMOND_TEST_NO_DNS) return /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name);
   let timer: NodeJS.Timeout | undefined;
@@ -377,16 +382,13 @@ export async function prepareQueryTool(
   let timeEnd = nowS;
   // The date parser (chrono-node) is loaded only when a date is given: it is most of the
   // start-up time of a tool.
-  const parseWhen = f.start || f.end ? (await import('./dates.js')).parseWhen : undefined;
-  if (f.start && parseWhen) {
-    const t = parseWhen(f.start, io.now());
-    if (t === undefined) return err(`could not parse --start-time arg: ${f.start}`);
-    timeStart = t;
-  }
-  if (f.end && parseWhen) {
-    const t = parseWhen(f.end, io.now());
-    if (t === undefined) return err(`could not parse --end-time arg: ${f.end}`);
-    timeEnd = t;
+  const resolveWhen = f.start || f.end ? (await import('./dates.js')).resolveWhen : undefined;
+  for (const [flag, text] of [['--start-time', f.start], ['--end-time', f.end]] as const) {
+    if (!text || !resolveWhen) continue;
+    const when = resolveWhen(text, io.now());
+    if ('problem' in when) return err(`could not parse ${flag} arg: ${text}: ${when.problem}`);
+    if (flag === '--start-time') timeStart = when.seconds;
+    else timeEnd = when.seconds;
   }
   if (timeStart > timeEnd) return err(`--start-time (${utcText(timeStart)}) is later than --end-time (${utcText(timeEnd)})`);
 
@@ -400,6 +402,7 @@ export async function prepareQueryTool(
   if (f.summaryType) q.summaryType = f.summaryType;
   if (f.summaryWindow !== 0) q.summaryWindow = f.summaryWindow;
   const times: Pick<MetadataQuery, 'time' | 'timeStart' | 'timeEnd' | 'timeRange'> = { timeStart, timeEnd };
+  const filterTimes: typeof times = {};
   const freeForm: Array<readonly [string, string]> = [];
   // 10. -F key:value, split at the FIRST colon (B6).
   for (const item of f.filter) {
@@ -416,6 +419,7 @@ export async function prepareQueryTool(
       if (!Number.isFinite(n)) return err(`--filter arg ${item}: the timestamp value ${value} is not a valid integer`);
       if (timeKey === 'timeRange' && n < 0) return err(`--filter arg ${item}: time-range must not be negative`);
       times[timeKey] = Math.trunc(n);
+      filterTimes[timeKey] = Math.trunc(n);
     } else if (mdKey === 'summaryWindow') {
       const n = parsePythonInt(value);
       if (n === undefined) return err(`--filter arg ${item}: summary-window must be an integer`);
@@ -430,7 +434,10 @@ export async function prepareQueryTool(
     }
   }
   if (freeForm.length > 0) q.filters = freeForm;
-  Object.assign(q, times);
+  // The metadata search filters on `time-updated` (the series' last write), so only the window's
+  // start narrows it: a series last written before the start has nothing in the window, but one
+  // written after the end may well have data inside it. -F time filters go through as given.
+  Object.assign(q, { timeStart: times.timeStart }, filterTimes);
   if ((times.timeStart ?? -Infinity) > (times.timeEnd ?? Infinity)) {
     return err(`--start-time (${utcText(times.timeStart ?? 0)}) is later than --end-time (${utcText(times.timeEnd ?? 0)})`);
   }
@@ -472,6 +479,7 @@ export async function prepareQueryTool(
     timeStart: times.timeStart ?? timeStart,
     timeEnd: times.timeEnd ?? timeEnd,
   };
+  if (f.verbose) io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);
   if (f.type) settings.eventType = f.type;
   if (f.summaryType) settings.summaryType = f.summaryType as SummaryType;
   if (outputDirectory !== undefined) settings.outputDirectory = outputDirectory;
