@@ -97,7 +97,7 @@ export function resolveWhen(text: string, nowMs: number): When {
   if (/^\d+$/.test(t)) return { problem: 'a number is read as YYYYMMDD or as epoch seconds (9 digits or more, or @N)' };
   const results = casual.parse(t, { instant: new Date(nowMs), timezone: 0 }, { timezones: FIXED_ZONES });
   const r = results[0];
-  if (r && results.length === 1 && r.index === 0 && r.text.length === t.length && r.end === null) {
+  if (r && results.length === 1 && r.index === 0 && r.text.length === t.length && !r.end) {
     const ms = r.start.date().getTime();
     if (Number.isFinite(ms)) return { seconds: Math.floor(ms / 1000) };
   }

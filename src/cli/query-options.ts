@@ -472,7 +472,9 @@ export async function prepareQueryTool(
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
     tlsVerify: !(f.noSslVerify || f.insecure),
     retry: { limit: retries },
-    onRequest: (info) => attempts.request(info.url),
+    onRequest: (info) => {
+      attempts.request(info.url);
+    },
     onRetry: (info) => {
       attempts.retrying(info.url);
       io.stderr.write(`${retryNotice(info, retries)}${f.verbose ? ` [${info.method} ${info.url}]` : ''}\n`);
