@@ -141,6 +141,7 @@ export function createClient(options: ClientOptions): EsmondClient {
     onRequest: options.onRequest,
     sleep: options.sleep,
     random: options.random,
+    serializeBody: options.serializeBody,
   });
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
 

@@ -58,6 +58,11 @@ export interface ClientOptions {
   /** Injectable for deterministic tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify`. The loaders pass
+   * `pyJson` so numbers marked as Python floats go out as pScheduler's archiver sends them (`30.0`).
+   */
+  serializeBody?: (body: unknown) => string;
 }
 
 /** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
