@@ -52,6 +52,11 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** Clock for HTTP-date `Retry-After`, ms. */
   now?: (() => number) | undefined;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify` (the loaders pass a
+   * serializer that writes Python float markers as Python does, `30.0`).
+   */
+  serializeBody?: ((body: unknown) => string) | undefined;
 }
 
 /** HTTP methods the client uses. */
@@ -131,6 +136,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const now = options.now ?? Date.now;
   const auth = options.credentials === undefined ? undefined : authorizationHeader(options.credentials);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const serializeBody = options.serializeBody ?? JSON.stringify;
   const agent = new Agent({
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs + BACKSTOP_MS,
@@ -196,7 +202,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   async function send(o: SendOptions): Promise<TextResponse> {
     const method = o.method ?? 'GET';
     const url = withQuery(o.url, o.query);
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const body = o.body === undefined ? undefined : serializeBody(o.body);
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
     const mayRetry = method === 'GET' || retry.retryWrites;

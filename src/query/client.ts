@@ -162,6 +162,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     onRequest: options.onRequest,
     sleep: options.sleep,
     random: options.random,
+    serializeBody: options.serializeBody,
   });
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
 

@@ -74,6 +74,11 @@ export interface ClientOptions {
    * The URL is redacted; never receives credentials or headers.
    */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify`. The loaders pass
+   * `pyJson` so numbers marked as Python floats go out as pScheduler's archiver sends them (`30.0`).
+   */
+  serializeBody?: (body: unknown) => string;
 }
 
 /** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
