@@ -2,7 +2,7 @@
  * Puts the archive app on a socket. The only file of the archive that listens.
  * @module
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createArchiveApp, type ArchiveAppOptions } from './app.js';
 import type { ArchiveService } from './types.js';
@@ -18,6 +18,8 @@ export interface ServeArchiveOptions extends ArchiveAppOptions {
   keepAliveMs?: number;
   /** How long {@link RunningArchive.close} lets in-flight requests finish before cutting them, ms. */
   closeGraceMs?: number;
+  /** Routes served beside the API (the web page, `/metrics`): true when it answered the request. */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** A listening archive. */
@@ -31,8 +33,9 @@ export interface RunningArchive {
 
 /** Listens with the archive app; resolves once the socket is bound. */
 export async function serveArchive(options: ServeArchiveOptions): Promise<RunningArchive> {
-  const { service, host = '127.0.0.1', port = 8080, keepAliveMs = 65_000, closeGraceMs = 5_000, ...appOptions } = options;
-  const server = createServer({ keepAlive: true }, createArchiveApp(service, appOptions));
+  const { service, host = '127.0.0.1', port = 8080, keepAliveMs = 65_000, closeGraceMs = 5_000, front, ...appOptions } = options;
+  const app = createArchiveApp(service, appOptions);
+  const server = createServer({ keepAlive: true }, front === undefined ? app : (req, res) => void (front(req, res) || app(req, res)));
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = keepAliveMs;
   // WHY: headersTimeout must exceed keepAliveTimeout or Node cuts reused sockets early.
