@@ -199,7 +199,7 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(`${TOOL}: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
     });
   program
     .command('serve')

@@ -156,7 +156,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
   } catch (err) {
     return { kind: 'error', message: err instanceof CommanderError ? err.message.replace(/^error: /, '') : String(err) };
   }
-  const str = (k: keyof QueryFlags): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const str = (k: keyof QueryFlags): string | undefined => (typeof o[k] === 'string' ? (o[k]) : undefined);
   const int = (k: keyof QueryFlags): number | undefined => {
     const s = str(k);
     return s === undefined ? undefined : parsePythonInt(s);
@@ -256,7 +256,7 @@ async function defaultHostResolves(name: string, env: CliIo['env']): Promise<boo
     return await Promise.race([
       lookup(name).then(() => true, () => false),
       new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(false), 5000);
+        timer = setTimeout(() => { r(false); }, 5000);
       }),
     ]);
   } finally {

@@ -199,7 +199,7 @@ function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<v
   if (signal === undefined) return p;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => { reject(signal.reason); };
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       () => {

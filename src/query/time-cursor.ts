@@ -161,7 +161,7 @@ async function* sameTimestampPages<V>(
 }
 
 /** The cursor algorithm relies on ascending order and on `time-start` being honoured. */
-function checkAscending(points: readonly WirePoint<unknown>[], cursor: number | undefined): void {
+function checkAscending(points: readonly WirePoint[], cursor: number | undefined): void {
   let prev = cursor ?? -Infinity;
   for (const p of points) {
     if (typeof p !== 'object' || p === null || typeof p.ts !== 'number') throw new PagingContractError(`point without a numeric ts: ${String(JSON.stringify(p)).slice(0, 80)}`);

@@ -133,7 +133,7 @@ describe('transport retries', () => {
     const ac = new AbortController();
     try {
       const p = t.send({ url: server.url, signal: ac.signal });
-      setTimeout(() => ac.abort(new Error('stop')), 20);
+      setTimeout(() => { ac.abort(new Error('stop')); }, 20);
       await assert.rejects(p, /stop/);
     } finally {
       await t.close();

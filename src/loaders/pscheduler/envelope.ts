@@ -122,7 +122,7 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
     duration,
     ts,
     runHref: typeof runHref === 'string' && runHref !== '' ? runHref : undefined,
-    reference: reference as Obj | null | undefined,
+    reference: reference,
     summaries: summaries ?? null,
     policy,
   };

@@ -34,7 +34,7 @@ describe('metadata search over the upstream fixture (§9.1)', () => {
     // The upstream setup marks 67a3c's failures row as just written.
     a.svc.writePoint(K['67a3c'], 'failures', 'base', { ts: 1398965989, val: { error: 'x' } }, a.ctx(undefined, NOW));
   });
-  after(() => a.close());
+  after(() => { a.close(); });
 
   async function search(query: string): Promise<WireMetadata[]> {
     const url = `/perfsonar/archive/${query ? `?${query}` : ''}`;
@@ -199,7 +199,7 @@ describe('metadata detail filters (§2.9, §9.2)', () => {
   before(() => {
     a = openFixtureArchive({ resolver: false });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   const get = (key: string, q = '') =>
     a.svc.getMetadata(key, new URLSearchParams(q), a.ctx(`/perfsonar/archive/${key}/${q ? `?${q}` : ''}`, NOW));
 
@@ -343,7 +343,7 @@ describe('search plans agree on order and paging (many metadata)', () => {
       );
     }
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   const keys = async (q: string) =>
     (await a.svc.searchMetadata(new URLSearchParams(q), a.ctx(`/perfsonar/archive/?${q}`))).body.map((m) => m['metadata-key']);
 
