@@ -6,7 +6,8 @@
  * @module
  */
 import { HttpError, ValidationError } from '../../http/errors.js';
-import { createTransport, type Transport } from '../../http/transport.js';
+import type { Transport } from '../../http/transport.js';
+import { transportFor, type ClientTestHooks } from '../transport-options.js';
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
@@ -57,21 +58,9 @@ function writesRefused(): Promise<never> {
 }
 
 /** Creates the OpenSearch-backed client. */
-export function createOpenSearchClient(options: ClientOptions, deps: OpenSearchDeps = {}): EsmondClient {
+export function createOpenSearchClient(options: ClientOptions & ClientTestHooks, deps: OpenSearchDeps = {}): EsmondClient {
   const base = openSearchBase(options.url, options.scriptAlias);
-  const transport: Transport = createTransport({
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    tlsVerify: options.tlsVerify,
-    credentials: options.credentials,
-    userAgent: options.userAgent,
-    connections: options.connections,
-    ca: options.ca,
-    onRetry: options.onRetry,
-    onRequest: options.onRequest,
-    sleep: options.sleep,
-    random: options.random,
-  });
+  const transport: Transport = transportFor(options);
   const target: OpenSearchTarget = { transport, base, pit: { supported: undefined } };
   const hosts = deps.resolver ?? systemLookup();
 
