@@ -168,7 +168,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '-v'], dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(proxy.stats.faults['503'], 1);
-      assert.match(r.stderr, /retrying GET \S+\/throughput\/\S+ in 1000 ms/);
+      assert.match(r.stderr, /retrying in 1\.0 s \(attempt 2 of \d+\): .*GET \S+\/throughput\//);
     } finally {
       await proxy.close();
     }
