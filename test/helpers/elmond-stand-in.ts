@@ -8,7 +8,7 @@
  * pages, 404 for trailing slashes and the 308 redirect of the slashless mount (§2.3).
  * @module
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const MOUNT = '/esmond/perfsonar/archive';
@@ -70,22 +70,24 @@ function metadataObject(t: ElmondTest, host: string, requestPath: string): Recor
 export async function startElmondStandIn(tests: ElmondTest[]): Promise<ElmondStandIn> {
   const requests: string[] = [];
   const ordered = [...tests].sort((a, b) => (b.updated ?? 0) - (a.updated ?? 0));
-  const server = createServer((req, res) => {
+  const server = createServer((req, res): void => {
+    handle(req, res);
+  });
+  function handle(req: IncomingMessage, res: ServerResponse): boolean {
     const u = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method ?? 'GET'} ${u.pathname}${u.search}`);
-    const reply = (r: { status: number; type: string; body: string; location?: string }): void => {
+    // Both return true so that a branch can end with `return reply(…)`.
+    const reply = (r: { status: number; type: string; body: string; location?: string }): true => {
       res.writeHead(r.status, { 'content-type': r.type, ...(r.location ? { location: r.location } : {}) });
       res.end(r.body);
+      return true;
     };
-    const json = (v: unknown): void => reply({ status: 200, type: 'application/json', body: sortedJson(v) });
+    const json = (v: unknown): true => reply({ status: 200, type: 'application/json', body: sortedJson(v) });
     const int = (name: string, dflt: number): number | undefined => {
       const v = u.searchParams.get(name);
       return v === null ? dflt : /^\d+$/.test(v) ? Number(v) : undefined;
     };
-    if (u.pathname === MOUNT) {
-      reply({ ...html(308, 'Permanent Redirect', 'Redirecting...'), location: `${MOUNT}/${u.search}` });
-      return;
-    }
+    if (u.pathname === MOUNT) return reply({ ...html(308, 'Permanent Redirect', 'Redirecting...'), location: `${MOUNT}/${u.search}` });
     if (!u.pathname.startsWith(`${MOUNT}/`)) return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
     const rest = u.pathname.slice(MOUNT.length + 1);
     const limit = int('limit', 1000);
@@ -124,7 +126,7 @@ export async function startElmondStandIn(tests: ElmondTest[]): Promise<ElmondSta
       return json([...bins].map(([ts, vs]) => ({ ts, val: vs.reduce((a, b) => a + b, 0) / vs.length })));
     }
     return reply(html(400, 'Bad Request', 'Unrecognized event type'));
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
