@@ -13,6 +13,7 @@ import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
 import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
+import { StoreUnavailableError } from './storage/store.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
 export type PschedulerIngest = (
@@ -165,7 +166,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     if (format !== undefined && format !== 'json') throw new ApiError(404, 'Not found.');
     params.delete('format');
 
-    const auth: AuthResult = authenticate(
+    const auth: AuthResult = await authenticate(
       {
         authorization: req.headers.authorization,
         remoteAddress: req.socket.remoteAddress,
@@ -200,7 +201,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
           const page = await service.searchMetadata(params, ctx);
           sendJson(res, 200, page.body, linkHeader(page.link, allow));
         } else {
-          const made = service.createMetadata(parseDrfJson(contentType, await body()), ctx);
+          const made = await service.createMetadata(parseDrfJson(contentType, await body()), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });
         }
         return;
@@ -208,13 +209,13 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         if (read) {
           sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
         } else {
-          service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
           created(res, '', allow);
         }
         return;
       case 'event-type':
         if (read) {
-          sendJson(res, 200, service.eventTypeDetail(route.key, route.eventType, ctx), allow);
+          sendJson(res, 200, await service.eventTypeDetail(route.key, route.eventType, ctx), allow);
         } else {
           // R8: a stub upstream too; it only checks that a JSON body came.
           parseDataJson(contentType, await body());
@@ -223,13 +224,13 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         return;
       case 'series':
         if (read && route.segment !== 'base' && route.window === undefined) {
-          sendJson(res, 200, service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
+          sendJson(res, 200, await service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
         } else if (read) {
-          const page = service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
+          const page = await service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
           await streamPoints(res, page.points, linkHeader(page.link, allow), method === 'HEAD');
         } else {
           const parsed = parseDataJson(contentType, await body());
-          service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
+          await service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
           created(res, '', allow);
         }
         return;
@@ -250,6 +251,11 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       }
       if (err instanceof ApiError) {
         sendJson(res, err.status, { detail: err.detail }, err.headers);
+        return;
+      }
+      if (err instanceof StoreUnavailableError) {
+        log(`esmond-ps-archive: database unavailable on ${req.method} ${pathOf(req)}: ${err.message}`);
+        sendJson(res, 503, { detail: 'Archive database unavailable, try again later.' }, { 'Retry-After': '5' });
         return;
       }
       log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);

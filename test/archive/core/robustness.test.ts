@@ -51,8 +51,8 @@ const values = fc.oneof(
 
 describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
   let a: TestArchive;
-  before(() => {
-    a = openFixtureArchive({ resolver: async () => undefined });
+  before(async () => {
+    a = await openFixtureArchive({ resolver: async () => undefined });
   });
   after(() => a.close());
   const ctx = () => a.ctx('/perfsonar/archive/?x=1');
@@ -108,7 +108,7 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
       await only4xx(() => a.svc.writePoint(KEY, 'throughput', 'base', { ts: 10n, val }, ctx()));
       await only4xx(() => a.svc.createMetadata({ 'subject-type': 'point-to-point', 'event-types': [], x: val }, ctx()));
     }
-    assert.throws(() => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), { status: 400 });
+    await assert.rejects(async () => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), { status: 400 });
   });
 
   test('reads and searches', async () => {
