@@ -51,7 +51,7 @@ function has(o: Record<string, unknown>, key: string): boolean {
 
 /** The JSON summary type of a URL segment (`averages` → `average`), own keys only. */
 function seriesTypeOf(segment: string): SeriesType | undefined {
-  return has(SUMMARY_TYPE_BY_SEGMENT as Record<string, unknown>, segment)
+  return has(SUMMARY_TYPE_BY_SEGMENT, segment)
     ? SUMMARY_TYPE_BY_SEGMENT[segment]
     : undefined;
 }

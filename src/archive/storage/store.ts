@@ -145,6 +145,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The database stayed locked by another writer (another process on the same file) for longer
+ * than the store waits. Nothing was written; the client may retry (the HTTP layer answers 503).
+ */
+export class StoreBusyError extends StoreUnavailableError {
+  constructor(message = 'the database is busy') {
+    super(message);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** The storage operations the archive core needs. */
 export interface ArchiveStore {
   /** Matching metadata ordered by key bytewise, with the total match count. */

@@ -7,8 +7,7 @@ const DAY = 1398902400;
 const F6B73 = 'f6b732e9f351487a96126f0c25e5e546';
 const K67A3C = '67a3c298de0b4237abee56b879e03587';
 const NOW = 1_700_000_000;
-const close = (a: unknown, b: number): void =>
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`);
+const close = (a: unknown, b: number): void => { assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`); };
 
 describe('data writes and reads over the fixture (§9.4)', () => {
   let a: TestArchive;
