@@ -3,13 +3,15 @@
  * perfsonar5 §3.7: metadata keys unordered, `event-types` in order, summaries as sets, the values
  * of a data point as a map keyed by event type.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { parse as parseLossless } from 'lossless-json';
+import { PyFloat, pyJson, pyStr } from '../../src/format/python-repr.js';
 import type { ArchiverSummary, RecordInput } from '../../src/loaders/pscheduler/map.js';
 import type { RetryPolicyEntry } from '../../src/loaders/pscheduler/retry-policy.js';
 import { FIXTURE_DATA } from '../helpers/fixture-data.js';
-import { readJson } from '../helpers/json.js';
+import { parseJson, readJson } from '../helpers/json.js';
 
 export const VECTOR_DIR = join(FIXTURE_DATA, 'pscheduler', 'esmond-archiver-vectors');
 export const RESULTS_DIR = join(FIXTURE_DATA, 'pscheduler', 'results');
@@ -54,6 +56,30 @@ export interface MappingVector {
   name: string;
   input: VectorInput;
   expected: VectorExpectation;
+  /** The expected metadata as Python's `json.loads` reads the vector: floats as {@link PyFloat}. */
+  expectedPython?: Obj;
+}
+
+/**
+ * JSON text as Python's `json.loads` holds it: a number written with a fraction or an exponent is
+ * a float ({@link PyFloat}), one without is an int.
+ */
+export function parsePython(text: string): unknown {
+  return parseLossless(text, null, (t: string) => {
+    if (/[.eE]/.test(t)) return new PyFloat(Number(t));
+    const n = Number(t);
+    return Number.isSafeInteger(n) ? n : BigInt(t);
+  });
+}
+
+/**
+ * What a real esmond stores for each metadata member of a POST body (everything but
+ * `event-types`): Python's `str()` of the value its JSON parser gives (`"30.0"` for `30.0`,
+ * `"30"` for `30`, `"True"`, `"{'key1': 'val1'}"`).
+ */
+export function esmondParameters(bodyText: string): Map<string, string> {
+  const body = parsePython(bodyText) as Obj;
+  return new Map(Object.entries(body).filter(([k]) => k !== 'event-types').map(([k, v]) => [k, pyStr(v)]));
 }
 
 /** A storage-error vector: the archiver's retry decision for a failed post. */
@@ -69,10 +95,14 @@ export function mappingVectors(): MappingVector[] {
     .filter((f) => f.endsWith('.json') && !f.startsWith('storage-error'))
     .sort()
     .map((f) => {
-      const v = readJson(join(VECTOR_DIR, f)) as { input: VectorInput; expected: VectorExpectation; expected_by_current_archiver_code?: VectorExpectation };
+      const text = readFileSync(join(VECTOR_DIR, f), 'utf8');
+      type VectorFile<E> = { input: VectorInput; expected: E; expected_by_current_archiver_code?: E };
+      const v = parseJson(text) as VectorFile<VectorExpectation>;
       // Two upstream expectations are stale (§3.7): the current archiver's output wins.
       const expected = { ...v.expected, ...(v.expected_by_current_archiver_code ?? {}) };
-      return { name: f.replace(/\.json$/, ''), input: v.input, expected };
+      const python = parsePython(text) as Partial<VectorFile<{ metadata?: Obj }>>;
+      const expectedPython = python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata;
+      return { name: f.replace(/\.json$/, ''), input: v.input, expected, ...(expectedPython ? { expectedPython } : {}) };
     });
 }
 
@@ -109,13 +139,18 @@ function summarySet(s: unknown): unknown {
   return (s as Obj[]).map((x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]))).sort();
 }
 
-/** Asserts metadata equality under the vector rules (ignoring `summaries` order and key order). */
-export function assertMetadataMatches(actual: object, expected: VectorMetadata, message?: string): void {
-  const norm = (md: Obj): Obj => ({
-    ...md,
-    'event-types': (md['event-types'] as Obj[]).map((e) => ({ ...e, ...(e.summaries ? { summaries: summarySet(e.summaries) } : {}) })),
-  });
-  assert.deepStrictEqual(norm(actual as Obj), norm(expected), message);
+/**
+ * Asserts metadata equality under the vector rules: each member as a real esmond stores it
+ * (Python `str()` of the value parsed from the body text, so `30.0` ≠ `30`), `event-types` in
+ * order with summaries as sets.
+ * @param bodyText - the metadata POST body as sent (or `pyJson` of the mapped metadata).
+ * @param expected - the vector's metadata as Python reads it ({@link MappingVector.expectedPython}).
+ */
+export function assertMetadataMatches(bodyText: string, expected: Obj, message?: string): void {
+  assert.deepStrictEqual(esmondParameters(bodyText), esmondParameters(pyJson(expected)), message);
+  const ets = (md: Obj): unknown =>
+    (md['event-types'] as Obj[]).map((e) => ({ ...e, ...(e.summaries ? { summaries: summarySet(e.summaries) } : {}) }));
+  assert.deepStrictEqual(ets(parseJson(bodyText) as Obj), ets(parseJson(pyJson(expected)) as Obj), message);
 }
 
 /** The values of a data point as an event type → value map (order-free). */
