@@ -114,7 +114,7 @@ export async function importStorageRows(store: ArchiveStore, rows: unknown): Pro
   const rowsOf = new Map<string, StoredEventTypeRow[]>();
   for (const row of rows as Array<{ path?: unknown; ts?: unknown; val?: unknown }>) {
     if (!Array.isArray(row.path) || typeof row.ts !== 'number') continue;
-    const [, rawType, key, summaryType = 'base', window = 0] = row.path as [string, string, string, string?, (string | number)?];
+    const [, rawType, key, summaryType = 'base', window = 0] = row.path as [unknown, unknown, unknown, unknown?, unknown?];
     const eventType = String(rawType).replace(/_/g, '-');
     const dataType = dataTypeOf(eventType);
     if (dataType === undefined) continue;
@@ -125,7 +125,7 @@ export async function importStorageRows(store: ArchiveStore, rows: unknown): Pro
     const series = known.find((r) => r.summaryType === summaryType && r.window === w);
     if (!series) continue;
     const value = validateValue(dataType, row.val);
-    const cell = rawCell(dataType, summaryType, Math.floor(row.ts / 1000), value);
+    const cell = rawCell(dataType, series.summaryType, Math.floor(row.ts / 1000), value);
     if (cell) cells.push({ seriesId: series.seriesId, cell });
   }
   await store.putCells(cells);
