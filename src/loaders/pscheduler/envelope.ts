@@ -143,7 +143,7 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
   if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
 
   const agent = data['measurement-agent'] ?? defaults.measurementAgent;
-  if (agent !== undefined && agent !== null && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
+  if (agent !== undefined && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
   const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
   const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
 
