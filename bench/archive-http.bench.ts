@@ -35,7 +35,7 @@ function send(agent: Agent, url: URL, r: Req): Promise<number> {
     const headers = r.body === undefined ? (r.headers ?? {}) : { 'Content-Length': String(Buffer.byteLength(r.body)), ...r.headers };
     const req = request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('end', () => { resolve(res.statusCode ?? 0); });
     });
     req.on('error', reject);
     req.end(r.body);
@@ -93,7 +93,7 @@ export default async function (report: Report): Promise<void> {
         const line = out.split('\n')[0];
         if (out.includes('\n') && line !== undefined) resolve(new URL((JSON.parse(line) as { url: string }).url));
       });
-      child.once('exit', (code) => reject(new Error(`archive server exited with ${code}`)));
+      child.once('exit', (code) => { reject(new Error(`archive server exited with ${code}`)); });
     });
     const auth = { Authorization: `Token ${key}`, 'Content-Type': 'application/json' };
     const base = `/esmond/perfsonar/archive/${mdKey}/throughput/base`;

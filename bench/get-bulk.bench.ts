@@ -90,7 +90,7 @@ async function serveArchive(db: string): Promise<{ url: string; stop: () => Prom
       if (m) resolve(m[1]!);
       if (text.length > 100_000) text = text.slice(-1000);
     });
-    child.once('exit', (code) => reject(new Error(`archive exited (${code}): ${text.slice(-500)}`)));
+    child.once('exit', (code) => { reject(new Error(`archive exited (${code}): ${text.slice(-500)}`)); });
   });
   return {
     url,

@@ -102,7 +102,7 @@ async function runGet(url: string, format: string): Promise<{ ms: number; bytes:
   return { ms: performance.now() - began, bytes, code };
 }
 
-const perSecond = (n: number, ms: number): string => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')}`;
+const perSecond = (n: number, ms: number): string => Math.round(n / (ms / 1000)).toLocaleString('en-US');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -120,7 +120,7 @@ export default async function loadersBench(report: (line: string) => void): Prom
     await writeLog(small, E2E_LINES);
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     try {
-      const [first] = (await once(child.stdout!, 'data')) as [Buffer];
+      const [first] = (await once(child.stdout, 'data')) as [Buffer];
       const url = (JSON.parse(first.toString().split('\n')[0]!) as { url: string }).url;
       const load = async (file: string, lines: number, via: string, concurrency: number, state: string): Promise<string> => {
         const client = createClient({ url: via, credentials: { apiKey: key }, retry: { retryWrites: true } });
@@ -162,7 +162,7 @@ export default async function loadersBench(report: (line: string) => void): Prom
         proxy.server.close();
       }
     } finally {
-      child.stdin!.end();
+      child.stdin.end();
       await once(child, 'exit');
     }
   } finally {

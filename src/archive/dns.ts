@@ -26,7 +26,7 @@ export function systemResolver(timeoutMs = DEFAULT_TIMEOUT_MS): Resolver {
   return async (host, family) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
+      timer = setTimeout(() => { resolve(undefined); }, timeoutMs);
       timer.unref();
     });
     try {

@@ -16,7 +16,7 @@ const LOOKUP_TIMEOUT_MS = 2000;
 export const systemReverseLookup: ReverseLookup = async (address) => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(address), LOOKUP_TIMEOUT_MS);
+    timer = setTimeout(() => { resolve(address); }, LOOKUP_TIMEOUT_MS);
     timer.unref();
   });
   try {

@@ -64,7 +64,7 @@ export function lineProgress(out: Out): ProgressSink {
     advance() {},
     finished(job, state, finalPath) {
       n++;
-      const name = state.status === 'done' || state.status === 'skipped' ? finalPath : `${job.id}`;
+      const name = state.status === 'done' || state.status === 'skipped' ? finalPath : job.id;
       out.write(`[${n}/${total}] ${name}: ${outcome(state)}\n`);
     },
     notice(line) {

@@ -80,7 +80,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     if (!opts.checkpoint || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      save().catch((err: unknown) => opts.progress.notice(`checkpoint not saved: ${describeError(err)}`));
+      save().catch((err: unknown) => { opts.progress.notice(`checkpoint not saved: ${describeError(err)}`); });
     }, interval);
   };
   await save();

@@ -175,7 +175,7 @@ function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): Loader
   const write =
     dir === undefined || dir === ''
       ? (line: string) => void io.stderr.write(line)
-      : (line: string) => appendFileSync(join(dir, `${prog}.log`), line);
+      : (line: string) => { appendFileSync(join(dir, `${prog}.log`), line); };
   return createLoaderLog(write, io.now);
 }
 

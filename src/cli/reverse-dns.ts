@@ -49,7 +49,7 @@ export function createHostnameCache(resolver: ReverseResolver, opts: HostnameCac
       const name = await Promise.race([
         resolver(ip).catch(() => undefined),
         new Promise<undefined>((r) => {
-          timer = setTimeout(() => r(undefined), timeoutMs);
+          timer = setTimeout(() => { r(undefined); }, timeoutMs);
           timer.unref();
         }),
       ]);

@@ -62,9 +62,9 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve();
     };
-    const onDrain = (): void => done();
-    const onClose = (): void => done();
-    const onError = (err: unknown): void => done(err);
+    const onDrain = (): void => { done(); };
+    const onClose = (): void => { done(); };
+    const onError = (err: unknown): void => { done(err); };
     out.once('drain', onDrain);
     out.once('close', onClose);
     out.once('error', onError);

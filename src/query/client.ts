@@ -9,7 +9,8 @@ import { createTransport, type JsonResponse, type Transport } from '../http/tran
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
-import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
+import { createDataWriterWire } from '../post/data-writer.js';
+import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
@@ -18,6 +19,7 @@ import type {
   ClientOptions,
   DataQuery,
   DataWriter,
+  DataWriterOptions,
   EsmondClient,
   Metadata,
   MetadataQuery,
@@ -71,6 +73,12 @@ function hasNextLink(link: string | string[] | undefined): boolean {
   return v !== undefined && /rel="?next"?/.test(v);
 }
 
+/** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
+function serverClock(date: string | string[] | undefined): number | undefined {
+  const ms = Date.parse(Array.isArray(date) ? (date[0] ?? '') : (date ?? ''));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
 /** Pages of one series: the fetcher the time cursor calls, with the `base` → `base/0` fallback. */
 async function* seriesPages<V>(
   transport: Transport,
@@ -100,7 +108,7 @@ async function* seriesPages<V>(
     if (!Array.isArray(r.json)) {
       throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
     }
-    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']) };
+    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']), serverTime: serverClock(r.headers['date']) };
   };
   try {
     yield* timeCursorPages(plan, pageSize, fetchPage);
@@ -129,10 +137,23 @@ async function* seriesPages<V>(
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
 export function createClient(options: ClientOptions): EsmondClient {
+  // Hooks are for tests: an untyped caller passing them gets the real clock anyway.
+  return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
+}
+
+/** Clock and randomness of the retry loop, replaced by tests only (not part of the public API). */
+export interface ClientTestHooks {
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** {@link createClient} with test hooks (tests and benches import this module directly). */
+export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = createTransport({
     timeoutMs: options.timeoutMs,
-    retry: options.retry,
+    deadlineMs: options.deadlineMs,
+    retry: options.retries === undefined ? options.retry : { ...options.retry, limit: options.retries },
     tlsVerify: options.tlsVerify,
     credentials: options.credentials,
     userAgent: options.userAgent,
@@ -232,8 +253,8 @@ export function createClient(options: ClientOptions): EsmondClient {
       return putBulkWire(ctx, metadataKey, data, { batchSize: opts.batchSize, signal: opts.signal });
     },
 
-    createDataWriter(metadataKey: string, opts: { batchSize?: number } = {}): DataWriter {
-      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize });
+    createDataWriter(metadataKey: string, opts: DataWriterOptions = {}): DataWriter {
+      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
 
     close: () => transport.close(),

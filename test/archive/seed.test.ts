@@ -97,7 +97,7 @@ describe('seedArchive', () => {
 
   describe('a 3-host, 1-day mesh', async () => {
     const service = await seeded(1);
-    after(() => service.close());
+    after(() => { service.close(); });
     const metadata = await allMetadata(service);
     const byTool = (tool: string): WireMetadata[] => metadata.filter((m) => m['tool-name'] === tool);
 

@@ -52,7 +52,7 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
     // Kill as soon as the checkpoint records committed bytes of some series.
     const checkpoint = join(dir, CHECKPOINT_NAME);
     let killed = false;

@@ -74,7 +74,7 @@ describe('decodeMetadata', () => {
       ['aggregation', 86400, 1398798910],
     ]);
     assert.equal(m.raw['metadata-count-total'], 1);
-    assert.equal(m.raw, esmond as unknown);
+    assert.equal(m.raw, esmond);
   });
 
   test('elmond object: number window and params, no summary time-updated, 64-hex key, base/0', () => {

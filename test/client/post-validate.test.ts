@@ -21,8 +21,8 @@ const ok = {
 
 describe('validateNewMetadata', () => {
   test('accepts the spec example, including falsy parameters (B25)', () => {
-    assert.doesNotThrow(() => validateNewMetadata(ok));
-    assert.doesNotThrow(() => validateNewMetadata({ 'subject-type': 'network-element', source: '::1', 'measurement-agent': '::1', 'event-types': [] }));
+    assert.doesNotThrow(() => { validateNewMetadata(ok); });
+    assert.doesNotThrow(() => { validateNewMetadata({ 'subject-type': 'network-element', source: '::1', 'measurement-agent': '::1', 'event-types': [] }); });
   });
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
     ['subject type', { 'subject-type': 'p2p' }, /subject-type must be/],
@@ -43,25 +43,25 @@ describe('validateNewMetadata', () => {
     test(`rejects: ${name}`, () => {
       const body: Record<string, unknown> = { ...ok, ...patch };
       for (const [k, v] of Object.entries(patch)) if (v === undefined) delete body[k];
-      assert.throws(() => validateNewMetadata(body), (e: unknown) => e instanceof ValidationError && msg.test(e.message));
+      assert.throws(() => { validateNewMetadata(body); }, (e: unknown) => e instanceof ValidationError && msg.test(e.message));
     });
   }
   test('network-element may not carry a destination', () => {
-    assert.throws(() => validateNewMetadata({ ...ok, 'subject-type': 'network-element' }), /no destination/);
+    assert.throws(() => { validateNewMetadata({ ...ok, 'subject-type': 'network-element' }); }, /no destination/);
   });
 });
 
 describe('points and keys', () => {
   test('points need an integer ts and a val (B24)', () => {
-    assert.doesNotThrow(() => validatePoint({ ts: 60, val: 0 }));
-    assert.doesNotThrow(() => validatePoint({ ts: 60, val: null }));
-    assert.throws(() => validatePoint({ val: 1 }), /ts must be an integer/);
-    assert.throws(() => validatePoint({ ts: '60', val: 1 }), ValidationError);
-    assert.throws(() => validatePoint({ ts: 60 }), /needs a val/);
+    assert.doesNotThrow(() => { validatePoint({ ts: 60, val: 0 }); });
+    assert.doesNotThrow(() => { validatePoint({ ts: 60, val: null }); });
+    assert.throws(() => { validatePoint({ val: 1 }); }, /ts must be an integer/);
+    assert.throws(() => { validatePoint({ ts: '60', val: 1 }); }, ValidationError);
+    assert.throws(() => { validatePoint({ ts: 60 }); }, /needs a val/);
   });
   test('keys are plain path segments', () => {
-    assert.doesNotThrow(() => validateKey('0CB19291FB6D40EAA1955376772BF5D2'));
-    assert.throws(() => validateKey('../x'), ValidationError);
-    assert.throws(() => validateKey(''), ValidationError);
+    assert.doesNotThrow(() => { validateKey('0CB19291FB6D40EAA1955376772BF5D2'); });
+    assert.throws(() => { validateKey('../x'); }, ValidationError);
+    assert.throws(() => { validateKey(''); }, ValidationError);
   });
 });

@@ -18,7 +18,7 @@ describe('resolveArchiveUrl (B22)', () => {
     ['  http://[::1]:9000//esmond//  ', 'http://[::1]:9000/esmond/perfsonar/archive/', 'http://[::1]:9000'],
   ];
   for (const [input, archiveUrl, origin] of cases) {
-    test(input, () => assert.deepEqual(resolveArchiveUrl(input), { archiveUrl, origin }));
+    test(input, () => { assert.deepEqual(resolveArchiveUrl(input), { archiveUrl, origin }); });
   }
   test('script alias for a bare host', () => {
     assert.equal(resolveArchiveUrl('http://h', '/').archiveUrl, 'http://h/perfsonar/archive/');

@@ -148,7 +148,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => { resolve(); });
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
@@ -162,7 +162,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
     async close() {
       for (const s of sockets) s.destroy();
       agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
     },
   };
 }

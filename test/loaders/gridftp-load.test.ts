@@ -218,7 +218,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
 
 describe('esmond-ps-load-gridftp usage', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gridftp-usage-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => { rmSync(dir, { recursive: true, force: true }); });
   const cases: [string[], RegExp][] = [
     [[], /error: Filename is required\.\n$/],
     [['-f', 'nope.log'], /error: \/.*\/nope\.log does not exist\n$/],

@@ -115,7 +115,7 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
 
   if (multi) {
     const endStreams = Array.isArray(end.streams) ? end.streams.filter(isObj) : [];
-    const side = (s: Obj, key: string): Obj => (isObj(s[key]) ? (s[key] as Obj) : {});
+    const side = (s: Obj, key: string): Obj => (isObj(s[key]) ? (s[key]) : {});
     // Per stream (by position in the interval lists), its series across intervals.
     const perStream = (field: string): Obj[][] => {
       const out: Obj[][] = [];

@@ -154,7 +154,7 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     duration,
     ts,
     runHref: typeof runHref === 'string' && runHref !== '' ? runHref : undefined,
-    reference: reference as Obj | null | undefined,
+    reference: reference,
     summaries: summaries ?? null,
     policy,
   };

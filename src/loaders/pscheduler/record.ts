@@ -174,7 +174,7 @@ const LATENCY: TypeRules = {
     'packets-duplicated': 'packet-duplicates',
     'max-clock-error': 'time-error-estimates',
   },
-  extraData: (_spec, result, add) => addRate(add, 'packet-loss-rate', result, 'packets-lost', 'packets-sent'),
+  extraData: (_spec, result, add) => { addRate(add, 'packet-loss-rate', result, 'packets-lost', 'packets-sent'); },
 };
 
 /** Per-stream series of one quantity across intervals, keyed by stream id. */

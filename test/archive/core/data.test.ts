@@ -7,17 +7,16 @@ const DAY = 1398902400;
 const F6B73 = 'f6b732e9f351487a96126f0c25e5e546';
 const K67A3C = '67a3c298de0b4237abee56b879e03587';
 const NOW = 1_700_000_000;
-const close = (a: unknown, b: number): void =>
-  assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`);
+const close = (a: unknown, b: number): void => { assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`); };
 
 describe('data writes and reads over the fixture (§9.4)', () => {
   let a: TestArchive;
   before(() => {
     a = openFixtureArchive({ resolver: false });
   });
-  after(() => a.close());
-  const post = (key: string, et: string, body: unknown, now = NOW) => a.svc.writePoint(key, et, 'base', body, a.ctx(undefined, now));
-  const bulk = (key: string, body: unknown, now = NOW) => a.svc.bulkWrite(key, body, a.ctx(undefined, now));
+  after(() => { a.close(); });
+  const post = (key: string, et: string, body: unknown, now = NOW) => { a.svc.writePoint(key, et, 'base', body, a.ctx(undefined, now)); };
+  const bulk = (key: string, body: unknown, now = NOW) => { a.svc.bulkWrite(key, body, a.ctx(undefined, now)); };
   const spOk = (key: string, et: string, ts: number, val: unknown) => {
     post(key, et, { ts, val });
     const got = read(a, key, et, 'base', undefined, `time=${ts}`, NOW);
@@ -30,15 +29,15 @@ describe('data writes and reads over the fixture (§9.4)', () => {
   };
 
   test('integer (item 29)', () => {
-    assertApiError(() => post(F6B73, 'throughput', { ts: T0, val: 'bad input' }), 400, 'Value must be an integer');
+    assertApiError(() => { post(F6B73, 'throughput', { ts: T0, val: 'bad input' }); }, 400, 'Value must be an integer');
     assert.deepEqual(spOk(F6B73, 'throughput', T0, 5978580000), { ts: T0, val: 5978580000 });
     assertApiError(
-      () => post(F6B73, 'throughput', { ts: T0, val: 5978580000 }),
+      () => { post(F6B73, 'throughput', { ts: T0, val: 5978580000 }); },
       409,
       `Time series value already exists with event type throughput at time ${T0}`,
     );
     // 409 is checked before the value.
-    assertApiError(() => post(F6B73, 'throughput', { ts: T0, val: 'bad input' }), 409);
+    assertApiError(() => { post(F6B73, 'throughput', { ts: T0, val: 'bad input' }); }, 409);
     const data = [5978580000, 5413040000, 7964590000, 6946810000];
     assert.equal(bulkSeries(F6B73, 'throughput', T0, 7200, data).length, 4);
     assert.deepEqual(read(a, F6B73, 'throughput', 'averages', '86400'), [{ ts: DAY, val: 6575755000 }]);
@@ -48,9 +47,9 @@ describe('data writes and reads over the fixture (§9.4)', () => {
 
   test('float (item 30)', () => {
     const et = 'time-error-estimates';
-    assertApiError(() => post(K67A3C, et, { ts: T0, val: 'bad input' }), 400, 'Value must be a floating point number');
+    assertApiError(() => { post(K67A3C, et, { ts: T0, val: 'bad input' }); }, 400, 'Value must be a floating point number');
     assert.deepEqual(spOk(K67A3C, et, T0, 0.001), { ts: T0, val: 0.001 });
-    assertApiError(() => post(K67A3C, et, { ts: T0, val: 0.001 }), 409);
+    assertApiError(() => { post(K67A3C, et, { ts: T0, val: 0.001 }); }, 409);
     assert.equal(bulkSeries(K67A3C, et, T0, 60, [0.001, 0.003, 0.002, 0.003, 0.001]).length, 5);
     assert.deepEqual(read(a, K67A3C, et, 'averages', '86400'), [{ ts: DAY, val: 0.002 }]);
     assert.deepEqual(read(a, K67A3C, et, 'aggregations', '86400'), [{ ts: DAY, val: 0.01 }]);
@@ -69,7 +68,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
       assert.deepEqual(read(a, K67A3C, et, 'base', undefined, `time=${ts + i}`), [{ ts: ts + i, val: want }]);
     }
     for (const v of [NaN, Infinity, 'nan', 'inf', '-Infinity', true, null, {}, [], '']) {
-      assertApiError(() => post(K67A3C, et, { ts: ts + 50, val: v }), 400, 'Value must be a floating point number');
+      assertApiError(() => { post(K67A3C, et, { ts: ts + 50, val: v }); }, 400, 'Value must be a floating point number');
     }
   });
 
@@ -95,9 +94,9 @@ describe('data writes and reads over the fixture (§9.4)', () => {
       [{ numerator: true, denominator: 10 }, "The field 'numerator' must be an integer"],
       [null, "Missing required field 'numerator'"],
     ];
-    for (const [val, msg] of cases) assertApiError(() => post(K67A3C, et, { ts: T0, val }), 400, msg);
+    for (const [val, msg] of cases) assertApiError(() => { post(K67A3C, et, { ts: T0, val }); }, 400, msg);
     assert.equal(spOk(K67A3C, et, T0, { numerator: 4, denominator: 100 })?.ts, T0);
-    assertApiError(() => post(K67A3C, et, { ts: T0, val: { numerator: 4, denominator: 100 } }), 409);
+    assertApiError(() => { post(K67A3C, et, { ts: T0, val: { numerator: 4, denominator: 100 } }); }, 409);
     const data = [
       { numerator: 4, denominator: 100 },
       { numerator: 50, denominator: 200 },
@@ -134,7 +133,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
       [[5], 'Invalid subintervals provided'],
       [null, 'Invalid subintervals provided'],
     ];
-    for (const [val, msg] of cases) assertApiError(() => post(F6B73, et, { ts: T0, val }), 400, msg);
+    for (const [val, msg] of cases) assertApiError(() => { post(F6B73, et, { ts: T0, val }); }, 400, msg);
     const sub = (n: number) =>
       Array.from({ length: 6 }, (_, i) => ({ duration: '1.000080', start: `${i}.000000`, val: String(1331580000 + n + i) }));
     assert.deepEqual(spOk(F6B73, et, T0, sub(0)), { ts: T0, val: sub(0) });
@@ -146,8 +145,8 @@ describe('data writes and reads over the fixture (§9.4)', () => {
 
   test('histogram (item 34), correct aggregation and statistics', () => {
     const et = 'histogram-rtt';
-    assertApiError(() => post(K67A3C, et, { ts: T0, val: { '41.0': 'bad', '42.2': 20 } }), 400, 'Value of histogram must be an integer');
-    for (const v of ['x', null, [1], 5]) assertApiError(() => post(K67A3C, et, { ts: T0, val: v }), 400, 'Invalid histogram provided');
+    assertApiError(() => { post(K67A3C, et, { ts: T0, val: { '41.0': 'bad', '42.2': 20 } }); }, 400, 'Value of histogram must be an integer');
+    for (const v of ['x', null, [1], 5]) assertApiError(() => { post(K67A3C, et, { ts: T0, val: v }); }, 400, 'Invalid histogram provided');
     const hist0 = { '41.00': 98, '41.10': 2 };
     const hist2 = { '41.10': 96, '41.20': 3, '50.0': 1 };
     assert.deepEqual(spOk(K67A3C, et, T0, hist0), { ts: T0, val: hist0 });
@@ -186,7 +185,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
 
   test('floats beyond the 64-bit fixed-point range are rejected', () => {
     for (const val of [1e300, -1e16, '1e20']) {
-      assertApiError(() => post(K67A3C, 'time-error-estimates', { ts: T0 + 5, val }), 400, 'Value must be a floating point number');
+      assertApiError(() => { post(K67A3C, 'time-error-estimates', { ts: T0 + 5, val }); }, 400, 'Value must be a floating point number');
     }
   });
 
@@ -226,7 +225,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
     const hits = await a.svc.searchMetadata(new URLSearchParams('time=1750000123'), a.ctx(undefined, NOW));
     assert.deepEqual(hits.body.map((x) => x['metadata-key']), [K67A3C]);
     // a rejected write does not touch time-updated
-    assertApiError(() => post(K67A3C, 'packet-count-sent', { ts: T0 + 1, val: 'x' }, 1_760_000_000), 400);
+    assertApiError(() => { post(K67A3C, 'packet-count-sent', { ts: T0 + 1, val: 'x' }, 1_760_000_000); }, 400);
     const again = await a.svc.searchMetadata(new URLSearchParams('time=1760000000'), a.ctx(undefined, NOW));
     assert.deepEqual(again.body, []);
   });
@@ -236,10 +235,10 @@ describe('data writes and reads over the fixture (§9.4)', () => {
     post(F6B73, 'histogram-rtt', { ts: T0, val: { '1': 1 } });
     assert.deepEqual(read(a, 'nosuchkey', 'throughput'), []);
     assert.deepEqual(read(a, F6B73, 'histogram-rtt'), []);
-    assertApiError(() => post('nosuchkey', 'throughput', { ts: T0, val: 'x' }), 400, 'Value must be an integer');
-    assertApiError(() => post(F6B73, 'histogram-rtt', { ts: T0, val: 'x' }), 400, 'Invalid histogram provided');
+    assertApiError(() => { post('nosuchkey', 'throughput', { ts: T0, val: 'x' }); }, 400, 'Value must be an integer');
+    assertApiError(() => { post(F6B73, 'histogram-rtt', { ts: T0, val: 'x' }); }, 400, 'Invalid histogram provided');
     bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: 5 }] }] });
-    assertApiError(() => bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: [] }] }] }), 400);
+    assertApiError(() => { bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: [] }] }] }); }, 400);
   });
 });
 
@@ -259,23 +258,23 @@ describe('single-point request checks (§7.3)', () => {
       a.ctx(),
     ).metadata['metadata-key'];
   });
-  after(() => a.close());
-  const post = (body: unknown, et = 'throughput', seg = 'base') => a.svc.writePoint(key, et, seg, body, a.ctx());
+  after(() => { a.close(); });
+  const post = (body: unknown, et = 'throughput', seg = 'base') => { a.svc.writePoint(key, et, seg, body, a.ctx()); };
 
   test('messages in order', () => {
-    assertApiError(() => post({ val: 1 }), 400, 'Required field ts not provided in request');
-    assertApiError(() => post('x'), 400, 'Required field ts not provided in request');
-    assertApiError(() => post(null), 400, 'Required field ts not provided in request');
-    assertApiError(() => post([1]), 400, 'Required field ts not provided in request');
+    assertApiError(() => { post({ val: 1 }); }, 400, 'Required field ts not provided in request');
+    assertApiError(() => { post('x'); }, 400, 'Required field ts not provided in request');
+    assertApiError(() => { post(null); }, 400, 'Required field ts not provided in request');
+    assertApiError(() => { post([1]); }, 400, 'Required field ts not provided in request');
     for (const ts of ['12.5', 'abc', null, true, false, {}, [], '', 1e300, NaN, -1e20]) {
-      assertApiError(() => post({ ts, val: 1 }), 400, 'Time must be a unix timestamp');
+      assertApiError(() => { post({ ts, val: 1 }); }, 400, 'Time must be a unix timestamp');
     }
-    assertApiError(() => post({ ts: 1 }), 400, 'Required field val not provided in request');
-    assertApiError(() => post({ ts: 1, val: 1 }, 'nonexistent'), 400, 'Invalid event type nonexistent');
-    assertApiError(() => post({ ts: 1, val: 1 }, 'throughput', 'bogus'), 400, 'Invalid summary type bogus');
-    assertApiError(() => post({ ts: 1, val: 1 }, 'throughput', 'constructor'), 400, 'Invalid summary type constructor');
+    assertApiError(() => { post({ ts: 1 }); }, 400, 'Required field val not provided in request');
+    assertApiError(() => { post({ ts: 1, val: 1 }, 'nonexistent'); }, 400, 'Invalid event type nonexistent');
+    assertApiError(() => { post({ ts: 1, val: 1 }, 'throughput', 'bogus'); }, 400, 'Invalid summary type bogus');
+    assertApiError(() => { post({ ts: 1, val: 1 }, 'throughput', 'constructor'); }, 400, 'Invalid summary type constructor');
     assertApiError(
-      () => post({ ts: 1, val: 1 }, 'throughput', 'averages'),
+      () => { post({ ts: 1, val: 1 }, 'throughput', 'averages'); },
       400,
       'Only base summary-type allowed for writing. Cannot use averages',
     );
@@ -293,9 +292,9 @@ describe('single-point request checks (§7.3)', () => {
     ]);
     assert.deepEqual(read(a, key, 'throughput', 'base', undefined, 'time=1392238294'), [{ ts: 1392238294, val: 1000000000 }]);
     for (const val of ['1.5', 'abc', '', true, null, {}, [], 1e30]) {
-      assertApiError(() => post({ ts: 70, val }), 400, 'Value must be an integer');
+      assertApiError(() => { post({ ts: 70, val }); }, 400, 'Value must be an integer');
     }
-    assertApiError(() => post({ ts: 60.2, val: 1 }), 409);
+    assertApiError(() => { post({ ts: 60.2, val: 1 }); }, 409);
   });
 
   test('json accepts any value including null', () => {
@@ -331,13 +330,13 @@ describe('bulk writes (§7.4)', () => {
       a.ctx(),
     ).metadata['metadata-key'];
   });
-  after(() => a.close());
-  const bulk = (body: unknown) => a.svc.bulkWrite(key, body, a.ctx());
+  after(() => { a.close(); });
+  const bulk = (body: unknown) => { a.svc.bulkWrite(key, body, a.ctx()); };
 
   test('post flow of item 43', () => {
     a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx());
     assert.deepEqual(read(a, key, 'throughput'), [{ ts: 60, val: 6000 }]);
-    assertApiError(() => a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx()), 409);
+    assertApiError(() => { a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx()); }, 409);
     bulk({
       data: [
         { ts: 90, val: [{ 'event-type': 'throughput', val: 9000 }, { 'event-type': 'streams-packet-retransmits', val: 0 }] },
@@ -354,7 +353,7 @@ describe('bulk writes (§7.4)', () => {
       { ts: 60, val: 4 },
       { ts: 90, val: 0 },
     ]);
-    assertApiError(() => bulk({ data: [{ ts: 90, val: [{ 'event-type': 'throughput', val: 9000 }] }] }), 409);
+    assertApiError(() => { bulk({ data: [{ ts: 90, val: [{ 'event-type': 'throughput', val: 9000 }] }] }); }, 409);
     assert.deepEqual(read(a, key, 'throughput', 'aggregations', '3600'), [{ ts: 0, val: 27000 }]);
   });
 
@@ -376,19 +375,18 @@ describe('bulk writes (§7.4)', () => {
       [{ data: [{ ts: 1, val: [{ 'event-type': 7, val: 1 }] }] }, 'Invalid event type 7'],
       [{ data: [{ ts: 1, val: [{ 'event-type': 'throughput', val: 'x' }] }] }, 'Value must be an integer'],
     ];
-    for (const [body, msg] of cases) assertApiError(() => bulk(body), 400, msg);
+    for (const [body, msg] of cases) assertApiError(() => { bulk(body); }, 400, msg);
   });
 
   test('a rejected request stores nothing (validated whole, one transaction)', () => {
     const before = read(a, key, 'throughput');
     assertApiError(
-      () =>
-        bulk({
+      () => { bulk({
           data: [
             { ts: 1000, val: [{ 'event-type': 'throughput', val: 1 }, { 'event-type': 'streams-packet-retransmits', val: 1 }] },
             { ts: 1001, val: [{ 'event-type': 'throughput', val: 'bad' }] },
           ],
-        }),
+        }); },
       400,
       'Value must be an integer',
     );
@@ -396,13 +394,12 @@ describe('bulk writes (§7.4)', () => {
     assert.deepEqual(read(a, key, 'streams-packet-retransmits', 'base', undefined, 'time=1000'), []);
     // a duplicate inside one request is a 409 for integer types, and nothing is stored
     assertApiError(
-      () =>
-        bulk({
+      () => { bulk({
           data: [
             { ts: 2000, val: [{ 'event-type': 'throughput', val: 1 }] },
             { ts: 2000, val: [{ 'event-type': 'throughput', val: 2 }] },
           ],
-        }),
+        }); },
       409,
       'Time series value already exists with event type throughput at time 2000',
     );
@@ -436,7 +433,7 @@ describe('data read parameters (§5.2–§5.4)', () => {
     const data = Array.from({ length: N }, (_, i) => ({ ts: 1000 + i * 10, val: [{ 'event-type': 'packet-count-sent', val: i }] }));
     a.svc.bulkWrite(key, { data }, a.ctx());
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   const page = (query: string, now = 1_400_000_000, seg = 'base', w?: string) =>
     a.svc.readData(key, 'packet-count-sent', seg, w, new URLSearchParams(query), a.ctx(`/perfsonar/archive/${key}/packet-count-sent/${seg}?${query}`, now));
 

@@ -30,7 +30,7 @@ describe('IP literals (canonical like PostgreSQL inet)', () => {
     ['', undefined],
   ];
   for (const [input, want] of cases) {
-    test(`${input || '(empty)'} → ${want ?? 'not an address'}`, () => assert.equal(canonicalIp(input), want));
+    test(`${input || '(empty)'} → ${want ?? 'not an address'}`, () => { assert.equal(canonicalIp(input), want); });
   }
   test('families', () => {
     assert.equal(parseIpLiteral('10.0.0.1')?.family, 4);

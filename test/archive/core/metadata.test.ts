@@ -25,7 +25,7 @@ describe('metadata POST (§7.2, §9.3)', () => {
   before(() => {
     a = openTestArchive({ resolver: false });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   const create = (body: unknown) => a.svc.createMetadata(body, a.ctx('/esmond/perfsonar/archive/'));
 
   test('create returns the stored object; str(posted) == returned (item 27)', () => {

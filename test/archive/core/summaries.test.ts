@@ -10,7 +10,7 @@ import {
   type HistogramPairs,
 } from '../../../src/archive/summaries.js';
 
-const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`);
+const close = (a: number, b: number): void => { assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`); };
 
 describe('float fixed point (§6.3)', () => {
   test('truncates to 4 decimals toward zero', () => {

@@ -23,7 +23,7 @@ describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
       for (const f of FILES) importStorageRowsFile(store, `${DATA}/test_data/${f}`);
     });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
 
   for (const file of FILES) {
     test(`${file} reads back unchanged`, () => {
@@ -86,7 +86,7 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
   before(() => {
     a = openTestArchive({ resolver: false });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
 
   const metadataFor = (file: string): string => {
     const body = doc(file).request?.body;
@@ -133,7 +133,7 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
   test('12-put-bulk-data: the repeated ts is a 409 (REC) and nothing is stored', () => {
     const key = a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx()).metadata['metadata-key'];
     const body = doc('12-put-bulk-data.json').request?.body;
-    assert.throws(() => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });
+    assert.throws(() => { a.svc.bulkWrite(key, body, a.ctx()); }, { status: 409 });
     assert.deepEqual(read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
   });
 });
@@ -209,7 +209,7 @@ describe('test_data base series written through the API read back unchanged', ()
   before(() => {
     a = openTestArchive({ resolver: false });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   for (const file of FILES.filter((f) => !f.includes('daily'))) {
     test(file, () => {
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
@@ -241,7 +241,7 @@ describe('docs-examples response bodies reproduced', () => {
   before(() => {
     a = openTestArchive({ resolver: false });
   });
-  after(() => a.close());
+  after(() => { a.close(); });
   const body = (name: string) =>
     (JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as { response: { body: Array<{ ts: number; val: unknown }> } }).response.body;
   const metadata = (et: string) =>
@@ -288,7 +288,7 @@ describe('docs-examples response bodies reproduced', () => {
     ).metadata['metadata-key'];
     // Histograms that have exactly the documented statistics (600 samples each).
     const hists = [{ '34.4': 600 }, { '34.3': 106, '34.4': 494 }];
-    points.forEach((p, i) => a.svc.writePoint(key, 'histogram-owdelay', 'base', { ts: p.ts, val: hists[i] }, a.ctx()));
+    points.forEach((p, i) => { a.svc.writePoint(key, 'histogram-owdelay', 'base', { ts: p.ts, val: hists[i] }, a.ctx()); });
     const got = read(a, key, 'histogram-owdelay', 'statistics', '0', 'time-start=0&time-end=2000000000');
     assert.equal(got.length, points.length);
     got.forEach((g, i) => {

@@ -314,7 +314,7 @@ describe('§9.4 data', () => {
     await bulk(C67, base, 'packet-loss-rate', 60, vals);
     const got = await data(base);
     assert.deepEqual(got.map((p) => p.ts), [T0, T0 + 60, T0 + 120, T0 + 180]);
-    [0.04, 0.25, 0.1, 0.375].forEach((v, i) => near(got[i]?.val, v, `point ${i}`));
+    [0.04, 0.25, 0.1, 0.375].forEach((v, i) => { near(got[i]?.val, v, `point ${i}`); });
   });
   test('33 subinterval', async () => {
     const base = `${A}${F6B}/throughput-subintervals/base/`;

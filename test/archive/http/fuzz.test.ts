@@ -117,7 +117,7 @@ before(async () => {
     for (const et of metadata['event-types']) {
       series.push({ key: metadata['metadata-key'], eventType: et['event-type'], segment: 'base', window: undefined });
       for (const s of et.summaries) {
-        const seg = `${s['summary-type'] === 'statistics' ? 'statistics' : `${s['summary-type']}s`}`;
+        const seg = s['summary-type'] === 'statistics' ? 'statistics' : `${s['summary-type']}s`;
         series.push({ key: metadata['metadata-key'], eventType: et['event-type'], segment: seg, window: String(s['summary-window']) });
       }
       const vals = VALID_VALUES[et['event-type']] ?? [1];

@@ -88,7 +88,7 @@ test('a paused reader does not block other requests, and still gets everything',
         }
       })().then(() => {
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
         res.resume();
       }, reject);
     });
@@ -107,7 +107,7 @@ test('a reader that hangs up mid-stream does not hurt the server', async () => {
         resolve();
       });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve() : reject(err)));
+    req.on('error', (err: NodeJS.ErrnoException) => { err.code === 'ECONNRESET' ? resolve() : reject(err); });
     req.end();
   });
   const r = await raw(a.url, 'GET', `${base()}?limit=3`);
