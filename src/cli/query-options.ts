@@ -24,6 +24,7 @@ import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
 import { AttemptLog, retryNotice, type HintContext } from './failures.js';
 import type { CliIo } from './io.js';
 import { formatOptionHelp } from './optparse-help.js';
+import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
 
 /** One option of the query tools, as data. */
 export interface OptionDef {
@@ -69,6 +70,9 @@ export interface QueryFlags {
   key?: string;
   /** `--retries N`: retries of a failed request (the library's default when absent). */
   retries?: number;
+  archive?: string;
+  password?: string;
+  ca?: string;
 }
 
 /** The usage text (two lines, exactly as the original; it really says `--begin`/`--end`). */
@@ -117,6 +121,7 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
     { key: 'key', short: '-k', long: '--key', kind: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
     { key: 'retries', long: '--retries', kind: 'int', metavar: 'N', help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`, original: false },
+    ...ARCHIVE_OPTION_DEFS,
   );
   return defs;
 }
@@ -181,7 +186,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }
@@ -463,7 +468,7 @@ export async function prepareQueryTool(
   if (f.timeout !== undefined && f.timeout <= 0) return err('--timeout must be a positive number of seconds');
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
-  if (f.user !== undefined && !apiKey) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
   if (f.retries !== undefined && (f.retries < 0 || f.retries > 20)) return err('--retries must be from 0 to 20');
   const retries = f.retries ?? DEFAULT_RETRIES;
   const attempts = new AttemptLog();
@@ -483,6 +488,8 @@ export async function prepareQueryTool(
   if (apiKey) client.credentials = username ? { apiKey, username } : { apiKey };
   const hintContext: HintContext = { url: f.url };
   if (apiKey) hintContext.keySource = f.key !== undefined ? '--key' : 'ESMOND_KEY';
+  const archiveProblem = applyArchiveFlags(f, io, client);
+  if (archiveProblem !== undefined) return err(archiveProblem);
   const dataQuery: DataQuery = {};
   for (const k of ['time', 'timeStart', 'timeEnd', 'timeRange'] as const) {
     const v = times[k];

@@ -9,7 +9,7 @@
  */
 import { encodeMetadataQuery } from '../query/codec.js';
 import type { ClientOptions, EsmondClient, Metadata } from '../query/types.js';
-import type { ClientTestHooks } from '../query/client.js';
+import type { ClientTestHooks } from '../query/transport-options.js';
 import { createRowWriter, HOSTNAME_FIELDS, type Row, type RowWriter } from '../format/index.js';
 import { explainFailure } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';

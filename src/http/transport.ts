@@ -45,6 +45,8 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
+  ca?: string | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Called before every attempt with the redacted URL. */
   onRequest?: ((info: { method: string; url: string }) => void) | undefined;
@@ -60,7 +62,7 @@ export interface TransportOptions {
 }
 
 /** HTTP methods the client uses. */
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One request. */
 export interface SendOptions {
@@ -72,6 +74,8 @@ export interface SendOptions {
   /** Sent as JSON when defined. */
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** A POST that only reads (an OpenSearch `_search`): retried like a GET. @defaultValue false */
+  idempotent?: boolean | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
 }
@@ -141,7 +145,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs + BACKSTOP_MS,
     bodyTimeout: timeoutMs + BACKSTOP_MS,
-    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs },
+    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
   });
 
   /**
@@ -205,7 +209,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const body = o.body === undefined ? undefined : serializeBody(o.body);
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
-    const mayRetry = method === 'GET' || retry.retryWrites;
+    const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
     const started = performance.now();
     const elapsed = (): number => performance.now() - started;
     const left = (): number => (deadlineMs === undefined ? Infinity : deadlineMs - elapsed());
