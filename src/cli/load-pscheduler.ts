@@ -19,7 +19,7 @@ import {
   isoDurationSeconds,
   mapRecord,
   MappingError,
-  recordInputFromDocument,
+  recordInputWithTypes,
   tableLookup,
   UnresolvedHostError,
   type FormattingPolicy,
@@ -178,13 +178,13 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       const files = args.positional.length > 0 ? args.positional : ['-'];
       outer: for (const file of files) {
         try {
-          for await (const { where, doc, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
+          for await (const { where, doc, typed, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
             if (error !== undefined) {
               reject(where, error);
               continue;
             }
             try {
-              const input = recordInputFromDocument(doc, defaults);
+              const input = recordInputWithTypes(doc, typed, defaults);
               for (const host of hostsOf(input)) {
                 if (table.has(host)) continue;
                 const [v4, v6] = await Promise.all([resolveHost(host, 4), resolveHost(host, 6)]);

@@ -101,6 +101,22 @@ describe('pScheduler metadata on the wire', () => {
     }
   });
 
+  test('values copied from the test spec keep their type: a whole number written as a float stays a float', async () => {
+    await fresh();
+    const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
+    const text = JSON.stringify(archiverInput(v)).replace('"packet-interval":0.001', '"packet-interval":0.001,"packet-timeout":2.0,"packet-count":600,"ip-tos":1e1');
+    assert.match(text, /"packet-timeout":2\.0/);
+    const r = await run([], text);
+    assert.equal(r.code, 0, r.err);
+    const [post] = metadataPosts(proxy);
+    const stored = esmondParameters(post!.body);
+    assert.equal(stored.get('time-probe-timeout'), '2.0');
+    assert.equal(stored.get('sample-size'), '600');
+    assert.equal(stored.get('ip-tos'), '10.0');
+    assert.equal(stored.get('time-probe-interval'), '0.001');
+    assert.equal(stored.get('time-duration'), '60.0');
+  });
+
   test('"#" members are dropped before mapping, in the tool and in the archive route', async () => {
     await fresh();
     const v = mappingVectors().find((x) => x.name === 'rtt-ping')!;

@@ -52,16 +52,23 @@ function participantHost(p: unknown): string | undefined {
   return undefined;
 }
 
+/** Deepest nesting of a document the mapping accepts (pScheduler's own documents nest about ten levels). */
+export const MAX_DOCUMENT_DEPTH = 200;
+
 /**
  * The document without object members whose names start with `#` (pScheduler's comment
  * convention), at every depth, as pScheduler's JSON reader drops them before the archiver sees
  * the document. Unchanged parts are shared, not copied.
+ * @throws MappingError for a document nested deeper than {@link MAX_DOCUMENT_DEPTH} (Python's
+ * reader gives up on those too), before the recursion could exhaust the stack.
  */
-export function withoutComments(value: unknown): unknown {
+export function withoutComments(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DOCUMENT_DEPTH) throw new MappingError(`the document is nested more than ${MAX_DOCUMENT_DEPTH} levels deep`);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     value.forEach((v, i) => {
-      const w = withoutComments(v);
+      const w = withoutComments(v, depth + 1);
       if (w !== v) (out ??= value.slice())[i] = w;
     });
     return out ?? value;
@@ -74,7 +81,7 @@ export function withoutComments(value: unknown): unknown {
       changed = true;
       continue;
     }
-    const w = withoutComments(v);
+    const w = withoutComments(v, depth + 1);
     if (w !== v) changed = true;
     out[k] = w;
   }
@@ -158,6 +165,22 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     summaries: summaries ?? null,
     policy,
   };
+}
+
+/**
+ * {@link recordInputFromDocument}, with the test spec and the reference taken from `typed`, the
+ * same document read as Python reads it ({@link SourceDoc.typed}): the archiver copies their
+ * values into the metadata as they are, so `"packet-timeout": 2.0` must stay a float.
+ */
+export function recordInputWithTypes(doc: unknown, typed: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  const input = recordInputFromDocument(doc, defaults);
+  if (typed === undefined) return input;
+  try {
+    const t = recordInputFromDocument(typed, defaults);
+    return { ...input, spec: t.spec, reference: t.reference };
+  } catch {
+    return input; // the plain read is the one whose errors count
+  }
 }
 
 /** Host names a document's mapping may need resolved (spec source/dest, lead, agent). */
