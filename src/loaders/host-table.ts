@@ -54,13 +54,12 @@ export class HostTableBuilder {
    * @returns an error message naming the line, or undefined when every line was added.
    */
   addHostsFile(text: string, where: string): string | undefined {
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const fields = lines[i]!.replace(/#.*/, '').trim().split(/\s+/).filter((f) => f !== '');
-      if (fields.length === 0) continue;
-      const address = addressOf(fields[0]!);
-      if (address === undefined || fields.length < 2) return `${where}:${i + 1}: expected "ADDRESS NAME [ALIAS...]"`;
-      for (const name of fields.slice(1)) this.add(name, address);
+    for (const [i, line] of text.split(/\r?\n/).entries()) {
+      const [first, ...names] = line.replace(/#.*/, '').trim().split(/\s+/).filter((f) => f !== '');
+      if (first === undefined) continue;
+      const address = addressOf(first);
+      if (address === undefined || names.length === 0) return `${where}:${i + 1}: expected "ADDRESS NAME [ALIAS...]"`;
+      for (const name of names) this.add(name, address);
     }
     return undefined;
   }

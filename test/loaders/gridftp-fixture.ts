@@ -43,10 +43,11 @@ export function expectedFrom(text: string, json = false): Map<string, unknown> {
   for (const line of text.split('\n')) {
     const r = json ? parseJsonLogLine(line) : parseNetloggerLine(line);
     if (r.kind !== 'transfer') continue;
-    const ip = DNS[r.record.host]?.[r.record.dest.includes(':') ? 6 : 4]!;
+    const ip = DNS[r.record.host]?.[r.record.dest.includes(':') ? 6 : 4];
+    assert.ok(ip !== undefined, `no test address for ${r.record.host}`);
     const e = transferToEsmond(r.record, ip, { json });
     for (const v of e.values) {
-      const id = `${e.metadata.source}|${e.metadata.destination}|${e.metadata['gridftp-bytes-transferred']}|${e.ts} ${v['event-type']}`;
+      const id = `${e.metadata.source}|${e.metadata.destination}|${String(e.metadata['gridftp-bytes-transferred'])}|${e.ts} ${v['event-type']}`;
       assert.ok(!want.has(id), `test log has two transfers with one identity: ${id}`);
       want.set(id, storedForm(v['event-type'], v.val));
     }
@@ -59,7 +60,7 @@ export async function held(a: TestArchive): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (const md of await allMetadata(a.archiveUrl, '&tool-name=gridftp')) {
     for (const [k, v] of await storedValues(a.url, md)) {
-      out.set(`${md.source}|${md.destination}|${md['gridftp-bytes-transferred']}|${k}`, v);
+      out.set(`${md.source}|${md.destination}|${String(md['gridftp-bytes-transferred'])}|${k}`, v);
     }
   }
   return out;

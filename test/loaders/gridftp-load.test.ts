@@ -12,6 +12,14 @@ import { createClient } from '../../src/query/client.js';
 import { allMetadata } from './archive-compare.js';
 import { captureIo, counters, expectedFrom, held, lines, netLine, resolve } from './gridftp-fixture.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
+import { readJson } from '../helpers/json.js';
+
+/** The loader's state file (the fields the tests read). */
+interface GridftpState {
+  version: number;
+  file: string;
+  offset: number;
+}
 
 const load = makeLoadGridftp({ resolve });
 
@@ -20,7 +28,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
   let dir: string;
   let n = 0;
   const fresh = async () => {
-    await a?.close();
+    await a.close();
     a = await startArchive({ withUser: true });
     dir = mkdtempSync(join(tmpdir(), `gridftp-load-${n++}-`));
     return { log: join(dir, 'gridftp-transfer.log'), state: join(dir, 'state.json') };
@@ -52,7 +60,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     const mds = await allMetadata(a.archiveUrl, '&tool-name=gridftp');
     assert.equal(mds.length, 3);
     assert.ok(mds.every((m) => m['gridftp-file'] === undefined && m['gridftp-user'] === undefined), 'privacy flags off by default');
-    const st = JSON.parse(readFileSync(state, 'utf8'));
+    const st = readJson(state) as GridftpState;
     assert.equal(st.version, 1);
     assert.equal(st.offset, readFileSync(sample).length);
   });
@@ -197,7 +205,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
       assert.match(r.log, /Loaded 1 records/);
       const rest = readFileSync(sample, 'utf8').split('\n').slice(2).join('\n');
       assert.deepStrictEqual(await held(a), expectedFrom(rest));
-      assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'the pickle is replaced by a JSON state');
+      assert.equal((readJson(state) as GridftpState).version, 1, 'the pickle is replaced by a JSON state');
     }
   });
 
@@ -246,7 +254,7 @@ describe('esmond-ps-load-gridftp usage', () => {
     const io2 = captureIo(dir);
     assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0, io2.err());
     assert.match(io2.err(), /is a pickle of the original loader that cannot be read here - processing .* from the start/);
-    assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'replaced by a JSON state');
+    assert.equal((readJson(state) as GridftpState).version, 1, 'replaced by a JSON state');
   });
 
   test('a state written for another log is not applied to this one', async () => {
@@ -261,7 +269,7 @@ describe('esmond-ps-load-gridftp usage', () => {
     const io2 = captureIo(dir);
     assert.equal(await load(['-f', b, '-p', state, '-U', 'http://127.0.0.1:9', '-P'], io2), 0, io2.err());
     assert.match(io2.err(), /belongs to .*a\.log, not .*b\.log - processing .*b\.log from the start/);
-    assert.equal(JSON.parse(readFileSync(state, 'utf8')).file, b);
+    assert.equal((readJson(state) as GridftpState).file, b);
   });
 
   test('a second run on the same state while one is running is refused; a stale lock is taken over', async () => {
@@ -343,7 +351,7 @@ describe('gridftp run engine', () => {
       assert.ok(r1.failed);
       assert.equal(r1.stored, 4);
       assert.ok(messages.some((m) => m.includes('storing failed, abort processing, not updating state - ERR: archive unreachable')));
-      const st = JSON.parse(readFileSync(state, 'utf8'));
+      const st = readJson(state) as GridftpState;
       assert.equal(st.offset, Buffer.byteLength(lines(0, 4)), 'the state stops right after the first stored batch (4 transfers)');
       const r2 = await runGridftpLoad({ ...base, sink });
       assert.ok(!r2.failed);

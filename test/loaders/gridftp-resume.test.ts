@@ -13,6 +13,7 @@ import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { startFlakyProxy, type FlakyProxy } from '../helpers/flaky-proxy.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
+import { readJson } from '../helpers/json.js';
 import { captureIo, counters, expectedFrom, held, lines, netLine, resolve } from './gridftp-fixture.js';
 
 const load = makeLoadGridftp({ resolve });
@@ -35,19 +36,20 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
   let a: TestArchive;
   let proxy: FlakyProxy;
   let dir: string;
-  before(async () => {
+  /** What the next fresh() (or the end) closes. */
+  const running: { close(): Promise<void> }[] = [];
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'gridftp-resume-'));
   });
   after(async () => {
-    await proxy?.close();
-    await a?.close();
+    for (const r of running.splice(0).reverse()) await r.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const fresh = async (): Promise<void> => {
-    await proxy?.close();
-    await a?.close();
+    for (const r of running.splice(0).reverse()) await r.close();
     a = await startArchive({ withUser: true });
     proxy = await startFlakyProxy({ target: a.url, failureRate: 0, record: true });
+    running.push(a, proxy);
   };
   const runTool = async (args: string[], tool = load): Promise<{ code: number; log: string; err: string }> => {
     const io = captureIo(dir);
@@ -114,7 +116,7 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
     assert.match(logText, /stopping before this transfer \(byte \d+ of .*unresolved\.log\); the next run starts with it/);
     const c = counters(logText);
     assert.deepStrictEqual([c.transfers, c.stored, c.malformed, c.unresolved], [7, 6, 0, 1]); // line 4 is a LIST
-    assert.equal(JSON.parse(readFileSync(state, 'utf8')).offset, Buffer.byteLength(lines(0, 7)), 'the state stops right before the unresolved transfer');
+    assert.equal((readJson(state) as { offset: number }).offset, Buffer.byteLength(lines(0, 7)), 'the state stops right before the unresolved transfer');
 
     // Still unknown: the same stop again, nothing sent twice.
     const again = await runTool(['-f', log, '-p', state]);

@@ -126,7 +126,7 @@ describe('envelopes and archiver inputs', () => {
     // A document nested deeper than any pScheduler writes is refused, not a stack overflow.
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    assert.throws(() => mapPschedulerDocument({ ...envelope(), reference: { deep } }, { lookup }), /nested more than 200 levels deep/);
+    assert.throws(() => mapPschedulerDocument({ ...envelope(), reference: { deep } }, { lookup }), /nests deeper than 256 levels/);
     // Without comments, the same object comes back (nothing copied).
     const plain = { a: [{ b: 1 }], c: { d: 2 } };
     assert.equal(withoutComments(plain), plain);

@@ -31,19 +31,20 @@ describe('pScheduler metadata on the wire', () => {
   let a: TestArchive;
   let proxy: FlakyProxy;
   let dir: string;
-  before(async () => {
+  /** What the next fresh() (or the end) closes. */
+  const running: { close(): Promise<void> }[] = [];
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'pscheduler-wire-'));
   });
   after(async () => {
-    await proxy?.close();
-    await a?.close();
+    for (const r of running.splice(0).reverse()) await r.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const fresh = async (): Promise<void> => {
-    await proxy?.close();
-    await a?.close();
+    for (const r of running.splice(0).reverse()) await r.close();
     a = await startArchive({ withUser: true });
     proxy = await startFlakyProxy({ target: a.url, failureRate: 0, record: true });
+    running.push(a, proxy);
   };
   const run = async (argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> => {
     const io = captureIo({ stdin, cwd: dir });
@@ -95,7 +96,7 @@ describe('pScheduler metadata on the wire', () => {
         want.delete('destination');
         want.delete('input-destination');
         want.set('subject-type', 'network-element');
-        want.set('input-source', v.input.lead_participant);
+        want.set('input-source', String(v.input.lead_participant));
       }
       assert.deepStrictEqual(esmondParameters(body), want, v.name);
     }
@@ -120,7 +121,7 @@ describe('pScheduler metadata on the wire', () => {
   test('"#" members are dropped before mapping, in the tool and in the archive route', async () => {
     await fresh();
     const v = mappingVectors().find((x) => x.name === 'rtt-ping')!;
-    const doc = archiverInput(v) as { result: Record<string, any> };
+    const doc = archiverInput(v);
     doc.result.test.spec = { ...doc.result.test.spec, '#why': 'comment' };
     doc.result.reference = { ...doc.result.reference, '#note': 'comment', nested: { '#x': 1, kept: 2 } };
     doc.result.result = { ...doc.result.result, '#debug': 'comment' };
@@ -147,7 +148,7 @@ describe('pScheduler metadata on the wire', () => {
     await fresh();
     const v = mappingVectors().find((x) => x.name === 'rtt-ping')!;
     const doc = (n: number, dest: string): string => {
-      const d = archiverInput(v) as { result: Record<string, any> };
+      const d = archiverInput(v);
       d.result.test.spec = { ...d.result.test.spec, dest };
       d.result.reference = { case: `run-${n}` };
       return JSON.stringify(d);
@@ -171,8 +172,9 @@ describe('pScheduler metadata on the wire', () => {
     const cases = (await allMetadata(a.archiveUrl, '&tool-name=pscheduler/ping')).map((m) => m['pscheduler-reference-case']).sort();
     assert.deepStrictEqual(cases, ['run-1', 'run-2', 'run-3']);
     const [lima] = await allMetadata(a.archiveUrl, '&pscheduler-reference-case=run-2');
-    assert.equal(lima?.destination, '10.0.0.44');
-    assert.equal(lima?.['input-destination'], 'lima-perfsonar-vm');
+    assert.ok(lima);
+    assert.equal(lima.destination, '10.0.0.44');
+    assert.equal(lima['input-destination'], 'lima-perfsonar-vm');
 
     const viaResolve = await run(['--resolve', 'lima-perfsonar-vm=10.0.0.44'], input);
     assert.equal(viaResolve.code, 0, viaResolve.err);
