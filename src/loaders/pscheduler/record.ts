@@ -7,7 +7,7 @@
 import { PyFloat } from '../../model/py-float.js';
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import type { EsmondValue } from '../esmond-item.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError, UnresolvedHostError } from './iso.js';
 
