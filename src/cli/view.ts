@@ -71,7 +71,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(flags.port, flags.host, () => resolve());
+      server.listen(flags.port, flags.host, () => { resolve(); });
     });
     const port = (server.address() as AddressInfo).port;
     const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
@@ -80,7 +80,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     return 0;
   } finally {
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      server.close(() => { resolve(); });
       server.closeAllConnections();
     });
     await Promise.all([client.close(), proxy.close()]);
@@ -104,7 +104,7 @@ export async function runViewCli(argv: readonly string[], io: CliIo, stop?: Abor
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(`${TOOL}: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
     })
     .action(async (flags: ViewFlags) => {
       code = await view(flags, io, stop);

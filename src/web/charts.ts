@@ -34,7 +34,7 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
     scales: { x: { time: true } },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     series: [
-      { label: 'time (UTC)', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ')) },
+      { label: 'time (UTC)', value: (_u, v: number | null) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ')) },
       ...lines.map((l) => {
         const axis = axes.find((a) => a.scale === (l.scale ?? axes[0]?.scale));
         return {
@@ -50,6 +50,8 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
     ],
     axes: [
       { space: 60 },
+      // Side is a const enum of a .d.ts that esbuild cannot inline: 3 is left, 1 right.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
       ...axes.map((a, i) => ({
         scale: a.scale,
         label: a.label,

@@ -20,8 +20,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The archive shares only the wire model with the clients, plus the pure pScheduler mapping.
   archive: ['model', 'loaders/pscheduler'],
   web: ['model'],
+  // Server side of the pictures (page routes, mesh summary, /metrics, proxy, charts): a client of
+  // the archive API like the tools, sharing the page's pure types and colouring from web/.
+  pictures: ['model', 'http', 'query', 'loaders', 'format', 'web'],
   'index.ts': ['model', 'http', 'query', 'post', 'format', 'bulk'],
-  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'index.ts'],
+  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'pictures', 'index.ts'],
   bin: ['cli'],
 };
 
