@@ -55,8 +55,9 @@ describe('/metrics', () => {
     assert.ok(text.endsWith('# EOF\n'));
     for (const name of ['esmond_throughput_bits_per_second', 'esmond_packet_loss_ratio', 'esmond_one_way_delay_seconds', 'esmond_last_result_age_seconds']) {
       const fam = families.find((f) => f.name === name);
-      assert.equal(fam?.type, 'GAUGE', name);
-      assert.ok((fam?.metrics.length ?? 0) > 0, name);
+      assert.ok(fam, name);
+      assert.equal(fam.type, 'GAUGE', name);
+      assert.ok(fam.metrics.length > 0, name);
     }
   });
 
