@@ -87,5 +87,5 @@ export function createClientApi(client: EsmondClient): ArchiveProxy {
       answer(req, res, 502, { detail: `archive unreachable: ${err instanceof Error ? err.message : String(err)}` });
     }
   };
-  return Object.assign(serve, { close: async () => undefined });
+  return Object.assign(serve, { close: () => Promise.resolve() });
 }
