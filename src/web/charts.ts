@@ -23,6 +23,22 @@ export interface AxisSpec {
   format: (v: number) => string;
 }
 
+/** The charts on the page, resized with the window (a phone turned sideways). */
+const live = new Set<uPlot>();
+let resizing: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizing);
+  resizing = window.setTimeout(() => {
+    for (const u of live) u.setSize({ width: Math.max(260, Math.floor(u.root.parentElement?.clientWidth ?? 600)), height: 170 });
+  }, 100);
+});
+
+/** Removes every chart (before the pair view draws anew). */
+export function clearCharts(): void {
+  for (const u of live) u.destroy();
+  live.clear();
+}
+
 /** Draws a chart into `parent` and returns it. */
 export function drawChart(parent: HTMLElement, title: string, xs: number[], lines: Line[], axes: AxisSpec[]): uPlot {
   const width = Math.max(260, Math.floor(parent.clientWidth || 600));
@@ -62,5 +78,7 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
       })),
     ],
   };
-  return new uPlot(opts, [xs, ...lines.map((l) => l.values)], parent);
+  const chart = new uPlot(opts, [xs, ...lines.map((l) => l.values)], parent);
+  live.add(chart);
+  return chart;
 }

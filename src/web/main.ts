@@ -8,6 +8,7 @@ import './style.css';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './health.js';
 import type { MeshSummary, PageConfig } from './mesh-types.js';
 import { loadConfig, loadMesh } from './api.js';
+import { clearCharts } from './charts.js';
 import { esc } from './format.js';
 import { renderGrid } from './grid.js';
 import { showPair, type Range } from './pair.js';
@@ -104,6 +105,7 @@ function pairPanel(config: PageConfig, mesh: MeshSummary, source: string, destin
     load({ start: t - span, end: t, label });
   });
   panel.querySelector('.close')?.addEventListener('click', () => {
+    clearCharts();
     panel.hidden = true;
     panel.innerHTML = '';
   });

@@ -7,7 +7,7 @@
 import type { MeshSummary } from './mesh-types.js';
 import { delayOf, numberOf, pathOf } from './values.js';
 import { readSeries, searchPair, type ApiMetadata, type SeriesRef } from './api.js';
-import { drawChart } from './charts.js';
+import { clearCharts, drawChart } from './charts.js';
 import { esc, when } from './format.js';
 import { viewState } from './state.js';
 
@@ -165,6 +165,7 @@ export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSum
   const b = { name: destination, ip: ipOf(destination) };
   const cols = root.querySelector<HTMLElement>('.dirs');
   if (cols === null) return;
+  clearCharts();
   cols.innerHTML = '<div class="dir"></div><div class="dir"></div>';
   const [ab, ba] = [...cols.querySelectorAll<HTMLElement>('.dir')];
   if (ab === undefined || ba === undefined) return;

@@ -155,6 +155,8 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const columns = await page.evaluate(`getComputedStyle(document.querySelector('.dirs')).gridTemplateColumns.split(' ').length`);
     assert.equal(columns, 1);
+    // …and the charts follow the narrower column.
+    await page.waitForFunction(`[...document.querySelectorAll('.uplot')].every((u) => u.getBoundingClientRect().right <= 390)`, null, { timeout: 5_000 });
     await page.screenshot({ path: join(SHOTS, 'pair-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
