@@ -163,11 +163,11 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     return 0;
   } finally {
     await self?.close();
-    service.close();
+    await service.close();
   }
 }
 
-function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): number {
+async function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -178,35 +178,35 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    const key = service.addUser(name, flags.key);
+    const key = await service.addUser(name, flags.key);
     io.stdout.write(`added write user ${name}; API key: ${key}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
-function disableUser(name: string, flags: { db?: string }, io: CliIo): number {
+async function disableUser(name: string, flags: { db?: string }, io: CliIo): Promise<number> {
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    if (!service.setUserActive(name, false)) {
+    if (!(await service.setUserActive(name, false))) {
       io.stderr.write(`${TOOL}: no write user named ${name}\n`);
       return 1;
     }
     io.stdout.write(`disabled write user ${name}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
-function listUsers(flags: { db?: string }, io: CliIo): number {
+async function listUsers(flags: { db?: string }, io: CliIo): Promise<number> {
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    for (const u of service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
+    for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -223,7 +223,7 @@ async function seed(flags: { db?: string; hosts: number; days: number; seed: num
     io.stdout.write(`seeded ${path}: ${describeSummary(summary)}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -275,23 +275,23 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
-    .action((name: string, flags: { db?: string; key?: string }) => {
-      code = addUser(name, flags, io);
+    .action(async (name: string, flags: { db?: string; key?: string }) => {
+      code = await addUser(name, flags, io);
     });
   program
     .command('disable-user')
     .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action((name: string, flags: { db?: string }) => {
-      code = disableUser(name, flags, io);
+    .action(async (name: string, flags: { db?: string }) => {
+      code = await disableUser(name, flags, io);
     });
   program
     .command('list-users')
     .description('list the write users and whether they are active')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action((flags: { db?: string }) => {
-      code = listUsers(flags, io);
+    .action(async (flags: { db?: string }) => {
+      code = await listUsers(flags, io);
     });
   program
     .command('seed')
