@@ -194,15 +194,11 @@ export function unneededResultPaths(eventType: string): string[] {
 /** A shallow copy of a Logstash result without the parts `eventType` does not read. */
 function trimmedResult(testType: string, result: JsonObject, eventType: string): JsonObject {
   if (!MAPPED_TYPES.has(testType) || WHOLE_RESULT.has(eventType)) return result;
-  const out: JsonObject = { ...result };
-  for (const [path, needs] of OPTIONAL_RESULT_PARTS) {
-    if (needs(eventType)) continue;
-    if (path === 'packets.json') {
-      if (isJsonObject(out.packets) && 'json' in out.packets) {
-        const { json: _json, ...packets } = out.packets;
-        out.packets = packets;
-      }
-    } else delete out[path];
+  const unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
+  const out: JsonObject = Object.fromEntries(Object.entries(result).filter(([k]) => !unneeded.has(k)));
+  if (unneeded.has('packets.json') && isJsonObject(out.packets) && 'json' in out.packets) {
+    const { json: _json, ...packets } = out.packets;
+    out.packets = packets;
   }
   return out;
 }
