@@ -69,6 +69,8 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
+  /** The JSON parser of {@link Transport.sendJson}. @defaultValue JSON.parse */
+  parse?: ((text: string) => unknown) | undefined;
 }
 
 /** A successful response with its body read as text. */
@@ -252,7 +254,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }
     let json: unknown;
     try {
-      json = JSON.parse(r.text);
+      json = (o.parse ?? JSON.parse)(r.text);
     } catch (e) {
       throw new ResponseError(`body is not valid JSON: ${(e as Error).message}`, {
         method,

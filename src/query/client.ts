@@ -6,7 +6,8 @@
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
 import { createTransport, type JsonResponse, type Transport } from '../http/transport.js';
-import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import { dataTypeOf, SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import { parseJsonKeepingOrder } from '../model/ordered-json.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
 import { createDataWriterWire } from '../post/data-writer.js';
@@ -23,6 +24,7 @@ import type {
   EsmondClient,
   Metadata,
   MetadataQuery,
+  MetadataResults,
   SeriesSelector,
   SummaryInfo,
 } from './types.js';
@@ -54,11 +56,20 @@ function seriesUrl(loc: ArchiveLocation, metadata: string | Metadata, eventType:
   const w = series?.summaryWindow ?? 0;
   if (!Number.isInteger(w) || w < 0) throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
   if (typeof metadata !== 'string') {
-    // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount.
+    // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount. The
+    // metadata lists every series it has, so asking for another one is a mistake, not "no data".
     const et = metadata.eventTypes.find((e) => e.eventType === eventType);
-    if (et !== undefined && st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
-    const s = et?.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
+    if (et === undefined) {
+      const have = metadata.eventTypes.map((e) => e.eventType).join(', ') || 'none';
+      throw new ValidationError(`Metadata ${metadata.key} has no event type ${eventType} (it has: ${have})`, 'eventType');
+    }
+    if (st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
+    const s = et.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
     if (s !== undefined) return { url: resolveServerPath(loc, s.uri), fallback: undefined };
+    if (st !== 'base') {
+      const have = ['base', ...et.summaries.map((x) => `${x.summaryType}/${x.summaryWindow}`)].join(', ');
+      throw new ValidationError(`Metadata ${metadata.key} has no ${st} summary with window ${w} for ${eventType} (it has: ${have})`, 'summaryWindow');
+    }
   }
   const key = typeof metadata === 'string' ? metadata : metadata.key;
   validateKey(key);
@@ -73,6 +84,14 @@ function hasNextLink(link: string | string[] | undefined): boolean {
   return v !== undefined && /rel="?next"?/.test(v);
 }
 
+/**
+ * Histogram values keep the archive's bucket order (JSON.parse would put integer-like buckets
+ * first); every other series is parsed by the faster JSON.parse.
+ */
+function parserFor(eventType: string, series: SeriesSelector | undefined): ((text: string) => unknown) | undefined {
+  return dataTypeOf(eventType) === 'histogram' && seriesType(series?.summaryType) !== 'statistics' ? parseJsonKeepingOrder : undefined;
+}
+
 /** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
 function serverClock(date: string | string[] | undefined): number | undefined {
   const ms = Date.parse(Array.isArray(date) ? (date[0] ?? '') : (date ?? ''));
@@ -84,6 +103,7 @@ async function* seriesPages<V>(
   transport: Transport,
   target: SeriesUrl,
   query: DataQuery | undefined,
+  parse: ((text: string) => unknown) | undefined,
 ): AsyncGenerator<WirePoint<V>[], void, undefined> {
   const plan = planWindow(query ?? {});
   const pageSize = checkPageSize(query?.pageSize);
@@ -96,12 +116,12 @@ async function* seriesPages<V>(
   const fetchPage = async (params: Array<[string, string]>): Promise<FetchedPage<V>> => {
     let r: JsonResponse;
     try {
-      r = await transport.sendJson({ url, query: params, signal });
+      r = await transport.sendJson({ url, query: params, signal, parse });
     } catch (e) {
       if (fallback === undefined || !isHttpError(e) || e.status !== 404) throw e;
       url = fallback;
       fallback = undefined;
-      r = await transport.sendJson({ url, query: params, signal });
+      r = await transport.sendJson({ url, query: params, signal, parse });
     }
     fallback = undefined; // only the first request may discover the URL form
     last = { url: r.url, status: r.status };
@@ -184,6 +204,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     return decodeMetadata(body, { method: 'GET', url: r.url, status: r.status, body: r.text });
   }
 
+  const close = (): Promise<void> => transport.close();
+
   function dataPages<V = unknown>(
     metadata: string | Metadata,
     eventType: string,
@@ -191,7 +213,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     query?: DataQuery,
   ): AsyncIterable<WirePoint<V>[]> {
     return {
-      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query),
+      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query, parserFor(eventType, series)),
     };
   }
 
@@ -199,10 +221,21 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     archiveUrl: loc.archiveUrl,
     origin: loc.origin,
 
-    searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): AsyncIterable<Metadata> {
+    searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): MetadataResults {
+      const iterate = (): AsyncGenerator<Metadata, void, undefined> =>
+        searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal });
       return {
-        [Symbol.asyncIterator]: () =>
-          searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }),
+        [Symbol.asyncIterator]: iterate,
+        async first() {
+          // Leaving the loop returns the generator: no page after the first is requested.
+          for await (const m of iterate()) return m;
+          return undefined;
+        },
+        async toArray() {
+          const all: Metadata[] = [];
+          for await (const m of iterate()) all.push(m);
+          return all;
+        },
       };
     },
 
@@ -210,7 +243,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
 
     dataPages,
 
-    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
+    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery): AsyncIterable<WirePoint<V>> {
       const pages = dataPages<V>(metadata, eventType, series, query);
       return {
         async *[Symbol.asyncIterator]() {
@@ -219,7 +252,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       };
     },
 
-    async summaries(metadataKey: string, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+    async summaries(metadata: string | Metadata, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+      const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);
       const st = seriesType(summaryType);
@@ -234,7 +268,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
         // 404 means "no such summary" on esmond and "no such route" on elmond; the metadata
         // object answers both (and 404s itself when the key is unknown).
         if (!(e instanceof HttpError) || e.status !== 404) throw e;
-        const m = await getMetadata(metadataKey, opts);
+        const m = typeof metadata === 'string' ? await getMetadata(metadataKey, opts) : metadata;
         return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
       }
     },
@@ -256,6 +290,14 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
 
-    close: () => transport.close(),
+    close,
+    [ASYNC_DISPOSE]: close,
   };
 }
+
+/**
+ * `Symbol.asyncDispose`, or where Node 20 lacks it (before 20.4) the symbol TypeScript's
+ * `await using` helper looks for instead, so the client never gets a key named "undefined".
+ */
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
