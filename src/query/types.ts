@@ -223,7 +223,7 @@ export interface MetadataResults extends AsyncIterable<Metadata> {
 }
 
 /** An event type name: one of the 49 ({@link EventType}), or a name only known at run time (a `string` variable). */
-export type EventTypeName<E extends string> = E & (string extends E ? string : EventType);
+export type EventTypeName<E extends string> = string extends E ? E : E extends EventType ? E : EventType;
 
 /** Options of {@link EsmondClient.createDataWriter}. */
 export interface DataWriterOptions {
