@@ -8,18 +8,9 @@
  * Python's float repr (shortest round-trip digits, `1e-05`, `1.5e+16`).
  * @module
  */
+import { PyFloat } from '../model/py-float.js';
 
-/**
- * A number Python held as a `float` (esmond returns every numeric-type value and every
- * statistic as a float), so it prints as one: `9000000000.0`, not `9000000000`. Serialises as
- * the plain number with `JSON.stringify` (ndjson).
- */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  toJSON(): number {
-    return this.value;
-  }
-}
+export { PyFloat };
 
 /**
  * Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16.
@@ -120,7 +111,7 @@ export function pyJsonString(s: string): string {
     const c = s.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += '\\\\';
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
+    else if (c >= 0x20 && c <= 0x7e) out += s.charAt(i);
     else if (c === 0x0a) out += '\\n';
     else if (c === 0x0d) out += '\\r';
     else if (c === 0x09) out += '\\t';

@@ -45,6 +45,8 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
+  ca?: string | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Called before every attempt with the redacted URL. */
   onRequest?: ((info: { method: string; url: string }) => void) | undefined;
@@ -52,10 +54,15 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** Clock for HTTP-date `Retry-After`, ms. */
   now?: (() => number) | undefined;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify` (the loaders pass a
+   * serializer that writes Python float markers as Python does, `30.0`).
+   */
+  serializeBody?: ((body: unknown) => string) | undefined;
 }
 
 /** HTTP methods the client uses. */
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One request. */
 export interface SendOptions {
@@ -67,6 +74,8 @@ export interface SendOptions {
   /** Sent as JSON when defined. */
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** A POST that only reads (an OpenSearch `_search`): retried like a GET. @defaultValue false */
+  idempotent?: boolean | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
   /** The JSON parser of {@link Transport.sendJson}. @defaultValue JSON.parse */
@@ -133,11 +142,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const now = options.now ?? Date.now;
   const auth = options.credentials === undefined ? undefined : authorizationHeader(options.credentials);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const serializeBody = options.serializeBody ?? JSON.stringify;
   const agent = new Agent({
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs + BACKSTOP_MS,
     bodyTimeout: timeoutMs + BACKSTOP_MS,
-    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs },
+    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
   });
 
   /**
@@ -198,10 +208,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
   async function send(o: SendOptions): Promise<TextResponse> {
     const method = o.method ?? 'GET';
     const url = withQuery(o.url, o.query);
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const body = o.body === undefined ? undefined : serializeBody(o.body);
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
-    const mayRetry = method === 'GET' || retry.retryWrites;
+    const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
     const started = performance.now();
     const elapsed = (): number => performance.now() - started;
     const left = (): number => (deadlineMs === undefined ? Infinity : deadlineMs - elapsed());

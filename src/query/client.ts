@@ -5,7 +5,7 @@
  * @module
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
-import { createTransport, type JsonResponse, type Transport } from '../http/transport.js';
+import type { JsonResponse, Transport } from '../http/transport.js';
 import { dataTypeOf, SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
 import { parseJsonKeepingOrder } from '../model/ordered-json.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
@@ -14,6 +14,10 @@ import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
+import { ASYNC_DISPOSE, metadataResults } from './results.js';
+import { createOpenSearchClient } from './opensearch/client.js';
+import { transportFor, type ClientTestHooks } from './transport-options.js';
+import { createAutoClient } from './detect.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
@@ -161,28 +165,15 @@ export function createClient(options: ClientOptions): EsmondClient {
   return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
 }
 
-/** Clock and randomness of the retry loop, replaced by tests only (not part of the public API). */
-export interface ClientTestHooks {
-  sleep?: ((ms: number) => Promise<void>) | undefined;
-  random?: (() => number) | undefined;
-}
 
 /** {@link createClient} with test hooks (tests and benches import this module directly). */
 export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
+  if (options.archive === 'opensearch') return createOpenSearchClient(options);
+  if (options.archive === 'auto') {
+    return createAutoClient(options, { esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }), opensearch: createOpenSearchClient });
+  }
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
-  const transport = createTransport({
-    timeoutMs: options.timeoutMs,
-    deadlineMs: options.deadlineMs,
-    retry: options.retries === undefined ? options.retry : { ...options.retry, limit: options.retries },
-    tlsVerify: options.tlsVerify,
-    credentials: options.credentials,
-    userAgent: options.userAgent,
-    connections: options.connections,
-    onRetry: options.onRetry,
-    onRequest: options.onRequest,
-    sleep: options.sleep,
-    random: options.random,
-  });
+  const transport = transportFor(options);
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
 
   async function getMetadata(key: string, opts: CallOptions = {}): Promise<Metadata> {
@@ -222,21 +213,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     origin: loc.origin,
 
     searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): MetadataResults {
-      const iterate = (): AsyncGenerator<Metadata, void, undefined> =>
-        searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal });
-      return {
-        [Symbol.asyncIterator]: iterate,
-        async first() {
-          // Leaving the loop returns the generator: no page after the first is requested.
-          for await (const m of iterate()) return m;
-          return undefined;
-        },
-        async toArray() {
-          const all: Metadata[] = [];
-          for await (const m of iterate()) all.push(m);
-          return all;
-        },
-      };
+      return metadataResults(() => searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }));
     },
 
     getMetadata,
@@ -294,10 +271,3 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     [ASYNC_DISPOSE]: close,
   };
 }
-
-/**
- * `Symbol.asyncDispose`, or where Node 20 lacks it (before 20.4) the symbol TypeScript's
- * `await using` helper looks for instead, so the client never gets a key named "undefined".
- */
-const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);

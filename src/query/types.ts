@@ -13,8 +13,8 @@ export interface Credentials {
   apiKey: string;
   /** User name; with `scheme: 'ApiKey'` it is sent as `ApiKey user:key`. */
   username?: string;
-  /** Header scheme; `Token` (esmond 2.x+) by default. */
-  scheme?: 'Token' | 'ApiKey';
+  /** Header scheme; `Token` (esmond 2.x+) by default; `Basic` (user + password) for OpenSearch. */
+  scheme?: 'Token' | 'ApiKey' | 'Basic';
 }
 
 /** Retry policy for one request (never a whole multi-page iteration). */
@@ -35,6 +35,16 @@ export interface RetryPolicy {
 export interface ClientOptions {
   /** `http://host`, `http://host:port`, `http://host/esmond`, or the full archive URL. */
   url: string;
+  /**
+   * Which backend serves `url`: an esmond/elmond REST archive (the default) or a perfSONAR 5
+   * OpenSearch (`https://host/opensearch` or a bare OpenSearch URL), read directly.
+   * @defaultValue 'esmond'
+   */
+  archive?: 'esmond' | 'opensearch' | 'auto';
+  /** With `archive: 'auto'`: told once which backend was found. */
+  onArchiveDetected?: (found: ArchiveDetection) => void;
+  /** PEM text of a private CA to trust (OpenSearch's own root CA, say). */
+  ca?: string;
   /**
    * Mount alias added when `url` has no path (`http://host` → `http://host/esmond/perfsonar/archive/`);
    * `''` or `'/'` for none. @defaultValue 'esmond'
@@ -74,6 +84,20 @@ export interface ClientOptions {
    * The URL is redacted; never receives credentials or headers.
    */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify`. The loaders pass
+   * `pyJson` so numbers marked as Python floats go out as pScheduler's archiver sends them (`30.0`).
+   */
+  serializeBody?: (body: unknown) => string;
+}
+
+/** What `archive: 'auto'` found at a URL. */
+export interface ArchiveDetection {
+  archive: 'esmond' | 'opensearch';
+  /** `elmond` when the esmond API's keys are perfSONAR 5 test checksums. */
+  kind: 'esmond' | 'elmond' | 'opensearch';
+  /** The archive URL or OpenSearch base used. */
+  url: string;
 }
 
 /**

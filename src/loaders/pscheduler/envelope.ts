@@ -4,6 +4,7 @@
  * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
  * @module
  */
+import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
@@ -51,6 +52,41 @@ function participantHost(p: unknown): string | undefined {
   return undefined;
 }
 
+/** Deepest nesting a result document may have; real ones stay under 20 (a deeper one is refused, not a stack overflow). */
+export const MAX_DOCUMENT_DEPTH = 256;
+
+/**
+ * The document without object members whose names start with `#` (pScheduler's comment
+ * convention), at every depth, as pScheduler's JSON reader drops them before the archiver sees
+ * the document. Unchanged parts are shared, not copied.
+ * @throws MappingError when the document nests deeper than {@link MAX_DOCUMENT_DEPTH}.
+ */
+export function withoutComments(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DOCUMENT_DEPTH) throw new MappingError(`the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const w = withoutComments(v, depth + 1);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    });
+    return out ?? value;
+  }
+  if (!isObj(value)) return value;
+  let changed = false;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('#')) {
+      changed = true;
+      continue;
+    }
+    const w = withoutComments(v, depth + 1);
+    if (w !== v) changed = true;
+    // A plain assignment to "__proto__" would set the copy's prototype instead of keeping the member.
+    Object.defineProperty(out, k, { value: w, enumerable: true, writable: true, configurable: true });
+  }
+  return changed ? out : value;
+}
+
 /** True when `doc` is the esmond archiver input rather than a bare envelope. */
 function isArchiverInput(doc: Obj): boolean {
   return isObj(doc.result) && !isObj(doc.schedule) && (isObj(doc.result.schedule) || isObj(doc.result.test) || isObj(doc.result.task));
@@ -60,7 +96,8 @@ function isArchiverInput(doc: Obj): boolean {
  * The mapper's input for one document.
  * @throws MappingError naming the first missing or malformed member.
  */
-export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+export function recordInputFromDocument(document: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  const doc = withoutComments(document);
   if (!isObj(doc)) throw new MappingError('a pScheduler result must be a JSON object');
   let envelope: Obj = doc;
   let data: Obj = {};
@@ -83,14 +120,15 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
   const toolName = typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
   if (toolName === undefined || toolName === '') throw new MappingError('"tool.name" must be a non-empty string');
   let ts: number;
-  let duration: number;
+  let duration: PyFloat;
   if (isObj(envelope.schedule)) {
     ts = isoDateSeconds(envelope.schedule.start, 'schedule.start');
-    duration = isoDurationSeconds(envelope.schedule.duration, 'schedule.duration');
+    // timedelta.total_seconds(): a float, sent as `30.0`.
+    duration = new PyFloat(isoDurationSeconds(envelope.schedule.duration, 'schedule.duration'));
   } else if (envelope.schedule === undefined && defaults.start !== undefined) {
     // A bare result: the caller says when it ran.
     ts = Math.trunc(defaults.start);
-    duration = defaults.duration ?? 0;
+    duration = new PyFloat(defaults.duration ?? 0);
   } else {
     throw new MappingError('"schedule" with "start" and "duration" is required (for a bare result, give its start time)');
   }
@@ -105,7 +143,7 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
   if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
 
   const agent = data['measurement-agent'] ?? defaults.measurementAgent;
-  if (agent !== undefined && agent !== null && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
+  if (agent !== undefined && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
   const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
   const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
 

@@ -13,6 +13,21 @@ export class MappingError extends Error {
   }
 }
 
+/**
+ * A run that names hosts which did not resolve (to addresses of one family). Unlike other mapping
+ * errors this may pass: DNS may answer later, or the names can be given (`--resolve`, `--hosts`).
+ */
+export class UnresolvedHostError extends MappingError {
+  constructor(
+    message: string,
+    /** The host names involved (IP literals left out). */
+    readonly hosts: readonly string[],
+  ) {
+    super(message);
+    this.name = 'UnresolvedHostError';
+  }
+}
+
 const DURATION =
   /^([+-])?P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
@@ -26,7 +41,7 @@ function decimalMicros(text: string, unitMicros: number): number {
   const rest = frac.slice(6);
   if (rest !== '') {
     const half = rest[0] === '5' && /^50*$/.test(rest);
-    if (rest[0]! > '5' || (rest[0] === '5' && !half) || (half && micros % 2 === 1)) micros += 1;
+    if (rest.charAt(0) > '5' || (rest[0] === '5' && !half) || (half && micros % 2 === 1)) micros += 1;
   }
   return micros;
 }
