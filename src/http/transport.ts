@@ -173,7 +173,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }, Math.max(0, byDeadline ? left : timeoutMs));
     };
     const startedAt = performance.now();
-    const onAbort = (): void => controller.abort(signal?.reason);
+    const onAbort = (): void => {
+      controller.abort(signal?.reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {

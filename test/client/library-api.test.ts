@@ -13,6 +13,7 @@ import { isValidationError } from '../../src/http/errors.js';
 import { orderedRecord, parseJsonKeepingOrder } from '../../src/model/ordered-json.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 
+/* eslint-disable @typescript-eslint/no-unnecessary-type-parameters, @typescript-eslint/no-unused-vars -- type-level assertions: values exist only for typeof */
 /** Compile-time equality of two types. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const typeIs = <T extends true>(): T | undefined => undefined;
@@ -113,6 +114,19 @@ describe('library API against the archive', () => {
     assert.deepEqual(await client.summaries(md.key, 'histogram-owdelay', 'aggregation'), byMd);
   });
 
+  test('paging links keep format=json (metadata list and data routes, next and previous)', async () => {
+    const list = await fetch(`${archive.archiveUrl}?format=json&limit=1&offset=1`);
+    const data = await fetch(`${archive.url}${md.eventTypes[0]?.baseUri ?? ''}?format=json&time-start=0&limit=1`);
+    for (const r of [list, data]) {
+      const link = r.headers.get('link') ?? '';
+      assert.match(link, /rel="next"/);
+      for (const [, url] of link.matchAll(/<([^>]+)>/g)) assert.match(url ?? '', /[?&]format=json(&|$)/, link);
+    }
+    const page = (await list.json()) as Array<Record<string, unknown>>;
+    assert.match(String(page[0]?.['metadata-next-page']), /format=json/);
+    assert.match(String(page[0]?.['metadata-previous-page']), /format=json/);
+  });
+
   test('Symbol.asyncDispose closes the client', async () => {
     const c = createClient({ url: archive.url, retry: { limit: 0 } });
     assert.equal(typeof c[Symbol.asyncDispose], 'function');
@@ -126,7 +140,8 @@ describe('library API against the archive', () => {
       const numbers = client.data(md, 'throughput');
       const hist = client.data(md, 'histogram-owdelay');
       const stats = client.data(md, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 0 });
-      const dynamic = client.data(md, String('throughput'));
+      const name: string = 'throughput';
+      const dynamic = client.data(md, name);
       const legacy = client.data<number>(md, 'throughput');
       typeIs<Equal<ReturnType<typeof pointVal<typeof numbers>>, number>>();
       typeIs<Equal<ReturnType<typeof pointVal<typeof hist>>, HistogramValue>>();

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
@@ -87,6 +87,14 @@ test('a fresh project type-checks and runs the library from ESM and from CommonJ
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0', private: true }));
   writeFileSync(join(dir, 'esm.mts'), PROGRAM('esm'));
   writeFileSync(join(dir, 'cjs.cts'), PROGRAM('cjs'));
+  // The README's library examples compile as a user would paste them (type-checked, not run).
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The library'), readme.indexOf('\n## ', readme.indexOf('## The library') + 1));
+  const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  assert.ok(examples.length >= 2, 'README library examples not found');
+  examples.forEach((code, i) => {
+    writeFileSync(join(dir, `readme-${i}.mts`), `${code}\nexport {};\n`);
+  });
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
@@ -100,7 +108,7 @@ test('a fresh project type-checks and runs the library from ESM and from CommonJ
         types: ['node'],
         outDir: 'out',
       },
-      files: ['esm.mts', 'cjs.cts'],
+      files: ['esm.mts', 'cjs.cts', ...examples.map((_, i) => `readme-${i}.mts`)],
     }),
   );
   const tsc = await run(process.execPath, [TSC, '-p', dir], dir);
