@@ -17,6 +17,7 @@ import { serveArchive } from '../archive/serve.js';
 import { seedArchive } from '../archive/seed.js';
 import { openSqliteArchive } from '../archive/service.js';
 import type { CliIo, ToolMain } from './io.js';
+import { TOOL_HELP, versionText } from './tool-help.js';
 
 const TOOL = 'esmond-ps-archive';
 const DEFAULT_DB = 'esmond-archive.sqlite';
@@ -178,7 +179,10 @@ function describeSummary(summary: unknown): string {
 export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
   let code = 0;
   const program = new Command(TOOL)
-    .description('Embedded esmond-compatible perfSONAR measurement archive on SQLite.')
+    .description(TOOL_HELP[TOOL].description)
+    .version(versionText(TOOL).trimEnd(), '--version', "show the program's version number and exit")
+    .addHelpText('after', `\nExamples:\n${TOOL_HELP[TOOL].examples.map((e) => `  ${e}\n`).join('')}`)
+    .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),

@@ -18,7 +18,8 @@ import type { ClientOptions } from '../query/types.js';
 import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import { reportFailure } from './query-tool.js';
-import { bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
+import { BULK_FLAG_DEFS, bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
+import { closest } from './suggest.js';
 import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QueryDeps } from './query-options.js';
 
 const PROG = 'esmond-ps-get-bulk';
@@ -51,6 +52,30 @@ function sharedTakesValue(defs: ReturnType<typeof queryOptionDefs>): (arg: strin
   };
 }
 
+/**
+ * `no such option: --forse (did you mean --force?)` for a long flag neither get-bulk nor the
+ * shared set knows, suggesting from both (the shared parser knows only its own).
+ */
+function unknownLongFlag(argv: readonly string[], defs: ReturnType<typeof queryOptionDefs>): string | undefined {
+  const takesValue = sharedTakesValue(defs);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('--')) {
+      if (takesValue(arg)) i++;
+      continue;
+    }
+    const typed = arg.split('=')[0] ?? arg;
+    if (defs.some((d) => d.long.startsWith(typed))) {
+      if (!arg.includes('=') && takesValue(arg)) i++;
+      continue;
+    }
+    const near = closest(typed, [...defs.map((d) => d.long), ...BULK_FLAG_DEFS.map((d) => d.long)]);
+    return `no such option: ${typed}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
+  }
+  return undefined;
+}
+
 function isHelp(argv: readonly string[]): boolean {
   return argv.some((a) => a === '-h' || /^--h(e(lp?)?)?$/.test(a));
 }
@@ -68,6 +93,11 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
     const split = splitBulkFlags(argv, sharedTakesValue(defs));
     if (split.kind === 'error') {
       io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${split.message}\n`);
+      return 2;
+    }
+    const unknown = unknownLongFlag(split.rest, defs);
+    if (unknown !== undefined) {
+      io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${unknown}\n`);
       return 2;
     }
     if (isHelp(split.rest)) {

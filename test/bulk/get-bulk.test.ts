@@ -210,7 +210,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const dir = tempDir();
     const human = await runBulkTool(['-u', archive.url, '-D', dir], dir);
     assert.equal(human.code, 255);
-    assert.match(human.stderr, /please specify either json or csv --output-format for bulk output\./);
+    assert.match(human.stderr, /please specify either json, csv or ndjson --output-format for bulk output/);
     const conc = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--concurrency', '0'], dir);
     assert.equal(conc.code, 255);
     assert.match(conc.stderr, /--concurrency/);
