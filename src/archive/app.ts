@@ -6,12 +6,21 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BlockList } from 'node:net';
-import { addressList, authenticate, listHas, notAuthenticated, type AddressTrust, type AuthResult } from './auth.js';
-import { DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
+import {
+  addressList,
+  authenticate,
+  clientAddressOf,
+  notAuthenticated,
+  proxyTrust,
+  type AddressTrust,
+  type AuthResult,
+} from './auth.js';
+import { originPolicy, type OriginOptions } from './origin.js';
+import { ClientAbortError, DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
 import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
 import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
+import { StoreBusyError } from './storage/store.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
@@ -22,7 +31,7 @@ export type PschedulerIngest = (
 ) => IngestCounts | Promise<IngestCounts>;
 
 /** Options of {@link createArchiveApp}. */
-export interface ArchiveAppOptions {
+export interface ArchiveAppOptions extends OriginOptions {
   /** Mount prefix, `'/esmond'` by default; `''` serves only `/perfsonar/…`. Plain `/perfsonar/…` always works. */
   prefix?: string;
   /** Clock in ms since the epoch (like `Date.now`), for `ctx.now`. */
@@ -35,8 +44,6 @@ export interface ArchiveAppOptions {
   writers?: readonly string[];
   /** Proxies whose `X-Forwarded-For` is trusted for {@link writers}. */
   trustedProxies?: readonly string[];
-  /** Scheme of the absolute URLs the archive emits (behind a TLS proxy: `'https'`). */
-  scheme?: 'http' | 'https';
   /** Resolves host names in ingested pScheduler results; without it only IP literals are stored. */
   resolver?: Resolver | false;
   /** Replaces the pScheduler ingest (tests). */
@@ -47,6 +54,7 @@ export interface ArchiveAppOptions {
 export type ArchiveHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const READ_METHODS = 'GET, HEAD, OPTIONS';
 
 /** Methods each route answers (DRF's `Allow`, in its order). */
 function allowedMethods(route: Route): readonly string[] {
@@ -70,24 +78,8 @@ function methodError(route: Route, method: string): ApiError | undefined {
   return new ApiError(405, `Method "${method}" not allowed.`);
 }
 
-const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/**
- * The scheme the client used: `X-Forwarded-Proto` when the peer is a trusted proxy (a TLS
- * terminating nginx in front of the archive), else the configured one. It shapes the absolute
- * `url`, `Location` and paging links the archive emits.
- */
-function schemeOf(req: IncomingMessage, configured: string, proxies: BlockList | undefined): string {
-  const forwarded = req.headers['x-forwarded-proto'];
-  if (proxies === undefined || typeof forwarded !== 'string') return configured;
-  const proto = forwarded.split(',')[0]?.trim().toLowerCase();
-  if ((proto === 'http' || proto === 'https') && listHas(proxies, req.socket.remoteAddress)) return proto;
-  return configured;
-}
-
-function requestUrl(req: IncomingMessage, scheme: string): URL {
-  const host = req.headers.host ?? 'localhost';
-  if (!HOST.test(host)) throw new ApiError(400, 'Invalid Host header.');
+/** The request URL on the origin {@link originPolicy} decided (never a raw `Host` echo). */
+function requestUrl(req: IncomingMessage, origin: string): URL {
   const target = req.url ?? '/';
   // Absolute-form targets (`GET http://h/p`) are legal HTTP; only their path and query count.
   let path = target;
@@ -100,7 +92,7 @@ function requestUrl(req: IncomingMessage, scheme: string): URL {
     }
   }
   try {
-    return new URL(`${scheme}://${host}${path}`);
+    return new URL(`${origin}${path}`);
   } catch {
     throw new ApiError(400, 'Invalid request target.');
   }
@@ -124,12 +116,10 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
   const clock = options.now ?? Date.now;
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const scheme = options.scheme ?? 'http';
   const trust: AddressTrust | undefined =
-    options.writers !== undefined && options.writers.length > 0
-      ? { writers: addressList(options.writers), proxies: addressList(options.trustedProxies ?? []) }
-      : undefined;
-  const proxies = options.trustedProxies !== undefined && options.trustedProxies.length > 0 ? addressList(options.trustedProxies) : undefined;
+    options.writers !== undefined && options.writers.length > 0 ? { writers: addressList(options.writers) } : undefined;
+  const proxies = proxyTrust(options.trustedProxies ?? []);
+  const originOf = originPolicy(options);
   const resolver = options.resolver;
   const ingest: PschedulerIngest =
     options.ingest ??
@@ -139,7 +129,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = requestUrl(req, schemeOf(req, scheme, proxies));
+    const url = requestUrl(req, originOf(req, proxies));
     const match = matchRoute(url.pathname, mount);
     if (match === undefined) throw new ApiError(404, 'Not found.');
     const allow = { Allow: allowedMethods(match.route).join(', ') };
@@ -168,13 +158,18 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     const auth: AuthResult = authenticate(
       {
         authorization: req.headers.authorization,
-        remoteAddress: req.socket.remoteAddress,
-        forwardedFor: firstHeader(req.headers['x-forwarded-for']),
+        clientAddress: trust === undefined ? undefined : clientAddressOf(req, proxies),
       },
       (key, user) => service.checkKey(key, user),
       trust,
     );
     if (!SAFE.has(method) && auth.kind === 'anonymous') throw notAuthenticated();
+    // A browser inside an allowed address range carries that trust to any page it visits:
+    // an address-authorised write must come from no foreign page (a key is not ambient).
+    const origin = req.headers.origin;
+    if (!SAFE.has(method) && auth.kind === 'address' && origin !== undefined && origin !== url.origin) {
+      throw new ApiError(403, 'Cross-origin writes need an API key.');
+    }
     const refused = methodError(route, method);
     if (refused !== undefined) throw refused;
 
@@ -182,7 +177,8 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     if (method === 'OPTIONS') {
       sendJson(res, 200, describe(route), {
         ...allow,
-        'Access-Control-Allow-Methods': allow.Allow,
+        // CORS is for reads only: no preflight lets a foreign page write.
+        'Access-Control-Allow-Methods': READ_METHODS,
         'Access-Control-Allow-Headers': 'Authorization, Content-Type',
       });
       return;
@@ -243,13 +239,26 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
 
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
+      if (err instanceof ClientAbortError) {
+        log(`esmond-ps-archive: client aborted ${req.method} ${pathOf(req)} before its body arrived (${err.message})`);
+        res.destroy();
+        return;
+      }
       if (res.headersSent) {
         if (!(err instanceof ApiError)) log(`esmond-ps-archive: error while streaming ${req.method} ${pathOf(req)}: ${describeError(err)}`);
         res.destroy();
         return;
       }
       if (err instanceof ApiError) {
-        sendJson(res, err.status, { detail: err.detail }, err.headers);
+        // An early answer (401, 413, …) to a request whose body is still coming closes the
+        // connection, so Node does not read (and discard) a body of any declared size.
+        const close: Record<string, string> = req.complete ? {} : { Connection: 'close' };
+        sendJson(res, err.status, { detail: err.detail }, { ...err.headers, ...close });
+        return;
+      }
+      if (err instanceof StoreBusyError) {
+        log(`esmond-ps-archive: 503 on ${req.method} ${pathOf(req)}: ${err.message}`);
+        sendJson(res, 503, { detail: 'The archive is busy; retry shortly.' }, { 'Retry-After': '1' });
         return;
       }
       log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);
@@ -264,10 +273,6 @@ function withHeaders(err: ApiError, headers: Record<string, string>): ApiError {
 
 function linkHeader(link: string | undefined, headers: Record<string, string>): Record<string, string> {
   return link === undefined || link === '' ? headers : { ...headers, Link: link };
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The path without the query (queries may carry nothing secret, but logs stay short). */

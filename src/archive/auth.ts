@@ -4,7 +4,9 @@
  * old perfSONAR clients still send, and optional address-based trust for write clients.
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import proxyaddr from 'proxy-addr';
 import { ApiError, type KeyCheck } from './types.js';
 
 /** What {@link authenticate} found: who wrote the request, or nobody. */
@@ -14,18 +16,38 @@ export type AuthResult = { kind: 'anonymous' } | { kind: 'token' } | { kind: 'ad
 export interface AuthRequest {
   /** The raw `Authorization` header, if any. */
   authorization: string | undefined;
-  /** The TCP peer address. */
-  remoteAddress: string | undefined;
-  /** The raw `X-Forwarded-For` header, if any. */
-  forwardedFor: string | undefined;
+  /**
+   * The client's address: the TCP peer, or behind trusted proxies the rightmost
+   * `X-Forwarded-For` entry that is not a trusted proxy (see {@link clientAddressOf}).
+   */
+  clientAddress: string | undefined;
 }
 
 /** Address-based write permission (esmond's IP authentication, REC form). */
 export interface AddressTrust {
   /** Client addresses (IPs or CIDRs) allowed to write without a key. */
   writers: BlockList;
-  /** Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored. */
-  proxies: BlockList;
+}
+
+/** Decides whether an address is a trusted proxy (proxy-addr's compiled form). */
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/** Compiles trusted proxies (IPs, CIDRs) with proxy-addr; an empty list trusts nobody. */
+export function proxyTrust(entries: readonly string[]): ProxyTrust {
+  if (entries.length === 0) return () => false;
+  for (const entry of entries) addressList([entry]); // same validation and message as --allow-ip
+  return proxyaddr.compile([...entries]);
+}
+
+/**
+ * The client address of a request: the TCP peer, or, when the peer is a trusted proxy, the
+ * rightmost `X-Forwarded-For` entry that is not itself a trusted proxy. Never the leftmost:
+ * a proxy appends what it saw, so everything left of the last untrusted hop is what the
+ * client chose to send (nginx's `$proxy_add_x_forwarded_for` keeps a forged first entry).
+ */
+export function clientAddressOf(req: IncomingMessage, trust: ProxyTrust): string | undefined {
+  if (req.socket.remoteAddress === undefined) return undefined;
+  return proxyaddr(req, trust);
 }
 
 /** WHY one header for every 401: DRF derives `WWW-Authenticate` from its first authenticator. */
@@ -75,14 +97,6 @@ export function listHas(list: BlockList, address: string | undefined): boolean {
   return list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** The client address per §7.1 REC: the first `X-Forwarded-For` entry, only from a trusted proxy. */
-function clientAddress(req: AuthRequest, trust: AddressTrust): string | undefined {
-  if (req.forwardedFor !== undefined && listHas(trust.proxies, req.remoteAddress)) {
-    return req.forwardedFor.split(',')[0]?.trim();
-  }
-  return req.remoteAddress;
-}
-
 /** Throws the DRF 401 of a key that is not accepted. */
 function keyAccepted(check: KeyCheck): void {
   if (check === 'inactive') throw unauthorized('User inactive or deleted.');
@@ -118,6 +132,6 @@ export function authenticate(
     keyAccepted(checkKey(creds.slice(colon + 1), creds.slice(0, colon)));
     return { kind: 'token' };
   }
-  if (trust !== undefined && listHas(trust.writers, clientAddress(req, trust))) return { kind: 'address' };
+  if (trust !== undefined && listHas(trust.writers, req.clientAddress)) return { kind: 'address' };
   return { kind: 'anonymous' };
 }

@@ -16,6 +16,17 @@ function tooLarge(limit: number): ApiError {
 }
 
 /**
+ * The client closed the connection (or was cut by a timeout) before its request body arrived:
+ * nothing to answer and nothing wrong with the server, so it is logged as one plain line.
+ */
+export class ClientAbortError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'ClientAbortError';
+  }
+}
+
+/**
  * Reads the whole body, refusing more than `limit` bytes (checked on `Content-Length` first, so
  * an honest oversized request is refused before any byte is buffered).
  */
@@ -24,10 +35,15 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ClientAbortError(err instanceof Error ? err.message : String(err));
   }
   return Buffer.concat(chunks, size);
 }

@@ -12,6 +12,12 @@ import type { MetadataQuery } from './storage/store.js';
 /** Default and fallback page size of every paginated GET. */
 export const DEFAULT_LIMIT = 1500;
 
+/**
+ * Most free-form parameter filters one search may carry (real searches use a handful); more is
+ * a 400, so no anonymous query string can make the database work without bound.
+ */
+export const MAX_PARAMETER_FILTERS = 100;
+
 /** IP-valued subject filters; values may be names resolved through DNS (§2.3). */
 export const IP_FILTERS = ['source', 'destination', 'measurement-agent'] as const;
 export type IpFilterField = (typeof IP_FILTERS)[number];
@@ -84,6 +90,9 @@ export function parseSearch(values: Map<string, string>, now: number): ParsedSea
   if (Object.keys(row).length > 0) query.row = row;
   for (const [k, v] of values) {
     if (!RESERVED_SEARCH_PARAMS.has(k)) query.parameters.push([k, v]);
+  }
+  if (query.parameters.length > MAX_PARAMETER_FILTERS) {
+    throw new ApiError(400, `At most ${MAX_PARAMETER_FILTERS} parameter filters are allowed in one search.`);
   }
   return { query, ipFilters, dnsMatchRule: values.get('dns-match-rule') };
 }

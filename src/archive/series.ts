@@ -37,7 +37,7 @@ export function binOf(ts: number, w: number): number {
   return w > 0 ? Math.floor(ts / w) * w : ts;
 }
 
-function baseCell(ts: number, v: NormalizedValue): SeriesCell {
+export function baseCell(ts: number, v: NormalizedValue): SeriesCell {
   switch (v.type) {
     case 'integer':
       return { ts, num: v.value, den: null, doc: null, out: null };
@@ -63,7 +63,7 @@ function pairsOf(doc: string | null): HistogramPairs {
 }
 
 /** A summary bin's running state, decoded for cheap repeated folding. */
-interface BinState {
+export interface BinState {
   num: number;
   den: number;
   pairs: HistogramPairs;
@@ -71,12 +71,12 @@ interface BinState {
   index: Map<string, number> | undefined;
 }
 
-function decodeBin(cell: SeriesCell | undefined): BinState {
+export function decodeBin(cell: SeriesCell | undefined): BinState {
   return { num: cell?.num ?? 0, den: cell?.den ?? 0, pairs: pairsOf(cell?.doc ?? null), index: undefined };
 }
 
 /** Folds one base value into a summary bin's state, in place. */
-function foldInto(state: BinState, v: NormalizedValue): void {
+export function foldInto(state: BinState, v: NormalizedValue): void {
   switch (v.type) {
     case 'integer':
       state.num += v.value;
@@ -111,7 +111,7 @@ function foldInto(state: BinState, v: NormalizedValue): void {
   }
 }
 
-function encodeBin(dataType: DataType, summary: SummaryType, ts: number, state: BinState): SeriesCell {
+export function encodeBin(dataType: DataType, summary: SummaryType, ts: number, state: BinState): SeriesCell {
   if (dataType === 'histogram') {
     const out = summary === 'statistics' ? JSON.stringify(histogramStatistics(state.pairs)) : null;
     return { ts, num: null, den: null, doc: JSON.stringify(state.pairs), out };

@@ -2,7 +2,7 @@
  * Puts the archive app on a socket. The only file of the archive that listens.
  * @module
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createArchiveApp, type ArchiveAppOptions } from './app.js';
 import type { ArchiveService } from './types.js';
@@ -16,8 +16,18 @@ export interface ServeArchiveOptions extends ArchiveAppOptions {
   port?: number;
   /** How long an idle keep-alive connection stays open, ms (default 65 s, above common proxy timeouts). */
   keepAliveMs?: number;
+  /** Longest wait for a request's headers, ms (default {@link SERVER_LIMITS}); then 408. */
+  headersTimeoutMs?: number;
+  /** Longest time to receive a whole request, body included, ms; then 408. */
+  requestTimeoutMs?: number;
+  /** Longest time a connection may go without sending or receiving a byte, ms (a stalled answer too). */
+  socketTimeoutMs?: number;
+  /** Most open connections; more are refused at once. */
+  maxConnections?: number;
   /** How long {@link RunningArchive.close} lets in-flight requests finish before cutting them, ms. */
   closeGraceMs?: number;
+  /** Routes served beside the API (the web page, `/metrics`): true when it answered the request. */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** A listening archive. */
@@ -29,14 +39,46 @@ export interface RunningArchive {
   close(): Promise<void>;
 }
 
+/**
+ * Default limits against slow or greedy clients (README "Hardening / limits"). Generous for a
+ * real client on a slow link; short enough that 1 000 idle sockets cannot pin the server.
+ */
+export const SERVER_LIMITS = {
+  keepAliveMs: 65_000,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  socketTimeoutMs: 60_000,
+  maxConnections: 1_000,
+} as const;
+
 /** Listens with the archive app; resolves once the socket is bound. */
 export async function serveArchive(options: ServeArchiveOptions): Promise<RunningArchive> {
-  const { service, host = '127.0.0.1', port = 8080, keepAliveMs = 65_000, closeGraceMs = 5_000, ...appOptions } = options;
-  const server = createServer({ keepAlive: true }, createArchiveApp(service, appOptions));
+  const {
+    service,
+    host = '127.0.0.1',
+    port = 8080,
+    keepAliveMs = SERVER_LIMITS.keepAliveMs,
+    headersTimeoutMs = SERVER_LIMITS.headersTimeoutMs,
+    requestTimeoutMs = SERVER_LIMITS.requestTimeoutMs,
+    socketTimeoutMs = SERVER_LIMITS.socketTimeoutMs,
+    maxConnections = SERVER_LIMITS.maxConnections,
+    closeGraceMs = 5_000,
+    front,
+    ...appOptions
+  } = options;
+  // Node requires headersTimeout ≤ requestTimeout.
+  const headersTimeout = Math.min(headersTimeoutMs, requestTimeoutMs);
+  const server = createServer({
+    keepAlive: true,
+    requestTimeout: requestTimeoutMs,
+    headersTimeout,
+    // How often Node looks for timed-out requests: a fraction of the shortest timeout.
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))),
+  });
   server.on('clientError', answerClientError);
   server.keepAliveTimeout = keepAliveMs;
-  // WHY: headersTimeout must exceed keepAliveTimeout or Node cuts reused sockets early.
-  server.headersTimeout = keepAliveMs + 1_000;
+  server.timeout = socketTimeoutMs;
+  server.maxConnections = maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -46,6 +88,9 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
   });
   const bound = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  // Attached once bound, so the app knows the address a believed Host must match.
+  const app = createArchiveApp(service, { ...appOptions, boundHost: `${shownHost}:${bound}` });
+  server.on('request', front === undefined ? app : (req: IncomingMessage, res: ServerResponse) => void (front(req, res) || app(req, res)));
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${bound}`,
@@ -77,7 +122,9 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const [status, reason, detail] =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', 'Request header fields too large.']
-      : [400, 'Bad Request', 'Bad request.'];
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'Request timed out.']
+        : [400, 'Bad Request', 'Bad request.'];
   const body = JSON.stringify({ detail });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nAccess-Control-Allow-Origin: *\r\n` +

@@ -296,6 +296,12 @@ class Service implements ArchiveService {
   }
 
   writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void {
+    // One write transaction from the duplicate check to the commit: another process writing
+    // the same file cannot slip the same point in between (it would be counted twice).
+    this.store.transaction(() => this.writePointLocked(key, eventType, segment, body, ctx));
+  }
+
+  private writePointLocked(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void {
     if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
@@ -313,6 +319,11 @@ class Service implements ArchiveService {
   }
 
   bulkWrite(key: string, body: unknown, ctx: RequestContext): void {
+    // See writePoint: validation against stored points and the commit are one transaction.
+    this.store.transaction(() => this.bulkWriteLocked(key, body, ctx));
+  }
+
+  private bulkWriteLocked(key: string, body: unknown, ctx: RequestContext): void {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");

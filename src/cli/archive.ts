@@ -13,14 +13,21 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { systemResolver } from '../archive/dns.js';
-import { serveArchive } from '../archive/serve.js';
+import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
+import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
 import { openSqliteArchive } from '../archive/service.js';
+import { createPicturesSite } from '../pictures/site.js';
+import { createClient } from '../query/client.js';
+import type { EsmondClient } from '../query/types.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
 const TOOL = 'esmond-ps-archive';
 const DEFAULT_DB = 'esmond-archive.sqlite';
+
+/** Shortest key `add-user --key` accepts (a generated key is 40 hex digits, 160 bits). */
+export const MIN_CHOSEN_KEY_LENGTH = 32;
 
 /** A usage error found after commander's own parsing (exit 2). */
 class UsageError extends Error {}
@@ -60,7 +67,7 @@ function dbPathOf(db: string | undefined, io: CliIo): string {
 }
 
 /** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
-function untilStopped(stop: AbortSignal | undefined): Promise<void> {
+export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
     const finish = () => {
       process.off('SIGINT', finish);
@@ -83,12 +90,48 @@ interface ServeFlags {
   dns: boolean;
   allowIp: string[];
   trustedProxy: string[];
+  publicUrl?: string;
+  allowHost: string[];
+  headersTimeout?: number;
+  requestTimeout?: number;
+  socketTimeout?: number;
+  keepAliveTimeout?: number;
+  maxConnections?: number;
+}
+
+/** Seconds (fractions allowed) → ms, for the timeout flags. */
+function secondsOf(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 86_400) {
+    throw new InvalidArgumentError('expected a number of seconds above 0, at most 86400.');
+  }
+  return Math.round(n * 1000);
+}
+
+const sec = (ms: number): string => String(ms / 1000);
+
+/** The entries whose value is defined (so absent flags leave the server's defaults). */
+function definedOnly<T extends Record<string, number | undefined>>(o: T): Partial<Record<keyof T, number>> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
+}
+
+function publicUrlOf(raw: string): string {
+  try {
+    return parsePublicUrl(raw).origin;
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}; expected scheme://host[:port].`);
+  }
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
+  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  // The page and /metrics read this archive through its own HTTP API, like any other client.
+  let self: EsmondClient | undefined;
+  const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
+      front: site.handle,
       service,
       host: flags.host,
       port: flags.port,
@@ -96,14 +139,31 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       now: io.now,
       writers: flags.allowIp,
       trustedProxies: flags.trustedProxy,
+      ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
+      allowedHosts: flags.allowHost,
+      ...definedOnly({
+        headersTimeoutMs: flags.headersTimeout,
+        requestTimeoutMs: flags.requestTimeout,
+        socketTimeoutMs: flags.socketTimeout,
+        keepAliveMs: flags.keepAliveTimeout,
+        maxConnections: flags.maxConnections,
+      }),
       resolver: flags.dns ? systemResolver() : false,
-      log: (line) => void io.stderr.write(`${line}\n`),
+      log,
     });
+    self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
     io.stderr.write(`listening on ${running.url}\n`);
+    let stopped = false;
+    // Warm the grid's summary so the first page load does not wait for it.
+    site.summary().catch((err: unknown) => {
+      if (!stopped) log(`mesh summary failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
     await untilStopped(stop);
+    stopped = true;
     await running.close();
     return 0;
   } finally {
+    await self?.close();
     service.close();
   }
 }
@@ -112,6 +172,10 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
+  }
+  // Keys are stored as a plain SHA-256: a short chosen key could be guessed from a stolen file.
+  if (flags.key !== undefined && flags.key.length < MIN_CHOSEN_KEY_LENGTH) {
+    throw new UsageError(`--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`);
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
@@ -199,6 +263,13 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--no-dns', 'do not resolve host names in source/destination filters')
     .option('--allow-ip <cidr>', 'address or CIDR allowed to write without a key (repeatable)', collect, [])
     .option('--trusted-proxy <cidr>', 'proxy whose X-Forwarded-For is believed (repeatable)', collect, [])
+    .option('--public-url <url>', 'the URL clients use (scheme://host[:port]) for emitted links', publicUrlOf)
+    .option('--allow-host <name>', 'Host header value believed besides the bound address (repeatable)', collect, [])
+    .option('--headers-timeout <s>', `seconds to receive request headers, then 408 (default ${sec(SERVER_LIMITS.headersTimeoutMs)})`, secondsOf)
+    .option('--request-timeout <s>', `seconds to receive a whole request, then 408 (default ${sec(SERVER_LIMITS.requestTimeoutMs)})`, secondsOf)
+    .option('--socket-timeout <s>', `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`, secondsOf)
+    .option('--keep-alive-timeout <s>', `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`, secondsOf)
+    .option('--max-connections <n>', `most open connections (default ${SERVER_LIMITS.maxConnections})`, intIn(1, 1_000_000))
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });

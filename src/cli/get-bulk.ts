@@ -138,12 +138,11 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
     const makeClient = (extra: Pick<ClientOptions, 'onRetry'>) => {
       const onRetry: ClientOptions['onRetry'] = (info) => {
         extra.onRetry?.(info);
-        s.attempts.retrying(info.url);
         // Through the progress display, so the bar is redrawn below the line.
         progress.notice(retryNotice(info, retries));
       };
-      const retry = { limit: retries, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
-      return createClient({ ...s.client, retry, connections: 2, onRetry });
+      const retry = deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {};
+      return createClient({ ...s.client, retries, retry, connections: 2, onRetry });
     };
     let report;
     try {

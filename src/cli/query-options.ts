@@ -21,9 +21,10 @@ import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/even
 import { ORIGINAL_EVENT_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
-import { AttemptLog, retryNotice, type HintContext } from './failures.js';
+import { retryNotice, type HintContext } from './failures.js';
 import type { CliIo } from './io.js';
 import { formatOptionHelp, textwrap } from './optparse-help.js';
+import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
 import { closest } from './suggest.js';
 import { helpIntro, versionText } from './tool-help.js';
 
@@ -72,6 +73,9 @@ export interface QueryFlags {
   key?: string;
   /** `--retries N`: retries of a failed request (the library's default when absent). */
   retries?: number;
+  archive?: string;
+  password?: string;
+  ca?: string;
 }
 
 /** The usage line (the original's; it really says `--begin`/`--end` nowhere now). */
@@ -127,6 +131,7 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
     { key: 'key', short: '-k', long: '--key', kind: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
     { key: 'retries', long: '--retries', kind: 'int', metavar: 'N', help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`, original: false },
+    ...ARCHIVE_OPTION_DEFS,
   );
   return defs;
 }
@@ -195,7 +200,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }
@@ -246,8 +251,6 @@ export interface QuerySettings {
   timeEnd: number;
   /** Absolute `-D` (get-bulk only). */
   outputDirectory?: string;
-  /** Attempts per request, for the final error ("after 4 attempts over 12.3 s"). */
-  attempts: AttemptLog;
   /** What failure hints need to know. */
   hintContext: HintContext;
 }
@@ -482,26 +485,23 @@ export async function prepareQueryTool(
   if (f.timeout !== undefined && f.timeout <= 0) return err('--timeout must be a positive number of seconds');
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
-  if (f.user !== undefined && !apiKey) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
   if (f.retries !== undefined && (f.retries < 0 || f.retries > 20)) return err('--retries must be from 0 to 20');
   const retries = f.retries ?? DEFAULT_RETRIES;
-  const attempts = new AttemptLog();
   const client: ClientOptions = {
     url,
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
     tlsVerify: !(f.noSslVerify || f.insecure),
-    retry: { limit: retries },
-    onRequest: (info) => {
-      attempts.request(info.url);
-    },
+    retries,
     onRetry: (info) => {
-      attempts.retrying(info.url);
       io.stderr.write(`${retryNotice(info, retries)}${f.verbose ? ` [${info.method} ${info.url}]` : ''}\n`);
     },
   };
   if (apiKey) client.credentials = username ? { apiKey, username } : { apiKey };
   const hintContext: HintContext = { url: f.url };
   if (apiKey) hintContext.keySource = f.key !== undefined ? '--key' : 'ESMOND_KEY';
+  const archiveProblem = applyArchiveFlags(f, io, client);
+  if (archiveProblem !== undefined) return err(archiveProblem);
   const dataQuery: DataQuery = {};
   for (const k of ['time', 'timeStart', 'timeEnd', 'timeRange'] as const) {
     const v = times[k];
@@ -520,7 +520,6 @@ export async function prepareQueryTool(
     verbose: f.verbose,
     timeStart: times.timeStart ?? timeStart,
     timeEnd: times.timeEnd ?? timeEnd,
-    attempts,
     hintContext,
   };
   if (f.verbose) io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);

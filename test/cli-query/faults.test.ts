@@ -44,7 +44,7 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => { r(); }));
 });
 
-const noRetry = { clientOptions: { retry: { limit: 0 } } };
+const noRetry = { clientOptions: { retries: 0 } };
 const ARGS = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '--ip'];
 
 function assertOneLineFailure(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
@@ -78,7 +78,7 @@ describe('runtime failures', () => {
       if (failures-- > 0) { json(res, 503, { detail: 'busy' }); return; }
       json(res, 200, [{ ts: 1700000000, val: 5 }]);
     };
-    const r = await runTool(createGet({ clientOptions: { retry: { limit: 2, baseMs: 1 }, sleep: async () => {} } }), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'csv']);
+    const r = await runTool(createGet({ clientOptions: { retry: { limit: 2, baseMs: 1 } } }), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'csv']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n10.0.0.1,10.0.0.2,throughput,bwctl/tracepath,traceroute,base,0,2023-11-14 22:13:20,5.0\r\n\n'.replace('bwctl/tracepath,traceroute', '"bwctl/tracepath,traceroute"'));
   });

@@ -88,9 +88,24 @@ export interface StoredUser {
   active: boolean;
 }
 
+/**
+ * The database stayed locked by another writer (another process on the same file) for longer
+ * than the store waits. Nothing was written; the client may retry (the HTTP layer answers 503).
+ */
+export class StoreBusyError extends Error {
+  constructor(message = 'the database is busy') {
+    super(message);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** The storage operations the archive core needs. */
 export interface ArchiveStore {
-  /** Runs `fn` atomically; nested calls join the outer transaction. */
+  /**
+   * Runs `fn` atomically as a write transaction, holding the write lock from its start (so what
+   * `fn` reads stays true until it commits); nested calls join the outer transaction.
+   * @throws StoreBusyError when the write lock cannot be had in time.
+   */
   transaction<T>(fn: () => T): T;
 
   /** Matching metadata ordered by key bytewise, with the total match count. */

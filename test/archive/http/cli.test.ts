@@ -125,6 +125,10 @@ describe('esmond-ps-archive in-process', () => {
       ['serve', '--prefix', 'esmond'],
       ['add-user'],
       ['add-user', 'bob', '--key', 'has space'],
+      ['add-user', 'bob', '--key', 'short-key-of-31-characters-0000'],
+      ['serve', '--public-url', 'https://archive.example.org/some/path'],
+      ['serve', '--request-timeout', '0'],
+      ['serve', '--max-connections', 'many'],
       ['seed', '--hosts', '-1'],
       ['frobnicate'],
       [],
@@ -142,14 +146,14 @@ describe('esmond-ps-archive in-process', () => {
   test('serve stops on the abort signal; add-user --key uses the given key', async () => {
     const db = join(dir, 'inproc.sqlite');
     const t = io();
-    assert.equal(await runArchiveCli(['add-user', 'carol', '--key', 'CAROLKEY', '--db', db], t), 0);
-    assert.match(t.out(), /CAROLKEY\n$/);
+    assert.equal(await runArchiveCli(['add-user', 'carol', '--key', 'CAROL-KEY-0123456789abcdef0123456789', '--db', db], t), 0);
+    assert.match(t.out(), /CAROL-KEY-0123456789abcdef0123456789\n$/);
     const s = io();
     const stop = new AbortController();
     const running = runArchiveCli(['serve', '--port', '0', '--db', db, '--no-dns'], s, stop.signal);
     while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
     const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
-    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token CAROLKEY' } });
+    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token CAROL-KEY-0123456789abcdef0123456789' } });
     assert.equal(r.status, 200);
     stop.abort();
     assert.equal(await running, 0);
@@ -158,7 +162,7 @@ describe('esmond-ps-archive in-process', () => {
   test('disable-user revokes a key (401 "User inactive or deleted."); add-user re-enables with a new key', async () => {
     const db = join(dir, 'revoke.sqlite');
     const added = io();
-    assert.equal(await runArchiveCli(['add-user', 'dave', '--key', 'DAVEKEY', '--db', db], added), 0);
+    assert.equal(await runArchiveCli(['add-user', 'dave', '--key', 'DAVE-KEY-0123456789abcdef0123456789ab', '--db', db], added), 0);
     const off = io();
     assert.equal(await runArchiveCli(['disable-user', 'dave', '--db', db], off), 0, off.err());
     assert.equal(off.out(), 'disabled write user dave\n');
@@ -176,21 +180,21 @@ describe('esmond-ps-archive in-process', () => {
       while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
       const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
       const body = JSON.stringify({ 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [] });
-      for (const authorization of ['Token DAVEKEY', 'ApiKey dave:DAVEKEY']) {
+      for (const authorization of ['Token DAVE-KEY-0123456789abcdef0123456789ab', 'ApiKey dave:DAVE-KEY-0123456789abcdef0123456789ab']) {
         const w = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: authorization, 'Content-Type': 'application/json' }, body });
         assert.equal(w.status, 401);
         assert.deepEqual(w.json(), { detail: 'User inactive or deleted.' });
       }
       // A disabled key fails reads too, like any presented-but-refused token.
-      const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVEKEY' } });
+      const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' } });
       assert.equal(r.status, 401);
       const again = io();
       assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db], again), 0);
       const fresh = /(\S+)\n$/.exec(again.out())?.[1] ?? '';
-      assert.notEqual(fresh, 'DAVEKEY');
+      assert.notEqual(fresh, 'DAVE-KEY-0123456789abcdef0123456789ab');
       const ok = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: `Token ${fresh}`, 'Content-Type': 'application/json' }, body });
       assert.equal(ok.status, 201);
-      const old = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVEKEY' } });
+      const old = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' } });
       assert.deepEqual([old.status, old.json()], [401, { detail: 'Invalid token.' }]);
     } finally {
       stop.abort();
