@@ -11,7 +11,7 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { systemResolver } from '../archive/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
@@ -20,6 +20,7 @@ import { openSqliteArchive } from '../archive/service.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
+import { addUserGuidance, createServeLog, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
@@ -97,6 +98,9 @@ interface ServeFlags {
   socketTimeout?: number;
   keepAliveTimeout?: number;
   maxConnections?: number;
+  create?: boolean;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
 }
 
 /** Seconds (fractions allowed) → ms, for the timeout flags. */
@@ -124,14 +128,22 @@ function publicUrlOf(raw: string): string {
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
-  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  const dbPath = dbPathOf(flags.db, io);
+  refuseMissing(dbPath, 'serve', flags.create);
+  const service = openSqliteArchive(dbPath, flags.dns ? {} : { resolver: false });
+  const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
+  const log = (line: string): void => {
+    serveLog.warn(line);
+  };
   // The page and /metrics read this archive through its own HTTP API, like any other client.
   let self: EsmondClient | undefined;
   const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
-      front: site.handle,
+      front: (req, res) => {
+        serveLog.observe(req, res);
+        return site.handle(req, res);
+      },
       service,
       host: flags.host,
       port: flags.port,
@@ -152,7 +164,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
-    io.stderr.write(`listening on ${running.url}\n`);
+    const writeUsers = service.listUsers().filter((u) => u.active).length;
+    const banner = { url: running.url, api: `${running.url}${flags.prefix}/perfsonar/archive/`, db: dbPath, writeUsers };
+    serveLog.announce(`listening on ${running.url}`, banner, serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }));
     let stopped = false;
     // Warm the grid's summary so the first page load does not wait for it.
     site.summary().catch((err: unknown) => {
@@ -160,7 +174,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    serveLog.announce('stopping: finishing requests in flight');
     await running.close();
+    serveLog.announce(`stopped; ${dbPath} closed`);
     return 0;
   } finally {
     await self?.close();
@@ -168,7 +184,13 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
   }
 }
 
-function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): number {
+/** Refuses to open a SQLite file that does not exist unless the command creates archives. */
+function refuseMissing(path: string, command: string, create: boolean | undefined): void {
+  const problem = create === true ? undefined : missingArchiveProblem(path, command);
+  if (problem !== undefined) throw new Error(problem);
+}
+
+function addUser(name: string, flags: { db?: string; key?: string; rotate?: boolean }, io: CliIo): number {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -179,8 +201,14 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
+    const exists = service.listUsers().some((u) => u.name === name);
+    if (exists && flags.rotate !== true) {
+      io.stderr.write(`${TOOL}: write user ${name} exists; --rotate gives it a new key (its old key stops working)\n`);
+      return 1;
+    }
     const key = service.addUser(name, flags.key);
-    io.stdout.write(`added write user ${name}; API key: ${key}\n`);
+    io.stdout.write(`${exists ? 'new key for' : 'added'} write user ${name}; API key: ${key}\n`);
+    io.stderr.write(addUserGuidance(name, exists));
     return 0;
   } finally {
     service.close();
@@ -188,6 +216,7 @@ function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo):
 }
 
 function disableUser(name: string, flags: { db?: string }, io: CliIo): number {
+  refuseMissing(dbPathOf(flags.db, io), 'disable-user', false);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
     if (!service.setUserActive(name, false)) {
@@ -201,7 +230,8 @@ function disableUser(name: string, flags: { db?: string }, io: CliIo): number {
   }
 }
 
-function listUsers(flags: { db?: string }, io: CliIo): number {
+function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): number {
+  refuseMissing(dbPathOf(flags.db, io), 'list-users', flags.create);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
     for (const u of service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
@@ -270,6 +300,9 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--socket-timeout <s>', `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`, secondsOf)
     .option('--keep-alive-timeout <s>', `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`, secondsOf)
     .option('--max-connections <n>', `most open connections (default ${SERVER_LIMITS.maxConnections})`, intIn(1, 1_000_000))
+    .option('--create', 'create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive)')
+    .addOption(new Option('--log-format <format>', 'access log on stderr as text or JSON lines').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'least level logged (info logs every request, warn only problems)').choices(LOG_LEVELS).default('info'))
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
@@ -279,12 +312,13 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
-    .action((name: string, flags: { db?: string; key?: string }) => {
+    .option('--rotate', 'give an existing user a new key (the old one stops working) and re-enable it')
+    .action((name: string, flags: { db?: string; key?: string; rotate?: boolean }) => {
       code = addUser(name, flags, io);
     });
   program
     .command('disable-user')
-    .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
+    .description("revoke a write user's key (add-user NAME --rotate gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .action((name: string, flags: { db?: string }) => {
@@ -294,7 +328,8 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .command('list-users')
     .description('list the write users and whether they are active')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action((flags: { db?: string }) => {
+    .option('--create', 'create the SQLite file when it does not exist')
+    .action((flags: { db?: string; create?: boolean }) => {
       code = listUsers(flags, io);
     });
   program
