@@ -96,6 +96,29 @@ function secondsOption(text: string | undefined, flag: string, iso: (text: strin
   return /^\d+(\.\d+)?$/.test(text) ? Number(text) : iso(text, flag);
 }
 
+/**
+ * The mapper's "schedule is required" names the document fields; on the command line the answer
+ * is `--start`, so say that.
+ */
+function nameStartFlag(message: string): string {
+  if (!message.includes('"schedule"')) return message;
+  return `${message.replace(/\s*\(for a bare result[^)]*\)$/, '')}; for a bare result ({test, tool, result}) give its start time with --start TIME (ISO 8601 or UNIX seconds) and --duration`;
+}
+
+/**
+ * The closing line. Points the archive already had are said to be left as they were, so a rerun
+ * cannot be read as "added again".
+ */
+export function summaryLine(c: { results: number; metadata: number; points: number; duplicates: number; rejected: number }): string {
+  const rejected = c.rejected > 0 ? `; ${c.rejected} input(s) rejected` : '';
+  if (c.duplicates === 0) return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s)${rejected}\n`;
+  if (c.points === 0) {
+    return `Nothing new to store: the ${c.results} result(s) (${c.duplicates} point(s), ${c.metadata} metadata) were all already in the archive and were left as they were${rejected}\n`;
+  }
+  // Not "new": types the archive overwrites (last wins) count as written on a rerun too.
+  return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s) written; ${c.duplicates} point(s) were already in the archive and were left as they were${rejected}\n`;
+}
+
 /** Builds the tool with its dependencies. */
 export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -113,6 +136,10 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       duration = secondsOption(args.get('--duration'), '--duration', isoDurationSeconds);
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
+    }
+    // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
+    if (args.positional.length === 0 && io.stdin.isTTY === true) {
+      return usageError('no input: name result files, or pipe results in (e.g. pscheduler result --format json … | ' + PROG + ' -U URL)');
     }
     const client = session.client();
     if (typeof client === 'number') return client;
@@ -179,7 +206,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
               pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') }) });
             } catch (err) {
               if (!(err instanceof MappingError)) throw err;
-              reject(where, err.message);
+              reject(where, start === undefined ? nameStartFlag(err.message) : err.message);
               continue;
             }
             if (pending.length >= BATCH && !(await flush())) break outer;
@@ -193,10 +220,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     } finally {
       await client.close();
     }
-    const extra = [duplicates > 0 ? `${duplicates} point(s) already stored` : '', rejected > 0 ? `${rejected} input(s) rejected` : '']
-      .filter((s) => s !== '')
-      .join(', ');
-    io.stdout.write(`Stored ${results} result(s): ${keys.size} metadata, ${points} point(s)${extra ? `; ${extra}` : ''}\n`);
+    io.stdout.write(summaryLine({ results, metadata: keys.size, points, duplicates, rejected }));
     return failed || rejected > 0 ? 1 : 0;
   };
 }
