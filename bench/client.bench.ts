@@ -102,6 +102,7 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
       }
       const [count, ms] = await timed(async () => {
         let c = 0;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only counted
         for await (const _p of client.data(m, 'throughput', {}, { ...window, pageSize: 10_000 })) c++;
         return c;
       });

@@ -114,7 +114,7 @@ export function importStorageRows(store: ArchiveStore, rows: unknown): number {
   store.transaction(() => {
     for (const row of rows as Array<{ path?: unknown; ts?: unknown; val?: unknown }>) {
       if (!Array.isArray(row.path) || typeof row.ts !== 'number') continue;
-      const [, rawType, key, summaryType = 'base', window = 0] = row.path as [string, string, string, string?, (string | number)?];
+      const [, rawType, key, summaryType = 'base', window = 0] = row.path as [unknown, unknown, unknown, unknown?, unknown?];
       const eventType = String(rawType).replace(/_/g, '-');
       const dataType = dataTypeOf(eventType);
       if (dataType === undefined) continue;
@@ -124,7 +124,7 @@ export function importStorageRows(store: ArchiveStore, rows: unknown): number {
         .find((r) => r.summaryType === summaryType && r.window === w);
       if (!series) continue;
       const value = validateValue(dataType, row.val);
-      putRawCell(store, dataType, summaryType, series.seriesId, Math.floor(row.ts / 1000), value);
+      putRawCell(store, dataType, series.summaryType, series.seriesId, Math.floor(row.ts / 1000), value);
       stored++;
     }
   });

@@ -12,8 +12,8 @@ const FLOAT_TEXT = new RegExp(
   String.raw`^\s*[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?\s*$`,
 );
 
-/** The largest magnitude a stored 64-bit counter can hold. */
-export const INT64_MAX = 9223372036854775807;
+/** The largest magnitude a stored 64-bit counter can hold: 2^63 − 1, which as a double is 2^63. */
+export const INT64_MAX = 2 ** 63;
 
 /**
  * Python `int(text)` for a string: optional whitespace and sign, decimal digits. Returns

@@ -47,20 +47,20 @@ function withSuffix(name: string, suffix: string): string {
  * metadata key; the result is in the same order. Deterministic: depends only on the set of items.
  */
 export function uniqueFileNames(items: readonly { baseName: string; metadataKey: string }[]): string[] {
-  const byName = new Map<string, number[]>();
-  items.forEach((it, i) => {
+  const byName = new Map<string, Array<{ index: number; metadataKey: string }>>();
+  items.forEach((it, index) => {
+    const entry = { index, metadataKey: it.metadataKey };
     const list = byName.get(it.baseName);
-    if (list) list.push(i);
-    else byName.set(it.baseName, [i]);
+    if (list) list.push(entry);
+    else byName.set(it.baseName, [entry]);
   });
   const names = items.map((it) => it.baseName);
-  for (const [, indexes] of byName) {
-    if (indexes.length < 2) continue;
-    const shortKeys = indexes.map((i) => items[i]!.metadataKey.slice(0, 8));
+  for (const [baseName, group] of byName) {
+    if (group.length < 2) continue;
+    const shortKeys = group.map((g) => g.metadataKey.slice(0, 8));
     const shortIsUnique = new Set(shortKeys).size === shortKeys.length;
-    for (const i of indexes) {
-      const key = items[i]!.metadataKey;
-      names[i] = withSuffix(items[i]!.baseName, shortIsUnique ? key.slice(0, 8) : key);
+    for (const { index, metadataKey: key } of group) {
+      names[index] = withSuffix(baseName, shortIsUnique ? key.slice(0, 8) : key);
     }
   }
   // A suffixed name could in theory equal another series' plain name; a counter settles it.

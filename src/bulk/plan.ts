@@ -86,5 +86,9 @@ export async function planSeries(metadata: AsyncIterable<Metadata>, opts: PlanOp
       }),
     })),
   );
-  return drafts.map((d, i) => ({ ...d, fileName: names[i]! }));
+  return drafts.map((d, i) => {
+    const fileName = names[i];
+    if (fileName === undefined) throw new Error('internal error: a file name per series expected');
+    return { ...d, fileName };
+  });
 }

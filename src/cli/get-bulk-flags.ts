@@ -50,7 +50,8 @@ export function splitBulkFlags(argv: readonly string[], takesValue: ValueTaking)
   const flags: BulkFlags = { force: false, resume: false, quiet: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
+    if (arg === undefined) break;
     if (arg === '--') {
       rest.push(...argv.slice(i));
       break;
@@ -60,7 +61,11 @@ export function splitBulkFlags(argv: readonly string[], takesValue: ValueTaking)
     const def = BULK_FLAG_DEFS.find((d) => d.long === name);
     if (!def) {
       rest.push(arg);
-      if (!arg.includes('=') && takesValue(arg) && i + 1 < argv.length) rest.push(argv[++i]!);
+      const value = argv[i + 1];
+      if (!arg.includes('=') && takesValue(arg) && value !== undefined) {
+        rest.push(value);
+        i++;
+      }
       continue;
     }
     if (def.kind === 'flag') {
@@ -100,7 +105,7 @@ export function bulkFlagsHelp(): string {
   const lines = BULK_FLAG_DEFS.map((d) => {
     const left = `  ${d.long}${d.metavar ? `=${d.metavar}` : ''}`;
     const body = wrap(d.help, 79 - indent).map((l) => ' '.repeat(indent) + l);
-    if (left.length <= indent - 2) body[0] = left.padEnd(indent) + body[0]!.trimStart();
+    if (left.length <= indent - 2) body[0] = left.padEnd(indent) + (body[0] ?? '').trimStart();
     else body.unshift(left);
     return body.join('\n');
   });

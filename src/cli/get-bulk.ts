@@ -40,7 +40,7 @@ function sharedTakesValue(defs: ReturnType<typeof queryOptionDefs>): (arg: strin
     if (arg.startsWith('--')) {
       const exact = defs.find((d) => d.long === arg);
       const matches = exact ? [exact] : defs.filter((d) => d.long.startsWith(arg));
-      return matches.length === 1 && matches[0]!.kind !== 'flag';
+      return matches.length === 1 && matches[0]?.kind !== 'flag';
     }
     if (!arg.startsWith('-') || arg.length < 2) return false;
     for (let i = 1; i < arg.length; i++) {
@@ -160,7 +160,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         ...(deps.reverseLookup
           ? { reverseLookup: deps.reverseLookup }
           : io.env.ESMOND_TEST_NO_DNS
-            ? { reverseLookup: async (ip: string) => ip } // tests never touch real DNS
+            ? { reverseLookup: (ip: string) => Promise.resolve(ip) } // tests never touch real DNS
             : {}),
         force: bf.force,
         resume: bf.resume,

@@ -152,7 +152,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     let points = 0;
     let duplicates = 0;
     let rejected = 0;
-    let failed = false;
+    let failed = false as boolean; // widened: flush() sets it, which narrowing cannot see
     const reject = (where: string, why: string): void => {
       rejected += 1;
       io.stderr.write(`${PROG}: ${where}: rejected: ${why}\n`);
@@ -163,14 +163,16 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     const flush = async (): Promise<boolean> => {
       const batch = pending;
       pending = [];
-      if (batch.length === 0) return true;
+      const first = batch[0];
+      const last = batch.at(-1);
+      if (first === undefined || last === undefined) return true;
       try {
         const refused = new Set<number>();
         const counts = await sink.store(
           batch.map((p) => ({ metadata: p.record.metadata, ts: p.record.point.ts, values: declaredValues(p.record) })),
           (i, err) => {
             refused.add(i);
-            reject(batch[i]!.where, `the archive refused it: ${err.message}`);
+            reject(batch[i]?.where ?? '', `the archive refused it: ${err.message}`);
           },
         );
         for (const [i, p] of batch.entries()) if (!refused.has(i)) keys.add(await sink.metadataKey(p.record.metadata));
@@ -178,11 +180,11 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         points += counts.written;
         duplicates += counts.duplicates;
         if (args.has('--verbose')) {
-          io.stderr.write(`${PROG}: stored ${batch.length} result(s) (${batch[0]!.where} … ${batch.at(-1)!.where}): ${counts.written} point(s)\n`);
+          io.stderr.write(`${PROG}: stored ${batch.length} result(s) (${first.where} … ${last.where}): ${counts.written} point(s)\n`);
         }
         return true;
       } catch (err) {
-        io.stderr.write(`${PROG}: ${batch[0]!.where}${batch.length > 1 ? ` … ${batch.at(-1)!.where}` : ''}: storing failed: ${(err as Error).message}\n`);
+        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${(err as Error).message}\n`);
         failed = true;
         return false;
       }

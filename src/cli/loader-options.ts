@@ -207,7 +207,7 @@ export interface LoaderSession {
   /** An API key was given (`-k` or `ESMOND_KEY`): without one, posts go out unauthenticated. */
   hasApiKey: boolean;
   /** optparse's error exit for this tool (status 2). */
-  usageError(message: string): number;
+  usageError: (message: string) => number;
   /** The log: stderr, or `<log_dir>/<prog>.log` with `-l`. */
   openLog(): LoaderLog;
   /**

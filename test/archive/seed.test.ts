@@ -114,7 +114,7 @@ describe('seedArchive', () => {
       }
       const tput = byTool('pscheduler/iperf3')[0];
       assert.equal(tput?.['ip-transport-protocol'], 'tcp');
-      assert.equal(tput?.['time-duration'], '20');
+      assert.equal(tput['time-duration'], '20');
     });
 
     test('every declared event type holds data, failures included', () => {

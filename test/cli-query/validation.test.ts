@@ -203,13 +203,13 @@ describe('query building', () => {
       timeStart: 1699963600,
       timeRange: 3600,
     });
-    assert.equal(settings?.dataQuery.timeRange, 3600);
+    assert.equal(settings.dataQuery.timeRange, 3600);
   });
   test('credentials from flags or ESMOND_USER/ESMOND_KEY; --insecure and --no-ssl-verify; --timeout', async () => {
     let r = await prepare([...U, '--user', 'bob', '-k', 'sekrit', '--insecure', '--timeout', '5']);
     assert.deepEqual(r.settings?.client.credentials, { apiKey: 'sekrit', username: 'bob' });
-    assert.equal(r.settings?.client.tlsVerify, false);
-    assert.equal(r.settings?.client.timeoutMs, 5000);
+    assert.equal(r.settings.client.tlsVerify, false);
+    assert.equal(r.settings.client.timeoutMs, 5000);
     r = await prepare([...U, '--no-ssl-verify', '--ssl-verify']);
     assert.equal(r.settings?.client.tlsVerify, false);
     r = await prepare([...U, '--ssl-verify']);

@@ -15,6 +15,14 @@ import { createClient } from '../../src/query/client.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
+import { readJson } from '../helpers/json.js';
+
+/** The loader's state file (the fields the tests read). */
+interface GridftpState {
+  version: number;
+  file: string;
+  offset: number;
+}
 
 const HOST_IP = '192.0.2.50';
 const DNS: Record<string, { 4?: string; 6?: string }> = {
@@ -50,10 +58,11 @@ function expectedFrom(text: string, json = false): Map<string, unknown> {
   for (const line of text.split('\n')) {
     const r = json ? parseJsonLogLine(line) : parseNetloggerLine(line);
     if (r.kind !== 'transfer') continue;
-    const ip = DNS[r.record.host]?.[r.record.dest.includes(':') ? 6 : 4]!;
+    const ip = DNS[r.record.host]?.[r.record.dest.includes(':') ? 6 : 4];
+    assert.ok(ip !== undefined, `no test address for ${r.record.host}`);
     const e = transferToEsmond(r.record, ip, { json });
     for (const v of e.values) {
-      const id = `${e.metadata.source}|${e.metadata.destination}|${e.metadata['gridftp-bytes-transferred']}|${e.ts} ${v['event-type']}`;
+      const id = `${e.metadata.source}|${e.metadata.destination}|${String(e.metadata['gridftp-bytes-transferred'])}|${e.ts} ${v['event-type']}`;
       assert.ok(!want.has(id), `test log has two transfers with one identity: ${id}`);
       want.set(id, storedForm(v['event-type'], v.val));
     }
@@ -66,7 +75,7 @@ async function held(a: TestArchive): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   for (const md of await allMetadata(a.archiveUrl, '&tool-name=gridftp')) {
     for (const [k, v] of await storedValues(a.url, md)) {
-      out.set(`${md.source}|${md.destination}|${md['gridftp-bytes-transferred']}|${k}`, v);
+      out.set(`${md.source}|${md.destination}|${String(md['gridftp-bytes-transferred'])}|${k}`, v);
     }
   }
   return out;
@@ -89,7 +98,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
   let dir: string;
   let n = 0;
   const fresh = async () => {
-    await a?.close();
+    await a.close();
     a = await startArchive({ withUser: true });
     dir = mkdtempSync(join(tmpdir(), `gridftp-load-${n++}-`));
     return { log: join(dir, 'gridftp-transfer.log'), state: join(dir, 'state.json') };
@@ -121,7 +130,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     const mds = await allMetadata(a.archiveUrl, '&tool-name=gridftp');
     assert.equal(mds.length, 3);
     assert.ok(mds.every((m) => m['gridftp-file'] === undefined && m['gridftp-user'] === undefined), 'privacy flags off by default');
-    const st = JSON.parse(readFileSync(state, 'utf8'));
+    const st = readJson(state) as GridftpState;
     assert.equal(st.version, 1);
     assert.equal(st.offset, readFileSync(sample).length);
   });
@@ -266,7 +275,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
       assert.match(r.log, /Loaded 1 records/);
       const rest = readFileSync(sample, 'utf8').split('\n').slice(2).join('\n');
       assert.deepStrictEqual(await held(a), expectedFrom(rest));
-      assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'the pickle is replaced by a JSON state');
+      assert.equal((readJson(state) as GridftpState).version, 1, 'the pickle is replaced by a JSON state');
     }
   });
 
@@ -315,7 +324,7 @@ describe('esmond-ps-load-gridftp usage', () => {
     const io2 = captureIo(dir);
     assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0, io2.err());
     assert.match(io2.err(), /is a pickle of the original loader that cannot be read here - processing .* from the start/);
-    assert.equal(JSON.parse(readFileSync(state, 'utf8')).version, 1, 'replaced by a JSON state');
+    assert.equal((readJson(state) as GridftpState).version, 1, 'replaced by a JSON state');
   });
 
   test('a state written for another log is not applied to this one', async () => {
@@ -330,7 +339,7 @@ describe('esmond-ps-load-gridftp usage', () => {
     const io2 = captureIo(dir);
     assert.equal(await load(['-f', b, '-p', state, '-U', 'http://127.0.0.1:9', '-P'], io2), 0, io2.err());
     assert.match(io2.err(), /belongs to .*a\.log, not .*b\.log - processing .*b\.log from the start/);
-    assert.equal(JSON.parse(readFileSync(state, 'utf8')).file, b);
+    assert.equal((readJson(state) as GridftpState).file, b);
   });
 
   test('a second run on the same state while one is running is refused; a stale lock is taken over', async () => {
@@ -412,7 +421,7 @@ describe('gridftp run engine', () => {
       assert.ok(r1.failed);
       assert.equal(r1.stored, 4);
       assert.ok(messages.some((m) => m.includes('storing failed, abort processing, not updating state - ERR: archive unreachable')));
-      const st = JSON.parse(readFileSync(state, 'utf8'));
+      const st = readJson(state) as GridftpState;
       assert.equal(st.offset, Buffer.byteLength(lines(0, 4)), 'the state stops right after the first stored batch (4 transfers)');
       const r2 = await runGridftpLoad({ ...base, sink });
       assert.ok(!r2.failed);

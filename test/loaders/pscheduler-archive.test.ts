@@ -45,19 +45,20 @@ async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<voi
   if (exp !== undefined && v.input.test_type !== 'bar') {
     for (const [k, val] of Object.entries(exp)) {
       if (k === 'event-types') continue;
-      const want = k === 'tool-name' ? `pscheduler/${val}` : paramForm(val);
+      const want = k === 'tool-name' ? `pscheduler/${String(val)}` : paramForm(val);
       assert.equal(md[k], want, `${v.name}: ${k}`);
     }
-    const wantEts = [...exp['event-types'].map((e: any) => e['event-type']), 'pscheduler-run-href'].sort();
-    assert.deepStrictEqual(md['event-types'].map((e: any) => e['event-type']).sort(), wantEts);
+    const wantEts = [...exp['event-types'].map((e) => e['event-type']), 'pscheduler-run-href'].sort();
+    assert.deepStrictEqual(md['event-types'].map((e) => e['event-type']).sort(), wantEts);
     for (const e of exp['event-types']) {
-      const got = md['event-types'].find((x: any) => x['event-type'] === e['event-type']);
-      const want = (e.summaries ?? []).map((s: any) => `${s['summary-type']} ${s['summary-window']}`).sort();
-      assert.deepStrictEqual(got.summaries.map((s: any) => `${s['summary-type']} ${s['summary-window']}`).sort(), want, `${v.name}: summaries of ${e['event-type']}`);
+      const got = md['event-types'].find((x) => x['event-type'] === e['event-type']);
+      assert.ok(got, `${v.name}: ${e['event-type']} is stored`);
+      const want = (e.summaries ?? []).map((s) => `${s['summary-type']} ${s['summary-window']}`).sort();
+      assert.deepStrictEqual(got.summaries.map((s) => `${s['summary-type']} ${s['summary-window']}`).sort(), want, `${v.name}: summaries of ${e['event-type']}`);
     }
   }
   const held = await storedValues(a.url, md);
-  const declared = new Set(md['event-types'].map((e: any) => e['event-type']));
+  const declared = new Set(md['event-types'].map((e) => e['event-type']));
   const want = new Map<string, unknown>();
   const point = v.expected.data![0]!;
   for (const x of point.val) if (declared.has(x['event-type'])) want.set(`${point.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val));
@@ -161,7 +162,7 @@ describe('esmond-ps-load-pscheduler', () => {
       assert.equal(rtt.source, '10.0.1.99');
       assert.equal(rtt['measurement-agent'], '10.0.1.99');
       const trace = mds.find((m) => m['pscheduler-test-type'] === 'trace')!;
-      assert.ok(trace['event-types'].some((e: any) => e['event-type'] === 'pscheduler-raw'), 'mapped-and-raw from the archive spec');
+      assert.ok(trace['event-types'].some((e) => e['event-type'] === 'pscheduler-raw'), 'mapped-and-raw from the archive spec');
       // Garbage and an empty file are rejected, nothing stored.
       writeFileSync(join(dir, 'bad.json'), '{"not": "a result"}\nnot json\n');
       writeFileSync(join(dir, 'empty.json'), '');
@@ -211,7 +212,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
       const md = (await allMetadata(a.archiveUrl, '&pscheduler-test-type=latency'))[0]!;
       for (const [k, val] of Object.entries(v.expected.metadata!)) {
-        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${val}` : paramForm(val), k);
+        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : paramForm(val), k);
       }
       const want = new Map(v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]));
       assert.deepStrictEqual(await storedValues(a.url, md), want);

@@ -456,11 +456,11 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
     const r = query.row;
     const cond: string[] = [];
     const args: unknown[] = [];
-    if (r.eventType !== undefined) (cond.push('e.event_type = ?'), args.push(r.eventType));
-    if (r.summaryType !== undefined) (cond.push('e.summary_type = ?'), args.push(r.summaryType));
-    if (r.window !== undefined) (cond.push('e.summary_window = ?'), args.push(r.window));
-    if (r.updatedFrom !== undefined) (cond.push('e.time_updated >= ?'), args.push(r.updatedFrom));
-    if (r.updatedTo !== undefined) (cond.push('e.time_updated <= ?'), args.push(r.updatedTo));
+    if (r.eventType !== undefined) { cond.push('e.event_type = ?'); args.push(r.eventType); }
+    if (r.summaryType !== undefined) { cond.push('e.summary_type = ?'); args.push(r.summaryType); }
+    if (r.window !== undefined) { cond.push('e.summary_window = ?'); args.push(r.window); }
+    if (r.updatedFrom !== undefined) { cond.push('e.time_updated >= ?'); args.push(r.updatedFrom); }
+    if (r.updatedTo !== undefined) { cond.push('e.time_updated <= ?'); args.push(r.updatedTo); }
     if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
     const filter = cond.length > 0 ? cond.join(' AND ') : '1';
     terms.push({

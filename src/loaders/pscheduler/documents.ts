@@ -28,7 +28,7 @@ export async function* documentsFromLines(lines: AsyncIterable<string>, name: st
   let n = 0;
   for await (const line of lines) {
     n += 1;
-    const t = line.replace(/^\x1e/, '').trim();
+    const t = (line.startsWith('\x1e') ? line.slice(1) : line).trim(); // RFC 7464 record separator
     if (mode === 'whole') {
       whole.push(line);
       continue;

@@ -52,16 +52,21 @@ function participantHost(p: unknown): string | undefined {
   return undefined;
 }
 
+/** Deepest nesting a result document may have; real ones stay under 20 (a deeper one is refused, not a stack overflow). */
+export const MAX_DOCUMENT_DEPTH = 256;
+
 /**
  * The document without object members whose names start with `#` (pScheduler's comment
  * convention), at every depth, as pScheduler's JSON reader drops them before the archiver sees
  * the document. Unchanged parts are shared, not copied.
+ * @throws MappingError when the document nests deeper than {@link MAX_DOCUMENT_DEPTH}.
  */
-export function withoutComments(value: unknown): unknown {
+export function withoutComments(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DOCUMENT_DEPTH) throw new MappingError(`the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     value.forEach((v, i) => {
-      const w = withoutComments(v);
+      const w = withoutComments(v, depth + 1);
       if (w !== v) (out ??= value.slice())[i] = w;
     });
     return out ?? value;
@@ -74,9 +79,10 @@ export function withoutComments(value: unknown): unknown {
       changed = true;
       continue;
     }
-    const w = withoutComments(v);
+    const w = withoutComments(v, depth + 1);
     if (w !== v) changed = true;
-    out[k] = w;
+    // A plain assignment to "__proto__" would set the copy's prototype instead of keeping the member.
+    Object.defineProperty(out, k, { value: w, enumerable: true, writable: true, configurable: true });
   }
   return changed ? out : value;
 }
@@ -137,7 +143,7 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
   if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
 
   const agent = data['measurement-agent'] ?? defaults.measurementAgent;
-  if (agent !== undefined && agent !== null && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
+  if (agent !== undefined && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
   const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
   const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
 

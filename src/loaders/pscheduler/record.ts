@@ -186,7 +186,7 @@ class StreamSeries {
     return list;
   }
   sorted(): Obj[][] {
-    return [...this.byId.keys()].sort(compareIds).map((id) => this.byId.get(id)!);
+    return [...this.byId.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, list]) => list);
   }
 }
 

@@ -12,7 +12,7 @@ async function only4xx(fn: () => unknown): Promise<void> {
   try {
     const r = fn();
     if (r instanceof Promise) await r;
-    else if (r && typeof r === 'object' && 'points' in r) [...(r as { points: Iterable<unknown> }).points];
+    else if (r && typeof r === 'object' && 'points' in r) Array.from((r as { points: Iterable<unknown> }).points);
   } catch (e) {
     assert.ok(e instanceof ApiError, `non-ApiError thrown: ${String(e)}`);
     assert.ok(e.status >= 400 && e.status < 500, `status ${e.status}`);

@@ -135,8 +135,8 @@ describe('metadata search over the upstream fixture (§9.1)', () => {
     const body = await search('source=sacr-pt1.es.net');
     assert.equal(body.length, 2);
     assert.equal(body[0]?.['metadata-count-total'], 2);
-    assert.equal(body[0]?.['metadata-previous-page'], null);
-    assert.equal(body[0]?.['metadata-next-page'], null);
+    assert.equal(body[0]['metadata-previous-page'], null);
+    assert.equal(body[0]['metadata-next-page'], null);
     assert.ok(!('metadata-count-total' in (body[1] ?? {})));
     const page = await a.svc.searchMetadata(
       new URLSearchParams('event-type=throughput&limit=2&offset=2'),
@@ -144,8 +144,8 @@ describe('metadata search over the upstream fixture (§9.1)', () => {
     );
     const first = page.body[0];
     assert.equal(first?.['metadata-count-total'], 8);
-    assert.equal(first?.['metadata-next-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4');
-    assert.equal(first?.['metadata-previous-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2');
+    assert.equal(first['metadata-next-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4');
+    assert.equal(first['metadata-previous-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2');
     assert.equal(
       page.link,
       '<http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4>; rel="next", ' +
@@ -153,7 +153,7 @@ describe('metadata search over the upstream fixture (§9.1)', () => {
     );
     const mid = await a.svc.searchMetadata(new URLSearchParams('limit=5&offset=12'), a.ctx('/perfsonar/archive/?limit=5&offset=12', NOW));
     assert.equal(mid.body[0]?.['metadata-previous-page'], 'http://testserver/perfsonar/archive/?limit=5&offset=7');
-    assert.equal(mid.body[0]?.['metadata-next-page'], null);
+    assert.equal(mid.body[0]['metadata-next-page'], null);
     const none = await a.svc.searchMetadata(new URLSearchParams('limit=500'), a.ctx('/perfsonar/archive/?limit=500', NOW));
     assert.equal(none.link, undefined);
   });
@@ -320,7 +320,7 @@ describe('metadata detail filters (§2.9, §9.2)', () => {
     assert.equal(m.uri, `/esmond/perfsonar/archive/${K.e99bb}/`);
     const tp = m['event-types'].find((e) => e['event-type'] === 'throughput');
     assert.equal(tp?.['base-uri'], `/esmond/perfsonar/archive/${K.e99bb}/throughput/base`);
-    assert.equal(tp?.summaries[0]?.uri, `/esmond/perfsonar/archive/${K.e99bb}/throughput/averages/3600`);
+    assert.equal(tp.summaries[0]?.uri, `/esmond/perfsonar/archive/${K.e99bb}/throughput/averages/3600`);
   });
 });
 

@@ -40,8 +40,8 @@ function spawnTool(args: string[], env: Record<string, string> = {}): { child: C
   let stderr = '';
   const lines = new PassThrough({ objectMode: true });
   let partial = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => {
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
     const s = c.toString();
     stderr += s;
     partial += s;

@@ -140,7 +140,7 @@ const NASTY: readonly unknown[] = [
   '', ' ', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '1e999', '0x10', '+5', ' 5 ', '1_000', '١٢', 'abc',
   '9'.repeat(400), '-'.repeat(30), [], [1, 2], {}, { a: 1 }, [[[[[]]]]], 'x'.repeat(100_000), '\u0000', '\ud800',
   { numerator: 'NaN', denominator: 0 }, { numerator: -1, denominator: -1 }, [{ start: 'a', duration: null }],
-  { '1': 'x' }, { '': 1 }, JSON.parse('{"__proto__":{"x":1}}') as unknown, { constructor: 1 }, 1e21, 123456789012345678901234567890,
+  { '1': 'x' }, { '': 1 }, JSON.parse('{"__proto__":{"x":1}}') as unknown, { constructor: 1 }, 1e21, 1.2345678901234568e29,
 ];
 const EVENT_TYPES = [
   'throughput', 'failures', 'histogram-owdelay', 'packet-loss-rate', 'time-error-estimates', 'throughput-subintervals',
@@ -229,7 +229,7 @@ function randomAuth(): string | undefined {
 function mutate(value: unknown, depth = 0): unknown {
   if (depth > 3 || chance(0.15)) return pick(NASTY);
   if (Array.isArray(value)) {
-    const out = value.map((v) => (chance(0.4) ? mutate(v, depth + 1) : v));
+    const out = (value as unknown[]).map((v) => (chance(0.4) ? mutate(v, depth + 1) : v));
     if (chance(0.2)) out.push(pick(NASTY));
     if (chance(0.2)) out.pop();
     return out;

@@ -107,7 +107,7 @@ test('a reader that hangs up mid-stream does not hurt the server', async () => {
         resolve();
       });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => { err.code === 'ECONNRESET' ? resolve() : reject(err); });
+    req.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNRESET') resolve(); else reject(err); });
     req.end();
   });
   const r = await raw(a.url, 'GET', `${base()}?limit=3`);
