@@ -10,7 +10,7 @@ import { fingerprintOf } from '../bulk/checkpoint.js';
 import { describeError } from '../bulk/errors.js';
 import { exportBulk } from '../bulk/export.js';
 import type { ReverseLookup } from '../bulk/hostnames.js';
-import { createProgress } from '../bulk/progress.js';
+import { createProgress, type ProgressSink } from '../bulk/progress.js';
 import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
 import { createClient } from '../query/client.js';
@@ -86,6 +86,27 @@ async function writeJsonAtomically(path: string, data: unknown): Promise<void> {
   await rename(tmp, path);
 }
 
+/** A progress sink that also counts the series done, for the Ctrl-C message. */
+function countingProgress(inner: ProgressSink): { sink: ProgressSink; done: number; total: number | undefined } {
+  const counts: { sink: ProgressSink; done: number; total: number | undefined } = {
+    done: 0,
+    total: undefined,
+    sink: {
+      ...inner,
+      start(info) {
+        counts.total = info.series;
+        counts.done = info.seriesDone;
+        inner.start(info);
+      },
+      finished(job, state, finalPath) {
+        if (state.status !== 'failed') counts.done += 1;
+        inner.finished(job, state, finalPath);
+      },
+    },
+  };
+  return counts;
+}
+
 /** Builds the tool with injectable test seams. */
 export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -131,9 +152,23 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
       summaryWindow: s.summaryWindow,
       format,
       ip: s.ip,
+      ...(bf.safeNames ? { safeNames: true } : {}),
     });
 
-    const progress = createProgress(io.stderr, { quiet: bf.quiet });
+    const counted = countingProgress(createProgress(io.stderr, { quiet: bf.quiet }));
+    const progress = counted.sink;
+    // Ctrl-C aborts the requests in flight, saves the checkpoint and says how far the run got;
+    // a second Ctrl-C exits at once (the checkpoint stays safe either way).
+    const interrupt = new AbortController();
+    const onInterrupt = (): void => {
+      if (interrupt.signal.aborted) {
+        process.kill(process.pid, 'SIGINT'); // the second one: no handler left, default action
+        return;
+      }
+      interrupt.abort();
+      process.once('SIGINT', onInterrupt);
+    };
+    process.once('SIGINT', onInterrupt);
     const retries = s.flags.retries ?? REQUEST_RETRIES;
     const makeClient = (extra: Pick<ClientOptions, 'onRetry'>) => {
       const onRetry: ClientOptions['onRetry'] = (info) => {
@@ -157,6 +192,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         format,
         outDir,
         ip: s.ip,
+        safeNames: bf.safeNames,
         ...(deps.reverseLookup
           ? { reverseLookup: deps.reverseLookup }
           : io.env.ESMOND_TEST_NO_DNS
@@ -171,10 +207,22 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         ...(bf.window !== undefined ? { windowSeconds: bf.window } : {}),
         ...(deps.retryBaseMs !== undefined ? { backoffBaseMs: deps.retryBaseMs } : {}),
         progress,
+        signal: interrupt.signal,
       });
     } catch (err) {
       progress.stop();
       return reportFailure(PROG, io, err, s);
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+    if (interrupt.signal.aborted) {
+      const { done, total } = counted;
+      io.stderr.write(
+        total === undefined
+          ? `\n${PROG}: interrupted while listing the series: nothing exported yet\n`
+          : `\n${PROG}: interrupted: ${done} of ${total} series done; rerun with --resume to continue\n`,
+      );
+      return 130;
     }
     if (!bf.quiet || report.failures > 0) io.stderr.write(renderReport(report));
     if (bf.report !== undefined) {
