@@ -20,7 +20,7 @@ import { openSqliteArchive } from '../archive/service.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
-import { addUserGuidance, createServeLog, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
+import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
@@ -129,7 +129,7 @@ function publicUrlOf(raw: string): string {
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const dbPath = dbPathOf(flags.db, io);
-  refuseMissing(dbPath, 'serve', flags.create);
+  refuseMissing(flags.db, io, 'serve', flags.create);
   const service = openSqliteArchive(dbPath, flags.dns ? {} : { resolver: false });
   const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
   const log = (line: string): void => {
@@ -164,7 +164,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
-    const writeUsers = service.listUsers().filter((u) => u.active).length;
+    const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
     const banner = { url: running.url, api: `${running.url}${flags.prefix}/perfsonar/archive/`, db: dbPath, writeUsers };
     serveLog.announce(`listening on ${running.url}`, banner, serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }));
     let stopped = false;
@@ -180,17 +180,19 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     return 0;
   } finally {
     await self?.close();
-    service.close();
+    await service.close();
   }
 }
 
 /** Refuses to open a SQLite file that does not exist unless the command creates archives. */
-function refuseMissing(path: string, command: string, create: boolean | undefined): void {
-  const problem = create === true ? undefined : missingArchiveProblem(path, command);
+function refuseMissing(db: string | undefined, io: CliIo, command: string, create: boolean | undefined): void {
+  // A database URL (postgres://…) names a server, not a file: nothing to check here.
+  if (create === true || isDatabaseUrl(db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB)) return;
+  const problem = missingArchiveProblem(dbPathOf(db, io), command);
   if (problem !== undefined) throw new Error(problem);
 }
 
-function addUser(name: string, flags: { db?: string; key?: string; rotate?: boolean }, io: CliIo): number {
+async function addUser(name: string, flags: { db?: string; key?: string; rotate?: boolean }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -201,43 +203,43 @@ function addUser(name: string, flags: { db?: string; key?: string; rotate?: bool
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    const exists = service.listUsers().some((u) => u.name === name);
+    const exists = (await service.listUsers()).some((u) => u.name === name);
     if (exists && flags.rotate !== true) {
       io.stderr.write(`${TOOL}: write user ${name} exists; --rotate gives it a new key (its old key stops working)\n`);
       return 1;
     }
-    const key = service.addUser(name, flags.key);
+    const key = await service.addUser(name, flags.key);
     io.stdout.write(`${exists ? 'new key for' : 'added'} write user ${name}; API key: ${key}\n`);
     io.stderr.write(addUserGuidance(name, exists));
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
-function disableUser(name: string, flags: { db?: string }, io: CliIo): number {
-  refuseMissing(dbPathOf(flags.db, io), 'disable-user', false);
+async function disableUser(name: string, flags: { db?: string }, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'disable-user', false);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    if (!service.setUserActive(name, false)) {
+    if (!(await service.setUserActive(name, false))) {
       io.stderr.write(`${TOOL}: no write user named ${name}\n`);
       return 1;
     }
     io.stdout.write(`disabled write user ${name}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
-function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): number {
-  refuseMissing(dbPathOf(flags.db, io), 'list-users', flags.create);
+async function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'list-users', flags.create);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
-    for (const u of service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
+    for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -254,7 +256,7 @@ async function seed(flags: { db?: string; hosts: number; days: number; seed: num
     io.stdout.write(`seeded ${path}: ${describeSummary(summary)}\n`);
     return 0;
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -313,24 +315,24 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
     .option('--rotate', 'give an existing user a new key (the old one stops working) and re-enable it')
-    .action((name: string, flags: { db?: string; key?: string; rotate?: boolean }) => {
-      code = addUser(name, flags, io);
+    .action(async (name: string, flags: { db?: string; key?: string; rotate?: boolean }) => {
+      code = await addUser(name, flags, io);
     });
   program
     .command('disable-user')
     .description("revoke a write user's key (add-user NAME --rotate gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action((name: string, flags: { db?: string }) => {
-      code = disableUser(name, flags, io);
+    .action(async (name: string, flags: { db?: string }) => {
+      code = await disableUser(name, flags, io);
     });
   program
     .command('list-users')
     .description('list the write users and whether they are active')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--create', 'create the SQLite file when it does not exist')
-    .action((flags: { db?: string; create?: boolean }) => {
-      code = listUsers(flags, io);
+    .action(async (flags: { db?: string; create?: boolean }) => {
+      code = await listUsers(flags, io);
     });
   program
     .command('seed')

@@ -36,9 +36,9 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two tools between the same pair (a name collision) and an IPv6 pair.
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'bwctl/iperf3')), POINTS);
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'pscheduler/iperf3')), POINTS);
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('2001:db8::1', '2001:db8::2', 'pscheduler/iperf3')), POINTS);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'bwctl/iperf3')), POINTS);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'pscheduler/iperf3')), POINTS);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('2001:db8::1', '2001:db8::2', 'pscheduler/iperf3')), POINTS);
     args = (dir) => ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', '-S', '2025-11-01', '-E', '2025-11-24T16:00:00Z', '--page-size', '200', '--window', '3600', '--concurrency', '1'];
   });
   after(async () => {
