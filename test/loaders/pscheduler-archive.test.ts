@@ -181,7 +181,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
       const io = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
-      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required \(for a bare result, give its start time\)/);
+      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/);
       const io2 = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
       assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);
