@@ -88,7 +88,7 @@ async function bulk(key: string, base: string, et: string, interval: number, val
 
 before(async () => {
   api = await startArchive({ fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000 });
-  api.service.addUser('admin', 'ADMIN');
+  await api.service.addUser('admin', 'ADMIN');
   // §9 setup: the "row pk 220 is fresh" step, done over HTTP.
   assert.equal(await post(`${A}${C67}/failures/base`, { ts: NOW - 100, val: { error: 'setup' } }), 201);
 });
@@ -387,7 +387,7 @@ describe('§9.5 client fixture with test_data', () => {
   const win = 'time-start=1391558400&time-end=1391616000';
   before(async () => {
     c = await startArchive({ fixture: 'client', prefix: '', withUser: false, now: () => NOW * 1000 });
-    c.service.addUser('admin', 'ADMIN');
+    await c.service.addUser('admin', 'ADMIN');
   });
   after(async () => {
     await c.close();

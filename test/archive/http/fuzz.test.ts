@@ -101,8 +101,8 @@ async function checksum(): Promise<string> {
   const params = new URLSearchParams({ 'time-start': '0', 'time-end': '253402300799', limit: '100000000' });
   for (const s of series) {
     h.update(`|${s.key}/${s.eventType}/${s.segment}/${s.window ?? ''}:`);
-    for (const p of a.service.readData(s.key, s.eventType, s.segment, s.window, params, ctx()).points) {
-      h.update(JSON.stringify(p));
+    for await (const chunk of (await a.service.readData(s.key, s.eventType, s.segment, s.window, params, ctx())).points) {
+      for (const p of chunk) h.update(JSON.stringify(p));
     }
   }
   return h.digest('hex');
@@ -112,7 +112,7 @@ before(async () => {
   // A small body limit so oversized bodies (413, connection closed) are part of the mix.
   a = await startArchive({ now: () => NOW * 1000, app: { maxBodyBytes: BODY_LIMIT } });
   for (const md of BASE_MD) {
-    const { metadata } = a.service.createMetadata(md, ctx());
+    const { metadata } = await a.service.createMetadata(md, ctx());
     keys.push(metadata['metadata-key']);
     for (const et of metadata['event-types']) {
       series.push({ key: metadata['metadata-key'], eventType: et['event-type'], segment: 'base', window: undefined });
@@ -122,7 +122,7 @@ before(async () => {
       }
       const vals = VALID_VALUES[et['event-type']] ?? [1];
       const data = vals.map((val, i) => ({ ts: NOW - 3600 + i * 60, val: [{ 'event-type': et['event-type'], val }] }));
-      a.service.bulkWrite(metadata['metadata-key'], { data }, ctx());
+      await a.service.bulkWrite(metadata['metadata-key'], { data }, ctx());
     }
   }
   keys = [...keys];

@@ -16,7 +16,7 @@ let key: string;
 before(async () => {
   a = await startArchive({ now: () => NOW * 1000 });
   const ctx: RequestContext = { requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`), prefix: '/esmond', now: NOW };
-  const { metadata } = a.service.createMetadata(
+  const { metadata } = await a.service.createMetadata(
     {
       'subject-type': 'point-to-point',
       source: '10.0.0.1',
@@ -32,7 +32,7 @@ before(async () => {
       ts: START + (i + j) * 10,
       val: [{ 'event-type': 'throughput', val: i + j }],
     }));
-    a.service.bulkWrite(key, { data }, ctx);
+    await a.service.bulkWrite(key, { data }, ctx);
   }
 });
 
