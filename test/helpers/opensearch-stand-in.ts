@@ -155,12 +155,31 @@ function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>):
   return hits;
 }
 
+/** `_source` filtering: top-level `includes`, dotted-path `excludes` (what the backend sends). */
 function pickSource(doc: Obj, source: unknown): Obj {
   if (source === undefined || source === true) return doc;
-  const includes = Array.isArray(source) ? source : obj(source).includes;
-  if (!Array.isArray(includes)) return doc;
-  const out: Obj = {};
-  for (const f of includes) if (typeof f === 'string' && doc[f] !== undefined) out[f] = doc[f];
+  const includes: unknown = Array.isArray(source) ? source : obj(source).includes;
+  const excludes: unknown = Array.isArray(source) ? [] : obj(source).excludes;
+  let out: Obj = doc;
+  if (Array.isArray(includes)) {
+    out = {};
+    for (const f of includes) if (typeof f === 'string' && doc[f] !== undefined) out[f] = doc[f];
+  }
+  if (Array.isArray(excludes)) {
+    for (const path of excludes) {
+      if (typeof path !== 'string') continue;
+      const parts = path.split('.');
+      const drop = (o: Obj, i: number): Obj => {
+        const k = parts[i]!;
+        if (!(k in o)) return o;
+        const copy = { ...o };
+        if (i === parts.length - 1) delete copy[k];
+        else if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k])) copy[k] = drop(copy[k] as Obj, i + 1);
+        return copy;
+      };
+      out = drop(out, 0);
+    }
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
 import type { CallOptions, ClientOptions, DataQuery, EsmondClient, Metadata, MetadataQuery, SeriesSelector, SummaryInfo } from '../types.js';
 import { SeriesBuilder } from './series.js';
-import { SOURCE_FIELDS } from './documents.js';
+import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
 import { ASYNC_DISPOSE, metadataResults } from '../results.js';
@@ -102,7 +102,8 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
     const filter: unknown[] = [{ term: { 'pscheduler.test_checksum.keyword': key } }];
     if (from !== undefined || to !== undefined) filter.push({ range: { 'pscheduler.start_time': range } });
     const inWindow = (p: WirePoint): boolean => (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end);
-    for await (const hits of searchAfterPages(target, { bool: { filter } }, TIME_SORT, size, SOURCE_FIELDS, query?.signal)) {
+    const excludes = unneededResultPaths(eventType);
+    for await (const hits of searchAfterPages(target, { bool: { filter } }, TIME_SORT, size, SOURCE_FIELDS, query?.signal, excludes)) {
       const points = builder.add(hits).filter(inWindow);
       if (points.length > 0) yield points;
     }

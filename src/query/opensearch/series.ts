@@ -41,7 +41,7 @@ export class SeriesBuilder {
       const run = runIdentity(hit.source);
       let record;
       try {
-        record = mapOpenSearchDocument(hit.source);
+        record = mapOpenSearchDocument(hit.source, this.eventType);
       } catch {
         continue; // a run the archiver could not have mapped would not be in esmond either
       }
