@@ -26,8 +26,9 @@ import {
   type MappedRecord,
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
+import { explainFailure } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, HELP_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
+import { ARCHIVE_FLAGS, DEFAULT_URL, HELP_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
 
@@ -184,7 +185,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         }
         return true;
       } catch (err) {
-        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${(err as Error).message}\n`);
+        const { message, hint } = explainFailure(err, { url: args.get('--url') ?? DEFAULT_URL });
+        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`);
         failed = true;
         return false;
       }
