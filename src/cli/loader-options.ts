@@ -6,11 +6,12 @@
  * @module
  */
 import { lookup } from 'node:dns/promises';
-import { appendFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pyJson } from '../format/python-repr.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
+import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
 import { normalizeArgv, type ArgSpec } from './abbrev.js';
 import type { CliIo } from './io.js';
@@ -93,6 +94,24 @@ export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false
  */
 export const ARCHIVE_FLAGS: readonly LoaderFlag[] = [URL_FLAG, USER_FLAG, KEY_FLAG, ALIAS_FLAG, NO_SSL_VERIFY_FLAG, INSECURE_FLAG];
 
+/** `--resolve NAME=ADDRESS` (repeatable) and `--hosts FILE`: names answered before DNS. */
+export const RESOLVE_FLAGS: readonly LoaderFlag[] = [
+  {
+    long: '--resolve',
+    takesValue: true,
+    original: false,
+    metavar: 'NAME=ADDRESS',
+    description: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).',
+  },
+  {
+    long: '--hosts',
+    takesValue: true,
+    original: false,
+    metavar: 'FILE',
+    description: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.',
+  },
+];
+
 /** Parsed flags: every value of every flag given, by long name. */
 export class LoaderArgs {
   constructor(
@@ -102,6 +121,10 @@ export class LoaderArgs {
   /** The last value given for a flag (optparse: last wins). */
   get(long: string): string | undefined {
     return this.values.get(long)?.at(-1);
+  }
+  /** Every value given for a flag, in order (repeatable flags). */
+  all(long: string): readonly string[] {
+    return this.values.get(long) ?? [];
   }
   /** How often a flag was given (for `-v`, `-vv`). */
   count(long: string): number {
@@ -254,6 +277,30 @@ export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo
       }
     },
   };
+}
+
+/**
+ * The resolver of a loader: the names of `--resolve` and `--hosts` from them, other names through
+ * `fallback` (DNS).
+ * @returns the resolver, or the message of a usage error (a malformed value, an unreadable file).
+ */
+export function loaderResolver(args: LoaderArgs, io: CliIo, fallback: HostResolver): HostResolver | { error: string } {
+  const builder = new HostTableBuilder();
+  for (const value of args.all('--resolve')) {
+    const error = builder.addResolve(value);
+    if (error !== undefined) return { error };
+  }
+  for (const file of args.all('--hosts')) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, file), 'utf8');
+    } catch (err) {
+      return { error: `option --hosts: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+    const error = builder.addHostsFile(text, file);
+    if (error !== undefined) return { error: `option --hosts: ${error}` };
+  }
+  return withHostTable(builder.build(), fallback);
 }
 
 /** DNS through the operating system's resolver, one address per family. */

@@ -76,6 +76,10 @@ export interface QueryFlags {
   archive?: string;
   password?: string;
   ca?: string;
+  /** esmond-ps-plot's `-o/--output FILE`. */
+  outputFile?: string;
+  /** esmond-ps-get's `--chart`. */
+  chart: boolean;
 }
 
 /** The usage line (the original's; it really says `--begin`/`--end` nowhere now). */
@@ -97,7 +101,7 @@ export const DEFAULT_TIMEOUT_S = 30;
  * The option list of a query tool, in `--help` order. Pass `outputDirectory` (the start-up cwd)
  * to get get-bulk's `-D`.
  */
-export function queryOptionDefs(opts: { outputDirectory?: string } = {}): OptionDef[] {
+export function queryOptionDefs(opts: { outputDirectory?: string; chartFile?: boolean; terminalChart?: boolean } = {}): OptionDef[] {
   const defs: OptionDef[] = [
     { key: 'help', short: '-h', long: '--help', kind: 'flag', help: 'show this help message and exit', original: true },
     { key: 'version', long: '--version', kind: 'flag', help: "show the program's version number and exit", original: false },
@@ -118,6 +122,14 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
       ? { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format [human, json, csv, ndjson] (default: human).', original: true }
       : { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format of the files [csv, json, ndjson] - required, there is no default.', original: true },
   ];
+  if (opts.chartFile === true) {
+    // esmond-ps-plot writes a picture, not rows: its -o names the file.
+    const i = defs.findIndex((d) => d.key === 'format');
+    defs.splice(i, 1, { key: 'outputFile', short: '-o', long: '--output', kind: 'string', metavar: 'FILE', help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).', original: false });
+  }
+  if (opts.terminalChart === true) {
+    defs.push({ key: 'chart', long: '--chart', kind: 'flag', help: 'Draw a small chart of the values under the data (on a terminal only).', original: false });
+  }
   if (opts.outputDirectory !== undefined) {
     defs.push({ key: 'outputDir', short: '-D', long: '--output-directory', kind: 'string', metavar: 'OUTPUT_DIR', help: `Directory to output files to (default: ${opts.outputDirectory}).`, original: true });
   }
@@ -199,8 +211,9 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     sslVerify: o.sslVerify === true,
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
+    chart: o.chart === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca', 'outputFile'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }
@@ -222,6 +235,10 @@ export interface ToolRequirements {
   outputFormats?: readonly OutputFormat[];
   /** Reads data: `-W` without `-T` is an error (B15). */
   readsData?: boolean;
+  /** esmond-ps-plot: `-o FILE` (.svg or .png) instead of `-o FORMAT`, and required. */
+  chartFile?: boolean;
+  /** esmond-ps-get: accepts `--chart`. */
+  terminalChart?: boolean;
 }
 
 /** Injectable pieces (tests never touch real DNS). */
@@ -253,6 +270,8 @@ export interface QuerySettings {
   outputDirectory?: string;
   /** What failure hints need to know. */
   hintContext: HintContext;
+  /** Absolute `-o FILE` (esmond-ps-plot only). */
+  outputFile?: string;
 }
 
 /** Validation failed: the messages are written; exit with this code. */
@@ -335,7 +354,11 @@ export async function prepareQueryTool(
   req: ToolRequirements,
   deps: QueryDeps = {},
 ): Promise<QuerySettings | QueryExit> {
-  const defs = queryOptionDefs(req.requireOutput ? { outputDirectory: io.cwd } : {});
+  const defs = queryOptionDefs({
+    ...(req.requireOutput ? { outputDirectory: io.cwd } : {}),
+    ...(req.chartFile ? { chartFile: true } : {}),
+    ...(req.terminalChart ? { terminalChart: true } : {}),
+  });
   const help = (): string => helpText(prog, defs, io.env);
   const err = (text: string): QueryExit => {
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -381,6 +404,12 @@ export async function prepareQueryTool(
     return errWithHelp('--src and --dest args are both required (ntp-* event types only require --src)');
   }
   // 4. get-bulk: output format and directory.
+  let outputFile: string | undefined;
+  if (req.chartFile) {
+    if (!f.outputFile) return errWithHelp('--output FILE.svg or FILE.png is required.\n');
+    if (!/\.(svg|png)$/i.test(f.outputFile)) return err(`--output must name a .svg or .png file: ${f.outputFile}`);
+    outputFile = resolvePath(io.cwd, f.outputFile);
+  }
   let outputDirectory: string | undefined;
   if (req.requireOutput) {
     const allowed = req.outputFormats ?? ['json', 'csv', 'ndjson'];
@@ -526,6 +555,7 @@ export async function prepareQueryTool(
   if (f.type) settings.eventType = f.type;
   if (f.summaryType) settings.summaryType = f.summaryType as SummaryType;
   if (outputDirectory !== undefined) settings.outputDirectory = outputDirectory;
+  if (outputFile !== undefined) settings.outputFile = outputFile;
   return settings;
 }
 
