@@ -27,9 +27,11 @@ import {
   type MappedRecord,
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
+import { explainFailure } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import {
   ARCHIVE_FLAGS,
+  DEFAULT_URL,
   HELP_FLAG,
   loaderResolver,
   RESOLVE_FLAGS,
@@ -198,7 +200,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         }
         return true;
       } catch (err) {
-        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${(err as Error).message}\n`);
+        const { message, hint } = explainFailure(err, { url: args.get('--url') ?? DEFAULT_URL });
+        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`);
         failed = true;
         return false;
       }

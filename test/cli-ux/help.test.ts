@@ -5,8 +5,6 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { run as archiveRun } from '../../src/cli/archive.js';
 import { run as bulkRun } from '../../src/cli/get-bulk.js';
 import { run as endpointsRun } from '../../src/cli/get-endpoints.js';
@@ -19,19 +17,8 @@ import { run as pipeRun } from '../../src/cli/pipe.js';
 import { VERSION } from '../../src/http/version.js';
 import { TOOL_HELP, type ToolName } from '../../src/cli/tool-help.js';
 import { runCaptured } from '../helpers/capture-io.js';
+import { checkGolden } from '../helpers/golden.js';
 
-const GOLDEN = join(process.cwd(), 'test', 'golden');
-
-function checkGolden(file: string, actual: string): void {
-  const path = join(GOLDEN, file);
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.ok(existsSync(path), `golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), file);
-}
 
 const TOOLS: ReadonlyArray<[ToolName, ToolMain]> = [
   ['esmond-ps-get', getRun],

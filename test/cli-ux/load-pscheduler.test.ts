@@ -69,3 +69,20 @@ describe('esmond-ps-load-pscheduler (item 8)', () => {
     assert.equal(summaryLine({ results: 2, metadata: 1, points: 4, duplicates: 0, rejected: 0 }), 'Stored 2 result(s): 1 metadata, 4 point(s)\n');
   });
 });
+
+describe('esmond-ps-load-pscheduler failure hints', () => {
+  test('https to an http port: no raw OpenSSL text, the http:// URL to try', async () => {
+    const a = await startArchive({ withUser: true });
+    try {
+      const https = a.url.replace('http:', 'https:');
+      const io = captureIo();
+      const args = ['-U', https, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', join(RESULTS_DIR, 'rtt-ping-result.json')];
+      assert.equal(await load(args, io), 1);
+      assert.doesNotMatch(io.err(), /ssl3_get_record|openssl/);
+      assert.match(io.err(), /storing failed: .*TLS handshake failed \(wrong version number\)/);
+      assert.match(io.err(), /esmond-ps-load-pscheduler: hint: 127\.0\.0\.1:\d+ does not speak TLS \(an http port\?\); try --url http:\/\/127\.0\.0\.1:\d+\n/);
+    } finally {
+      await a.close();
+    }
+  });
+});
