@@ -60,7 +60,7 @@ function discardingService(): ArchiveService {
         location: '',
       };
     },
-    bulkWrite() {},
+    bulkWrite: () => 0,
     searchMetadata: unused,
     getMetadata: unused,
     eventTypeDetail: unused,

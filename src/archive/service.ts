@@ -295,13 +295,13 @@ class Service implements ArchiveService {
     });
   }
 
-  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void {
+  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): number {
     // One write transaction from the duplicate check to the commit: another process writing
     // the same file cannot slip the same point in between (it would be counted twice).
-    this.store.transaction(() => this.writePointLocked(key, eventType, segment, body, ctx));
+    return this.store.transaction(() => this.writePointLocked(key, eventType, segment, body, ctx));
   }
 
-  private writePointLocked(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): void {
+  private writePointLocked(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): number {
     if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
@@ -315,15 +315,17 @@ class Service implements ArchiveService {
     const target = writeTarget(this.store, key, eventType, dataType);
     this.checkDuplicate(target, ts, undefined);
     const value = validateValue(dataType, body['val']);
-    if (target.base) this.commit([{ target, ts, value }], ctx.now);
+    if (!target.base) return 0;
+    this.commit([{ target, ts, value }], ctx.now);
+    return 1;
   }
 
-  bulkWrite(key: string, body: unknown, ctx: RequestContext): void {
+  bulkWrite(key: string, body: unknown, ctx: RequestContext): number {
     // See writePoint: validation against stored points and the commit are one transaction.
-    this.store.transaction(() => this.bulkWriteLocked(key, body, ctx));
+    return this.store.transaction(() => this.bulkWriteLocked(key, body, ctx));
   }
 
-  private bulkWriteLocked(key: string, body: unknown, ctx: RequestContext): void {
+  private bulkWriteLocked(key: string, body: unknown, ctx: RequestContext): number {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
@@ -358,6 +360,7 @@ class Service implements ArchiveService {
       }
     }
     this.commit(points, ctx.now);
+    return points.length;
   }
 
   // ---- users -----------------------------------------------------------------------------
