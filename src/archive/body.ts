@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseLossless } from 'lossless-json';
-import { PyFloat } from './pyparse.js';
+import { PyFloat } from '../model/py-float.js';
 import { ApiError } from './types.js';
 
 /** Deepest nesting of arrays and objects a body may have (real bodies nest a few levels). */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { PyFloat } from '../model/py-float.js';
+
 // Python allows single underscores between digits and surrounding whitespace.
 const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 const DIGITS = String.raw`\d+(?:_\d+)*`;
@@ -17,22 +19,6 @@ export const INT64_MAX = 9223372036854775807;
 /** 2^63 − 1 exactly. */
 export const INT64_MAX_BIG = 9223372036854775807n;
 const INT64_MIN_BIG = -9223372036854775808n;
-
-/**
- * A JSON number written with a fraction or exponent (`20.0`, `1e3`) in a metadata POST body:
- * its value, and the text Python's `str()` gives it, which is what esmond stores for a
- * parameter (`"20.0"`, not `"20"`). Serialises as the plain number.
- */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  /** Python's `repr()`/`str()` of the float. */
-  get text(): string {
-    return pyFloatRepr(this.value);
-  }
-  toJSON(): number {
-    return this.value;
-  }
-}
 
 /** Python's `repr()` of a float: shortest round-trip digits, `.0` on integral values, `1e+16`. */
 export function pyFloatRepr(n: number): string {

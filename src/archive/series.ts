@@ -39,7 +39,7 @@ export function binOf(ts: number, w: number): number {
   return w > 0 ? Math.floor(ts / w) * w : ts;
 }
 
-function baseCell(ts: number, v: NormalizedValue): SeriesCell {
+export function baseCell(ts: number, v: NormalizedValue): SeriesCell {
   switch (v.type) {
     case 'integer':
       return { ts, num: v.value, den: null, doc: null, out: null };
@@ -65,7 +65,7 @@ function pairsOf(doc: string | null): HistogramPairs {
 }
 
 /** A summary bin's running state, decoded for cheap repeated folding. */
-interface BinState {
+export interface BinState {
   /** Σ; a BigInt only for an integer sum past 2^53. */
   num: number | bigint;
   den: number;
@@ -74,7 +74,7 @@ interface BinState {
   index: Map<string, number> | undefined;
 }
 
-function decodeBin(cell: SeriesCell | undefined): BinState {
+export function decodeBin(cell: SeriesCell | undefined): BinState {
   return { num: cell?.num ?? 0, den: cell?.den ?? 0, pairs: pairsOf(cell?.doc ?? null), index: undefined };
 }
 
@@ -92,7 +92,7 @@ function addInt64(a: number | bigint, b: number | bigint): number | bigint {
 }
 
 /** Folds one base value into a summary bin's state, in place. */
-function foldInto(state: BinState, v: NormalizedValue): void {
+export function foldInto(state: BinState, v: NormalizedValue): void {
   switch (v.type) {
     case 'integer':
       state.num = addInt64(state.num, v.value);
@@ -127,7 +127,7 @@ function foldInto(state: BinState, v: NormalizedValue): void {
   }
 }
 
-function encodeBin(dataType: DataType, summary: SummaryType, ts: number, state: BinState): SeriesCell {
+export function encodeBin(dataType: DataType, summary: SummaryType, ts: number, state: BinState): SeriesCell {
   if (dataType === 'histogram') {
     const out = summary === 'statistics' ? JSON.stringify(histogramStatistics(state.pairs)) : null;
     return { ts, num: null, den: null, doc: JSON.stringify(state.pairs), out };

@@ -2,7 +2,7 @@
  * Puts the archive app on a socket. The only file of the archive that listens.
  * @module
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createArchiveApp, type ArchiveAppOptions } from './app.js';
 import type { ArchiveService } from './types.js';
@@ -26,6 +26,8 @@ export interface ServeArchiveOptions extends ArchiveAppOptions {
   maxConnections?: number;
   /** How long {@link RunningArchive.close} lets in-flight requests finish before cutting them, ms. */
   closeGraceMs?: number;
+  /** Routes served beside the API (the web page, `/metrics`): true when it answered the request. */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** A listening archive. */
@@ -61,6 +63,7 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
     socketTimeoutMs = SERVER_LIMITS.socketTimeoutMs,
     maxConnections = SERVER_LIMITS.maxConnections,
     closeGraceMs = 5_000,
+    front,
     ...appOptions
   } = options;
   // Node requires headersTimeout ≤ requestTimeout.
@@ -86,7 +89,8 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
   const bound = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   // Attached once bound, so the app knows the address a believed Host must match.
-  server.on('request', createArchiveApp(service, { ...appOptions, boundHost: `${shownHost}:${bound}` }));
+  const app = createArchiveApp(service, { ...appOptions, boundHost: `${shownHost}:${bound}` });
+  server.on('request', front === undefined ? app : (req: IncomingMessage, res: ServerResponse) => void (front(req, res) || app(req, res)));
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${bound}`,

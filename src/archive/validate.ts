@@ -7,7 +7,8 @@
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SummaryType } from '../model/event-types.js';
 import { ApiError } from './types.js';
 import { stringify as stringifyLossless } from 'lossless-json';
-import { INT64_MAX, PyFloat, pythonFloat, pythonInt, pythonInt64 } from './pyparse.js';
+import { PyFloat } from '../model/py-float.js';
+import { INT64_MAX, pyFloatRepr, pythonFloat, pythonInt, pythonInt64 } from './pyparse.js';
 import { parseIpLiteral } from './ip.js';
 import { toFixedPoint, type HistogramPairs } from './summaries.js';
 import type { StoredSubject } from './storage/store.js';
@@ -159,7 +160,7 @@ const SUBJECT_STRING_MAX = 128;
 export function parameterText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   // Python's str() of a posted float: `20.0` stays "20.0" (esmond stores str(value)).
-  if (value instanceof PyFloat) return value.text;
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (value === null || value === undefined) bad(`Parameter ${key} must not be null`);
   return jsonText(value, `Parameter ${key} must be JSON`);
 }
@@ -213,7 +214,7 @@ function subjectText(field: string, value: unknown): string {
     return value;
   }
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-  else if (value instanceof PyFloat) value = value.text;
+  else if (value instanceof PyFloat) value = pyFloatRepr(value.value);
   else if (typeof value === 'bigint') value = String(value);
   if (typeof value !== 'string') bad(`${field} must be a string`);
   if (value.length > SUBJECT_STRING_MAX) bad(`${field} must be at most ${SUBJECT_STRING_MAX} characters`);

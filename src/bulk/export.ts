@@ -20,7 +20,7 @@ import type { BulkFormat, BulkReport, SeriesState } from './types.js';
 export interface ExportBulkOptions {
   /** Builds a client; the exporter makes one for the search and one per worker. */
   createClient: (extra: Pick<ClientOptions, 'onRetry'>) => EsmondClient;
-  /** Metadata search (without the time filters: they come from timeStart/timeEnd). */
+  /** Metadata search (its time filters are replaced: the search is narrowed by timeStart only). */
   query: MetadataQuery;
   /** `-e`: only this event type. */
   eventType?: string;
@@ -83,7 +83,10 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
     if (opts.resume) opts.progress.notice(`no checkpoint at ${checkpointPath}: starting afresh`);
     const search = opts.createClient({});
     try {
-      const query: MetadataQuery = { ...opts.query, timeStart, timeEnd };
+      // `time-updated` is the series' last write: a series written after the window's end may
+      // still have data inside it, so only the start narrows the search.
+      const { timeEnd: _end, ...rest } = opts.query;
+      const query: MetadataQuery = { ...rest, timeStart };
       jobs = await planSeries(search.searchMetadata(query), {
         ...(opts.eventType !== undefined ? { eventType: opts.eventType } : {}),
         ...(opts.summaryType !== undefined ? { summaryType: opts.summaryType } : {}),

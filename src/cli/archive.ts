@@ -17,6 +17,9 @@ import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
 import { openSqliteArchive } from '../archive/service.js';
+import { createPicturesSite } from '../pictures/site.js';
+import { createClient } from '../query/client.js';
+import type { EsmondClient } from '../query/types.js';
 import type { CliIo, ToolMain } from './io.js';
 
 const TOOL = 'esmond-ps-archive';
@@ -63,7 +66,7 @@ function dbPathOf(db: string | undefined, io: CliIo): string {
 }
 
 /** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
-function untilStopped(stop: AbortSignal | undefined): Promise<void> {
+export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
     const finish = () => {
       process.off('SIGINT', finish);
@@ -121,8 +124,13 @@ function publicUrlOf(raw: string): string {
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
+  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  // The page and /metrics read this archive through its own HTTP API, like any other client.
+  let self: EsmondClient | undefined;
+  const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
+      front: site.handle,
       service,
       host: flags.host,
       port: flags.port,
@@ -140,13 +148,21 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
         maxConnections: flags.maxConnections,
       }),
       resolver: flags.dns ? systemResolver() : false,
-      log: (line) => void io.stderr.write(`${line}\n`),
+      log,
     });
+    self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
     io.stderr.write(`listening on ${running.url}\n`);
+    let stopped = false;
+    // Warm the grid's summary so the first page load does not wait for it.
+    site.summary().catch((err: unknown) => {
+      if (!stopped) log(`mesh summary failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
     await untilStopped(stop);
+    stopped = true;
     await running.close();
     return 0;
   } finally {
+    await self?.close();
     service.close();
   }
 }

@@ -1,9 +1,17 @@
 /**
- * `-S/--start-time` and `-E/--end-time` parsing compatible with python-dateutil's
- * `parser.parse()` as the original tools used it (client spec §4): US month-first dates, ISO
- * 8601, `YYYYMMDD`, month names, time-only values, am/pm; missing date parts from today's local
- * date, missing time parts zero; naive results read as **UTC**; sub-seconds truncated. Epoch
- * numbers and relative words (`now`, `yesterday`) are errors, as they were.
+ * `-S/--start-time` and `-E/--end-time` parsing.
+ *
+ * Absolute dates are parsed like python-dateutil's `parser.parse()` as the original tools used it
+ * (client spec §4): US month-first dates, ISO 8601, `YYYYMMDD`, month names, time-only values,
+ * am/pm; missing date parts from today's local date, missing time parts zero; naive results read
+ * as **UTC**; sub-seconds truncated.
+ *
+ * Beyond the original (which refused them): relative times parsed exactly by chrono-node's casual
+ * parser against the injected clock (`now`, `1 day ago` = now − 86400 s, `2 hours ago`,
+ * `yesterday`/`today` = now ∓ whole days as GNU `date` reads them, `last monday` = 00:00 UTC of
+ * that day), epoch seconds (`1700000000`, `@1700000000`), and fixed offsets for `CET`/`CEST`.
+ * What cannot be read one way only (a bare weekday, a time zone abbreviation that names several
+ * zones) is refused with the reason.
  *
  * Built on chrono-node's strict parser plus one refiner (design: dependencies §2).
  * @module
@@ -12,6 +20,10 @@
 import * as chrono from 'chrono-node/en';
 
 const parser = chrono.strict.clone();
+// Relative expressions ("1 day ago", "within 2 hours") are not dateutil's: the casual parser
+// reads them exactly below. (The strict parser would turn "1 day ago" into midnight.)
+const RELATIVE_PARSERS = new Set(['ENTimeUnitWithinFormatParser', 'ENTimeUnitAgoFormatParser', 'ENTimeUnitLaterFormatParser']);
+parser.parsers = parser.parsers.filter((p) => !RELATIVE_PARSERS.has(p.constructor.name));
 parser.refiners.push({
   refine(context, results) {
     const ref = context.reference.instant;
@@ -30,7 +42,70 @@ parser.refiners.push({
 });
 
 /**
- * Parses a date/time the way the original's dateutil call did.
+ * Abbreviations chrono reads with a DST-dependent offset although they name a fixed one (`CET`
+ * is always +01:00; summer time is `CEST`).
+ */
+const FIXED_ZONES = { CET: 60, CEST: 120 };
+
+/** Abbreviations that name several zones: chrono would silently pick one. */
+const AMBIGUOUS_ZONES: Readonly<Record<string, string>> = {
+  CST: 'US Central, China or Cuba',
+  IST: 'India, Ireland or Israel',
+  BST: 'British Summer or Bangladesh',
+  AST: 'Atlantic or Arabia',
+  GST: 'Gulf or South Georgia',
+  SST: 'Samoa or Singapore',
+};
+
+const WEEKDAY = /\b(mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
+const casual = chrono.casual.clone();
+casual.refiners.push({
+  refine(_context, results) {
+    for (const r of results) {
+      // "last monday": the start of that day, not chrono's noon.
+      if (WEEKDAY.test(r.text) && !r.start.isCertain('hour')) {
+        for (const k of ['hour', 'minute', 'second', 'millisecond'] as const) r.start.imply(k, 0);
+      }
+    }
+    return results;
+  },
+});
+
+/** The outcome of {@link resolveWhen}: epoch seconds, or why the text was refused. */
+export type When = { seconds: number } | { problem: string };
+
+/**
+ * Reads a `-S`/`-E` value: an absolute date as dateutil would, else epoch seconds, else a
+ * relative time; refuses what is ambiguous, naming the reason.
+ * @param text - the flag value
+ * @param nowMs - the reference time (injectable clock)
+ */
+export function resolveWhen(text: string, nowMs: number): When {
+  const t = text.trim().replace(/\s+/g, ' ');
+  if (t === '') return { problem: 'it is empty' };
+  const epoch = /^(@)?(\d+)(\.\d+)?$/.exec(t);
+  if (epoch && (epoch[1] !== undefined || (epoch[2] ?? '').length >= 9)) return { seconds: Number(epoch[2]) };
+  const zone = /\b([A-Z]{3,4})$/.exec(t)?.[1];
+  if (zone !== undefined && AMBIGUOUS_ZONES[zone] !== undefined) {
+    return { problem: `${zone} names several time zones (${AMBIGUOUS_ZONES[zone]}); give the offset instead, e.g. -06:00` };
+  }
+  if (/^(mon|tues|wednes|thurs|fri|satur|sun)day$/i.test(t)) {
+    return { problem: `"${t}" could be last or next ${t}; say "last ${t.toLowerCase()}"` };
+  }
+  const absolute = parseWhen(t, nowMs);
+  if (absolute !== undefined) return { seconds: absolute };
+  if (/^\d+$/.test(t)) return { problem: 'a number is read as YYYYMMDD or as epoch seconds (9 digits or more, or @N)' };
+  const results = casual.parse(t, { instant: new Date(nowMs), timezone: 0 }, { timezones: FIXED_ZONES });
+  const r = results[0];
+  if (r && results.length === 1 && r.index === 0 && r.text.length === t.length && !r.end) {
+    const ms = r.start.date().getTime();
+    if (Number.isFinite(ms)) return { seconds: Math.floor(ms / 1000) };
+  }
+  return { problem: 'not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)' };
+}
+
+/**
+ * Parses an absolute date/time the way the original's dateutil call did.
  * @param text - the flag value
  * @param nowMs - "today" for missing date parts (injectable clock)
  * @returns epoch seconds, or `undefined` when the text is not a date dateutil would accept
@@ -38,7 +113,7 @@ parser.refiners.push({
 export function parseWhen(text: string, nowMs: number): number | undefined {
   const t = normalise(text.trim(), new Date(nowMs));
   if (t === '') return undefined;
-  const results = parser.parse(t, new Date(nowMs));
+  const results = parser.parse(t, new Date(nowMs), { timezones: FIXED_ZONES });
   const r = results[0];
   if (!r || results.length !== 1 || r.index !== 0 || r.text.length !== t.length) return undefined;
   const ms = r.start.date().getTime();

@@ -15,13 +15,15 @@ import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
 import { createClient } from '../query/client.js';
 import type { ClientOptions } from '../query/types.js';
+import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
+import { reportFailure } from './query-tool.js';
 import { bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
 import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QueryDeps } from './query-options.js';
 
 const PROG = 'esmond-ps-get-bulk';
 
-/** Retries per request (the shared default is 3); windows are retried on top of that. */
+/** Retries per request unless `--retries` (the shared default is 3); windows are retried on top of that. */
 const REQUEST_RETRIES = 4;
 
 /** Test seams: DNS checks of `-s/-d/-a` and reverse lookups for names. */
@@ -101,16 +103,18 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
       ip: s.ip,
     });
 
-    const verboseRetry = s.client.onRetry;
+    const progress = createProgress(io.stderr, { quiet: bf.quiet });
+    const retries = s.flags.retries ?? REQUEST_RETRIES;
     const makeClient = (extra: Pick<ClientOptions, 'onRetry'>) => {
       const onRetry: ClientOptions['onRetry'] = (info) => {
         extra.onRetry?.(info);
-        verboseRetry?.(info);
+        s.attempts.retrying(info.url);
+        // Through the progress display, so the bar is redrawn below the line.
+        progress.notice(retryNotice(info, retries));
       };
-      const retry = { limit: REQUEST_RETRIES, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
+      const retry = { limit: retries, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
       return createClient({ ...s.client, retry, connections: 2, onRetry });
     };
-    const progress = createProgress(io.stderr, { quiet: bf.quiet });
     let report;
     try {
       report = await exportBulk({
@@ -141,8 +145,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
       });
     } catch (err) {
       progress.stop();
-      io.stderr.write(`${PROG}: ${describeError(err)}\n`);
-      return 1;
+      return reportFailure(PROG, io, err, s);
     }
     if (!bf.quiet || report.failures > 0) io.stderr.write(renderReport(report));
     if (bf.report !== undefined) {

@@ -8,6 +8,7 @@
 import { lookup } from 'node:dns/promises';
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pyJson } from '../format/python-repr.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
@@ -174,6 +175,8 @@ function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): 
     scriptAlias: alias,
     retry: { retryWrites: true },
     userAgent: 'esmond-client loaders',
+    // Bodies as Python's json.dumps writes them: durations the archiver holds as floats go out as `30.0`.
+    serializeBody: pyJson,
     ...(key !== '' ? { credentials: { apiKey: key, ...(user !== '' ? { username: user } : {}) } } : {}),
     ...(args.has('--no-ssl-verify') || args.has('--insecure') ? { tlsVerify: false } : {}),
   });

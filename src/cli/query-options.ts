@@ -21,8 +21,10 @@ import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/even
 import { ORIGINAL_EVENT_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
+import { AttemptLog, retryNotice, type HintContext } from './failures.js';
 import type { CliIo } from './io.js';
 import { formatOptionHelp } from './optparse-help.js';
+import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
 
 /** One option of the query tools, as data. */
 export interface OptionDef {
@@ -66,12 +68,20 @@ export interface QueryFlags {
   timeout?: number;
   user?: string;
   key?: string;
+  /** `--retries N`: retries of a failed request (the library's default when absent). */
+  retries?: number;
+  archive?: string;
+  password?: string;
+  ca?: string;
 }
 
 /** The usage text (two lines, exactly as the original; it really says `--begin`/`--end`). */
 export function usageText(prog: string): string {
   return `Usage: ${prog} [ -u URL -s SRC -d DEST | -a AGENT | -e EVENT | -t TOOL | -L | -o FORMAT | -v ]\n--begin and --end args parsed by python-dateutil so fairly flexible with the date formats.\n`;
 }
+
+/** Default `--retries` (the library's default retry limit). */
+export const DEFAULT_RETRIES = 3;
 
 /** Default `--timeout`, seconds (the original had none: B11). */
 export const DEFAULT_TIMEOUT_S = 30;
@@ -110,6 +120,8 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'insecure', long: '--insecure', kind: 'flag', help: 'Same as --no-ssl-verify.', original: false },
     { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
     { key: 'key', short: '-k', long: '--key', kind: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
+    { key: 'retries', long: '--retries', kind: 'int', metavar: 'N', help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`, original: false },
+    ...ARCHIVE_OPTION_DEFS,
   );
   return defs;
 }
@@ -174,12 +186,14 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }
   const timeout = int('timeout');
   if (timeout !== undefined) flags.timeout = timeout;
+  const retries = int('retries');
+  if (retries !== undefined) flags.retries = retries;
   return { kind: 'ok', flags };
 }
 
@@ -223,6 +237,10 @@ export interface QuerySettings {
   timeEnd: number;
   /** Absolute `-D` (get-bulk only). */
   outputDirectory?: string;
+  /** Attempts per request, for the final error ("after 4 attempts over 12.3 s"). */
+  attempts: AttemptLog;
+  /** What failure hints need to know. */
+  hintContext: HintContext;
 }
 
 /** Validation failed: the messages are written; exit with this code. */
@@ -247,6 +265,11 @@ function pyList(items: readonly string[]): string {
 
 function utcText(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
+
+/** `2023-11-14T00:00:00Z`: the resolved window as `-v` shows it. */
+function isoText(epoch: number): string {
+  return new Date(epoch * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 async function defaultHostResolves(name: string, env: CliIo['env']): Promise<boolean> {
@@ -377,16 +400,13 @@ export async function prepareQueryTool(
   let timeEnd = nowS;
   // The date parser (chrono-node) is loaded only when a date is given: it is most of the
   // start-up time of a tool.
-  const parseWhen = f.start || f.end ? (await import('./dates.js')).parseWhen : undefined;
-  if (f.start && parseWhen) {
-    const t = parseWhen(f.start, io.now());
-    if (t === undefined) return err(`could not parse --start-time arg: ${f.start}`);
-    timeStart = t;
-  }
-  if (f.end && parseWhen) {
-    const t = parseWhen(f.end, io.now());
-    if (t === undefined) return err(`could not parse --end-time arg: ${f.end}`);
-    timeEnd = t;
+  const resolveWhen = f.start || f.end ? (await import('./dates.js')).resolveWhen : undefined;
+  for (const [flag, text] of [['--start-time', f.start], ['--end-time', f.end]] as const) {
+    if (!text || !resolveWhen) continue;
+    const when = resolveWhen(text, io.now());
+    if ('problem' in when) return err(`could not parse ${flag} arg: ${text}: ${when.problem}`);
+    if (flag === '--start-time') timeStart = when.seconds;
+    else timeEnd = when.seconds;
   }
   if (timeStart > timeEnd) return err(`--start-time (${utcText(timeStart)}) is later than --end-time (${utcText(timeEnd)})`);
 
@@ -400,6 +420,7 @@ export async function prepareQueryTool(
   if (f.summaryType) q.summaryType = f.summaryType;
   if (f.summaryWindow !== 0) q.summaryWindow = f.summaryWindow;
   const times: Pick<MetadataQuery, 'time' | 'timeStart' | 'timeEnd' | 'timeRange'> = { timeStart, timeEnd };
+  const filterTimes: typeof times = {};
   const freeForm: Array<readonly [string, string]> = [];
   // 10. -F key:value, split at the FIRST colon (B6).
   for (const item of f.filter) {
@@ -416,6 +437,7 @@ export async function prepareQueryTool(
       if (!Number.isFinite(n)) return err(`--filter arg ${item}: the timestamp value ${value} is not a valid integer`);
       if (timeKey === 'timeRange' && n < 0) return err(`--filter arg ${item}: time-range must not be negative`);
       times[timeKey] = Math.trunc(n);
+      filterTimes[timeKey] = Math.trunc(n);
     } else if (mdKey === 'summaryWindow') {
       const n = parsePythonInt(value);
       if (n === undefined) return err(`--filter arg ${item}: summary-window must be an integer`);
@@ -430,7 +452,10 @@ export async function prepareQueryTool(
     }
   }
   if (freeForm.length > 0) q.filters = freeForm;
-  Object.assign(q, times);
+  // The metadata search filters on `time-updated` (the series' last write), so only the window's
+  // start narrows it: a series last written before the start has nothing in the window, but one
+  // written after the end may well have data inside it. -F time filters go through as given.
+  Object.assign(q, { timeStart: times.timeStart }, filterTimes);
   if ((times.timeStart ?? -Infinity) > (times.timeEnd ?? Infinity)) {
     return err(`--start-time (${utcText(times.timeStart ?? 0)}) is later than --end-time (${utcText(times.timeEnd ?? 0)})`);
   }
@@ -443,16 +468,28 @@ export async function prepareQueryTool(
   if (f.timeout !== undefined && f.timeout <= 0) return err('--timeout must be a positive number of seconds');
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
-  if (f.user !== undefined && !apiKey) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.retries !== undefined && (f.retries < 0 || f.retries > 20)) return err('--retries must be from 0 to 20');
+  const retries = f.retries ?? DEFAULT_RETRIES;
+  const attempts = new AttemptLog();
   const client: ClientOptions = {
     url,
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
     tlsVerify: !(f.noSslVerify || f.insecure),
+    retry: { limit: retries },
+    onRequest: (info) => {
+      attempts.request(info.url);
+    },
+    onRetry: (info) => {
+      attempts.retrying(info.url);
+      io.stderr.write(`${retryNotice(info, retries)}${f.verbose ? ` [${info.method} ${info.url}]` : ''}\n`);
+    },
   };
   if (apiKey) client.credentials = username ? { apiKey, username } : { apiKey };
-  if (f.verbose) {
-    client.onRetry = (info) => io.stderr.write(`retrying ${info.method} ${info.url} in ${info.delayMs} ms (attempt ${info.attempt}): ${info.error.message}\n`);
-  }
+  const hintContext: HintContext = { url: f.url };
+  if (apiKey) hintContext.keySource = f.key !== undefined ? '--key' : 'ESMOND_KEY';
+  const archiveProblem = applyArchiveFlags(f, io, client);
+  if (archiveProblem !== undefined) return err(archiveProblem);
   const dataQuery: DataQuery = {};
   for (const k of ['time', 'timeStart', 'timeEnd', 'timeRange'] as const) {
     const v = times[k];
@@ -471,7 +508,10 @@ export async function prepareQueryTool(
     verbose: f.verbose,
     timeStart: times.timeStart ?? timeStart,
     timeEnd: times.timeEnd ?? timeEnd,
+    attempts,
+    hintContext,
   };
+  if (f.verbose) io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);
   if (f.type) settings.eventType = f.type;
   if (f.summaryType) settings.summaryType = f.summaryType as SummaryType;
   if (outputDirectory !== undefined) settings.outputDirectory = outputDirectory;

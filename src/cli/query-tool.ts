@@ -7,10 +7,11 @@
  * and option errors do not pay for loading it.
  * @module
  */
-import { EsmondError } from '../http/errors.js';
 import { encodeMetadataQuery } from '../query/codec.js';
 import type { ClientOptions, EsmondClient, Metadata } from '../query/types.js';
+import type { ClientTestHooks } from '../query/transport-options.js';
 import { createRowWriter, HOSTNAME_FIELDS, type Row, type RowWriter } from '../format/index.js';
+import { explainFailure } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool, type QueryDeps, type QuerySettings } from './query-options.js';
 import { createHostnameCache, reverseResolverFor, type HostnameCache, type HostnameCacheOptions, type ReverseResolver } from './reverse-dns.js';
@@ -20,17 +21,17 @@ export interface QueryToolDeps extends QueryDeps {
   /** Reverse DNS (default: system resolver; none under ESMOND_TEST_NO_DNS). */
   reverseResolver?: ReverseResolver;
   /** Merged over the options built from the flags (e.g. `{ retry: { limit: 0 } }`). */
-  clientOptions?: Partial<ClientOptions>;
+  clientOptions?: Partial<ClientOptions> & ClientTestHooks;
   /** Reverse-DNS limits (default: 2 s per lookup, 8 at once). */
   hostnameCache?: HostnameCacheOptions;
   /** Client factory (default: the library's `createClient`). */
-  createClient?: (options: ClientOptions) => EsmondClient;
+  createClient?: (options: ClientOptions & ClientTestHooks) => EsmondClient;
 }
 
 /** Creates the archive client for validated settings (loading the query library now). */
 export async function clientFor(settings: QuerySettings, deps: QueryToolDeps): Promise<EsmondClient> {
-  const options: ClientOptions = { ...settings.client, ...deps.clientOptions };
-  const create = deps.createClient ?? (await import('../query/client.js')).createClient;
+  const options: ClientOptions & ClientTestHooks = { ...settings.client, ...deps.clientOptions };
+  const create = deps.createClient ?? (await import('../query/client.js')).createClientWithHooks;
   return create(options);
 }
 
@@ -55,7 +56,7 @@ export async function runWithClient(
     await writer.end();
     return 0;
   } catch (err) {
-    return reportFailure(prog, io, err);
+    return reportFailure(prog, io, err, settings);
   } finally {
     await client?.close();
   }
@@ -113,10 +114,13 @@ export async function applyHostnames(rows: Row[], names: HostnameCache | undefin
   }
 }
 
-/** Reports a runtime failure as one line on stderr; returns exit code 1. */
-export function reportFailure(prog: string, io: CliIo, err: unknown): number {
-  const message = err instanceof EsmondError || err instanceof Error ? err.message : String(err);
-  io.stderr.write(`${prog}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+/**
+ * Reports a runtime failure on stderr: one line (with the attempts it took, when retried), then
+ * a hint line when the cause is recognisable; returns exit code 1.
+ */
+export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'attempts' | 'hintContext'>): number {
+  const { message, hint } = explainFailure(err, settings?.hintContext ?? { url: '' }, settings?.attempts);
+  io.stderr.write(`${prog}: ${message}\n${hint !== undefined ? `${prog}: ${hint}\n` : ''}`);
   return 1;
 }
 

@@ -8,18 +8,9 @@
  * Python's float repr (shortest round-trip digits, `1e-05`, `1.5e+16`).
  * @module
  */
+import { PyFloat } from '../model/py-float.js';
 
-/**
- * A number Python held as a `float` (esmond returns every numeric-type value and every
- * statistic as a float), so it prints as one: `9000000000.0`, not `9000000000`. Serialises as
- * the plain number with `JSON.stringify` (ndjson).
- */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  toJSON(): number {
-    return this.value;
-  }
-}
+export { PyFloat };
 
 /**
  * Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16.

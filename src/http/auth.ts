@@ -8,7 +8,7 @@ import { ValidationError } from './errors.js';
 export interface AuthCredentials {
   apiKey: string;
   username?: string;
-  scheme?: 'Token' | 'ApiKey';
+  scheme?: 'Token' | 'ApiKey' | 'Basic';
 }
 
 /**
@@ -18,6 +18,13 @@ export interface AuthCredentials {
  */
 export function authorizationHeader(c: AuthCredentials): string {
   if (c.apiKey === '' || /\s/.test(c.apiKey)) throw new ValidationError('API key must be non-empty and contain no spaces', 'apiKey');
+  if (c.scheme === 'Basic') {
+    // OpenSearch (perfSONAR 5): `apiKey` is the password. A colon in the user would split wrongly.
+    if (c.username === undefined || c.username === '' || c.username.includes(':')) {
+      throw new ValidationError('Basic authentication needs a user name without colons', 'username');
+    }
+    return `Basic ${Buffer.from(`${c.username}:${c.apiKey}`, 'utf8').toString('base64')}`;
+  }
   if (c.scheme === 'ApiKey') {
     if (c.username === undefined || c.username === '' || /[\s:]/.test(c.username)) {
       throw new ValidationError('The ApiKey scheme needs a username without spaces or colons', 'username');

@@ -26,8 +26,29 @@ export function oneLine(text: string, max = MAX_QUOTED): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * Marks the errors of this library, across copies of it (two versions in one bundle, another
+ * realm): `Symbol.for` gives every copy the same symbol. The value is the class name. Guards test
+ * the mark, never `name`, so a look-alike such as the `DOMException` named `TimeoutError` that
+ * `AbortSignal.timeout()` throws is not taken for one of ours (undici brands its errors the same way).
+ */
+const BRAND: unique symbol = Symbol.for('esmond-client.error') as never;
+
+/** The class names the brand may carry. */
+export type EsmondErrorKind =
+  | 'EsmondError'
+  | 'HttpError'
+  | 'NetworkError'
+  | 'TimeoutError'
+  | 'ResponseError'
+  | 'ValidationError'
+  | 'NotStoredError'
+  | 'DataWriterError';
+
 /** Base class of every error the client throws. */
 export class EsmondError extends Error {
+  /** Which class of this library made the error (see the guards). */
+  readonly [BRAND]: EsmondErrorKind = 'EsmondError';
   /** HTTP method of the failed request, when there was one. */
   readonly method: string | undefined;
   /** URL of the failed request with credentials redacted. */
@@ -36,6 +57,10 @@ export class EsmondError extends Error {
   readonly status: number | undefined;
   /** Response body text, when a response arrived. */
   readonly body: string | undefined;
+  /** HTTP attempts made before giving up (1 when the first failure was final). */
+  attempts = 1;
+  /** Time from the first attempt to giving up, ms (set when the request was retried). */
+  elapsedMs: number | undefined;
 
   constructor(message: string, init: EsmondErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -55,6 +80,7 @@ function where(init: EsmondErrorInit): string {
 
 /** The server answered with a status the request does not accept (4xx, 5xx, unexpected 3xx). */
 export class HttpError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'HttpError';
   declare readonly status: number;
   /** Reason phrase for the status (`Service Unavailable`). */
   readonly statusText: string;
@@ -93,6 +119,7 @@ function parseDetail(body: string | undefined): { json: unknown; detail: string 
 
 /** The connection failed: refused, reset, DNS, TLS. `code` is the system or undici code. */
 export class NetworkError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'NetworkError';
   readonly code: string | undefined;
   constructor(init: EsmondErrorInit & { code?: string | undefined; reason: string }) {
     const code = init.code !== undefined ? ` (${init.code})` : '';
@@ -104,16 +131,43 @@ export class NetworkError extends EsmondError {
 
 /** No response headers, or no body bytes, within the timeout. */
 export class TimeoutError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'TimeoutError';
+  /** The limit that ran out, ms: `timeoutMs`, or `deadlineMs` when `phase` is `deadline`. */
   readonly timeoutMs: number;
-  constructor(init: EsmondErrorInit & { timeoutMs: number; phase: 'connect' | 'headers' | 'body' }) {
-    super(`Request timed out after ${init.timeoutMs} ms waiting for ${init.phase}${where(init)}`, init);
+  /** What was awaited: connection, response headers, the next body bytes, or (`deadline`) the whole request with its retries. */
+  readonly phase: TimeoutPhase;
+  constructor(init: EsmondErrorInit & { timeoutMs: number; phase: TimeoutPhase }) {
+    super(
+      init.phase === 'deadline'
+        ? `Request deadline of ${init.timeoutMs} ms passed${where(init)}`
+        : `Request timed out after ${init.timeoutMs} ms waiting for ${init.phase}${where(init)}`,
+      init,
+    );
     this.name = 'TimeoutError';
     this.timeoutMs = init.timeoutMs;
+    this.phase = init.phase;
+  }
+}
+
+/** What a {@link TimeoutError} was waiting for. */
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'deadline';
+
+/**
+ * The archive accepted a write (201) but said it stored nothing (`X-Esmond-Stored: 0`): an
+ * unknown metadata key, or an event type the metadata does not declare. esmond answers such
+ * writes with a bare 201, which is why the header exists.
+ */
+export class NotStoredError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'NotStoredError';
+  constructor(init: EsmondErrorInit) {
+    super(`The archive stored nothing (X-Esmond-Stored: 0; unknown metadata key or undeclared event type?)${where(init)}`, init);
+    this.name = 'NotStoredError';
   }
 }
 
 /** A successful status with a body the client cannot use: bad JSON, wrong content type, wrong shape. */
 export class ResponseError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'ResponseError';
   constructor(problem: string, init: EsmondErrorInit) {
     super(`Invalid response (${oneLine(problem)})${where(init)}`, init);
     this.name = 'ResponseError';
@@ -122,6 +176,7 @@ export class ResponseError extends EsmondError {
 
 /** Bad input caught before anything was sent. `field` names the offending input, if one does. */
 export class ValidationError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'ValidationError';
   readonly field: string | undefined;
   constructor(message: string, field?: string) {
     super(message);
@@ -131,18 +186,64 @@ export class ValidationError extends EsmondError {
 }
 
 /**
- * Duck-typed guards: `instanceof` fails when two copies of the library meet (bundles, realms),
- * so the guards check the `name` the classes set as well.
+ * A data writer could not store some points: their batches failed for good (a status or error the
+ * retry policy does not retry, or every allowed retry failed), or they were pushed out of the
+ * bounded retry buffer. Thrown by `flush()` / `close()`, once per failure.
  */
-function guard<T extends Error>(cls: abstract new (...a: never[]) => T, name: string): (e: unknown) => e is T {
-  return (e: unknown): e is T => e instanceof cls || (e instanceof Error && e.name === name);
+export class DataWriterError extends EsmondError {
+  override readonly [BRAND]: EsmondErrorKind = 'DataWriterError';
+  /** UNIX-second timestamps whose values were not stored, ascending. */
+  readonly notStored: readonly number[];
+  /** The last send failure (the `cause` too). */
+  readonly lastError: Error | undefined;
+  constructor(notStored: readonly number[], lastError: Error | undefined) {
+    const ts = [...new Set(notStored)].sort((a, b) => a - b);
+    const span = ts.length === 1 ? `${ts[0]}` : `${ts[0]} … ${ts[ts.length - 1]}`;
+    const why = lastError === undefined ? '' : `: ${lastError.message}`;
+    super(`${ts.length} timestamp${ts.length === 1 ? '' : 's'} not stored (${span})${why}`, { cause: lastError });
+    this.name = 'DataWriterError';
+    this.notStored = ts;
+    this.lastError = lastError;
+  }
 }
 
-/** True for any error of this library. */
-export const isEsmondError = (e: unknown): e is EsmondError =>
-  e instanceof EsmondError ||
-  (e instanceof Error &&
-    ['EsmondError', 'HttpError', 'NetworkError', 'TimeoutError', 'ResponseError', 'ValidationError'].includes(e.name));
+/**
+ * Appends how many attempts a request took, and over how long, to a final error's message
+ * (`… (4 attempts over 12.3 s)`). Nothing is added for a request tried once.
+ */
+export function noteAttempts(err: EsmondError, attempts: number, elapsedMs: number): EsmondError {
+  err.attempts = attempts;
+  err.elapsedMs = elapsedMs;
+  if (attempts > 1) err.message += ` (${attempts} attempts over ${(elapsedMs / 1000).toFixed(1)} s)`;
+  return err;
+}
+
+/** The brand of a value, or `undefined` when it is not an error of (any copy of) this library. */
+function brandOf(e: unknown): unknown {
+  return e instanceof Error ? (e as Error & { [BRAND]?: unknown })[BRAND] : undefined;
+}
+
+/**
+ * Guards that work across copies of the library (where `instanceof` fails) by testing the brand;
+ * an error that only borrows a name (`DOMException` "TimeoutError") is rejected.
+ */
+function guard<T extends Error>(cls: abstract new (...a: never[]) => T, kind: EsmondErrorKind): (e: unknown) => e is T {
+  return (e: unknown): e is T => e instanceof cls || brandOf(e) === kind;
+}
+
+const KINDS: ReadonlySet<unknown> = new Set<EsmondErrorKind>([
+  'EsmondError',
+  'HttpError',
+  'NetworkError',
+  'TimeoutError',
+  'ResponseError',
+  'ValidationError',
+  'NotStoredError',
+  'DataWriterError',
+]);
+
+/** True for any error of this library (any copy of it). */
+export const isEsmondError = (e: unknown): e is EsmondError => e instanceof EsmondError || KINDS.has(brandOf(e));
 /** True for an {@link HttpError} (the server answered with a status the request does not accept). */
 export const isHttpError = guard(HttpError, 'HttpError');
 /** True for a {@link NetworkError} (refused, reset, DNS, TLS). */
@@ -153,3 +254,7 @@ export const isTimeoutError = guard(TimeoutError, 'TimeoutError');
 export const isResponseError = guard(ResponseError, 'ResponseError');
 /** True for a {@link ValidationError} (bad input, nothing was sent). */
 export const isValidationError = guard(ValidationError, 'ValidationError');
+/** True for a {@link NotStoredError} (the archive accepted a write and stored nothing). */
+export const isNotStoredError = guard(NotStoredError, 'NotStoredError');
+/** True for a {@link DataWriterError} (a data writer's flush or close: some timestamps were not stored). */
+export const isDataWriterError = guard(DataWriterError, 'DataWriterError');

@@ -6,16 +6,27 @@
  */
 import { Agent, request } from 'undici';
 import { authorizationHeader, type AuthCredentials } from './auth.js';
-import { EsmondError, HttpError, NetworkError, ResponseError, TimeoutError } from './errors.js';
+import { EsmondError, HttpError, NetworkError, noteAttempts, ResponseError, TimeoutError, type TimeoutPhase } from './errors.js';
 import { redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, RETRYABLE_NETWORK_CODES, type RetrySettings } from './retry.js';
 import { DEFAULT_USER_AGENT } from './version.js';
 
-/** What `onRetry` hears before each retry. The URL is redacted; headers are never passed. */
+/**
+ * What `onRetry` hears before each retry, enough for a `retrying in 2.1 s (attempt 2 of 4): …`
+ * line. The URL is redacted; headers are never passed.
+ */
 export interface RetryInfo {
   /** 1 for the first retry. */
   attempt: number;
+  /** The attempt about to be made: 2 for the first retry. */
+  nextAttempt: number;
+  /** Attempts allowed in all: the retry limit + 1. */
+  maxAttempts: number;
+  /** Wait before the next attempt, ms. */
   delayMs: number;
+  /** Time since the first attempt started, ms. */
+  elapsedMs: number;
+  /** Why the last attempt failed. */
   error: Error;
   method: string;
   url: string;
@@ -23,8 +34,10 @@ export interface RetryInfo {
 
 /** Options of {@link createTransport}. */
 export interface TransportOptions {
-  /** Headers timeout and body (between chunks) timeout, ms. @defaultValue 30000 */
+  /** Headers timeout and body (between chunks) timeout of each attempt, ms. @defaultValue 30000 */
   timeoutMs?: number | undefined;
+  /** Time limit of a whole request, retries and backoff included, ms. @defaultValue none */
+  deadlineMs?: number | undefined;
   retry?: Partial<RetrySettings> | undefined;
   /** @defaultValue true */
   tlsVerify?: boolean | undefined;
@@ -32,6 +45,8 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
+  ca?: string | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Called before every attempt with the redacted URL. */
   onRequest?: ((info: { method: string; url: string }) => void) | undefined;
@@ -39,10 +54,15 @@ export interface TransportOptions {
   random?: (() => number) | undefined;
   /** Clock for HTTP-date `Retry-After`, ms. */
   now?: (() => number) | undefined;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify` (the loaders pass a
+   * serializer that writes Python float markers as Python does, `30.0`).
+   */
+  serializeBody?: ((body: unknown) => string) | undefined;
 }
 
 /** HTTP methods the client uses. */
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One request. */
 export interface SendOptions {
@@ -54,6 +74,8 @@ export interface SendOptions {
   /** Sent as JSON when defined. */
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** A POST that only reads (an OpenSearch `_search`): retried like a GET. @defaultValue false */
+  idempotent?: boolean | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
 }
@@ -80,9 +102,19 @@ export interface Transport {
   sendJson(options: SendOptions): Promise<JsonResponse>;
   /** Closes the connection pool; later requests fail. */
   close(): Promise<void>;
+  /** The retry policy in force (callers that retry on their own, like the data writer, follow it). */
+  readonly retry: Readonly<RetrySettings>;
+  /** The backoff before retry number `n + 1` (0 for the first), ms. */
+  backoff(n: number): number;
+  /** Waits `ms` (the transport's clock, replaced in tests). */
+  sleep(ms: number): Promise<void>;
+  /** True when a failure of `send` is worth another try under the policy (5xx/408/429, network, timeout). */
+  isRetryable(e: unknown): boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** How much later undici's own (coarse) timeouts fire than ours: they only back ours up. */
+const BACKSTOP_MS = 2_000;
 
 /** Default sleep: a plain timer. */
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,64 +129,120 @@ export function withQuery(url: string, query: Iterable<readonly [string, string]
 /** Creates the transport: one undici `Agent` (keep-alive pool) shared by every request. */
 export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive: ${timeoutMs}`);
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number of ms: ${timeoutMs}`);
+  const deadlineMs = options.deadlineMs;
+  if (deadlineMs !== undefined && (!(deadlineMs > 0) || !Number.isFinite(deadlineMs))) {
+    throw new RangeError(`deadlineMs must be a positive number of ms: ${deadlineMs}`);
+  }
   const retry = resolveRetry(options.retry);
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const auth = options.credentials === undefined ? undefined : authorizationHeader(options.credentials);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const serializeBody = options.serializeBody ?? JSON.stringify;
   const agent = new Agent({
     connections: options.connections ?? 8,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs },
+    headersTimeout: timeoutMs + BACKSTOP_MS,
+    bodyTimeout: timeoutMs + BACKSTOP_MS,
+    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
   });
 
-  async function attempt(method: Method, url: string, body: string | undefined, signal: AbortSignal | undefined) {
+  /**
+   * One HTTP exchange. The timeouts are our own timers (undici's are coarse: a 300 ms
+   * headersTimeout fired after about a second): one waits for the headers, then one per body
+   * chunk; `limitMs` (what is left of the deadline) caps each. A timer that fires aborts the
+   * request and the failure becomes a {@link TimeoutError}.
+   */
+  async function attempt(method: Method, url: string, body: string | undefined, signal: AbortSignal | undefined, limitMs: number) {
     const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json' };
     if (auth !== undefined) headers['authorization'] = auth;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await request(url, {
-      dispatcher: agent,
-      method,
-      headers,
-      body: body ?? null,
-      signal: signal ?? null,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    // Always read the body, also for statuses we retry: an unread body pins the socket.
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, text };
+    const controller = new AbortController();
+    let expired: TimeoutPhase | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (phase: TimeoutPhase): void => {
+      clearTimeout(timer);
+      const left = limitMs - (performance.now() - startedAt);
+      const byDeadline = left < timeoutMs;
+      timer = setTimeout(() => {
+        expired = byDeadline ? 'deadline' : phase;
+        controller.abort();
+      }, Math.max(0, byDeadline ? left : timeoutMs));
+    };
+    const startedAt = performance.now();
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    try {
+      arm('headers');
+      const res = await request(url, {
+        dispatcher: agent,
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+        // Backstops only: our timers fire first.
+        headersTimeout: timeoutMs + BACKSTOP_MS,
+        bodyTimeout: timeoutMs + BACKSTOP_MS,
+      });
+      // Always read the body, also for statuses we retry: an unread body pins the socket.
+      const chunks: Buffer[] = [];
+      arm('body');
+      for await (const chunk of res.body) {
+        chunks.push(chunk as Buffer);
+        arm('body');
+      }
+      return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
+    } catch (e) {
+      if (expired !== undefined && !signal?.aborted) throw new TimeoutError({ method, url, timeoutMs: expired === 'deadline' ? (deadlineMs ?? timeoutMs) : timeoutMs, phase: expired, cause: e });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   async function send(o: SendOptions): Promise<TextResponse> {
     const method = o.method ?? 'GET';
     const url = withQuery(o.url, o.query);
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const body = o.body === undefined ? undefined : serializeBody(o.body);
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
-    const mayRetry = method === 'GET' || retry.retryWrites;
+    const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
+    const started = performance.now();
+    const elapsed = (): number => performance.now() - started;
+    const left = (): number => (deadlineMs === undefined ? Infinity : deadlineMs - elapsed());
     for (let n = 0; ; n++) {
       let error: EsmondError;
       let serverDelay: number | undefined;
       options.onRequest?.({ method, url: redactUrl(url) });
       try {
-        const r = await attempt(method, url, body, o.signal);
+        const r = await attempt(method, url, body, o.signal, left());
         if (isOk(r.status)) return { ...r, url };
         serverDelay = parseRetryAfter(r.headers['retry-after'], now());
         error = new HttpError({ method, url, status: r.status, body: r.text, retryAfterMs: serverDelay });
-        if (!retry.statusCodes.includes(r.status)) throw error;
+        if (!retry.statusCodes.includes(r.status)) throw noteAttempts(error, n + 1, elapsed());
       } catch (e) {
         if (o.signal?.aborted) throw o.signal.reason ?? e;
         if (e instanceof HttpError) throw e;
         error = toTransportError(e, method, url, timeoutMs);
-        if (!isRetryableError(error)) throw error;
+        if (!isRetryableError(error)) throw noteAttempts(error, n + 1, elapsed());
       }
-      if (!mayRetry || n >= retry.limit) throw error;
+      if (!mayRetry || n >= retry.limit) throw noteAttempts(error, n + 1, elapsed());
       const delayMs = serverDelay !== undefined ? Math.min(serverDelay, retry.maxMs) : backoffDelay(n, retry, random);
-      options.onRetry?.({ attempt: n + 1, delayMs, error, method, url: redactUrl(url) });
+      // A wait that would end past the deadline cannot lead to a useful attempt.
+      if (delayMs >= left()) throw noteAttempts(error, n + 1, elapsed());
+      options.onRetry?.({
+        attempt: n + 1,
+        nextAttempt: n + 2,
+        maxAttempts: retry.limit + 1,
+        delayMs,
+        elapsedMs: elapsed(),
+        error,
+        method,
+        url: redactUrl(url),
+      });
       await abortable(sleep(delayMs), o.signal);
     }
   }
@@ -191,6 +279,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
     send,
     sendJson,
     close: () => agent.close(),
+    retry,
+    backoff: (n) => backoffDelay(n, retry, random),
+    sleep,
+    isRetryable: (e) =>
+      e instanceof HttpError ? retry.statusCodes.includes(e.status) : e instanceof EsmondError && isRetryableError(e),
   };
 }
 
@@ -240,6 +333,6 @@ export function toTransportError(e: unknown, method: string, url: string, timeou
 }
 
 function isRetryableError(e: EsmondError): boolean {
-  if (e instanceof TimeoutError) return true;
+  if (e instanceof TimeoutError) return e.phase !== 'deadline';
   return e instanceof NetworkError && e.code !== undefined && RETRYABLE_NETWORK_CODES.has(e.code);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { isHttpError, isValidationError } from '../http/errors.js';
+import { PyFloat } from '../model/py-float.js';
 import type { WireNewMetadata } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
 import type { EsmondItem, EsmondValue } from './esmond-item.js';
@@ -78,12 +79,23 @@ interface MetadataGroup {
   repeated: number;
 }
 
+/**
+ * Identity of a metadata body: its JSON, with Python floats told apart from ints, since esmond
+ * stores `str()` of each value and so keeps `30.0` and `30` as two metadata.
+ */
+function bodyId(metadata: WireNewMetadata): string {
+  return JSON.stringify(metadata, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const own = this[key];
+    return own instanceof PyFloat ? `\u0000float ${own.value}` : value;
+  });
+}
+
 /** Groups items by metadata body, so each distinct metadata is posted once. Items without values are left out. */
 function groupByMetadata(items: readonly SinkItem[]): MetadataGroup[] {
   const byBody = new Map<string, MetadataGroup>();
   items.forEach((item, i) => {
     if (item.values.length === 0) return;
-    const id = JSON.stringify(item.metadata);
+    const id = bodyId(item.metadata);
     let group = byBody.get(id);
     if (group === undefined) byBody.set(id, (group = { metadata: item.metadata, points: new Map(), items: [], repeated: 0 }));
     group.items.push(i);
@@ -115,7 +127,7 @@ export class ArchiveSink {
 
   /** The key of a metadata body, posting it when it is not cached. */
   async metadataKey(metadata: WireNewMetadata): Promise<string> {
-    const id = JSON.stringify(metadata);
+    const id = bodyId(metadata);
     const cached = this.keys.get(id);
     if (cached !== undefined) return cached;
     const m = await this.client.postMetadata(metadata);

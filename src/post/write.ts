@@ -4,8 +4,8 @@
  * says `retryWrites` (they are not idempotent: a retried bulk PUT can end in 409).
  * @module
  */
-import { ResponseError, ValidationError } from '../http/errors.js';
-import type { Transport } from '../http/transport.js';
+import { NotStoredError, ResponseError, ValidationError } from '../http/errors.js';
+import type { TextResponse, Transport } from '../http/transport.js';
 import type { WireBulkBody, WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey, validateNewMetadata, validatePoint, validateTs, validateWriteEventType } from './validate.js';
 
@@ -26,6 +26,17 @@ export const DEFAULT_BATCH_SIZE = 500;
 const WRITE_OK = [200, 201, 204] as const;
 
 /**
+ * Our archive answers a write that stored nothing with 201 (as esmond does) plus
+ * `X-Esmond-Stored: 0`; that is a failure, not a success.
+ * @throws NotStoredError when the header says so.
+ */
+export function checkStored(r: TextResponse, method: string): TextResponse {
+  const v = r.headers['x-esmond-stored'];
+  if ((Array.isArray(v) ? v[0] : v)?.trim() === '0') throw new NotStoredError({ method, url: r.url, status: r.status, body: r.text });
+  return r;
+}
+
+/**
  * POSTs a metadata object (esmond-api §7.2) and returns the archive's answer, the full metadata
  * (new or the identical existing one).
  * @throws ValidationError before sending; HttpError for non-2xx; ResponseError for a non-metadata body.
@@ -33,6 +44,7 @@ const WRITE_OK = [200, 201, 204] as const;
 export async function postMetadataWire(ctx: WriteContext, body: WireNewMetadata, signal?: AbortSignal): Promise<WireMetadata> {
   validateNewMetadata(body);
   const r = await ctx.transport.sendJson({ method: 'POST', url: ctx.archiveUrl, body, signal, okStatus: WRITE_OK });
+  checkStored(r, 'POST');
   const j = r.json;
   if (typeof j !== 'object' || j === null || Array.isArray(j) || typeof (j as Record<string, unknown>)['metadata-key'] !== 'string') {
     throw new ResponseError('metadata POST answer is not a metadata object', { method: 'POST', url: r.url, status: r.status, body: r.text });
@@ -51,13 +63,14 @@ export async function postPointWire(
   validateKey(metadataKey);
   validateWriteEventType(eventType);
   validatePoint(point);
-  await ctx.transport.send({
+  const r = await ctx.transport.send({
     method: 'POST',
     url: `${ctx.archiveUrl}${metadataKey}/${eventType}/base`,
     body: { ts: point.ts, val: point.val },
     signal,
     okStatus: WRITE_OK,
   });
+  checkStored(r, 'POST');
 }
 
 function validateBulkItem(item: unknown, position: number): asserts item is BulkItem {
@@ -95,7 +108,7 @@ export async function putBulkWire(
   const send = async (): Promise<void> => {
     const body: WireBulkBody = { data: batch };
     batch = [];
-    await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK });
+    checkStored(await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK }), 'PUT');
   };
   for (const item of data) {
     validateBulkItem(item, ++position);
@@ -103,57 +116,4 @@ export async function putBulkWire(
     if (batch.length >= batchSize) await send();
   }
   if (batch.length > 0) await send();
-}
-
-/** The batching writer of {@link createDataWriterWire}. */
-export interface BatchingWriter {
-  add(ts: number, eventType: string, val: unknown): Promise<void>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * A writer that groups values by timestamp (a Map, not the original's linear search, B25) and
- * sends a bulk PUT whenever `batchSize` values are queued, on `flush()` and on `close()`.
- * Sends are serialised. A failed send rejects that `add`/`flush`/`close`; its values are dropped
- * (re-sending them would mostly hit 409).
- */
-export function createDataWriterWire(ctx: WriteContext, metadataKey: string, options: { batchSize?: number | undefined } = {}): BatchingWriter {
-  validateKey(metadataKey);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`batchSize must be a positive integer: ${batchSize}`, 'batchSize');
-  let queue = new Map<number, BulkItem['val']>();
-  let queued = 0;
-  let closed = false;
-  let sending: Promise<void> = Promise.resolve();
-
-  const flush = (): Promise<void> => {
-    const items = [...queue].map(([ts, val]) => ({ ts, val }));
-    queue = new Map();
-    queued = 0;
-    // Chain on the previous send so batches go out in order, one at a time; a failure of an
-    // earlier batch was already reported to its own caller, so do not let it poison this one.
-    const next = sending.catch(() => undefined).then(() => (items.length === 0 ? undefined : putBulkWire(ctx, metadataKey, items, { batchSize: Number.MAX_SAFE_INTEGER })));
-    sending = next;
-    return next;
-  };
-
-  return {
-    async add(ts, eventType, val) {
-      if (closed) throw new ValidationError('The data writer is closed');
-      validateTs(ts);
-      validateWriteEventType(eventType);
-      if (val === undefined) throw new ValidationError(`Value of ${eventType} at ${ts} is missing`, 'val');
-      const vals = queue.get(ts);
-      if (vals) vals.push({ 'event-type': eventType, val });
-      else queue.set(ts, [{ 'event-type': eventType, val }]);
-      if (++queued >= batchSize) await flush();
-    },
-    flush,
-    async close() {
-      if (closed) return sending;
-      closed = true;
-      await flush();
-    },
-  };
 }

@@ -5,19 +5,24 @@
  * @module
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
-import { createTransport, type JsonResponse, type Transport } from '../http/transport.js';
+import type { JsonResponse, Transport } from '../http/transport.js';
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
-import { createDataWriterWire, postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
+import { createDataWriterWire } from '../post/data-writer.js';
+import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
+import { createOpenSearchClient } from './opensearch/client.js';
+import { transportFor, type ClientTestHooks } from './transport-options.js';
+import { createAutoClient } from './detect.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
   ClientOptions,
   DataQuery,
   DataWriter,
+  DataWriterOptions,
   EsmondClient,
   Metadata,
   MetadataQuery,
@@ -71,6 +76,12 @@ function hasNextLink(link: string | string[] | undefined): boolean {
   return v !== undefined && /rel="?next"?/.test(v);
 }
 
+/** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
+function serverClock(date: string | string[] | undefined): number | undefined {
+  const ms = Date.parse(Array.isArray(date) ? (date[0] ?? '') : (date ?? ''));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
 /** Pages of one series: the fetcher the time cursor calls, with the `base` → `base/0` fallback. */
 async function* seriesPages<V>(
   transport: Transport,
@@ -100,7 +111,7 @@ async function* seriesPages<V>(
     if (!Array.isArray(r.json)) {
       throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
     }
-    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']) };
+    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']), serverTime: serverClock(r.headers['date']) };
   };
   try {
     yield* timeCursorPages(plan, pageSize, fetchPage);
@@ -129,19 +140,19 @@ async function* seriesPages<V>(
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
 export function createClient(options: ClientOptions): EsmondClient {
+  // Hooks are for tests: an untyped caller passing them gets the real clock anyway.
+  return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
+}
+
+
+/** {@link createClient} with test hooks (tests and benches import this module directly). */
+export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
+  if (options.archive === 'opensearch') return createOpenSearchClient(options);
+  if (options.archive === 'auto') {
+    return createAutoClient(options, { esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }), opensearch: createOpenSearchClient });
+  }
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
-  const transport = createTransport({
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    tlsVerify: options.tlsVerify,
-    credentials: options.credentials,
-    userAgent: options.userAgent,
-    connections: options.connections,
-    onRetry: options.onRetry,
-    onRequest: options.onRequest,
-    sleep: options.sleep,
-    random: options.random,
-  });
+  const transport = transportFor(options);
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
 
   async function getMetadata(key: string, opts: CallOptions = {}): Promise<Metadata> {
@@ -231,8 +242,8 @@ export function createClient(options: ClientOptions): EsmondClient {
       return putBulkWire(ctx, metadataKey, data, { batchSize: opts.batchSize, signal: opts.signal });
     },
 
-    createDataWriter(metadataKey: string, opts: { batchSize?: number } = {}): DataWriter {
-      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize });
+    createDataWriter(metadataKey: string, opts: DataWriterOptions = {}): DataWriter {
+      return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
 
     close: () => transport.close(),

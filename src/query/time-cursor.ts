@@ -23,6 +23,8 @@ export interface TimeWindowQuery {
 export interface FetchedPage<V> {
   points: WirePoint<V>[];
   more: boolean;
+  /** The server's clock when it answered (its `Date` header), UNIX seconds, when known. */
+  serverTime?: number | undefined;
 }
 
 /** Fetches one page for the given query parameters. */
@@ -37,7 +39,16 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export interface PagingPlan {
   first: Array<[string, string]>;
   end: number | undefined;
+  /**
+   * When `end` is left to the server (`now`, or `now + 3600`, §5.2): seconds after the server's
+   * clock at the first answer where the window ends. Later pages send that end explicitly, or
+   * each would move it to its own `now + 3600`.
+   */
+  endAfterServerNow?: number | undefined;
 }
+
+/** Where esmond ends a window whose end it picks (§5.2): `now`, or `now + 3600` with a start or a range. */
+const OPEN_END_SLACK = 3600;
 
 /**
  * Turns the caller's time parameters into explicit bounds where the server's precedence rules
@@ -58,13 +69,14 @@ export function planWindow(q: TimeWindowQuery): PagingPlan {
   else if (e !== undefined && r !== undefined) [start, end] = [e - r, e];
   else if (s !== undefined) start = s;
   else if (e !== undefined) end = e;
-  else if (r !== undefined) return { first: [['time-range', String(r)]], end: undefined };
+  else if (r !== undefined) return { first: [['time-range', String(r)]], end: undefined, endAfterServerNow: OPEN_END_SLACK };
   if (start !== undefined && end !== undefined && start > end) {
     throw new ValidationError(`Time window starts (${start}) after it ends (${end})`, 'timeStart');
   }
   const first: Array<[string, string]> = [];
   if (start !== undefined) first.push(['time-start', String(start)]);
   if (end !== undefined) first.push(['time-end', String(end)]);
+  if (end === undefined) return { first, end, endAfterServerNow: start === undefined ? 0 : OPEN_END_SLACK };
   return { first, end };
 }
 
@@ -92,9 +104,10 @@ export async function* timeCursorPages<V>(
   fetch: PageFetcher<V>,
 ): AsyncGenerator<WirePoint<V>[], void, undefined> {
   const limit: [string, string] = ['limit', String(pageSize)];
+  let end = plan.end;
   const from = (start: number): Array<[string, string]> => {
     const p: Array<[string, string]> = [['time-start', String(start)]];
-    if (plan.end !== undefined) p.push(['time-end', String(plan.end)]);
+    if (end !== undefined) p.push(['time-end', String(end)]);
     p.push(limit);
     return p;
   };
@@ -102,7 +115,13 @@ export async function* timeCursorPages<V>(
   let cursor: number | undefined; // time-start of this request, after the first
   let skip = 0; // points at ts === cursor already yielded by the previous page
   for (;;) {
-    let { points, more } = await fetch(params);
+    const fetched = await fetch(params);
+    const { more, serverTime } = fetched;
+    let points = fetched.points;
+    if (end === undefined && plan.endAfterServerNow !== undefined) {
+      // Pin the end the server chose for the first page (its clock, or ours without a Date header).
+      end = (serverTime ?? Math.floor(Date.now() / 1000)) + plan.endAfterServerNow;
+    }
     checkAscending(points, cursor);
     let drop = 0;
     while (drop < skip && drop < points.length && points[drop]!.ts === cursor) drop++;
@@ -125,7 +144,7 @@ export async function* timeCursorPages<V>(
       // timestamp with offsets until it runs out, then continue just after it. Every point of
       // this page has been yielded (the skipped ones earlier), so the offset is the page length.
       yield* sameTimestampPages(last, count, pageSize, fetch);
-      if (plan.end !== undefined && last + 1 > plan.end) return;
+      if (end !== undefined && last + 1 > end) return;
       cursor = last + 1;
       skip = 0;
     } else {

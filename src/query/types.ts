@@ -3,7 +3,8 @@
  * `query/client.ts`; the CLI tools, get-bulk and the loaders program against these types.
  * @module
  */
-import type { SeriesType } from '../model/event-types.js';
+import type { RetryInfo } from '../http/transport.js';
+import type { EventType, SeriesType } from '../model/event-types.js';
 import type { WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 
 /** Credentials for archives that require (or throttle without) an API key. */
@@ -12,8 +13,8 @@ export interface Credentials {
   apiKey: string;
   /** User name; with `scheme: 'ApiKey'` it is sent as `ApiKey user:key`. */
   username?: string;
-  /** Header scheme; `Token` (esmond 2.x+) by default. */
-  scheme?: 'Token' | 'ApiKey';
+  /** Header scheme; `Token` (esmond 2.x+) by default; `Basic` (user + password) for OpenSearch. */
+  scheme?: 'Token' | 'ApiKey' | 'Basic';
 }
 
 /** Retry policy for one request (never a whole multi-page iteration). */
@@ -35,12 +36,36 @@ export interface ClientOptions {
   /** `http://host`, `http://host:port`, `http://host/esmond`, or the full archive URL. */
   url: string;
   /**
+   * Which backend serves `url`: an esmond/elmond REST archive (the default) or a perfSONAR 5
+   * OpenSearch (`https://host/opensearch` or a bare OpenSearch URL), read directly.
+   * @defaultValue 'esmond'
+   */
+  archive?: 'esmond' | 'opensearch' | 'auto';
+  /** With `archive: 'auto'`: told once which backend was found. */
+  onArchiveDetected?: (found: ArchiveDetection) => void;
+  /** PEM text of a private CA to trust (OpenSearch's own root CA, say). */
+  ca?: string;
+  /**
    * Mount alias added when `url` has no path (`http://host` → `http://host/esmond/perfsonar/archive/`);
    * `''` or `'/'` for none. @defaultValue 'esmond'
    */
   scriptAlias?: string;
-  /** Per-request timeout, ms (headers and each body chunk). @defaultValue 30000 */
+  /**
+   * Timeout of each HTTP attempt, ms: for the response headers, then for each chunk of the body
+   * (a slow but moving download is not cut off). Fires on time (our own timer). A timeout is
+   * retried like a network error. @defaultValue 30000
+   */
   timeoutMs?: number;
+  /**
+   * Time limit of one request with all its retries and backoff waits, ms. When it passes, the
+   * request fails with a {@link TimeoutError} whose `phase` is `deadline` (or, when a backoff wait
+   * would end past it, with the last attempt's error). Applies per request: a multi-page read
+   * gets it for each page. @defaultValue none (only `timeoutMs` and `retry.limit` bound a request)
+   */
+  deadlineMs?: number;
+  /** Retries after the first attempt; a shortcut for `retry.limit` (and wins over it). @defaultValue 3 */
+  retries?: number;
+  /** Retry policy; fields not given keep {@link DEFAULT_RETRY}'s values. */
   retry?: Partial<RetryPolicy>;
   /** Verify TLS certificates. @defaultValue true */
   tlsVerify?: boolean;
@@ -53,11 +78,26 @@ export interface ClientOptions {
    * and is credential-redacted. Never receives headers.
    */
   onRequest?: (info: { method: string; url: string }) => void;
-  /** Called before each retry (for progress/diagnostics); never receives credentials. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: Error; method: string; url: string }) => void;
-  /** Injectable for deterministic tests. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+  /**
+   * Called before each retry, for progress lines such as
+   * `retrying in 2.1 s (attempt 2 of 4): …` (`delayMs`, `nextAttempt`, `maxAttempts`, `error.message`).
+   * The URL is redacted; never receives credentials or headers.
+   */
+  onRetry?: (info: RetryInfo) => void;
+  /**
+   * Writes request bodies as JSON text. @defaultValue `JSON.stringify`. The loaders pass
+   * `pyJson` so numbers marked as Python floats go out as pScheduler's archiver sends them (`30.0`).
+   */
+  serializeBody?: (body: unknown) => string;
+}
+
+/** What `archive: 'auto'` found at a URL. */
+export interface ArchiveDetection {
+  archive: 'esmond' | 'opensearch';
+  /** `elmond` when the esmond API's keys are perfSONAR 5 test checksums. */
+  kind: 'esmond' | 'elmond' | 'opensearch';
+  /** The archive URL or OpenSearch base used. */
+  url: string;
 }
 
 /** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
@@ -141,13 +181,37 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Batching writer for the bulk PUT. */
+/** Options of {@link EsmondClient.createDataWriter}. */
+export interface DataWriterOptions {
+  /** Values queued before a bulk PUT is sent. @defaultValue 500 */
+  batchSize?: number;
+  /**
+   * Timestamps kept for another try after a failed send; beyond it the oldest batches are given
+   * up and reported as not stored. @defaultValue 10000
+   */
+  maxRetryBuffer?: number;
+}
+
+/**
+ * Batching writer for the bulk PUT. A batch whose send fails for a reason the client's retry
+ * policy retries (5xx, 408, 429, network, timeout) is kept and sent again after the backoff, up to
+ * `retry.limit` times; the timestamps that could not be stored are reported by the next
+ * {@link DataWriter.flush} or {@link DataWriter.close} as a `DataWriterError` (`notStored`).
+ * A 201 with `X-Esmond-Stored: 0` is a failure too (`NotStoredError`, not retried).
+ */
 export interface DataWriter {
-  /** Queues one value; sends a batch when `batchSize` points are queued. */
-  add(ts: number, eventType: string, val: unknown): Promise<void>;
-  /** Sends everything queued. */
+  /**
+   * Queues one value (`ts` in UNIX seconds); sends a batch when `batchSize` values are queued and
+   * resolves once it has been tried. Never rejects because of a send (`void writer.add(…)` is
+   * safe); rejects with a `ValidationError` for a bad value or a closed writer.
+   */
+  add(ts: number, eventType: EventType, val: unknown): Promise<void>;
+  /**
+   * Sends everything queued and retries what failed until it is stored or given up.
+   * @throws DataWriterError listing the timestamps not stored since the last flush.
+   */
   flush(): Promise<void>;
-  /** Flushes and stops the writer. */
+  /** Flushes and stops the writer; later `add()`s reject. @throws DataWriterError like {@link DataWriter.flush}. */
   close(): Promise<void>;
 }
 
@@ -190,8 +254,8 @@ export interface EsmondClient {
     data: Iterable<{ ts: number; val: { 'event-type': string; val: unknown }[] }>,
     options?: CallOptions & { batchSize?: number },
   ): Promise<void>;
-  /** A batching writer over {@link putBulk}. */
-  createDataWriter(metadataKey: string, options?: { batchSize?: number }): DataWriter;
+  /** A batching writer over {@link EsmondClient.putBulk} with a retry buffer (see {@link DataWriter}). */
+  createDataWriter(metadataKey: string, options?: DataWriterOptions): DataWriter;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }

@@ -30,10 +30,12 @@ describe('bin shims', () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^--url is a required arg\n\nUsage: esmond-ps-get-metadata /);
   });
-  test('a refused connection → exit 1, one line on stderr', () => {
-    const r = runBin('esmond-ps-get-metadata', ['-u', 'http://127.0.0.1:9', '--timeout', '2']);
+  test('a refused connection → exit 1, one line on stderr and a hint', () => {
+    const r = runBin('esmond-ps-get-metadata', ['-u', 'http://127.0.0.1:9', '--timeout', '2', '--retries', '0']);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[1] ?? '', /^esmond-ps-get-metadata: hint: nothing listens at 127\.0\.0\.1:9;/);
   });
 });

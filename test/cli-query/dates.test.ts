@@ -4,7 +4,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWhen } from '../../src/cli/dates.js';
+import { parseWhen, resolveWhen } from '../../src/cli/dates.js';
 
 const NOW = Date.UTC(2026, 10, 25, 15, 0, 0); // 2026-11-25 15:00 UTC
 
@@ -20,9 +20,6 @@ const TABLE: Array<[string, number | undefined]> = [
   ['Nov 14 2023 3pm', 1699974000],
   ['10:30', Date.UTC(2026, 10, 25, 10, 30) / 1000],
   ['2023-11-14T10:00:00.999', 1699956000],
-  ['1700000000', undefined],
-  ['now', undefined],
-  ['yesterday', undefined],
   ['', undefined],
 ];
 
@@ -71,5 +68,47 @@ describe('parseWhen: the §4 table', () => {
   test("missing date parts come from today's LOCAL date", () => {
     // 15:00 UTC on Nov 25 is already Nov 26 in Kiritimati (UTC+14).
     assert.equal(inZone('Pacific/Kiritimati', () => parseWhen('10:30', NOW)), Date.UTC(2026, 10, 26, 10, 30) / 1000);
+  });
+});
+
+describe('resolveWhen: relative times, epoch seconds, refusals (issue 11 item 2)', () => {
+  const H = 3600;
+  const nowS = NOW / 1000; // Wednesday 2026-11-25 15:00 UTC
+  const CASES: Array<[string, number]> = [
+    ['1 day ago', nowS - 86400],
+    ['2 hours ago', nowS - 2 * H],
+    ['an hour ago', nowS - H],
+    ['now', nowS],
+    ['today', nowS],
+    ['yesterday', nowS - 86400],
+    ['yesterday 10:00', Date.UTC(2026, 10, 24, 10) / 1000],
+    ['last monday', Date.UTC(2026, 10, 23) / 1000],
+    ['1700000000', 1700000000],
+    ['@1700000000', 1700000000],
+    ['1700000000.75', 1700000000],
+    ['2024-05-01 10:00 CET', Date.UTC(2024, 4, 1, 9) / 1000],
+    ['2024-05-01 10:00 CEST', Date.UTC(2024, 4, 1, 8) / 1000],
+    ['2024-05-01 10:00 EST', Date.UTC(2024, 4, 1, 15) / 1000],
+    ['2023-11-14', 1699920000],
+  ];
+  for (const tz of ['UTC', 'America/New_York', 'Pacific/Kiritimati']) {
+    for (const [input, expected] of CASES) {
+      test(`${tz}: ${JSON.stringify(input)}`, () => {
+        assert.deepEqual(inZone(tz, () => resolveWhen(input, NOW)), { seconds: expected });
+      });
+    }
+  }
+  test('ambiguous or unreadable input is refused with the reason', () => {
+    const problem = (t: string): string => {
+      const w = resolveWhen(t, NOW);
+      assert.ok('problem' in w, `${t} should be refused`);
+      return w.problem;
+    };
+    assert.match(problem('monday'), /could be last or next monday/);
+    assert.match(problem('2024-05-01 10:00 CST'), /CST names several time zones/);
+    assert.match(problem('2024-05-01 10:00 IST'), /IST names several time zones/);
+    assert.match(problem('12345'), /YYYYMMDD or as epoch seconds/);
+    assert.match(problem('2 days ago blah'), /not a date or time/);
+    assert.match(problem(''), /empty/);
   });
 });

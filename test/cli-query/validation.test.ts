@@ -105,8 +105,8 @@ describe('§1.3 validation messages (stderr, exit 255)', () => {
     ['bad -T', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'max'], "max is not a valid --summary-type arg (one of: ['aggregation', 'average', 'statistics'])\n"],
     ['bad -o', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'xml'], "xml is not a valid --output-format arg (one of: ['human', 'json', 'csv', 'ndjson'])\n"],
     ['csv with -M', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'csv', '-M'], '--output-format csv can not be used with --metadata-extended\n'],
-    ['bad -S', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', '1700000000', '-E', 'garbage'], 'could not parse --start-time arg: 1700000000\n'],
-    ['bad -E', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-E', 'yesterday'], 'could not parse --end-time arg: yesterday\n'],
+    ['bad -S', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', 'garbage', '-E', '1700000000'], 'could not parse --start-time arg: garbage: not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)\n'],
+    ['ambiguous -E', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-E', 'monday'], 'could not parse --end-time arg: monday: "monday" could be last or next monday; say "last monday"\n'],
     ['start after end (B23)', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', '2023-11-16', '-E', '2023-11-14'], '--start-time (2023-11-16 00:00:00) is later than --end-time (2023-11-14 00:00:00)\n'],
     ['-F without colon', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'novalue'], '--filter arg novalue should be of the format key:value\n'],
     ['-F internal attribute (B6)', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'verbose:1'], '--filter arg verbose is not a valid filtering value\n'],
@@ -166,7 +166,8 @@ describe('query building', () => {
     assert.ok(settings);
     assert.equal(settings.timeEnd, NOW_MS / 1000);
     assert.equal(settings.timeStart, NOW_MS / 1000 - 86400);
-    assert.deepEqual(settings.metadataQuery, { timeStart: 1699963600, timeEnd: 1700050000 });
+    // The metadata search is narrowed by the window's start only (time-updated: last write).
+    assert.deepEqual(settings.metadataQuery, { timeStart: 1699963600 });
     assert.deepEqual(settings.dataQuery, { timeStart: 1699963600, timeEnd: 1700050000 });
     assert.equal(settings.client.timeoutMs, 30000);
     assert.equal(settings.client.tlsVerify, true);
@@ -184,7 +185,6 @@ describe('query building', () => {
       summaryType: 'average',
       summaryWindow: 86400,
       timeStart: 1699920000,
-      timeEnd: 1700092800,
     });
   });
   test('-F splits at the first colon, takes dashed/underscored keys, free-form and time filters (B6)', async () => {
@@ -200,7 +200,6 @@ describe('query building', () => {
         ['pscheduler-uri', 'http://x:8/y'],
       ],
       timeStart: 1699963600,
-      timeEnd: 1700050000,
       timeRange: 3600,
     });
     assert.equal(settings?.dataQuery.timeRange, 3600);

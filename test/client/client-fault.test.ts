@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '../../src/query/client.js';
+import { createClientWithHooks } from '../../src/query/client.js';
 import { decodeMetadata } from '../../src/query/codec.js';
 import type { EsmondClient, ClientOptions } from '../../src/query/types.js';
 import { isHttpError, isResponseError, isValidationError } from '../../src/http/errors.js';
@@ -34,7 +34,7 @@ function elmondMeta(key: string): Record<string, unknown> {
 
 async function withClient(handler: FaultHandler, opts: Partial<ClientOptions>, fn: (c: EsmondClient, s: FaultServer) => Promise<void>): Promise<void> {
   const server = await startFaultServer(handler);
-  const client = createClient({ url: `${server.url}/esmond`, sleep: async () => undefined, random: () => 0, ...opts });
+  const client = createClientWithHooks({ url: `${server.url}/esmond`, sleep: async () => undefined, random: () => 0, ...opts });
   try {
     await fn(client, server);
   } finally {
@@ -138,7 +138,7 @@ describe('data reads', () => {
         (async () => {
           for await (const p of c.data(E1, 'throughput', {}, { pageSize: 2 })) got.push(p.ts);
         })(),
-        (e: unknown) => isHttpError(e) && e.status === 500 && /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&limit=2/.test(e.message),
+        (e: unknown) => isHttpError(e) && e.status === 500 && /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&time-end=\d+&limit=2/.test(e.message),
       );
       assert.deepEqual(got, [1, 2]);
     });

@@ -5,7 +5,18 @@ import { redactUrl } from '../../src/http/redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, DEFAULT_RETRY } from '../../src/http/retry.js';
 import { authorizationHeader } from '../../src/http/auth.js';
 import { VERSION, DEFAULT_USER_AGENT } from '../../src/http/version.js';
-import { EsmondError, HttpError, isEsmondError, isHttpError, isValidationError, ValidationError } from '../../src/http/errors.js';
+import {
+  EsmondError,
+  HttpError,
+  isEsmondError,
+  isHttpError,
+  isNotStoredError,
+  isTimeoutError,
+  isValidationError,
+  NotStoredError,
+  TimeoutError,
+  ValidationError,
+} from '../../src/http/errors.js';
 
 describe('redactUrl', () => {
   test('hides user info and secret-looking query values', () => {
@@ -69,9 +80,30 @@ describe('errors', () => {
     assert.equal(e.url, 'http://REDACTED@h/x?api_key=REDACTED');
     assert.equal(e.statusText, 'Bad Request');
     assert.ok(e instanceof EsmondError && isEsmondError(e) && isHttpError(e) && !isValidationError(e));
-    // guards also work across copies of the library (matched by name)
-    const foreign = Object.assign(new Error('x'), { name: 'HttpError' });
-    assert.ok(isHttpError(foreign) && isEsmondError(foreign));
     assert.ok(!isHttpError(new Error('x')));
   });
+
+  test('guards match branded errors of another copy of the library, never look-alikes', async () => {
+    // Another copy (a second version in a bundle, another realm): not our class, but our brand.
+    const otherCopy = Object.assign(new Error('x'), { name: 'HttpError', [Symbol.for('esmond-client.error')]: 'HttpError' });
+    assert.ok(isHttpError(otherCopy) && isEsmondError(otherCopy) && !isTimeoutError(otherCopy));
+    // Foreign errors that only share a name.
+    const named = Object.assign(new Error('x'), { name: 'HttpError' });
+    assert.ok(!isHttpError(named) && !isEsmondError(named));
+    const timedOut = await fetchAbortReason(AbortSignal.timeout(1));
+    assert.equal(timedOut instanceof Error && timedOut.name, 'TimeoutError');
+    assert.ok(!isTimeoutError(timedOut) && !isEsmondError(timedOut));
+    assert.ok(!isTimeoutError(new DOMException('gone', 'TimeoutError')));
+    assert.ok(!isValidationError(Object.assign(new TypeError('x'), { name: 'ValidationError' })));
+    assert.ok(!isNotStoredError({ name: 'NotStoredError', [Symbol.for('esmond-client.error')]: 'NotStoredError' }), 'not an Error at all');
+    // Ours, with their own kind only.
+    const ours = new TimeoutError({ method: 'GET', url: 'http://h/', timeoutMs: 5, phase: 'headers' });
+    assert.ok(isTimeoutError(ours) && isEsmondError(ours) && !isHttpError(ours));
+    assert.ok(isNotStoredError(new NotStoredError({ method: 'PUT', url: 'http://h/', status: 201 })));
+  });
 });
+
+/** The reason a signal aborts with, once it has. */
+function fetchAbortReason(signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+}

@@ -52,6 +52,33 @@ describe('time-cursor paging', () => {
     assert.deepEqual(log.at(-1), { 'time-start': '6', 'time-end': '6', limit: '3' });
   });
 
+  for (const [name, query, slack] of [
+    ['no time parameters', {}, 0],
+    ['time-start only', { timeStart: 0 }, 3600],
+    ['time-range only', { timeRange: 100_000 }, 3600],
+  ] as const) {
+    test(`${name}: later pages keep the end the server chose for the first (not their own now + 3600)`, async () => {
+      // esmond's defaults (§5.2) on a server whose clock moves 5000 s per request.
+      const now0 = 100_000;
+      let requests = 0;
+      const series = [1_000, 2_000, 3_000, now0, now0 + 1_000, now0 + 4_000].map((ts, i) => ({ ts, val: i }));
+      const log: Array<Record<string, string>> = [];
+      const fetch: PageFetcher<number> = async (params) => {
+        const now = now0 + 5_000 * requests++;
+        const p = Object.fromEntries(params);
+        log.push(p);
+        const range = p['time-range'] === undefined ? undefined : Number(p['time-range']);
+        const start = p['time-start'] !== undefined ? Number(p['time-start']) : range !== undefined ? now - range : 0;
+        const end = p['time-end'] !== undefined ? Number(p['time-end']) : p['time-start'] !== undefined || range !== undefined ? now + 3600 : now;
+        const inWindow = series.filter((x) => x.ts >= start && x.ts <= end);
+        return { points: inWindow.slice(0, Number(p['limit'])), more: false, serverTime: now };
+      };
+      const got = await collect(timeCursorPages(planWindow(query), 2, fetch));
+      assert.deepEqual(got, series.filter((x) => x.ts <= now0 + slack));
+      assert.equal(log[1]?.['time-end'], String(now0 + slack));
+    });
+  }
+
   test('property: every point exactly once, in order, for any series and page size', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -96,11 +123,12 @@ describe('time-cursor paging', () => {
 
 describe('planWindow', () => {
   test('explicit bounds where derivable', () => {
-    assert.deepEqual(planWindow({}), { first: [], end: undefined });
+    assert.deepEqual(planWindow({}), { first: [], end: undefined, endAfterServerNow: 0 });
+    assert.deepEqual(planWindow({ timeStart: 10 }), { first: [['time-start', '10']], end: undefined, endAfterServerNow: 3600 });
     assert.deepEqual(planWindow({ timeStart: 10, timeRange: 5 }), { first: [['time-start', '10'], ['time-end', '15']], end: 15 });
     assert.deepEqual(planWindow({ timeEnd: 10, timeRange: 5 }), { first: [['time-start', '5'], ['time-end', '10']], end: 10 });
     assert.deepEqual(planWindow({ timeEnd: 10 }), { first: [['time-end', '10']], end: 10 });
-    assert.deepEqual(planWindow({ timeRange: 60 }), { first: [['time-range', '60']], end: undefined });
+    assert.deepEqual(planWindow({ timeRange: 60 }), { first: [['time-range', '60']], end: undefined, endAfterServerNow: 3600 });
     assert.deepEqual(planWindow({ time: 7, timeStart: 1 }), { first: [['time-start', '7'], ['time-end', '7']], end: 7 });
   });
   test('validation', () => {

@@ -68,7 +68,7 @@ describe('transport retries', () => {
         assert.equal(err.status, 503);
         assert.equal(err.detail, 'down for maintenance');
         assert.deepEqual(err.json, { detail: 'down for maintenance' });
-        assert.match(err.message, /^Request failed with status 503 Service Unavailable: GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/ \(down for maintenance\)$/);
+        assert.match(err.message, /^Request failed with status 503 Service Unavailable: GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/ \(down for maintenance\) \(3 attempts over \d+\.\d s\)$/);
         assert.equal(requests.length, 3);
         assert.deepEqual(seen, [1, 2]);
       },
@@ -125,6 +125,56 @@ describe('transport retries', () => {
     await withServer(() => ({ kind: 'stall-headers' }), { timeoutMs: 150, retry: { limit: 0 } }, async ({ url, t }) => {
       await assert.rejects(t.send({ url }), (e: unknown) => isTimeoutError(e) && /waiting for headers/.test(e.message));
     });
+  });
+
+  test('onRetry says which attempt comes next of how many; the final error says how many were made', async () => {
+    const infos: Array<{ nextAttempt: number; maxAttempts: number; attempt: number }> = [];
+    await withServer(
+      () => reply(503),
+      { retry: { limit: 2 }, onRetry: ({ attempt, nextAttempt, maxAttempts, elapsedMs }) => void (assert.ok(elapsedMs >= 0), infos.push({ attempt, nextAttempt, maxAttempts })) },
+      async ({ url, t, requests }) => {
+        const err = await t.send({ url }).catch((e: unknown) => e);
+        assert.ok(isHttpError(err));
+        assert.deepEqual(infos, [
+          { attempt: 1, nextAttempt: 2, maxAttempts: 3 },
+          { attempt: 2, nextAttempt: 3, maxAttempts: 3 },
+        ]);
+        assert.equal(requests.length, 3);
+        assert.equal(err.attempts, 3);
+        assert.match(err.message, / \(3 attempts over \d+\.\d s\)$/);
+      },
+    );
+  });
+
+  test('a request tried once has no attempts note', async () => {
+    await withServer(() => reply(404), {}, async ({ url, t }) => {
+      const err = await t.send({ url }).catch((e: unknown) => e);
+      assert.ok(isHttpError(err));
+      assert.equal(err.attempts, 1);
+      assert.doesNotMatch(err.message, /attempts/);
+    });
+  });
+
+  test('deadlineMs bounds a request with all its retries', async () => {
+    const server = await startFaultServer(() => ({ kind: 'stall-headers' }));
+    // Real sleeps: the deadline must also cover the backoff waits.
+    const t = createTransport({ timeoutMs: 150, deadlineMs: 400, retry: { limit: 20, baseMs: 1 } });
+    try {
+      const err = await t.send({ url: server.url }).catch((e: unknown) => e);
+      assert.ok(isTimeoutError(err), String(err));
+      assert.ok(server.requests.length < 21, `${server.requests.length} attempts despite the deadline`);
+      assert.equal(err.attempts, server.requests.length);
+      if (err.phase === 'deadline') assert.match(err.message, /^Request deadline of 400 ms passed: GET /);
+    } finally {
+      await t.close();
+      await server.close();
+    }
+  });
+
+  test('bad timeoutMs and deadlineMs are refused', () => {
+    assert.throws(() => createTransport({ timeoutMs: 0 }), /timeoutMs must be a positive/);
+    assert.throws(() => createTransport({ deadlineMs: -1 }), /deadlineMs must be a positive/);
+    assert.throws(() => createTransport({ timeoutMs: Number.NaN }), RangeError);
   });
 
   test('an abort signal stops a backoff wait', async () => {

@@ -7,8 +7,11 @@ import {
   isoDurationSeconds,
   isoDateSeconds,
   tableLookup,
+  UnresolvedHostError,
 } from '../../src/loaders/pscheduler/map.js';
+import { withoutComments } from '../../src/loaders/pscheduler/envelope.js';
 import { formatFixed2 } from '../../src/loaders/pscheduler/iso.js';
+import { pyJson } from '../../src/format/python-repr.js';
 import { storageErrorResult } from '../../src/loaders/pscheduler/retry-policy.js';
 import { assertMetadataMatches, mappingVectors, recordInputOf, storageErrorVectors, valueMap } from './pscheduler-vectors.js';
 
@@ -19,7 +22,7 @@ describe('esmond archiver golden vectors', () => {
         rawPointToPoint: true, // the upstream unit test builds raw records with source/dest
         addRaw: v.input.enable_data_raw_after_construction === true,
       });
-      if (v.expected.metadata) assertMetadataMatches(rec.metadata, v.expected.metadata);
+      if (v.expectedPython) assertMetadataMatches(pyJson(rec.metadata), v.expectedPython);
       const data = v.expected.data!;
       assert.equal(data.length, 1);
       assert.equal(rec.point.ts, data[0]!.ts);
@@ -90,9 +93,11 @@ describe('envelopes and archiver inputs', () => {
     assert.equal(md.source, '192.0.2.1'); // IPv4: the only family both ends have
     assert.equal(md.destination, '192.0.2.2');
     assert.equal(md['measurement-agent'], '192.0.2.1');
-    assert.equal(md['time-duration'], 30);
-    assert.equal(md['time-probe-interval'], 0.5);
-    assert.equal(md['sample-size'], 5);
+    // Floats as the archiver computes them (timedelta.total_seconds()), sent as Python writes them.
+    assert.match(pyJson(md), /"time-duration": 30\.0, /);
+    assert.match(pyJson(md), /"time-probe-interval": 0\.5, /);
+    assert.match(pyJson(md), /"sample-size": 5, /); // copied from the spec: an int stays an int
+    assert.equal(JSON.stringify(md['time-duration']), '30');
     assert.equal(md['pscheduler-reference-display-task-name'], 'ping b');
     assert.equal(md['pscheduler-reference-psconfig-created-by-user-agent'], 'psconfig');
     assert.equal(md['pscheduler-reference-psconfig-created-by-_secret'], undefined);
@@ -103,6 +108,40 @@ describe('envelopes and archiver inputs', () => {
     assert.deepStrictEqual(vals.get('histogram-rtt'), { '53.80': 2 });
     assert.deepStrictEqual(vals.get('histogram-ttl-reverse'), { '54': 2 });
     assert.deepStrictEqual(vals.get('pscheduler-run-href'), { href: 'https://ps-a.example.net/pscheduler/tasks/t/runs/r' });
+  });
+
+  test('members named "#…" are comments: dropped at every depth before mapping, raw result included', () => {
+    const doc = envelope({
+      '#': 'top-level comment',
+      test: { type: 'dns', spec: { host: 'example.net', '#note': 'why', nested: { '#x': 1, a: [{ '#y': 2, b: 3 }] } } },
+      result: { succeeded: true, '#debug': 'x', record: [{ '#c': 1, name: 'n' }] },
+      reference: { '#comment': 'c', keep: 1 },
+    });
+    const rec = mapPschedulerDocument(doc, { lookup });
+    assert.deepStrictEqual(Object.keys(rec.metadata).filter((k) => k.includes('#')), []);
+    assert.equal(rec.metadata['pscheduler-dns-host'], 'example.net');
+    assert.deepStrictEqual(rec.metadata['pscheduler-dns-nested-a-0'], { b: 3 });
+    assert.equal(rec.metadata['pscheduler-reference-keep'], 1);
+    assert.deepStrictEqual(valueMap(rec.point.val).get('pscheduler-raw'), { succeeded: true, record: [{ name: 'n' }] });
+    // Without comments, the same object comes back (nothing copied).
+    const plain = { a: [{ b: 1 }], c: { d: 2 } };
+    assert.equal(withoutComments(plain), plain);
+  });
+
+  test('unresolved host names are an UnresolvedHostError naming them; unusable IP literals are a plain MappingError', () => {
+    const err = (doc: unknown): unknown => {
+      try {
+        mapPschedulerDocument(doc, { lookup });
+      } catch (e) {
+        return e;
+      }
+      assert.fail('mapped');
+    };
+    const unresolved = err(envelope({ test: { type: 'rtt', spec: { dest: 'nowhere.example.net' } } }));
+    assert.ok(unresolved instanceof UnresolvedHostError);
+    assert.deepStrictEqual(unresolved.hosts, ['ps-a.example.net', 'nowhere.example.net']);
+    const literals = err(envelope({ participants: ['192.0.2.1'], test: { type: 'rtt', spec: { dest: '2001:db8::9' } } }));
+    assert.ok(literals instanceof MappingError && !(literals instanceof UnresolvedHostError));
   });
 
   test('the archiver input form takes run-href, measurement-agent and policy from it', () => {

@@ -6,6 +6,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { parse as parseLossless } from 'lossless-json';
+import { PyFloat, pyJson, pyStr } from '../../src/format/python-repr.js';
 import type { RecordInput } from '../../src/loaders/pscheduler/map.js';
 import { FIXTURE_DATA } from '../helpers/fixture-data.js';
 
@@ -18,6 +20,30 @@ export interface MappingVector {
   name: string;
   input: Obj;
   expected: { metadata?: Obj; data?: { ts: number; val: { 'event-type': string; val: unknown }[] }[] };
+  /** The expected metadata as Python's `json.loads` reads the vector: floats as {@link PyFloat}. */
+  expectedPython?: Obj;
+}
+
+/**
+ * JSON text as Python's `json.loads` holds it: a number written with a fraction or an exponent is
+ * a float ({@link PyFloat}), one without is an int.
+ */
+export function parsePython(text: string): unknown {
+  return parseLossless(text, null, (t: string) => {
+    if (/[.eE]/.test(t)) return new PyFloat(Number(t));
+    const n = Number(t);
+    return Number.isSafeInteger(n) ? n : BigInt(t);
+  });
+}
+
+/**
+ * What a real esmond stores for each metadata member of a POST body (everything but
+ * `event-types`): Python's `str()` of the value its JSON parser gives (`"30.0"` for `30.0`,
+ * `"30"` for `30`, `"True"`, `"{'key1': 'val1'}"`).
+ */
+export function esmondParameters(bodyText: string): Map<string, string> {
+  const body = parsePython(bodyText) as Obj;
+  return new Map(Object.entries(body).filter(([k]) => k !== 'event-types').map(([k, v]) => [k, pyStr(v)]));
 }
 
 /** Every mapping vector (the storage-error vectors are a different function). */
@@ -26,10 +52,13 @@ export function mappingVectors(): MappingVector[] {
     .filter((f) => f.endsWith('.json') && !f.startsWith('storage-error'))
     .sort()
     .map((f) => {
-      const v = JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as Obj;
+      const text = readFileSync(join(VECTOR_DIR, f), 'utf8');
+      const v = JSON.parse(text) as Obj;
       // Two upstream expectations are stale (§3.7): the current archiver's output wins.
       const expected = { ...v.expected, ...(v.expected_by_current_archiver_code ?? {}) };
-      return { name: f.replace(/\.json$/, ''), input: v.input, expected };
+      const python = parsePython(text) as Obj;
+      const expectedPython = (python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata) as Obj | undefined;
+      return { name: f.replace(/\.json$/, ''), input: v.input, expected, ...(expectedPython ? { expectedPython } : {}) };
     });
 }
 
@@ -66,13 +95,18 @@ function summarySet(s: unknown): unknown {
   return [...s].map((x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]))).sort();
 }
 
-/** Asserts metadata equality under the vector rules (ignoring `summaries` order and key order). */
-export function assertMetadataMatches(actual: Obj, expected: Obj, message?: string): void {
-  const norm = (md: Obj): Obj => ({
-    ...md,
-    'event-types': (md['event-types'] as Obj[]).map((e) => ({ ...e, ...(e.summaries ? { summaries: summarySet(e.summaries) } : {}) })),
-  });
-  assert.deepStrictEqual(norm(actual), norm(expected), message);
+/**
+ * Asserts metadata equality under the vector rules: each member as a real esmond stores it
+ * (Python `str()` of the value parsed from the body text, so `30.0` ≠ `30`), `event-types` in
+ * order with summaries as sets.
+ * @param bodyText - the metadata POST body as sent (or `pyJson` of the mapped metadata).
+ * @param expected - the vector's metadata as Python reads it ({@link MappingVector.expectedPython}).
+ */
+export function assertMetadataMatches(bodyText: string, expected: Obj, message?: string): void {
+  assert.deepStrictEqual(esmondParameters(bodyText), esmondParameters(pyJson(expected)), message);
+  const ets = (md: Obj): unknown =>
+    (md['event-types'] as Obj[]).map((e) => ({ ...e, ...(e.summaries ? { summaries: summarySet(e.summaries) } : {}) }));
+  assert.deepStrictEqual(ets(JSON.parse(bodyText) as Obj), ets(JSON.parse(pyJson(expected)) as Obj), message);
 }
 
 /** The values of a data point as an event type → value map (order-free). */

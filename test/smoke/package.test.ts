@@ -18,7 +18,7 @@ test('npm pack ships every bin, the library entry points and no sources or tests
   for (const [name, path] of Object.entries(pkg.bin)) {
     assert.ok(files.has(path.replace(/^\.\//, '')), `${name}: ${path} is not packed`);
   }
-  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/archive/index.js', 'dist/archive/index.d.ts']) {
+  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/archive/index.js', 'dist/archive/index.d.ts', 'dist/web/app.js', 'dist/web/app.css']) {
     assert.ok(files.has(entry), `${entry} is not packed`);
   }
   assert.ok(![...files].some((f) => f.startsWith('src/') || f.startsWith('test/')), 'sources or tests packed');
@@ -26,7 +26,7 @@ test('npm pack ships every bin, the library entry points and no sources or tests
 
 test('every bin is a node script that answers --help with exit 0', () => {
   assert.ok(existsSync('dist/index.js'), 'dist/ is not built: run npm run build (npm install and npm ci do it)');
-  assert.equal(Object.keys(pkg.bin).length, 8);
+  assert.equal(Object.keys(pkg.bin).length, 9);
   for (const [name, path] of Object.entries(pkg.bin)) {
     assert.match(readFileSync(path, 'utf8'), /^#!\/usr\/bin\/env node\n/, `${name} has no node shebang`);
     const r = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8', env: { ...process.env, ESMOND_TEST_NO_DNS: '1' } });

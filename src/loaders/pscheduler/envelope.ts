@@ -5,6 +5,7 @@
  * @module
  */
 import { dataTypeOf } from '../../model/event-types.js';
+import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
@@ -56,6 +57,35 @@ function participantHost(p: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The document without object members whose names start with `#` (pScheduler's comment
+ * convention), at every depth, as pScheduler's JSON reader drops them before the archiver sees
+ * the document. Unchanged parts are shared, not copied.
+ */
+export function withoutComments(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const w = withoutComments(v);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    });
+    return out ?? value;
+  }
+  if (!isObj(value)) return value;
+  let changed = false;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('#')) {
+      changed = true;
+      continue;
+    }
+    const w = withoutComments(v);
+    if (w !== v) changed = true;
+    out[k] = w;
+  }
+  return changed ? out : value;
+}
+
 /** True when `doc` is the esmond archiver input rather than a bare envelope. */
 function isArchiverInput(doc: Obj): boolean {
   return isObj(doc.result) && !isObj(doc.schedule) && (isObj(doc.result.schedule) || isObj(doc.result.test) || isObj(doc.result.task));
@@ -65,7 +95,8 @@ function isArchiverInput(doc: Obj): boolean {
  * The mapper's input for one document.
  * @throws MappingError naming the first missing or malformed member.
  */
-export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+export function recordInputFromDocument(document: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  const doc = withoutComments(document);
   if (!isObj(doc)) throw new MappingError('a pScheduler result must be a JSON object');
   let envelope: Obj = doc;
   let data: Obj = {};
@@ -88,14 +119,15 @@ export function recordInputFromDocument(doc: unknown, defaults: EnvelopeDefaults
   const toolName = typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
   if (toolName === undefined || toolName === '') throw new MappingError('"tool.name" must be a non-empty string');
   let ts: number;
-  let duration: number;
+  let duration: PyFloat;
   if (isObj(envelope.schedule)) {
     ts = isoDateSeconds(envelope.schedule.start, 'schedule.start');
-    duration = isoDurationSeconds(envelope.schedule.duration, 'schedule.duration');
+    // timedelta.total_seconds(): a float, sent as `30.0`.
+    duration = new PyFloat(isoDurationSeconds(envelope.schedule.duration, 'schedule.duration'));
   } else if (envelope.schedule === undefined && defaults.start !== undefined) {
     // A bare result: the caller says when it ran.
     ts = Math.trunc(defaults.start);
-    duration = defaults.duration ?? 0;
+    duration = new PyFloat(defaults.duration ?? 0);
   } else {
     throw new MappingError('"schedule" with "start" and "duration" is required (for a bare result, give its start time)');
   }

@@ -13,6 +13,21 @@ export class MappingError extends Error {
   }
 }
 
+/**
+ * A run that names hosts which did not resolve (to addresses of one family). Unlike other mapping
+ * errors this may pass: DNS may answer later, or the names can be given (`--resolve`, `--hosts`).
+ */
+export class UnresolvedHostError extends MappingError {
+  constructor(
+    message: string,
+    /** The host names involved (IP literals left out). */
+    readonly hosts: readonly string[],
+  ) {
+    super(message);
+    this.name = 'UnresolvedHostError';
+  }
+}
+
 const DURATION =
   /^([+-])?P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 

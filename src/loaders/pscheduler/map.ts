@@ -7,7 +7,7 @@
 import { recordInputFromDocument, type EnvelopeDefaults } from './envelope.js';
 import { mapRecord, type MappedRecord, type RecordOptions } from './record.js';
 
-export { MappingError, isoDurationSeconds, isoDateSeconds } from './iso.js';
+export { MappingError, UnresolvedHostError, isoDurationSeconds, isoDateSeconds } from './iso.js';
 export { literalAddresses, tableLookup, type AddressLookup, type HostAddresses } from './addresses.js';
 export { recordInputFromDocument, hostsOf, type EnvelopeDefaults } from './envelope.js';
 export {

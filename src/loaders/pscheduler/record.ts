@@ -4,11 +4,12 @@
  * injected synchronous {@link AddressLookup}.
  * @module
  */
+import { PyFloat } from '../../model/py-float.js';
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import type { EsmondValue } from '../esmond-item.js';
 import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
-import { formatFixed2, isoDurationSeconds, MappingError } from './iso.js';
+import { formatFixed2, isoDurationSeconds, MappingError, UnresolvedHostError } from './iso.js';
 
 /** `data-formatting-policy` of the esmond archive spec. */
 export type FormattingPolicy = 'prefer-mapped' | 'mapped-and-raw' | 'mapped-only' | 'raw-only';
@@ -33,8 +34,12 @@ export interface RecordInput {
   measurementAgent?: string | undefined;
   /** Stored as `tool-name`: `pscheduler/<tool>` for real runs. */
   toolName: string;
-  /** Seconds of the schedule's duration. */
-  duration: number;
+  /**
+   * Seconds of the schedule's duration, sent as `time-duration`: a {@link PyFloat} as the archiver
+   * computes it from the ISO duration (`30.0`); a plain number is sent as a Python int (the
+   * upstream unit test passes ints).
+   */
+  duration: number | PyFloat;
   /** UNIX seconds of the run's start. */
   ts: number;
   runHref?: string | undefined;
@@ -90,6 +95,9 @@ export const DEFAULT_SUMMARIES: Readonly<Record<string, readonly ArchiverSummary
   'histogram-owdelay': [...agg('histogram-owdelay', [300, 3600, 86400]), ...stats('histogram-owdelay', [0, 300, 3600, 86400])],
   'histogram-rtt': [...stats('histogram-rtt', [0, 3600, 86400]), ...agg('histogram-rtt', [3600, 86400])],
 };
+
+/** `timedelta.total_seconds()` of an ISO duration: always a Python float (`1.0`, not `1`). */
+const floatSeconds = (v: unknown, field: string): PyFloat => new PyFloat(isoDurationSeconds(v, field));
 
 /** Python truthiness, which the archiver's `if x:` tests rely on. */
 const truthy = (v: unknown): boolean =>
@@ -338,8 +346,8 @@ const TRACE: TypeRules = {
     tos: 'ip-tos',
   },
   extraMetadata: (spec, md) => {
-    if (truthy(spec.sendwait)) md['time-probe-interval'] = isoDurationSeconds(spec.sendwait, 'spec sendwait');
-    if (truthy(spec.wait)) md['time-test-timeout'] = isoDurationSeconds(spec.wait, 'spec wait');
+    if (truthy(spec.sendwait)) md['time-probe-interval'] = floatSeconds(spec.sendwait, 'spec sendwait');
+    if (truthy(spec.wait)) md['time-test-timeout'] = floatSeconds(spec.wait, 'spec wait');
   },
   extraData: traceData,
 };
@@ -378,9 +386,9 @@ const RTT: TypeRules = {
   ],
   fieldMap: { count: 'sample-size', flowlabel: 'ip-packet-flowlabel', tos: 'ip-tos', length: 'ip-packet-size', ttl: 'ip-ttl' },
   extraMetadata: (spec, md) => {
-    if (truthy(spec.interval)) md['time-probe-interval'] = isoDurationSeconds(spec.interval, 'spec interval');
-    if (truthy(spec.timeout)) md['time-test-timeout'] = isoDurationSeconds(spec.timeout, 'spec timeout');
-    if (truthy(spec.deadline)) md['time-probe-timeout'] = isoDurationSeconds(spec.deadline, 'spec deadline');
+    if (truthy(spec.interval)) md['time-probe-interval'] = floatSeconds(spec.interval, 'spec interval');
+    if (truthy(spec.timeout)) md['time-test-timeout'] = floatSeconds(spec.timeout, 'spec timeout');
+    if (truthy(spec.deadline)) md['time-probe-timeout'] = floatSeconds(spec.deadline, 'spec deadline');
   },
   dataFieldMap: { sent: 'packet-count-sent', lost: 'packet-count-lost-bidir', duplicates: 'packet-duplicates-bidir', reorders: 'packet-reorders-bidir' },
   extraData: rttData,
@@ -435,6 +443,15 @@ const DISK_TO_DISK: TypeRules = {
   },
 };
 
+/**
+ * The error for hosts without usable addresses: {@link UnresolvedHostError} (it may pass) when a
+ * host name is involved, a plain {@link MappingError} when only IP literals are (they never change).
+ */
+function resolutionError(message: string, hosts: readonly (string | undefined)[]): MappingError {
+  const names = hosts.filter((h): h is string => h !== undefined && literalAddresses(h).v4 === undefined && literalAddresses(h).v6 === undefined);
+  return names.length > 0 ? new UnresolvedHostError(message, [...new Set(names)]) : new MappingError(message);
+}
+
 /** Which record class the archiver would use for a test type under a policy. */
 function rulesFor(testType: string, policy: FormattingPolicy): { rules: TypeRules; raw: boolean; d2d: boolean } {
   if (policy !== 'raw-only') {
@@ -483,10 +500,11 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
   md['subject-type'] = inputDest === undefined ? 'network-element' : 'point-to-point';
   const [srcIp, dstIp] = commonFamily(inputSource, inputDest ?? inputSource, lookup, ipVersion);
   if (srcIp === undefined || dstIp === undefined) {
-    throw new MappingError(
+    throw resolutionError(
       inputDest === undefined
         ? `cannot resolve source ${JSON.stringify(inputSource)} to an IP address`
         : `cannot resolve source ${JSON.stringify(inputSource)} and destination ${JSON.stringify(inputDest)} to addresses of one IP family`,
+      [inputSource, inputDest],
     );
   }
   md.source = srcIp;
@@ -500,7 +518,7 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
   const [, agentIp] = commonFamily(srcIp, agentHost, lookup);
   const own = lookup(agentHost);
   const agent = agentIp ?? own.v4 ?? own.v6;
-  if (agent === undefined) throw new MappingError(`cannot resolve measurement agent ${JSON.stringify(agentHost)} to an IP address`);
+  if (agent === undefined) throw resolutionError(`cannot resolve measurement agent ${JSON.stringify(agentHost)} to an IP address`, [agentHost]);
   md['measurement-agent'] = agent;
   md['tool-name'] = input.toolName;
   md['time-duration'] = input.duration;

@@ -1,0 +1,56 @@
+/**
+ * The perfSONAR 5 options of the query tools and esmond-ps-get-bulk: `--archive
+ * auto|esmond|opensearch`, `--password` (with `--user`: Basic auth, for OpenSearch) and `--ca
+ * FILE`. Kept apart from query-options.ts so that file only lists and calls them.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ClientOptions } from '../query/types.js';
+import type { CliIo } from './io.js';
+import type { OptionDef, QueryFlags } from './query-options.js';
+
+/** The `--archive` values; `auto` is the default. */
+export const ARCHIVE_MODES = ['auto', 'esmond', 'opensearch'] as const;
+
+/** The options, in `--help` order (after `--key`). */
+export const ARCHIVE_OPTION_DEFS: readonly OptionDef[] = [
+  {
+    key: 'archive',
+    long: '--archive',
+    kind: 'string',
+    metavar: 'ARCHIVE',
+    help: 'Archive type [auto, esmond, opensearch] (default: auto: esmond or elmond, else the OpenSearch of a perfSONAR 5 node found at URL or URL/opensearch).',
+    original: false,
+  },
+  { key: 'password', long: '--password', kind: 'string', metavar: 'PASSWORD', help: 'Password for --user, sent as HTTP Basic auth (OpenSearch) (default: $ESMOND_PASSWORD).', original: false },
+  { key: 'ca', long: '--ca', kind: 'string', metavar: 'FILE', help: 'PEM file of the CA that signed the archive’s certificate (e.g. /etc/opensearch/root-ca.pem).', original: false },
+];
+
+/**
+ * Applies the options to the client options; returns a one-line problem, or undefined. Basic
+ * credentials replace an API key (one Authorization header).
+ */
+export function applyArchiveFlags(f: QueryFlags, io: CliIo, client: ClientOptions): string | undefined {
+  const mode = f.archive ?? 'auto';
+  if (!(ARCHIVE_MODES as readonly string[]).includes(mode)) return `--archive must be one of ${ARCHIVE_MODES.join(', ')}: ${mode}`;
+  client.archive = mode as (typeof ARCHIVE_MODES)[number];
+  const password = f.password ?? io.env.ESMOND_PASSWORD;
+  if (password !== undefined && password !== '') {
+    const username = f.user ?? io.env.ESMOND_USER;
+    if (username === undefined || username === '') return '--password requires --user (or ESMOND_USER)';
+    if (f.key !== undefined) return '--password and --key cannot be used together';
+    client.credentials = { scheme: 'Basic', username, apiKey: password };
+  }
+  if (f.ca !== undefined) {
+    try {
+      client.ca = readFileSync(resolve(io.cwd, f.ca), 'utf8');
+    } catch (e) {
+      return `cannot read --ca ${f.ca}: ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}`;
+    }
+  }
+  if (f.verbose) {
+    client.onArchiveDetected = (found) => io.stderr.write(`archive: ${found.kind} at ${found.url}\n`);
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+/**
+ * Computes the mesh grid's summary ({@link MeshSummary}) from any archive the client can read:
+ * three metadata searches (one per family) and a few short data reads per test, bounded in
+ * concurrency. The same code serves `esmond-ps-archive serve` (reading its own API) and
+ * `esmond-ps-view` (reading a remote one), so the page sees the same thing from both.
+ * @module
+ */
+import { pool } from '../loaders/sink.js';
+import type { EsmondClient, Metadata } from '../query/types.js';
+import type { Family, MeshCell, MeshSummary } from './mesh-types.js';
+import { delayOf, fieldOf, hopCount, median, numberOf } from './values.js';
+
+/** The event type whose presence puts a metadata in a family. */
+const FAMILY_EVENT: Readonly<Record<Family, string>> = {
+  throughput: 'throughput',
+  latency: 'histogram-owdelay',
+  trace: 'packet-trace',
+};
+
+/** Usual cadence when the data has too few points to tell, seconds. */
+const DEFAULT_INTERVAL: Readonly<Record<Family, number>> = { throughput: 6 * 3600, latency: 60, trace: 600 };
+
+/** How far back each family's latest-value read looks, seconds. */
+const LOOKBACK: Readonly<Record<Family, number>> = { throughput: 7 * 86400, latency: 3600, trace: 3 * 3600 };
+
+/** Options of {@link computeMeshSummary}. */
+export interface MeshSummaryOptions {
+  /** UNIX seconds "now" (injectable for tests). */
+  now: number;
+  /** Data reads in flight at once (default 8). */
+  concurrency?: number;
+}
+
+/** Reads the mesh from `client` (see the module docs). */
+export async function computeMeshSummary(client: EsmondClient, opts: MeshSummaryOptions): Promise<MeshSummary> {
+  const began = Date.now();
+  const tests: Array<{ family: Family; md: Metadata }> = [];
+  for (const family of ['throughput', 'latency', 'trace'] as const) {
+    for await (const md of client.searchMetadata({ eventType: FAMILY_EVENT[family], subjectType: 'point-to-point' })) {
+      tests.push({ family, md });
+    }
+  }
+  const cells: MeshCell[] = new Array<MeshCell>(tests.length);
+  await pool(tests, opts.concurrency ?? 8, async ({ family, md }, i) => {
+    cells[i] = await readCell(client, family, md, opts.now);
+  });
+  const kept = newestPerCell(cells);
+  return { generated: opts.now, hosts: hostsOf(kept), cells: kept, computeSeconds: (Date.now() - began) / 1000 };
+}
+
+async function readCell(client: EsmondClient, family: Family, md: Metadata, now: number): Promise<MeshCell> {
+  const base: MeshCell = {
+    source: md.inputSource ?? md.source ?? '?',
+    destination: md.inputDestination ?? md.destination ?? '?',
+    sourceIp: md.source ?? '',
+    destinationIp: md.destination ?? '',
+    family,
+    tool: md.toolName ?? '',
+    metadataKey: md.key,
+    last: null,
+    interval: DEFAULT_INTERVAL[family],
+    value: null,
+  };
+  const updated = md.eventTypes.find((e) => e.eventType === FAMILY_EVENT[family])?.timeUpdated ?? null;
+  if (updated === null) return base;
+  const range = { timeStart: now - LOOKBACK[family], timeEnd: now };
+  switch (family) {
+    case 'throughput': {
+      const points = await collect(client.data<unknown>(md, 'throughput', {}, range));
+      const values = points.map((p) => numberOf(p.val)).filter((v): v is number => v !== null);
+      return { ...base, ...latestOf(points, updated, family, range.timeStart), value: values.at(-1) ?? null, usual: median(values) };
+    }
+    case 'latency': {
+      const loss = await collect(client.data<unknown>(md, 'packet-loss-rate', {}, range));
+      const stats = await collect(client.data<unknown>(md, 'histogram-owdelay', { summaryType: 'statistics' }, range));
+      return {
+        ...base,
+        ...latestOf(loss.length > 0 ? loss : stats, updated, family, range.timeStart),
+        value: numberOf(loss.at(-1)?.val),
+        delay: delayOf(stats.at(-1)?.val),
+      };
+    }
+    case 'trace': {
+      const traces = await collect(client.data<unknown>(md, 'packet-trace', {}, range));
+      const hops = Array.isArray(traces.at(-1)?.val) ? (traces.at(-1)?.val as unknown[]) : undefined;
+      return {
+        ...base,
+        ...latestOf(traces, updated, family, range.timeStart),
+        value: hops === undefined ? null : hopCount(hops),
+        reached: hops === undefined ? false : hops.some((h) => fieldOf(h, 'ip') === md.destination),
+      };
+    }
+  }
+}
+
+async function collect<T>(points: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const p of points) out.push(p);
+  return out;
+}
+
+/**
+ * The time of the latest result and the test's cadence (median gap). With nothing in the
+ * look-back window the result is older than that: `last` is then the series' time-updated when
+ * that too is old, else unknown (null), so the cell shows as stale either way.
+ */
+function latestOf(
+  points: ReadonlyArray<{ ts: number }>,
+  updated: number,
+  family: Family,
+  windowStart: number,
+): { last: number | null; interval: number } {
+  const gaps: number[] = [];
+  for (let i = 1; i < points.length; i++) gaps.push((points[i]?.ts ?? 0) - (points[i - 1]?.ts ?? 0));
+  const interval = median(gaps.filter((g) => g > 0)) ?? DEFAULT_INTERVAL[family];
+  const last = points.at(-1)?.ts ?? null;
+  return { last: last ?? (updated < windowStart ? updated : null), interval };
+}
+
+/**
+ * One cell per (source name, destination name, family): when a pair is tested twice (IPv4 and
+ * IPv6, two tools), the one with the newest result wins.
+ */
+function newestPerCell(cells: readonly MeshCell[]): MeshCell[] {
+  const byKey = new Map<string, MeshCell>();
+  for (const c of cells) {
+    const key = `${c.source}\u0000${c.destination}\u0000${c.family}`;
+    const prev = byKey.get(key);
+    if (prev === undefined || (c.last ?? -1) > (prev.last ?? -1)) byKey.set(key, c);
+  }
+  return [...byKey.values()];
+}
+
+/** Every host named as a source or destination, sorted by name, with its addresses. */
+function hostsOf(cells: readonly MeshCell[]): MeshSummary['hosts'] {
+  const ips = new Map<string, Set<string>>();
+  const add = (name: string, ip: string): void => {
+    let set = ips.get(name);
+    if (set === undefined) ips.set(name, (set = new Set()));
+    if (ip !== '') set.add(ip);
+  };
+  for (const c of cells) {
+    add(c.source, c.sourceIp);
+    add(c.destination, c.destinationIp);
+  }
+  return [...ips.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([name, set]) => ({ name, ips: [...set].sort() }));
+}

@@ -1,0 +1,79 @@
+/**
+ * `/metrics`: the mesh summary in the OpenMetrics text format, for Prometheus/Grafana. Labels
+ * are only host names, tool and event type (never keys, IPs or times), one series per test, and
+ * at most {@link DEFAULT_MAX_TESTS} tests, so the label cardinality is bounded by the mesh.
+ * @module
+ */
+import type { MeshCell, MeshSummary } from './mesh-types.js';
+
+/** The content type Prometheus asks for and gets. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** Tests exported at most (a 100-host full mesh has 29 700); the rest are counted as dropped. */
+export const DEFAULT_MAX_TESTS = 50_000;
+
+/** The event type each family's value comes from. */
+const EVENT: Readonly<Record<MeshCell['family'], string>> = {
+  throughput: 'throughput',
+  latency: 'packet-loss-rate',
+  trace: 'packet-trace',
+};
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labels(cell: MeshCell, eventType: string, extra = ''): string {
+  return (
+    `{source="${escapeLabel(cell.source)}",destination="${escapeLabel(cell.destination)}",` +
+    `tool="${escapeLabel(cell.tool)}",event_type="${eventType}"${extra}}`
+  );
+}
+
+/** A number as OpenMetrics writes it. */
+function num(v: number): string {
+  return Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN';
+}
+
+/**
+ * Renders the metrics of `summary` as seen at `now` (UNIX seconds; the ages depend on it).
+ * Cheap enough to run per scrape: one pass over the cells, no I/O.
+ */
+export function renderMetrics(summary: MeshSummary, now: number, maxTests = DEFAULT_MAX_TESTS): string {
+  const cells = summary.cells.slice(0, maxTests);
+  const throughput: string[] = [];
+  const loss: string[] = [];
+  const delay: string[] = [];
+  const hops: string[] = [];
+  const age: string[] = [];
+  for (const c of cells) {
+    const et = EVENT[c.family];
+    if (c.last !== null) age.push(`esmond_last_result_age_seconds${labels(c, et)} ${num(Math.max(0, now - c.last))}`);
+    if (c.value === null) continue;
+    if (c.family === 'throughput') throughput.push(`esmond_throughput_bits_per_second${labels(c, et)} ${num(c.value)}`);
+    if (c.family === 'latency') loss.push(`esmond_packet_loss_ratio${labels(c, et)} ${num(c.value)}`);
+    if (c.family === 'trace') hops.push(`esmond_trace_hops${labels(c, et)} ${num(c.value)}`);
+    if (c.family === 'latency' && c.delay) {
+      for (const [stat, ms] of [['min', c.delay.min], ['median', c.delay.median], ['p95', c.delay.p95]] as const) {
+        delay.push(`esmond_one_way_delay_seconds${labels(c, 'histogram-owdelay', `,stat="${stat}"`)} ${num(ms / 1000)}`);
+      }
+    }
+  }
+  const family = (name: string, help: string, lines: string[]): string =>
+    `# TYPE ${name} gauge\n# HELP ${name} ${help}\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
+  return (
+    family('esmond_throughput_bits_per_second', 'Latest throughput result, bits per second.', throughput) +
+    family('esmond_packet_loss_ratio', 'Packet loss of the latest one-way latency result, 0 to 1.', loss) +
+    family('esmond_one_way_delay_seconds', 'One-way delay of the latest latency result (min, median, p95).', delay) +
+    family('esmond_trace_hops', 'Hops of the latest traceroute.', hops) +
+    family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', age) +
+    family('esmond_mesh_tests', 'Tests in the mesh summary.', [`esmond_mesh_tests ${summary.cells.length}`]) +
+    family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [
+      `esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`,
+    ]) +
+    family('esmond_mesh_summary_age_seconds', 'Seconds since the summary was computed.', [
+      `esmond_mesh_summary_age_seconds ${num(Math.max(0, now - summary.generated))}`,
+    ]) +
+    '# EOF\n'
+  );
+}

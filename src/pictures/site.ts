@@ -1,0 +1,162 @@
+/**
+ * The pictures' HTTP routes, put in front of an archive (`esmond-ps-archive serve`) or of the
+ * read-only proxy (`esmond-ps-view`): the page at `/`, its assets, the mesh summary the grid is
+ * drawn from (one request for the whole grid), and `/metrics`. The mesh summary is computed
+ * through the archive's HTTP API with the library client, cached, and refreshed in the
+ * background, so neither a page load nor a scrape waits for the archive once it is warm.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EsmondClient } from '../query/types.js';
+import { loadPageAssets } from './assets.js';
+import { computeMeshSummary } from './mesh-summary.js';
+import type { MeshSummary, PageConfig } from './mesh-types.js';
+import { OPENMETRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
+import { PAGE_HTML } from './page-html.js';
+import type { ArchiveProxy } from './proxy.js';
+
+/** Options of {@link createPicturesSite}. */
+export interface PicturesSiteOptions {
+  /** Reads the archive; a function when the archive's own URL is only known once it listens. */
+  client: EsmondClient | (() => EsmondClient | undefined);
+  /** Same-origin path of the archive API the page calls, ending in `/perfsonar/archive/`. */
+  apiBase: string;
+  /** Shown in the page header (no credentials). */
+  archiveLabel: string;
+  /** Forwards GETs under {@link apiBase} (esmond-ps-view); without it the host serves them. */
+  proxy?: ArchiveProxy;
+  /** Clock, ms since the epoch. */
+  now?: () => number;
+  /** A summary older than this is recomputed in the background (default 60 s). */
+  refreshMs?: number;
+  /** Data reads in flight while computing the summary (default 8). */
+  concurrency?: number;
+  /** Where background refresh failures are reported. */
+  log?: (line: string) => void;
+}
+
+/** The routes, as a handler that says whether it answered. */
+export interface PicturesSite {
+  /** Answers the request if it is one of the pictures' routes; false to let the host answer it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** The current summary (cached; computed when there is none yet). */
+  summary(): Promise<MeshSummary>;
+}
+
+/** Builds the routes (see the module docs). */
+export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
+  const clock = opts.now ?? Date.now;
+  const refreshMs = opts.refreshMs ?? 60_000;
+  const log = opts.log ?? (() => undefined);
+  let current: { summary: MeshSummary; at: number } | undefined;
+  let computing: Promise<MeshSummary> | undefined;
+
+  const clientOf = (): EsmondClient => {
+    const c = typeof opts.client === 'function' ? opts.client() : opts.client;
+    if (c === undefined) throw new Error('the archive is not listening yet');
+    return c;
+  };
+
+  const compute = (): Promise<MeshSummary> => {
+    computing ??= computeMeshSummary(clientOf(), {
+      now: Math.floor(clock() / 1000),
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    })
+      .then((summary) => {
+        current = { summary, at: clock() };
+        return summary;
+      })
+      .finally(() => {
+        computing = undefined;
+      });
+    return computing;
+  };
+
+  const summary = async (): Promise<MeshSummary> => {
+    if (current === undefined) return compute();
+    if (clock() - current.at > refreshMs) {
+      // Stale while revalidate: answer now, refresh behind.
+      compute().catch((err: unknown) => log(`mesh summary refresh failed: ${messageOf(err)}`));
+    }
+    return current.summary;
+  };
+
+  const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    switch (path) {
+      case '/':
+      case '/index.html':
+        return send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML);
+      case '/pictures/app.js':
+        return send(req, res, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js, 'max-age=300');
+      case '/pictures/app.css':
+        return send(req, res, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css, 'max-age=300');
+      case '/pictures/config.json':
+        return send(req, res, 200, 'application/json', JSON.stringify(config));
+      case '/pictures/mesh.json':
+        try {
+          return send(req, res, 200, 'application/json', JSON.stringify(await summary()));
+        } catch (err) {
+          return send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
+        }
+      case '/metrics':
+        try {
+          const text = renderMetrics(await summary(), Math.floor(clock() / 1000));
+          return send(req, res, 200, OPENMETRICS_CONTENT_TYPE, text);
+        } catch (err) {
+          return send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
+        }
+    }
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (opts.proxy !== undefined && path.startsWith(opts.apiBase)) {
+      const proxy = opts.proxy;
+      proxy(req, res, path.slice(opts.apiBase.length), url.search).catch(() => res.destroy());
+      return true;
+    }
+    if (!ROUTES.has(path)) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(req, res, 405, 'application/json', JSON.stringify({ detail: `Method "${req.method ?? ''}" not allowed.` }), undefined, {
+        Allow: 'GET, HEAD',
+      });
+      return true;
+    }
+    routes(req, res, path).catch((err: unknown) => {
+      log(`pictures: ${path}: ${messageOf(err)}`);
+      if (!res.headersSent) send(req, res, 500, 'application/json', JSON.stringify({ detail: 'Internal server error.' }));
+      else res.destroy();
+    });
+    return true;
+  };
+
+  return { handle, summary };
+}
+
+const ROUTES = new Set(['/', '/index.html', '/pictures/app.js', '/pictures/app.css', '/pictures/config.json', '/pictures/mesh.json', '/metrics']);
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  cache = 'no-store',
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': cache,
+    'X-Content-Type-Options': 'nosniff',
+    ...extra,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

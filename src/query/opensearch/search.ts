@@ -1,0 +1,132 @@
+/**
+ * Reading many documents from OpenSearch without its 10 000-hit window (perfsonar5 spec §1.6):
+ * point in time + `search_after` over a total sort, bounded pages, and plain `search_after`
+ * (with the same tie-breaking sort) where point in time is missing (OpenSearch 2.1–2.3). Every
+ * request goes through the esmond client's transport (timeouts, retries, TLS, auth). Searches
+ * are POSTs that only read, so they are retried like GETs.
+ * @module
+ */
+import { isHttpError, ResponseError } from '../../http/errors.js';
+import type { JsonResponse, Transport } from '../../http/transport.js';
+import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+
+/** The index pattern of every perfSONAR test type (a wildcard: missing data streams are no error). */
+export const INDEX = 'pscheduler_*';
+/** How long a point in time is kept between two pages. */
+const KEEP_ALIVE = '2m';
+
+/** Where the OpenSearch REST API is: `https://host/opensearch` or `https://host:9200`, no trailing slash. */
+export interface OpenSearchTarget {
+  transport: Transport;
+  base: string;
+  /** Whether point in time works; `undefined` until the first try. Shared by every search of a client. */
+  pit: { supported: boolean | undefined };
+}
+
+/** One hit as the pager yields it. */
+export interface Hit {
+  source: JsonObject;
+  sort: unknown[];
+}
+
+/** The total sort every export uses: measurement time, then the run id as tie-breaker. */
+export const TIME_SORT: readonly JsonObject[] = [{ 'pscheduler.start_time': 'asc' }, { 'pscheduler.run_id.keyword': 'asc' }];
+
+function responseInit(r: JsonResponse): { method: string; url: string; status: number; body: string } {
+  return { method: 'POST', url: r.url, status: r.status, body: r.text };
+}
+
+/** A search answer's hits; partial answers (`_shards.failed > 0`) are errors for an export. */
+export function hitsOf(r: JsonResponse): Hit[] {
+  const body = r.json;
+  if (!isJsonObject(body) || !isJsonObject(body.hits) || !Array.isArray(body.hits.hits)) {
+    throw new ResponseError('OpenSearch answer has no hits list', responseInit(r));
+  }
+  const shards = isJsonObject(body._shards) ? body._shards : {};
+  if (typeof shards.failed === 'number' && shards.failed > 0) {
+    throw new ResponseError(`OpenSearch answered from only part of the data (${shards.failed} shard(s) failed)`, responseInit(r));
+  }
+  return body.hits.hits.map((h: unknown) => {
+    const hit = isJsonObject(h) ? h : {};
+    return { source: isJsonObject(hit._source) ? hit._source : {}, sort: Array.isArray(hit.sort) ? hit.sort : [] };
+  });
+}
+
+/** POSTs a search body to `path` (relative to the base). */
+export function search(target: OpenSearchTarget, path: string, body: JsonObject, signal?: AbortSignal, query?: Array<[string, string]>): Promise<JsonResponse> {
+  return target.transport.sendJson({ method: 'POST', url: `${target.base}/${path}`, body, signal, query, idempotent: true, okStatus: [200] });
+}
+
+/** Opens a point in time on every pscheduler index; `undefined` when this OpenSearch has none. */
+async function openPit(target: OpenSearchTarget, signal: AbortSignal | undefined): Promise<string | undefined> {
+  if (target.pit.supported === false) return undefined;
+  try {
+    const r = await target.transport.sendJson({
+      method: 'POST',
+      url: `${target.base}/${INDEX}/_search/point_in_time`,
+      query: [['keep_alive', KEEP_ALIVE]],
+      signal,
+      idempotent: true,
+      okStatus: [200],
+    });
+    const id = isJsonObject(r.json) ? r.json.pit_id : undefined;
+    if (typeof id !== 'string' || id === '') throw new ResponseError('OpenSearch answered a point-in-time request without pit_id', responseInit(r));
+    target.pit.supported = true;
+    return id;
+  } catch (e) {
+    // OpenSearch < 2.4 has no such route (400 "no handler", 404 or 405); a role without the
+    // privilege says 403. All of them mean: page without a point in time.
+    if (isHttpError(e) && [400, 403, 404, 405].includes(e.status)) {
+      target.pit.supported = false;
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+async function closePit(target: OpenSearchTarget, id: string): Promise<void> {
+  try {
+    await target.transport.send({ method: 'DELETE', url: `${target.base}/_search/point_in_time`, body: { pit_id: [id] }, okStatus: [200, 404] });
+  } catch {
+    // It expires by itself after KEEP_ALIVE; a failed clean-up must not fail the read.
+  }
+}
+
+/**
+ * Every hit of `query`, in `sort` order, page by page (`size` hits at most per page). The sort
+ * must be total; hits are never skipped or repeated, however many there are.
+ */
+export async function* searchAfterPages(
+  target: OpenSearchTarget,
+  query: JsonObject,
+  sort: readonly JsonObject[],
+  size: number,
+  sourceFields: readonly string[],
+  signal?: AbortSignal,
+): AsyncGenerator<Hit[], void, undefined> {
+  let pitId = await openPit(target, signal);
+  let after: unknown[] | undefined;
+  try {
+    for (;;) {
+      const body: JsonObject = { size, query, sort, _source: [...sourceFields], track_total_hits: false };
+      if (after !== undefined) body.search_after = after;
+      let r: JsonResponse;
+      if (pitId !== undefined) {
+        body.pit = { id: pitId, keep_alive: KEEP_ALIVE };
+        r = await search(target, '_search', body, signal);
+        const next = isJsonObject(r.json) ? r.json.pit_id : undefined;
+        if (typeof next === 'string' && next !== '') pitId = next;
+      } else {
+        r = await search(target, `${INDEX}/_search`, body, signal, [['ignore_unavailable', 'true']]);
+      }
+      const hits = hitsOf(r);
+      if (hits.length > 0) yield hits;
+      const last = hits[hits.length - 1];
+      if (hits.length < size || last === undefined) return;
+      if (last.sort.length === 0) throw new ResponseError('OpenSearch hit without sort values: cannot page', responseInit(r));
+      after = last.sort;
+    }
+  } finally {
+    if (pitId !== undefined) await closePit(target, pitId);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The points of one event type of one test, from its documents: each run mapped as the esmond
+ * archiver maps it, the value normalised and served exactly as the esmond archive stores and
+ * serves it (the archive's own validation, bin folding and cell rendering, esmond-api §6), and
+ * summaries computed here, bin by bin, from the base values in time order.
+ * @module
+ */
+import { binOf, cellValue, decodeBin, encodeBin, foldInto, baseCell, type BinState } from '../../archive/series.js';
+import { validateValue } from '../../archive/validate.js';
+import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SeriesType } from '../../model/event-types.js';
+import type { WirePoint } from '../../model/wire.js';
+import { ValidationError } from '../../http/errors.js';
+import { mapOpenSearchDocument, runIdentity } from './documents.js';
+import type { Hit } from './search.js';
+
+/** Folds mapped runs into the points of one series; feed hits in time order. */
+export class SeriesBuilder {
+  private readonly dataType: DataType;
+  private readonly window: number;
+  private bin: { ts: number; state: BinState } | undefined;
+  private lastRun: string | undefined;
+  private lastTs: number | undefined;
+
+  constructor(
+    private readonly eventType: string,
+    private readonly summaryType: SeriesType,
+    window: number,
+  ) {
+    // Unknown event types are stored as json by the archive's ingest (declareAll); so here.
+    this.dataType = dataTypeOf(eventType) ?? 'json';
+    if (summaryType !== 'base' && !(ALLOWED_SUMMARIES[this.dataType] as readonly string[]).includes(summaryType)) {
+      throw new ValidationError(`${eventType} has no ${summaryType} summaries`, 'summaryType');
+    }
+    this.window = summaryType === 'base' ? 0 : window;
+  }
+
+  /** The finished points these hits complete (summary bins close when a later bin starts). */
+  add(hits: readonly Hit[]): WirePoint[] {
+    const out: WirePoint[] = [];
+    for (const hit of hits) {
+      // Re-sent envelopes are duplicate documents (spec §1.4 step 7); the sort puts them side by side.
+      const run = runIdentity(hit.source);
+      let record;
+      try {
+        record = mapOpenSearchDocument(hit.source);
+      } catch {
+        continue; // a run the archiver could not have mapped would not be in esmond either
+      }
+      const ts = record.point.ts;
+      if (run === this.lastRun && ts === this.lastTs) continue;
+      this.lastRun = run;
+      this.lastTs = ts;
+      const v = record.point.val.find((x) => x['event-type'] === this.eventType);
+      if (v === undefined) continue;
+      let normalized;
+      try {
+        normalized = validateValue(this.dataType, v.val);
+      } catch {
+        continue; // the esmond archive would have refused it (400), so it holds no such point
+      }
+      if (this.summaryType === 'base') {
+        out.push({ ts, val: cellValue(this.dataType, 'base', baseCell(ts, normalized)) });
+        continue;
+      }
+      const b = binOf(ts, this.window);
+      if (this.bin !== undefined && this.bin.ts !== b) out.push(this.close(this.bin));
+      if (this.bin === undefined || this.bin.ts !== b) this.bin = { ts: b, state: decodeBin(undefined) };
+      foldInto(this.bin.state, normalized);
+    }
+    return out;
+  }
+
+  /** The last open bin, once no hit follows. */
+  finish(): WirePoint[] {
+    const b = this.bin;
+    this.bin = undefined;
+    return b === undefined ? [] : [this.close(b)];
+  }
+
+  private close(b: { ts: number; state: BinState }): WirePoint {
+    const st = this.summaryType === 'base' ? 'aggregation' : this.summaryType;
+    return { ts: b.ts, val: cellValue(this.dataType, st, encodeBin(this.dataType, st, b.ts, b.state)) };
+  }
+}

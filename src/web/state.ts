@@ -1,0 +1,22 @@
+/**
+ * What the page shows, exposed as `window.esmondView` so tests (and curious users) can check what
+ * was drawn without reading pixels.
+ * @module
+ */
+import type { ViewState } from '../pictures/view-state.js';
+
+declare global {
+  interface Window {
+    esmondView: ViewState;
+  }
+}
+
+/** The single state object (created on first use). */
+export function viewState(): ViewState {
+  window.esmondView ??= {
+    error: null,
+    grid: { rendered: false, hosts: 0, cells: 0, paintedAtMs: null },
+    pair: { loading: false, source: null, destination: null, range: null, points: {}, windows: {}, paintedAtMs: null },
+  };
+  return window.esmondView;
+}
