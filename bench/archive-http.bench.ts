@@ -64,9 +64,9 @@ export default async function (report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-bench-http-'));
   const db = join(dir, 'archive.sqlite');
   const service = openSqliteArchive(db, { resolver: false });
-  const key = service.addUser('bench');
+  const key = await service.addUser('bench');
   const ctx: RequestContext = { requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now: NOW };
-  const { metadata } = service.createMetadata(
+  const { metadata } = await service.createMetadata(
     {
       'subject-type': 'point-to-point',
       source: '10.0.0.1',
@@ -78,8 +78,8 @@ export default async function (report: Report): Promise<void> {
     ctx,
   );
   const mdKey = metadata['metadata-key'];
-  service.bulkWrite(mdKey, { data: Array.from({ length: 100 }, (_, i) => ({ ts: NOW - 10_000 + i, val: [{ 'event-type': 'throughput', val: i }] })) }, ctx);
-  service.close();
+  await service.bulkWrite(mdKey, { data: Array.from({ length: 100 }, (_, i) => ({ ts: NOW - 10_000 + i, val: [{ 'event-type': 'throughput', val: i }] })) }, ctx);
+  await service.close();
 
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], {
     cwd: root,

@@ -85,7 +85,7 @@ const ctx = (): RequestContext => ({
 async function prepareArchive(dbPath: string, report: Report): Promise<Setup> {
   const service = openSqliteArchive(dbPath, { resolver: false });
   try {
-    const apiKey = service.addUser('bench');
+    const apiKey = await service.addUser('bench');
     let t = performance.now();
     const seeded = await seedArchive(service, { hosts: SEARCH_HOSTS, days: 0, seed: 1, now: NOW });
     let s = (performance.now() - t) / 1000;
@@ -93,11 +93,11 @@ async function prepareArchive(dbPath: string, report: Report): Promise<Setup> {
     const all = (await service.searchMetadata(new URLSearchParams({ limit: '100000' }), ctx())).body;
     const tput = all.filter((m) => m['tool-name'] === 'pscheduler/iperf3');
     t = performance.now();
-    const seriesBaseUri = writeBigSeries(service);
+    const seriesBaseUri = await writeBigSeries(service);
     s = (performance.now() - t) / 1000;
     report(`archive.setup   ${rate(SERIES_POINTS)} integer points written in-process in ${s.toFixed(1)} s (${rate(SERIES_POINTS / s)} pts/s)`);
     const bodies = ingestBodies();
-    const inProcessIngest = ingestInProcess(service, bodies);
+    const inProcessIngest = await ingestInProcess(service, bodies);
     return {
       ingestBodies: bodies,
       inProcessIngest,
@@ -108,7 +108,7 @@ async function prepareArchive(dbPath: string, report: Report): Promise<Setup> {
       seriesBaseUri,
     };
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -127,15 +127,15 @@ function benchMetadataBody(name: string, eventTypes: readonly string[]): Record<
 }
 
 /** One metadata with a 1 M-point integer series ending before NOW; returns its base-uri. */
-function writeBigSeries(service: ArchiveService): string {
-  const { metadata } = service.createMetadata(benchMetadataBody('read-1M', ['packet-count-sent']), ctx());
+async function writeBigSeries(service: ArchiveService): Promise<string> {
+  const { metadata } = await service.createMetadata(benchMetadataBody('read-1M', ['packet-count-sent']), ctx());
   const first = NOW - SERIES_POINTS * SERIES_STEP;
   for (let i = 0; i < SERIES_POINTS; i += 10_000) {
     const data = [];
     for (let j = i; j < Math.min(SERIES_POINTS, i + 10_000); j++) {
       data.push({ ts: first + j * SERIES_STEP, val: [{ 'event-type': 'packet-count-sent', val: 600 + (j % 7) }] });
     }
-    service.bulkWrite(metadata['metadata-key'], { data }, ctx());
+    await service.bulkWrite(metadata['metadata-key'], { data }, ctx());
   }
   const et = metadata['event-types'][0];
   if (et === undefined) throw new Error('bench metadata has no event type');
@@ -167,12 +167,12 @@ function ingestBodies(): string[] {
  * The same workload straight into the core (JSON.parse + bulkWrite), best of REPEAT: tells the
  * HTTP layer's cost from the core's.
  */
-function ingestInProcess(service: ArchiveService, bodies: readonly string[]): number {
+async function ingestInProcess(service: ArchiveService, bodies: readonly string[]): Promise<number> {
   let best = 0;
   for (let rep = 0; rep < REPEAT; rep++) {
-    const { metadata } = service.createMetadata(benchMetadataBody(`ingest-in-process-${rep}`, INGEST_TYPES), ctx());
+    const { metadata } = await service.createMetadata(benchMetadataBody(`ingest-in-process-${rep}`, INGEST_TYPES), ctx());
     const t = performance.now();
-    for (const body of bodies) service.bulkWrite(metadata['metadata-key'], JSON.parse(body), ctx());
+    for (const body of bodies) await service.bulkWrite(metadata['metadata-key'], JSON.parse(body), ctx());
     best = Math.max(best, (bodies.length * INGEST_TS_PER_PUT * INGEST_TYPES.length) / ((performance.now() - t) / 1000));
   }
   return best;

@@ -70,8 +70,8 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-client-bench-'));
   const dbPath = join(dir, 'bench.sqlite');
   const service = openSqliteArchive(dbPath, { resolver: false });
-  const apiKey = service.addUser('bench');
-  service.close();
+  const apiKey = await service.addUser('bench');
+  await service.close();
   const server = await startChildArchive(dbPath);
   try {
     const { url } = server;
@@ -102,6 +102,7 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
       }
       const [count, ms] = await timed(async () => {
         let c = 0;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only counted
         for await (const _p of client.data(m, 'throughput', {}, { ...window, pageSize: 10_000 })) c++;
         return c;
       });

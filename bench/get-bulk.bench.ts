@@ -38,7 +38,7 @@ const T_START = T_END - PER_SERIES - 10;
 const ctx = { requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now: T_END };
 
 /** Builds (or reuses) the SQLite file. */
-function database(report: (line: string) => void): string {
+async function database(report: (line: string) => void): Promise<string> {
   const db = join(tmpdir(), `esmond-bench-bulk-${N}-v1.sqlite`);
   const done = `${db}.complete`;
   if (existsSync(done)) return db;
@@ -48,7 +48,7 @@ function database(report: (line: string) => void): string {
   try {
     for (let s = 0; s < SERIES; s++) {
       const src = `10.7.0.${s + 1}`;
-      const key = service.createMetadata(
+      const key = (await service.createMetadata(
         {
           'subject-type': 'point-to-point',
           source: src,
@@ -60,17 +60,17 @@ function database(report: (line: string) => void): string {
           'event-types': [{ 'event-type': 'throughput', summaries: [] }],
         },
         ctx,
-      ).metadata['metadata-key'];
+      )).metadata['metadata-key'];
       for (let i = 0; i < PER_SERIES; i += 10_000) {
         const data = [];
         for (let j = i; j < Math.min(PER_SERIES, i + 10_000); j++) {
           data.push({ ts: T_START + j, val: [{ 'event-type': 'throughput', val: 9_000_000_000 + ((j * 7919) % 1_000_000) }] });
         }
-        service.bulkWrite(key, { data }, ctx);
+        await service.bulkWrite(key, { data }, ctx);
       }
     }
   } finally {
-    service.close();
+    await service.close();
   }
   writeFileSync(done, '');
   report(`seeded ${N} points in ${SERIES} series in ${((performance.now() - t0) / 1000).toFixed(1)} s (${db})`);
@@ -172,7 +172,7 @@ async function rawRead(url: string, concurrency: number): Promise<{ points: numb
 }
 
 export default async function (report: (line: string) => void): Promise<void> {
-  const db = database(report);
+  const db = await database(report);
   const archive = await serveArchive(db);
   const work = mkdtempSync(join(tmpdir(), 'esmond-bench-bulk-'));
   try {

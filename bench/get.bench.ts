@@ -43,10 +43,10 @@ const ctx = (): RequestContext => ({
   now: T_END,
 });
 
-function buildArchive(dbPath: string): void {
+async function buildArchive(dbPath: string): Promise<void> {
   const service = openSqliteArchive(dbPath, { resolver: false });
   try {
-    const { metadata } = service.createMetadata(
+    const { metadata } = await service.createMetadata(
       {
         'subject-type': 'point-to-point',
         source: '10.0.0.1',
@@ -62,10 +62,10 @@ function buildArchive(dbPath: string): void {
       for (let j = i; j < Math.min(POINTS, i + 10_000); j++) {
         data.push({ ts: T0 + j * STEP, val: [{ 'event-type': 'throughput', val: 9_000_000_000 + (j % 9973) * 1000 }] });
       }
-      service.bulkWrite(metadata['metadata-key'], { data }, ctx());
+      await service.bulkWrite(metadata['metadata-key'], { data }, ctx());
     }
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -132,7 +132,7 @@ export default async function getBench(report: Report): Promise<void> {
   const dispatcher = new Agent({ connections: 1 });
   try {
     let t = performance.now();
-    buildArchive(dbPath);
+    await buildArchive(dbPath);
     report(`get.setup  ${POINTS.toLocaleString('en-US')}-point throughput series written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const server = await startChildArchive(dbPath);
     try {

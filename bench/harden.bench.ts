@@ -21,11 +21,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const METADATA = 20_050;
 const LIST = '/esmond/perfsonar/archive/';
 
-function fill(db: string): void {
+async function fill(db: string): Promise<void> {
   const store = openSqliteStore(db);
-  store.transaction(() => {
-    for (let i = 0; i < METADATA; i++) {
-      store.insertMetadata({
+  await store.insertMetadata(
+    Array.from({ length: METADATA }, (_, i) => ({
         key: `m${String(i).padStart(6, '0')}`,
         checksum: `c${i}`,
         subjectType: 'point-to-point',
@@ -39,10 +38,9 @@ function fill(db: string): void {
         },
         parameters: [['time-duration', '20'], ['pscheduler-test-type', 'throughput']],
         eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 }],
-      });
-    }
-  });
-  store.close();
+    })),
+  );
+  await store.close();
 }
 
 /** GETs `path`, reading the whole answer; resolves with the milliseconds it took. */
@@ -70,7 +68,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const bench: Bench = async (report) => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-harden-bench-'));
   const db = join(dir, 'archive.sqlite');
-  fill(db);
+  await fill(db);
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'src/bin/esmond-ps-archive.ts'), 'serve', '--port', '0', '--db', db, '--no-dns'],

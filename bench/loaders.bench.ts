@@ -114,8 +114,8 @@ export default async function loadersBench(report: (line: string) => void): Prom
     // (b) End to end into a real archive in a child process.
     const db = join(dir, 'archive.sqlite');
     const service = openSqliteArchive(db);
-    const key = service.addUser('bench');
-    service.close();
+    const key = await service.addUser('bench');
+    await service.close();
     const small = join(dir, 'small.log');
     await writeLog(small, E2E_LINES);
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });

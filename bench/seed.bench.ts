@@ -30,7 +30,7 @@ export default async function seedBench(report: (line: string) => void): Promise
         `seed.archive    ${name}: ${s.toFixed(2)} s  ${r.metadata} metadata  ${r.points} values  ${Math.round(r.points / s)} values/s`,
       );
     } finally {
-      service.close();
+      await service.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -47,7 +47,7 @@ function discardingService(): ArchiveService {
     throw new Error('not used by the seeder');
   };
   return {
-    createMetadata(body) {
+    async createMetadata(body) {
       const key = (++n).toString(16).padStart(32, '0');
       const eventTypes = (body as { 'event-types': Array<{ 'event-type': string }> })['event-types'];
       return {
@@ -60,7 +60,9 @@ function discardingService(): ArchiveService {
         location: '',
       };
     },
-    bulkWrite: () => 0,
+    async bulkWrite() {
+      return 0;
+    },
     searchMetadata: unused,
     getMetadata: unused,
     eventTypeDetail: unused,
@@ -72,6 +74,6 @@ function discardingService(): ArchiveService {
     setUserActive: unused,
     listUsers: unused,
     addUser: unused,
-    close() {},
+    async close() {},
   };
 }

@@ -23,7 +23,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await running.close();
-  service.close();
+  await service.close();
   process.exit(0);
 }
 process.stdin.on('end', () => void stop());

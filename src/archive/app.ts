@@ -22,6 +22,7 @@ import { matchRoute, type Route } from './routes.js';
 import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
 import { StoreBusyError } from './storage/store.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
+import { StoreUnavailableError } from './storage/store.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
 export type PschedulerIngest = (
@@ -168,7 +169,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     if (format !== undefined && format !== 'json') throw new ApiError(404, 'Not found.');
     params.delete('format');
 
-    const auth: AuthResult = authenticate(
+    const auth: AuthResult = await authenticate(
       {
         authorization: req.headers.authorization,
         clientAddress: trust === undefined ? undefined : clientAddressOf(req, proxies),
@@ -209,7 +210,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
           const page = await service.searchMetadata(params, ctx);
           sendJson(res, 200, page.body, linkHeader(page.link, allow));
         } else {
-          const made = service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
+          const made = await service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });
         }
         return;
@@ -217,13 +218,13 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         if (read) {
           sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
         } else {
-          const stored = service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          const stored = await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
           createdWrite(res, stored, allow);
         }
         return;
       case 'event-type':
         if (read) {
-          sendJson(res, 200, service.eventTypeDetail(route.key, route.eventType, ctx), allow);
+          sendJson(res, 200, await service.eventTypeDetail(route.key, route.eventType, ctx), allow);
         } else {
           // R8: a stub upstream too; it only checks that a JSON body came (and stores nothing).
           parseDataJson(contentType, await body());
@@ -232,13 +233,13 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         return;
       case 'series':
         if (read && route.segment !== 'base' && route.window === undefined) {
-          sendJson(res, 200, service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
+          sendJson(res, 200, await service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
         } else if (read) {
-          const page = service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
+          const page = await service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
           await streamPoints(res, page.points, linkHeader(page.link, allow), method === 'HEAD');
         } else {
           const parsed = parseDataJson(contentType, await body());
-          const stored = service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
+          const stored = await service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
           createdWrite(res, stored, allow);
         }
         return;
@@ -272,6 +273,11 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       if (err instanceof StoreBusyError) {
         log(`esmond-ps-archive: 503 on ${req.method} ${pathOf(req)}: ${err.message}`);
         sendJson(res, 503, { detail: 'The archive is busy; retry shortly.' }, { 'Retry-After': '1' });
+        return;
+      }
+      if (err instanceof StoreUnavailableError) {
+        log(`esmond-ps-archive: database unavailable on ${req.method} ${pathOf(req)}: ${err.message}`);
+        sendJson(res, 503, { detail: 'Archive database unavailable, try again later.' }, { 'Retry-After': '5' });
         return;
       }
       log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);

@@ -108,11 +108,11 @@ function keyAccepted(check: KeyCheck): void {
  * fails even a GET (ORIG behaviour, §7.1); a request without credentials is anonymous, or an
  * address-trusted writer. Throws {@link ApiError} 401 with the exact DRF messages.
  */
-export function authenticate(
+export async function authenticate(
   req: AuthRequest,
-  checkKey: (key: string, user?: string) => KeyCheck,
+  checkKey: (key: string, user?: string) => Promise<KeyCheck>,
   trust: AddressTrust | undefined,
-): AuthResult {
+): Promise<AuthResult> {
   const header = req.authorization;
   // WHY split on any whitespace run: DRF uses bytes.split(), which does the same.
   const words = header === undefined ? [] : header.trim().split(/\s+/).filter((w) => w !== '');
@@ -120,7 +120,7 @@ export function authenticate(
   if (scheme === 'token') {
     if (words.length === 1) throw unauthorized('Invalid token header. No credentials provided.');
     if (words.length > 2) throw unauthorized('Invalid token header. Token string should not contain spaces.');
-    keyAccepted(checkKey(words[1] ?? ''));
+    keyAccepted(await checkKey(words[1] ?? ''));
     return { kind: 'token' };
   }
   if (scheme === 'apikey') {
@@ -129,7 +129,7 @@ export function authenticate(
     if (colon <= 0 || colon === creds.length - 1) {
       throw unauthorized('Invalid ApiKey header. Expected "ApiKey <username>:<key>".');
     }
-    keyAccepted(checkKey(creds.slice(colon + 1), creds.slice(0, colon)));
+    keyAccepted(await checkKey(creds.slice(colon + 1), creds.slice(0, colon)));
     return { kind: 'token' };
   }
   if (trust !== undefined && listHas(trust.writers, req.clientAddress)) return { kind: 'address' };

@@ -67,12 +67,12 @@ function mapAll(docs: unknown[], options: IngestOptions): MappedRecord[] {
  * Writes one run's values: one bulk write, or — when some value is already stored (409) — value
  * by value, skipping the duplicates, as the archiver treats 409 as success.
  */
-function writeValues(service: ArchiveService, key: string, record: MappedRecord, ctx: RequestContext): number {
+async function writeValues(service: ArchiveService, key: string, record: MappedRecord, ctx: RequestContext): Promise<number> {
   const values = declaredValues(record);
   if (values.length === 0) return 0;
   const { ts } = record.point;
   try {
-    service.bulkWrite(key, { data: [{ ts, val: values }] }, ctx);
+    await service.bulkWrite(key, { data: [{ ts, val: values }] }, ctx);
     return values.length;
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 409) throw err;
@@ -80,7 +80,7 @@ function writeValues(service: ArchiveService, key: string, record: MappedRecord,
   let written = 0;
   for (const v of values) {
     try {
-      service.writePoint(key, v['event-type'], 'base', { ts, val: v.val }, ctx);
+      await service.writePoint(key, v['event-type'], 'base', { ts, val: v.val }, ctx);
       written += 1;
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 409) throw err;
@@ -94,20 +94,20 @@ function writeValues(service: ArchiveService, key: string, record: MappedRecord,
  * @throws ApiError 400 with a one-line reason when a run cannot be mapped (nothing is written
  * then); the service's own ApiErrors (metadata or value validation) pass through.
  */
-export function ingestPschedulerResult(
+export async function ingestPschedulerResult(
   service: ArchiveService,
   body: unknown,
   ctx: RequestContext,
   options: IngestOptions = {},
-): IngestCounts {
+): Promise<IngestCounts> {
   const records = mapAll(documentsOf(body), options);
   const keys = new Set<string>();
   let points = 0;
   for (const record of records) {
-    const { metadata } = service.createMetadata(record.metadata, ctx);
+    const { metadata } = await service.createMetadata(record.metadata, ctx);
     const key = metadata['metadata-key'];
     keys.add(key);
-    points += writeValues(service, key, record, ctx);
+    points += await writeValues(service, key, record, ctx);
   }
   return { results: records.length, metadata: keys.size, points };
 }

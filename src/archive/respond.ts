@@ -58,15 +58,15 @@ function drained(res: ServerResponse): Promise<boolean> {
 }
 
 /**
- * Streams `points` as one JSON array, chunked, waiting for `drain` between chunks so a huge page
- * never sits in memory. The first point is pulled before the headers go out, so an error the
- * iterator raises at once still becomes a proper error answer (the caller's catch). An error
- * later, when the status is already sent, destroys the socket: a cut-off body is detectable, a
- * well-formed wrong one is not.
+ * Streams `points` (chunks of a page) as one JSON array, waiting for `drain` between writes so a
+ * huge page never sits in memory. The first chunk is pulled before the headers go out, so an
+ * error the source raises at once (the database is down, say) still becomes a proper error
+ * answer (the caller's catch). An error later, when the status is already sent, destroys the
+ * socket: a cut-off body is detectable, a well-formed wrong one is not.
  */
 export async function streamPoints(
   res: ServerResponse,
-  points: Iterable<WirePoint>,
+  points: AsyncIterable<readonly WirePoint[]>,
   headers: Readonly<Record<string, string>>,
   headOnly: boolean,
 ): Promise<void> {
@@ -75,25 +75,27 @@ export async function streamPoints(
     res.end();
     return;
   }
-  const it = points[Symbol.iterator]();
-  let step = it.next();
+  const it = points[Symbol.asyncIterator]();
+  let step = await it.next();
   res.writeHead(200, { ...BASE_HEADERS, ...headers });
   let buf = '[';
   let first = true;
   try {
     while (step.done !== true) {
-      buf += (first ? '' : ',') + pointJson(step.value);
-      first = false;
+      for (const point of step.value) {
+        buf += (first ? '' : ',') + pointJson(point);
+        first = false;
+      }
       if (buf.length >= CHUNK_CHARS) {
         const ok = res.write(buf);
         buf = '';
         if (!ok && !(await drained(res))) return;
       }
-      step = it.next();
+      step = await it.next();
     }
   } finally {
-    // Releases the store cursor when the loop ends early (client gone, or an error).
-    if (step.done !== true) it.return?.();
+    // Releases the source when the loop ends early (client gone, or an error).
+    if (step.done !== true) await it.return?.();
   }
   res.end(`${buf}]`);
 }

@@ -83,7 +83,7 @@ export async function seedArchive(service: ArchiveService, opts: SeedOptions): P
   let points = 0;
   for (const model of models) {
     for (const pair of mesh.pairs) {
-      const { metadata: md } = service.createMetadata(model.metadata(pair), ctx);
+      const { metadata: md } = await service.createMetadata(model.metadata(pair), ctx);
       const key = md['metadata-key'];
       done++;
       // Metadata POST is get-or-create: a test that already holds data was seeded before, and
@@ -101,13 +101,13 @@ export async function seedArchive(service: ArchiveService, opts: SeedOptions): P
         points += item.val.length;
         runs++;
         if (batch.length >= batchSize) {
-          service.bulkWrite(key, { data: batch }, ctx);
+          await service.bulkWrite(key, { data: batch }, ctx);
           batch = [];
           // Let the event loop breathe so a server sharing the process stays responsive.
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
-      if (batch.length > 0) service.bulkWrite(key, { data: batch }, ctx);
+      if (batch.length > 0) await service.bulkWrite(key, { data: batch }, ctx);
       opts.onProgress?.(
         `[${done}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname} (IPv${pair.family}): ${runs} runs`,
       );

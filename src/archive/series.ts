@@ -12,9 +12,12 @@
  * @module
  */
 import { ALLOWED_SUMMARIES, type DataType, type SummaryType } from '../model/event-types.js';
-import type { ArchiveStore, SeriesCell, StoredEventTypeRow } from './storage/store.js';
+import type { ArchiveStore, SeriesCell, SeriesWrite, StoredEventTypeRow, SummarySeries } from './storage/store.js';
+import { binOf } from './storage/bins.js';
+
+export { binOf };
 import type { NormalizedValue } from './validate.js';
-import { INT64_MAX_BIG } from './pyparse.js';
+import { INT64_MAX_BIG } from '../model/pyparse.js';
 import { ApiError } from './types.js';
 import {
   FLOAT_SCALE,
@@ -24,7 +27,7 @@ import {
   histogramStatistics,
   ratioValue,
   type HistogramPairs,
-} from './summaries.js';
+} from '../model/summaries.js';
 
 /** Rows read per query while streaming or re-computing a bin. */
 const CHUNK = 1000;
@@ -32,11 +35,6 @@ const CHUNK = 1000;
 /** Data types whose base points may not be overwritten (409 on a duplicate ts). */
 export function rejectsDuplicates(dataType: DataType): boolean {
   return dataType === 'integer' || dataType === 'float' || dataType === 'percentage';
-}
-
-/** The bin a point at `ts` falls in for window `w` (window 0: the point's own ts). */
-export function binOf(ts: number, w: number): number {
-  return w > 0 ? Math.floor(ts / w) * w : ts;
 }
 
 export function baseCell(ts: number, v: NormalizedValue): SeriesCell {
@@ -135,13 +133,6 @@ export function encodeBin(dataType: DataType, summary: SummaryType, ts: number, 
   return { ts, num: state.num, den: state.den, doc: null, out: null };
 }
 
-/** Folds one value into a stored bin cell (used for raw imports). */
-function fold(bin: number, prev: SeriesCell | undefined, summary: SummaryType, dataType: DataType, v: NormalizedValue): SeriesCell {
-  const state = decodeBin(prev);
-  foldInto(state, v);
-  return encodeBin(dataType, summary, bin, state);
-}
-
 /** Decodes a stored base cell back into a normalised value. */
 function decodeBase(dataType: DataType, cell: SeriesCell): NormalizedValue {
   switch (dataType) {
@@ -158,23 +149,26 @@ function decodeBase(dataType: DataType, cell: SeriesCell): NormalizedValue {
   }
 }
 
-/** Base cells with `from ≤ ts ≤ to`, `skip` first, at most `take`, read lazily in chunks. */
-export function* iterateCells(
+/**
+ * Cells with `from ≤ ts ≤ to`, `skip` first, at most `take`, read lazily in chunks of up to
+ * {@link CHUNK}: one store call per chunk, never per cell.
+ */
+export async function* iterateCells(
   store: ArchiveStore,
   seriesId: number,
   from: number,
   to: number,
   skip: number,
   take: number,
-): Generator<SeriesCell> {
+): AsyncGenerator<SeriesCell[]> {
   let remaining = take;
   let lo = from;
   let offset = skip;
   while (remaining > 0) {
     const want = Math.min(CHUNK, remaining);
     // Each chunk is a finished query, so no cursor stays open while the consumer waits.
-    const chunk = store.readCells(seriesId, lo, to, offset, want);
-    yield* chunk;
+    const chunk = await store.readCells(seriesId, lo, to, offset, want);
+    if (chunk.length > 0) yield chunk;
     const last = chunk[chunk.length - 1];
     if (chunk.length < want || !last) return;
     remaining -= chunk.length;
@@ -195,8 +189,8 @@ export interface WriteTarget {
 }
 
 /** Resolves the rows of `eventType` of metadata `key`. */
-export function writeTarget(store: ArchiveStore, key: string, eventType: string, dataType: DataType): WriteTarget {
-  const rows = store.eventTypeRows(key, eventType);
+export async function writeTarget(store: ArchiveStore, key: string, eventType: string, dataType: DataType): Promise<WriteTarget> {
+  const rows = await store.eventTypeRows(key, eventType);
   return {
     eventType,
     dataType,
@@ -207,112 +201,88 @@ export function writeTarget(store: ArchiveStore, key: string, eventType: string,
 }
 
 /**
- * Stores validated base points and keeps every computed summary bin of their event types up to
- * date. Bin states are cached between points of one batch, so a bulk write parses and encodes
- * each bin (and computes its statistics) once. Use inside a transaction and call
- * {@link SeriesWriter.flush} before it commits.
+ * The store write of one event type's validated base points (`points` in request order; for a
+ * type that may replace, the last value of a ts wins). The fold keeps the caller's decoded values
+ * so a bulk write parses and encodes each bin (and computes its statistics) once.
  */
-export class SeriesWriter {
-  private readonly bins = new Map<
-    string,
-    { seriesId: number; dataType: DataType; summary: SummaryType; ts: number; state: BinState }
-  >();
-
-  constructor(private readonly store: ArchiveStore) {}
-
-  /**
-   * Stores one point. A point replacing an existing one (histogram re-post) makes each affected
-   * bin be recomputed from the base series, so nothing is counted twice.
-   */
-  write(target: WriteTarget, ts: number, value: NormalizedValue): void {
-    const { base, dataType } = target;
-    if (!base) return;
-    // Numeric types never replace: their duplicates were rejected (409) before writing.
-    const replaced = !rejectsDuplicates(dataType) && this.store.getCell(base.seriesId, ts) !== undefined;
-    this.store.putCell(base.seriesId, baseCell(ts, value));
-    for (const row of target.summaries) {
-      const bin = binOf(ts, row.window);
-      const id = `${row.seriesId}:${bin}`;
-      let entry = this.bins.get(id);
-      if (replaced) {
-        entry = { seriesId: row.seriesId, dataType, summary: row.summaryType, ts: bin, state: this.recompute(dataType, base.seriesId, row.window, bin) };
-        this.bins.set(id, entry);
-        continue;
-      }
-      if (!entry) {
-        const state = decodeBin(this.store.getCell(row.seriesId, bin));
-        entry = { seriesId: row.seriesId, dataType, summary: row.summaryType, ts: bin, state };
-        this.bins.set(id, entry);
-      }
-      foldInto(entry.state, value);
-    }
-  }
-
-  /** Writes every touched bin back to the store. */
-  flush(): void {
-    for (const e of this.bins.values()) this.store.putCell(e.seriesId, encodeBin(e.dataType, e.summary, e.ts, e.state));
-    this.bins.clear();
-  }
-
-  private recompute(dataType: DataType, baseSeries: number, window: number, bin: number): BinState {
-    const last = window > 0 ? bin + window - 1 : bin;
-    const state = decodeBin(undefined);
-    for (const cell of iterateCells(this.store, baseSeries, bin, last, 0, Number.MAX_SAFE_INTEGER)) {
-      foldInto(state, decodeBase(dataType, cell));
-    }
-    return state;
-  }
+export function seriesWrite(target: WriteTarget, points: ReadonlyArray<{ ts: number; value: NormalizedValue }>): SeriesWrite | undefined {
+  const { base, dataType } = target;
+  if (!base) return undefined;
+  const byTs = new Map<number, NormalizedValue>();
+  for (const p of points) byTs.set(p.ts, p.value);
+  const values = new Map<SeriesCell, NormalizedValue>();
+  const cells = [...byTs.keys()]
+    .sort((a, b) => a - b)
+    .map((ts) => {
+      const value = byTs.get(ts) as NormalizedValue;
+      const cell = baseCell(ts, value);
+      values.set(cell, value);
+      return cell;
+    });
+  const kinds = new Map(target.summaries.map((r) => [r.seriesId, r.summaryType]));
+  return {
+    baseSeriesId: base.seriesId,
+    cells,
+    // Numeric types never replace: a stored ts is a 409.
+    replace: !rejectsDuplicates(dataType),
+    summaries: target.summaries.map((r): SummarySeries => ({ seriesId: r.seriesId, window: r.window })),
+    fold(summary, bin, previous, binCells) {
+      const state = decodeBin(previous);
+      for (const c of binCells) foldInto(state, values.get(c) ?? decodeBase(dataType, c));
+      return encodeBin(dataType, kinds.get(summary.seriesId) ?? 'aggregation', bin, state);
+    },
+  };
 }
 
 /**
  * Recomputes every computed summary series of one event type from its base series (for
- * repairs, or after base data was imported raw). Streams the base series once per summary.
- * Call inside a transaction. Returns how many summary bins were written.
+ * repairs, or after base data was imported raw). Streams the base series once per summary; the
+ * bins of one summary are replaced at once. Returns how many summary bins were written.
  */
-export function rebuildSummaries(store: ArchiveStore, dataType: DataType, rows: readonly StoredEventTypeRow[]): number {
+export async function rebuildSummaries(store: ArchiveStore, dataType: DataType, rows: readonly StoredEventTypeRow[]): Promise<number> {
   const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
   if (!base) return 0;
   let written = 0;
   for (const row of rows) {
     if (!computes(dataType, row)) continue;
-    store.clearSeries(row.seriesId);
+    const bins: SeriesCell[] = [];
     let bin: number | undefined;
     let state = decodeBin(undefined);
     const put = (): void => {
-      if (bin === undefined) return;
-      store.putCell(row.seriesId, encodeBin(dataType, row.summaryType, bin, state));
-      written++;
+      if (bin !== undefined) bins.push(encodeBin(dataType, row.summaryType, bin, state));
     };
-    for (const cell of iterateCells(store, base.seriesId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER)) {
-      const b = binOf(cell.ts, row.window);
-      if (b !== bin) {
-        put();
-        bin = b;
-        state = decodeBin(undefined);
+    const all = iterateCells(store, base.seriesId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
+    for await (const chunk of all) {
+      for (const cell of chunk) {
+        const b = binOf(cell.ts, row.window);
+        if (b !== bin) {
+          put();
+          bin = b;
+          state = decodeBin(undefined);
+        }
+        foldInto(state, decodeBase(dataType, cell));
       }
-      foldInto(state, decodeBase(dataType, cell));
     }
     put();
+    await store.replaceSeries(row.seriesId, bins);
+    written += bins.length;
   }
   return written;
 }
 
 /**
- * Stores a raw value straight into a series, bypassing summary computation — the way esmond's
- * test data is loaded into Cassandra (a summary value becomes the bin's whole state).
+ * A raw value as the cell of a series, bypassing summary computation — the way esmond's test
+ * data is loaded into Cassandra (a summary value becomes the bin's whole state). Undefined for a
+ * summary type that has no stored form.
  */
-export function putRawCell(
-  store: ArchiveStore,
-  dataType: DataType,
-  summaryType: string,
-  seriesId: number,
-  ts: number,
-  value: NormalizedValue,
-): void {
-  if (summaryType === 'base') store.putCell(seriesId, baseCell(ts, value));
-  else if (summaryType === 'aggregation' || summaryType === 'average' || summaryType === 'statistics') {
-    store.putCell(seriesId, fold(ts, undefined, summaryType, dataType, value));
+export function rawCell(dataType: DataType, summaryType: string, ts: number, value: NormalizedValue): SeriesCell | undefined {
+  if (summaryType === 'base') return baseCell(ts, value);
+  if (summaryType === 'aggregation' || summaryType === 'average' || summaryType === 'statistics') {
+    const state = decodeBin(undefined);
+    foldInto(state, value);
+    return encodeBin(dataType, summaryType, ts, state);
   }
+  return undefined;
 }
 
 /** The wire value of a stored cell of a series of `summaryType` (`base` for raw points). */

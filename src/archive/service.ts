@@ -28,8 +28,8 @@ import { MAX_METADATA_LIMIT, linkHeader, lastValues, pageLinks, parsePaging, par
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
-import { SeriesWriter, cellValue, iterateCells, rejectsDuplicates, writeTarget, type WriteTarget } from './series.js';
-import { parseIntText, pythonInt } from './pyparse.js';
+import { cellValue, iterateCells, rejectsDuplicates, seriesWrite, writeTarget, type WriteTarget } from './series.js';
+import { parseIntText, pythonInt } from '../model/pyparse.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
 
@@ -37,6 +37,11 @@ const DEFAULT_DNS_CACHE_MS = 30_000;
 const SEARCH_SLICE = 250;
 
 const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
+
+/** The 409 of a numeric base point whose ts is already stored. */
+function duplicate(eventType: string, ts: number): ApiError {
+  return new ApiError(409, `Time series value already exists with event type ${eventType} at time ${ts}`);
+}
 
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -119,12 +124,12 @@ class Service implements ArchiveService {
     const { limit, offset } = parsePaging(values, MAX_METADATA_LIMIT);
     // Read in slices, yielding between them, so a large page does not hold the event loop
     // while small requests wait behind it.
-    const first = this.store.findMetadata(query, Math.min(limit, SEARCH_SLICE), offset);
+    const first = await this.store.findMetadata(query, Math.min(limit, SEARCH_SLICE), offset);
     const total = first.total;
     const body = first.items.map((m) => renderMetadata(ctx, m));
     for (let done = first.items.length; done < limit && offset + done < total; ) {
       await new Promise((resolve) => setImmediate(resolve));
-      const slice = this.store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done).items;
+      const slice = (await this.store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
       if (slice.length === 0) break;
       for (const m of slice) body.push(renderMetadata(ctx, m));
       done += slice.length;
@@ -144,12 +149,12 @@ class Service implements ArchiveService {
     const { query } = await this.resolveQuery(params, ctx);
     if (query.key !== undefined && query.key !== key) throw NOT_FOUND();
     query.key = key;
-    const found = this.store.findMetadata(query, 1, 0).items[0];
+    const found = (await this.store.findMetadata(query, 1, 0)).items[0];
     if (!found) throw NOT_FOUND();
     return renderMetadata(ctx, found);
   }
 
-  createMetadata(body: unknown, ctx: RequestContext): { metadata: WireMetadata; location: string } {
+  async createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }> {
     const spec = validateMetadataBody(body);
     const checksum = metadataChecksum({
       subjectType: spec.subjectType,
@@ -157,29 +162,25 @@ class Service implements ArchiveService {
       parameters: spec.parameters,
       rows: spec.rows,
     });
-    const stored = this.store.transaction(
-      () =>
-        this.store.metadataByChecksum(checksum) ??
-        this.store.insertMetadata({
-          key: randomUUID().replace(/-/g, ''),
-          checksum,
-          subjectType: spec.subjectType,
-          subject: spec.subject,
-          parameters: spec.parameters,
-          eventTypes: spec.rows.map((r) => ({ ...r, timeUpdated: null })),
-        }),
-    );
+    const stored = await this.store.findOrInsertMetadata({
+      key: randomUUID().replace(/-/g, ''),
+      checksum,
+      subjectType: spec.subjectType,
+      subject: spec.subject,
+      parameters: spec.parameters,
+      eventTypes: spec.rows.map((r) => ({ ...r, timeUpdated: null })),
+    });
     return { metadata: renderMetadata(ctx, stored), location: absoluteUrl(ctx, metadataPath(ctx, stored.key)) };
   }
 
-  eventTypeDetail(key: string, eventType: string, ctx: RequestContext): WireEventType[] {
-    return renderEventTypes(ctx, key, this.store.eventTypeRows(key, eventType));
+  async eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]> {
+    return renderEventTypes(ctx, key, await this.store.eventTypeRows(key, eventType));
   }
 
-  summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): WireSummary[] {
+  async summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): Promise<WireSummary[]> {
     this.checkEventType(eventType);
     const summaryType = this.checkSegment(segment);
-    const rows = this.store.eventTypeRows(key, eventType).filter((r) => r.summaryType === summaryType);
+    const rows = (await this.store.eventTypeRows(key, eventType)).filter((r) => r.summaryType === summaryType);
     if (rows.length === 0) throw NOT_FOUND();
     return renderSummaries(ctx, key, rows);
   }
@@ -198,14 +199,14 @@ class Service implements ArchiveService {
     return summaryType;
   }
 
-  readData(
+  async readData(
     key: string,
     eventType: string,
     segment: string,
     window: string | undefined,
     params: URLSearchParams,
     ctx: RequestContext,
-  ): DataPage {
+  ): Promise<DataPage> {
     const dataType = this.checkEventType(eventType);
     const summaryType = this.checkSegment(segment);
     const w = window === undefined ? 0 : parseIntText(window);
@@ -213,17 +214,17 @@ class Service implements ArchiveService {
     const values = lastValues(params);
     const { begin, end } = timeWindow(values, ctx.now, 'data');
     const { limit, offset } = parsePaging(values);
-    const row = this.store
-      .eventTypeRows(key, eventType)
-      .find((r) => r.summaryType === summaryType && r.window === w);
-    const hasMore = row !== undefined && this.store.hasCellBeyond(row.seriesId, begin, end, offset + limit);
+    const row = (await this.store.eventTypeRows(key, eventType)).find(
+      (r) => r.summaryType === summaryType && r.window === w,
+    );
+    const hasMore = row !== undefined && (await this.store.hasCellBeyond(row.seriesId, begin, end, offset + limit));
     const link = linkHeader(pageLinks(ctx.requestUrl, limit, offset, hasMore));
     const store = this.store;
-    const points: Iterable<WirePoint> = {
-      *[Symbol.iterator]() {
+    const points: AsyncIterable<WirePoint[]> = {
+      async *[Symbol.asyncIterator]() {
         if (!row) return;
-        for (const cell of iterateCells(store, row.seriesId, begin, end, offset, limit)) {
-          yield { ts: cell.ts, val: cellValue(dataType, summaryType, cell) };
+        for await (const chunk of iterateCells(store, row.seriesId, begin, end, offset, limit)) {
+          yield chunk.map((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) }));
         }
       },
     };
@@ -233,20 +234,14 @@ class Service implements ArchiveService {
   // ---- writes ----------------------------------------------------------------------------
 
   /** 409 for a numeric base point whose ts is already stored or came earlier in the request. */
-  private checkDuplicate(target: WriteTarget, ts: number, request: WriteRequest | undefined): void {
+  private checkDuplicate(target: WriteTarget, ts: number, request: WriteRequest): void {
     const base = target.base;
     if (!base || !rejectsDuplicates(target.dataType)) return;
-    const stored = request
-      ? request.stored.get(base.seriesId)?.has(ts) === true
-      : this.store.getCell(base.seriesId, ts) !== undefined;
-    let pending = request?.pending.get(base.seriesId);
-    if (stored || pending?.has(ts)) {
-      throw new ApiError(409, `Time series value already exists with event type ${target.eventType} at time ${ts}`);
-    }
-    if (request) {
-      if (!pending) request.pending.set(base.seriesId, (pending = new Set()));
-      pending.add(ts);
-    }
+    const stored = request.stored.get(base.seriesId)?.has(ts) === true;
+    let pending = request.pending.get(base.seriesId);
+    if (stored || pending?.has(ts)) throw duplicate(target.eventType, ts);
+    if (!pending) request.pending.set(base.seriesId, (pending = new Set()));
+    pending.add(ts);
   }
 
   /**
@@ -255,7 +250,7 @@ class Service implements ArchiveService {
    * series' last ts (the usual case) needs no probe at all. Malformed parts are skipped here;
    * the validation pass reports them.
    */
-  private prefetchStored(request: WriteRequest, data: readonly unknown[]): void {
+  private async prefetchStored(request: WriteRequest, data: readonly unknown[]): Promise<void> {
     const wanted = new Map<number, number[]>();
     for (const item of data) {
       if (!isObject(item) || !Array.isArray(item['val'])) continue;
@@ -263,7 +258,7 @@ class Service implements ArchiveService {
       if (ts === undefined) continue;
       for (const entry of item['val'] as unknown[]) {
         const eventType = isObject(entry) ? entry['event-type'] : undefined;
-        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
+        const target = typeof eventType === 'string' ? await this.target(request, eventType) : undefined;
         if (!target?.base || !rejectsDuplicates(target.dataType)) continue;
         const list = wanted.get(target.base.seriesId);
         if (list) list.push(ts);
@@ -273,48 +268,49 @@ class Service implements ArchiveService {
     for (const [seriesId, list] of wanted) {
       let min = Infinity;
       for (const t of list) if (t < min) min = t;
-      const last = this.store.lastTimestamp(seriesId);
+      const last = await this.store.lastTimestamp(seriesId);
       const mayOverlap = last !== undefined && min <= last;
-      request.stored.set(seriesId, new Set(mayOverlap ? this.store.existingTimestamps(seriesId, list) : []));
+      request.stored.set(seriesId, new Set(mayOverlap ? await this.store.existingTimestamps(seriesId, list) : []));
     }
   }
 
   /** The write target of an event type name (cached per request); undefined when unconfigured. */
-  private target(request: WriteRequest, eventType: string): WriteTarget | undefined {
+  private async target(request: WriteRequest, eventType: string): Promise<WriteTarget | undefined> {
     let t = request.targets.get(eventType);
     if (t === undefined) {
       const dataType = dataTypeOf(eventType);
       if (dataType === undefined) return undefined;
-      t = writeTarget(this.store, request.key, eventType, dataType);
+      t = await writeTarget(this.store, request.key, eventType, dataType);
       request.targets.set(eventType, t);
     }
     return t;
   }
 
-  private commit(points: readonly PendingPoint[], now: number): void {
+  /**
+   * Stores validated points in one store transaction. A numeric ts another request stored since
+   * validation (another process, or an interleaved request) is the same 409 validation gives.
+   */
+  private async commit(points: readonly PendingPoint[], now: number): Promise<void> {
     if (points.length === 0) return;
-    this.store.transaction(() => {
-      const touched = new Set<WriteTarget>();
-      const writer = new SeriesWriter(this.store);
-      for (const p of points) {
-        writer.write(p.target, p.ts, p.value);
-        touched.add(p.target);
-      }
-      writer.flush();
-      this.store.touchRows(
-        [...touched].flatMap((t) => t.rows.map((r) => r.seriesId)),
-        Math.floor(now),
-      );
+    const byTarget = new Map<WriteTarget, PendingPoint[]>();
+    for (const p of points) {
+      const list = byTarget.get(p.target);
+      if (list) list.push(p);
+      else byTarget.set(p.target, [p]);
+    }
+    const writes = [...byTarget].flatMap(([target, list]) => seriesWrite(target, list) ?? []);
+    const outcome = await this.store.writeSeries({
+      writes,
+      touch: [...byTarget.keys()].flatMap((t) => t.rows.map((r) => r.seriesId)),
+      now: Math.floor(now),
     });
+    if (!outcome.ok) {
+      const target = [...byTarget.keys()].find((t) => t.base?.seriesId === outcome.conflict.baseSeriesId);
+      throw duplicate(target?.eventType ?? '', outcome.conflict.ts);
+    }
   }
 
-  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): number {
-    // One write transaction from the duplicate check to the commit: another process writing
-    // the same file cannot slip the same point in between (it would be counted twice).
-    return this.store.transaction(() => this.writePointLocked(key, eventType, segment, body, ctx));
-  }
-
-  private writePointLocked(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): number {
+  async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
     if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
@@ -325,25 +321,24 @@ class Service implements ArchiveService {
     if (summaryType !== 'base') {
       throw new ApiError(400, `Only base summary-type allowed for writing. Cannot use ${segment}`);
     }
-    const target = writeTarget(this.store, key, eventType, dataType);
-    this.checkDuplicate(target, ts, undefined);
+    const target = await writeTarget(this.store, key, eventType, dataType);
+    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
+    if (target.base && rejectsDuplicates(dataType)) {
+      request.stored.set(target.base.seriesId, new Set(await this.store.existingTimestamps(target.base.seriesId, [ts])));
+    }
+    this.checkDuplicate(target, ts, request);
     const value = validateValue(dataType, body['val']);
     if (!target.base) return 0;
-    this.commit([{ target, ts, value }], ctx.now);
+    await this.commit([{ target, ts, value }], ctx.now);
     return 1;
   }
 
-  bulkWrite(key: string, body: unknown, ctx: RequestContext): number {
-    // See writePoint: validation against stored points and the commit are one transaction.
-    return this.store.transaction(() => this.bulkWriteLocked(key, body, ctx));
-  }
-
-  private bulkWriteLocked(key: string, body: unknown, ctx: RequestContext): number {
+  async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
     const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
-    this.prefetchStored(request, data as unknown[]);
+    await this.prefetchStored(request, data as unknown[]);
     const points: PendingPoint[] = [];
     for (let index = 0; index < data.length; index++) {
       const item: unknown = data[index];
@@ -365,27 +360,27 @@ class Service implements ArchiveService {
         }
         if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
         const eventType = entry['event-type'];
-        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
+        const target = typeof eventType === 'string' ? (request.targets.get(eventType) ?? (await this.target(request, eventType))) : undefined;
         if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
         this.checkDuplicate(target, ts, request);
         const value = validateValue(target.dataType, entry['val']);
         if (target.base) points.push({ target, ts, value });
       }
     }
-    this.commit(points, ctx.now);
+    await this.commit(points, ctx.now);
     return points.length;
   }
 
   // ---- users -----------------------------------------------------------------------------
 
-  verifyKey(key: string, user?: string): boolean {
-    return this.checkKey(key, user) === 'ok';
+  async verifyKey(key: string, user?: string): Promise<boolean> {
+    return (await this.checkKey(key, user)) === 'ok';
   }
 
-  checkKey(key: string, user?: string): KeyCheck {
+  async checkKey(key: string, user?: string): Promise<KeyCheck> {
     const hash = keyHash(key);
     let result: KeyCheck = 'unknown';
-    for (const u of this.store.usersByKeyHash(hash)) {
+    for (const u of await this.store.usersByKeyHash(hash)) {
       const same = u.keyHash.length === hash.length && timingSafeEqual(u.keyHash, hash);
       if (!same || (user !== undefined && u.name !== user)) continue;
       if (u.active) return 'ok';
@@ -394,21 +389,21 @@ class Service implements ArchiveService {
     return result;
   }
 
-  setUserActive(name: string, active: boolean): boolean {
+  setUserActive(name: string, active: boolean): Promise<boolean> {
     return this.store.setUserActive(name, active);
   }
 
-  listUsers(): { name: string; active: boolean }[] {
+  listUsers(): Promise<{ name: string; active: boolean }[]> {
     return this.store.listUsers();
   }
 
-  addUser(name: string, key?: string): string {
+  async addUser(name: string, key?: string): Promise<string> {
     const secret = key ?? randomBytes(20).toString('hex');
-    this.store.addUser(name, keyHash(secret));
+    await this.store.addUser(name, keyHash(secret));
     return secret;
   }
 
-  close(): void {
-    this.store.close();
+  close(): Promise<void> {
+    return this.store.close();
   }
 }

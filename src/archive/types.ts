@@ -35,9 +35,9 @@ export interface Page<T> {
   link?: string;
 }
 
-/** A data read: points are produced lazily so a large page is streamed, not buffered. */
+/** A data read: points are produced lazily, a chunk at a time, so a large page is streamed, not buffered. */
 export interface DataPage {
-  points: Iterable<WirePoint>;
+  points: AsyncIterable<readonly WirePoint[]>;
   link?: string;
 }
 
@@ -65,9 +65,9 @@ export interface ArchiveService {
   /** §2.9 metadata detail (R3): 404 when unknown or filtered out. */
   getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata>;
   /** §5.6 event-type detail (R7): a list of 0 or 1 entries. */
-  eventTypeDetail(key: string, eventType: string, ctx: RequestContext): WireEventType[];
+  eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]>;
   /** §5.5 summary listing (R10): 404 when there is none. `segment` is the URL form (`averages`). */
-  summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): WireSummary[];
+  summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): Promise<WireSummary[]>;
   /** §5 data read (R9, R11). `segment` is the URL form; `window` the raw path segment, if any. */
   readData(
     key: string,
@@ -76,26 +76,26 @@ export interface ArchiveService {
     window: string | undefined,
     params: URLSearchParams,
     ctx: RequestContext,
-  ): DataPage;
+  ): Promise<DataPage>;
   /** §7.2 create or look up metadata (R2); `body` is parsed JSON of any shape. */
-  createMetadata(body: unknown, ctx: RequestContext): { metadata: WireMetadata; location: string };
+  createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }>;
   /**
-   * §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. Returns how many
-   * points were stored: 0 for an unknown metadata key or an event type it does not declare.
+   * §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
+   * many points were stored: 0 for an unknown metadata key or an event type it does not declare.
    */
-  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): number;
-  /** §7.4 bulk write (R4): validated whole, then written in one transaction. Returns the points stored. */
-  bulkWrite(key: string, body: unknown, ctx: RequestContext): number;
+  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number>;
+  /** §7.4 bulk write (R4): validated whole, then written in one transaction. Resolves with the points stored. */
+  bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number>;
   /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
-  verifyKey(key: string, user?: string): boolean;
+  verifyKey(key: string, user?: string): Promise<boolean>;
   /** Like {@link verifyKey}, but tells an unknown key from one whose user was disabled. */
-  checkKey(key: string, user?: string): KeyCheck;
+  checkKey(key: string, user?: string): Promise<KeyCheck>;
   /** Disables (`false`) or re-enables a write user; false when there is no such user. */
-  setUserActive(name: string, active: boolean): boolean;
+  setUserActive(name: string, active: boolean): Promise<boolean>;
   /** Every write user, by name (keys are never returned: only their hashes are stored). */
-  listUsers(): { name: string; active: boolean }[];
+  listUsers(): Promise<{ name: string; active: boolean }[]>;
   /** Creates a write user; returns its key (generated when not given). Only a hash is stored. */
-  addUser(name: string, key?: string): string;
+  addUser(name: string, key?: string): Promise<string>;
   /** Closes the underlying store. */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -8,9 +8,9 @@ import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SummaryType } from '
 import { ApiError } from './types.js';
 import { stringify as stringifyLossless } from 'lossless-json';
 import { PyFloat } from '../model/py-float.js';
-import { INT64_MAX, pyFloatRepr, pythonFloat, pythonInt, pythonInt64 } from './pyparse.js';
+import { INT64_MAX, pyFloatRepr, pythonFloat, pythonInt, pythonInt64 } from '../model/pyparse.js';
 import { parseIpLiteral } from './ip.js';
-import { toFixedPoint, type HistogramPairs } from './summaries.js';
+import { toFixedPoint, type HistogramPairs } from '../model/summaries.js';
 import type { StoredSubject } from './storage/store.js';
 
 /** Latest timestamp Python's datetime can hold (9999-12-31T23:59:59Z). */

@@ -106,6 +106,7 @@ export class CheckpointWriter {
         do {
           this.again = false;
           await this.writeNow();
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a call made while writeNow() was awaited
         } while (this.again);
       } finally {
         this.inFlight = undefined;

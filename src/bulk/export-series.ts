@@ -97,6 +97,7 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
               if (rowsBefore === 0) await part.write(ctx.encoder.begin());
               const written = part.write(text);
               // Not kept while the disk is waited for: it would be promoted to the old generation.
+              // eslint-disable-next-line no-useless-assignment -- see the comment above
               text = undefined;
               await written;
             }
@@ -108,11 +109,12 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           const query = { timeStart: from, timeEnd: to, pageSize, ...(ctx.signal ? { signal: ctx.signal } : {}) };
           for await (const page of ctx.client.dataPages(job.metadata, job.eventType, job.selector, query)) {
             pages++;
-            if (page.length === 0) continue;
-            const lastTs = page[page.length - 1]!.ts;
+            const lastPoint = page.at(-1);
+            if (lastPoint === undefined) continue;
+            const lastTs = lastPoint.ts;
             const all = carry.length > 0 ? carry.concat(page) : page;
             let k = all.length;
-            while (k > 0 && all[k - 1]!.ts === lastTs) k--;
+            while (k > 0 && all[k - 1]?.ts === lastTs) k--;
             carry = all.slice(k);
             if (k > 0) await emit(all.slice(0, k));
             // A full page means the window was too wide: commit what is complete and let the next

@@ -4,6 +4,7 @@
  * @module
  */
 import type { PlannedJob } from './plan.js';
+import { stateAt } from './states.js';
 import type { BulkReport, SeriesState } from './types.js';
 
 /** Builds the report from the plan and the final states. */
@@ -13,7 +14,7 @@ export function buildReport(
   info: { timeStart: number; timeEnd: number; elapsedSeconds: number },
 ): BulkReport {
   const perSeries = jobs.map((job, i) => {
-    const st = states[i]!;
+    const st = stateAt(states, i);
     return {
       file: job.fileName,
       metadataKey: job.metadata.key,

@@ -11,6 +11,7 @@ import { ExportAborted, exportSeries, pathsOf } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { buildReport } from './report.js';
+import { stateAt } from './states.js';
 import type { BulkReport, EncoderFactory, SeriesState } from './types.js';
 
 /** Defaults of the knobs that make the export gentle with the archive. */
@@ -93,9 +94,11 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     seriesDone: states.filter((s) => s.status === 'done' || s.status === 'nodata').length,
     units: span * jobs.length,
     unitsDone: states.reduce((a, s) => a + unitsDone(s), 0),
+    pointsDone: states.reduce((a, s) => a + s.points, 0),
   });
-  for (let i = 0; i < jobs.length; i++) {
-    if (states[i]!.status === 'skipped') opts.progress.finished(jobs[i]!, states[i]!, pathsOf(opts.outDir, jobs[i]!).finalPath);
+  for (const [i, job] of jobs.entries()) {
+    const st = stateAt(states, i);
+    if (st.status === 'skipped') opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
   }
 
   let next = 0;
@@ -110,8 +113,9 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     try {
       while (next < jobs.length && !opts.signal?.aborted && stopped === undefined) {
         const i = next++;
-        const job = jobs[i]!;
-        const st = states[i]!;
+        const job = jobs[i];
+        if (job === undefined) break;
+        const st = stateAt(states, i);
         if (finishedStatuses.has(st.status)) continue;
         current = st;
         let counted = unitsDone(st);
@@ -145,6 +149,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
           st.error = describeError(err);
           const ra = retryAfterMsOf(err);
           if (ra !== undefined) st.error += ` (Retry-After ${Math.round(ra / 1000)} s)`;
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another worker may have set it meanwhile
           if (isLocalWriteError(err) && stopped === undefined) {
             stopped = st.error;
             opts.progress.notice(`stopping: cannot write output files (${stopped})`);

@@ -8,6 +8,13 @@ import { pathsOf } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesState } from './types.js';
 
+/** The state of `jobs[i]` (`states` is in plan order, one per job). */
+export function stateAt(states: readonly SeriesState[], i: number): SeriesState {
+  const st = states[i];
+  if (st === undefined) throw new Error(`internal error: no state for series ${i}`);
+  return st;
+}
+
 /** A series that has not started. */
 export function freshState(job: PlannedJob, timeStart: number, windowSeconds: number): SeriesState {
   return { id: job.id, status: 'pending', nextStart: timeStart, bytes: 0, rows: 0, points: 0, pages: 0, retries: 0, failures: 0, windowSeconds };
@@ -33,7 +40,7 @@ export async function reconcileStates(
 ): Promise<void> {
   await Promise.all(
     jobs.map(async (job, i) => {
-      const st = states[i]!;
+      const st = stateAt(states, i);
       const { finalPath, partPath } = pathsOf(opts.outDir, job);
       const [finalSize, partSize] = await Promise.all([sizeOf(finalPath), sizeOf(partPath)]);
       const restart = (): void => {
@@ -61,7 +68,7 @@ export async function reconcileStates(
           restart();
           break;
       }
-      const now = states[i]!;
+      const now = stateAt(states, i);
       if (now.status === 'pending' && finalSize !== undefined && !opts.force) now.status = 'skipped';
     }),
   );

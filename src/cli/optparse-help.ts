@@ -26,7 +26,7 @@ const WORDSEP = new RegExp(
 export function textwrap(text: string, width: number): string[] {
   const chunks = text
     .replace(/\t/g, '        ')
-    .replace(/[\n\x0b\x0c\r]/g, ' ')
+    .replace(/[\n\v\f\r]/g, ' ')
     .split(WORDSEP)
     .filter((c) => c !== '');
   chunks.reverse();

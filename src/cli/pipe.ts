@@ -36,7 +36,7 @@ export async function localAddressTowards(host: string): Promise<string> {
   try {
     await new Promise<void>((ok, fail) => {
       sock.once('error', fail);
-      sock.connect(80, host, (err?: Error) => { err ? fail(err) : ok(); });
+      sock.connect(80, host, (err?: Error) => { if (err) fail(err); else ok(); });
     });
     const address = sock.address().address;
     if (address === '0.0.0.0' || address === '::') throw new Error(`no local address routes to ${host}`);

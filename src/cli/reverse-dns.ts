@@ -18,7 +18,7 @@ export const systemReverseResolver: ReverseResolver = async (ip) => {
 };
 
 /** A resolver that knows no names (ESMOND_TEST_NO_DNS, `--ip`-like behaviour). */
-export const noReverseResolver: ReverseResolver = async () => undefined;
+export const noReverseResolver: ReverseResolver = () => Promise.resolve(undefined);
 
 /** Options of {@link createHostnameCache}. */
 export interface HostnameCacheOptions {

@@ -79,8 +79,7 @@ export function createPointEncoder(format: OutputFormat, columns: readonly strin
   return {
     encode(points, state) {
       let text = '';
-      for (let p = 0; p < points.length; p++) {
-        const point = points[p]!;
+      for (const point of points) {
         const v = point.val;
         if (numeric && typeof v === 'number') {
           // Such a row holds no list, so it may also be the row that fixes the list columns.

@@ -111,7 +111,7 @@ export function pyJsonString(s: string): string {
     const c = s.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += '\\\\';
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
+    else if (c >= 0x20 && c <= 0x7e) out += s.charAt(i);
     else if (c === 0x0a) out += '\\n';
     else if (c === 0x0d) out += '\\r';
     else if (c === 0x09) out += '\\t';

@@ -88,12 +88,13 @@ export function renderRow(format: OutputFormat, columns: readonly string[], row:
       return text;
     }
     case 'csv': {
-      if (columns.length === 1) return csvLine([cellText(row[columns[0]!], lists.length > 0 && lists.includes(columns[0]!), '')]);
+      const [only] = columns;
+      if (columns.length === 1 && only !== undefined) return csvLine([cellText(row[only], lists.length > 0 && lists.includes(only), '')]);
       let line = '';
-      for (let i = 0; i < columns.length; i++) {
-        const k = columns[i]!;
-        const cell = csvField(cellText(row[k], lists.length > 0 && lists.includes(k), ''));
-        line += i === 0 ? cell : `,${cell}`;
+      let separator = '';
+      for (const k of columns) {
+        line += separator + csvField(cellText(row[k], lists.length > 0 && lists.includes(k), ''));
+        separator = ',';
       }
       return `${line}\r\n`;
     }

@@ -56,8 +56,11 @@ export interface RowContext {
   hostnames?: (value: string) => string;
 }
 
-/** Python's `datetime.max − 2 days` as an epoch: larger timestamps are clamped (spec §2.4). */
-export const MAX_EPOCH = 253402041599.999999;
+/**
+ * Python's `datetime.max − 2 days` as an epoch: larger timestamps are clamped (spec §2.4).
+ * 253402041599.999999 s, which as a double is 253402041600.
+ */
+export const MAX_EPOCH = 253402041600;
 
 /** `str()` of the naive UTC datetime of `ts`: `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
 export function formatTimestamp(ts: number): string {
@@ -92,7 +95,7 @@ function field(obj: unknown, key: string): unknown {
 }
 
 function display(value: string | undefined, hostnames: RowContext['hostnames']): string | null {
-  if (value === undefined || value === null || value === '') return value === '' ? '' : null;
+  if (value === undefined || value === '') return value === '' ? '' : null;
   return hostnames ? hostnames(value) : value;
 }
 

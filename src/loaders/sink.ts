@@ -58,8 +58,10 @@ export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, 
   const worker = async (): Promise<void> => {
     while (failures.length === 0 && next < items.length) {
       const index = next++;
+      const item = items[index];
+      if (item === undefined) break;
       try {
-        await fn(items[index]!, index);
+        await fn(item, index);
       } catch (error) {
         failures.push({ index, error });
       }
@@ -163,12 +165,12 @@ export class ArchiveSink {
     });
     for (const i of retry.sort((a, b) => a - b)) {
       try {
-        const c = await this.store([items[i]!]);
+        const c = await this.store(items.slice(i, i + 1));
         counts.written += c.written;
         counts.duplicates += c.duplicates;
       } catch (err) {
         if (!isRefusal(err)) throw err;
-        onRefused!(i, err);
+        onRefused?.(i, err);
       }
     }
     return counts;

@@ -84,7 +84,7 @@ function validateBulkItem(item: unknown, position: number): asserts item is Bulk
     if (typeof v !== 'object' || v === null) throw new ValidationError(`${where}: each value must be {event-type, val}`);
     const r = v as Record<string, unknown>;
     validateWriteEventType(r['event-type']);
-    if (r['val'] === undefined) throw new ValidationError(`${where}: value of ${String(r['event-type'])} is missing`);
+    if (r['val'] === undefined) throw new ValidationError(`${where}: value of ${r['event-type']} is missing`);
   }
 }
 

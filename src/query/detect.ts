@@ -9,7 +9,8 @@
  * @module
  */
 import { HttpError, isHttpError, ResponseError } from '../http/errors.js';
-import { createTransport, type Transport } from '../http/transport.js';
+import type { Transport } from '../http/transport.js';
+import { transportFor } from './transport-options.js';
 import type { WirePoint } from '../model/wire.js';
 import type { ArchiveDetection, ClientOptions, EsmondClient, Metadata } from './types.js';
 
@@ -36,15 +37,8 @@ async function answersAsOpenSearch(transport: Transport, url: string, authIsEnou
 export async function findOpenSearch(options: ClientOptions): Promise<string | undefined> {
   const u = new URL(options.url.trim());
   const path = u.pathname.replace(/\/+$/, '');
-  const transport = createTransport({
-    timeoutMs: options.timeoutMs,
-    retry: { limit: 0 },
-    tlsVerify: options.tlsVerify,
-    credentials: options.credentials,
-    userAgent: options.userAgent,
-    ca: options.ca,
-    onRequest: options.onRequest,
-  });
+  // Probes are not retried: a missing OpenSearch should cost two quick requests, not backoffs.
+  const transport = transportFor({ ...options, retries: 0 });
   try {
     if (await answersAsOpenSearch(transport, `${u.origin}${path}/`, false)) return `${u.origin}${path}`;
     if (path !== '/opensearch' && (await answersAsOpenSearch(transport, `${u.origin}/opensearch/`, true))) return `${u.origin}/opensearch`;
@@ -92,7 +86,7 @@ export function createAutoClient(
   };
   /** After a failed first esmond read: the OpenSearch backend, or the esmond error again. */
   const fallBack = (e: unknown): Promise<EsmondClient> => {
-    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e);
+    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     switching ??= findOpenSearch(options).then(async (base) => {
       if (base === undefined) throw e;
       // `scriptAlias: ''`: the base found is the REST root itself, even without a path.

@@ -124,18 +124,20 @@ export async function* timeCursorPages<V>(
     }
     checkAscending(points, cursor);
     let drop = 0;
-    while (drop < skip && drop < points.length && points[drop]!.ts === cursor) drop++;
+    while (drop < skip && drop < points.length && points[drop]?.ts === cursor) drop++;
     // What the next request needs of this page, read before the page is handed out.
     const count = points.length;
-    const first = count > 0 ? points[0]!.ts : undefined;
-    const last = count > 0 ? points[count - 1]!.ts : undefined;
+    const first = points[0]?.ts;
+    const last = points.at(-1)?.ts;
     let lastRun = 0;
-    for (let i = count - 1; i >= 0 && points[i]!.ts === last; i--) lastRun++;
+    for (let i = count - 1; i >= 0 && points[i]?.ts === last; i--) lastRun++;
     let page = count > drop ? (drop === 0 ? points : points.slice(drop)) : undefined;
     // This frame lives on while the next page is fetched: it lets go of this page once the
     // caller has it, or the page would outlive young-generation GCs and be promoted.
+    // eslint-disable-next-line no-useless-assignment -- lets go of the page (see above)
     points = [];
     if (page !== undefined) yield page;
+    // eslint-disable-next-line no-useless-assignment -- lets go of the page (see above)
     page = undefined;
     const full = count >= pageSize || more;
     if (!full || last === undefined) return;
@@ -180,10 +182,13 @@ async function* sameTimestampPages<V>(
 }
 
 /** The cursor algorithm relies on ascending order and on `time-start` being honoured. */
-function checkAscending(points: readonly WirePoint[], cursor: number | undefined): void {
+function checkAscending(points: readonly unknown[], cursor: number | undefined): void {
   let prev = cursor ?? -Infinity;
   for (const p of points) {
-    if (typeof p !== 'object' || p === null || typeof p.ts !== 'number') throw new PagingContractError(`point without a numeric ts: ${String(JSON.stringify(p)).slice(0, 80)}`);
+    if (typeof p !== 'object' || p === null || !('ts' in p) || typeof p.ts !== 'number') {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JSON.stringify(undefined) is undefined, whatever the type says
+      throw new PagingContractError(`point without a numeric ts: ${String(JSON.stringify(p)).slice(0, 80)}`);
+    }
     if (!(p.ts >= prev)) {
       throw new PagingContractError(
         cursor !== undefined && p.ts < cursor

@@ -77,7 +77,7 @@ describe('seed models', () => {
       for (const key of Object.keys(hist)) assert.match(key, /^\d+\.\d\d$/);
       const ttl = (value(item, 'histogram-ttl') ?? {}) as Record<string, number>;
       assert.equal(Object.values(ttl).reduce((a, b) => a + b, 0), sent - lost);
-      assert.match(String((value(item, 'pscheduler-run-href') as { href: string }).href), /^https:\/\/perfsonar1\.site1\.example\.net\/pscheduler\/tasks\/[-0-9a-f]{36}\/runs\/[-0-9a-f]{36}$/);
+      assert.match((value(item, 'pscheduler-run-href') as { href: string }).href, /^https:\/\/perfsonar1\.site1\.example\.net\/pscheduler\/tasks\/[-0-9a-f]{36}\/runs\/[-0-9a-f]{36}$/);
     }
     const ts = items.map((i) => i.ts);
     assert.deepEqual(ts, [...ts].sort((a, b) => a - b), 'ascending');

@@ -42,7 +42,7 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
   let archive: TestArchive;
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
-    const key = addMetadata(archive, {
+    const key = await addMetadata(archive, {
       'subject-type': 'point-to-point',
       source: '10.9.9.1',
       destination: '10.9.9.2',
@@ -52,8 +52,8 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       'input-destination': 'b.example.net',
       'event-types': EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, summaries: [] })),
     });
-    archive.service.bulkWrite(key, { data: [{ ts: TS, val: EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, val: valueFor(et) })) }] }, writeCtx());
-    const ntp = addMetadata(archive, {
+    await archive.service.bulkWrite(key, { data: [{ ts: TS, val: EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, val: valueFor(et) })) }] }, writeCtx());
+    const ntp = await addMetadata(archive, {
       'subject-type': 'network-element',
       source: '10.9.9.1',
       'measurement-agent': '10.9.9.1',
@@ -61,7 +61,7 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       'input-source': 'a.example.net',
       'event-types': [{ 'event-type': 'ntp-offset', summaries: [] }],
     });
-    archive.service.bulkWrite(ntp, { data: [{ ts: TS, val: [{ 'event-type': 'ntp-offset', val: -0.0004 }] }] }, writeCtx());
+    await archive.service.bulkWrite(ntp, { data: [{ ts: TS, val: [{ 'event-type': 'ntp-offset', val: -0.0004 }] }] }, writeCtx());
   });
   after(async () => {
     await archive.close();

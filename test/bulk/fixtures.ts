@@ -80,18 +80,18 @@ export function writeCtx(): RequestContext {
 }
 
 /** Creates a metadata directly in the archive; returns its key. */
-export function addMetadata(archive: TestArchive, body: Record<string, unknown>): string {
-  return archive.service.createMetadata(body, writeCtx()).metadata['metadata-key'];
+export async function addMetadata(archive: TestArchive, body: Record<string, unknown>): Promise<string> {
+  return (await archive.service.createMetadata(body, writeCtx())).metadata['metadata-key'];
 }
 
 /** Writes `count` throughput points one `step` apart ending before NOW, in batches. */
-export function addThroughputSeries(archive: TestArchive, key: string, count: number, step = 1): void {
+export async function addThroughputSeries(archive: TestArchive, key: string, count: number, step = 1): Promise<void> {
   const start = NOW - count * step;
   for (let i = 0; i < count; i += 5000) {
     const data = [];
     for (let j = i; j < Math.min(count, i + 5000); j++) {
       data.push({ ts: start + j * step, val: [{ 'event-type': 'throughput', val: 1_000_000 + j }] });
     }
-    archive.service.bulkWrite(key, { data }, writeCtx());
+    await archive.service.bulkWrite(key, { data }, writeCtx());
   }
 }

@@ -28,9 +28,9 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two series with the same source, destination and event type (a name collision) and one more.
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('10.9.0.1', 'bwctl/iperf3')), POINTS);
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('10.9.0.1', 'pscheduler/iperf3')), POINTS);
-    addThroughputSeries(archive, addMetadata(archive, metadataBody('10.9.0.3', 'bwctl/iperf3')), POINTS / 4);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', 'bwctl/iperf3')), POINTS);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', 'pscheduler/iperf3')), POINTS);
+    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.3', 'bwctl/iperf3')), POINTS / 4);
     args = (dir) => ['-u', archive.url, '-o', 'json', '-D', dir, '-I', '-S', '2025-11-01', '-E', '2025-11-24T16:00:00Z', '--page-size', '300', '--window', '3600'];
   });
   after(async () => {

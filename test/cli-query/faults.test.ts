@@ -44,7 +44,7 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => { r(); }));
 });
 
-const noRetry = { clientOptions: { retry: { limit: 0 } } };
+const noRetry = { clientOptions: { retries: 0 } };
 const ARGS = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '--ip'];
 
 function assertOneLineFailure(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
@@ -64,7 +64,7 @@ describe('runtime failures', () => {
     assert.equal(r.stdout, '');
   });
   test('data 500 → exit 1, never "No data found"', async () => {
-    handler = (req, res) => { req.url?.includes('/throughput/') ? json(res, 500, { detail: 'db down' }) : json(res, 200, [md('throughput')]); };
+    handler = (req, res) => { if (req.url?.includes('/throughput/')) json(res, 500, { detail: 'db down' }); else json(res, 200, [md('throughput')]); };
     for (const format of ['human', 'csv', 'json', 'ndjson']) {
       const r = await runTool(createGet(noRetry), ['-u', url, ...ARGS, '-e', 'throughput', '-o', format]);
       assertOneLineFailure(r, /^esmond-ps-get: Request failed with status 500 .*throughput\/base/);
@@ -96,7 +96,7 @@ describe('runtime failures', () => {
     const seen: string[] = [];
     handler = (req, res) => {
       seen.push(req.url ?? '');
-      req.url?.includes('/packet-trace/') ? json(res, 200, []) : json(res, 200, [md('packet-trace')]);
+      if (req.url?.includes('/packet-trace/')) json(res, 200, []); else json(res, 200, [md('packet-trace')]);
     };
     const r = await runTool(createGet(noRetry), ['-u', url, ...ARGS, '-e', 'packet-trace', '-F', 'ip-transport-protocol:tcp', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
@@ -105,7 +105,7 @@ describe('runtime failures', () => {
     assert.match(seen[1] ?? '', /packet-trace\/base\?.*time-start=1699920000.*time-end=1700092800/);
   });
   test('-v writes its trace to stderr; stdout stays valid JSON (B14)', async () => {
-    handler = (req, res) => { req.url?.includes('/throughput/') ? json(res, 200, [{ ts: 1700000000, val: 1.5 }]) : json(res, 200, [md('throughput')]); };
+    handler = (req, res) => { if (req.url?.includes('/throughput/')) json(res, 200, [{ ts: 1700000000, val: 1.5 }]); else json(res, 200, [md('throughput')]); };
     const r = await runTool(createGet(noRetry), ['-u', url, ...ARGS, '-e', 'throughput', '-o', 'json', '-v']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), [{ source: '10.0.0.1', destination: '10.0.0.2', event_type: 'throughput', tool: 'bwctl/tracepath,traceroute', summary_type: 'base', summary_window: 0, timestamp: '2023-11-14 22:13:20', value: 1.5 }]);
@@ -117,7 +117,7 @@ describe('runtime failures', () => {
 describe('reverse DNS (injected resolvers only)', () => {
   const trace = [{ ttl: '1', query: '1', success: 1, ip: '10.0.0.254', rtt: '0.2', mtu: '9000', error_message: null }, { ttl: '2', query: '1', success: 1, ip: '10.0.0.2', rtt: '0.4', mtu: '9000', error_message: null }];
   test('source, destination and hop ip are shown as names; lookups cached', async () => {
-    handler = (req, res) => { req.url?.includes('/packet-trace/') ? json(res, 200, [{ ts: 1700000000, val: trace }, { ts: 1700000600, val: trace }]) : json(res, 200, [md('packet-trace')]); };
+    handler = (req, res) => { if (req.url?.includes('/packet-trace/')) json(res, 200, [{ ts: 1700000000, val: trace }, { ts: 1700000600, val: trace }]); else json(res, 200, [md('packet-trace')]); };
     const asked: string[] = [];
     const names: Record<string, string> = { '10.0.0.1': 'host1.example.net', '10.0.0.2': 'host2.example.net' };
     const reverseResolver = async (ip: string): Promise<string | undefined> => {

@@ -85,7 +85,7 @@ describe('golden outputs (hand-made fixture, every family)', () => {
     archive = await startFixtureArchive();
   });
   after(async () => {
-    await archive?.close();
+    await archive.close();
   });
   for (const c of CASES) {
     test(`${c.tool} ${c.name}`, async () => {
@@ -104,7 +104,7 @@ describe('filters and IPv6 end to end (B5, B6)', () => {
     archive = await startFixtureArchive();
   });
   after(async () => {
-    await archive?.close();
+    await archive.close();
   });
   test('IPv6 --src/--dest select and print IPv6 endpoints', async () => {
     const r = await runTool(getRun, ['-u', archive.url, ...RANGE, '-s', '2001:db8::1', '-d', '2001:db8::2', '-e', 'path-mtu', '-o', 'csv']);
@@ -133,7 +133,7 @@ describe('golden outputs (seeded archive, fixed seed and clock)', () => {
     archive = await startArchive({ seed: { hosts: 2, days: 0.05, seed: 7 }, now: () => NOW_MS });
   });
   after(async () => {
-    await archive?.close();
+    await archive.close();
   });
   const seeded: Array<[string, string[]]> = [
     ['seeded-histogram-rtt-statistics.csv', ['-e', 'histogram-rtt', '-T', 'statistics', '-o', 'csv']],

@@ -102,7 +102,7 @@ describe('client ↔ embedded archive', () => {
     // Each full page restarts at its last ts (which may be shared with points on the next page),
     // so after the first page every request re-reads one already-yielded point and skips it.
     const sizes = (await all(anon.dataPages(m, 'throughput', {}, { ...window, pageSize: 10 }))).map((p) => p.length);
-    assert.deepEqual(sizes, [10, ...Array(10).fill(9), 3]);
+    assert.deepEqual(sizes, [10, ...Array<number>(10).fill(9), 3]);
     // a window inside the series, inclusive bounds
     const mid = await all(anon.data(m, 'throughput', {}, { timeStart: t0 + 60, timeEnd: t0 + 180, pageSize: 2 }));
     assert.deepEqual(mid, points.slice(1, 4));

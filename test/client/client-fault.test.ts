@@ -5,6 +5,7 @@ import { decodeMetadata } from '../../src/query/codec.js';
 import type { EsmondClient, ClientOptions } from '../../src/query/types.js';
 import { isHttpError, isResponseError, isValidationError } from '../../src/http/errors.js';
 import { json, reply, script, startFaultServer, type FaultHandler, type FaultServer } from '../helpers/fault-server.js';
+import { parseJson } from '../helpers/json.js';
 
 const E1 = 'a'.repeat(64);
 const E2 = 'b'.repeat(64);
@@ -55,8 +56,8 @@ describe('metadata search paging', () => {
       const got = await all(c.searchMetadata({ eventType: 'throughput', timeStart: 100 }, { pageSize: 2 }));
       assert.deepEqual(got.map((m) => m.key), [E1, E2, E3]);
       assert.equal(got[0]?.parameters['time-duration'], '10.5');
-      assert.equal(got[0]?.eventTypes[0]?.summaries[0]?.summaryWindow, 86400);
-      assert.equal(got[0]?.eventTypes[0]?.timeUpdated, null);
+      assert.equal(got[0].eventTypes[0]?.summaries[0]?.summaryWindow, 86400);
+      assert.equal(got[0].eventTypes[0].timeUpdated, null);
       assert.equal(s.requests.length, 2);
       assert.equal(s.requests[0]?.url, '/esmond/perfsonar/archive/?event-type=throughput&limit=2&time-start=100');
       assert.equal(s.requests[1]?.url, '/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=2&time-start=100');
@@ -213,9 +214,9 @@ describe('writes', () => {
       const m = await c.postMetadata(body);
       assert.equal(m.key, E1);
       assert.equal(s.requests[0]?.method, 'POST');
-      assert.equal(s.requests[0]?.path, '/esmond/perfsonar/archive/');
-      assert.deepEqual(JSON.parse(s.requests[0]?.body ?? ''), body);
-      assert.equal(s.requests[0]?.headers['authorization'], 'Token k');
+      assert.equal(s.requests[0].path, '/esmond/perfsonar/archive/');
+      assert.deepEqual(JSON.parse(s.requests[0].body), body);
+      assert.equal(s.requests[0].headers['authorization'], 'Token k');
     });
   });
 
@@ -264,7 +265,7 @@ describe('writes', () => {
       await w.close();
       await w.close();
       assert.deepEqual(
-        s.requests.map((r) => JSON.parse(r.body)),
+        s.requests.map((r) => parseJson(r.body)),
         [
           { data: [{ ts: 10, val: [{ 'event-type': 'throughput', val: 1 }, { 'event-type': 'packet-retransmits', val: 0 }] }, { ts: 20, val: [{ 'event-type': 'throughput', val: 2 }] }] },
           { data: [{ ts: 30, val: [{ 'event-type': 'throughput', val: 3 }] }] },

@@ -35,7 +35,7 @@ describe('upstream test_client.py scenario', () => {
 
   test('metadata found by input-source, uppercase keys and verbatim parameters', () => {
     assert.equal(owamp?.key, '0CB19291FB6D40EAA1955376772BF5D2');
-    assert.equal(owamp?.parameters['ip-packet-interval'], '.1');
+    assert.equal(owamp.parameters['ip-packet-interval'], '.1');
     assert.equal(bwctl?.key, 'EC7E5AF67F8746C8AEF41E60288F3F59');
   });
 
@@ -75,6 +75,6 @@ describe('upstream test_client.py scenario', () => {
     const agg = await all(client.data(owamp!, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 86400 }, WINDOW));
     assert.equal(agg.length, 1);
     assert.equal(agg[0]?.ts, 1391613631);
-    assert.equal((agg[0]?.val as Record<string, number>)['928'], 575408);
+    assert.equal((agg[0].val as Record<string, number>)['928'], 575408);
   });
 });

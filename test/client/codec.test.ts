@@ -83,7 +83,7 @@ describe('decodeMetadata', () => {
     assert.deepEqual(m.parameters, { 'time-duration': '21.5', 'sample-size': '600', 'mode-flip': 'false', 'pscheduler-test-type': 'latency' });
     const et = m.eventTypes[0];
     assert.equal(et?.baseUri.endsWith('/base/0'), true);
-    assert.deepEqual(et?.summaries[0], {
+    assert.deepEqual(et.summaries[0], {
       summaryType: 'statistics',
       summaryWindow: 300,
       uri: `/esmond/perfsonar/archive/${E}/histogram-owdelay/statistics/300`,

@@ -239,7 +239,7 @@ describe('transport writes and headers', () => {
       assert.equal(r.status, 201);
       assert.equal(requests.length, 2);
       assert.equal(requests[1]?.body, '{"a":1}');
-      assert.equal(requests[1]?.headers['content-type'], 'application/json');
+      assert.equal(requests[1].headers['content-type'], 'application/json');
     });
   });
 
@@ -247,7 +247,7 @@ describe('transport writes and headers', () => {
     await withServer(script(json([]), json([])), { credentials: { apiKey: 'k123' } }, async ({ url, t, requests }) => {
       await t.sendJson({ url });
       assert.equal(requests[0]?.headers['authorization'], 'Token k123');
-      assert.match(requests[0]?.headers['user-agent'] ?? '', /^esmond-client\/\d+\.\d+\.\d+/);
+      assert.match(requests[0].headers['user-agent'] ?? '', /^esmond-client\/\d+\.\d+\.\d+/);
     });
     await withServer(script(json([])), { credentials: { apiKey: 'k123', username: 'bob', scheme: 'ApiKey' } }, async ({ url, t, requests }) => {
       await t.sendJson({ url });

@@ -18,6 +18,7 @@ import { createArchiveService } from '../../src/archive/service.js';
 import { openSqliteStore } from '../../src/archive/storage/sqlite.js';
 import type { ArchiveAppOptions } from '../../src/archive/app.js';
 import type { ArchiveService, Resolver } from '../../src/archive/types.js';
+import type { ArchiveStore } from '../../src/archive/storage/store.js';
 import { FIXTURE_DATA } from './fixture-data.js';
 
 /** Options of {@link startArchive}. */
@@ -91,12 +92,12 @@ export async function pickFreePort(): Promise<number> {
 /** The upstream esmond data (fixtures, test_data) copied into test/fixtures. */
 export const ESMOND_DATA = join(FIXTURE_DATA, 'esmond');
 
-function loadFixture(store: ReturnType<typeof openSqliteStore>, which: 'api' | 'client'): void {
-  loadDjangoFixtureFile(store, join(ESMOND_DATA, 'fixtures', `perfsonar_${which}_metadata.json`));
+async function loadFixture(store: ArchiveStore, which: 'api' | 'client'): Promise<void> {
+  await loadDjangoFixtureFile(store, join(ESMOND_DATA, 'fixtures', `perfsonar_${which}_metadata.json`));
   if (which !== 'client') return;
   const dir = join(ESMOND_DATA, 'test_data');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    importStorageRowsFile(store, join(dir, file));
+    await importStorageRowsFile(store, join(dir, file));
   }
 }
 
@@ -106,15 +107,15 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
   const dbPath = opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
   const store = openSqliteStore(dbPath);
   try {
-    if (opts.fixture !== undefined) loadFixture(store, opts.fixture);
+    if (opts.fixture !== undefined) await loadFixture(store, opts.fixture);
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
   const service = createArchiveService(store, { resolver: opts.resolver ?? fakeResolver() });
   const clock = opts.now ?? Date.now;
   try {
-    const apiKey = opts.withUser === false ? '' : service.addUser('test-writer');
+    const apiKey = opts.withUser === false ? '' : await service.addUser('test-writer');
     if (opts.seed !== undefined) {
       await seedArchive(service, {
         hosts: opts.seed.hosts ?? 3,
@@ -140,12 +141,12 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
       service,
       async close() {
         await running.close();
-        service.close();
+        await service.close();
         if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
-    service.close();
+    await service.close();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }

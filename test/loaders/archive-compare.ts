@@ -4,20 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { dataTypeOf } from '../../src/model/event-types.js';
-
-type Obj = Record<string, any>;
+import type { PercentageValue, WireMetadata } from '../../src/model/wire.js';
 
 /** A value as the archive gives it back after storing `val` for event type `et`. */
-export function storedForm(et: string, val: any): unknown {
+export function storedForm(et: string, val: unknown): unknown {
   switch (dataTypeOf(et)) {
     case 'integer':
       return Math.trunc(Number(val));
     case 'float':
       return Number(val);
     case 'percentage':
-      return Number(val.numerator) / Number(val.denominator);
+      return Number((val as PercentageValue).numerator) / Number((val as PercentageValue).denominator);
     case 'histogram':
-      return Object.fromEntries(Object.entries(val as Obj).map(([k, v]) => [k, Math.trunc(Number(v))]));
+      return Object.fromEntries(Object.entries(val as Record<string, unknown>).map(([k, v]) => [k, Math.trunc(Number(v))]));
     default:
       return val;
   }
@@ -31,15 +30,15 @@ export function paramForm(v: unknown): string {
 }
 
 /** Every metadata of the archive (one page is plenty for tests). */
-export async function allMetadata(archiveUrl: string, query = ''): Promise<Obj[]> {
+export async function allMetadata(archiveUrl: string, query = ''): Promise<WireMetadata[]> {
   const r = await fetch(`${archiveUrl}?limit=10000${query}`);
   assert.equal(r.status, 200);
-  return (await r.json()) as Obj[];
+  return (await r.json()) as WireMetadata[];
 }
 
 /** All base points of one event type of one metadata. */
-export async function basePoints(origin: string, md: Obj, et: string): Promise<{ ts: number; val: unknown }[]> {
-  const entry = (md['event-types'] as Obj[]).find((e) => e['event-type'] === et);
+export async function basePoints(origin: string, md: WireMetadata, et: string): Promise<{ ts: number; val: unknown }[]> {
+  const entry = md['event-types'].find((e) => e['event-type'] === et);
   assert.ok(entry, `metadata ${md['metadata-key']} has no event type ${et}`);
   const r = await fetch(`${origin}${entry['base-uri']}?time-start=0&time-end=4000000000&limit=1000000`);
   assert.equal(r.status, 200);
@@ -47,9 +46,9 @@ export async function basePoints(origin: string, md: Obj, et: string): Promise<{
 }
 
 /** Every stored (ts, event type) → value of one metadata. */
-export async function storedValues(origin: string, md: Obj): Promise<Map<string, unknown>> {
+export async function storedValues(origin: string, md: WireMetadata): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
-  for (const e of md['event-types'] as Obj[]) {
+  for (const e of md['event-types']) {
     for (const p of await basePoints(origin, md, e['event-type'])) out.set(`${p.ts} ${e['event-type']}`, p.val);
   }
   return out;

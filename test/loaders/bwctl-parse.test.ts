@@ -13,6 +13,13 @@ const ctxOf = (text: string) => {
   return r.run;
 };
 
+/** The parts of iperf3's JSON that tests change. */
+interface Iperf3Json {
+  start: { test_start: { num_streams: number; protocol: string } };
+  intervals: { streams: Record<string, unknown>[] }[];
+  end: { streams: { udp: Record<string, unknown> }[] };
+}
+
 describe('bwctl output', () => {
   test('TCP, two streams: the metadata and every value of the spec, with the successor conventions', () => {
     const run = ctxOf(sample('bwctl-iperf3-tcp-2streams.txt'));
@@ -83,10 +90,10 @@ describe('bwctl output', () => {
       .replaceAll('198.51.100.10', '2001:db8::10')
       .replaceAll('203.0.113.20', '2001:db8::20');
     const run = ctxOf(text);
-    const json = run.json as any;
+    const json = run.json as Iperf3Json;
     json.start.test_start.num_streams = 2;
-    json.intervals.forEach((iv: any) => iv.streams.push({ ...iv.streams[0], socket: 6, bits_per_second: 1 }));
-    json.end.streams.push({ udp: { ...json.end.streams[0].udp, socket: 6, bits_per_second: 2 } });
+    json.intervals.forEach((iv) => iv.streams.push({ ...iv.streams[0], socket: 6, bits_per_second: 1 }));
+    json.end.streams.push({ udp: { ...json.end.streams[0]!.udp, socket: 6, bits_per_second: 2 } });
     const e = iperf3ToEsmond(json, { ...run, measurementAgent: '2001:db8::2' });
     assert.equal(e.metadata.source, '2001:db8::10');
     const ets = e.metadata['event-types'].map((x) => x['event-type']);
@@ -118,7 +125,7 @@ describe('bwctl output', () => {
     assert.throws(() => iperf3ToEsmond({ error: 'unable to connect to server' }, ctx), /iperf3 reported an error: unable/);
     assert.throws(() => iperf3ToEsmond({ start: {} }, ctx), Iperf3Error);
     const run = ctxOf(sample('bwctl-iperf3-udp.txt'));
-    (run.json as any).start.test_start.protocol = 'SCTP';
+    (run.json as Iperf3Json).start.test_start.protocol = 'SCTP';
     assert.throws(() => iperf3ToEsmond(run.json, ctx), /unsupported iperf3 protocol "SCTP"/);
   });
 });

@@ -5,6 +5,7 @@ import { parseNetloggerLine, netloggerMicros } from '../../src/loaders/gridftp/n
 import { parseJsonLogLine, normaliseStatKey } from '../../src/loaders/gridftp/json-log.js';
 import { transferToEsmond, type TransferRecord } from '../../src/loaders/gridftp/transfer.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
+import { parseJson } from '../helpers/json.js';
 
 const SAMPLES = FIXTURE_SAMPLES;
 const netLines = readFileSync(`${SAMPLES}/gridftp-transfer.log`, 'utf8').split('\n').filter((l) => l !== '');
@@ -120,16 +121,16 @@ describe('JSON lines', () => {
     assert.equal(vals.get('throughput'), (8 * 10737418240) / 10.5);
     assert.deepStrictEqual(vals.get('streams-packet-retransmits'), [0, 3, 6, 9]);
     assert.deepStrictEqual(vals.get('iostat'), { device: 'sda', rrqm_s: 0, wrqm_s: 1.5, r_s: 20, w_s: 0.5, rkb_s: 102400, wkb_s: 8, util: 12.5 });
-    assert.deepStrictEqual((vals.get('streams-tcpinfo') as any[])[1].TCPinfo, { total_retrans: 3, rtt: 51000, snd_cwnd: 1200, state: 1 });
+    assert.deepStrictEqual((vals.get('streams-tcpinfo') as { TCPinfo: unknown }[])[1]!.TCPinfo, { total_retrans: 3, rtt: 51000, snd_cwnd: 1200, state: 1 });
     // The input is not rewritten in place (the original mutated it).
     assert.ok(jsonLines[1]!.includes('"%util"'));
     assert.equal(normaliseStatKey('%CPU/s'), 'cpu_s');
   });
 
   test('ret_code other than 226 is a failure; a null stripe is ignored', () => {
-    const doc = JSON.parse(jsonLines[1]!);
+    const doc = parseJson(jsonLines[1]!) as { ret_code: number; streams: { stripe: unknown }[] };
     doc.ret_code = 451;
-    doc.streams[0].stripe = null;
+    doc.streams[0]!.stripe = null;
     const t = transfer(JSON.stringify(doc), parseJsonLogLine);
     assert.equal(t.stripes, 1);
     assert.deepStrictEqual(transferToEsmond(t, '192.0.2.7', { json: true }).values, [
@@ -138,7 +139,7 @@ describe('JSON lines', () => {
   });
 
   test('malformed JSON transfers', () => {
-    const doc = JSON.parse(jsonLines[1]!);
+    const doc = parseJson(jsonLines[1]!) as Record<string, unknown>;
     for (const broken of [{ ...doc, start_timestamp: 'soon' }, { ...doc, host: '' }, { ...doc, nbytes: 'x' }, [1, 2]]) {
       assert.equal(parseJsonLogLine(JSON.stringify(broken)).kind, 'malformed');
     }

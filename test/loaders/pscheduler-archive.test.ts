@@ -5,32 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
-import { mappingVectors, RESULTS_DIR, type MappingVector } from './pscheduler-vectors.js';
+import { archiverInput, mappingVectors, RESULTS_DIR, RUN_HREF, type MappingVector } from './pscheduler-vectors.js';
 import { allMetadata, paramForm, storedForm, storedValues } from './archive-compare.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
-
-const RUN_HREF = 'https://ps-a.example.net/pscheduler/tasks/t1/runs/r1';
-
-/** A vector's record-class input as the esmond archiver's input (what pScheduler hands over). */
-function archiverInput(v: MappingVector, runHref = RUN_HREF): Record<string, unknown> {
-  const i = v.input;
-  return {
-    data: { url: 'http://unused/esmond/perfsonar/archive', 'measurement-agent': i.measurement_agent, ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}) },
-    'task-href': 'https://ps-a.example.net/pscheduler/tasks/t1',
-    'run-href': runHref,
-    attempts: 0,
-    result: {
-      id: 'r1',
-      schedule: { start: new Date(i.ts * 1000).toISOString(), duration: `PT${i.duration}S` },
-      test: { type: i.test_type, spec: i.test_spec },
-      tool: { name: i.tool_name, version: '1.0' },
-      participants: [i.lead_participant],
-      result: i.test_result,
-      // A reference per case keeps cases apart (two failure vectors share spec and start).
-      reference: { case: v.name },
-    },
-  };
-}
 
 const captureIo = (stdin = ''): CapturedIo => capture({ stdin, now: Date.UTC(2026, 0, 1) });
 
@@ -58,19 +35,20 @@ async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<voi
   if (exp !== undefined && v.input.test_type !== 'bar') {
     for (const [k, val] of Object.entries(exp)) {
       if (k === 'event-types') continue;
-      const want = k === 'tool-name' ? `pscheduler/${val}` : parameterForm(k, val);
+      const want = k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val);
       assert.equal(md[k], want, `${v.name}: ${k}`);
     }
-    const wantEts = [...exp['event-types'].map((e: any) => e['event-type']), 'pscheduler-run-href'].sort();
-    assert.deepStrictEqual(md['event-types'].map((e: any) => e['event-type']).sort(), wantEts);
+    const wantEts = [...exp['event-types'].map((e) => e['event-type']), 'pscheduler-run-href'].sort();
+    assert.deepStrictEqual(md['event-types'].map((e) => e['event-type']).sort(), wantEts);
     for (const e of exp['event-types']) {
-      const got = md['event-types'].find((x: any) => x['event-type'] === e['event-type']);
-      const want = (e.summaries ?? []).map((s: any) => `${s['summary-type']} ${s['summary-window']}`).sort();
-      assert.deepStrictEqual(got.summaries.map((s: any) => `${s['summary-type']} ${s['summary-window']}`).sort(), want, `${v.name}: summaries of ${e['event-type']}`);
+      const got = md['event-types'].find((x) => x['event-type'] === e['event-type']);
+      assert.ok(got, `${v.name}: ${e['event-type']} is stored`);
+      const want = (e.summaries ?? []).map((s) => `${s['summary-type']} ${s['summary-window']}`).sort();
+      assert.deepStrictEqual(got.summaries.map((s) => `${s['summary-type']} ${s['summary-window']}`).sort(), want, `${v.name}: summaries of ${e['event-type']}`);
     }
   }
   const held = await storedValues(a.url, md);
-  const declared = new Set(md['event-types'].map((e: any) => e['event-type']));
+  const declared = new Set(md['event-types'].map((e) => e['event-type']));
   const want = new Map<string, unknown>();
   const point = v.expected.data![0]!;
   for (const x of point.val) if (declared.has(x['event-type'])) want.set(`${point.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val));
@@ -174,7 +152,7 @@ describe('esmond-ps-load-pscheduler', () => {
       assert.equal(rtt.source, '10.0.1.99');
       assert.equal(rtt['measurement-agent'], '10.0.1.99');
       const trace = mds.find((m) => m['pscheduler-test-type'] === 'trace')!;
-      assert.ok(trace['event-types'].some((e: any) => e['event-type'] === 'pscheduler-raw'), 'mapped-and-raw from the archive spec');
+      assert.ok(trace['event-types'].some((e) => e['event-type'] === 'pscheduler-raw'), 'mapped-and-raw from the archive spec');
       // Garbage and an empty file are rejected, nothing stored.
       writeFileSync(join(dir, 'bad.json'), '{"not": "a result"}\nnot json\n');
       writeFileSync(join(dir, 'empty.json'), '');
@@ -216,7 +194,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
       const io = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
-      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required \(for a bare result, give its start time\)/);
+      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/);
       const io2 = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
       assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);
@@ -224,7 +202,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
       const md = (await allMetadata(a.archiveUrl, '&pscheduler-test-type=latency'))[0]!;
       for (const [k, val] of Object.entries(v.expected.metadata!)) {
-        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${val}` : parameterForm(k, val), k);
+        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val), k);
       }
       const want = new Map(v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]));
       assert.deepStrictEqual(await storedValues(a.url, md), want);

@@ -8,18 +8,54 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parse as parseLossless } from 'lossless-json';
 import { PyFloat, pyJson, pyStr } from '../../src/format/python-repr.js';
-import type { RecordInput } from '../../src/loaders/pscheduler/map.js';
+import type { ArchiverSummary, RecordInput } from '../../src/loaders/pscheduler/map.js';
+import type { RetryPolicyEntry } from '../../src/loaders/pscheduler/retry-policy.js';
 import { FIXTURE_DATA } from '../helpers/fixture-data.js';
+import { parseJson, readJson } from '../helpers/json.js';
 
 export const VECTOR_DIR = join(FIXTURE_DATA, 'pscheduler', 'esmond-archiver-vectors');
 export const RESULTS_DIR = join(FIXTURE_DATA, 'pscheduler', 'results');
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
+
+/** A vector's `input`: the esmond archiver's record-class fields, as its JSON has them. */
+export interface VectorInput {
+  test_type: string;
+  test_spec: Obj;
+  test_result?: Obj | null;
+  lead_participant: string | undefined;
+  measurement_agent?: string | null;
+  tool_name: string;
+  duration: number;
+  ts: number;
+  run_href?: string | null;
+  reference?: Obj | null;
+  summaries?: readonly ArchiverSummary[] | null;
+  enable_data_raw_after_construction?: boolean;
+}
+
+/** An event type of an expected metadata. */
+export interface VectorEventType {
+  'event-type': string;
+  summaries?: { 'summary-type': string; 'summary-window': string | number }[];
+  [key: string]: unknown;
+}
+
+/** An expected metadata (free-form parameters at the top level). */
+export interface VectorMetadata {
+  'event-types': VectorEventType[];
+  [key: string]: unknown;
+}
+
+interface VectorExpectation {
+  metadata?: VectorMetadata;
+  data?: { ts: number; val: { 'event-type': string; val: unknown }[] }[];
+}
 
 export interface MappingVector {
   name: string;
-  input: Obj;
-  expected: { metadata?: Obj; data?: { ts: number; val: { 'event-type': string; val: unknown }[] }[] };
+  input: VectorInput;
+  expected: VectorExpectation;
   /** The expected metadata as Python's `json.loads` reads the vector: floats as {@link PyFloat}. */
   expectedPython?: Obj;
 }
@@ -46,6 +82,13 @@ export function esmondParameters(bodyText: string): Map<string, string> {
   return new Map(Object.entries(body).filter(([k]) => k !== 'event-types').map(([k, v]) => [k, pyStr(v)]));
 }
 
+/** A storage-error vector: the archiver's retry decision for a failed post. */
+export interface StorageErrorVector {
+  name: string;
+  input: { result: string; attempts: number; policy?: RetryPolicyEntry[] };
+  expected: unknown;
+}
+
 /** Every mapping vector (the storage-error vectors are a different function). */
 export function mappingVectors(): MappingVector[] {
   return readdirSync(VECTOR_DIR)
@@ -53,27 +96,28 @@ export function mappingVectors(): MappingVector[] {
     .sort()
     .map((f) => {
       const text = readFileSync(join(VECTOR_DIR, f), 'utf8');
-      const v = JSON.parse(text) as Obj;
+      type VectorFile<E> = { input: VectorInput; expected: E; expected_by_current_archiver_code?: E };
+      const v = parseJson(text) as VectorFile<VectorExpectation>;
       // Two upstream expectations are stale (§3.7): the current archiver's output wins.
       const expected = { ...v.expected, ...(v.expected_by_current_archiver_code ?? {}) };
-      const python = parsePython(text) as Obj;
-      const expectedPython = (python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata) as Obj | undefined;
+      const python = parsePython(text) as Partial<VectorFile<{ metadata?: Obj }>>;
+      const expectedPython = python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata;
       return { name: f.replace(/\.json$/, ''), input: v.input, expected, ...(expectedPython ? { expectedPython } : {}) };
     });
 }
 
-export function storageErrorVectors(): { name: string; input: Obj; expected: Obj }[] {
+export function storageErrorVectors(): StorageErrorVector[] {
   return readdirSync(VECTOR_DIR)
     .filter((f) => f.startsWith('storage-error'))
     .sort()
     .map((f) => {
-      const v = JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as Obj;
+      const v = readJson(join(VECTOR_DIR, f)) as Omit<StorageErrorVector, 'name'>;
       return { name: f, input: v.input, expected: v.expected };
     });
 }
 
 /** The record-class inputs of a vector as the mapper's input. */
-export function recordInputOf(input: Obj): RecordInput {
+export function recordInputOf(input: VectorInput): RecordInput {
   return {
     testType: input.test_type,
     spec: input.test_spec,
@@ -92,7 +136,7 @@ export function recordInputOf(input: Obj): RecordInput {
 /** Summaries sorted, so two lists compare as sets. */
 function summarySet(s: unknown): unknown {
   if (!Array.isArray(s)) return s;
-  return [...s].map((x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]))).sort();
+  return (s as Obj[]).map((x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]))).sort();
 }
 
 /**
@@ -106,7 +150,7 @@ export function assertMetadataMatches(bodyText: string, expected: Obj, message?:
   assert.deepStrictEqual(esmondParameters(bodyText), esmondParameters(pyJson(expected)), message);
   const ets = (md: Obj): unknown =>
     (md['event-types'] as Obj[]).map((e) => ({ ...e, ...(e.summaries ? { summaries: summarySet(e.summaries) } : {}) }));
-  assert.deepStrictEqual(ets(JSON.parse(bodyText) as Obj), ets(JSON.parse(pyJson(expected)) as Obj), message);
+  assert.deepStrictEqual(ets(parseJson(bodyText) as Obj), ets(parseJson(pyJson(expected)) as Obj), message);
 }
 
 /** The values of a data point as an event type → value map (order-free). */
@@ -117,4 +161,36 @@ export function valueMap(val: { 'event-type': string; val: unknown }[]): Map<str
     m.set(v['event-type'], v.val);
   }
   return m;
+}
+
+export const RUN_HREF = 'https://ps-a.example.net/pscheduler/tasks/t1/runs/r1';
+
+/** The esmond archiver's input built from a vector (the members tests change). */
+export interface ArchiverInputDoc {
+  data: Obj;
+  'task-href': string;
+  'run-href': string;
+  attempts: number;
+  result: { test: { type: string; spec: Obj }; reference: Obj; result: Obj | null | undefined; [member: string]: unknown };
+}
+
+/** A vector's record-class input as the esmond archiver's input (what pScheduler hands over). */
+export function archiverInput(v: MappingVector, runHref = RUN_HREF): ArchiverInputDoc {
+  const i = v.input;
+  return {
+    data: { url: 'http://unused/esmond/perfsonar/archive', 'measurement-agent': i.measurement_agent, ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}) },
+    'task-href': 'https://ps-a.example.net/pscheduler/tasks/t1',
+    'run-href': runHref,
+    attempts: 0,
+    result: {
+      id: 'r1',
+      schedule: { start: new Date(i.ts * 1000).toISOString(), duration: `PT${i.duration}S` },
+      test: { type: i.test_type, spec: i.test_spec },
+      tool: { name: i.tool_name, version: '1.0' },
+      participants: [i.lead_participant],
+      result: i.test_result,
+      // A reference per case keeps cases apart (two failure vectors share spec and start).
+      reference: { case: v.name },
+    },
+  };
 }

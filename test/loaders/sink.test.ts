@@ -33,7 +33,7 @@ function counting(client: EsmondClient, method: 'postPoint' | 'putBulk'): { clie
       if (name !== method || typeof v !== 'function') return v;
       return (...args: unknown[]) => {
         calls += 1;
-        return Reflect.apply(v, target, args);
+        return Reflect.apply(v, target, args) as unknown;
       };
     },
   });

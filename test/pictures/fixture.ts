@@ -11,7 +11,7 @@ import { seedArchive } from '../../src/archive/seed.js';
 import { openSqliteArchive } from '../../src/archive/service.js';
 import type { ArchiveService, RequestContext } from '../../src/archive/types.js';
 import { runArchiveCli } from '../../src/cli/archive.js';
-import type { Health } from '../../src/pictures/health.js';
+import type { Health } from '../../src/web/health.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { pickFreePort } from '../helpers/archive.js';
 
@@ -43,7 +43,7 @@ const IP: Readonly<Record<string, string>> = {
 };
 
 /** Writes {@link KNOWN} through the service (the code path of the API's writes). */
-export function writeKnownTests(service: ArchiveService, now: number): void {
+export async function writeKnownTests(service: ArchiveService, now: number): Promise<void> {
   const ctx: RequestContext = { requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now };
   for (const t of KNOWN) {
     const subject = {
@@ -55,7 +55,7 @@ export function writeKnownTests(service: ArchiveService, now: number): void {
       'input-destination': t.destination,
     };
     if (t.family === 'latency') {
-      const { metadata } = service.createMetadata(
+      const { metadata } = await service.createMetadata(
         {
           ...subject,
           'tool-name': 'pscheduler/powstream',
@@ -79,9 +79,9 @@ export function writeKnownTests(service: ArchiveService, now: number): void {
           ],
         });
       }
-      service.bulkWrite(metadata['metadata-key'], { data }, ctx);
+      await service.bulkWrite(metadata['metadata-key'], { data }, ctx);
     } else {
-      const { metadata } = service.createMetadata(
+      const { metadata } = await service.createMetadata(
         { ...subject, 'tool-name': 'pscheduler/iperf3', 'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-retransmits' }] },
         ctx,
       );
@@ -91,7 +91,7 @@ export function writeKnownTests(service: ArchiveService, now: number): void {
         const val = i === 0 ? t.latest : 9e9;
         data.push({ ts, val: [{ 'event-type': 'throughput', val }, { 'event-type': 'packet-retransmits', val: 12 }] });
       }
-      service.bulkWrite(metadata['metadata-key'], { data }, ctx);
+      await service.bulkWrite(metadata['metadata-key'], { data }, ctx);
     }
   }
 }
@@ -115,9 +115,9 @@ export async function startPicturesArchive(opts: { hosts?: number; days?: number
     const service = openSqliteArchive(dbPath, { resolver: false });
     try {
       await seedArchive(service, { hosts: opts.hosts ?? 3, days: opts.days ?? 2, seed: 7, now });
-      writeKnownTests(service, now);
+      await writeKnownTests(service, now);
     } finally {
-      service.close();
+      await service.close();
     }
   }
   const port = await pickFreePort();

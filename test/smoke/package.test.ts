@@ -26,7 +26,7 @@ test('npm pack ships every bin, the library entry points and no sources or tests
 
 test('every bin is a node script that answers --help with exit 0', () => {
   assert.ok(existsSync('dist/index.js'), 'dist/ is not built: run npm run build (npm install and npm ci do it)');
-  assert.equal(Object.keys(pkg.bin).length, 9);
+  assert.equal(Object.keys(pkg.bin).length, 10);
   for (const [name, path] of Object.entries(pkg.bin)) {
     assert.match(readFileSync(path, 'utf8'), /^#!\/usr\/bin\/env node\n/, `${name} has no node shebang`);
     const r = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8', env: { ...process.env, ESMOND_TEST_NO_DNS: '1' } });

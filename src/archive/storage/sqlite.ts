@@ -3,6 +3,9 @@
  * a WITHOUT ROWID table keyed (series_id, ts), so reading a time range of one series is a single
  * index range scan. The schema is created by ordered migrations tracked in `user_version`.
  * All SQL uses bound parameters; lists are bound as JSON arrays through `json_each`.
+ * better-sqlite3 is synchronous: each contract method does its whole work (a request's writes in
+ * one transaction) synchronously and returns a settled promise, so no other request can run
+ * between its statements.
  * @module
  */
 import { chmodSync, closeSync, openSync } from 'node:fs';
@@ -11,12 +14,16 @@ import type {
   ArchiveStore,
   MetadataQuery,
   NewMetadataRecord,
+  RawCell,
   SeriesCell,
+  SeriesWriteBatch,
   StoredEventTypeRow,
   StoredMetadata,
   StoredSubject,
   StoredUser,
+  WriteOutcome,
 } from './store.js';
+import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
 
 /** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
@@ -189,7 +196,7 @@ class SqliteStore implements ArchiveStore {
     return s;
   }
 
-  transaction<T>(fn: () => T): T {
+  private transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     try {
       // IMMEDIATE takes the write lock at BEGIN, where busy_timeout waits for it. A deferred
@@ -206,7 +213,7 @@ class SqliteStore implements ArchiveStore {
    * {@link metadataFilter}; without a driving index the key index is walked in order, which
    * also serves ORDER BY.
    */
-  findMetadata(query: MetadataQuery, limit: number, offset: number): { total: number; items: StoredMetadata[] } {
+  async findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
     const { clause, args, indexed } = metadataFilter(query);
     const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
     if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
@@ -225,12 +232,26 @@ class SqliteStore implements ArchiveStore {
     return { total, items: this.hydrate(rows) };
   }
 
-  metadataByKey(key: string): StoredMetadata | undefined {
+  async metadataByKey(key: string): Promise<StoredMetadata | undefined> {
+    return this.metadataByKeyNow(key);
+  }
+
+  private metadataByKeyNow(key: string): StoredMetadata | undefined {
     const row = this.sql('SELECT * FROM metadata WHERE metadata_key = ?').get(key) as MetadataRow | undefined;
     return row && this.hydrate([row])[0];
   }
 
-  metadataByChecksum(checksum: string): StoredMetadata | undefined {
+  async findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
+    return this.transaction(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
+  }
+
+  async insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
+    this.transaction(() => {
+      for (const r of records) this.insertOne(r);
+    });
+  }
+
+  private metadataByChecksum(checksum: string): StoredMetadata | undefined {
     const row = this.sql('SELECT * FROM metadata WHERE checksum = ? ORDER BY id LIMIT 1').get(checksum) as
       | MetadataRow
       | undefined;
@@ -273,7 +294,7 @@ class SqliteStore implements ArchiveStore {
     return out;
   }
 
-  insertMetadata(record: NewMetadataRecord): StoredMetadata {
+  private insertOne(record: NewMetadataRecord): StoredMetadata {
     return this.transaction(() => {
       const s = record.subject;
       const info = this.sql(
@@ -298,13 +319,13 @@ class SqliteStore implements ArchiveStore {
          VALUES (?, ?, ?, ?, ?)`,
       );
       for (const e of record.eventTypes) putRow.run(id, e.eventType, e.summaryType, e.window, e.timeUpdated);
-      const stored = this.metadataByKey(record.key);
+      const stored = this.metadataByKeyNow(record.key);
       if (!stored) throw new Error('metadata vanished after insert');
       return stored;
     });
   }
 
-  eventTypeRows(key: string, eventType: string): StoredEventTypeRow[] {
+  async eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
     const rows = this.sql(
       `SELECT e.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id
        WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
@@ -312,34 +333,107 @@ class SqliteStore implements ArchiveStore {
     return rows.map(eventRowOf);
   }
 
-  touchRows(seriesIds: readonly number[], now: number): void {
+  private touchRows(seriesIds: readonly number[], now: number): void {
     this.sql('UPDATE event_types SET time_updated = ? WHERE id IN (SELECT value FROM json_each(?))').run(
       now,
       JSON.stringify(seriesIds),
     );
   }
 
-  getCell(seriesId: number, ts: number): SeriesCell | undefined {
+  private getCell(seriesId: number, ts: number): SeriesCell | undefined {
     const row = this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?')
       .safeIntegers(true)
       .raw()
-      .get(seriesId, ts) as RawCell | undefined;
+      .get(seriesId, ts) as CellRow | undefined;
     return row && cellOf(row);
   }
 
-  lastTimestamp(seriesId: number): number | undefined {
+  async lastTimestamp(seriesId: number): Promise<number | undefined> {
     const ts = this.sql('SELECT MAX(ts) FROM cells WHERE series_id = ?').pluck().get(seriesId) as number | null;
     return ts ?? undefined;
   }
 
-  existingTimestamps(seriesId: number, timestamps: readonly number[]): number[] {
+  async existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]> {
+    return this.existingNow(seriesId, timestamps);
+  }
+
+  private existingNow(seriesId: number, timestamps: readonly number[]): number[] {
     if (timestamps.length === 0) return [];
     return this.sql('SELECT ts FROM cells WHERE series_id = ? AND ts IN (SELECT value FROM json_each(?))')
       .pluck()
       .all(seriesId, JSON.stringify(timestamps)) as number[];
   }
 
-  putCell(seriesId: number, cell: SeriesCell): void {
+  async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
+    try {
+      this.transaction(() => {
+        for (const write of lockOrder(batch)) {
+          const base = write.baseSeriesId;
+          const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
+          if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
+          else for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+          for (const summary of write.summaries) {
+            for (const u of binUpdates(write, summary, replaced)) {
+              let next: SeriesCell | undefined;
+              if (u.rebuild) {
+                // Recomputed from the base series (already holding the new cells), chunk by chunk.
+                for (const chunk of this.chunks(base, u.bin, binEnd(u.bin, summary.window))) {
+                  next = write.fold(summary, u.bin, next, chunk);
+                }
+              } else next = write.fold(summary, u.bin, this.getCell(summary.seriesId, u.bin), u.cells);
+              if (next) this.putCell(summary.seriesId, next);
+            }
+          }
+        }
+        this.touchRows(batch.touch, batch.now);
+      });
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
+      throw err;
+    }
+  }
+
+  /** A range of one series in chunks of 1000 cells. */
+  private *chunks(seriesId: number, from: number, to: number): Generator<SeriesCell[]> {
+    let lo = from;
+    for (;;) {
+      const chunk = this.readNow(seriesId, lo, to, 0, 1000);
+      if (chunk.length > 0) yield chunk;
+      const last = chunk[chunk.length - 1];
+      if (chunk.length < 1000 || !last) return;
+      lo = last.ts + 1;
+    }
+  }
+
+  async putCells(cells: readonly RawCell[]): Promise<void> {
+    this.transaction(() => {
+      for (const c of cells) this.putCell(c.seriesId, c.cell);
+    });
+  }
+
+  async replaceSeries(seriesId: number, cells: readonly SeriesCell[]): Promise<void> {
+    this.transaction(() => {
+      this.sql('DELETE FROM cells WHERE series_id = ?').run(seriesId);
+      for (const cell of cells) this.putCell(seriesId, cell);
+    });
+  }
+
+  /** Inserts a cell unless its ts is taken; false when it was. */
+  private insertCell(seriesId: number, cell: SeriesCell): boolean {
+    return (
+      this.sql('INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+        seriesId,
+        cell.ts,
+        cell.num,
+        cell.den,
+        cell.doc,
+        cell.out,
+      ).changes > 0
+    );
+  }
+
+  private putCell(seriesId: number, cell: SeriesCell): void {
     this.sql('INSERT OR REPLACE INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?)').run(
       seriesId,
       cell.ts,
@@ -350,43 +444,43 @@ class SqliteStore implements ArchiveStore {
     );
   }
 
-  readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
+  async readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
+    return this.readNow(seriesId, from, to, skip, take);
+  }
+
+  private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL)
       .safeIntegers(true)
       .raw()
-      .all(seriesId, from, to, take, skip) as RawCell[];
+      .all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
   }
 
-  hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean {
+  async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
     const row = this.sql(
       'SELECT 1 AS x FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT 1 OFFSET ?',
     ).get(seriesId, from, to, position);
     return row !== undefined;
   }
 
-  clearSeries(seriesId: number): void {
-    this.sql('DELETE FROM cells WHERE series_id = ?').run(seriesId);
-  }
-
-  addUser(name: string, keyHash: Buffer): void {
+  async addUser(name: string, keyHash: Buffer): Promise<void> {
     this.sql(
       `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)
        ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash, active = 1`,
     ).run(name, keyHash);
   }
 
-  setUserActive(name: string, active: boolean): boolean {
+  async setUserActive(name: string, active: boolean): Promise<boolean> {
     return this.sql('UPDATE users SET active = ? WHERE name = ?').run(active ? 1 : 0, name).changes > 0;
   }
 
-  listUsers(): { name: string; active: boolean }[] {
+  async listUsers(): Promise<{ name: string; active: boolean }[]> {
     const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{ name: string; active: number }>;
     return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
   }
 
-  usersByKeyHash(keyHash: Buffer): StoredUser[] {
+  async usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
     const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
       name: string;
       key_hash: Buffer;
@@ -395,7 +489,11 @@ class SqliteStore implements ArchiveStore {
     return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active !== 0 }));
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.closeNow();
+  }
+
+  private closeNow(): void {
     if (!this.db.open) return;
     try {
       // Refreshes planner statistics where they went stale (cheap; recommended before close).
@@ -459,11 +557,11 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
     const r = query.row;
     const cond: string[] = [];
     const args: unknown[] = [];
-    if (r.eventType !== undefined) (cond.push('e.event_type = ?'), args.push(r.eventType));
-    if (r.summaryType !== undefined) (cond.push('e.summary_type = ?'), args.push(r.summaryType));
-    if (r.window !== undefined) (cond.push('e.summary_window = ?'), args.push(r.window));
-    if (r.updatedFrom !== undefined) (cond.push('e.time_updated >= ?'), args.push(r.updatedFrom));
-    if (r.updatedTo !== undefined) (cond.push('e.time_updated <= ?'), args.push(r.updatedTo));
+    if (r.eventType !== undefined) { cond.push('e.event_type = ?'); args.push(r.eventType); }
+    if (r.summaryType !== undefined) { cond.push('e.summary_type = ?'); args.push(r.summaryType); }
+    if (r.window !== undefined) { cond.push('e.summary_window = ?'); args.push(r.window); }
+    if (r.updatedFrom !== undefined) { cond.push('e.time_updated >= ?'); args.push(r.updatedFrom); }
+    if (r.updatedTo !== undefined) { cond.push('e.time_updated <= ?'); args.push(r.updatedTo); }
     if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
     const filter = cond.length > 0 ? cond.join(' AND ') : '1';
     terms.push({
@@ -485,7 +583,7 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
 }
 
 /** A cells row read with safeIntegers: every integer column a BigInt. */
-type RawCell = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
+type CellRow = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
 
 /** An exact number: a BigInt only when a double cannot hold it. */
 function exact(v: bigint | number): number | bigint {
@@ -493,7 +591,7 @@ function exact(v: bigint | number): number | bigint {
 }
 
 /** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
-function cellOf([ts, num, den, doc, out]: RawCell): SeriesCell {
+function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
   return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
 }
 

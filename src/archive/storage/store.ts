@@ -1,7 +1,11 @@
 /**
  * The storage boundary of the embedded archive. The core (`service.ts`) speaks only this
- * interface, so a PostgreSQL store can replace the SQLite one without touching validation,
- * search semantics or summary math. Every method is synchronous: a store is a local database.
+ * interface, so the SQLite and PostgreSQL stores share validation, search semantics and summary
+ * math. Every method returns a promise (a store may be a database across the network), and the
+ * operations are coarse: a whole request's writes are one {@link ArchiveStore.writeSeries} call,
+ * a read is one call per chunk, so a local store pays one promise per request, not per point.
+ * Atomicity and de-duplication are the store's job and must hold across processes sharing one
+ * database (constraints and transactions, not in-process locks).
  * @module
  */
 
@@ -89,11 +93,64 @@ export interface StoredUser {
   active: boolean;
 }
 
+/** A summary series fed by a base series, with its bin width (0: one bin per base ts). */
+export interface SummarySeries {
+  seriesId: number;
+  window: number;
+}
+
+/** Base cells for one series and the summary series they feed. */
+export interface SeriesWrite {
+  baseSeriesId: number;
+  /** Cells in ascending ts order, at most one per ts. */
+  cells: SeriesCell[];
+  /**
+   * true: a ts already stored is replaced (and every bin holding it is recomputed from the base
+   * series); false: a ts already stored is a conflict and nothing of the batch is written.
+   */
+  replace: boolean;
+  summaries: readonly SummarySeries[];
+  /**
+   * The new state of one summary bin: `previous` (undefined or all-null: an empty bin) with
+   * `cells` (base cells in the bin, ascending) folded in. Pure: the store calls it inside its
+   * transaction, possibly more than once when the transaction is retried.
+   */
+  fold(summary: SummarySeries, bin: number, previous: SeriesCell | undefined, cells: readonly SeriesCell[]): SeriesCell;
+}
+
+/** One request's writes, stored atomically. */
+export interface SeriesWriteBatch {
+  writes: readonly SeriesWrite[];
+  /** Event-type rows whose time-updated becomes `now`. */
+  touch: readonly number[];
+  now: number;
+}
+
+/** What {@link ArchiveStore.writeSeries} did: all written, or refused at the first conflict. */
+export type WriteOutcome = { ok: true } | { ok: false; conflict: { baseSeriesId: number; ts: number } };
+
+/** A raw cell for {@link ArchiveStore.putCells}. */
+export interface RawCell {
+  seriesId: number;
+  cell: SeriesCell;
+}
+
+/**
+ * The database cannot be reached (connection refused or lost, pool exhausted, timeout). The HTTP
+ * layer answers it with 503; the store recovers by itself once the database is back.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /**
  * The database stayed locked by another writer (another process on the same file) for longer
  * than the store waits. Nothing was written; the client may retry (the HTTP layer answers 503).
  */
-export class StoreBusyError extends Error {
+export class StoreBusyError extends StoreUnavailableError {
   constructor(message = 'the database is busy') {
     super(message);
     this.name = 'StoreBusyError';
@@ -102,43 +159,41 @@ export class StoreBusyError extends Error {
 
 /** The storage operations the archive core needs. */
 export interface ArchiveStore {
-  /**
-   * Runs `fn` atomically as a write transaction, holding the write lock from its start (so what
-   * `fn` reads stays true until it commits); nested calls join the outer transaction.
-   * @throws StoreBusyError when the write lock cannot be had in time.
-   */
-  transaction<T>(fn: () => T): T;
-
   /** Matching metadata ordered by key bytewise, with the total match count. */
-  findMetadata(query: MetadataQuery, limit: number, offset: number): { total: number; items: StoredMetadata[] };
-  metadataByKey(key: string): StoredMetadata | undefined;
-  metadataByChecksum(checksum: string): StoredMetadata | undefined;
-  insertMetadata(record: NewMetadataRecord): StoredMetadata;
+  findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }>;
+  metadataByKey(key: string): Promise<StoredMetadata | undefined>;
+  /**
+   * The metadata with `record.checksum`, inserted from `record` when there is none: atomic, so
+   * concurrent posts of the same metadata (from any process) all get the one record.
+   */
+  findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata>;
+  /** Inserts records with their own keys (fixture loading), all or nothing. */
+  insertMetadata(records: readonly NewMetadataRecord[]): Promise<void>;
   /** All rows of one event type of one metadata (empty when either is unknown). */
-  eventTypeRows(key: string, eventType: string): StoredEventTypeRow[];
-  /** Sets time-updated on the given rows. */
-  touchRows(seriesIds: readonly number[], now: number): void;
+  eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]>;
 
-  getCell(seriesId: number, ts: number): SeriesCell | undefined;
   /** The latest ts of a series, or undefined when it is empty. */
-  lastTimestamp(seriesId: number): number | undefined;
+  lastTimestamp(seriesId: number): Promise<number | undefined>;
   /** Which of `timestamps` already hold a cell in the series (one query for a whole request). */
-  existingTimestamps(seriesId: number, timestamps: readonly number[]): number[];
-  /** Inserts or replaces one cell. */
-  putCell(seriesId: number, cell: SeriesCell): void;
+  existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]>;
   /** Cells with `from ≤ ts ≤ to` ascending, skipping `skip`, at most `take`. */
-  readCells(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[];
+  readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]>;
   /** True when more than `position` cells lie in `from ≤ ts ≤ to`. */
-  hasCellBeyond(seriesId: number, from: number, to: number, position: number): boolean;
-  /** Deletes every cell of a series (used to rebuild summaries). */
-  clearSeries(seriesId: number): void;
+  hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean>;
 
-  addUser(name: string, keyHash: Buffer): void;
-  usersByKeyHash(keyHash: Buffer): StoredUser[];
+  /** Stores base cells, updates their summary bins exactly and touches rows, atomically. */
+  writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome>;
+  /** Inserts or replaces raw cells (fixture imports), atomically; no summary is computed. */
+  putCells(cells: readonly RawCell[]): Promise<void>;
+  /** Replaces every cell of a series with `cells` (rebuilding summaries), atomically. */
+  replaceSeries(seriesId: number, cells: readonly SeriesCell[]): Promise<void>;
+
+  addUser(name: string, keyHash: Buffer): Promise<void>;
+  usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]>;
   /** Sets a user's active flag; false when no user has that name. */
-  setUserActive(name: string, active: boolean): boolean;
+  setUserActive(name: string, active: boolean): Promise<boolean>;
   /** Every user (without key hashes), ordered by name. */
-  listUsers(): { name: string; active: boolean }[];
+  listUsers(): Promise<{ name: string; active: boolean }[]>;
 
-  close(): void;
+  close(): Promise<void>;
 }

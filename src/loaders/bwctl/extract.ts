@@ -74,6 +74,7 @@ export function extractBwctl(text: string): ExtractResult {
       errors.push(`could not load json_block: ${textBlock.slice(0, 200)}`);
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, run: { toolName: toolName!, inputSource: inputSource!, inputDestination: inputDestination!, json } };
+  // (a missing field has already added its error: the checks only tell TypeScript so)
+  if (errors.length > 0 || toolName === undefined || inputSource === undefined || inputDestination === undefined) return { ok: false, errors };
+  return { ok: true, run: { toolName, inputSource, inputDestination, json } };
 }

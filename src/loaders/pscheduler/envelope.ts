@@ -6,7 +6,7 @@
  */
 import { dataTypeOf } from '../../model/event-types.js';
 import { PyFloat } from '../../model/py-float.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
 import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
@@ -57,16 +57,21 @@ function participantHost(p: unknown): string | undefined {
   return undefined;
 }
 
+/** Deepest nesting a result document may have; real ones stay under 20 (a deeper one is refused, not a stack overflow). */
+export const MAX_DOCUMENT_DEPTH = 256;
+
 /**
  * The document without object members whose names start with `#` (pScheduler's comment
  * convention), at every depth, as pScheduler's JSON reader drops them before the archiver sees
  * the document. Unchanged parts are shared, not copied.
+ * @throws MappingError when the document nests deeper than {@link MAX_DOCUMENT_DEPTH}.
  */
-export function withoutComments(value: unknown): unknown {
+export function withoutComments(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DOCUMENT_DEPTH) throw new MappingError(`the document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     value.forEach((v, i) => {
-      const w = withoutComments(v);
+      const w = withoutComments(v, depth + 1);
       if (w !== v) (out ??= value.slice())[i] = w;
     });
     return out ?? value;
@@ -79,9 +84,10 @@ export function withoutComments(value: unknown): unknown {
       changed = true;
       continue;
     }
-    const w = withoutComments(v);
+    const w = withoutComments(v, depth + 1);
     if (w !== v) changed = true;
-    out[k] = w;
+    // A plain assignment to "__proto__" would set the copy's prototype instead of keeping the member.
+    Object.defineProperty(out, k, { value: w, enumerable: true, writable: true, configurable: true });
   }
   return changed ? out : value;
 }
@@ -142,7 +148,7 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
   if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
 
   const agent = data['measurement-agent'] ?? defaults.measurementAgent;
-  if (agent !== undefined && agent !== null && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
+  if (agent !== undefined && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
   const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
   const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
 
@@ -163,6 +169,22 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     summaries: summaries ?? null,
     policy,
   };
+}
+
+/**
+ * {@link recordInputFromDocument}, with the test spec and the reference taken from `typed`, the
+ * same document read as Python reads it ({@link SourceDoc.typed}): the archiver copies their
+ * values into the metadata as they are, so `"packet-timeout": 2.0` must stay a float.
+ */
+export function recordInputWithTypes(doc: unknown, typed: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  const input = recordInputFromDocument(doc, defaults);
+  if (typed === undefined) return input;
+  try {
+    const t = recordInputFromDocument(typed, defaults);
+    return { ...input, spec: t.spec, reference: t.reference };
+  } catch {
+    return input; // the plain read is the one whose errors count
+  }
 }
 
 /** Host names a document's mapping may need resolved (spec source/dest, lead, agent). */

@@ -41,7 +41,7 @@ function decimalMicros(text: string, unitMicros: number): number {
   const rest = frac.slice(6);
   if (rest !== '') {
     const half = rest[0] === '5' && /^50*$/.test(rest);
-    if (rest[0]! > '5' || (rest[0] === '5' && !half) || (half && micros % 2 === 1)) micros += 1;
+    if (rest.charAt(0) > '5' || (rest[0] === '5' && !half) || (half && micros % 2 === 1)) micros += 1;
   }
   return micros;
 }

@@ -7,7 +7,7 @@
 import { PyFloat } from '../../model/py-float.js';
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import type { EsmondValue } from '../esmond-item.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError, UnresolvedHostError } from './iso.js';
 
@@ -101,7 +101,9 @@ const floatSeconds = (v: unknown, field: string): PyFloat => new PyFloat(isoDura
 
 /** Python truthiness, which the archiver's `if x:` tests rely on. */
 const truthy = (v: unknown): boolean =>
-  !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
+  v instanceof PyFloat
+    ? v.value !== 0
+    : !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
 const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const parallelOf = (spec: Obj): number => (typeof spec.parallel === 'number' ? spec.parallel : Number(spec.parallel ?? 1));
 
@@ -186,7 +188,7 @@ class StreamSeries {
     return list;
   }
   sorted(): Obj[][] {
-    return [...this.byId.keys()].sort(compareIds).map((id) => this.byId.get(id)!);
+    return [...this.byId.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, list]) => list);
   }
 }
 
@@ -411,7 +413,7 @@ export function flattenParameters(md: Obj, key: string, val: unknown): void {
       v.forEach((x, i) => {
         if (x !== null && x !== undefined) md[`${item.key}-${i}`] = x;
       });
-    } else if (isObj(v)) {
+    } else if (isObj(v) && !(v instanceof PyFloat)) {
       if (item.depth >= MAX_SPEC_DEPTH) throw new MappingError(`${key} is nested deeper than ${MAX_SPEC_DEPTH} levels`);
       const children = Object.entries(v).filter(([k]) => !k.startsWith('_'));
       for (let i = children.length - 1; i >= 0; i--) {

@@ -32,14 +32,14 @@ describe('IP literals (canonical like PostgreSQL inet)', () => {
   for (const [input, want] of cases) {
     test(`${input || '(empty)'} → ${want ?? 'not an address'}`, () => { assert.equal(canonicalIp(input), want); });
   }
-  test('families', () => {
+  test('families', async () => {
     assert.equal(parseIpLiteral('10.0.0.1')?.family, 4);
     assert.equal(parseIpLiteral('::ffff:10.0.0.1')?.family, 6);
   });
 });
 
 describe('dns-match-rule (§2.3, §2.4)', () => {
-  test('rule validation', () => {
+  test('rule validation', async () => {
     assert.equal(parseDnsMatchRule(undefined), 'v4v6');
     for (const r of ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6']) assert.equal(parseDnsMatchRule(r), r);
     assert.throws(() => parseDnsMatchRule('v6-only'), { status: 400, detail: 'Invalid dns-match-rule parameter v6-only' });

@@ -7,19 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteArchive } from '../../../src/archive/service.js';
 
-test('a new archive, its -wal and its -shm are created 0600 even under umask 000', () => {
+test('a new archive, its -wal and its -shm are created 0600 even under umask 000', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-modes-'));
   const previous = process.umask(0o000);
   try {
     const path = join(dir, 'archive.sqlite');
     const svc = openSqliteArchive(path, { resolver: false });
     try {
-      svc.addUser('writer'); // a write, so the WAL and the shared-memory index exist
+      await svc.addUser('writer'); // a write, so the WAL and the shared-memory index exist
       for (const file of [path, `${path}-wal`, `${path}-shm`]) {
         assert.equal((statSync(file).mode & 0o777).toString(8), '600', file);
       }
     } finally {
-      svc.close();
+      await svc.close();
     }
   } finally {
     process.umask(previous);

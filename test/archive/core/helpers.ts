@@ -40,19 +40,19 @@ export interface TestArchive {
   path: string;
   /** A context for `url` (path + query, default the archive root) at clock `now`. */
   ctx(url?: string, now?: number): RequestContext;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Opens a fresh archive; `setup` may load fixtures into the store before the service exists. */
-export function openTestArchive(
+export async function openTestArchive(
   options: ArchiveServiceOptions = { resolver: stubResolver() },
-  setup?: (store: ArchiveStore) => void,
+  setup?: (store: ArchiveStore) => Promise<unknown>,
   prefix = '',
-): TestArchive {
+): Promise<TestArchive> {
   const dir = mkdtempSync(join(tmpdir(), 'archive-core-'));
   const path = join(dir, 'archive.sqlite');
   const store = openSqliteStore(path);
-  setup?.(store);
+  await setup?.(store);
   const svc = createArchiveService(store, options);
   return {
     svc,
@@ -63,21 +63,21 @@ export function openTestArchive(
       prefix,
       now,
     }),
-    close: () => {
-      svc.close();
+    close: async () => {
+      await svc.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** An archive loaded with the upstream `test_api.py` fixture. */
-export function openFixtureArchive(options?: ArchiveServiceOptions): TestArchive {
+export function openFixtureArchive(options?: ArchiveServiceOptions): Promise<TestArchive> {
   return openTestArchive(options, (store) => loadDjangoFixtureFile(store, API_FIXTURE));
 }
 
-/** Asserts `fn` throws ApiError(status, detail); returns nothing. */
-export function assertApiError(fn: () => unknown, status: number, detail?: string): void {
-  assert.throws(fn, (e: unknown) => {
+/** Asserts `fn` throws or rejects with ApiError(status, detail). */
+export async function assertApiError(fn: () => unknown, status: number, detail?: string): Promise<void> {
+  await assert.rejects(async () => fn(), (e: unknown) => {
     assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
     assert.equal(e.status, status, `status of "${e.detail}"`);
     if (detail !== undefined) assert.equal(e.detail, detail);
@@ -96,7 +96,7 @@ export async function assertApiRejects(p: Promise<unknown>, status: number, deta
 }
 
 /** Reads a data series fully (as a plain array) through the service. */
-export function read(
+export async function read(
   a: TestArchive,
   key: string,
   et: string,
@@ -104,7 +104,15 @@ export function read(
   window?: string,
   query = '',
   now?: number,
-): Array<{ ts: number; val: unknown }> {
+): Promise<Array<{ ts: number; val: unknown }>> {
   const ctx = a.ctx(`/perfsonar/archive/${key}/${et}/${segment}${query ? `?${query}` : ''}`, now);
-  return [...a.svc.readData(key, et, segment, window, new URLSearchParams(query), ctx).points];
+  const page = await a.svc.readData(key, et, segment, window, new URLSearchParams(query), ctx);
+  return collect(page.points);
+}
+
+/** Every point of a data page's chunks, as one array. */
+export async function collect<T>(chunks: AsyncIterable<readonly T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const chunk of chunks) out.push(...chunk);
+  return out;
 }

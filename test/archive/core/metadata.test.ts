@@ -1,8 +1,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { openTestArchive, openFixtureArchive, assertApiError, CLIENT_FIXTURE, type TestArchive } from './helpers.js';
+import { openTestArchive, openFixtureArchive, assertApiError, CLIENT_FIXTURE, type TestArchive , collect } from './helpers.js';
 import { loadDjangoFixtureFile } from '../../../src/archive/fixtures.js';
+import { parseJson } from '../../helpers/json.js';
 
 const ITEM26 = {
   source: '10.1.1.1',
@@ -22,20 +23,20 @@ const ITEM26 = {
 
 describe('metadata POST (§7.2, §9.3)', () => {
   let a: TestArchive;
-  before(() => {
-    a = openTestArchive({ resolver: false });
+  before(async () => {
+    a = await openTestArchive({ resolver: false });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
   const create = (body: unknown) => a.svc.createMetadata(body, a.ctx('/esmond/perfsonar/archive/'));
 
-  test('create returns the stored object; str(posted) == returned (item 27)', () => {
-    const { metadata, location } = create(ITEM26);
+  test('create returns the stored object; str(posted) == returned (item 27)', async () => {
+    const { metadata, location } = await create(ITEM26);
     const key = metadata['metadata-key'];
     assert.match(key, /^[0-9a-f]{32}$/);
     assert.equal(location, `http://testserver/perfsonar/archive/${key}/`);
     assert.equal(metadata.uri, `/perfsonar/archive/${key}/`);
     for (const [k, v] of Object.entries(ITEM26)) {
-      if (k !== 'event-types') assert.equal(metadata[k], String(v), k);
+      if (typeof v === 'string' || typeof v === 'number') assert.equal(metadata[k], String(v), k); // all but event-types
     }
     assert.equal(metadata['event-types'].length, 2);
     assert.ok(metadata['event-types'].every((e) => e['time-updated'] === null));
@@ -49,9 +50,9 @@ describe('metadata POST (§7.2, §9.3)', () => {
     ]);
   });
 
-  test('re-POST finds the same record: case, order, 20 vs "20" (item 28)', () => {
-    const first = create(ITEM26).metadata['metadata-key'];
-    assert.equal(create(ITEM26).metadata['metadata-key'], first);
+  test('re-POST finds the same record: case, order, 20 vs "20" (item 28)', async () => {
+    const first = (await create(ITEM26)).metadata['metadata-key'];
+    assert.equal((await create(ITEM26)).metadata['metadata-key'], first);
     const shuffled = {
       'event-types': [
         { summaries: [{ 'summary-window': 86400, 'summary-type': 'average' }], 'event-type': 'throughput' },
@@ -68,62 +69,62 @@ describe('metadata POST (§7.2, §9.3)', () => {
       destination: '10.1.1.2',
       source: '10.1.1.1',
     };
-    const again = create(shuffled).metadata;
+    const again = (await create(shuffled)).metadata;
     assert.equal(again['metadata-key'], first);
     assert.equal(again['tool-name'], 'bwctl/iperf3', 'the stored record is returned unchanged');
     // any difference makes a new record
-    assert.notEqual(create({ ...ITEM26, 'time-duration': 21 }).metadata['metadata-key'], first);
-    assert.notEqual(create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] }).metadata['metadata-key'], first);
+    assert.notEqual((await create({ ...ITEM26, 'time-duration': 21 })).metadata['metadata-key'], first);
+    assert.notEqual((await create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] })).metadata['metadata-key'], first);
     assert.notEqual(
-      create({
+      (await create({
         ...ITEM26,
         'event-types': [
           ...ITEM26['event-types'],
           { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
         ],
-      }).metadata['metadata-key'],
+      })).metadata['metadata-key'],
       first,
     );
   });
 
-  test('an omitted subject string equals an empty one', () => {
+  test('an omitted subject string equals an empty one', async () => {
     const body = { ...ITEM26, 'tool-name': '', 'input-source': '' };
-    const withEmpty = create(body).metadata['metadata-key'];
+    const withEmpty = (await create(body)).metadata['metadata-key'];
     const { ['tool-name']: _t, ['input-source']: _i, ...omitted } = body;
-    assert.equal(create(omitted).metadata['metadata-key'], withEmpty);
+    assert.equal((await create(omitted)).metadata['metadata-key'], withEmpty);
   });
 
-  test('IPv6 is stored canonical; long form hashes differently (ORIG)', () => {
+  test('IPv6 is stored canonical; long form hashes differently (ORIG)', async () => {
     const body = { ...ITEM26, source: '2001:0400::0003', destination: '2001:400::3' };
-    const m1 = create(body).metadata;
+    const m1 = (await create(body)).metadata;
     assert.equal(m1.source, '2001:400::3');
-    const m2 = create({ ...body, source: '2001:400::3' }).metadata;
+    const m2 = (await create({ ...body, source: '2001:400::3' })).metadata;
     assert.equal(m2.source, '2001:400::3');
     assert.notEqual(m1['metadata-key'], m2['metadata-key']);
   });
 
-  test('duplicate event-type rows are merged', () => {
-    const m = create({
+  test('duplicate event-type rows are merged', async () => {
+    const m = (await create({
       ...ITEM26,
       'tool-name': 'dup-test',
       'event-types': [
         { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 60 }] },
         { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '060' }] },
       ],
-    }).metadata;
+    })).metadata;
     assert.equal(m['event-types'].length, 1);
     assert.equal(m['event-types'][0]?.summaries.length, 1);
     const key = m['metadata-key'];
-    a.svc.writePoint(key, 'throughput', 'base', { ts: 120, val: 10 }, a.ctx());
+    await a.svc.writePoint(key, 'throughput', 'base', { ts: 120, val: 10 }, a.ctx());
     assert.deepEqual(
-      [...a.svc.readData(key, 'throughput', 'averages', '60', new URLSearchParams(), a.ctx()).points],
+      await collect((await a.svc.readData(key, 'throughput', 'averages', '60', new URLSearchParams(), a.ctx())).points),
       [{ ts: 120, val: 10 }],
       'a merged row counts a write once',
     );
   });
 
-  test('parameter values are stored as strings (REC)', () => {
-    const m = create({
+  test('parameter values are stored as strings (REC)', async () => {
+    const m = (await create({
       ...ITEM26,
       'tool-name': 'params',
       flag: true,
@@ -132,37 +133,37 @@ describe('metadata POST (§7.2, §9.3)', () => {
       obj: { a: [1, 2] },
       text: 'as-is',
       '__proto__x': 'y',
-    }).metadata;
+    })).metadata;
     assert.equal(m['flag'], 'true');
     assert.equal(m['off'], 'false');
     assert.equal(m['ratio'], '0.5');
     assert.equal(m['obj'], '{"a":[1,2]}');
     assert.equal(m['text'], 'as-is');
-    assertApiError(() => create({ ...ITEM26, nothing: null }), 400);
+    await assertApiError(() => create({ ...ITEM26, nothing: null }), 400);
   });
 
-  test('a parameter called uri is overwritten on output', () => {
-    const m = create({ ...ITEM26, 'tool-name': 'uri-param', uri: '/elsewhere/' }).metadata;
+  test('a parameter called uri is overwritten on output', async () => {
+    const m = (await create({ ...ITEM26, 'tool-name': 'uri-param', uri: '/elsewhere/' })).metadata;
     assert.equal(m.uri, `/perfsonar/archive/${m['metadata-key']}/`);
   });
 
-  test('network-element subjects have no destination keys', () => {
-    const m = create({
+  test('network-element subjects have no destination keys', async () => {
+    const m = (await create({
       'subject-type': 'network-element',
       source: '10.9.9.9',
       'measurement-agent': '10.9.9.9',
       'tool-name': 'ntp',
       'event-types': [{ 'event-type': 'ntp-offset', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] }],
-    }).metadata;
+    })).metadata;
     assert.ok(!('destination' in m) && !('input-destination' in m));
     assert.equal(m['input-source'], '');
-    assertApiError(
+    await assertApiError(
       () => create({ 'subject-type': 'network-element', source: '10.9.9.9', 'measurement-agent': '10.9.9.9', destination: '10.0.0.1', 'event-types': [] }),
       400,
     );
   });
 
-  test('validation messages in ORIG order', () => {
+  test('validation messages in ORIG order', async () => {
     const base = { ...ITEM26 };
     const cases: Array<[unknown, string]> = [
       [{}, 'Missing subject-type field in request'],
@@ -221,25 +222,25 @@ describe('metadata POST (§7.2, §9.3)', () => {
       [{ ...base, 'tool-name': ['x'] }, 'tool-name must be a string'],
     ];
     for (const [body, msg] of cases) {
-      const clean = body && typeof body === 'object' && !Array.isArray(body) ? JSON.parse(JSON.stringify(body)) : body;
-      assertApiError(() => create(clean), 400, msg);
+      const clean = body && typeof body === 'object' && !Array.isArray(body) ? parseJson(JSON.stringify(body)) : body;
+      await assertApiError(() => create(clean), 400, msg);
     }
     // base summaries are skipped, extra keys ignored, null event-types is []
-    const m = create({
+    const m = (await create({
       ...base,
       'tool-name': 'misc',
       'event-types': [{ 'event-type': 'throughput', 'base-uri': 'x', summaries: [{ 'summary-type': 'base', 'summary-window': 'zzz' }] }],
-    }).metadata;
+    })).metadata;
     assert.deepEqual(m['event-types'][0]?.summaries, []);
-    assert.deepEqual(create({ ...base, 'tool-name': 'none', 'event-types': null }).metadata['event-types'], []);
+    assert.deepEqual((await create({ ...base, 'tool-name': 'none', 'event-types': null })).metadata['event-types'], []);
   });
 });
 
 describe('fixture de-dup', () => {
-  test('posting a fixture record again finds it', () => {
-    const a = openFixtureArchive({ resolver: false });
+  test('posting a fixture record again finds it', async () => {
+    const a = await openFixtureArchive({ resolver: false });
     try {
-      const m = a.svc.createMetadata(
+      const m = (await a.svc.createMetadata(
         {
           'subject-type': 'point-to-point',
           source: '198.124.238.66',
@@ -262,20 +263,20 @@ describe('fixture de-dup', () => {
           ],
         },
         a.ctx(),
-      ).metadata;
+      )).metadata;
       // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
       assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
     } finally {
-      a.close();
+      await a.close();
     }
   });
 });
 
 describe('client fixture de-dup', () => {
-  test('an equivalent POST finds the fixture record (uppercase key kept)', () => {
-    const a = openTestArchive({ resolver: false }, (store) => loadDjangoFixtureFile(store, CLIENT_FIXTURE));
+  test('an equivalent POST finds the fixture record (uppercase key kept)', async () => {
+    const a = await openTestArchive({ resolver: false }, (store) => loadDjangoFixtureFile(store, CLIENT_FIXTURE));
     try {
-      const m = a.svc.createMetadata(
+      const m = (await a.svc.createMetadata(
         {
           'subject-type': 'point-to-point',
           source: '198.129.254.30',
@@ -291,37 +292,37 @@ describe('client fixture de-dup', () => {
           'event-types': [{ 'event-type': 'throughput' }],
         },
         a.ctx(),
-      ).metadata;
+      )).metadata;
       assert.equal(m['metadata-key'], 'EC7E5AF67F8746C8AEF41E60288F3F59');
       assert.equal(m['event-types'][0]?.['time-updated'], 1391606270);
     } finally {
-      a.close();
+      await a.close();
     }
   });
 });
 
 describe('users', () => {
-  test('keys are stored hashed and verified in constant time', () => {
-    const a = openTestArchive({ resolver: false });
+  test('keys are stored hashed and verified in constant time', async () => {
+    const a = await openTestArchive({ resolver: false });
     try {
-      const k = a.svc.addUser('admin');
+      const k = await a.svc.addUser('admin');
       assert.match(k, /^[0-9a-f]{40}$/);
-      assert.equal(a.svc.addUser('other', 'ADMIN'), 'ADMIN');
-      assert.ok(a.svc.verifyKey(k));
-      assert.ok(a.svc.verifyKey(k, 'admin'));
-      assert.ok(!a.svc.verifyKey(k, 'other'));
-      assert.ok(a.svc.verifyKey('ADMIN', 'other'));
-      assert.ok(!a.svc.verifyKey('admin'));
-      assert.ok(!a.svc.verifyKey(''));
+      assert.equal(await a.svc.addUser('other', 'ADMIN'), 'ADMIN');
+      assert.ok(await a.svc.verifyKey(k));
+      assert.ok(await a.svc.verifyKey(k, 'admin'));
+      assert.ok(!await a.svc.verifyKey(k, 'other'));
+      assert.ok(await a.svc.verifyKey('ADMIN', 'other'));
+      assert.ok(!await a.svc.verifyKey('admin'));
+      assert.ok(!await a.svc.verifyKey(''));
       // re-adding a user replaces its key
-      a.svc.addUser('other', 'NEW');
-      assert.ok(!a.svc.verifyKey('ADMIN'));
-      assert.ok(a.svc.verifyKey('NEW'));
+      await a.svc.addUser('other', 'NEW');
+      assert.ok(!await a.svc.verifyKey('ADMIN'));
+      assert.ok(await a.svc.verifyKey('NEW'));
       const files = [a.path, `${a.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1'));
       assert.ok(files.length > 0);
       for (const text of files) assert.ok(!text.includes(k), 'the plain key never reaches the database');
     } finally {
-      a.close();
+      await a.close();
     }
   });
 });

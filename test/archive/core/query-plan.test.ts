@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, READ_CELLS_SQL } from '../../../src/archive/storage/sqlite.js';
 
-test('a series time-range read searches the (series_id, ts) primary key and needs no sort', () => {
+test('a series time-range read searches the (series_id, ts) primary key and needs no sort', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-plan-'));
   try {
     const path = join(dir, 'plan.sqlite');
-    openSqliteStore(path).close(); // creates the schema through the real migrations
+    await openSqliteStore(path).close(); // creates the schema through the real migrations
     const db = new Database(path, { readonly: true });
     try {
       const plan = db

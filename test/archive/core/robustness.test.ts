@@ -12,7 +12,7 @@ async function only4xx(fn: () => unknown): Promise<void> {
   try {
     const r = fn();
     if (r instanceof Promise) await r;
-    else if (r && typeof r === 'object' && 'points' in r) [...(r as { points: Iterable<unknown> }).points];
+    else if (r && typeof r === 'object' && 'points' in r) Array.from((r as { points: Iterable<unknown> }).points);
   } catch (e) {
     assert.ok(e instanceof ApiError, `non-ApiError thrown: ${String(e)}`);
     assert.ok(e.status >= 400 && e.status < 500, `status ${e.status}`);
@@ -51,16 +51,16 @@ const values = fc.oneof(
 
 describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
   let a: TestArchive;
-  before(() => {
-    a = openFixtureArchive({ resolver: async () => undefined });
+  before(async () => {
+    a = await openFixtureArchive({ resolver: async () => undefined });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
   const ctx = () => a.ctx('/perfsonar/archive/?x=1');
 
   test('single writes', async () => {
     await fc.assert(
       fc.asyncProperty(names, segments, fc.record({ ts: fc.oneof(fc.jsonValue(), numbersAsText), val: values }, { requiredKeys: [] }), async (et, seg, body) => {
-        await only4xx(() => { a.svc.writePoint(KEY, et, seg, body, ctx()); });
+        await only4xx(() => a.svc.writePoint(KEY, et, seg, body, ctx()));
       }),
       { numRuns: 1500 },
     );
@@ -71,7 +71,7 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
     const item = fc.record({ ts: fc.oneof(fc.integer({ min: 0, max: 2e9 }), numbersAsText), val: fc.oneof(fc.array(entry, { maxLength: 4 }), fc.jsonValue()) }, { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.record({ data: fc.array(item, { maxLength: 4 }) }), fc.jsonValue()), async (body) => {
-        await only4xx(() => { a.svc.bulkWrite(KEY, body, ctx()); });
+        await only4xx(() => a.svc.bulkWrite(KEY, body, ctx()));
       }),
       { numRuns: 1500 },
     );
@@ -104,11 +104,11 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     for (const val of [10n, cyclic, [cyclic], { a: 1n }]) {
-      await only4xx(() => { a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val }, ctx()); });
-      await only4xx(() => { a.svc.writePoint(KEY, 'throughput', 'base', { ts: 10n, val }, ctx()); });
+      await only4xx(() => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val }, ctx()));
+      await only4xx(() => a.svc.writePoint(KEY, 'throughput', 'base', { ts: 10n, val }, ctx()));
       await only4xx(() => a.svc.createMetadata({ 'subject-type': 'point-to-point', 'event-types': [], x: val }, ctx()));
     }
-    assert.throws(() => { a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()); }, { status: 400 });
+    await assert.rejects(async () => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), { status: 400 });
   });
 
   test('reads and searches', async () => {

@@ -17,20 +17,20 @@ interface Row {
 
 describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
   let a: TestArchive;
-  before(() => {
-    a = openTestArchive({ resolver: false }, (store) => {
-      loadDjangoFixtureFile(store, CLIENT_FIXTURE);
-      for (const f of FILES) importStorageRowsFile(store, `${DATA}/test_data/${f}`);
+  before(async () => {
+    a = await openTestArchive({ resolver: false }, async (store) => {
+      await loadDjangoFixtureFile(store, CLIENT_FIXTURE);
+      for (const f of FILES) await importStorageRowsFile(store, `${DATA}/test_data/${f}`);
     });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
 
   for (const file of FILES) {
-    test(`${file} reads back unchanged`, () => {
+    test(`${file} reads back unchanged`, async () => {
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
       const [, et = '', key = '', type = 'base', window] = rows[0]?.path ?? [];
       const segment = type === 'aggregation' ? 'aggregations' : type;
-      const got = read(a, key, et.replace(/_/g, '-'), segment, window, `time-start=0&limit=100000`, 1_400_000_000);
+      const got = await read(a, key, et.replace(/_/g, '-'), segment, window, `time-start=0&limit=100000`, 1_400_000_000);
       assert.equal(got.length, rows.length);
       assert.deepEqual(
         got,
@@ -42,14 +42,14 @@ describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
   test('client-test window (items 39–42)', async () => {
     const md = await a.svc.searchMetadata(new URLSearchParams(WINDOW), a.ctx(`/perfsonar/archive/?${WINDOW}`));
     assert.deepEqual(md.body.map((m) => m['metadata-key']), [OWAMP, IPERF]);
-    const ttl = read(a, OWAMP, 'histogram-ttl', 'base', undefined, `${WINDOW}&limit=1000`);
+    const ttl = await read(a, OWAMP, 'histogram-ttl', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.equal(ttl.length, 960);
     assert.deepEqual(ttl[0], { ts: 1391558439, val: { '10': 600 } });
     assert.deepEqual(ttl[959], { ts: 1391615979, val: { '9': 114, '10': 486 } });
-    const owd = read(a, OWAMP, 'histogram-owdelay', 'base', undefined, `${WINDOW}&limit=1000`);
+    const owd = await read(a, OWAMP, 'histogram-owdelay', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.equal(owd.length, 960);
     assert.deepEqual(owd[0], { ts: 1391558410, val: { '472': 3, '800': 41, '15': 5, '263': 281, '241': 49, '505': 30, '232': 191 } });
-    const tp = read(a, IPERF, 'throughput', 'base', undefined, `${WINDOW}&limit=1000`);
+    const tp = await read(a, IPERF, 'throughput', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.deepEqual(tp[0], { ts: 1391563070, val: 5524593445 });
     assert.deepEqual(tp[tp.length - 1], { ts: 1391606270, val: 7549113664 });
     assert.equal(tp.length, 4);
@@ -59,16 +59,16 @@ describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
       ['packet-count-lost', [1391558410, 95], [1391615950, 312]],
     ];
     for (const [et, first, last] of counters) {
-      const pts = read(a, OWAMP, et, 'base', undefined, `${WINDOW}&limit=1000`);
+      const pts = await read(a, OWAMP, et, 'base', undefined, `${WINDOW}&limit=1000`);
       assert.equal(pts.length, 960, et);
       assert.deepEqual(pts[0], { ts: first[0], val: first[1] });
       assert.deepEqual(pts[959], { ts: last[0], val: last[1] });
     }
     assert.deepEqual(
-      a.svc.summaryListing(OWAMP, 'histogram-owdelay', 'aggregations', a.ctx()).map((s) => [s['summary-type'], s['summary-window']]),
+      (await a.svc.summaryListing(OWAMP, 'histogram-owdelay', 'aggregations', a.ctx())).map((s) => [s['summary-type'], s['summary-window']]),
       [['aggregation', '86400']],
     );
-    assert.deepEqual(read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), [
+    assert.deepEqual(await read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), [
       {
         ts: 1391613631,
         val: { '623': 206173, '203': 330, '833': 175, '863': 6, '193': 5, '713': 85, '928': 575408, '341': 1402, '265': 93, '224': 25810, '544': 1 },
@@ -83,14 +83,14 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
     response?: { body?: unknown };
   };
   let a: TestArchive;
-  before(() => {
-    a = openTestArchive({ resolver: false });
+  before(async () => {
+    a = await openTestArchive({ resolver: false });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
 
-  const metadataFor = (file: string): string => {
+  const metadataFor = async (file: string): Promise<string> => {
     const body = doc(file).request?.body;
-    return a.svc.createMetadata(body, a.ctx()).metadata['metadata-key'];
+    return (await a.svc.createMetadata(body, a.ctx())).metadata['metadata-key'];
   };
 
   for (const [mdFile, bulkFile] of [
@@ -99,14 +99,14 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
     ['16-regular-testing-powstream-metadata.json', '18-regular-testing-powstream-bulk.json'],
     ['20-regular-testing-tracepath-metadata.json', '21-regular-testing-tracepath-bulk.json'],
   ] as const) {
-    test(`${bulkFile} round-trips through ${mdFile}`, () => {
-      const key = metadataFor(mdFile);
+    test(`${bulkFile} round-trips through ${mdFile}`, async () => {
+      const key = await metadataFor(mdFile);
       const body = doc(bulkFile).request?.body as { data: Array<{ ts: number; val: Array<{ 'event-type': string; val: unknown }> }> };
-      a.svc.bulkWrite(key, body, a.ctx());
+      await a.svc.bulkWrite(key, body, a.ctx());
       let checked = 0;
       for (const item of body.data) {
         for (const v of item.val) {
-          const got = read(a, key, v['event-type'], 'base', undefined, `time=${item.ts}`);
+          const got = await read(a, key, v['event-type'], 'base', undefined, `time=${item.ts}`);
           assert.equal(got.length, 1, `${v['event-type']} at ${item.ts}`);
           assert.deepEqual(got[0]?.val, expectedValue(v['event-type'], v.val), v['event-type']);
           checked++;
@@ -116,25 +116,25 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
     });
   }
 
-  test('10-post-metadata response shape and 11-post-single-point', () => {
+  test('10-post-metadata response shape and 11-post-single-point', async () => {
     const d = doc('10-post-metadata.json');
-    const m = a.svc.createMetadata(d.request?.body, a.ctx('/esmond/perfsonar/archive/')).metadata;
+    const m = (await a.svc.createMetadata(d.request?.body, a.ctx('/esmond/perfsonar/archive/'))).metadata;
     const expected = d.response?.body as Record<string, unknown>;
     for (const k of ['source', 'destination', 'tool-name', 'measurement-agent', 'input-source', 'input-destination', 'time-duration', 'ip-transport-protocol', 'subject-type']) {
       assert.equal(m[k], expected[k], k);
     }
     const single = doc('11-post-single-point.json').request?.body as { ts: string; val: string };
-    a.svc.writePoint(m['metadata-key'], 'throughput', 'base', single, a.ctx());
-    assert.deepEqual(read(a, m['metadata-key'], 'throughput', 'base', undefined, `time=${single.ts}`), [
+    await a.svc.writePoint(m['metadata-key'], 'throughput', 'base', single, a.ctx());
+    assert.deepEqual(await read(a, m['metadata-key'], 'throughput', 'base', undefined, `time=${single.ts}`), [
       { ts: Number(single.ts), val: Number(single.val) },
     ]);
   });
 
-  test('12-put-bulk-data: the repeated ts is a 409 (REC) and nothing is stored', () => {
-    const key = a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx()).metadata['metadata-key'];
+  test('12-put-bulk-data: the repeated ts is a 409 (REC) and nothing is stored', async () => {
+    const key = (await a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx())).metadata['metadata-key'];
     const body = doc('12-put-bulk-data.json').request?.body;
-    assert.throws(() => { a.svc.bulkWrite(key, body, a.ctx()); }, { status: 409 });
-    assert.deepEqual(read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
+    await assert.rejects(async () => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });
+    assert.deepEqual(await read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
   });
 });
 
@@ -175,46 +175,46 @@ describe('summaries are re-computable from the base series', () => {
         },
       ],
     };
-    const viaService = openTestArchive({ resolver: false });
-    const viaImport = openTestArchive({ resolver: false });
+    const viaService = await openTestArchive({ resolver: false });
+    const viaImport = await openTestArchive({ resolver: false });
     try {
-      const k1 = viaService.svc.createMetadata(body, viaService.ctx()).metadata['metadata-key'];
+      const k1 = (await viaService.svc.createMetadata(body, viaService.ctx())).metadata['metadata-key'];
       const half = Math.floor(rows.length / 2);
       const toBulk = (rs: Row[]) => ({ data: rs.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': 'histogram-owdelay', val: r.val }] })) });
-      viaService.svc.bulkWrite(k1, toBulk(rows.slice(0, half)), viaService.ctx());
+      await viaService.svc.bulkWrite(k1, toBulk(rows.slice(0, half)), viaService.ctx());
       for (const r of rows.slice(half, half + 50)) {
-        viaService.svc.writePoint(k1, 'histogram-owdelay', 'base', { ts: r.ts / 1000, val: r.val }, viaService.ctx());
+        await viaService.svc.writePoint(k1, 'histogram-owdelay', 'base', { ts: r.ts / 1000, val: r.val }, viaService.ctx());
       }
-      viaService.svc.bulkWrite(k1, toBulk(rows.slice(half + 50)), viaService.ctx());
+      await viaService.svc.bulkWrite(k1, toBulk(rows.slice(half + 50)), viaService.ctx());
 
-      const k2 = viaImport.svc.createMetadata(body, viaImport.ctx()).metadata['metadata-key'];
-      importStorageRows(viaImport.store, rows.map((r) => ({ ...r, path: ['ps', 'histogram_owdelay', k2] })));
-      assert.deepEqual(read(viaImport, k2, 'histogram-owdelay', 'aggregations', '3600', 'time-start=0'), []);
-      assert.ok(rebuildEventTypeSummaries(viaImport.store, k2, 'histogram-owdelay') > rows.length);
+      const k2 = (await viaImport.svc.createMetadata(body, viaImport.ctx())).metadata['metadata-key'];
+      await importStorageRows(viaImport.store, rows.map((r) => ({ ...r, path: ['ps', 'histogram_owdelay', k2] })));
+      assert.deepEqual(await read(viaImport, k2, 'histogram-owdelay', 'aggregations', '3600', 'time-start=0'), []);
+      assert.ok((await rebuildEventTypeSummaries(viaImport.store, k2, 'histogram-owdelay')) > rows.length);
       for (const [seg, w] of [['aggregations', '3600'], ['statistics', '0'], ['statistics', '86400']] as const) {
         const q = 'time-start=0&limit=5000';
-        const want = read(viaService, k1, 'histogram-owdelay', seg, w, q);
+        const want = await read(viaService, k1, 'histogram-owdelay', seg, w, q);
         assert.ok(want.length > 0);
-        assert.deepEqual(read(viaImport, k2, 'histogram-owdelay', seg, w, q), want, `${seg}/${w}`);
+        assert.deepEqual(await read(viaImport, k2, 'histogram-owdelay', seg, w, q), want, `${seg}/${w}`);
       }
     } finally {
-      viaService.close();
-      viaImport.close();
+      await viaService.close();
+      await viaImport.close();
     }
   });
 });
 
 describe('test_data base series written through the API read back unchanged', () => {
   let a: TestArchive;
-  before(() => {
-    a = openTestArchive({ resolver: false });
+  before(async () => {
+    a = await openTestArchive({ resolver: false });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
   for (const file of FILES.filter((f) => !f.includes('daily'))) {
-    test(file, () => {
+    test(file, async () => {
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
       const et = (rows[0]?.path[1] ?? '').replace(/_/g, '-');
-      const key = a.svc.createMetadata(
+      const key = (await a.svc.createMetadata(
         {
           'subject-type': 'point-to-point',
           source: '10.0.0.1',
@@ -224,12 +224,12 @@ describe('test_data base series written through the API read back unchanged', ()
           'event-types': [{ 'event-type': et }],
         },
         a.ctx(),
-      ).metadata['metadata-key'];
+      )).metadata['metadata-key'];
       const data = rows.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': et, val: r.val }] }));
-      a.svc.bulkWrite(key, { data: data.slice(0, 700) }, a.ctx());
-      a.svc.bulkWrite(key, { data: data.slice(700) }, a.ctx());
+      await a.svc.bulkWrite(key, { data: data.slice(0, 700) }, a.ctx());
+      await a.svc.bulkWrite(key, { data: data.slice(700) }, a.ctx());
       assert.deepEqual(
-        read(a, key, et, 'base', undefined, 'time-start=0&limit=100000'),
+        await read(a, key, et, 'base', undefined, 'time-start=0&limit=100000'),
         rows.map((r) => ({ ts: r.ts / 1000, val: r.val })),
       );
     });
@@ -238,17 +238,17 @@ describe('test_data base series written through the API read back unchanged', ()
 
 describe('docs-examples response bodies reproduced', () => {
   let a: TestArchive;
-  before(() => {
-    a = openTestArchive({ resolver: false });
+  before(async () => {
+    a = await openTestArchive({ resolver: false });
   });
-  after(() => { a.close(); });
+  after(() => a.close());
   const body = (name: string) =>
     (JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as { response: { body: Array<{ ts: number; val: unknown }> } }).response.body;
-  const metadata = (et: string) =>
-    a.svc.createMetadata(
+  const metadata = async (et: string) =>
+    (await a.svc.createMetadata(
       { 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [{ 'event-type': et }] },
       a.ctx(),
-    ).metadata['metadata-key'];
+    )).metadata['metadata-key'];
 
   for (const [file, et] of [
     ['02-throughput-base-last-24h.json', 'throughput'],
@@ -256,27 +256,27 @@ describe('docs-examples response bodies reproduced', () => {
     ['08-packet-trace-base.json', 'packet-trace'],
     ['09-packet-retransmits-subintervals-base.json', 'packet-retransmits-subintervals'],
   ] as const) {
-    test(file, () => {
+    test(file, async () => {
       const points = body(file);
-      const key = metadata(et);
-      a.svc.bulkWrite(key, { data: points.map((p) => ({ ts: p.ts, val: [{ 'event-type': et, val: p.val }] })) }, a.ctx());
-      assert.deepEqual(read(a, key, et, 'base', undefined, 'time-start=0&time-end=2000000000'), points);
+      const key = await metadata(et);
+      await a.svc.bulkWrite(key, { data: points.map((p) => ({ ts: p.ts, val: [{ 'event-type': et, val: p.val }] })) }, a.ctx());
+      assert.deepEqual(await read(a, key, et, 'base', undefined, 'time-start=0&time-end=2000000000'), points);
     });
   }
 
-  test('07-packet-loss-rate-base.json (as n/300 fractions)', () => {
+  test('07-packet-loss-rate-base.json (as n/300 fractions)', async () => {
     const points = body('07-packet-loss-rate-base.json');
-    const key = metadata('packet-loss-rate');
+    const key = await metadata('packet-loss-rate');
     for (const p of points) {
       const numerator = Math.round((p.val as number) * 300);
-      a.svc.writePoint(key, 'packet-loss-rate', 'base', { ts: p.ts, val: { numerator, denominator: 300 } }, a.ctx());
+      await a.svc.writePoint(key, 'packet-loss-rate', 'base', { ts: p.ts, val: { numerator, denominator: 300 } }, a.ctx());
     }
-    assert.deepEqual(read(a, key, 'packet-loss-rate', 'base', undefined, 'time-start=0&time-end=2000000000'), points);
+    assert.deepEqual(await read(a, key, 'packet-loss-rate', 'base', undefined, 'time-start=0&time-end=2000000000'), points);
   });
 
-  test('06-histogram-owdelay-statistics-0.json (numbers, not the doc\'s strings)', () => {
+  test('06-histogram-owdelay-statistics-0.json (numbers, not the doc\'s strings)', async () => {
     const points = body('06-histogram-owdelay-statistics-0.json');
-    const key = a.svc.createMetadata(
+    const key = (await a.svc.createMetadata(
       {
         'subject-type': 'point-to-point',
         source: '10.0.0.1',
@@ -285,11 +285,13 @@ describe('docs-examples response bodies reproduced', () => {
         'event-types': [{ 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }],
       },
       a.ctx(),
-    ).metadata['metadata-key'];
+    )).metadata['metadata-key'];
     // Histograms that have exactly the documented statistics (600 samples each).
     const hists = [{ '34.4': 600 }, { '34.3': 106, '34.4': 494 }];
-    points.forEach((p, i) => { a.svc.writePoint(key, 'histogram-owdelay', 'base', { ts: p.ts, val: hists[i] }, a.ctx()); });
-    const got = read(a, key, 'histogram-owdelay', 'statistics', '0', 'time-start=0&time-end=2000000000');
+    for (const [i, p] of points.entries()) {
+      await a.svc.writePoint(key, 'histogram-owdelay', 'base', { ts: p.ts, val: hists[i] }, a.ctx());
+    }
+    const got = await read(a, key, 'histogram-owdelay', 'statistics', '0', 'time-start=0&time-end=2000000000');
     assert.equal(got.length, points.length);
     got.forEach((g, i) => {
       const want = points[i]?.val as Record<string, unknown>;

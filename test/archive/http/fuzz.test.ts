@@ -101,8 +101,8 @@ async function checksum(): Promise<string> {
   const params = new URLSearchParams({ 'time-start': '0', 'time-end': '253402300799', limit: '100000000' });
   for (const s of series) {
     h.update(`|${s.key}/${s.eventType}/${s.segment}/${s.window ?? ''}:`);
-    for (const p of a.service.readData(s.key, s.eventType, s.segment, s.window, params, ctx()).points) {
-      h.update(JSON.stringify(p));
+    for await (const chunk of (await a.service.readData(s.key, s.eventType, s.segment, s.window, params, ctx())).points) {
+      for (const p of chunk) h.update(JSON.stringify(p));
     }
   }
   return h.digest('hex');
@@ -112,7 +112,7 @@ before(async () => {
   // A small body limit so oversized bodies (413, connection closed) are part of the mix.
   a = await startArchive({ now: () => NOW * 1000, app: { maxBodyBytes: BODY_LIMIT } });
   for (const md of BASE_MD) {
-    const { metadata } = a.service.createMetadata(md, ctx());
+    const { metadata } = await a.service.createMetadata(md, ctx());
     keys.push(metadata['metadata-key']);
     for (const et of metadata['event-types']) {
       series.push({ key: metadata['metadata-key'], eventType: et['event-type'], segment: 'base', window: undefined });
@@ -122,7 +122,7 @@ before(async () => {
       }
       const vals = VALID_VALUES[et['event-type']] ?? [1];
       const data = vals.map((val, i) => ({ ts: NOW - 3600 + i * 60, val: [{ 'event-type': et['event-type'], val }] }));
-      a.service.bulkWrite(metadata['metadata-key'], { data }, ctx());
+      await a.service.bulkWrite(metadata['metadata-key'], { data }, ctx());
     }
   }
   keys = [...keys];
@@ -140,7 +140,7 @@ const NASTY: readonly unknown[] = [
   '', ' ', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '1e999', '0x10', '+5', ' 5 ', '1_000', '١٢', 'abc',
   '9'.repeat(400), '-'.repeat(30), [], [1, 2], {}, { a: 1 }, [[[[[]]]]], 'x'.repeat(100_000), '\u0000', '\ud800',
   { numerator: 'NaN', denominator: 0 }, { numerator: -1, denominator: -1 }, [{ start: 'a', duration: null }],
-  { '1': 'x' }, { '': 1 }, JSON.parse('{"__proto__":{"x":1}}') as unknown, { constructor: 1 }, 1e21, 123456789012345678901234567890,
+  { '1': 'x' }, { '': 1 }, JSON.parse('{"__proto__":{"x":1}}') as unknown, { constructor: 1 }, 1e21, 1.2345678901234568e29,
 ];
 const EVENT_TYPES = [
   'throughput', 'failures', 'histogram-owdelay', 'packet-loss-rate', 'time-error-estimates', 'throughput-subintervals',
@@ -229,7 +229,7 @@ function randomAuth(): string | undefined {
 function mutate(value: unknown, depth = 0): unknown {
   if (depth > 3 || chance(0.15)) return pick(NASTY);
   if (Array.isArray(value)) {
-    const out = value.map((v) => (chance(0.4) ? mutate(v, depth + 1) : v));
+    const out = (value as unknown[]).map((v) => (chance(0.4) ? mutate(v, depth + 1) : v));
     if (chance(0.2)) out.push(pick(NASTY));
     if (chance(0.2)) out.pop();
     return out;

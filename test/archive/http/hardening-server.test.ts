@@ -21,13 +21,12 @@ let dir: string;
 let db: string;
 const servers: ArchiveProcess[] = [];
 
-before(() => {
+before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esmond-harden-'));
   db = join(dir, 'archive.sqlite');
   const store = openSqliteStore(db);
-  store.transaction(() => {
-    for (let i = 0; i < METADATA; i++) {
-      store.insertMetadata({
+  await store.insertMetadata(
+    Array.from({ length: METADATA }, (_, i) => ({
         key: `m${String(i).padStart(6, '0')}`,
         checksum: `c${i}`,
         subjectType: 'point-to-point',
@@ -41,10 +40,9 @@ before(() => {
         },
         parameters: [['time-duration', '20'], ['pscheduler-test-type', 'throughput']],
         eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 }],
-      });
-    }
-  });
-  store.close();
+    })),
+  );
+  await store.close();
 });
 
 after(async () => {

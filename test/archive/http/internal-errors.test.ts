@@ -20,9 +20,9 @@ before(async () => {
   service.searchMetadata = async () => {
     throw new Error('boom: simulated bug');
   };
-  service.readData = () => ({
-    points: (function* (): Generator<WirePoint> {
-      for (let i = 0; i < 20_000; i++) yield { ts: i, val: i };
+  service.readData = async () => ({
+    points: (async function* (): AsyncGenerator<WirePoint[]> {
+      for (let i = 0; i < 20_000; i += 1000) yield Array.from({ length: 1000 }, (_, j) => ({ ts: i + j, val: i + j }));
       throw new Error('storage vanished mid-page');
     })(),
   });

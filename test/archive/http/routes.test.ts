@@ -77,9 +77,9 @@ for (const prefix of ['/esmond', '']) {
         const list = r.json() as Array<Record<string, unknown>>;
         assert.equal(list.length, 1);
         assert.equal(list[0]?.['metadata-key'], key);
-        assert.equal(list[0]?.uri, `${prefix}/perfsonar/archive/${key}/`);
-        assert.equal(list[0]?.url, `${a.url}${prefix}/perfsonar/archive/${key}/`);
-        assert.equal(list[0]?.['metadata-count-total'], 1);
+        assert.equal(list[0].uri, `${prefix}/perfsonar/archive/${key}/`);
+        assert.equal(list[0].url, `${a.url}${prefix}/perfsonar/archive/${key}/`);
+        assert.equal(list[0]['metadata-count-total'], 1);
       });
 
       test('R2 create or look up, with Location', async () => {
@@ -165,7 +165,7 @@ for (const prefix of ['/esmond', '']) {
         const listing = l.json() as Array<{ 'summary-type': string; 'summary-window': string; uri: string }>;
         assert.equal(listing.length, 1);
         assert.equal(listing[0]?.['summary-type'], 'average');
-        assert.equal(listing[0]?.uri, `${prefix}/perfsonar/archive/${key}/throughput/averages/86400`);
+        assert.equal(listing[0].uri, `${prefix}/perfsonar/archive/${key}/throughput/averages/86400`);
         const d = await raw(a.url, 'GET', `${base()}${key}/throughput/averages/86400${slash}`);
         assert.equal(d.status, 200, d.text);
         const bin = Math.floor((NOW - 1000) / 86400) * 86400;
@@ -299,7 +299,7 @@ describe('paging headers', () => {
     const list = r.json() as Array<Record<string, unknown>>;
     assert.equal(list.length, 1);
     assert.equal(list[0]?.['metadata-count-total'], 2);
-    const next = list[0]?.['metadata-next-page'];
+    const next = list[0]['metadata-next-page'];
     assert.equal(typeof next, 'string');
     assert.equal(r.headers.link, `<${String(next)}>; rel="next"`);
   });

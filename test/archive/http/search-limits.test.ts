@@ -23,10 +23,10 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esmond-search-limits-'));
   path = join(dir, 'big.sqlite');
   const store = openSqliteStore(path);
-  store.transaction(() => {
-    for (let i = 0; i < METADATA; i++) {
+  await store.insertMetadata(
+    Array.from({ length: METADATA }, (_, i) => {
       const wide = i === 0;
-      store.insertMetadata({
+      return {
         key: `k${String(i).padStart(6, '0')}`,
         checksum: `c${i}`,
         subjectType: 'point-to-point',
@@ -46,10 +46,10 @@ before(async () => {
               ['sample-size', '600'],
             ],
         eventTypes: [{ eventType: 'packet-count-sent', summaryType: 'base', window: 0, timeUpdated: null }],
-      });
-    }
-  });
-  store.close();
+      };
+    }),
+  );
+  await store.close();
   const db = new Database(path);
   db.exec('ANALYZE');
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").get() as { n: number }).n, 1);

@@ -16,7 +16,7 @@ let key: string;
 before(async () => {
   a = await startArchive({ now: () => NOW * 1000 });
   const ctx: RequestContext = { requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`), prefix: '/esmond', now: NOW };
-  const { metadata } = a.service.createMetadata(
+  const { metadata } = await a.service.createMetadata(
     {
       'subject-type': 'point-to-point',
       source: '10.0.0.1',
@@ -32,7 +32,7 @@ before(async () => {
       ts: START + (i + j) * 10,
       val: [{ 'event-type': 'throughput', val: i + j }],
     }));
-    a.service.bulkWrite(key, { data }, ctx);
+    await a.service.bulkWrite(key, { data }, ctx);
   }
 });
 
@@ -107,7 +107,7 @@ test('a reader that hangs up mid-stream does not hurt the server', async () => {
         resolve();
       });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => { err.code === 'ECONNRESET' ? resolve() : reject(err); });
+    req.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNRESET') resolve(); else reject(err); });
     req.end();
   });
   const r = await raw(a.url, 'GET', `${base()}?limit=3`);

@@ -43,8 +43,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
   const db = join(dir, 'shared.sqlite');
   const svc = openSqliteArchive(db, { resolver: false });
-  key = svc.addUser('writer');
-  svc.close();
+  key = await svc.addUser('writer');
+  await svc.close();
   servers.push(...(await Promise.all([spawnArchiveServer(['--db', db, '--no-dns']), spawnArchiveServer(['--db', db, '--no-dns'])])));
 });
 

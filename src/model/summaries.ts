@@ -5,7 +5,7 @@
  * `mode` order and the mean's float summation order (JS objects would reorder integer-like keys).
  * @module
  */
-import type { HistogramStatistics } from '../model/wire.js';
+import type { HistogramStatistics } from './wire.js';
 import { parseFloatText } from './pyparse.js';
 
 /** A histogram in its own key order. Keys are compared as exact strings. */

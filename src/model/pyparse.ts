@@ -14,8 +14,8 @@ const FLOAT_TEXT = new RegExp(
   String.raw`^\s*[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?\s*$`,
 );
 
-/** The largest magnitude a stored 64-bit counter can hold (as a double: 2^63, see INT64_MAX_BIG). */
-export const INT64_MAX = 9223372036854775807;
+/** The largest magnitude a stored 64-bit counter can hold: 2^63 − 1, which as a double is 2^63. */
+export const INT64_MAX = 2 ** 63;
 /** 2^63 − 1 exactly. */
 export const INT64_MAX_BIG = 9223372036854775807n;
 const INT64_MIN_BIG = -9223372036854775808n;
