@@ -60,7 +60,9 @@ function discardingService(): ArchiveService {
         location: '',
       };
     },
-    async bulkWrite() {},
+    async bulkWrite() {
+      return 0;
+    },
     searchMetadata: unused,
     getMetadata: unused,
     eventTypeDetail: unused,

@@ -57,6 +57,9 @@ export type ArchiveHandler = (req: IncomingMessage, res: ServerResponse) => void
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const READ_METHODS = 'GET, HEAD, OPTIONS';
 
+/** Response header of every data write: how many points it stored (`0`: nothing, yet a 201). */
+export const STORED_HEADER = 'X-Esmond-Stored';
+
 /** Methods each route answers (DRF's `Allow`, in its order). */
 function allowedMethods(route: Route): readonly string[] {
   switch (route.kind) {
@@ -142,6 +145,16 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     }
   }
 
+  /**
+   * The 201 of a data write. esmond answers 201 even when it stored nothing (unknown metadata
+   * key, undeclared event type) and the original client relies on the status, so it stays; the
+   * count says the truth, and a write that stored nothing is logged.
+   */
+  function createdWrite(res: ServerResponse, stored: number, headers: Record<string, string>): void {
+    if (stored === 0) log(`esmond-ps-archive: warning: ${res.req.method} ${pathOf(res.req)} stored nothing (unknown metadata key or undeclared event type)`);
+    created(res, '', { ...headers, [STORED_HEADER]: String(stored) });
+  }
+
   async function handleRoute(
     req: IncomingMessage,
     res: ServerResponse,
@@ -197,7 +210,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
           const page = await service.searchMetadata(params, ctx);
           sendJson(res, 200, page.body, linkHeader(page.link, allow));
         } else {
-          const made = await service.createMetadata(parseDrfJson(contentType, await body()), ctx);
+          const made = await service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });
         }
         return;
@@ -205,17 +218,17 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         if (read) {
           sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
         } else {
-          await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
-          created(res, '', allow);
+          const stored = await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          createdWrite(res, stored, allow);
         }
         return;
       case 'event-type':
         if (read) {
           sendJson(res, 200, await service.eventTypeDetail(route.key, route.eventType, ctx), allow);
         } else {
-          // R8: a stub upstream too; it only checks that a JSON body came.
+          // R8: a stub upstream too; it only checks that a JSON body came (and stores nothing).
           parseDataJson(contentType, await body());
-          created(res, '', allow);
+          createdWrite(res, 0, allow);
         }
         return;
       case 'series':
@@ -226,8 +239,8 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
           await streamPoints(res, page.points, linkHeader(page.link, allow), method === 'HEAD');
         } else {
           const parsed = parseDataJson(contentType, await body());
-          await service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
-          created(res, '', allow);
+          const stored = await service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);
+          createdWrite(res, stored, allow);
         }
         return;
       case 'pscheduler': {

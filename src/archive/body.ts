@@ -5,7 +5,66 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { parse as parseLossless } from 'lossless-json';
+import { PyFloat } from '../model/py-float.js';
 import { ApiError } from './types.js';
+
+/** Deepest nesting of arrays and objects a body may have (real bodies nest a few levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * How numbers of a body are read. `data`: integers past 2^53 become BigInts (exact to 64 bits);
+ * `metadata` also keeps floats as {@link PyFloat}, so a parameter posted as `20.0` is stored as
+ * esmond stores it, `"20.0"`.
+ */
+type NumberMode = 'data' | 'metadata';
+
+const INTEGER = /^-?\d+$/;
+/** A digit run long enough to be an integer past 2^53 (the lossless parse is slower: only then). */
+const LONG_DIGITS = /\d{16}/;
+
+function numberOf(mode: NumberMode): (text: string) => unknown {
+  return (text) => {
+    if (INTEGER.test(text)) {
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? n : BigInt(text);
+    }
+    return mode === 'metadata' ? new PyFloat(Number(text)) : Number(text);
+  };
+}
+
+/**
+ * Parses JSON text (syntax errors are `JSON.parse`'s, with its messages), keeps numbers as
+ * {@link NumberMode} says, and refuses what no archive should store: strings (keys too) that are
+ * not valid Unicode (a lone surrogate cannot be stored as UTF-8, nor found again by its value),
+ * and nesting deeper than {@link MAX_JSON_DEPTH}.
+ */
+function parseJsonText(text: string, mode: NumberMode): unknown {
+  const value = JSON.parse(text) as unknown;
+  checkJsonValue(value);
+  if (mode === 'data' && !LONG_DIGITS.test(text)) return value;
+  // Last duplicate key wins, as JSON.parse and Python's json do.
+  return parseLossless(text, null, { parseNumber: numberOf(mode), onDuplicateKey: ({ newValue }) => newValue });
+}
+
+/** A lone UTF-16 surrogate: not a Unicode scalar value. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The checks of {@link parseJsonText}, iteratively (a hostile nesting must not overflow the stack). */
+function checkJsonValue(root: unknown): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, depth } = item;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || value instanceof PyFloat) continue;
+    if (depth >= MAX_JSON_DEPTH) throw new ApiError(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
+    const entries = Array.isArray(value) ? value : Object.entries(value as Record<string, unknown>).flat();
+    for (const v of entries) stack.push({ value: v, depth: depth + 1 });
+  }
+}
 
 /** Default request body limit: 64 MiB, far above any real bulk write. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -68,7 +127,7 @@ export function mediaType(contentType: string | undefined): string {
  * `JSON parse error - …` for malformed JSON. An empty JSON body parses as `{}`, as DRF does, so
  * the service answers with its "Missing …" message.
  */
-export function parseDrfJson(contentType: string | undefined, body: Buffer): unknown {
+export function parseDrfJson(contentType: string | undefined, body: Buffer, mode: NumberMode = 'data'): unknown {
   if (mediaType(contentType) !== 'application/json') {
     throw new ApiError(415, `Unsupported media type "${contentType ?? ''}" in request.`);
   }
@@ -76,8 +135,9 @@ export function parseDrfJson(contentType: string | undefined, body: Buffer): unk
   const text = decodeText(body);
   if (text === undefined) throw new ApiError(400, 'JSON parse error - body is not valid UTF-8');
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text, mode);
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError(400, `JSON parse error - ${(err as Error).message}`);
   }
 }
@@ -97,8 +157,9 @@ export function parseDataJson(contentType: string | undefined, body: Buffer): un
   const text = decodeText(body);
   try {
     if (text === undefined) throw new Error('not UTF-8');
-    return JSON.parse(text) as unknown;
-  } catch {
+    return parseJsonText(text, 'data');
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     const given = text ?? body.toString('latin1');
     const echo = given.length > ECHO_LIMIT ? `${given.slice(0, ECHO_LIMIT)}…` : given;
     throw new ApiError(400, `POST data payload could not be decoded to a JSON object - given: ${echo}`);

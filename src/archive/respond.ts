@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
+import { stringify as stringifyLossless } from 'lossless-json';
 import type { WirePoint } from '../model/wire.js';
 
 /** Headers every answer carries. */
@@ -24,6 +25,18 @@ export function sendJson(
   const text = JSON.stringify(body);
   res.writeHead(status, { ...BASE_HEADERS, ...headers, 'Content-Length': String(Buffer.byteLength(text)) });
   res.end(text);
+}
+
+/**
+ * One point as JSON. A value past 2^53 is a BigInt (JSON.stringify refuses those): only then
+ * lossless-json writes it, with its exact digits.
+ */
+function pointJson(point: WirePoint): string {
+  try {
+    return JSON.stringify(point);
+  } catch {
+    return stringifyLossless(point) ?? 'null';
+  }
 }
 
 /** Chunk size of streamed data pages: big enough to amortise writes, small enough to stay flat. */
@@ -70,7 +83,7 @@ export async function streamPoints(
   try {
     while (step.done !== true) {
       for (const point of step.value) {
-        buf += (first ? '' : ',') + JSON.stringify(point);
+        buf += (first ? '' : ',') + pointJson(point);
         first = false;
       }
       if (buf.length >= CHUNK_CHARS) {

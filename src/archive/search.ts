@@ -150,14 +150,24 @@ export function timeWindow(
   return w;
 }
 
-/** limit/offset of DRF's LimitOffsetPagination; bad values fall back to the defaults (REC). */
-export function parsePaging(values: Map<string, string>): { limit: number; offset: number } {
+/**
+ * Largest metadata page (DRF's `max_limit`: a bigger `limit` is clamped, and the paging links
+ * carry the clamped value, so esmond-style offset paging walks everything). Bounds the memory
+ * of one search answer to a few MB.
+ */
+export const MAX_METADATA_LIMIT = 2_000;
+
+/**
+ * limit/offset of DRF's LimitOffsetPagination; bad values fall back to the defaults (REC), and a
+ * limit above `maxLimit` is clamped to it.
+ */
+export function parsePaging(values: Map<string, string>, maxLimit = Number.MAX_SAFE_INTEGER): { limit: number; offset: number } {
   const rawLimit = values.get('limit');
   const rawOffset = values.get('offset');
   const l = rawLimit === undefined ? undefined : parseIntText(rawLimit);
   const o = rawOffset === undefined ? undefined : parseIntText(rawOffset);
   return {
-    limit: l !== undefined && l > 0 ? Math.min(l, Number.MAX_SAFE_INTEGER) : DEFAULT_LIMIT,
+    limit: l !== undefined && l > 0 ? Math.min(l, maxLimit) : Math.min(DEFAULT_LIMIT, maxLimit),
     offset: o !== undefined && o >= 0 ? Math.min(o, Number.MAX_SAFE_INTEGER) : 0,
   };
 }

@@ -17,6 +17,8 @@ import { binOf } from './storage/bins.js';
 
 export { binOf };
 import type { NormalizedValue } from './validate.js';
+import { INT64_MAX_BIG } from '../model/pyparse.js';
+import { ApiError } from './types.js';
 import {
   FLOAT_SCALE,
   aggregationValue,
@@ -62,7 +64,8 @@ function pairsOf(doc: string | null): HistogramPairs {
 
 /** A summary bin's running state, decoded for cheap repeated folding. */
 export interface BinState {
-  num: number;
+  /** Σ; a BigInt only for an integer sum past 2^53. */
+  num: number | bigint;
   den: number;
   pairs: HistogramPairs;
   /** Bucket key → index in `pairs`, built lazily. */
@@ -73,19 +76,32 @@ export function decodeBin(cell: SeriesCell | undefined): BinState {
   return { num: cell?.num ?? 0, den: cell?.den ?? 0, pairs: pairsOf(cell?.doc ?? null), index: undefined };
 }
 
+/**
+ * a + b exactly (BigInt once past 2^53). A sum past 64 bits is reported as a 400 (the whole
+ * write is refused), never wrapped or rounded.
+ */
+function addInt64(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a + b)) return a + b;
+  const sum = BigInt(a) + BigInt(b);
+  if (sum > INT64_MAX_BIG || sum < -INT64_MAX_BIG - 1n) {
+    throw new ApiError(400, 'Value would overflow the 64-bit aggregation of its summary bin');
+  }
+  return Number.isSafeInteger(Number(sum)) ? Number(sum) : sum;
+}
+
 /** Folds one base value into a summary bin's state, in place. */
 export function foldInto(state: BinState, v: NormalizedValue): void {
   switch (v.type) {
     case 'integer':
-      state.num += v.value;
+      state.num = addInt64(state.num, v.value);
       state.den += 1;
       return;
     case 'float':
-      state.num += v.fixed;
+      state.num = Number(state.num) + v.fixed;
       state.den += 1;
       return;
     case 'percentage':
-      state.num += v.numerator;
+      state.num = Number(state.num) + v.numerator;
       state.den += v.denominator;
       return;
     case 'histogram': {
@@ -123,9 +139,9 @@ function decodeBase(dataType: DataType, cell: SeriesCell): NormalizedValue {
     case 'integer':
       return { type: 'integer', value: cell.num ?? 0 };
     case 'float':
-      return { type: 'float', fixed: cell.num ?? 0 };
+      return { type: 'float', fixed: Number(cell.num ?? 0) };
     case 'percentage':
-      return { type: 'percentage', numerator: cell.num ?? 0, denominator: cell.den ?? 0 };
+      return { type: 'percentage', numerator: Number(cell.num ?? 0), denominator: cell.den ?? 0 };
     case 'histogram':
       return { type: 'histogram', pairs: pairsOf(cell.doc) };
     default:
@@ -271,10 +287,13 @@ export function rawCell(dataType: DataType, summaryType: string, ts: number, val
 
 /** The wire value of a stored cell of a series of `summaryType` (`base` for raw points). */
 export function cellValue(dataType: DataType, summaryType: string, cell: SeriesCell): unknown {
-  const bin = { sum: cell.num ?? 0, count: cell.den ?? 0 };
+  const num = cell.num ?? 0;
+  const bin = { sum: Number(num), count: cell.den ?? 0 };
   switch (dataType) {
     case 'integer':
-      return summaryType === 'average' ? averageValue(bin) : aggregationValue(bin);
+      // A base value or sum past 2^53 stays an exact BigInt (written as its digits).
+      if (summaryType === 'average') return averageValue(bin);
+      return typeof num === 'bigint' ? num : aggregationValue(bin);
     case 'float':
       return summaryType === 'average' ? averageValue(bin, FLOAT_SCALE) : aggregationValue(bin, FLOAT_SCALE);
     case 'percentage':

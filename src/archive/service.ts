@@ -24,7 +24,7 @@ import {
 import type { ArchiveStore } from './storage/store.js';
 import { openSqliteStore } from './storage/sqlite.js';
 import { HostResolver, parseDnsMatchRule, systemResolver } from './dns.js';
-import { linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow } from './search.js';
+import { MAX_METADATA_LIMIT, linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow } from './search.js';
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
@@ -32,6 +32,9 @@ import { cellValue, iterateCells, rejectsDuplicates, seriesWrite, writeTarget, t
 import { parseIntText, pythonInt } from '../model/pyparse.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
+
+/** Metadata read per slice of a search page (see searchMetadata). */
+const SEARCH_SLICE = 250;
 
 const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
 
@@ -118,15 +121,25 @@ class Service implements ArchiveService {
 
   async searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>> {
     const { values, query } = await this.resolveQuery(params, ctx);
-    const { limit, offset } = parsePaging(values);
-    const { total, items } = await this.store.findMetadata(query, limit, offset);
-    const body = items.map((m) => renderMetadata(ctx, m));
+    const { limit, offset } = parsePaging(values, MAX_METADATA_LIMIT);
+    // Read in slices, yielding between them, so a large page does not hold the event loop
+    // while small requests wait behind it.
+    const first = await this.store.findMetadata(query, Math.min(limit, SEARCH_SLICE), offset);
+    const total = first.total;
+    const body = first.items.map((m) => renderMetadata(ctx, m));
+    for (let done = first.items.length; done < limit && offset + done < total; ) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const slice = (await this.store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
+      if (slice.length === 0) break;
+      for (const m of slice) body.push(renderMetadata(ctx, m));
+      done += slice.length;
+    }
     const links = pageLinks(ctx.requestUrl, limit, offset, offset + limit < total);
-    const first = body[0];
-    if (first) {
-      first['metadata-count-total'] = total;
-      first['metadata-previous-page'] = links.previous;
-      first['metadata-next-page'] = links.next;
+    const head = body[0];
+    if (head) {
+      head['metadata-count-total'] = total;
+      head['metadata-previous-page'] = links.previous;
+      head['metadata-next-page'] = links.next;
     }
     const link = linkHeader(links);
     return link === undefined ? { body } : { body, link };
@@ -297,7 +310,7 @@ class Service implements ArchiveService {
     }
   }
 
-  async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<void> {
+  async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
     if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
@@ -315,10 +328,12 @@ class Service implements ArchiveService {
     }
     this.checkDuplicate(target, ts, request);
     const value = validateValue(dataType, body['val']);
-    if (target.base) await this.commit([{ target, ts, value }], ctx.now);
+    if (!target.base) return 0;
+    await this.commit([{ target, ts, value }], ctx.now);
+    return 1;
   }
 
-  async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<void> {
+  async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
@@ -353,6 +368,7 @@ class Service implements ArchiveService {
       }
     }
     await this.commit(points, ctx.now);
+    return points.length;
   }
 
   // ---- users -----------------------------------------------------------------------------

@@ -79,10 +79,13 @@ export interface ArchiveService {
   ): Promise<DataPage>;
   /** §7.2 create or look up metadata (R2); `body` is parsed JSON of any shape. */
   createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }>;
-  /** §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. */
-  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<void>;
-  /** §7.4 bulk write (R4): validated whole, then written in one transaction. */
-  bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<void>;
+  /**
+   * §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
+   * many points were stored: 0 for an unknown metadata key or an event type it does not declare.
+   */
+  writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number>;
+  /** §7.4 bulk write (R4): validated whole, then written in one transaction. Resolves with the points stored. */
+  bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number>;
   /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
   verifyKey(key: string, user?: string): Promise<boolean>;
   /** Like {@link verifyKey}, but tells an unknown key from one whose user was disabled. */

@@ -6,7 +6,9 @@
  */
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SummaryType } from '../model/event-types.js';
 import { ApiError } from './types.js';
-import { INT64_MAX, pythonFloat, pythonInt } from '../model/pyparse.js';
+import { stringify as stringifyLossless } from 'lossless-json';
+import { PyFloat } from '../model/py-float.js';
+import { INT64_MAX, pyFloatRepr, pythonFloat, pythonInt, pythonInt64 } from '../model/pyparse.js';
 import { parseIpLiteral } from './ip.js';
 import { toFixedPoint, type HistogramPairs } from '../model/summaries.js';
 import type { StoredSubject } from './storage/store.js';
@@ -22,7 +24,7 @@ function bad(message: string): never {
 
 /** A validated value, normalised for storage. */
 export type NormalizedValue =
-  | { type: 'integer'; value: number }
+  | { type: 'integer'; value: number | bigint }
   | { type: 'float'; fixed: number }
   | { type: 'percentage'; numerator: number; denominator: number }
   | { type: 'histogram'; pairs: HistogramPairs }
@@ -36,11 +38,13 @@ export function parseWriteTimestamp(ts: unknown): number {
   return t;
 }
 
-/** JSON text of a value from a programmatic caller (BigInt or cycles would throw): 400 instead. */
+/**
+ * JSON text of a value: integers past 2^53 (BigInts from the lossless body parser) are written
+ * as their exact digits. A value that cannot be JSON (cycles from a programmatic caller): 400.
+ */
 function jsonText(value: unknown, message: string): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined for a function, whatever the type says
-    return JSON.stringify(value ?? null) ?? 'null';
+    return stringifyLossless(value ?? null) ?? 'null';
   } catch {
     bad(message);
   }
@@ -58,8 +62,9 @@ function has(o: Record<string, unknown>, key: string): boolean {
 export function validateValue(dataType: DataType, value: unknown): NormalizedValue {
   switch (dataType) {
     case 'integer': {
-      const v = pythonInt(value);
-      if (v === undefined || Math.abs(v) > INT64_MAX) bad('Value must be an integer');
+      // Exact to 64 bits (2^63 − 1 round-trips); beyond is refused.
+      const v = pythonInt64(value);
+      if (v === undefined) bad('Value must be an integer');
       return { type: 'integer', value: v };
     }
     case 'float': {
@@ -154,6 +159,8 @@ const SUBJECT_STRING_MAX = 128;
 /** How a parameter value is stored: strings as-is, JSON numbers/booleans/objects as JSON text (REC). */
 export function parameterText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
+  // Python's str() of a posted float: `20.0` stays "20.0" (esmond stores str(value)).
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (value === null || value === undefined) bad(`Parameter ${key} must not be null`);
   return jsonText(value, `Parameter ${key} must be JSON`);
 }
@@ -207,6 +214,8 @@ function subjectText(field: string, value: unknown): string {
     return value;
   }
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  else if (value instanceof PyFloat) value = pyFloatRepr(value.value);
+  else if (typeof value === 'bigint') value = String(value);
   if (typeof value !== 'string') bad(`${field} must be a string`);
   if (value.length > SUBJECT_STRING_MAX) bad(`${field} must be at most ${SUBJECT_STRING_MAX} characters`);
   return value;

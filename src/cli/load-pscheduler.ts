@@ -27,9 +27,11 @@ import {
   type MappedRecord,
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
+import { explainFailure } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import {
   ARCHIVE_FLAGS,
+  DEFAULT_URL,
   HELP_FLAG,
   loaderResolver,
   RESOLVE_FLAGS,
@@ -107,6 +109,29 @@ function secondsOption(text: string | undefined, flag: string, iso: (text: strin
   return /^\d+(\.\d+)?$/.test(text) ? Number(text) : iso(text, flag);
 }
 
+/**
+ * The mapper's "schedule is required" names the document fields; on the command line the answer
+ * is `--start`, so say that.
+ */
+function nameStartFlag(message: string): string {
+  if (!message.includes('"schedule"')) return message;
+  return `${message.replace(/\s*\(for a bare result[^)]*\)$/, '')}; for a bare result ({test, tool, result}) give its start time with --start TIME (ISO 8601 or UNIX seconds) and --duration`;
+}
+
+/**
+ * The closing line. Points the archive already had are said to be left as they were, so a rerun
+ * cannot be read as "added again".
+ */
+export function summaryLine(c: { results: number; metadata: number; points: number; duplicates: number; rejected: number; stoppedAt?: string | undefined }): string {
+  const rejected = (c.rejected > 0 ? `; ${c.rejected} input(s) rejected` : '') + (c.stoppedAt !== undefined ? `; stopped at ${c.stoppedAt}` : '');
+  if (c.duplicates === 0) return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s)${rejected}\n`;
+  if (c.points === 0) {
+    return `Nothing new to store: the ${c.results} result(s) (${c.duplicates} point(s), ${c.metadata} metadata) were all already in the archive and were left as they were${rejected}\n`;
+  }
+  // Not "new": types the archive overwrites (last wins) count as written on a rerun too.
+  return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s) written; ${c.duplicates} point(s) were already in the archive and were left as they were${rejected}\n`;
+}
+
 /** Builds the tool with its dependencies. */
 export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -127,6 +152,10 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     }
     const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
     if ('error' in resolveHost) return usageError(resolveHost.error);
+    // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
+    if (args.positional.length === 0 && io.stdin.isTTY === true) {
+      return usageError('no input: name result files, or pipe results in (e.g. pscheduler result --format json … | ' + PROG + ' -U URL)');
+    }
     const client = session.client();
     if (typeof client === 'number') return client;
     const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
@@ -171,7 +200,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         }
         return true;
       } catch (err) {
-        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${(err as Error).message}\n`);
+        const { message, hint } = explainFailure(err, { url: args.get('--url') ?? DEFAULT_URL });
+        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`);
         failed = true;
         return false;
       }
@@ -203,7 +233,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
                 break outer;
               }
               if (!(err instanceof MappingError)) throw err;
-              reject(where, err.message);
+              reject(where, start === undefined ? nameStartFlag(err.message) : err.message);
               continue;
             }
             if (pending.length >= BATCH && !(await flush())) break outer;
@@ -217,14 +247,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     } finally {
       await client.close();
     }
-    const extra = [
-      duplicates > 0 ? `${duplicates} point(s) already stored` : '',
-      rejected > 0 ? `${rejected} input(s) rejected` : '',
-      stoppedAt !== undefined ? `stopped at ${stoppedAt}` : '',
-    ]
-      .filter((s) => s !== '')
-      .join(', ');
-    io.stdout.write(`Stored ${results} result(s): ${keys.size} metadata, ${points} point(s)${extra ? `; ${extra}` : ''}\n`);
+    io.stdout.write(summaryLine({ results, metadata: keys.size, points, duplicates, rejected, stoppedAt }));
     return failed || rejected > 0 || stoppedAt !== undefined ? 1 : 0;
   };
 }

@@ -15,6 +15,7 @@ import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/h
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
 import { normalizeArgv, type ArgSpec } from './abbrev.js';
 import type { CliIo } from './io.js';
+import { helpIntro, versionText } from './tool-help.js';
 
 /** One flag: how it is spelled, what it does, and its help line. */
 export interface LoaderFlag extends ArgSpec {
@@ -66,6 +67,15 @@ export const HELP_FLAG: LoaderFlag = {
   original: true,
   help: true,
   description: 'show this help message and exit',
+};
+
+/** `--version`: every tool has it (added by {@link startLoader}). */
+export const VERSION_FLAG: LoaderFlag = {
+  long: '--version',
+  takesValue: false,
+  original: false,
+  version: true,
+  description: "show the program's version number and exit",
 };
 
 /** `--no-ssl-verify`: opt out of TLS verification (on by default, B12). */
@@ -126,7 +136,7 @@ export class LoaderArgs {
 }
 
 /** The outcome of {@link parseLoaderArgs}. */
-type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'error'; message: string };
+type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
 
 /** optparse-compatible parsing (abbreviations, `--opt=value`, short clusters). */
 function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
@@ -160,7 +170,7 @@ function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): st
   });
   const width = Math.min(34, Math.max(...rows.map(([n]) => n.length)) + 4);
   const lines = rows.map(([n, h]) => (n.length + 2 < width ? `  ${n.padEnd(width - 2)}${h}` : `  ${n}\n${' '.repeat(width)}${h}`));
-  return `Usage: ${usage.replace(/%prog/g, prog)}\n\nOptions:\n${lines.join('\n')}\n`;
+  return `Usage: ${usage.replace(/%prog/g, prog)}\n\n${helpIntro(prog)}\nOptions:\n${lines.join('\n')}\n`;
 }
 
 /** `-l DIR` must exist (checked first, as the originals do). */
@@ -236,11 +246,16 @@ export interface LoaderSession {
  * or the exit status when the tool is already done.
  */
 export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo): LoaderSession | number {
-  const { prog, usage, flags } = tool;
+  const { prog, usage } = tool;
+  const flags = [...tool.flags, VERSION_FLAG];
   const fail = (message: string): number => usageError(io, prog, usage, message);
   const parsed = parseLoaderArgs(argv, flags);
   if (parsed.kind === 'help') {
     io.stdout.write(helpText(prog, usage, flags));
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout.write(versionText(prog));
     return 0;
   }
   if (parsed.kind === 'error') return fail(parsed.message);

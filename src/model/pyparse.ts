@@ -5,6 +5,8 @@
  * @module
  */
 
+import { PyFloat } from '../model/py-float.js';
+
 // Python allows single underscores between digits and surrounding whitespace.
 const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
 const DIGITS = String.raw`\d+(?:_\d+)*`;
@@ -14,6 +16,44 @@ const FLOAT_TEXT = new RegExp(
 
 /** The largest magnitude a stored 64-bit counter can hold: 2^63 − 1, which as a double is 2^63. */
 export const INT64_MAX = 2 ** 63;
+/** 2^63 − 1 exactly. */
+export const INT64_MAX_BIG = 9223372036854775807n;
+const INT64_MIN_BIG = -9223372036854775808n;
+
+/** Python's `repr()` of a float: shortest round-trip digits, `.0` on integral values, `1e+16`. */
+export function pyFloatRepr(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const sign = n < 0 ? '-' : '';
+  const [mantissa = '0', expText = '0'] = Math.abs(n).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (exp >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exp - digits.length + 1)}.0`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/**
+ * Python `int(value)` kept exact to 64 bits: a JSON integer past 2^53 arrives as a BigInt (the
+ * lossless body parser) and stays one; beyond ±(2^63 − 1) is `undefined` (refused, as no
+ * counter holds it). Other values as {@link pythonInt}.
+ */
+export function pythonInt64(value: unknown): number | bigint | undefined {
+  if (typeof value === 'bigint') {
+    if (value > INT64_MAX_BIG || value < INT64_MIN_BIG) return undefined;
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  }
+  if (typeof value === 'string' && INT_TEXT.test(value)) return pythonInt64(BigInt(value.replace(/_/g, '').trim()));
+  const n = pythonInt(value);
+  if (n === undefined || Number.isSafeInteger(n)) return n;
+  // A float past 2^53 (`1e18`): exact as a BigInt of its double value.
+  return pythonInt64(BigInt(n));
+}
 
 /**
  * Python `int(text)` for a string: optional whitespace and sign, decimal digits. Returns
@@ -30,6 +70,9 @@ export function parseIntText(text: string): number | undefined {
  * integer strings. Booleans, null, objects, non-finite numbers → `undefined`.
  */
 export function pythonInt(value: unknown): number | undefined {
+  if (value instanceof PyFloat) return pythonInt(value.value);
+  // Beyond 64 bits no counter holds it: refused like any non-integer.
+  if (typeof value === 'bigint') return pythonInt64(value) === undefined ? undefined : Number(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     const t = Math.trunc(value);
@@ -41,6 +84,8 @@ export function pythonInt(value: unknown): number | undefined {
 
 /** Python `float(value)` for a parsed JSON value; finite results only (REC: no NaN/Infinity). */
 export function pythonFloat(value: unknown): number | undefined {
+  if (value instanceof PyFloat) return value.value;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string' || !FLOAT_TEXT.test(value)) return undefined;
   const n = Number(value.replace(/_/g, '').trim());

@@ -13,6 +13,7 @@ import type { Transport } from '../http/transport.js';
 import { transportFor } from './transport-options.js';
 import type { WirePoint } from '../model/wire.js';
 import type { ArchiveDetection, ClientOptions, EsmondClient, Metadata } from './types.js';
+import { metadataResults, ASYNC_DISPOSE } from './results.js';
 
 function isOpenSearchInfo(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
@@ -135,6 +136,11 @@ export function createAutoClient(
     }
   }
 
+  const close = async (): Promise<void> => {
+    await (chosen ?? esmond).close();
+    if (chosen !== esmond) await esmond.close().catch(() => undefined);
+  };
+
   return {
     get archiveUrl() {
       return (chosen ?? esmond).archiveUrl;
@@ -142,7 +148,7 @@ export function createAutoClient(
     get origin() {
       return (chosen ?? esmond).origin;
     },
-    searchMetadata: (query, opts) => firstOrFallBack((c) => c.searchMetadata(query, opts), (md) => md),
+    searchMetadata: (query, opts) => metadataResults(() => firstOrFallBack((c) => c.searchMetadata(query, opts), (md) => md)[Symbol.asyncIterator]()),
     getMetadata: (key, opts) => firstCall((c) => c.getMetadata(key, opts)),
     dataPages: <V>(metadata: string | Metadata, eventType: string, series?: Parameters<EsmondClient['dataPages']>[2], query?: Parameters<EsmondClient['dataPages']>[3]) =>
       firstOrFallBack<WirePoint<V>[]>((c) => c.dataPages<V>(metadata, eventType, series, query), () => undefined),
@@ -154,9 +160,7 @@ export function createAutoClient(
     postPoint: (key, et, point, opts) => esmond.postPoint(key, et, point, opts),
     putBulk: (key, data, opts) => esmond.putBulk(key, data, opts),
     createDataWriter: (key, opts) => esmond.createDataWriter(key, opts),
-    close: async () => {
-      await (chosen ?? esmond).close();
-      if (chosen !== esmond) await esmond.close().catch(() => undefined);
-    },
+    close,
+    [ASYNC_DISPOSE]: close,
   };
 }

@@ -4,8 +4,8 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
@@ -13,19 +13,8 @@ import { makePipe } from '../../src/cli/pipe.js';
 import type { ToolMain } from '../../src/cli/io.js';
 import { FIXTURE_DATA, FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { runCaptured } from '../helpers/capture-io.js';
+import { checkGolden } from '../helpers/golden.js';
 
-const GOLDEN = join(process.cwd(), 'test', 'golden');
-
-function checkGolden(file: string, actual: string): void {
-  const path = join(GOLDEN, file);
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.ok(existsSync(path), `golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), file);
-}
 
 // Local time of the log is UTC under the test runner (TZ=UTC).
 const run = (main: ToolMain, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> =>

@@ -11,6 +11,19 @@ import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js'
 
 const captureIo = (stdin = ''): CapturedIo => capture({ stdin, now: Date.UTC(2026, 0, 1) });
 
+/** Parameters the archiver computes from ISO durations with `total_seconds()`: Python floats. */
+const FLOAT_SECONDS = new Set(['time-duration', 'time-probe-interval', 'time-test-timeout', 'time-probe-timeout']);
+
+/**
+ * A parameter as the archive stores it: esmond's `str()` of the posted value. The archiver
+ * sends ISO durations as floats (`60.0`), so the archive holds `"60.0"` where the vector's unit
+ * test passed the int 60.
+ */
+function parameterForm(key: string, val: unknown): string {
+  if (FLOAT_SECONDS.has(key) && typeof val === 'number' && Number.isInteger(val)) return `${val}.0`;
+  return paramForm(val);
+}
+
 /** What the archive holds for one vector matches the vector (tool-name and run href as the real archiver sends them). */
 async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<void> {
   const all = await allMetadata(a.archiveUrl, `&pscheduler-reference-case=${v.name}`);
@@ -22,7 +35,7 @@ async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<voi
   if (exp !== undefined && v.input.test_type !== 'bar') {
     for (const [k, val] of Object.entries(exp)) {
       if (k === 'event-types') continue;
-      const want = k === 'tool-name' ? `pscheduler/${String(val)}` : paramForm(val);
+      const want = k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val);
       assert.equal(md[k], want, `${v.name}: ${k}`);
     }
     const wantEts = [...exp['event-types'].map((e) => e['event-type']), 'pscheduler-run-href'].sort();
@@ -181,7 +194,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
       const io = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
-      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required \(for a bare result, give its start time\)/);
+      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/);
       const io2 = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
       assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);
@@ -189,7 +202,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
       const md = (await allMetadata(a.archiveUrl, '&pscheduler-test-type=latency'))[0]!;
       for (const [k, val] of Object.entries(v.expected.metadata!)) {
-        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : paramForm(val), k);
+        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val), k);
       }
       const want = new Map(v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]));
       assert.deepStrictEqual(await storedValues(a.url, md), want);

@@ -178,6 +178,6 @@ describe('pScheduler metadata on the wire', () => {
 
     const viaResolve = await run(['--resolve', 'lima-perfsonar-vm=10.0.0.44'], input);
     assert.equal(viaResolve.code, 0, viaResolve.err);
-    assert.match(viaResolve.out, /already stored/);
+    assert.match(viaResolve.out, /were already in the archive and were left as they were/);
   });
 });

@@ -341,9 +341,11 @@ class SqliteStore implements ArchiveStore {
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
-    return this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?').get(seriesId, ts) as
-      | SeriesCell
-      | undefined;
+    const row = this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?')
+      .safeIntegers(true)
+      .raw()
+      .get(seriesId, ts) as CellRow | undefined;
+    return row && cellOf(row);
   }
 
   async lastTimestamp(seriesId: number): Promise<number | undefined> {
@@ -449,9 +451,10 @@ class SqliteStore implements ArchiveStore {
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL)
+      .safeIntegers(true)
       .raw()
-      .all(seriesId, from, to, take, skip) as Array<[number, number | null, number | null, string | null, string | null]>;
-    return rows.map(([ts, num, den, doc, out]) => ({ ts, num, den, doc, out }));
+      .all(seriesId, from, to, take, skip) as CellRow[];
+    return rows.map(cellOf);
   }
 
   async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
@@ -577,6 +580,19 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
   const args = terms.flatMap((t) => t.args);
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   return { clause, args, indexed };
+}
+
+/** A cells row read with safeIntegers: every integer column a BigInt. */
+type CellRow = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
+
+/** An exact number: a BigInt only when a double cannot hold it. */
+function exact(v: bigint | number): number | bigint {
+  return typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+/** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
+function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
+  return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
 }
 
 function subjectOf(r: MetadataRow): StoredSubject {

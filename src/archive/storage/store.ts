@@ -76,10 +76,11 @@ export interface MetadataQuery {
  * One stored cell of a series, at `ts` (a base timestamp or a summary bin start). The meaning
  * of the columns depends on the data type and series (documented in `service`'s codec):
  * `num`/`den` numbers, `doc` JSON text (value or running state), `out` precomputed JSON output.
+ * An integer `num` past 2^53 is a BigInt (exact to 64 bits); every other number is a number.
  */
 export interface SeriesCell {
   ts: number;
-  num: number | null;
+  num: number | bigint | null;
   den: number | null;
   doc: string | null;
   out: string | null;

@@ -4,6 +4,7 @@
  * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
  * @module
  */
+import { dataTypeOf } from '../../model/event-types.js';
 import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { urlHost } from './addresses.js';
@@ -37,6 +38,10 @@ function summariesOf(v: unknown): ArchiverSummary[] {
   const out: ArchiverSummary[] = [];
   for (const s of v) {
     if (!isObj(s) || typeof s['event-type'] !== 'string') continue; // the archiver skips these too
+    // Only esmond event types: a name like `__proto__` or `toString` must stay a plain string.
+    if (dataTypeOf(s['event-type']) === undefined) {
+      throw new MappingError(`summary event-type ${JSON.stringify(s['event-type'])} is not an esmond event type`);
+    }
     if (typeof s['summary-type'] !== 'string') throw new MappingError('each summary needs a "summary-type"');
     const w = Number(s['summary-window']);
     if (!Number.isInteger(w) || w < 0) throw new MappingError('each summary needs an integer "summary-window"');

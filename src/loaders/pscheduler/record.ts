@@ -396,18 +396,32 @@ const RTT: TypeRules = {
   extraData: rttData,
 };
 
+/** Deepest object nesting a spec member may have (real specs nest two or three levels). */
+const MAX_SPEC_DEPTH = 32;
+
 /**
  * Flattens a value into metadata parameters: objects → `-key` (keys starting with `_` skipped),
  * lists → `-index` (list items kept whole). Nulls are dropped, since no archive can store them.
+ * Iterative (an explicit stack in document order) and depth-bounded, so a hostile nesting is a
+ * {@link MappingError}, not a stack overflow.
  */
 export function flattenParameters(md: Obj, key: string, val: unknown): void {
-  if (Array.isArray(val)) {
-    val.forEach((v, i) => {
-      if (v !== null && v !== undefined) md[`${key}-${i}`] = v;
-    });
-  } else if (isObj(val) && !(val instanceof PyFloat)) {
-    for (const [k, v] of Object.entries(val)) if (!k.startsWith('_')) flattenParameters(md, `${key}-${k}`, v);
-  } else if (val !== null && val !== undefined) md[key] = val;
+  const stack: Array<{ key: string; val: unknown; depth: number }> = [{ key, val, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const v = item.val;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        if (x !== null && x !== undefined) md[`${item.key}-${i}`] = x;
+      });
+    } else if (isObj(v) && !(v instanceof PyFloat)) {
+      if (item.depth >= MAX_SPEC_DEPTH) throw new MappingError(`${key} is nested deeper than ${MAX_SPEC_DEPTH} levels`);
+      const children = Object.entries(v).filter(([k]) => !k.startsWith('_'));
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [k, x] = children[i] ?? ['', null];
+        stack.push({ key: `${item.key}-${k}`, val: x, depth: item.depth + 1 });
+      }
+    } else if (v !== null && v !== undefined) md[item.key] = v;
+  }
 }
 
 /** Every spec member as `pscheduler-<type>-<field>` (private `_` members left out). */
@@ -512,7 +526,8 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
   md['time-duration'] = input.duration;
 
   // Event types and their summaries.
-  const summaryMap: Record<string, readonly ArchiverSummary[]> = {};
+  // Prototype-free: an event type named `__proto__` or `toString` is just a key.
+  const summaryMap: Record<string, readonly ArchiverSummary[]> = Object.create(null) as Record<string, readonly ArchiverSummary[]>;
   if (input.summaries && input.summaries.length > 0) {
     for (const s of input.summaries) summaryMap[s['event-type']] = [...(summaryMap[s['event-type']] ?? []), s];
   } else Object.assign(summaryMap, DEFAULT_SUMMARIES);

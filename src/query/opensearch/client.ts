@@ -16,6 +16,7 @@ import { SeriesBuilder } from './series.js';
 import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
+import { ASYNC_DISPOSE, metadataResults } from '../results.js';
 import { systemLookup, type HostLookup } from './hosts.js';
 
 /** Test-only knobs. */
@@ -117,7 +118,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
   return {
     archiveUrl: `${base}/`,
     origin: base,
-    searchMetadata: (query, opts = {}) => ({ [Symbol.asyncIterator]: () => searchMetadata(query, opts) }),
+    searchMetadata: (query, opts = {}) => metadataResults(() => searchMetadata(query, opts)),
     getMetadata,
     dataPages,
     data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
@@ -141,6 +142,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
       throw new ValidationError('a perfSONAR 5 OpenSearch archive is read-only here (Logstash writes it)', 'archive');
     },
     close: () => transport.close(),
+    [ASYNC_DISPOSE]: () => transport.close(),
   };
 }
 
