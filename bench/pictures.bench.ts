@@ -45,7 +45,7 @@ async function seed(report: Report, now: number): Promise<void> {
     const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.03, seed: 1, now });
     report(`pictures.seed   ${HOSTS} hosts, 45 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
   } finally {
-    service.close();
+    await service.close();
   }
 }
 

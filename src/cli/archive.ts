@@ -130,7 +130,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
   const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
-      front: site.handle,
+      front: (req, res) => site.handle(req, res),
       service,
       host: flags.host,
       port: flags.port,
