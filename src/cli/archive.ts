@@ -11,7 +11,7 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { systemResolver } from '../archive/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
@@ -20,7 +20,9 @@ import { openSqliteArchive } from '../archive/service.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
+import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
 import type { CliIo, ToolMain } from './io.js';
+import { TOOL_HELP, versionText } from './tool-help.js';
 
 const TOOL = 'esmond-ps-archive';
 const DEFAULT_DB = 'esmond-archive.sqlite';
@@ -96,6 +98,9 @@ interface ServeFlags {
   socketTimeout?: number;
   keepAliveTimeout?: number;
   maxConnections?: number;
+  create?: boolean;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
 }
 
 /** Seconds (fractions allowed) → ms, for the timeout flags. */
@@ -123,14 +128,22 @@ function publicUrlOf(raw: string): string {
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
-  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  const dbPath = dbPathOf(flags.db, io);
+  refuseMissing(flags.db, io, 'serve', flags.create);
+  const service = openSqliteArchive(dbPath, flags.dns ? {} : { resolver: false });
+  const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
+  const log = (line: string): void => {
+    serveLog.warn(line);
+  };
   // The page and /metrics read this archive through its own HTTP API, like any other client.
   let self: EsmondClient | undefined;
   const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
-      front: (req, res) => site.handle(req, res),
+      front: (req, res) => {
+        serveLog.observe(req, res);
+        return site.handle(req, res);
+      },
       service,
       host: flags.host,
       port: flags.port,
@@ -151,7 +164,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
-    io.stderr.write(`listening on ${running.url}\n`);
+    const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
+    const banner = { url: running.url, api: `${running.url}${flags.prefix}/perfsonar/archive/`, db: dbPath, writeUsers };
+    serveLog.announce(`listening on ${running.url}`, banner, serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }));
     let stopped = false;
     // Warm the grid's summary so the first page load does not wait for it.
     site.summary().catch((err: unknown) => {
@@ -159,7 +174,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    serveLog.announce('stopping: finishing requests in flight');
     await running.close();
+    serveLog.announce(`stopped; ${dbPath} closed`);
     return 0;
   } finally {
     await self?.close();
@@ -167,7 +184,15 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
   }
 }
 
-async function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): Promise<number> {
+/** Refuses to open a SQLite file that does not exist unless the command creates archives. */
+function refuseMissing(db: string | undefined, io: CliIo, command: string, create: boolean | undefined): void {
+  // A database URL (postgres://…) names a server, not a file: nothing to check here.
+  if (create === true || isDatabaseUrl(db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB)) return;
+  const problem = missingArchiveProblem(dbPathOf(db, io), command);
+  if (problem !== undefined) throw new Error(problem);
+}
+
+async function addUser(name: string, flags: { db?: string; key?: string; rotate?: boolean }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -178,8 +203,14 @@ async function addUser(name: string, flags: { db?: string; key?: string }, io: C
   }
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
+    const exists = (await service.listUsers()).some((u) => u.name === name);
+    if (exists && flags.rotate !== true) {
+      io.stderr.write(`${TOOL}: write user ${name} exists; --rotate gives it a new key (its old key stops working)\n`);
+      return 1;
+    }
     const key = await service.addUser(name, flags.key);
-    io.stdout.write(`added write user ${name}; API key: ${key}\n`);
+    io.stdout.write(`${exists ? 'new key for' : 'added'} write user ${name}; API key: ${key}\n`);
+    io.stderr.write(addUserGuidance(name, exists));
     return 0;
   } finally {
     await service.close();
@@ -187,6 +218,7 @@ async function addUser(name: string, flags: { db?: string; key?: string }, io: C
 }
 
 async function disableUser(name: string, flags: { db?: string }, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'disable-user', false);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
     if (!(await service.setUserActive(name, false))) {
@@ -200,7 +232,8 @@ async function disableUser(name: string, flags: { db?: string }, io: CliIo): Pro
   }
 }
 
-async function listUsers(flags: { db?: string }, io: CliIo): Promise<number> {
+async function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'list-users', flags.create);
   const service = openSqliteArchive(dbPathOf(flags.db, io));
   try {
     for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
@@ -242,7 +275,10 @@ function describeSummary(summary: unknown): string {
 export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
   let code = 0;
   const program = new Command(TOOL)
-    .description('Embedded esmond-compatible perfSONAR measurement archive on SQLite.')
+    .description(TOOL_HELP[TOOL].description)
+    .version(versionText(TOOL).trimEnd(), '--version', "show the program's version number and exit")
+    .addHelpText('after', `\nExamples:\n${TOOL_HELP[TOOL].examples.map((e) => `  ${e}\n`).join('')}`)
+    .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -266,6 +302,9 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--socket-timeout <s>', `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`, secondsOf)
     .option('--keep-alive-timeout <s>', `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`, secondsOf)
     .option('--max-connections <n>', `most open connections (default ${SERVER_LIMITS.maxConnections})`, intIn(1, 1_000_000))
+    .option('--create', 'create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive)')
+    .addOption(new Option('--log-format <format>', 'access log on stderr as text or JSON lines').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'least level logged (info logs every request, warn only problems)').choices(LOG_LEVELS).default('info'))
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
@@ -275,12 +314,13 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
-    .action(async (name: string, flags: { db?: string; key?: string }) => {
+    .option('--rotate', 'give an existing user a new key (the old one stops working) and re-enable it')
+    .action(async (name: string, flags: { db?: string; key?: string; rotate?: boolean }) => {
       code = await addUser(name, flags, io);
     });
   program
     .command('disable-user')
-    .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
+    .description("revoke a write user's key (add-user NAME --rotate gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .action(async (name: string, flags: { db?: string }) => {
@@ -290,7 +330,8 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .command('list-users')
     .description('list the write users and whether they are active')
     .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action(async (flags: { db?: string }) => {
+    .option('--create', 'create the SQLite file when it does not exist')
+    .action(async (flags: { db?: string; create?: boolean }) => {
       code = await listUsers(flags, io);
     });
   program

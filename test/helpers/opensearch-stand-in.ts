@@ -140,7 +140,7 @@ function compareValues(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
+  return JSON.stringify(a) < JSON.stringify(b) ? -1 : 1;
 }
 
 function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>): Array<{ doc: Obj; sort: unknown[]; seq: number }> {
@@ -155,12 +155,31 @@ function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>):
   return hits;
 }
 
+/** `_source` filtering: top-level `includes`, dotted-path `excludes` (what the backend sends). */
 function pickSource(doc: Obj, source: unknown): Obj {
   if (source === undefined || source === true) return doc;
-  const includes = Array.isArray(source) ? source : obj(source).includes;
-  if (!Array.isArray(includes)) return doc;
-  const out: Obj = {};
-  for (const f of includes) if (typeof f === 'string' && doc[f] !== undefined) out[f] = doc[f];
+  const includes: unknown = Array.isArray(source) ? source : obj(source).includes;
+  const excludes: unknown = Array.isArray(source) ? [] : obj(source).excludes;
+  let out: Obj = doc;
+  if (Array.isArray(includes)) {
+    out = {};
+    for (const f of includes) if (typeof f === 'string' && doc[f] !== undefined) out[f] = doc[f];
+  }
+  if (Array.isArray(excludes)) {
+    for (const path of excludes) {
+      if (typeof path !== 'string') continue;
+      const parts = path.split('.');
+      const drop = (o: Obj, i: number): Obj => {
+        const k = parts[i]!;
+        if (!(k in o)) return o;
+        const copy = { ...o };
+        if (i === parts.length - 1) delete copy[k];
+        else if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k])) copy[k] = drop(copy[k] as Obj, i + 1);
+        return copy;
+      };
+      out = drop(out, 0);
+    }
+  }
   return out;
 }
 
@@ -268,7 +287,7 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       return [200, { pit_id: id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, creation_time: Date.now() }];
     }
     if (path === '/_search/point_in_time' && method === 'DELETE') {
-      const ids = Array.isArray(body.pit_id) ? body.pit_id : [];
+      const ids: unknown[] = Array.isArray(body.pit_id) ? body.pit_id : [];
       const found = ids.filter((id) => pits.delete(String(id)));
       return [found.length > 0 ? 200 : 404, { pits: found.map((id) => ({ pit_id: id, successful: true })) }];
     }
@@ -299,7 +318,7 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
         res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
         res.end(JSON.stringify(body));
       };
-      let body: Obj = {};
+      let body: Obj;
       try {
         body = text === '' ? {} : obj(JSON.parse(text));
       } catch {
@@ -340,7 +359,9 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -14,7 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   http: ['model'],
   format: ['model'],
   post: ['model', 'http'],
-  query: ['model', 'http', 'post'],
+  // The OpenSearch backend (query/opensearch) maps documents with the pure pScheduler mapping, as the archive does.
+  query: ['model', 'http', 'post', 'loaders/pscheduler'],
   bulk: ['model', 'http', 'query', 'format'],
   loaders: ['model', 'http', 'query', 'post'],
   // The archive shares only the wire model with the clients, plus the pure pScheduler mapping.

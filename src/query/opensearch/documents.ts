@@ -11,8 +11,9 @@
  * latency tools print milliseconds with two decimals), TTL keys as integers.
  * @module
  */
-import { literalAddresses, mapPschedulerDocument, type HostAddresses, type MappedRecord } from '../../loaders/pscheduler/map.js';
-import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../loaders/pscheduler/map.js';
+import { PyFloat } from '../../model/py-float.js';
+import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
 /** The document fields a backend request asks for (`_source` includes). */
 export const SOURCE_FIELDS = ['test', 'pscheduler', 'meta', 'result', 'reference'] as const;
@@ -157,7 +158,8 @@ function addressTable(doc: JsonObject): Map<string, HostAddresses> {
 /** The run's identity for de-duplication (spec §1.6: run id + observer). */
 export function runIdentity(doc: JsonObject): string {
   const ps = obj(doc.pscheduler);
-  return `${String(ps.run_id ?? '')} ${String(obj(obj(doc.meta).observer).ip ?? '')}`;
+  const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  return `${text(ps.run_id)} ${text(obj(obj(doc.meta).observer).ip)}`;
 }
 
 /** The test checksum of a document (the metadata key), or undefined. */
@@ -167,26 +169,74 @@ export function checksumOf(doc: JsonObject): string | undefined {
 }
 
 /**
- * Maps one document (`_source`) to the archiver's metadata body and data point.
+ * Parts of a Logstash `result` that only some event types read, and those event types. A series
+ * read leaves the others out of the request (`_source.excludes`) and of the mapping, which is
+ * most of the work for iperf3 runs with their per-interval, per-stream arrays.
+ */
+const OPTIONAL_RESULT_PARTS: ReadonlyArray<readonly [string, (eventType: string) => boolean]> = [
+  ['intervals', (et) => et.endsWith('-subintervals')],
+  ['streams', (et) => et.startsWith('streams-')],
+  ['latency', (et) => et === 'histogram-owdelay'],
+  ['ttl', (et) => et === 'histogram-ttl'],
+  ['packets.json', (et) => et === 'histogram-rtt' || et === 'histogram-ttl-reverse'],
+];
+
+/** Event types that need the whole result (and test types whose result Logstash keeps raw). */
+const WHOLE_RESULT = new Set(['pscheduler-raw']);
+const MAPPED_TYPES = new Set(['latency', 'latencybg', 'throughput', 'rtt', 'trace']);
+
+/** `result.*` paths a read of `eventType` does not need (for `_source.excludes`). */
+export function unneededResultPaths(eventType: string): string[] {
+  if (WHOLE_RESULT.has(eventType)) return [];
+  return OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => `result.${path}`);
+}
+
+/** A shallow copy of a Logstash result without the parts `eventType` does not read. */
+function trimmedResult(testType: string, result: JsonObject, eventType: string): JsonObject {
+  if (!MAPPED_TYPES.has(testType) || WHOLE_RESULT.has(eventType)) return result;
+  const out: JsonObject = { ...result };
+  for (const [path, needs] of OPTIONAL_RESULT_PARTS) {
+    if (needs(eventType)) continue;
+    if (path === 'packets.json') {
+      if (isJsonObject(out.packets) && 'json' in out.packets) {
+        const { json: _json, ...packets } = out.packets;
+        out.packets = packets;
+      }
+    } else delete out[path];
+  }
+  return out;
+}
+
+/**
+ * Maps one document (`_source`) to the archiver's metadata body and data point; with
+ * `eventType`, only what that event type needs is mapped (the point may lack the others).
  * @throws MappingError (from the mapper) when the document lacks what a run needs.
  */
-export function mapOpenSearchDocument(source: unknown): MappedRecord {
+export function mapOpenSearchDocument(source: unknown, eventType?: string): MappedRecord {
   const doc = obj(source);
   const test = obj(doc.test);
   const ps = obj(doc.pscheduler);
   const testType = typeof test.type === 'string' ? test.type : '';
-  const duration = typeof ps.duration === 'number' ? isoSeconds(ps.duration) : ps.duration;
-  const envelope: JsonObject = {
-    test: { type: testType, spec: pschedulerSpec(testType, obj(test.spec)) },
-    tool: { name: ps.tool },
-    schedule: { start: ps.start_time, duration: duration ?? 'PT0S' },
-    participants: Array.isArray(ps.participants) ? ps.participants : [],
-    result: pschedulerResult(testType, obj(doc.result)),
+  const tool = typeof ps.tool === 'string' ? ps.tool : '';
+  if (testType === '' || tool === '') throw new MappingError('document without test.type or pscheduler.tool');
+  const participants = Array.isArray(ps.participants) ? ps.participants : [];
+  // The archiver's input, built directly: the envelope reader's pass over the whole document
+  // (pScheduler comment members) is not needed for what Logstash indexed, and is most of the cost.
+  const input: RecordInput = {
+    testType,
+    spec: pschedulerSpec(testType, obj(test.spec)),
+    result: pschedulerResult(testType, eventType === undefined ? obj(doc.result) : trimmedResult(testType, obj(doc.result), eventType)),
+    leadParticipant: typeof participants[0] === 'string' ? participants[0] : undefined,
+    toolName: `pscheduler/${tool}`,
+    // timedelta.total_seconds() of the task's ISO duration: a float (`30.0`), as the archiver sends it.
+    duration: new PyFloat(typeof ps.duration === 'number' ? ps.duration : isoDurationSeconds(ps.duration, 'pscheduler.duration')),
+    ts: isoDateSeconds(ps.start_time, 'pscheduler.start_time'),
+    runHref: typeof ps.run_href === 'string' && ps.run_href !== '' ? ps.run_href : undefined,
     reference: isJsonObject(doc.reference) ? doc.reference : null,
-    ...(typeof ps.run_href === 'string' ? { run: { href: ps.run_href } } : {}),
+    summaries: null,
   };
   const table = addressTable(doc);
-  return mapPschedulerDocument(envelope, {
+  return mapRecord(input, {
     lookup: (host) => table.get(host) ?? literalAddresses(host),
   });
 }

@@ -8,7 +8,7 @@
  */
 import { isHttpError, ResponseError } from '../../http/errors.js';
 import type { JsonResponse, Transport } from '../../http/transport.js';
-import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
 /** The index pattern of every perfSONAR test type (a wildcard: missing data streams are no error). */
 export const INDEX = 'pscheduler_*';
@@ -103,12 +103,14 @@ export async function* searchAfterPages(
   size: number,
   sourceFields: readonly string[],
   signal?: AbortSignal,
+  excludes: readonly string[] = [],
 ): AsyncGenerator<Hit[], void, undefined> {
   let pitId = await openPit(target, signal);
   let after: unknown[] | undefined;
   try {
     for (;;) {
-      const body: JsonObject = { size, query, sort, _source: [...sourceFields], track_total_hits: false };
+      const source = excludes.length === 0 ? [...sourceFields] : { includes: [...sourceFields], excludes: [...excludes] };
+      const body: JsonObject = { size, query, sort, _source: source, track_total_hits: false };
       if (after !== undefined) body.search_after = after;
       let r: JsonResponse;
       if (pitId !== undefined) {
