@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { request } from 'undici';
 import { seedArchive } from '../src/archive/seed.js';
 import { openSqliteArchive } from '../src/archive/service.js';
 import { runArchiveCli } from '../src/cli/archive.js';
@@ -45,7 +46,7 @@ async function seed(report: Report, now: number): Promise<void> {
     const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.03, seed: 1, now });
     report(`pictures.seed   ${HOSTS} hosts, 45 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -70,9 +71,15 @@ export default async function picturesBench(report: Report): Promise<void> {
   const served = runArchiveCli(['serve', '--db', DB, '--port', String(port), '--no-dns'], io, stop.signal);
   const url = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; i < 400 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 4800 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
     // The server starts computing the summary as soon as it listens; this waits for it.
-    const mesh = (await (await fetch(`${url}/pictures/mesh.json`)).json()) as { cells: unknown[]; hosts: unknown[]; computeSeconds: number };
+    let answer = await request(`${url}/pictures/mesh.json`);
+    while (answer.statusCode === 503) {
+      await answer.body.text();
+      await new Promise((r) => setTimeout(r, 1000));
+      answer = await request(`${url}/pictures/mesh.json`);
+    }
+    const mesh = (await answer.body.json()) as { cells: unknown[]; hosts: unknown[]; computeSeconds: number };
     report(
       `pictures.mesh   cold summary: ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
         `(${((performance.now() - began) / 1000).toFixed(1)} s from start)`,

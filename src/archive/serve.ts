@@ -90,7 +90,14 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
   const shownHost = host.includes(':') ? `[${host}]` : host;
   // Attached once bound, so the app knows the address a believed Host must match.
   const app = createArchiveApp(service, { ...appOptions, boundHost: `${shownHost}:${bound}` });
-  server.on('request', front === undefined ? app : (req: IncomingMessage, res: ServerResponse) => void (front(req, res) || app(req, res)));
+  server.on(
+    'request',
+    front === undefined
+      ? app
+      : (req: IncomingMessage, res: ServerResponse) => {
+          if (!front(req, res)) app(req, res);
+        },
+  );
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${bound}`,

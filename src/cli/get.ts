@@ -14,7 +14,7 @@ import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
 import { TerminalChart } from '../pictures/terminal-chart.js';
 import type { CliIo, ToolMain } from './io.js';
-import { plotUnitOf, type PlotUnit } from './plot.js';
+import { plotUnitOf, type PlotUnit } from '../pictures/plot-units.js';
 import { isQueryExit, prepareQueryTool, type QuerySettings } from './query-options.js';
 import { hostnamesFor, readAhead, runWithClient, trace, type QueryToolDeps } from './query-tool.js';
 

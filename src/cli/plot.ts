@@ -8,41 +8,15 @@
  * @module
  */
 import { writeFile } from 'node:fs/promises';
-import type { SummaryType } from '../model/event-types.js';
 import type { Metadata } from '../query/types.js';
+import { plotUnitOf } from '../pictures/plot-units.js';
 import { ChartBuckets, renderSvgChart, type ChartSeries } from '../pictures/svg-chart.js';
-import { delayOf, numberOf } from '../web/values.js';
 import { pickWindow, summaryTypeProblem } from './get.js';
 import type { ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool } from './query-options.js';
 import { clientFor, reportFailure, trace, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-plot';
-
-/** How the values of an event type are drawn: unit, scale, and whether 0 belongs on the axis. */
-export interface PlotUnit {
-  unit: string;
-  /** A value as drawn, or null when it is not a number. */
-  value: (val: unknown) => number | null;
-  fromZero: boolean;
-}
-
-/** The unit of an event type (and summary type: statistics of histograms are drawn as their median). */
-export function plotUnitOf(eventType: string, summaryType: SummaryType | undefined): PlotUnit | string {
-  if (eventType.startsWith('histogram-')) {
-    if (summaryType !== 'statistics') return `${eventType} is a histogram: plot its median with -T statistics`;
-    return { unit: 'ms (median)', value: (v) => delayOf(v)?.median ?? null, fromZero: false };
-  }
-  if (eventType === 'throughput' || eventType === 'streams-throughput') return { unit: 'Gb/s', value: (v) => scaled(v, 1e-9), fromZero: true };
-  if (eventType.startsWith('packet-loss-rate')) return { unit: '%', value: (v) => scaled(v, 100), fromZero: true };
-  if (eventType === 'time-error-estimates' || eventType === 'ntp-delay' || eventType === 'ntp-offset') return { unit: 'ms', value: numberOf, fromZero: false };
-  return { unit: eventType, value: numberOf, fromZero: true };
-}
-
-function scaled(val: unknown, factor: number): number | null {
-  const v = numberOf(val);
-  return v === null ? null : v * factor;
-}
 
 function seriesLabel(md: Metadata): string {
   const src = md.inputSource ?? md.source ?? '?';

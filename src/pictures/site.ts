@@ -72,13 +72,41 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     return computing;
   };
 
+  /** Starts a background refresh when the summary is older than `refreshMs` (stale while revalidate). */
+  const refreshIfOld = (): void => {
+    if (current === undefined || clock() - current.at <= refreshMs) return;
+    compute().catch((err: unknown) => {
+      log(`mesh summary refresh failed: ${messageOf(err)}`);
+    });
+  };
+
   const summary = async (): Promise<MeshSummary> => {
     if (current === undefined) return compute();
-    if (clock() - current.at > refreshMs) {
-      // Stale while revalidate: answer now, refresh behind.
-      compute().catch((err: unknown) => { log(`mesh summary refresh failed: ${messageOf(err)}`); });
-    }
+    refreshIfOld();
     return current.summary;
+  };
+
+  /**
+   * The summary for a request: the cached one, else the first computation if it ends within
+   * {@link FIRST_WAIT_MS}; `undefined` while it is still running (a big mesh takes a while), so
+   * the request gets 503 + Retry-After rather than outliving the server's request timeout.
+   */
+  const summaryForRequest = async (): Promise<MeshSummary | undefined> => {
+    if (current !== undefined) {
+      refreshIfOld();
+      return current.summary;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(undefined);
+      }, FIRST_WAIT_MS);
+    });
+    try {
+      return await Promise.race([compute(), wait]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
@@ -87,26 +115,35 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     switch (path) {
       case '/':
       case '/index.html':
-        { send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML); return; }
+        send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML);
+        return;
       case '/pictures/app.js':
-        { send(req, res, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js, 'max-age=300'); return; }
+        send(req, res, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js, 'max-age=300');
+        return;
       case '/pictures/app.css':
-        { send(req, res, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css, 'max-age=300'); return; }
+        send(req, res, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css, 'max-age=300');
+        return;
       case '/pictures/config.json':
-        { send(req, res, 200, 'application/json', JSON.stringify(config)); return; }
+        send(req, res, 200, 'application/json', JSON.stringify(config));
+        return;
       case '/pictures/mesh.json':
         try {
-          send(req, res, 200, 'application/json', JSON.stringify(await summary())); return;
+          const mesh = await summaryForRequest();
+          if (mesh === undefined) send(req, res, 503, 'application/json', JSON.stringify({ detail: COMPUTING }), 'no-store', RETRY);
+          else send(req, res, 200, 'application/json', JSON.stringify(mesh));
         } catch (err) {
-          send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` })); return;
+          send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
         }
+        return;
       case '/metrics':
         try {
-          const text = renderMetrics(await summary(), Math.floor(clock() / 1000));
-          send(req, res, 200, OPENMETRICS_CONTENT_TYPE, text); return;
+          const mesh = await summaryForRequest();
+          if (mesh === undefined) send(req, res, 503, 'text/plain; charset=utf-8', `${COMPUTING}\n`, 'no-store', RETRY);
+          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, renderMetrics(mesh, Math.floor(clock() / 1000)));
         } catch (err) {
-          send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`); return;
+          send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
         }
+        return;
     }
   };
 
@@ -135,6 +172,11 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
 
   return { handle, summary };
 }
+
+/** How long a request waits for the first summary before it is told to come back. */
+const FIRST_WAIT_MS = 10_000;
+const COMPUTING = 'the mesh summary is being computed; retry shortly';
+const RETRY = { 'Retry-After': '3' };
 
 const ROUTES = new Set(['/', '/index.html', '/pictures/app.js', '/pictures/app.css', '/pictures/config.json', '/pictures/mesh.json', '/metrics']);
 

@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './health.js';
 import type { MeshSummary, PageConfig } from './mesh-types.js';
-import { loadConfig, loadMesh } from './api.js';
+import { loadConfig, loadMesh, RequestFailed } from './api.js';
 import { clearCharts } from './charts.js';
 import { esc } from './format.js';
 import { renderGrid } from './grid.js';
@@ -121,7 +121,17 @@ async function main(): Promise<void> {
   try {
     config = await loadConfig();
     $('#archive').textContent = config.archive;
-    mesh = await loadMesh();
+    // A big mesh's first summary takes a while: the server says 503 until it is ready.
+    for (;;) {
+      try {
+        mesh = await loadMesh();
+        break;
+      } catch (err) {
+        if (!(err instanceof RequestFailed) || !err.message.startsWith('503:')) throw err;
+        $('#status').textContent = 'The server is computing the mesh summary…';
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
   } catch (err) {
     showError(`The archive is unreachable: ${err instanceof Error ? err.message : String(err)}`);
     return;
