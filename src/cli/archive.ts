@@ -10,20 +10,18 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
  * @module
  */
-import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { systemResolver } from '../archive/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
-import { openSqliteArchive } from '../archive/service.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
+import { dbOptions, describeDb, openArchiveService, type DbFlags } from './archive-db.js';
 import type { CliIo, ToolMain } from './io.js';
 
 const TOOL = 'esmond-ps-archive';
-const DEFAULT_DB = 'esmond-archive.sqlite';
 
 /** Shortest key `add-user --key` accepts (a generated key is 40 hex digits, 160 bits). */
 export const MIN_CHOSEN_KEY_LENGTH = 32;
@@ -61,10 +59,6 @@ function parsePrefix(raw: string): string {
   return trimmed;
 }
 
-function dbPathOf(db: string | undefined, io: CliIo): string {
-  return resolve(io.cwd, db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB);
-}
-
 /** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
 export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
@@ -81,8 +75,7 @@ export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   });
 }
 
-interface ServeFlags {
-  db?: string;
+interface ServeFlags extends DbFlags {
   host: string;
   port: number;
   prefix: string;
@@ -123,7 +116,7 @@ function publicUrlOf(raw: string): string {
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const service = openSqliteArchive(dbPathOf(flags.db, io), flags.dns ? {} : { resolver: false });
+  const service = await openArchiveService(flags, io, flags.dns ? {} : { resolver: false });
   const log = (line: string): void => void io.stderr.write(`${line}\n`);
   // The page and /metrics read this archive through its own HTTP API, like any other client.
   let self: EsmondClient | undefined;
@@ -167,7 +160,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
   }
 }
 
-async function addUser(name: string, flags: { db?: string; key?: string }, io: CliIo): Promise<number> {
+async function addUser(name: string, flags: DbFlags & { key?: string }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -176,7 +169,7 @@ async function addUser(name: string, flags: { db?: string; key?: string }, io: C
   if (flags.key !== undefined && flags.key.length < MIN_CHOSEN_KEY_LENGTH) {
     throw new UsageError(`--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`);
   }
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  const service = await openArchiveService(flags, io);
   try {
     const key = await service.addUser(name, flags.key);
     io.stdout.write(`added write user ${name}; API key: ${key}\n`);
@@ -186,8 +179,8 @@ async function addUser(name: string, flags: { db?: string; key?: string }, io: C
   }
 }
 
-async function disableUser(name: string, flags: { db?: string }, io: CliIo): Promise<number> {
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+async function disableUser(name: string, flags: DbFlags, io: CliIo): Promise<number> {
+  const service = await openArchiveService(flags, io);
   try {
     if (!(await service.setUserActive(name, false))) {
       io.stderr.write(`${TOOL}: no write user named ${name}\n`);
@@ -200,8 +193,8 @@ async function disableUser(name: string, flags: { db?: string }, io: CliIo): Pro
   }
 }
 
-async function listUsers(flags: { db?: string }, io: CliIo): Promise<number> {
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+async function listUsers(flags: DbFlags, io: CliIo): Promise<number> {
+  const service = await openArchiveService(flags, io);
   try {
     for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
     return 0;
@@ -210,9 +203,9 @@ async function listUsers(flags: { db?: string }, io: CliIo): Promise<number> {
   }
 }
 
-async function seed(flags: { db?: string; hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
-  const path = dbPathOf(flags.db, io);
-  const service = openSqliteArchive(path, { resolver: false });
+async function seed(flags: DbFlags & { hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
+  const path = describeDb(flags, io);
+  const service = await openArchiveService(flags, io, { resolver: false });
   try {
     const summary = await seedArchive(service, {
       hosts: flags.hosts,
@@ -249,10 +242,8 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
       writeErr: (s) => void io.stderr.write(s),
       outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
     });
-  program
-    .command('serve')
+  dbOptions(program.command('serve'))
     .description('serve the archive over HTTP until SIGINT/SIGTERM')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--host <addr>', 'interface to bind', '127.0.0.1')
     .option('--port <n>', 'TCP port, 0 for a free one', intIn(0, 65535), 8080)
     .option('--prefix <path>', 'mount prefix ("" for none)', parsePrefix, '/esmond')
@@ -269,38 +260,30 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
-  program
-    .command('add-user')
+  dbOptions(program.command('add-user'))
     .description('create a write user and print its API key')
     .argument('<name>', 'user name')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
-    .action(async (name: string, flags: { db?: string; key?: string }) => {
+    .action(async (name: string, flags: DbFlags & { key?: string }) => {
       code = await addUser(name, flags, io);
     });
-  program
-    .command('disable-user')
+  dbOptions(program.command('disable-user'))
     .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action(async (name: string, flags: { db?: string }) => {
+    .action(async (name: string, flags: DbFlags) => {
       code = await disableUser(name, flags, io);
     });
-  program
-    .command('list-users')
+  dbOptions(program.command('list-users'))
     .description('list the write users and whether they are active')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action(async (flags: { db?: string }) => {
+    .action(async (flags: DbFlags) => {
       code = await listUsers(flags, io);
     });
-  program
-    .command('seed')
+  dbOptions(program.command('seed'))
     .description('fill the archive with a synthetic measurement mesh')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--hosts <n>', 'number of hosts', intIn(1, 1000), 4)
     .option('--days <d>', 'days of history ending now (fractions allowed, 0 = metadata only)', daysOf, 1)
     .option('--seed <s>', 'PRNG seed', intIn(0, 2 ** 31 - 1), 1)
-    .action(async (flags: { db?: string; hosts: number; days: number; seed: number }) => {
+    .action(async (flags: DbFlags & { hosts: number; days: number; seed: number }) => {
       code = await seed(flags, io);
     });
 
