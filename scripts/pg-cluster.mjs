@@ -67,7 +67,7 @@ export async function startPgCluster() {
     run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start PostgreSQL from ${bin}: ${err.stderr ?? err.message}`);
+    throw new Error(`could not start PostgreSQL from ${bin}: ${err.stderr ?? err.message}`, { cause: err });
   }
   return {
     url: `postgres://esmond@127.0.0.1:${port}/postgres`,

@@ -339,7 +339,7 @@ class PostgresStore implements ArchiveStore {
     const bySeries = new Map<number, Map<number, SeriesCell>>();
     for (const { seriesId, cell } of cells) {
       let byTs = bySeries.get(seriesId);
-      if (!byTs) bySeries.set(seriesId, (byTs = new Map()));
+      if (!byTs) bySeries.set(seriesId, (byTs = new Map<number, SeriesCell>()));
       // Last one wins, as with one INSERT OR REPLACE per cell.
       byTs.set(cell.ts, cell);
     }

@@ -25,12 +25,9 @@ const INT8 = 20;
 const NUMERIC = 1700;
 
 /** Type parsers for this store's pool only (the global pg defaults stay untouched). */
-export const PG_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8 || oid === NUMERIC) return (text: string) => Number(text);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
+export const PG_TYPES = new pg.TypeOverrides();
+PG_TYPES.setTypeParser(INT8, 'text', (text: string) => Number(text));
+PG_TYPES.setTypeParser(NUMERIC, 'text', (text: string) => Number(text));
 
 /** A metadata record without its parameters and rows yet. */
 export function metadataOf(r: MetadataRow): StoredMetadata {
