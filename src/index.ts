@@ -6,7 +6,9 @@
  *   iterables (every page, streamed; points sharing a timestamp are never dropped or repeated),
  *   and validated writes.
  * - Every failure is an {@link EsmondError}: {@link HttpError}, {@link NetworkError},
- *   {@link TimeoutError}, {@link ResponseError} or {@link ValidationError}. A failed request is
+ *   {@link TimeoutError}, {@link ResponseError}, {@link ValidationError} (bad arguments or
+ *   options: nothing was sent), {@link NotStoredError} or {@link DataWriterError}; an aborted
+ *   `signal` rejects with its own reason instead. A failed request is
  *   never reported as "no data". GETs are retried with backoff on 408/429/5xx and network errors.
  *
  * @example
@@ -36,28 +38,38 @@ export type {
   Credentials,
   DataQuery,
   DataWriter,
+  DataWriterOptions,
   EsmondClient,
+  EventTypeName,
   EventTypeInfo,
   Metadata,
   MetadataQuery,
+  MetadataResults,
   RetryPolicy,
   SeriesSelector,
   SummaryInfo,
+  TimeValue,
 } from './query/types.js';
+export type { RetryInfo } from './http/transport.js';
 export {
+  DataWriterError,
   EsmondError,
   HttpError,
   NetworkError,
+  NotStoredError,
   ResponseError,
   TimeoutError,
   ValidationError,
+  isDataWriterError,
   isEsmondError,
   isHttpError,
   isNetworkError,
+  isNotStoredError,
   isResponseError,
   isTimeoutError,
   isValidationError,
 } from './http/errors.js';
+export type { EsmondErrorKind, TimeoutPhase } from './http/errors.js';
 export { DEFAULT_RETRY } from './http/retry.js';
 export { VERSION } from './http/version.js';
 export { resolveArchiveUrl } from './query/url.js';
@@ -74,7 +86,7 @@ export {
   isEventType,
   summaryAllowed,
 } from './model/event-types.js';
-export type { DataType, EventType, SeriesType, SummaryType } from './model/event-types.js';
+export type { DataType, EventType, EventValue, SeriesType, SummaryType } from './model/event-types.js';
 export type {
   HistogramStatistics,
   HistogramValue,

@@ -16,4 +16,5 @@ export { seedArchive } from './seed.js';
 export type { SeedOptions, SeedResult } from './seed.js';
 export { openSqliteStore } from './storage/sqlite.js';
 export type { ArchiveStore } from './storage/store.js';
-export * from './types.js';
+// ApiError and RequestContext are the service's internals: the types reach them, the package does not export them.
+export type { ArchiveService, ArchiveServiceOptions, DataPage, KeyCheck, Page, Resolver } from './types.js';

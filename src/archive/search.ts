@@ -5,7 +5,7 @@
  * @module
  */
 import { ApiError } from './types.js';
-import { parseIntText } from './pyparse.js';
+import { parseIntText } from '../model/pyparse.js';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from './validate.js';
 import type { MetadataQuery } from './storage/store.js';
 

@@ -25,7 +25,7 @@ import {
   histogramStatistics,
   ratioValue,
   type HistogramPairs,
-} from './summaries.js';
+} from '../model/summaries.js';
 
 /** Rows read per query while streaming or re-computing a bin. */
 const CHUNK = 1000;

@@ -29,7 +29,7 @@ import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSumm
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
 import { cellValue, iterateCells, rejectsDuplicates, seriesWrite, writeTarget, type WriteTarget } from './series.js';
-import { parseIntText, pythonInt } from './pyparse.js';
+import { parseIntText, pythonInt } from '../model/pyparse.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
 

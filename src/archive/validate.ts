@@ -6,9 +6,9 @@
  */
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SummaryType } from '../model/event-types.js';
 import { ApiError } from './types.js';
-import { INT64_MAX, pythonFloat, pythonInt } from './pyparse.js';
+import { INT64_MAX, pythonFloat, pythonInt } from '../model/pyparse.js';
 import { parseIpLiteral } from './ip.js';
-import { toFixedPoint, type HistogramPairs } from './summaries.js';
+import { toFixedPoint, type HistogramPairs } from '../model/summaries.js';
 import type { StoredSubject } from './storage/store.js';
 
 /** Latest timestamp Python's datetime can hold (9999-12-31T23:59:59Z). */

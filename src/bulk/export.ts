@@ -34,6 +34,8 @@ export interface ExportBulkOptions {
   outDir: string;
   /** `--ip`: no reverse lookups. */
   ip: boolean;
+  /** `--safe-names`: no `:` in file names (IPv6 addresses). */
+  safeNames?: boolean;
   reverseLookup?: ReverseLookup;
   /** Rewrite final files that already exist. */
   force?: boolean;
@@ -94,6 +96,7 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
         timeStart,
         timeEnd,
         extension: opts.format,
+        safeNames: opts.safeNames === true,
         hostLabel: (h) => (hostnames ? hostnames.resolve(h) : Promise.resolve(h)),
         honoursSummary: (et) => familyHasSummaries(familyOf(et, opts.summaryType)),
       });

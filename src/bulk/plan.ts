@@ -4,7 +4,7 @@
  */
 import type { SummaryType } from '../model/event-types.js';
 import type { Metadata, SeriesSelector } from '../query/types.js';
-import { baseFileName, uniqueFileNames } from './naming.js';
+import { uniqueFileNames } from './naming.js';
 import type { SeriesJob } from './types.js';
 
 /** How to plan a run. */
@@ -20,6 +20,8 @@ export interface PlanOptions {
   timeEnd: number;
   /** File extension (`json`, `csv`, `ndjson`). */
   extension: string;
+  /** `--safe-names`: no `:` in file names. */
+  safeNames?: boolean;
   /**
    * Host label for rows and names: reverse lookup unless `--ip` (identity then). Called once per
    * distinct value; must not throw (return the input when it cannot resolve).
@@ -76,15 +78,17 @@ export async function planSeries(metadata: AsyncIterable<Metadata>, opts: PlanOp
   const names = uniqueFileNames(
     drafts.map((d) => ({
       metadataKey: d.metadata.key,
-      baseName: baseFileName({
+      toolName: d.metadata.toolName ?? '',
+      parts: {
         source: d.sourceLabel,
         destination: d.destinationLabel,
         eventType: d.eventType,
         timeStart: opts.timeStart,
         timeEnd: opts.timeEnd,
         extension: opts.extension,
-      }),
+      },
     })),
+    { safe: opts.safeNames === true },
   );
   return drafts.map((d, i) => {
     const fileName = names[i];

@@ -11,7 +11,7 @@ import type { SeriesState } from './types.js';
 /** Receives the events of a run. */
 export interface ProgressSink {
   /** `units` measure the work: seconds of query range, summed over series. */
-  start(info: { series: number; seriesDone: number; units: number; unitsDone: number }): void;
+  start(info: { series: number; seriesDone: number; units: number; unitsDone: number; pointsDone?: number }): void;
   /** A window was committed. */
   advance(points: number, units: number): void;
   /** A series ended (done, nodata, skipped or failed). */
@@ -89,19 +89,24 @@ function barProgress(out: Out, now: () => number): ProgressSink {
   );
   let bar: cliProgress.SingleBar | undefined;
   let points = 0;
+  /** Points of earlier runs (`--resume`): not part of this run's rate. */
+  let pointsBefore = 0;
   let value = 0;
   let seriesDone = 0;
   let series = 0;
   const t0 = now();
   const payload = (): Record<string, unknown> => {
     const secs = Math.max(0.001, (now() - t0) / 1000);
-    return { seriesDone, series, points, rate: Math.round(points / secs) };
+    return { seriesDone, series, points, rate: Math.round((points - pointsBefore) / secs) };
   };
   return {
     start(info) {
       series = info.series;
       seriesDone = info.seriesDone;
       value = info.unitsDone;
+      // After --resume the bar counts what earlier runs exported too, as the final report does.
+      points = info.pointsDone ?? 0;
+      pointsBefore = points;
       bar = multi.create(Math.max(1, info.units), value, payload());
     },
     advance(p, units) {

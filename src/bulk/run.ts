@@ -94,6 +94,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     seriesDone: states.filter((s) => s.status === 'done' || s.status === 'nodata').length,
     units: span * jobs.length,
     unitsDone: states.reduce((a, s) => a + unitsDone(s), 0),
+    pointsDone: states.reduce((a, s) => a + s.points, 0),
   });
   for (const [i, job] of jobs.entries()) {
     const st = stateAt(states, i);

@@ -8,6 +8,7 @@
  * every abbreviation that worked with the original (`--u`, `--i`) still means what it meant.
  * @module
  */
+import { closest } from './suggest.js';
 
 /** What the pre-pass needs to know about one option. */
 export interface ArgSpec {
@@ -22,12 +23,15 @@ export interface ArgSpec {
   original: boolean;
   /** `-h/--help`: stops processing at once. */
   help?: boolean;
+  /** `--version`: stops processing at once. */
+  version?: boolean;
 }
 
 /** The outcome of {@link normalizeArgv}. */
 export type Normalized =
   | { kind: 'ok'; argv: string[]; positional: string[] }
   | { kind: 'help' }
+  | { kind: 'version' }
   | { kind: 'error'; message: string };
 
 /** Python `int(text, radix)` as optparse's `_parse_num` calls it (0x/0b/leading-0 octal). */
@@ -69,7 +73,8 @@ export function matchLong(typed: string, specs: readonly ArgSpec[]): ArgSpec | s
       return `ambiguous option: ${typed} (${hits.map((h) => h.long).sort().join(', ')}?)`;
     }
   }
-  return `no such option: ${typed}`;
+  const near = closest(typed, specs.map((s) => s.long));
+  return `no such option: ${typed}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
 }
 
 /**
@@ -101,6 +106,7 @@ export function normalizeArgv(argv: readonly string[], specs: readonly ArgSpec[]
       const spec = matchLong(typed, specs);
       if (typeof spec === 'string') return { kind: 'error', message: spec };
       if (spec.help) return { kind: 'help' };
+      if (spec.version) return { kind: 'version' };
       let value: string | undefined;
       if (spec.takesValue) {
         if (eq >= 0) value = arg.slice(eq + 1);

@@ -50,6 +50,9 @@ export function dbOptions(command: Command): Command {
 /** The store spec the flags name: a PostgreSQL URL (with `--db-sslmode` applied) or an absolute SQLite path. */
 export function dbSpecOf(flags: DbFlags, io: CliIo): string {
   const raw = flags.db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !isPostgresUrl(raw)) {
+    throw new InvalidArgumentError(`--db: ${redactDbSpec(raw)} is neither a SQLite file nor a postgres:// URL`);
+  }
   if (!isPostgresUrl(raw)) return resolve(io.cwd, raw);
   if (flags.dbSslmode === undefined) return raw;
   const url = new URL(raw);

@@ -8,13 +8,32 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClientOptions } from '../query/types.js';
 import type { CliIo } from './io.js';
-import type { OptionDef, QueryFlags } from './query-options.js';
+
+/** The flags read here (a part of the query tools' parsed flags). */
+export interface ArchiveFlags {
+  archive?: string | undefined;
+  password?: string | undefined;
+  ca?: string | undefined;
+  user?: string | undefined;
+  key?: string | undefined;
+  verbose: boolean;
+}
+
+/** An option of these flags, in the query tools' option-table shape. */
+interface ArchiveOptionDef {
+  key: 'archive' | 'password' | 'ca';
+  long: string;
+  kind: 'string';
+  metavar: string;
+  help: string;
+  original: false;
+}
 
 /** The `--archive` values; `auto` is the default. */
 export const ARCHIVE_MODES = ['auto', 'esmond', 'opensearch'] as const;
 
 /** The options, in `--help` order (after `--key`). */
-export const ARCHIVE_OPTION_DEFS: readonly OptionDef[] = [
+export const ARCHIVE_OPTION_DEFS: readonly ArchiveOptionDef[] = [
   {
     key: 'archive',
     long: '--archive',
@@ -31,7 +50,7 @@ export const ARCHIVE_OPTION_DEFS: readonly OptionDef[] = [
  * Applies the options to the client options; returns a one-line problem, or undefined. Basic
  * credentials replace an API key (one Authorization header).
  */
-export function applyArchiveFlags(f: QueryFlags, io: CliIo, client: ClientOptions): string | undefined {
+export function applyArchiveFlags(f: ArchiveFlags, io: CliIo, client: ClientOptions): string | undefined {
   const mode = f.archive ?? 'auto';
   if (!(ARCHIVE_MODES as readonly string[]).includes(mode)) return `--archive must be one of ${ARCHIVE_MODES.join(', ')}: ${mode}`;
   client.archive = mode as (typeof ARCHIVE_MODES)[number];

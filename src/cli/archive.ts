@@ -10,7 +10,8 @@
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
  * @module
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { systemResolver } from '../archive/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
@@ -18,8 +19,10 @@ import { seedArchive } from '../archive/seed.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
-import { dbOptions, describeDb, openArchiveService, type DbFlags } from './archive-db.js';
+import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
+import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, type DbFlags } from './archive-db.js';
 import type { CliIo, ToolMain } from './io.js';
+import { TOOL_HELP, versionText } from './tool-help.js';
 
 const TOOL = 'esmond-ps-archive';
 
@@ -59,6 +62,10 @@ function parsePrefix(raw: string): string {
   return trimmed;
 }
 
+function dbPathOf(db: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB);
+}
+
 /** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
 export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
@@ -89,6 +96,9 @@ interface ServeFlags extends DbFlags {
   socketTimeout?: number;
   keepAliveTimeout?: number;
   maxConnections?: number;
+  create?: boolean;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
 }
 
 /** Seconds (fractions allowed) → ms, for the timeout flags. */
@@ -116,14 +126,22 @@ function publicUrlOf(raw: string): string {
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
+  const dbPath = describeDb(flags, io);
+  refuseMissing(flags.db, io, 'serve', flags.create);
   const service = await openArchiveService(flags, io, flags.dns ? {} : { resolver: false });
-  const log = (line: string): void => void io.stderr.write(`${line}\n`);
+  const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
+  const log = (line: string): void => {
+    serveLog.warn(line);
+  };
   // The page and /metrics read this archive through its own HTTP API, like any other client.
   let self: EsmondClient | undefined;
   const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
   try {
     const running = await serveArchive({
-      front: site.handle,
+      front: (req, res) => {
+        serveLog.observe(req, res);
+        return site.handle(req, res);
+      },
       service,
       host: flags.host,
       port: flags.port,
@@ -144,7 +162,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
-    io.stderr.write(`listening on ${running.url}\n`);
+    const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
+    const banner = { url: running.url, api: `${running.url}${flags.prefix}/perfsonar/archive/`, db: dbPath, writeUsers };
+    serveLog.announce(`listening on ${running.url}`, banner, serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }));
     let stopped = false;
     // Warm the grid's summary so the first page load does not wait for it.
     site.summary().catch((err: unknown) => {
@@ -152,7 +172,9 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    serveLog.announce('stopping: finishing requests in flight');
     await running.close();
+    serveLog.announce(`stopped; ${dbPath} closed`);
     return 0;
   } finally {
     await self?.close();
@@ -160,7 +182,15 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
   }
 }
 
-async function addUser(name: string, flags: DbFlags & { key?: string }, io: CliIo): Promise<number> {
+/** Refuses to open a SQLite file that does not exist unless the command creates archives. */
+function refuseMissing(db: string | undefined, io: CliIo, command: string, create: boolean | undefined): void {
+  // A database URL (postgres://…) names a server, not a file: nothing to check here.
+  if (create === true || isDatabaseUrl(db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB)) return;
+  const problem = missingArchiveProblem(dbPathOf(db, io), command);
+  if (problem !== undefined) throw new Error(problem);
+}
+
+async function addUser(name: string, flags: DbFlags & { key?: string; rotate?: boolean }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -171,8 +201,14 @@ async function addUser(name: string, flags: DbFlags & { key?: string }, io: CliI
   }
   const service = await openArchiveService(flags, io);
   try {
+    const exists = (await service.listUsers()).some((u) => u.name === name);
+    if (exists && flags.rotate !== true) {
+      io.stderr.write(`${TOOL}: write user ${name} exists; --rotate gives it a new key (its old key stops working)\n`);
+      return 1;
+    }
     const key = await service.addUser(name, flags.key);
-    io.stdout.write(`added write user ${name}; API key: ${key}\n`);
+    io.stdout.write(`${exists ? 'new key for' : 'added'} write user ${name}; API key: ${key}\n`);
+    io.stderr.write(addUserGuidance(name, exists));
     return 0;
   } finally {
     await service.close();
@@ -180,6 +216,7 @@ async function addUser(name: string, flags: DbFlags & { key?: string }, io: CliI
 }
 
 async function disableUser(name: string, flags: DbFlags, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'disable-user', false);
   const service = await openArchiveService(flags, io);
   try {
     if (!(await service.setUserActive(name, false))) {
@@ -193,7 +230,8 @@ async function disableUser(name: string, flags: DbFlags, io: CliIo): Promise<num
   }
 }
 
-async function listUsers(flags: DbFlags, io: CliIo): Promise<number> {
+async function listUsers(flags: DbFlags & { create?: boolean }, io: CliIo): Promise<number> {
+  refuseMissing(flags.db, io, 'list-users', flags.create);
   const service = await openArchiveService(flags, io);
   try {
     for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
@@ -235,7 +273,10 @@ function describeSummary(summary: unknown): string {
 export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
   let code = 0;
   const program = new Command(TOOL)
-    .description('Embedded esmond-compatible perfSONAR measurement archive on SQLite.')
+    .description(TOOL_HELP[TOOL].description)
+    .version(versionText(TOOL).trimEnd(), '--version', "show the program's version number and exit")
+    .addHelpText('after', `\nExamples:\n${TOOL_HELP[TOOL].examples.map((e) => `  ${e}\n`).join('')}`)
+    .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -257,6 +298,9 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--socket-timeout <s>', `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`, secondsOf)
     .option('--keep-alive-timeout <s>', `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`, secondsOf)
     .option('--max-connections <n>', `most open connections (default ${SERVER_LIMITS.maxConnections})`, intIn(1, 1_000_000))
+    .option('--create', 'create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive)')
+    .addOption(new Option('--log-format <format>', 'access log on stderr as text or JSON lines').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'least level logged (info logs every request, warn only problems)').choices(LOG_LEVELS).default('info'))
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
@@ -264,18 +308,20 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .description('create a write user and print its API key')
     .argument('<name>', 'user name')
     .option('--key <key>', 'use this key instead of a generated one')
-    .action(async (name: string, flags: DbFlags & { key?: string }) => {
+    .option('--rotate', 'give an existing user a new key (the old one stops working) and re-enable it')
+    .action(async (name: string, flags: DbFlags & { key?: string; rotate?: boolean }) => {
       code = await addUser(name, flags, io);
     });
   dbOptions(program.command('disable-user'))
-    .description("revoke a write user's key (add-user NAME gives the user a new key and re-enables it)")
+    .description("revoke a write user's key (add-user NAME --rotate gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
     .action(async (name: string, flags: DbFlags) => {
       code = await disableUser(name, flags, io);
     });
   dbOptions(program.command('list-users'))
     .description('list the write users and whether they are active')
-    .action(async (flags: DbFlags) => {
+    .option('--create', 'create the SQLite file when it does not exist')
+    .action(async (flags: DbFlags & { create?: boolean }) => {
       code = await listUsers(flags, io);
     });
   dbOptions(program.command('seed'))

@@ -1,11 +1,11 @@
 /**
  * What the tools say when a request goes wrong: each retry as it happens (as curl does), the
- * final error with how many attempts it took over how long, and one hint line naming the likely
+ * final error (the library adds how many attempts over how long), and one hint line naming the likely
  * cause and the flag or URL to try (untrusted certificate, https to an http port, a stale API
  * key, a port that serves something else).
  * @module
  */
-import { HttpError, NetworkError, ResponseError, type EsmondError } from '../http/errors.js';
+import { HttpError, NetworkError, ResponseError } from '../http/errors.js';
 
 /** What `onRetry` reports (the library's callback argument). */
 export interface RetryNoticeInfo {
@@ -21,43 +21,6 @@ export interface RetryNoticeInfo {
 export function retryNotice(info: RetryNoticeInfo, retries: number): string {
   const max = info.maxAttempts ?? retries + 1;
   return `retrying in ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt + 1} of ${max}): ${oneLine(stripLibraryHint(info.error.message))}`;
-}
-
-/**
- * Remembers, per request URL (query included: each page is its own request), when its first
- * attempt started and how many attempts it took, so the final error can say "after 4 attempts
- * over 12.3 s". Fed by the client's `onRequest` (URLs redacted as in the errors).
- */
-export class AttemptLog {
-  private readonly byUrl = new Map<string, { first: number; attempts: number; retrying: boolean }>();
-  constructor(private readonly clock: () => number = () => performance.now()) {}
-  /** Call before every attempt (the client's `onRequest`). */
-  request(url: string): void {
-    const seen = this.byUrl.get(url);
-    if (seen?.retrying) {
-      seen.attempts += 1;
-      seen.retrying = false;
-      return;
-    }
-    // A new request (a URL asked again after it succeeded starts over).
-    this.byUrl.delete(url);
-    this.byUrl.set(url, { first: this.clock(), attempts: 1, retrying: false });
-    // Only the latest requests can be the failed one: keep the map small on long runs.
-    const oldest = this.byUrl.keys().next();
-    if (this.byUrl.size > 256 && oldest.done !== true) this.byUrl.delete(oldest.value);
-  }
-  /** Call when a request will be retried (the client's `onRetry`). */
-  retrying(url: string): void {
-    const seen = this.byUrl.get(url);
-    if (seen) seen.retrying = true;
-  }
-  /** `after 4 attempts over 12.3 s`, or `undefined` when the failed request was tried once. */
-  describe(url: string | undefined): string | undefined {
-    if (url === undefined) return undefined;
-    const seen = this.byUrl.get(url);
-    if (!seen || seen.attempts < 2) return undefined;
-    return `after ${seen.attempts} attempts over ${((this.clock() - seen.first) / 1000).toFixed(1)} s`;
-  }
 }
 
 /** What a hint may need to know about the run. */
@@ -81,12 +44,10 @@ const OPENSSL_TEXT = /[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):\S*/;
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT/;
 
 /** Turns a failure into the tools' one-line message plus, when the cause is recognisable, a hint. */
-export function explainFailure(err: unknown, ctx: HintContext, attempts?: AttemptLog): ExplainedFailure {
+export function explainFailure(err: unknown, ctx: HintContext): ExplainedFailure {
   const e = err instanceof Error ? err : new Error(String(err));
-  let message = oneLine(stripLibraryHint(e.message)).replace(OPENSSL_TEXT, (_all, reason: string) => `TLS handshake failed (${reason})`);
-  const url = (e as Partial<EsmondError>).url;
-  const tries = attempts?.describe(url);
-  if (tries) message += ` (${tries})`;
+  // The library's message already ends with "(4 attempts over 12.3 s)" when it retried.
+  const message = oneLine(stripLibraryHint(e.message)).replace(OPENSSL_TEXT, (_all, reason: string) => `TLS handshake failed (${reason})`);
   const hint = hintFor(e, ctx);
   return hint === undefined ? { message } : { message, hint };
 }

@@ -9,6 +9,7 @@ export interface BulkFlags {
   force: boolean;
   resume: boolean;
   quiet: boolean;
+  safeNames: boolean;
   report?: string;
   checkpoint?: string;
   concurrency?: number;
@@ -34,6 +35,7 @@ export const BULK_FLAG_DEFS: readonly BulkFlagDef[] = [
   { long: '--window', key: 'window', kind: 'int', metavar: 'SECONDS', help: 'Initial time window per request; adapts to the data (default: 86400).' },
   { long: '--page-size', key: 'pageSize', kind: 'int', metavar: 'N', help: 'Points per request, 1..10000 (default: 10000; lowered to 1000 if the archive refuses).' },
   { long: '--quiet', key: 'quiet', kind: 'flag', help: 'No progress output; the report only when something failed.' },
+  { long: '--safe-names', key: 'safeNames', kind: 'flag', help: 'Replace ":" in file names (IPv6 addresses) with "-", for scp and Windows.' },
 ];
 
 /** Short options of the shared set that take a value (their value is never one of our flags). */
@@ -47,7 +49,7 @@ export type SplitResult = { kind: 'ok'; flags: BulkFlags; rest: string[] } | { k
  * consumes the next argument (so `-F --force` keeps `--force` as the filter's value).
  */
 export function splitBulkFlags(argv: readonly string[], takesValue: ValueTaking): SplitResult {
-  const flags: BulkFlags = { force: false, resume: false, quiet: false };
+  const flags: BulkFlags = { force: false, resume: false, quiet: false, safeNames: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -111,10 +113,11 @@ export function bulkFlagsHelp(): string {
   });
   const notes = wrap(
     'Files are named <source>_<destination>_<event-type>_<start-date>_<end-date>.<csv|json|ndjson>. ' +
-      'When several series would get the same name, each of them gets _<first 8 characters of its metadata key> ' +
+      'When several series would get the same name, each of them gets its tool name after the event type ' +
+      '(..._failures_pscheduler-ping_...); those of the same tool also get _<first 8 characters of the metadata key> ' +
       '(the whole key if that is not enough) before the extension. Files are written as <name>.part and renamed ' +
       'when complete; existing files are skipped unless --force. Progress and the completeness report go to ' +
-      'stderr. Exit status 1 when any series failed.',
+      'stderr. Ctrl-C stops at once and says how far the run got; --resume continues it. Exit status 1 when any series failed.',
     79,
   );
   return `\nBulk export options:\n${lines.join('\n')}\n\n${notes.join('\n')}\n`;

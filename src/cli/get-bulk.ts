@@ -10,7 +10,7 @@ import { fingerprintOf } from '../bulk/checkpoint.js';
 import { describeError } from '../bulk/errors.js';
 import { exportBulk } from '../bulk/export.js';
 import type { ReverseLookup } from '../bulk/hostnames.js';
-import { createProgress } from '../bulk/progress.js';
+import { createProgress, type ProgressSink } from '../bulk/progress.js';
 import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
 import { createClient } from '../query/client.js';
@@ -18,7 +18,8 @@ import type { ClientOptions } from '../query/types.js';
 import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import { reportFailure } from './query-tool.js';
-import { bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
+import { BULK_FLAG_DEFS, bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
+import { closest } from './suggest.js';
 import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QueryDeps } from './query-options.js';
 
 const PROG = 'esmond-ps-get-bulk';
@@ -51,6 +52,30 @@ function sharedTakesValue(defs: ReturnType<typeof queryOptionDefs>): (arg: strin
   };
 }
 
+/**
+ * `no such option: --forse (did you mean --force?)` for a long flag neither get-bulk nor the
+ * shared set knows, suggesting from both (the shared parser knows only its own).
+ */
+function unknownLongFlag(argv: readonly string[], defs: ReturnType<typeof queryOptionDefs>): string | undefined {
+  const takesValue = sharedTakesValue(defs);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('--')) {
+      if (takesValue(arg)) i++;
+      continue;
+    }
+    const typed = arg.split('=')[0] ?? arg;
+    if (defs.some((d) => d.long.startsWith(typed))) {
+      if (!arg.includes('=') && takesValue(arg)) i++;
+      continue;
+    }
+    const near = closest(typed, [...defs.map((d) => d.long), ...BULK_FLAG_DEFS.map((d) => d.long)]);
+    return `no such option: ${typed}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
+  }
+  return undefined;
+}
+
 function isHelp(argv: readonly string[]): boolean {
   return argv.some((a) => a === '-h' || /^--h(e(lp?)?)?$/.test(a));
 }
@@ -61,6 +86,27 @@ async function writeJsonAtomically(path: string, data: unknown): Promise<void> {
   await rename(tmp, path);
 }
 
+/** A progress sink that also counts the series done, for the Ctrl-C message. */
+function countingProgress(inner: ProgressSink): { sink: ProgressSink; done: number; total: number | undefined } {
+  const counts: { sink: ProgressSink; done: number; total: number | undefined } = {
+    done: 0,
+    total: undefined,
+    sink: {
+      ...inner,
+      start(info) {
+        counts.total = info.series;
+        counts.done = info.seriesDone;
+        inner.start(info);
+      },
+      finished(job, state, finalPath) {
+        if (state.status !== 'failed') counts.done += 1;
+        inner.finished(job, state, finalPath);
+      },
+    },
+  };
+  return counts;
+}
+
 /** Builds the tool with injectable test seams. */
 export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -68,6 +114,11 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
     const split = splitBulkFlags(argv, sharedTakesValue(defs));
     if (split.kind === 'error') {
       io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${split.message}\n`);
+      return 2;
+    }
+    const unknown = unknownLongFlag(split.rest, defs);
+    if (unknown !== undefined) {
+      io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${unknown}\n`);
       return 2;
     }
     if (isHelp(split.rest)) {
@@ -101,19 +152,32 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
       summaryWindow: s.summaryWindow,
       format,
       ip: s.ip,
+      ...(bf.safeNames ? { safeNames: true } : {}),
     });
 
-    const progress = createProgress(io.stderr, { quiet: bf.quiet });
+    const counted = countingProgress(createProgress(io.stderr, { quiet: bf.quiet }));
+    const progress = counted.sink;
+    // Ctrl-C aborts the requests in flight, saves the checkpoint and says how far the run got;
+    // a second Ctrl-C exits at once (the checkpoint stays safe either way).
+    const interrupt = new AbortController();
+    const onInterrupt = (): void => {
+      if (interrupt.signal.aborted) {
+        process.kill(process.pid, 'SIGINT'); // the second one: no handler left, default action
+        return;
+      }
+      interrupt.abort();
+      process.once('SIGINT', onInterrupt);
+    };
+    process.once('SIGINT', onInterrupt);
     const retries = s.flags.retries ?? REQUEST_RETRIES;
     const makeClient = (extra: Pick<ClientOptions, 'onRetry'>) => {
       const onRetry: ClientOptions['onRetry'] = (info) => {
         extra.onRetry?.(info);
-        s.attempts.retrying(info.url);
         // Through the progress display, so the bar is redrawn below the line.
         progress.notice(retryNotice(info, retries));
       };
-      const retry = { limit: retries, ...(deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {}) };
-      return createClient({ ...s.client, retry, connections: 2, onRetry });
+      const retry = deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {};
+      return createClient({ ...s.client, retries, retry, connections: 2, onRetry });
     };
     let report;
     try {
@@ -128,6 +192,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         format,
         outDir,
         ip: s.ip,
+        safeNames: bf.safeNames,
         ...(deps.reverseLookup
           ? { reverseLookup: deps.reverseLookup }
           : io.env.ESMOND_TEST_NO_DNS
@@ -142,10 +207,22 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         ...(bf.window !== undefined ? { windowSeconds: bf.window } : {}),
         ...(deps.retryBaseMs !== undefined ? { backoffBaseMs: deps.retryBaseMs } : {}),
         progress,
+        signal: interrupt.signal,
       });
     } catch (err) {
       progress.stop();
       return reportFailure(PROG, io, err, s);
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+    if (interrupt.signal.aborted) {
+      const { done, total } = counted;
+      io.stderr.write(
+        total === undefined
+          ? `\n${PROG}: interrupted while listing the series: nothing exported yet\n`
+          : `\n${PROG}: interrupted: ${done} of ${total} series done; rerun with --resume to continue\n`,
+      );
+      return 130;
     }
     if (!bf.quiet || report.failures > 0) io.stderr.write(renderReport(report));
     if (bf.report !== undefined) {

@@ -8,12 +8,14 @@
  * and the `summary_window` column shows the window actually read.
  * @module
  */
-import { familyHasSummaries, familyOf, columnsFor, createPointEncoder, createRowWriter, type Family, type RowContext } from '../format/index.js';
+import { familyHasSummaries, familyOf, columnsFor, createPointEncoder, createRowWriter, type Family, type RowContext, type RowWriter } from '../format/index.js';
 import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-types.js';
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
-import type { ToolMain } from './io.js';
-import { isQueryExit, prepareQueryTool } from './query-options.js';
+import { TerminalChart } from '../pictures/terminal-chart.js';
+import type { CliIo, ToolMain } from './io.js';
+import { plotUnitOf, type PlotUnit } from './plot.js';
+import { isQueryExit, prepareQueryTool, type QuerySettings } from './query-options.js';
 import { hostnamesFor, readAhead, runWithClient, trace, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get';
@@ -43,7 +45,7 @@ export function pickWindow(md: Metadata, eventType: string, summaryType: Summary
 /** The tool with injectable dependencies (tests). */
 export function createRun(deps: QueryToolDeps = {}): ToolMain {
   return async (argv, io) => {
-    const s = await prepareQueryTool(PROG, argv, io, { requireSrcDest: true, requireEvent: true, readsData: true }, deps);
+    const s = await prepareQueryTool(PROG, argv, io, { requireSrcDest: true, requireEvent: true, readsData: true, terminalChart: true }, deps);
     if (isQueryExit(s)) return s.exitCode;
     const eventType = s.eventType as string; // required above
     if (s.summaryType) {
@@ -55,7 +57,23 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
     }
     const family: Family = familyOf(eventType, s.summaryType);
     const columns = columnsFor(family, { format: s.format });
-    const writer = createRowWriter(s.format, io.stdout, columns, { extended: s.extended });
+    const rows = createRowWriter(s.format, io.stdout, columns, { extended: s.extended });
+    const chart = s.flags.chart ? chartFor(s, io, eventType) : undefined;
+    // The chart goes under the data: after the writer's closing part.
+    const writer: RowWriter =
+      chart === undefined
+        ? rows
+        : {
+            write: (r) => rows.write(r),
+            writePoints: (e, p) => rows.writePoints(e, p),
+            get count() {
+              return rows.count;
+            },
+            end: async () => {
+              await rows.end();
+              io.stdout.write(chart.chart.render(chart.unit.unit));
+            },
+          };
     const names = hostnamesFor(s, io, deps);
     return runWithClient(PROG, s, io, deps, writer, async (client) => {
       for await (const md of client.searchMetadata(s.metadataQuery)) {
@@ -83,7 +101,14 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         trace(io, s, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
         const encoder = createPointEncoder(s.format, columns, ctx, { extended: s.extended });
         let n = 0;
+        const plot = chart?.chart.addSeries(`${md.inputSource ?? md.source ?? '?'} → ${md.inputDestination ?? md.destination ?? ''}`);
         for await (const page of readAhead(client.dataPages(md, eventType, series, s.dataQuery))) {
+          if (plot !== undefined && chart !== undefined) {
+            for (const p of page) {
+              const v = chart.unit.value(p.val);
+              if (v !== null) plot(p.ts, v);
+            }
+          }
           if (names && family === 'packet_trace') await names.prefetch(hopIps(page));
           await writer.writePoints(encoder, page);
           n += page.length;
@@ -93,6 +118,21 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
       }
     });
   };
+}
+
+/** `--chart`: a terminal chart when stdout is a terminal and the values are numbers; else a note on stderr. */
+function chartFor(s: QuerySettings, io: CliIo, eventType: string): { chart: TerminalChart; unit: PlotUnit } | undefined {
+  if (io.stdout.isTTY !== true) {
+    io.stderr.write('--chart: stdout is not a terminal, no chart drawn\n');
+    return undefined;
+  }
+  const unit = plotUnitOf(eventType, s.summaryType);
+  if (typeof unit === 'string') {
+    io.stderr.write(`--chart: ${unit}\n`);
+    return undefined;
+  }
+  const columns = Math.max(20, Math.min(120, (io.stdout.columns ?? 80) - 14));
+  return { chart: new TerminalChart(s.timeStart, s.timeEnd, columns), unit };
 }
 
 function hopIps(page: readonly WirePoint[]): string[] {

@@ -9,7 +9,8 @@ import type { Readable, Writable } from 'node:stream';
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };
-  stdin: Readable;
+  /** `isTTY` when it is a terminal (a tool that would wait for input prints its usage instead). */
+  stdin: Readable & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   /** Current time, ms since the epoch (injectable so golden outputs are stable). */
   now: () => number;

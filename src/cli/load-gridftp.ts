@@ -10,7 +10,17 @@ import { LockedError, lockState, StateError } from '../loaders/checkpoint.js';
 import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, HELP_FLAG, LOG_DIR_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
+import {
+  ARCHIVE_FLAGS,
+  HELP_FLAG,
+  LOG_DIR_FLAG,
+  loaderResolver,
+  RESOLVE_FLAGS,
+  startLoader,
+  systemResolve,
+  type LoaderFlag,
+  type LoaderTool,
+} from './loader-options.js';
 
 const PROG = 'esmond-ps-load-gridftp';
 const SENSITIVE = '(default=False since this might be sensitive data).';
@@ -51,6 +61,7 @@ const FLAGS: readonly LoaderFlag[] = [
     metavar: 'N',
     description: 'Transfers stored per batch; the state moves after each stored batch (default=200).',
   },
+  ...RESOLVE_FLAGS,
 ];
 
 const TOOL: LoaderTool = { prog: PROG, usage: '%prog [ -f filename | -v ]', flags: FLAGS };
@@ -75,6 +86,8 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     const batchSize = batchText === undefined ? 200 : Number(batchText);
     if (!Number.isInteger(batchSize) || batchSize < 1) return usageError('option --batch-size: must be a positive integer');
     const json = args.has('--json');
+    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
+    if ('error' in resolveHost) return usageError(resolveHost.error);
     const statePath = normalize(resolve(io.cwd, args.get('--pickle_file') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
 
     const log = session.openLog();
@@ -95,7 +108,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
         verbose: args.has('--verbose'),
         privacy: { file: args.has('--file_attr'), user: args.has('--name_attr'), volume: args.has('--volume_attr') },
         batchSize,
-        resolve: deps.resolve ?? systemResolve,
+        resolve: resolveHost,
         sink: new ArchiveSink(client),
         log,
         now: io.now,
@@ -105,7 +118,10 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
         `transfers=${result.transfers} stored=${result.stored} values=${result.written} duplicates=${result.duplicates} ` +
           `malformed=${result.malformed} unresolved=${result.unresolved} refused=${result.refused}`,
       );
-      return result.failed ? 1 : 0;
+      if (!result.failed) return 0;
+      // With -l the log is in a file: cron still hears why the run stopped.
+      if (args.get('--log_dir')) io.stderr.write(`${PROG}: ${result.reason ?? 'stopped'}\n`);
+      return 1;
     } catch (err) {
       if (err instanceof StateError || err instanceof LockedError) {
         io.stderr.write(`${PROG}: ${err.message}\n`);

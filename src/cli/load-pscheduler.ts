@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { resolve as resolvePath } from 'node:path';
 import { readLines } from '../loaders/gridftp/lines.js';
-import type { HostResolver } from '../loaders/gridftp/run.js';
+import { RESOLVE_HINT, type HostResolver } from '../loaders/host-table.js';
 import { documentsFromLines } from '../loaders/pscheduler/documents.js';
 import {
   declaredValues,
@@ -19,15 +19,25 @@ import {
   isoDurationSeconds,
   mapRecord,
   MappingError,
-  recordInputFromDocument,
+  recordInputWithTypes,
   tableLookup,
+  UnresolvedHostError,
   type FormattingPolicy,
   type HostAddresses,
   type MappedRecord,
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, HELP_FLAG, startLoader, systemResolve, type LoaderFlag, type LoaderTool } from './loader-options.js';
+import {
+  ARCHIVE_FLAGS,
+  HELP_FLAG,
+  loaderResolver,
+  RESOLVE_FLAGS,
+  startLoader,
+  systemResolve,
+  type LoaderFlag,
+  type LoaderTool,
+} from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
 
@@ -69,6 +79,7 @@ const FLAGS: readonly LoaderFlag[] = [
     original: false,
     description: 'Also declare the event types the esmond archiver sends undeclared (packet-rtt, tcp-windowsize, ...), so they are stored.',
   },
+  ...RESOLVE_FLAGS,
   { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Report every stored result on stderr.' },
 ];
 
@@ -96,6 +107,29 @@ function secondsOption(text: string | undefined, flag: string, iso: (text: strin
   return /^\d+(\.\d+)?$/.test(text) ? Number(text) : iso(text, flag);
 }
 
+/**
+ * The mapper's "schedule is required" names the document fields; on the command line the answer
+ * is `--start`, so say that.
+ */
+function nameStartFlag(message: string): string {
+  if (!message.includes('"schedule"')) return message;
+  return `${message.replace(/\s*\(for a bare result[^)]*\)$/, '')}; for a bare result ({test, tool, result}) give its start time with --start TIME (ISO 8601 or UNIX seconds) and --duration`;
+}
+
+/**
+ * The closing line. Points the archive already had are said to be left as they were, so a rerun
+ * cannot be read as "added again".
+ */
+export function summaryLine(c: { results: number; metadata: number; points: number; duplicates: number; rejected: number; stoppedAt?: string | undefined }): string {
+  const rejected = (c.rejected > 0 ? `; ${c.rejected} input(s) rejected` : '') + (c.stoppedAt !== undefined ? `; stopped at ${c.stoppedAt}` : '');
+  if (c.duplicates === 0) return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s)${rejected}\n`;
+  if (c.points === 0) {
+    return `Nothing new to store: the ${c.results} result(s) (${c.duplicates} point(s), ${c.metadata} metadata) were all already in the archive and were left as they were${rejected}\n`;
+  }
+  // Not "new": types the archive overwrites (last wins) count as written on a rerun too.
+  return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s) written; ${c.duplicates} point(s) were already in the archive and were left as they were${rejected}\n`;
+}
+
 /** Builds the tool with its dependencies. */
 export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
@@ -114,9 +148,14 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
     }
+    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
+    if ('error' in resolveHost) return usageError(resolveHost.error);
+    // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
+    if (args.positional.length === 0 && io.stdin.isTTY === true) {
+      return usageError('no input: name result files, or pipe results in (e.g. pscheduler result --format json … | ' + PROG + ' -U URL)');
+    }
     const client = session.client();
     if (typeof client === 'number') return client;
-    const resolveHost = deps.resolve ?? systemResolve;
     const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
     const sink = new ArchiveSink(client);
     const table = new Map<string, HostAddresses>();
@@ -126,6 +165,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     let duplicates = 0;
     let rejected = 0;
     let failed = false as boolean; // widened: flush() sets it, which narrowing cannot see
+    /** Where the run stopped at a result that may be stored later (a name that did not resolve). */
+    let stoppedAt: string | undefined;
     const reject = (where: string, why: string): void => {
       rejected += 1;
       io.stderr.write(`${PROG}: ${where}: rejected: ${why}\n`);
@@ -166,13 +207,13 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       const files = args.positional.length > 0 ? args.positional : ['-'];
       outer: for (const file of files) {
         try {
-          for await (const { where, doc, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
+          for await (const { where, doc, typed, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
             if (error !== undefined) {
               reject(where, error);
               continue;
             }
             try {
-              const input = recordInputFromDocument(doc, defaults);
+              const input = recordInputWithTypes(doc, typed, defaults);
               for (const host of hostsOf(input)) {
                 if (table.has(host)) continue;
                 const [v4, v6] = await Promise.all([resolveHost(host, 4), resolveHost(host, 6)]);
@@ -180,8 +221,16 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
               }
               pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') }) });
             } catch (err) {
+              if (err instanceof UnresolvedHostError) {
+                // It may resolve later (or be given): store what came before it, then stop here.
+                if (await flush()) {
+                  io.stderr.write(`${PROG}: ${where}: not stored: ${err.message} (${RESOLVE_HINT}); stopped here, later results were not read\n`);
+                  stoppedAt = where;
+                }
+                break outer;
+              }
               if (!(err instanceof MappingError)) throw err;
-              reject(where, err.message);
+              reject(where, start === undefined ? nameStartFlag(err.message) : err.message);
               continue;
             }
             if (pending.length >= BATCH && !(await flush())) break outer;
@@ -191,15 +240,12 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
           reject(file, (err as Error).message);
         }
       }
-      if (!failed) await flush();
+      if (!failed && stoppedAt === undefined) await flush();
     } finally {
       await client.close();
     }
-    const extra = [duplicates > 0 ? `${duplicates} point(s) already stored` : '', rejected > 0 ? `${rejected} input(s) rejected` : '']
-      .filter((s) => s !== '')
-      .join(', ');
-    io.stdout.write(`Stored ${results} result(s): ${keys.size} metadata, ${points} point(s)${extra ? `; ${extra}` : ''}\n`);
-    return failed || rejected > 0 ? 1 : 0;
+    io.stdout.write(summaryLine({ results, metadata: keys.size, points, duplicates, rejected, stoppedAt }));
+    return failed || rejected > 0 || stoppedAt !== undefined ? 1 : 0;
   };
 }
 

@@ -6,14 +6,16 @@
  * @module
  */
 import { lookup } from 'node:dns/promises';
-import { appendFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pyJson } from '../format/python-repr.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
+import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
 import { normalizeArgv, type ArgSpec } from './abbrev.js';
 import type { CliIo } from './io.js';
+import { helpIntro, versionText } from './tool-help.js';
 
 /** One flag: how it is spelled, what it does, and its help line. */
 export interface LoaderFlag extends ArgSpec {
@@ -67,6 +69,15 @@ export const HELP_FLAG: LoaderFlag = {
   description: 'show this help message and exit',
 };
 
+/** `--version`: every tool has it (added by {@link startLoader}). */
+export const VERSION_FLAG: LoaderFlag = {
+  long: '--version',
+  takesValue: false,
+  original: false,
+  version: true,
+  description: "show the program's version number and exit",
+};
+
 /** `--no-ssl-verify`: opt out of TLS verification (on by default, B12). */
 export const NO_SSL_VERIFY_FLAG: LoaderFlag = {
   long: '--no-ssl-verify',
@@ -83,6 +94,24 @@ export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false
  */
 export const ARCHIVE_FLAGS: readonly LoaderFlag[] = [URL_FLAG, USER_FLAG, KEY_FLAG, ALIAS_FLAG, NO_SSL_VERIFY_FLAG, INSECURE_FLAG];
 
+/** `--resolve NAME=ADDRESS` (repeatable) and `--hosts FILE`: names answered before DNS. */
+export const RESOLVE_FLAGS: readonly LoaderFlag[] = [
+  {
+    long: '--resolve',
+    takesValue: true,
+    original: false,
+    metavar: 'NAME=ADDRESS',
+    description: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).',
+  },
+  {
+    long: '--hosts',
+    takesValue: true,
+    original: false,
+    metavar: 'FILE',
+    description: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.',
+  },
+];
+
 /** Parsed flags: every value of every flag given, by long name. */
 export class LoaderArgs {
   constructor(
@@ -92,6 +121,10 @@ export class LoaderArgs {
   /** The last value given for a flag (optparse: last wins). */
   get(long: string): string | undefined {
     return this.values.get(long)?.at(-1);
+  }
+  /** Every value given for a flag, in order (repeatable flags). */
+  all(long: string): readonly string[] {
+    return this.values.get(long) ?? [];
   }
   /** How often a flag was given (for `-v`, `-vv`). */
   count(long: string): number {
@@ -103,7 +136,7 @@ export class LoaderArgs {
 }
 
 /** The outcome of {@link parseLoaderArgs}. */
-type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'error'; message: string };
+type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
 
 /** optparse-compatible parsing (abbreviations, `--opt=value`, short clusters). */
 function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
@@ -137,7 +170,7 @@ function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): st
   });
   const width = Math.min(34, Math.max(...rows.map(([n]) => n.length)) + 4);
   const lines = rows.map(([n, h]) => (n.length + 2 < width ? `  ${n.padEnd(width - 2)}${h}` : `  ${n}\n${' '.repeat(width)}${h}`));
-  return `Usage: ${usage.replace(/%prog/g, prog)}\n\nOptions:\n${lines.join('\n')}\n`;
+  return `Usage: ${usage.replace(/%prog/g, prog)}\n\n${helpIntro(prog)}\nOptions:\n${lines.join('\n')}\n`;
 }
 
 /** `-l DIR` must exist (checked first, as the originals do). */
@@ -213,11 +246,16 @@ export interface LoaderSession {
  * or the exit status when the tool is already done.
  */
 export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo): LoaderSession | number {
-  const { prog, usage, flags } = tool;
+  const { prog, usage } = tool;
+  const flags = [...tool.flags, VERSION_FLAG];
   const fail = (message: string): number => usageError(io, prog, usage, message);
   const parsed = parseLoaderArgs(argv, flags);
   if (parsed.kind === 'help') {
     io.stdout.write(helpText(prog, usage, flags));
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout.write(versionText(prog));
     return 0;
   }
   if (parsed.kind === 'error') return fail(parsed.message);
@@ -239,6 +277,30 @@ export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo
       }
     },
   };
+}
+
+/**
+ * The resolver of a loader: the names of `--resolve` and `--hosts` from them, other names through
+ * `fallback` (DNS).
+ * @returns the resolver, or the message of a usage error (a malformed value, an unreadable file).
+ */
+export function loaderResolver(args: LoaderArgs, io: CliIo, fallback: HostResolver): HostResolver | { error: string } {
+  const builder = new HostTableBuilder();
+  for (const value of args.all('--resolve')) {
+    const error = builder.addResolve(value);
+    if (error !== undefined) return { error };
+  }
+  for (const file of args.all('--hosts')) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, file), 'utf8');
+    } catch (err) {
+      return { error: `option --hosts: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+    const error = builder.addHostsFile(text, file);
+    if (error !== undefined) return { error: `option --hosts: ${error}` };
+  }
+  return withHostTable(builder.build(), fallback);
 }
 
 /** DNS through the operating system's resolver, one address per family. */

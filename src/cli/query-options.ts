@@ -21,10 +21,12 @@ import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/even
 import { ORIGINAL_EVENT_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
-import { AttemptLog, retryNotice, type HintContext } from './failures.js';
+import { retryNotice, type HintContext } from './failures.js';
 import type { CliIo } from './io.js';
-import { formatOptionHelp } from './optparse-help.js';
+import { formatOptionHelp, textwrap } from './optparse-help.js';
 import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
+import { closest } from './suggest.js';
+import { helpIntro, versionText } from './tool-help.js';
 
 /** One option of the query tools, as data. */
 export interface OptionDef {
@@ -43,6 +45,7 @@ export interface OptionDef {
 /** Parsed flag values, before validation. */
 export interface QueryFlags {
   help?: boolean;
+  version?: boolean;
   url?: string;
   src?: string;
   dest?: string;
@@ -73,12 +76,20 @@ export interface QueryFlags {
   archive?: string;
   password?: string;
   ca?: string;
+  /** esmond-ps-plot's `-o/--output FILE`. */
+  outputFile?: string;
+  /** esmond-ps-get's `--chart`. */
+  chart: boolean;
 }
 
-/** The usage text (two lines, exactly as the original; it really says `--begin`/`--end`). */
+/** The usage line (the original's; it really says `--begin`/`--end` nowhere now). */
 export function usageText(prog: string): string {
-  return `Usage: ${prog} [ -u URL -s SRC -d DEST | -a AGENT | -e EVENT | -t TOOL | -L | -o FORMAT | -v ]\n--begin and --end args parsed by python-dateutil so fairly flexible with the date formats.\n`;
+  return `Usage: ${prog} [ -u URL -s SRC -d DEST | -a AGENT | -e EVENT | -t TOOL | -L | -o FORMAT | -v ]\n`;
 }
+
+/** How `-S`/`-E` are read, for `--help`. */
+const TIMES_NOTE =
+  "Times (-S, -E): dates such as 2024-05-01 or '2024-05-01 10:00 -05:00' (naive times are UTC), relative times such as '1 day ago', yesterday or 'last monday', or epoch seconds.";
 
 /** Default `--retries` (the library's default retry limit). */
 export const DEFAULT_RETRIES = 3;
@@ -90,9 +101,10 @@ export const DEFAULT_TIMEOUT_S = 30;
  * The option list of a query tool, in `--help` order. Pass `outputDirectory` (the start-up cwd)
  * to get get-bulk's `-D`.
  */
-export function queryOptionDefs(opts: { outputDirectory?: string } = {}): OptionDef[] {
+export function queryOptionDefs(opts: { outputDirectory?: string; chartFile?: boolean; terminalChart?: boolean } = {}): OptionDef[] {
   const defs: OptionDef[] = [
     { key: 'help', short: '-h', long: '--help', kind: 'flag', help: 'show this help message and exit', original: true },
+    { key: 'version', long: '--version', kind: 'flag', help: "show the program's version number and exit", original: false },
     { key: 'url', short: '-u', long: '--url', kind: 'string', metavar: 'URL', help: 'URL of esmond API you want to talk to.', original: true },
     { key: 'src', short: '-s', long: '--src', kind: 'string', metavar: 'SRC', help: 'Host originating the test.', original: true },
     { key: 'dest', short: '-d', long: '--dest', kind: 'string', metavar: 'DEST', help: 'Test endpoint.', original: true },
@@ -106,8 +118,18 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'metadata', short: '-M', long: '--metadata-extended', kind: 'flag', help: 'Show extended metadata tool-specific values (can not be used with -o csv).', original: true },
     { key: 'summaryType', short: '-T', long: '--summary-type', kind: 'string', metavar: 'SUMMARY_TYPE', help: 'Request summary data of type [aggregation, average, statistics].', original: true },
     { key: 'summaryWindow', short: '-W', long: '--summary-window', kind: 'int', metavar: 'SUMMARY_WINDOW', help: 'Timeframe in seconds described by the summary (default: 0).', original: true },
-    { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format [human, json, csv, ndjson] (default: human).', original: true },
+    opts.outputDirectory === undefined
+      ? { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format [human, json, csv, ndjson] (default: human).', original: true }
+      : { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format of the files [csv, json, ndjson] - required, there is no default.', original: true },
   ];
+  if (opts.chartFile === true) {
+    // esmond-ps-plot writes a picture, not rows: its -o names the file.
+    const i = defs.findIndex((d) => d.key === 'format');
+    defs.splice(i, 1, { key: 'outputFile', short: '-o', long: '--output', kind: 'string', metavar: 'FILE', help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).', original: false });
+  }
+  if (opts.terminalChart === true) {
+    defs.push({ key: 'chart', long: '--chart', kind: 'flag', help: 'Draw a small chart of the values under the data (on a terminal only).', original: false });
+  }
   if (opts.outputDirectory !== undefined) {
     defs.push({ key: 'outputDir', short: '-D', long: '--output-directory', kind: 'string', metavar: 'OUTPUT_DIR', help: `Directory to output files to (default: ${opts.outputDirectory}).`, original: true });
   }
@@ -115,7 +137,7 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
     { key: 'ip', short: '-I', long: '--ip', kind: 'flag', help: 'Show source/dest as IP addresses, not hostnames.', original: true },
     { key: 'verbose', short: '-v', long: '--verbose', kind: 'flag', help: 'Verbose output.', original: true },
     { key: 'sslVerify', long: '--ssl-verify', kind: 'flag', help: 'Verify SSL certificate (default: True)', original: true },
-    { key: 'timeout', long: '--timeout', kind: 'int', metavar: 'TIMEOUT', help: `Timeout (in seconds) client will wait without receiveing data before exiting (default: ${DEFAULT_TIMEOUT_S})`, original: true },
+    { key: 'timeout', long: '--timeout', kind: 'int', metavar: 'TIMEOUT', help: `Timeout (in seconds) client will wait without receiving data before exiting (default: ${DEFAULT_TIMEOUT_S})`, original: true },
     { key: 'noSslVerify', long: '--no-ssl-verify', kind: 'flag', help: 'Do not verify the TLS certificate of the archive.', original: false },
     { key: 'insecure', long: '--insecure', kind: 'flag', help: 'Same as --no-ssl-verify.', original: false },
     { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
@@ -126,13 +148,16 @@ export function queryOptionDefs(opts: { outputDirectory?: string } = {}): Option
   return defs;
 }
 
-/** The full `--help` text (optparse layout; `COLUMNS` from the environment as optparse reads it). */
+/** The full `--help` text: usage, description, examples, how times are read, then optparse's option list. */
 export function helpText(prog: string, defs: readonly OptionDef[], env: CliIo['env'] = {}): string {
-  return `${usageText(prog)}\n${formatOptionHelp(defs, env.COLUMNS)}`;
+  const parsed = Number.parseInt(env.COLUMNS ?? '', 10);
+  const width = (Number.isFinite(parsed) ? parsed : 80) - 2;
+  const times = textwrap(TIMES_NOTE, width).join('\n');
+  return `${usageText(prog)}\n${helpIntro(prog)}\n${times}\n\n${formatOptionHelp(defs, env.COLUMNS)}`;
 }
 
 /** The outcome of {@link parseQueryFlags}. */
-export type ParsedFlags = { kind: 'ok'; flags: QueryFlags } | { kind: 'help' } | { kind: 'error'; message: string };
+export type ParsedFlags = { kind: 'ok'; flags: QueryFlags } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
 
 /** Parses argv into {@link QueryFlags}: optparse semantics (prefixes, `=`, clusters), commander underneath. */
 export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDef[]): ParsedFlags {
@@ -143,6 +168,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     int: d.kind === 'int',
     original: d.original,
     help: d.key === 'help',
+    version: d.key === 'version',
   }));
   const norm = normalizeArgv(argv, specs);
   if (norm.kind !== 'ok') return norm;
@@ -153,7 +179,7 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   for (const d of defs) {
-    if (d.key === 'help') continue;
+    if (d.key === 'help' || d.key === 'version') continue;
     // Unique attribute names: commander would pair `--ssl-verify` with `--no-ssl-verify`.
     const opt = new Option(d.kind === 'flag' ? d.long : `${d.long} <value>`, d.help);
     opt.attributeName = () => d.key;
@@ -185,8 +211,9 @@ export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDe
     sslVerify: o.sslVerify === true,
     noSslVerify: o.noSslVerify === true,
     insecure: o.insecure === true,
+    chart: o.chart === true,
   };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca'] as const) {
+  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca', 'outputFile'] as const) {
     const v = str(k);
     if (v !== undefined) flags[k] = v;
   }
@@ -208,6 +235,10 @@ export interface ToolRequirements {
   outputFormats?: readonly OutputFormat[];
   /** Reads data: `-W` without `-T` is an error (B15). */
   readsData?: boolean;
+  /** esmond-ps-plot: `-o FILE` (.svg or .png) instead of `-o FORMAT`, and required. */
+  chartFile?: boolean;
+  /** esmond-ps-get: accepts `--chart`. */
+  terminalChart?: boolean;
 }
 
 /** Injectable pieces (tests never touch real DNS). */
@@ -237,10 +268,10 @@ export interface QuerySettings {
   timeEnd: number;
   /** Absolute `-D` (get-bulk only). */
   outputDirectory?: string;
-  /** Attempts per request, for the final error ("after 4 attempts over 12.3 s"). */
-  attempts: AttemptLog;
   /** What failure hints need to know. */
   hintContext: HintContext;
+  /** Absolute `-o FILE` (esmond-ps-plot only). */
+  outputFile?: string;
 }
 
 /** Validation failed: the messages are written; exit with this code. */
@@ -323,18 +354,26 @@ export async function prepareQueryTool(
   req: ToolRequirements,
   deps: QueryDeps = {},
 ): Promise<QuerySettings | QueryExit> {
-  const defs = queryOptionDefs(req.requireOutput ? { outputDirectory: io.cwd } : {});
+  const defs = queryOptionDefs({
+    ...(req.requireOutput ? { outputDirectory: io.cwd } : {}),
+    ...(req.chartFile ? { chartFile: true } : {}),
+    ...(req.terminalChart ? { terminalChart: true } : {}),
+  });
   const help = (): string => helpText(prog, defs, io.env);
   const err = (text: string): QueryExit => {
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     return { exitCode: 255 };
   };
-  // The original did `print(msg)` (msg ends in "\n") and then `print_help()`: one blank line.
-  const errWithHelp = (text: string): QueryExit => err(`${text}\n${help()}`);
+  // The original printed the whole help after these messages, burying them; one line says more.
+  const errWithHelp = (text: string): QueryExit => err(`${prog}: ${text} (--help lists every option)`);
 
   const parsed = parseQueryFlags(argv, defs);
   if (parsed.kind === 'help') {
     io.stdout.write(help());
+    return { exitCode: 0 };
+  }
+  if (parsed.kind === 'version') {
+    io.stdout.write(versionText(prog));
     return { exitCode: 0 };
   }
   if (parsed.kind === 'error') {
@@ -349,7 +388,7 @@ export async function prepareQueryTool(
     return { exitCode: 0 };
   }
   // 2. --url.
-  if (!f.url) return errWithHelp('--url is a required arg\n');
+  if (!f.url) return errWithHelp('--url is required: the archive to ask, e.g. -u http://archive.example.net');
   let url = f.url.trim().replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/i.test(url)) return err(`--url arg must be an http:// or https:// URL: ${f.url}`);
   try {
@@ -362,13 +401,19 @@ export async function prepareQueryTool(
   }
   // 3. get: --src/--dest.
   if (req.requireSrcDest && (!f.src || (!f.dest && !(f.type ?? '').startsWith('ntp-')))) {
-    return errWithHelp('--src and --dest args are both required (ntp-* event types only require --src).\n');
+    return errWithHelp('--src and --dest args are both required (ntp-* event types only require --src)');
   }
   // 4. get-bulk: output format and directory.
+  let outputFile: string | undefined;
+  if (req.chartFile) {
+    if (!f.outputFile) return errWithHelp('--output FILE.svg or FILE.png is required.\n');
+    if (!/\.(svg|png)$/i.test(f.outputFile)) return err(`--output must name a .svg or .png file: ${f.outputFile}`);
+    outputFile = resolvePath(io.cwd, f.outputFile);
+  }
   let outputDirectory: string | undefined;
   if (req.requireOutput) {
     const allowed = req.outputFormats ?? ['json', 'csv', 'ndjson'];
-    if (!(allowed as readonly string[]).includes(f.format)) return errWithHelp('please specify either json or csv --output-format for bulk output.\n');
+    if (!(allowed as readonly string[]).includes(f.format)) return errWithHelp('please specify either json, csv or ndjson --output-format for bulk output');
     outputDirectory = resolvePath(io.cwd, f.outputDir ?? io.cwd);
     if (!existsSync(outputDirectory) || !statSync(outputDirectory).isDirectory()) return err(`output path ${outputDirectory} does not exist.`);
   }
@@ -381,9 +426,10 @@ export async function prepareQueryTool(
   }
   // 6. event type.
   if (f.type !== undefined && !(EVENT_TYPE_NAMES as readonly string[]).includes(f.type)) {
-    return err(`${f.type} is not a valid event type\n${eventTypeListText()}`);
+    const near = closest(f.type, listableEventTypes());
+    return err(`${f.type} is not a valid event type${near !== undefined ? `; did you mean ${near}?` : ''} (-L lists all ${listableEventTypes().length})`);
   }
-  if (req.requireEvent && !f.type) return errWithHelp('The --event-type arg is required. Use -L to see a list.\n');
+  if (req.requireEvent && !f.type) return errWithHelp('The --event-type arg is required. Use -L to see a list.');
   // 7. summary type.
   if (f.summaryType !== undefined && !(SUMMARY_TYPES as readonly string[]).includes(f.summaryType)) {
     return err(`${f.summaryType} is not a valid --summary-type arg (one of: ${pyList(SUMMARY_TYPES)})`);
@@ -471,17 +517,12 @@ export async function prepareQueryTool(
   if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
   if (f.retries !== undefined && (f.retries < 0 || f.retries > 20)) return err('--retries must be from 0 to 20');
   const retries = f.retries ?? DEFAULT_RETRIES;
-  const attempts = new AttemptLog();
   const client: ClientOptions = {
     url,
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
     tlsVerify: !(f.noSslVerify || f.insecure),
-    retry: { limit: retries },
-    onRequest: (info) => {
-      attempts.request(info.url);
-    },
+    retries,
     onRetry: (info) => {
-      attempts.retrying(info.url);
       io.stderr.write(`${retryNotice(info, retries)}${f.verbose ? ` [${info.method} ${info.url}]` : ''}\n`);
     },
   };
@@ -508,13 +549,13 @@ export async function prepareQueryTool(
     verbose: f.verbose,
     timeStart: times.timeStart ?? timeStart,
     timeEnd: times.timeEnd ?? timeEnd,
-    attempts,
     hintContext,
   };
   if (f.verbose) io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);
   if (f.type) settings.eventType = f.type;
   if (f.summaryType) settings.summaryType = f.summaryType as SummaryType;
   if (outputDirectory !== undefined) settings.outputDirectory = outputDirectory;
+  if (outputFile !== undefined) settings.outputFile = outputFile;
   return settings;
 }
 

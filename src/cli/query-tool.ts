@@ -118,8 +118,8 @@ export async function applyHostnames(rows: Row[], names: HostnameCache | undefin
  * Reports a runtime failure on stderr: one line (with the attempts it took, when retried), then
  * a hint line when the cause is recognisable; returns exit code 1.
  */
-export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'attempts' | 'hintContext'>): number {
-  const { message, hint } = explainFailure(err, settings?.hintContext ?? { url: '' }, settings?.attempts);
+export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'hintContext'>): number {
+  const { message, hint } = explainFailure(err, settings?.hintContext ?? { url: '' });
   io.stderr.write(`${prog}: ${message}\n${hint !== undefined ? `${prog}: ${hint}\n` : ''}`);
   return 1;
 }

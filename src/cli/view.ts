@@ -4,14 +4,16 @@
  * problem and credentials stay here.
  *
  *   esmond-ps-view -u https://archive.example.net/esmond [--port 8090] [--host 127.0.0.1] [-k KEY]
+ *   esmond-ps-view -u https://ps5.example.net --archive opensearch|auto
  *
  * Exit codes: 0 ok (stopped by SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
  * @module
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createArchiveProxy } from '../pictures/proxy.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createClientApi } from '../pictures/client-api.js';
+import { createArchiveProxy, type ArchiveProxy } from '../pictures/proxy.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { Credentials } from '../query/types.js';
@@ -32,6 +34,7 @@ interface ViewFlags {
   sslVerify: boolean;
   timeout: number;
   refresh: number;
+  archive: 'esmond' | 'opensearch' | 'auto';
 }
 
 function intIn(min: number, max: number) {
@@ -43,14 +46,17 @@ function intIn(min: number, max: number) {
 }
 
 async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const loc = resolveArchiveUrl(flags.url);
+  const loc = flags.archive === 'esmond' ? resolveArchiveUrl(flags.url) : { archiveUrl: flags.url };
   const apiKey = flags.key ?? io.env['ESMOND_KEY'];
   const username = flags.user ?? io.env['ESMOND_USER'];
   const credentials: Credentials | undefined =
     apiKey === undefined || apiKey === '' ? undefined : username ? { apiKey, username } : { apiKey };
   const common = { tlsVerify: flags.sslVerify, timeoutMs: flags.timeout * 1000, ...(credentials ? { credentials } : {}) };
-  const client = createClient({ url: loc.archiveUrl, ...common });
-  const proxy = createArchiveProxy({ archiveUrl: loc.archiveUrl, ...common });
+  const esmond = flags.archive === 'esmond';
+  // An esmond archive gets the page's reads forwarded as they are; any other backend has them
+  // answered by the client, which speaks that backend.
+  const client = createClient(esmond ? { url: loc.archiveUrl, ...common } : { url: flags.url, archive: flags.archive, ...common });
+  const proxy: ArchiveProxy = esmond ? createArchiveProxy({ archiveUrl: loc.archiveUrl, ...common }) : createClientApi(client);
   const log = (line: string): void => void io.stderr.write(`${TOOL}: ${line}\n`);
   const site = createPicturesSite({
     client,
@@ -71,7 +77,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(flags.port, flags.host, () => resolve());
+      server.listen(flags.port, flags.host, () => { resolve(); });
     });
     const port = (server.address() as AddressInfo).port;
     const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
@@ -80,7 +86,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     return 0;
   } finally {
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      server.close(() => { resolve(); });
       server.closeAllConnections();
     });
     await Promise.all([client.close(), proxy.close()]);
@@ -99,12 +105,13 @@ export async function runViewCli(argv: readonly string[], io: CliIo, stop?: Abor
     .option('-k, --key <key>', 'API key sent to the archive, never to the browser (default: $ESMOND_KEY)')
     .option('--no-ssl-verify', 'do not verify the archive\'s TLS certificate')
     .option('--timeout <s>', 'archive request timeout, seconds', intIn(1, 3600), 30)
+    .addOption(new Option('--archive <kind>', 'archive kind: esmond API (proxied as is), opensearch, or auto (detect)').choices(['esmond', 'opensearch', 'auto']).default('esmond'))
     .option('--refresh <s>', 'recompute the grid summary when older than this, seconds', intIn(1, 86400), 60)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(`${TOOL}: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
     })
     .action(async (flags: ViewFlags) => {
       code = await view(flags, io, stop);

@@ -111,10 +111,28 @@ function parseDetail(body: string | undefined): { json: unknown; detail: string 
   try {
     json = JSON.parse(body);
   } catch {
-    return { json: undefined, detail: undefined };
+    return { json: undefined, detail: htmlMessage(body) };
   }
-  const d = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['detail'] : undefined;
-  return { json, detail: typeof d === 'string' ? d : undefined };
+  const o = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  const d = o['detail'];
+  // OpenSearch: {"error": {"type", "reason"}, "status"}.
+  const e = typeof o['error'] === 'object' && o['error'] !== null ? (o['error'] as Record<string, unknown>)['reason'] : undefined;
+  return { json, detail: typeof d === 'string' ? d : typeof e === 'string' ? e : undefined };
+}
+
+/** The message of an HTML error page (elmond's Werkzeug pages put it in the first `<p>`). */
+function htmlMessage(body: string): string | undefined {
+  const p = /<p>([\s\S]*?)<\/p>/i.exec(body);
+  if (p?.[1] === undefined) return undefined;
+  const text = p[1]
+    .replace(/<[^>]*>/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+  return text === '' ? undefined : text.slice(0, 300);
 }
 
 /** The connection failed: refused, reset, DNS, TLS. `code` is the system or undici code. */

@@ -78,6 +78,8 @@ export interface SendOptions {
   idempotent?: boolean | undefined;
   /** Statuses that count as success. @defaultValue [200] for GET, any 2xx otherwise */
   okStatus?: readonly number[] | undefined;
+  /** The JSON parser of {@link Transport.sendJson}. @defaultValue JSON.parse */
+  parse?: ((text: string) => unknown) | undefined;
 }
 
 /** A successful response with its body read as text. */
@@ -171,7 +173,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }, Math.max(0, byDeadline ? left : timeoutMs));
     };
     const startedAt = performance.now();
-    const onAbort = (): void => controller.abort(signal?.reason);
+    const onAbort = (): void => {
+      controller.abort(signal?.reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {
@@ -262,7 +266,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }
     let json: unknown;
     try {
-      json = JSON.parse(r.text);
+      json = (o.parse ?? JSON.parse)(r.text);
     } catch (e) {
       throw new ResponseError(`body is not valid JSON: ${(e as Error).message}`, {
         method,

@@ -4,6 +4,7 @@
  * of truth for the client, the CLI and the embedded archive.
  * @module
  */
+import type { HistogramStatistics, HistogramValue, SubintervalValue } from './wire.js';
 
 /** How a value of an event type is posted, stored and summarised. */
 export const DATA_TYPES = ['integer', 'float', 'percentage', 'histogram', 'subinterval', 'json'] as const;
@@ -98,6 +99,29 @@ export const EVENT_TYPES = {
 
 /** One of the 49 event types the archive accepts for data. */
 export type EventType = keyof typeof EVENT_TYPES;
+
+/** The value type of each data type, as reads return it (percentages come back as a ratio). */
+interface DataTypeValues {
+  integer: number;
+  float: number;
+  percentage: number;
+  histogram: HistogramValue;
+  subinterval: SubintervalValue[];
+  json: unknown;
+}
+
+/**
+ * The value type of a point of event type `E` in series `S`: `number` for throughput,
+ * `HistogramValue` for histogram-owdelay (`HistogramStatistics` for its `statistics` summary), …;
+ * `unknown` for a name not known when compiling.
+ */
+export type EventValue<E extends string, S extends SeriesType = 'base'> = E extends EventType
+  ? (typeof EVENT_TYPES)[E] extends 'histogram'
+    ? S extends 'statistics'
+      ? HistogramStatistics
+      : HistogramValue
+    : DataTypeValues[(typeof EVENT_TYPES)[E]]
+  : unknown;
 
 /** All event-type names, in table (bytewise) order. */
 export const EVENT_TYPE_NAMES: readonly EventType[] = Object.keys(EVENT_TYPES) as EventType[];

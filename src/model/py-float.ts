@@ -15,4 +15,8 @@ export class PyFloat {
   toJSON(): number {
     return this.value;
   }
+  /** The number, for arithmetic and comparisons (`Number(x)`, `x > 1`). */
+  valueOf(): number {
+    return this.value;
+  }
 }

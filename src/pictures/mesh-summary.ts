@@ -7,8 +7,8 @@
  */
 import { pool } from '../loaders/sink.js';
 import type { EsmondClient, Metadata } from '../query/types.js';
-import type { Family, MeshCell, MeshSummary } from './mesh-types.js';
-import { delayOf, fieldOf, hopCount, median, numberOf } from './values.js';
+import type { Family, MeshCell, MeshSummary } from '../web/mesh-types.js';
+import { delayOf, fieldOf, hopCount, median, numberOf } from '../web/values.js';
 
 /** The event type whose presence puts a metadata in a family. */
 const FAMILY_EVENT: Readonly<Record<Family, string>> = {
@@ -64,33 +64,56 @@ async function readCell(client: EsmondClient, family: Family, md: Metadata, now:
   const updated = md.eventTypes.find((e) => e.eventType === FAMILY_EVENT[family])?.timeUpdated ?? null;
   if (updated === null) return base;
   const range = { timeStart: now - LOOKBACK[family], timeEnd: now };
+  const cell = await readLatest(client, family, md, base, range);
+  if (cell.last !== null) return cell;
+  // Nothing recent: the test is stale; find when its last result was, for the age shown.
+  return { ...cell, last: await lastBefore(client, md, family === 'latency' ? 'packet-loss-rate' : FAMILY_EVENT[family], range.timeStart) };
+}
+
+async function readLatest(client: EsmondClient, family: Family, md: Metadata, base: MeshCell, range: { timeStart: number; timeEnd: number }): Promise<MeshCell> {
   switch (family) {
     case 'throughput': {
-      const points = await collect(client.data<unknown>(md, 'throughput', {}, range));
+      const points = await collect(client.data(md, 'throughput', {}, range));
       const values = points.map((p) => numberOf(p.val)).filter((v): v is number => v !== null);
-      return { ...base, ...latestOf(points, updated, family, range.timeStart), value: values.at(-1) ?? null, usual: median(values) };
+      return { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) };
     }
     case 'latency': {
-      const loss = await collect(client.data<unknown>(md, 'packet-loss-rate', {}, range));
-      const stats = await collect(client.data<unknown>(md, 'histogram-owdelay', { summaryType: 'statistics' }, range));
+      const loss = await collect(client.data(md, 'packet-loss-rate', {}, range));
+      const stats = await collect(client.data(md, 'histogram-owdelay', { summaryType: 'statistics' }, range));
       return {
         ...base,
-        ...latestOf(loss.length > 0 ? loss : stats, updated, family, range.timeStart),
+        ...latestOf(loss.length > 0 ? loss : stats, family),
         value: numberOf(loss.at(-1)?.val),
         delay: delayOf(stats.at(-1)?.val),
       };
     }
     case 'trace': {
-      const traces = await collect(client.data<unknown>(md, 'packet-trace', {}, range));
+      const traces = await collect(client.data(md, 'packet-trace', {}, range));
       const hops = Array.isArray(traces.at(-1)?.val) ? (traces.at(-1)?.val as unknown[]) : undefined;
       return {
         ...base,
-        ...latestOf(traces, updated, family, range.timeStart),
+        ...latestOf(traces, family),
         value: hops === undefined ? null : hopCount(hops),
         reached: hops === undefined ? false : hops.some((h) => fieldOf(h, 'ip') === md.destination),
       };
     }
   }
+}
+
+/** How far back {@link lastBefore} looks for a stale test's last result, seconds. */
+const STALE_SEARCH = 64 * 86400;
+
+/**
+ * The time of the last result before `end`, looking back in doubling windows (1 h, 2 h, 4 h …
+ * up to {@link STALE_SEARCH}), so a long-dead test costs a dozen small reads, not its history.
+ */
+async function lastBefore(client: EsmondClient, md: Metadata, eventType: string, end: number): Promise<number | null> {
+  for (let span = 3600, to = end - 1; span <= STALE_SEARCH; to -= span + 1, span *= 2) {
+    let last: number | null = null;
+    for await (const page of client.dataPages(md, eventType, {}, { timeStart: to - span, timeEnd: to })) last = page.at(-1)?.ts ?? last;
+    if (last !== null) return last;
+  }
+  return null;
 }
 
 async function collect<T>(points: AsyncIterable<T>): Promise<T[]> {
@@ -99,22 +122,13 @@ async function collect<T>(points: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/**
- * The time of the latest result and the test's cadence (median gap). With nothing in the
- * look-back window the result is older than that: `last` is then the series' time-updated when
- * that too is old, else unknown (null), so the cell shows as stale either way.
- */
-function latestOf(
-  points: ReadonlyArray<{ ts: number }>,
-  updated: number,
-  family: Family,
-  windowStart: number,
-): { last: number | null; interval: number } {
+/** The time of the latest result (null when none in the window) and the test's cadence (median gap). */
+function latestOf(points: ReadonlyArray<{ ts: number }>, family: Family): { last: number | null; interval: number } {
   const gaps: number[] = [];
   for (let i = 1; i < points.length; i++) gaps.push((points[i]?.ts ?? 0) - (points[i - 1]?.ts ?? 0));
   const interval = median(gaps.filter((g) => g > 0)) ?? DEFAULT_INTERVAL[family];
   const last = points.at(-1)?.ts ?? null;
-  return { last: last ?? (updated < windowStart ? updated : null), interval };
+  return { last, interval };
 }
 
 /**
@@ -128,7 +142,8 @@ function newestPerCell(cells: readonly MeshCell[]): MeshCell[] {
     const prev = byKey.get(key);
     if (prev === undefined || (c.last ?? -1) > (prev.last ?? -1)) byKey.set(key, c);
   }
-  return [...byKey.values()];
+  const order = (c: MeshCell): string => `${c.source}\u0000${c.destination}\u0000${c.family}`;
+  return [...byKey.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /** Every host named as a source or destination, sorted by name, with its addresses. */

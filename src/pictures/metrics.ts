@@ -4,7 +4,7 @@
  * at most {@link DEFAULT_MAX_TESTS} tests, so the label cardinality is bounded by the mesh.
  * @module
  */
-import type { MeshCell, MeshSummary } from './mesh-types.js';
+import type { MeshCell, MeshSummary } from '../web/mesh-types.js';
 
 /** The content type Prometheus asks for and gets. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EsmondClient } from '../query/types.js';
 import { loadPageAssets } from './assets.js';
 import { computeMeshSummary } from './mesh-summary.js';
-import type { MeshSummary, PageConfig } from './mesh-types.js';
+import type { MeshSummary, PageConfig } from '../web/mesh-types.js';
 import { OPENMETRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 import { PAGE_HTML } from './page-html.js';
 import type { ArchiveProxy } from './proxy.js';
@@ -76,7 +76,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     if (current === undefined) return compute();
     if (clock() - current.at > refreshMs) {
       // Stale while revalidate: answer now, refresh behind.
-      compute().catch((err: unknown) => log(`mesh summary refresh failed: ${messageOf(err)}`));
+      compute().catch((err: unknown) => { log(`mesh summary refresh failed: ${messageOf(err)}`); });
     }
     return current.summary;
   };
@@ -87,25 +87,25 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     switch (path) {
       case '/':
       case '/index.html':
-        return send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML);
+        { send(req, res, 200, 'text/html; charset=utf-8', PAGE_HTML); return; }
       case '/pictures/app.js':
-        return send(req, res, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js, 'max-age=300');
+        { send(req, res, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js, 'max-age=300'); return; }
       case '/pictures/app.css':
-        return send(req, res, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css, 'max-age=300');
+        { send(req, res, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css, 'max-age=300'); return; }
       case '/pictures/config.json':
-        return send(req, res, 200, 'application/json', JSON.stringify(config));
+        { send(req, res, 200, 'application/json', JSON.stringify(config)); return; }
       case '/pictures/mesh.json':
         try {
-          return send(req, res, 200, 'application/json', JSON.stringify(await summary()));
+          send(req, res, 200, 'application/json', JSON.stringify(await summary())); return;
         } catch (err) {
-          return send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
+          send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` })); return;
         }
       case '/metrics':
         try {
           const text = renderMetrics(await summary(), Math.floor(clock() / 1000));
-          return send(req, res, 200, OPENMETRICS_CONTENT_TYPE, text);
+          send(req, res, 200, OPENMETRICS_CONTENT_TYPE, text); return;
         } catch (err) {
-          return send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
+          send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`); return;
         }
     }
   };

@@ -6,13 +6,15 @@
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
 import type { JsonResponse, Transport } from '../http/transport.js';
-import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import { dataTypeOf, SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import { parseJsonKeepingOrder } from '../model/ordered-json.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
 import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
+import { ASYNC_DISPOSE, metadataResults } from './results.js';
 import { createOpenSearchClient } from './opensearch/client.js';
 import { transportFor, type ClientTestHooks } from './transport-options.js';
 import { createAutoClient } from './detect.js';
@@ -26,6 +28,7 @@ import type {
   EsmondClient,
   Metadata,
   MetadataQuery,
+  MetadataResults,
   SeriesSelector,
   SummaryInfo,
 } from './types.js';
@@ -57,11 +60,20 @@ function seriesUrl(loc: ArchiveLocation, metadata: string | Metadata, eventType:
   const w = series?.summaryWindow ?? 0;
   if (!Number.isInteger(w) || w < 0) throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
   if (typeof metadata !== 'string') {
-    // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount.
+    // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount. The
+    // metadata lists every series it has, so asking for another one is a mistake, not "no data".
     const et = metadata.eventTypes.find((e) => e.eventType === eventType);
-    if (et !== undefined && st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
-    const s = et?.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
+    if (et === undefined) {
+      const have = metadata.eventTypes.map((e) => e.eventType).join(', ') || 'none';
+      throw new ValidationError(`Metadata ${metadata.key} has no event type ${eventType} (it has: ${have})`, 'eventType');
+    }
+    if (st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
+    const s = et.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
     if (s !== undefined) return { url: resolveServerPath(loc, s.uri), fallback: undefined };
+    if (st !== 'base') {
+      const have = ['base', ...et.summaries.map((x) => `${x.summaryType}/${x.summaryWindow}`)].join(', ');
+      throw new ValidationError(`Metadata ${metadata.key} has no ${st} summary with window ${w} for ${eventType} (it has: ${have})`, 'summaryWindow');
+    }
   }
   const key = typeof metadata === 'string' ? metadata : metadata.key;
   validateKey(key);
@@ -76,6 +88,14 @@ function hasNextLink(link: string | string[] | undefined): boolean {
   return v !== undefined && /rel="?next"?/.test(v);
 }
 
+/**
+ * Histogram values keep the archive's bucket order (JSON.parse would put integer-like buckets
+ * first); every other series is parsed by the faster JSON.parse.
+ */
+function parserFor(eventType: string, series: SeriesSelector | undefined): ((text: string) => unknown) | undefined {
+  return dataTypeOf(eventType) === 'histogram' && seriesType(series?.summaryType) !== 'statistics' ? parseJsonKeepingOrder : undefined;
+}
+
 /** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
 function serverClock(date: string | string[] | undefined): number | undefined {
   const ms = Date.parse(Array.isArray(date) ? (date[0] ?? '') : (date ?? ''));
@@ -87,6 +107,7 @@ async function* seriesPages<V>(
   transport: Transport,
   target: SeriesUrl,
   query: DataQuery | undefined,
+  parse: ((text: string) => unknown) | undefined,
 ): AsyncGenerator<WirePoint<V>[], void, undefined> {
   const plan = planWindow(query ?? {});
   const pageSize = checkPageSize(query?.pageSize);
@@ -99,12 +120,12 @@ async function* seriesPages<V>(
   const fetchPage = async (params: Array<[string, string]>): Promise<FetchedPage<V>> => {
     let r: JsonResponse;
     try {
-      r = await transport.sendJson({ url, query: params, signal });
+      r = await transport.sendJson({ url, query: params, signal, parse });
     } catch (e) {
       if (fallback === undefined || !isHttpError(e) || e.status !== 404) throw e;
       url = fallback;
       fallback = undefined;
-      r = await transport.sendJson({ url, query: params, signal });
+      r = await transport.sendJson({ url, query: params, signal, parse });
     }
     fallback = undefined; // only the first request may discover the URL form
     last = { url: r.url, status: r.status };
@@ -174,6 +195,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     return decodeMetadata(body, { method: 'GET', url: r.url, status: r.status, body: r.text });
   }
 
+  const close = (): Promise<void> => transport.close();
+
   function dataPages<V = unknown>(
     metadata: string | Metadata,
     eventType: string,
@@ -181,7 +204,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     query?: DataQuery,
   ): AsyncIterable<WirePoint<V>[]> {
     return {
-      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query),
+      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query, parserFor(eventType, series)),
     };
   }
 
@@ -189,18 +212,15 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     archiveUrl: loc.archiveUrl,
     origin: loc.origin,
 
-    searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): AsyncIterable<Metadata> {
-      return {
-        [Symbol.asyncIterator]: () =>
-          searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }),
-      };
+    searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): MetadataResults {
+      return metadataResults(() => searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }));
     },
 
     getMetadata,
 
     dataPages,
 
-    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
+    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery): AsyncIterable<WirePoint<V>> {
       const pages = dataPages<V>(metadata, eventType, series, query);
       return {
         async *[Symbol.asyncIterator]() {
@@ -209,7 +229,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       };
     },
 
-    async summaries(metadataKey: string, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+    async summaries(metadata: string | Metadata, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+      const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);
       const st = seriesType(summaryType);
@@ -224,7 +245,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
         // 404 means "no such summary" on esmond and "no such route" on elmond; the metadata
         // object answers both (and 404s itself when the key is unknown).
         if (!(e instanceof HttpError) || e.status !== 404) throw e;
-        const m = await getMetadata(metadataKey, opts);
+        const m = typeof metadata === 'string' ? await getMetadata(metadataKey, opts) : metadata;
         return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
       }
     },
@@ -246,6 +267,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
 
-    close: () => transport.close(),
+    close,
+    [ASYNC_DISPOSE]: close,
   };
 }

@@ -156,8 +156,16 @@ export interface EncodedQuery {
   time: Array<[string, string]>;
 }
 
-/** Checks a UNIX-seconds value (B24: a bad time is an error, not silently dropped). */
+/**
+ * Checks a UNIX-seconds value, or turns a `Date` into one (its whole seconds). B24: a bad time is
+ * an error, not silently dropped.
+ */
 export function checkTime(name: string, v: unknown): number {
+  if (v instanceof Date) {
+    const ms = v.getTime();
+    if (Number.isNaN(ms)) throw new ValidationError(`${name} is an invalid Date`, name);
+    return Math.floor(ms / 1000);
+  }
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new ValidationError(`${name} must be an integer number of UNIX seconds: ${String(v)}`, name);
   }

@@ -9,9 +9,11 @@
  * @module
  */
 import { HttpError, isHttpError, ResponseError } from '../http/errors.js';
-import { createTransport, type Transport } from '../http/transport.js';
+import type { Transport } from '../http/transport.js';
+import { transportFor } from './transport-options.js';
 import type { WirePoint } from '../model/wire.js';
 import type { ArchiveDetection, ClientOptions, EsmondClient, Metadata } from './types.js';
+import { metadataResults, ASYNC_DISPOSE } from './results.js';
 
 function isOpenSearchInfo(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
@@ -36,15 +38,8 @@ async function answersAsOpenSearch(transport: Transport, url: string, authIsEnou
 export async function findOpenSearch(options: ClientOptions): Promise<string | undefined> {
   const u = new URL(options.url.trim());
   const path = u.pathname.replace(/\/+$/, '');
-  const transport = createTransport({
-    timeoutMs: options.timeoutMs,
-    retry: { limit: 0 },
-    tlsVerify: options.tlsVerify,
-    credentials: options.credentials,
-    userAgent: options.userAgent,
-    ca: options.ca,
-    onRequest: options.onRequest,
-  });
+  // Probes are not retried: a missing OpenSearch should cost two quick requests, not backoffs.
+  const transport = transportFor({ ...options, retries: 0 });
   try {
     if (await answersAsOpenSearch(transport, `${u.origin}${path}/`, false)) return `${u.origin}${path}`;
     if (path !== '/opensearch' && (await answersAsOpenSearch(transport, `${u.origin}/opensearch/`, true))) return `${u.origin}/opensearch`;
@@ -92,7 +87,7 @@ export function createAutoClient(
   };
   /** After a failed first esmond read: the OpenSearch backend, or the esmond error again. */
   const fallBack = (e: unknown): Promise<EsmondClient> => {
-    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e);
+    if (chosen !== undefined || !noEsmondHere(e)) return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     switching ??= findOpenSearch(options).then(async (base) => {
       if (base === undefined) throw e;
       // `scriptAlias: ''`: the base found is the REST root itself, even without a path.
@@ -141,6 +136,11 @@ export function createAutoClient(
     }
   }
 
+  const close = async (): Promise<void> => {
+    await (chosen ?? esmond).close();
+    if (chosen !== esmond) await esmond.close().catch(() => undefined);
+  };
+
   return {
     get archiveUrl() {
       return (chosen ?? esmond).archiveUrl;
@@ -148,7 +148,7 @@ export function createAutoClient(
     get origin() {
       return (chosen ?? esmond).origin;
     },
-    searchMetadata: (query, opts) => firstOrFallBack((c) => c.searchMetadata(query, opts), (md) => md),
+    searchMetadata: (query, opts) => metadataResults(() => firstOrFallBack((c) => c.searchMetadata(query, opts), (md) => md)[Symbol.asyncIterator]()),
     getMetadata: (key, opts) => firstCall((c) => c.getMetadata(key, opts)),
     dataPages: <V>(metadata: string | Metadata, eventType: string, series?: Parameters<EsmondClient['dataPages']>[2], query?: Parameters<EsmondClient['dataPages']>[3]) =>
       firstOrFallBack<WirePoint<V>[]>((c) => c.dataPages<V>(metadata, eventType, series, query), () => undefined),
@@ -160,9 +160,7 @@ export function createAutoClient(
     postPoint: (key, et, point, opts) => esmond.postPoint(key, et, point, opts),
     putBulk: (key, data, opts) => esmond.putBulk(key, data, opts),
     createDataWriter: (key, opts) => esmond.createDataWriter(key, opts),
-    close: async () => {
-      await (chosen ?? esmond).close();
-      if (chosen !== esmond) await esmond.close().catch(() => undefined);
-    },
+    close,
+    [ASYNC_DISPOSE]: close,
   };
 }

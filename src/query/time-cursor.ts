@@ -13,9 +13,9 @@ import { checkTime } from './codec.js';
 
 /** Time window of a data read (esmond-api §5.2); unset fields are left to the server. */
 export interface TimeWindowQuery {
-  time?: number | undefined;
-  timeStart?: number | undefined;
-  timeEnd?: number | undefined;
+  time?: number | Date | undefined;
+  timeStart?: number | Date | undefined;
+  timeEnd?: number | Date | undefined;
   timeRange?: number | undefined;
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { RetryInfo } from '../http/transport.js';
-import type { EventType, SeriesType } from '../model/event-types.js';
+import type { EventType, EventValue, SeriesType } from '../model/event-types.js';
 import type { WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 
 /** Credentials for archives that require (or throttle without) an API key. */
@@ -100,24 +100,49 @@ export interface ArchiveDetection {
   url: string;
 }
 
-/** Metadata search criteria (esmond-api §2). Unset fields are not sent. */
+/**
+ * A point in time: UNIX seconds (an integer; a fraction is refused) or a `Date` (its whole
+ * seconds are used).
+ */
+export type TimeValue = number | Date;
+
+/**
+ * Metadata search criteria (esmond-api §2). Unset fields are not sent; every given field must match.
+ * The time filters select metadata by their `time-updated` (when a series was last written), not
+ * the data: a series last written before `timeStart` has no data after it.
+ */
 export interface MetadataQuery {
+  /** Source address (or host name, resolved by the archive per `dnsMatchRule`). */
   source?: string;
+  /** Destination address or host name. */
   destination?: string;
+  /** The host that ran the measurement. */
   measurementAgent?: string;
-  eventType?: string;
+  /** Only metadata having this event type. */
+  eventType?: EventType | (string & Record<never, never>);
+  /** e.g. `pscheduler/iperf3`, `pscheduler/powstream`. */
   toolName?: string;
+  /** Source as the test named it (a host name, unresolved). */
   inputSource?: string;
+  /** Destination as the test named it. */
   inputDestination?: string;
+  /** `point-to-point` or `network-element`. */
   subjectType?: string;
+  /** One metadata by key. */
   metadataKey?: string;
+  /** Only metadata with this summary type (`aggregation`, `average`, `statistics`). */
   summaryType?: string;
+  /** Only metadata with a summary of this window, seconds. */
   summaryWindow?: number;
+  /** How `source`/`destination` host names become addresses. @defaultValue 'v4v6' (the archive's) */
   dnsMatchRule?: 'v4v6' | 'only-v4' | 'only-v6' | 'prefer-v4' | 'prefer-v6';
-  /** Time filters on `time-updated` (UNIX seconds). */
+  /** `time-updated` exactly this (UNIX seconds). */
   time?: number;
+  /** `time-updated` at or after this (UNIX seconds). */
   timeStart?: number;
+  /** `time-updated` at or before this (UNIX seconds). */
   timeEnd?: number;
+  /** Window length, seconds (with one bound, or ending now). */
   timeRange?: number;
   /** Free-form parameter filters, sent in order, e.g. `[['ip-transport-protocol', 'tcp']]`. */
   filters?: ReadonlyArray<readonly [string, string]>;
@@ -125,61 +150,104 @@ export interface MetadataQuery {
 
 /** A summary of an event type on one metadata. */
 export interface SummaryInfo {
+  /** `aggregation`, `average` or `statistics`. */
   summaryType: string;
-  /** Always a number here, whatever the server sent (string in esmond, number in elmond). */
+  /** Bin width, seconds. Always a number here, whatever the server sent (string in esmond, number in elmond). */
   summaryWindow: number;
+  /** Server path of the summary series. */
   uri: string;
+  /** Last write, UNIX seconds; `null` when the server does not say (elmond). */
   timeUpdated: number | null;
 }
 
 /** An event type on one metadata. */
 export interface EventTypeInfo {
+  /** The event type name (one of {@link EventType} on esmond). */
   eventType: string;
+  /** Server path of the raw series. */
   baseUri: string;
+  /** Last write, UNIX seconds; `null` when the server does not say. */
   timeUpdated: number | null;
+  /** The summaries the archive computes for it. */
   summaries: SummaryInfo[];
 }
 
 /** A metadata object, decoded. `raw` keeps the wire object with every field, in server order. */
 export interface Metadata {
+  /** The metadata key (32 hex digits on esmond, 64 on elmond). */
   key: string;
+  /** Server path of the metadata object. */
   uri: string;
+  /** Absolute URL, when the server sends one. */
   url: string | undefined;
+  /** `point-to-point` or `network-element`. */
   subjectType: string;
+  /** Source address. */
   source: string | undefined;
+  /** Destination address (point-to-point only). */
   destination: string | undefined;
+  /** The host that ran the measurement. */
   measurementAgent: string | undefined;
+  /** e.g. `pscheduler/iperf3`. */
   toolName: string | undefined;
+  /** Source as the test named it. */
   inputSource: string | undefined;
+  /** Destination as the test named it. */
   inputDestination: string | undefined;
-  /** Free-form parameters as strings (numbers from elmond are converted), in wire order. */
+  /**
+   * Free-form parameters as strings (numbers from elmond are converted), in wire order, with
+   * their units as the test defines them (`time-duration` in seconds, `sample-bucket-width` in seconds …).
+   */
   parameters: Record<string, string>;
+  /** The series this metadata has: every event type with its summaries. */
   eventTypes: EventTypeInfo[];
+  /** The wire object. */
   raw: WireMetadata;
 }
 
-/** Time window and paging of a data read (esmond-api §5.2). */
+/**
+ * Time window and paging of a data read (esmond-api §5.2). Bounds are inclusive and apply to a
+ * point's `ts` (the bin start for summaries). Without any, the archive returns everything up to now.
+ */
 export interface DataQuery {
-  time?: number;
-  timeStart?: number;
-  timeEnd?: number;
+  /** Exactly this timestamp. */
+  time?: TimeValue;
+  /** First timestamp wanted (UNIX seconds or a Date). */
+  timeStart?: TimeValue;
+  /** Last timestamp wanted (UNIX seconds or a Date). */
+  timeEnd?: TimeValue;
+  /** Window length, seconds: with one bound, or ending now (+1 h, the archive's rule). */
   timeRange?: number;
-  /** Points per request. @defaultValue 1000 */
+  /** Points per request, 1–10000. @defaultValue 1000 */
   pageSize?: number;
+  /** Aborts the read: the iteration rejects with the signal's reason (not an EsmondError). */
   signal?: AbortSignal;
 }
 
 /** Which series of an event type to read. */
-export interface SeriesSelector {
-  summaryType?: SeriesType;
-  /** @defaultValue 0 */
+export interface SeriesSelector<S extends SeriesType = SeriesType> {
+  /** `base` (the raw points) or a summary type. @defaultValue 'base' */
+  summaryType?: S;
+  /** Summary bin width, seconds (0 for `base` and per-point statistics). @defaultValue 0 */
   summaryWindow?: number;
 }
 
 /** Per-call options. */
 export interface CallOptions {
+  /** Aborts the call: it rejects with the signal's reason (not an EsmondError). */
   signal?: AbortSignal;
 }
+
+/** The results of {@link EsmondClient.searchMetadata}: iterate them, or take the first or all. */
+export interface MetadataResults extends AsyncIterable<Metadata> {
+  /** The first match, or `undefined`; fetches one page only. */
+  first(): Promise<Metadata | undefined>;
+  /** Every match, over all pages. */
+  toArray(): Promise<Metadata[]>;
+}
+
+/** An event type name: one of the 49 ({@link EventType}), or a name only known at run time (a `string` variable). */
+export type EventTypeName<E extends string> = string extends E ? E : E extends EventType ? E : EventType;
 
 /** Options of {@link EsmondClient.createDataWriter}. */
 export interface DataWriterOptions {
@@ -205,7 +273,7 @@ export interface DataWriter {
    * resolves once it has been tried. Never rejects because of a send (`void writer.add(…)` is
    * safe); rejects with a `ValidationError` for a bad value or a closed writer.
    */
-  add(ts: number, eventType: EventType, val: unknown): Promise<void>;
+  add<E extends string>(ts: number, eventType: EventTypeName<E>, val: unknown): Promise<void>;
   /**
    * Sends everything queued and retries what failed until it is stored or given up.
    * @throws DataWriterError listing the timestamps not stored since the last flush.
@@ -215,40 +283,81 @@ export interface DataWriter {
   close(): Promise<void>;
 }
 
-/** An esmond archive client. One keep-alive connection pool per client. */
+/**
+ * An esmond archive client. One keep-alive connection pool per client: `close()` it, or
+ * `await using client = createClient(…)` (where `Symbol.asyncDispose` exists: Node ≥ 20.4 / TS ≥ 5.2).
+ *
+ * What every method throws: `ValidationError` for bad arguments (nothing is sent); `HttpError`,
+ * `NetworkError`, `TimeoutError`, `ResponseError` for a failed request (after the retries the
+ * policy allows); with an aborted `signal`, the signal's `reason` (e.g. a `DOMException` named
+ * `AbortError` or `TimeoutError`, which the library's guards do not take for theirs).
+ */
 export interface EsmondClient {
   /** Absolute archive URL ending in `/perfsonar/archive/`. */
   readonly archiveUrl: string;
   /** The origin plus mount prefix that server-supplied paths are appended to, e.g. `http://h:8080`. */
   readonly origin: string;
-  /** Every matching metadata, over all pages (offset paging), in server order. */
-  searchMetadata(query?: MetadataQuery, options?: CallOptions & { pageSize?: number }): AsyncIterable<Metadata>;
+  /**
+   * Every matching metadata, over all pages (offset paging), in server order; the requests are
+   * made while iterating. `first()` and `toArray()` for the common cases.
+   */
+  searchMetadata(query?: MetadataQuery, options?: CallOptions & { pageSize?: number }): MetadataResults;
   /** One metadata by key. Throws HttpError (404) when unknown. */
   getMetadata(key: string, options?: CallOptions): Promise<Metadata>;
   /**
    * Points of one series, over all pages (time-cursor paging that never drops or repeats points
-   * sharing a timestamp). `metadata` may be a key or a decoded Metadata (then its URIs are used).
+   * sharing a timestamp). `metadata` may be a key or a decoded Metadata: then its URIs are used,
+   * and an event type or summary it does not list is a `ValidationError` naming what it has.
+   * The value type follows the event type: `number` for throughput, a `HistogramValue` for
+   * histogram-owdelay (`HistogramStatistics` with `summaryType: 'statistics'`), …
+   * @example
+   * ```ts
+   * for await (const p of client.data(md, 'throughput', {}, { timeStart: new Date('2024-05-01') })) p.val; // number
+   * ```
    */
-  data<V = unknown>(
+  data<E extends string = EventType, S extends SeriesType = 'base'>(
     metadata: string | Metadata,
-    eventType: string,
+    eventType: EventTypeName<E>,
+    series?: SeriesSelector<S>,
+    query?: DataQuery,
+  ): AsyncIterable<WirePoint<EventValue<E, S>>>;
+  /** {@link EsmondClient.data} with the value type given explicitly (`client.data<number>(…)`). */
+  data<V, E extends string = string>(
+    metadata: string | Metadata,
+    eventType: EventTypeName<E>,
     series?: SeriesSelector,
     query?: DataQuery,
   ): AsyncIterable<WirePoint<V>>;
-  /** Like {@link data} but yields whole pages (arrays) — the fast path for bulk export. */
-  dataPages<V = unknown>(
+  /** Like {@link EsmondClient.data} but yields whole pages (arrays): the fast path for bulk export. */
+  dataPages<E extends string = EventType, S extends SeriesType = 'base'>(
     metadata: string | Metadata,
-    eventType: string,
+    eventType: EventTypeName<E>,
+    series?: SeriesSelector<S>,
+    query?: DataQuery,
+  ): AsyncIterable<Array<WirePoint<EventValue<E, S>>>>;
+  /** {@link EsmondClient.dataPages} with the value type given explicitly. */
+  dataPages<V, E extends string = string>(
+    metadata: string | Metadata,
+    eventType: EventTypeName<E>,
     series?: SeriesSelector,
     query?: DataQuery,
-  ): AsyncIterable<WirePoint<V>[]>;
-  /** Summary windows available for a summary type (R10). */
-  summaries(metadataKey: string, eventType: string, summaryType: string, options?: CallOptions): Promise<SummaryInfo[]>;
+  ): AsyncIterable<Array<WirePoint<V>>>;
+  /**
+   * Summary windows available for a summary type (R10), by metadata key or a decoded Metadata.
+   * @param summaryType - `aggregation`, `average` or `statistics` (or their URL forms).
+   */
+  summaries(metadata: string | Metadata, eventType: EventTypeName<string>, summaryType: string, options?: CallOptions): Promise<SummaryInfo[]>;
   /** Creates (or finds the identical) metadata; returns it decoded. Validates before sending. */
   postMetadata(body: WireNewMetadata, options?: CallOptions): Promise<Metadata>;
-  /** Writes one point of one event type (R12). */
-  postPoint(metadataKey: string, eventType: string, point: WirePoint, options?: CallOptions): Promise<void>;
-  /** Bulk write (R4), split into requests of at most `batchSize` timestamps. */
+  /**
+   * Writes one point of one event type (R12); `point.ts` in UNIX seconds.
+   * @throws NotStoredError when the archive answers that it stored nothing.
+   */
+  postPoint<E extends string>(metadataKey: string, eventType: EventTypeName<E>, point: WirePoint, options?: CallOptions): Promise<void>;
+  /**
+   * Bulk write (R4), split into requests of at most `batchSize` timestamps (UNIX seconds).
+   * @throws NotStoredError when the archive answers that it stored nothing.
+   */
   putBulk(
     metadataKey: string,
     data: Iterable<{ ts: number; val: { 'event-type': string; val: unknown }[] }>,
@@ -256,6 +365,8 @@ export interface EsmondClient {
   ): Promise<void>;
   /** A batching writer over {@link EsmondClient.putBulk} with a retry buffer (see {@link DataWriter}). */
   createDataWriter(metadataKey: string, options?: DataWriterOptions): DataWriter;
-  /** Closes the connection pool. */
+  /** Closes the connection pool; later requests fail. */
   close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * origin: the archive itself, or esmond-ps-view's read-only proxy).
  * @module
  */
-import type { MeshSummary, PageConfig } from '../pictures/mesh-types.js';
+import type { MeshSummary, PageConfig } from './mesh-types.js';
 
 /** A failed request, with the server's `detail` when it gave one. */
 export class RequestFailed extends Error {}
@@ -76,13 +76,13 @@ export interface SeriesRef {
  * Every point of one series in [start, end], through this page's API base (the archive's own
  * URIs would name the upstream's paths behind a proxy).
  */
-export async function readSeries<V>(apiBase: string, ref: SeriesRef, start: number, end: number): Promise<Array<{ ts: number; val: V }>> {
+export async function readSeries(apiBase: string, ref: SeriesRef, start: number, end: number): Promise<Array<{ ts: number; val: unknown }>> {
   const seg = SEGMENT[ref.summaryType] ?? 'base';
   const path = `${apiBase}${encodeURIComponent(ref.key)}/${encodeURIComponent(ref.eventType)}/${seg}${seg === 'base' ? '' : `/${ref.window}`}`;
-  const out: Array<{ ts: number; val: V }> = [];
+  const out: Array<{ ts: number; val: unknown }> = [];
   for (let offset = 0; ; offset += PAGE) {
     const q = new URLSearchParams({ 'time-start': String(start), 'time-end': String(end), limit: String(PAGE), offset: String(offset) });
-    const page = await getJson<Array<{ ts: number; val: V }>>(`${path}?${q.toString()}`);
+    const page = await getJson<Array<{ ts: number; val: unknown }>>(`${path}?${q.toString()}`);
     out.push(...page);
     if (page.length < PAGE) return out;
   }

@@ -23,6 +23,22 @@ export interface AxisSpec {
   format: (v: number) => string;
 }
 
+/** The charts on the page, resized with the window (a phone turned sideways). */
+const live = new Set<uPlot>();
+let resizing: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizing);
+  resizing = window.setTimeout(() => {
+    for (const u of live) u.setSize({ width: Math.max(260, Math.floor(u.root.parentElement?.clientWidth ?? 600)), height: 170 });
+  }, 100);
+});
+
+/** Removes every chart (before the pair view draws anew). */
+export function clearCharts(): void {
+  for (const u of live) u.destroy();
+  live.clear();
+}
+
 /** Draws a chart into `parent` and returns it. */
 export function drawChart(parent: HTMLElement, title: string, xs: number[], lines: Line[], axes: AxisSpec[]): uPlot {
   const width = Math.max(260, Math.floor(parent.clientWidth || 600));
@@ -34,7 +50,7 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
     scales: { x: { time: true } },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     series: [
-      { label: 'time (UTC)', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ')) },
+      { label: 'time (UTC)', value: (_u, v: number | null) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ')) },
       ...lines.map((l) => {
         const axis = axes.find((a) => a.scale === (l.scale ?? axes[0]?.scale));
         return {
@@ -50,6 +66,8 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
     ],
     axes: [
       { space: 60 },
+      // Side is a const enum of a .d.ts that esbuild cannot inline: 3 is left, 1 right.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
       ...axes.map((a, i) => ({
         scale: a.scale,
         label: a.label,
@@ -60,5 +78,7 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
       })),
     ],
   };
-  return new uPlot(opts, [xs, ...lines.map((l) => l.values)], parent);
+  const chart = new uPlot(opts, [xs, ...lines.map((l) => l.values)], parent);
+  live.add(chart);
+  return chart;
 }

@@ -4,8 +4,8 @@
  * string so a 100-host mesh (30 000 squares) renders in one layout pass; clicks are delegated.
  * @module
  */
-import { cellHealth, type Thresholds } from '../pictures/health.js';
-import { FAMILIES, type Family, type MeshCell, type MeshSummary } from '../pictures/mesh-types.js';
+import { cellHealth, type Thresholds } from './health.js';
+import { FAMILIES, type Family, type MeshCell, type MeshSummary } from './mesh-types.js';
 import { ago, bps, esc, ms, pct, when } from './format.js';
 
 const LETTER: Readonly<Record<Family, string>> = { throughput: 'T', latency: 'L', trace: 'R' };

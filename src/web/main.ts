@@ -5,16 +5,17 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../pictures/health.js';
-import type { MeshSummary, PageConfig } from '../pictures/mesh-types.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './health.js';
+import type { MeshSummary, PageConfig } from './mesh-types.js';
 import { loadConfig, loadMesh } from './api.js';
+import { clearCharts } from './charts.js';
 import { esc } from './format.js';
 import { renderGrid } from './grid.js';
 import { showPair, type Range } from './pair.js';
 import { viewState } from './state.js';
 
-const $ = <T extends HTMLElement>(sel: string): T => {
-  const el = document.querySelector<T>(sel);
+const $ = (sel: string): HTMLElement => {
+  const el = document.querySelector<HTMLElement>(sel);
   if (el === null) throw new Error(`missing ${sel}`);
   return el;
 };
@@ -86,8 +87,7 @@ function pairPanel(config: PageConfig, mesh: MeshSummary, source: string, destin
   const now = Math.floor(Date.now() / 1000);
   const load = (range: Range): void => {
     for (const b of panel.querySelectorAll<HTMLButtonElement>('.ranges button')) b.classList.toggle('on', b.dataset['range'] === range.label);
-    showPair(panel, config.apiBase, mesh, source, destination, range).catch((err: unknown) =>
-      showError(`The archive could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    showPair(panel, config.apiBase, mesh, source, destination, range).catch((err: unknown) => { showError(`The archive could not be read: ${err instanceof Error ? err.message : String(err)}`); },
     );
   };
   panel.querySelector('.ranges')?.addEventListener('click', (ev) => {
@@ -105,6 +105,7 @@ function pairPanel(config: PageConfig, mesh: MeshSummary, source: string, destin
     load({ start: t - span, end: t, label });
   });
   panel.querySelector('.close')?.addEventListener('click', () => {
+    clearCharts();
     panel.hidden = true;
     panel.innerHTML = '';
   });

@@ -4,10 +4,10 @@
  * picks the summary window, so a month reads hourly or daily summaries rather than every result.
  * @module
  */
-import type { MeshSummary } from '../pictures/mesh-types.js';
-import { delayOf, numberOf, pathOf } from '../pictures/values.js';
+import type { MeshSummary } from './mesh-types.js';
+import { delayOf, numberOf, pathOf } from './values.js';
 import { readSeries, searchPair, type ApiMetadata, type SeriesRef } from './api.js';
-import { drawChart } from './charts.js';
+import { clearCharts, drawChart } from './charts.js';
 import { esc, when } from './format.js';
 import { viewState } from './state.js';
 
@@ -69,8 +69,8 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
     const key = tput['metadata-key'];
     jobs.push(
       Promise.all([
-        readSeries<unknown>(apiBase, { key, eventType: 'throughput', summaryType: 'base', window: 0 }, start, end),
-        has(tput, 'packet-retransmits') ? readSeries<unknown>(apiBase, { key, eventType: 'packet-retransmits', summaryType: 'base', window: 0 }, start, end) : [],
+        readSeries(apiBase, { key, eventType: 'throughput', summaryType: 'base', window: 0 }, start, end),
+        has(tput, 'packet-retransmits') ? readSeries(apiBase, { key, eventType: 'packet-retransmits', summaryType: 'base', window: 0 }, start, end) : [],
       ]).then(([t, r]) => () => {
         const retr = new Map(r.map((p) => [p.ts, numberOf(p.val)]));
         record('throughput', t.length, 0);
@@ -89,7 +89,7 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
     const ref = pick(md, eventType, 'statistics', wanted);
     if (ref === undefined) return;
     jobs.push(
-      readSeries<unknown>(apiBase, ref, start, end).then((pts) => () => {
+      readSeries(apiBase, ref, start, end).then((pts) => () => {
         const d = pts.map((p) => delayOf(p.val));
         record(name, pts.length, ref.window);
         drawChart(box(), `${title}${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`, pts.map((p) => p.ts), [
@@ -105,7 +105,7 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
     const ref = pick(owd, 'packet-loss-rate', 'aggregation', wanted);
     if (ref !== undefined) {
       jobs.push(
-        readSeries<unknown>(apiBase, ref, start, end).then((pts) => () => {
+        readSeries(apiBase, ref, start, end).then((pts) => () => {
           record('loss', pts.length, ref.window);
           drawChart(box(), `Loss${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`, pts.map((p) => p.ts), [
             { label: 'loss', values: pts.map((p) => { const v = numberOf(p.val); return v === null ? null : v * 100; }), colour: '#c0392b' },
@@ -118,7 +118,7 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
   if (trace !== undefined) {
     const key = trace['metadata-key'];
     jobs.push(
-      readSeries<unknown>(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then((pts) => () => {
+      readSeries(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then((pts) => () => {
         record('trace', pts.length, 0);
         const paths = pts.map((p) => (Array.isArray(p.val) ? pathOf(p.val) : []));
         drawChart(box(), 'Traceroute hops', pts.map((p) => p.ts), [
@@ -165,6 +165,7 @@ export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSum
   const b = { name: destination, ip: ipOf(destination) };
   const cols = root.querySelector<HTMLElement>('.dirs');
   if (cols === null) return;
+  clearCharts();
   cols.innerHTML = '<div class="dir"></div><div class="dir"></div>';
   const [ab, ba] = [...cols.querySelectorAll<HTMLElement>('.dir')];
   if (ab === undefined || ba === undefined) return;

@@ -3,11 +3,11 @@
  * was drawn without reading pixels.
  * @module
  */
-import type { ViewState } from '../pictures/view-state.js';
+import type { ViewState } from './view-state.js';
 
 declare global {
   interface Window {
-    esmondView: ViewState;
+    esmondView?: ViewState;
   }
 }
 

@@ -52,19 +52,18 @@ describe('esmond-ps-get-bulk against the real archive', () => {
 
   test('name collisions: distinct documented names, each file holding its own series', () => {
     const byBase = new Map<string, BulkReport['perSeries']>();
-    for (const s of cleanReport.perSeries) {
-      const base = s.file.replace(/_[0-9a-f]{8}\.csv$/, '.csv');
-      byBase.set(base, [...(byBase.get(base) ?? []), s]);
-    }
-    const collided = [...byBase.values()].filter((g) => g.length > 1);
-    assert.ok(collided.length > 0, 'the seeded mesh has several tests per pair (failures, pscheduler-run-href, …)');
-    for (const group of collided) {
-      for (const s of group) assert.ok(s.file.endsWith(`_${s.metadataKey.slice(0, 8)}.csv`), s.file);
+    // Colliding names carry the tool name after the event type (and the key when the tool is
+    // the same); the others keep the original form <src>_<dst>_<event>_<start>_<end>.csv.
+    const withTool = /_(?:pscheduler|bwctl)-[a-z0-9-]+_2025-11-23_2025-11-24(?:_([0-9a-f]{8}))?\.csv$/;
+    const collided = cleanReport.perSeries.filter((s) => withTool.test(s.file));
+    assert.ok(collided.length > 1, 'the seeded mesh has several tests per pair (failures, pscheduler-run-href, …)');
+    for (const s of collided) {
+      const key = withTool.exec(s.file)?.[1];
+      if (key !== undefined) assert.equal(key, s.metadataKey.slice(0, 8), s.file);
     }
     const names = cleanReport.perSeries.map((s) => s.file);
     assert.equal(new Set(names).size, names.length);
-    const unique = [...byBase.values()].filter((g) => g.length === 1).map((g) => g[0]!);
-    for (const s of unique) assert.match(s.file, /_2025-11-23_2025-11-24\.csv$/);
+    for (const s of cleanReport.perSeries) assert.match(s.file, /_2025-11-23_2025-11-24(_[0-9a-f]{8})?\.csv$/);
   });
 
   test('existing files are skipped by default and rewritten with --force', async () => {
@@ -210,7 +209,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const dir = tempDir();
     const human = await runBulkTool(['-u', archive.url, '-D', dir], dir);
     assert.equal(human.code, 255);
-    assert.match(human.stderr, /please specify either json or csv --output-format for bulk output\./);
+    assert.match(human.stderr, /please specify either json, csv or ndjson --output-format for bulk output/);
     const conc = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--concurrency', '0'], dir);
     assert.equal(conc.code, 255);
     assert.match(conc.stderr, /--concurrency/);

@@ -27,30 +27,55 @@ describe('bulk file names', () => {
     assert.ok(!name.includes('/') && !name.includes('\\'), name);
   });
 
-  test('unique names keep the original form; colliding ones all get the 8-char key', () => {
-    const names = uniqueFileNames([
-      { baseName: 'a_b_throughput_d1_d2.csv', metadataKey: 'aaaaaaaa1111' },
-      { baseName: 'a_b_throughput_d1_d2.csv', metadataKey: 'bbbbbbbb2222' },
-      { baseName: 'a_c_throughput_d1_d2.csv', metadataKey: 'cccccccc3333' },
-    ]);
-    assert.deepEqual(names, ['a_b_throughput_d1_d2_aaaaaaaa.csv', 'a_b_throughput_d1_d2_bbbbbbbb.csv', 'a_c_throughput_d1_d2.csv']);
+  const parts = (source: string, destination: string, eventType = 'throughput'): Parameters<typeof baseFileName>[0] => ({
+    source,
+    destination,
+    eventType,
+    timeStart: Date.UTC(2024, 4, 1) / 1000,
+    timeEnd: Date.UTC(2024, 4, 2) / 1000,
+    extension: 'csv',
   });
 
-  test('keys sharing their first 8 characters fall back to the whole key', () => {
+  test('unique names keep the original form; colliding ones get their tool name after the event type (issue 11 item 7)', () => {
     const names = uniqueFileNames([
-      { baseName: 'n.json', metadataKey: '12345678aa' },
-      { baseName: 'n.json', metadataKey: '12345678bb' },
+      { parts: parts('a', 'b', 'failures'), metadataKey: 'aaaaaaaa1111', toolName: 'pscheduler/ping' },
+      { parts: parts('a', 'b', 'failures'), metadataKey: 'bbbbbbbb2222', toolName: 'pscheduler/iperf3' },
+      { parts: parts('a', 'c', 'failures'), metadataKey: 'cccccccc3333', toolName: 'pscheduler/ping' },
     ]);
-    assert.deepEqual(names, ['n_12345678aa.json', 'n_12345678bb.json']);
+    assert.deepEqual(names, ['a_b_failures_pscheduler-ping_2024-05-01_2024-05-02.csv', 'a_b_failures_pscheduler-iperf3_2024-05-01_2024-05-02.csv', 'a_c_failures_2024-05-01_2024-05-02.csv']);
+  });
+
+  test('the same tool twice: the 8-char key as well, the whole key when 8 characters are not enough', () => {
+    let names = uniqueFileNames([
+      { parts: parts('a', 'b'), metadataKey: 'aaaaaaaa1111', toolName: 'bwctl/iperf3' },
+      { parts: parts('a', 'b'), metadataKey: 'bbbbbbbb2222', toolName: 'bwctl/iperf3' },
+      { parts: parts('a', 'b'), metadataKey: 'cccccccc3333', toolName: 'pscheduler/iperf3' },
+    ]);
+    assert.deepEqual(names, [
+      'a_b_throughput_bwctl-iperf3_2024-05-01_2024-05-02_aaaaaaaa.csv',
+      'a_b_throughput_bwctl-iperf3_2024-05-01_2024-05-02_bbbbbbbb.csv',
+      'a_b_throughput_pscheduler-iperf3_2024-05-01_2024-05-02.csv',
+    ]);
+    names = uniqueFileNames([
+      { parts: parts('a', 'b'), metadataKey: '12345678aa', toolName: '' },
+      { parts: parts('a', 'b'), metadataKey: '12345678bb', toolName: '' },
+    ]);
+    assert.deepEqual(names, ['a_b_throughput_2024-05-01_2024-05-02_12345678aa.csv', 'a_b_throughput_2024-05-01_2024-05-02_12345678bb.csv']);
   });
 
   test('a suffixed name that equals another plain name still ends up unique', () => {
     const names = uniqueFileNames([
-      { baseName: 'x.csv', metadataKey: 'k1' },
-      { baseName: 'x.csv', metadataKey: 'k2' },
-      { baseName: 'x_k1.csv', metadataKey: 'k3' },
+      { parts: parts('x', 'y'), metadataKey: 'k1', toolName: '' },
+      { parts: parts('x', 'y'), metadataKey: 'k2', toolName: '' },
+      { parts: { ...parts('x', 'y'), eventType: 'throughput_2024-05-01_2024-05-02_k1.csv#' }, metadataKey: 'k3', toolName: '' },
     ]);
     assert.equal(new Set(names).size, 3);
+  });
+
+  test('--safe-names: no ":" in IPv6 names', () => {
+    const names = uniqueFileNames([{ parts: parts('2001:db8::1', '2001:db8::2'), metadataKey: 'k', toolName: '' }], { safe: true });
+    assert.deepEqual(names, ['2001-db8--1_2001-db8--2_throughput_2024-05-01_2024-05-02.csv']);
+    assert.equal(uniqueFileNames([{ parts: parts('2001:db8::1', 'b'), metadataKey: 'k', toolName: '' }])[0], '2001:db8::1_b_throughput_2024-05-01_2024-05-02.csv');
   });
 });
 

@@ -44,7 +44,7 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => { r(); }));
 });
 
-const noRetry = { clientOptions: { retry: { limit: 0 } } };
+const noRetry = { clientOptions: { retries: 0 } };
 const ARGS = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '--ip'];
 
 function assertOneLineFailure(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {

@@ -159,7 +159,7 @@ describe('client ↔ embedded archive', () => {
   });
 
   test('server-side errors are errors: 400 on a bad event type, 404 on an unknown key', async () => {
-    await assert.rejects(all(anon.data('0123456789abcdef0123456789abcdef', 'no-such-type')), (e: unknown) => isHttpError(e) && e.status === 400);
+    await assert.rejects(all(anon.data('0123456789abcdef0123456789abcdef', 'no-such-type' as string)), (e: unknown) => isHttpError(e) && e.status === 400);
     await assert.rejects(anon.getMetadata('0123456789abcdef0123456789abcdef'), (e: unknown) => isHttpError(e) && e.status === 404);
   });
 

@@ -31,6 +31,15 @@ export interface FlakyProxyOptions {
   maxPageSize?: number;
   /** `Retry-After` seconds sent with injected 503s. @defaultValue 0 */
   retryAfterSeconds?: number;
+  /** Keep every forwarded request (method, URL, body text as sent) in `recorded`. @defaultValue false */
+  record?: boolean;
+}
+
+/** A request as it came over the wire. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body: string;
 }
 
 /** A running proxy. */
@@ -38,6 +47,8 @@ export interface FlakyProxy {
   url: string;
   /** Requests seen, faults injected by kind, and requests forwarded. */
   stats: { requests: number; forwarded: number; refusedPageSize: number; faults: Record<FaultMode, number> };
+  /** The forwarded requests, in arrival order (with `record`). */
+  recorded: RecordedRequest[];
   /** Stops faulting from now on (the proxy keeps forwarding). */
   heal(): void;
   close(): Promise<void>;
@@ -64,6 +75,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const stats = { requests: 0, forwarded: 0, refusedPageSize: 0, faults: { '503': 0, reset: 0, truncate: 0, stall: 0 } as Record<FaultMode, number> };
   const sockets = new Set<Socket>();
+  const recorded: RecordedRequest[] = [];
   let healed = false;
 
   const forward = (req: IncomingMessage, res: ServerResponse, truncate: boolean): void => {
@@ -88,6 +100,13 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
       },
     );
     upstream.on('error', () => res.destroy());
+    if (opts.record) {
+      const entry: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: '' };
+      recorded.push(entry);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => (entry.body = Buffer.concat(chunks).toString('utf8')));
+    }
     req.pipe(upstream);
   };
 
@@ -136,6 +155,7 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    recorded,
     heal() {
       healed = true;
     },

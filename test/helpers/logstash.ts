@@ -135,7 +135,7 @@ export function logstashDocument(envelope: Obj, observer: string): Obj {
   if (rawSpec.source !== undefined && rawSpec.dest !== undefined) {
     meta.source = ep(rawSpec.source);
     meta.destination = ep(rawSpec.dest);
-    meta.ip_version = String(rawSpec.source).includes(':') ? 6 : 4;
+    meta.ip_version = typeof rawSpec.source === 'string' && rawSpec.source.includes(':') ? 6 : 4;
   }
   return {
     id: envelope.id,

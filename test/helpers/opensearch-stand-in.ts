@@ -140,7 +140,7 @@ function compareValues(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
+  return JSON.stringify(a) < JSON.stringify(b) ? -1 : 1;
 }
 
 function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>): Array<{ doc: Obj; sort: unknown[]; seq: number }> {
@@ -268,7 +268,7 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       return [200, { pit_id: id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, creation_time: Date.now() }];
     }
     if (path === '/_search/point_in_time' && method === 'DELETE') {
-      const ids = Array.isArray(body.pit_id) ? body.pit_id : [];
+      const ids: unknown[] = Array.isArray(body.pit_id) ? body.pit_id : [];
       const found = ids.filter((id) => pits.delete(String(id)));
       return [found.length > 0 ? 200 : 404, { pits: found.map((id) => ({ pit_id: id, successful: true })) }];
     }
@@ -299,7 +299,7 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
         res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
         res.end(JSON.stringify(body));
       };
-      let body: Obj = {};
+      let body: Obj;
       try {
         body = text === '' ? {} : obj(JSON.parse(text));
       } catch {
@@ -340,7 +340,9 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -5,32 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
-import { mappingVectors, RESULTS_DIR, type MappingVector } from './pscheduler-vectors.js';
+import { archiverInput, mappingVectors, RESULTS_DIR, RUN_HREF, type MappingVector } from './pscheduler-vectors.js';
 import { allMetadata, paramForm, storedForm, storedValues } from './archive-compare.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
-
-const RUN_HREF = 'https://ps-a.example.net/pscheduler/tasks/t1/runs/r1';
-
-/** A vector's record-class input as the esmond archiver's input (what pScheduler hands over). */
-function archiverInput(v: MappingVector, runHref = RUN_HREF): Record<string, unknown> {
-  const i = v.input;
-  return {
-    data: { url: 'http://unused/esmond/perfsonar/archive', 'measurement-agent': i.measurement_agent, ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}) },
-    'task-href': 'https://ps-a.example.net/pscheduler/tasks/t1',
-    'run-href': runHref,
-    attempts: 0,
-    result: {
-      id: 'r1',
-      schedule: { start: new Date(i.ts * 1000).toISOString(), duration: `PT${i.duration}S` },
-      test: { type: i.test_type, spec: i.test_spec },
-      tool: { name: i.tool_name, version: '1.0' },
-      participants: [i.lead_participant],
-      result: i.test_result,
-      // A reference per case keeps cases apart (two failure vectors share spec and start).
-      reference: { case: v.name },
-    },
-  };
-}
 
 const captureIo = (stdin = ''): CapturedIo => capture({ stdin, now: Date.UTC(2026, 0, 1) });
 
@@ -204,7 +181,7 @@ describe('esmond-ps-load-pscheduler', () => {
       const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
       const io = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
-      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required \(for a bare result, give its start time\)/);
+      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/);
       const io2 = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
       assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);

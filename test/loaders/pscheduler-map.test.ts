@@ -123,6 +123,10 @@ describe('envelopes and archiver inputs', () => {
     assert.deepStrictEqual(rec.metadata['pscheduler-dns-nested-a-0'], { b: 3 });
     assert.equal(rec.metadata['pscheduler-reference-keep'], 1);
     assert.deepStrictEqual(valueMap(rec.point.val).get('pscheduler-raw'), { succeeded: true, record: [{ name: 'n' }] });
+    // A document nested deeper than any pScheduler writes is refused, not a stack overflow.
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    assert.throws(() => mapPschedulerDocument({ ...envelope(), reference: { deep } }, { lookup }), /nests deeper than 256 levels/);
     // Without comments, the same object comes back (nothing copied).
     const plain = { a: [{ b: 1 }], c: { d: 2 } };
     assert.equal(withoutComments(plain), plain);

@@ -162,3 +162,35 @@ export function valueMap(val: { 'event-type': string; val: unknown }[]): Map<str
   }
   return m;
 }
+
+export const RUN_HREF = 'https://ps-a.example.net/pscheduler/tasks/t1/runs/r1';
+
+/** The esmond archiver's input built from a vector (the members tests change). */
+export interface ArchiverInputDoc {
+  data: Obj;
+  'task-href': string;
+  'run-href': string;
+  attempts: number;
+  result: { test: { type: string; spec: Obj }; reference: Obj; result: Obj | null | undefined; [member: string]: unknown };
+}
+
+/** A vector's record-class input as the esmond archiver's input (what pScheduler hands over). */
+export function archiverInput(v: MappingVector, runHref = RUN_HREF): ArchiverInputDoc {
+  const i = v.input;
+  return {
+    data: { url: 'http://unused/esmond/perfsonar/archive', 'measurement-agent': i.measurement_agent, ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}) },
+    'task-href': 'https://ps-a.example.net/pscheduler/tasks/t1',
+    'run-href': runHref,
+    attempts: 0,
+    result: {
+      id: 'r1',
+      schedule: { start: new Date(i.ts * 1000).toISOString(), duration: `PT${i.duration}S` },
+      test: { type: i.test_type, spec: i.test_spec },
+      tool: { name: i.tool_name, version: '1.0' },
+      participants: [i.lead_participant],
+      result: i.test_result,
+      // A reference per case keeps cases apart (two failure vectors share spec and start).
+      reference: { case: v.name },
+    },
+  };
+}

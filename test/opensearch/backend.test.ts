@@ -44,7 +44,9 @@ describe('paging past the 10 000-hit window', () => {
         assert.ok(md);
         const points = await all(client.data<number>(md, 'packet-count-sent'));
         assert.equal(points.length, N);
-        points.forEach((p, i) => assert.equal(p.ts, T0 + i * 60));
+        points.forEach((p, i) => {
+          assert.equal(p.ts, T0 + i * 60);
+        });
         const searches = s.requests.filter((r) => r.path.endsWith('/_search'));
         // Bounded pages, never a deep `from`.
         for (const r of searches) {
@@ -133,7 +135,7 @@ describe('metadata from documents', () => {
 
   test('filters: tool, event type, source/destination by IP, free-form, time', async () => {
     const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry, });
-    const keys = async (q: Parameters<typeof client.searchMetadata>[0]): Promise<string[]> => (await all(client.searchMetadata(q))).map((m: Metadata) => m.parameters['pscheduler-test-type'] + '/' + m.toolName);
+    const keys = async (q: Parameters<typeof client.searchMetadata>[0]): Promise<string[]> => (await all(client.searchMetadata(q))).map((m: Metadata) => `${m.parameters['pscheduler-test-type'] ?? ''}/${m.toolName ?? ''}`);
     try {
       assert.deepEqual((await keys({ eventType: 'packet-trace' })).sort(), ['trace/pscheduler/tracepath', 'trace/pscheduler/traceroute']);
       assert.deepEqual(await keys({ eventType: 'histogram-rtt' }), ['rtt/pscheduler/ping']);

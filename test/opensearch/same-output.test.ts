@@ -12,6 +12,10 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBoth, type BothArchives } from '../helpers/pscheduler-both.js';
 import { createRun } from '../../src/cli/get.js';
+import { createGetBulk } from '../../src/cli/get-bulk.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runTool } from '../cli-query/run-tool.js';
 
 const FORMATS = ['human', 'csv', 'json', 'ndjson'] as const;
@@ -89,5 +93,31 @@ describe('esmond-ps-get prints the same through the esmond and the OpenSearch ba
     assert.match(r.stdout, /"247": 600/);
     const d = await runTool(openSearchGet, ['-u', b.opensearch.url, ...WINDOW, '-o', 'json', '-e', 'histogram-owdelay']);
     assert.match(d.stdout, /"39\.50": 39/);
+  });
+});
+
+describe('esmond-ps-get-bulk exports the same through both backends', () => {
+  test('every series, csv: the same file contents (names differ only in the key suffix of colliding series)', async () => {
+    const b = await startBoth();
+    const dirs = [mkdtempSync(join(tmpdir(), 'bulk-esmond-')), mkdtempSync(join(tmpdir(), 'bulk-os-'))];
+    try {
+      const bulk = createGetBulk({});
+      const range = ['-S', '2023-11-14T22:00:00Z', '-E', '2023-11-15T00:00:00Z', '-o', 'csv', '-I', '--quiet'];
+      const viaEsmond = await runTool(bulk, ['-u', b.esmond.url, '--archive', 'esmond', '-D', dirs[0]!, ...range]);
+      const viaOpenSearch = await runTool(bulk, ['-u', b.opensearch.url, '-D', dirs[1]!, ...range]);
+      assert.equal(viaEsmond.code, 0, viaEsmond.stderr);
+      assert.equal(viaOpenSearch.code, 0, viaOpenSearch.stderr);
+      const contents = (dir: string): string[] =>
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.csv'))
+          .map((f) => bucketsSorted(readFileSync(join(dir, f), 'utf8')))
+          .sort();
+      const esmondFiles = contents(dirs[0]!);
+      assert.ok(esmondFiles.length > 30, `${esmondFiles.length} series`);
+      assert.deepEqual(contents(dirs[1]!), esmondFiles);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      await b.close();
+    }
   });
 });

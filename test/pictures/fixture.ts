@@ -11,7 +11,7 @@ import { seedArchive } from '../../src/archive/seed.js';
 import { openSqliteArchive } from '../../src/archive/service.js';
 import type { ArchiveService, RequestContext } from '../../src/archive/types.js';
 import { runArchiveCli } from '../../src/cli/archive.js';
-import type { Health } from '../../src/pictures/health.js';
+import type { Health } from '../../src/web/health.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { pickFreePort } from '../helpers/archive.js';
 

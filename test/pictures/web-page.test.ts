@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runViewCli } from '../../src/cli/view.js';
-import { cellHealth, DEFAULT_THRESHOLDS } from '../../src/pictures/health.js';
-import type { MeshSummary } from '../../src/pictures/mesh-types.js';
-import type { ViewState } from '../../src/pictures/view-state.js';
+import { cellHealth, DEFAULT_THRESHOLDS } from '../../src/web/health.js';
+import type { MeshSummary } from '../../src/web/mesh-types.js';
+import type { ViewState } from '../../src/web/view-state.js';
 import { createClient } from '../../src/query/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import { pickFreePort } from '../helpers/archive.js';
@@ -33,7 +33,7 @@ interface Square {
 
 /** The page's state (page functions are strings: this file is compiled without the DOM types). */
 async function view(page: Page): Promise<ViewState> {
-  return (await page.evaluate('window.esmondView')) as ViewState;
+  return page.evaluate<ViewState>('window.esmondView');
 }
 
 async function openGrid(page: Page, url: string): Promise<void> {
@@ -42,8 +42,8 @@ async function openGrid(page: Page, url: string): Promise<void> {
 }
 
 async function squares(page: Page): Promise<Square[]> {
-  return (await page.evaluate(`[...document.querySelectorAll('#grid td[data-s] i')].map((i) => ({
-    s: i.parentElement.dataset.s, d: i.parentElement.dataset.d, f: i.dataset.f, cls: i.className }))`)) as Square[];
+  return page.evaluate<Square[]>(`[...document.querySelectorAll('#grid td[data-s] i')].map((i) => ({
+    s: i.parentElement.dataset.s, d: i.parentElement.dataset.d, f: i.dataset.f, cls: i.className }))`);
 }
 
 async function pairPainted(page: Page): Promise<void> {
@@ -55,7 +55,7 @@ async function pairPainted(page: Page): Promise<void> {
 async function count(client: EsmondClient, src: string, dst: string, eventType: string, summary: { summaryType?: 'statistics'; summaryWindow?: number }, range: { start: number; end: number }): Promise<number> {
   let n = 0;
   for await (const md of client.searchMetadata({ inputSource: src, inputDestination: dst, eventType })) {
-    for await (const _ of client.data(md, eventType, summary, { timeStart: range.start, timeEnd: range.end })) n++;
+    for await (const pg of client.dataPages(md, eventType, summary, { timeStart: range.start, timeEnd: range.end })) n += pg.length;
   }
   return n;
 }
@@ -74,9 +74,9 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
   });
   after(async () => {
-    await browser?.close();
-    await client?.close();
-    await archive?.close();
+    await browser.close();
+    await client.close();
+    await archive.close();
   });
 
   test('grid: one square per pair and family, coloured from the data', async () => {
@@ -155,6 +155,8 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const columns = await page.evaluate(`getComputedStyle(document.querySelector('.dirs')).gridTemplateColumns.split(' ').length`);
     assert.equal(columns, 1);
+    // …and the charts follow the narrower column.
+    await page.waitForFunction(`[...document.querySelectorAll('.uplot')].every((u) => u.getBoundingClientRect().right <= 390)`, null, { timeout: 5_000 });
     await page.screenshot({ path: join(SHOTS, 'pair-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
   });

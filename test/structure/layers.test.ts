@@ -14,17 +14,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   http: ['model'],
   format: ['model'],
   post: ['model', 'http'],
-  query: ['model', 'http', 'post'],
+  // The OpenSearch backend (query/opensearch) maps documents with the pure pScheduler mapping, as the archive does.
+  query: ['model', 'http', 'post', 'loaders/pscheduler'],
   bulk: ['model', 'http', 'query', 'format'],
   loaders: ['model', 'http', 'query', 'post'],
   // The archive shares only the wire model with the clients, plus the pure pScheduler mapping.
   archive: ['model', 'loaders/pscheduler'],
-  // Server side of the pictures (mesh summary, metrics, the page's assets and the read-only proxy).
-  pictures: ['model', 'http', 'query', 'format'],
-  // Browser code: the page shares only the pure mesh types and health rules with the server side.
-  web: ['model', 'pictures/mesh-types.ts', 'pictures/health.ts', 'pictures/values.ts', 'pictures/view-state.ts'],
+  // Server side of the pictures (mesh summary, metrics, the page's assets, the read-only proxy,
+  // SVG and terminal charts): a client of the archive API like the tools, with the loaders'
+  // bounded pool, sharing the page's pure types and colouring from web/.
+  pictures: ['model', 'http', 'query', 'format', 'loaders/sink.ts', 'web'],
+  // Browser code, plus the pure mesh types, health rules and value readers it shares with pictures/.
+  web: ['model'],
   'index.ts': ['model', 'http', 'query', 'post', 'format', 'bulk'],
-  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'pictures', 'index.ts'],
+  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'pictures', 'index.ts'],
   bin: ['cli'],
 };
 

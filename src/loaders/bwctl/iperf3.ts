@@ -8,7 +8,7 @@
  */
 import type { WireNewMetadata } from '../../model/wire.js';
 import type { EsmondItem } from '../esmond-item.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 
 /** iperf3 output that cannot be mapped; the message names the missing member. */
 export class Iperf3Error extends Error {

@@ -5,7 +5,7 @@
  * never modified. Fixes over the original (B35): a null stripe is ignored, `ret_code` is honoured.
  * @module
  */
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import type { LineResult, TransferRecord } from './transfer.js';
 
 /** `rkB/s` → `rkb_s`, `%util` → `util`, `State` → `state`. */

@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { deleteState, fileIdentity, readState, tailBefore, writeStateAtomic, type LoaderState } from '../checkpoint.js';
+import { RESOLVE_HINT, type HostResolver } from '../host-table.js';
 import type { LoaderLog } from '../log.js';
 import type { ArchiveSink, SinkItem } from '../sink.js';
 import { parseJsonLogLine } from './json-log.js';
@@ -16,8 +17,7 @@ import { readLines } from './lines.js';
 import { netloggerFields, parseNetloggerLine } from './netlogger.js';
 import { transferToEsmond, type LineResult, type PrivacyFlags, type TransferRecord } from './transfer.js';
 
-/** Resolves a host name to one address of a family (`undefined`: none). */
-export type HostResolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+export type { HostResolver } from '../host-table.js';
 
 /** Inputs of {@link runGridftpLoad}. */
 export interface GridftpRunOptions {
@@ -53,14 +53,19 @@ export interface GridftpRunResult {
   /** Values written, and values the archive already had. */
   written: number;
   duplicates: number;
-  /** Lines skipped as malformed. */
+  /** Lines skipped as malformed (a transfer whose DEST is no IP address included: it can never be stored). */
   malformed: number;
-  /** Transfers skipped because the server's host name did not resolve (or DEST is no IP address). */
+  /** Transfers whose server host name did not resolve: the run stopped at the first one. */
   unresolved: number;
   /** Transfers the archive refused as invalid (400); skipped so they cannot block the log. */
   refused: number;
-  /** A batch could not be stored; the state was left before it. */
+  /**
+   * A transfer could not be stored for a reason that may pass (the archive failed, a host name did
+   * not resolve): the run stopped and the state was left before it.
+   */
   failed: boolean;
+  /** Why the run stopped, in one line (when `failed`). */
+  reason?: string;
 }
 
 /** A stretch of a log file to read. */
@@ -99,11 +104,17 @@ async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefi
     log('main.process', `No last record, processing ${file}`);
     return [current];
   }
+  const id = fileIdentity(file);
   if (state.file !== file) {
+    // The same file under another name (`-f log.1` right after logrotate renamed log): go on
+    // from the stored offset if it still holds the bytes the state saw there.
+    if (id.dev === state.dev && id.ino === state.ino && id.size >= state.offset && (await tailBefore(file, state.offset)) === state.tail) {
+      log('main.process', `File ${file} is ${state.file} of the state renamed (same device and inode, same content) - processing it from byte ${state.offset}`);
+      return [{ ...current, start: state.offset }];
+    }
     log('main.warn', `state file ${opts.statePath} belongs to ${state.file}, not ${file} - processing ${file} from the start`);
     return [current];
   }
-  const id = fileIdentity(file);
   if (id.dev === state.dev && id.ino === state.ino) {
     if (id.size < state.offset) {
       log('main.warn', `File ${file} is shorter than the last stored position ${state.offset} (truncated?) - processing it from the start`);
@@ -178,14 +189,17 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
     segments = await planSegments(opts, state);
   }
   const addressCache = new Map<string, string | undefined>();
-  /** The server's address in the peer's family (the original did not restrict IPv4, B34), or why there is none. */
-  const hostIp = async (t: TransferRecord): Promise<{ ip: string } | { why: string }> => {
+  /**
+   * The server's address in the peer's family (the original did not restrict IPv4, B34), or why
+   * there is none: for ever (`permanent`: DEST is no address) or for now (a name DNS does not know).
+   */
+  const hostIp = async (t: TransferRecord): Promise<{ ip: string } | { why: string; permanent: boolean }> => {
     const family = isIP(t.dest);
-    if (family === 0) return { why: `DEST ${t.dest} is not an IP address` };
+    if (family === 0) return { why: `DEST ${t.dest} is not an IP address`, permanent: true };
     const key = `${family} ${t.host}`;
     if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family === 6 ? 6 : 4).catch(() => undefined));
     const ip = addressCache.get(key);
-    return ip === undefined ? { why: `cannot resolve ${t.host} to an IPv${family} address` } : { ip };
+    return ip === undefined ? { why: `cannot resolve ${t.host} to an IPv${family} address (${RESOLVE_HINT})`, permanent: false } : { ip };
   };
 
   for (const seg of segments) {
@@ -216,6 +230,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         } catch (err) {
           log(`${scope}.error`, `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`);
           res.failed = true;
+          res.reason = `storing failed: ${(err as Error).message}`;
           return false;
         }
         res.stored += batchTransfers;
@@ -249,8 +264,19 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       } else if (parsed.kind === 'transfer') {
         res.transfers += 1;
         const host = await hostIp(parsed.record);
-        if ('why' in host) {
+        if ('why' in host && !host.permanent) {
+          // It may resolve later (or be given): store what came before it, leave the state before it, stop.
           res.unresolved += 1;
+          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`);
+          log(`${scope}.error`, `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`);
+          if (await flush()) {
+            res.failed = true;
+            res.reason = `${host.why}; stopped before that transfer, the state stays before it`;
+          }
+          break;
+        }
+        if ('why' in host) {
+          res.malformed += 1;
           log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`);
         } else {
           const e = transferToEsmond(parsed.record, host.ip, { ...opts.privacy, json: opts.format === 'json' });

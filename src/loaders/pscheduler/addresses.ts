@@ -60,8 +60,10 @@ export function commonFamily(
 ): [string | undefined, string | undefined] {
   const x = a === undefined ? {} : lookup(a);
   const y = b === undefined ? {} : lookup(b);
-  if (ipVersion === 6 || ipVersion === '6') return [x.v6, y.v6];
-  if (ipVersion === 4 || ipVersion === '4') return [x.v4, y.v4];
+  // Python's `== 6` also holds for 6.0 (a float marker of the spec).
+  const version = typeof ipVersion === 'object' && ipVersion !== null ? Number(ipVersion) : ipVersion;
+  if (version === 6 || version === '6') return [x.v6, y.v6];
+  if (version === 4 || version === '4') return [x.v4, y.v4];
   if (x.v6 !== undefined && y.v6 !== undefined) return [x.v6, y.v6];
   if (x.v4 !== undefined && y.v4 !== undefined) return [x.v4, y.v4];
   return [undefined, undefined];

@@ -5,17 +5,42 @@
  * @module
  */
 
+import { parse as parseLossless } from 'lossless-json';
+import { PyFloat } from '../../model/py-float.js';
+
 /** One document and where it came from (`file:line`, `file[i]`), or why it could not be read. */
 export interface SourceDoc {
   where: string;
   doc?: unknown;
+  /**
+   * The same document as Python's `json.loads` reads it, when that differs: whole numbers written
+   * as floats (`2.0`) are {@link PyFloat}s here. Present only when the text has such a number.
+   */
+  typed?: unknown;
   error?: string;
 }
 
-function* expand(value: unknown, where: string): Generator<SourceDoc> {
+/** Text that may hold a whole number written as a float (`2.0`, `1e3`): worth a second, exact read. */
+const MAY_HAVE_WHOLE_FLOAT = /\d\.0+(?!\d)|\d[eE]/;
+
+/** {@link SourceDoc.typed} of a text that parsed, or undefined when it would equal the plain parse. */
+function typedParse(text: string): unknown {
+  if (!MAY_HAVE_WHOLE_FLOAT.test(text)) return undefined;
+  try {
+    return parseLossless(text, null, (t: string) => {
+      const n = Number(t);
+      return /[.eE]/.test(t) && Number.isInteger(n) ? new PyFloat(n) : n;
+    });
+  } catch {
+    return undefined; // e.g. a key given twice, which JSON.parse accepts: the plain read stands
+  }
+}
+
+function* expand(value: unknown, typed: unknown, where: string): Generator<SourceDoc> {
+  const entry = (doc: unknown, t: unknown, w: string): SourceDoc => (t === undefined ? { where: w, doc } : { where: w, doc, typed: t });
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield { where: `${where}[${i}]`, doc: value[i] };
-  } else yield { where, doc: value };
+    for (let i = 0; i < value.length; i++) yield entry(value[i], Array.isArray(typed) ? typed[i] : undefined, `${where}[${i}]`);
+  } else yield entry(value, typed, where);
 }
 
 /**
@@ -52,7 +77,7 @@ export async function* documentsFromLines(lines: AsyncIterable<string>, name: st
     }
     mode = 'lines';
     whole.length = 0;
-    yield* expand(doc, `${name}:${n}`);
+    yield* expand(doc, typedParse(t), `${name}:${n}`);
   }
   if (mode === 'lines') return;
   if (mode === 'unknown') {
@@ -60,7 +85,8 @@ export async function* documentsFromLines(lines: AsyncIterable<string>, name: st
     return;
   }
   try {
-    yield* expand(JSON.parse(whole.join('\n')), name);
+    const text = whole.join('\n');
+    yield* expand(JSON.parse(text), typedParse(text), name);
   } catch (err) {
     yield { where: name, error: `not valid JSON (${(err as Error).message})` };
   }

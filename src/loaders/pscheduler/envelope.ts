@@ -5,7 +5,7 @@
  * @module
  */
 import { PyFloat } from '../../model/py-float.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
 import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
@@ -164,6 +164,22 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     summaries: summaries ?? null,
     policy,
   };
+}
+
+/**
+ * {@link recordInputFromDocument}, with the test spec and the reference taken from `typed`, the
+ * same document read as Python reads it ({@link SourceDoc.typed}): the archiver copies their
+ * values into the metadata as they are, so `"packet-timeout": 2.0` must stay a float.
+ */
+export function recordInputWithTypes(doc: unknown, typed: unknown, defaults: EnvelopeDefaults = {}): RecordInput {
+  const input = recordInputFromDocument(doc, defaults);
+  if (typed === undefined) return input;
+  try {
+    const t = recordInputFromDocument(typed, defaults);
+    return { ...input, spec: t.spec, reference: t.reference };
+  } catch {
+    return input; // the plain read is the one whose errors count
+  }
 }
 
 /** Host names a document's mapping may need resolved (spec source/dest, lead, agent). */

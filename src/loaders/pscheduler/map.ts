@@ -9,7 +9,7 @@ import { mapRecord, type MappedRecord, type RecordOptions } from './record.js';
 
 export { MappingError, UnresolvedHostError, isoDurationSeconds, isoDateSeconds } from './iso.js';
 export { literalAddresses, tableLookup, type AddressLookup, type HostAddresses } from './addresses.js';
-export { recordInputFromDocument, hostsOf, type EnvelopeDefaults } from './envelope.js';
+export { recordInputFromDocument, recordInputWithTypes, hostsOf, type EnvelopeDefaults } from './envelope.js';
 export {
   mapRecord,
   declaredValues,

@@ -7,7 +7,7 @@
 import { PyFloat } from '../../model/py-float.js';
 import type { WireNewEventType, WireNewMetadata } from '../../model/wire.js';
 import type { EsmondValue } from '../esmond-item.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
 import { commonFamily, literalAddresses, urlHost, type AddressLookup } from './addresses.js';
 import { formatFixed2, isoDurationSeconds, MappingError, UnresolvedHostError } from './iso.js';
 
@@ -101,7 +101,9 @@ const floatSeconds = (v: unknown, field: string): PyFloat => new PyFloat(isoDura
 
 /** Python truthiness, which the archiver's `if x:` tests rely on. */
 const truthy = (v: unknown): boolean =>
-  !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
+  v instanceof PyFloat
+    ? v.value !== 0
+    : !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
 const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const parallelOf = (spec: Obj): number => (typeof spec.parallel === 'number' ? spec.parallel : Number(spec.parallel ?? 1));
 
@@ -403,7 +405,7 @@ export function flattenParameters(md: Obj, key: string, val: unknown): void {
     val.forEach((v, i) => {
       if (v !== null && v !== undefined) md[`${key}-${i}`] = v;
     });
-  } else if (isObj(val)) {
+  } else if (isObj(val) && !(val instanceof PyFloat)) {
     for (const [k, v] of Object.entries(val)) if (!k.startsWith('_')) flattenParameters(md, `${key}-${k}`, v);
   } else if (val !== null && val !== undefined) md[key] = val;
 }

@@ -8,8 +8,6 @@
 import { HttpError, ValidationError } from '../../http/errors.js';
 import type { Transport } from '../../http/transport.js';
 import { transportFor, type ClientTestHooks } from '../transport-options.js';
-import { HostResolver, systemResolver } from '../../archive/dns.js';
-import type { Resolver } from '../../archive/types.js';
 import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
@@ -18,11 +16,13 @@ import { SeriesBuilder } from './series.js';
 import { SOURCE_FIELDS } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
+import { ASYNC_DISPOSE, metadataResults } from '../results.js';
+import { systemLookup, type HostLookup } from './hosts.js';
 
 /** Test-only knobs. */
 export interface OpenSearchDeps {
   /** Host name lookups for source/destination/agent filters (default: the system resolver). */
-  resolver?: Resolver | false;
+  resolver?: HostLookup;
 }
 
 /**
@@ -63,7 +63,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
   const base = openSearchBase(options.url, options.scriptAlias);
   const transport: Transport = transportFor(options);
   const target: OpenSearchTarget = { transport, base, pit: { supported: undefined } };
-  const hosts = new HostResolver(deps.resolver ?? systemResolver(), 60_000);
+  const hosts = deps.resolver ?? systemLookup();
 
   async function* searchMetadata(query: MetadataQuery | undefined, opts: CallOptions & { pageSize?: number }): AsyncGenerator<Metadata> {
     const filter = await metadataFilter(query ?? {}, hosts);
@@ -117,7 +117,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
   return {
     archiveUrl: `${base}/`,
     origin: base,
-    searchMetadata: (query, opts = {}) => ({ [Symbol.asyncIterator]: () => searchMetadata(query, opts) }),
+    searchMetadata: (query, opts = {}) => metadataResults(() => searchMetadata(query, opts)),
     getMetadata,
     dataPages,
     data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
@@ -141,6 +141,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
       throw new ValidationError('a perfSONAR 5 OpenSearch archive is read-only here (Logstash writes it)', 'archive');
     },
     close: () => transport.close(),
+    [ASYNC_DISPOSE]: () => transport.close(),
   };
 }
 

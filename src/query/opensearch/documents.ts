@@ -12,7 +12,7 @@
  * @module
  */
 import { literalAddresses, mapPschedulerDocument, type HostAddresses, type MappedRecord } from '../../loaders/pscheduler/map.js';
-import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
 /** The document fields a backend request asks for (`_source` includes). */
 export const SOURCE_FIELDS = ['test', 'pscheduler', 'meta', 'result', 'reference'] as const;
@@ -157,7 +157,8 @@ function addressTable(doc: JsonObject): Map<string, HostAddresses> {
 /** The run's identity for de-duplication (spec §1.6: run id + observer). */
 export function runIdentity(doc: JsonObject): string {
   const ps = obj(doc.pscheduler);
-  return `${String(ps.run_id ?? '')} ${String(obj(obj(doc.meta).observer).ip ?? '')}`;
+  const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  return `${text(ps.run_id)} ${text(obj(obj(doc.meta).observer).ip)}`;
 }
 
 /** The test checksum of a document (the metadata key), or undefined. */

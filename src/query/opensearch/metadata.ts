@@ -8,8 +8,7 @@
  * @module
  */
 import { SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
-import type { WireEventType, WireMetadata, WireNewEventType, WireNewMetadata, WireSummary } from '../../model/wire.js';
-import { parameterText } from '../../archive/validate.js';
+import type { WireEventType, WireMetadata, WireNewMetadata, WireSummary } from '../../model/wire.js';
 import { DEFAULT_SUMMARIES, type ArchiverSummary } from '../../loaders/pscheduler/map.js';
 
 /** elmond's summary table (spec §2.4). */
@@ -23,9 +22,6 @@ const ELMOND_SUMMARIES: Readonly<Record<string, ReadonlyArray<readonly [string, 
   'histogram-owdelay': [['statistics', 0], ['statistics', 300], ['statistics', 3600], ['statistics', 86400]],
   'histogram-rtt': [['statistics', 0], ['statistics', 300], ['statistics', 3600], ['statistics', 86400]],
 };
-
-/** Members of the mapped body that are not free-form parameters. */
-const SUBJECT_KEYS = new Set(['subject-type', 'source', 'destination', 'measurement-agent', 'tool-name', 'input-source', 'input-destination', 'event-types']);
 
 const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -61,9 +57,10 @@ export function wireMetadata(body: WireNewMetadata, facts: MetadataFacts): WireM
   const out: WireMetadata = { url: `${facts.base}/${key}/`, uri: `${key}/`, 'metadata-key': key, 'subject-type': body['subject-type'], 'event-types': [] };
   for (const [k, v] of Object.entries(body)) {
     if (k === 'subject-type' || k === 'event-types' || v === undefined || v === null) continue;
-    out[k] = SUBJECT_KEYS.has(k) ? String(v) : parameterText(k, v);
+    // As the esmond archive stores parameters: strings as they are, anything else as JSON text.
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
-  const declared = [...(body['event-types'] as WireNewEventType[])].sort((a, b) => bytewise(a['event-type'], b['event-type']));
+  const declared = [...body['event-types']].sort((a, b) => bytewise(a['event-type'], b['event-type']));
   out['event-types'] = declared.map((e): WireEventType => {
     const et = e['event-type'];
     const summaries = summaryRows(et, e.summaries as ArchiverSummary[] | undefined).map(

@@ -8,7 +8,7 @@
  */
 import { isHttpError, ResponseError } from '../../http/errors.js';
 import type { JsonResponse, Transport } from '../../http/transport.js';
-import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
 /** The index pattern of every perfSONAR test type (a wildcard: missing data streams are no error). */
 export const INDEX = 'pscheduler_*';

@@ -1,23 +1,22 @@
 /**
  * The points of one event type of one test, from its documents: each run mapped as the esmond
- * archiver maps it, the value normalised and served exactly as the esmond archive stores and
- * serves it (the archive's own validation, bin folding and cell rendering, esmond-api §6), and
- * summaries computed here, bin by bin, from the base values in time order.
+ * archiver maps it, the value normalised and served as the esmond archive stores and serves it,
+ * and summaries computed here, bin by bin (epoch-aligned, ⌊t/W⌋·W), from the base values in time
+ * order (esmond-api §6).
  * @module
  */
-import { binOf, cellValue, decodeBin, encodeBin, foldInto, baseCell, type BinState } from '../../archive/series.js';
-import { validateValue } from '../../archive/validate.js';
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { ValidationError } from '../../http/errors.js';
 import { mapOpenSearchDocument, runIdentity } from './documents.js';
 import type { Hit } from './search.js';
+import { baseValue, normalize, SummaryBin } from './values.js';
 
 /** Folds mapped runs into the points of one series; feed hits in time order. */
 export class SeriesBuilder {
   private readonly dataType: DataType;
   private readonly window: number;
-  private bin: { ts: number; state: BinState } | undefined;
+  private bin: { ts: number; state: SummaryBin } | undefined;
   private lastRun: string | undefined;
   private lastTs: number | undefined;
 
@@ -52,20 +51,16 @@ export class SeriesBuilder {
       this.lastTs = ts;
       const v = record.point.val.find((x) => x['event-type'] === this.eventType);
       if (v === undefined) continue;
-      let normalized;
-      try {
-        normalized = validateValue(this.dataType, v.val);
-      } catch {
-        continue; // the esmond archive would have refused it (400), so it holds no such point
-      }
+      const normalized = normalize(this.dataType, v.val);
+      if (normalized === undefined) continue; // the esmond archive would have refused it (400)
       if (this.summaryType === 'base') {
-        out.push({ ts, val: cellValue(this.dataType, 'base', baseCell(ts, normalized)) });
+        out.push({ ts, val: baseValue(this.dataType, normalized) });
         continue;
       }
-      const b = binOf(ts, this.window);
+      const b = this.window > 0 ? Math.floor(ts / this.window) * this.window : ts;
       if (this.bin !== undefined && this.bin.ts !== b) out.push(this.close(this.bin));
-      if (this.bin === undefined || this.bin.ts !== b) this.bin = { ts: b, state: decodeBin(undefined) };
-      foldInto(this.bin.state, normalized);
+      if (this.bin === undefined || this.bin.ts !== b) this.bin = { ts: b, state: new SummaryBin(this.dataType, this.summaryType) };
+      this.bin.state.add(normalized);
     }
     return out;
   }
@@ -77,8 +72,7 @@ export class SeriesBuilder {
     return b === undefined ? [] : [this.close(b)];
   }
 
-  private close(b: { ts: number; state: BinState }): WirePoint {
-    const st = this.summaryType === 'base' ? 'aggregation' : this.summaryType;
-    return { ts: b.ts, val: cellValue(this.dataType, st, encodeBin(this.dataType, st, b.ts, b.state)) };
+  private close(b: { ts: number; state: SummaryBin }): WirePoint {
+    return { ts: b.ts, val: b.state.value() };
   }
 }

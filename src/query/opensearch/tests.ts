@@ -7,15 +7,14 @@
  * @module
  */
 import { ResponseError, ValidationError } from '../../http/errors.js';
-import type { HostResolver } from '../../archive/dns.js';
-import { parseDnsMatchRule } from '../../archive/dns.js';
-import { isJsonObject, type JsonObject } from '../../loaders/json-object.js';
+import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 import { decodeMetadata, encodeMetadataQuery } from '../codec.js';
 import { planWindow } from '../time-cursor.js';
 import type { DataQuery, Metadata, MetadataQuery } from '../types.js';
 import { checksumOf, mapOpenSearchDocument, SOURCE_FIELDS } from './documents.js';
 import { wireMetadata, testTypesOf } from './metadata.js';
 import { INDEX, search, type OpenSearchTarget } from './search.js';
+import { hostAddresses, type HostLookup } from './hosts.js';
 
 /** Tests per aggregation page (each carries one whole document). */
 export const DEFAULT_TEST_PAGE_SIZE = 500;
@@ -40,28 +39,17 @@ export function timeBounds(q: DataQuery | MetadataQuery): { start: number | unde
 }
 
 /** Builds the OpenSearch filter and the exact check of a metadata query. */
-export async function metadataFilter(q: MetadataQuery, hosts: HostResolver): Promise<TestFilter> {
+export async function metadataFilter(q: MetadataQuery, hosts: HostLookup): Promise<TestFilter> {
   encodeMetadataQuery(q); // the same validation as the esmond backend
   const filter: JsonObject[] = [];
   const checks: Array<(md: Metadata) => boolean> = [];
-  let rule;
-  try {
-    rule = parseDnsMatchRule(q.dnsMatchRule);
-  } catch (e) {
-    throw new ValidationError(e instanceof Error ? e.message : String(e), 'dnsMatchRule');
-  }
   for (const [value, field, pick] of [
     [q.source, 'meta.source.ip', (md: Metadata) => md.source],
     [q.destination, 'meta.destination.ip', (md: Metadata) => md.destination],
     [q.measurementAgent, 'meta.observer.ip', (md: Metadata) => md.measurementAgent],
   ] as const) {
     if (value === undefined) continue;
-    let addresses: string[];
-    try {
-      addresses = await hosts.addresses(value, rule);
-    } catch (e) {
-      throw new ValidationError(e instanceof Error ? e.message : String(e), 'source');
-    }
+    const addresses = await hostAddresses(value, q.dnsMatchRule, hosts);
     const set = new Set(addresses.map((a) => a.toLowerCase()));
     // The agent of a mapped metadata is the lead participant, which Logstash may record in the
     // other address family: filter it exactly here only.
@@ -98,7 +86,7 @@ export async function metadataFilter(q: MetadataQuery, hosts: HostResolver): Pro
   }
   for (const [k, v] of q.filters ?? []) {
     if (k === 'pscheduler-test-type') filter.push({ term: { 'test.type.keyword': v } });
-    checks.push((md) => (md.raw[k] === undefined ? false : String(md.raw[k]) === v));
+    checks.push((md) => (md.parameters[k] ?? md.raw[k]) === v);
   }
   const { start, end } = timeBounds(q);
   if (start !== undefined || end !== undefined) {
@@ -123,7 +111,7 @@ function aggregationOf(r: { json: unknown; url: string; status: number; text: st
 /** The metadata of one aggregation bucket, or undefined when its newest run cannot be mapped. */
 function bucketMetadata(bucket: unknown, base: string): Metadata | undefined {
   const b = isJsonObject(bucket) ? bucket : {};
-  const newest = isJsonObject(b.newest) && isJsonObject(b.newest.hits) && Array.isArray(b.newest.hits.hits) ? b.newest.hits.hits[0] : undefined;
+  const newest: unknown = isJsonObject(b.newest) && isJsonObject(b.newest.hits) && Array.isArray(b.newest.hits.hits) ? b.newest.hits.hits[0] : undefined;
   const source = isJsonObject(newest) && isJsonObject(newest._source) ? newest._source : undefined;
   if (source === undefined) return undefined;
   const key = checksumOf(source);

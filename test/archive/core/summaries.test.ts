@@ -8,7 +8,7 @@ import {
   fromFixedPoint,
   averageValue,
   type HistogramPairs,
-} from '../../../src/archive/summaries.js';
+} from '../../../src/model/summaries.js';
 
 const close = (a: number, b: number): void => { assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`); };
 

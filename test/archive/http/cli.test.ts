@@ -64,9 +64,9 @@ async function firstLine(lines: AsyncIterable<string>): Promise<string> {
 }
 
 describe('esmond-ps-archive as a process', () => {
-  test('serve --port 0: one "listening on" line, answers GET, exits 0 on SIGTERM', async () => {
+  test('serve --port 0 --create: a banner starting with "listening on", answers GET, exits 0 on SIGTERM', async () => {
     const db = join(dir, 'serve.sqlite');
-    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--db', db, '--no-dns']);
+    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--db', db, '--no-dns', '--create']);
     const line = await firstLine(stderrLines);
     const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
     assert.ok(m, `unexpected first stderr line: ${line}`);
@@ -78,7 +78,9 @@ describe('esmond-ps-archive as a process', () => {
     const end = await done;
     assert.equal(end.signal, null);
     assert.equal(end.code, 0, end.stderr);
-    assert.equal(end.stderr, `${line}\n`);
+    assert.ok(end.stderr.startsWith(`${line}\n  API:         ${url}/esmond/perfsonar/archive/\n  database:    ${db}\n  write users: 0 active`), end.stderr);
+    assert.match(end.stderr, /"GET \/esmond\/perfsonar\/archive\/" 200 /, 'the access log');
+    assert.match(end.stderr, /stopping: finishing requests in flight\nstopped; .*serve\.sqlite closed\n$/);
   });
 
   test('add-user prints a key that then authenticates; ESMOND_ARCHIVE_DB is the default db', async () => {
@@ -189,7 +191,10 @@ describe('esmond-ps-archive in-process', () => {
       const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' } });
       assert.equal(r.status, 401);
       const again = io();
-      assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db], again), 0);
+      const refused = io();
+      assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db], refused), 1, 'an existing user needs --rotate');
+      assert.match(refused.err(), /write user dave exists; --rotate gives it a new key/);
+      assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db, '--rotate'], again), 0);
       const fresh = /(\S+)\n$/.exec(again.out())?.[1] ?? '';
       assert.notEqual(fresh, 'DAVE-KEY-0123456789abcdef0123456789ab');
       const ok = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: `Token ${fresh}`, 'Content-Type': 'application/json' }, body });

@@ -5,7 +5,8 @@
  * `mode` order and the mean's float summation order (JS objects would reorder integer-like keys).
  * @module
  */
-import type { HistogramStatistics } from '../model/wire.js';
+import type { HistogramStatistics } from './wire.js';
+import { orderedRecord } from './ordered-json.js';
 import { parseFloatText } from './pyparse.js';
 
 /** A histogram in its own key order. Keys are compared as exact strings. */
@@ -64,12 +65,9 @@ export function mergeHistograms(into: HistogramPairs, add: HistogramPairs): Hist
   return out;
 }
 
-/** Pairs → a plain object for the wire. */
+/** Pairs → a record for the wire that JSON.stringify writes in the pairs' order (integer-like buckets included). */
 export function histogramObject(pairs: HistogramPairs): Record<string, number> {
-  const out: Record<string, number> = {};
-  // defineProperty: a bucket may be called `__proto__` and must stay a plain key.
-  for (const [k, c] of pairs) Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-  return out;
+  return orderedRecord(pairs);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The one test the loaders' parsers make of untyped JSON before reading members from it.
+ * The one test our parsers (loaders, the OpenSearch reader) make of untyped JSON before reading members from it.
  * @module
  */
 

@@ -1,0 +1,160 @@
+/**
+ * Pictures (issue 14), on a seeded 100-host full mesh (9 900 pairs × 4 tests) plus a month of
+ * data for the site1 ⇄ site2 pair, served by `esmond-ps-archive serve` in this process:
+ *  - the mesh summary computed cold through the archive's HTTP API (server side);
+ *  - time to first paint of the grid in Chromium (budget 2 s), warm summary, median of 3;
+ *  - time to draw the month-long pair view (both directions, hourly/daily summaries), median of 3;
+ *  - `/metrics` scrape time (budget 100 ms), median of 20, beside a GET of the API root (baseline);
+ *  - esmond-ps-plot for a month of raw loss results, beside esmond-ps-get -o csv of the same data.
+ * The archive is seeded once and kept in the temp dir (ESMOND_BENCH_PICTURES_DB overrides the
+ * path; delete it to reseed: about 10 minutes on 2 cores).
+ * @module
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { seedArchive } from '../src/archive/seed.js';
+import { openSqliteArchive } from '../src/archive/service.js';
+import { runArchiveCli } from '../src/cli/archive.js';
+import type { CliIo } from '../src/cli/io.js';
+import { run as getRun } from '../src/cli/get.js';
+import { run as plotRun } from '../src/cli/plot.js';
+import type { ViewState } from '../src/web/view-state.js';
+import { chromiumMissing, launchChromium } from '../test/helpers/browser.js';
+import { pickFreePort } from '../test/helpers/archive.js';
+
+type Report = (line: string) => void;
+
+const HOSTS = 100;
+const DB = process.env['ESMOND_BENCH_PICTURES_DB'] ?? join(tmpdir(), `esmond-pictures-bench-${HOSTS}h.sqlite`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+async function seed(report: Report, now: number): Promise<void> {
+  const service = openSqliteArchive(DB, { resolver: false });
+  try {
+    let t = performance.now();
+    // A month for site1 ⇄ site2 first: the 100-host pass then skips that pair (it holds data).
+    const month = await seedArchive(service, { hosts: 2, days: 30, seed: 1, now });
+    report(`pictures.seed   month for 1 pair: ${((performance.now() - t) / 1000).toFixed(1)} s, ${month.points} values`);
+    t = performance.now();
+    const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.03, seed: 1, now });
+    report(`pictures.seed   ${HOSTS} hosts, 45 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
+  } finally {
+    service.close();
+  }
+}
+
+function quietIo(now = () => Date.now()): CliIo & { err: () => string } {
+  const err: Buffer[] = [];
+  const stderr = new PassThrough();
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const stdout = new PassThrough();
+  stdout.resume();
+  return { stdout, stderr, stdin: new PassThrough(), env: { ESMOND_TEST_NO_DNS: '1' }, now, cwd: tmpdir(), err: () => Buffer.concat(err).toString() };
+}
+
+export default async function picturesBench(report: Report): Promise<void> {
+  const missing = chromiumMissing();
+  if (!existsSync(DB)) await seed(report, Math.floor(Date.now() / 1000));
+  else report(`pictures.seed   reusing ${DB} (delete it to reseed with fresh timestamps)`);
+
+  const port = await pickFreePort();
+  const stop = new AbortController();
+  const io = quietIo();
+  const began = performance.now();
+  const served = runArchiveCli(['serve', '--db', DB, '--port', String(port), '--no-dns'], io, stop.signal);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; i < 400 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
+    // The server starts computing the summary as soon as it listens; this waits for it.
+    const mesh = (await (await fetch(`${url}/pictures/mesh.json`)).json()) as { cells: unknown[]; hosts: unknown[]; computeSeconds: number };
+    report(
+      `pictures.mesh   cold summary: ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
+        `(${((performance.now() - began) / 1000).toFixed(1)} s from start)`,
+    );
+
+    const root: number[] = [];
+    const scrape: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 20; i++) {
+      let t = performance.now();
+      await (await fetch(`${url}/esmond/perfsonar/archive/?limit=1`)).text();
+      root.push(performance.now() - t);
+      t = performance.now();
+      bytes = (await (await fetch(`${url}/metrics`)).text()).length;
+      scrape.push(performance.now() - t);
+    }
+    report(
+      `pictures.metrics scrape ${median(scrape).toFixed(1)} ms (${(bytes / 1e6).toFixed(1)} MB; budget 100 ms: ${(median(scrape) / 100).toFixed(2)}x), ` +
+        `API root GET ${median(root).toFixed(1)} ms (ratio ${(median(scrape) / median(root)).toFixed(1)}x)`,
+    );
+
+    const end = Math.floor(Date.now() / 1000);
+    const monthArgs = ['-u', url, '-s', '10.0.1.10', '-d', '10.0.2.10', '-e', 'packet-loss-rate', '-S', String(end - 30 * 86400), '-E', String(end)];
+    const dir = mkdtempSync(join(tmpdir(), 'esmond-plot-bench-'));
+    try {
+      let t = performance.now();
+      const getCode = await getRun([...monthArgs, '-o', 'csv', '-I'], quietIo());
+      const getMs = performance.now() - t;
+      t = performance.now();
+      const plotIo = quietIo();
+      const plotCode = await plotRun([...monthArgs, '-o', join(dir, 'month.svg')], plotIo);
+      const plotMs = performance.now() - t;
+      t = performance.now();
+      await plotRun([...monthArgs, '-o', join(dir, 'month.png')], quietIo());
+      const pngMs = performance.now() - t;
+      report(
+        `pictures.plot   a month of loss (${plotIo.err().trim()}): svg ${plotMs.toFixed(0)} ms, png ${pngMs.toFixed(0)} ms; ` +
+          `esmond-ps-get -o csv of the same ${getMs.toFixed(0)} ms (ratio ${(plotMs / getMs).toFixed(2)}x; exit ${plotCode}/${getCode})`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    if (missing !== undefined) {
+      report(`pictures.page   skipped: ${missing}`);
+      return;
+    }
+    const browser = await launchChromium();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const grid: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await page.goto(`${url}/`);
+        await page.waitForFunction('window.esmondView?.grid.paintedAtMs != null || window.esmondView?.error != null', null, { timeout: 120_000 });
+        const state = await page.evaluate<ViewState>('window.esmondView');
+        grid.push(state.grid.paintedAtMs ?? NaN);
+        if (i === 0) report(`pictures.page   grid: ${state.grid.hosts} hosts, ${state.grid.cells} squares${state.error !== null ? `, error ${state.error}` : ''}`);
+      }
+      report(`pictures.page   grid first paint ${median(grid).toFixed(0)} ms (runs ${grid.map((g) => g.toFixed(0)).join(', ')}; budget 2000 ms: ${(median(grid) / 2000).toFixed(2)}x)`);
+
+      const month: number[] = [];
+      const day: number[] = [];
+      let points = '';
+      for (let i = 0; i < 3; i++) {
+        await page.click('td[data-s="perfsonar1.site1.example.net"][data-d="perfsonar1.site2.example.net"]');
+        await page.waitForFunction("window.esmondView.pair.range?.label === 'day' && window.esmondView.pair.paintedAtMs !== null", null, { timeout: 120_000 });
+        day.push((await page.evaluate<ViewState>('window.esmondView')).pair.paintedAtMs ?? NaN);
+        await page.click('.ranges button[data-range="month"]');
+        await page.waitForFunction("window.esmondView.pair.range?.label === 'month' && window.esmondView.pair.paintedAtMs !== null", null, { timeout: 120_000 });
+        const state = await page.evaluate<ViewState>('window.esmondView');
+        month.push(state.pair.paintedAtMs ?? NaN);
+        points = Object.entries(state.pair.points)
+          .filter(([k]) => k.startsWith('perfsonar1.site1.example.net >'))
+          .map(([k, v]) => `${k.split(' ').at(-1) ?? k} ${v}`)
+          .join(', ');
+      }
+      report(`pictures.page   pair view: day ${median(day).toFixed(0)} ms, month ${median(month).toFixed(0)} ms (ratio ${(median(month) / median(day)).toFixed(2)}x; month points per direction: ${points})`);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    stop.abort();
+    await served;
+  }
+}

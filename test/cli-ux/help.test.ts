@@ -1,0 +1,102 @@
+/**
+ * Issue 11 item 5: every tool has `--version`, a `--help` that starts with a one-line description
+ * and two examples (golden files: a change is deliberate, `UPDATE_GOLDEN=1`), suggests the right
+ * flag for a typo, and says what is missing in one line.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { run as archiveRun } from '../../src/cli/archive.js';
+import { run as bulkRun } from '../../src/cli/get-bulk.js';
+import { run as endpointsRun } from '../../src/cli/get-endpoints.js';
+import { run as metadataRun } from '../../src/cli/get-metadata.js';
+import { run as getRun } from '../../src/cli/get.js';
+import type { ToolMain } from '../../src/cli/io.js';
+import { run as gridftpRun } from '../../src/cli/load-gridftp.js';
+import { run as pschedulerRun } from '../../src/cli/load-pscheduler.js';
+import { run as pipeRun } from '../../src/cli/pipe.js';
+import { VERSION } from '../../src/http/version.js';
+import { TOOL_HELP, type ToolName } from '../../src/cli/tool-help.js';
+import { runCaptured } from '../helpers/capture-io.js';
+
+const GOLDEN = join(process.cwd(), 'test', 'golden');
+
+function checkGolden(file: string, actual: string): void {
+  const path = join(GOLDEN, file);
+  if (process.env.UPDATE_GOLDEN) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  assert.ok(existsSync(path), `golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
+  assert.equal(actual, readFileSync(path, 'utf8'), file);
+}
+
+const TOOLS: ReadonlyArray<[ToolName, ToolMain]> = [
+  ['esmond-ps-get', getRun],
+  ['esmond-ps-get-bulk', bulkRun],
+  ['esmond-ps-get-endpoints', endpointsRun],
+  ['esmond-ps-get-metadata', metadataRun],
+  ['esmond-ps-load-gridftp', gridftpRun],
+  ['esmond-ps-load-pscheduler', pschedulerRun],
+  ['esmond-ps-pipe', pipeRun],
+  ['esmond-ps-archive', archiveRun],
+];
+/** A fixed working directory: get-bulk's help shows it as the -D default. */
+const CWD = '/srv/export';
+
+describe('--help and --version of every tool', () => {
+  for (const [tool, main] of TOOLS) {
+    test(`${tool} --help: description, two examples, golden`, async () => {
+      const r = await runCaptured(main, ['--help'], { cwd: CWD, env: {} });
+      assert.equal(r.code, 0, r.err);
+      const h = TOOL_HELP[tool];
+      assert.ok(r.out.includes(`${h.description}\n`), 'the one-line description');
+      assert.equal(h.examples.length, 2);
+      for (const e of h.examples) assert.ok(r.out.includes(`  ${e}\n`), e);
+      assert.doesNotMatch(r.out, /python-dateutil|receiveing/);
+      checkGolden(`${tool}/help.txt`, r.out);
+    });
+    test(`${tool} --version`, async () => {
+      const r = await runCaptured(main, ['--version'], { cwd: CWD });
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, `${tool} (esmond-client) ${VERSION}\n`);
+    });
+  }
+  test('the three query tools no longer print the same help', async () => {
+    const texts = await Promise.all([getRun, endpointsRun, metadataRun].map(async (m) => (await runCaptured(m, ['--help'])).out));
+    assert.equal(new Set(texts).size, 3);
+  });
+  test('get-bulk --help states the real -o rule (no default)', async () => {
+    const r = await runCaptured(bulkRun, ['--help'], { cwd: CWD });
+    assert.match(r.out, /Output format of the files \[csv, json, ndjson\] -\s+required, there is no default\./);
+    assert.doesNotMatch(r.out, /default: human/);
+  });
+});
+
+describe('flag typos suggest the right flag in every tool', () => {
+  const CASES: ReadonlyArray<[ToolName, ToolMain, string[], RegExp]> = [
+    ['esmond-ps-get', getRun, ['--urll', 'x'], /error: no such option: --urll \(did you mean --url\?\)\n$/],
+    ['esmond-ps-get-endpoints', endpointsRun, ['--toool', 'x'], /did you mean --tool\?/],
+    ['esmond-ps-get-metadata', metadataRun, ['--insecrue'], /error: no such option: --insecrue \(did you mean --insecure\?\)/],
+    ['esmond-ps-get-bulk', bulkRun, ['--forse'], /error: no such option: --forse \(did you mean --force\?\)/],
+    ['esmond-ps-get-bulk', bulkRun, ['--resme'], /did you mean --resume\?/],
+    ['esmond-ps-load-gridftp', gridftpRun, ['--fiel', 'x'], /did you mean --file\?/],
+    ['esmond-ps-load-pscheduler', pschedulerRun, ['--strat', '0'], /did you mean --start\?/],
+    ['esmond-ps-pipe', pipeRun, ['--agnet', 'x'], /did you mean --agent\?/],
+    ['esmond-ps-archive', archiveRun, ['serve', '--prot', '1'], /Did you mean --port\?/],
+  ];
+  for (const [tool, main, argv, expected] of CASES) {
+    test(`${tool} ${argv.join(' ')}`, async () => {
+      const r = await runCaptured(main, argv);
+      assert.equal(r.code, 2, r.err);
+      assert.equal(r.out, '');
+      assert.match(r.err, expected);
+    });
+  }
+  test('something far from every flag gets no suggestion', async () => {
+    const r = await runCaptured(getRun, ['--zzzzzzzz']);
+    assert.match(r.err, /no such option: --zzzzzzzz\n$/);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * `/metrics` of `esmond-ps-archive serve`, parsed with a real Prometheus text parser, against
+ * the data in the archive; and the mesh summary it is made from.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { createClient } from '../../src/query/client.js';
+import type { EsmondClient } from '../../src/query/types.js';
+import type { MeshSummary } from '../../src/web/mesh-types.js';
+import { delayOf, numberOf } from '../../src/web/values.js';
+import { KNOWN, startPicturesArchive, type PicturesArchive } from './fixture.js';
+
+type Families = ReturnType<typeof parsePrometheusTextFormat>;
+
+function sample(families: Families, name: string, labels: Record<string, string>): number | undefined {
+  const fam = families.find((f) => f.name === name);
+  const m = fam?.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
+  return m?.value === undefined ? undefined : Number(m.value);
+}
+
+/** The last point of a series in the last `seconds`, read with the library client. */
+async function lastValue(client: EsmondClient, src: string, dst: string, eventType: string, summary: { summaryType?: 'statistics' }, seconds: number): Promise<unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  let last: unknown;
+  for await (const md of client.searchMetadata({ inputSource: src, inputDestination: dst, eventType })) {
+    for await (const p of client.data(md, eventType, summary, { timeStart: now - seconds, timeEnd: now })) last = p.val;
+  }
+  return last;
+}
+
+describe('/metrics', () => {
+  let archive: PicturesArchive;
+  let client: EsmondClient;
+  let text: string;
+  let families: Families;
+  let contentType: string;
+
+  before(async () => {
+    archive = await startPicturesArchive({ hosts: 2, days: 1 });
+    client = createClient({ url: archive.url });
+    const res = await fetch(`${archive.url}/metrics`);
+    assert.equal(res.status, 200);
+    contentType = res.headers.get('content-type') ?? '';
+    text = await res.text();
+    families = parsePrometheusTextFormat(text);
+  });
+  after(async () => {
+    await client.close();
+    await archive.close();
+  });
+
+  test('is OpenMetrics text: content type, gauges with help, # EOF', () => {
+    assert.match(contentType, /^application\/openmetrics-text; version=1\.0\.0/);
+    assert.ok(text.endsWith('# EOF\n'));
+    for (const name of ['esmond_throughput_bits_per_second', 'esmond_packet_loss_ratio', 'esmond_one_way_delay_seconds', 'esmond_last_result_age_seconds']) {
+      const fam = families.find((f) => f.name === name);
+      assert.ok(fam, name);
+      assert.equal(fam.type, 'GAUGE', name);
+      assert.ok(fam.metrics.length > 0, name);
+    }
+  });
+
+  test('the known tests: latest loss and throughput as written, age of the stale one', () => {
+    for (const k of KNOWN) {
+      const labels = { source: k.source, destination: k.destination };
+      if (k.family === 'latency' && k.expected !== 'stale') assert.equal(sample(families, 'esmond_packet_loss_ratio', labels), k.latest);
+      if (k.family === 'throughput') assert.equal(sample(families, 'esmond_throughput_bits_per_second', labels), k.latest);
+    }
+    const stale = KNOWN.find((k) => k.expected === 'stale');
+    assert.ok(stale);
+    const age = sample(families, 'esmond_last_result_age_seconds', { source: stale.source, destination: stale.destination, event_type: 'packet-loss-rate' });
+    assert.ok(age !== undefined && age >= 2 * 86400 && age < 2 * 86400 + 600, `age ${age}`);
+  });
+
+  test('seeded tests: values are the archive\'s latest points', async () => {
+    const a = 'perfsonar1.site1.example.net';
+    const b = 'perfsonar1.site2.example.net';
+    for (const [src, dst] of [[a, b], [b, a]] as const) {
+      const labels = { source: src, destination: dst };
+      assert.equal(sample(families, 'esmond_throughput_bits_per_second', labels), numberOf(await lastValue(client, src, dst, 'throughput', {}, 7 * 86400)));
+      assert.equal(sample(families, 'esmond_packet_loss_ratio', labels), numberOf(await lastValue(client, src, dst, 'packet-loss-rate', {}, 3600)));
+      const delay = delayOf(await lastValue(client, src, dst, 'histogram-owdelay', { summaryType: 'statistics' }, 3600));
+      assert.ok(delay);
+      assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'min' }), delay.min / 1000);
+      assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'median' }), delay.median / 1000);
+      assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'p95' }), delay.p95 / 1000);
+    }
+  });
+
+  test('bounded cardinality: one series per test, labels are names, tool and event type only', async () => {
+    const mesh = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+    const allowed = new Set(['source', 'destination', 'tool', 'event_type', 'stat']);
+    for (const fam of families) {
+      for (const m of fam.metrics) for (const l of Object.keys(m.labels ?? {})) assert.ok(allowed.has(l), `${fam.name} label ${l}`);
+    }
+    const ages = families.find((f) => f.name === 'esmond_last_result_age_seconds')?.metrics ?? [];
+    assert.ok(ages.length <= mesh.cells.length);
+    assert.equal(sample(families, 'esmond_mesh_tests', {}), mesh.cells.length);
+    // 2 seeded hosts → 2 ordered pairs, 3 known pairs... every cell is a (source, destination, family).
+    assert.equal(new Set(mesh.cells.map((c) => `${c.source} ${c.destination} ${c.family}`)).size, mesh.cells.length);
+  });
+
+  test('only reads: POST /metrics is refused', async () => {
+    const res = await fetch(`${archive.url}/metrics`, { method: 'POST', body: 'x' });
+    assert.equal(res.status, 405);
+    await res.text();
+  });
+});
