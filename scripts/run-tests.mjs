@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { startPgCluster } from './pg-cluster.mjs';
 
 function walk(dir) {
   const out = [];
@@ -26,6 +27,24 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The archive suites also run against PostgreSQL: a throw-away cluster when the binaries exist
+// (ESMOND_TEST_PG_URL set by the caller wins; ESMOND_TEST_PG=require fails without binaries).
+const env = { ...process.env, TZ: 'UTC' };
+let cluster;
+if (!env.ESMOND_TEST_PG_URL) {
+  cluster = await startPgCluster();
+  if (cluster) {
+    env.ESMOND_TEST_PG_URL = cluster.url;
+    env.ESMOND_TEST_PG_DATA = cluster.data;
+    env.ESMOND_TEST_PG_BIN = cluster.bin;
+    console.error(`PostgreSQL test cluster on port ${cluster.port} (${cluster.bin})`);
+  } else if (env.ESMOND_TEST_PG === 'require') {
+    console.error('PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql or set PG_BINDIR');
+    process.exit(1);
+  } else {
+    console.error('PostgreSQL not installed: the PostgreSQL variants of the archive tests are skipped');
+  }
+}
 const dir = mkdtempSync(join(tmpdir(), 'esmond-tests-'));
 const tap = join(dir, 'results.tap');
 const r = spawnSync(
@@ -36,8 +55,9 @@ const r = spawnSync(
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } },
+  { stdio: 'inherit', env },
 );
+cluster?.stop();
 let passed = 0;
 let failed = 0;
 try {

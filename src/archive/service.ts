@@ -156,6 +156,8 @@ class Service implements ArchiveService {
 
   async createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }> {
     const spec = validateMetadataBody(body);
+    // No store can keep NUL in a text column (PostgreSQL refuses it): one answer for both stores.
+    if (JSON.stringify(spec).includes('\\u0000')) throw new ApiError(400, 'Metadata values may not contain NUL characters.');
     const checksum = metadataChecksum({
       subjectType: spec.subjectType,
       subject: spec.rawSubject,

@@ -16,16 +16,15 @@ import { systemResolver } from '../archive/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
-import { openSqliteArchive } from '../archive/service.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
 import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
+import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, type DbFlags } from './archive-db.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
 const TOOL = 'esmond-ps-archive';
-const DEFAULT_DB = 'esmond-archive.sqlite';
 
 /** Shortest key `add-user --key` accepts (a generated key is 40 hex digits, 160 bits). */
 export const MIN_CHOSEN_KEY_LENGTH = 32;
@@ -83,8 +82,7 @@ export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
   });
 }
 
-interface ServeFlags {
-  db?: string;
+interface ServeFlags extends DbFlags {
   host: string;
   port: number;
   prefix: string;
@@ -128,9 +126,9 @@ function publicUrlOf(raw: string): string {
 }
 
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const dbPath = dbPathOf(flags.db, io);
+  const dbPath = describeDb(flags, io);
   refuseMissing(flags.db, io, 'serve', flags.create);
-  const service = openSqliteArchive(dbPath, flags.dns ? {} : { resolver: false });
+  const service = await openArchiveService(flags, io, flags.dns ? {} : { resolver: false });
   const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
   const log = (line: string): void => {
     serveLog.warn(line);
@@ -192,7 +190,7 @@ function refuseMissing(db: string | undefined, io: CliIo, command: string, creat
   if (problem !== undefined) throw new Error(problem);
 }
 
-async function addUser(name: string, flags: { db?: string; key?: string; rotate?: boolean }, io: CliIo): Promise<number> {
+async function addUser(name: string, flags: DbFlags & { key?: string; rotate?: boolean }, io: CliIo): Promise<number> {
   if (name.trim() === '' || /\s/.test(name)) throw new UsageError('user name must be non-empty and without spaces');
   if (flags.key !== undefined && (flags.key === '' || /\s/.test(flags.key))) {
     throw new UsageError('--key must be non-empty and without spaces (it travels as "Token KEY")');
@@ -201,7 +199,7 @@ async function addUser(name: string, flags: { db?: string; key?: string; rotate?
   if (flags.key !== undefined && flags.key.length < MIN_CHOSEN_KEY_LENGTH) {
     throw new UsageError(`--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`);
   }
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  const service = await openArchiveService(flags, io);
   try {
     const exists = (await service.listUsers()).some((u) => u.name === name);
     if (exists && flags.rotate !== true) {
@@ -217,9 +215,9 @@ async function addUser(name: string, flags: { db?: string; key?: string; rotate?
   }
 }
 
-async function disableUser(name: string, flags: { db?: string }, io: CliIo): Promise<number> {
+async function disableUser(name: string, flags: DbFlags, io: CliIo): Promise<number> {
   refuseMissing(flags.db, io, 'disable-user', false);
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  const service = await openArchiveService(flags, io);
   try {
     if (!(await service.setUserActive(name, false))) {
       io.stderr.write(`${TOOL}: no write user named ${name}\n`);
@@ -232,9 +230,9 @@ async function disableUser(name: string, flags: { db?: string }, io: CliIo): Pro
   }
 }
 
-async function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): Promise<number> {
+async function listUsers(flags: DbFlags & { create?: boolean }, io: CliIo): Promise<number> {
   refuseMissing(flags.db, io, 'list-users', flags.create);
-  const service = openSqliteArchive(dbPathOf(flags.db, io));
+  const service = await openArchiveService(flags, io);
   try {
     for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
     return 0;
@@ -243,9 +241,9 @@ async function listUsers(flags: { db?: string; create?: boolean }, io: CliIo): P
   }
 }
 
-async function seed(flags: { db?: string; hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
-  const path = dbPathOf(flags.db, io);
-  const service = openSqliteArchive(path, { resolver: false });
+async function seed(flags: DbFlags & { hosts: number; days: number; seed: number }, io: CliIo): Promise<number> {
+  const path = describeDb(flags, io);
+  const service = await openArchiveService(flags, io, { resolver: false });
   try {
     const summary = await seedArchive(service, {
       hosts: flags.hosts,
@@ -285,10 +283,8 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
       writeErr: (s) => void io.stderr.write(s),
       outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
     });
-  program
-    .command('serve')
+  dbOptions(program.command('serve'))
     .description('serve the archive over HTTP until SIGINT/SIGTERM')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--host <addr>', 'interface to bind', '127.0.0.1')
     .option('--port <n>', 'TCP port, 0 for a free one', intIn(0, 65535), 8080)
     .option('--prefix <path>', 'mount prefix ("" for none)', parsePrefix, '/esmond')
@@ -308,40 +304,32 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
-  program
-    .command('add-user')
+  dbOptions(program.command('add-user'))
     .description('create a write user and print its API key')
     .argument('<name>', 'user name')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--key <key>', 'use this key instead of a generated one')
     .option('--rotate', 'give an existing user a new key (the old one stops working) and re-enable it')
-    .action(async (name: string, flags: { db?: string; key?: string; rotate?: boolean }) => {
+    .action(async (name: string, flags: DbFlags & { key?: string; rotate?: boolean }) => {
       code = await addUser(name, flags, io);
     });
-  program
-    .command('disable-user')
+  dbOptions(program.command('disable-user'))
     .description("revoke a write user's key (add-user NAME --rotate gives the user a new key and re-enables it)")
     .argument('<name>', 'user name')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
-    .action(async (name: string, flags: { db?: string }) => {
+    .action(async (name: string, flags: DbFlags) => {
       code = await disableUser(name, flags, io);
     });
-  program
-    .command('list-users')
+  dbOptions(program.command('list-users'))
     .description('list the write users and whether they are active')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--create', 'create the SQLite file when it does not exist')
-    .action(async (flags: { db?: string; create?: boolean }) => {
+    .action(async (flags: DbFlags & { create?: boolean }) => {
       code = await listUsers(flags, io);
     });
-  program
-    .command('seed')
+  dbOptions(program.command('seed'))
     .description('fill the archive with a synthetic measurement mesh')
-    .option('--db <file>', `SQLite file (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
     .option('--hosts <n>', 'number of hosts', intIn(1, 1000), 4)
     .option('--days <d>', 'days of history ending now (fractions allowed, 0 = metadata only)', daysOf, 1)
     .option('--seed <s>', 'PRNG seed', intIn(0, 2 ** 31 - 1), 1)
-    .action(async (flags: { db?: string; hosts: number; days: number; seed: number }) => {
+    .action(async (flags: DbFlags & { hosts: number; days: number; seed: number }) => {
       code = await seed(flags, io);
     });
 

@@ -15,7 +15,8 @@ import { serveArchive } from '../../src/archive/serve.js';
 import { importStorageRowsFile, loadDjangoFixtureFile } from '../../src/archive/fixtures.js';
 import { seedArchive } from '../../src/archive/seed.js';
 import { createArchiveService } from '../../src/archive/service.js';
-import { openSqliteStore } from '../../src/archive/storage/sqlite.js';
+import { openStore } from '../../src/archive/storage/open.js';
+import { freshPgDatabase, type StoreKind } from './stores.js';
 import type { ArchiveAppOptions } from '../../src/archive/app.js';
 import type { ArchiveService, Resolver } from '../../src/archive/types.js';
 import type { ArchiveStore } from '../../src/archive/storage/store.js';
@@ -23,7 +24,7 @@ import { FIXTURE_DATA } from './fixture-data.js';
 
 /** Options of {@link startArchive}. */
 export interface StartArchiveOptions {
-  /** SQLite file to use (kept on close); default: a fresh file in a temp dir (deleted on close). */
+  /** SQLite file to use (kept on close); default: a fresh file in a temp dir (deleted on close), or a fresh PostgreSQL database. */
   dbPath?: string;
   /** Seeds synthetic data through the service (helper C's `seedArchive`). Defaults: hosts 3, days 1, seed 1. */
   seed?: { hosts?: number; days?: number; seed?: number };
@@ -41,6 +42,8 @@ export interface StartArchiveOptions {
    * `perfsonar_client_metadata.json` (2 records) plus every `test_data/*.json` series (§9.5).
    */
   fixture?: 'api' | 'client';
+  /** The store to run on (default SQLite); `'postgres'` needs the test cluster (see stores.ts). */
+  store?: StoreKind;
   /** Extra app options (writers, maxBodyBytes, log, ingest…). */
   app?: Omit<ArchiveAppOptions, 'prefix' | 'now'>;
 }
@@ -103,9 +106,10 @@ async function loadFixture(store: ArchiveStore, which: 'api' | 'client'): Promis
 
 /** Starts a test archive (see the module docs). */
 export async function startArchive(opts: StartArchiveOptions = {}): Promise<TestArchive> {
-  const tempDir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
-  const dbPath = opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
-  const store = openSqliteStore(dbPath);
+  const pgDb = opts.store === 'postgres' ? await freshPgDatabase() : undefined;
+  const tempDir = opts.dbPath === undefined && pgDb === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
+  const dbPath = pgDb?.url ?? opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
+  const store = await openStore(dbPath);
   try {
     if (opts.fixture !== undefined) await loadFixture(store, opts.fixture);
   } catch (err) {
@@ -142,11 +146,13 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
       async close() {
         await running.close();
         await service.close();
+        await pgDb?.drop();
         if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await service.close();
+    await pgDb?.drop();
     if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }

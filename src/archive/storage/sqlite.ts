@@ -213,27 +213,31 @@ class SqliteStore implements ArchiveStore {
    * {@link metadataFilter}; without a driving index the key index is walked in order, which
    * also serves ORDER BY.
    */
-  async findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
-    const { clause, args, indexed } = metadataFilter(query);
-    const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
-    if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
-    // Few matches: sort them. Many: walk the key index (it holds the id) and test membership,
-    // which reads no table row at all for the driver's condition.
-    const walk = !indexed || total > KEY_WALK_THRESHOLD;
-    const from = walk ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
-    const order = walk ? 'm.metadata_key' : '+m.metadata_key';
-    // Page over (key, id) only; whole rows are read for the page alone.
-    const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .pluck()
-      .all(...args, limit, offset) as number[];
-    const rows = this.sql(
-      'SELECT * FROM metadata WHERE id IN (SELECT value FROM json_each(?)) ORDER BY metadata_key',
-    ).all(JSON.stringify(ids)) as MetadataRow[];
-    return { total, items: this.hydrate(rows) };
+  findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
+    return settled(() => {
+      const { clause, args, indexed } = metadataFilter(query);
+      const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
+      if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+      // Few matches: sort them. Many: walk the key index (it holds the id) and test membership,
+      // which reads no table row at all for the driver's condition.
+      const walk = !indexed || total > KEY_WALK_THRESHOLD;
+      const from = walk ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
+      const order = walk ? 'm.metadata_key' : '+m.metadata_key';
+      // Page over (key, id) only; whole rows are read for the page alone.
+      const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .pluck()
+        .all(...args, limit, offset) as number[];
+      const rows = this.sql(
+        'SELECT * FROM metadata WHERE id IN (SELECT value FROM json_each(?)) ORDER BY metadata_key',
+      ).all(JSON.stringify(ids)) as MetadataRow[];
+      return { total, items: this.hydrate(rows) };
+    });
   }
 
-  async metadataByKey(key: string): Promise<StoredMetadata | undefined> {
-    return this.metadataByKeyNow(key);
+  metadataByKey(key: string): Promise<StoredMetadata | undefined> {
+    return settled(() => {
+      return this.metadataByKeyNow(key);
+    });
   }
 
   private metadataByKeyNow(key: string): StoredMetadata | undefined {
@@ -241,13 +245,17 @@ class SqliteStore implements ArchiveStore {
     return row && this.hydrate([row])[0];
   }
 
-  async findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
-    return this.transaction(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
+  findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
+    return settled(() => {
+      return this.transaction(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
+    });
   }
 
-  async insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
-    this.transaction(() => {
-      for (const r of records) this.insertOne(r);
+  insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
+    return settled(() => {
+      this.transaction(() => {
+        for (const r of records) this.insertOne(r);
+      });
     });
   }
 
@@ -325,12 +333,14 @@ class SqliteStore implements ArchiveStore {
     });
   }
 
-  async eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
-    const rows = this.sql(
-      `SELECT e.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id
-       WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
-    ).all(key, eventType) as EventTypeDbRow[];
-    return rows.map(eventRowOf);
+  eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
+    return settled(() => {
+      const rows = this.sql(
+        `SELECT e.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+         WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
+      ).all(key, eventType) as EventTypeDbRow[];
+      return rows.map(eventRowOf);
+    });
   }
 
   private touchRows(seriesIds: readonly number[], now: number): void {
@@ -348,13 +358,17 @@ class SqliteStore implements ArchiveStore {
     return row && cellOf(row);
   }
 
-  async lastTimestamp(seriesId: number): Promise<number | undefined> {
-    const ts = this.sql('SELECT MAX(ts) FROM cells WHERE series_id = ?').pluck().get(seriesId) as number | null;
-    return ts ?? undefined;
+  lastTimestamp(seriesId: number): Promise<number | undefined> {
+    return settled(() => {
+      const ts = this.sql('SELECT MAX(ts) FROM cells WHERE series_id = ?').pluck().get(seriesId) as number | null;
+      return ts ?? undefined;
+    });
   }
 
-  async existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]> {
-    return this.existingNow(seriesId, timestamps);
+  existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]> {
+    return settled(() => {
+      return this.existingNow(seriesId, timestamps);
+    });
   }
 
   private existingNow(seriesId: number, timestamps: readonly number[]): number[] {
@@ -364,34 +378,36 @@ class SqliteStore implements ArchiveStore {
       .all(seriesId, JSON.stringify(timestamps)) as number[];
   }
 
-  async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
-    try {
-      this.transaction(() => {
-        for (const write of lockOrder(batch)) {
-          const base = write.baseSeriesId;
-          const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
-          if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
-          else for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
-          for (const summary of write.summaries) {
-            for (const u of binUpdates(write, summary, replaced)) {
-              let next: SeriesCell | undefined;
-              if (u.rebuild) {
-                // Recomputed from the base series (already holding the new cells), chunk by chunk.
-                for (const chunk of this.chunks(base, u.bin, binEnd(u.bin, summary.window))) {
-                  next = write.fold(summary, u.bin, next, chunk);
-                }
-              } else next = write.fold(summary, u.bin, this.getCell(summary.seriesId, u.bin), u.cells);
-              if (next) this.putCell(summary.seriesId, next);
+  writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
+    return settled(() => {
+      try {
+        this.transaction(() => {
+          for (const write of lockOrder(batch)) {
+            const base = write.baseSeriesId;
+            const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
+            if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
+            else for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+            for (const summary of write.summaries) {
+              for (const u of binUpdates(write, summary, replaced)) {
+                let next: SeriesCell | undefined;
+                if (u.rebuild) {
+                  // Recomputed from the base series (already holding the new cells), chunk by chunk.
+                  for (const chunk of this.chunks(base, u.bin, binEnd(u.bin, summary.window))) {
+                    next = write.fold(summary, u.bin, next, chunk);
+                  }
+                } else next = write.fold(summary, u.bin, this.getCell(summary.seriesId, u.bin), u.cells);
+                if (next) this.putCell(summary.seriesId, next);
+              }
             }
           }
-        }
-        this.touchRows(batch.touch, batch.now);
-      });
-      return { ok: true };
-    } catch (err) {
-      if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
-      throw err;
-    }
+          this.touchRows(batch.touch, batch.now);
+        });
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
+        throw err;
+      }
+    });
   }
 
   /** A range of one series in chunks of 1000 cells. */
@@ -406,16 +422,20 @@ class SqliteStore implements ArchiveStore {
     }
   }
 
-  async putCells(cells: readonly RawCell[]): Promise<void> {
-    this.transaction(() => {
-      for (const c of cells) this.putCell(c.seriesId, c.cell);
+  putCells(cells: readonly RawCell[]): Promise<void> {
+    return settled(() => {
+      this.transaction(() => {
+        for (const c of cells) this.putCell(c.seriesId, c.cell);
+      });
     });
   }
 
-  async replaceSeries(seriesId: number, cells: readonly SeriesCell[]): Promise<void> {
-    this.transaction(() => {
-      this.sql('DELETE FROM cells WHERE series_id = ?').run(seriesId);
-      for (const cell of cells) this.putCell(seriesId, cell);
+  replaceSeries(seriesId: number, cells: readonly SeriesCell[]): Promise<void> {
+    return settled(() => {
+      this.transaction(() => {
+        this.sql('DELETE FROM cells WHERE series_id = ?').run(seriesId);
+        for (const cell of cells) this.putCell(seriesId, cell);
+      });
     });
   }
 
@@ -444,8 +464,10 @@ class SqliteStore implements ArchiveStore {
     );
   }
 
-  async readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
-    return this.readNow(seriesId, from, to, skip, take);
+  readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
+    return settled(() => {
+      return this.readNow(seriesId, from, to, skip, take);
+    });
   }
 
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
@@ -457,40 +479,52 @@ class SqliteStore implements ArchiveStore {
     return rows.map(cellOf);
   }
 
-  async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
-    const row = this.sql(
-      'SELECT 1 AS x FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT 1 OFFSET ?',
-    ).get(seriesId, from, to, position);
-    return row !== undefined;
+  hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
+    return settled(() => {
+      const row = this.sql(
+        'SELECT 1 AS x FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT 1 OFFSET ?',
+      ).get(seriesId, from, to, position);
+      return row !== undefined;
+    });
   }
 
-  async addUser(name: string, keyHash: Buffer): Promise<void> {
-    this.sql(
-      `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)
-       ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash, active = 1`,
-    ).run(name, keyHash);
+  addUser(name: string, keyHash: Buffer): Promise<void> {
+    return settled(() => {
+      this.sql(
+        `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)
+         ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash, active = 1`,
+      ).run(name, keyHash);
+    });
   }
 
-  async setUserActive(name: string, active: boolean): Promise<boolean> {
-    return this.sql('UPDATE users SET active = ? WHERE name = ?').run(active ? 1 : 0, name).changes > 0;
+  setUserActive(name: string, active: boolean): Promise<boolean> {
+    return settled(() => {
+      return this.sql('UPDATE users SET active = ? WHERE name = ?').run(active ? 1 : 0, name).changes > 0;
+    });
   }
 
-  async listUsers(): Promise<{ name: string; active: boolean }[]> {
-    const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{ name: string; active: number }>;
-    return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
+  listUsers(): Promise<{ name: string; active: boolean }[]> {
+    return settled(() => {
+      const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{ name: string; active: number }>;
+      return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
+    });
   }
 
-  async usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
-    const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
-      name: string;
-      key_hash: Buffer;
-      active: number;
-    }>;
-    return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active !== 0 }));
+  usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
+    return settled(() => {
+      const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
+        name: string;
+        key_hash: Buffer;
+        active: number;
+      }>;
+      return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active !== 0 }));
+    });
   }
 
-  async close(): Promise<void> {
-    this.closeNow();
+  close(): Promise<void> {
+    return settled(() => {
+      this.closeNow();
+    });
   }
 
   private closeNow(): void {
@@ -593,6 +627,15 @@ function exact(v: bigint | number): number | bigint {
 /** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
 function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
   return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
+}
+
+/** The outcome of synchronous work as a settled promise (a throw becomes a rejection). */
+function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 function subjectOf(r: MetadataRow): StoredSubject {

@@ -4,6 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
+import { testStores } from '../../helpers/stores.js';
+
+for (const store of testStores()) {
+describe(`auth and errors (${store})`, () => {
 
 const NOW = 1_700_000_000;
 const md = {
@@ -21,7 +25,7 @@ let ts = NOW - 10_000;
 const point = () => JSON.stringify({ ts: ++ts, val: 1 });
 
 before(async () => {
-  a = await startArchive({ now: () => NOW * 1000, app: { maxBodyBytes: 4096 } });
+  a = await startArchive({ store, now: () => NOW * 1000, app: { maxBodyBytes: 4096 } });
   const r = await raw(a.url, 'POST', LIST, { headers: jsonAuth(a.apiKey), body: JSON.stringify(md) });
   assert.equal(r.status, 201, r.text);
   key = (r.json() as { 'metadata-key': string })['metadata-key'];
@@ -236,9 +240,9 @@ describe('body checks', () => {
 
 describe('address-based write permission', () => {
   test('a trusted address writes without a key; X-Forwarded-For counts only from trusted proxies', async () => {
-    const b = await startArchive({ now: () => NOW * 1000, app: { writers: ['127.0.0.1/32'] } });
-    const c = await startArchive({ now: () => NOW * 1000, app: { writers: ['10.9.9.9'] } });
-    const d = await startArchive({ now: () => NOW * 1000, app: { writers: ['10.9.9.9'], trustedProxies: ['127.0.0.0/8'] } });
+    const b = await startArchive({ store, now: () => NOW * 1000, app: { writers: ['127.0.0.1/32'] } });
+    const c = await startArchive({ store, now: () => NOW * 1000, app: { writers: ['10.9.9.9'] } });
+    const d = await startArchive({ store, now: () => NOW * 1000, app: { writers: ['10.9.9.9'], trustedProxies: ['127.0.0.0/8'] } });
     try {
       const headers = { 'Content-Type': 'application/json' };
       assert.equal((await raw(b.url, 'POST', LIST, { headers, body: JSON.stringify(md) })).status, 201);
@@ -256,8 +260,8 @@ describe('address-based write permission', () => {
 
 describe('behind a TLS-terminating proxy', () => {
   test('X-Forwarded-Proto sets the scheme of emitted URLs, but only from a trusted proxy', async () => {
-    const trusted = await startArchive({ now: () => NOW * 1000, app: { trustedProxies: ['127.0.0.0/8'] } });
-    const untrusted = await startArchive({ now: () => NOW * 1000, app: { trustedProxies: ['10.0.0.0/8'] } });
+    const trusted = await startArchive({ store, now: () => NOW * 1000, app: { trustedProxies: ['127.0.0.0/8'] } });
+    const untrusted = await startArchive({ store, now: () => NOW * 1000, app: { trustedProxies: ['10.0.0.0/8'] } });
     try {
       const headers = { ...jsonAuth(trusted.apiKey), 'X-Forwarded-Proto': 'https' };
       const viaProxy = await raw(trusted.url, 'POST', LIST, { headers, body: JSON.stringify(md) });
@@ -274,3 +278,5 @@ describe('behind a TLS-terminating proxy', () => {
     }
   });
 });
+});
+}

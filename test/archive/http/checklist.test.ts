@@ -6,6 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { closeRawAgent, raw } from './raw-request.js';
+import { testStores } from '../../helpers/stores.js';
+
+for (const store of testStores()) {
+describe(`esmond-api §9 checklist (${store})`, () => {
 
 const NOW = 1_700_000_000;
 const T0 = 1398965989;
@@ -87,7 +91,7 @@ async function bulk(key: string, base: string, et: string, interval: number, val
 }
 
 before(async () => {
-  api = await startArchive({ fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000 });
+  api = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000 });
   await api.service.addUser('admin', 'ADMIN');
   // §9 setup: the "row pk 220 is fresh" step, done over HTTP.
   assert.equal(await post(`${A}${C67}/failures/base`, { ts: NOW - 100, val: { error: 'setup' } }), 201);
@@ -373,7 +377,7 @@ describe('§9.4 data', () => {
     const body = JSON.stringify({ ts: 1398965999, val: 23 });
     const anon = { 'Content-Type': 'application/json' };
     assert.equal((await raw(api.url, 'POST', path, { headers: anon, body })).status, 401);
-    const trusted = await startArchive({ fixture: 'api', prefix: '', withUser: false, app: { writers: ['127.0.0.1'] } });
+    const trusted = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, app: { writers: ['127.0.0.1'] } });
     try {
       assert.equal((await raw(trusted.url, 'POST', path, { headers: anon, body })).status, 201);
     } finally {
@@ -386,7 +390,7 @@ describe('§9.5 client fixture with test_data', () => {
   let c: TestArchive;
   const win = 'time-start=1391558400&time-end=1391616000';
   before(async () => {
-    c = await startArchive({ fixture: 'client', prefix: '', withUser: false, now: () => NOW * 1000 });
+    c = await startArchive({ store, fixture: 'client', prefix: '', withUser: false, now: () => NOW * 1000 });
     await c.service.addUser('admin', 'ADMIN');
   });
   after(async () => {
@@ -491,3 +495,5 @@ describe('§9.5 client fixture with test_data', () => {
     assert.equal((await send('PUT', `${A}${key}/`, dup)).status, 409);
   });
 });
+});
+}

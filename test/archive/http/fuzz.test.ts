@@ -3,13 +3,17 @@
 // paths, methods and auth headers, oversized values. Every answer must be a JSON 4xx (or 2xx
 // where the request happens to be valid), never 5xx, and a rejected write must leave the stored
 // data exactly as it was. Seeded: FUZZ_SEED=n reproduces a run; FUZZ_COUNT=n changes its size.
-import { after, before, test } from 'node:test';
+import { after, before, test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import type { RequestContext } from '../../../src/archive/types.js';
 import { raw } from './raw-request.js';
+import { testStores } from '../../helpers/stores.js';
+
+for (const store of testStores()) {
+describe(`fuzz (${store})`, () => {
 
 const NOW = 1_700_000_000;
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_501);
@@ -110,7 +114,7 @@ async function checksum(): Promise<string> {
 
 before(async () => {
   // A small body limit so oversized bodies (413, connection closed) are part of the mix.
-  a = await startArchive({ now: () => NOW * 1000, app: { maxBodyBytes: BODY_LIMIT } });
+  a = await startArchive({ store, now: () => NOW * 1000, app: { maxBodyBytes: BODY_LIMIT } });
   for (const md of BASE_MD) {
     const { metadata } = await a.service.createMetadata(md, ctx());
     keys.push(metadata['metadata-key']);
@@ -340,3 +344,5 @@ test(`fuzz: ${COUNT} malformed requests (seed ${SEED}) never give 5xx, rejected 
   assert.ok(rejectedWritesChecked > COUNT / 3, `only ${rejectedWritesChecked} rejected writes`);
   process.stderr.write(`fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
 });
+});
+}

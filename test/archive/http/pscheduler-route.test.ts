@@ -1,12 +1,16 @@
 // The pScheduler ingest route over HTTP: auth, JSON body checks, both mounts and slash forms,
 // 201 with the ingest counts, and the stored result readable through the esmond routes.
-import { after, before, test } from 'node:test';
+import { after, before, test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
 import { FIXTURE_DATA } from '../../helpers/fixture-data.js';
+import { testStores } from '../../helpers/stores.js';
+
+for (const store of testStores()) {
+describe(`pScheduler route (${store})`, () => {
 
 const VECTORS = join(FIXTURE_DATA, 'pscheduler', 'esmond-archiver-vectors');
 const vector = JSON.parse(readFileSync(join(VECTORS, 'throughput-tcp.json'), 'utf8')) as {
@@ -25,7 +29,7 @@ const envelope = {
 
 let a: TestArchive;
 before(async () => {
-  a = await startArchive();
+  a = await startArchive({ store });
 });
 after(async () => {
   closeRawAgent();
@@ -84,3 +88,5 @@ test('auth, media type, JSON and mapping errors', async () => {
   assert.equal(get.status, 405);
   assert.equal(get.headers.allow, 'POST, OPTIONS');
 });
+});
+}

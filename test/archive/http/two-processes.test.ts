@@ -2,13 +2,15 @@
 // metadata and overlapping points. No 5xx but 503 (which writers retry), one metadata, every
 // point stored once, summaries exact. Plus the 503 itself: a write lock held past the busy
 // timeout gives 503 with Retry-After, never 500.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteArchive } from '../../../src/archive/service.js';
+import { createArchiveService } from '../../../src/archive/service.js';
+import { openStore } from '../../../src/archive/storage/open.js';
+import { freshPgDatabase, testStores } from '../../helpers/stores.js';
 import { spawnArchiveServer, type ArchiveProcess } from '../../helpers/archive-process.js';
 import { startArchive } from '../../helpers/archive.js';
 import { closeRawAgent, jsonAuth, raw, type RawResponse } from './raw-request.js';
@@ -35,23 +37,10 @@ const md = JSON.stringify({
 });
 const valueAt = (ts: number): number => (ts * 7) % 1000;
 
-let dir: string;
 let key: string;
-const servers: ArchiveProcess[] = [];
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
-  const db = join(dir, 'shared.sqlite');
-  const svc = openSqliteArchive(db, { resolver: false });
-  key = await svc.addUser('writer');
-  await svc.close();
-  servers.push(...(await Promise.all([spawnArchiveServer(['--db', db, '--no-dns']), spawnArchiveServer(['--db', db, '--no-dns'])])));
-});
-
-after(async () => {
+after(() => {
   closeRawAgent();
-  await Promise.all(servers.map((s) => s.stop()));
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Sends until the answer is not 503 (waiting Retry-After); any other 5xx fails the test. */
@@ -69,7 +58,7 @@ async function send(url: string, method: string, path: string, body: string, sta
   }
 }
 
-async function writer(n: number, stats: { retried: number }): Promise<void> {
+async function writer(servers: readonly ArchiveProcess[], n: number, stats: { retried: number }): Promise<void> {
   const url = servers[n % 2]?.url ?? '';
   const made = await send(url, 'POST', LIST, md, stats);
   assert.equal(made.status, 201, made.text);
@@ -89,9 +78,36 @@ async function writer(n: number, stats: { retried: number }): Promise<void> {
   }
 }
 
+for (const store of testStores()) {
+describe(`two servers on one ${store} database`, () => {
+const servers: ArchiveProcess[] = [];
+let cleanup: () => Promise<void> = async () => undefined;
+
+before(async () => {
+  let db: string;
+  if (store === 'postgres') {
+    const pgDb = await freshPgDatabase();
+    db = pgDb.url;
+    cleanup = () => pgDb.drop();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
+    db = join(dir, 'shared.sqlite');
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const svc = createArchiveService(await openStore(db), { resolver: false });
+  key = await svc.addUser('writer');
+  await svc.close();
+  servers.push(...(await Promise.all([spawnArchiveServer(['--db', db, '--no-dns']), spawnArchiveServer(['--db', db, '--no-dns'])])));
+});
+
+after(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await cleanup();
+});
+
 test('two servers, four writers, overlapping data: no 500, each point once, exact summaries', async () => {
   const stats = { retried: 0 };
-  await Promise.all([0, 1, 2, 3].map((n) => writer(n, stats)));
+  await Promise.all([0, 1, 2, 3].map((n) => writer(servers, n, stats)));
   const url = servers[0]?.url ?? '';
   const found = await raw(url, 'GET', `${LIST}?tool-name=two-process-test`);
   const list = found.json() as Array<{ 'metadata-key': string }>;
@@ -114,8 +130,10 @@ test('two servers, four writers, overlapping data: no 500, each point once, exac
   assert.deepEqual(aggregation, [...sums].map(([ts, s]) => ({ ts, val: s.sum })));
   const average = (await raw(url, 'GET', `${base}/averages/${WINDOW}?${span}`)).json();
   assert.deepEqual(average, [...sums].map(([ts, s]) => ({ ts, val: s.sum / s.count })));
-  console.log(`# two-process writers: ${stats.retried} answers were 503 and retried`);
+  console.log(`# two-process writers (${store}): ${stats.retried} answers were 503 and retried`);
 });
+});
+}
 
 test('a write lock held past the busy timeout: 503 with Retry-After, nothing stored', async () => {
   const a = await startArchive({ app: { log: () => undefined } });

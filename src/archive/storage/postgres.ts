@@ -1,0 +1,388 @@
+/**
+ * The PostgreSQL implementation of {@link ArchiveStore} (node-postgres): a connection pool,
+ * named (prepared) statements, multi-row `INSERT … SELECT FROM unnest(…)` for bulk writes. It is
+ * built for several archive processes sharing one database: metadata de-duplication is a UNIQUE
+ * constraint with `ON CONFLICT`, the 409 rule is `INSERT … ON CONFLICT DO NOTHING` inside the
+ * write transaction, and summary bins are locked (`FOR UPDATE`, created first when missing)
+ * before they are folded, so concurrent writers never lose or double an update. Deadlocks and
+ * serialization failures re-run the transaction; an unreachable database is a
+ * {@link StoreUnavailableError} (503), and the pool reconnects by itself.
+ * @module
+ */
+import pg from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import {
+  StoreUnavailableError,
+  type ArchiveStore,
+  type MetadataQuery,
+  type NewMetadataRecord,
+  type RawCell,
+  type SeriesCell,
+  type SeriesWriteBatch,
+  type StoredEventTypeRow,
+  type StoredMetadata,
+  type StoredUser,
+  type WriteOutcome,
+} from './store.js';
+import { binEnd, binUpdates, lockOrder, summariesInLockOrder, WriteConflict } from './bins.js';
+import { migrate } from './postgres/schema.js';
+import { named, pgMetadataFilter, SQL } from './postgres/queries.js';
+import {
+  cellColumns,
+  cellOf,
+  eventRowOf,
+  isRetryable,
+  isUnavailable,
+  metadataOf,
+  PG_TYPES,
+  type CellArrayRow,
+  type EventTypeArrayRow,
+  type MetadataRow,
+} from './postgres/rows.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** Most connections the pool opens (default 10). */
+  poolSize?: number;
+  /** Longest a statement may run, ms (default 30 000; 0 = no limit). */
+  statementTimeoutMs?: number;
+  /** Longest to wait for a connection, ms (default 5 000); then the request gets 503. */
+  connectTimeoutMs?: number;
+  /** Where pool errors of idle connections are reported (default: ignored; the pool replaces them). */
+  log?: (line: string) => void;
+}
+
+/** How often a transaction is re-run after a deadlock or serialization failure. */
+const MAX_ATTEMPTS = 8;
+const CHUNK = 1000;
+
+type Db = pg.Pool | PoolClient;
+
+/**
+ * Connects to `url` (`postgres://user:password@host:port/db?sslmode=require`), creates or
+ * migrates the schema, and returns the store. Rejects with {@link StoreUnavailableError} when the
+ * database cannot be reached.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<ArchiveStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'esmond-ps-archive',
+    types: PG_TYPES,
+  });
+  const log = options.log;
+  // An idle connection the server closed: the pool drops it and opens a new one when needed.
+  pool.on('error', (err) => log?.(`esmond-ps-archive: database connection lost: ${err.message}`));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw unavailable(err);
+  }
+  return new PostgresStore(pool);
+}
+
+/** True when a string (or any string inside a value) contains NUL, which PostgreSQL text cannot hold. */
+function hasNul(value: unknown): boolean {
+  return typeof value === 'string' ? value.includes('\u0000') : JSON.stringify(value).includes('\\u0000');
+}
+
+function unavailable(err: unknown): unknown {
+  return isUnavailable(err)
+    ? new StoreUnavailableError(`the database is unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    : err;
+}
+
+class PostgresStore implements ArchiveStore {
+  private closed = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** One statement on the pool (or a transaction's client), connection errors as 503s. */
+  private async q<R extends QueryResultRow>(db: Db, config: QueryConfig): Promise<R[]> {
+    try {
+      return (await db.query<R>(config)).rows;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** Like {@link q} with array rows (no per-row objects: cheaper for long reads). */
+  private async arrays<R extends unknown[]>(db: Db, config: QueryConfig): Promise<R[]> {
+    try {
+      return (await db.query<R>({ ...config, rowMode: 'array' })).rows;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  /** Runs `fn` in a transaction on one connection; re-runs it after a deadlock. */
+  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        throw unavailable(err);
+      }
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
+          await new Promise((done) => setTimeout(done, Math.random() * 20 * attempt));
+          continue;
+        }
+        throw unavailable(err);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
+    // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
+    if (hasNul(query)) return { total: 0, items: [] };
+    const { where, values } = pgMetadataFilter(query);
+    const [count] = await this.q<{ n: number }>(this.pool, { text: `SELECT count(*) AS n FROM metadata m ${where}`, values });
+    const total = count?.n ?? 0;
+    if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+    const n = values.length;
+    const ids = await this.arrays<[number]>(this.pool, {
+      text: `SELECT m.id FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
+      values: [...values, limit, offset],
+    });
+    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_ids', SQL.metadataByIds, [ids.map((r) => r[0])]));
+    return { total, items: await this.hydrate(this.pool, rows) };
+  }
+
+  async metadataByKey(key: string): Promise<StoredMetadata | undefined> {
+    if (hasNul(key)) return undefined;
+    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_key', SQL.metadataByKey, [key]));
+    return (await this.hydrate(this.pool, rows))[0];
+  }
+
+  /** Adds parameters and event-type rows to metadata rows, in two queries for the whole page. */
+  private async hydrate(db: Db, rows: MetadataRow[]): Promise<StoredMetadata[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [params, events] = await Promise.all([
+      this.arrays<[number, string, string]>(db, named('parameters_of', SQL.parametersOf, [ids])),
+      this.arrays<EventTypeArrayRow>(db, named('event_types_of', SQL.eventTypesOf, [ids])),
+    ]);
+    const byId = new Map<number, StoredMetadata>();
+    const out = rows.map((r) => {
+      const m = metadataOf(r);
+      byId.set(r.id, m);
+      return m;
+    });
+    for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
+    for (const e of events) byId.get(e[1])?.eventTypes.push(eventRowOf(e));
+    return out;
+  }
+
+  async findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
+    // ON CONFLICT (checksum): a concurrent insert of the same metadata (any process) waits for
+    // the first to commit, then inserts nothing; both then read the one record.
+    await this.tx((c) => this.insertOne(c, record));
+    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_checksum', SQL.metadataByChecksum, [record.checksum]));
+    const [stored] = await this.hydrate(this.pool, rows);
+    if (!stored) throw new Error('metadata vanished after insert');
+    return stored;
+  }
+
+  async insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
+    await this.tx(async (c) => {
+      for (const r of records) {
+        if (!(await this.insertOne(c, r))) throw new Error(`metadata ${r.key}: its checksum is already stored`);
+      }
+    });
+  }
+
+  /** Inserts one record unless its checksum exists; true when it inserted. */
+  private async insertOne(c: PoolClient, record: NewMetadataRecord): Promise<boolean> {
+    const s = record.subject;
+    const inserted = await this.q<{ id: number }>(
+      c,
+      named('insert_metadata', SQL.insertMetadata, [
+        record.key,
+        record.checksum,
+        record.subjectType,
+        s.source,
+        s.destination ?? null,
+        s['measurement-agent'],
+        s['tool-name'],
+        s['input-source'],
+        s['input-destination'] ?? null,
+      ]),
+    );
+    const id = inserted[0]?.id;
+    if (id === undefined) return false;
+    if (record.parameters.length > 0) {
+      const p = record.parameters;
+      await this.q(c, named('insert_parameters', SQL.insertParameters, [id, p.map(([k]) => k), p.map(([, v]) => v)]));
+    }
+    const e = record.eventTypes;
+    if (e.length > 0) {
+      await this.q(
+        c,
+        named('insert_event_types', SQL.insertEventTypes, [
+          id,
+          e.map((r) => r.eventType),
+          e.map((r) => r.summaryType),
+          e.map((r) => r.window),
+          e.map((r) => r.timeUpdated),
+        ]),
+      );
+    }
+    return true;
+  }
+
+  async eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
+    if (hasNul(key) || hasNul(eventType)) return [];
+    return (await this.arrays<EventTypeArrayRow>(this.pool, named('event_type_rows', SQL.eventTypeRows, [key, eventType]))).map(eventRowOf);
+  }
+
+  async lastTimestamp(seriesId: number): Promise<number | undefined> {
+    const [row] = await this.q<{ ts: number | null }>(this.pool, named('last_ts', SQL.lastTimestamp, [seriesId]));
+    return row?.ts ?? undefined;
+  }
+
+  async existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]> {
+    if (timestamps.length === 0) return [];
+    return (await this.arrays<[number]>(this.pool, named('existing', SQL.existing, [seriesId, timestamps]))).map((r) => r[0]);
+  }
+
+  async readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
+    return this.readOn(this.pool, seriesId, from, to, skip, take);
+  }
+
+  private async readOn(db: Db, seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
+    return (await this.arrays<CellArrayRow>(db, named('read_cells', SQL.readCells, [seriesId, from, to, take, skip]))).map(cellOf);
+  }
+
+  async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
+    return (await this.arrays(this.pool, named('cell_beyond', SQL.cellBeyond, [seriesId, from, to, position]))).length > 0;
+  }
+
+  async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
+    try {
+      await this.tx(async (c) => {
+        for (const write of lockOrder(batch)) {
+          const base = write.baseSeriesId;
+          const cols = cellColumns(write.cells);
+          let replaced = new Set<number>();
+          if (write.replace) {
+            const stamps = write.cells.map((cell) => cell.ts);
+            replaced = new Set((await this.arrays<[number]>(c, named('existing_for_update', SQL.existingForUpdate, [base, stamps]))).map((r) => r[0]));
+            await this.q(c, named('upsert_cells', SQL.upsertCells, [base, ...cols]));
+          } else {
+            const stored = await this.arrays<[number]>(c, named('insert_new_cells', SQL.insertNewCells, [base, ...cols]));
+            if (stored.length < write.cells.length) {
+              const got = new Set(stored.map((r) => r[0]));
+              const first = write.cells.find((cell) => !got.has(cell.ts));
+              throw new WriteConflict(base, first?.ts ?? 0);
+            }
+          }
+          for (const summary of summariesInLockOrder(write)) {
+            const updates = binUpdates(write, summary, replaced);
+            const bins = updates.map((u) => u.bin);
+            await this.q(c, named('place_bins', SQL.placeBins, [summary.seriesId, bins]));
+            const locked = await this.arrays<CellArrayRow>(c, named('lock_bins', SQL.lockBins, [summary.seriesId, bins]));
+            const previous = new Map(locked.map((r) => [r[0], cellOf(r)]));
+            const next: SeriesCell[] = [];
+            for (const u of updates) {
+              if (!u.rebuild) {
+                next.push(write.fold(summary, u.bin, previous.get(u.bin), u.cells));
+                continue;
+              }
+              // A replaced point: the bin is recomputed from the base series, chunk by chunk.
+              let state: SeriesCell | undefined;
+              const end = binEnd(u.bin, summary.window);
+              for (let lo = u.bin; ; ) {
+                const chunk = await this.readOn(c, base, lo, end, 0, CHUNK);
+                if (chunk.length > 0) state = write.fold(summary, u.bin, state, chunk);
+                const last = chunk[chunk.length - 1];
+                if (chunk.length < CHUNK || !last) break;
+                lo = last.ts + 1;
+              }
+              next.push(state ?? write.fold(summary, u.bin, undefined, []));
+            }
+            await this.q(c, named('upsert_cells', SQL.upsertCells, [summary.seriesId, ...cellColumns(next)]));
+          }
+        }
+        const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
+        if (touch.length > 0) await this.q(c, named('touch_rows', SQL.touchRows, [batch.now, touch]));
+      });
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
+      throw err;
+    }
+  }
+
+  async putCells(cells: readonly RawCell[]): Promise<void> {
+    const bySeries = new Map<number, Map<number, SeriesCell>>();
+    for (const { seriesId, cell } of cells) {
+      let byTs = bySeries.get(seriesId);
+      if (!byTs) bySeries.set(seriesId, (byTs = new Map<number, SeriesCell>()));
+      // Last one wins, as with one INSERT OR REPLACE per cell.
+      byTs.set(cell.ts, cell);
+    }
+    await this.tx(async (c) => {
+      for (const [seriesId, byTs] of [...bySeries].sort((a, b) => a[0] - b[0])) {
+        await this.q(c, named('upsert_cells', SQL.upsertCells, [seriesId, ...cellColumns([...byTs.values()])]));
+      }
+    });
+  }
+
+  async replaceSeries(seriesId: number, cells: readonly SeriesCell[]): Promise<void> {
+    await this.tx(async (c) => {
+      await this.q(c, named('clear_series', SQL.clearSeries, [seriesId]));
+      for (let i = 0; i < cells.length; i += CHUNK) {
+        await this.q(c, named('upsert_cells', SQL.upsertCells, [seriesId, ...cellColumns(cells.slice(i, i + CHUNK))]));
+      }
+    });
+  }
+
+  async addUser(name: string, keyHash: Buffer): Promise<void> {
+    await this.q(this.pool, named('add_user', SQL.addUser, [name, keyHash]));
+  }
+
+  async usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
+    const rows = await this.q<{ name: string; key_hash: Buffer; active: boolean }>(this.pool, named('users_by_key', SQL.usersByKeyHash, [keyHash]));
+    return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active }));
+  }
+
+  async setUserActive(name: string, active: boolean): Promise<boolean> {
+    try {
+      return ((await this.pool.query(named('set_user_active', SQL.setUserActive, [active, name]))).rowCount ?? 0) > 0;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async listUsers(): Promise<{ name: string; active: boolean }[]> {
+    return this.q<{ name: string; active: boolean }>(this.pool, named('list_users', SQL.listUsers, []));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
