@@ -64,6 +64,7 @@ function discardingService(): ArchiveService {
       return 0;
     },
     searchMetadata: unused,
+    searchMetadataStream: unused,
     getMetadata: unused,
     eventTypeDetail: unused,
     summaryListing: unused,

@@ -17,7 +17,7 @@ import {
 } from './auth.js';
 import { originPolicy, type OriginOptions } from './origin.js';
 import { ClientAbortError, DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
-import { BASE_HEADERS, sendJson, streamPoints } from './respond.js';
+import { BASE_HEADERS, sendJson, streamJsonArray, streamPoints } from './respond.js';
 import { matchRoute, type Route } from './routes.js';
 import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCounts } from './pscheduler-ingest.js';
 import { StoreBusyError } from './storage/store.js';
@@ -207,8 +207,8 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         return;
       case 'list':
         if (read) {
-          const page = await service.searchMetadata(params, ctx);
-          sendJson(res, 200, page.body, linkHeader(page.link, allow));
+          const page = await service.searchMetadataStream(params, ctx);
+          await streamJsonArray(res, page.items, (m) => JSON.stringify(m), linkHeader(page.link, allow), method === 'HEAD');
         } else {
           const made = await service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });

@@ -58,15 +58,16 @@ function drained(res: ServerResponse): Promise<boolean> {
 }
 
 /**
- * Streams `points` (chunks of a page) as one JSON array, waiting for `drain` between writes so a
+ * Streams `items` (chunks of a page, each item written by `encode`) as one JSON array, waiting for `drain` between writes so a
  * huge page never sits in memory. The first chunk is pulled before the headers go out, so an
  * error the source raises at once (the database is down, say) still becomes a proper error
  * answer (the caller's catch). An error later, when the status is already sent, destroys the
  * socket: a cut-off body is detectable, a well-formed wrong one is not.
  */
-export async function streamPoints(
+export async function streamJsonArray<T>(
   res: ServerResponse,
-  points: AsyncIterable<readonly WirePoint[]>,
+  items: AsyncIterable<readonly T[]>,
+  encode: (item: T) => string,
   headers: Readonly<Record<string, string>>,
   headOnly: boolean,
 ): Promise<void> {
@@ -75,15 +76,15 @@ export async function streamPoints(
     res.end();
     return;
   }
-  const it = points[Symbol.asyncIterator]();
+  const it = items[Symbol.asyncIterator]();
   let step = await it.next();
   res.writeHead(200, { ...BASE_HEADERS, ...headers });
   let buf = '[';
   let first = true;
   try {
     while (step.done !== true) {
-      for (const point of step.value) {
-        buf += (first ? '' : ',') + pointJson(point);
+      for (const item of step.value) {
+        buf += (first ? '' : ',') + encode(item);
         first = false;
       }
       if (buf.length >= CHUNK_CHARS) {
@@ -98,4 +99,14 @@ export async function streamPoints(
     if (step.done !== true) await it.return?.();
   }
   res.end(`${buf}]`);
+}
+
+/** A data page's points as one streamed JSON array (see {@link streamJsonArray}). */
+export function streamPoints(
+  res: ServerResponse,
+  points: AsyncIterable<readonly WirePoint[]>,
+  headers: Readonly<Record<string, string>>,
+  headOnly: boolean,
+): Promise<void> {
+  return streamJsonArray(res, points, pointJson, headers, headOnly);
 }

@@ -18,6 +18,7 @@ import {
   type ArchiveServiceOptions,
   type DataPage,
   type KeyCheck,
+  type MetadataPage,
   type Page,
   type RequestContext,
 } from './types.js';
@@ -120,29 +121,41 @@ class Service implements ArchiveService {
   }
 
   async searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>> {
+    const page = await this.searchMetadataStream(params, ctx);
+    const body: WireMetadata[] = [];
+    for await (const slice of page.items) body.push(...slice);
+    return page.link === undefined ? { body } : { body, link: page.link };
+  }
+
+  async searchMetadataStream(params: URLSearchParams, ctx: RequestContext): Promise<MetadataPage> {
     const { values, query } = await this.resolveQuery(params, ctx);
     const { limit, offset } = parsePaging(values, MAX_METADATA_LIMIT);
-    // Read in slices, yielding between them, so a large page does not hold the event loop
-    // while small requests wait behind it.
+    // The first slice is read now, so a failing store is still a proper error answer; the rest
+    // is read a slice at a time as the client takes the answer, yielding between slices so a
+    // large page neither holds the event loop nor sits in memory.
     const first = await this.store.findMetadata(query, Math.min(limit, SEARCH_SLICE), offset);
     const total = first.total;
-    const body = first.items.map((m) => renderMetadata(ctx, m));
-    for (let done = first.items.length; done < limit && offset + done < total; ) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const slice = (await this.store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
-      if (slice.length === 0) break;
-      for (const m of slice) body.push(renderMetadata(ctx, m));
-      done += slice.length;
-    }
     const links = pageLinks(ctx.requestUrl, limit, offset, offset + limit < total);
-    const head = body[0];
-    if (head) {
-      head['metadata-count-total'] = total;
-      head['metadata-previous-page'] = links.previous;
-      head['metadata-next-page'] = links.next;
+    const store = this.store;
+    async function* slices(): AsyncGenerator<WireMetadata[]> {
+      const head = first.items.map((m) => renderMetadata(ctx, m));
+      const top = head[0];
+      if (top) {
+        top['metadata-count-total'] = total;
+        top['metadata-previous-page'] = links.previous;
+        top['metadata-next-page'] = links.next;
+      }
+      yield head;
+      for (let done = first.items.length; done < limit && offset + done < total; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const slice = (await store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
+        if (slice.length === 0) break;
+        yield slice.map((m) => renderMetadata(ctx, m));
+        done += slice.length;
+      }
     }
     const link = linkHeader(links);
-    return link === undefined ? { body } : { body, link };
+    return link === undefined ? { items: slices() } : { items: slices(), link };
   }
 
   async getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata> {

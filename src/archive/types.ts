@@ -41,6 +41,12 @@ export interface DataPage {
   link?: string;
 }
 
+/** A metadata search page, read and rendered a slice at a time so a large page is streamed, not buffered. */
+export interface MetadataPage {
+  items: AsyncIterable<readonly WireMetadata[]>;
+  link?: string;
+}
+
 /** Resolves a host name to at most one address of a family; `undefined` when there is none. */
 export type Resolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
 
@@ -62,6 +68,8 @@ export interface ArchiveServiceOptions {
 export interface ArchiveService {
   /** §2 metadata search (R1). `params` are the raw query parameters, repeated keys: last wins. */
   searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>>;
+  /** {@link searchMetadata} as a stream of slices (what the HTTP layer sends, with backpressure). */
+  searchMetadataStream(params: URLSearchParams, ctx: RequestContext): Promise<MetadataPage>;
   /** §2.9 metadata detail (R3): 404 when unknown or filtered out. */
   getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata>;
   /** §5.6 event-type detail (R7): a list of 0 or 1 entries. */

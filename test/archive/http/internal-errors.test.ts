@@ -17,7 +17,7 @@ before(async () => {
   real = await startArchive();
   // The real service, with two methods sabotaged.
   const service: ArchiveService = Object.create(real.service) as ArchiveService;
-  service.searchMetadata = async () => {
+  service.searchMetadataStream = async () => {
     throw new Error('boom: simulated bug');
   };
   service.readData = async () => ({
