@@ -50,7 +50,7 @@ function timedGet(url: string, path: string, agent: Agent): Promise<number> {
     const u = new URL(url);
     const req = request({ host: u.hostname, port: u.port, path, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve(performance.now() - began));
+      res.on('end', () => { resolve(performance.now() - began); });
     });
     req.on('error', reject);
     req.end();
@@ -84,7 +84,7 @@ const bench: Bench = async (report) => {
       };
       child.stdout.on('data', look);
       child.stderr.on('data', look);
-      child.on('close', () => reject(new Error(`server exited: ${seen}`)));
+      child.on('close', () => { reject(new Error(`server exited: ${seen}`)); });
     });
     const pid = child.pid ?? 0;
     const tinyAgent = new Agent({ keepAlive: true });

@@ -51,7 +51,6 @@ describe('esmond-ps-get-bulk against the real archive', () => {
   });
 
   test('name collisions: distinct documented names, each file holding its own series', () => {
-    const byBase = new Map<string, BulkReport['perSeries']>();
     // Colliding names carry the tool name after the event type (and the key when the tool is
     // the same); the others keep the original form <src>_<dst>_<event>_<start>_<end>.csv.
     const withTool = /_(?:pscheduler|bwctl)-[a-z0-9-]+_2025-11-23_2025-11-24(?:_([0-9a-f]{8}))?\.csv$/;

@@ -105,5 +105,5 @@ describe('errors', () => {
 
 /** The reason a signal aborts with, once it has. */
 function fetchAbortReason(signal: AbortSignal): Promise<unknown> {
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+  return new Promise((resolve) => { signal.addEventListener('abort', () => { resolve(signal.reason); }, { once: true }); });
 }

@@ -78,7 +78,7 @@ describe('library API against the archive', () => {
     const h1 = orderedRecord([['34.4', 3], ['10', 1], ['9', 2], ['0.5', 4]]);
     const h2 = orderedRecord([['11', 1], ['10', 5]]);
     const ctx = { requestUrl: new URL(archive.archiveUrl), prefix: '/esmond', now: T0 + 3600 };
-    archive.service.bulkWrite(md.key, { data: [
+    await archive.service.bulkWrite(md.key, { data: [
       { ts: T0, val: [{ 'event-type': 'histogram-owdelay', val: h1 }] },
       { ts: T0 + 60, val: [{ 'event-type': 'histogram-owdelay', val: h2 }] },
     ] }, ctx);

@@ -35,7 +35,7 @@ export function spawnArchiveServer(args: readonly string[], cwd?: string): Promi
   });
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => { resolve(code); }));
   return new Promise((resolve, reject) => {
     let found = false;
     const look = (): void => {
@@ -61,6 +61,6 @@ export function spawnArchiveServer(args: readonly string[], cwd?: string): Promi
       err += c.toString();
       look();
     });
-    void exited.then((code) => reject(new Error(`archive server exited (${String(code)}) before listening: ${err}`)));
+    void exited.then((code) => { reject(new Error(`archive server exited (${String(code)}) before listening: ${err}`)); });
   });
 }

@@ -172,9 +172,12 @@ function pickSource(doc: Obj, source: unknown): Obj {
       const drop = (o: Obj, i: number): Obj => {
         const k = parts[i]!;
         if (!(k in o)) return o;
+        if (i === parts.length - 1) {
+          const { [k]: _dropped, ...rest } = o;
+          return rest;
+        }
         const copy = { ...o };
-        if (i === parts.length - 1) delete copy[k];
-        else if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k])) copy[k] = drop(copy[k] as Obj, i + 1);
+        if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k])) copy[k] = drop(copy[k] as Obj, i + 1);
         return copy;
       };
       out = drop(out, 0);

@@ -455,7 +455,7 @@ describe('data read parameters (§5.2–§5.4)', () => {
   test('points are produced lazily and can be iterated again', async () => {
     const p = await page('limit=5');
     const it = p.points[Symbol.asyncIterator]();
-    assert.deepEqual((await it.next()).value?.[0], { ts: 1000, val: 0 });
+    assert.deepEqual(((await it.next()).value as readonly unknown[] | undefined)?.[0], { ts: 1000, val: 0 });
     assert.equal((await collect(p.points)).length, 5);
   });
 

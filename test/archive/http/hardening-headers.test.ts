@@ -78,7 +78,7 @@ describe('item 8: an early 401 does not read the body', () => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => { resolve(); }));
     socket.write(
       `PUT ${LIST}abc/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${10 * 1024 ** 3}\r\n\r\n{"data": [`,

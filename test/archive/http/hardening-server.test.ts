@@ -72,8 +72,10 @@ test('defaults: 20 concurrent large searches and a tiny GET; limit is capped and
     assert.equal(page.status, 200);
     const body = page.json() as Array<Record<string, unknown>>;
     assert.equal(body.length, MAX_METADATA_LIMIT);
-    assert.equal(body[0]?.['metadata-count-total'], METADATA);
-    assert.match(String(body[0]?.['metadata-next-page']), new RegExp(`limit=${MAX_METADATA_LIMIT}&offset=${MAX_METADATA_LIMIT}`));
+    const head = body.at(0);
+    assert.ok(head);
+    assert.equal(head['metadata-count-total'], METADATA);
+    assert.match(String(head['metadata-next-page']), new RegExp(`limit=${MAX_METADATA_LIMIT}&offset=${MAX_METADATA_LIMIT}`));
   }
   const rest = await raw(s.url, 'GET', `${LIST}?limit=100000&offset=${2 * MAX_METADATA_LIMIT}`);
   assert.equal((rest.json() as unknown[]).length, METADATA - 2 * MAX_METADATA_LIMIT);
@@ -84,7 +86,7 @@ function closedBy(socket: Socket): Promise<string> {
   let text = '';
   socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
   socket.on('error', () => undefined);
-  return new Promise((resolve) => socket.on('close', () => resolve(text)));
+  return new Promise((resolve) => socket.on('close', () => { resolve(text); }));
 }
 
 test('50 slow clients are closed by the timeouts (408 for a slow request) while others are served', async () => {

@@ -31,21 +31,23 @@ describe('streamed metadata search', () => {
       // The bytes JSON.stringify would write for the whole page: slices join without a seam.
       assert.equal(r.text, JSON.stringify(page), query);
       assert.deepEqual(page.map((m) => m['metadata-key']), all.slice(from, from + count).map((m) => m['metadata-key']), query);
-      assert.equal(page[0]?.['metadata-count-total'], all.length, query);
-      assert.equal(page[0]?.['metadata-next-page'] !== null, from + count < all.length, query);
+      const head = page.at(0);
+      assert.ok(head, query);
+      assert.equal(head['metadata-count-total'], all.length, query);
+      assert.equal(head['metadata-next-page'] !== null, from + count < all.length, query);
     }
   });
 
   test('a client that does not read holds back the reading of further slices; closing releases them', async () => {
     let pulled = 0;
-    let released = false;
-    const slice: WireMetadata[] = Array.from({ length: 500 }, (_, i) => ({
+    const source = { released: false };
+    const slice: WireMetadata[] = Array.from({ length: 500 }, (_, i) => (({
       'metadata-key': `k${i}`,
       'subject-type': 'point-to-point',
       'event-types': [],
       uri: `/esmond/perfsonar/archive/k${i}/`,
       padding: 'x'.repeat(2000),
-    } as unknown as WireMetadata));
+    })));
     const service: ArchiveService = Object.create(real.service) as ArchiveService;
     service.searchMetadataStream = async (): Promise<MetadataPage> => ({
       items: (async function* () {
@@ -56,7 +58,7 @@ describe('streamed metadata search', () => {
             yield slice;
           }
         } finally {
-          released = true;
+          source.released = true;
         }
       })(),
     });
@@ -74,8 +76,8 @@ describe('streamed metadata search', () => {
       assert.ok(whilePaused < 40, `${whilePaused} slices read for a client that reads nothing`);
       assert.equal(pulled, whilePaused, 'the server kept reading while the client did not');
       socket.destroy();
-      for (let i = 0; i < 50 && !released; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.ok(released, 'the slice source was not released after the client went away');
+      for (let i = 0; i < 50 && !source.released; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(source.released, 'the slice source was not released after the client went away');
     } finally {
       await server.close();
     }

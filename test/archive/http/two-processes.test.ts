@@ -92,7 +92,7 @@ before(async () => {
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
     db = join(dir, 'shared.sqlite');
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    cleanup = async () => { rmSync(dir, { recursive: true, force: true }); };
   }
   const svc = createArchiveService(await openStore(db), { resolver: false });
   key = await svc.addUser('writer');
