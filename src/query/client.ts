@@ -6,7 +6,7 @@
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
 import type { JsonResponse, Transport } from '../http/transport.js';
-import { dataTypeOf, SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../model/event-types.js';
+import { dataTypeOf, SUMMARY_URL_SEGMENT } from '../model/event-types.js';
 import { parseJsonKeepingOrder } from '../model/ordered-json.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
@@ -33,19 +33,11 @@ import type {
   SummaryInfo,
 } from './types.js';
 import { resolveArchiveUrl, resolveServerPath, segment, type ArchiveLocation } from './url.js';
+import { seriesType } from './series-type.js';
 
 /** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
 function checkEventType(et: unknown): asserts et is string {
   if (typeof et !== 'string' || !/^[\w.-]+$/.test(et)) throw new ValidationError(`Invalid event type: ${JSON.stringify(et)}`, 'eventType');
-}
-
-/** JSON summary name (or its URL form) → JSON name; `ValidationError` otherwise. */
-function seriesType(st: string | undefined): SeriesType {
-  if (st === undefined) return 'base';
-  if (Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, st)) return st as SeriesType;
-  const byUrl = SUMMARY_TYPE_BY_SEGMENT[st];
-  if (byUrl !== undefined) return byUrl;
-  throw new ValidationError(`Invalid summary type: ${st} (expected base, aggregation, average or statistics)`, 'summaryType');
 }
 
 /** The URL of a series, and a second one to try on 404 (elmond only serves `…/base/0`). */

@@ -25,6 +25,7 @@ import {
   type WriteOutcome,
 } from './store.js';
 import { binEnd, binUpdates, lockOrder, summariesInLockOrder, WriteConflict } from './bins.js';
+import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
 import { named, pgMetadataFilter, SQL } from './postgres/queries.js';
 import {
@@ -215,21 +216,7 @@ class PostgresStore implements ArchiveStore {
 
   /** Inserts one record unless its checksum exists; true when it inserted. */
   private async insertOne(c: PoolClient, record: NewMetadataRecord): Promise<boolean> {
-    const s = record.subject;
-    const inserted = await this.q<{ id: number }>(
-      c,
-      named('insert_metadata', SQL.insertMetadata, [
-        record.key,
-        record.checksum,
-        record.subjectType,
-        s.source,
-        s.destination ?? null,
-        s['measurement-agent'],
-        s['tool-name'],
-        s['input-source'],
-        s['input-destination'] ?? null,
-      ]),
-    );
+    const inserted = await this.q<{ id: number }>(c, named('insert_metadata', SQL.insertMetadata, metadataInsertValues(record)));
     const id = inserted[0]?.id;
     if (id === undefined) return false;
     if (record.parameters.length > 0) {

@@ -19,12 +19,12 @@ import type {
   SeriesWriteBatch,
   StoredEventTypeRow,
   StoredMetadata,
-  StoredSubject,
   StoredUser,
   WriteOutcome,
 } from './store.js';
 import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
+import { metadataInsertValues, subjectOf, type MetadataRow } from './metadata-row.js';
 
 /** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
 /**
@@ -93,17 +93,6 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX event_types_by_metadata ON event_types(metadata_id, event_type, summary_type, summary_window, time_updated);`,
 ];
 
-interface MetadataRow {
-  id: number;
-  metadata_key: string;
-  subject_type: string;
-  source: string;
-  destination: string | null;
-  measurement_agent: string;
-  tool_name: string;
-  input_source: string;
-  input_destination: string | null;
-}
 
 interface EventTypeDbRow {
   id: number;
@@ -304,21 +293,10 @@ class SqliteStore implements ArchiveStore {
 
   private insertOne(record: NewMetadataRecord): StoredMetadata {
     return this.transaction(() => {
-      const s = record.subject;
       const info = this.sql(
         `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
            tool_name, input_source, input_destination) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        record.key,
-        record.checksum,
-        record.subjectType,
-        s.source,
-        s.destination ?? null,
-        s['measurement-agent'],
-        s['tool-name'],
-        s['input-source'],
-        s['input-destination'] ?? null,
-      );
+      ).run(...metadataInsertValues(record));
       const id = Number(info.lastInsertRowid);
       const putParam = this.sql('INSERT OR REPLACE INTO parameters (metadata_id, key, value) VALUES (?, ?, ?)');
       for (const [k, v] of record.parameters) putParam.run(id, k, v);
@@ -638,16 +616,6 @@ function settled<T>(fn: () => T): Promise<T> {
   }
 }
 
-function subjectOf(r: MetadataRow): StoredSubject {
-  // Built in esmond's field order; network-element subjects have no destination keys.
-  const s: Partial<StoredSubject> = { source: r.source };
-  if (r.destination !== null) s.destination = r.destination;
-  s['measurement-agent'] = r.measurement_agent;
-  s['tool-name'] = r.tool_name;
-  s['input-source'] = r.input_source;
-  if (r.input_destination !== null) s['input-destination'] = r.input_destination;
-  return s as StoredSubject;
-}
 
 function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
   return {

@@ -8,7 +8,6 @@
 import { HttpError, ValidationError } from '../../http/errors.js';
 import type { Transport } from '../../http/transport.js';
 import { transportFor, type ClientTestHooks } from '../transport-options.js';
-import { SUMMARY_TYPE_BY_SEGMENT, SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
 import type { CallOptions, ClientOptions, DataQuery, EsmondClient, Metadata, MetadataQuery, SeriesSelector, SummaryInfo } from '../types.js';
@@ -18,6 +17,7 @@ import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js'
 import { listTests, metadataFilter, timeBounds } from './tests.js';
 import { ASYNC_DISPOSE, metadataResults } from '../results.js';
 import { systemLookup, type HostLookup } from './hosts.js';
+import { seriesType } from '../series-type.js';
 
 /** Test-only knobs. */
 export interface OpenSearchDeps {
@@ -44,14 +44,6 @@ export function openSearchBase(input: string, scriptAlias?: string): string {
   if (path !== '') return `${u.origin}${path}`;
   const alias = (scriptAlias ?? (u.port === '9200' ? '' : 'opensearch')).replace(/^\/+|\/+$/g, '');
   return alias === '' ? u.origin : `${u.origin}/${alias}`;
-}
-
-function seriesType(st: string | undefined): SeriesType {
-  if (st === undefined) return 'base';
-  if (Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, st)) return st as SeriesType;
-  const byUrl = SUMMARY_TYPE_BY_SEGMENT[st];
-  if (byUrl !== undefined) return byUrl;
-  throw new ValidationError(`Invalid summary type: ${st} (expected base, aggregation, average or statistics)`, 'summaryType');
 }
 
 function writesRefused(): Promise<never> {

@@ -6,20 +6,11 @@
  * @module
  */
 import pg from 'pg';
-import type { SeriesCell, StoredEventTypeRow, StoredMetadata, StoredSubject } from '../store.js';
+import type { SeriesCell, StoredEventTypeRow, StoredMetadata } from '../store.js';
+import { subjectOf, type MetadataRow } from '../metadata-row.js';
 
-/** Result row of `SELECT * FROM metadata`. */
-export interface MetadataRow {
-  id: number;
-  metadata_key: string;
-  subject_type: string;
-  source: string;
-  destination: string | null;
-  measurement_agent: string;
-  tool_name: string;
-  input_source: string;
-  input_destination: string | null;
-}
+export type { MetadataRow };
+
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -35,14 +26,7 @@ PG_TYPES.setTypeParser(NUMERIC, 'text', (text: string) => {
 
 /** A metadata record without its parameters and rows yet. */
 export function metadataOf(r: MetadataRow): StoredMetadata {
-  // Built in esmond's field order; network-element subjects have no destination keys.
-  const s: Partial<StoredSubject> = { source: r.source };
-  if (r.destination !== null) s.destination = r.destination;
-  s['measurement-agent'] = r.measurement_agent;
-  s['tool-name'] = r.tool_name;
-  s['input-source'] = r.input_source;
-  if (r.input_destination !== null) s['input-destination'] = r.input_destination;
-  return { id: r.id, key: r.metadata_key, subjectType: r.subject_type, subject: s as StoredSubject, parameters: [], eventTypes: [] };
+  return { id: r.id, key: r.metadata_key, subjectType: r.subject_type, subject: subjectOf(r), parameters: [], eventTypes: [] };
 }
 
 /** `[id, metadata_id, event_type, summary_type, summary_window, time_updated]` array row. */
