@@ -14,34 +14,12 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../src/archive/storage/sqlite.js';
+import { fillThroughputMetadata } from '../test/helpers/throughput-metadata.js';
 import type { Bench } from './index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const METADATA = 20_050;
 const LIST = '/esmond/perfsonar/archive/';
-
-async function fill(db: string): Promise<void> {
-  const store = openSqliteStore(db);
-  await store.insertMetadata(
-    Array.from({ length: METADATA }, (_, i) => ({
-        key: `m${String(i).padStart(6, '0')}`,
-        checksum: `c${i}`,
-        subjectType: 'point-to-point',
-        subject: {
-          source: `10.1.${i >> 8}.${i & 255}`,
-          destination: '10.2.0.1',
-          'measurement-agent': '10.2.0.1',
-          'tool-name': 'pscheduler/iperf3',
-          'input-source': `host${i}.example.net`,
-          'input-destination': 'sink.example.net',
-        },
-        parameters: [['time-duration', '20'], ['pscheduler-test-type', 'throughput']],
-        eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 }],
-    })),
-  );
-  await store.close();
-}
 
 /** GETs `path`, reading the whole answer; resolves with the milliseconds it took. */
 function timedGet(url: string, path: string, agent: Agent): Promise<number> {
@@ -68,7 +46,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const bench: Bench = async (report) => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-harden-bench-'));
   const db = join(dir, 'archive.sqlite');
-  await fill(db);
+  await fillThroughputMetadata(db, METADATA);
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'src/bin/esmond-ps-archive.ts'), 'serve', '--port', '0', '--db', db, '--no-dns'],

@@ -10,7 +10,7 @@ import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
+import { fillThroughputMetadata } from '../../helpers/throughput-metadata.js';
 import { MAX_METADATA_LIMIT } from '../../../src/archive/search.js';
 import { spawnArchiveServer, type ArchiveProcess } from '../../helpers/archive-process.js';
 import { closeRawAgent, raw } from './raw-request.js';
@@ -24,25 +24,7 @@ const servers: ArchiveProcess[] = [];
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esmond-harden-'));
   db = join(dir, 'archive.sqlite');
-  const store = openSqliteStore(db);
-  await store.insertMetadata(
-    Array.from({ length: METADATA }, (_, i) => ({
-        key: `m${String(i).padStart(6, '0')}`,
-        checksum: `c${i}`,
-        subjectType: 'point-to-point',
-        subject: {
-          source: `10.1.${i >> 8}.${i & 255}`,
-          destination: '10.2.0.1',
-          'measurement-agent': '10.2.0.1',
-          'tool-name': 'pscheduler/iperf3',
-          'input-source': `host${i}.example.net`,
-          'input-destination': 'sink.example.net',
-        },
-        parameters: [['time-duration', '20'], ['pscheduler-test-type', 'throughput']],
-        eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 }],
-    })),
-  );
-  await store.close();
+  await fillThroughputMetadata(db, METADATA);
 });
 
 after(async () => {
