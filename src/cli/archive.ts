@@ -172,6 +172,11 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    // The page's own client goes first, so the background summary stops asking this server
+    // (its next request fails and is ignored) instead of racing the shutdown.
+    const own = self;
+    self = undefined;
+    await own.close();
     serveLog.announce('stopping: finishing requests in flight');
     await running.close();
     serveLog.announce(`stopped; ${dbPath} closed`);
