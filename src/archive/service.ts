@@ -16,6 +16,7 @@ import {
   ApiError,
   type ArchiveService,
   type ArchiveServiceOptions,
+  type CreateMetadataOptions,
   type DataPage,
   type KeyCheck,
   type MetadataPage,
@@ -167,7 +168,7 @@ class Service implements ArchiveService {
     return renderMetadata(ctx, found);
   }
 
-  async createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }> {
+  async createMetadata(body: unknown, ctx: RequestContext, options: CreateMetadataOptions = {}): Promise<{ metadata: WireMetadata; location: string }> {
     const spec = validateMetadataBody(body);
     // No store can keep NUL in a text column (PostgreSQL refuses it): one answer for both stores.
     if (JSON.stringify(spec).includes('\\u0000')) throw new ApiError(400, 'Metadata values may not contain NUL characters.');
@@ -177,8 +178,11 @@ class Service implements ArchiveService {
       parameters: spec.parameters,
       rows: spec.rows,
     });
+    // A wished-for key (an import keeping the source's keys) is taken only while it is free.
+    const wanted = options.key;
+    const free = wanted !== undefined && (await this.store.metadataByKey(wanted)) === undefined;
     const stored = await this.store.findOrInsertMetadata({
-      key: randomUUID().replace(/-/g, ''),
+      key: free ? wanted : randomUUID().replace(/-/g, ''),
       checksum,
       subjectType: spec.subjectType,
       subject: spec.subject,
