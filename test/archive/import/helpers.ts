@@ -19,9 +19,12 @@ export async function runImport(args: readonly string[], nowMs = Date.now()): Pr
   return { code, stderr: io.err() };
 }
 
-/** A metadata as compared: its wire object without absolute URLs (they name the server). */
+/** Members that only say where the archive serves something (its URLs and paths differ by server and backend), and paging members of a search page. */
+const LOCATIONS = new Set(['url', 'uri', 'base-uri', 'metadata-count-total', 'metadata-next-page', 'metadata-previous-page']);
+
+/** A metadata as compared: its wire object without locations (and without `time-updated` unless asked). */
 function comparable(md: Metadata, timeUpdated: boolean): unknown {
-  return JSON.parse(JSON.stringify(md.raw), (k, v: unknown) => (k === 'url' || k === 'metadata-count-total' || (!timeUpdated && k === 'time-updated') ? undefined : v)) as unknown;
+  return JSON.parse(JSON.stringify(md.raw), (k, v: unknown) => (LOCATIONS.has(k) || (!timeUpdated && k === 'time-updated') ? undefined : v)) as unknown;
 }
 
 /** What an archive serves: every metadata (by key) with the points of each of its series. */
