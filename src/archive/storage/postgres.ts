@@ -77,6 +77,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const log = options.log;
   // An idle connection the server closed: the pool drops it and opens a new one when needed.
   pool.on('error', (err) => log?.(`esmond-ps-archive: database connection lost: ${err.message}`));
+  // A connection lost while checked out (between the statements of a transaction) emits 'error'
+  // with no pool listener attached, which would crash the process: its next statement fails
+  // instead (a 503) and the transaction discards the connection.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log?.(`esmond-ps-archive: database connection lost in use: ${err.message}`));
+  });
   try {
     const client = await pool.connect();
     try {
