@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { WirePoint } from '../model/wire.js';
 import { PART_SUFFIX, PartFile } from './part-file.js';
 import type { PlannedJob } from './plan.js';
-import type { EncoderMemory, SeriesEncoder, SeriesSink, SeriesState } from './types.js';
+import type { EncoderMemory, SeriesEncoder, SeriesSink } from './types.js';
 
 /** Points encoded at a time. */
 const ENCODE_SLICE = 500;

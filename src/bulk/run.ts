@@ -7,7 +7,7 @@
 import type { ClientOptions, EsmondClient } from '../query/types.js';
 import type { CheckpointWriter } from './checkpoint.js';
 import { describeError, isLocalWriteError, retryAfterMsOf } from './errors.js';
-import { ExportAborted, exportSeries, type SeriesContext } from './export-series.js';
+import { ExportAborted, exportSeries } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { buildReport } from './report.js';
@@ -44,7 +44,7 @@ export interface BulkRunOptions {
   labelOf: (job: PlannedJob) => string;
   progress: ProgressSink;
   checkpoint?: CheckpointWriter;
-  /** See {@link SeriesContext.seekFirstPoint}. */
+  /** Start each new series at its first point (see `SeriesContext.seekFirstPoint` in export-series.ts). */
   seekFirstPoint?: boolean;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;

@@ -60,10 +60,6 @@ function intIn(min: number, max: number) {
   };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 function eventTypeOf(raw: string): string {
   if (!(EVENT_TYPE_NAMES as readonly string[]).includes(raw)) throw new InvalidArgumentError('not an event type (esmond-ps-get -L lists them).');
   return raw;
