@@ -191,11 +191,19 @@ export function unneededResultPaths(eventType: string): string[] {
   return OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => `result.${path}`);
 }
 
+/** The optional parts `eventType` does not read, per event type (computed once, not per document). */
+const unneededParts = new Map<string, ReadonlySet<string>>();
+
 /** A shallow copy of a Logstash result without the parts `eventType` does not read. */
 function trimmedResult(testType: string, result: JsonObject, eventType: string): JsonObject {
   if (!MAPPED_TYPES.has(testType) || WHOLE_RESULT.has(eventType)) return result;
-  const unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
-  const out: JsonObject = Object.fromEntries(Object.entries(result).filter(([k]) => !unneeded.has(k)));
+  let unneeded = unneededParts.get(eventType);
+  if (unneeded === undefined) {
+    unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
+    unneededParts.set(eventType, unneeded);
+  }
+  const out: JsonObject = {};
+  for (const k of Object.keys(result)) if (!unneeded.has(k) && k !== '__proto__') out[k] = result[k];
   if (unneeded.has('packets.json') && isJsonObject(out.packets) && 'json' in out.packets) {
     const { json: _json, ...packets } = out.packets;
     out.packets = packets;
@@ -228,11 +236,22 @@ export function mapOpenSearchDocument(source: unknown, eventType?: string): Mapp
     duration: new PyFloat(typeof ps.duration === 'number' ? ps.duration : isoDurationSeconds(ps.duration, 'pscheduler.duration')),
     ts: isoDateSeconds(ps.start_time, 'pscheduler.start_time'),
     runHref: typeof ps.run_href === 'string' && ps.run_href !== '' ? ps.run_href : undefined,
-    reference: isJsonObject(doc.reference) ? doc.reference : null,
+    // The reference only becomes metadata parameters: a series read leaves it out.
+    reference: eventType === undefined && isJsonObject(doc.reference) ? doc.reference : null,
     summaries: null,
   };
+  if (eventType !== undefined) return mapRecord(input, { lookup: placeholderAddress });
   const table = addressTable(doc);
   return mapRecord(input, {
     lookup: (host) => table.get(host) ?? literalAddresses(host),
   });
+}
+
+/**
+ * The addresses of every host when only the point is wanted: the mapper needs some to build the
+ * subject, which a series read throws away, and no value of a point depends on them.
+ */
+const PLACEHOLDER: HostAddresses = { v4: '192.0.2.1' };
+function placeholderAddress(): HostAddresses {
+  return PLACEHOLDER;
 }
