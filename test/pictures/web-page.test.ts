@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runViewCli } from '../../src/cli/view.js';
 import { cellHealth, DEFAULT_THRESHOLDS } from '../../src/web/health.js';
-import type { MeshSummary } from '../../src/web/mesh-types.js';
+import { decodeMesh } from '../../src/web/mesh-wire.js';
 import type { ViewState } from '../../src/web/view-state.js';
 import { createClient } from '../../src/query/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
@@ -81,7 +81,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
 
   test('grid: one square per pair and family, coloured from the data', async () => {
     await openGrid(page, `${archive.url}/`);
-    const mesh = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+    const mesh = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
     const drawn = await squares(page);
     // 3 seeded hosts (every ordered pair) + the known hosts, who test only each other.
     const seeded = mesh.hosts.filter((h) => h.name.startsWith('perfsonar1.'));
@@ -170,7 +170,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
       for (let i = 0; i < 200 && !io.err().includes('serving'); i++) await new Promise((r) => setTimeout(r, 25));
       const viewer = `http://127.0.0.1:${port}`;
       await openGrid(page, `${viewer}/`);
-      const direct = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+      const direct = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
       assert.equal((await squares(page)).length, (await view(page)).grid.cells);
       assert.equal((await view(page)).grid.hosts, direct.hosts.length);
       await page.click('td[data-s="perfsonar1.site2.example.net"][data-d="perfsonar1.site3.example.net"]');
