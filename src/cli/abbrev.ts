@@ -18,8 +18,8 @@ export interface ArgSpec {
   /** `--url`. */
   long: string;
   takesValue: boolean;
-  /** optparse `type="int"`: the value must parse as a Python int. */
-  int?: boolean;
+  /** An integer value: optparse `type="int"` (`python`: Python's int syntax) or plain `digits`. */
+  int?: 'python' | 'digits';
   /** Part of the original tool's option set (wins prefix matching). */
   original: boolean;
   /** `-h/--help`: stops processing at once. */
@@ -85,7 +85,8 @@ export function normalizeArgv(argv: readonly string[], specs: readonly ArgSpec[]
       out.push(spec.long);
       return undefined;
     }
-    if (spec.int && parsePythonInt(value) === undefined) return `option ${typed}: invalid integer value: ${pyStrRepr(value)}`;
+    const valid = spec.int === 'python' ? parsePythonInt(value) !== undefined : spec.int === 'digits' ? /^\s*\d+\s*$/.test(value) : true;
+    if (!valid) return `option ${typed}: invalid integer value: ${pyStrRepr(value)}`;
     out.push(`${spec.long}=${value}`);
     return undefined;
   };
