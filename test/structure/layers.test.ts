@@ -14,12 +14,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   http: ['model'],
   format: ['model'],
   post: ['model', 'http'],
-  // The OpenSearch backend (query/opensearch) maps documents with the pure pScheduler mapping, as the archive does.
-  query: ['model', 'http', 'post', 'loaders/pscheduler'],
+  // The OpenSearch backend (query/opensearch) maps documents with the pScheduler mapping in model/pscheduler, as the archive does.
+  query: ['model', 'http', 'post'],
   bulk: ['model', 'http', 'query', 'format'],
   loaders: ['model', 'http', 'query', 'post'],
-  // The archive shares only the wire model with the clients, plus the pure pScheduler mapping.
-  archive: ['model', 'loaders/pscheduler'],
+  // The archive shares only the model with the clients (wire types, summaries, the pScheduler mapping).
+  archive: ['model'],
   // Server side of the pictures (mesh summary, metrics, the page's assets, the read-only proxy,
   // SVG and terminal charts): a client of the archive API like the tools, with the loaders'
   // bounded pool, sharing the page's pure types and colouring from web/.
