@@ -27,7 +27,7 @@ import {
 import { binEnd, binUpdates, lockOrder, summariesInLockOrder, WriteConflict } from './bins.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
-import { named, pgMetadataFilter, SQL } from './postgres/queries.js';
+import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
 import {
   cellColumns,
   cellOf,
@@ -165,16 +165,18 @@ class PostgresStore implements ArchiveStore {
     // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
     if (hasNul(query)) return { total: 0, items: [] };
     const { where, values } = pgMetadataFilter(query);
-    const [count] = await this.q<{ n: number }>(this.pool, { text: `SELECT count(*) AS n FROM metadata m ${where}`, values });
-    const total = count?.n ?? 0;
-    if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+    const count = async (): Promise<number> => (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
+    if (limit <= 0) return { total: await count(), items: [] };
     const n = values.length;
-    const ids = await this.arrays<[number]>(this.pool, {
-      text: `SELECT m.id FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
+    const rows = await this.q<MetadataRow>(this.pool, {
+      text: `SELECT m.* FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
       values: [...values, limit, offset],
     });
-    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_ids', SQL.metadataByIds, [ids.map((r) => r[0])]));
-    return { total, items: await this.hydrate(this.pool, rows) };
+    // A page that is not full ends the matches: its end is the total, no count needed (most
+    // searches match less than a page).
+    const pageEnds = rows.length < limit && (rows.length > 0 || offset === 0);
+    const [total, items] = await Promise.all([pageEnds ? offset + rows.length : count(), this.hydrate(this.pool, rows)]);
+    return { total, items };
   }
 
   async metadataByKey(key: string): Promise<StoredMetadata | undefined> {
