@@ -10,7 +10,8 @@
  *  (d) metadata search p50 at 10 000 and 100 000 metadata, searches on parameters alone among them
  *      (goal p50 ≤ 5 ms at 100 000, as for SQLite in issue 15).
  * Every server runs in a child process. `ESMOND_BENCH_QUICK=1`: a 100 000-point series and
- * 30 000 metadata, for a quick look (about a minute).
+ * 30 000 metadata, for a quick look (about a minute). `ESMOND_BENCH_PG_PARTS=ingest,search` runs
+ * only the parts named (ingest, read, writers, search).
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { copyIn, createDatabase, meshRecords, meshSource, psqlOf } from './suppo
 type Report = (line: string) => void;
 
 const QUICK = process.env['ESMOND_BENCH_QUICK'] === '1';
+const PARTS = new Set((process.env['ESMOND_BENCH_PG_PARTS'] ?? 'ingest,read,writers,search').split(','));
 const NOW = Math.floor(Date.now() / 1000);
 const SERIES_POINTS = QUICK ? 100_000 : 1_000_000;
 const SERIES_STEP = 30;
@@ -77,15 +79,15 @@ export default async function postgresBench(report: Report): Promise<void> {
     report(`postgres        throw-away cluster from ${cluster.bin} (fsync off)${QUICK ? '; QUICK run: smaller sizes' : ''}`);
     const pgUrl = await createDatabase(cluster.url, 'esmond_bench');
     const sqlitePath = join(dir, 'archive.sqlite');
-    const pgSeries = await prepare(pgUrl, 'postgres', report);
-    const sqliteSeries = await prepare(sqlitePath, 'sqlite', report);
+    const points = PARTS.has('read') ? SERIES_POINTS : 0;
+    const pgSeries = await prepare(pgUrl, 'postgres', points, report);
+    const sqliteSeries = await prepare(sqlitePath, 'sqlite', points, report);
     const pgHttp = new BenchClient((await serve(pgUrl)).url, pgSeries.apiKey);
     const sqliteHttp = new BenchClient((await serve(sqlitePath)).url, sqliteSeries.apiKey);
-    await benchIngest(pgHttp, sqliteHttp, pgUrl, psqlOf(cluster.bin), report);
-    await benchRead(pgHttp, sqliteHttp, pgUrl, pgSeries, sqliteSeries, report);
-    const second = new BenchClient((await serve(pgUrl)).url, pgSeries.apiKey);
-    await benchTwoServers(pgHttp, second, report);
-    await benchSearch(await createDatabase(cluster.url, 'esmond_search'), serve, report);
+    if (PARTS.has('ingest')) await benchIngest(pgHttp, sqliteHttp, pgUrl, psqlOf(cluster.bin), report);
+    if (PARTS.has('read')) await benchRead(pgHttp, sqliteHttp, pgUrl, pgSeries, sqliteSeries, report);
+    if (PARTS.has('writers')) await benchTwoServers(pgHttp, new BenchClient((await serve(pgUrl)).url, pgSeries.apiKey), report);
+    if (PARTS.has('search')) await benchSearch(await createDatabase(cluster.url, 'esmond_search'), serve, report);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     cluster.stop();
@@ -102,24 +104,24 @@ interface Prepared {
   seriesId: number;
 }
 
-async function prepare(spec: string, name: string, report: Report): Promise<Prepared> {
+async function prepare(spec: string, name: string, points: number, report: Report): Promise<Prepared> {
   const store = await openStore(spec);
   const service = createArchiveService(store, { resolver: false });
   try {
     const apiKey = await service.addUser('bench');
     const { metadata } = await service.createMetadata(metadataBody('read', ['packet-count-sent']), ctx());
     const key = metadata['metadata-key'];
-    const first = NOW - SERIES_POINTS * SERIES_STEP;
+    const first = NOW - points * SERIES_STEP;
     const t = performance.now();
-    for (let i = 0; i < SERIES_POINTS; i += 10_000) {
+    for (let i = 0; i < points; i += 10_000) {
       const data = [];
-      for (let j = i; j < Math.min(SERIES_POINTS, i + 10_000); j++) {
+      for (let j = i; j < Math.min(points, i + 10_000); j++) {
         data.push({ ts: first + j * SERIES_STEP, val: [{ 'event-type': 'packet-count-sent', val: 600 + (j % 7) }] });
       }
       await service.bulkWrite(key, { data }, ctx());
     }
     const s = (performance.now() - t) / 1000;
-    report(`postgres.setup  ${name}: ${SERIES_POINTS} points written in-process in ${s.toFixed(1)} s (${rate(SERIES_POINTS / s)} pts/s)`);
+    if (points > 0) report(`postgres.setup  ${name}: ${points} points written in-process in ${s.toFixed(1)} s (${rate(points / s)} pts/s)`);
     const base = (await store.eventTypeRows(key, 'packet-count-sent')).find((r) => r.summaryType === 'base');
     const baseUri = metadata['event-types'][0]?.['base-uri'];
     if (!base || baseUri === undefined) throw new Error('bench metadata has no base series');

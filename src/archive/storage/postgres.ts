@@ -26,7 +26,7 @@ import {
 } from './store.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
-import { DuplicateCells, writeBatch } from './postgres/write.js';
+import { asDuplicate, DuplicateCells, plainAppend, writeBatch } from './postgres/write.js';
 import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
 import {
   cellColumns,
@@ -302,11 +302,15 @@ class PostgresStore implements ArchiveStore {
   }
 
   async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
+    const single = plainAppend(batch);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.tx((c) => writeBatch(c, batch));
+        if (single === undefined) await this.tx((c) => writeBatch(c, batch));
+        else await this.q(this.pool, single);
         return { ok: true };
-      } catch (err) {
+      } catch (caught) {
+        const err = single === undefined ? caught : asDuplicate(caught, batch);
+        if (single !== undefined && isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
         if (!(err instanceof DuplicateCells)) throw err;
         // Which point was there: the first stored one in lock order. None (the other writer's
         // points are gone again): write the batch once more.

@@ -8,7 +8,7 @@
  * (any process) never lose or double an update.
  * @module
  */
-import type { PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { binEnd, binUpdates, lockOrder, summariesInLockOrder } from '../bins.js';
 import type { SeriesCell, SeriesWrite, SeriesWriteBatch } from '../store.js';
 import { named, SQL } from './queries.js';
@@ -37,7 +37,13 @@ async function run(c: PoolClient, name: string, text: string, values: unknown[])
 export async function writeBatch(c: PoolClient, batch: SeriesWriteBatch): Promise<void> {
   const writes = lockOrder(batch);
   const appends = writes.filter((w) => !w.replace && w.cells.length > 0);
-  if (appends.length > 0) await insertNew(c, appends);
+  if (appends.length > 0) {
+    try {
+      await insertNew(c, appends);
+    } catch (err) {
+      throw asDuplicate(err, batch);
+    }
+  }
   for (const write of writes) {
     let replaced = new Set<number>();
     if (write.replace) {
@@ -52,8 +58,8 @@ export async function writeBatch(c: PoolClient, batch: SeriesWriteBatch): Promis
   if (touch.length > 0) await run(c, 'touch_rows', SQL.touchRows, [batch.now, touch]);
 }
 
-/** The new base points of appending writes, all in one statement. */
-async function insertNew(c: PoolClient, appends: readonly SeriesWrite[]): Promise<void> {
+/** The columns of the new base points of appending writes (series id first), for one statement. */
+function newCellColumns(appends: readonly SeriesWrite[]): unknown[] {
   const series: number[] = [];
   const cells: SeriesCell[] = [];
   for (const w of appends) {
@@ -62,12 +68,30 @@ async function insertNew(c: PoolClient, appends: readonly SeriesWrite[]): Promis
       cells.push(cell);
     }
   }
-  try {
-    await run(c, 'insert_cells', SQL.insertCells, [series, ...cellColumns(cells)]);
-  } catch (err) {
-    if ((err as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw err;
-    throw new DuplicateCells(appends.map((w) => ({ baseSeriesId: w.baseSeriesId, stamps: w.cells.map((cell) => cell.ts) })));
-  }
+  return [series, ...cellColumns(cells)];
+}
+
+/** A unique violation of the cells key becomes {@link DuplicateCells}; anything else stays. */
+export function asDuplicate(err: unknown, batch: SeriesWriteBatch): unknown {
+  if ((err as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) return err;
+  const appends = lockOrder(batch).filter((w) => !w.replace && w.cells.length > 0);
+  return new DuplicateCells(appends.map((w) => ({ baseSeriesId: w.baseSeriesId, stamps: w.cells.map((cell) => cell.ts) })));
+}
+
+/** The new base points of appending writes, all in one statement. */
+async function insertNew(c: PoolClient, appends: readonly SeriesWrite[]): Promise<void> {
+  await run(c, 'insert_cells', SQL.insertCells, newCellColumns(appends));
+}
+
+/**
+ * A batch of new points only (no replacing, no summary to fold, the usual bulk PUT of counters)
+ * as ONE statement, atomic by itself: no BEGIN/COMMIT round trips. undefined for other batches.
+ */
+export function plainAppend(batch: SeriesWriteBatch): QueryConfig | undefined {
+  if (batch.writes.some((w) => w.replace || w.summaries.length > 0)) return undefined;
+  const appends = lockOrder(batch).filter((w) => w.cells.length > 0);
+  const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
+  return named('append_cells', SQL.appendCells, [...newCellColumns(appends), batch.now, touch]);
 }
 
 /** Folds a write's cells into the bins of one of its summaries. */
