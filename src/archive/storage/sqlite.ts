@@ -26,7 +26,7 @@ import { StoreBusyError } from './store.js';
 import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
-import { READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
+import { GET_CELL_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
 export { READ_CELLS_SQL } from './sqlite-rows.js';
@@ -165,8 +165,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
-    const row = this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?')
-      .safeIntegers(true)
+    const row = this.sql(GET_CELL_SQL)
       .raw()
       .get(seriesId, ts) as CellRow | undefined;
     return row && cellOf(row);
@@ -287,7 +286,6 @@ class SqliteStore implements ArchiveStore {
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL)
-      .safeIntegers(true)
       .raw()
       .all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
