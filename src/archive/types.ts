@@ -65,6 +65,11 @@ export interface ArchiveServiceOptions {
   resolver?: Resolver | false;
   /** How long a DNS answer is cached, ms. */
   dnsCacheMs?: number;
+  /**
+   * How long a verified API key is trusted without asking the store again, ms (default 5 000;
+   * 0: never cached): the longest a user disabled by another process keeps working.
+   */
+  keyCacheMs?: number;
 }
 
 /**
