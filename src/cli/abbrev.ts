@@ -8,6 +8,7 @@
  * every abbreviation that worked with the original (`--u`, `--i`) still means what it meant.
  * @module
  */
+import { pyStrRepr } from '../model/python-str.js';
 import { closest } from './suggest.js';
 
 /** What the pre-pass needs to know about one option. */
@@ -56,12 +57,6 @@ export function parsePythonInt(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** optparse's `%r` of a string value (Python repr). */
-function pyQuote(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return q + s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + q;
-}
-
 /** Resolves a typed long option against the specs, optparse `_match_abbrev` style. */
 export function matchLong(typed: string, specs: readonly ArgSpec[]): ArgSpec | string {
   const exact = specs.find((s) => s.long === typed);
@@ -91,7 +86,7 @@ export function normalizeArgv(argv: readonly string[], specs: readonly ArgSpec[]
       return undefined;
     }
     const valid = spec.int === 'python' ? parsePythonInt(value) !== undefined : spec.int === 'digits' ? /^\s*\d+\s*$/.test(value) : true;
-    if (!valid) return `option ${typed}: invalid integer value: ${pyQuote(value)}`;
+    if (!valid) return `option ${typed}: invalid integer value: ${pyStrRepr(value)}`;
     out.push(`${spec.long}=${value}`);
     return undefined;
   };
