@@ -24,13 +24,15 @@ import {
 } from './types.js';
 import type { ArchiveStore } from './storage/store.js';
 import { openSqliteStore } from './storage/sqlite.js';
-import { HostResolver, parseDnsMatchRule, systemResolver } from './dns.js';
+import { HostResolver, parseDnsMatchRule } from './dns.js';
+import { systemForwardResolver } from '../util/dns.js';
 import { MAX_METADATA_LIMIT, linkHeader, lastValues, pageLinks, parsePaging, parseSearch, timeWindow } from './search.js';
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata, renderSummaries } from './metadata-json.js';
 import { metadataChecksum } from './checksum.js';
 import { parseWriteTimestamp, validateMetadataBody, validateValue, pyStr, type NormalizedValue } from './validate.js';
 import { cellValue, iterateCells, rejectsDuplicates, seriesWrite, writeTarget, type WriteTarget } from './series.js';
 import { parseIntText, pythonInt } from '../model/pyparse.js';
+import { isJsonObject } from '../model/json-object.js';
 
 const DEFAULT_DNS_CACHE_MS = 30_000;
 
@@ -44,10 +46,6 @@ function duplicate(eventType: string, ts: number): ApiError {
   return new ApiError(409, `Time series value already exists with event type ${eventType} at time ${ts}`);
 }
 
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function has(o: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
@@ -98,7 +96,7 @@ class Service implements ArchiveService {
     private readonly store: ArchiveStore,
     options: ArchiveServiceOptions,
   ) {
-    const resolver = options.resolver === undefined ? systemResolver() : options.resolver;
+    const resolver = options.resolver === undefined ? systemForwardResolver() : options.resolver;
     this.hosts = new HostResolver(resolver, options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS);
   }
 
@@ -268,11 +266,11 @@ class Service implements ArchiveService {
   private async prefetchStored(request: WriteRequest, data: readonly unknown[]): Promise<void> {
     const wanted = new Map<number, number[]>();
     for (const item of data) {
-      if (!isObject(item) || !Array.isArray(item['val'])) continue;
+      if (!isJsonObject(item) || !Array.isArray(item['val'])) continue;
       const ts = pythonInt(item['ts']);
       if (ts === undefined) continue;
       for (const entry of item['val'] as unknown[]) {
-        const eventType = isObject(entry) ? entry['event-type'] : undefined;
+        const eventType = isJsonObject(entry) ? entry['event-type'] : undefined;
         const target = typeof eventType === 'string' ? await this.target(request, eventType) : undefined;
         if (!target?.base || !rejectsDuplicates(target.dataType)) continue;
         const list = wanted.get(target.base.seriesId);
@@ -326,7 +324,7 @@ class Service implements ArchiveService {
   }
 
   async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
-    if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
+    if (!isJsonObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
     const dataType = dataTypeOf(eventType);
@@ -349,7 +347,7 @@ class Service implements ArchiveService {
   }
 
   async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
-    if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
+    if (!isJsonObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
     const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
@@ -358,7 +356,7 @@ class Service implements ArchiveService {
     for (let index = 0; index < data.length; index++) {
       const item: unknown = data[index];
       const i = index + 1;
-      if (!isObject(item) || !has(item, 'ts')) {
+      if (!isJsonObject(item) || !has(item, 'ts')) {
         throw new ApiError(400, `Missing ts field in provided data list at position ${i}`);
       }
       if (!has(item, 'val')) throw new ApiError(400, `Missing val field in provided data list at position ${i}`);
@@ -370,7 +368,7 @@ class Service implements ArchiveService {
       for (let index2 = 0; index2 < values.length; index2++) {
         const entry: unknown = values[index2];
         const j = index2 + 1;
-        if (!isObject(entry) || !has(entry, 'event-type')) {
+        if (!isJsonObject(entry) || !has(entry, 'event-type')) {
           throw new ApiError(400, `Missing event-type field at data item ${i} in value ${j} `);
         }
         if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);

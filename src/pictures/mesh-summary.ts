@@ -5,7 +5,7 @@
  * `esmond-ps-view` (reading a remote one), so the page sees the same thing from both.
  * @module
  */
-import { pool } from '../loaders/sink.js';
+import { pool } from '../util/pool.js';
 import type { EsmondClient, Metadata } from '../query/types.js';
 import type { Family, MeshCell, MeshSummary } from '../web/mesh-types.js';
 import { delayOf, fieldOf, hopCount, median, numberOf } from '../web/values.js';

@@ -14,6 +14,7 @@ import type { MeshSummary, PageConfig } from '../web/mesh-types.js';
 import { OPENMETRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 import { PAGE_HTML } from './page-html.js';
 import type { ArchiveProxy } from './proxy.js';
+import { withTimeout } from '../util/timeout.js';
 
 /** Options of {@link createPicturesSite}. */
 export interface PicturesSiteOptions {
@@ -96,17 +97,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
       refreshIfOld();
       return current.summary;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(undefined);
-      }, FIRST_WAIT_MS);
-    });
-    try {
-      return await Promise.race([compute(), wait]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(compute(), FIRST_WAIT_MS, undefined);
   };
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
