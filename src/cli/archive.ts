@@ -172,6 +172,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    site.close();
     // The page's own client goes first, so the background summary stops asking this server
     // (its next request fails and is ignored) instead of racing the shutdown.
     const own = self;

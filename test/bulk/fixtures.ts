@@ -31,7 +31,7 @@ export function bufferIo(cwd: string, dns: CliIo['dns'] = offlineDns): { io: Cli
     stdout: sink((s) => (out += s)),
     stderr: sink((s) => (err += s)),
     stdin: process.stdin,
-    env: { ESMOND_TEST_NO_DNS: '1' },
+    env: {},
     now: () => NOW * 1000,
     cwd,
     dns,

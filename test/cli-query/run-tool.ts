@@ -17,7 +17,7 @@ export interface ToolResult {
 /** Runs `main(argv)` with buffers for stdout/stderr. */
 export async function runTool(main: ToolMain, argv: readonly string[], opts: { env?: Record<string, string>; now?: number; cwd?: string; dns?: CliIo['dns'] } = {}): Promise<ToolResult> {
   const r = await runCaptured(main, argv, {
-    env: { ESMOND_TEST_NO_DNS: '1', ...opts.env },
+    env: { ...opts.env },
     now: opts.now ?? NOW_MS,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.dns !== undefined ? { dns: opts.dns } : {}),
