@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WireEventType, WireMetadata } from '../model/wire.js';
-import { ApiError, type MetadataPage, type Page, type RequestContext } from './types.js';
+import { ApiError, type CreateMetadataOptions, type MetadataPage, type Page, type RequestContext } from './types.js';
 import type { ArchiveStore } from './storage/store.js';
 import { HostResolver, parseDnsMatchRule } from './dns.js';
 import { MAX_METADATA_LIMIT, linkHeader, lastValues, pageLinks, parsePaging, parseSearch } from './search.js';
@@ -87,7 +87,11 @@ export class MetadataOps {
     return renderMetadata(ctx, found);
   }
 
-  async createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }> {
+  async createMetadata(
+    body: unknown,
+    ctx: RequestContext,
+    options: CreateMetadataOptions = {},
+  ): Promise<{ metadata: WireMetadata; location: string }> {
     const spec = validateMetadataBody(body);
     // No store can keep NUL in a text column (PostgreSQL refuses it): one answer for both stores.
     if (JSON.stringify(spec).includes('\\u0000')) throw new ApiError(400, 'Metadata values may not contain NUL characters.');
@@ -97,8 +101,11 @@ export class MetadataOps {
       parameters: spec.parameters,
       rows: spec.rows,
     });
+    // A wished-for key (an import keeping the source's keys) is taken only while it is free.
+    const wanted = options.key;
+    const free = wanted !== undefined && (await this.store.metadataByKey(wanted)) === undefined;
     const stored = await this.store.findOrInsertMetadata({
-      key: randomUUID().replace(/-/g, ''),
+      key: free ? wanted : randomUUID().replace(/-/g, ''),
       checksum,
       subjectType: spec.subjectType,
       subject: spec.subject,

@@ -11,6 +11,7 @@ import type {
   ArchiveService,
   ArchiveServiceOptions,
   DataPage,
+  CreateMetadataOptions,
   KeyCheck,
   MetadataPage,
   Page,
@@ -66,8 +67,12 @@ class Service implements ArchiveService {
     return this.metadata.getMetadata(key, params, ctx);
   }
 
-  createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }> {
-    return this.metadata.createMetadata(body, ctx);
+  createMetadata(
+    body: unknown,
+    ctx: RequestContext,
+    options: CreateMetadataOptions = {},
+  ): Promise<{ metadata: WireMetadata; location: string }> {
+    return this.metadata.createMetadata(body, ctx, options);
   }
 
   eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]> {

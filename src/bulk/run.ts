@@ -7,13 +7,13 @@
 import type { ClientOptions, EsmondClient } from '../query/types.js';
 import type { CheckpointWriter } from './checkpoint.js';
 import { describeError, isLocalWriteError, retryAfterMsOf } from './errors.js';
-import { ExportAborted, exportSeries, pathsOf } from './export-series.js';
+import { ExportAborted, exportSeries } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { buildReport } from './report.js';
 import { stateAt } from './states.js';
 import { pool } from '../util/pool.js';
-import type { BulkReport, EncoderFactory, SeriesState } from './types.js';
+import type { BulkReport, SeriesSink, SeriesState } from './types.js';
 
 /** Defaults of the knobs that make the export gentle with the archive. */
 export const BULK_DEFAULTS = {
@@ -29,7 +29,6 @@ export const BULK_DEFAULTS = {
 
 /** Everything a run needs besides the plan. */
 export interface BulkRunOptions {
-  outDir: string;
   timeStart: number;
   timeEnd: number;
   concurrency?: number;
@@ -40,9 +39,14 @@ export interface BulkRunOptions {
   checkpointIntervalMs?: number;
   /** One client per worker; `onRetry` must be passed through to {@link ClientOptions.onRetry}. */
   createClient: (onRetry: NonNullable<ClientOptions['onRetry']>) => EsmondClient;
-  encoderFor: EncoderFactory;
+  /** Where a series' points go (a file, another archive); one sink per series and run. */
+  sinkFor: (job: PlannedJob) => SeriesSink;
+  /** How a series is named to the progress display (its file, for the exporter). */
+  labelOf: (job: PlannedJob) => string;
   progress: ProgressSink;
   checkpoint?: CheckpointWriter;
+  /** Start each new series at its first point (see `SeriesContext.seekFirstPoint` in export-series.ts). */
+  seekFirstPoint?: boolean;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -99,7 +103,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   });
   for (const [i, job] of jobs.entries()) {
     const st = stateAt(states, i);
-    if (st.status === 'skipped') opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
+    if (st.status === 'skipped') opts.progress.finished(job, st, opts.labelOf(job));
   }
 
   // A local write failure (disk full, no permission) would fail every other series the same
@@ -131,8 +135,8 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     try {
       await exportSeries(job, st, {
         client: slot.client,
-        encoder: opts.encoderFor(job),
-        outDir: opts.outDir,
+        sink: opts.sinkFor(job),
+        ...(opts.seekFirstPoint === true ? { seekFirstPoint: true } : {}),
         timeEnd: opts.timeEnd,
         pageSize,
         windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
@@ -170,7 +174,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
       idle.push(slot);
     }
     requestSave();
-    opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
+    opts.progress.finished(job, st, opts.labelOf(job));
   };
   try {
     await pool(jobs, opts.concurrency ?? BULK_DEFAULTS.concurrency, exportOne, {

@@ -74,7 +74,9 @@ describe('loaders: the archive group in each, with its spellings', () => {
   ] as const) {
     test(tool, async () => {
       const help = (await runCaptured(main, ['--help'])).out;
-      for (const def of ARCHIVE_FLAGS) assert.ok(help.includes(`  ${def.short !== undefined ? `${def.short} ${def.metavar ?? ''}, ` : ''}${def.long}`), def.long);
+      for (const def of ARCHIVE_FLAGS as readonly FlagDef[]) {
+        assert.ok(help.includes(`  ${def.short !== undefined ? `${def.short} ${def.metavar ?? ''}, ` : ''}${def.long}`), def.long);
+      }
       const r = await runCaptured(main, ['--script_alias']);
       assert.equal(r.code, 2);
       assert.equal(r.err.split('\n').at(-2), `${tool}: error: --script_alias option requires 1 argument`);
