@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { removeAtomic, writeFileAtomic } from '../util/atomic-write.js';
-import type { Metadata } from '../query/types.js';
+import type { Metadata } from '../model/metadata.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesState } from './types.js';
 

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { familyHasSummaries, familyOf } from '../format/index.js';
 import type { SummaryType } from '../model/event-types.js';
-import type { ClientOptions, EsmondClient, MetadataQuery } from '../query/types.js';
+import type { ClientOptions, EsmondClient } from '../query/types.js';
+import type { MetadataQuery } from '../model/metadata.js';
 import { CHECKPOINT_NAME, CheckpointWriter, readCheckpoint } from './checkpoint.js';
 import { createSeriesEncoder } from './encoder.js';
 import { fileSink, pathsOf } from './file-sink.js';

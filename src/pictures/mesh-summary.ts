@@ -6,7 +6,8 @@
  * @module
  */
 import { pool } from '../util/pool.js';
-import type { EsmondClient, Metadata } from '../query/types.js';
+import type { EsmondClient } from '../query/types.js';
+import type { Metadata } from '../model/metadata.js';
 import type { Family, MeshCell, MeshSummary } from '../web/mesh-types.js';
 import { delayOf, fieldOf, hopCount, median, numberOf } from '../web/values.js';
 
