@@ -6,6 +6,7 @@
  * @module
  */
 import type { WireEventType, WireMetadata, WirePoint, WireSummary } from '../model/wire.js';
+import type { ForwardResolver } from '../util/dns.js';
 
 /** An error the API answers with `{"detail": message}` and the given status. */
 export class ApiError extends Error {
@@ -54,7 +55,7 @@ export interface MetadataPage {
 }
 
 /** Resolves a host name to at most one address of a family; `undefined` when there is none. */
-export type Resolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+export type Resolver = ForwardResolver;
 
 /** Outcome of checking an API key: `inactive` is a known key of a disabled user. */
 export type KeyCheck = 'ok' | 'unknown' | 'inactive';

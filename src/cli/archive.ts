@@ -13,7 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { systemResolver } from '../archive/dns.js';
+import { systemForwardResolver } from '../util/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
@@ -128,7 +128,7 @@ function publicUrlOf(raw: string): string {
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const dbPath = describeDb(flags, io);
   refuseMissing(flags.db, io, 'serve', flags.create);
-  const service = await openArchiveService(flags, io, flags.dns ? {} : { resolver: false });
+  const service = await openArchiveService(flags, io, { resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false });
   const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
   const log = (line: string): void => {
     serveLog.warn(line);
@@ -158,7 +158,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
         keepAliveMs: flags.keepAliveTimeout,
         maxConnections: flags.maxConnections,
       }),
-      resolver: flags.dns ? systemResolver() : false,
+      resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });

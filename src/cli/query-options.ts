@@ -20,7 +20,7 @@ import { applyArchiveFlags } from './archive-flags.js';
 import { ExitCode } from './exit-codes.js';
 import { retryNotice, type HintContext } from './failures.js';
 import { startCommandLine, type FlagValues } from './flags.js';
-import { invalidHost, systemHostCheck, type HostCheck } from './host-check.js';
+import { defaultHostCheck, invalidHost, type HostCheck } from './host-check.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, queryCommandLine, type QueryKey, type QueryToolKind } from './query-flags.js';
 import { applyFilters, eventTypeListText, listableEventTypes, type TimeFilters } from './query-filters.js';
@@ -119,7 +119,7 @@ export function toolKindOf(req: ToolRequirements): QueryToolKind {
 
 /** Injectable pieces (tests never touch real DNS). */
 export interface QueryDeps {
-  /** Does a host name resolve? Default: `dns.lookup` with a 5 s limit (skipped under ESMOND_TEST_NO_DNS). */
+  /** Does a host name resolve? Default: `io.dns`, else the system resolver with a 5 s limit. */
   hostResolves?: HostCheck;
 }
 
@@ -237,7 +237,7 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
       ['--dest', f.dest],
       ['--agent', f.agent],
     ],
-    deps.hostResolves ?? ((name) => systemHostCheck(name, io.env)),
+    deps.hostResolves ?? ((name) => defaultHostCheck(name, io)),
   );
   if (badHost !== undefined) return err(badHost);
   // 6. event type.

@@ -12,7 +12,7 @@ import {
 import { withoutComments } from '../../src/model/pscheduler/envelope.js';
 import { formatFixed2 } from '../../src/model/pscheduler/iso.js';
 import { pyJson } from '../../src/format/python-repr.js';
-import { storageErrorResult } from '../../src/loaders/pscheduler/retry-policy.js';
+import { storageErrorResult } from './pscheduler-retry-policy.js';
 import { assertMetadataMatches, mappingVectors, recordInputOf, storageErrorVectors, valueMap } from './pscheduler-vectors.js';
 
 describe('esmond archiver golden vectors', () => {
