@@ -52,7 +52,7 @@ class Service implements ArchiveService {
     this.metadata = new MetadataOps(store, new HostResolver(resolver, options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS));
     this.reads = new DataReads(store);
     this.writes = new DataWrites(store);
-    this.users = new UserKeys(store);
+    this.users = new UserKeys(store, options.keyCacheMs);
   }
 
   searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>> {

@@ -36,9 +36,15 @@ export interface Page<T> {
   link?: string;
 }
 
-/** A data read: points are produced lazily, a chunk at a time, so a large page is streamed, not buffered. */
+/**
+ * A data read: points are produced lazily, a chunk at a time, so a large page is streamed, not
+ * buffered. `points` gives them as objects (programmatic callers); `json`, when present, gives
+ * the same points as their JSON text, one string per point, exactly what `JSON.stringify` of the
+ * point writes, built without point objects: the HTTP layer sends `json` when there is one.
+ */
 export interface DataPage {
   points: AsyncIterable<readonly WirePoint[]>;
+  json?: AsyncIterable<readonly string[]>;
   link?: string;
 }
 
@@ -60,6 +66,11 @@ export interface ArchiveServiceOptions {
   resolver?: Resolver | false;
   /** How long a DNS answer is cached, ms. */
   dnsCacheMs?: number;
+  /**
+   * How long a verified API key is trusted without asking the store again, ms (default 5 000;
+   * 0: never cached): the longest a user disabled by another process keeps working.
+   */
+  keyCacheMs?: number;
 }
 
 /** Options of {@link ArchiveService.createMetadata}. */

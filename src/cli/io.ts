@@ -43,7 +43,7 @@ export function processIo(): CliIo {
  */
 export async function runAsProcess(main: ToolMain): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
+    if (err.code === 'EPIPE') process.exit(ExitCode.Ok);
     throw err;
   });
   let code: number;

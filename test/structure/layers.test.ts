@@ -14,12 +14,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   http: ['model', 'util'],
   format: ['model', 'util'],
   post: ['model', 'http', 'util'],
-  // The OpenSearch backend (query/opensearch) maps documents with the pure pScheduler mapping, as the archive does.
-  query: ['model', 'http', 'post', 'loaders/pscheduler', 'util'],
+  // The OpenSearch backend (query/opensearch) maps documents with the pScheduler mapping in model/pscheduler, as the archive does.
+  query: ['model', 'http', 'post', 'util'],
   bulk: ['model', 'http', 'query', 'format', 'util'],
   loaders: ['model', 'http', 'query', 'post', 'util'],
-  // The archive shares only the wire model with the clients, plus the pure pScheduler mapping and util/.
-  archive: ['model', 'loaders/pscheduler', 'util'],
+  // The archive shares only the model with the clients (wire types, summaries, the pScheduler mapping), plus util/.
+  archive: ['model', 'util'],
   // Server side of the pictures (mesh summary, metrics, the page's assets, the read-only proxy,
   // SVG and terminal charts): a client of the archive API like the tools, sharing the page's pure types and colouring from web/.
   pictures: ['model', 'http', 'query', 'format', 'web', 'util'],
