@@ -3,7 +3,7 @@
  * spec §1.4) turned back into what pScheduler's esmond archiver would have stored for that run:
  * the Logstash conversions are undone where Logstash kept the raw data (trace paths, iperf3
  * intervals and streams, ping round trips), and the pScheduler → esmond mapper of
- * `loaders/pscheduler` does the rest. So both backends yield the same metadata and points for the
+ * `model/pscheduler` does the rest. So both backends yield the same metadata and points for the
  * same measurement (spec §5 item 2), and the elmond gaps of §4 (rows 3, 4, 7, 8) do not appear.
  *
  * What cannot be undone: latency histogram bucket keys were turned into floats by Logstash
@@ -11,7 +11,7 @@
  * latency tools print milliseconds with two decimals), TTL keys as integers.
  * @module
  */
-import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../loaders/pscheduler/map.js';
+import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../model/pscheduler/map.js';
 import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
