@@ -27,7 +27,7 @@ import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
-import { GET_CELL_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
+import { GET_CELL_SQL, METADATA_BY_IDS_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
 export { READ_CELLS_SQL } from './sqlite-rows.js';
@@ -93,9 +93,7 @@ class SqliteStore implements ArchiveStore {
       const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .pluck()
         .all(...args, limit, offset) as number[];
-      const rows = this.sql(
-        'SELECT * FROM metadata WHERE id IN (SELECT value FROM json_each(?)) ORDER BY metadata_key',
-      ).all(JSON.stringify(ids)) as MetadataRow[];
+      const rows = this.sql(METADATA_BY_IDS_SQL).all(JSON.stringify(ids)) as MetadataRow[];
       return { total, items: this.hydrate(rows) };
     });
   }
@@ -161,10 +159,10 @@ class SqliteStore implements ArchiveStore {
   }
 
   private touchRows(seriesIds: readonly number[], now: number): void {
-    this.sql('UPDATE event_types SET time_updated = ? WHERE id IN (SELECT value FROM json_each(?))').run(
-      now,
-      JSON.stringify(seriesIds),
-    );
+    // One rowid probe per row: an `IN (json_each)` form is planned as a scan of every row once
+    // the statistics say the table is small.
+    const touch = this.sql('UPDATE event_types SET time_updated = ? WHERE id = ?');
+    for (const id of new Set(seriesIds)) touch.run(now, id);
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
