@@ -5,7 +5,11 @@
 //   const pg = await startPgCluster();   // undefined when no PostgreSQL binaries are installed
 //   ... pg.url (postgres://esmond@127.0.0.1:PORT/postgres) ...
 //   pg.stop();
-import { execFileSync, spawnSync } from 'node:child_process';
+//
+// `startPgCluster({ durable: true })` keeps synchronous_commit on, so a commit PostgreSQL
+// acknowledged survives an immediate (crash) stop: the outage test stops and starts such a
+// cluster with `await pg.stopServer('immediate')` / `await pg.startServer()`.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,8 +50,12 @@ function unprivileged() {
   throw new Error('running as root and neither a postgres nor a nobody account exists to run PostgreSQL as');
 }
 
-/** Starts a cluster; resolves undefined when PostgreSQL is not installed. */
-export async function startPgCluster() {
+/**
+ * Starts a cluster; resolves undefined when PostgreSQL is not installed.
+ * @param {{ durable?: boolean }} [options] durable: synchronous_commit stays on (acknowledged
+ *   commits survive an immediate stop; the OS keeps what fsync would flush, as nothing crashes it)
+ */
+export async function startPgCluster(options = {}) {
   const bin = findPgBinDir();
   if (!bin) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'esmond-pg-'));
@@ -55,16 +63,27 @@ export async function startPgCluster() {
   const asRoot = process.getuid?.() === 0;
   const user = asRoot ? unprivileged() : undefined;
   if (user) chownSync(dir, user.uid, user.gid);
-  const run = (cmd, args) => {
+  // PostgreSQL's programs run as the unprivileged owner when we are root.
+  const command = (cmd, args) => {
     const full = join(bin, cmd);
-    const [file, argv] = user ? ['runuser', ['-u', user.name, '--', full, ...args]] : [full, args];
-    return execFileSync(file, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    return user ? ['runuser', ['-u', user.name, '--', full, ...args]] : [full, args];
   };
+  const run = (cmd, args) => execFileSync(...command(cmd, args), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // The same without blocking the event loop (a test keeps its clients running meanwhile).
+  const runAsync = (cmd, args) =>
+    new Promise((resolve, reject) => {
+      execFile(...command(cmd, args), { cwd: dir, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`, { cause: err }));
+        else resolve(stdout);
+      });
+    });
   const port = await freePort();
+  const commit = options.durable ? 'on' : 'off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${commit} -c full_page_writes=off -c max_connections=200`;
+  const start = ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'];
   try {
     run('initdb', ['-D', data, '-U', 'esmond', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-    run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+    run('pg_ctl', start);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`could not start PostgreSQL from ${bin}: ${err.stderr ?? err.message}`, { cause: err });
@@ -74,8 +93,10 @@ export async function startPgCluster() {
     bin,
     data,
     port,
-    /** pg_ctl as the cluster's owner (the restart test stops and starts it). */
-    pgCtl: (...args) => run('pg_ctl', ['-D', data, ...args]),
+    /** Stops the server (mode fast: clients are disconnected; immediate: a crash) and waits. */
+    stopServer: (mode = 'fast') => runAsync('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']),
+    /** Starts it again on the same port with the same settings and waits until it accepts connections. */
+    startServer: () => runAsync('pg_ctl', start),
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -1,11 +1,11 @@
 /**
- * The bulk file encoder: the rows of esmond-ps-get for one series, in csv, json or ndjson,
- * without the final newline of `print` (§2.2, §6). The text comes from the format module's
+ * The bulk file encoder: the rows of esmond-ps-get for one series, in one of the file formats
+ * of the format registry, without the final newline of `print` (§2.2, §6). The text comes from the format module's
  * point encoder, the same code esmond-ps-get prints through; the encoder keeps no state between
  * calls (see {@link SeriesEncoder}).
  * @module
  */
-import { beginText, columnsFor, createPointEncoder, familyOf, type RowContext } from '../format/index.js';
+import { columnsFor, createPointEncoder, familyOf, formatterFor, type RowContext } from '../format/index.js';
 import type { WirePoint } from '../model/wire.js';
 import type { HostnameCache } from './hostnames.js';
 import type { BulkFormat, SeriesEncoder, SeriesJob } from './types.js';
@@ -49,8 +49,9 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),
   };
   const points = createPointEncoder(opts.format, columns, ctx);
+  const formatter = formatterFor(opts.format);
   return {
-    begin: () => beginText(opts.format, columns),
+    begin: () => formatter.begin(columns),
     ...(cache && family === 'packet_trace'
       ? {
           async prepare(page: readonly WirePoint[]): Promise<void> {
@@ -63,6 +64,6 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
       const text = points.encode(page, memory);
       return { text, rows: memory.rows - before };
     },
-    end: () => (opts.format === 'json' ? ']' : ''),
+    end: () => formatter.end,
   };
 }

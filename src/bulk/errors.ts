@@ -1,40 +1,33 @@
 /**
- * How the exporter reads request errors. It relies only on fields every HTTP error of the query
- * library carries (`status`, `retryAfterMs`, `body`), so it works on any error shape.
+ * How the exporter reads request errors: through the typed guards of `http/errors.ts`, so only
+ * errors of the query library count as HTTP failures (a look-alike object with a `status` field
+ * does not).
  * @module
  */
-
-interface ErrorFields {
-  status?: unknown;
-  statusCode?: unknown;
-  retryAfterMs?: unknown;
-  body?: unknown;
-  name?: unknown;
-}
+import { isEsmondError, isHttpError, isValidationError } from '../http/errors.js';
 
 /** HTTP status of a failed request, or `undefined` for network errors, timeouts and the like. */
 export function statusOf(err: unknown): number | undefined {
-  const e = (err ?? {}) as ErrorFields;
-  const s = typeof e.status === 'number' ? e.status : e.statusCode;
-  return typeof s === 'number' && s > 0 ? s : undefined;
+  return isHttpError(err) && err.status > 0 ? err.status : undefined;
 }
 
 /** The server's `Retry-After`, ms, when the error carries one. */
 export function retryAfterMsOf(err: unknown): number | undefined {
-  const v = ((err ?? {}) as ErrorFields).retryAfterMs;
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+  if (!isHttpError(err)) return undefined;
+  const v = err.retryAfterMs;
+  return v !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
 /** True for errors that repeating the same request cannot fix (4xx other than 408/429, bad input). */
 export function isPermanent(err: unknown): boolean {
-  if (((err ?? {}) as ErrorFields).name === 'ValidationError') return true;
+  if (isValidationError(err)) return true;
   const s = statusOf(err);
   return s !== undefined && s >= 400 && s < 500 && s !== 408 && s !== 429;
 }
 
-/** True when an abort (not a failure) ended the request. */
+/** True when an abort (not a failure) ended the request: the `signal`'s reason, or undici's AbortError. */
 export function isAbort(err: unknown): boolean {
-  return ((err ?? {}) as ErrorFields).name === 'AbortError';
+  return err instanceof Error && err.name === 'AbortError';
 }
 
 /**
@@ -42,10 +35,8 @@ export function isAbort(err: unknown): boolean {
  * per request and answers 400 above that).
  */
 export function isPageSizeRefusal(err: unknown): boolean {
-  if (statusOf(err) !== 400) return false;
-  const e = err as ErrorFields & { message?: unknown };
-  const text = `${typeof e.body === 'string' ? e.body : ''} ${typeof e.message === 'string' ? e.message : ''}`;
-  return /limit|size|10000|10 000/i.test(text);
+  if (!isHttpError(err) || err.status !== 400) return false;
+  return /limit|size|10000|10 000/i.test(`${err.body ?? ''} ${err.message}`);
 }
 
 /** One-line description of an error for logs and the report. */
@@ -57,8 +48,9 @@ export function describeError(err: unknown): string {
 /** Error codes of the local file system: retrying the archive cannot fix them. */
 const LOCAL_FS_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'ENAMETOOLONG']);
 
-/** True for a failure to write our own files (not a request failure). */
+/** True for a failure to write our own files (a Node system error), not a request failure. */
 export function isLocalWriteError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && LOCAL_FS_CODES.has(code) && !(err as { url?: unknown }).url;
+  if (!(err instanceof Error) || isEsmondError(err)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && LOCAL_FS_CODES.has(code);
 }

@@ -3,11 +3,12 @@
  * the encoder that turns points into file bytes, and the completeness report.
  * @module
  */
+import type { FileFormat } from '../format/index.js';
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata, SeriesSelector } from '../query/types.js';
 
-/** File formats the exporter writes. */
-export type BulkFormat = 'json' | 'csv' | 'ndjson';
+/** File formats the exporter writes: the registry's formats with `file: true`. */
+export type BulkFormat = FileFormat;
 
 /** One (metadata, event type) series that becomes at most one file. */
 export interface SeriesJob {

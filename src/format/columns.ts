@@ -4,6 +4,7 @@
  * @module
  */
 import { dataTypeOf } from '../model/event-types.js';
+import { formatterFor, type OutputFormat } from './registry.js';
 
 /** How the points of an event type are turned into rows. */
 export type Family =
@@ -16,10 +17,6 @@ export type Family =
   | 'number_list'
   | 'subinterval_list'
   | 'unknown';
-
-/** Output formats of the query tools. `ndjson` is new (one JSON object per line). */
-export const OUTPUT_FORMATS = ['human', 'json', 'csv', 'ndjson'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
  * The original client's 33 event types with their formats, in its `-L` order (spec §3.2).
@@ -127,11 +124,12 @@ const EXTRA_COLUMNS: Readonly<Record<Family, readonly string[]>> = {
 };
 
 /**
- * The ordered column list of a family. In `human` format packet-trace lists only the hop
- * columns: the base fields are printed in a header block before each measurement.
+ * The ordered column list of a family. In a format with `traceHeaderBlocks` (human) packet-trace
+ * lists only the hop columns: the base fields are printed in a header block before each
+ * measurement.
  */
 export function columnsFor(family: Family, opts: { format?: OutputFormat } = {}): string[] {
-  if (family === 'packet_trace' && opts.format === 'human') return [...HOP_COLUMNS];
+  if (family === 'packet_trace' && opts.format !== undefined && formatterFor(opts.format).traceHeaderBlocks) return [...HOP_COLUMNS];
   return [...BASE_COLUMNS, ...EXTRA_COLUMNS[family]];
 }
 

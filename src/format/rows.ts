@@ -4,22 +4,10 @@
  * @module
  */
 import type { WirePoint } from '../model/wire.js';
-import { familyOf, HOP_COLUMNS, STATISTICS_FIELDS, type Family, type OutputFormat } from './columns.js';
+import { familyOf, HOP_COLUMNS, STATISTICS_FIELDS, type Family } from './columns.js';
 import { PyFloat } from './python-repr.js';
-
-/** One output row: column → decoded JSON value (or a {@link RawJson}). */
-export type Row = Record<string, unknown> & { [HEADER_BLOCK]?: true };
-
-/**
- * Marks a packet-trace header block (human format only): the human writer prints the row's own
- * keys instead of the column list.
- */
-export const HEADER_BLOCK: unique symbol = Symbol('esmond.headerBlock');
-
-/** A value shown as JSON text in human/CSV output and embedded as-is in JSON (unknown family). */
-export class RawJson {
-  constructor(readonly value: unknown) {}
-}
+import { formatterFor, type OutputFormat } from './registry.js';
+import { HEADER_BLOCK, RawJson, type Row } from './row.js';
 
 /** The fields reverse DNS applies to (spec §3.5). */
 export const HOSTNAME_FIELDS = ['source', 'destination', 'ip', 'measurement_agent'] as const;
@@ -45,7 +33,7 @@ export interface RowContext {
   summaryType: string;
   /** The window of the series read (0 for base). */
   summaryWindow: number;
-  /** Output format; only `human` changes shaping (packet-trace header blocks). */
+  /** Output format; only one with `traceHeaderBlocks` (human) changes shaping. */
   format?: OutputFormat;
   /** Family override; defaults to `familyOf(eventType, summaryType)`. */
   family?: Family;
@@ -157,10 +145,10 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
     }
     case 'packet_trace': {
       const rows: Row[] = [];
-      const human = ctx.format === 'human';
-      if (human) rows.push(Object.assign(base(), { [HEADER_BLOCK]: true as const }));
+      const headerBlocks = ctx.format !== undefined && formatterFor(ctx.format).traceHeaderBlocks;
+      if (headerBlocks) rows.push(Object.assign(base(), { [HEADER_BLOCK]: true as const }));
       for (const hop of asList(val)) {
-        const row: Row = human ? {} : base();
+        const row: Row = headerBlocks ? {} : base();
         for (const column of HOP_COLUMNS) row[column] = field(hop, column);
         if (typeof row.ip === 'string' && row.ip !== '' && ctx.hostnames) row.ip = ctx.hostnames(row.ip);
         rows.push(row);

@@ -1,24 +1,15 @@
 /**
- * Streaming row writers for human, csv, json and ndjson output. They write each batch as it
- * arrives (never the whole output at once), wait for the stream to drain, and produce the
- * original tools' exact layouts including the "no data" forms (client spec §2).
+ * Streaming row writers for every output format. They write each batch as it arrives (never the
+ * whole output at once), wait for the stream to drain, and produce the original tools' exact
+ * layouts including the "no data" forms (client spec §2), as the format's formatter spells them.
  * @module
  */
 import type { Writable } from 'node:stream';
-import { csvLine } from './csv.js';
-import type { OutputFormat } from './columns.js';
-import type { PointEncoder } from './encoder.js';
-import { beginText, renderRow, type RenderState } from './render.js';
-import type { Row } from './rows.js';
 import type { WirePoint } from '../model/wire.js';
-
-
-/** What human output prints when there are no rows. */
-export const NO_DATA_HUMAN = 'No data found.';
-/** What csv output puts in every column when there are no rows. */
-export const NO_DATA_CSV = 'No data';
-/** The whole json output when there are no rows. */
-export const NO_DATA_JSON = '[{"msg": "No data found."}]';
+import type { PointEncoder } from './encoder.js';
+import { formatterFor, type OutputFormat } from './registry.js';
+import { renderWith, type RenderState } from './render.js';
+import type { Row } from './row.js';
 
 /** Options of {@link createRowWriter}. */
 export interface RowWriterOptions {
@@ -72,20 +63,17 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
 }
 
 /**
- * A streaming writer for `format` on `out` with the given column order.
- *
- * - human: `column: value` lines, rows separated by {@link HUMAN_SEPARATOR}, a trailing blank
- *   line; `No data found.` when empty.
- * - csv: header, `\r\n` records, Python quoting; one `No data` row when empty.
- * - json: one line, Python separators, streamed as `[`, rows, `]`; `[{"msg": …}]` when empty.
- * - ndjson: one compact JSON object per line; nothing at all when empty.
+ * A streaming writer for `format` on `out` with the given column order: the formatter's text
+ * before the first row, its rows, then its closing text, or its no-data form when nothing was
+ * written, and the final newline of Python's `print()` where the format has one.
  */
 export function createRowWriter(format: OutputFormat, out: Writable, columns: readonly string[], opts: RowWriterOptions = {}): RowWriter {
-  const nl = opts.trailingNewline === false ? '' : '\n';
+  const formatter = formatterFor(format);
+  const nl = opts.trailingNewline === false || !formatter.finalNewline ? '' : '\n';
   const state: RenderState = { rows: 0, listColumns: undefined };
   const renderOpts = { extended: opts.extended ?? false };
   /** Prefixes the csv header / json `[` when `text` holds the first rows. */
-  const withBegin = (rowsBefore: number, text: string): string => (rowsBefore === 0 && state.rows > 0 ? beginText(format, columns) + text : text);
+  const withBegin = (rowsBefore: number, text: string): string => (rowsBefore === 0 && state.rows > 0 ? formatter.begin(columns) + text : text);
 
   return {
     get count() {
@@ -95,7 +83,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, columns: re
       if (rows.length === 0) return;
       const before = state.rows;
       let chunk = '';
-      for (const row of rows) chunk += renderRow(format, columns, row, state, renderOpts);
+      for (const row of rows) chunk += renderWith(formatter, columns, row, state, renderOpts);
       await writeChunk(out, withBegin(before, chunk));
     },
     async writePoints(encoder, points) {
@@ -104,23 +92,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, columns: re
       await writeChunk(out, withBegin(before, chunk));
     },
     async end() {
-      const empty = state.rows === 0;
-      let tail: string;
-      switch (format) {
-        case 'human':
-          tail = empty ? `${NO_DATA_HUMAN}${nl}` : nl;
-          break;
-        case 'csv':
-          tail = (empty ? csvLine(columns) + csvLine(columns.map(() => NO_DATA_CSV)) : '') + nl;
-          break;
-        case 'json':
-          tail = (empty ? NO_DATA_JSON : ']') + nl;
-          break;
-        case 'ndjson':
-          tail = '';
-          break;
-      }
-      await writeChunk(out, tail);
+      await writeChunk(out, (state.rows === 0 ? formatter.noData(columns) : formatter.end) + nl);
     },
   };
 }

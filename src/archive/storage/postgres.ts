@@ -77,6 +77,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const log = options.log;
   // An idle connection the server closed: the pool drops it and opens a new one when needed.
   pool.on('error', (err) => log?.(`esmond-ps-archive: database connection lost: ${err.message}`));
+  // A connection lost while checked out (between the statements of a transaction) emits 'error'
+  // with no pool listener attached, which would crash the process: its next statement fails
+  // instead (a 503) and the transaction discards the connection.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log?.(`esmond-ps-archive: database connection lost in use: ${err.message}`));
+  });
   try {
     const client = await pool.connect();
     try {
@@ -207,9 +213,36 @@ class PostgresStore implements ArchiveStore {
   }
 
   async insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
+    // Three multi-row statements per chunk, not three per record: fixture loads and imports
+    // bring many thousands of records.
     await this.tx(async (c) => {
-      for (const r of records) {
-        if (!(await this.insertOne(c, r))) throw new Error(`metadata ${r.key}: its checksum is already stored`);
+      for (let i = 0; i < records.length; i += CHUNK) {
+        const chunk = records.slice(i, i + CHUNK);
+        const rows = chunk.map(metadataInsertValues);
+        const columns = Array.from({ length: 9 }, (_, col) => rows.map((r) => r[col] ?? null));
+        const inserted = await this.arrays<[number, string]>(c, named('insert_metadata_rows', SQL.insertMetadataRows, columns));
+        const idOf = new Map(inserted.map(([id, checksum]) => [checksum, id]));
+        const params: [number[], string[], string[]] = [[], [], []];
+        const events: [number[], string[], string[], number[], Array<number | null>] = [[], [], [], [], []];
+        for (const r of chunk) {
+          const id = idOf.get(r.checksum);
+          if (id === undefined) throw new Error(`metadata ${r.key}: its checksum is already stored`);
+          // One value per key (the last, as with one upsert per pair): a statement may not touch a row twice.
+          for (const [k, v] of new Map(r.parameters.map(([k, v]) => [k, v]))) {
+            params[0].push(id);
+            params[1].push(k);
+            params[2].push(v);
+          }
+          for (const e of r.eventTypes) {
+            events[0].push(id);
+            events[1].push(e.eventType);
+            events[2].push(e.summaryType);
+            events[3].push(e.window);
+            events[4].push(e.timeUpdated);
+          }
+        }
+        if (params[0].length > 0) await this.q(c, named('insert_parameter_rows', SQL.insertParameterRows, params));
+        if (events[0].length > 0) await this.q(c, named('insert_event_type_rows', SQL.insertEventTypeRows, events));
       }
     });
   }

@@ -25,6 +25,14 @@ export const SQL = {
   insertEventTypes: `INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
      SELECT $1, e, s, w, t FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS x(e, s, w, t)
      ON CONFLICT DO NOTHING`,
+  /** Many records at once (columns in metadata-row.ts order); a taken checksum returns no id. */
+  insertMetadataRows: `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
+     tool_name, input_source, input_destination)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+     ON CONFLICT (checksum) DO NOTHING RETURNING id, checksum`,
+  insertParameterRows: 'INSERT INTO parameters (metadata_id, key, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])',
+  insertEventTypeRows: `INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) ON CONFLICT DO NOTHING`,
   parametersOf: 'SELECT metadata_id, key, value FROM parameters WHERE metadata_id = ANY($1::bigint[])',
   eventTypesOf: `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
      WHERE metadata_id = ANY($1::bigint[]) ORDER BY id`,
