@@ -5,10 +5,11 @@
  *   none of the tools' dependencies (no SQLite build, no chrono-node, commander, pg …); two small
  *   programs, one ES module and one CommonJS, and the README's examples are type-checked with
  *   strict `tsc` (NodeNext) and run against the real archive;
- * - a tools user: the esmond-ps-tools tarball unpacked beside the library's, with only its declared
- *   dependencies linked from this checkout (npm would fetch and build them: too slow for a test);
- *   its bins run against the archive, and a program using `esmond-ps-tools/archive` with
- *   `esmond-client` type-checks and serves a seeded archive the client reads.
+ * - a tools user: the esmond-ps-tools tarball (which bundles the library it was built with)
+ *   unpacked beside the library's, with only its declared dependencies linked from this checkout
+ *   (npm would fetch and build them: too slow for a test); its bins run against the archive, and a
+ *   program using `esmond-ps-tools/archive` with `esmond-client` type-checks and serves a seeded
+ *   archive the client reads.
  * @arethetypeswrong/cli checks both tarballs. Needs the build.
  */
 import { after, before, test } from 'node:test';
@@ -192,7 +193,10 @@ test('a tools user: esmond-ps-tools beside esmond-client runs its bins and its a
     assert.equal((await run('tar', ['-xzf', file, '-C', join(modules, name), '--strip-components=1'], dir)).status, 0);
   }
   const tools = manifest(join(modules, 'esmond-ps-tools'));
-  assert.equal(tools.dependencies['esmond-client'], manifest(join(modules, 'esmond-client')).version);
+  // The bins load the library bundled in the tools tarball, the very version they were built with.
+  const bundled = join(modules, 'esmond-ps-tools', 'node_modules', 'esmond-client');
+  assert.equal(tools.dependencies['esmond-client'], manifest(bundled).version);
+  assert.ok(existsSync(join(bundled, 'dist', 'query', 'client.js')), 'the tools tarball does not bundle the library');
   // Only what the two packages declare (the library's own and the tools' dependencies).
   const declared = new Set([...Object.keys(tools.dependencies), ...Object.keys(manifest(LIB).dependencies)]);
   for (const dep of declared) {

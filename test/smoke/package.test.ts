@@ -1,8 +1,8 @@
 /**
  * The two packages as npm would ship them (`npm pack --dry-run`): the lean library `esmond-client`
  * (packages/esmond-client: the modules src/index.ts reaches, nothing else) and the toolkit
- * `esmond-ps-tools` (the repository root: the bins and the archive, depending on the library
- * instead of carrying a copy). Every bin answers --help from the built dist/ (what
+ * `esmond-ps-tools` (the repository root: the bins and the archive, depending on the library, which
+ * it bundles, instead of carrying a copy of its modules). Every bin answers --help from the built dist/ (what
  * `npm install -g ./esmond-ps-tools-*.tgz` puts on PATH). Needs the build (`npm ci` runs it).
  */
 import { test } from 'node:test';
@@ -21,6 +21,7 @@ interface Manifest {
   bin?: Record<string, string>;
   dependencies: Record<string, string>;
   workspaces?: string[];
+  bundleDependencies?: string[];
 }
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const LIB = join(ROOT, 'packages', 'esmond-client');
@@ -90,17 +91,22 @@ test('the library declares exactly the packages its modules import, none of the 
   }
 });
 
-test('the tools package depends on the library of the same version instead of shipping a copy', () => {
+test('the tools package depends on the library of the same version, bundled, instead of a copy of its modules', () => {
   assert.ok(existsSync('dist/bin/esmond-ps-get.js') && existsSync(join(LIB, 'dist', 'index.js')), BUILT);
   assert.equal(library.name, 'esmond-client');
   assert.notEqual(tools.name, library.name);
   assert.deepEqual(tools.workspaces, ['packages/esmond-client']);
   assert.equal(library.version, tools.version, 'the two packages are released together');
   assert.equal(VERSION, library.version, 'src/http/version.ts VERSION');
-  // Exact: the tools import library modules through esmond-client/internal/, which has no semver promise.
+  // Exact, and bundled: the tools import library modules through esmond-client/internal/, which
+  // has no semver promise, so they ship with the very library they were built against.
   assert.equal(tools.dependencies['esmond-client'], library.version);
+  assert.deepEqual(tools.bundleDependencies, ['esmond-client']);
   const toolFiles = packed(ROOT);
   const libFiles = packed(LIB);
+  const BUNDLED = 'node_modules/esmond-client/';
+  const bundled = new Set([...toolFiles].filter((f) => f.startsWith(BUNDLED)).map((f) => f.slice(BUNDLED.length)));
+  assert.deepEqual([...bundled].sort(), [...libFiles].sort(), 'the bundled library is not the library package');
   for (const f of ['dist/query/client.js', 'dist/http/transport.js', 'dist/model/event-types.js', 'dist/index.js', 'dist/index.cjs']) {
     assert.ok(!toolFiles.has(f), `${f}: a second copy of a library module is in the tools package`);
   }
@@ -108,7 +114,7 @@ test('the tools package depends on the library of the same version instead of sh
   // a declaration imports it; and no relative import of a tools file points at a missing module.
   let internalImports = 0;
   for (const f of toolFiles) {
-    if (!/\.(c?js|d\.ts)$/.test(f)) continue;
+    if (!f.startsWith('dist/') || !/\.(c?js|d\.ts)$/.test(f)) continue;
     for (const spec of bareImports(f)) {
       if (!spec.startsWith(INTERNAL)) continue;
       internalImports++;
@@ -135,7 +141,7 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
   assert.ok(![...files].some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('packages/')), 'sources, tests or the library workspace packed');
   assert.deepEqual([...files].filter((f) => f.endsWith('.map')), []);
   const reachable = reachableDeclarations(typeEntries(ROOT));
-  const internal = [...files].filter((f) => /\.d\.c?ts$/.test(f) && !reachable.has(resolve(f)));
+  const internal = [...files].filter((f) => f.startsWith('dist/') && /\.d\.c?ts$/.test(f) && !reachable.has(resolve(f)));
   assert.deepEqual(internal, [], 'declarations of internal modules are packed');
   assert.ok(!files.has('dist/cli/get.d.ts'));
 });
