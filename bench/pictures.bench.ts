@@ -1,17 +1,22 @@
 /**
  * Pictures (issue 14), on a seeded 100-host full mesh (9 900 pairs × 4 tests) plus a month of
  * data for the site1 ⇄ site2 pair, served by `esmond-ps-archive serve` in this process:
- *  - the mesh summary computed cold through the archive's HTTP API (server side);
- *  - time to first paint of the grid in Chromium (budget 2 s), warm summary, median of 3;
- *  - time to draw the month-long pair view (both directions, hourly/daily summaries), median of 3;
- *  - `/metrics` scrape time (budget 100 ms), median of 20, beside a GET of the API root (baseline);
+ *  - `/metrics` cold (the first scrape of a fresh server: it waits for the mesh summary) and
+ *    cached (median of 20, budget 100 ms), beside a GET of the API root (baseline);
+ *  - the size of the grid's JSON (plain and gzipped, as a browser gets it);
+ *  - time to first paint of the grid in Chromium (budget 2 s), cached summary, median of 3;
+ *  - time to first paint of the month-long pair view (both directions, hourly/daily summaries and
+ *    the traceroute's route changes), first and median of 3, beside the day view;
  *  - esmond-ps-plot for a month of raw loss results, beside esmond-ps-get -o csv of the same data.
+ * The machine's load (1-minute load average) is printed at the start and the end: the figures
+ * mean little when other work shares the 2 cores.
  * The archive is seeded once and kept in the temp dir (ESMOND_BENCH_PICTURES_DB overrides the
- * path; delete it to reseed: about 10 minutes on 2 cores).
+ * path; delete it to reseed: 10-20 minutes on 2 cores). The seeded data runs 30 minutes past the
+ * seeding time, so the mesh looks live (not stale) for a run within half an hour of seeding.
  * @module
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { request } from 'undici';
@@ -21,6 +26,7 @@ import { runArchiveCli } from '../src/cli/archive.js';
 import type { CliIo } from '../src/cli/io.js';
 import { run as getRun } from '../src/cli/get.js';
 import { run as plotRun } from '../src/cli/plot.js';
+import { decodeMesh } from '../src/web/mesh-wire.js';
 import type { ViewState } from '../src/web/view-state.js';
 import { chromiumMissing, launchChromium } from '../test/helpers/browser.js';
 import { pickFreePort } from '../test/helpers/archive.js';
@@ -35,6 +41,13 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
+/** How far past the seeding time the seeded data runs, seconds (a live-looking mesh for a while). */
+const AHEAD = 1800;
+
+function load(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
+}
+
 async function seed(report: Report, now: number): Promise<void> {
   const service = openSqliteArchive(DB, { resolver: false });
   try {
@@ -43,8 +56,8 @@ async function seed(report: Report, now: number): Promise<void> {
     const month = await seedArchive(service, { hosts: 2, days: 30, seed: 1, now });
     report(`pictures.seed   month for 1 pair: ${((performance.now() - t) / 1000).toFixed(1)} s, ${month.points} values`);
     t = performance.now();
-    const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.03, seed: 1, now });
-    report(`pictures.seed   ${HOSTS} hosts, 45 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
+    const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.04, seed: 1, now });
+    report(`pictures.seed   ${HOSTS} hosts, 58 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
   } finally {
     await service.close();
   }
@@ -61,7 +74,8 @@ function quietIo(now = () => Date.now()): CliIo & { err: () => string } {
 
 export default async function picturesBench(report: Report): Promise<void> {
   const missing = chromiumMissing();
-  if (!existsSync(DB)) await seed(report, Math.floor(Date.now() / 1000));
+  report(`pictures.load   load average at start: ${load()}`);
+  if (!existsSync(DB)) await seed(report, Math.floor(Date.now() / 1000) + AHEAD);
   else report(`pictures.seed   reusing ${DB} (delete it to reseed with fresh timestamps)`);
 
   const port = await pickFreePort();
@@ -72,24 +86,31 @@ export default async function picturesBench(report: Report): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; i < 4800 && !io.err().includes('listening on'); i++) await new Promise((r) => setTimeout(r, 25));
-    // The server starts computing the summary as soon as it listens; this waits for it.
-    let answer = await request(`${url}/pictures/mesh.json`);
+    // The server starts computing the summary as soon as it listens: the first scrape waits for it.
+    let t = performance.now();
+    let answer = await request(`${url}/metrics`);
     while (answer.statusCode === 503) {
       await answer.body.text();
-      await new Promise((r) => setTimeout(r, 1000));
-      answer = await request(`${url}/pictures/mesh.json`);
+      await new Promise((r) => setTimeout(r, 250));
+      answer = await request(`${url}/metrics`);
     }
-    const mesh = (await answer.body.json()) as { cells: unknown[]; hosts: unknown[]; computeSeconds: number };
+    await answer.body.text();
+    const coldScrape = performance.now() - t;
+    const meshAnswer = await request(`${url}/pictures/mesh.json`);
+    const meshText = await meshAnswer.body.text();
+    const mesh = decodeMesh(JSON.parse(meshText));
+    const gzipped = await request(`${url}/pictures/mesh.json`, { headers: { 'accept-encoding': 'gzip' } });
+    const gzipBytes = (await gzipped.body.arrayBuffer()).byteLength;
     report(
-      `pictures.mesh   cold summary: ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
-        `(${((performance.now() - began) / 1000).toFixed(1)} s from start)`,
+      `pictures.mesh   summary computed in ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
+        `(${((performance.now() - began) / 1000).toFixed(1)} s from start); mesh.json ${(meshText.length / 1e6).toFixed(2)} MB, gzipped ${(gzipBytes / 1e6).toFixed(2)} MB`,
     );
 
     const root: number[] = [];
     const scrape: number[] = [];
     let bytes = 0;
     for (let i = 0; i < 20; i++) {
-      let t = performance.now();
+      t = performance.now();
       await (await fetch(`${url}/esmond/perfsonar/archive/?limit=1`)).text();
       root.push(performance.now() - t);
       t = performance.now();
@@ -97,7 +118,8 @@ export default async function picturesBench(report: Report): Promise<void> {
       scrape.push(performance.now() - t);
     }
     report(
-      `pictures.metrics scrape ${median(scrape).toFixed(1)} ms (${(bytes / 1e6).toFixed(1)} MB; budget 100 ms: ${(median(scrape) / 100).toFixed(2)}x), ` +
+      `pictures.metrics scrape cold ${(coldScrape / 1000).toFixed(1)} s (waits for the first summary), cached ${median(scrape).toFixed(1)} ms ` +
+        `(max ${Math.max(...scrape).toFixed(1)}; ${(bytes / 1e6).toFixed(1)} MB; budget 100 ms: ${(median(scrape) / 100).toFixed(2)}x), ` +
         `API root GET ${median(root).toFixed(1)} ms (ratio ${(median(scrape) / median(root)).toFixed(1)}x)`,
     );
 
@@ -105,7 +127,7 @@ export default async function picturesBench(report: Report): Promise<void> {
     const monthArgs = ['-u', url, '-s', '10.0.1.10', '-d', '10.0.2.10', '-e', 'packet-loss-rate', '-S', String(end - 30 * 86400), '-E', String(end)];
     const dir = mkdtempSync(join(tmpdir(), 'esmond-plot-bench-'));
     try {
-      let t = performance.now();
+      t = performance.now();
       const getCode = await getRun([...monthArgs, '-o', 'csv', '-I'], quietIo());
       const getMs = performance.now() - t;
       t = performance.now();
@@ -131,14 +153,19 @@ export default async function picturesBench(report: Report): Promise<void> {
     try {
       const page = browser.context.pages()[0] ?? (await browser.context.newPage());
       const grid: number[] = [];
+      const loaded: number[] = [];
       for (let i = 0; i < 3; i++) {
         await page.goto(`${url}/`);
         await page.waitForFunction('window.esmondView?.grid.paintedAtMs != null || window.esmondView?.error != null', null, { timeout: 120_000 });
         const state = await page.evaluate<ViewState>('window.esmondView');
         grid.push(state.grid.paintedAtMs ?? NaN);
+        loaded.push(state.grid.loadedAtMs ?? NaN);
         if (i === 0) report(`pictures.page   grid: ${state.grid.hosts} hosts, ${state.grid.cells} squares${state.error !== null ? `, error ${state.error}` : ''}`);
       }
-      report(`pictures.page   grid first paint ${median(grid).toFixed(0)} ms (runs ${grid.map((g) => g.toFixed(0)).join(', ')}; budget 2000 ms: ${(median(grid) / 2000).toFixed(2)}x)`);
+      report(
+        `pictures.page   grid first paint ${median(grid).toFixed(0)} ms (runs ${grid.map((g) => g.toFixed(0)).join(', ')}; summary loaded and decoded at ` +
+          `${median(loaded).toFixed(0)} ms; budget 2000 ms: ${(median(grid) / 2000).toFixed(2)}x)`,
+      );
 
       const month: number[] = [];
       const day: number[] = [];
@@ -156,12 +183,16 @@ export default async function picturesBench(report: Report): Promise<void> {
           .map(([k, v]) => `${k.split(' ').at(-1) ?? k} ${v}`)
           .join(', ');
       }
-      report(`pictures.page   pair view: day ${median(day).toFixed(0)} ms, month ${median(month).toFixed(0)} ms (ratio ${(median(month) / median(day)).toFixed(2)}x; month points per direction: ${points})`);
+      report(
+        `pictures.page   pair view first paint: day ${median(day).toFixed(0)} ms, month ${median(month).toFixed(0)} ms (first ${(month[0] ?? NaN).toFixed(0)} ms; ` +
+          `ratio ${(median(month) / median(day)).toFixed(2)}x; month points per direction: ${points})`,
+      );
     } finally {
       await browser.close();
     }
   } finally {
     stop.abort();
     await served;
+    report(`pictures.load   load average at the end: ${load()}`);
   }
 }

@@ -61,6 +61,16 @@ export interface ArchiveServiceOptions {
   dnsCacheMs?: number;
 }
 
+/** Options of {@link ArchiveService.createMetadata}. */
+export interface CreateMetadataOptions {
+  /**
+   * The key a new metadata gets when no metadata with that key exists (`esmond-ps-archive
+   * import` keeps the source archive's keys); otherwise a random one. A metadata with the same
+   * checksum is found and returned as always, whatever its key.
+   */
+  key?: string;
+}
+
 /**
  * The archive core: every operation of esmond-api §2, §5 and §7, over parsed inputs.
  * Methods throw {@link ApiError} for every client error (never a plain Error for bad input).
@@ -86,7 +96,7 @@ export interface ArchiveService {
     ctx: RequestContext,
   ): Promise<DataPage>;
   /** §7.2 create or look up metadata (R2); `body` is parsed JSON of any shape. */
-  createMetadata(body: unknown, ctx: RequestContext): Promise<{ metadata: WireMetadata; location: string }>;
+  createMetadata(body: unknown, ctx: RequestContext, options?: CreateMetadataOptions): Promise<{ metadata: WireMetadata; location: string }>;
   /**
    * §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
    * many points were stored: 0 for an unknown metadata key or an event type it does not declare.

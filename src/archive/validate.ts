@@ -8,10 +8,14 @@ import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SummaryType } from '
 import { ApiError } from './types.js';
 import { stringify as stringifyLossless } from 'lossless-json';
 import { PyFloat } from '../model/py-float.js';
-import { INT64_MAX, pyFloatRepr, pythonFloat, pythonInt, pythonInt64 } from '../model/pyparse.js';
+import { INT64_MAX, pythonFloat, pythonInt, pythonInt64 } from '../model/pyparse.js';
+import { pyFloat, pyStr } from '../model/python-str.js';
 import { parseIpLiteral } from './ip.js';
 import { toFixedPoint, type HistogramPairs } from '../model/summaries.js';
 import type { StoredSubject } from './storage/store.js';
+
+/** Python `str()` of a posted value, for the messages that echo it (the model's one rendering). */
+export { pyStr };
 
 /** Latest timestamp Python's datetime can hold (9999-12-31T23:59:59Z). */
 export const MAX_TIMESTAMP = 253402300799;
@@ -160,7 +164,7 @@ const SUBJECT_STRING_MAX = 128;
 export function parameterText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   // Python's str() of a posted float: `20.0` stays "20.0" (esmond stores str(value)).
-  if (value instanceof PyFloat) return pyFloatRepr(value.value);
+  if (value instanceof PyFloat) return pyFloat(value.value);
   if (value === null || value === undefined) bad(`Parameter ${key} must not be null`);
   return jsonText(value, `Parameter ${key} must be JSON`);
 }
@@ -214,7 +218,7 @@ function subjectText(field: string, value: unknown): string {
     return value;
   }
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-  else if (value instanceof PyFloat) value = pyFloatRepr(value.value);
+  else if (value instanceof PyFloat) value = pyFloat(value.value);
   else if (typeof value === 'bigint') value = String(value);
   if (typeof value !== 'string') bad(`${field} must be a string`);
   if (value.length > SUBJECT_STRING_MAX) bad(`${field} must be at most ${SUBJECT_STRING_MAX} characters`);
@@ -257,13 +261,4 @@ function validateEventTypes(value: unknown): EventTypeRowSpec[] {
     }
   }
   return rows;
-}
-
-/** Python `str()` of a JSON value, for messages that echo a posted value. */
-export function pyStr(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  return JSON.stringify(value);
 }

@@ -1,20 +1,16 @@
 /**
- * Exports one series to its file: window by window, page by page, straight to the `.part` file;
- * each window is either committed whole (and recorded in the series state) or rolled back and
- * read again, so nothing is lost or written twice however often requests fail.
+ * Copies one series from the archive to its sink (a file for esmond-ps-get-bulk, another archive
+ * for esmond-ps-archive import): window by window, page by page; each window is either committed
+ * whole (and recorded in the series state) or rolled back and read again, so nothing is lost or
+ * written twice however often requests fail.
  * @module
  */
-import { join } from 'node:path';
 import type { WirePoint } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
 import { describeError, isAbort, isLocalWriteError, isPageSizeRefusal, isPermanent, retryAfterMsOf } from './errors.js';
-import { PART_SUFFIX, PartFile } from './part-file.js';
 import type { PlannedJob } from './plan.js';
-import type { SeriesEncoder, SeriesState } from './types.js';
+import type { SeriesSink, SeriesState } from './types.js';
 import { nextWindowSeconds, windowAt } from './windows.js';
-
-/** Points encoded at a time. */
-const ENCODE_SLICE = 500;
 
 /** Page size the exporter falls back to when the archive refuses a bigger one. */
 export const FALLBACK_PAGE_SIZE = 1000;
@@ -22,8 +18,8 @@ export const FALLBACK_PAGE_SIZE = 1000;
 /** What exporting a series needs from the run. */
 export interface SeriesContext {
   client: EsmondClient;
-  encoder: SeriesEncoder;
-  outDir: string;
+  /** Where the points go. */
+  sink: SeriesSink;
   /** End of the query range (inclusive). */
   timeEnd: number;
   /** Points per request; shared by all series of a run so a refusal lowers it for everyone. */
@@ -37,7 +33,23 @@ export interface SeriesContext {
   onCommit: (state: SeriesState, points: number, seconds: number) => void;
   /** A window failed and will be read again. */
   onWindowRetry: (state: SeriesState, error: string, delayMs: number) => void;
+  /**
+   * Before the first window of a series that has nothing yet, ask for its first point (one
+   * request of one point) and start there: an import of "everything" (from 1970) would otherwise
+   * read decades of empty windows.
+   */
+  seekFirstPoint?: boolean;
   signal?: AbortSignal;
+}
+
+/** The ts of the first point at or after `from` (up to `to`), or undefined when there is none. */
+async function firstTimestamp(job: PlannedJob, ctx: SeriesContext, from: number): Promise<number | undefined> {
+  const query = { timeStart: from, timeEnd: ctx.timeEnd, pageSize: 1, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  for await (const page of ctx.client.dataPages(job.metadata, job.eventType, job.selector, query)) {
+    const first = page[0];
+    if (first !== undefined) return first.ts;
+  }
+  return undefined;
 }
 
 /** Thrown when the run was aborted; the series stays resumable. */
@@ -48,59 +60,42 @@ export class ExportAborted extends Error {
   }
 }
 
-/** Final and temporary paths of a job. */
-export function pathsOf(outDir: string, job: PlannedJob): { finalPath: string; partPath: string } {
-  const finalPath = join(outDir, job.fileName);
-  return { finalPath, partPath: finalPath + PART_SUFFIX };
-}
-
 /**
- * Runs one series from its state to `done` (file renamed to its final name) or `nodata`.
+ * Runs one series from its state to `done` or `nodata` (the sink's {@link SeriesSink.finish}).
  * Throws (leaving the state `partial`/`pending`, resumable) when a window keeps failing.
  */
 export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: SeriesContext): Promise<void> {
   if (state.status === 'done' || state.status === 'nodata' || state.status === 'skipped') return;
-  const { finalPath, partPath } = pathsOf(ctx.outDir, job);
   if (!job.available) {
     state.status = 'nodata';
     state.nextStart = ctx.timeEnd + 1;
     return;
   }
-  let part = state.bytes > 0 ? await PartFile.open(partPath, state.bytes) : undefined;
+  const sink = ctx.sink;
   try {
-    if (state.status === 'renaming' && part) {
-      // Killed between the last write and the rename: the `.part` file is complete.
-      await part.finish(finalPath);
-      part = undefined;
-      state.status = 'done';
-      return;
-    }
+    if (await sink.open(state)) return;
+    let seeking = ctx.seekFirstPoint === true && state.points === 0;
     while (state.nextStart <= ctx.timeEnd) {
       if (ctx.signal?.aborted) throw new ExportAborted();
       const [from, to] = windowAt(state.nextStart, state.windowSeconds, ctx.timeEnd);
       for (let attempt = 1; ; attempt++) {
         let points = 0;
         let pages = 0;
-        const memory = { rows: state.rows, listColumns: state.listColumns };
+        sink.beginWindow(state);
         const pageSize = ctx.pageSize.value;
         try {
-          const emit = async (ready: readonly WirePoint[]): Promise<void> => {
+          if (seeking) {
+            // No window is read: the next one starts at the first point (or the series is empty).
+            const first = await firstTimestamp(job, ctx, from);
+            seeking = false;
+            const skipTo = Math.max(from, first ?? ctx.timeEnd + 1);
+            state.nextStart = skipTo;
+            ctx.onCommit(state, 0, skipTo - from);
+            break;
+          }
+          const emit = (ready: readonly WirePoint[]): Promise<void> => {
             points += ready.length;
-            if (ctx.encoder.prepare) await ctx.encoder.prepare(ready);
-            // Slices keep each rendered string small and short-lived (much less GC work than
-            // one multi-megabyte string per page).
-            for (let i = 0; i < ready.length; i += ENCODE_SLICE) {
-              const rowsBefore = memory.rows;
-              let text: string | undefined = ctx.encoder.encode(i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE), memory).text;
-              if (memory.rows === rowsBefore) continue;
-              part ??= await PartFile.open(partPath, 0);
-              if (rowsBefore === 0) await part.write(ctx.encoder.begin());
-              const written = part.write(text);
-              // Not kept while the disk is waited for: it would be promoted to the old generation.
-              // eslint-disable-next-line no-useless-assignment -- see the comment above
-              text = undefined;
-              await written;
-            }
+            return sink.write(ready);
           };
           // Points sharing the last timestamp of a page may go on in the next page: they are held
           // back until the next page (or the window's end) shows they are complete.
@@ -126,20 +121,17 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           }
           if (cutAt === undefined && carry.length > 0) await emit(carry);
           const covered = (cutAt ?? to + 1) - from;
-          const bytes = part ? await part.commit() : 0;
+          const record = await sink.commit();
           // All fields change together, synchronously: a checkpoint never sees half a window.
-          state.bytes = bytes;
-          state.rows = memory.rows;
-          if (memory.listColumns !== undefined) state.listColumns = memory.listColumns;
+          record(state);
           state.points += points;
           state.pages += pages;
           state.nextStart = from + covered;
           state.windowSeconds = nextWindowSeconds(covered, points, ctx.pageSize.value);
-          state.status = state.bytes > 0 ? 'partial' : 'pending';
           ctx.onCommit(state, points, covered);
           break;
         } catch (err) {
-          if (part) await part.rollback();
+          await sink.rollback();
           if (ctx.signal?.aborted || isAbort(err)) throw new ExportAborted();
           if (isPageSizeRefusal(err) && pageSize > FALLBACK_PAGE_SIZE) {
             ctx.pageSize.value = Math.min(ctx.pageSize.value, FALLBACK_PAGE_SIZE);
@@ -156,19 +148,8 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
         }
       }
     }
-    if (state.rows > 0 && part) {
-      await part.write(ctx.encoder.end(state.rows));
-      state.bytes = await part.commit();
-      state.status = 'renaming';
-      await part.finish(finalPath);
-      part = undefined;
-      state.status = 'done';
-    } else {
-      if (part) await part.close(true);
-      part = undefined;
-      state.status = 'nodata';
-    }
+    await sink.finish(state);
   } finally {
-    if (part) await part.close();
+    await sink.close();
   }
 }

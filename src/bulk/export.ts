@@ -9,6 +9,7 @@ import type { SummaryType } from '../model/event-types.js';
 import type { ClientOptions, EsmondClient, MetadataQuery } from '../query/types.js';
 import { CHECKPOINT_NAME, CheckpointWriter, readCheckpoint } from './checkpoint.js';
 import { createSeriesEncoder } from './encoder.js';
+import { fileSink, pathsOf } from './file-sink.js';
 import { HostnameCache, systemReverseLookup, type ReverseLookup } from './hostnames.js';
 import { planSeries, type PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
@@ -109,12 +110,12 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
 
   const checkpoint = new CheckpointWriter(checkpointPath, { fingerprint: opts.fingerprint, timeStart, timeEnd }, jobs, states);
   return runBulk(jobs, states, {
-    outDir: opts.outDir,
     timeStart,
     timeEnd,
     createClient: (onRetry) => opts.createClient({ onRetry }),
-    encoderFor: (job) =>
-      createSeriesEncoder(job, { format: opts.format, ...(hostnames ? { hostnames } : {}) }),
+    sinkFor: (job) =>
+      fileSink(job, { outDir: opts.outDir, encoder: createSeriesEncoder(job, { format: opts.format, ...(hostnames ? { hostnames } : {}) }) }),
+    labelOf: (job) => pathsOf(opts.outDir, job).finalPath,
     progress: opts.progress,
     checkpoint,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),

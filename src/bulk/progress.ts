@@ -14,8 +14,8 @@ export interface ProgressSink {
   start(info: { series: number; seriesDone: number; units: number; unitsDone: number; pointsDone?: number }): void;
   /** A window was committed. */
   advance(points: number, units: number): void;
-  /** A series ended (done, nodata, skipped or failed). */
-  finished(job: PlannedJob, state: SeriesState, finalPath: string): void;
+  /** A series ended (done, nodata, skipped or failed); `label` names it (the exporter: its file). */
+  finished(job: PlannedJob, state: SeriesState, label: string): void;
   /** A warning worth a line (a window being read again, a page size change). */
   notice(line: string): void;
   stop(): void;
@@ -23,14 +23,24 @@ export interface ProgressSink {
 
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
+/** Who reports, and what a series' work is called, in the plain lines. */
+export interface ProgressWords {
+  /** @defaultValue 'esmond-ps-get-bulk' */
+  tool?: string;
+  /** @defaultValue 'export' */
+  verb?: string;
+  /** The outcome of a finished series (default: the exporter's, in files and rows). */
+  outcome?: (state: SeriesState) => string;
+}
+
 /**
  * Chooses the bar (only when stderr is a terminal with a width), plain lines, or silence. Rates
  * use a monotonic clock of their own (the tool's `now` may be fixed, in tests).
  */
-export function createProgress(stderr: Out, opts: { quiet: boolean; now?: () => number }): ProgressSink {
+export function createProgress(stderr: Out, opts: { quiet: boolean; now?: () => number; words?: ProgressWords }): ProgressSink {
   if (opts.quiet) return quietProgress();
   if (stderr.isTTY === true && (stderr.columns ?? 0) > 0) return barProgress(stderr, opts.now ?? (() => performance.now()));
-  return lineProgress(stderr);
+  return lineProgress(stderr, opts.words);
 }
 
 function quietProgress(): ProgressSink {
@@ -52,20 +62,23 @@ function outcome(state: SeriesState): string {
 }
 
 /** One line per finished series and per notice. */
-export function lineProgress(out: Out): ProgressSink {
+export function lineProgress(out: Out, words: ProgressWords = {}): ProgressSink {
+  const tool = words.tool ?? 'esmond-ps-get-bulk';
+  const verb = words.verb ?? 'export';
+  const describe = words.outcome ?? outcome;
   let total = 0;
   let n = 0;
   return {
     start(info) {
       total = info.series;
       n = info.seriesDone;
-      out.write(`esmond-ps-get-bulk: ${info.series} series, ${info.series - info.seriesDone} to export\n`);
+      out.write(`${tool}: ${info.series} series, ${info.series - info.seriesDone} to ${verb}\n`);
     },
     advance() {},
-    finished(job, state, finalPath) {
+    finished(job, state, label) {
       n++;
-      const name = state.status === 'done' || state.status === 'skipped' ? finalPath : job.id;
-      out.write(`[${n}/${total}] ${name}: ${outcome(state)}\n`);
+      const name = state.status === 'done' || state.status === 'skipped' ? label : job.id;
+      out.write(`[${n}/${total}] ${name}: ${describe(state)}\n`);
     },
     notice(line) {
       out.write(`${line}\n`);

@@ -7,12 +7,12 @@
 import type { ClientOptions, EsmondClient } from '../query/types.js';
 import type { CheckpointWriter } from './checkpoint.js';
 import { describeError, isLocalWriteError, retryAfterMsOf } from './errors.js';
-import { ExportAborted, exportSeries, pathsOf } from './export-series.js';
+import { ExportAborted, exportSeries } from './export-series.js';
 import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { buildReport } from './report.js';
 import { stateAt } from './states.js';
-import type { BulkReport, EncoderFactory, SeriesState } from './types.js';
+import type { BulkReport, SeriesSink, SeriesState } from './types.js';
 
 /** Defaults of the knobs that make the export gentle with the archive. */
 export const BULK_DEFAULTS = {
@@ -28,7 +28,6 @@ export const BULK_DEFAULTS = {
 
 /** Everything a run needs besides the plan. */
 export interface BulkRunOptions {
-  outDir: string;
   timeStart: number;
   timeEnd: number;
   concurrency?: number;
@@ -39,9 +38,14 @@ export interface BulkRunOptions {
   checkpointIntervalMs?: number;
   /** One client per worker; `onRetry` must be passed through to {@link ClientOptions.onRetry}. */
   createClient: (onRetry: NonNullable<ClientOptions['onRetry']>) => EsmondClient;
-  encoderFor: EncoderFactory;
+  /** Where a series' points go (a file, another archive); one sink per series and run. */
+  sinkFor: (job: PlannedJob) => SeriesSink;
+  /** How a series is named to the progress display (its file, for the exporter). */
+  labelOf: (job: PlannedJob) => string;
   progress: ProgressSink;
   checkpoint?: CheckpointWriter;
+  /** Start each new series at its first point (see `SeriesContext.seekFirstPoint` in export-series.ts). */
+  seekFirstPoint?: boolean;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -98,7 +102,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   });
   for (const [i, job] of jobs.entries()) {
     const st = stateAt(states, i);
-    if (st.status === 'skipped') opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
+    if (st.status === 'skipped') opts.progress.finished(job, st, opts.labelOf(job));
   }
 
   let next = 0;
@@ -122,8 +126,8 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
         try {
           await exportSeries(job, st, {
             client,
-            encoder: opts.encoderFor(job),
-            outDir: opts.outDir,
+            sink: opts.sinkFor(job),
+            ...(opts.seekFirstPoint === true ? { seekFirstPoint: true } : {}),
             timeEnd: opts.timeEnd,
             pageSize,
             windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
@@ -157,7 +161,7 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
         }
         current = undefined;
         requestSave();
-        opts.progress.finished(job, st, pathsOf(opts.outDir, job).finalPath);
+        opts.progress.finished(job, st, opts.labelOf(job));
       }
     } finally {
       await client.close();

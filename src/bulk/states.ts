@@ -4,7 +4,7 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { pathsOf } from './export-series.js';
+import { pathsOf } from './file-sink.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesState } from './types.js';
 

@@ -88,6 +88,37 @@ export interface SeriesEncoder {
 /** Builds the encoder of one series. */
 export type EncoderFactory = (job: SeriesJob) => SeriesEncoder;
 
+/**
+ * Where the points of one series go: a file (esmond-ps-get-bulk, `file-sink.ts`) or another
+ * archive (`esmond-ps-archive import`). The engine (`export-series.ts`) reads windows and hands
+ * their points over; a window is committed whole or rolled back, so a sink either makes its
+ * writes undoable (a file is cut back) or harmless to repeat (an archive skips a (series, ts) it
+ * already holds).
+ */
+export interface SeriesSink {
+  /**
+   * Before the first window of this run. Resolves true when the series needs no more reading
+   * (a file whose last bytes were written before a kill but not yet renamed: now it is).
+   */
+  open(state: SeriesState): Promise<boolean>;
+  /** A window (attempt) starts from the committed `state`. */
+  beginWindow(state: SeriesState): void;
+  /** Points of the current window, in time order, each point once. */
+  write(points: readonly WirePoint[]): Promise<void>;
+  /**
+   * The window is complete: makes it durable, then returns what to record in the state. The
+   * engine applies it together with its own fields, synchronously (a checkpoint never sees half
+   * a window).
+   */
+  commit(): Promise<(state: SeriesState) => void>;
+  /** The window failed and will be read again: forget (or make harmless) what it wrote. */
+  rollback(): Promise<void>;
+  /** Every window is read: completes the series (`state.status` becomes `done` or `nodata`). */
+  finish(state: SeriesState): Promise<void>;
+  /** Releases what the sink holds; called once at the end, also after an error. */
+  close(): Promise<void>;
+}
+
 /** Per-series entry of the completeness report. */
 export interface SeriesReport {
   file: string;

@@ -8,6 +8,7 @@
  * every abbreviation that worked with the original (`--u`, `--i`) still means what it meant.
  * @module
  */
+import { pyStrRepr } from '../model/python-str.js';
 import { closest } from './suggest.js';
 
 /** What the pre-pass needs to know about one option. */
@@ -17,8 +18,8 @@ export interface ArgSpec {
   /** `--url`. */
   long: string;
   takesValue: boolean;
-  /** optparse `type="int"`: the value must parse as a Python int. */
-  int?: boolean;
+  /** An integer value: optparse `type="int"` (`python`: Python's int syntax) or plain `digits`. */
+  int?: 'python' | 'digits';
   /** Part of the original tool's option set (wins prefix matching). */
   original: boolean;
   /** `-h/--help`: stops processing at once. */
@@ -56,12 +57,6 @@ export function parsePythonInt(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** optparse's `%r` of a string value (Python repr). */
-function pyQuote(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return q + s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + q;
-}
-
 /** Resolves a typed long option against the specs, optparse `_match_abbrev` style. */
 export function matchLong(typed: string, specs: readonly ArgSpec[]): ArgSpec | string {
   const exact = specs.find((s) => s.long === typed);
@@ -90,7 +85,8 @@ export function normalizeArgv(argv: readonly string[], specs: readonly ArgSpec[]
       out.push(spec.long);
       return undefined;
     }
-    if (spec.int && parsePythonInt(value) === undefined) return `option ${typed}: invalid integer value: ${pyQuote(value)}`;
+    const valid = spec.int === 'python' ? parsePythonInt(value) !== undefined : spec.int === 'digits' ? /^\s*\d+\s*$/.test(value) : true;
+    if (!valid) return `option ${typed}: invalid integer value: ${pyStrRepr(value)}`;
     out.push(`${spec.long}=${value}`);
     return undefined;
   };

@@ -9,8 +9,12 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createArchiveService } from '../archive/service.js';
 import { isPostgresUrl, openStore, redactDbSpec } from '../archive/storage/open.js';
+import type { ArchiveStore } from '../archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions } from '../archive/types.js';
 import type { CliIo } from './io.js';
+
+/** A usage error an `esmond-ps-archive` subcommand finds after commander's own parsing (exit 2, one line). */
+export class UsageError extends Error {}
 
 /** The SQLite file used when neither `--db` nor `ESMOND_ARCHIVE_DB` says otherwise. */
 export const DEFAULT_DB = 'esmond-archive.sqlite';
@@ -60,15 +64,18 @@ export function dbSpecOf(flags: DbFlags, io: CliIo): string {
   return url.toString();
 }
 
-/** Opens the archive the flags name (creating or migrating its schema) and returns its service. */
-export async function openArchiveService(flags: DbFlags, io: CliIo, options: ArchiveServiceOptions = {}): Promise<ArchiveService> {
-  const spec = dbSpecOf(flags, io);
-  const store = await openStore(spec, {
+/** Opens the store the flags name (creating or migrating its schema). */
+export function openArchiveStore(flags: DbFlags, io: CliIo): Promise<ArchiveStore> {
+  return openStore(dbSpecOf(flags, io), {
     ...(flags.dbPoolSize !== undefined ? { poolSize: flags.dbPoolSize } : {}),
     ...(flags.dbStatementTimeout !== undefined ? { statementTimeoutMs: flags.dbStatementTimeout * 1000 } : {}),
     log: (line) => void io.stderr.write(`${line}\n`),
   });
-  return createArchiveService(store, options);
+}
+
+/** Opens the archive the flags name (creating or migrating its schema) and returns its service. */
+export async function openArchiveService(flags: DbFlags, io: CliIo, options: ArchiveServiceOptions = {}): Promise<ArchiveService> {
+  return createArchiveService(await openArchiveStore(flags, io), options);
 }
 
 /** The archive named for messages (a URL's password hidden). */

@@ -1,7 +1,8 @@
 /**
  * The perfSONAR 5 options of the query tools and esmond-ps-get-bulk: `--archive
  * auto|esmond|opensearch`, `--password` (with `--user`: Basic auth, for OpenSearch) and `--ca
- * FILE`. Kept apart from query-options.ts so that file only lists and calls them.
+ * FILE`: what their values do to the client options (the flags are in query-flags.ts's
+ * connection group).
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -19,32 +20,8 @@ export interface ArchiveFlags {
   verbose: boolean;
 }
 
-/** An option of these flags, in the query tools' option-table shape. */
-interface ArchiveOptionDef {
-  key: 'archive' | 'password' | 'ca';
-  long: string;
-  kind: 'string';
-  metavar: string;
-  help: string;
-  original: false;
-}
-
 /** The `--archive` values; `auto` is the default. */
 export const ARCHIVE_MODES = ['auto', 'esmond', 'opensearch'] as const;
-
-/** The options, in `--help` order (after `--key`). */
-export const ARCHIVE_OPTION_DEFS: readonly ArchiveOptionDef[] = [
-  {
-    key: 'archive',
-    long: '--archive',
-    kind: 'string',
-    metavar: 'ARCHIVE',
-    help: 'Archive type [auto, esmond, opensearch] (default: auto: esmond or elmond, else the OpenSearch of a perfSONAR 5 node found at URL or URL/opensearch).',
-    original: false,
-  },
-  { key: 'password', long: '--password', kind: 'string', metavar: 'PASSWORD', help: 'Password for --user, sent as HTTP Basic auth (OpenSearch) (default: $ESMOND_PASSWORD).', original: false },
-  { key: 'ca', long: '--ca', kind: 'string', metavar: 'FILE', help: 'PEM file of the CA that signed the archive’s certificate (e.g. /etc/opensearch/root-ca.pem).', original: false },
-];
 
 /**
  * Applies the options to the client options; returns a one-line problem, or undefined. Basic

@@ -6,6 +6,7 @@
  *   esmond-ps-archive disable-user NAME [--db FILE]
  *   esmond-ps-archive list-users [--db FILE]
  *   esmond-ps-archive seed [--db FILE] [--hosts N] [--days D] [--seed S]
+ *   esmond-ps-archive import --from URL [--db FILE] [--archive auto|esmond|opensearch] [-S/-E] [filters]
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
  * @module
@@ -20,7 +21,8 @@ import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
 import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
-import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, type DbFlags } from './archive-db.js';
+import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, UsageError, type DbFlags } from './archive-db.js';
+import { importOptions, runImport, type ImportFlags } from './archive-import.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
@@ -28,9 +30,6 @@ const TOOL = 'esmond-ps-archive';
 
 /** Shortest key `add-user --key` accepts (a generated key is 40 hex digits, 160 bits). */
 export const MIN_CHOSEN_KEY_LENGTH = 32;
-
-/** A usage error found after commander's own parsing (exit 2). */
-class UsageError extends Error {}
 
 function intIn(min: number, max: number) {
   return (raw: string): number => {
@@ -172,6 +171,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     await untilStopped(stop);
     stopped = true;
+    site.close();
     // The page's own client goes first, so the background summary stops asking this server
     // (its next request fails and is ignored) instead of racing the shutdown.
     const own = self;
@@ -337,9 +337,14 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .action(async (flags: DbFlags & { hosts: number; days: number; seed: number }) => {
       code = await seed(flags, io);
     });
+  importOptions(program.command('import'))
+    .description('copy every metadata and its data from an esmond 4.x, elmond or perfSONAR 5 OpenSearch archive into this one')
+    .action(async (flags: ImportFlags) => {
+      code = await runImport(flags, io);
+    });
 
   if (argv.length === 0) {
-    io.stderr.write(`${TOOL}: missing command (serve, add-user or seed); see --help\n`);
+    io.stderr.write(`${TOOL}: missing command (serve, add-user, seed or import); see --help\n`);
     return 2;
   }
   try {

@@ -18,11 +18,16 @@ import type { ClientOptions } from '../query/types.js';
 import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
 import { reportFailure } from './query-tool.js';
-import { BULK_FLAG_DEFS, bulkFlagsHelp, splitBulkFlags } from './get-bulk-flags.js';
-import { closest } from './suggest.js';
-import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QueryDeps } from './query-options.js';
+import { ExitCode } from './exit-codes.js';
+import { startCommandLine } from './flags.js';
+import { bulkFlagsOf } from './get-bulk-flags.js';
+import { queryCommandLine } from './query-flags.js';
+import { isQueryExit, toolKindOf, validateQueryFlags, type QueryDeps, type ToolRequirements } from './query-options.js';
 
 const PROG = 'esmond-ps-get-bulk';
+
+/** What get-bulk requires of the shared flags: a file format and a directory; it reads data. */
+const REQUIREMENTS: ToolRequirements = { requireOutput: true, readsData: true };
 
 /** Retries per request unless `--retries` (the shared default is 3); windows are retried on top of that. */
 const REQUEST_RETRIES = 4;
@@ -32,52 +37,6 @@ export interface GetBulkDeps extends QueryDeps {
   reverseLookup?: ReverseLookup;
   /** First backoff delay of request and window retries, ms (tests make it small). */
   retryBaseMs?: number;
-}
-
-/** Does a shared option consume the next argument? (Used to find our flags in argv safely.) */
-function sharedTakesValue(defs: ReturnType<typeof queryOptionDefs>): (arg: string) => boolean {
-  return (arg) => {
-    if (arg.startsWith('--')) {
-      const exact = defs.find((d) => d.long === arg);
-      const matches = exact ? [exact] : defs.filter((d) => d.long.startsWith(arg));
-      return matches.length === 1 && matches[0]?.kind !== 'flag';
-    }
-    if (!arg.startsWith('-') || arg.length < 2) return false;
-    for (let i = 1; i < arg.length; i++) {
-      const def = defs.find((d) => d.short === `-${arg[i]}`);
-      if (!def) return false;
-      if (def.kind !== 'flag') return i === arg.length - 1;
-    }
-    return false;
-  };
-}
-
-/**
- * `no such option: --forse (did you mean --force?)` for a long flag neither get-bulk nor the
- * shared set knows, suggesting from both (the shared parser knows only its own).
- */
-function unknownLongFlag(argv: readonly string[], defs: ReturnType<typeof queryOptionDefs>): string | undefined {
-  const takesValue = sharedTakesValue(defs);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') return undefined;
-    if (!arg.startsWith('--')) {
-      if (takesValue(arg)) i++;
-      continue;
-    }
-    const typed = arg.split('=')[0] ?? arg;
-    if (defs.some((d) => d.long.startsWith(typed))) {
-      if (!arg.includes('=') && takesValue(arg)) i++;
-      continue;
-    }
-    const near = closest(typed, [...defs.map((d) => d.long), ...BULK_FLAG_DEFS.map((d) => d.long)]);
-    return `no such option: ${typed}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
-  }
-  return undefined;
-}
-
-function isHelp(argv: readonly string[]): boolean {
-  return argv.some((a) => a === '-h' || /^--h(e(lp?)?)?$/.test(a));
 }
 
 async function writeJsonAtomically(path: string, data: unknown): Promise<void> {
@@ -110,31 +69,14 @@ function countingProgress(inner: ProgressSink): { sink: ProgressSink; done: numb
 /** Builds the tool with injectable test seams. */
 export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const defs = queryOptionDefs({ outputDirectory: io.cwd });
-    const split = splitBulkFlags(argv, sharedTakesValue(defs));
-    if (split.kind === 'error') {
-      io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${split.message}\n`);
-      return 2;
+    const values = startCommandLine(queryCommandLine(PROG, toolKindOf(REQUIREMENTS), io.cwd), argv, io);
+    if (typeof values === 'number') return values;
+    const bf = bulkFlagsOf(values);
+    if ('problem' in bf) {
+      io.stderr.write(`${PROG}: ${bf.problem}\n`);
+      return ExitCode.Invalid;
     }
-    const unknown = unknownLongFlag(split.rest, defs);
-    if (unknown !== undefined) {
-      io.stderr.write(`${usageText(PROG)}\n${PROG}: error: ${unknown}\n`);
-      return 2;
-    }
-    if (isHelp(split.rest)) {
-      io.stdout.write(helpText(PROG, defs, io.env) + bulkFlagsHelp());
-      return 0;
-    }
-    const bf = split.flags;
-    const fail = (msg: string): number => {
-      io.stderr.write(`${PROG}: ${msg}\n`);
-      return 255;
-    };
-    if (bf.concurrency !== undefined && (bf.concurrency < 1 || bf.concurrency > 16)) return fail('--concurrency must be from 1 to 16');
-    if (bf.pageSize !== undefined && (bf.pageSize < 1 || bf.pageSize > 10000)) return fail('--page-size must be from 1 to 10000');
-    if (bf.window !== undefined && bf.window < 1) return fail('--window must be at least 1 second');
-
-    const s = await prepareQueryTool(PROG, split.rest, io, { requireOutput: true, readsData: true }, deps);
+    const s = await validateQueryFlags(PROG, values, io, REQUIREMENTS, deps);
     if (isQueryExit(s)) return s.exitCode;
     const outDir = s.outputDirectory ?? io.cwd;
     const format = s.format as BulkFormat;
@@ -222,7 +164,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
           ? `\n${PROG}: interrupted while listing the series: nothing exported yet\n`
           : `\n${PROG}: interrupted: ${done} of ${total} series done; rerun with --resume to continue\n`,
       );
-      return 130;
+      return ExitCode.Interrupted;
     }
     if (!bf.quiet || report.failures > 0) io.stderr.write(renderReport(report));
     if (bf.report !== undefined) {
@@ -230,10 +172,10 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         await writeJsonAtomically(resolvePath(io.cwd, bf.report), report);
       } catch (err) {
         io.stderr.write(`${PROG}: report not written: ${describeError(err)}\n`);
-        return 1;
+        return ExitCode.Failure;
       }
     }
-    return report.failures > 0 ? 1 : 0;
+    return report.failures > 0 ? ExitCode.Failure : ExitCode.Ok;
   };
 }
 

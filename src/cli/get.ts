@@ -13,6 +13,7 @@ import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
 import { TerminalChart } from '../pictures/terminal-chart.js';
+import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 import { plotUnitOf, type PlotUnit } from '../pictures/plot-units.js';
 import { isQueryExit, prepareQueryTool, type QuerySettings } from './query-options.js';
@@ -52,7 +53,7 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
       const problem = summaryTypeProblem(eventType, s.summaryType);
       if (problem) {
         io.stderr.write(`${problem}\n`);
-        return 255;
+        return ExitCode.Invalid;
       }
     }
     const family: Family = familyOf(eventType, s.summaryType);

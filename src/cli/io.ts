@@ -3,6 +3,7 @@
  * buffers, a fixed clock and an environment of their own.
  * @module
  */
+import { ExitCode } from './exit-codes.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** The process facilities a tool uses, injectable for tests. */
@@ -47,7 +48,7 @@ export async function runAsProcess(main: ToolMain): Promise<void> {
     code = await main(process.argv.slice(2), processIo());
   } catch (err) {
     process.stderr.write(`${process.argv[1] ?? 'esmond'}: ${err instanceof Error ? err.message : String(err)}\n`);
-    code = 1;
+    code = ExitCode.Failure;
   }
   process.exitCode = code;
   if (process.stdout.writableNeedDrain) await new Promise((r) => process.stdout.once('drain', r));

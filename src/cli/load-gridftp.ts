@@ -9,62 +9,34 @@ import { normalize, resolve } from 'node:path';
 import { LockedError, lockState, StateError } from '../loaders/checkpoint.js';
 import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
 import { ArchiveSink } from '../loaders/sink.js';
+import { ExitCode } from './exit-codes.js';
+import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import {
-  ARCHIVE_FLAGS,
-  HELP_FLAG,
-  LOG_DIR_FLAG,
-  loaderResolver,
-  RESOLVE_FLAGS,
-  startLoader,
-  systemResolve,
-  type LoaderFlag,
-  type LoaderTool,
-} from './loader-options.js';
+import { ARCHIVE_FLAGS, LOG_DIR_FLAG, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolve, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-gridftp';
 const SENSITIVE = '(default=False since this might be sensitive data).';
 
-const FLAGS: readonly LoaderFlag[] = [
+const FLAGS = [
   HELP_FLAG,
-  { short: '-f', long: '--file', takesValue: true, original: true, metavar: 'FILENAME', description: 'Input filename.' },
-  {
-    short: '-p',
-    long: '--pickle_file',
-    takesValue: true,
-    original: true,
-    metavar: 'PICKLE',
-    description: 'Path to the JSON state file (./load_grid_ftp.state.json or ./load_grid_ftp.json.state.json).',
-  },
-  {
-    short: '-d',
-    long: '--dont_write',
-    takesValue: false,
-    original: true,
-    description: 'Do not write last position state file - can be used to process multiple files by hand, development, etc.',
-  },
-  { short: '-S', long: '--single', takesValue: false, original: true, description: 'Only load a single record - used for development.' },
-  { short: '-D', long: '--delete_state', takesValue: false, original: true, description: 'Delete state file from disc after concluding run.' },
+  { key: 'file', short: '-f', long: '--file', type: 'string', metavar: 'FILENAME', help: 'Input filename.', original: true },
+  { key: 'stateFile', short: '-p', long: '--pickle_file', type: 'string', metavar: 'PICKLE', help: 'Path to the JSON state file (./load_grid_ftp.state.json or ./load_grid_ftp.json.state.json).', original: true },
+  { key: 'dontWrite', short: '-d', long: '--dont_write', type: 'flag', help: 'Do not write last position state file - can be used to process multiple files by hand, development, etc.', original: true },
+  { key: 'single', short: '-S', long: '--single', type: 'flag', help: 'Only load a single record - used for development.', original: true },
+  { key: 'deleteState', short: '-D', long: '--delete_state', type: 'flag', help: 'Delete state file from disc after concluding run.', original: true },
   LOG_DIR_FLAG,
   ...ARCHIVE_FLAGS,
-  { short: '-F', long: '--file_attr', takesValue: false, original: true, description: `Include the gridftp file information when sending data to esmond ${SENSITIVE}` },
-  { short: '-N', long: '--name_attr', takesValue: false, original: true, description: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}` },
-  { short: '-V', long: '--volume_attr', takesValue: false, original: true, description: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}` },
-  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output - -v, -vv, etc. (logs every stored batch).' },
-  { short: '-P', long: '--no-progress', takesValue: false, original: true, description: 'Suppress processing progress messages to console (default: on).' },
-  { short: '-J', long: '--json', takesValue: false, original: true, description: 'Read JSON formatted GridFTP logs.' },
-  {
-    long: '--batch-size',
-    takesValue: true,
-    int: true,
-    original: false,
-    metavar: 'N',
-    description: 'Transfers stored per batch; the state moves after each stored batch (default=200).',
-  },
+  { key: 'fileAttr', short: '-F', long: '--file_attr', type: 'flag', help: `Include the gridftp file information when sending data to esmond ${SENSITIVE}`, original: true },
+  { key: 'nameAttr', short: '-N', long: '--name_attr', type: 'flag', help: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}`, original: true },
+  { key: 'volumeAttr', short: '-V', long: '--volume_attr', type: 'flag', help: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}`, original: true },
+  { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Verbose output - -v, -vv, etc. (logs every stored batch).', original: true },
+  { key: 'noProgress', short: '-P', long: '--no-progress', type: 'flag', help: 'Suppress processing progress messages to console (default: on).', original: true },
+  { key: 'json', short: '-J', long: '--json', type: 'flag', help: 'Read JSON formatted GridFTP logs.', original: true },
+  { key: 'batchSize', long: '--batch-size', type: 'int', metavar: 'N', default: '200', help: 'Transfers stored per batch; the state moves after each stored batch (default=200).', original: false },
   ...RESOLVE_FLAGS,
-];
+] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool = { prog: PROG, usage: '%prog [ -f filename | -v ]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: PROG, usage: '%prog [ -f filename | -v ]', flags: FLAGS };
 
 /** Replaceable parts, for tests. */
 export interface LoadGridftpDeps {
@@ -78,17 +50,17 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     const session = startLoader(TOOL, argv, io);
     if (typeof session === 'number') return session;
     const { args, usageError } = session;
-    const fileArg = args.get('--file');
+    const fileArg = args.string('file');
     if (fileArg === undefined || fileArg === '') return usageError('Filename is required.');
     const file = resolve(io.cwd, fileArg);
     if (!existsSync(file)) return usageError(`${file} does not exist`);
-    const batchText = args.get('--batch-size');
-    const batchSize = batchText === undefined ? 200 : Number(batchText);
+    // Number(), not the Python int syntax: `--batch-size 010` has always meant 10.
+    const batchSize = Number(args.string('batchSize'));
     if (!Number.isInteger(batchSize) || batchSize < 1) return usageError('option --batch-size: must be a positive integer');
-    const json = args.has('--json');
+    const json = args.flag('json');
     const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
     if ('error' in resolveHost) return usageError(resolveHost.error);
-    const statePath = normalize(resolve(io.cwd, args.get('--pickle_file') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
+    const statePath = normalize(resolve(io.cwd, args.string('stateFile') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
 
     const log = session.openLog();
     const client = session.client();
@@ -96,17 +68,17 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     if (!session.hasApiKey) log('main.warn', 'api_key not set (-k or ESMOND_KEY) - posts are sent without credentials');
     let unlock: (() => void) | undefined;
     try {
-      unlock = args.has('--dont_write') ? undefined : lockState(statePath);
+      unlock = args.flag('dontWrite') ? undefined : lockState(statePath);
       const result = await runGridftpLoad({
         file,
         statePath,
         format: json ? 'json' : 'netlogger',
-        write: !args.has('--dont_write'),
-        single: args.has('--single'),
-        deleteState: args.has('--delete_state'),
-        progress: !args.has('--no-progress'),
-        verbose: args.has('--verbose'),
-        privacy: { file: args.has('--file_attr'), user: args.has('--name_attr'), volume: args.has('--volume_attr') },
+        write: !args.flag('dontWrite'),
+        single: args.flag('single'),
+        deleteState: args.flag('deleteState'),
+        progress: !args.flag('noProgress'),
+        verbose: args.flag('verbose'),
+        privacy: { file: args.flag('fileAttr'), user: args.flag('nameAttr'), volume: args.flag('volumeAttr') },
         batchSize,
         resolve: resolveHost,
         sink: new ArchiveSink(client),
@@ -118,14 +90,14 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
         `transfers=${result.transfers} stored=${result.stored} values=${result.written} duplicates=${result.duplicates} ` +
           `malformed=${result.malformed} unresolved=${result.unresolved} refused=${result.refused}`,
       );
-      if (!result.failed) return 0;
+      if (!result.failed) return ExitCode.Ok;
       // With -l the log is in a file: cron still hears why the run stopped.
-      if (args.get('--log_dir')) io.stderr.write(`${PROG}: ${result.reason ?? 'stopped'}\n`);
-      return 1;
+      if (args.string('logDir')) io.stderr.write(`${PROG}: ${result.reason ?? 'stopped'}\n`);
+      return ExitCode.Failure;
     } catch (err) {
       if (err instanceof StateError || err instanceof LockedError) {
         io.stderr.write(`${PROG}: ${err.message}\n`);
-        return 1;
+        return ExitCode.Failure;
       }
       throw err;
     } finally {

@@ -28,64 +28,26 @@ import {
 } from '../loaders/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import { explainFailure } from './failures.js';
+import { ExitCode } from './exit-codes.js';
+import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import {
-  ARCHIVE_FLAGS,
-  DEFAULT_URL,
-  HELP_FLAG,
-  loaderResolver,
-  RESOLVE_FLAGS,
-  startLoader,
-  systemResolve,
-  type LoaderFlag,
-  type LoaderTool,
-} from './loader-options.js';
+import { ARCHIVE_FLAGS, DEFAULT_URL, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolve, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
 
-const FLAGS: readonly LoaderFlag[] = [
+const FLAGS = [
   HELP_FLAG,
   ...ARCHIVE_FLAGS,
-  {
-    short: '-a',
-    long: '--agent',
-    takesValue: true,
-    original: false,
-    metavar: 'HOST',
-    description: 'Measurement agent for results whose archive spec names none (default: the lead participant).',
-  },
-  {
-    long: '--policy',
-    takesValue: true,
-    original: false,
-    metavar: 'POLICY',
-    description: `data-formatting-policy for results whose archive spec has none: ${FORMATTING_POLICIES.join(', ')} (default=prefer-mapped).`,
-  },
-  {
-    long: '--start',
-    takesValue: true,
-    original: false,
-    metavar: 'TIME',
-    description: 'Start time (ISO 8601 or UNIX seconds) of bare results ({test, tool, result} without a schedule).',
-  },
-  {
-    long: '--duration',
-    takesValue: true,
-    original: false,
-    metavar: 'DURATION',
-    description: 'Duration (ISO 8601 like PT30S, or seconds) of bare results (default=0).',
-  },
-  {
-    long: '--declare-all',
-    takesValue: false,
-    original: false,
-    description: 'Also declare the event types the esmond archiver sends undeclared (packet-rtt, tcp-windowsize, ...), so they are stored.',
-  },
+  { key: 'agent', short: '-a', long: '--agent', type: 'string', metavar: 'HOST', help: 'Measurement agent for results whose archive spec names none (default: the lead participant).', original: false },
+  { key: 'policy', long: '--policy', type: 'string', metavar: 'POLICY', help: `data-formatting-policy for results whose archive spec has none: ${FORMATTING_POLICIES.join(', ')} (default=prefer-mapped).`, original: false },
+  { key: 'start', long: '--start', type: 'string', metavar: 'TIME', help: 'Start time (ISO 8601 or UNIX seconds) of bare results ({test, tool, result} without a schedule).', original: false },
+  { key: 'duration', long: '--duration', type: 'string', metavar: 'DURATION', help: 'Duration (ISO 8601 like PT30S, or seconds) of bare results (default=0).', original: false },
+  { key: 'declareAll', long: '--declare-all', type: 'flag', help: 'Also declare the event types the esmond archiver sends undeclared (packet-rtt, tcp-windowsize, ...), so they are stored.', original: false },
   ...RESOLVE_FLAGS,
-  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Report every stored result on stderr.' },
-];
+  { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Report every stored result on stderr.', original: true },
+] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool = { prog: PROG, usage: '%prog [-U URL] [-u USER] [-k KEY] [FILE...]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: PROG, usage: '%prog [-U URL] [-u USER] [-k KEY] [FILE...]', flags: FLAGS };
 
 /** Replaceable parts, for tests. */
 export interface LoadPschedulerDeps {
@@ -138,15 +100,15 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     const session = startLoader(TOOL, argv, io);
     if (typeof session === 'number') return session;
     const { args, usageError } = session;
-    const policyText = args.get('--policy');
+    const policyText = args.string('policy');
     if (policyText !== undefined && !(FORMATTING_POLICIES as readonly string[]).includes(policyText)) {
       return usageError(`option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`);
     }
     let start: number | undefined;
     let duration: number | undefined;
     try {
-      start = secondsOption(args.get('--start'), '--start', isoDateSeconds);
-      duration = secondsOption(args.get('--duration'), '--duration', isoDurationSeconds);
+      start = secondsOption(args.string('start'), '--start', isoDateSeconds);
+      duration = secondsOption(args.string('duration'), '--duration', isoDurationSeconds);
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
     }
@@ -158,7 +120,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     }
     const client = session.client();
     if (typeof client === 'number') return client;
-    const defaults = { measurementAgent: args.get('--agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
+    const defaults = { measurementAgent: args.string('agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
     const sink = new ArchiveSink(client);
     const table = new Map<string, HostAddresses>();
     const keys = new Set<string>();
@@ -195,12 +157,12 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         results += batch.length - refused.size;
         points += counts.written;
         duplicates += counts.duplicates;
-        if (args.has('--verbose')) {
+        if (args.flag('verbose')) {
           io.stderr.write(`${PROG}: stored ${batch.length} result(s) (${first.where} … ${last.where}): ${counts.written} point(s)\n`);
         }
         return true;
       } catch (err) {
-        const { message, hint } = explainFailure(err, { url: args.get('--url') ?? DEFAULT_URL });
+        const { message, hint } = explainFailure(err, { url: args.string('url') ?? DEFAULT_URL });
         io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`);
         failed = true;
         return false;
@@ -222,7 +184,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
                 const [v4, v6] = await Promise.all([resolveHost(host, 4), resolveHost(host, 6)]);
                 table.set(host, { v4, v6 });
               }
-              pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.has('--declare-all') }) });
+              pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.flag('declareAll') }) });
             } catch (err) {
               if (err instanceof UnresolvedHostError) {
                 // It may resolve later (or be given): store what came before it, then stop here.
@@ -248,7 +210,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       await client.close();
     }
     io.stdout.write(summaryLine({ results, metadata: keys.size, points, duplicates, rejected, stoppedAt }));
-    return failed || rejected > 0 || stoppedAt !== undefined ? 1 : 0;
+    return failed || rejected > 0 || stoppedAt !== undefined ? ExitCode.Failure : ExitCode.Ok;
   };
 }
 

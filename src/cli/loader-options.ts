@@ -1,8 +1,8 @@
 /**
- * What the three loaders share: the original spellings of their flags (`-U URL`, `-u USER`,
- * `-k KEY`, `-s script_alias`, `-l log_dir`, `-v`), and in {@link startLoader} the steps every
- * loader starts with — optparse-style parsing and errors, `--help`, the log destination, the
- * client — plus DNS. Flags are data; each tool lists its own beside these.
+ * What the three loaders share: the flag groups with the original spellings (`-U URL`, `-u
+ * USER`, `-k KEY`, `-s script_alias`, `-l log_dir`), and in {@link startLoader} the steps every
+ * loader starts with — the shared start of flags.ts, the log destination, the client — plus
+ * DNS. Each tool's table is these groups and its own flags.
  * @module
  */
 import { lookup } from 'node:dns/promises';
@@ -13,165 +13,43 @@ import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
 import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
-import { normalizeArgv, type ArgSpec } from './abbrev.js';
+import type { ExitCode } from './exit-codes.js';
+import { startCommandLine, usageError, VERSION_FLAG, type CommandLine, type FlagDef, type FlagValues, type KeyOf } from './flags.js';
+import type { HelpLayout } from './help.js';
 import type { CliIo } from './io.js';
-import { helpIntro, versionText } from './tool-help.js';
-
-/** One flag: how it is spelled, what it does, and its help line. */
-export interface LoaderFlag extends ArgSpec {
-  /** Placeholder shown in help, for flags that take a value. */
-  metavar?: string;
-  /** The help line. */
-  description: string;
-}
 
 /** The default archive of the originals. */
 export const DEFAULT_URL = 'http://localhost:8000';
 
-/** `-U/--url`: the archive (an alias inside the URL works, e.g. `http://host/esmond`). */
-export const URL_FLAG: LoaderFlag = {
-  short: '-U',
-  long: '--url',
-  takesValue: true,
-  original: true,
-  metavar: 'API_URL',
-  description: `URL for the REST API (default=${DEFAULT_URL}) - required.`,
-};
-/** `-u/--user`: the write user (also `ESMOND_USER`). */
-export const USER_FLAG: LoaderFlag = { short: '-u', long: '--user', takesValue: true, original: true, metavar: 'USER', description: 'POST interface username.' };
-/** `-k/--key`: the API key (also `ESMOND_KEY`, which keeps it out of `ps`). */
-export const KEY_FLAG: LoaderFlag = { short: '-k', long: '--key', takesValue: true, original: true, metavar: 'KEY', description: 'API key for POST operation.' };
-/** `-s/--script_alias`: mount alias used when `-U` has no path; `/` means none. */
-export const ALIAS_FLAG: LoaderFlag = {
-  short: '-s',
-  long: '--script_alias',
-  takesValue: true,
-  original: true,
-  metavar: 'SCRIPT_ALIAS',
-  description: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).',
-};
 /** `-l/--log_dir`: append the log to `<dir>/<tool>.log` instead of stderr. */
-export const LOG_DIR_FLAG: LoaderFlag = {
-  short: '-l',
-  long: '--log_dir',
-  takesValue: true,
-  original: true,
-  metavar: 'LOGDIR',
-  description: 'Write log output to specified directory - if not set, log goes to stderr.',
-};
-/** `-h/--help`. */
-export const HELP_FLAG: LoaderFlag = {
-  short: '-h',
-  long: '--help',
-  takesValue: false,
-  original: true,
-  help: true,
-  description: 'show this help message and exit',
-};
-
-/** `--version`: every tool has it (added by {@link startLoader}). */
-export const VERSION_FLAG: LoaderFlag = {
-  long: '--version',
-  takesValue: false,
-  original: false,
-  version: true,
-  description: "show the program's version number and exit",
-};
-
-/** `--no-ssl-verify`: opt out of TLS verification (on by default, B12). */
-export const NO_SSL_VERIFY_FLAG: LoaderFlag = {
-  long: '--no-ssl-verify',
-  takesValue: false,
-  original: false,
-  description: 'Do not verify the TLS certificate of the archive (verified by default).',
-};
-/** `--insecure`: alias of `--no-ssl-verify`, as in the query tools. */
-export const INSECURE_FLAG: LoaderFlag = { long: '--insecure', takesValue: false, original: false, description: 'Same as --no-ssl-verify.' };
+export const LOG_DIR_FLAG = { key: 'logDir', short: '-l', long: '--log_dir', type: 'string', metavar: 'LOGDIR', help: 'Write log output to specified directory - if not set, log goes to stderr.', original: true } as const satisfies FlagDef;
 
 /**
- * The archive flags every loader offers, in the order their help lists them: `-U`, `-u`, `-k`,
- * `-s`, `--no-ssl-verify`, `--insecure`.
+ * The archive flags every loader offers, in the order their help lists them: `-U` (an alias
+ * inside the URL works, e.g. `http://host/esmond`), `-u`/`-k` (also `ESMOND_USER`/`ESMOND_KEY`,
+ * which keep the key out of `ps`), `-s` (mount alias used when `-U` has no path; `/` means none),
+ * and opting out of TLS verification (on by default).
  */
-export const ARCHIVE_FLAGS: readonly LoaderFlag[] = [URL_FLAG, USER_FLAG, KEY_FLAG, ALIAS_FLAG, NO_SSL_VERIFY_FLAG, INSECURE_FLAG];
+export const ARCHIVE_FLAGS = [
+  { key: 'url', short: '-U', long: '--url', type: 'string', metavar: 'API_URL', default: DEFAULT_URL, help: `URL for the REST API (default=${DEFAULT_URL}) - required.`, original: true },
+  { key: 'user', short: '-u', long: '--user', type: 'string', metavar: 'USER', help: 'POST interface username.', original: true },
+  { key: 'key', short: '-k', long: '--key', type: 'string', metavar: 'KEY', help: 'API key for POST operation.', original: true },
+  { key: 'scriptAlias', short: '-s', long: '--script_alias', type: 'string', metavar: 'SCRIPT_ALIAS', default: '/', help: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).', original: true },
+  { key: 'noSslVerify', long: '--no-ssl-verify', type: 'flag', help: 'Do not verify the TLS certificate of the archive (verified by default).', original: false },
+  { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
+] as const satisfies readonly FlagDef[];
 
 /** `--resolve NAME=ADDRESS` (repeatable) and `--hosts FILE`: names answered before DNS. */
-export const RESOLVE_FLAGS: readonly LoaderFlag[] = [
-  {
-    long: '--resolve',
-    takesValue: true,
-    original: false,
-    metavar: 'NAME=ADDRESS',
-    description: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).',
-  },
-  {
-    long: '--hosts',
-    takesValue: true,
-    original: false,
-    metavar: 'FILE',
-    description: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.',
-  },
-];
+export const RESOLVE_FLAGS = [
+  { key: 'resolve', long: '--resolve', type: 'list', metavar: 'NAME=ADDRESS', help: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).', original: false },
+  { key: 'hosts', long: '--hosts', type: 'list', metavar: 'FILE', help: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.', original: false },
+] as const satisfies readonly FlagDef[];
 
-/** Parsed flags: every value of every flag given, by long name. */
-export class LoaderArgs {
-  constructor(
-    private readonly values: Map<string, string[]>,
-    readonly positional: string[],
-  ) {}
-  /** The last value given for a flag (optparse: last wins). */
-  get(long: string): string | undefined {
-    return this.values.get(long)?.at(-1);
-  }
-  /** Every value given for a flag, in order (repeatable flags). */
-  all(long: string): readonly string[] {
-    return this.values.get(long) ?? [];
-  }
-  /** How often a flag was given (for `-v`, `-vv`). */
-  count(long: string): number {
-    return this.values.get(long)?.length ?? 0;
-  }
-  has(long: string): boolean {
-    return this.count(long) > 0;
-  }
-}
+/** The keys of the loaders' shared flags. */
+export type LoaderKey = KeyOf<typeof ARCHIVE_FLAGS> | KeyOf<typeof RESOLVE_FLAGS> | 'logDir' | 'help' | 'version';
 
-/** The outcome of {@link parseLoaderArgs}. */
-type ParsedArgs = { kind: 'ok'; args: LoaderArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
-
-/** optparse-compatible parsing (abbreviations, `--opt=value`, short clusters). */
-function parseLoaderArgs(argv: readonly string[], flags: readonly LoaderFlag[]): ParsedArgs {
-  const n = normalizeArgv(argv, flags);
-  if (n.kind !== 'ok') return n;
-  const values = new Map<string, string[]>();
-  for (const a of n.argv) {
-    const eq = a.indexOf('=');
-    const long = eq >= 0 ? a.slice(0, eq) : a;
-    const list = values.get(long) ?? [];
-    list.push(eq >= 0 ? a.slice(eq + 1) : '');
-    values.set(long, list);
-  }
-  return { kind: 'ok', args: new LoaderArgs(values, n.positional) };
-}
-
-/** optparse's error exit: usage and `<prog>: error: <message>` on stderr, status 2. */
-function usageError(io: CliIo, prog: string, usage: string, message: string): number {
-  io.stderr.write(`Usage: ${usage.replace(/%prog/g, prog)}\n\n${prog}: error: ${message}\n`);
-  return 2;
-}
-
-/** optparse-style `--help` text. */
-function helpText(prog: string, usage: string, flags: readonly LoaderFlag[]): string {
-  const rows = flags.map((f) => {
-    const value = f.takesValue ? `=${f.metavar ?? 'VALUE'}` : '';
-    const names = [f.short ? `${f.short}${f.takesValue ? ` ${f.metavar ?? 'VALUE'}` : ''}` : undefined, `${f.long}${value}`]
-      .filter((x) => x !== undefined)
-      .join(', ');
-    return [names, f.description] as const;
-  });
-  const width = Math.min(34, Math.max(...rows.map(([n]) => n.length)) + 4);
-  const lines = rows.map(([n, h]) => (n.length + 2 < width ? `  ${n.padEnd(width - 2)}${h}` : `  ${n}\n${' '.repeat(width)}${h}`));
-  return `Usage: ${usage.replace(/%prog/g, prog)}\n\n${helpIntro(prog)}\nOptions:\n${lines.join('\n')}\n`;
-}
+/** The loaders' help layout: one line per flag, never wrapped, help from column 34 at most. */
+const LOADER_LAYOUT: HelpLayout = { width: 'none', helpPosition: { max: 34 }, gap: 1, wrap: 'python' };
 
 /** `-l DIR` must exist (checked first, as the originals do). */
 function checkLogDir(dir: string | undefined): string | undefined {
@@ -190,85 +68,81 @@ function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): Loader
 }
 
 /** The write user and API key from `-u`/`-k`, else `ESMOND_USER`/`ESMOND_KEY`; `''` when not given. */
-function loaderCredentials(args: LoaderArgs, env: CliIo['env']): { user: string; key: string } {
+function loaderCredentials(args: FlagValues<LoaderKey>, env: CliIo['env']): { user: string; key: string } {
   // ESMOND_USER / ESMOND_KEY keep the key off the command line (where `ps` shows it).
-  return { user: args.get('--user') ?? env.ESMOND_USER ?? '', key: args.get('--key') ?? env.ESMOND_KEY ?? '' };
+  return { user: args.string('user') ?? env.ESMOND_USER ?? '', key: args.string('key') ?? env.ESMOND_KEY ?? '' };
 }
 
 /**
  * A client for the loaders' flags. Writes are retried: the metadata POST is get-or-create and the
  * sink treats 409 as already stored, so a retried write cannot duplicate anything.
  */
-function loaderClient(args: LoaderArgs, io: CliIo, requireCredentials = false): EsmondClient {
+function loaderClient(args: FlagValues<LoaderKey>, io: CliIo, requireCredentials = false): EsmondClient {
   const { user, key } = loaderCredentials(args, io.env);
   if (requireCredentials && (user === '' || key === '')) throw new Error('both --user and --key args are required.');
-  const alias = args.get('--script_alias') ?? '/';
   return createClient({
-    url: args.get('--url') ?? DEFAULT_URL,
-    scriptAlias: alias,
+    url: args.string('url') ?? DEFAULT_URL,
+    scriptAlias: args.string('scriptAlias') ?? '/',
     retry: { retryWrites: true },
     userAgent: 'esmond-client loaders',
     // Bodies as Python's json.dumps writes them: durations the archiver holds as floats go out as `30.0`.
     serializeBody: pyJson,
     ...(key !== '' ? { credentials: { apiKey: key, ...(user !== '' ? { username: user } : {}) } } : {}),
-    ...(args.has('--no-ssl-verify') || args.has('--insecure') ? { tlsVerify: false } : {}),
+    ...(args.flag('noSslVerify') ? { tlsVerify: false } : {}),
   });
 }
 
 /** A loader's command line as its help and errors show it. */
-export interface LoaderTool {
+export interface LoaderTool<K extends string> {
   /** The program name, e.g. `esmond-ps-pipe`. */
   prog: string;
   /** optparse usage line; `%prog` stands for the program name. */
   usage: string;
-  flags: readonly LoaderFlag[];
+  /** The flags in `--help` order (`--version` is added last). */
+  flags: readonly FlagDef<K | LoaderKey>[];
 }
 
 /** A parsed loader command line, with the steps that need the tool's name and usage. */
-export interface LoaderSession {
-  args: LoaderArgs;
+export interface LoaderSession<K extends string> {
+  args: FlagValues<K | LoaderKey>;
   /** An API key was given (`-k` or `ESMOND_KEY`): without one, posts go out unauthenticated. */
   hasApiKey: boolean;
-  /** optparse's error exit for this tool (status 2). */
-  usageError: (message: string) => number;
+  /** optparse's error exit for this tool ({@link ExitCode.Usage}). */
+  usageError: (message: string) => ExitCode;
   /** The log: stderr, or `<log_dir>/<prog>.log` with `-l`. */
   openLog(): LoaderLog;
   /**
    * The archive client for the flags, or the status of the usage error already reported when
    * they cannot make one (bad URL; with `requireCredentials`, a missing user or key).
    */
-  client(requireCredentials?: boolean): EsmondClient | number;
+  client(requireCredentials?: boolean): EsmondClient | ExitCode;
 }
 
 /**
- * The start every loader shares: parses `argv`, answers `--help` on stdout (status 0), reports
- * optparse errors and a missing `-l` directory as usage errors (status 2). Returns the session,
- * or the exit status when the tool is already done.
+ * The start every loader shares: {@link startCommandLine} (`--help`, `--version`, parser
+ * errors), then a missing `-l` directory as a usage error. Returns the session, or the exit
+ * status when the tool is already done.
  */
-export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo): LoaderSession | number {
-  const { prog, usage } = tool;
+export function startLoader<K extends string>(tool: LoaderTool<K>, argv: readonly string[], io: CliIo): LoaderSession<K> | ExitCode {
   const flags = [...tool.flags, VERSION_FLAG];
-  const fail = (message: string): number => usageError(io, prog, usage, message);
-  const parsed = parseLoaderArgs(argv, flags);
-  if (parsed.kind === 'help') {
-    io.stdout.write(helpText(prog, usage, flags));
-    return 0;
-  }
-  if (parsed.kind === 'version') {
-    io.stdout.write(versionText(prog));
-    return 0;
-  }
-  if (parsed.kind === 'error') return fail(parsed.message);
-  const args = parsed.args;
+  const cl: CommandLine<K | LoaderKey> = {
+    prog: tool.prog,
+    usage: tool.usage,
+    flags,
+    help: () => ({ sections: [{ title: 'Options', entries: flags, layout: LOADER_LAYOUT }] }),
+  };
+  const fail = (message: string): ExitCode => usageError(cl, io, message);
+  const args = startCommandLine(cl, argv, io);
+  if (typeof args === 'number') return args;
   // Tools without -l never have a value here, so the check passes for them.
-  const logDir = args.get('--log_dir');
+  const logDir = args.string('logDir');
   const dirError = checkLogDir(logDir);
   if (dirError) return fail(dirError);
   return {
     args,
     hasApiKey: loaderCredentials(args, io.env).key !== '',
     usageError: fail,
-    openLog: () => openLoaderLog(io, prog, logDir),
+    openLog: () => openLoaderLog(io, tool.prog, logDir),
     client(requireCredentials = false) {
       try {
         return loaderClient(args, io, requireCredentials);
@@ -284,13 +158,13 @@ export function startLoader(tool: LoaderTool, argv: readonly string[], io: CliIo
  * `fallback` (DNS).
  * @returns the resolver, or the message of a usage error (a malformed value, an unreadable file).
  */
-export function loaderResolver(args: LoaderArgs, io: CliIo, fallback: HostResolver): HostResolver | { error: string } {
+export function loaderResolver(args: FlagValues<LoaderKey>, io: CliIo, fallback: HostResolver): HostResolver | { error: string } {
   const builder = new HostTableBuilder();
-  for (const value of args.all('--resolve')) {
+  for (const value of args.list('resolve')) {
     const error = builder.addResolve(value);
     if (error !== undefined) return { error };
   }
-  for (const file of args.all('--hosts')) {
+  for (const file of args.list('hosts')) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');

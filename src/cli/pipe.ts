@@ -9,25 +9,20 @@ import { isIP } from 'node:net';
 import { extractBwctl } from '../loaders/bwctl/extract.js';
 import { Iperf3Error, iperf3ToEsmond } from '../loaders/bwctl/iperf3.js';
 import { ArchiveSink } from '../loaders/sink.js';
+import { ExitCode } from './exit-codes.js';
+import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, HELP_FLAG, LOG_DIR_FLAG, startLoader, type LoaderFlag, type LoaderTool } from './loader-options.js';
+import { ARCHIVE_FLAGS, LOG_DIR_FLAG, startLoader, type LoaderTool } from './loader-options.js';
 
-const FLAGS: readonly LoaderFlag[] = [
+const FLAGS = [
   HELP_FLAG,
   ...ARCHIVE_FLAGS,
-  { short: '-v', long: '--verbose', takesValue: false, original: true, description: 'Verbose output.' },
+  { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Verbose output.', original: true },
   LOG_DIR_FLAG,
-  {
-    short: '-a',
-    long: '--agent',
-    takesValue: true,
-    original: false,
-    metavar: 'ADDRESS',
-    description: 'Measurement agent address (default: the local address this host uses to reach the receiver).',
-  },
-];
+  { key: 'agent', short: '-a', long: '--agent', type: 'string', metavar: 'ADDRESS', help: 'Measurement agent address (default: the local address this host uses to reach the receiver).', original: false },
+] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool = { prog: 'esmond-ps-pipe', usage: ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: 'esmond-ps-pipe', usage: ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]', flags: FLAGS };
 
 /** The local address the operating system would use towards `host` (no packet is sent). */
 export async function localAddressTowards(host: string): Promise<string> {
@@ -67,12 +62,12 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
     const client = session.client(true);
     if (typeof client === 'number') return client;
     const log = session.openLog();
-    const verbose = args.has('--verbose');
+    const verbose = args.flag('verbose');
     const fatal = (message: string, input?: string): number => {
       log('main.fatal', message);
       if (verbose && input !== undefined) log('main.debug', input);
       log('main.fatal', 'exiting');
-      return 255;
+      return ExitCode.Invalid;
     };
     try {
       log('main.start', 'reading input');
@@ -84,7 +79,7 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
       }
       const run = extracted.run;
       if (run.toolName !== 'iperf3') return fatal(`there is no handler for input type: ${run.toolName}`);
-      let agent = args.get('--agent');
+      let agent = args.string('agent');
       if (agent === undefined) {
         try {
           agent = await (deps.localAddress ?? localAddressTowards)(run.inputDestination);
@@ -105,7 +100,7 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
         await sink.metadataKey(mapped.metadata);
       } catch (err) {
         log('process_iperf3.error', `MetadataPost failed, abort processing, not updating record state - ERROR: '${(err as Error).message}'`);
-        return 1;
+        return ExitCode.Failure;
       }
       if (verbose) for (const v of mapped.values) log('process_event_type.start', v['event-type']);
       try {
@@ -113,11 +108,11 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
         if (counts.duplicates > 0) log('write.info', `${counts.duplicates} value(s) were already stored`);
       } catch (err) {
         log('write.error', `'${(err as Error).message}'`);
-        return 1;
+        return ExitCode.Failure;
       }
       log('process_iperf3.end', 'finished');
       log('main.exit', 'success');
-      return 0;
+      return ExitCode.Ok;
     } finally {
       await client.close();
     }

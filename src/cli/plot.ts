@@ -12,6 +12,7 @@ import type { Metadata } from '../query/types.js';
 import { plotUnitOf } from '../pictures/plot-units.js';
 import { ChartBuckets, renderSvgChart, type ChartSeries } from '../pictures/svg-chart.js';
 import { pickWindow, summaryTypeProblem } from './get.js';
+import { ExitCode } from './exit-codes.js';
 import type { ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool } from './query-options.js';
 import { clientFor, reportFailure, trace, type QueryToolDeps } from './query-tool.js';
@@ -35,13 +36,13 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
       const problem = summaryTypeProblem(eventType, s.summaryType);
       if (problem !== undefined) {
         io.stderr.write(`${problem}\n`);
-        return 255;
+        return ExitCode.Invalid;
       }
     }
     const unit = plotUnitOf(eventType, s.summaryType);
     if (typeof unit === 'string') {
       io.stderr.write(`${unit}\n`);
-      return 255;
+      return ExitCode.Invalid;
     }
     let client: Awaited<ReturnType<typeof clientFor>> | undefined;
     try {
@@ -86,7 +87,7 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         await writeFile(file, svg);
       }
       io.stderr.write(series.length === 0 ? `No data found; wrote an empty chart to ${file}\n` : `wrote ${file}: ${series.length} series, ${points} points\n`);
-      return 0;
+      return ExitCode.Ok;
     } catch (err) {
       return reportFailure(PROG, io, err);
     } finally {

@@ -1,227 +1,100 @@
 /**
- * The options shared by the four query tools (client spec §1.1) as data, their parsing
- * (optparse-compatible pre-pass + commander), the §1.3 validation in its original order with the
- * original messages and exit codes, and the translation into a {@link MetadataQuery} and
- * {@link ClientOptions}. esmond-ps-get-bulk uses this too (it adds `-D`).
+ * The validation step of the reading tools (esmond-ps-get, -get-endpoints, -get-metadata,
+ * -get-bulk, -plot): their parsed flags (query-flags.ts) checked in the original's order with
+ * the original's messages and exit codes, and turned into typed {@link QuerySettings}: a
+ * {@link MetadataQuery}, the data time range and {@link ClientOptions}.
  *
- * Deliberate differences from the original (bugs fixed): every diagnostic goes to **stderr**
- * (B14); IPv6 literals are valid hosts (B5); `-F` splits at the first `:`, takes dashed keys and
- * free-form parameters, and a bad `-F` is an error instead of being skipped (B6); start after
- * end is rejected (B23); `--timeout` defaults to 30 s (B11); TLS is verified unless
- * `--no-ssl-verify`/`--insecure` (B12); `--user`/`-k, --key` (or ESMOND_USER/ESMOND_KEY) send
- * an API key (B13); `-o ndjson` is new.
+ * Deliberate differences from the original (see docs/differences.md): every diagnostic goes to
+ * stderr; IPv6 literals are valid hosts; a bad `-F` is an error instead of being skipped; start
+ * after end is rejected; `--timeout` defaults to 30 s; TLS is verified unless
+ * `--no-ssl-verify`/`--insecure`; `--user`/`-k, --key` (or ESMOND_USER/ESMOND_KEY) send an API
+ * key; `-o ndjson` is new.
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { lookup } from 'node:dns/promises';
 import { resolve as resolvePath } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
 import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/event-types.js';
-import { ORIGINAL_EVENT_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
-import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
+import { applyArchiveFlags } from './archive-flags.js';
+import { ExitCode } from './exit-codes.js';
 import { retryNotice, type HintContext } from './failures.js';
+import { startCommandLine, type FlagValues } from './flags.js';
+import { invalidHost, systemHostCheck, type HostCheck } from './host-check.js';
 import type { CliIo } from './io.js';
-import { formatOptionHelp, textwrap } from './optparse-help.js';
-import { applyArchiveFlags, ARCHIVE_OPTION_DEFS } from './archive-flags.js';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, queryCommandLine, type QueryKey, type QueryToolKind } from './query-flags.js';
+import { applyFilters, eventTypeListText, listableEventTypes, type TimeFilters } from './query-filters.js';
 import { closest } from './suggest.js';
-import { helpIntro, versionText } from './tool-help.js';
 
-/** One option of the query tools, as data. */
-export interface OptionDef {
-  /** Key in {@link QueryFlags}. */
-  key: keyof QueryFlags;
-  short?: string;
-  long: string;
-  kind: 'string' | 'int' | 'flag' | 'append';
-  /** optparse's metavar (`dest.upper()`), for options that take a value. */
-  metavar?: string;
-  help: string;
-  /** In the original's option set: wins abbreviation matching. */
-  original: boolean;
-}
-
-/** Parsed flag values, before validation. */
+/** The reading tools' flags, typed (before validation). */
 export interface QueryFlags {
-  help?: boolean;
-  version?: boolean;
-  url?: string;
-  src?: string;
-  dest?: string;
-  agent?: string;
-  type?: string;
-  tool?: string;
-  start?: string;
-  end?: string;
-  filter: string[];
+  url?: string | undefined;
+  src?: string | undefined;
+  dest?: string | undefined;
+  agent?: string | undefined;
+  type?: string | undefined;
+  tool?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  filter: readonly string[];
   listEvent: boolean;
   metadata: boolean;
-  summaryType?: string;
+  summaryType?: string | undefined;
   /** `-W`; 0 when absent. */
   summaryWindow: number;
   summaryWindowGiven: boolean;
   format: string;
-  outputDir?: string;
+  outputDir?: string | undefined;
   ip: boolean;
   verbose: boolean;
-  sslVerify: boolean;
+  /** `--no-ssl-verify` or `--insecure`. */
   noSslVerify: boolean;
-  insecure: boolean;
-  timeout?: number;
-  user?: string;
-  key?: string;
-  /** `--retries N`: retries of a failed request (the library's default when absent). */
-  retries?: number;
-  archive?: string;
-  password?: string;
-  ca?: string;
+  timeout?: number | undefined;
+  user?: string | undefined;
+  key?: string | undefined;
+  /** `--retries N`: retries of a failed request (the tool's default when absent). */
+  retries?: number | undefined;
+  archive?: string | undefined;
+  password?: string | undefined;
+  ca?: string | undefined;
   /** esmond-ps-plot's `-o/--output FILE`. */
-  outputFile?: string;
+  outputFile?: string | undefined;
   /** esmond-ps-get's `--chart`. */
   chart: boolean;
 }
 
-/** The usage line (the original's; it really says `--begin`/`--end` nowhere now). */
-export function usageText(prog: string): string {
-  return `Usage: ${prog} [ -u URL -s SRC -d DEST | -a AGENT | -e EVENT | -t TOOL | -L | -o FORMAT | -v ]\n`;
-}
-
-/** How `-S`/`-E` are read, for `--help`. */
-const TIMES_NOTE =
-  "Times (-S, -E): dates such as 2024-05-01 or '2024-05-01 10:00 -05:00' (naive times are UTC), relative times such as '1 day ago', yesterday or 'last monday', or epoch seconds.";
-
-/** Default `--retries` (the library's default retry limit). */
-export const DEFAULT_RETRIES = 3;
-
-/** Default `--timeout`, seconds (the original had none: B11). */
-export const DEFAULT_TIMEOUT_S = 30;
-
-/**
- * The option list of a query tool, in `--help` order. Pass `outputDirectory` (the start-up cwd)
- * to get get-bulk's `-D`.
- */
-export function queryOptionDefs(opts: { outputDirectory?: string; chartFile?: boolean; terminalChart?: boolean } = {}): OptionDef[] {
-  const defs: OptionDef[] = [
-    { key: 'help', short: '-h', long: '--help', kind: 'flag', help: 'show this help message and exit', original: true },
-    { key: 'version', long: '--version', kind: 'flag', help: "show the program's version number and exit", original: false },
-    { key: 'url', short: '-u', long: '--url', kind: 'string', metavar: 'URL', help: 'URL of esmond API you want to talk to.', original: true },
-    { key: 'src', short: '-s', long: '--src', kind: 'string', metavar: 'SRC', help: 'Host originating the test.', original: true },
-    { key: 'dest', short: '-d', long: '--dest', kind: 'string', metavar: 'DEST', help: 'Test endpoint.', original: true },
-    { key: 'agent', short: '-a', long: '--agent', kind: 'string', metavar: 'AGENT', help: 'Host that initiated the test - useful for central MAs.', original: true },
-    { key: 'type', short: '-e', long: '--event-type', kind: 'string', metavar: 'TYPE', help: 'Type of data (loss, latency, throughput, etc) - see -L arg.', original: true },
-    { key: 'tool', short: '-t', long: '--tool', kind: 'string', metavar: 'TOOL', help: 'Tool used to run test (bwctl/iperf3, powstream, "bwctl/tracepath,traceroute", gridftp, etc).', original: true },
-    { key: 'start', short: '-S', long: '--start-time', kind: 'string', metavar: 'START', help: 'Start time of query (default: 24 hours ago).', original: true },
-    { key: 'end', short: '-E', long: '--end-time', kind: 'string', metavar: 'END', help: 'End time of query (default: now).', original: true },
-    { key: 'filter', short: '-F', long: '--filter', kind: 'append', metavar: 'FILTER', help: 'Specify additional query filters - format: -F key:value (split at the first ":"). Can be used multiple times; an invalid filter is an error.', original: true },
-    { key: 'listEvent', short: '-L', long: '--list-events', kind: 'flag', help: 'List available event types.', original: true },
-    { key: 'metadata', short: '-M', long: '--metadata-extended', kind: 'flag', help: 'Show extended metadata tool-specific values (can not be used with -o csv).', original: true },
-    { key: 'summaryType', short: '-T', long: '--summary-type', kind: 'string', metavar: 'SUMMARY_TYPE', help: 'Request summary data of type [aggregation, average, statistics].', original: true },
-    { key: 'summaryWindow', short: '-W', long: '--summary-window', kind: 'int', metavar: 'SUMMARY_WINDOW', help: 'Timeframe in seconds described by the summary (default: 0).', original: true },
-    opts.outputDirectory === undefined
-      ? { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format [human, json, csv, ndjson] (default: human).', original: true }
-      : { key: 'format', short: '-o', long: '--output-format', kind: 'string', metavar: 'FORMAT', help: 'Output format of the files [csv, json, ndjson] - required, there is no default.', original: true },
-  ];
-  if (opts.chartFile === true) {
-    // esmond-ps-plot writes a picture, not rows: its -o names the file.
-    const i = defs.findIndex((d) => d.key === 'format');
-    defs.splice(i, 1, { key: 'outputFile', short: '-o', long: '--output', kind: 'string', metavar: 'FILE', help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).', original: false });
-  }
-  if (opts.terminalChart === true) {
-    defs.push({ key: 'chart', long: '--chart', kind: 'flag', help: 'Draw a small chart of the values under the data (on a terminal only).', original: false });
-  }
-  if (opts.outputDirectory !== undefined) {
-    defs.push({ key: 'outputDir', short: '-D', long: '--output-directory', kind: 'string', metavar: 'OUTPUT_DIR', help: `Directory to output files to (default: ${opts.outputDirectory}).`, original: true });
-  }
-  defs.push(
-    { key: 'ip', short: '-I', long: '--ip', kind: 'flag', help: 'Show source/dest as IP addresses, not hostnames.', original: true },
-    { key: 'verbose', short: '-v', long: '--verbose', kind: 'flag', help: 'Verbose output.', original: true },
-    { key: 'sslVerify', long: '--ssl-verify', kind: 'flag', help: 'Verify SSL certificate (default: True)', original: true },
-    { key: 'timeout', long: '--timeout', kind: 'int', metavar: 'TIMEOUT', help: `Timeout (in seconds) client will wait without receiving data before exiting (default: ${DEFAULT_TIMEOUT_S})`, original: true },
-    { key: 'noSslVerify', long: '--no-ssl-verify', kind: 'flag', help: 'Do not verify the TLS certificate of the archive.', original: false },
-    { key: 'insecure', long: '--insecure', kind: 'flag', help: 'Same as --no-ssl-verify.', original: false },
-    { key: 'user', long: '--user', kind: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
-    { key: 'key', short: '-k', long: '--key', kind: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
-    { key: 'retries', long: '--retries', kind: 'int', metavar: 'N', help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`, original: false },
-    ...ARCHIVE_OPTION_DEFS,
-  );
-  return defs;
-}
-
-/** The full `--help` text: usage, description, examples, how times are read, then optparse's option list. */
-export function helpText(prog: string, defs: readonly OptionDef[], env: CliIo['env'] = {}): string {
-  const parsed = Number.parseInt(env.COLUMNS ?? '', 10);
-  const width = (Number.isFinite(parsed) ? parsed : 80) - 2;
-  const times = textwrap(TIMES_NOTE, width).join('\n');
-  return `${usageText(prog)}\n${helpIntro(prog)}\n${times}\n\n${formatOptionHelp(defs, env.COLUMNS)}`;
-}
-
-/** The outcome of {@link parseQueryFlags}. */
-export type ParsedFlags = { kind: 'ok'; flags: QueryFlags } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
-
-/** Parses argv into {@link QueryFlags}: optparse semantics (prefixes, `=`, clusters), commander underneath. */
-export function parseQueryFlags(argv: readonly string[], defs: readonly OptionDef[]): ParsedFlags {
-  const specs: ArgSpec[] = defs.map((d) => ({
-    ...(d.short ? { short: d.short } : {}),
-    long: d.long,
-    takesValue: d.kind !== 'flag',
-    int: d.kind === 'int',
-    original: d.original,
-    help: d.key === 'help',
-    version: d.key === 'version',
-  }));
-  const norm = normalizeArgv(argv, specs);
-  if (norm.kind !== 'ok') return norm;
-
-  const cmd = new Command()
-    .helpOption(false)
-    .allowExcessArguments(true)
-    .exitOverride()
-    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  for (const d of defs) {
-    if (d.key === 'help' || d.key === 'version') continue;
-    // Unique attribute names: commander would pair `--ssl-verify` with `--no-ssl-verify`.
-    const opt = new Option(d.kind === 'flag' ? d.long : `${d.long} <value>`, d.help);
-    opt.attributeName = () => d.key;
-    opt.negate = false; // `--no-ssl-verify` is its own flag, not the negation of `--ssl-verify`
-    if (d.kind === 'append') opt.argParser((v: string, prev: string[]) => [...prev, v]).default([]);
-    cmd.addOption(opt);
-  }
-  let o: Record<string, unknown>;
-  try {
-    cmd.parse(norm.argv, { from: 'user' });
-    o = cmd.opts();
-  } catch (err) {
-    return { kind: 'error', message: err instanceof CommanderError ? err.message.replace(/^error: /, '') : String(err) };
-  }
-  const str = (k: keyof QueryFlags): string | undefined => (typeof o[k] === 'string' ? (o[k]) : undefined);
-  const int = (k: keyof QueryFlags): number | undefined => {
-    const s = str(k);
-    return s === undefined ? undefined : parsePythonInt(s);
+/** The typed view of the parsed flags. */
+export function queryFlagsOf(v: FlagValues<QueryKey>): QueryFlags {
+  return {
+    url: v.string('url'),
+    src: v.string('src'),
+    dest: v.string('dest'),
+    agent: v.string('agent'),
+    type: v.string('type'),
+    tool: v.string('tool'),
+    start: v.string('start'),
+    end: v.string('end'),
+    filter: v.list('filter'),
+    listEvent: v.flag('listEvent'),
+    metadata: v.flag('metadata'),
+    summaryType: v.string('summaryType'),
+    summaryWindow: v.int('summaryWindow') ?? 0,
+    summaryWindowGiven: v.flag('summaryWindow'),
+    format: v.string('format') ?? 'human',
+    outputDir: v.string('outputDir'),
+    ip: v.flag('ip'),
+    verbose: v.flag('verbose'),
+    noSslVerify: v.flag('noSslVerify'),
+    timeout: v.int('timeout'),
+    user: v.string('user'),
+    key: v.string('key'),
+    retries: v.int('retries'),
+    archive: v.string('archive'),
+    password: v.string('password'),
+    ca: v.string('ca'),
+    outputFile: v.string('outputFile'),
+    chart: v.flag('chart'),
   };
-  const flags: QueryFlags = {
-    filter: Array.isArray(o.filter) ? (o.filter as string[]) : [],
-    listEvent: o.listEvent === true,
-    metadata: o.metadata === true,
-    summaryWindow: int('summaryWindow') ?? 0,
-    summaryWindowGiven: str('summaryWindow') !== undefined,
-    format: str('format') ?? 'human',
-    ip: o.ip === true,
-    verbose: o.verbose === true,
-    sslVerify: o.sslVerify === true,
-    noSslVerify: o.noSslVerify === true,
-    insecure: o.insecure === true,
-    chart: o.chart === true,
-  };
-  for (const k of ['url', 'src', 'dest', 'agent', 'type', 'tool', 'start', 'end', 'summaryType', 'outputDir', 'user', 'key', 'archive', 'password', 'ca', 'outputFile'] as const) {
-    const v = str(k);
-    if (v !== undefined) flags[k] = v;
-  }
-  const timeout = int('timeout');
-  if (timeout !== undefined) flags.timeout = timeout;
-  const retries = int('retries');
-  if (retries !== undefined) flags.retries = retries;
-  return { kind: 'ok', flags };
 }
 
 /** Which §1.2 requirements a tool has. */
@@ -241,10 +114,15 @@ export interface ToolRequirements {
   terminalChart?: boolean;
 }
 
+/** The flag table a tool with these requirements has. */
+export function toolKindOf(req: ToolRequirements): QueryToolKind {
+  return req.requireOutput ? 'files' : req.chartFile ? 'chart-file' : req.terminalChart ? 'chart-rows' : 'rows';
+}
+
 /** Injectable pieces (tests never touch real DNS). */
 export interface QueryDeps {
   /** Does a host name resolve? Default: `dns.lookup` with a 5 s limit (skipped under ESMOND_TEST_NO_DNS). */
-  hostResolves?: (name: string) => Promise<boolean>;
+  hostResolves?: HostCheck;
 }
 
 /** Everything a query tool needs after validation. */
@@ -276,18 +154,7 @@ export interface QuerySettings {
 
 /** Validation failed: the messages are written; exit with this code. */
 export interface QueryExit {
-  exitCode: number;
-}
-
-/** The 33 names of the original `-L` list, then the other event types of the archive. */
-export function listableEventTypes(): string[] {
-  const original = ORIGINAL_EVENT_FORMATS.map(([name]) => name);
-  return [...original, ...EVENT_TYPE_NAMES.filter((n) => !original.includes(n))];
-}
-
-/** The `-L` text: `\nValid event types:` and one indented line per type. */
-export function eventTypeListText(): string {
-  return `\nValid event types:\n${listableEventTypes().map((n) => `    ${n}\n`).join('')}`;
+  exitCode: ExitCode;
 }
 
 function pyList(items: readonly string[]): string {
@@ -303,89 +170,35 @@ function isoText(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-async function defaultHostResolves(name: string, env: CliIo['env']): Promise<boolean> {
-  if (env.ESMOND_TEST_NO_DNS) return /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      lookup(name).then(() => true, () => false),
-      new Promise<boolean>((r) => {
-        timer = setTimeout(() => { r(false); }, 5000);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Parses and validates a reading tool's argv ({@link startCommandLine}, then
+ * {@link validateQueryFlags}). On success returns the settings; otherwise the messages are
+ * written and the exit code returned.
+ */
+export async function prepareQueryTool(prog: string, argv: readonly string[], io: CliIo, req: ToolRequirements, deps: QueryDeps = {}): Promise<QuerySettings | QueryExit> {
+  const values = startCommandLine(queryCommandLine(prog, toolKindOf(req), io.cwd), argv, io);
+  if (typeof values === 'number') return { exitCode: values };
+  return validateQueryFlags(prog, values, io, req, deps);
 }
 
-const METADATA_FILTER_KEYS: Readonly<Record<string, keyof MetadataQuery>> = {
-  'metadata-key': 'metadataKey',
-  source: 'source',
-  destination: 'destination',
-  'input-source': 'inputSource',
-  'input-destination': 'inputDestination',
-  'measurement-agent': 'measurementAgent',
-  'tool-name': 'toolName',
-  'event-type': 'eventType',
-  'subject-type': 'subjectType',
-  'summary-type': 'summaryType',
-  'summary-window': 'summaryWindow',
-  'dns-match-rule': 'dnsMatchRule',
-};
-const TIME_FILTER_KEYS: Readonly<Record<string, 'time' | 'timeStart' | 'timeEnd' | 'timeRange'>> = {
-  time: 'time',
-  'time-start': 'timeStart',
-  'time-end': 'timeEnd',
-  'time-range': 'timeRange',
-};
-/** Keys the client controls itself, or that were internal attributes of the original (B6). */
-const REJECTED_FILTER_KEYS = new Set(['limit', 'offset', 'format', 'verbose', 'ssl-verify', 'timeout', 'auth-username', 'auth-apikey', 'wrn', 'warn', 'metadata-filters', 'time-filters']);
-const DNS_MATCH_RULES = ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6'];
-
 /**
- * Parses and validates a query tool's argv. On success returns the settings; otherwise writes
- * the messages (help to stdout for `-h`, the list for `-L`, diagnostics to stderr) and returns
- * the exit code: 0 (`-h`, `-L`), 2 (option-parser errors), 255 (validation).
+ * The validation step of the reading tools, in the original's order: returns the settings, or
+ * writes the messages (the list for `-L` on stdout, diagnostics on stderr) and returns the exit
+ * code: {@link ExitCode.Ok} for `-L`, {@link ExitCode.Invalid} for a validation error.
  */
-export async function prepareQueryTool(
-  prog: string,
-  argv: readonly string[],
-  io: CliIo,
-  req: ToolRequirements,
-  deps: QueryDeps = {},
-): Promise<QuerySettings | QueryExit> {
-  const defs = queryOptionDefs({
-    ...(req.requireOutput ? { outputDirectory: io.cwd } : {}),
-    ...(req.chartFile ? { chartFile: true } : {}),
-    ...(req.terminalChart ? { terminalChart: true } : {}),
-  });
-  const help = (): string => helpText(prog, defs, io.env);
+export async function validateQueryFlags(prog: string, values: FlagValues<QueryKey>, io: CliIo, req: ToolRequirements, deps: QueryDeps = {}): Promise<QuerySettings | QueryExit> {
   const err = (text: string): QueryExit => {
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-    return { exitCode: 255 };
+    return { exitCode: ExitCode.Invalid };
   };
   // The original printed the whole help after these messages, burying them; one line says more.
   const errWithHelp = (text: string): QueryExit => err(`${prog}: ${text} (--help lists every option)`);
-
-  const parsed = parseQueryFlags(argv, defs);
-  if (parsed.kind === 'help') {
-    io.stdout.write(help());
-    return { exitCode: 0 };
-  }
-  if (parsed.kind === 'version') {
-    io.stdout.write(versionText(prog));
-    return { exitCode: 0 };
-  }
-  if (parsed.kind === 'error') {
-    io.stderr.write(`${usageText(prog)}\n${prog}: error: ${parsed.message}\n`);
-    return { exitCode: 2 };
-  }
-  const f = parsed.flags;
+  const f = queryFlagsOf(values);
 
   // 1. -L before anything else.
   if (f.listEvent) {
     io.stdout.write(eventTypeListText());
-    return { exitCode: 0 };
+    return { exitCode: ExitCode.Ok };
   }
   // 2. --url.
   if (!f.url) return errWithHelp('--url is required: the archive to ask, e.g. -u http://archive.example.net');
@@ -418,12 +231,15 @@ export async function prepareQueryTool(
     if (!existsSync(outputDirectory) || !statSync(outputDirectory).isDirectory()) return err(`output path ${outputDirectory} does not exist.`);
   }
   // 5. hosts (IPv6 literals are fine: B5).
-  const resolves = deps.hostResolves ?? ((name: string) => defaultHostResolves(name, io.env));
-  for (const [flag, value] of [['--src', f.src], ['--dest', f.dest], ['--agent', f.agent]] as const) {
-    if (value === undefined || value === '') continue;
-    if (isIP(value) !== 0) continue;
-    if (!(await resolves(value))) return err(`${flag} arg had invalid hostname: ${value}`);
-  }
+  const badHost = await invalidHost(
+    [
+      ['--src', f.src],
+      ['--dest', f.dest],
+      ['--agent', f.agent],
+    ],
+    deps.hostResolves ?? ((name) => systemHostCheck(name, io.env)),
+  );
+  if (badHost !== undefined) return err(badHost);
   // 6. event type.
   if (f.type !== undefined && !(EVENT_TYPE_NAMES as readonly string[]).includes(f.type)) {
     const near = closest(f.type, listableEventTypes());
@@ -465,39 +281,11 @@ export async function prepareQueryTool(
   if (f.tool) q.toolName = f.tool;
   if (f.summaryType) q.summaryType = f.summaryType;
   if (f.summaryWindow !== 0) q.summaryWindow = f.summaryWindow;
-  const times: Pick<MetadataQuery, 'time' | 'timeStart' | 'timeEnd' | 'timeRange'> = { timeStart, timeEnd };
-  const filterTimes: typeof times = {};
-  const freeForm: Array<readonly [string, string]> = [];
-  // 10. -F key:value, split at the FIRST colon (B6).
-  for (const item of f.filter) {
-    const colon = item.indexOf(':');
-    if (colon < 0) return err(`--filter arg ${item} should be of the format key:value`);
-    const key = item.slice(0, colon);
-    const value = item.slice(colon + 1);
-    const dashed = key.replace(/_/g, '-');
-    if (key === '' || REJECTED_FILTER_KEYS.has(dashed)) return err(`--filter arg ${key} is not a valid filtering value`);
-    const timeKey = TIME_FILTER_KEYS[dashed];
-    const mdKey = METADATA_FILTER_KEYS[dashed];
-    if (timeKey) {
-      const n = value.trim() === '' ? NaN : Number(value.trim());
-      if (!Number.isFinite(n)) return err(`--filter arg ${item}: the timestamp value ${value} is not a valid integer`);
-      if (timeKey === 'timeRange' && n < 0) return err(`--filter arg ${item}: time-range must not be negative`);
-      times[timeKey] = Math.trunc(n);
-      filterTimes[timeKey] = Math.trunc(n);
-    } else if (mdKey === 'summaryWindow') {
-      const n = parsePythonInt(value);
-      if (n === undefined) return err(`--filter arg ${item}: summary-window must be an integer`);
-      q.summaryWindow = n;
-    } else if (mdKey === 'dnsMatchRule') {
-      if (!DNS_MATCH_RULES.includes(value)) return err(`--filter arg ${item}: dns-match-rule must be one of ${DNS_MATCH_RULES.join(', ')}`);
-      q.dnsMatchRule = value as NonNullable<MetadataQuery['dnsMatchRule']>;
-    } else if (mdKey) {
-      (q as Record<string, unknown>)[mdKey] = value;
-    } else {
-      freeForm.push([key, value]);
-    }
-  }
-  if (freeForm.length > 0) q.filters = freeForm;
+  const times: TimeFilters = { timeStart, timeEnd };
+  // 10. -F key:value.
+  const filtered = applyFilters(f.filter, q, times);
+  if ('problem' in filtered) return err(filtered.problem);
+  const { filterTimes } = filtered;
   // The metadata search filters on `time-updated` (the series' last write), so only the window's
   // start narrows it: a series last written before the start has nothing in the window, but one
   // written after the end may well have data inside it. -F time filters go through as given.
@@ -520,7 +308,7 @@ export async function prepareQueryTool(
   const client: ClientOptions = {
     url,
     timeoutMs: (f.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
-    tlsVerify: !(f.noSslVerify || f.insecure),
+    tlsVerify: !f.noSslVerify,
     retries,
     onRetry: (info) => {
       io.stderr.write(`${retryNotice(info, retries)}${f.verbose ? ` [${info.method} ${info.url}]` : ''}\n`);

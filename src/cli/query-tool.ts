@@ -12,6 +12,7 @@ import type { ClientOptions, EsmondClient, Metadata } from '../query/types.js';
 import type { ClientTestHooks } from '../query/transport-options.js';
 import { createRowWriter, HOSTNAME_FIELDS, type Row, type RowWriter } from '../format/index.js';
 import { explainFailure } from './failures.js';
+import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool, type QueryDeps, type QuerySettings } from './query-options.js';
 import { createHostnameCache, reverseResolverFor, type HostnameCache, type HostnameCacheOptions, type ReverseResolver } from './reverse-dns.js';
@@ -47,14 +48,14 @@ export async function runWithClient(
   deps: QueryToolDeps,
   writer: RowWriter,
   body: (client: EsmondClient) => Promise<void>,
-): Promise<number> {
+): Promise<ExitCode> {
   let client: EsmondClient | undefined;
   try {
     client = await clientFor(settings, deps);
     traceSearch(io, settings, client);
     await body(client);
     await writer.end();
-    return 0;
+    return ExitCode.Ok;
   } catch (err) {
     return reportFailure(prog, io, err, settings);
   } finally {
@@ -118,10 +119,10 @@ export async function applyHostnames(rows: Row[], names: HostnameCache | undefin
  * Reports a runtime failure on stderr: one line (with the attempts it took, when retried), then
  * a hint line when the cause is recognisable; returns exit code 1.
  */
-export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'hintContext'>): number {
+export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'hintContext'>): ExitCode {
   const { message, hint } = explainFailure(err, settings?.hintContext ?? { url: '' });
   io.stderr.write(`${prog}: ${message}\n${hint !== undefined ? `${prog}: ${hint}\n` : ''}`);
-  return 1;
+  return ExitCode.Failure;
 }
 
 /** `-v`: the metadata search URL, as the original printed it (`[url: …]`), on stderr. */

@@ -19,6 +19,7 @@ import { createClient } from '../query/client.js';
 import type { Credentials } from '../query/types.js';
 import { resolveArchiveUrl } from '../query/url.js';
 import { untilStopped } from './archive.js';
+import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 
 const TOOL = 'esmond-ps-view';
@@ -83,7 +84,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
     io.stderr.write(`serving the mesh page of ${loc.archiveUrl} on http://${host}:${port}/\n`);
     await untilStopped(stop);
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await new Promise<void>((resolve) => {
       server.close(() => { resolve(); });
@@ -95,7 +96,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
 
 /** Runs the tool; `stop` lets in-process callers end it the way SIGTERM does. */
 export async function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
-  let code = 0;
+  let code: number = ExitCode.Ok;
   const program = new Command(TOOL)
     .description('Serve the perfSONAR mesh page (grid and pair charts) for an esmond archive, proxying its API read-only.')
     .requiredOption('-u, --url <url>', 'archive URL (http://host, http://host/esmond or the full archive URL)')
@@ -120,9 +121,9 @@ export async function runViewCli(argv: readonly string[], io: CliIo, stop?: Abor
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
     io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return ExitCode.Failure;
   }
 }
 

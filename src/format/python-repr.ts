@@ -1,7 +1,8 @@
 /**
- * Python `str()`/`repr()` and `json.dumps()` renderings of decoded JSON values, so human and CSV
- * output (and one-line JSON) look exactly like the original Python tools printed them
- * (client spec §2.1, §2.2, §2.5).
+ * Python's `json.dumps()` of decoded JSON values, so one-line JSON output looks exactly like the
+ * original Python tools printed it (client spec §2.2, §2.5); and, re-exported from
+ * `model/python-str.ts` (the one implementation, shared with the archive), Python's `str()` and
+ * `repr()` that human and CSV output print values with (§2.1).
  *
  * JSON.parse loses the int/float distinction, so a number with an integral value prints as a
  * Python int (`9000000000`, where Python printed `9000000000.0`); every other number prints as
@@ -9,97 +10,10 @@
  * @module
  */
 import { PyFloat } from '../model/py-float.js';
+import { pyFloat, pyNumber } from '../model/python-str.js';
 
 export { PyFloat };
-
-/**
- * Python `repr(float)`: shortest round-trip digits; exponent form when decpt ≤ −4 or > 16.
- *
- * Fast for the common range: for 1e-4 ≤ |x| < 1e16 both Python and JavaScript print the
- * shortest round-trip digits in plain notation, and Python adds `.0` to integral values.
- * Everything else goes through {@link pyFloatByRules}; a property test checks they agree.
- */
-export function pyFloat(x: number): string {
-  const a = x < 0 ? -x : x;
-  if (a >= 1e-4 && a < 1e16) {
-    // JSON.stringify prints a finite number exactly as String() does, but String() puts every
-    // result in V8's number-string cache, allocated in the old generation: a long export would
-    // fill the old generation with one dead string per value (~30 MB per million points).
-    const s = JSON.stringify(x);
-    return Number.isInteger(x) ? `${s}.0` : s;
-  }
-  return pyFloatByRules(x);
-}
-
-/** {@link pyFloat} spelled out from Python's repr rules (digits from `toExponential()`). */
-export function pyFloatByRules(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
-  // toExponential() without an argument gives the shortest digits that round-trip, like repr.
-  const [mantissa = '', expText = '0'] = Math.abs(x).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  const decpt = exp + 1; // x = 0.d1d2… × 10^decpt
-  if (decpt <= -4 || decpt > 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp).toString().padStart(2, '0');
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
-  if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
-  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
-}
-
-/** A number as Python printed it: integral values as ints (all digits), others as float repr. */
-export function pyNumber(x: number): string {
-  if (Number.isInteger(x) && !Object.is(x, -0)) {
-    return Math.abs(x) < 1e21 ? x.toString() : BigInt(x).toString();
-  }
-  return pyFloat(x);
-}
-
-/** Python `repr(str)`: single quotes unless the text holds `'` and no `"`. */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if ((c >= 0x2028 && c <= 0x2029) || (c >= 0xd800 && c <= 0xdfff)) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
-}
-
-/** Python `repr()` of a decoded JSON value (dict/list/str/number/None/bool). */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v instanceof PyFloat) return pyFloat(v.value);
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return pyNumber(v);
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'string') return pyStrRepr(v);
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (typeof v === 'object') {
-    const items = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`);
-    return `{${items.join(', ')}}`;
-  }
-  return String(v);
-}
-
-/** Python `str()`: strings unchanged, everything else as {@link pyRepr}. */
-export function pyStr(v: unknown): string {
-  return typeof v === 'string' ? v : pyRepr(v);
-}
+export { pyFloat, pyFloatByRules, pyNumber, pyRepr, pyStr, pyStrRepr } from '../model/python-str.js';
 
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 

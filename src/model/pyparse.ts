@@ -20,24 +20,6 @@ export const INT64_MAX = 2 ** 63;
 export const INT64_MAX_BIG = 9223372036854775807n;
 const INT64_MIN_BIG = -9223372036854775808n;
 
-/** Python's `repr()` of a float: shortest round-trip digits, `.0` on integral values, `1e+16`. */
-export function pyFloatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  const sign = n < 0 ? '-' : '';
-  const [mantissa = '0', expText = '0'] = Math.abs(n).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (exp >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exp - digits.length + 1)}.0`;
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-}
-
 /**
  * Python `int(value)` kept exact to 64 bits: a JSON integer past 2^53 arrives as a BigInt (the
  * lossless body parser) and stays one; beyond ±(2^63 − 1) is `undefined` (refused, as no

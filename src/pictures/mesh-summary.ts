@@ -20,8 +20,18 @@ const FAMILY_EVENT: Readonly<Record<Family, string>> = {
 /** Usual cadence when the data has too few points to tell, seconds. */
 const DEFAULT_INTERVAL: Readonly<Record<Family, number>> = { throughput: 6 * 3600, latency: 60, trace: 600 };
 
-/** How far back each family's latest-value read looks, seconds. */
+/** How far back each family's latest-value read looks, seconds: older results count as none (stale). */
 const LOOKBACK: Readonly<Record<Family, number>> = { throughput: 7 * 86400, latency: 3600, trace: 3 * 3600 };
+
+/**
+ * The recent window read first, seconds: a few results at the usual cadence (10 latency results,
+ * 3 traces) instead of the whole look-back, which is only read when this window holds fewer than
+ * two. Throughput reads its whole week: the pair's usual value is the median of it.
+ */
+const RECENT: Readonly<Record<Family, number>> = { throughput: 7 * 86400, latency: 600, trace: 1800 };
+
+/** Clock skew allowed between a result's time and the archive's `time-updated`, seconds. */
+const SKEW = 300;
 
 /** Options of {@link computeMeshSummary}. */
 export interface MeshSummaryOptions {
@@ -63,39 +73,51 @@ async function readCell(client: EsmondClient, family: Family, md: Metadata, now:
   };
   const updated = md.eventTypes.find((e) => e.eventType === FAMILY_EVENT[family])?.timeUpdated ?? null;
   if (updated === null) return base;
+  const lastEvent = family === 'latency' ? 'packet-loss-rate' : FAMILY_EVENT[family];
+  // Not written for longer than the look-back: no result can be recent (results are written after
+  // they are measured), so skip the reads of the recent window and look for the last one directly.
+  if (updated + SKEW < now - LOOKBACK[family]) return { ...base, last: await lastBefore(client, md, lastEvent, updated + SKEW) };
+  const recent = await readLatest(client, family, md, base, { timeStart: now - RECENT[family], timeEnd: now });
+  if (recent.cell.last !== null && recent.points >= 2) return recent.cell;
   const range = { timeStart: now - LOOKBACK[family], timeEnd: now };
-  const cell = await readLatest(client, family, md, base, range);
+  const { cell } = RECENT[family] === LOOKBACK[family] ? recent : await readLatest(client, family, md, base, range);
   if (cell.last !== null) return cell;
   // Nothing recent: the test is stale; find when its last result was, for the age shown.
-  return { ...cell, last: await lastBefore(client, md, family === 'latency' ? 'packet-loss-rate' : FAMILY_EVENT[family], range.timeStart) };
+  return { ...cell, last: await lastBefore(client, md, lastEvent, range.timeStart) };
 }
 
-async function readLatest(client: EsmondClient, family: Family, md: Metadata, base: MeshCell, range: { timeStart: number; timeEnd: number }): Promise<MeshCell> {
+/** The latest result in `range` as a cell, with how many results the range held. */
+async function readLatest(
+  client: EsmondClient,
+  family: Family,
+  md: Metadata,
+  base: MeshCell,
+  range: { timeStart: number; timeEnd: number },
+): Promise<{ cell: MeshCell; points: number }> {
   switch (family) {
     case 'throughput': {
       const points = await collect(client.data(md, 'throughput', {}, range));
       const values = points.map((p) => numberOf(p.val)).filter((v): v is number => v !== null);
-      return { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) };
+      return { cell: { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) }, points: points.length };
     }
     case 'latency': {
       const loss = await collect(client.data(md, 'packet-loss-rate', {}, range));
-      const stats = await collect(client.data(md, 'histogram-owdelay', { summaryType: 'statistics' }, range));
-      return {
-        ...base,
-        ...latestOf(loss.length > 0 ? loss : stats, family),
-        value: numberOf(loss.at(-1)?.val),
-        delay: delayOf(stats.at(-1)?.val),
-      };
+      // The delay of the latest result only: one statistics point, not the window's.
+      const at = loss.at(-1)?.ts;
+      const stats = await collect(client.data(md, 'histogram-owdelay', { summaryType: 'statistics' }, at === undefined ? range : { timeStart: at, timeEnd: at }));
+      const cell = { ...base, ...latestOf(loss.length > 0 ? loss : stats, family), value: numberOf(loss.at(-1)?.val), delay: delayOf(stats.at(-1)?.val) };
+      return { cell, points: Math.max(loss.length, stats.length) };
     }
     case 'trace': {
       const traces = await collect(client.data(md, 'packet-trace', {}, range));
       const hops = Array.isArray(traces.at(-1)?.val) ? (traces.at(-1)?.val as unknown[]) : undefined;
-      return {
+      const cell = {
         ...base,
         ...latestOf(traces, family),
         value: hops === undefined ? null : hopCount(hops),
         reached: hops === undefined ? false : hops.some((h) => fieldOf(h, 'ip') === md.destination),
       };
+      return { cell, points: traces.length };
     }
   }
 }

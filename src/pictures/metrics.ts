@@ -35,20 +35,33 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN';
 }
 
+/** The metrics of one summary, rendered once; only the ages change with the time of a scrape. */
+export interface PreparedMetrics {
+  /** The whole text as seen at `now` (UNIX seconds). The same second gives the same string. */
+  render(now: number): string;
+}
+
+const family = (name: string, help: string, lines: readonly string[]): string =>
+  `# TYPE ${name} gauge\n# HELP ${name} ${help}\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
+
 /**
- * Renders the metrics of `summary` as seen at `now` (UNIX seconds; the ages depend on it).
- * Cheap enough to run per scrape: one pass over the cells, no I/O.
+ * Renders everything of `summary` that does not depend on the time once (one pass over the
+ * cells), and keeps the age lines' label part, so a scrape only formats 1 number per test.
  */
-export function renderMetrics(summary: MeshSummary, now: number, maxTests = DEFAULT_MAX_TESTS): string {
+export function prepareMetrics(summary: MeshSummary, maxTests = DEFAULT_MAX_TESTS): PreparedMetrics {
   const cells = summary.cells.slice(0, maxTests);
   const throughput: string[] = [];
   const loss: string[] = [];
   const delay: string[] = [];
   const hops: string[] = [];
-  const age: string[] = [];
+  const agePrefix: string[] = [];
+  const ageLast: number[] = [];
   for (const c of cells) {
     const et = EVENT[c.family];
-    if (c.last !== null) age.push(`esmond_last_result_age_seconds${labels(c, et)} ${num(Math.max(0, now - c.last))}`);
+    if (c.last !== null) {
+      agePrefix.push(`esmond_last_result_age_seconds${labels(c, et)} `);
+      ageLast.push(c.last);
+    }
     if (c.value === null) continue;
     if (c.family === 'throughput') throughput.push(`esmond_throughput_bits_per_second${labels(c, et)} ${num(c.value)}`);
     if (c.family === 'latency') loss.push(`esmond_packet_loss_ratio${labels(c, et)} ${num(c.value)}`);
@@ -59,21 +72,29 @@ export function renderMetrics(summary: MeshSummary, now: number, maxTests = DEFA
       }
     }
   }
-  const family = (name: string, help: string, lines: string[]): string =>
-    `# TYPE ${name} gauge\n# HELP ${name} ${help}\n${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
-  return (
+  const head =
     family('esmond_throughput_bits_per_second', 'Latest throughput result, bits per second.', throughput) +
     family('esmond_packet_loss_ratio', 'Packet loss of the latest one-way latency result, 0 to 1.', loss) +
     family('esmond_one_way_delay_seconds', 'One-way delay of the latest latency result (min, median, p95).', delay) +
-    family('esmond_trace_hops', 'Hops of the latest traceroute.', hops) +
-    family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', age) +
+    family('esmond_trace_hops', 'Hops of the latest traceroute.', hops);
+  const counts =
     family('esmond_mesh_tests', 'Tests in the mesh summary.', [`esmond_mesh_tests ${summary.cells.length}`]) +
-    family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [
-      `esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`,
-    ]) +
-    family('esmond_mesh_summary_age_seconds', 'Seconds since the summary was computed.', [
-      `esmond_mesh_summary_age_seconds ${num(Math.max(0, now - summary.generated))}`,
-    ]) +
-    '# EOF\n'
-  );
+    family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [`esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`]);
+  let last: { now: number; text: string } | undefined;
+  return {
+    render(now: number): string {
+      if (last?.now === now) return last.text;
+      const ages = agePrefix.map((prefix, i) => prefix + num(Math.max(0, now - (ageLast[i] ?? now))));
+      const text =
+        head +
+        family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', ages) +
+        counts +
+        family('esmond_mesh_summary_age_seconds', 'Seconds since the summary was computed.', [
+          `esmond_mesh_summary_age_seconds ${num(Math.max(0, now - summary.generated))}`,
+        ]) +
+        '# EOF\n';
+      last = { now, text };
+      return text;
+    },
+  };
 }

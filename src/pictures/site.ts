@@ -1,7 +1,8 @@
 /**
  * The pictures' HTTP routes, put in front of an archive (`esmond-ps-archive serve`) or of the
  * read-only proxy (`esmond-ps-view`): the page at `/`, its assets, the mesh summary the grid is
- * drawn from (one request for the whole grid), and `/metrics`. The mesh summary is computed
+ * drawn from (one request for the whole grid), a traceroute's route changes over a range (the
+ * pair view's longer ranges), and `/metrics`. The mesh summary is computed
  * through the archive's HTTP API with the library client, cached, and refreshed in the
  * background, so neither a page load nor a scrape waits for the archive once it is warm.
  * @module
@@ -11,7 +12,9 @@ import type { EsmondClient } from '../query/types.js';
 import { loadPageAssets } from './assets.js';
 import { computeMeshSummary } from './mesh-summary.js';
 import type { MeshSummary, PageConfig } from '../web/mesh-types.js';
-import { OPENMETRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
+import { createMeshCache, type MeshSnapshot } from './mesh-cache.js';
+import { parseRoutesRequest, readRouteChanges } from './routes.js';
+import { OPENMETRICS_CONTENT_TYPE } from './metrics.js';
 import { PAGE_HTML } from './page-html.js';
 import type { ArchiveProxy } from './proxy.js';
 
@@ -27,7 +30,7 @@ export interface PicturesSiteOptions {
   proxy?: ArchiveProxy;
   /** Clock, ms since the epoch. */
   now?: () => number;
-  /** A summary older than this is recomputed in the background (default 60 s). */
+  /** A summary older than this is recomputed in the background (default 60 s); writes seen by {@link PicturesSite.handle} refresh it sooner. */
   refreshMs?: number;
   /** Data reads in flight while computing the summary (default 8). */
   concurrency?: number;
@@ -41,61 +44,38 @@ export interface PicturesSite {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** The current summary (cached; computed when there is none yet). */
   summary(): Promise<MeshSummary>;
+  /** Recomputes the summary now (or joins the computation running). */
+  refresh(): Promise<MeshSummary>;
+  /** Stops the background refreshes (the host is stopping). */
+  close(): void;
 }
 
 /** Builds the routes (see the module docs). */
 export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
   const clock = opts.now ?? Date.now;
-  const refreshMs = opts.refreshMs ?? 60_000;
   const log = opts.log ?? (() => undefined);
-  let current: { summary: MeshSummary; at: number } | undefined;
-  let computing: Promise<MeshSummary> | undefined;
-
   const clientOf = (): EsmondClient => {
     const c = typeof opts.client === 'function' ? opts.client() : opts.client;
     if (c === undefined) throw new Error('the archive is not listening yet');
     return c;
   };
-
-  const compute = (): Promise<MeshSummary> => {
-    computing ??= computeMeshSummary(clientOf(), {
-      now: Math.floor(clock() / 1000),
-      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-    })
-      .then((summary) => {
-        current = { summary, at: clock() };
-        return summary;
-      })
-      .finally(() => {
-        computing = undefined;
-      });
-    return computing;
-  };
-
-  /** Starts a background refresh when the summary is older than `refreshMs` (stale while revalidate). */
-  const refreshIfOld = (): void => {
-    if (current === undefined || clock() - current.at <= refreshMs) return;
-    compute().catch((err: unknown) => {
-      log(`mesh summary refresh failed: ${messageOf(err)}`);
-    });
-  };
-
-  const summary = async (): Promise<MeshSummary> => {
-    if (current === undefined) return compute();
-    refreshIfOld();
-    return current.summary;
-  };
+  const cache = createMeshCache({
+    compute: () =>
+      computeMeshSummary(clientOf(), {
+        now: Math.floor(clock() / 1000),
+        ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      }),
+    clock,
+    refreshMs: opts.refreshMs ?? 60_000,
+    log,
+  });
 
   /**
-   * The summary for a request: the cached one, else the first computation if it ends within
+   * The snapshot for a request: the cached one, else the first computation if it ends within
    * {@link FIRST_WAIT_MS}; `undefined` while it is still running (a big mesh takes a while), so
    * the request gets 503 + Retry-After rather than outliving the server's request timeout.
    */
-  const summaryForRequest = async (): Promise<MeshSummary | undefined> => {
-    if (current !== undefined) {
-      refreshIfOld();
-      return current.summary;
-    }
+  const snapshotForRequest = async (): Promise<MeshSnapshot | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     const wait = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => {
@@ -103,7 +83,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
       }, FIRST_WAIT_MS);
     });
     try {
-      return await Promise.race([compute(), wait]);
+      return await Promise.race([cache.get(), wait]);
     } finally {
       clearTimeout(timer);
     }
@@ -111,7 +91,8 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
 
-  const routes = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+  let routesInFlight = 0;
+  const routes = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     switch (path) {
       case '/':
       case '/index.html':
@@ -128,18 +109,35 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
         return;
       case '/pictures/mesh.json':
         try {
-          const mesh = await summaryForRequest();
+          const mesh = await snapshotForRequest();
           if (mesh === undefined) send(req, res, 503, 'application/json', JSON.stringify({ detail: COMPUTING }), 'no-store', RETRY);
-          else send(req, res, 200, 'application/json', JSON.stringify(mesh));
+          else if (acceptsGzip(req)) send(req, res, 200, 'application/json', mesh.jsonGzip, 'no-store', { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+          else send(req, res, 200, 'application/json', mesh.json, 'no-store', { Vary: 'Accept-Encoding' });
         } catch (err) {
           send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
         }
         return;
+      case '/pictures/routes.json': {
+        const parsed = parseRoutesRequest(query);
+        if ('error' in parsed) send(req, res, 400, 'application/json', JSON.stringify({ detail: parsed.error }));
+        else if (routesInFlight >= MAX_ROUTES_IN_FLIGHT) send(req, res, 503, 'application/json', JSON.stringify({ detail: 'busy; retry shortly' }), 'no-store', RETRY);
+        else {
+          routesInFlight++;
+          try {
+            send(req, res, 200, 'application/json', JSON.stringify(await readRouteChanges(clientOf(), parsed)));
+          } catch (err) {
+            send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
+          } finally {
+            routesInFlight--;
+          }
+        }
+        return;
+      }
       case '/metrics':
         try {
-          const mesh = await summaryForRequest();
+          const mesh = await snapshotForRequest();
           if (mesh === undefined) send(req, res, 503, 'text/plain; charset=utf-8', `${COMPUTING}\n`, 'no-store', RETRY);
-          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, renderMetrics(mesh, Math.floor(clock() / 1000)));
+          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, mesh.metrics.render(Math.floor(clock() / 1000)));
         } catch (err) {
           send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
         }
@@ -150,6 +148,12 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !ROUTES.has(path)) {
+      // A write to the archive (API or ingest route): the summary is out of date once it is stored.
+      res.once('finish', () => {
+        if (res.statusCode < 300) cache.invalidate();
+      });
+    }
     if (opts.proxy !== undefined && path.startsWith(opts.apiBase)) {
       const proxy = opts.proxy;
       proxy(req, res, path.slice(opts.apiBase.length), url.search).catch(() => res.destroy());
@@ -162,7 +166,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
       });
       return true;
     }
-    routes(req, res, path).catch((err: unknown) => {
+    routes(req, res, path, url.searchParams).catch((err: unknown) => {
       log(`pictures: ${path}: ${messageOf(err)}`);
       if (!res.headersSent) send(req, res, 500, 'application/json', JSON.stringify({ detail: 'Internal server error.' }));
       else res.destroy();
@@ -170,7 +174,14 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     return true;
   };
 
-  return { handle, summary };
+  return {
+    handle,
+    summary: async () => (await cache.get()).summary,
+    refresh: async () => (await cache.refresh()).summary,
+    close: () => {
+      cache.close();
+    },
+  };
 }
 
 /** How long a request waits for the first summary before it is told to come back. */
@@ -178,14 +189,16 @@ const FIRST_WAIT_MS = 10_000;
 const COMPUTING = 'the mesh summary is being computed; retry shortly';
 const RETRY = { 'Retry-After': '3' };
 
-const ROUTES = new Set(['/', '/index.html', '/pictures/app.js', '/pictures/app.css', '/pictures/config.json', '/pictures/mesh.json', '/metrics']);
+const ROUTES = new Set(['/', '/index.html', '/pictures/app.js', '/pictures/app.css', '/pictures/config.json', '/pictures/mesh.json', '/pictures/routes.json', '/metrics']);
+/** Route-change reads at once (each streams up to a year of traces); more get 503. */
+const MAX_ROUTES_IN_FLIGHT = 4;
 
 function send(
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: string | Buffer,
   cache = 'no-store',
   extra: Record<string, string> = {},
 ): void {
@@ -197,6 +210,12 @@ function send(
     ...extra,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** True when the client takes a gzipped body (every browser does). */
+function acceptsGzip(req: IncomingMessage): boolean {
+  const accept = req.headers['accept-encoding'];
+  return typeof accept === 'string' && /\bgzip\b/.test(accept) && !/\bgzip\s*;\s*q=0(\.0*)?\s*(,|$)/.test(accept);
 }
 
 function messageOf(err: unknown): string {

@@ -4,6 +4,8 @@
  * @module
  */
 import type { MeshSummary, PageConfig } from './mesh-types.js';
+import { decodeMesh } from './mesh-wire.js';
+import type { RouteChanges } from './route-runs.js';
 
 /** A failed request, with the server's `detail` when it gave one. */
 export class RequestFailed extends Error {}
@@ -30,7 +32,11 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export const loadConfig = (): Promise<PageConfig> => getJson<PageConfig>('pictures/config.json');
-export const loadMesh = (): Promise<MeshSummary> => getJson<MeshSummary>('pictures/mesh.json');
+export const loadMesh = async (): Promise<MeshSummary> => decodeMesh(await getJson<unknown>('pictures/mesh.json'));
+
+/** The route changes of one traceroute test in [start, end] (reduced by the page's server). */
+export const loadRouteChanges = (key: string, start: number, end: number): Promise<RouteChanges> =>
+  getJson<RouteChanges>(`pictures/routes.json?${new URLSearchParams({ key, start: String(start), end: String(end) }).toString()}`);
 
 /** A metadata object as the archive sends it (only what the page reads). */
 export interface ApiMetadata {

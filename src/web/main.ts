@@ -12,7 +12,7 @@ import { clearCharts } from './charts.js';
 import { esc } from './format.js';
 import { renderGrid } from './grid.js';
 import { showPair, type Range } from './pair.js';
-import { viewState } from './state.js';
+import { afterPaint, viewState } from './state.js';
 
 const $ = (sel: string): HTMLElement => {
   const el = document.querySelector<HTMLElement>(sel);
@@ -141,9 +141,13 @@ async function main(): Promise<void> {
     const squares = renderGrid($('#grid'), mesh, thresholds, Math.floor(Date.now() / 1000));
     Object.assign(state.grid, { rendered: true, hosts: mesh.hosts.length, cells: squares });
   };
+  state.grid.loadedAtMs = performance.now();
   draw();
-  state.grid.paintedAtMs = performance.now();
   $('#status').textContent = '';
+  // Painted: the frame after the grid went in has been laid out and drawn.
+  void afterPaint().then(() => {
+    state.grid.paintedAtMs = performance.now();
+  });
   $('#legend').innerHTML =
     '<i class="ok">ok</i> <i class="warn">warning</i> <i class="bad">bad</i> <i class="stale">stale</i> <i class="none">no test</i> · ' +
     `T throughput, L latency/loss, R traceroute · ${mesh.hosts.length} hosts, summary computed in ${mesh.computeSeconds.toFixed(1)} s`;

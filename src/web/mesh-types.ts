@@ -1,6 +1,7 @@
 /**
- * The JSON the page's grid and `/metrics` are drawn from (`GET /pictures/mesh.json`), shared by
- * the server side (which computes it) and the browser code (which colours it). Pure types: no
+ * The mesh summary the page's grid and `/metrics` are drawn from (`GET /pictures/mesh.json`
+ * carries it encoded by `mesh-wire.ts`), shared by the server side (which computes it) and the
+ * browser code (which colours it). Pure types: no
  * Node and no DOM, so both sides compile it.
  * @module
  */
@@ -28,7 +29,8 @@ export interface MeshCell {
   destinationIp: string;
   family: Family;
   tool: string;
-  metadataKey: string;
+  /** The archive's metadata key (server side only: the page finds a pair's tests by name). */
+  metadataKey?: string;
   /** UNIX seconds of the latest result, or null when the archive holds none recently. */
   last: number | null;
   /** Seconds between results (estimated from the data, else the family's usual cadence). */

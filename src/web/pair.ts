@@ -1,15 +1,17 @@
 /**
  * The pair view: both directions side by side, each with throughput (and retransmits), one-way
  * delay (min/median/p95), loss, RTT and the traceroute path with its changes. The time range
- * picks the summary window, so a month reads hourly or daily summaries rather than every result.
+ * picks the summary window, so a month reads hourly or daily summaries rather than every result,
+ * and only the route changes of the traceroute (reduced by the server), not every trace.
  * @module
  */
 import type { MeshSummary } from './mesh-types.js';
 import { delayOf, numberOf, pathOf } from './values.js';
-import { readSeries, searchPair, type ApiMetadata, type SeriesRef } from './api.js';
+import { loadRouteChanges, readSeries, searchPair, type ApiMetadata, type SeriesRef } from './api.js';
 import { clearCharts, drawChart } from './charts.js';
 import { esc, when } from './format.js';
-import { viewState } from './state.js';
+import { RouteRunBuilder, type RouteChanges } from './route-runs.js';
+import { afterPaint, viewState } from './state.js';
 
 /** A time range, UNIX seconds. */
 export interface Range {
@@ -117,14 +119,34 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
   stats(rtt, 'histogram-rtt', 'rtt', 'RTT');
   if (trace !== undefined) {
     const key = trace['metadata-key'];
+    // Raw traces for short ranges; beyond, only the route changes (the server reduces the month).
+    const changes =
+      wanted === 0
+        ? readSeries(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then((pts) => {
+            const runs = new RouteRunBuilder(MAX_RUNS_SHOWN);
+            for (const p of pts) runs.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
+            return { changes: runs.result(), xs: pts.map((p) => p.ts), hops: pts.map((p) => (Array.isArray(p.val) ? pathOf(p.val).length : 0)) };
+          })
+        : loadRouteChanges(key, start, end).then((changes) => {
+            // Two points per run (its first and last trace), so the hop chart stays a step line.
+            const xs: number[] = [];
+            const hops: number[] = [];
+            for (const r of changes.runs) {
+              for (const t of r.from === r.to ? [r.from] : [r.from, r.to]) {
+                xs.push(t);
+                hops.push(r.path.length);
+              }
+            }
+            return { changes, xs, hops };
+          });
     jobs.push(
-      readSeries(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then((pts) => () => {
-        record('trace', pts.length, 0);
-        const paths = pts.map((p) => (Array.isArray(p.val) ? pathOf(p.val) : []));
-        drawChart(box(), 'Traceroute hops', pts.map((p) => p.ts), [
-          { label: 'hops', values: paths.map((p) => p.length), colour: '#8e44ad' },
+      changes.then(({ changes: c, xs, hops }) => () => {
+        record('trace', xs.length, wanted === 0 ? 0 : -1);
+        state.traces[dir] = c.traces;
+        drawChart(box(), wanted === 0 ? 'Traceroute hops' : 'Traceroute hops (route changes)', xs, [
+          { label: 'hops', values: hops, colour: '#8e44ad' },
         ], [{ scale: 'hops', label: 'hops', format: countF }]);
-        box().innerHTML = routeChanges(pts.map((p) => p.ts), paths);
+        box().innerHTML = routeChanges(c);
       }),
     );
   }
@@ -134,29 +156,24 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
   if (jobs.length === 0) box().innerHTML = '<p class="empty">No tests in this direction.</p>';
 }
 
-/** The distinct paths in time order (consecutive repeats merged), newest first, as HTML. */
-function routeChanges(ts: number[], paths: string[][]): string {
-  const runs: Array<{ from: number; to: number; n: number; path: string[] }> = [];
-  paths.forEach((p, i) => {
-    const last = runs.at(-1);
-    const t = ts[i] ?? 0;
-    if (last !== undefined && last.path.join(' ') === p.join(' ')) {
-      last.to = t;
-      last.n++;
-    } else runs.push({ from: t, to: t, n: 1, path: p });
-  });
-  const rows = runs
+/** Runs kept by the page from a range of raw traces (the server keeps as many). */
+const MAX_RUNS_SHOWN = 2000;
+
+/** The route changes, newest first (the last 30), as HTML. */
+function routeChanges(c: RouteChanges): string {
+  const rows = c.runs
     .slice(-30)
     .reverse()
     .map((r) => `<li><span class="when">${esc(when(r.from))} – ${esc(when(r.to))} (${r.n})</span> ${r.path.map(esc).join(' › ')}</li>`);
-  return `<h4>Route changes: ${runs.length - 1} in range</h4><ol class="routes">${rows.join('')}</ol>`;
+  const note = c.truncated ? ' (the range holds too many traces: the oldest shown)' : '';
+  return `<h4>Route changes: ${Math.max(0, c.totalRuns - 1)} in range, ${c.traces} traces${note}</h4><ol class="routes">${rows.join('')}</ol>`;
 }
 
 /** Loads and draws the pair view for `source` ⇄ `destination`. */
 export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSummary, source: string, destination: string, range: Range): Promise<void> {
   const state = viewState().pair;
   const began = performance.now();
-  Object.assign(state, { loading: true, source, destination, range, points: {}, windows: {}, paintedAtMs: null });
+  Object.assign(state, { loading: true, source, destination, range, points: {}, windows: {}, traces: {}, paintedAtMs: null });
   const ipOf = (name: string): string => {
     const cell = mesh.cells.find((c) => c.source === name) ?? mesh.cells.find((c) => c.destination === name);
     return cell === undefined ? name : cell.source === name ? cell.sourceIp : cell.destinationIp;
@@ -174,5 +191,6 @@ export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSum
   ba.innerHTML = `<h3>${esc(destination)} → ${esc(source)}</h3>`;
   await Promise.all([drawDirection(ab, apiBase, mdAb, `${source} > ${destination}`, range), drawDirection(ba, apiBase, mdBa, `${destination} > ${source}`, range)]);
   state.loading = false;
+  await afterPaint();
   state.paintedAtMs = performance.now() - began;
 }

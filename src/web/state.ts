@@ -15,8 +15,17 @@ declare global {
 export function viewState(): ViewState {
   window.esmondView ??= {
     error: null,
-    grid: { rendered: false, hosts: 0, cells: 0, paintedAtMs: null },
-    pair: { loading: false, source: null, destination: null, range: null, points: {}, windows: {}, paintedAtMs: null },
+    grid: { rendered: false, hosts: 0, cells: 0, loadedAtMs: null, paintedAtMs: null },
+    pair: { loading: false, source: null, destination: null, range: null, points: {}, windows: {}, traces: {}, paintedAtMs: null },
   };
   return window.esmondView;
+}
+
+/** Resolves once the next frame has been laid out and painted (what "first paint" measures). */
+export function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => {
+      setTimeout(resolve, 0);
+    });
+  });
 }

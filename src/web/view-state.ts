@@ -12,7 +12,9 @@ export interface ViewState {
     rendered: boolean;
     hosts: number;
     cells: number;
-    /** ms from navigation start until the grid was in the DOM. */
+    /** ms from navigation start until the mesh summary was loaded and decoded. */
+    loadedAtMs: number | null;
+    /** ms from navigation start until the grid was painted (the frame after it went in). */
     paintedAtMs: number | null;
   };
   pair: {
@@ -22,8 +24,10 @@ export interface ViewState {
     range: { start: number; end: number; label: string } | null;
     /** Series name (`A > B throughput`) → points drawn. */
     points: Record<string, number>;
-    /** Summary window used per chart name (0 = raw results). */
+    /** Summary window used per chart name (0 = raw results; -1 = the traceroute's route changes). */
     windows: Record<string, number>;
+    /** Direction (`A > B`) → traceroutes the route changes were made from. */
+    traces: Record<string, number>;
     paintedAtMs: number | null;
   };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportSeries } from '../../src/bulk/export-series.js';
+import { fileSink } from '../../src/bulk/file-sink.js';
 import type { PlannedJob } from '../../src/bulk/plan.js';
 import { freshState, reconcileStates } from '../../src/bulk/states.js';
 import type { SeriesEncoder, SeriesState } from '../../src/bulk/types.js';
@@ -62,8 +63,7 @@ describe('reconciling a checkpoint with the files on disk', () => {
     const encoder: SeriesEncoder = { begin: () => '[', encode: () => ({ text: '', rows: 0 }), end: () => ']' };
     await exportSeries(job('r'), state, {
       client: unused,
-      encoder,
-      outDir: dir,
+      sink: fileSink(job('r'), { outDir: dir, encoder }),
       timeEnd: 999,
       pageSize: { value: 1000 },
       windowAttempts: 1,

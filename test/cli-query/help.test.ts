@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatOptionHelp, textwrap } from '../../src/cli/optparse-help.js';
+import { formatOptionHelp, textwrap } from '../../src/cli/help.js';
 import { reverseResolverFor, noReverseResolver, systemReverseResolver } from '../../src/cli/reverse-dns.js';
 
 describe('textwrap (Python textwrap.wrap; expectations from Python 3.11)', () => {

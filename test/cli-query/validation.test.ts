@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { run as getRun } from '../../src/cli/get.js';
 import { run as endpointsRun } from '../../src/cli/get-endpoints.js';
 import { run as metadataRun } from '../../src/cli/get-metadata.js';
-import { helpText, isQueryExit, prepareQueryTool, queryOptionDefs, usageText, type QuerySettings } from '../../src/cli/query-options.js';
+import { isQueryExit, prepareQueryTool, type QuerySettings } from '../../src/cli/query-options.js';
+import { queryCommandLine, queryFlagTable } from '../../src/cli/query-flags.js';
+import { helpTextOf, parseFlags, usageLine } from '../../src/cli/flags.js';
 import { matchLong, normalizeArgv, parsePythonInt } from '../../src/cli/abbrev.js';
 import { runTool, NOW_MS } from './run-tool.js';
 import { captureIo } from '../helpers/capture-io.js';
@@ -15,7 +17,7 @@ import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 
 const U = ['-u', 'http://127.0.0.1:9'];
-const USAGE = usageText('esmond-ps-get');
+const USAGE = `${usageLine(queryCommandLine('esmond-ps-get', 'rows', '/'))}\n`;
 
 async function prepare(argv: string[], req = {}): Promise<{ settings?: QuerySettings; code?: number; stdout: string; stderr: string }> {
   const io = captureIo({ env: { ESMOND_TEST_NO_DNS: '1' }, now: NOW_MS });
@@ -44,13 +46,11 @@ describe('option parser errors (exit 2, usage + error on stderr)', () => {
     });
   }
   test('ambiguous prefix lists the candidates (get-bulk style -D vs -o)', () => {
-    const defs = queryOptionDefs({ outputDirectory: '/tmp' });
-    const specs = defs.map((d) => ({ long: d.long, takesValue: d.kind !== 'flag', original: d.original }));
-    assert.deepEqual(normalizeArgv(['--out', 'json'], specs), { kind: 'error', message: 'ambiguous option: --out (--output-directory, --output-format?)' });
+    assert.deepEqual(parseFlags(['--out', 'json'], queryFlagTable('files', '/tmp')), { kind: 'error', message: 'ambiguous option: --out (--output-directory, --output-format?)' });
   });
   test('unique prefixes, --opt=value, clusters and attached values', () => {
-    const defs = queryOptionDefs();
-    const specs = defs.map((d) => ({ ...(d.short ? { short: d.short } : {}), long: d.long, takesValue: d.kind !== 'flag', int: d.kind === 'int', original: d.original }));
+    const defs = queryFlagTable('rows', '/');
+    const specs = defs.map((d) => ({ ...(d.short !== undefined ? { short: d.short } : {}), long: d.long, takesValue: d.type !== 'flag', ...(d.type === 'int' ? { int: 'python' as const } : {}), original: d.original }));
     const n = normalizeArgv(['--ur', 'http://h', '--out=json', '-IvW', '10', '-Fa:b:c', 'pos', '--u', 'x', '--i', '--ins', '--us', 'bob'], specs);
     assert.deepEqual(n, { kind: 'ok', argv: ['--url=http://h', '--output-format=json', '--ip', '--verbose', '--summary-window=10', '--filter=a:b:c', '--url=x', '--ip', '--insecure', '--user=bob'], positional: ['pos'] });
     assert.equal(typeof matchLong('--u', specs) === 'object' && (matchLong('--u', specs) as { long: string }).long, '--url');
@@ -73,7 +73,7 @@ describe('help and -L (stdout, exit 0)', () => {
     const r = await runTool(endpointsRun, ['--he']);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
-    assert.equal(r.stdout, helpText('esmond-ps-get-endpoints', queryOptionDefs(), {}));
+    assert.equal(r.stdout, helpTextOf(queryCommandLine('esmond-ps-get-endpoints', 'rows', process.cwd()), {}));
     assert.match(r.stdout, /^Usage: esmond-ps-get-endpoints \[ -u URL -s SRC -d DEST \| -a AGENT \| -e EVENT \| -t TOOL \| -L \| -o FORMAT \| -v \]\n\nList what is measured where/);
     assert.match(r.stdout, /\nOptions:\n {2}-h, --help {12}show this help message and exit\n {2}--version {13}show the program's version number and exit\n {2}-u URL, --url=URL {5}URL of esmond API you want to talk to\.\n/);
     assert.doesNotMatch(r.stdout, /python-dateutil|receiveing/);

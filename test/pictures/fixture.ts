@@ -103,6 +103,8 @@ export interface PicturesArchive {
   dbPath: string;
   /** UNIX seconds the data was written up to. */
   now: number;
+  /** A write user's API key (only for an archive the fixture seeded). */
+  writeKey: string | undefined;
   close(): Promise<void>;
 }
 
@@ -111,11 +113,13 @@ export async function startPicturesArchive(opts: { hosts?: number; days?: number
   const dir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-pictures-')) : undefined;
   const dbPath = opts.dbPath ?? join(dir ?? '', 'archive.sqlite');
   const now = Math.floor(Date.now() / 1000);
+  let writeKey: string | undefined;
   if (opts.dbPath === undefined) {
     const service = openSqliteArchive(dbPath, { resolver: false });
     try {
       await seedArchive(service, { hosts: opts.hosts ?? 3, days: opts.days ?? 2, seed: 7, now });
       await writeKnownTests(service, now);
+      writeKey = await service.addUser('pictures-test');
     } finally {
       await service.close();
     }
@@ -131,6 +135,7 @@ export async function startPicturesArchive(opts: { hosts?: number; days?: number
     url,
     dbPath,
     now,
+    writeKey,
     async close() {
       stop.abort();
       await done;

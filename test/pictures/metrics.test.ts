@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { createClient } from '../../src/query/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
-import type { MeshSummary } from '../../src/web/mesh-types.js';
+import { decodeMesh } from '../../src/web/mesh-wire.js';
 import { delayOf, numberOf } from '../../src/web/values.js';
 import { KNOWN, startPicturesArchive, type PicturesArchive } from './fixture.js';
 
@@ -89,7 +89,7 @@ describe('/metrics', () => {
   });
 
   test('bounded cardinality: one series per test, labels are names, tool and event type only', async () => {
-    const mesh = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+    const mesh = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
     const allowed = new Set(['source', 'destination', 'tool', 'event_type', 'stat']);
     for (const fam of families) {
       for (const m of fam.metrics) for (const l of Object.keys(m.labels ?? {})) assert.ok(allowed.has(l), `${fam.name} label ${l}`);
@@ -99,6 +99,44 @@ describe('/metrics', () => {
     assert.equal(sample(families, 'esmond_mesh_tests', {}), mesh.cells.length);
     // 2 seeded hosts → 2 ordered pairs, 3 known pairs... every cell is a (source, destination, family).
     assert.equal(new Set(mesh.cells.map((c) => `${c.source} ${c.destination} ${c.family}`)).size, mesh.cells.length);
+  });
+
+  test('a write shows in a scrape once the summary is refreshed: the write triggers the refresh', async () => {
+    const src = 'known-a.example.net';
+    const dst = 'known-c.example.net';
+    const before = sample(families, 'esmond_packet_loss_ratio', { source: src, destination: dst });
+    assert.equal(before, 0);
+    const md = await client.searchMetadata({ inputSource: src, inputDestination: dst, eventType: 'packet-loss-rate' }).first();
+    assert.ok(md && archive.writeKey);
+    const writer = createClient({ url: archive.url, credentials: { apiKey: archive.writeKey } });
+    const ts = Math.floor(Date.now() / 1000);
+    try {
+      await writer.putBulk(md.key, [
+        {
+          ts,
+          val: [
+            { 'event-type': 'packet-loss-rate', val: { numerator: 18, denominator: 600 } },
+            { 'event-type': 'histogram-owdelay', val: { '12.00': 600 } },
+          ],
+        },
+      ]);
+    } finally {
+      await writer.close();
+    }
+    // Scrapes are answered from the cache at once; the write scheduled a refresh (1 s after the
+    // previous one at the earliest). Wait for it, bounded.
+    let loss: number | undefined;
+    let delay: number | undefined;
+    for (let i = 0; i < 120; i++) {
+      const scraped = parsePrometheusTextFormat(await (await fetch(`${archive.url}/metrics`)).text());
+      loss = sample(scraped, 'esmond_packet_loss_ratio', { source: src, destination: dst });
+      delay = sample(scraped, 'esmond_one_way_delay_seconds', { source: src, destination: dst, stat: 'median' });
+      if (loss !== before) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(loss, numberOf(await lastValue(client, src, dst, 'packet-loss-rate', {}, 3600)));
+    assert.equal(loss, 18 / 600);
+    assert.equal(delay, 0.012);
   });
 
   test('only reads: POST /metrics is refused', async () => {

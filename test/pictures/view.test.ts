@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runViewCli } from '../../src/cli/view.js';
+import { decodeMesh } from '../../src/web/mesh-wire.js';
 import { pickFreePort } from '../helpers/archive.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { startPicturesArchive, type PicturesArchive } from './fixture.js';
@@ -61,8 +62,8 @@ describe('esmond-ps-view API', () => {
             else await Promise.all([a.text(), b.text()]);
           }
         }
-        const mesh = (await json(`${view.url}/pictures/mesh.json`)) as { cells: unknown[] };
-        const own = (await json(`${archive.url}/pictures/mesh.json`)) as { cells: unknown[] };
+        const mesh = decodeMesh(await json(`${view.url}/pictures/mesh.json`));
+        const own = decodeMesh(await json(`${archive.url}/pictures/mesh.json`));
         assert.equal(mesh.cells.length, own.cells.length);
         const post = await fetch(`${view.url}/esmond/perfsonar/archive/`, { method: 'POST', body: '{}' });
         assert.equal(post.status, 405);

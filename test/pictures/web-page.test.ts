@@ -11,7 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runViewCli } from '../../src/cli/view.js';
 import { cellHealth, DEFAULT_THRESHOLDS } from '../../src/web/health.js';
-import type { MeshSummary } from '../../src/web/mesh-types.js';
+import { decodeMesh } from '../../src/web/mesh-wire.js';
+import { MAX_RUNS } from '../../src/pictures/routes.js';
+import { RouteRunBuilder, type RouteChanges } from '../../src/web/route-runs.js';
+import { pathOf } from '../../src/web/values.js';
 import type { ViewState } from '../../src/web/view-state.js';
 import { createClient } from '../../src/query/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
@@ -81,7 +84,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
 
   test('grid: one square per pair and family, coloured from the data', async () => {
     await openGrid(page, `${archive.url}/`);
-    const mesh = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+    const mesh = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
     const drawn = await squares(page);
     // 3 seeded hosts (every ordered pair) + the known hosts, who test only each other.
     const seeded = mesh.hosts.filter((h) => h.name.startsWith('perfsonar1.'));
@@ -149,6 +152,26 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     const hourly = await count(client, a, b, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 3600 }, state.range);
     assert.equal(state.points[`${dir} delay`], hourly);
     assert.ok(hourly > 24 && hourly <= 7 * 24 + 1, `hourly summaries over the seeded two days, got ${hourly}`);
+    // The traceroute of a week: its route changes, made by the server from every trace in range.
+    assert.equal(state.windows[`${dir} trace`], -1);
+    const traces = await count(client, a, b, 'packet-trace', {}, state.range);
+    assert.ok(traces > 100, `two days of traces, got ${traces}`);
+    assert.equal(state.traces[dir], traces);
+    const md = await client.searchMetadata({ inputSource: a, inputDestination: b, eventType: 'packet-trace' }).first();
+    assert.ok(md);
+    const expected = new RouteRunBuilder(MAX_RUNS);
+    for await (const p of client.data(md, 'packet-trace', {}, { timeStart: state.range.start, timeEnd: state.range.end })) {
+      expected.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
+    }
+    const q = new URLSearchParams({ key: md.key, start: String(state.range.start), end: String(state.range.end) });
+    const served = (await (await fetch(`${archive.url}/pictures/routes.json?${q.toString()}`)).json()) as RouteChanges;
+    assert.deepEqual(served, expected.result());
+    assert.ok(served.totalRuns > 1, 'the seeded reroutes show as route changes');
+    const runsDrawn = served.runs.reduce((n, r) => n + (r.from === r.to ? 1 : 2), 0);
+    assert.equal(state.points[`${dir} trace`], runsDrawn);
+    const bad = await fetch(`${archive.url}/pictures/routes.json?key=..%2F&start=1&end=2`);
+    assert.equal(bad.status, 400);
+    await bad.text();
     await page.screenshot({ path: join(SHOTS, 'pair-week.png'), fullPage: true });
 
     // Phone width: the two directions stack.
@@ -170,7 +193,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
       for (let i = 0; i < 200 && !io.err().includes('serving'); i++) await new Promise((r) => setTimeout(r, 25));
       const viewer = `http://127.0.0.1:${port}`;
       await openGrid(page, `${viewer}/`);
-      const direct = (await (await fetch(`${archive.url}/pictures/mesh.json`)).json()) as MeshSummary;
+      const direct = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
       assert.equal((await squares(page)).length, (await view(page)).grid.cells);
       assert.equal((await view(page)).grid.hosts, direct.hosts.length);
       await page.click('td[data-s="perfsonar1.site2.example.net"][data-d="perfsonar1.site3.example.net"]');

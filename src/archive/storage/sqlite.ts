@@ -1,15 +1,14 @@
 /**
  * The SQLite implementation of {@link ArchiveStore} (better-sqlite3, WAL). Series cells live in
  * a WITHOUT ROWID table keyed (series_id, ts), so reading a time range of one series is a single
- * index range scan. The schema is created by ordered migrations tracked in `user_version`.
- * All SQL uses bound parameters; lists are bound as JSON arrays through `json_each`.
- * better-sqlite3 is synchronous: each contract method does its whole work (a request's writes in
- * one transaction) synchronously and returns a settled promise, so no other request can run
- * between its statements.
+ * index range scan. The schema is in `sqlite-schema.ts`, the search SQL in `sqlite-search.ts`,
+ * row mapping in `sqlite-rows.ts`. All SQL uses bound parameters; lists are bound as JSON arrays
+ * through `json_each`. better-sqlite3 is synchronous: each contract method does its whole work
+ * (a request's writes in one transaction) synchronously and returns a settled promise, so no
+ * other request can run between its statements.
  * @module
  */
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   ArchiveStore,
   MetadataQuery,
@@ -24,153 +23,26 @@ import type {
 } from './store.js';
 import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
-import { metadataInsertValues, subjectOf, type MetadataRow } from './metadata-row.js';
+import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
+import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
+import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
+import { READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
-/** Ordered schema migrations; index + 1 is the `user_version` after applying it. */
-/**
- * A time-range read of one series. Exported so a test can check that SQLite answers it with a
- * range scan of the cells primary key (series_id, ts), never a table scan or a sort.
- */
-export const READ_CELLS_SQL = `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
-       ORDER BY ts LIMIT ? OFFSET ?`;
+export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
+export { READ_CELLS_SQL } from './sqlite-rows.js';
 
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE metadata (
-     id INTEGER PRIMARY KEY,
-     metadata_key TEXT NOT NULL UNIQUE,
-     checksum TEXT NOT NULL,
-     subject_type TEXT NOT NULL,
-     source TEXT NOT NULL,
-     destination TEXT,
-     measurement_agent TEXT NOT NULL,
-     tool_name TEXT NOT NULL,
-     input_source TEXT NOT NULL,
-     input_destination TEXT
-   );
-   CREATE INDEX metadata_checksum ON metadata(checksum);
-   CREATE INDEX metadata_source ON metadata(source);
-   CREATE INDEX metadata_destination ON metadata(destination);
-   CREATE INDEX metadata_agent ON metadata(measurement_agent);
-   CREATE TABLE parameters (
-     metadata_id INTEGER NOT NULL REFERENCES metadata(id),
-     key TEXT NOT NULL,
-     value TEXT NOT NULL,
-     PRIMARY KEY (metadata_id, key)
-   ) WITHOUT ROWID;
-   CREATE INDEX parameters_match ON parameters(key, value);
-   CREATE TABLE event_types (
-     id INTEGER PRIMARY KEY,
-     metadata_id INTEGER NOT NULL REFERENCES metadata(id),
-     event_type TEXT NOT NULL,
-     summary_type TEXT NOT NULL,
-     summary_window INTEGER NOT NULL,
-     time_updated INTEGER,
-     UNIQUE (metadata_id, event_type, summary_type, summary_window)
-   );
-   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window);
-   CREATE TABLE cells (
-     series_id INTEGER NOT NULL,
-     ts INTEGER NOT NULL,
-     num,
-     den,
-     doc TEXT,
-     out TEXT,
-     PRIMARY KEY (series_id, ts)
-   ) WITHOUT ROWID;
-   CREATE TABLE users (
-     name TEXT PRIMARY KEY,
-     key_hash BLOB NOT NULL,
-     active INTEGER NOT NULL DEFAULT 1
-   );
-   CREATE INDEX users_key ON users(key_hash);`,
-  // Search filters drive from the most selective index instead of walking every metadata row.
-  `CREATE INDEX metadata_tool ON metadata(tool_name);
-   CREATE INDEX metadata_input_source ON metadata(input_source);
-   CREATE INDEX metadata_input_destination ON metadata(input_destination);
-   CREATE INDEX event_types_updated ON event_types(time_updated, metadata_id);
-   DROP INDEX event_types_match;
-   CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);
-   CREATE INDEX event_types_by_metadata ON event_types(metadata_id, event_type, summary_type, summary_window, time_updated);`,
-];
-
-
-interface EventTypeDbRow {
-  id: number;
-  metadata_id: number;
-  event_type: string;
-  summary_type: string;
-  summary_window: number;
-  time_updated: number | null;
-}
-
-const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
-const STRING_COLUMNS = {
-  'tool-name': 'tool_name',
-  'input-source': 'input_source',
-  'input-destination': 'input_destination',
-} as const;
-
-/** Up to this many free-form parameters get one SQL term each; more share a single term. */
-const MAX_SEPARATE_PARAMETER_TERMS = 16;
-
-/** Above this many matches a search pages by walking the key index instead of sorting. */
-const KEY_WALK_THRESHOLD = 200;
-
-/** How long a write waits for another process's write lock before giving up (503). */
-const BUSY_TIMEOUT_MS = 5000;
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
-
-/**
- * Opens (creating if needed) an archive database file; `':memory:'` works for throwaway stores.
- * A new file is created 0600 before SQLite opens it: it holds key hashes, and SQLite gives the
- * `-wal` and `-shm` files it creates the database file's permissions.
- */
+/** Opens (creating if needed, mode 0600) an archive database file; `':memory:'` works for throwaway stores. */
 export function openSqliteStore(path: string): ArchiveStore {
-  if (path !== ':memory:' && path !== '') createPrivately(path);
-  return new SqliteStore(new Database(path));
-}
-
-/** Creates `path` empty with mode 0600 unless it exists (`wx` never touches an existing file). */
-function createPrivately(path: string): void {
-  try {
-    closeSync(openSync(path, 'wx', 0o600));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return;
-  }
-  // The umask may have removed bits, never added any; chmod makes the mode exact anyway.
-  chmodSync(path, 0o600);
+  return new SqliteStore(openArchiveDatabase(path));
 }
 
 class SqliteStore implements ArchiveStore {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
-    // First, so opening alongside another process waits instead of failing.
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    this.migrate();
-  }
+  constructor(private readonly db: Database.Database) {}
 
-  private migrate(): void {
-    if ((this.db.pragma('user_version', { simple: true }) as number) >= MIGRATIONS.length) return;
-    // Under the write lock, re-reading the version: two processes opening a new file at once
-    // must not both apply a migration.
-    this.db
-      .transaction(() => {
-        const version = this.db.pragma('user_version', { simple: true }) as number;
-        for (let v = version; v < MIGRATIONS.length; v++) {
-          this.db.exec(MIGRATIONS[v] ?? '');
-          this.db.pragma(`user_version = ${v + 1}`);
-        }
-      })
-      .immediate();
+  private hydrate(rows: readonly MetadataRow[]): StoredMetadata[] {
+    return hydrateMetadata((text) => this.sql(text), rows);
   }
 
   /** Prepared statements are cached by SQL text (the set of texts is small and fixed). */
@@ -253,42 +125,6 @@ class SqliteStore implements ArchiveStore {
       | MetadataRow
       | undefined;
     return row && this.hydrate([row])[0];
-  }
-
-  /** Adds parameters and event-type rows to metadata rows, in two queries for the whole page. */
-  private hydrate(rows: MetadataRow[]): StoredMetadata[] {
-    if (rows.length === 0) return [];
-    const ids = JSON.stringify(rows.map((r) => r.id));
-    // raw(): arrays instead of objects, which matters for pages of thousands of rows.
-    const params = this.sql(
-      'SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?))',
-    )
-      .raw()
-      .all(ids) as Array<[number, string, string]>;
-    const events = this.sql(
-      `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
-       WHERE metadata_id IN (SELECT value FROM json_each(?))`,
-    )
-      .raw()
-      .all(ids) as Array<[number, number, string, string, number, number | null]>;
-    const byId = new Map<number, StoredMetadata>();
-    const out = rows.map((r) => {
-      const m: StoredMetadata = {
-        id: r.id,
-        key: r.metadata_key,
-        subjectType: r.subject_type,
-        subject: subjectOf(r),
-        parameters: [],
-        eventTypes: [],
-      };
-      byId.set(r.id, m);
-      return m;
-    });
-    for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
-    for (const [seriesId, id, eventType, summaryType, window, timeUpdated] of events) {
-      byId.get(id)?.eventTypes.push({ seriesId, eventType, summaryType, window, timeUpdated });
-    }
-    return out;
   }
 
   private insertOne(record: NewMetadataRecord): StoredMetadata {
@@ -515,114 +351,4 @@ class SqliteStore implements ArchiveStore {
     }
     this.db.close();
   }
-}
-
-/** A search's WHERE clause with its bound arguments; `indexed` when some index drives it. */
-export interface MetadataFilter {
-  clause: string;
-  args: unknown[];
-  indexed: boolean;
-}
-
-/**
- * Builds the search filter with an explicit plan: the most selective present condition (key,
- * address, input host, parameter, event-type row, tool name, in that order) drives the query
- * through its index; every other condition is written so it cannot drive (`+column`,
- * correlated EXISTS) and is only checked on the driver's rows. Exported so a test can EXPLAIN
- * the plan `SELECT … FROM metadata m ${clause}` gets.
- */
-export function metadataFilter(query: MetadataQuery): MetadataFilter {
-  const terms: Array<{ rank: number; drive: string; check: string; args: unknown[] }> = [];
-  const column = (rank: number, col: string, values: readonly unknown[]): void => {
-    const list = values.length === 1 ? '= ?' : `IN (${values.map(() => '?').join(', ')})`;
-    terms.push({ rank, drive: `m.${col} ${list}`, check: `+m.${col} ${list}`, args: [...values] });
-  };
-  if (query.key !== undefined) column(0, 'metadata_key', [query.key]);
-  for (const a of query.addresses) column(1, IP_COLUMNS[a.field], a.anyOf.length > 0 ? a.anyOf : [null]);
-  for (const st of query.strings) column(st.field === 'tool-name' ? 5 : 2, STRING_COLUMNS[st.field], [st.value]);
-  if (query.parameters.length <= MAX_SEPARATE_PARAMETER_TERMS) {
-    for (const [key, value] of query.parameters) {
-      terms.push({
-        rank: 3,
-        drive: 'm.id IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ? AND p.value = ?)',
-        check: 'EXISTS (SELECT 1 FROM parameters p WHERE p.metadata_id = m.id AND p.key = ? AND p.value = ?)',
-        args: [key, value],
-      });
-    }
-  } else {
-    // Many pairs in one term (SQLite caps expression depth at 1000): keys are distinct and
-    // (metadata, key) is unique, so a metadata has them all iff it matches that many pairs.
-    const unique = [...new Map(query.parameters.map((pair) => [JSON.stringify(pair), pair])).values()];
-    const pairs = JSON.stringify(unique);
-    // CROSS JOIN fixes the join order: the posted list drives, one index probe per pair.
-    // Left to itself, once sqlite_stat1 exists, the planner scans every parameter row once
-    // per pair (1 296 pairs on 14 000 metadata: 18 s; this plan: under 2 ms).
-    const match = 'FROM json_each(?) j CROSS JOIN parameters p ON p.key = j.value ->> 0 AND p.value = j.value ->> 1';
-    terms.push({
-      rank: 3,
-      drive: `m.id IN (SELECT p.metadata_id ${match} GROUP BY p.metadata_id HAVING COUNT(*) = ?)`,
-      check: `(SELECT COUNT(*) ${match} WHERE p.metadata_id = m.id) = ?`,
-      args: [pairs, unique.length],
-    });
-  }
-  if (query.row) {
-    const r = query.row;
-    const cond: string[] = [];
-    const args: unknown[] = [];
-    if (r.eventType !== undefined) { cond.push('e.event_type = ?'); args.push(r.eventType); }
-    if (r.summaryType !== undefined) { cond.push('e.summary_type = ?'); args.push(r.summaryType); }
-    if (r.window !== undefined) { cond.push('e.summary_window = ?'); args.push(r.window); }
-    if (r.updatedFrom !== undefined) { cond.push('e.time_updated >= ?'); args.push(r.updatedFrom); }
-    if (r.updatedTo !== undefined) { cond.push('e.time_updated <= ?'); args.push(r.updatedTo); }
-    if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
-    const filter = cond.length > 0 ? cond.join(' AND ') : '1';
-    terms.push({
-      rank: 4,
-      drive: `m.id IN (SELECT e.metadata_id FROM event_types e WHERE ${filter})`,
-      check: `EXISTS (SELECT 1 FROM event_types e WHERE e.metadata_id = m.id AND ${filter})`,
-      args,
-    });
-  }
-  if (query.subjectType !== undefined) {
-    terms.push({ rank: 9, drive: '+m.subject_type = ?', check: '+m.subject_type = ?', args: [query.subjectType] });
-  }
-  const driver = terms.reduce<(typeof terms)[number] | undefined>((best, t) => (!best || t.rank < best.rank ? t : best), undefined);
-  const indexed = driver !== undefined && driver.rank < 9;
-  const where = terms.map((t) => (t === driver ? t.drive : t.check));
-  const args = terms.flatMap((t) => t.args);
-  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  return { clause, args, indexed };
-}
-
-/** A cells row read with safeIntegers: every integer column a BigInt. */
-type CellRow = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
-
-/** An exact number: a BigInt only when a double cannot hold it. */
-function exact(v: bigint | number): number | bigint {
-  return typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
-}
-
-/** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
-function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
-  return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
-}
-
-/** The outcome of synchronous work as a settled promise (a throw becomes a rejection). */
-function settled<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
-}
-
-
-function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
-  return {
-    seriesId: e.id,
-    eventType: e.event_type,
-    summaryType: e.summary_type,
-    window: e.summary_window,
-    timeUpdated: e.time_updated,
-  };
 }

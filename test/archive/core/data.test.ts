@@ -373,6 +373,9 @@ describe('bulk writes (§7.4)', () => {
       [{ data: [{ ts: 1, val: [] }, { ts: 2, val: [{ 'event-type': 'throughput' }] }] }, 'Missing val field at data item 2 in value 1 '],
       [{ data: [{ ts: 1, val: [{ 'event-type': 'bogus', val: 1 }] }] }, 'Invalid event type bogus'],
       [{ data: [{ ts: 1, val: [{ 'event-type': 7, val: 1 }] }] }, 'Invalid event type 7'],
+      [{ data: [{ ts: 1, val: [{ 'event-type': { a: [1.5] }, val: 1 }] }] }, "Invalid event type {'a': [1.5]}"],
+      // An integer past 2^53 arrives as a BigInt: echoed with all its digits, not a server error.
+      [{ data: [{ ts: 1, val: [{ 'event-type': 12345678901234567890n, val: 1 }] }] }, 'Invalid event type 12345678901234567890'],
       [{ data: [{ ts: 1, val: [{ 'event-type': 'throughput', val: 'x' }] }] }, 'Value must be an integer'],
     ];
     for (const [body, msg] of cases) await assertApiError(() => bulk(body), 400, msg);

@@ -173,6 +173,10 @@ describe('metadata POST (§7.2, §9.3)', () => {
       [{ 'subject-type': 'point-to-point' }, 'Missing event-types field in request'],
       [{ ...base, 'subject-type': 'bogus' }, 'Invalid subject type bogus'],
       [{ ...base, 'subject-type': 5, 'event-types': 5 }, 'Invalid subject type 5'],
+      // Posted values are echoed as Python's str() prints them, as esmond did.
+      [{ ...base, 'subject-type': ['p2p', 1.5, null, true] }, "Invalid subject type ['p2p', 1.5, None, True]"],
+      [{ ...base, 'subject-type': { kind: "it's" } }, `Invalid subject type {'kind': "it's"}`],
+      [{ ...base, 'event-types': [{ 'event-type': ['throughput'] }] }, "Invalid event-type ['throughput']"],
       [{ ...base, 'metadata-key': 'abc' }, 'metadata-key is not allowed to be specified'],
       [{ ...base, 'event-types': {} }, 'event_types must be a list'],
       [{ ...base, 'event-types': 'throughput' }, 'event_types must be a list'],

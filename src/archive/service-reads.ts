@@ -1,0 +1,77 @@
+/**
+ * The archive core's data reads (esmond-api §5): summary listings and data pages of one series,
+ * produced lazily a chunk at a time so a large page is streamed, not buffered.
+ * @module
+ */
+import { SUMMARY_TYPE_BY_SEGMENT, dataTypeOf, type DataType, type SeriesType } from '../model/event-types.js';
+import type { WirePoint, WireSummary } from '../model/wire.js';
+import { parseIntText } from '../model/pyparse.js';
+import { ApiError, type DataPage, type RequestContext } from './types.js';
+import type { ArchiveStore } from './storage/store.js';
+import { lastValues, linkHeader, pageLinks, parsePaging, timeWindow } from './search.js';
+import { renderSummaries } from './metadata-json.js';
+import { cellValue, iterateCells } from './series.js';
+
+export const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
+
+/** The JSON summary type of a URL segment (`averages` → `average`), own keys only. */
+export function seriesTypeOf(segment: string): SeriesType | undefined {
+  return Object.prototype.hasOwnProperty.call(SUMMARY_TYPE_BY_SEGMENT, segment) ? SUMMARY_TYPE_BY_SEGMENT[segment] : undefined;
+}
+
+function checkEventType(eventType: string): DataType {
+  const dataType = dataTypeOf(eventType);
+  if (dataType === undefined) throw new ApiError(400, `Unsupported event type '${eventType}' provided`);
+  return dataType;
+}
+
+function checkSegment(segment: string): SeriesType {
+  const summaryType = seriesTypeOf(segment);
+  if (summaryType === undefined) throw new ApiError(400, `Invalid summary type '${segment}'`);
+  return summaryType;
+}
+
+/** Summary listings and data pages over a store. */
+export class DataReads {
+  constructor(private readonly store: ArchiveStore) {}
+
+  async summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): Promise<WireSummary[]> {
+    checkEventType(eventType);
+    const summaryType = checkSegment(segment);
+    const rows = (await this.store.eventTypeRows(key, eventType)).filter((r) => r.summaryType === summaryType);
+    if (rows.length === 0) throw NOT_FOUND();
+    return renderSummaries(ctx, key, rows);
+  }
+
+  async readData(
+    key: string,
+    eventType: string,
+    segment: string,
+    window: string | undefined,
+    params: URLSearchParams,
+    ctx: RequestContext,
+  ): Promise<DataPage> {
+    const dataType = checkEventType(eventType);
+    const summaryType = checkSegment(segment);
+    const w = window === undefined ? 0 : parseIntText(window);
+    if (w === undefined) throw new ApiError(400, 'Summary window parameter must be an integer');
+    const values = lastValues(params);
+    const { begin, end } = timeWindow(values, ctx.now, 'data');
+    const { limit, offset } = parsePaging(values);
+    const row = (await this.store.eventTypeRows(key, eventType)).find(
+      (r) => r.summaryType === summaryType && r.window === w,
+    );
+    const hasMore = row !== undefined && (await this.store.hasCellBeyond(row.seriesId, begin, end, offset + limit));
+    const link = linkHeader(pageLinks(ctx.requestUrl, limit, offset, hasMore));
+    const store = this.store;
+    const points: AsyncIterable<WirePoint[]> = {
+      async *[Symbol.asyncIterator]() {
+        if (!row) return;
+        for await (const chunk of iterateCells(store, row.seriesId, begin, end, offset, limit)) {
+          yield chunk.map((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) }));
+        }
+      },
+    };
+    return link === undefined ? { points } : { points, link };
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The archive core's data writes (esmond-api §7.3, §7.4): a request is validated whole (numeric
+ * duplicates found with at most one query per series), then stored in one store transaction.
+ * @module
+ */
+import { dataTypeOf } from '../model/event-types.js';
+import { pythonInt } from '../model/pyparse.js';
+import { ApiError, type RequestContext } from './types.js';
+import type { ArchiveStore } from './storage/store.js';
+import { parseWriteTimestamp, validateValue, pyStr, type NormalizedValue } from './validate.js';
+import { rejectsDuplicates, seriesWrite, writeTarget, type WriteTarget } from './series.js';
+import { seriesTypeOf } from './service-reads.js';
+
+/** The 409 of a numeric base point whose ts is already stored. */
+function duplicate(eventType: string, ts: number): ApiError {
+  return new ApiError(409, `Time series value already exists with event type ${eventType} at time ${ts}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function has(o: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** A point ready to be stored, after the whole request validated. */
+interface PendingPoint {
+  target: WriteTarget;
+  ts: number;
+  value: NormalizedValue;
+}
+
+/** Per-request state of a bulk write. */
+interface WriteRequest {
+  key: string;
+  targets: Map<string, WriteTarget>;
+  /** Base series id → numeric timestamps already stored (prefetched). */
+  stored: Map<number, Set<number>>;
+  /** Base series id → numeric timestamps seen earlier in this request. */
+  pending: Map<number, Set<number>>;
+}
+
+/** Single-point and bulk writes over a store. */
+export class DataWrites {
+  constructor(private readonly store: ArchiveStore) {}
+
+  /** 409 for a numeric base point whose ts is already stored or came earlier in the request. */
+  private checkDuplicate(target: WriteTarget, ts: number, request: WriteRequest): void {
+    const base = target.base;
+    if (!base || !rejectsDuplicates(target.dataType)) return;
+    const stored = request.stored.get(base.seriesId)?.has(ts) === true;
+    let pending = request.pending.get(base.seriesId);
+    if (stored || pending?.has(ts)) throw duplicate(target.eventType, ts);
+    if (!pending) request.pending.set(base.seriesId, (pending = new Set()));
+    pending.add(ts);
+  }
+
+  /**
+   * Finds, with at most one query per series, which numeric (series, ts) pairs of a bulk body are
+   * already stored, so validation does not probe the store point by point. Appending past a
+   * series' last ts (the usual case) needs no probe at all. Malformed parts are skipped here;
+   * the validation pass reports them.
+   */
+  private async prefetchStored(request: WriteRequest, data: readonly unknown[]): Promise<void> {
+    const wanted = new Map<number, number[]>();
+    for (const item of data) {
+      if (!isObject(item) || !Array.isArray(item['val'])) continue;
+      const ts = pythonInt(item['ts']);
+      if (ts === undefined) continue;
+      for (const entry of item['val'] as unknown[]) {
+        const eventType = isObject(entry) ? entry['event-type'] : undefined;
+        const target = typeof eventType === 'string' ? await this.target(request, eventType) : undefined;
+        if (!target?.base || !rejectsDuplicates(target.dataType)) continue;
+        const list = wanted.get(target.base.seriesId);
+        if (list) list.push(ts);
+        else wanted.set(target.base.seriesId, [ts]);
+      }
+    }
+    for (const [seriesId, list] of wanted) {
+      let min = Infinity;
+      for (const t of list) if (t < min) min = t;
+      const last = await this.store.lastTimestamp(seriesId);
+      const mayOverlap = last !== undefined && min <= last;
+      request.stored.set(seriesId, new Set(mayOverlap ? await this.store.existingTimestamps(seriesId, list) : []));
+    }
+  }
+
+  /** The write target of an event type name (cached per request); undefined when unconfigured. */
+  private async target(request: WriteRequest, eventType: string): Promise<WriteTarget | undefined> {
+    let t = request.targets.get(eventType);
+    if (t === undefined) {
+      const dataType = dataTypeOf(eventType);
+      if (dataType === undefined) return undefined;
+      t = await writeTarget(this.store, request.key, eventType, dataType);
+      request.targets.set(eventType, t);
+    }
+    return t;
+  }
+
+  /**
+   * Stores validated points in one store transaction. A numeric ts another request stored since
+   * validation (another process, or an interleaved request) is the same 409 validation gives.
+   */
+  private async commit(points: readonly PendingPoint[], now: number): Promise<void> {
+    if (points.length === 0) return;
+    const byTarget = new Map<WriteTarget, PendingPoint[]>();
+    for (const p of points) {
+      const list = byTarget.get(p.target);
+      if (list) list.push(p);
+      else byTarget.set(p.target, [p]);
+    }
+    const writes = [...byTarget].flatMap(([target, list]) => seriesWrite(target, list) ?? []);
+    const outcome = await this.store.writeSeries({
+      writes,
+      touch: [...byTarget.keys()].flatMap((t) => t.rows.map((r) => r.seriesId)),
+      now: Math.floor(now),
+    });
+    if (!outcome.ok) {
+      const target = [...byTarget.keys()].find((t) => t.base?.seriesId === outcome.conflict.baseSeriesId);
+      throw duplicate(target?.eventType ?? '', outcome.conflict.ts);
+    }
+  }
+
+  async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
+    if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
+    const ts = parseWriteTimestamp(body['ts']);
+    if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
+    const dataType = dataTypeOf(eventType);
+    if (dataType === undefined) throw new ApiError(400, `Invalid event type ${eventType}`);
+    const summaryType = seriesTypeOf(segment);
+    if (summaryType === undefined) throw new ApiError(400, `Invalid summary type ${segment}`);
+    if (summaryType !== 'base') {
+      throw new ApiError(400, `Only base summary-type allowed for writing. Cannot use ${segment}`);
+    }
+    const target = await writeTarget(this.store, key, eventType, dataType);
+    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
+    if (target.base && rejectsDuplicates(dataType)) {
+      request.stored.set(target.base.seriesId, new Set(await this.store.existingTimestamps(target.base.seriesId, [ts])));
+    }
+    this.checkDuplicate(target, ts, request);
+    const value = validateValue(dataType, body['val']);
+    if (!target.base) return 0;
+    await this.commit([{ target, ts, value }], ctx.now);
+    return 1;
+  }
+
+  async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
+    if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
+    const data = body['data'];
+    if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
+    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
+    await this.prefetchStored(request, data as unknown[]);
+    const points: PendingPoint[] = [];
+    for (let index = 0; index < data.length; index++) {
+      const item: unknown = data[index];
+      const i = index + 1;
+      if (!isObject(item) || !has(item, 'ts')) {
+        throw new ApiError(400, `Missing ts field in provided data list at position ${i}`);
+      }
+      if (!has(item, 'val')) throw new ApiError(400, `Missing val field in provided data list at position ${i}`);
+      const values = item['val'];
+      if (!Array.isArray(values)) {
+        throw new ApiError(400, `'val' field must be an array in provided data list at position ${i}`);
+      }
+      const ts = parseWriteTimestamp(item['ts']);
+      for (let index2 = 0; index2 < values.length; index2++) {
+        const entry: unknown = values[index2];
+        const j = index2 + 1;
+        if (!isObject(entry) || !has(entry, 'event-type')) {
+          throw new ApiError(400, `Missing event-type field at data item ${i} in value ${j} `);
+        }
+        if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
+        const eventType = entry['event-type'];
+        const target = typeof eventType === 'string' ? (request.targets.get(eventType) ?? (await this.target(request, eventType))) : undefined;
+        if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
+        this.checkDuplicate(target, ts, request);
+        const value = validateValue(target.dataType, entry['val']);
+        if (target.base) points.push({ target, ts, value });
+      }
+    }
+    await this.commit(points, ctx.now);
+    return points.length;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Mapping SQLite result rows to the store contract's shapes: cells (exact 64-bit integers),
+ * event-type rows, and metadata rows hydrated with their parameters and event types.
+ * @module
+ */
+import type Database from 'better-sqlite3';
+import type { SeriesCell, StoredEventTypeRow, StoredMetadata } from './store.js';
+import { subjectOf, type MetadataRow } from './metadata-row.js';
+
+/**
+ * A time-range read of one series. Exported so a test can check that SQLite answers it with a
+ * range scan of the cells primary key (series_id, ts), never a table scan or a sort.
+ */
+export const READ_CELLS_SQL = `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
+       ORDER BY ts LIMIT ? OFFSET ?`;
+
+/** A cells row read with safeIntegers: every integer column a BigInt. */
+export type CellRow = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
+
+/** An exact number: a BigInt only when a double cannot hold it. */
+function exact(v: bigint | number): number | bigint {
+  return typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+/** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
+export function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
+  return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
+}
+
+/** Result row of `SELECT * FROM event_types`. */
+export interface EventTypeDbRow {
+  id: number;
+  metadata_id: number;
+  event_type: string;
+  summary_type: string;
+  summary_window: number;
+  time_updated: number | null;
+}
+
+export function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
+  return {
+    seriesId: e.id,
+    eventType: e.event_type,
+    summaryType: e.summary_type,
+    window: e.summary_window,
+    timeUpdated: e.time_updated,
+  };
+}
+
+/**
+ * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.
+ * `sql` returns the (cached) prepared statement of a text.
+ */
+export function hydrateMetadata(sql: (text: string) => Database.Statement, rows: readonly MetadataRow[]): StoredMetadata[] {
+  if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  // raw(): arrays instead of objects, which matters for pages of thousands of rows.
+  const params = sql('SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(ids) as Array<[number, string, string]>;
+  const events = sql(
+    `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
+       WHERE metadata_id IN (SELECT value FROM json_each(?))`,
+  )
+    .raw()
+    .all(ids) as Array<[number, number, string, string, number, number | null]>;
+  const byId = new Map<number, StoredMetadata>();
+  const out = rows.map((r) => {
+    const m: StoredMetadata = {
+      id: r.id,
+      key: r.metadata_key,
+      subjectType: r.subject_type,
+      subject: subjectOf(r),
+      parameters: [],
+      eventTypes: [],
+    };
+    byId.set(r.id, m);
+    return m;
+  });
+  for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
+  for (const [seriesId, id, eventType, summaryType, window, timeUpdated] of events) {
+    byId.get(id)?.eventTypes.push({ seriesId, eventType, summaryType, window, timeUpdated });
+  }
+  return out;
+}
+
+/** The outcome of synchronous work as a settled promise (a throw becomes a rejection). */
+export function settled<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * `esmond-ps-archive import --from URL`: copies every metadata and its base data from an esmond
+ * 4.x archive, an elmond or a perfSONAR 5 OpenSearch into this archive (the bulk exporter's
+ * engine, writing to the store through the archive core; summaries are computed here as for
+ * posted data). Resumable after kill -9, idempotent when run again.
+ * @module
+ */
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createImportWriter } from '../archive/import-writer.js';
+import { createArchiveService } from '../archive/service.js';
+import { isPostgresUrl, redactDbSpec } from '../archive/storage/open.js';
+import { fingerprintOf } from '../bulk/checkpoint.js';
+import { importArchive, renderImportReport } from '../bulk/import.js';
+import { createProgress } from '../bulk/progress.js';
+import type { SeriesState } from '../bulk/types.js';
+import { EVENT_TYPE_NAMES } from '../model/event-types.js';
+import { createClient } from '../query/client.js';
+import type { ClientOptions, MetadataQuery } from '../query/types.js';
+import { ARCHIVE_MODES, applyArchiveFlags } from './archive-flags.js';
+import { dbOptions, dbSpecOf, openArchiveStore, UsageError, type DbFlags } from './archive-db.js';
+import { retryNotice } from './failures.js';
+import type { CliIo } from './io.js';
+
+const PROG = 'esmond-ps-archive import';
+
+/** Request retries of the source (windows are retried on top of them, as in esmond-ps-get-bulk). */
+const REQUEST_RETRIES = 4;
+
+/** Parsed flags of `import`. */
+export interface ImportFlags extends DbFlags {
+  from: string;
+  archive: string;
+  startTime?: string;
+  endTime?: string;
+  source?: string;
+  destination?: string;
+  agent?: string;
+  eventType?: string;
+  tool?: string;
+  filter: string[];
+  user?: string;
+  key?: string;
+  password?: string;
+  ca?: string;
+  sslVerify: boolean;
+  insecure?: boolean;
+  timeout: number;
+  concurrency?: number;
+  checkpoint?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+function intIn(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+function eventTypeOf(raw: string): string {
+  if (!(EVENT_TYPE_NAMES as readonly string[]).includes(raw)) throw new InvalidArgumentError('not an event type (esmond-ps-get -L lists them).');
+  return raw;
+}
+
+function filterOf(raw: string, previous: string[]): string[] {
+  if (raw.indexOf(':') <= 0) throw new InvalidArgumentError('expected key:value.');
+  return [...previous, raw];
+}
+
+/** The flags of `import`, all in one place (the query tools' names where they have them). */
+export function importOptions(command: Command): Command {
+  return dbOptions(command)
+    .requiredOption('--from <url>', 'the archive to copy: esmond 4.x, elmond, or a perfSONAR 5 OpenSearch (https://node/opensearch)')
+    .addOption(new Option('--archive <type>', 'what --from is (auto: find out)').choices(ARCHIVE_MODES).default('auto'))
+    .option('-S, --start-time <when>', 'copy points from this time (default: the first point)')
+    .option('-E, --end-time <when>', 'copy points up to this time (default: now)')
+    .option('-s, --source <host>', 'only metadata with this source')
+    .option('-d, --destination <host>', 'only metadata with this destination')
+    .option('-a, --agent <host>', 'only metadata with this measurement agent')
+    .option('-e, --event-type <type>', 'only this event type', eventTypeOf)
+    .option('-t, --tool <name>', 'only metadata of this tool, e.g. pscheduler/iperf3')
+    .option('-F, --filter <key:value>', 'free-form metadata filter, e.g. ip-transport-protocol:tcp (repeatable)', filterOf, [])
+    .option('--user <name>', 'user for --key or --password (default $ESMOND_USER)')
+    .option('-k, --key <key>', 'API key for a throttled esmond (default $ESMOND_KEY)')
+    .option('--password <password>', 'password for --user, HTTP Basic auth (OpenSearch) (default $ESMOND_PASSWORD)')
+    .option('--ca <file>', "PEM file of the CA that signed the source's certificate")
+    .option('--no-ssl-verify', "do not verify the source's TLS certificate")
+    .option('--insecure', 'same as --no-ssl-verify')
+    .option('--timeout <s>', 'seconds per request to the source', intIn(1, 3600), 30)
+    .option('--concurrency <n>', 'series copied at once (default 2)', intIn(1, 16))
+    .option('--checkpoint <file>', 'where the progress is kept for a rerun (default: beside the SQLite file, or ./esmond-ps-archive-import.checkpoint.json)')
+    .option('-q, --quiet', 'no progress, report only failures')
+    .option('-v, --verbose', 'say which kind of archive --from is');
+}
+
+/** Unix seconds of a `-S/-E` value; throws a one-line problem. */
+async function secondsOf(flag: string, text: string | undefined, fallback: number, io: CliIo): Promise<number> {
+  if (text === undefined) return fallback;
+  const { resolveWhen } = await import('./dates.js');
+  const when = resolveWhen(text, io.now());
+  if ('problem' in when) throw new UsageError(`could not parse ${flag}: ${text}: ${when.problem}`);
+  return when.seconds;
+}
+
+function queryOf(f: ImportFlags): MetadataQuery {
+  const q: MetadataQuery = {};
+  if (f.source !== undefined) q.source = f.source;
+  if (f.destination !== undefined) q.destination = f.destination;
+  if (f.agent !== undefined) q.measurementAgent = f.agent;
+  if (f.eventType !== undefined) q.eventType = f.eventType;
+  if (f.tool !== undefined) q.toolName = f.tool;
+  if (f.filter.length > 0) q.filters = f.filter.map((item) => [item.slice(0, item.indexOf(':')), item.slice(item.indexOf(':') + 1)] as const);
+  return q;
+}
+
+function outcome(state: SeriesState): string {
+  const present = state.points - state.rows;
+  if (state.status === 'done') return `${state.points} points, ${state.rows} stored${present > 0 ? `, ${present} already there` : ''}`;
+  if (state.status === 'nodata') return 'no data';
+  return `FAILED after ${state.points} points: ${state.error ?? 'unknown error'}`;
+}
+
+/** Runs `import`; resolves with the exit code (0, 1 when anything failed, 130 when interrupted). */
+export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
+  const url = f.from.trim();
+  if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`--from must be an http:// or https:// URL: ${f.from}`);
+  const nowS = Math.floor(io.now() / 1000);
+  const timeStart = await secondsOf('--start-time', f.startTime, 0, io);
+  const timeEnd = await secondsOf('--end-time', f.endTime, nowS, io);
+  if (timeStart > timeEnd) throw new UsageError('--start-time is later than --end-time');
+  const retries = REQUEST_RETRIES;
+  const base: ClientOptions = { url, timeoutMs: f.timeout * 1000, tlsVerify: f.sslVerify && f.insecure !== true, retries, connections: 2 };
+  const apiKey = f.key ?? io.env.ESMOND_KEY;
+  const username = f.user ?? io.env.ESMOND_USER;
+  if (apiKey !== undefined && apiKey !== '') base.credentials = username ? { apiKey, username } : { apiKey };
+  const problem = applyArchiveFlags({ archive: f.archive, password: f.password, ca: f.ca, user: f.user, key: f.key, verbose: f.verbose === true }, io, base);
+  if (problem !== undefined) throw new UsageError(problem);
+
+  const spec = dbSpecOf(f, io);
+  const checkpointPath = f.checkpoint !== undefined
+    ? resolve(io.cwd, f.checkpoint)
+    : isPostgresUrl(spec) ? resolve(io.cwd, 'esmond-ps-archive-import.checkpoint.json') : resolve(dirname(spec), `${spec.slice(dirname(spec).length + 1)}.import-checkpoint.json`);
+  const query = queryOf(f);
+  // What decides the result; the default end (now) is left out so a rerun continues the same import.
+  const fingerprint = fingerprintOf({ from: url, archive: f.archive, query, start: f.startTime ?? null, end: f.endTime ?? null, db: redactDbSpec(spec) });
+
+  const progress = createProgress(io.stderr, { quiet: f.quiet === true, words: { tool: PROG, verb: 'copy', outcome } });
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => {
+    interrupt.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  const store = await openArchiveStore(f, io);
+  const service = createArchiveService(store, { resolver: false });
+  try {
+    const report = await importArchive({
+      createClient: (extra) =>
+        createClient({
+          ...base,
+          onRetry: (info) => {
+            extra.onRetry?.(info);
+            progress.notice(retryNotice(info, retries));
+          },
+        }),
+      query,
+      ...(f.eventType !== undefined ? { eventType: f.eventType } : {}),
+      timeStart,
+      timeEnd,
+      target: createImportWriter(service, store),
+      checkpointPath,
+      fingerprint,
+      ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
+      progress,
+      signal: interrupt.signal,
+    });
+    if (interrupt.signal.aborted) {
+      io.stderr.write(`\n${PROG}: interrupted; run the same command again to continue\n`);
+      return 130;
+    }
+    const failed = report.failures + report.metadataFailures.length > 0;
+    if (f.quiet !== true || failed) io.stderr.write(renderImportReport(report, PROG));
+    return failed ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await service.close();
+  }
+}
