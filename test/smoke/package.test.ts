@@ -144,6 +144,12 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
   const internal = [...files].filter((f) => f.startsWith('dist/') && /\.d\.c?ts$/.test(f) && !reachable.has(resolve(f)));
   assert.deepEqual(internal, [], 'declarations of internal modules are packed');
   assert.ok(!files.has('dist/cli/get.d.ts'));
+  // The archive's declarations name no third-party package: a user's strict tsc would need its
+  // @types (devDependencies here), e.g. better-sqlite3's through a storage module.
+  const foreign = [...files]
+    .filter((f) => f.startsWith('dist/') && /\.d\.ts$/.test(f))
+    .flatMap((f) => bareImports(f).filter((spec) => !spec.startsWith('node:') && packageOf(spec) !== library.name).map((spec) => `${f}: ${spec}`));
+  assert.deepEqual(foreign, [], 'the tools\' declarations import third-party types');
 });
 
 test('every bin is a node script that answers --help with exit 0', () => {
