@@ -25,7 +25,7 @@ import {
   type FormattingPolicy,
   type HostAddresses,
   type MappedRecord,
-} from '../loaders/pscheduler/map.js';
+} from '../model/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import { explainFailure } from './failures.js';
 import { ExitCode } from './exit-codes.js';

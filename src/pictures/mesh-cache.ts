@@ -2,8 +2,8 @@
  * The mesh summary and everything served from it (the grid's JSON, plain and gzipped, and the
  * `/metrics` text), computed once per refresh and kept, so a page load or a scrape is a lookup:
  *  - only the very first request waits for a computation (the host warms it at start);
- *  - a summary older than `refreshMs` is recomputed in the background while the old one is
- *    still served (stale while revalidate);
+ *  - a summary older than `refreshMs` (and than twice its computation's duration) is recomputed
+ *    in the background while the old one is still served (stale while revalidate);
  *  - a write to the archive marks it out of date: a refresh follows in the background, no sooner
  *    than `max(minGapMs, 2 × the last computation's duration)` after the previous one ended, so
  *    a busy archive (writes every second) recomputes at most a third of the time;
@@ -108,7 +108,9 @@ export function createMeshCache(opts: MeshCacheOptions): MeshCache {
   return {
     get(): Promise<MeshSnapshot> {
       if (current === undefined) return refresh();
-      if (running === undefined && opts.clock() - current.readyAt > opts.refreshMs) background();
+      // Due after refreshMs, but never sooner than twice the last computation's duration after
+      // it ended: a mesh that takes longer to read than refreshMs is not recomputed back to back.
+      if (running === undefined && opts.clock() - lastEnd > Math.max(opts.refreshMs, 2 * lastDurationMs)) background();
       return Promise.resolve(current);
     },
     invalidate(): void {

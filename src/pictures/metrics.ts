@@ -37,8 +37,11 @@ function num(v: number): string {
 
 /** The metrics of one summary, rendered once; only the ages change with the time of a scrape. */
 export interface PreparedMetrics {
-  /** The whole text as seen at `now` (UNIX seconds). The same second gives the same string. */
-  render(now: number): string;
+  /**
+   * The whole text as seen at `now` (UNIX seconds), as UTF-8 chunks to write in order: the part
+   * that does not depend on the time is encoded once per summary, the ages once per second.
+   */
+  chunks(now: number): readonly Buffer[];
 }
 
 const family = (name: string, help: string, lines: readonly string[]): string =>
@@ -72,29 +75,29 @@ export function prepareMetrics(summary: MeshSummary, maxTests = DEFAULT_MAX_TEST
       }
     }
   }
-  const head =
+  const head = Buffer.from(
     family('esmond_throughput_bits_per_second', 'Latest throughput result, bits per second.', throughput) +
-    family('esmond_packet_loss_ratio', 'Packet loss of the latest one-way latency result, 0 to 1.', loss) +
-    family('esmond_one_way_delay_seconds', 'One-way delay of the latest latency result (min, median, p95).', delay) +
-    family('esmond_trace_hops', 'Hops of the latest traceroute.', hops);
+      family('esmond_packet_loss_ratio', 'Packet loss of the latest one-way latency result, 0 to 1.', loss) +
+      family('esmond_one_way_delay_seconds', 'One-way delay of the latest latency result (min, median, p95).', delay) +
+      family('esmond_trace_hops', 'Hops of the latest traceroute.', hops),
+  );
   const counts =
     family('esmond_mesh_tests', 'Tests in the mesh summary.', [`esmond_mesh_tests ${summary.cells.length}`]) +
     family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [`esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`]);
-  let last: { now: number; text: string } | undefined;
+  let last: { now: number; chunks: readonly Buffer[] } | undefined;
   return {
-    render(now: number): string {
-      if (last?.now === now) return last.text;
+    chunks(now: number): readonly Buffer[] {
+      if (last?.now === now) return last.chunks;
       const ages = agePrefix.map((prefix, i) => prefix + num(Math.max(0, now - (ageLast[i] ?? now))));
-      const text =
-        head +
+      const tail =
         family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', ages) +
         counts +
         family('esmond_mesh_summary_age_seconds', 'Seconds since the summary was computed.', [
           `esmond_mesh_summary_age_seconds ${num(Math.max(0, now - summary.generated))}`,
         ]) +
         '# EOF\n';
-      last = { now, text };
-      return text;
+      last = { now, chunks: [head, Buffer.from(tail)] };
+      return last.chunks;
     },
   };
 }

@@ -17,6 +17,7 @@ import { parseRoutesRequest, readRouteChanges } from './routes.js';
 import { OPENMETRICS_CONTENT_TYPE } from './metrics.js';
 import { PAGE_HTML } from './page-html.js';
 import type { ArchiveProxy } from './proxy.js';
+import { withTimeout } from '../util/timeout.js';
 
 /** Options of {@link createPicturesSite}. */
 export interface PicturesSiteOptions {
@@ -75,19 +76,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
    * {@link FIRST_WAIT_MS}; `undefined` while it is still running (a big mesh takes a while), so
    * the request gets 503 + Retry-After rather than outliving the server's request timeout.
    */
-  const snapshotForRequest = async (): Promise<MeshSnapshot | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(undefined);
-      }, FIRST_WAIT_MS);
-    });
-    try {
-      return await Promise.race([cache.get(), wait]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const snapshotForRequest = (): Promise<MeshSnapshot | undefined> => withTimeout(cache.get(), FIRST_WAIT_MS, undefined);
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
 
@@ -137,7 +126,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
         try {
           const mesh = await snapshotForRequest();
           if (mesh === undefined) send(req, res, 503, 'text/plain; charset=utf-8', `${COMPUTING}\n`, 'no-store', RETRY);
-          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, mesh.metrics.render(Math.floor(clock() / 1000)));
+          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, mesh.metrics.chunks(Math.floor(clock() / 1000)));
         } catch (err) {
           send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
         }
@@ -198,18 +187,20 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string | Buffer,
+  body: string | Buffer | readonly Buffer[],
   cache = 'no-store',
   extra: Record<string, string> = {},
 ): void {
+  const chunks = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
   res.writeHead(status, {
     'Content-Type': type,
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': chunks.reduce((n, c) => n + Buffer.byteLength(c), 0),
     'Cache-Control': cache,
     'X-Content-Type-Options': 'nosniff',
     ...extra,
   });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (req.method !== 'HEAD') for (const c of chunks) res.write(c);
+  res.end();
 }
 
 /** True when the client takes a gzipped body (every browser does). */

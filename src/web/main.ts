@@ -150,10 +150,10 @@ async function main(): Promise<void> {
   });
   $('#legend').innerHTML =
     '<i class="ok">ok</i> <i class="warn">warning</i> <i class="bad">bad</i> <i class="stale">stale</i> <i class="none">no test</i> · ' +
-    `T throughput, L latency/loss, R traceroute · ${mesh.hosts.length} hosts, summary computed in ${mesh.computeSeconds.toFixed(1)} s`;
+    `each square: T throughput | L latency/loss | R traceroute · ${mesh.hosts.length} hosts, summary computed in ${mesh.computeSeconds.toFixed(1)} s`;
   thresholdForm(thresholds, draw);
   $('#grid').addEventListener('click', (ev) => {
-    const td = (ev.target as HTMLElement).closest<HTMLElement>('td[data-s]');
+    const td = (ev.target as HTMLElement).closest<HTMLElement>('[data-s]');
     const s = td?.dataset['s'];
     const d = td?.dataset['d'];
     if (s !== undefined && d !== undefined) pairPanel(config, mesh, s, d);

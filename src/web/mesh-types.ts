@@ -12,6 +12,9 @@ export type Family = 'throughput' | 'latency' | 'trace';
 /** Every family, in column-group order. */
 export const FAMILIES: readonly Family[] = ['throughput', 'latency', 'trace'];
 
+/** The class prefix of each family's third of a grid square (`t-ok`, `l-bad`, `r-stale` …). */
+export const FAMILY_CLASS: Readonly<Record<Family, string>> = { throughput: 't', latency: 'l', trace: 'r' };
+
 /** One-way delay of the latest result, milliseconds (from the histogram statistics). */
 export interface DelayStats {
   min: number;

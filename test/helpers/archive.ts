@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveArchive } from '../../src/archive/serve.js';
-import { importStorageRowsFile, loadDjangoFixtureFile } from '../../src/archive/fixtures.js';
+import { importStorageRowsFile, loadDjangoFixtureFile } from './archive-fixtures.js';
 import { seedArchive } from '../../src/archive/seed.js';
 import { createArchiveService } from '../../src/archive/service.js';
 import { openStore } from '../../src/archive/storage/open.js';

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runViewCli } from '../../src/cli/view.js';
 import { cellHealth, DEFAULT_THRESHOLDS } from '../../src/web/health.js';
+import { FAMILY_CLASS } from '../../src/web/mesh-types.js';
 import { decodeMesh } from '../../src/web/mesh-wire.js';
 import { MAX_RUNS } from '../../src/pictures/routes.js';
 import { RouteRunBuilder, type RouteChanges } from '../../src/web/route-runs.js';
@@ -45,8 +46,11 @@ async function openGrid(page: Page, url: string): Promise<void> {
 }
 
 async function squares(page: Page): Promise<Square[]> {
-  return page.evaluate<Square[]>(`[...document.querySelectorAll('#grid td[data-s] i')].map((i) => ({
-    s: i.parentElement.dataset.s, d: i.parentElement.dataset.d, f: i.dataset.f, cls: i.className }))`);
+  // One element per pair; its classes colour the family thirds: t-ok l-warn r-stale.
+  const families = JSON.stringify(Object.entries(FAMILY_CLASS));
+  return page.evaluate<Square[]>(`[...document.querySelectorAll('#grid [data-s]')].flatMap((b) => ${families}.map(([f, prefix]) => ({
+    s: b.dataset.s, d: b.dataset.d, f,
+    cls: b.className.split(' ').filter((c) => c.startsWith(prefix + '-')).map((c) => c.slice(prefix.length + 1)).join(' ') })))`);
 }
 
 async function pairPainted(page: Page): Promise<void> {
@@ -109,7 +113,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     // The seeded data ends now: most tests are current (a host outage may leave a few stale).
     const seededSquares = drawn.filter((q) => q.s.startsWith('perfsonar1.'));
     assert.ok(seededSquares.filter((q) => q.cls === 'stale').length <= seededSquares.length / 3, JSON.stringify(seededSquares));
-    const rowTitle = await page.getAttribute('th.row[title^="known-a.example.net"]', 'title');
+    const rowTitle = await page.getAttribute('.row[title^="known-a.example.net"]', 'title');
     assert.match(rowTitle ?? '', /192\.0\.2\.1/);
     await page.screenshot({ path: join(SHOTS, 'grid.png'), fullPage: true });
   });
@@ -129,7 +133,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     await openGrid(page, `${archive.url}/`);
     const a = 'perfsonar1.site1.example.net';
     const b = 'perfsonar1.site2.example.net';
-    await page.click(`td[data-s="${a}"][data-d="${b}"]`);
+    await page.click(`[data-s="${a}"][data-d="${b}"]`);
     await pairPainted(page);
     let state = (await view(page)).pair;
     assert.ok(state.range);
@@ -196,7 +200,7 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
       const direct = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
       assert.equal((await squares(page)).length, (await view(page)).grid.cells);
       assert.equal((await view(page)).grid.hosts, direct.hosts.length);
-      await page.click('td[data-s="perfsonar1.site2.example.net"][data-d="perfsonar1.site3.example.net"]');
+      await page.click('[data-s="perfsonar1.site2.example.net"][data-d="perfsonar1.site3.example.net"]');
       await pairPainted(page);
       const points = (await view(page)).pair.points;
       assert.ok((points['perfsonar1.site3.example.net > perfsonar1.site2.example.net delay'] ?? 0) > 100);

@@ -25,8 +25,9 @@ import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
 import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
-import { READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
+import { GET_CELL_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
 
@@ -38,7 +39,11 @@ export function openSqliteStore(path: string): ArchiveStore {
 class SqliteStore implements ArchiveStore {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly group: GroupCommit;
+
+  constructor(private readonly db: Database.Database) {
+    this.group = new GroupCommit(db, (fn) => { this.transaction(fn); });
+  }
 
   private hydrate(rows: readonly MetadataRow[]): StoredMetadata[] {
     return hydrateMetadata((text) => this.sql(text), rows);
@@ -106,9 +111,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
-    return settled(() => {
-      return this.transaction(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
-    });
+    return this.group.run(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
   }
 
   insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
@@ -164,8 +167,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
-    const row = this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?')
-      .safeIntegers(true)
+    const row = this.sql(GET_CELL_SQL)
       .raw()
       .get(seriesId, ts) as CellRow | undefined;
     return row && cellOf(row);
@@ -192,9 +194,10 @@ class SqliteStore implements ArchiveStore {
   }
 
   writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
-    return settled(() => {
+    return this.group.run(() => {
       try {
-        this.transaction(() => {
+        // A savepoint of its own: a conflict undoes this request's cells, not the group's.
+        this.db.transaction(() => {
           for (const write of lockOrder(batch)) {
             const base = write.baseSeriesId;
             const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
@@ -214,7 +217,7 @@ class SqliteStore implements ArchiveStore {
             }
           }
           this.touchRows(batch.touch, batch.now);
-        });
+        })();
         return { ok: true };
       } catch (err) {
         if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
@@ -286,7 +289,6 @@ class SqliteStore implements ArchiveStore {
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL)
-      .safeIntegers(true)
       .raw()
       .all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
@@ -342,6 +344,7 @@ class SqliteStore implements ArchiveStore {
 
   private closeNow(): void {
     if (!this.db.open) return;
+    this.group.flush();
     try {
       // Refreshes planner statistics where they went stale (cheap; recommended before close).
       this.db.pragma('optimize');
