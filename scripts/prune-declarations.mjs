@@ -31,13 +31,13 @@ export function reachableDeclarations(entries) {
   return seen;
 }
 
-/** Type entry points named in package.json "exports". */
+/** Type entry points named in package.json "exports" (subpath patterns such as `./internal/*.js` name none). */
 export function typeEntries(root) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = [];
   const walk = (v) => {
     if (typeof v === 'string') {
-      if (/\.d\.c?ts$/.test(v)) out.push(join(root, v));
+      if (/\.d\.c?ts$/.test(v) && !v.includes('*')) out.push(join(root, v));
     } else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
   };
   walk(pkg.exports);

@@ -1,5 +1,5 @@
 /**
- * `esmond-client/archive`: the embedded esmond-compatible archive as a library — the core
+ * `esmond-ps-tools/archive`: the embedded esmond-compatible archive as a library — the core
  * service over SQLite, the `node:http` handler, a server and the synthetic-mesh seeder.
  *
  *   const service = openSqliteArchive('archive.sqlite');

@@ -30,7 +30,6 @@ import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
 import { GET_CELL_SQL, METADATA_BY_IDS_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
-export { READ_CELLS_SQL } from './sqlite-rows.js';
 
 /** Opens (creating if needed, mode 0600) an archive database file; `':memory:'` works for throwaway stores. */
 export function openSqliteStore(path: string): ArchiveStore {

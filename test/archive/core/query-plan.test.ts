@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteStore, READ_CELLS_SQL } from '../../../src/archive/storage/sqlite.js';
+import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
+import { READ_CELLS_SQL } from '../../../src/archive/storage/sqlite-rows.js';
 
 test('a series time-range read searches the (series_id, ts) primary key and needs no sort', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-plan-'));
