@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BenchClient as Client, inParallel, pct, rate } from './support/bench-http.js';
 import { startChildArchive, type ChildArchive } from './support/child-archive.js';
 import { seedArchive } from '../src/archive/seed.js';
 import { latencyModel } from '../src/archive/seed/latency.js';
@@ -19,7 +20,6 @@ import type { BulkItem } from '../src/archive/seed/model.js';
 import { Rng } from '../src/archive/seed/prng.js';
 import { openSqliteArchive } from '../src/archive/service.js';
 import type { ArchiveService, RequestContext } from '../src/archive/types.js';
-import type { WireMetadata } from '../src/model/wire.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 /** Hosts of the search mesh: 51·50 ordered pairs × 4 tests = 10 200 metadata. */
@@ -339,69 +339,6 @@ function rawRead(raw: Database.Database): number {
 
 // ---------------------------------------------------------------------------------------------
 // plumbing
-
-class Client {
-  readonly archive: string;
-
-  constructor(
-    readonly origin: string,
-    private readonly apiKey: string,
-  ) {
-    this.archive = `${origin}/esmond/perfsonar/archive/`;
-  }
-
-  private url(path: string): string {
-    return path.startsWith('/') ? this.origin + path : this.archive + path;
-  }
-
-  async get(path: string): Promise<unknown> {
-    const res = await fetch(this.url(path));
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text) as unknown;
-  }
-
-  async put(path: string, body: string): Promise<void> {
-    const res = await fetch(this.url(path), {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Token ${this.apiKey}` },
-      body,
-    });
-    const text = await res.text();
-    if (res.status !== 201) throw new Error(`PUT ${path}: ${res.status} ${text.slice(0, 200)}`);
-  }
-
-  async createMetadata(body: unknown): Promise<WireMetadata> {
-    const res = await fetch(this.archive, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Token ${this.apiKey}` },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status !== 201) throw new Error(`POST metadata: ${res.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text) as WireMetadata;
-  }
-}
-
-async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-}
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function rate(n: number): string {
-  return Math.round(n).toString();
-}
 
 function enc(s: string): string {
   return encodeURIComponent(s);

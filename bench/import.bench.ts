@@ -30,7 +30,7 @@ function io(cwd: string): CliIo & { err: () => string } {
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdin = new PassThrough();
   stdin.end();
-  return { stdout: new PassThrough().resume(), stderr, stdin, env: { ESMOND_TEST_NO_DNS: '1' }, now: () => NOW * 1000, cwd, err: () => Buffer.concat(err).toString('utf8') };
+  return { stdout: new PassThrough().resume(), stderr, stdin, env: {}, now: () => NOW * 1000, cwd, err: () => Buffer.concat(err).toString('utf8') };
 }
 
 /** Starts bench/support/archive-server.ts on `db`; resolves with its URL and a stop function. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { PyFloat, pyJson } from '../src/format/python-repr.js';
-import { mapRecord } from '../src/loaders/pscheduler/map.js';
+import { mapRecord } from '../src/model/pscheduler/map.js';
 import { parseNetloggerLine } from '../src/loaders/gridftp/netlogger.js';
 import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
 

@@ -70,7 +70,7 @@ function quietIo(now = () => Date.now()): CliIo & { err: () => string } {
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdout = new PassThrough();
   stdout.resume();
-  return { stdout, stderr, stdin: new PassThrough(), env: { ESMOND_TEST_NO_DNS: '1' }, now, cwd: tmpdir(), err: () => Buffer.concat(err).toString() };
+  return { stdout, stderr, stdin: new PassThrough(), env: {}, now, cwd: tmpdir(), err: () => Buffer.concat(err).toString() };
 }
 
 export default async function picturesBench(report: Report): Promise<void> {

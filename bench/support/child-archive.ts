@@ -17,7 +17,7 @@ export interface ChildArchive {
   stop(): Promise<void>;
 }
 
-/** Serves the SQLite file `dbPath` from a child process; resolves once it listens. */
+/** Serves the SQLite file or postgres:// URL `dbPath` from a child process; resolves once it listens. */
 export function startChildArchive(dbPath: string): Promise<ChildArchive> {
   const child: ChildProcess = spawn(
     process.execPath,

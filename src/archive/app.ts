@@ -236,7 +236,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
           sendJson(res, 200, await service.summaryListing(route.key, route.eventType, route.segment, ctx), allow);
         } else if (read) {
           const page = await service.readData(route.key, route.eventType, route.segment, route.window, params, ctx);
-          await streamPoints(res, page.points, linkHeader(page.link, allow), method === 'HEAD');
+          await streamPoints(res, page, linkHeader(page.link, allow), method === 'HEAD');
         } else {
           const parsed = parseDataJson(contentType, await body());
           const stored = await service.writePoint(route.key, route.eventType, route.segment, parsed, ctx);

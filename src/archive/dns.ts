@@ -4,7 +4,6 @@
  * with a small time-limited cache. Only the first address of each family is kept.
  * @module
  */
-import { lookup } from 'node:dns/promises';
 import { ApiError, type Resolver } from './types.js';
 import { parseIpLiteral } from './ip.js';
 
@@ -17,28 +16,6 @@ export function parseDnsMatchRule(value: string | undefined): DnsMatchRule {
   if (value === undefined) return 'v4v6';
   if ((DNS_MATCH_RULES as readonly string[]).includes(value)) return value as DnsMatchRule;
   throw new ApiError(400, `Invalid dns-match-rule parameter ${value}`);
-}
-
-const DEFAULT_TIMEOUT_MS = 3000;
-
-/** The system resolver (`getaddrinfo` with a fixed family), bounded by a timeout. */
-export function systemResolver(timeoutMs = DEFAULT_TIMEOUT_MS): Resolver {
-  return async (host, family) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => { resolve(undefined); }, timeoutMs);
-      timer.unref();
-    });
-    try {
-      const answer = lookup(host, { family, all: false }).then(
-        (r) => r.address,
-        () => undefined,
-      );
-      return await Promise.race([answer, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 }
 
 // A DNS name: dot-separated labels of letters, digits, '-' and '_' (no spaces, no slashes).

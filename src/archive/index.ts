@@ -10,6 +10,8 @@ export { createArchiveApp } from './app.js';
 export type { ArchiveAppOptions, ArchiveHandler, PschedulerIngest } from './app.js';
 export { serveArchive } from './serve.js';
 export type { RunningArchive, ServeArchiveOptions } from './serve.js';
+export { createArchiveRequester } from './handle.js';
+export type { ArchiveRequester, ArchiveRequestInit, ArchiveResponse } from './handle.js';
 export { createArchiveService, openSqliteArchive } from './service.js';
 export { ingestPschedulerResult } from './pscheduler-ingest.js';
 export { seedArchive } from './seed.js';

@@ -16,7 +16,7 @@ import {
   type EnvelopeDefaults,
   type HostAddresses,
   type MappedRecord,
-} from '../loaders/pscheduler/map.js';
+} from '../model/pscheduler/map.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
 
 /** Counts of one ingest. */

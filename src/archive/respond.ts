@@ -5,8 +5,8 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
-import { stringify as stringifyLossless } from 'lossless-json';
-import type { WirePoint } from '../model/wire.js';
+import type { DataPage } from './types.js';
+import { plainPointJson } from './point-json.js';
 
 /** Headers every answer carries. */
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -25,18 +25,6 @@ export function sendJson(
   const text = JSON.stringify(body);
   res.writeHead(status, { ...BASE_HEADERS, ...headers, 'Content-Length': String(Buffer.byteLength(text)) });
   res.end(text);
-}
-
-/**
- * One point as JSON. A value past 2^53 is a BigInt (JSON.stringify refuses those): only then
- * lossless-json writes it, with its exact digits.
- */
-function pointJson(point: WirePoint): string {
-  try {
-    return JSON.stringify(point);
-  } catch {
-    return stringifyLossless(point) ?? 'null';
-  }
 }
 
 /** Chunk size of streamed data pages: big enough to amortise writes, small enough to stay flat. */
@@ -101,12 +89,16 @@ export async function streamJsonArray<T>(
   res.end(`${buf}]`);
 }
 
-/** A data page's points as one streamed JSON array (see {@link streamJsonArray}). */
+/**
+ * A data page as one streamed JSON array (see {@link streamJsonArray}): its ready JSON text when
+ * the page has it, else each point written by {@link plainPointJson}.
+ */
 export function streamPoints(
   res: ServerResponse,
-  points: AsyncIterable<readonly WirePoint[]>,
+  page: DataPage,
   headers: Readonly<Record<string, string>>,
   headOnly: boolean,
 ): Promise<void> {
-  return streamJsonArray(res, points, pointJson, headers, headOnly);
+  if (page.json !== undefined) return streamJsonArray(res, page.json, (text) => text, headers, headOnly);
+  return streamJsonArray(res, page.points, plainPointJson, headers, headOnly);
 }

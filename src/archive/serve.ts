@@ -121,7 +121,7 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
  * Requests Node's parser rejects before the app sees them (oversized headers, garbage) still get
  * esmond's JSON error shape instead of Node's bare status line.
  */
-function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;

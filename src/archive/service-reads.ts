@@ -7,10 +7,11 @@ import { SUMMARY_TYPE_BY_SEGMENT, dataTypeOf, type DataType, type SeriesType } f
 import type { WirePoint, WireSummary } from '../model/wire.js';
 import { parseIntText } from '../model/pyparse.js';
 import { ApiError, type DataPage, type RequestContext } from './types.js';
-import type { ArchiveStore } from './storage/store.js';
+import type { ArchiveStore, SeriesCell } from './storage/store.js';
 import { lastValues, linkHeader, pageLinks, parsePaging, timeWindow } from './search.js';
 import { renderSummaries } from './metadata-json.js';
 import { cellValue, iterateCells } from './series.js';
+import { pointEncoder } from './point-json.js';
 
 export const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
 
@@ -64,14 +65,24 @@ export class DataReads {
     const hasMore = row !== undefined && (await this.store.hasCellBeyond(row.seriesId, begin, end, offset + limit));
     const link = linkHeader(pageLinks(ctx.requestUrl, limit, offset, hasMore));
     const store = this.store;
+    const seriesId = row?.seriesId;
+    /** The page's cells a chunk at a time, each mapped by `map`. */
+    async function* chunks<T>(map: (cell: SeriesCell) => T): AsyncGenerator<T[]> {
+      if (seriesId === undefined) return;
+      let first = true;
+      for await (const chunk of iterateCells(store, seriesId, begin, end, offset, limit)) {
+        // Between chunks, other requests get their turn: a big export never holds the event
+        // loop for more than one chunk's work.
+        if (!first) await new Promise((resolve) => setImmediate(resolve));
+        first = false;
+        yield chunk.map(map);
+      }
+    }
+    const encode = pointEncoder(dataType, summaryType);
     const points: AsyncIterable<WirePoint[]> = {
-      async *[Symbol.asyncIterator]() {
-        if (!row) return;
-        for await (const chunk of iterateCells(store, row.seriesId, begin, end, offset, limit)) {
-          yield chunk.map((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) }));
-        }
-      },
+      [Symbol.asyncIterator]: () => chunks((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) })),
     };
-    return link === undefined ? { points } : { points, link };
+    const json: AsyncIterable<string[]> = { [Symbol.asyncIterator]: () => chunks(encode) };
+    return link === undefined ? { points, json } : { points, json, link };
   }
 }

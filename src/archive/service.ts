@@ -19,7 +19,8 @@ import type {
 } from './types.js';
 import type { ArchiveStore } from './storage/store.js';
 import { openSqliteStore } from './storage/sqlite.js';
-import { HostResolver, systemResolver } from './dns.js';
+import { HostResolver } from './dns.js';
+import { systemForwardResolver } from '../util/dns.js';
 import { MetadataOps } from './service-metadata.js';
 import { DataReads } from './service-reads.js';
 import { DataWrites } from './service-writes.js';
@@ -47,11 +48,11 @@ class Service implements ArchiveService {
     private readonly store: ArchiveStore,
     options: ArchiveServiceOptions,
   ) {
-    const resolver = options.resolver === undefined ? systemResolver() : options.resolver;
+    const resolver = options.resolver === undefined ? systemForwardResolver() : options.resolver;
     this.metadata = new MetadataOps(store, new HostResolver(resolver, options.dnsCacheMs ?? DEFAULT_DNS_CACHE_MS));
     this.reads = new DataReads(store);
     this.writes = new DataWrites(store);
-    this.users = new UserKeys(store);
+    this.users = new UserKeys(store, options.keyCacheMs);
   }
 
   searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>> {

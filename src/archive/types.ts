@@ -6,6 +6,7 @@
  * @module
  */
 import type { WireEventType, WireMetadata, WirePoint, WireSummary } from '../model/wire.js';
+import type { ForwardResolver } from '../util/dns.js';
 
 /** An error the API answers with `{"detail": message}` and the given status. */
 export class ApiError extends Error {
@@ -35,9 +36,15 @@ export interface Page<T> {
   link?: string;
 }
 
-/** A data read: points are produced lazily, a chunk at a time, so a large page is streamed, not buffered. */
+/**
+ * A data read: points are produced lazily, a chunk at a time, so a large page is streamed, not
+ * buffered. `points` gives them as objects (programmatic callers); `json`, when present, gives
+ * the same points as their JSON text, one string per point, exactly what `JSON.stringify` of the
+ * point writes, built without point objects: the HTTP layer sends `json` when there is one.
+ */
 export interface DataPage {
   points: AsyncIterable<readonly WirePoint[]>;
+  json?: AsyncIterable<readonly string[]>;
   link?: string;
 }
 
@@ -48,7 +55,7 @@ export interface MetadataPage {
 }
 
 /** Resolves a host name to at most one address of a family; `undefined` when there is none. */
-export type Resolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+export type Resolver = ForwardResolver;
 
 /** Outcome of checking an API key: `inactive` is a known key of a disabled user. */
 export type KeyCheck = 'ok' | 'unknown' | 'inactive';
@@ -59,6 +66,11 @@ export interface ArchiveServiceOptions {
   resolver?: Resolver | false;
   /** How long a DNS answer is cached, ms. */
   dnsCacheMs?: number;
+  /**
+   * How long a verified API key is trusted without asking the store again, ms (default 5 000;
+   * 0: never cached): the longest a user disabled by another process keeps working.
+   */
+  keyCacheMs?: number;
 }
 
 /** Options of {@link ArchiveService.createMetadata}. */

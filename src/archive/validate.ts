@@ -13,6 +13,7 @@ import { pyFloat, pyStr } from '../model/python-str.js';
 import { parseIpLiteral } from './ip.js';
 import { toFixedPoint, type HistogramPairs } from '../model/summaries.js';
 import type { StoredSubject } from './storage/store.js';
+import { isJsonObject } from '../model/json-object.js';
 
 /** Python `str()` of a posted value, for the messages that echo it (the model's one rendering). */
 export { pyStr };
@@ -54,10 +55,6 @@ function jsonText(value: unknown, message: string): string {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function has(o: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
 }
@@ -89,7 +86,7 @@ export function validateValue(dataType: DataType, value: unknown): NormalizedVal
 }
 
 function validatePercentage(value: unknown): NormalizedValue {
-  if (!isObject(value) || !has(value, 'numerator')) bad("Missing required field 'numerator'");
+  if (!isJsonObject(value) || !has(value, 'numerator')) bad("Missing required field 'numerator'");
   if (!has(value, 'denominator')) bad("Missing required field 'denominator'");
   const numerator = pythonInt(value['numerator']);
   if (numerator === undefined || Math.abs(numerator) > INT64_MAX) bad("The field 'numerator' must be an integer");
@@ -101,7 +98,7 @@ function validatePercentage(value: unknown): NormalizedValue {
 }
 
 function validateHistogram(value: unknown): NormalizedValue {
-  if (!isObject(value)) bad('Invalid histogram provided');
+  if (!isJsonObject(value)) bad('Invalid histogram provided');
   const pairs: HistogramPairs = [];
   for (const [key, raw] of Object.entries(value)) {
     const count = pythonInt(raw);
@@ -113,14 +110,14 @@ function validateHistogram(value: unknown): NormalizedValue {
 
 function validateSubintervals(value: unknown): NormalizedValue {
   // ORIG iterates whatever it gets: a non-empty string or object yields elements without 'start'.
-  if ((typeof value === 'string' && value.length > 0) || (isObject(value) && Object.keys(value).length > 0)) {
+  if ((typeof value === 'string' && value.length > 0) || (isJsonObject(value) && Object.keys(value).length > 0)) {
     bad("Interval must contain 'start' field at position 1");
   }
   if (!Array.isArray(value) || value.length === 0) bad('Invalid subintervals provided');
   value.forEach((element: unknown, i) => {
     const position = i + 1;
     if (typeof element === 'string') bad(`Interval must contain 'start' field at position ${position}`);
-    if (!isObject(element)) bad('Invalid subintervals provided');
+    if (!isJsonObject(element)) bad('Invalid subintervals provided');
     for (const field of ['start', 'duration', 'val']) {
       if (!has(element, field)) bad(`Interval must contain '${field}' field at position ${position}`);
     }
@@ -171,7 +168,7 @@ export function parameterText(key: string, value: unknown): string {
 
 /** Validates a metadata POST body (§7.2) in ORIG's order; throws ApiError 400 on the first fault. */
 export function validateMetadataBody(body: unknown): MetadataSpec {
-  if (!isObject(body) || !has(body, 'subject-type')) bad('Missing subject-type field in request');
+  if (!isJsonObject(body) || !has(body, 'subject-type')) bad('Missing subject-type field in request');
   if (!has(body, 'event-types')) bad('Missing event-types field in request');
   const subjectType = body['subject-type'];
   if (subjectType !== 'point-to-point' && subjectType !== 'network-element') {
@@ -237,7 +234,7 @@ function validateEventTypes(value: unknown): EventTypeRowSpec[] {
     rows.push(row);
   };
   for (const entry of value as unknown[]) {
-    if (!isObject(entry) || !has(entry, 'event-type')) bad('No event-type defined');
+    if (!isJsonObject(entry) || !has(entry, 'event-type')) bad('No event-type defined');
     const eventType = entry['event-type'];
     const dataType = typeof eventType === 'string' ? dataTypeOf(eventType) : undefined;
     if (typeof eventType !== 'string' || dataType === undefined) bad(`Invalid event-type ${pyStr(eventType)}`);
@@ -246,7 +243,7 @@ function validateEventTypes(value: unknown): EventTypeRowSpec[] {
     const summaries = entry['summaries'];
     if (!Array.isArray(summaries)) bad('summaries must be a list');
     for (const summary of summaries as unknown[]) {
-      if (!isObject(summary) || !has(summary, 'summary-type')) bad('Summary must contain summary-type');
+      if (!isJsonObject(summary) || !has(summary, 'summary-type')) bad('Summary must contain summary-type');
       const st = summary['summary-type'];
       if (st !== 'base' && st !== 'aggregation' && st !== 'average' && st !== 'statistics') {
         bad(`Invalid summary type '${pyStr(st)}'`);

@@ -1,13 +1,14 @@
 /**
  * The checkpoint that lets `--resume` continue a bulk run after a crash or kill -9: the plan
  * (series, file names, the metadata they came from, the query range) and each series' committed
- * progress. Always replaced atomically (write a temporary file, rename), so a reader sees either
+ * progress. Always replaced atomically (write a temporary file, fsync, rename: util/atomic-write.ts), so a reader sees either
  * the previous or the next version, never half of one.
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { Metadata } from '../query/types.js';
+import { readFile } from 'node:fs/promises';
+import { removeAtomic, writeFileAtomic } from '../util/atomic-write.js';
+import type { Metadata } from '../model/metadata.js';
 import type { PlannedJob } from './plan.js';
 import type { SeriesState } from './types.js';
 
@@ -90,9 +91,7 @@ export class CheckpointWriter {
   }
 
   private async writeNow(): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    await writeFile(tmp, `${this.head}${JSON.stringify(this.states)}}\n`);
-    await rename(tmp, this.path);
+    await writeFileAtomic(this.path, `${this.head}${JSON.stringify(this.states)}}\n`);
   }
 
   /** Saves the current states (coalescing with a save already running). */
@@ -118,7 +117,6 @@ export class CheckpointWriter {
   /** Deletes the checkpoint (after a run that completed every series). */
   async remove(): Promise<void> {
     if (this.inFlight) await this.inFlight;
-    await rm(this.path, { force: true });
-    await rm(`${this.path}.tmp`, { force: true });
+    await removeAtomic(this.path);
   }
 }

@@ -7,7 +7,7 @@
  */
 import { columnsFor, createPointEncoder, familyOf, formatterFor, type RowContext } from '../format/index.js';
 import type { WirePoint } from '../model/wire.js';
-import type { HostnameCache } from './hostnames.js';
+import type { HostnameCache } from '../util/hostnames.js';
 import type { BulkFormat, SeriesEncoder, SeriesJob } from './types.js';
 
 /** How rows are written and names shown. Rows are labelled with the series read (`job.selector`). */
@@ -46,7 +46,7 @@ export function createSeriesEncoder(job: SeriesJob, opts: EncoderOptions): Serie
     summaryWindow: job.selector.summaryWindow ?? 0,
     format: opts.format,
     family,
-    ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.get(v) } : {}),
+    ...(cache ? { hostnames: (v: string) => labels.get(v) ?? cache.lookup(v) } : {}),
   };
   const points = createPointEncoder(opts.format, columns, ctx);
   const formatter = formatterFor(opts.format);

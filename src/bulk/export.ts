@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import { familyHasSummaries, familyOf } from '../format/index.js';
 import type { SummaryType } from '../model/event-types.js';
-import type { ClientOptions, EsmondClient, MetadataQuery } from '../query/types.js';
+import type { ClientOptions, EsmondClient } from '../query/types.js';
+import type { MetadataQuery } from '../model/metadata.js';
 import { CHECKPOINT_NAME, CheckpointWriter, readCheckpoint } from './checkpoint.js';
 import { createSeriesEncoder } from './encoder.js';
 import { fileSink, pathsOf } from './file-sink.js';
-import { HostnameCache, systemReverseLookup, type ReverseLookup } from './hostnames.js';
+import { systemReverseResolver, type ReverseResolver } from '../util/dns.js';
+import { createHostnameCache } from '../util/hostnames.js';
 import { planSeries, type PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { BULK_DEFAULTS, runBulk } from './run.js';
@@ -37,7 +39,8 @@ export interface ExportBulkOptions {
   ip: boolean;
   /** `--safe-names`: no `:` in file names (IPv6 addresses). */
   safeNames?: boolean;
-  reverseLookup?: ReverseLookup;
+  /** Reverse DNS for names in rows and file names. @defaultValue the system resolver */
+  reverseResolver?: ReverseResolver;
   /** Rewrite final files that already exist. */
   force?: boolean;
   /** Continue from the checkpoint if there is one. */
@@ -69,7 +72,7 @@ export class CheckpointMismatchError extends Error {
 export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
   const checkpointPath = opts.checkpointPath ?? join(opts.outDir, CHECKPOINT_NAME);
   const windowSeconds = opts.windowSeconds ?? BULK_DEFAULTS.windowSeconds;
-  const hostnames = opts.ip ? undefined : new HostnameCache(opts.reverseLookup ?? systemReverseLookup);
+  const hostnames = opts.ip ? undefined : createHostnameCache(opts.reverseResolver ?? systemReverseResolver);
 
   let jobs: PlannedJob[];
   let states: SeriesState[];

@@ -8,7 +8,8 @@
  * @module
  */
 import type { WirePoint } from '../model/wire.js';
-import type { ClientOptions, EsmondClient, Metadata, MetadataQuery } from '../query/types.js';
+import type { ClientOptions, EsmondClient } from '../query/types.js';
+import type { Metadata, MetadataQuery } from '../model/metadata.js';
 import { CheckpointWriter, readCheckpoint } from './checkpoint.js';
 import { describeError } from './errors.js';
 import { planSeries, type PlannedJob } from './plan.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SummaryType } from '../model/event-types.js';
-import type { Metadata, SeriesSelector } from '../query/types.js';
+import type { Metadata, SeriesSelector } from '../model/metadata.js';
 import { uniqueFileNames } from './naming.js';
 import type { SeriesJob } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
- * Runs a planned bulk export: a small pool of workers, each with its own connection pool, takes
- * series one at a time; a throttled checkpoint records committed progress; the result is the
+ * Runs a planned bulk export: a bounded pool (util/pool.ts) takes series one at a time, each
+ * series in flight with its own client (connection pool); a throttled checkpoint records committed progress; the result is the
  * completeness report.
  * @module
  */
@@ -12,6 +12,7 @@ import type { PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { buildReport } from './report.js';
 import { stateAt } from './states.js';
+import { pool } from '../util/pool.js';
 import type { BulkReport, SeriesSink, SeriesState } from './types.js';
 
 /** Defaults of the knobs that make the export gentle with the archive. */
@@ -105,70 +106,83 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     if (st.status === 'skipped') opts.progress.finished(job, st, opts.labelOf(job));
   }
 
-  let next = 0;
   // A local write failure (disk full, no permission) would fail every other series the same
-  // way: the run stops taking new series and says so once.
+  // way: the run stops taking new series and says so once. An abort stops it too.
   let stopped: string | undefined;
-  const worker = async (): Promise<void> => {
-    let current: SeriesState | undefined;
-    const client = opts.createClient(() => {
-      if (current) current.retries++;
-    });
+  let aborted = false;
+  // One client per series in flight, reused by the next series: at most `concurrency` clients,
+  // each counting the retries of the series it serves now.
+  const clients: { client: EsmondClient; current: SeriesState | undefined }[] = [];
+  const idle: (typeof clients)[number][] = [];
+  const takeClient = (): (typeof clients)[number] => {
+    const reused = idle.pop();
+    if (reused) return reused;
+    const slot: (typeof clients)[number] = {
+      client: opts.createClient(() => {
+        if (slot.current) slot.current.retries++;
+      }),
+      current: undefined,
+    };
+    clients.push(slot);
+    return slot;
+  };
+  const exportOne = async (job: PlannedJob, i: number): Promise<void> => {
+    const st = stateAt(states, i);
+    if (finishedStatuses.has(st.status)) return;
+    const slot = takeClient();
+    slot.current = st;
+    let counted = unitsDone(st);
     try {
-      while (next < jobs.length && !opts.signal?.aborted && stopped === undefined) {
-        const i = next++;
-        const job = jobs[i];
-        if (job === undefined) break;
-        const st = stateAt(states, i);
-        if (finishedStatuses.has(st.status)) continue;
-        current = st;
-        let counted = unitsDone(st);
-        try {
-          await exportSeries(job, st, {
-            client,
-            sink: opts.sinkFor(job),
-            ...(opts.seekFirstPoint === true ? { seekFirstPoint: true } : {}),
-            timeEnd: opts.timeEnd,
-            pageSize,
-            windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
-            backoffMs: (n) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + random() / 2),
-            sleep,
-            onCommit: (_s, points, units) => {
-              counted += units;
-              opts.progress.advance(points, units);
-              requestSave();
-            },
-            onWindowRetry: (s, message, delay) => {
-              opts.progress.notice(`retrying ${job.fileName} window at ${s.nextStart} in ${Math.round(delay)} ms: ${message}`);
-            },
-            ...(opts.signal ? { signal: opts.signal } : {}),
-          });
-          // Windows never read (a summary the metadata lacks) count as done too.
-          if (counted < span) opts.progress.advance(0, span - counted);
-        } catch (err) {
-          if (err instanceof ExportAborted) break;
-          // A series whose last bytes are written but not renamed stays `renaming`: its .part file
-          // is complete, and --resume only has to rename it.
-          if (st.status !== 'renaming') st.status = 'failed';
-          st.error = describeError(err);
-          const ra = retryAfterMsOf(err);
-          if (ra !== undefined) st.error += ` (Retry-After ${Math.round(ra / 1000)} s)`;
-          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- another worker may have set it meanwhile
-          if (isLocalWriteError(err) && stopped === undefined) {
-            stopped = st.error;
-            opts.progress.notice(`stopping: cannot write output files (${stopped})`);
-          }
-        }
-        current = undefined;
-        requestSave();
-        opts.progress.finished(job, st, opts.labelOf(job));
+      await exportSeries(job, st, {
+        client: slot.client,
+        sink: opts.sinkFor(job),
+        ...(opts.seekFirstPoint === true ? { seekFirstPoint: true } : {}),
+        timeEnd: opts.timeEnd,
+        pageSize,
+        windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
+        backoffMs: (n) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + random() / 2),
+        sleep,
+        onCommit: (_s, points, units) => {
+          counted += units;
+          opts.progress.advance(points, units);
+          requestSave();
+        },
+        onWindowRetry: (s, message, delay) => {
+          opts.progress.notice(`retrying ${job.fileName} window at ${s.nextStart} in ${Math.round(delay)} ms: ${message}`);
+        },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      // Windows never read (a summary the metadata lacks) count as done too.
+      if (counted < span) opts.progress.advance(0, span - counted);
+    } catch (err) {
+      if (err instanceof ExportAborted) {
+        aborted = true;
+        return;
+      }
+      // A series whose last bytes are written but not renamed stays `renaming`: its .part file
+      // is complete, and --resume only has to rename it.
+      if (st.status !== 'renaming') st.status = 'failed';
+      st.error = describeError(err);
+      const ra = retryAfterMsOf(err);
+      if (ra !== undefined) st.error += ` (Retry-After ${Math.round(ra / 1000)} s)`;
+      if (isLocalWriteError(err) && stopped === undefined) {
+        stopped = st.error;
+        opts.progress.notice(`stopping: cannot write output files (${stopped})`);
       }
     } finally {
-      await client.close();
+      slot.current = undefined;
+      idle.push(slot);
     }
+    requestSave();
+    opts.progress.finished(job, st, opts.labelOf(job));
   };
-  const n = Math.max(1, Math.min(opts.concurrency ?? BULK_DEFAULTS.concurrency, jobs.length || 1));
-  await Promise.all(Array.from({ length: n }, worker));
+  try {
+    await pool(jobs, opts.concurrency ?? BULK_DEFAULTS.concurrency, exportOne, {
+      stop: () => aborted || stopped !== undefined || opts.signal?.aborted === true,
+    });
+  } finally {
+    await Promise.all(clients.map((c) => c.client.close()));
+  }
 
   if (timer) clearTimeout(timer);
   timer = undefined;

@@ -5,7 +5,7 @@
  */
 import type { FileFormat } from '../format/index.js';
 import type { WirePoint } from '../model/wire.js';
-import type { Metadata, SeriesSelector } from '../query/types.js';
+import type { Metadata, SeriesSelector } from '../model/metadata.js';
 
 /** File formats the exporter writes: the registry's formats with `file: true`. */
 export type BulkFormat = FileFormat;

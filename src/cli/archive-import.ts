@@ -20,6 +20,7 @@ import type { ClientOptions, MetadataQuery } from '../query/types.js';
 import { ARCHIVE_MODES, applyArchiveFlags } from './archive-flags.js';
 import { dbOptions, dbSpecOf, openArchiveStore, UsageError, type DbFlags } from './archive-db.js';
 import { retryNotice } from './failures.js';
+import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 const PROG = 'esmond-ps-archive import';
@@ -178,11 +179,11 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
     });
     if (interrupt.signal.aborted) {
       io.stderr.write(`\n${PROG}: interrupted; run the same command again to continue\n`);
-      return 130;
+      return ExitCode.Interrupted;
     }
     const failed = report.failures + report.metadataFailures.length > 0;
     if (f.quiet !== true || failed) io.stderr.write(renderImportReport(report, PROG));
-    return failed ? 1 : 0;
+    return failed ? ExitCode.Failure : ExitCode.Ok;
   } finally {
     process.off('SIGINT', onInterrupt);
     await service.close();

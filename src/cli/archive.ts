@@ -8,12 +8,12 @@
  *   esmond-ps-archive seed [--db FILE] [--hosts N] [--days D] [--seed S]
  *   esmond-ps-archive import --from URL [--db FILE] [--archive auto|esmond|opensearch] [-S/-E] [filters]
  *
- * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ * Exit codes ({@link ExitCode}): 0 ok, 1 runtime failure, 2 usage error.
  * @module
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { systemResolver } from '../archive/dns.js';
+import { systemForwardResolver } from '../util/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { seedArchive } from '../archive/seed.js';
@@ -23,6 +23,7 @@ import type { EsmondClient } from '../query/types.js';
 import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
 import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, UsageError, type DbFlags } from './archive-db.js';
 import { importOptions, runImport, type ImportFlags } from './archive-import.js';
+import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 import { TOOL_HELP, versionText } from './tool-help.js';
 
@@ -127,7 +128,7 @@ function publicUrlOf(raw: string): string {
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const dbPath = describeDb(flags, io);
   refuseMissing(flags.db, io, 'serve', flags.create);
-  const service = await openArchiveService(flags, io, flags.dns ? {} : { resolver: false });
+  const service = await openArchiveService(flags, io, { resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false });
   const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
   const log = (line: string): void => {
     serveLog.warn(line);
@@ -157,7 +158,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
         keepAliveMs: flags.keepAliveTimeout,
         maxConnections: flags.maxConnections,
       }),
-      resolver: flags.dns ? systemResolver() : false,
+      resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
       log,
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
@@ -180,7 +181,7 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     serveLog.announce('stopping: finishing requests in flight');
     await running.close();
     serveLog.announce(`stopped; ${dbPath} closed`);
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await self?.close();
     await service.close();
@@ -209,12 +210,12 @@ async function addUser(name: string, flags: DbFlags & { key?: string; rotate?: b
     const exists = (await service.listUsers()).some((u) => u.name === name);
     if (exists && flags.rotate !== true) {
       io.stderr.write(`${TOOL}: write user ${name} exists; --rotate gives it a new key (its old key stops working)\n`);
-      return 1;
+      return ExitCode.Failure;
     }
     const key = await service.addUser(name, flags.key);
     io.stdout.write(`${exists ? 'new key for' : 'added'} write user ${name}; API key: ${key}\n`);
     io.stderr.write(addUserGuidance(name, exists));
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await service.close();
   }
@@ -226,10 +227,10 @@ async function disableUser(name: string, flags: DbFlags, io: CliIo): Promise<num
   try {
     if (!(await service.setUserActive(name, false))) {
       io.stderr.write(`${TOOL}: no write user named ${name}\n`);
-      return 1;
+      return ExitCode.Failure;
     }
     io.stdout.write(`disabled write user ${name}\n`);
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await service.close();
   }
@@ -240,7 +241,7 @@ async function listUsers(flags: DbFlags & { create?: boolean }, io: CliIo): Prom
   const service = await openArchiveService(flags, io);
   try {
     for (const u of await service.listUsers()) io.stdout.write(`${u.name}\t${u.active ? 'active' : 'disabled'}\n`);
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await service.close();
   }
@@ -257,7 +258,7 @@ async function seed(flags: DbFlags & { hosts: number; days: number; seed: number
       now: Math.floor(io.now() / 1000),
     });
     io.stdout.write(`seeded ${path}: ${describeSummary(summary)}\n`);
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await service.close();
   }
@@ -276,7 +277,7 @@ function describeSummary(summary: unknown): string {
  * Runs the tool. `stop` lets in-process callers end `serve` the way SIGTERM does.
  */
 export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
-  let code = 0;
+  let code: number = ExitCode.Ok;
   const program = new Command(TOOL)
     .description(TOOL_HELP[TOOL].description)
     .version(versionText(TOOL).trimEnd(), '--version', "show the program's version number and exit")
@@ -345,7 +346,7 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
 
   if (argv.length === 0) {
     io.stderr.write(`${TOOL}: missing command (serve, add-user, seed or import); see --help\n`);
-    return 2;
+    return ExitCode.Usage;
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -353,14 +354,14 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
     }
     if (err instanceof UsageError) {
       io.stderr.write(`${TOOL}: ${err.message}\n`);
-      return 2;
+      return ExitCode.Usage;
     }
     io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return ExitCode.Failure;
   }
 }
 

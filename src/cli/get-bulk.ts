@@ -4,12 +4,11 @@
  * B1–B4, B17, B18). Diagnostics and progress go to stderr; stdout stays empty.
  * @module
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { fingerprintOf } from '../bulk/checkpoint.js';
 import { describeError } from '../bulk/errors.js';
 import { exportBulk } from '../bulk/export.js';
-import type { ReverseLookup } from '../bulk/hostnames.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress, type ProgressSink } from '../bulk/progress.js';
 import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
@@ -32,17 +31,10 @@ const REQUIREMENTS: ToolRequirements = { requireOutput: true, readsData: true };
 /** Retries per request unless `--retries` (the shared default is 3); windows are retried on top of that. */
 const REQUEST_RETRIES = 4;
 
-/** Test seams: DNS checks of `-s/-d/-a` and reverse lookups for names. */
+/** Test seams: DNS checks of `-s/-d/-a` (reverse lookups come from `io.dns`). */
 export interface GetBulkDeps extends QueryDeps {
-  reverseLookup?: ReverseLookup;
   /** First backoff delay of request and window retries, ms (tests make it small). */
   retryBaseMs?: number;
-}
-
-async function writeJsonAtomically(path: string, data: unknown): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  await rename(tmp, path);
 }
 
 /** A progress sink that also counts the series done, for the Ctrl-C message. */
@@ -135,11 +127,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
         outDir,
         ip: s.ip,
         safeNames: bf.safeNames,
-        ...(deps.reverseLookup
-          ? { reverseLookup: deps.reverseLookup }
-          : io.env.ESMOND_TEST_NO_DNS
-            ? { reverseLookup: (ip: string) => Promise.resolve(ip) } // tests never touch real DNS
-            : {}),
+        ...(io.dns ? { reverseResolver: io.dns.reverse } : {}),
         force: bf.force,
         resume: bf.resume,
         ...(bf.checkpoint !== undefined ? { checkpointPath: resolvePath(io.cwd, bf.checkpoint) } : {}),
@@ -169,7 +157,7 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
     if (!bf.quiet || report.failures > 0) io.stderr.write(renderReport(report));
     if (bf.report !== undefined) {
       try {
-        await writeJsonAtomically(resolvePath(io.cwd, bf.report), report);
+        await writeJsonAtomic(resolvePath(io.cwd, bf.report), report);
       } catch (err) {
         io.stderr.write(`${PROG}: report not written: ${describeError(err)}\n`);
         return ExitCode.Failure;

@@ -3,32 +3,21 @@
  * did), each lookup limited to 5 s. IP literals, IPv6 ones included, are never looked up.
  * @module
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { hostResolves } from '../util/dns.js';
 import type { CliIo } from './io.js';
 
 /** Does a host name resolve? (Injectable: tests never touch real DNS.) */
 export type HostCheck = (name: string) => Promise<boolean>;
 
-/** The system resolver's answer within 5 s; under ESMOND_TEST_NO_DNS only the name's syntax. */
-export async function systemHostCheck(name: string, env: CliIo['env']): Promise<boolean> {
-  if (env.ESMOND_TEST_NO_DNS) return /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      lookup(name).then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((r) => {
-        timer = setTimeout(() => {
-          r(false);
-        }, 5000);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** How long the check waits for the resolver, ms. */
+const HOST_CHECK_TIMEOUT_MS = 5000;
+
+/** Whether `name` has an address of either family: from `io.dns` when given, else the system resolver within 5 s. */
+export async function defaultHostCheck(name: string, io: Pick<CliIo, 'dns'>): Promise<boolean> {
+  if (!io.dns) return hostResolves(name, HOST_CHECK_TIMEOUT_MS);
+  const { forward } = io.dns;
+  return (await forward(name, 4)) !== undefined || (await forward(name, 6)) !== undefined;
 }
 
 /**

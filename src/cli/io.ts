@@ -5,6 +5,7 @@
  */
 import { ExitCode } from './exit-codes.js';
 import type { Readable, Writable } from 'node:stream';
+import type { HostLookups } from '../util/dns.js';
 
 /** The process facilities a tool uses, injectable for tests. */
 export interface CliIo {
@@ -17,6 +18,8 @@ export interface CliIo {
   now: () => number;
   /** Working directory (for relative paths and defaults such as get-bulk's `-D`). */
   cwd: string;
+  /** Host name lookups, forward and reverse (default: the system resolver; tests pass their own so they never touch real DNS). */
+  dns?: HostLookups;
 }
 
 /** A tool entry point: resolves to the process exit code; never calls `process.exit`. */
@@ -40,7 +43,7 @@ export function processIo(): CliIo {
  */
 export async function runAsProcess(main: ToolMain): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
+    if (err.code === 'EPIPE') process.exit(ExitCode.Ok);
     throw err;
   });
   let code: number;

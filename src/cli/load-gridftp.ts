@@ -12,7 +12,7 @@ import { ArchiveSink } from '../loaders/sink.js';
 import { ExitCode } from './exit-codes.js';
 import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, LOG_DIR_FLAG, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolve, type LoaderTool } from './loader-options.js';
+import { ARCHIVE_FLAGS, LOG_DIR_FLAG, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolverOf, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-gridftp';
 const SENSITIVE = '(default=False since this might be sensitive data).';
@@ -58,7 +58,7 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     const batchSize = Number(args.string('batchSize'));
     if (!Number.isInteger(batchSize) || batchSize < 1) return usageError('option --batch-size: must be a positive integer');
     const json = args.flag('json');
-    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
+    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolverOf(io));
     if ('error' in resolveHost) return usageError(resolveHost.error);
     const statePath = normalize(resolve(io.cwd, args.string('stateFile') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
 

@@ -25,13 +25,13 @@ import {
   type FormattingPolicy,
   type HostAddresses,
   type MappedRecord,
-} from '../loaders/pscheduler/map.js';
+} from '../model/pscheduler/map.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import { explainFailure } from './failures.js';
 import { ExitCode } from './exit-codes.js';
 import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, DEFAULT_URL, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolve, type LoaderTool } from './loader-options.js';
+import { ARCHIVE_FLAGS, DEFAULT_URL, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolverOf, type LoaderTool } from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
 
@@ -112,7 +112,7 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
     }
-    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolve);
+    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolverOf(io));
     if ('error' in resolveHost) return usageError(resolveHost.error);
     // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
     if (args.positional.length === 0 && io.stdin.isTTY === true) {

@@ -5,7 +5,6 @@
  * DNS. Each tool's table is these groups and its own flags.
  * @module
  */
-import { lookup } from 'node:dns/promises';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pyJson } from '../format/python-repr.js';
@@ -13,6 +12,7 @@ import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
 import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
+import { systemForwardResolver } from '../util/dns.js';
 import type { ExitCode } from './exit-codes.js';
 import { startCommandLine, usageError, VERSION_FLAG, type CommandLine, type FlagDef, type FlagValues, type KeyOf } from './flags.js';
 import type { HelpLayout } from './help.js';
@@ -177,11 +177,10 @@ export function loaderResolver(args: FlagValues<LoaderKey>, io: CliIo, fallback:
   return withHostTable(builder.build(), fallback);
 }
 
-/** DNS through the operating system's resolver, one address per family. */
-export async function systemResolve(host: string, family: 4 | 6): Promise<string | undefined> {
-  try {
-    return (await lookup(host, { family })).address;
-  } catch {
-    return undefined;
-  }
+/**
+ * The DNS a loader falls back to for names `--resolve`/`--hosts` do not answer: the injected
+ * `io.dns` (tests), else the system resolver, each lookup time-limited.
+ */
+export function systemResolverOf(io: Pick<CliIo, 'dns'>): HostResolver {
+  return io.dns?.forward ?? systemForwardResolver();
 }

@@ -6,6 +6,7 @@
  * texts of the original's options are the original's (the usage line too, which names no `-S`).
  * @module
  */
+import { FILE_FORMATS, OUTPUT_FORMATS } from '../format/index.js';
 import { ARCHIVE_MODES } from './archive-flags.js';
 import type { CommandLine, FlagDef, KeyOf } from './flags.js';
 import { HELP_FLAG, VERSION_FLAG } from './flags.js';
@@ -37,7 +38,7 @@ export const SELECTION_FLAGS = [
 ] as const satisfies readonly FlagDef[];
 
 /** `-o FORMAT` of the tools that print rows. */
-export const FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: 'Output format [human, json, csv, ndjson] (default: human).', original: true } as const satisfies FlagDef;
+export const FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: `Output format [${OUTPUT_FORMATS.join(', ')}] (default: human).`, original: true } as const satisfies FlagDef;
 
 /** How rows are shown and traced. */
 export const DISPLAY_FLAGS = [
@@ -66,7 +67,7 @@ const CHART_FLAG = { key: 'chart', long: '--chart', type: 'flag', help: 'Draw a 
 const OUTPUT_FILE_FLAG = { key: 'outputFile', short: '-o', long: '--output', type: 'string', metavar: 'FILE', help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).', original: false } as const satisfies FlagDef;
 
 /** get-bulk's `-o`: a file format, and no default. */
-const FILES_FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: 'Output format of the files [csv, json, ndjson] - required, there is no default.', original: true } as const satisfies FlagDef;
+const FILES_FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: `Output format of the files [${[...FILE_FORMATS].sort().join(', ')}] - required, there is no default.`, original: true } as const satisfies FlagDef;
 
 /** get-bulk's `-D` (its default, the working directory, is shown in the help). */
 function outputDirectoryFlag(cwd: string) {

@@ -14,13 +14,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { EVENT_TYPE_NAMES, SUMMARY_TYPES, type SummaryType } from '../model/event-types.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
+import { FILE_FORMATS, formatterFor, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../format/index.js';
 import type { ClientOptions, DataQuery, MetadataQuery } from '../query/types.js';
 import { applyArchiveFlags } from './archive-flags.js';
 import { ExitCode } from './exit-codes.js';
 import { retryNotice, type HintContext } from './failures.js';
 import { startCommandLine, type FlagValues } from './flags.js';
-import { invalidHost, systemHostCheck, type HostCheck } from './host-check.js';
+import { defaultHostCheck, invalidHost, type HostCheck } from './host-check.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, queryCommandLine, type QueryKey, type QueryToolKind } from './query-flags.js';
 import { applyFilters, eventTypeListText, listableEventTypes, type TimeFilters } from './query-filters.js';
@@ -104,8 +104,6 @@ export interface ToolRequirements {
   requireEvent?: boolean;
   /** esmond-ps-get-bulk: `-o` must be a file format and `-D` must exist. */
   requireOutput?: boolean;
-  /** Formats allowed with `requireOutput`. @defaultValue ['json', 'csv', 'ndjson'] */
-  outputFormats?: readonly OutputFormat[];
   /** Reads data: `-W` without `-T` is an error (B15). */
   readsData?: boolean;
   /** esmond-ps-plot: `-o FILE` (.svg or .png) instead of `-o FORMAT`, and required. */
@@ -121,7 +119,7 @@ export function toolKindOf(req: ToolRequirements): QueryToolKind {
 
 /** Injectable pieces (tests never touch real DNS). */
 export interface QueryDeps {
-  /** Does a host name resolve? Default: `dns.lookup` with a 5 s limit (skipped under ESMOND_TEST_NO_DNS). */
+  /** Does a host name resolve? Default: `io.dns`, else the system resolver with a 5 s limit. */
   hostResolves?: HostCheck;
 }
 
@@ -225,8 +223,10 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   }
   let outputDirectory: string | undefined;
   if (req.requireOutput) {
-    const allowed = req.outputFormats ?? ['json', 'csv', 'ndjson'];
-    if (!(allowed as readonly string[]).includes(f.format)) return errWithHelp('please specify either json, csv or ndjson --output-format for bulk output');
+    if (!(FILE_FORMATS as readonly string[]).includes(f.format)) {
+      const names = `${FILE_FORMATS.slice(0, -1).join(', ')} or ${FILE_FORMATS.at(-1) ?? ''}`;
+      return errWithHelp(`please specify either ${names} --output-format for bulk output`);
+    }
     outputDirectory = resolvePath(io.cwd, f.outputDir ?? io.cwd);
     if (!existsSync(outputDirectory) || !statSync(outputDirectory).isDirectory()) return err(`output path ${outputDirectory} does not exist.`);
   }
@@ -237,7 +237,7 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
       ['--dest', f.dest],
       ['--agent', f.agent],
     ],
-    deps.hostResolves ?? ((name) => systemHostCheck(name, io.env)),
+    deps.hostResolves ?? ((name) => defaultHostCheck(name, io)),
   );
   if (badHost !== undefined) return err(badHost);
   // 6. event type.
@@ -251,11 +251,9 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
     return err(`${f.summaryType} is not a valid --summary-type arg (one of: ${pyList(SUMMARY_TYPES)})`);
   }
   // 8. output format.
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(f.format)) {
-    return err(`${f.format} is not a valid --output-format arg (one of: ${pyList(OUTPUT_FORMATS)})`);
-  }
-  const format = f.format as OutputFormat;
-  if (format === 'csv' && f.metadata) return err('--output-format csv can not be used with --metadata-extended');
+  const format = f.format;
+  if (!isOutputFormat(format)) return err(`${format} is not a valid --output-format arg (one of: ${pyList(OUTPUT_FORMATS)})`);
+  if (f.metadata && !formatterFor(format).extended) return err(`--output-format ${format} can not be used with --metadata-extended`);
   // 9. times (default: the last 24 hours, whole seconds).
   const nowS = Math.floor(io.now() / 1000);
   let timeStart = nowS - 86400;

@@ -15,12 +15,11 @@ import { explainFailure } from './failures.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 import { isQueryExit, prepareQueryTool, type QueryDeps, type QuerySettings } from './query-options.js';
-import { createHostnameCache, reverseResolverFor, type HostnameCache, type HostnameCacheOptions, type ReverseResolver } from './reverse-dns.js';
+import { systemReverseResolver } from '../util/dns.js';
+import { createHostnameCache, type HostnameCache, type HostnameCacheOptions } from '../util/hostnames.js';
 
 /** What tests may inject into a query tool (`createRun(deps)`); `run` uses none. */
 export interface QueryToolDeps extends QueryDeps {
-  /** Reverse DNS (default: system resolver; none under ESMOND_TEST_NO_DNS). */
-  reverseResolver?: ReverseResolver;
   /** Merged over the options built from the flags (e.g. `{ retry: { limit: 0 } }`). */
   clientOptions?: Partial<ClientOptions> & ClientTestHooks;
   /** Reverse-DNS limits (default: 2 s per lookup, 8 at once). */
@@ -98,7 +97,7 @@ export function metadataListingTool(prog: string, columns: readonly string[], ro
 
 /** The hostname cache of a run, or `undefined` with `--ip`. */
 export function hostnamesFor(settings: QuerySettings, io: CliIo, deps: QueryToolDeps): HostnameCache | undefined {
-  return settings.ip ? undefined : createHostnameCache(reverseResolverFor(io.env, deps.reverseResolver), deps.hostnameCache);
+  return settings.ip ? undefined : createHostnameCache(io.dns?.reverse ?? systemReverseResolver, deps.hostnameCache);
 }
 
 /** Replaces IPs in the hostname fields of `rows` with names (resolving them first, concurrently). */

@@ -6,7 +6,7 @@
  *   esmond-ps-view -u https://archive.example.net/esmond [--port 8090] [--host 127.0.0.1] [-k KEY]
  *   esmond-ps-view -u https://ps5.example.net --archive opensearch|auto
  *
- * Exit codes: 0 ok (stopped by SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
+ * Exit codes ({@link ExitCode}): 0 ok (stopped by SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
  * @module
  */
 import { createServer } from 'node:http';

@@ -5,9 +5,10 @@
  * bytes before that offset, so a rotated, truncated or replaced log is recognised.
  * @module
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseLegacyPickle } from './gridftp/legacy-pickle.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 
 /** State file contents. */
 export interface LoaderState {
@@ -87,15 +88,7 @@ export function readState(path: string): LoaderState | LegacyState | 'empty' | u
 
 /** Writes the state atomically: temp file in the same directory, fsync, rename. */
 export function writeStateAtomic(path: string, state: LoaderState): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 1)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, `${JSON.stringify(state, null, 1)}\n`, { mode: 0o600 });
 }
 
 /** Removes a state file; a missing one is fine (B36). */

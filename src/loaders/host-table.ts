@@ -6,6 +6,7 @@
  * @module
  */
 import { isIP } from 'node:net';
+import type { ForwardResolver } from '../util/dns.js';
 
 /** Addresses of the names given, per family (the first one given wins, as in `/etc/hosts`). */
 export type HostTable = ReadonlyMap<string, { v4?: string; v6?: string }>;
@@ -14,7 +15,7 @@ export type HostTable = ReadonlyMap<string, { v4?: string; v6?: string }>;
 export const RESOLVE_HINT = 'give its address with --resolve NAME=ADDRESS or --hosts FILE';
 
 /** Resolves a host name to one address of a family (`undefined`: none). */
-export type HostResolver = (host: string, family: 4 | 6) => Promise<string | undefined>;
+export type HostResolver = ForwardResolver;
 
 /** An address as written (`[2001:db8::1]` too), or undefined when it is no IP address. */
 function addressOf(text: string): { address: string; family: 4 | 6 } | undefined {

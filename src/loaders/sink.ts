@@ -9,6 +9,7 @@ import { PyFloat } from '../model/py-float.js';
 import type { WireNewMetadata } from '../model/wire.js';
 import type { EsmondClient } from '../query/types.js';
 import type { EsmondItem, EsmondValue } from './esmond-item.js';
+import { pool } from '../util/pool.js';
 
 /** What the sink stores: any loader's {@link EsmondItem}. */
 export type SinkItem = EsmondItem;
@@ -43,32 +44,6 @@ export const DEFAULT_SINK_CONCURRENCY = 8;
 /** The archive (400) or the client's own checks before sending refused the item as invalid. */
 function isRefusal(err: unknown): err is Error {
   return (isHttpError(err) && err.status === 400) || isValidationError(err);
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at a time, in item order. After a failure no further
- * item is started, and the pool waits for the ones in flight before it rejects — so nothing is
- * still writing once the caller hears of the failure (and, say, closes the client or reports).
- * It rejects with the error of the lowest-indexed failed item: every item before a failed one
- * was started, so which error is reported does not depend on which request finished first.
- */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const failures: { index: number; error: unknown }[] = [];
-  const worker = async (): Promise<void> => {
-    while (failures.length === 0 && next < items.length) {
-      const index = next++;
-      const item = items[index];
-      if (item === undefined) break;
-      try {
-        await fn(item, index);
-      } catch (error) {
-        failures.push({ index, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
 }
 
 /** The items of one metadata body, merged into one point per timestamp. */

@@ -43,8 +43,8 @@ export function orderedRecord<V>(entries: Iterable<readonly [string, V]>): Recor
 }
 
 const WS = /[ \t\n\r]*/y;
-/** An integer-like object key in JSON text. */
-const INDEX_KEY_TEXT = /"(?:0|[1-9]\d{0,9})"\s*:/;
+/** An integer-like object key in JSON text (one `JSON.parse` would move to the front). */
+export const INDEX_KEY_TEXT = /"(?:0|[1-9]\d{0,9})"\s*:/;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /**

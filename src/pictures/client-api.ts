@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SeriesType } from '../model/event-types.js';
-import type { EsmondClient, MetadataQuery } from '../query/types.js';
+import type { EsmondClient } from '../query/types.js';
+import type { MetadataQuery } from '../model/metadata.js';
 import type { ArchiveProxy } from './proxy.js';
 
 const SEGMENTS: Readonly<Record<string, SeriesType>> = { base: 'base', aggregations: 'aggregation', averages: 'average', statistics: 'statistics' };

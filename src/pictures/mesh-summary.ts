@@ -5,8 +5,9 @@
  * `esmond-ps-view` (reading a remote one), so the page sees the same thing from both.
  * @module
  */
-import { pool } from '../loaders/sink.js';
-import type { EsmondClient, Metadata } from '../query/types.js';
+import { pool } from '../util/pool.js';
+import type { EsmondClient } from '../query/types.js';
+import type { Metadata } from '../model/metadata.js';
 import type { Family, MeshCell, MeshSummary } from '../web/mesh-types.js';
 import { delayOf, fieldOf, hopCount, median, numberOf } from '../web/values.js';
 

@@ -17,6 +17,7 @@ import { parseRoutesRequest, readRouteChanges } from './routes.js';
 import { OPENMETRICS_CONTENT_TYPE } from './metrics.js';
 import { PAGE_HTML } from './page-html.js';
 import type { ArchiveProxy } from './proxy.js';
+import { withTimeout } from '../util/timeout.js';
 
 /** Options of {@link createPicturesSite}. */
 export interface PicturesSiteOptions {
@@ -75,19 +76,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
    * {@link FIRST_WAIT_MS}; `undefined` while it is still running (a big mesh takes a while), so
    * the request gets 503 + Retry-After rather than outliving the server's request timeout.
    */
-  const snapshotForRequest = async (): Promise<MeshSnapshot | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(undefined);
-      }, FIRST_WAIT_MS);
-    });
-    try {
-      return await Promise.race([cache.get(), wait]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const snapshotForRequest = (): Promise<MeshSnapshot | undefined> => withTimeout(cache.get(), FIRST_WAIT_MS, undefined);
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
 

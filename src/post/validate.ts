@@ -7,9 +7,9 @@ import { isIP } from 'node:net';
 import { ValidationError } from '../http/errors.js';
 import { ALLOWED_SUMMARIES, dataTypeOf, SUMMARY_TYPES, type SummaryType } from '../model/event-types.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
+import { isJsonObject } from '../model/json-object.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const STRING_SUBJECT_FIELDS = ['tool-name', 'input-source', 'input-destination'] as const;
 
@@ -37,7 +37,7 @@ function windowOf(v: unknown): number | undefined {
  * @throws ValidationError naming the first problem.
  */
 export function validateNewMetadata(body: unknown): asserts body is WireNewMetadata {
-  if (!isObj(body)) throw new ValidationError('Metadata must be a JSON object');
+  if (!isJsonObject(body)) throw new ValidationError('Metadata must be a JSON object');
   const st = body['subject-type'];
   if (st !== 'point-to-point' && st !== 'network-element') {
     throw new ValidationError(`subject-type must be point-to-point or network-element: ${JSON.stringify(st)}`, 'subject-type');
@@ -64,7 +64,7 @@ function validateEventTypes(ets: unknown): void {
   if (!Array.isArray(ets)) throw new ValidationError('event-types must be a list', 'event-types');
   const seen = new Set<string>();
   for (const [i, e] of ets.entries()) {
-    if (!isObj(e) || typeof e['event-type'] !== 'string') {
+    if (!isJsonObject(e) || typeof e['event-type'] !== 'string') {
       throw new ValidationError(`event-types[${i}] needs an event-type name`, 'event-types');
     }
     const name = e['event-type'];
@@ -76,7 +76,7 @@ function validateEventTypes(ets: unknown): void {
     if (sums === undefined) continue;
     if (!Array.isArray(sums)) throw new ValidationError(`summaries of ${name} must be a list`, 'event-types');
     for (const s of sums) {
-      if (!isObj(s)) throw new ValidationError(`A summary of ${name} is not an object`, 'event-types');
+      if (!isJsonObject(s)) throw new ValidationError(`A summary of ${name} is not an object`, 'event-types');
       const type = s['summary-type'];
       if (type === 'base') continue;
       if (typeof type !== 'string' || !(SUMMARY_TYPES as readonly string[]).includes(type)) {
@@ -111,7 +111,7 @@ export function validateTs(ts: unknown, where = 'ts'): asserts ts is number {
 
 /** Checks a single point `{ts, val}`. */
 export function validatePoint(point: unknown): asserts point is WirePoint {
-  if (!isObj(point)) throw new ValidationError('A data point must be an object {ts, val}');
+  if (!isJsonObject(point)) throw new ValidationError('A data point must be an object {ts, val}');
   validateTs(point['ts']);
   if (!('val' in point) || point['val'] === undefined) throw new ValidationError('A data point needs a val', 'val');
 }

@@ -6,6 +6,7 @@
 import { ResponseError, ValidationError, type EsmondErrorInit } from '../http/errors.js';
 import type { WireMetadata } from '../model/wire.js';
 import type { EventTypeInfo, Metadata, MetadataQuery, SummaryInfo } from './types.js';
+import { isJsonObject } from '../model/json-object.js';
 
 /** Subject and structural keys of a metadata object; everything else is a free-form parameter. */
 const NON_PARAMETER_KEYS: ReadonlySet<string> = new Set([
@@ -26,7 +27,6 @@ const NON_PARAMETER_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function optString(o: Obj, k: string): string | undefined {
   const v = o[k];
@@ -62,7 +62,7 @@ function requireString(o: Obj, k: string, where: string, init: EsmondErrorInit):
 }
 
 function decodeSummary(s: unknown, where: string, init: EsmondErrorInit): SummaryInfo {
-  if (!isObj(s)) throw new ResponseError(`${where}: summary is not an object`, init);
+  if (!isJsonObject(s)) throw new ResponseError(`${where}: summary is not an object`, init);
   return {
     summaryType: requireString(s, 'summary-type', where, init),
     summaryWindow: summaryWindow(s['summary-window'], where, init),
@@ -77,7 +77,7 @@ export function decodeSummaryInfo(s: unknown, init: EsmondErrorInit = {}): Summa
 }
 
 function decodeEventType(e: unknown, where: string, init: EsmondErrorInit): EventTypeInfo {
-  if (!isObj(e)) throw new ResponseError(`${where}: event-types entry is not an object`, init);
+  if (!isJsonObject(e)) throw new ResponseError(`${where}: event-types entry is not an object`, init);
   const name = requireString(e, 'event-type', where, init);
   const w = `${where} event type ${name}`;
   const sums = e['summaries'] ?? [];
@@ -96,7 +96,7 @@ function decodeEventType(e: unknown, where: string, init: EsmondErrorInit): Even
  * @param init - request facts for the {@link ResponseError} thrown on a wrong shape.
  */
 export function decodeMetadata(wire: unknown, init: EsmondErrorInit = {}): Metadata {
-  if (!isObj(wire)) throw new ResponseError('metadata is not a JSON object', init);
+  if (!isJsonObject(wire)) throw new ResponseError('metadata is not a JSON object', init);
   const key = requireString(wire, 'metadata-key', 'metadata', init);
   const where = `metadata ${key}`;
   const ets = wire['event-types'] ?? [];

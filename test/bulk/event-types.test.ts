@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { EVENT_TYPE_NAMES, EVENT_TYPES, type EventType } from '../../src/model/event-types.js';
 import { familyOf } from '../../src/format/index.js';
+import { dnsWithNames } from '../helpers/offline-dns.js';
 import { addMetadata, cleanup, runBulkTool, tempDir, writeCtx, NOW } from './fixtures.js';
 
 const TS = NOW - 3600;
@@ -90,9 +91,7 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
   test('without --ip, names in files and rows come from the reverse lookup, packet-trace hops too', async () => {
     const dir = tempDir();
     const names: Record<string, string> = { '10.9.9.1': 'one.example.net', '10.9.9.2': 'two.example.net', '10.9.9.254': 'gw.example.net' };
-    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z', '-e', 'packet-trace'], dir, {
-      reverseLookup: async (ip) => names[ip] ?? ip,
-    });
+    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z', '-e', 'packet-trace'], dir, {}, dnsWithNames(names));
     assert.equal(r.code, 0, r.stderr);
     const files = readdirSync(dir);
     assert.deepEqual(files, ['one.example.net_two.example.net_packet-trace_2025-11-24_2025-11-24.csv']);

@@ -11,12 +11,13 @@ import type { RequestContext } from '../../src/archive/types.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { createGetBulk, type GetBulkDeps } from '../../src/cli/get-bulk.js';
 import type { TestArchive } from '../helpers/archive.js';
+import { offlineDns } from '../helpers/offline-dns.js';
 
 /** The archive clock of every bulk test (2025-11-24 16:00 UTC). */
 export const NOW = 1_764_000_000;
 
 /** A CliIo over buffers. */
-export function bufferIo(cwd: string): { io: CliIo; stdout: () => string; stderr: () => string } {
+export function bufferIo(cwd: string, dns: CliIo['dns'] = offlineDns): { io: CliIo; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   const sink = (f: (s: string) => void): Writable =>
@@ -30,9 +31,10 @@ export function bufferIo(cwd: string): { io: CliIo; stdout: () => string; stderr
     stdout: sink((s) => (out += s)),
     stderr: sink((s) => (err += s)),
     stdin: process.stdin,
-    env: { ESMOND_TEST_NO_DNS: '1' },
+    env: {},
     now: () => NOW * 1000,
     cwd,
+    dns,
   };
   return { io, stdout: () => out, stderr: () => err };
 }
@@ -42,8 +44,9 @@ export async function runBulkTool(
   argv: string[],
   cwd: string,
   deps: GetBulkDeps = {},
+  dns?: CliIo['dns'],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const b = bufferIo(cwd);
+  const b = bufferIo(cwd, dns);
   const code = await createGetBulk({ retryBaseMs: 5, ...deps })(argv, b.io);
   return { code, stdout: b.stdout(), stderr: b.stderr() };
 }

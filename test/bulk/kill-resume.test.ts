@@ -47,7 +47,6 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
 
     const dir = tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir), '--quiet'], {
-      env: { ...process.env, ESMOND_TEST_NO_DNS: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

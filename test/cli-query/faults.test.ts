@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRun as createGet } from '../../src/cli/get.js';
 import { createRun as createEndpoints } from '../../src/cli/get-endpoints.js';
-import { createHostnameCache } from '../../src/cli/reverse-dns.js';
+import { createHostnameCache } from '../../src/util/hostnames.js';
+import { dnsWithReverse } from '../helpers/offline-dns.js';
 import { runTool } from './run-tool.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -124,7 +125,7 @@ describe('reverse DNS (injected resolvers only)', () => {
       asked.push(ip);
       return names[ip];
     };
-    const r = await runTool(createGet({ ...noRetry, reverseResolver }), ['-u', url, '-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '-e', 'packet-trace', '-o', 'csv']);
+    const r = await runTool(createGet(noRetry), ['-u', url, '-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '-e', 'packet-trace', '-o', 'csv'], { dns: dnsWithReverse(reverseResolver) });
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\r\n');
     assert.match(lines[1] ?? '', /^host1\.example\.net,host2\.example\.net,packet-trace,.*,10\.0\.0\.254,0\.2,9000,$/);
@@ -134,17 +135,17 @@ describe('reverse DNS (injected resolvers only)', () => {
   test('a failing or hanging resolver never fails the run: the IP is shown', async () => {
     handler = (_req, res) => { json(res, 200, [md('packet-trace')]); };
     const hanging = (): Promise<string | undefined> => new Promise(() => undefined);
-    let r = await runTool(createEndpoints({ ...noRetry, reverseResolver: hanging, hostnameCache: { timeoutMs: 20 } }), ['-u', url, '-o', 'csv']);
+    let r = await runTool(createEndpoints({ ...noRetry, hostnameCache: { timeoutMs: 20 } }), ['-u', url, '-o', 'csv'], { dns: dnsWithReverse(hanging) });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'source,destination,measurement_agent,tool_name,event_type\r\n10.0.0.1,10.0.0.2,10.0.0.1,"bwctl/tracepath,traceroute",packet-trace\r\n\n');
-    r = await runTool(createEndpoints({ ...noRetry, reverseResolver: async () => { throw new Error('SERVFAIL'); } }), ['-u', url, '-o', 'csv']);
+    r = await runTool(createEndpoints(noRetry), ['-u', url, '-o', 'csv'], { dns: dnsWithReverse(async () => { throw new Error('SERVFAIL'); }) });
     assert.equal(r.code, 0);
     assert.match(r.stdout, /\r\n10\.0\.0\.1,10\.0\.0\.2,10\.0\.0\.1,/);
   });
   test('--ip turns lookups off', async () => {
     handler = (_req, res) => { json(res, 200, [md('packet-trace')]); };
     let called = false;
-    const r = await runTool(createEndpoints({ ...noRetry, reverseResolver: async () => ((called = true), 'x.example') }), ['-u', url, '--ip']);
+    const r = await runTool(createEndpoints(noRetry), ['-u', url, '--ip'], { dns: dnsWithReverse(async () => ((called = true), 'x.example')) });
     assert.equal(r.code, 0);
     assert.equal(called, false);
     assert.match(r.stdout, /^source: 10\.0\.0\.1\n/);

@@ -1,7 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatOptionHelp, textwrap } from '../../src/cli/help.js';
-import { reverseResolverFor, noReverseResolver, systemReverseResolver } from '../../src/cli/reverse-dns.js';
 
 describe('textwrap (Python textwrap.wrap; expectations from Python 3.11)', () => {
   test('breaks on spaces and after hyphens between letters', () => {
@@ -26,15 +25,5 @@ describe('optparse option help layout (expectations from Python 3.11 optparse)',
   test('COLUMNS narrows the help column like optparse', () => {
     const text = formatOptionHelp([{ short: '-h', long: '--help', help: 'show this help message and exit' }], '40');
     assert.equal(text, 'Options:\n  -h, --help  show this help message\n              and exit\n');
-  });
-});
-
-describe('reverse resolver choice', () => {
-  test('injected > ESMOND_TEST_NO_DNS > system', async () => {
-    const mine = async (): Promise<string> => 'x';
-    assert.equal(reverseResolverFor({ ESMOND_TEST_NO_DNS: '1' }, mine), mine);
-    assert.equal(reverseResolverFor({ ESMOND_TEST_NO_DNS: '1' }), noReverseResolver);
-    assert.equal(reverseResolverFor({}), systemReverseResolver);
-    assert.equal(await noReverseResolver('10.0.0.1'), undefined);
   });
 });

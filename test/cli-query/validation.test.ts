@@ -20,7 +20,7 @@ const U = ['-u', 'http://127.0.0.1:9'];
 const USAGE = `${usageLine(queryCommandLine('esmond-ps-get', 'rows', '/'))}\n`;
 
 async function prepare(argv: string[], req = {}): Promise<{ settings?: QuerySettings; code?: number; stdout: string; stderr: string }> {
-  const io = captureIo({ env: { ESMOND_TEST_NO_DNS: '1' }, now: NOW_MS });
+  const io = captureIo({ now: NOW_MS });
   const r = await prepareQueryTool('esmond-ps-get-metadata', argv, io, req);
   return isQueryExit(r) ? { code: r.exitCode, stdout: io.out(), stderr: io.err() } : { settings: r, stdout: io.out(), stderr: io.err() };
 }

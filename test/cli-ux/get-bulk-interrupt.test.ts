@@ -49,7 +49,6 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
   test('SIGINT says how far the run got and how to continue; --resume finishes it', async () => {
     const dir = tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir)], {
-      env: { ...process.env, ESMOND_TEST_NO_DNS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -45,6 +45,8 @@ describe('output format registry', () => {
       assert.equal(isOutputFormat(name), true);
       assert.equal(formatterFor(name).name, name);
     }
+    // Only csv has a fixed column list, so only it refuses -M.
+    assert.deepEqual(OUTPUT_FORMATS.filter((f) => !formatterFor(f).extended), ['csv']);
     assert.equal(isOutputFormat('xml'), false);
     assert.equal(isOutputFormat('constructor'), false);
   });

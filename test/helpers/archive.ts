@@ -12,7 +12,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveArchive } from '../../src/archive/serve.js';
-import { importStorageRowsFile, loadDjangoFixtureFile } from '../../src/archive/fixtures.js';
+import { createArchiveRequester } from '../../src/archive/handle.js';
+import { raw, type RawResponse } from '../archive/http/raw-request.js';
+import { importStorageRowsFile, loadDjangoFixtureFile } from './archive-fixtures.js';
 import { seedArchive } from '../../src/archive/seed.js';
 import { createArchiveService } from '../../src/archive/service.js';
 import { openStore } from '../../src/archive/storage/open.js';
@@ -44,6 +46,8 @@ export interface StartArchiveOptions {
   fixture?: 'api' | 'client';
   /** The store to run on (default SQLite); `'postgres'` needs the test cluster (see stores.ts). */
   store?: StoreKind;
+  /** `false`: no port; `request` goes through the socket-free requester (archive/handle.ts). @defaultValue true */
+  http?: boolean;
   /** Extra app options (writers, maxBodyBytes, log, ingest…). */
   app?: Omit<ArchiveAppOptions, 'prefix' | 'now'>;
 }
@@ -58,6 +62,8 @@ export interface TestArchive {
   /** Key of a write user when `withUser`, else `''`. */
   apiKey: string;
   service: ArchiveService;
+  /** One request (path verbatim): over HTTP to `url`, or socket-free when started with `http: false`. */
+  request(method: string, path: string, opts?: { headers?: Record<string, string>; body?: string | Buffer | undefined }): Promise<RawResponse>;
   /** Stops the server, closes the service, removes the temp dir (if it made one). */
   close(): Promise<void>;
 }
@@ -129,6 +135,22 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
       });
     }
     const prefix = opts.prefix ?? '/esmond';
+    if (opts.http === false) {
+      const send = createArchiveRequester(service, { prefix, now: clock, ...opts.app });
+      return {
+        url: 'http://127.0.0.1',
+        archiveUrl: `http://127.0.0.1${prefix}/perfsonar/archive/`,
+        dbPath,
+        apiKey,
+        service,
+        request: (method, path, o = {}) => send(path, { method, ...o }),
+        async close() {
+          await service.close();
+          await pgDb?.drop();
+          if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+        },
+      };
+    }
     const running = await serveArchive({
       service,
       host: '127.0.0.1',
@@ -143,6 +165,7 @@ export async function startArchive(opts: StartArchiveOptions = {}): Promise<Test
       dbPath,
       apiKey,
       service,
+      request: (method, path, o = {}) => raw(running.url, method, path, o),
       async close() {
         await running.close();
         await service.close();

@@ -5,6 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { CliIo, ToolMain } from '../../src/cli/io.js';
+import { offlineDns } from './offline-dns.js';
 
 /** Options of {@link captureIo}. */
 export interface CaptureOptions {
@@ -15,6 +16,8 @@ export interface CaptureOptions {
   now?: number;
   /** @defaultValue process.cwd() */
   cwd?: string;
+  /** Host lookups. @defaultValue {@link offlineDns} (no test touches real DNS) */
+  dns?: CliIo['dns'];
 }
 
 /** A captured io: `out()` and `err()` return what the tool wrote so far. */
@@ -37,6 +40,7 @@ export function captureIo(opts: CaptureOptions = {}): CapturedIo {
     env: opts.env ?? {},
     now: () => now,
     cwd: opts.cwd ?? process.cwd(),
+    dns: opts.dns ?? offlineDns,
     out: () => Buffer.concat(out).toString('utf8'),
     err: () => Buffer.concat(err).toString('utf8'),
   };

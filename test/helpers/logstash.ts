@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { isoDurationSeconds } from '../../src/loaders/pscheduler/iso.js';
+import { isoDurationSeconds } from '../../src/model/pscheduler/iso.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});

@@ -156,7 +156,7 @@ function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>):
 }
 
 /** `_source` filtering: top-level `includes`, dotted-path `excludes` (what the backend sends). */
-function pickSource(doc: Obj, source: unknown): Obj {
+export function pickSource(doc: Obj, source: unknown): Obj {
   if (source === undefined || source === true) return doc;
   const includes: unknown = Array.isArray(source) ? source : obj(source).includes;
   const excludes: unknown = Array.isArray(source) ? [] : obj(source).excludes;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
-import { hostsOf, mapRecord, MappingError, tableLookup, type HostAddresses, type RecordInput } from '../../src/loaders/pscheduler/map.js';
+import { hostsOf, mapRecord, MappingError, tableLookup, type HostAddresses, type RecordInput } from '../../src/model/pscheduler/map.js';
 
 /** The non-literal names a mapping of `input` looks up. */
 function namesLookedUp(input: RecordInput, table: Map<string, HostAddresses>): string[] {

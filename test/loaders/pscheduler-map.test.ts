@@ -8,11 +8,11 @@ import {
   isoDateSeconds,
   tableLookup,
   UnresolvedHostError,
-} from '../../src/loaders/pscheduler/map.js';
-import { withoutComments } from '../../src/loaders/pscheduler/envelope.js';
-import { formatFixed2 } from '../../src/loaders/pscheduler/iso.js';
+} from '../../src/model/pscheduler/map.js';
+import { withoutComments } from '../../src/model/pscheduler/envelope.js';
+import { formatFixed2 } from '../../src/model/pscheduler/iso.js';
 import { pyJson } from '../../src/format/python-repr.js';
-import { storageErrorResult } from '../../src/loaders/pscheduler/retry-policy.js';
+import { storageErrorResult } from './pscheduler-retry-policy.js';
 import { assertMetadataMatches, mappingVectors, recordInputOf, storageErrorVectors, valueMap } from './pscheduler-vectors.js';
 
 describe('esmond archiver golden vectors', () => {

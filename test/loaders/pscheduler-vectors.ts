@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parse as parseLossless } from 'lossless-json';
 import { PyFloat, pyJson, pyStr } from '../../src/format/python-repr.js';
-import type { ArchiverSummary, RecordInput } from '../../src/loaders/pscheduler/map.js';
-import type { RetryPolicyEntry } from '../../src/loaders/pscheduler/retry-policy.js';
+import type { ArchiverSummary, RecordInput } from '../../src/model/pscheduler/map.js';
+import type { RetryPolicyEntry } from './pscheduler-retry-policy.js';
 import { FIXTURE_DATA } from '../helpers/fixture-data.js';
 import { parseJson, readJson } from '../helpers/json.js';
 

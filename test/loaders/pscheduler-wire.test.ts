@@ -14,7 +14,7 @@ import { startFlakyProxy, type FlakyProxy, type RecordedRequest } from '../helpe
 import { captureIo } from '../helpers/capture-io.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { pyJson } from '../../src/format/python-repr.js';
-import { mapRecord } from '../../src/loaders/pscheduler/map.js';
+import { mapRecord } from '../../src/model/pscheduler/map.js';
 import { ArchiveSink } from '../../src/loaders/sink.js';
 import { createClient } from '../../src/query/client.js';
 import { allMetadata } from './archive-compare.js';

@@ -19,7 +19,7 @@ describe('esmond-ps-get --chart', () => {
   });
 
   const get = async (args: string[], tty: boolean): Promise<{ code: number; out: string; err: string }> => {
-    const io = captureIo({ env: { ESMOND_TEST_NO_DNS: '1' }, now: NOW_MS });
+    const io = captureIo({ now: NOW_MS });
     if (tty) Object.assign(io.stdout, { isTTY: true, columns: 80 });
     const code = await run(['-u', archive.url, '-s', '10.0.1.10', '-d', '10.0.2.10', '-I', ...args], io);
     return { code, out: io.out(), err: io.err() };

@@ -39,7 +39,7 @@ test('every bin is a node script that answers --help with exit 0', () => {
   assert.equal(Object.keys(pkg.bin).length, 10);
   for (const [name, path] of Object.entries(pkg.bin)) {
     assert.match(readFileSync(path, 'utf8'), /^#!\/usr\/bin\/env node\n/, `${name} has no node shebang`);
-    const r = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8', env: { ...process.env, ESMOND_TEST_NO_DNS: '1' } });
+    const r = spawnSync(process.execPath, [path, '--help'], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${name} --help: ${r.stderr}`);
     assert.match(r.stdout, /usage/i, `${name} --help printed no usage`);
   }

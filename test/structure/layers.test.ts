@@ -11,23 +11,24 @@ const SRC = resolve(import.meta.dirname, '..', '..', 'src');
 /** Which top-level folders (or root files) of src/ each one may import, besides itself. */
 const ALLOWED: Record<string, readonly string[]> = {
   model: [],
-  http: ['model'],
-  format: ['model'],
-  post: ['model', 'http'],
-  // The OpenSearch backend (query/opensearch) maps documents with the pure pScheduler mapping, as the archive does.
-  query: ['model', 'http', 'post', 'loaders/pscheduler'],
-  bulk: ['model', 'http', 'query', 'format'],
-  loaders: ['model', 'http', 'query', 'post'],
-  // The archive shares only the wire model with the clients, plus the pure pScheduler mapping.
-  archive: ['model', 'loaders/pscheduler'],
+  http: ['model', 'util'],
+  format: ['model', 'util'],
+  post: ['model', 'http', 'util'],
+  // The OpenSearch backend (query/opensearch) maps documents with the pScheduler mapping in model/pscheduler, as the archive does.
+  query: ['model', 'http', 'post', 'util'],
+  bulk: ['model', 'http', 'query', 'format', 'util'],
+  loaders: ['model', 'http', 'query', 'post', 'util'],
+  // The archive shares only the model with the clients (wire types, summaries, the pScheduler mapping), plus util/.
+  archive: ['model', 'util'],
   // Server side of the pictures (mesh summary, metrics, the page's assets, the read-only proxy,
-  // SVG and terminal charts): a client of the archive API like the tools, with the loaders'
-  // bounded pool, sharing the page's pure types and colouring from web/.
-  pictures: ['model', 'http', 'query', 'format', 'loaders/sink.ts', 'web'],
+  // SVG and terminal charts): a client of the archive API like the tools, sharing the page's pure types and colouring from web/.
+  pictures: ['model', 'http', 'query', 'format', 'web', 'util'],
   // Browser code, plus the pure mesh types, health rules and value readers it shares with pictures/.
   web: ['model'],
-  'index.ts': ['model', 'http', 'query', 'post', 'format', 'bulk'],
-  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'pictures', 'index.ts'],
+  // Node-side helpers every layer but the browser's shares (timeout, pool, DNS, atomic writes): nothing of ours.
+  util: [],
+  'index.ts': ['model', 'http', 'query', 'post', 'format', 'bulk', 'util'],
+  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'pictures', 'index.ts', 'util'],
   bin: ['cli'],
 };
 

@@ -24,10 +24,10 @@ import {
   type StoredUser,
   type WriteOutcome,
 } from './store.js';
-import { binEnd, binUpdates, lockOrder, summariesInLockOrder, WriteConflict } from './bins.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
-import { named, pgMetadataFilter, SQL } from './postgres/queries.js';
+import { asDuplicate, DuplicateCells, plainAppend, writeBatch } from './postgres/write.js';
+import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
 import {
   cellColumns,
   cellOf,
@@ -165,16 +165,18 @@ class PostgresStore implements ArchiveStore {
     // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
     if (hasNul(query)) return { total: 0, items: [] };
     const { where, values } = pgMetadataFilter(query);
-    const [count] = await this.q<{ n: number }>(this.pool, { text: `SELECT count(*) AS n FROM metadata m ${where}`, values });
-    const total = count?.n ?? 0;
-    if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
+    const count = async (): Promise<number> => (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
+    if (limit <= 0) return { total: await count(), items: [] };
     const n = values.length;
-    const ids = await this.arrays<[number]>(this.pool, {
-      text: `SELECT m.id FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
+    const rows = await this.q<MetadataRow>(this.pool, {
+      text: `SELECT m.* FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
       values: [...values, limit, offset],
     });
-    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_ids', SQL.metadataByIds, [ids.map((r) => r[0])]));
-    return { total, items: await this.hydrate(this.pool, rows) };
+    // A page that is not full ends the matches: its end is the total, no count needed (most
+    // searches match less than a page).
+    const pageEnds = rows.length < limit && (rows.length > 0 || offset === 0);
+    const [total, items] = await Promise.all([pageEnds ? offset + rows.length : count(), this.hydrate(this.pool, rows)]);
+    return { total, items };
   }
 
   async metadataByKey(key: string): Promise<StoredMetadata | undefined> {
@@ -300,58 +302,25 @@ class PostgresStore implements ArchiveStore {
   }
 
   async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
-    try {
-      await this.tx(async (c) => {
-        for (const write of lockOrder(batch)) {
-          const base = write.baseSeriesId;
-          const cols = cellColumns(write.cells);
-          let replaced = new Set<number>();
-          if (write.replace) {
-            const stamps = write.cells.map((cell) => cell.ts);
-            replaced = new Set((await this.arrays<[number]>(c, named('existing_for_update', SQL.existingForUpdate, [base, stamps]))).map((r) => r[0]));
-            await this.q(c, named('upsert_cells', SQL.upsertCells, [base, ...cols]));
-          } else {
-            const stored = await this.arrays<[number]>(c, named('insert_new_cells', SQL.insertNewCells, [base, ...cols]));
-            if (stored.length < write.cells.length) {
-              const got = new Set(stored.map((r) => r[0]));
-              const first = write.cells.find((cell) => !got.has(cell.ts));
-              throw new WriteConflict(base, first?.ts ?? 0);
-            }
-          }
-          for (const summary of summariesInLockOrder(write)) {
-            const updates = binUpdates(write, summary, replaced);
-            const bins = updates.map((u) => u.bin);
-            await this.q(c, named('place_bins', SQL.placeBins, [summary.seriesId, bins]));
-            const locked = await this.arrays<CellArrayRow>(c, named('lock_bins', SQL.lockBins, [summary.seriesId, bins]));
-            const previous = new Map(locked.map((r) => [r[0], cellOf(r)]));
-            const next: SeriesCell[] = [];
-            for (const u of updates) {
-              if (!u.rebuild) {
-                next.push(write.fold(summary, u.bin, previous.get(u.bin), u.cells));
-                continue;
-              }
-              // A replaced point: the bin is recomputed from the base series, chunk by chunk.
-              let state: SeriesCell | undefined;
-              const end = binEnd(u.bin, summary.window);
-              for (let lo = u.bin; ; ) {
-                const chunk = await this.readOn(c, base, lo, end, 0, CHUNK);
-                if (chunk.length > 0) state = write.fold(summary, u.bin, state, chunk);
-                const last = chunk[chunk.length - 1];
-                if (chunk.length < CHUNK || !last) break;
-                lo = last.ts + 1;
-              }
-              next.push(state ?? write.fold(summary, u.bin, undefined, []));
-            }
-            await this.q(c, named('upsert_cells', SQL.upsertCells, [summary.seriesId, ...cellColumns(next)]));
-          }
+    const single = plainAppend(batch);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (single === undefined) await this.tx((c) => writeBatch(c, batch));
+        else await this.q(this.pool, single);
+        return { ok: true };
+      } catch (caught) {
+        const err = single === undefined ? caught : asDuplicate(caught, batch);
+        if (single !== undefined && isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
+        if (!(err instanceof DuplicateCells)) throw err;
+        // Which point was there: the first stored one in lock order. None (the other writer's
+        // points are gone again): write the batch once more.
+        for (const w of err.writes) {
+          const stored = new Set(await this.existingTimestamps(w.baseSeriesId, w.stamps));
+          const ts = w.stamps.find((t) => stored.has(t));
+          if (ts !== undefined) return { ok: false, conflict: { baseSeriesId: w.baseSeriesId, ts } };
         }
-        const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
-        if (touch.length > 0) await this.q(c, named('touch_rows', SQL.touchRows, [batch.now, touch]));
-      });
-      return { ok: true };
-    } catch (err) {
-      if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
-      throw err;
+        if (attempt >= MAX_ATTEMPTS) throw err;
+      }
     }
   }
 

@@ -8,24 +8,44 @@ import type { SeriesCell, StoredEventTypeRow, StoredMetadata } from './store.js'
 import { subjectOf, type MetadataRow } from './metadata-row.js';
 
 /**
+ * The cells columns as read: `num` as stored, except an integer past 2^53, which comes as its
+ * decimal text (see {@link cellOf}). Cheaper than better-sqlite3's safeIntegers, which makes a
+ * BigInt of every integer of every row.
+ */
+const CELL_COLUMNS = `ts, CASE WHEN typeof(num) <> 'integer' OR num BETWEEN -9007199254740991 AND 9007199254740991
+       THEN num ELSE CAST(num AS TEXT) END, den, doc, out`;
+
+/**
  * A time-range read of one series. Exported so a test can check that SQLite answers it with a
  * range scan of the cells primary key (series_id, ts), never a table scan or a sort.
  */
-export const READ_CELLS_SQL = `SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
+export const READ_CELLS_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
        ORDER BY ts LIMIT ? OFFSET ?`;
 
-/** A cells row read with safeIntegers: every integer column a BigInt. */
-export type CellRow = [bigint, bigint | number | null, bigint | number | null, string | null, string | null];
+/** One cell of a series. */
+export const GET_CELL_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts = ?`;
 
-/** An exact number: a BigInt only when a double cannot hold it. */
-function exact(v: bigint | number): number | bigint {
-  return typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v;
-}
+/** A cells row read raw by {@link READ_CELLS_SQL} or {@link GET_CELL_SQL}. */
+export type CellRow = [number, number | string | null, number | null, string | null, string | null];
 
-/** A {@link SeriesCell} from a raw row: `num` exact to 64 bits (REAL sums stay numbers). */
+/**
+ * A {@link SeriesCell} from a raw row: `num` exact to 64 bits (a BigInt only when a double
+ * cannot hold it; REAL sums stay numbers).
+ */
 export function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
-  return { ts: Number(ts), num: num === null ? null : exact(num), den: den === null ? null : Number(den), doc, out };
+  return { ts, num: typeof num === 'string' ? BigInt(num) : num, den, doc, out };
 }
+
+/**
+ * The metadata rows, parameters and event-type rows of a list of metadata ids (a JSON array).
+ * CROSS JOIN: the id list drives, one index probe per id. Left to the planner, statistics
+ * gathered while the archive was small make it scan every row per request once it is large.
+ * Exported so a test can EXPLAIN them under such statistics.
+ */
+export const METADATA_BY_IDS_SQL = 'SELECT m.* FROM json_each(?) j CROSS JOIN metadata m ON m.id = j.value ORDER BY m.metadata_key';
+export const PARAMETERS_OF_SQL = 'SELECT p.metadata_id, p.key, p.value FROM json_each(?) j CROSS JOIN parameters p ON p.metadata_id = j.value';
+export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
+       FROM json_each(?) j CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = j.value`;
 
 /** Result row of `SELECT * FROM event_types`. */
 export interface EventTypeDbRow {
@@ -55,13 +75,10 @@ export function hydrateMetadata(sql: (text: string) => Database.Statement, rows:
   if (rows.length === 0) return [];
   const ids = JSON.stringify(rows.map((r) => r.id));
   // raw(): arrays instead of objects, which matters for pages of thousands of rows.
-  const params = sql('SELECT metadata_id, key, value FROM parameters WHERE metadata_id IN (SELECT value FROM json_each(?))')
+  const params = sql(PARAMETERS_OF_SQL)
     .raw()
     .all(ids) as Array<[number, string, string]>;
-  const events = sql(
-    `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
-       WHERE metadata_id IN (SELECT value FROM json_each(?))`,
-  )
+  const events = sql(EVENT_TYPES_OF_SQL)
     .raw()
     .all(ids) as Array<[number, number, string, string, number, number | null]>;
   const byId = new Map<number, StoredMetadata>();

@@ -25,8 +25,9 @@ import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
 import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
-import { READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
+import { GET_CELL_SQL, METADATA_BY_IDS_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
 export { READ_CELLS_SQL } from './sqlite-rows.js';
@@ -39,7 +40,11 @@ export function openSqliteStore(path: string): ArchiveStore {
 class SqliteStore implements ArchiveStore {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly group: GroupCommit;
+
+  constructor(private readonly db: Database.Database) {
+    this.group = new GroupCommit(db, (fn) => { this.transaction(fn); });
+  }
 
   private hydrate(rows: readonly MetadataRow[]): StoredMetadata[] {
     return hydrateMetadata((text) => this.sql(text), rows);
@@ -88,9 +93,7 @@ class SqliteStore implements ArchiveStore {
       const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
         .pluck()
         .all(...args, limit, offset) as number[];
-      const rows = this.sql(
-        'SELECT * FROM metadata WHERE id IN (SELECT value FROM json_each(?)) ORDER BY metadata_key',
-      ).all(JSON.stringify(ids)) as MetadataRow[];
+      const rows = this.sql(METADATA_BY_IDS_SQL).all(JSON.stringify(ids)) as MetadataRow[];
       return { total, items: this.hydrate(rows) };
     });
   }
@@ -107,9 +110,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
-    return settled(() => {
-      return this.transaction(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
-    });
+    return this.group.run(() => this.metadataByChecksum(record.checksum) ?? this.insertOne(record));
   }
 
   insertMetadata(records: readonly NewMetadataRecord[]): Promise<void> {
@@ -158,15 +159,14 @@ class SqliteStore implements ArchiveStore {
   }
 
   private touchRows(seriesIds: readonly number[], now: number): void {
-    this.sql('UPDATE event_types SET time_updated = ? WHERE id IN (SELECT value FROM json_each(?))').run(
-      now,
-      JSON.stringify(seriesIds),
-    );
+    // One rowid probe per row: an `IN (json_each)` form is planned as a scan of every row once
+    // the statistics say the table is small.
+    const touch = this.sql('UPDATE event_types SET time_updated = ? WHERE id = ?');
+    for (const id of new Set(seriesIds)) touch.run(now, id);
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
-    const row = this.sql('SELECT ts, num, den, doc, out FROM cells WHERE series_id = ? AND ts = ?')
-      .safeIntegers(true)
+    const row = this.sql(GET_CELL_SQL)
       .raw()
       .get(seriesId, ts) as CellRow | undefined;
     return row && cellOf(row);
@@ -193,9 +193,10 @@ class SqliteStore implements ArchiveStore {
   }
 
   writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
-    return settled(() => {
+    return this.group.run(() => {
       try {
-        this.transaction(() => {
+        // A savepoint of its own: a conflict undoes this request's cells, not the group's.
+        this.db.transaction(() => {
           for (const write of lockOrder(batch)) {
             const base = write.baseSeriesId;
             const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
@@ -215,7 +216,7 @@ class SqliteStore implements ArchiveStore {
             }
           }
           this.touchRows(batch.touch, batch.now);
-        });
+        })();
         return { ok: true };
       } catch (err) {
         if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
@@ -287,7 +288,6 @@ class SqliteStore implements ArchiveStore {
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL)
-      .safeIntegers(true)
       .raw()
       .all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
@@ -343,6 +343,7 @@ class SqliteStore implements ArchiveStore {
 
   private closeNow(): void {
     if (!this.db.open) return;
+    this.group.flush();
     try {
       // Refreshes planner statistics where they went stale (cheap; recommended before close).
       this.db.pragma('optimize');

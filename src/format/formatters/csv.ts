@@ -14,6 +14,7 @@ export const NO_DATA_CSV = 'No data';
 export const csv = defineFormatter({
   name: 'csv',
   file: true,
+  extended: false,
   traceHeaderBlocks: false,
   separator: '',
   end: '',

@@ -17,6 +17,7 @@ export const NO_DATA_HUMAN = 'No data found.';
 export const human = defineFormatter({
   name: 'human',
   file: false,
+  extended: true,
   traceHeaderBlocks: true,
   separator: `${HUMAN_SEPARATOR}\n`,
   end: '',

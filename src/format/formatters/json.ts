@@ -21,6 +21,7 @@ function jsonObject(row: Row): string {
 export const json = defineFormatter({
   name: 'json',
   file: true,
+  extended: true,
   traceHeaderBlocks: false,
   separator: ', ',
   end: ']',

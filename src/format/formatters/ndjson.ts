@@ -9,6 +9,7 @@ import { defineFormatter } from './types.js';
 export const ndjson = defineFormatter({
   name: 'ndjson',
   file: true,
+  extended: true,
   traceHeaderBlocks: false,
   separator: '',
   end: '',

@@ -38,6 +38,11 @@ export interface OutputFormatter<Name extends string = string, File extends bool
   /** esmond-ps-get-bulk can write files in it. */
   readonly file: File;
   /**
+   * Rows may carry every field of the metadata (`-M`, --metadata-extended): false for a format
+   * with a fixed column list (csv).
+   */
+  readonly extended: boolean;
+  /**
    * Packet-trace measurements print a header block of the base columns, then hop rows with the
    * hop columns only (human), instead of full rows.
    */

@@ -16,7 +16,8 @@ import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
 import { ASYNC_DISPOSE, metadataResults } from '../results.js';
-import { systemLookup, type HostLookup } from './hosts.js';
+import type { HostLookup } from './hosts.js';
+import { systemForwardResolver } from '../../util/dns.js';
 import { seriesType } from '../series-type.js';
 
 /** Test-only knobs. */
@@ -55,7 +56,7 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
   const base = openSearchBase(options.url, options.scriptAlias);
   const transport: Transport = transportFor(options);
   const target: OpenSearchTarget = { transport, base, pit: { supported: undefined } };
-  const hosts = deps.resolver ?? systemLookup();
+  const hosts = deps.resolver ?? systemForwardResolver();
 
   async function* searchMetadata(query: MetadataQuery | undefined, opts: CallOptions & { pageSize?: number }): AsyncGenerator<Metadata> {
     const filter = await metadataFilter(query ?? {}, hosts);

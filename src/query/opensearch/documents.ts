@@ -3,7 +3,7 @@
  * spec §1.4) turned back into what pScheduler's esmond archiver would have stored for that run:
  * the Logstash conversions are undone where Logstash kept the raw data (trace paths, iperf3
  * intervals and streams, ping round trips), and the pScheduler → esmond mapper of
- * `loaders/pscheduler` does the rest. So both backends yield the same metadata and points for the
+ * `model/pscheduler` does the rest. So both backends yield the same metadata and points for the
  * same measurement (spec §5 item 2), and the elmond gaps of §4 (rows 3, 4, 7, 8) do not appear.
  *
  * What cannot be undone: latency histogram bucket keys were turned into floats by Logstash
@@ -11,7 +11,7 @@
  * latency tools print milliseconds with two decimals), TTL keys as integers.
  * @module
  */
-import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../loaders/pscheduler/map.js';
+import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../model/pscheduler/map.js';
 import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
@@ -191,11 +191,19 @@ export function unneededResultPaths(eventType: string): string[] {
   return OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => `result.${path}`);
 }
 
+/** The optional parts `eventType` does not read, per event type (computed once, not per document). */
+const unneededParts = new Map<string, ReadonlySet<string>>();
+
 /** A shallow copy of a Logstash result without the parts `eventType` does not read. */
 function trimmedResult(testType: string, result: JsonObject, eventType: string): JsonObject {
   if (!MAPPED_TYPES.has(testType) || WHOLE_RESULT.has(eventType)) return result;
-  const unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
-  const out: JsonObject = Object.fromEntries(Object.entries(result).filter(([k]) => !unneeded.has(k)));
+  let unneeded = unneededParts.get(eventType);
+  if (unneeded === undefined) {
+    unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
+    unneededParts.set(eventType, unneeded);
+  }
+  const out: JsonObject = {};
+  for (const k of Object.keys(result)) if (!unneeded.has(k) && k !== '__proto__') out[k] = result[k];
   if (unneeded.has('packets.json') && isJsonObject(out.packets) && 'json' in out.packets) {
     const { json: _json, ...packets } = out.packets;
     out.packets = packets;
@@ -228,11 +236,22 @@ export function mapOpenSearchDocument(source: unknown, eventType?: string): Mapp
     duration: new PyFloat(typeof ps.duration === 'number' ? ps.duration : isoDurationSeconds(ps.duration, 'pscheduler.duration')),
     ts: isoDateSeconds(ps.start_time, 'pscheduler.start_time'),
     runHref: typeof ps.run_href === 'string' && ps.run_href !== '' ? ps.run_href : undefined,
-    reference: isJsonObject(doc.reference) ? doc.reference : null,
+    // The reference only becomes metadata parameters: a series read leaves it out.
+    reference: eventType === undefined && isJsonObject(doc.reference) ? doc.reference : null,
     summaries: null,
   };
+  if (eventType !== undefined) return mapRecord(input, { lookup: placeholderAddress });
   const table = addressTable(doc);
   return mapRecord(input, {
     lookup: (host) => table.get(host) ?? literalAddresses(host),
   });
+}
+
+/**
+ * The addresses of every host when only the point is wanted: the mapper needs some to build the
+ * subject, which a series read throws away, and no value of a point depends on them.
+ */
+const PLACEHOLDER: HostAddresses = { v4: '192.0.2.1' };
+function placeholderAddress(): HostAddresses {
+  return PLACEHOLDER;
 }

@@ -5,35 +5,15 @@
  * matches `meta.*.ip` against addresses only.
  * @module
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ValidationError } from '../../http/errors.js';
+import type { ForwardResolver } from '../../util/dns.js';
 
 /** One address of a family for a name, or undefined. */
-export type HostLookup = (host: string, family: 4 | 6) => Promise<string | undefined>;
+export type HostLookup = ForwardResolver;
 
 const RULES = ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6'] as const;
 type Rule = (typeof RULES)[number];
-
-/** The system resolver, bounded by `timeoutMs`. */
-export function systemLookup(timeoutMs = 3000): HostLookup {
-  return async (host, family) => {
-    const answer = lookup(host, { family }).then(
-      (r) => r.address,
-      () => undefined,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs, undefined);
-      timer.unref();
-    });
-    try {
-      return await Promise.race([answer, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-}
 
 /**
  * The addresses `value` stands for under `rule` (default `v4v6`).

@@ -9,7 +9,7 @@
  */
 import { SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js';
 import type { WireEventType, WireMetadata, WireNewMetadata, WireSummary } from '../../model/wire.js';
-import { DEFAULT_SUMMARIES, type ArchiverSummary } from '../../loaders/pscheduler/map.js';
+import { DEFAULT_SUMMARIES, type ArchiverSummary } from '../../model/pscheduler/map.js';
 
 /** elmond's summary table (spec §2.4). */
 const ELMOND_SUMMARIES: Readonly<Record<string, ReadonlyArray<readonly [string, number]>>> = {

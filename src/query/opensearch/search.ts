@@ -3,7 +3,8 @@
  * point in time + `search_after` over a total sort, bounded pages, and plain `search_after`
  * (with the same tie-breaking sort) where point in time is missing (OpenSearch 2.1–2.3). Every
  * request goes through the esmond client's transport (timeouts, retries, TLS, auth). Searches
- * are POSTs that only read, so they are retried like GETs.
+ * are POSTs that only read, so they are retried like GETs. The next page is fetched while the
+ * current one is mapped.
  * @module
  */
 import { isHttpError, ResponseError } from '../../http/errors.js';
@@ -94,7 +95,9 @@ async function closePit(target: OpenSearchTarget, id: string): Promise<void> {
 
 /**
  * Every hit of `query`, in `sort` order, page by page (`size` hits at most per page). The sort
- * must be total; hits are never skipped or repeated, however many there are.
+ * must be total; hits are never skipped or repeated, however many there are. The next page is
+ * requested as soon as a page arrives (its `search_after` is that page's last sort values), so
+ * OpenSearch prepares it while the caller maps this one: one page ahead at most.
  */
 export async function* searchAfterPages(
   target: OpenSearchTarget,
@@ -106,29 +109,38 @@ export async function* searchAfterPages(
   excludes: readonly string[] = [],
 ): AsyncGenerator<Hit[], void, undefined> {
   let pitId = await openPit(target, signal);
-  let after: unknown[] | undefined;
+  const source = excludes.length === 0 ? [...sourceFields] : { includes: [...sourceFields], excludes: [...excludes] };
+  const fetchPage = async (after: unknown[] | undefined): Promise<{ hits: Hit[]; r: JsonResponse }> => {
+    const body: JsonObject = { size, query, sort, _source: source, track_total_hits: false };
+    if (after !== undefined) body.search_after = after;
+    let r: JsonResponse;
+    if (pitId !== undefined) {
+      body.pit = { id: pitId, keep_alive: KEEP_ALIVE };
+      r = await search(target, '_search', body, signal);
+      const next = isJsonObject(r.json) ? r.json.pit_id : undefined;
+      if (typeof next === 'string' && next !== '') pitId = next;
+    } else {
+      r = await search(target, `${INDEX}/_search`, body, signal, [['ignore_unavailable', 'true']]);
+    }
+    return { hits: hitsOf(r), r };
+  };
+  let pending: Promise<{ hits: Hit[]; r: JsonResponse }> | undefined = fetchPage(undefined);
   try {
-    for (;;) {
-      const source = excludes.length === 0 ? [...sourceFields] : { includes: [...sourceFields], excludes: [...excludes] };
-      const body: JsonObject = { size, query, sort, _source: source, track_total_hits: false };
-      if (after !== undefined) body.search_after = after;
-      let r: JsonResponse;
-      if (pitId !== undefined) {
-        body.pit = { id: pitId, keep_alive: KEEP_ALIVE };
-        r = await search(target, '_search', body, signal);
-        const next = isJsonObject(r.json) ? r.json.pit_id : undefined;
-        if (typeof next === 'string' && next !== '') pitId = next;
-      } else {
-        r = await search(target, `${INDEX}/_search`, body, signal, [['ignore_unavailable', 'true']]);
-      }
-      const hits = hitsOf(r);
-      if (hits.length > 0) yield hits;
+    while (pending !== undefined) {
+      const { hits, r } = await pending;
+      pending = undefined;
       const last = hits[hits.length - 1];
-      if (hits.length < size || last === undefined) return;
-      if (last.sort.length === 0) throw new ResponseError('OpenSearch hit without sort values: cannot page', responseInit(r));
-      after = last.sort;
+      if (hits.length >= size && last !== undefined) {
+        if (last.sort.length === 0) throw new ResponseError('OpenSearch hit without sort values: cannot page', responseInit(r));
+        pending = fetchPage(last.sort);
+        // Not awaited when the caller stops early: its failure then means nothing.
+        pending.catch(() => undefined);
+      }
+      if (hits.length > 0) yield hits;
     }
   } finally {
+    // A page asked for ahead finishes before its point in time is closed.
+    if (pending !== undefined) await pending.catch(() => undefined);
     if (pitId !== undefined) await closePit(target, pitId);
   }
 }

@@ -17,7 +17,8 @@ export class SeriesBuilder {
   private readonly dataType: DataType;
   private readonly window: number;
   private bin: { ts: number; state: SummaryBin } | undefined;
-  private lastRun: string | undefined;
+  /** The document of the last point and its ts (its run identity is computed only on a ts tie). */
+  private lastDoc: Hit['source'] | undefined;
   private lastTs: number | undefined;
 
   constructor(
@@ -37,8 +38,6 @@ export class SeriesBuilder {
   add(hits: readonly Hit[]): WirePoint[] {
     const out: WirePoint[] = [];
     for (const hit of hits) {
-      // Re-sent envelopes are duplicate documents (spec §1.4 step 7); the sort puts them side by side.
-      const run = runIdentity(hit.source);
       let record;
       try {
         record = mapOpenSearchDocument(hit.source, this.eventType);
@@ -46,8 +45,9 @@ export class SeriesBuilder {
         continue; // a run the archiver could not have mapped would not be in esmond either
       }
       const ts = record.point.ts;
-      if (run === this.lastRun && ts === this.lastTs) continue;
-      this.lastRun = run;
+      // Re-sent envelopes are duplicate documents (spec §1.4 step 7); the sort puts them side by side.
+      if (ts === this.lastTs && this.lastDoc !== undefined && runIdentity(hit.source) === runIdentity(this.lastDoc)) continue;
+      this.lastDoc = hit.source;
       this.lastTs = ts;
       const v = record.point.val.find((x) => x['event-type'] === this.eventType);
       if (v === undefined) continue;

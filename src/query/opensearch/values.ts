@@ -20,11 +20,11 @@ import {
   toFixedPoint,
   type HistogramPairs,
 } from '../../model/summaries.js';
+import { isJsonObject } from '../../model/json-object.js';
 
 /** A normalised value: numbers as (numerator, denominator) sums, histograms as pairs, the rest as is. */
 export type StoredValue = { num: number; den: number } | { pairs: HistogramPairs } | { doc: unknown };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The stored form of `value` for `dataType`, or undefined when the archive would refuse it. */
 export function normalize(dataType: DataType, value: unknown): StoredValue | undefined {
@@ -38,13 +38,13 @@ export function normalize(dataType: DataType, value: unknown): StoredValue | und
       return v === undefined || Math.abs(v * FLOAT_SCALE) >= INT64_MAX ? undefined : { num: toFixedPoint(v), den: 1 };
     }
     case 'percentage': {
-      if (!isObject(value)) return undefined;
+      if (!isJsonObject(value)) return undefined;
       const n = pythonInt(value.numerator);
       const d = pythonInt(value.denominator);
       return n === undefined || d === undefined || d <= 0 || n < 0 ? undefined : { num: n, den: d };
     }
     case 'histogram': {
-      if (!isObject(value)) return undefined;
+      if (!isJsonObject(value)) return undefined;
       const pairs: HistogramPairs = [];
       for (const [k, c] of Object.entries(value)) {
         const n = pythonInt(c);
@@ -54,7 +54,7 @@ export function normalize(dataType: DataType, value: unknown): StoredValue | und
       return { pairs };
     }
     case 'subinterval':
-      return Array.isArray(value) && value.length > 0 && value.every((e) => isObject(e) && 'start' in e && 'duration' in e && 'val' in e) ? { doc: value } : undefined;
+      return Array.isArray(value) && value.length > 0 && value.every((e) => isJsonObject(e) && 'start' in e && 'duration' in e && 'val' in e) ? { doc: value } : undefined;
     case 'json':
       return { doc: value ?? null };
   }

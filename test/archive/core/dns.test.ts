@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostResolver, parseDnsMatchRule, systemResolver } from '../../../src/archive/dns.js';
+import { HostResolver, parseDnsMatchRule } from '../../../src/archive/dns.js';
 import { canonicalIp, parseIpLiteral } from '../../../src/archive/ip.js';
 import { ApiError, type Resolver } from '../../../src/archive/types.js';
 import { stubResolver } from './helpers.js';
@@ -91,10 +91,5 @@ describe('dns-match-rule (§2.3, §2.4)', () => {
     await uncached.addresses('bost-pt1.es.net', 'only-v4');
     await uncached.addresses('bost-pt1.es.net', 'only-v4');
     assert.equal(calls.length, 3);
-  });
-
-  test('the system resolver answers localhost from the hosts file', async () => {
-    const r = systemResolver(2000);
-    assert.equal(await r('localhost', 4), '127.0.0.1');
   });
 });

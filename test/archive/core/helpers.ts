@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createArchiveService } from '../../../src/archive/service.js';
 import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
-import { loadDjangoFixtureFile } from '../../../src/archive/fixtures.js';
+import { loadDjangoFixtureFile } from '../../helpers/archive-fixtures.js';
 import type { ArchiveStore } from '../../../src/archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions, RequestContext, Resolver } from '../../../src/archive/types.js';
 import { ApiError } from '../../../src/archive/types.js';

@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { openTestArchive, openFixtureArchive, assertApiError, CLIENT_FIXTURE, type TestArchive , collect } from './helpers.js';
-import { loadDjangoFixtureFile } from '../../../src/archive/fixtures.js';
+import { loadDjangoFixtureFile } from '../../helpers/archive-fixtures.js';
 import { parseJson } from '../../helpers/json.js';
 
 const ITEM26 = {

@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { openTestArchive, read, CLIENT_FIXTURE, DATA, type TestArchive } from './helpers.js';
-import { loadDjangoFixtureFile, importStorageRowsFile } from '../../../src/archive/fixtures.js';
+import { loadDjangoFixtureFile, importStorageRowsFile } from '../../helpers/archive-fixtures.js';
 
 const OWAMP = '0CB19291FB6D40EAA1955376772BF5D2';
 const IPERF = 'EC7E5AF67F8746C8AEF41E60288F3F59';
@@ -157,7 +157,7 @@ function expectedValue(et: string, val: unknown): unknown {
 
 describe('summaries are re-computable from the base series', () => {
   test('rebuild after a raw import equals what writes through the service compute', async () => {
-    const { rebuildEventTypeSummaries, importStorageRows } = await import('../../../src/archive/fixtures.js');
+    const { rebuildEventTypeSummaries, importStorageRows } = await import('../../helpers/archive-fixtures.js');
     const rows = JSON.parse(readFileSync(`${DATA}/test_data/histogram_owdelay_minute_data.json`, 'utf8')) as Row[];
     const body = {
       'subject-type': 'point-to-point',

@@ -1,11 +1,11 @@
-// The black-box checklist of esmond-api §9, replayed over real HTTP against the archive loaded
+// The black-box checklist of esmond-api §9, replayed through the archive's socket-free requester
+// (archive/handle.ts: the same handler, HTTP framing in memory, no port) against the archive loaded
 // with the upstream fixtures (user token ADMIN, no mount prefix as in the upstream tests). Where
 // §9 gives ORIG and correct values, the correct ones are asserted. Items 37–38 are unit-level
 // (the core's own tests).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
-import { closeRawAgent, raw } from './raw-request.js';
 import { testStores } from '../../helpers/stores.js';
 
 for (const store of testStores()) {
@@ -44,7 +44,7 @@ type Md = Record<string, unknown> & { 'metadata-key': string };
 let api: TestArchive;
 
 async function getJson(path: string): Promise<{ status: number; body: unknown }> {
-  const r = await raw(api.url, 'GET', path);
+  const r = await api.request('GET', path);
   return { status: r.status, body: r.status === 200 || r.status >= 400 ? r.json() : undefined };
 }
 
@@ -55,12 +55,12 @@ async function search(query: string): Promise<string[]> {
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = ADMIN): Promise<number> {
-  const r = await raw(api.url, 'POST', path, { headers, body: JSON.stringify(body) });
+  const r = await api.request('POST', path, { headers, body: JSON.stringify(body) });
   return r.status;
 }
 
 async function put(path: string, body: unknown): Promise<number> {
-  return (await raw(api.url, 'PUT', path, { headers: ADMIN, body: JSON.stringify(body) })).status;
+  return (await api.request('PUT', path, { headers: ADMIN, body: JSON.stringify(body) })).status;
 }
 
 async function data(path: string): Promise<Array<{ ts: number; val: unknown }>> {
@@ -91,14 +91,13 @@ async function bulk(key: string, base: string, et: string, interval: number, val
 }
 
 before(async () => {
-  api = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000 });
+  api = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000, http: false });
   await api.service.addUser('admin', 'ADMIN');
   // §9 setup: the "row pk 220 is fresh" step, done over HTTP.
   assert.equal(await post(`${A}${C67}/failures/base`, { ts: NOW - 100, val: { error: 'setup' } }), 201);
 });
 
 after(async () => {
-  closeRawAgent();
   await api.close();
 });
 
@@ -249,7 +248,7 @@ describe('§9.3 metadata POST', () => {
   };
   test('26–28 auth, create, get-or-create', async () => {
     assert.equal(await post(A, body, { 'Content-Type': 'application/json' }), 401);
-    const first = await raw(api.url, 'POST', A, { headers: ADMIN, body: JSON.stringify(body) });
+    const first = await api.request('POST', A, { headers: ADMIN, body: JSON.stringify(body) });
     assert.equal(first.status, 201);
     const md = first.json() as Md;
     assert.ok(typeof md.uri === 'string' && md['metadata-key'].length > 0);
@@ -257,7 +256,7 @@ describe('§9.3 metadata POST', () => {
       if (typeof v === 'string' || typeof v === 'number') assert.equal(md[k], String(v), k); // all but event-types
     }
     assert.equal((md['event-types'] as unknown[]).length, 2);
-    const again = await raw(api.url, 'POST', A, { headers: ADMIN, body: JSON.stringify(body) });
+    const again = await api.request('POST', A, { headers: ADMIN, body: JSON.stringify(body) });
     assert.equal(again.status, 201);
     const md2 = again.json() as Md;
     assert.deepEqual([md2.uri, md2['metadata-key']], [md.uri, md['metadata-key']]);
@@ -376,10 +375,10 @@ describe('§9.4 data', () => {
     const path = `${A}${F6B}/throughput/base`;
     const body = JSON.stringify({ ts: 1398965999, val: 23 });
     const anon = { 'Content-Type': 'application/json' };
-    assert.equal((await raw(api.url, 'POST', path, { headers: anon, body })).status, 401);
-    const trusted = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, app: { writers: ['127.0.0.1'] } });
+    assert.equal((await api.request('POST', path, { headers: anon, body })).status, 401);
+    const trusted = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, app: { writers: ['127.0.0.1'] }, http: false });
     try {
-      assert.equal((await raw(trusted.url, 'POST', path, { headers: anon, body })).status, 201);
+      assert.equal((await trusted.request('POST', path, { headers: anon, body })).status, 201);
     } finally {
       await trusted.close();
     }
@@ -390,14 +389,14 @@ describe('§9.5 client fixture with test_data', () => {
   let c: TestArchive;
   const win = 'time-start=1391558400&time-end=1391616000';
   before(async () => {
-    c = await startArchive({ store, fixture: 'client', prefix: '', withUser: false, now: () => NOW * 1000 });
+    c = await startArchive({ store, fixture: 'client', prefix: '', withUser: false, now: () => NOW * 1000, http: false });
     await c.service.addUser('admin', 'ADMIN');
   });
   after(async () => {
     await c.close();
   });
   const get = async (path: string): Promise<unknown> => {
-    const r = await raw(c.url, 'GET', path);
+    const r = await c.request('GET', path);
     assert.equal(r.status, 200, `${path}: ${r.text.slice(0, 200)}`);
     return r.json();
   };
@@ -460,7 +459,7 @@ describe('§9.5 client fixture with test_data', () => {
   test('43 post flow', async () => {
     const headers = ADMIN;
     const send = (method: string, path: string, body: unknown) =>
-      raw(c.url, method, path, { headers, body: JSON.stringify(body) });
+      c.request(method, path, { headers, body: JSON.stringify(body) });
     const mdRes = await send('POST', A, {
       'subject-type': 'point-to-point',
       source: '10.0.0.1',

@@ -1,8 +1,8 @@
 /**
  * SQL of the PostgreSQL store. Fixed statements are named (prepared once per connection); the
  * metadata search is built per query from bound parameters only. The planner picks the driving
- * index itself; conditions on parameters and event-type rows are correlated EXISTS so the
- * same-row rule of esmond-api §2.1 holds.
+ * index itself: parameters are semi-joins on their (key, value) index, the event-type row
+ * condition one correlated EXISTS so the same-row rule of esmond-api §2.1 holds.
  * @module
  */
 import type { QueryConfig } from 'pg';
@@ -16,7 +16,6 @@ export function named(name: string, text: string, values: unknown[]): QueryConfi
 export const SQL = {
   metadataByKey: 'SELECT * FROM metadata WHERE metadata_key = $1',
   metadataByChecksum: 'SELECT * FROM metadata WHERE checksum = $1',
-  metadataByIds: 'SELECT * FROM metadata WHERE id = ANY($1::bigint[]) ORDER BY metadata_key',
   insertMetadata: `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
      tool_name, input_source, input_destination) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (checksum) DO NOTHING RETURNING id`,
@@ -45,9 +44,13 @@ export const SQL = {
   /** A time-range read: one range scan of the (series_id, ts) primary key. */
   readCells: 'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5',
   cellBeyond: 'SELECT 1 FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT 1 OFFSET $4',
-  insertNewCells: `INSERT INTO cells (series_id, ts, num, den, doc, out)
-     SELECT $1, * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])
-     ON CONFLICT (series_id, ts) DO NOTHING RETURNING ts`,
+  /** New cells of several series and the touch of their rows, in one statement (see write.ts). */
+  appendCells: `WITH added AS (INSERT INTO cells (series_id, ts, num, den, doc, out)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[]))
+     UPDATE event_types SET time_updated = $7 WHERE id = ANY($8::bigint[])`,
+  /** New cells of several series; a stored (series_id, ts) is a unique violation (nothing written). */
+  insertCells: `INSERT INTO cells (series_id, ts, num, den, doc, out)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])`,
   upsertCells: `INSERT INTO cells (series_id, ts, num, den, doc, out)
      SELECT $1, * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])
      ON CONFLICT (series_id, ts) DO UPDATE SET num = excluded.num, den = excluded.den, doc = excluded.doc, out = excluded.out`,
@@ -62,6 +65,9 @@ export const SQL = {
   usersByKeyHash: 'SELECT name, key_hash, active FROM users WHERE key_hash = $1',
 } as const;
 
+/** Up to this many distinct free-form parameters get one semi-join each; more share one grouped join. */
+const MAX_SEPARATE_PARAMETER_TERMS = 8;
+
 const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
 const STRING_COLUMNS = { 'tool-name': 'tool_name', 'input-source': 'input_source', 'input-destination': 'input_destination' } as const;
 
@@ -71,27 +77,26 @@ export interface PgFilter {
   values: unknown[];
 }
 
+/** Bound values and the function that adds one, answering its `$n` placeholder. */
+function binder(): { values: unknown[]; bind: (v: unknown) => string } {
+  const values: unknown[] = [];
+  return {
+    values,
+    bind(v) {
+      values.push(v);
+      return `$${values.length}`;
+    },
+  };
+}
+
 /** The WHERE clause of a metadata search (every value bound, never spliced). */
 export function pgMetadataFilter(query: MetadataQuery): PgFilter {
-  const values: unknown[] = [];
-  const bind = (v: unknown): string => {
-    values.push(v);
-    return `$${values.length}`;
-  };
+  const { values, bind } = binder();
   const terms: string[] = [];
   if (query.key !== undefined) terms.push(`m.metadata_key = ${bind(query.key)}`);
   for (const a of query.addresses) terms.push(`m.${IP_COLUMNS[a.field]} = ANY(${bind(a.anyOf)}::text[])`);
   for (const s of query.strings) terms.push(`m.${STRING_COLUMNS[s.field]} = ${bind(s.value)}`);
-  if (query.parameters.length > 0) {
-    // (metadata, key) is unique, so a metadata has every pair iff it matches that many distinct pairs.
-    const unique = [...new Map(query.parameters.map((pair) => [JSON.stringify(pair), pair])).values()];
-    const keys = bind(unique.map(([k]) => k));
-    const vals = bind(unique.map(([, v]) => v));
-    terms.push(
-      `(SELECT count(*) FROM unnest(${keys}::text[], ${vals}::text[]) AS j(k, v) JOIN parameters p ` +
-        `ON p.metadata_id = m.id AND p.key = j.k AND p.value = j.v) = ${bind(unique.length)}`,
-    );
-  }
+  terms.push(...parameterTerms(query.parameters, 'm.id', bind));
   if (query.row) {
     const r = query.row;
     const cond = ['e.metadata_id = m.id'];
@@ -105,4 +110,43 @@ export function pgMetadataFilter(query: MetadataQuery): PgFilter {
   }
   if (query.subjectType !== undefined) terms.push(`m.subject_type = ${bind(query.subjectType)}`);
   return { where: terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '', values };
+}
+
+/**
+ * Terms requiring every (key, value) pair of `pairs` for the metadata id in `idColumn`. Up to
+ * {@link MAX_SEPARATE_PARAMETER_TERMS} pairs are one semi-join each, an index range of
+ * parameters_match: the planner sees every value (searches are unnamed statements, planned with
+ * their values) and drives from the rarest pair, instead of running a subquery per metadata row.
+ */
+function parameterTerms(pairs: ReadonlyArray<readonly [string, string]>, idColumn: string, bind: (v: unknown) => string): string[] {
+  if (pairs.length === 0) return [];
+  const unique = [...new Map(pairs.map((pair) => [JSON.stringify(pair), pair])).values()];
+  if (unique.length <= MAX_SEPARATE_PARAMETER_TERMS) {
+    return unique.map(([k, v]) => `${idColumn} IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ${bind(k)} AND p.value = ${bind(v)})`);
+  }
+  // (metadata, key) is unique, so a metadata has every pair iff it matches that many distinct pairs.
+  const keys = bind(unique.map(([k]) => k));
+  const vals = bind(unique.map(([, v]) => v));
+  return [
+    `${idColumn} IN (SELECT p.metadata_id FROM unnest(${keys}::text[], ${vals}::text[]) AS j(k, v) JOIN parameters p ` +
+      `ON p.key = j.k AND p.value = j.v GROUP BY p.metadata_id HAVING count(*) = ${bind(unique.length)})`,
+  ];
+}
+
+/**
+ * The count of a search's matches. A search on parameters alone is counted in the parameters
+ * table (every row there belongs to a stored metadata) without joining the matches to metadata:
+ * a common pair (a quarter of the archive) then costs one index range, not a join over the archive.
+ */
+export function pgMetadataCount(query: MetadataQuery): QueryConfig {
+  const [first, ...rest] = query.parameters;
+  const onlyParameters =
+    query.key === undefined && query.subjectType === undefined && query.row === undefined && query.addresses.length === 0 && query.strings.length === 0;
+  if (!onlyParameters || first === undefined) {
+    const { where, values } = pgMetadataFilter(query);
+    return { text: `SELECT count(*) AS n FROM metadata m ${where}`, values };
+  }
+  const { values, bind } = binder();
+  const terms = [`d.key = ${bind(first[0])}`, `d.value = ${bind(first[1])}`, ...parameterTerms(rest, 'd.metadata_id', bind)];
+  return { text: `SELECT count(*) AS n FROM parameters d WHERE ${terms.join(' AND ')}`, values };
 }

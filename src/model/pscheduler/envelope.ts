@@ -4,12 +4,12 @@
  * (`{data, task-href, run-href, result: <envelope>, attempts}`) — into a {@link RecordInput}.
  * @module
  */
-import { dataTypeOf } from '../../model/event-types.js';
-import { PyFloat } from '../../model/py-float.js';
-import { isJsonObject as isObj, type JsonObject as Obj } from '../../model/json-object.js';
+import { dataTypeOf } from '../event-types.js';
+import { PyFloat } from '../py-float.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../json-object.js';
 import { urlHost } from './addresses.js';
 import { isoDateSeconds, isoDurationSeconds, MappingError } from './iso.js';
-import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './record.js';
+import { FORMATTING_POLICIES, type ArchiverSummary, type FormattingPolicy, type RecordInput } from './types.js';
 
 /** Settings an archive spec would carry, for envelopes that arrive without one. */
 export interface EnvelopeDefaults {

@@ -1,16 +1,16 @@
 /**
- * Loaders that reproduce esmond's upstream test setup (esmond-api §10): a Django fixture of
+ * Test-only loaders that reproduce esmond's upstream test setup (esmond-api §10): a Django fixture of
  * metadata rows (`perfsonar_api_metadata.json`, `perfsonar_client_metadata.json`) and the
  * Cassandra-form `test_data/*.json` series, written straight into an {@link ArchiveStore}.
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { dataTypeOf } from '../model/event-types.js';
-import type { ArchiveStore, NewMetadataRecord, RawCell, StoredEventTypeRow, StoredSubject } from './storage/store.js';
-import { metadataChecksum } from './checksum.js';
-import { canonicalIp } from './ip.js';
-import { rawCell, rebuildSummaries } from './series.js';
-import { validateValue, type EventTypeRowSpec } from './validate.js';
+import { dataTypeOf } from '../../src/model/event-types.js';
+import type { ArchiveStore, NewMetadataRecord, RawCell, StoredEventTypeRow, StoredSubject } from '../../src/archive/storage/store.js';
+import { metadataChecksum } from '../../src/archive/checksum.js';
+import { canonicalIp } from '../../src/archive/ip.js';
+import { rawCell, rebuildSummaries } from '../../src/archive/series.js';
+import { validateValue, type EventTypeRowSpec } from '../../src/archive/validate.js';
 
 interface FixtureRow {
   pk: number;

@@ -1,18 +1,20 @@
 /**
- * pScheduler → esmond mapping, the entry point shared by `esmond-ps-load-pscheduler` and the
- * embedded archive's ingest route. Pure (no I/O): host names are looked up synchronously through
- * {@link RecordOptions.lookup}; callers that want DNS resolve {@link hostsOf} first.
+ * pScheduler → esmond mapping, the entry point shared by `esmond-ps-load-pscheduler`, the
+ * embedded archive's ingest route and the OpenSearch backend (which is why it lives in `model/`:
+ * the archive and the query library share it without importing each other or the loaders).
+ * Pure (no I/O): host names are looked up synchronously through {@link RecordOptions.lookup};
+ * callers that want DNS resolve {@link hostsOf} first.
  * @module
  */
 import { recordInputFromDocument, type EnvelopeDefaults } from './envelope.js';
-import { mapRecord, type MappedRecord, type RecordOptions } from './record.js';
+import { mapRecord } from './record.js';
+import type { MappedRecord, RecordOptions } from './types.js';
 
 export { MappingError, UnresolvedHostError, isoDurationSeconds, isoDateSeconds } from './iso.js';
 export { literalAddresses, tableLookup, type AddressLookup, type HostAddresses } from './addresses.js';
 export { recordInputFromDocument, recordInputWithTypes, hostsOf, type EnvelopeDefaults } from './envelope.js';
+export { mapRecord, declaredValues } from './record.js';
 export {
-  mapRecord,
-  declaredValues,
   DEFAULT_SUMMARIES,
   FORMATTING_POLICIES,
   type ArchiverSummary,
@@ -21,7 +23,7 @@ export {
   type PointValue,
   type RecordInput,
   type RecordOptions,
-} from './record.js';
+} from './types.js';
 
 /**
  * Maps one envelope or archiver input to the esmond metadata and data point.

@@ -1,5 +1,5 @@
 /**
- * The esmond archiver's answer to a failed store (`_handle_storage_error`): retry after the wait
+ * Test-only: the esmond archiver's answer to a failed store (`_handle_storage_error`): retry after the wait
  * of the first policy entry whose running sum of attempts exceeds the attempts already made, or
  * give up for good with a message that counts this attempt too.
  * @module

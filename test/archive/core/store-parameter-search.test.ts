@@ -1,0 +1,93 @@
+// Searches on free-form parameters straight against each store (SQLite, and PostgreSQL when the
+// test cluster runs): matches, order, paging and the total are what a plain filter over the
+// records gives, for one pair, several, more than get a term each, duplicates and contradictions,
+// alone and beside a subject condition. PostgreSQL counts parameter-only searches in its
+// parameters table and skips the count when a page is not full: both must give the same totals.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../../src/archive/storage/open.js';
+import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
+import { freshPgDatabase, testStores } from '../../helpers/stores.js';
+
+const COUNT = 240;
+const MANY = Array.from({ length: 12 }, (_, i): [string, string] => [`q${i}`, '1']);
+
+const records: NewMetadataRecord[] = Array.from({ length: COUNT }, (_, i) => ({
+  // Keys not in insertion order, so ordering by key is visible.
+  key: `k${String((i * 7919) % COUNT).padStart(4, '0')}`,
+  checksum: `c${i}`,
+  subjectType: i % 5 === 0 ? 'network-element' : 'point-to-point',
+  subject: { source: `10.4.0.${i % 9}`, 'measurement-agent': '10.4.9.9', 'tool-name': 'param-test', 'input-source': `h${i}` },
+  parameters: [['n', String(i)], ['g', String(i % 4)], ['h', String(i % 3)], ...(i % 10 === 0 ? MANY : [])],
+  eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: null }],
+}));
+
+const searches: Array<[string, MetadataQuery]> = [
+  ['one common pair', q([['g', '1']])],
+  ['two pairs', q([['g', '1'], ['h', '2']])],
+  ['three pairs, one rare', q([['g', '1'], ['h', '2'], ['n', '17']])],
+  ['no match', q([['n', '9999']])],
+  ['contradiction', q([['g', '1'], ['g', '2']])],
+  ['duplicate pair', q([['g', '3'], ['g', '3']])],
+  ['ten pairs (one grouped term)', q(MANY.slice(0, 10))],
+  ['twelve pairs and one more', q([...MANY, ['g', '0']])],
+  ['pair and subject type', { ...q([['g', '0']]), subjectType: 'point-to-point' }],
+  ['pair and source', { ...q([['h', '1']]), addresses: [{ field: 'source', anyOf: ['10.4.0.4'] }] }],
+];
+
+function q(parameters: Array<[string, string]>): MetadataQuery {
+  return { addresses: [], strings: [], parameters };
+}
+
+/** The matching keys, sorted as the stores sort them (bytewise). */
+function expected(query: MetadataQuery): string[] {
+  return records
+    .filter((r) => query.parameters.every(([k, v]) => r.parameters.some(([rk, rv]) => rk === k && rv === v)))
+    .filter((r) => query.subjectType === undefined || r.subjectType === query.subjectType)
+    .filter((r) => query.addresses.every((a) => a.anyOf.includes(r.subject[a.field] ?? '')))
+    .map((r) => r.key)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+for (const kind of testStores()) {
+  describe(`parameter searches on the ${kind} store`, () => {
+    let store: ArchiveStore;
+    let cleanup: () => Promise<void> = async () => undefined;
+    before(async () => {
+      if (kind === 'postgres') {
+        const db = await freshPgDatabase();
+        store = await openStore(db.url);
+        cleanup = () => db.drop();
+      } else {
+        const dir = mkdtempSync(join(tmpdir(), 'esmond-param-search-'));
+        store = await openStore(join(dir, 'archive.sqlite'));
+        cleanup = async () => { rmSync(dir, { recursive: true, force: true }); };
+      }
+      await store.insertMetadata(records);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    test('matches, order, pages and totals equal a plain filter over the records', async () => {
+      for (const [name, query] of searches) {
+        const all = expected(query);
+        const pages: Array<[number, number]> = [[1500, 0], [7, 0], [7, 5], [7, Math.max(0, all.length - 1)], [7, all.length], [7, all.length + 3], [all.length, 0]];
+        for (const [limit, offset] of pages) {
+          const got = await store.findMetadata(query, limit, offset);
+          const what = `${name}, limit ${limit} offset ${offset}`;
+          assert.equal(got.total, all.length, `${what}: total`);
+          assert.deepEqual(got.items.map((m) => m.key), all.slice(offset, offset + limit), what);
+        }
+      }
+      // The fixture is not degenerate: common and rare pairs, and the grouped term, all match something.
+      assert.equal(expected(q([['g', '1']])).length, COUNT / 4);
+      assert.equal(expected(q([['g', '1'], ['h', '2'], ['n', '17']])).length, 1);
+      assert.equal(expected(q(MANY.slice(0, 10))).length, COUNT / 10);
+    });
+  });
+}
