@@ -84,19 +84,33 @@ export function prepareMetrics(summary: MeshSummary, maxTests = DEFAULT_MAX_TEST
   const counts =
     family('esmond_mesh_tests', 'Tests in the mesh summary.', [`esmond_mesh_tests ${summary.cells.length}`]) +
     family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [`esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`]);
+  // The age lines' label parts, encoded once; a scrape copies them and writes each age between.
+  const prefixes = Buffer.from(agePrefix.join(''));
+  const prefixEnds = new Uint32Array(agePrefix.length);
+  let end = 0;
+  agePrefix.forEach((prefix, i) => (prefixEnds[i] = end += Buffer.byteLength(prefix)));
+  const ageHead = Buffer.from(family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', []));
   let last: { now: number; chunks: readonly Buffer[] } | undefined;
   return {
     chunks(now: number): readonly Buffer[] {
       if (last?.now === now) return last.chunks;
-      const ages = agePrefix.map((prefix, i) => prefix + num(Math.max(0, now - (ageLast[i] ?? now))));
+      // An age is at most 16 digits and a newline (UNIX seconds minus UNIX seconds).
+      const ages = Buffer.allocUnsafe(prefixes.length + ageLast.length * 24);
+      let pos = 0;
+      let from = 0;
+      for (let i = 0; i < ageLast.length; i++) {
+        const to = prefixEnds[i] ?? from;
+        pos += prefixes.copy(ages, pos, from, to);
+        from = to;
+        pos += ages.write(`${num(Math.max(0, now - (ageLast[i] ?? now)))}\n`, pos, 'latin1');
+      }
       const tail =
-        family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', ages) +
         counts +
         family('esmond_mesh_summary_age_seconds', 'Seconds since the summary was computed.', [
           `esmond_mesh_summary_age_seconds ${num(Math.max(0, now - summary.generated))}`,
         ]) +
         '# EOF\n';
-      last = { now, chunks: [head, Buffer.from(tail)] };
+      last = { now, chunks: [head, ageHead, ages.subarray(0, pos), Buffer.from(tail)] };
       return last.chunks;
     },
   };
