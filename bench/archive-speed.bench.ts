@@ -1,6 +1,6 @@
 /**
  * The archive's read path against its same-process limit, its latency under a big export, and
- * search at 100 000 metadata (issue 15), loopback only. The server runs in a child process:
+ * search at 100 000 metadata, loopback only. The server runs in a child process:
  *  (a) data GETs of 10 000-point pages of a 1 M-point integer series, a 100 000-point histogram
  *      series and its statistics summary, paged the esmond client's way (time-start = last ts + 1),
  *      vs better-sqlite3 in this process iterating the same rows in raw mode and writing the same

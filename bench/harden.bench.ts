@@ -1,5 +1,5 @@
 /**
- * Issue 9's hardening figures: the real `esmond-ps-archive serve` (its defaults, a child process)
+ * hardening figures: the real `esmond-ps-archive serve` (its defaults, a child process)
  * on 20 050 metadata. A tiny GET alone (baseline), then beside 20 concurrent large searches
  * (`limit=100000`, clamped) and beside 50 slow clients; the server's resident memory (VmRSS,
  * VmHWM from /proc) before and after. Prints ratios against the baseline and the 250 ms target.

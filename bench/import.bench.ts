@@ -1,5 +1,5 @@
 /**
- * `esmond-ps-archive import` rate (issue 13): a seeded archive (the real `serve` in its own
+ * `esmond-ps-archive import` rate: a seeded archive (the real `serve` in its own
  * process, over SQLite) copied into a fresh SQLite archive, in points/s, beside the baseline of
  * the same run — `esmond-ps-get-bulk` exporting the same series to ndjson files (the same engine
  * reading the same data, writing files instead of an archive) — and a second import into the

@@ -1,5 +1,5 @@
 /**
- * OpenSearch backend export rate (issue 13): `dataPages()` of the OpenSearch backend against the
+ * OpenSearch backend export rate: `dataPages()` of the OpenSearch backend against the
  * baseline of the same run — raw `_search` page fetches (undici, search_after) and `JSON.parse`
  * of each page, nothing else. Both read the same pre-serialised pages from a static in-process
  * server (an OpenSearch 2.3 without point in time), so the ratio is the backend's own cost:

@@ -1,5 +1,5 @@
 /**
- * Pictures (issue 14), on a seeded 100-host full mesh (9 900 pairs × 4 tests) plus a month of
+ * Pictures, on a seeded 100-host full mesh (9 900 pairs × 4 tests) plus a month of
  * data for the site1 ⇄ site2 pair, served by `esmond-ps-archive serve` in this process:
  *  - `/metrics` cold (the first scrape of a fresh server: it waits for the mesh summary) and
  *    cached (median of 20, budget 100 ms), beside a GET of the API root (baseline);

@@ -1,5 +1,5 @@
 /**
- * The archive on PostgreSQL (issue 12), loopback only, on a throw-away cluster of its own
+ * The archive on PostgreSQL, loopback only, on a throw-away cluster of its own
  * (fsync off as in the tests: the figures are the store's, not the disk's); skipped with a message
  * when no PostgreSQL binaries are installed. About three minutes:
  *  (a) bulk-PUT ingest over HTTP into the PostgreSQL store vs a raw `COPY` of the same rows into
@@ -8,7 +8,7 @@
  *      raw `SELECT` of the same rows in the same pages (node-postgres, one object per point);
  *  (c) write throughput of four writers: two servers on one database vs one;
  *  (d) metadata search p50 at 10 000 and 100 000 metadata, searches on parameters alone among them
- *      (goal p50 ≤ 5 ms at 100 000, as for SQLite in issue 15).
+ *      (goal p50 ≤ 5 ms at 100 000, as for SQLite).
  * Every server runs in a child process. `ESMOND_BENCH_QUICK=1`: a 100 000-point series and
  * 30 000 metadata, for a quick look (about a minute). `ESMOND_BENCH_PG_PARTS=ingest,search` runs
  * only the parts named (ingest, read, writers, search).

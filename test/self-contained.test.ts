@@ -35,6 +35,23 @@ describe('the repository is self-contained', () => {
     assert.deepEqual(hits, []);
   });
 
+  test('comments and test names explain themselves: no section numbers of outside documents, no issue or helper numbers', () => {
+    // B-numbers (docs/differences.md) and R-numbers (docs/archive-api.md) point inside the repository.
+    const outside = [new RegExp('\u00a7' + ' ?\\d'), new RegExp('\\b[Ii]ssue' + ' ?\\d'), new RegExp('\\bhelper' + ' [A-Z]\\b'), new RegExp('\\b' + 'OR' + 'IG' + '\\b')];
+    const hits: string[] = [];
+    for (const top of SCANNED) {
+      let exists = true;
+      try { statSync(join(ROOT, top)); } catch { exists = false; }
+      if (!exists) continue;
+      for (const f of files(join(ROOT, top))) {
+        readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
+          for (const re of outside) if (re.test(line)) hits.push(`${relative(ROOT, f)}:${String(i + 1)}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.deepEqual(hits, []);
+  });
+
   test('every fixture file is listed in test/fixtures/SOURCES.md', () => {
     const fixtures = join(ROOT, 'test', 'fixtures');
     const sources = readFileSync(join(fixtures, 'SOURCES.md'), 'utf8');

@@ -74,7 +74,7 @@ function allowedMethods(route: Route): readonly string[] {
   }
 }
 
-/** The 405 of a method a route has no use for (§1.2, §7.7); `undefined` when it is served. */
+/** The 405 of a method a route has no use for (archive-api.md: Routes, Writing); `undefined` when it is served. */
 function methodError(route: Route, method: string): ApiError | undefined {
   if (route.kind === 'detail' && method === 'PATCH') return new ApiError(405, 'does not support PATCH verb');
   if (route.kind === 'detail' && method === 'DELETE') return new ApiError(405, 'Method "DELETE" not allowed.');

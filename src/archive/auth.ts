@@ -1,5 +1,5 @@
 /**
- * Request authentication of the embedded archive (esmond-api §7.1): `Token <key>` (DRF's
+ * Request authentication of the embedded archive (archive-api.md: Writing): `Token <key>` (DRF's
  * TokenAuthentication, keyword case-insensitive), the legacy tastypie `ApiKey <user>:<key>` that
  * old perfSONAR clients still send, and optional address-based trust for write clients.
  * @module
@@ -23,7 +23,7 @@ export interface AuthRequest {
   clientAddress: string | undefined;
 }
 
-/** Address-based write permission (esmond's IP authentication, REC form). */
+/** Address-based write permission (esmond's IP authentication, with trusted proxies only). */
 export interface AddressTrust {
   /** Client addresses (IPs or CIDRs) allowed to write without a key. */
   writers: BlockList;
@@ -105,7 +105,7 @@ function keyAccepted(check: KeyCheck): void {
 
 /**
  * Authenticates one request. Presented credentials are always checked, so a bad `Token` header
- * fails even a GET (ORIG behaviour, §7.1); a request without credentials is anonymous, or an
+ * fails even a GET (esmond behaviour, archive-api.md: Writing); a request without credentials is anonymous, or an
  * address-trusted writer. Throws {@link ApiError} 401 with the exact DRF messages.
  */
 export async function authenticate(

@@ -1,7 +1,7 @@
 /**
  * Request bodies of the embedded archive: size-limited reading and the two flavours of JSON
- * checks esmond has (DRF's parser for metadata POST, §7.2; the hand-written checks of the data
- * writes, §7.3/§7.4).
+ * checks esmond has (DRF's parser for metadata POST, archive-api.md: Writing; the hand-written checks of the data
+ * writes, archive-api.md: Writing).
  * @module
  */
 import type { IncomingMessage } from 'node:http';
@@ -123,7 +123,7 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /**
- * DRF-style parsing for metadata create (§7.2): 415 for a non-JSON media type (or none), 400
+ * DRF-style parsing for metadata create (archive-api.md: Writing): 415 for a non-JSON media type (or none), 400
  * `JSON parse error - …` for malformed JSON. An empty JSON body parses as `{}`, as DRF does, so
  * the service answers with its "Missing …" message.
  */
@@ -142,11 +142,11 @@ export function parseDrfJson(contentType: string | undefined, body: Buffer, mode
   }
 }
 
-/** How much of a bad body the 400 message echoes (ORIG echoes all of it; a 64 MiB echo helps nobody). */
+/** How much of a bad body the 400 message echoes (esmond echoes all of it; a 64 MiB echo helps nobody). */
 const ECHO_LIMIT = 1024;
 
 /**
- * The data-write checks of §7.3 steps 2–4: content type starting with `application/json`, a
+ * The data-write checks of archive-api.md: Writing steps 2–4: content type starting with `application/json`, a
  * non-empty body, valid JSON. The echoed body is cut at {@link ECHO_LIMIT} characters.
  */
 export function parseDataJson(contentType: string | undefined, body: Buffer): unknown {

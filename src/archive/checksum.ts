@@ -1,5 +1,5 @@
 /**
- * The de-duplication checksum of a metadata POST (esmond-api §7.2): a hash over the subject
+ * The de-duplication checksum of a metadata POST (archive-api.md: Writing): a hash over the subject
  * type, the subject fields as posted, the parameters and the event-type rows, all sorted and
  * lowercased, so matching ignores case, key order and list order, and `20` equals `"20"`.
  * @module

@@ -1,5 +1,5 @@
 /**
- * `dns-match-rule` handling for the IP-valued search filters (esmond-api §2.3, §2.4): literals
+ * `dns-match-rule` handling for the IP-valued search filters (archive-api.md: Metadata search): literals
  * are parsed locally with the rule's family check; names go through an injectable resolver
  * with a small time-limited cache. Only the first address of each family is kept.
  * @module

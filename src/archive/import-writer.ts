@@ -48,7 +48,7 @@ export interface ImportWriter {
 /** Keys the archive's routes serve as they are (esmond's 32 and elmond's 64 hex digits among them). */
 const KEEPABLE_KEY = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** `fixed / 10⁴` exactly as a float the archive truncates back to `fixed` (§6.3). */
+/** `fixed / 10⁴` exactly as a float the archive truncates back to `fixed` (archive-api.md: Summaries). */
 function floatFor(v: number): number {
   const fixed = Math.round(v * 10_000);
   if (fixed / 10_000 !== v || fixed === 0) return v; // not a stored esmond float: kept as posted

@@ -1,6 +1,6 @@
 /**
  * IP literal parsing and the canonical text form PostgreSQL's `inet` prints, which is what
- * esmond stores and compares (esmond-api §2.3, §3.1): IPv4 dotted quad, IPv6 lowercase with the
+ * esmond stores and compares (archive-api.md: Metadata search, Metadata objects): IPv4 dotted quad, IPv6 lowercase with the
  * longest run (≥ 2) of zero groups compressed and embedded IPv4 for `::a.b.c.d`/`::ffff:a.b.c.d`.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Rendering of stored metadata as esmond's JSON (esmond-api §3): paths carry the mount prefix,
+ * Rendering of stored metadata as esmond's JSON (archive-api.md: Metadata objects): paths carry the mount prefix,
  * `url` is absolute, parameters are flattened as strings, event types are sorted by name and
  * summaries by type then window, `summary-window` is a string.
  * @module
@@ -27,7 +27,7 @@ function segmentOf(summaryType: string): string {
 
 const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One summary object (§3.2). */
+/** One summary object (archive-api.md: Metadata objects). */
 export function renderSummary(ctx: RequestContext, key: string, row: StoredEventTypeRow): WireSummary {
   return {
     uri: `${metadataPath(ctx, key)}${row.eventType}/${segmentOf(row.summaryType)}/${row.window}`,
@@ -72,7 +72,7 @@ export function renderEventTypes(
   });
 }
 
-/** A full metadata object (§3.1), without pagination keys. */
+/** A full metadata object (archive-api.md: Metadata objects), without pagination keys. */
 export function renderMetadata(ctx: RequestContext, m: StoredMetadata): WireMetadata {
   const path = metadataPath(ctx, m.key);
   const out: WireMetadata = {
@@ -89,7 +89,7 @@ export function renderMetadata(ctx: RequestContext, m: StoredMetadata): WireMeta
       Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     }
   }
-  // A parameter called `uri` is overwritten by the generated path, which goes last as in ORIG.
+  // A parameter called `uri` is overwritten by the generated path, which goes last as in esmond.
   delete (out as Record<string, unknown>)['uri'];
   out.uri = path;
   return out;

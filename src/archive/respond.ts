@@ -1,5 +1,5 @@
 /**
- * Writing answers the way esmond does (§1.4): `Content-Type` exactly `application/json` (no
+ * Writing answers the way esmond does (archive-api.md: Responses): `Content-Type` exactly `application/json` (no
  * charset: the reference client compares it with `==`), compact JSON, CORS open, and data pages
  * streamed from a lazy iterator with backpressure.
  * @module

@@ -1,10 +1,10 @@
 /**
- * URL routing of the embedded archive (esmond-api §1.1–§1.3): which route a path names, under
+ * URL routing of the embedded archive (archive-api.md: Mount point, Routes): which route a path names, under
  * which mount prefix. Pure; knows nothing of methods or the service.
  * @module
  */
 
-/** A matched route (the R-numbers of esmond-api §1.2). */
+/** A matched route (the R-numbers of archive-api.md: Routes). */
 export type Route =
   /** R0: the API root. */
   | { kind: 'root' }

@@ -1,7 +1,7 @@
 /**
  * Query-string handling shared by metadata search and data reads: parameter classification
- * (esmond-api §2.1), the time-window tables (§2.5 for metadata, §5.2 for data), limit/offset
- * paging and DRF-style page links (§2.8, §5.3).
+ * (archive-api.md: Metadata search), the time-window tables (archive-api.md: Metadata search for metadata, archive-api.md: Reading data for data), limit/offset
+ * paging and DRF-style page links (archive-api.md: Metadata search, Reading data).
  * @module
  */
 import { ApiError } from './types.js';
@@ -18,7 +18,7 @@ export const DEFAULT_LIMIT = 1500;
  */
 export const MAX_PARAMETER_FILTERS = 100;
 
-/** IP-valued subject filters; values may be names resolved through DNS (§2.3). */
+/** IP-valued subject filters; values may be names resolved through DNS (archive-api.md: Metadata search). */
 export const IP_FILTERS = ['source', 'destination', 'measurement-agent'] as const;
 export type IpFilterField = (typeof IP_FILTERS)[number];
 const STRING_FILTERS = ['tool-name', 'input-source', 'input-destination'] as const;
@@ -39,7 +39,7 @@ export const RESERVED_SEARCH_PARAMS: ReadonlySet<string> = new Set([
   'format',
 ]);
 
-/** Query parameters with repeated names collapsed: the last value wins (§2.1). */
+/** Query parameters with repeated names collapsed: the last value wins (archive-api.md: Metadata search). */
 export function lastValues(params: URLSearchParams): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of params) out.set(k, v);
@@ -53,7 +53,7 @@ export interface ParsedSearch {
   dnsMatchRule: string | undefined;
 }
 
-/** Classifies search parameters and validates the non-DNS ones (§2.1, §2.5, §2.6). */
+/** Classifies search parameters and validates the non-DNS ones (archive-api.md: Metadata search). */
 export function parseSearch(values: Map<string, string>, now: number): ParsedSearch {
   const query: MetadataQuery = { addresses: [], strings: [], parameters: [] };
   const ipFilters: ParsedSearch['ipFilters'] = [];
@@ -113,9 +113,9 @@ function timeParam(values: Map<string, string>, name: string): number | undefine
 }
 
 /**
- * The time window of §2.5 (`mode` metadata: `undefined` when no time parameter is present) or
- * §5.2 (`mode` data: defaults `[0, now]`, open ends become `now + 3600`). Every present time
- * parameter is validated, even one the precedence ignores (REC).
+ * The time window of archive-api.md: Metadata search (`mode` metadata: `undefined` when no time parameter is present) or
+ * (`mode` data: defaults `[0, now]`, open ends become `now + 3600`). Every present time
+ * parameter is validated, even one the precedence ignores (stricter than esmond).
  */
 export function timeWindow(values: Map<string, string>, now: number, mode: 'metadata'): TimeWindow | undefined;
 export function timeWindow(values: Map<string, string>, now: number, mode: 'data'): { begin: number; end: number };
@@ -158,7 +158,7 @@ export function timeWindow(
 export const MAX_METADATA_LIMIT = 2_000;
 
 /**
- * limit/offset of DRF's LimitOffsetPagination; bad values fall back to the defaults (REC), and a
+ * limit/offset of DRF's LimitOffsetPagination; bad values fall back to the defaults (stricter than esmond), and a
  * limit above `maxLimit` is clamped to it.
  */
 export function parsePaging(values: Map<string, string>, maxLimit = Number.MAX_SAFE_INTEGER): { limit: number; offset: number } {

@@ -1,6 +1,6 @@
 /**
  * How values and summary state are laid out in {@link SeriesCell}s, and how a base write updates
- * the summary bins (esmond-api §6), computed at write time and kept exact:
+ * the summary bins (archive-api.md: Summaries), computed at write time and kept exact:
  *
  * | data type  | base cell                | aggregation / average bin   | statistics bin            |
  * |------------|--------------------------|-----------------------------|---------------------------|

@@ -1,5 +1,5 @@
 /**
- * The archive core's metadata operations (esmond-api §2, §7.2): search (streamed a slice at a
+ * The archive core's metadata operations (archive-api.md: Metadata search, Writing): search (streamed a slice at a
  * time), detail, create-or-find, and event-type detail.
  * @module
  */

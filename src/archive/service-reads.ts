@@ -1,5 +1,5 @@
 /**
- * The archive core's data reads (esmond-api §5): summary listings and data pages of one series,
+ * The archive core's data reads (archive-api.md: Reading data): summary listings and data pages of one series,
  * produced lazily a chunk at a time so a large page is streamed, not buffered.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The archive core's data writes (esmond-api §7.3, §7.4): a request is validated whole (numeric
+ * The archive core's data writes (archive-api.md: Writing): a request is validated whole (numeric
  * duplicates found with at most one query per series), then stored in one store transaction.
  * @module
  */

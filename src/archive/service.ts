@@ -1,5 +1,5 @@
 /**
- * The archive core: implements {@link ArchiveService} (esmond-api §2, §5, §7) over an
+ * The archive core: implements {@link ArchiveService} (archive-api.md: Metadata search, Reading data, Writing) over an
  * {@link ArchiveStore}. It validates, searches, renders and writes; it never sees a socket and
  * holds no SQL. Every client error is an {@link ApiError}. The work is split by job:
  * `service-metadata.ts` (search, detail, create), `service-reads.ts` (data pages),

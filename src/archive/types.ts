@@ -84,21 +84,21 @@ export interface CreateMetadataOptions {
 }
 
 /**
- * The archive core: every operation of esmond-api §2, §5 and §7, over parsed inputs.
+ * The archive core: every operation of archive-api.md: Metadata search, Reading data, Writing, over parsed inputs.
  * Methods throw {@link ApiError} for every client error (never a plain Error for bad input).
  */
 export interface ArchiveService {
-  /** §2 metadata search (R1). `params` are the raw query parameters, repeated keys: last wins. */
+  /** metadata search (R1). `params` are the raw query parameters, repeated keys: last wins. */
   searchMetadata(params: URLSearchParams, ctx: RequestContext): Promise<Page<WireMetadata>>;
   /** {@link searchMetadata} as a stream of slices (what the HTTP layer sends, with backpressure). */
   searchMetadataStream(params: URLSearchParams, ctx: RequestContext): Promise<MetadataPage>;
-  /** §2.9 metadata detail (R3): 404 when unknown or filtered out. */
+  /** metadata detail (R3): 404 when unknown or filtered out. */
   getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata>;
-  /** §5.6 event-type detail (R7): a list of 0 or 1 entries. */
+  /** event-type detail (R7): a list of 0 or 1 entries. */
   eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]>;
-  /** §5.5 summary listing (R10): 404 when there is none. `segment` is the URL form (`averages`). */
+  /** summary listing (R10): 404 when there is none. `segment` is the URL form (`averages`). */
   summaryListing(key: string, eventType: string, segment: string, ctx: RequestContext): Promise<WireSummary[]>;
-  /** §5 data read (R9, R11). `segment` is the URL form; `window` the raw path segment, if any. */
+  /** data read (R9, R11). `segment` is the URL form; `window` the raw path segment, if any. */
   readData(
     key: string,
     eventType: string,
@@ -107,14 +107,14 @@ export interface ArchiveService {
     params: URLSearchParams,
     ctx: RequestContext,
   ): Promise<DataPage>;
-  /** §7.2 create or look up metadata (R2); `body` is parsed JSON of any shape. */
+  /** create or look up metadata (R2); `body` is parsed JSON of any shape. */
   createMetadata(body: unknown, ctx: RequestContext, options?: CreateMetadataOptions): Promise<{ metadata: WireMetadata; location: string }>;
   /**
-   * §7.3 write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
+   * write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
    * many points were stored: 0 for an unknown metadata key or an event type it does not declare.
    */
   writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number>;
-  /** §7.4 bulk write (R4): validated whole, then written in one transaction. Resolves with the points stored. */
+  /** bulk write (R4): validated whole, then written in one transaction. Resolves with the points stored. */
   bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number>;
   /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
   verifyKey(key: string, user?: string): Promise<boolean>;

@@ -1,6 +1,6 @@
 /**
- * Validation of write inputs with esmond's exact messages: data values per data type (§7.5),
- * timestamps (§7.3) and the metadata POST body (§7.2). Where ORIG answers 500 the REC 400 is
+ * Validation of write inputs with esmond's exact messages: data values per data type (archive-api.md: Writing),
+ * timestamps (archive-api.md: Writing) and the metadata POST body (archive-api.md: Writing). Where esmond answers 500 a 400 is
  * used; booleans never count as numbers, NaN/Infinity are rejected, negative windows too.
  * @module
  */
@@ -36,7 +36,7 @@ export type NormalizedValue =
   | { type: 'subinterval'; json: string }
   | { type: 'json'; json: string };
 
-/** `ts` of a write: Python `int()` (floats truncated), within datetime range (REC). */
+/** `ts` of a write: Python `int()` (floats truncated), within datetime range (stricter than esmond). */
 export function parseWriteTimestamp(ts: unknown): number {
   const t = pythonInt(ts);
   if (t === undefined || t > MAX_TIMESTAMP || t < MIN_TIMESTAMP) bad('Time must be a unix timestamp');
@@ -59,7 +59,7 @@ function has(o: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
 }
 
-/** Validates `value` for `dataType` (§7.5) and normalises it for storage. */
+/** Validates `value` for `dataType` (archive-api.md: Writing) and normalises it for storage. */
 export function validateValue(dataType: DataType, value: unknown): NormalizedValue {
   switch (dataType) {
     case 'integer': {
@@ -70,7 +70,7 @@ export function validateValue(dataType: DataType, value: unknown): NormalizedVal
     }
     case 'float': {
       const v = pythonFloat(value);
-      // The fixed-point value is a 64-bit counter in ORIG; beyond it would overflow.
+      // The fixed-point value is a 64-bit counter in esmond; beyond it would overflow.
       if (v === undefined || Math.abs(v * 10000) >= INT64_MAX) bad('Value must be a floating point number');
       return { type: 'float', fixed: toFixedPoint(v) };
     }
@@ -109,7 +109,7 @@ function validateHistogram(value: unknown): NormalizedValue {
 }
 
 function validateSubintervals(value: unknown): NormalizedValue {
-  // ORIG iterates whatever it gets: a non-empty string or object yields elements without 'start'.
+  // esmond iterates whatever it gets: a non-empty string or object yields elements without 'start'.
   if ((typeof value === 'string' && value.length > 0) || (isJsonObject(value) && Object.keys(value).length > 0)) {
     bad("Interval must contain 'start' field at position 1");
   }
@@ -157,7 +157,7 @@ const SUBJECT_FIELDS: Record<string, readonly string[]> = {
 };
 const SUBJECT_STRING_MAX = 128;
 
-/** How a parameter value is stored: strings as-is, JSON numbers/booleans/objects as JSON text (REC). */
+/** How a parameter value is stored: strings as-is, JSON numbers/booleans/objects as JSON text (stricter than esmond). */
 export function parameterText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   // Python's str() of a posted float: `20.0` stays "20.0" (esmond stores str(value)).
@@ -166,7 +166,7 @@ export function parameterText(key: string, value: unknown): string {
   return jsonText(value, `Parameter ${key} must be JSON`);
 }
 
-/** Validates a metadata POST body (§7.2) in ORIG's order; throws ApiError 400 on the first fault. */
+/** Validates a metadata POST body (archive-api.md: Writing) in esmond's order; throws ApiError 400 on the first fault. */
 export function validateMetadataBody(body: unknown): MetadataSpec {
   if (!isJsonObject(body) || !has(body, 'subject-type')) bad('Missing subject-type field in request');
   if (!has(body, 'event-types')) bad('Missing event-types field in request');
@@ -204,7 +204,7 @@ export function validateMetadataBody(body: unknown): MetadataSpec {
     if (allowed.includes(field)) subject[field] ??= '';
   }
   // Every field of the subject type takes part in the checksum, omitted ones as "" (they are
-  // stored as "" too), while IPs keep their posted spelling (ORIG hashes before normalising).
+  // stored as "" too), while IPs keep their posted spelling (esmond hashes before normalising).
   const rawSubject = allowed.map((field): [string, string] => [field, posted[field] ?? '']);
   return { subjectType, subject: subject as unknown as Subject, rawSubject, parameters, rows };
 }

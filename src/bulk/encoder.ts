@@ -1,6 +1,6 @@
 /**
  * The bulk file encoder: the rows of esmond-ps-get for one series, in one of the file formats
- * of the format registry, without the final newline of `print` (§2.2, §6). The text comes from the format module's
+ * of the format registry, without the final newline of `print` (the original's output layouts; the original get-bulk's algorithm). The text comes from the format module's
  * point encoder, the same code esmond-ps-get prints through; the encoder keeps no state between
  * calls (see {@link SeriesEncoder}).
  * @module

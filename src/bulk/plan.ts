@@ -27,7 +27,7 @@ export interface PlanOptions {
    * distinct value; must not throw (return the input when it cannot resolve).
    */
   hostLabel: (host: string) => Promise<string>;
-  /** True when the event type's output format honours `-T/-W` (numeric, histogram — §5.3). */
+  /** True when the event type's output format honours `-T/-W` (numeric, histogram — the original's filters). */
   honoursSummary: (eventType: string) => boolean;
 }
 

@@ -55,7 +55,7 @@ export interface SeriesState {
   failures: number;
   /** Last window size used, seconds (adaptive; carried over on resume). */
   windowSeconds: number;
-  /** Columns that held lists in the series' first row (csv joins them in every row, §2.1). */
+  /** Columns that held lists in the series' first row (csv joins them in every row, the original's output layouts). */
   listColumns?: string[];
   /** Last error message when status is `failed`. */
   error?: string;

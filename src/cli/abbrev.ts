@@ -1,5 +1,5 @@
 /**
- * An optparse-compatible pre-pass over argv (client spec §1.1): expands unique prefixes of long
+ * An optparse-compatible pre-pass over argv (the original's flags): expands unique prefixes of long
  * options (`--ur` → `--url`), splits `--opt=value`, unpacks short clusters (`-Iv`, `-uURL`),
  * checks integer values, and reports errors with optparse's exact messages. The result is a
  * canonical argv (`--long=value` / `--long`) that commander parses without surprises.

@@ -2,7 +2,7 @@
  * `-S/--start-time` and `-E/--end-time` parsing.
  *
  * Absolute dates are parsed like python-dateutil's `parser.parse()` as the original tools used it
- * (client spec §4): US month-first dates, ISO 8601, `YYYYMMDD`, month names, time-only values,
+ * (the original's time parsing): US month-first dates, ISO 8601, `YYYYMMDD`, month names, time-only values,
  * am/pm; missing date parts from today's local date, missing time parts zero; naive results read
  * as **UTC**; sub-seconds truncated.
  *
@@ -13,7 +13,7 @@
  * What cannot be read one way only (a bare weekday, a time zone abbreviation that names several
  * zones) is refused with the reason.
  *
- * Built on chrono-node's strict parser plus one refiner (design: dependencies §2).
+ * Built on chrono-node's strict parser plus one refiner (docs: dependencies).
  * @module
  */
 // The English locale only: the package root also loads every other locale (~100 ms at start-up).

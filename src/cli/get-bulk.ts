@@ -1,6 +1,6 @@
 /**
  * esmond-ps-get-bulk: exports every series of the matching metadata to one file each —
- * streaming, chunked, concurrent, resumable, with a completeness report (client spec §6; fixes
+ * streaming, chunked, concurrent, resumable, with a completeness report (the original get-bulk's algorithm; fixes
  * B1–B4, B17, B18). Diagnostics and progress go to stderr; stdout stays empty.
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * esmond-ps-get-endpoints: one row per matching metadata with its endpoints, tool and every event
- * type on it (client spec §1.5, §3.4).
+ * type on it (the original's tool descriptions; the original's columns per event type).
  * @module
  */
 import type { Row } from '../format/index.js';

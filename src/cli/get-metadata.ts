@@ -1,6 +1,6 @@
 /**
  * esmond-ps-get-metadata: one row per matching metadata; with `-M` every metadata field except
- * `event-types`, `uri` and `metadata-key`, underscored and sorted (client spec §1.5, §5.4).
+ * `event-types`, `uri` and `metadata-key`, underscored and sorted (the original's tool descriptions; the original's filters).
  * @module
  */
 import type { Row } from '../format/index.js';

@@ -1,6 +1,6 @@
 /**
- * esmond-ps-get: the data of one event type across every matching metadata (client spec §1.5,
- * §3). Rows are written as pages arrive; nothing holds a whole series.
+ * esmond-ps-get: the data of one event type across every matching metadata (the original's tool descriptions,
+ * the original's columns per event type). Rows are written as pages arrive; nothing holds a whole series.
  *
  * `-T/-W` (B15 fixed): `-T` reads that summary for every event type that has summaries, and is
  * an error for one that has none (or not of that type); `-W` without `-T` is an error; `-T`

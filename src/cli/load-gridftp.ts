@@ -1,6 +1,6 @@
 /**
  * `esmond-ps-load-gridftp`: loads a GridFTP transfer log (NetLogger, or JSON with `-J`) into an
- * esmond archive, resuming where the last run stopped (client spec §7). Every flag of the
+ * esmond archive, resuming where the last run stopped (the original GridFTP loader). Every flag of the
  * original, with its spelling; the state is JSON, written atomically after each stored batch.
  * @module
  */

@@ -2,7 +2,7 @@
  * `esmond-ps-load-pscheduler [-U URL] [-u USER] [-k KEY] [FILE...]`: stores pScheduler results
  * (http-archiver envelopes or esmond-archiver inputs; one JSON document, a list, or one document
  * per line; stdin when no file is named) in an esmond archive, mapped exactly as pScheduler's
- * esmond archiver maps them (perfsonar5 §3). Prints what it stored; exits 1 if any input was
+ * esmond archiver maps them (pScheduler's esmond archiver). Prints what it stored; exits 1 if any input was
  * rejected or could not be stored.
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * `esmond-ps-pipe`: `bwctl … --parsable --verbose |& esmond-ps-pipe -u USER -k KEY` stores one
- * bwctl/iperf3 run (client spec §8). Fatal problems are logged in the original's format and end
+ * bwctl/iperf3 run (the original esmond-ps-pipe). Fatal problems are logged in the original's format and end
  * with a non-zero status whenever nothing was stored (B30).
  * @module
  */

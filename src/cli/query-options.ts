@@ -97,7 +97,7 @@ export function queryFlagsOf(v: FlagValues<QueryKey>): QueryFlags {
   };
 }
 
-/** Which §1.2 requirements a tool has. */
+/** Which the original's flags requirements a tool has. */
 export interface ToolRequirements {
   /** esmond-ps-get: `--src` and `--dest` (ntp-* only `--src`), and `-e`. */
   requireSrcDest?: boolean;
@@ -270,7 +270,7 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   }
   if (timeStart > timeEnd) return err(`--start-time (${utcText(timeStart)}) is later than --end-time (${utcText(timeEnd)})`);
 
-  // Metadata filters in the original's order (§1.4), then -F.
+  // Metadata filters in the original's order (the original's URL handling), then -F.
   const q: MetadataQuery = {};
   if (f.src) q.source = f.src;
   if (f.dest) q.destination = f.dest;

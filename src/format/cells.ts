@@ -6,7 +6,7 @@
 import { pyFloat, PyFloat, pyJson, pyStr } from './python-repr.js';
 import { RawJson, type Row } from './row.js';
 
-/** Columns of a row that hold lists: they are joined with `, ` in every row (§2.1). */
+/** Columns of a row that hold lists: they are joined with `, ` in every row (the original's output layouts). */
 export function listColumnsOf(row: Row): Set<string> {
   const cols = new Set<string>();
   for (const k in row) if (Object.prototype.hasOwnProperty.call(row, k) && Array.isArray(row[k])) cols.add(k);

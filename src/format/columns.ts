@@ -1,6 +1,6 @@
 /**
  * Event type → output "family" (how a point becomes rows) and each family's column list, for
- * esmond-ps-get and esmond-ps-get-bulk (client spec §3.1, §3.2).
+ * esmond-ps-get and esmond-ps-get-bulk (the original's columns per event type).
  * @module
  */
 import { dataTypeOf } from '../model/event-types.js';
@@ -19,7 +19,7 @@ export type Family =
   | 'unknown';
 
 /**
- * The original client's 33 event types with their formats, in its `-L` order (spec §3.2).
+ * The original client's 33 event types with their formats, in its `-L` order (the original's columns per event type).
  * Histogram types map to `histogram` here; {@link familyOf} switches to statistics.
  */
 export const ORIGINAL_EVENT_FORMATS: ReadonlyArray<readonly [string, Family]> = [

@@ -1,7 +1,7 @@
 /**
  * A CSV writer that matches Python's `csv` module with its defaults (QUOTE_MINIMAL, `\r\n`
  * line ends): a field is quoted when it holds `,`, `"`, `\r` or `\n`, and quotes are doubled.
- * No dependency: this is the whole quoter (design: dependencies §4).
+ * No dependency: this is the whole quoter (docs: dependencies).
  * @module
  */
 

@@ -1,8 +1,8 @@
 /**
  * Python's `json.dumps()` of decoded JSON values, so one-line JSON output looks exactly like the
- * original Python tools printed it (client spec §2.2, §2.5); and, re-exported from
+ * original Python tools printed it (the original's output layouts; the original's number printing); and, re-exported from
  * `model/python-str.ts` (the one implementation, shared with the archive), Python's `str()` and
- * `repr()` that human and CSV output print values with (§2.1).
+ * `repr()` that human and CSV output print values with (the original's output layouts).
  *
  * JSON.parse loses the int/float distinction, so a number with an integral value prints as a
  * Python int (`9000000000`, where Python printed `9000000000.0`); every other number prints as

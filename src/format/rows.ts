@@ -1,6 +1,6 @@
 /**
  * Row shaping: one data point of a series → the row objects the writers print (client spec
- * §3.1). Rows are plain objects whose key order is the column order, as the original built them.
+ * the original's columns per event type). Rows are plain objects whose key order is the column order, as the original built them.
  * @module
  */
 import type { WirePoint } from '../model/wire.js';
@@ -9,7 +9,7 @@ import { PyFloat } from './python-repr.js';
 import { formatterFor, type OutputFormat } from './registry.js';
 import { HEADER_BLOCK, RawJson, type Row } from './row.js';
 
-/** The fields reverse DNS applies to (spec §3.5). */
+/** The fields reverse DNS applies to (the original's reverse DNS). */
 export const HOSTNAME_FIELDS = ['source', 'destination', 'ip', 'measurement_agent'] as const;
 
 /**
@@ -45,7 +45,7 @@ export interface RowContext {
 }
 
 /**
- * Python's `datetime.max − 2 days` as an epoch: larger timestamps are clamped (spec §2.4).
+ * Python's `datetime.max − 2 days` as an epoch: larger timestamps are clamped (the original's timestamp column).
  * 253402041599.999999 s, which as a double is 253402041600.
  */
 export const MAX_EPOCH = 253402041600;

@@ -1,7 +1,7 @@
 /**
  * Streaming row writers for every output format. They write each batch as it arrives (never the
  * whole output at once), wait for the stream to drain, and produce the original tools' exact
- * layouts including the "no data" forms (client spec §2), as the format's formatter spells them.
+ * layouts including the "no data" forms (the original's output layouts), as the format's formatter spells them.
  * @module
  */
 import type { Writable } from 'node:stream';

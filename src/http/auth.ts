@@ -1,5 +1,5 @@
 /**
- * The `Authorization` header for archive credentials (esmond-api §7.1).
+ * The `Authorization` header for archive credentials (archive-api.md: Writing).
  * @module
  */
 import { ValidationError } from './errors.js';

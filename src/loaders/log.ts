@@ -1,5 +1,5 @@
 /**
- * The loaders' log lines, in the original's format (client spec §7.2):
+ * The loaders' log lines, in the original's format (the original GridFTP loader):
  * `ts=<local YYYY-MM-DD HH:MM:SS,mmm> event=<event> id=<epoch seconds> <message>`.
  * @module
  */

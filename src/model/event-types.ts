@@ -1,6 +1,6 @@
 /**
  * The esmond event-type table: every event type the archive knows, its data type, and the
- * summary types the server may compute for it (esmond-api spec §4). This is the single source
+ * summary types the server may compute for it (archive-api.md: Event types). This is the single source
  * of truth for the client, the CLI and the embedded archive.
  * @module
  */
@@ -34,7 +34,7 @@ export const SUMMARY_TYPE_BY_SEGMENT: Readonly<Record<string, SeriesType>> = {
   statistics: 'statistics',
 };
 
-/** Which summaries each data type allows (esmond-api §4.1). */
+/** Which summaries each data type allows (archive-api.md: Event types). */
 export const ALLOWED_SUMMARIES: Readonly<Record<DataType, readonly SummaryType[]>> = {
   integer: ['aggregation', 'average'],
   float: ['aggregation', 'average'],

@@ -15,7 +15,7 @@ import type { WireMetadata } from './wire.js';
 export type TimeValue = number | Date;
 
 /**
- * Metadata search criteria (esmond-api §2). Unset fields are not sent; every given field must match.
+ * Metadata search criteria (archive-api.md: Metadata search). Unset fields are not sent; every given field must match.
  * The time filters select metadata by their `time-updated` (when a series was last written), not
  * the data: a series last written before `timeStart` has no data after it.
  */
@@ -114,7 +114,7 @@ export interface Metadata {
 }
 
 /**
- * Time window and paging of a data read (esmond-api §5.2). Bounds are inclusive and apply to a
+ * Time window and paging of a data read (archive-api.md: Reading data). Bounds are inclusive and apply to a
  * point's `ts` (the bin start for summaries). Without any, the archive returns everything up to now.
  */
 export interface DataQuery {

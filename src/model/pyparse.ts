@@ -1,7 +1,7 @@
 /**
  * Number parsing with the semantics of Python's `int()` and `float()`, which decide what the
- * esmond server accepts (esmond-api §2.5, §7.3, §7.5). Booleans, `NaN` and infinities are
- * rejected everywhere (REC), even where Python would accept them.
+ * esmond server accepts (archive-api.md: Metadata search, Writing). Booleans, `NaN` and infinities are
+ * rejected everywhere (stricter than esmond), even where Python would accept them.
  * @module
  */
 
@@ -64,7 +64,7 @@ export function pythonInt(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Python `float(value)` for a parsed JSON value; finite results only (REC: no NaN/Infinity). */
+/** Python `float(value)` for a parsed JSON value; finite results only (no NaN/Infinity, stricter than esmond). */
 export function pythonFloat(value: unknown): number | undefined {
   if (value instanceof PyFloat) return value.value;
   if (typeof value === 'bigint') return Number(value);

@@ -1,5 +1,5 @@
 /**
- * The summary math of esmond-api §6, as pure functions: float fixed-point truncation, integer /
+ * The summary math of archive-api.md: Summaries, as pure functions: float fixed-point truncation, integer /
  * float / percentage bin state, histogram merging and histogram statistics with the NIST
  * percentile walk. Histograms are ordered `[key, count]` pairs because bucket order decides the
  * `mode` order and the mean's float summation order (JS objects would reorder integer-like keys).
@@ -15,7 +15,7 @@ export type HistogramPairs = Array<[string, number]>;
 /** Fixed-point scale of stored floats (4 decimals). */
 export const FLOAT_SCALE = 10000;
 
-/** A float as esmond stores it: `trunc(v × 10⁴)` (§6.3). */
+/** A float as esmond stores it: `trunc(v × 10⁴)` (archive-api.md: Summaries). */
 export function toFixedPoint(value: number): number {
   const t = Math.trunc(value * FLOAT_SCALE);
   return t === 0 ? 0 : t;
@@ -42,7 +42,7 @@ export function averageValue(bin: NumericBin, scale = 1): number {
   return bin.sum / (bin.count * scale);
 }
 
-/** percentage value and `aggregation`: Σ numerator / Σ denominator (a ratio of sums, §6.2). */
+/** percentage value and `aggregation`: Σ numerator / Σ denominator (a ratio of sums, archive-api.md: Summaries). */
 export function ratioValue(numerator: number, denominator: number): number {
   return numerator / denominator;
 }
@@ -72,7 +72,7 @@ export function histogramObject(pairs: HistogramPairs): Record<string, number> {
 
 /**
  * One NIST percentile, fed sorted buckets as (cumulative count, value) in ascending order.
- * Mirrors esmond's `Percentile.findvalue` so the upstream unit vectors apply (§6.4 step 6).
+ * Mirrors esmond's `Percentile.findvalue` so the upstream unit vectors apply (archive-api.md: Summaries step 6).
  */
 export class Percentile {
   readonly k: number;
@@ -118,8 +118,8 @@ export class Percentile {
 const PERCENTILES = [25, 50, 75, 95] as const;
 
 /**
- * Statistics of one histogram (§6.4): `{}` when a key is not a finite number, when the total
- * count is 0 (ORIG crashes) or when a count is negative (the walk would be meaningless).
+ * Statistics of one histogram (archive-api.md: Summaries): `{}` when a key is not a finite number, when the total
+ * count is 0 (esmond crashes) or when a count is negative (the walk would be meaningless).
  */
 export function histogramStatistics(h: HistogramPairs): HistogramStatistics | Record<string, never> {
   if (h.length === 0) return {};

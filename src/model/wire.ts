@@ -1,6 +1,6 @@
 /**
  * Wire JSON types of the esmond perfSONAR archive API, with dashed keys exactly as sent
- * (esmond-api spec §3, §5, §7). Shared by the client and the embedded archive, which agree
+ * (archive-api.md: Metadata objects, Reading data, Writing). Shared by the client and the embedded archive, which agree
  * only through these types.
  * @module
  */
@@ -87,7 +87,7 @@ export interface WireNewEventType {
   summaries?: { 'summary-type': string; 'summary-window': number | string }[];
 }
 
-/** Body of `POST /perfsonar/archive/` (create or look up metadata, §7.2). */
+/** Body of `POST /perfsonar/archive/` (create or look up metadata, archive-api.md: Writing). */
 export interface WireNewMetadata {
   'subject-type': 'point-to-point' | 'network-element';
   source: string;
@@ -100,7 +100,7 @@ export interface WireNewMetadata {
   [parameter: string]: unknown;
 }
 
-/** Body of the bulk write `PUT /perfsonar/archive/{key}/` (§7.4). */
+/** Body of the bulk write `PUT /perfsonar/archive/{key}/` (archive-api.md: Writing). */
 export interface WireBulkBody {
   data: { ts: number; val: { 'event-type': string; val: unknown }[] }[];
 }

@@ -1,6 +1,6 @@
 /**
  * Client-side checks of write payloads, so mistakes are reported before anything is sent (and
- * before a half-written bulk request). The rules mirror the archive's (esmond-api §7.2–§7.5).
+ * before a half-written bulk request). The rules mirror the archive's (archive-api.md: Writing).
  * @module
  */
 import { isIP } from 'node:net';

@@ -37,7 +37,7 @@ export function checkStored(r: TextResponse, method: string): TextResponse {
 }
 
 /**
- * POSTs a metadata object (esmond-api §7.2) and returns the archive's answer, the full metadata
+ * POSTs a metadata object (archive-api.md: Writing) and returns the archive's answer, the full metadata
  * (new or the identical existing one).
  * @throws ValidationError before sending; HttpError for non-2xx; ResponseError for a non-metadata body.
  */

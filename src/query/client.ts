@@ -74,7 +74,7 @@ function seriesUrl(loc: ArchiveLocation, metadata: string | Metadata, eventType:
   return { url: `${base}${SUMMARY_URL_SEGMENT[st]}/${w}`, fallback: undefined };
 }
 
-/** Link header says there is a next page (esmond's paginator, §5.3). */
+/** Link header says there is a next page (esmond's paginator, archive-api.md: Reading data). */
 function hasNextLink(link: string | string[] | undefined): boolean {
   const v = Array.isArray(link) ? link.join(',') : link;
   return v !== undefined && /rel="?next"?/.test(v);

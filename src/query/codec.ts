@@ -127,7 +127,7 @@ export function decodeMetadata(wire: unknown, init: EsmondErrorInit = {}): Metad
 /** Query parameter names the client sets itself; a free-form filter may not use them. */
 const RESERVED_FILTER_KEYS: ReadonlySet<string> = new Set(['limit', 'offset', 'format']);
 
-/** camelCase field of {@link MetadataQuery} → wire name, in the original client's order (§1.4). */
+/** camelCase field of {@link MetadataQuery} → wire name, in the original client's order (the original's URL handling). */
 const FILTER_ORDER: ReadonlyArray<readonly [keyof MetadataQuery, string]> = [
   ['source', 'source'],
   ['destination', 'destination'],

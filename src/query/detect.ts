@@ -1,6 +1,6 @@
 /**
  * `archive: 'auto'` (the tools' `--archive auto`): which backend a URL is, from what it answers
- * (perfsonar5 spec §1.6, §2.3), without costing an esmond archive a single extra request. The
+ * (reading OpenSearch directly; elmond's routes), without costing an esmond archive a single extra request. The
  * esmond backend goes first; only when its first request finds no esmond there (404, 401/403,
  * an answer that is not esmond's JSON) is the URL asked whether it is an OpenSearch — its root
  * (cluster info with `version.distribution: "opensearch"`) or a perfSONAR node's `/opensearch`

@@ -1,5 +1,5 @@
 /**
- * Metadata search over offset pages (esmond-api §2.8, elmond §2.4). Unlike the original client it
+ * Metadata search over offset pages (archive-api.md: Metadata search, elmond's metadata). Unlike the original client it
  * streams (each page is handed out as it arrives, B17), sends `limit` explicitly, and does not
  * need `metadata-count-total` (B8): elmond omits or approximates it.
  * @module
@@ -30,7 +30,7 @@ export async function* searchMetadataPages(
   }
   const seen = new Set<string>();
   // elmond (64-hex keys): the first page's count is approximate and skipped tests keep their
-  // slots, so a page before the count can be short or empty (perfsonar5 §2.4).
+  // slots, so a page before the count can be short or empty (elmond's metadata).
   let elmondTotal: number | undefined;
   for (let offset = 0; ; ) {
     const paging: Array<[string, string]> = [['limit', String(pageSize)]];

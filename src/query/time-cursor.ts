@@ -1,5 +1,5 @@
 /**
- * Time-cursor paging of a data series (esmond-api §5.3), without the original client's bug: it
+ * Time-cursor paging of a data series (archive-api.md: Reading data), without the original client's bug: it
  * restarted each page at `last ts + 1`, which silently dropped every point that shared the last
  * timestamp of a full page. Here the next page starts *at* the last ts and skips the points of
  * that ts already yielded; a page made entirely of one ts falls back to offset paging for it.
@@ -11,7 +11,7 @@ import { ValidationError } from '../http/errors.js';
 import type { WirePoint } from '../model/wire.js';
 import { checkTime } from './codec.js';
 
-/** Time window of a data read (esmond-api §5.2); unset fields are left to the server. */
+/** Time window of a data read (archive-api.md: Reading data); unset fields are left to the server. */
 export interface TimeWindowQuery {
   time?: number | Date | undefined;
   timeStart?: number | Date | undefined;
@@ -40,14 +40,14 @@ export interface PagingPlan {
   first: Array<[string, string]>;
   end: number | undefined;
   /**
-   * When `end` is left to the server (`now`, or `now + 3600`, §5.2): seconds after the server's
+   * When `end` is left to the server (`now`, or `now + 3600`, archive-api.md: Reading data): seconds after the server's
    * clock at the first answer where the window ends. Later pages send that end explicitly, or
    * each would move it to its own `now + 3600`.
    */
   endAfterServerNow?: number | undefined;
 }
 
-/** Where esmond ends a window whose end it picks (§5.2): `now`, or `now + 3600` with a start or a range. */
+/** Where esmond ends a window whose end it picks (archive-api.md: Reading data): `now`, or `now + 3600` with a start or a range. */
 const OPEN_END_SLACK = 3600;
 
 /**

@@ -36,7 +36,7 @@ describe('bulk file names', () => {
     extension: 'csv',
   });
 
-  test('unique names keep the original form; colliding ones get their tool name after the event type (issue 11 item 7)', () => {
+  test('unique names keep the original form; colliding ones get their tool name after the event type', () => {
     const names = uniqueFileNames([
       { parts: parts('a', 'b', 'failures'), metadataKey: 'aaaaaaaa1111', toolName: 'pscheduler/ping' },
       { parts: parts('a', 'b', 'failures'), metadataKey: 'bbbbbbbb2222', toolName: 'pscheduler/iperf3' },

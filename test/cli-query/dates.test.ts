@@ -1,5 +1,5 @@
 /**
- * dateutil compatibility of -S/-E (client spec §4 table, reference today 2026-11-25), in several
+ * dateutil compatibility of -S/-E (the original's time parsing table, reference today 2026-11-25), in several
  * time zones: naive times are UTC, missing date parts come from today's local date.
  */
 import { test, describe } from 'node:test';
@@ -33,7 +33,7 @@ function inZone<T>(tz: string, fn: () => T): T {
   }
 }
 
-describe('parseWhen: the §4 table', () => {
+describe('parseWhen: the time table of the original tools', () => {
   for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin']) {
     for (const [input, expected] of TABLE) {
       test(`${tz}: ${JSON.stringify(input)}`, () => {
@@ -71,7 +71,7 @@ describe('parseWhen: the §4 table', () => {
   });
 });
 
-describe('resolveWhen: relative times, epoch seconds, refusals (issue 11 item 2)', () => {
+describe('resolveWhen: relative times, epoch seconds, refusals', () => {
   const H = 3600;
   const nowS = NOW / 1000; // Wednesday 2026-11-25 15:00 UTC
   const CASES: Array<[string, number]> = [

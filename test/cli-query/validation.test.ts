@@ -1,5 +1,5 @@
 /**
- * Option parsing and §1.3 validation of the query tools: every message, its stream and its exit
+ * Option parsing and the original's validation order and messages validation of the query tools: every message, its stream and its exit
  * code (diagnostics on stderr only, B14), plus the fixed bugs (IPv6, -F, start > end, -T/-W).
  */
 import { test, describe } from 'node:test';
@@ -93,9 +93,9 @@ describe('help and -L (stdout, exit 0)', () => {
   });
 });
 
-describe('§1.3 validation messages (stderr, exit 255)', () => {
+describe('validation messages of the original tools (stderr, exit 255)', () => {
   const cases: Array<[string, string[], string]> = [
-    // One line each, not buried above the whole help (issue 11 item 5).
+    // One line each, not buried above the whole help.
     ['no --url', ['-s', '10.0.0.1'], 'esmond-ps-get: --url is required: the archive to ask, e.g. -u http://archive.example.net (--help lists every option)\n'],
     ['get without --dest', [...U, '-s', '10.0.0.1', '-e', 'throughput'], 'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n'],
     ['get without --src', [...U, '-d', '10.0.0.1', '-e', 'ntp-offset'], 'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n'],
@@ -129,7 +129,7 @@ describe('§1.3 validation messages (stderr, exit 255)', () => {
       assert.equal(r.stderr, expected);
     });
   }
-  test('the §1.3 order: --url before --src, --src before -e, -T before -o, -S before -E', async () => {
+  test('the validation order of the original tools: --url before --src, --src before -e, -T before -o, -S before -E', async () => {
     assert.match((await runTool(getRun, ['-e', 'bogus'])).stderr, /^esmond-ps-get: --url is required/);
     assert.match((await runTool(getRun, [...U, '-e', 'bogus'])).stderr, /^esmond-ps-get: --src and --dest/);
     assert.match((await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-T', 'x', '-o', 'y'])).stderr, /^esmond-ps-get: The --event-type arg is required/);
@@ -144,7 +144,7 @@ describe('§1.3 validation messages (stderr, exit 255)', () => {
   });
 });
 
-describe('get-bulk requirements (§1.3 #4a/#4b, shared with helper F)', () => {
+describe('get-bulk requirements (the validation order of the original tools)', () => {
   test('-o human (the default) is refused in one line', async () => {
     const r = await prepare([...U], { requireOutput: true });
     assert.equal(r.code, 255);

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 6: esmond-ps-archive refuses a --db file that does not exist (unless the command
+ * esmond-ps-archive refuses a --db file that does not exist (unless the command
  * creates archives or --create), serve's banner, access log (text/json, --log-level) and stop
  * message, and add-user's guidance and --rotate. In-process against real SQLite files.
  */

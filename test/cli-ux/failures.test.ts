@@ -1,5 +1,5 @@
 /**
- * Issue 11 items 3 and 4: each retry is said on stderr (as curl does), `--retries N`, the final
+ * Each retry is said on stderr (as curl does), `--retries N`, the final
  * error says how many attempts over how long; and one hint line naming the likely cause and the
  * flag or URL to try. Scripted servers only where they stand in for a fault (a 503 loop, a
  * self-signed TLS server, some other web service on the port); the real archive otherwise.

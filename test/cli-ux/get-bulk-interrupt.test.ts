@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 7: Ctrl-C on esmond-ps-get-bulk (a real child process, a real SIGINT) ends with
+ * Ctrl-C on esmond-ps-get-bulk (a real child process, a real SIGINT) ends with
  * "interrupted: N of M series done; rerun with --resume"; the resumed run completes; after a
  * resume the progress bar counts the points of the earlier run like the report; colliding names
  * carry the tool name; --safe-names.

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 5: every tool has `--version`, a `--help` that starts with a one-line description
+ * every tool has `--version`, a `--help` that starts with a one-line description
  * and two examples (golden files: a change is deliberate, `UPDATE_GOLDEN=1`), suggests the right
  * flag for a typo, and says what is missing in one line.
  */

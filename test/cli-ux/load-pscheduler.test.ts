@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 8: esmond-ps-load-pscheduler with no file on a terminal prints its usage instead
+ * esmond-ps-load-pscheduler with no file on a terminal prints its usage instead
  * of waiting (through a real pseudo-terminal: util-linux `script`), a bare result without a time
  * names --start, and a rerun says the points were already there, in words that cannot be read as
  * "added again". Real archive.

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 1: a window that ends before a series' last write still finds the series' data
+ * a window that ends before a series' last write still finds the series' data
  * (the metadata search is narrowed by the window's start only), in esmond-ps-get and get-bulk,
  * against the real archive. "No data" stays for windows with no data at all.
  */

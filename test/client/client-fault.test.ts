@@ -11,7 +11,7 @@ const E1 = 'a'.repeat(64);
 const E2 = 'b'.repeat(64);
 const E3 = 'c'.repeat(64);
 
-/** An elmond-shaped metadata object (perfsonar5 §2.4). */
+/** An elmond-shaped metadata object (elmond's metadata). */
 function elmondMeta(key: string): Record<string, unknown> {
   return {
     'metadata-key': key,

@@ -1,5 +1,5 @@
 /**
- * The upstream Python client test (`test_client.py`, esmond-api §9.5 items 39–42), replayed with
+ * The upstream Python client test (`test_client.py`, upstream esmond tests items 39–42), replayed with
  * this client against the embedded archive loaded with the same fixture and storage rows.
  */
 import { after, before, describe, test } from 'node:test';

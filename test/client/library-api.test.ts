@@ -72,7 +72,7 @@ describe('library API against the archive', () => {
     assert.equal(requests.length, n, 'nothing was sent');
   });
 
-  test('histogram buckets keep the archive\'s order, integer-like ones included (issue 8)', async () => {
+  test('histogram buckets keep the archive\'s order, integer-like ones included', async () => {
     // Stored through the service: the archive's HTTP body parser (JSON.parse) reorders integer-like
     // keys on the way in, which is the archive's own matter; this checks what it keeps and serves.
     const h1 = orderedRecord([['34.4', 3], ['10', 1], ['9', 2], ['0.5', 4]]);

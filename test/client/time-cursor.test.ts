@@ -58,7 +58,7 @@ describe('time-cursor paging', () => {
     ['time-range only', { timeRange: 100_000 }, 3600],
   ] as const) {
     test(`${name}: later pages keep the end the server chose for the first (not their own now + 3600)`, async () => {
-      // esmond's defaults (§5.2) on a server whose clock moves 5000 s per request.
+      // esmond's defaults (archive-api.md: Reading data) on a server whose clock moves 5000 s per request.
       const now0 = 100_000;
       let requests = 0;
       const series = [1_000, 2_000, 3_000, now0, now0 + 1_000, now0 + 4_000].map((ts, i) => ({ ts, val: i }));

@@ -19,7 +19,7 @@ import {
 import type { WirePoint } from '../../src/model/wire.js';
 
 /**
- * An independent, plain rendering of rows (the layouts of client spec §2 written out directly),
+ * An independent, plain rendering of rows (the original's output layouts written out directly),
  * as the oracle for the point encoder and its fast path.
  */
 function oracle(format: OutputFormat, columns: readonly string[], rows: Row[], extended = false): string {

@@ -61,7 +61,7 @@ describe('numeric', () => {
   });
 });
 
-describe('numbers as the original printed them (§3.3, esmond returns numeric values as floats)', () => {
+describe('numbers as the original printed them (the columns of the original per event type; esmond returns numeric values as floats)', () => {
   test('numeric values print as Python floats in every format but ndjson', async () => {
     const pts = [{ ts: T0, val: 9000000000 }];
     assert.match(await render('human', ctx('throughput'), pts), /\nvalue: 9000000000\.0\n\n$/);
@@ -88,7 +88,7 @@ describe('no data forms', () => {
   });
 });
 
-describe('families (spec §3.3)', () => {
+describe('families (the columns of the original per event type)', () => {
   test('failures csv', async () => {
     const s = await render('csv', ctx('failures'), [{ ts: T0 + 50, val: { error: 'bwctl: Unable to contact host' } }]);
     assert.equal(s.split('\r\n')[1], '10.0.0.1,10.0.0.2,failures,bwctl/iperf3,base,0,2023-11-14 22:14:10,bwctl: Unable to contact host');

@@ -1,5 +1,5 @@
 /**
- * Test-only loaders that reproduce esmond's upstream test setup (esmond-api §10): a Django fixture of
+ * Test-only loaders that reproduce esmond's upstream test setup (test/fixtures/SOURCES.md): a Django fixture of
  * metadata rows (`perfsonar_api_metadata.json`, `perfsonar_client_metadata.json`) and the
  * Cassandra-form `test_data/*.json` series, written straight into an {@link ArchiveStore}.
  * @module

@@ -28,7 +28,7 @@ import { FIXTURE_DATA } from './fixture-data.js';
 export interface StartArchiveOptions {
   /** SQLite file to use (kept on close); default: a fresh file in a temp dir (deleted on close), or a fresh PostgreSQL database. */
   dbPath?: string;
-  /** Seeds synthetic data through the service (helper C's `seedArchive`). Defaults: hosts 3, days 1, seed 1. */
+  /** Seeds synthetic data through the service (`seedArchive`). Defaults: hosts 3, days 1, seed 1. */
   seed?: { hosts?: number; days?: number; seed?: number };
   /** Server clock in ms since the epoch (like `Date.now`). Also the seeding "now". */
   now?: () => number;
@@ -39,9 +39,9 @@ export interface StartArchiveOptions {
   /** DNS for IP filters; default {@link fakeResolver} (tests never touch real DNS). */
   resolver?: Resolver | false;
   /**
-   * Loads an upstream esmond Django fixture first (esmond-api §10): `'api'` =
-   * `perfsonar_api_metadata.json` (16 records, §9.1–9.4), `'client'` =
-   * `perfsonar_client_metadata.json` (2 records) plus every `test_data/*.json` series (§9.5).
+   * Loads an upstream esmond Django fixture first (test/fixtures/SOURCES.md): `'api'` =
+   * `perfsonar_api_metadata.json` (16 records, upstream esmond tests), `'client'` =
+   * `perfsonar_client_metadata.json` (2 records) plus every `test_data/*.json` series (upstream esmond tests).
    */
   fixture?: 'api' | 'client';
   /** The store to run on (default SQLite); `'postgres'` needs the test cluster (see stores.ts). */
@@ -69,7 +69,7 @@ export interface TestArchive {
 }
 
 /**
- * The 2014 es.net DNS records the upstream tests relied on (esmond-api §9), plus `localhost`;
+ * The 2014 es.net DNS records the upstream tests relied on (upstream esmond tests), plus `localhost`;
  * every other name has no address.
  */
 export const FAKE_DNS: Readonly<Record<string, { 4?: string; 6?: string }>> = {

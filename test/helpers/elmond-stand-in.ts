@@ -1,11 +1,11 @@
 /**
- * A scripted stand-in for perfSONAR 5's elmond (perfsonar5 spec §2), which cannot run here:
- * metadata as elmond builds them (§2.4: 64-hex keys, number windows, `time-updated` from the
+ * A scripted stand-in for perfSONAR 5's elmond (elmond), which cannot run here:
+ * metadata as elmond builds them (elmond's metadata: 64-hex keys, number windows, `time-updated` from the
  * run, summaries without `time-updated`, `base-uri` ending in `base/0`, `url` with the doubled
  * mount and the request's query string, keys sorted, count on the first element only, newest
- * first, a skipped test keeping its slot), data routes with only four segments (§2.6: `limit`
+ * first, a skipped test keeping its slot), data routes with only four segments (elmond's data: `limit`
  * ≤ 10 000 else 400, `offset + limit` > 10 000 → 500, no default window), Werkzeug HTML error
- * pages, 404 for trailing slashes and the 308 redirect of the slashless mount (§2.3).
+ * pages, 404 for trailing slashes and the 308 redirect of the slashless mount (elmond's routes).
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -47,7 +47,7 @@ function metadataObject(t: ElmondTest, host: string, requestPath: string): Recor
   return {
     'metadata-key': t.key,
     uri,
-    // §2.7 item 12: PROXY_PATH prefixed to a path that already has the mount, plus the query string.
+    // item 12: PROXY_PATH prefixed to a path that already has the mount, plus the query string.
     url: `https://${host}${MOUNT}${requestPath}`,
     'subject-type': 'point-to-point',
     source: '10.0.0.1',

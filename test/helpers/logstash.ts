@@ -1,5 +1,5 @@
 /**
- * The perfSONAR 5 Logstash pipeline (perfsonar5 spec §1.4) for tests: an http-archiver envelope
+ * The perfSONAR 5 Logstash pipeline (perfSONAR 5's Logstash pipeline) for tests: an http-archiver envelope
  * in, the OpenSearch document out. Only what the pipeline does for the test types our fixtures
  * hold (latency, throughput, trace, rtt; others keep their raw result) and with IP-literal
  * endpoints (no DNS, no GeoIP: private addresses add `_geoip_lookup_failure`).
@@ -11,7 +11,7 @@ import { isoDurationSeconds } from '../../src/model/pscheduler/iso.js';
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
-/** Canonical JSON of §2.1 (sorted keys, no whitespace; numbers as JavaScript prints them). */
+/** Canonical JSON of elmond's keys (sorted keys, no whitespace; numbers as JavaScript prints them). */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (typeof v === 'object' && v !== null) {
@@ -25,14 +25,14 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** `pscheduler.test_checksum` (§2.1): the observer is always null (pipeline order). */
+/** `pscheduler.test_checksum` (elmond's keys): the observer is always null (pipeline order). */
 export function testChecksum(test: unknown, tool: string): string {
   return createHash('sha256').update(canonicalJson({ observer_ip: null, test, tool }), 'utf8').digest('hex');
 }
 
 const CONVERTED: Record<string, string[]> = { throughput: ['duration', 'omit', 'interval'], trace: ['sendwait', 'wait'], rtt: ['interval', 'timeout', 'deadline'] };
 
-/** Logstash's histogram statistics object (§1.4 step 6). */
+/** Logstash's histogram statistics object (perfSONAR 5's Logstash pipeline step 6). */
 function histogramStats(h: unknown): Obj | undefined {
   const entries = Object.entries(obj(h)).map(([k, c]) => [Number(k), Number(c)] as const);
   if (entries.length === 0 || entries.some(([k]) => Number.isNaN(k))) return undefined;
@@ -165,7 +165,7 @@ export function logstashDocument(envelope: Obj, observer: string): Obj {
 }
 
 /**
- * An http-archiver envelope (§3.1) for a bare pScheduler result (`{test, tool, result}`) run at
+ * An http-archiver envelope (pScheduler's esmond archiver) for a bare pScheduler result (`{test, tool, result}`) run at
  * `start` (UNIX seconds); `n` makes the run and task ids distinct.
  */
 export function envelopeFor(bare: Obj, start: number, n: number, lead: string): Obj {

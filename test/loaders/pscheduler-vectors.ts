@@ -1,6 +1,6 @@
 /**
  * The esmond-archiver golden vectors of test/fixtures/pscheduler, read once, with the comparison rules of
- * perfsonar5 §3.7: metadata keys unordered, `event-types` in order, summaries as sets, the values
+ * pScheduler's esmond archiver: metadata keys unordered, `event-types` in order, summaries as sets, the values
  * of a data point as a map keyed by event type.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -98,7 +98,7 @@ export function mappingVectors(): MappingVector[] {
       const text = readFileSync(join(VECTOR_DIR, f), 'utf8');
       type VectorFile<E> = { input: VectorInput; expected: E; expected_by_current_archiver_code?: E };
       const v = parseJson(text) as VectorFile<VectorExpectation>;
-      // Two upstream expectations are stale (§3.7): the current archiver's output wins.
+      // Two upstream expectations are stale (pScheduler's esmond archiver): the current archiver's output wins.
       const expected = { ...v.expected, ...(v.expected_by_current_archiver_code ?? {}) };
       const python = parsePython(text) as Partial<VectorFile<{ metadata?: Obj }>>;
       const expectedPython = python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata;

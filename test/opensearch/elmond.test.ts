@@ -1,5 +1,5 @@
 /**
- * The esmond backend against elmond (perfsonar5 spec §2.3, §2.7), through a stand-in built from
+ * The esmond backend against elmond (elmond's routes; elmond's known divergences), through a stand-in built from
  * the spec's examples: the quirks the client must absorb, and the 10 000-row cap.
  */
 import { describe, test, before, after } from 'node:test';
@@ -22,7 +22,7 @@ const TESTS: ElmondTest[] = [
     updated: T0 + N * 60,
     series: {
       throughput: Array.from({ length: N }, (_, i) => ({ ts: T0 + i * 60, val: 9e9 + i })),
-      // elmond's naming bug: throughput subintervals come back as [] per point (§2.7 item 8).
+      // elmond's naming bug: throughput subintervals come back as [] per point (elmond's known divergences item 8).
       'throughput-subintervals': [{ ts: T0, val: [] }],
       'pscheduler-run-href': [{ ts: T0, val: 'https://ps-a/pscheduler/tasks/t/runs/r' }],
     },

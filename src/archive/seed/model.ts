@@ -14,7 +14,7 @@ export interface BulkValue {
   val: unknown;
 }
 
-/** One timestamp of a bulk write (esmond-api §7.4). */
+/** One timestamp of a bulk write (archive-api.md: Writing). */
 export interface BulkItem {
   ts: number;
   val: BulkValue[];
@@ -42,7 +42,7 @@ export interface TestModel {
   runs(mesh: Mesh, pair: Pair, rng: Rng): Iterable<BulkItem>;
 }
 
-/** The message the archiver stores when a failed run gives no error text (perfsonar5 §3.3). */
+/** The message the archiver stores when a failed run gives no error text (pScheduler's esmond archiver). */
 export const UNSPECIFIED_FAILURE =
   'The test failed for an unspecified reason. See the server logs of the testing host(s).';
 

@@ -117,7 +117,7 @@ function runIntervals(mesh: Mesh, pair: Pair, back: Pair, ts: number, rng: Rng):
   return out;
 }
 
-/** The archived values of one run (perfsonar5 §3.4, throughput). */
+/** The archived values of one run (pScheduler's esmond archiver, throughput). */
 function values(intervals: Interval[], parallel: boolean): BulkValue[] {
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const seconds = sum(intervals.map((iv) => iv.duration));

@@ -51,7 +51,7 @@ export interface NewMetadataRecord {
 
 /**
  * A metadata search, already resolved: every present condition must hold (AND). Row conditions
- * must all hold for one and the same event-type row (the same-row rule of esmond-api §2.1).
+ * must all hold for one and the same event-type row (the same-row rule of archive-api.md: Metadata search).
  */
 export interface MetadataQuery {
   subjectType?: string;

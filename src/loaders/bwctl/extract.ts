@@ -1,6 +1,6 @@
 /**
  * Recognises `bwctl … --parsable --verbose` output (stdout and stderr merged) as the original
- * pipe does (client spec §8.2): the tool name, the sender and receiver addresses, and the JSON
+ * pipe does (the original esmond-ps-pipe): the tool name, the sender and receiver addresses, and the JSON
  * block between `bwctl: start_tool:` and `bwctl: stop_tool:`. Unlike the original, `local`
  * sender/receiver lines count too (B27).
  * @module

@@ -1,6 +1,6 @@
 /**
- * iperf3 JSON (as bwctl runs it) → one esmond metadata and one bulk data point (client spec §8.3,
- * §8.4), with the esmond/pScheduler conventions the original missed: lower-case
+ * iperf3 JSON (as bwctl runs it) → one esmond metadata and one bulk data point (the original esmond-ps-pipe,
+ * the original esmond-ps-pipe), with the esmond/pScheduler conventions the original missed: lower-case
  * `ip-transport-protocol` and dashed `bw-ignore-first-seconds` (B28); UDP with several streams
  * (B29); per-stream subintervals stream-major with key `val`, the layout pScheduler writes and the
  * readers expect (B19).

@@ -1,6 +1,6 @@
 /**
  * The GridFTP JSON transfer log (`-J`): one object per line; `Transfer-End` objects are the
- * finished transfers (client spec §7.4). Keys inside `getrusage`, `iostat`, `mpstat` and each
+ * finished transfers (the original GridFTP loader's JSON format). Keys inside `getrusage`, `iostat`, `mpstat` and each
  * stream's `TCPinfo` are normalised (lower case, `/` → `_`, `%` removed) on copies — the input is
  * never modified. Fixes over the original (B35): a null stripe is ignored, `ret_code` is honoured.
  * @module

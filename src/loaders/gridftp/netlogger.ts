@@ -1,6 +1,6 @@
 /**
  * The GridFTP transfer log in NetLogger form (`-log-transfer`): whitespace-separated `KEY=VALUE`
- * tokens (client spec §7.3). Unlike the original, a bad token never aborts the run (B33): the
+ * tokens (the original GridFTP loader's netlogger format). Unlike the original, a bad token never aborts the run (B33): the
  * line is reported as malformed. Values may contain `=` (split on the first one) and spaces (a
  * token that does not start a new upper-case `KEY=` continues the previous value, so
  * `FILE=/a b=2.dat` works).

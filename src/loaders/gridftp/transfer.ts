@@ -1,7 +1,7 @@
 /**
  * A GridFTP transfer as both log formats describe it, and its esmond form: one metadata per
  * transfer (the archive returns the existing one for identical bodies) plus the values stored at
- * the transfer's start second (client spec §7.3, §7.4).
+ * the transfer's start second (the original GridFTP loader's netlogger format; the original GridFTP loader's JSON format).
  * @module
  */
 import type { WireNewMetadata } from '../../model/wire.js';

@@ -1,6 +1,6 @@
 /**
  * pScheduler result → esmond metadata + one data point, exactly as pScheduler's `esmond` archiver
- * builds them (perfsonar5 spec §3.3–§3.4): the subject, the declared event types with their
+ * builds them (pScheduler's esmond archiver): the subject, the declared event types with their
  * summaries, the parameters and the values, with the test type's rules (`rules/`). Pure: no
  * I/O; host names are looked up through an injected synchronous lookup ({@link RecordOptions.lookup}).
  * @module

@@ -76,7 +76,7 @@ export interface MappedRecord {
   point: { ts: number; val: PointValue[] };
 }
 
-/** The archiver's default summaries (spec §3.3; differs from elmond's table). */
+/** The archiver's default summaries (pScheduler's esmond archiver; differs from elmond's table). */
 export const DEFAULT_SUMMARIES: Readonly<Record<string, readonly ArchiverSummary[]>> = defaultSummaries();
 
 function defaultSummaries(): Record<string, readonly ArchiverSummary[]> {

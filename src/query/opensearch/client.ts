@@ -1,7 +1,7 @@
 /**
  * The OpenSearch backend of `createClient({ url, archive: 'opensearch' })`: the same
  * {@link EsmondClient} read interface over a perfSONAR 5 archive's `pscheduler_*` documents
- * (perfsonar5 spec §1.4–§1.6), through the esmond client's transport. Writes are refused:
+ * (perfSONAR 5's Logstash pipeline; reading OpenSearch directly), through the esmond client's transport. Writes are refused:
  * perfSONAR 5 archives are filled by Logstash.
  * @module
  */

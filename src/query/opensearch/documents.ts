@@ -1,10 +1,10 @@
 /**
  * One perfSONAR 5 OpenSearch document (a pScheduler run after the Logstash pipeline, perfsonar5
- * spec §1.4) turned back into what pScheduler's esmond archiver would have stored for that run:
+ * perfSONAR 5's Logstash pipeline) turned back into what pScheduler's esmond archiver would have stored for that run:
  * the Logstash conversions are undone where Logstash kept the raw data (trace paths, iperf3
  * intervals and streams, ping round trips), and the pScheduler → esmond mapper of
  * `model/pscheduler` does the rest. So both backends yield the same metadata and points for the
- * same measurement (spec §5 item 2), and the elmond gaps of §4 (rows 3, 4, 7, 8) do not appear.
+ * same measurement, and the gaps of elmond listed among the archiver/Logstash/elmond differences do not appear.
  *
  * What cannot be undone: latency histogram bucket keys were turned into floats by Logstash
  * (`"39.50"` → `39.5`); they are written back with two decimals when that is exact (pScheduler's
@@ -21,7 +21,7 @@ export const SOURCE_FIELDS = ['test', 'pscheduler', 'meta', 'result', 'reference
 const obj = (v: unknown): JsonObject => (isJsonObject(v) ? v : {});
 const has = (o: JsonObject, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
 
-/** Spec fields Logstash converted from ISO durations to float seconds, per test type (§1.4 step 6). */
+/** Spec fields Logstash converted from ISO durations to float seconds, per test type (perfSONAR 5's Logstash pipeline step 6). */
 const CONVERTED_SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = {
   throughput: ['duration', 'omit', 'interval'],
   trace: ['sendwait', 'wait'],
@@ -54,7 +54,7 @@ function copy(from: JsonObject, to: JsonObject, pairs: ReadonlyArray<readonly [s
   for (const [a, b] of pairs) if (has(from, a)) to[b] = from[a];
 }
 
-/** The pScheduler result of one run, rebuilt from Logstash's `result` (§1.4 step 6, reversed). */
+/** The pScheduler result of one run, rebuilt from Logstash's `result` (perfSONAR 5's Logstash pipeline step 6, reversed). */
 export function pschedulerResult(testType: string, result: JsonObject): JsonObject {
   const out: JsonObject = {};
   copy(result, out, [
@@ -155,7 +155,7 @@ function addressTable(doc: JsonObject): Map<string, HostAddresses> {
   return table;
 }
 
-/** The run's identity for de-duplication (spec §1.6: run id + observer). */
+/** The run's identity for de-duplication (reading OpenSearch directly: run id + observer). */
 export function runIdentity(doc: JsonObject): string {
   const ps = obj(doc.pscheduler);
   const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');

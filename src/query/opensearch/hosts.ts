@@ -1,6 +1,6 @@
 /**
  * Host filters of the OpenSearch backend (source, destination, agent): an IP literal stands for
- * itself, a name is resolved here, client-side, with esmond's `dns-match-rule` (esmond-api §2.4:
+ * itself, a name is resolved here, client-side, with esmond's `dns-match-rule` (archive-api.md: Metadata search:
  * `v4v6` both families, `only-v4`, `only-v6`, `prefer-v4`, `prefer-v6`), since OpenSearch
  * matches `meta.*.ip` against addresses only.
  * @module

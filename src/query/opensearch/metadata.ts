@@ -1,9 +1,9 @@
 /**
  * esmond metadata from perfSONAR 5 OpenSearch documents: one metadata per
- * `pscheduler.test_checksum` (its key, the key elmond shows, perfsonar5 spec §2.1), built from
+ * `pscheduler.test_checksum` (its key, the key elmond shows, elmond's keys), built from
  * the test's newest document by the pScheduler → esmond mapper, so its subject, parameters and
  * event types are what the esmond archiver would have stored. Summaries: every row of the
- * archiver's table and of elmond's (§2.4); the client computes them from base data, so any of
+ * archiver's table and of elmond's (elmond's metadata); the client computes them from base data, so any of
  * them can be read.
  * @module
  */
@@ -11,7 +11,7 @@ import { SUMMARY_URL_SEGMENT, type SeriesType } from '../../model/event-types.js
 import type { WireEventType, WireMetadata, WireNewMetadata, WireSummary } from '../../model/wire.js';
 import { DEFAULT_SUMMARIES, type ArchiverSummary } from '../../model/pscheduler/map.js';
 
-/** elmond's summary table (spec §2.4). */
+/** elmond's summary table (elmond's metadata). */
 const ELMOND_SUMMARIES: Readonly<Record<string, ReadonlyArray<readonly [string, number]>>> = {
   throughput: [['average', 86400]],
   'packet-loss-rate': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
@@ -72,7 +72,7 @@ export function wireMetadata(body: WireNewMetadata, facts: MetadataFacts): WireM
 }
 
 /**
- * Test types whose runs can carry an event type (the archiver's declarations, spec §2.4), for a
+ * Test types whose runs can carry an event type (the archiver's declarations, elmond's metadata), for a
  * server-side pre-filter; `undefined` = any type (`failures`, `pscheduler-run-href`, …).
  */
 export function testTypesOf(eventType: string): string[] | undefined {

@@ -1,5 +1,5 @@
 /**
- * Reading many documents from OpenSearch without its 10 000-hit window (perfsonar5 spec §1.6):
+ * Reading many documents from OpenSearch without its 10 000-hit window (reading OpenSearch directly):
  * point in time + `search_after` over a total sort, bounded pages, and plain `search_after`
  * (with the same tie-breaking sort) where point in time is missing (OpenSearch 2.1–2.3). Every
  * request goes through the esmond client's transport (timeouts, retries, TLS, auth). Searches

@@ -2,7 +2,7 @@
  * The points of one event type of one test, from its documents: each run mapped as the esmond
  * archiver maps it, the value normalised and served as the esmond archive stores and serves it,
  * and summaries computed here, bin by bin (epoch-aligned, ⌊t/W⌋·W), from the base values in time
- * order (esmond-api §6).
+ * order (archive-api.md: Summaries).
  * @module
  */
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SeriesType } from '../../model/event-types.js';
@@ -45,7 +45,7 @@ export class SeriesBuilder {
         continue; // a run the archiver could not have mapped would not be in esmond either
       }
       const ts = record.point.ts;
-      // Re-sent envelopes are duplicate documents (spec §1.4 step 7); the sort puts them side by side.
+      // Re-sent envelopes are duplicate documents (perfSONAR 5's Logstash pipeline step 7); the sort puts them side by side.
       if (ts === this.lastTs && this.lastDoc !== undefined && runIdentity(hit.source) === runIdentity(this.lastDoc)) continue;
       this.lastDoc = hit.source;
       this.lastTs = ts;

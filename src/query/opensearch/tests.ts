@@ -1,6 +1,6 @@
 /**
  * Listing tests (= esmond metadata) in OpenSearch: a `composite` aggregation on the test checksum
- * with the newest document of each test (perfsonar5 spec §1.6), paged by `after_key`, so any
+ * with the newest document of each test (reading OpenSearch directly), paged by `after_key`, so any
  * number of tests is listed in bounded pages, in key order (as esmond orders metadata). Filters
  * the documents can answer go to OpenSearch (a test matches when any of its runs does); the
  * exact esmond semantics are then checked on the built metadata.

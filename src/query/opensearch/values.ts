@@ -1,8 +1,8 @@
 /**
  * Values as the esmond archive stores and serves them, for series the client builds itself:
- * each data type's normalisation (esmond-api §7.5: integers by Python `int()`, floats as
+ * each data type's normalisation (archive-api.md: Writing: integers by Python `int()`, floats as
  * `trunc(v × 10⁴)`, percentages as numerator/denominator, histograms as ordered pairs) and
- * summary bins folded with the shared summary math of `model/summaries.ts` (§6). A value the
+ * summary bins folded with the shared summary math of `model/summaries.ts` (archive-api.md: Summaries). A value the
  * archive would refuse (400) gives no point, as it would be missing from esmond too.
  * @module
  */
@@ -87,7 +87,7 @@ export class SummaryBin {
     }
   }
 
-  /** The bin's wire value (esmond-api §6.1–§6.4). */
+  /** The bin's wire value (archive-api.md: Summaries). */
   value(): unknown {
     const bin = { sum: this.num, count: this.den };
     switch (this.dataType) {

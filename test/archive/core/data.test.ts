@@ -9,7 +9,7 @@ const K67A3C = '67a3c298de0b4237abee56b879e03587';
 const NOW = 1_700_000_000;
 const close = (a: unknown, b: number): void => { assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`); };
 
-describe('data writes and reads over the fixture (§9.4)', () => {
+describe('data writes and reads over the fixture (upstream esmond tests)', () => {
   let a: TestArchive;
   before(async () => {
     a = await openFixtureArchive({ resolver: false });
@@ -55,7 +55,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
     assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '86400'), [{ ts: DAY, val: 0.01 }]);
   });
 
-  test('float truncation is visible (§6.3)', async () => {
+  test('float truncation is visible (archive-api.md: Summaries)', async () => {
     const et = 'time-error-estimates';
     const ts = T0 + 100000;
     for (const [i, [v, want]] of ([
@@ -110,7 +110,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
       { ts: T0 + 120, val: 0.1 },
       { ts: T0 + 180, val: 0.375 },
     ]);
-    // §6.2: ratio of sums over the bin
+    // archive-api.md: Summaries: ratio of sums over the bin
     assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '3600'), [{ ts: Math.floor(T0 / 3600) * 3600, val: 0.2 }]);
     assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '86400'), [{ ts: DAY, val: 0.2 }]);
     // numerator > denominator is allowed
@@ -215,7 +215,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
     ]);
   });
 
-  test('time-updated is the write clock on every row of the event type (§7.6)', async () => {
+  test('time-updated is the write clock on every row of the event type (archive-api.md: Writing)', async () => {
     await post(K67A3C, 'packet-count-sent', { ts: T0, val: 100 }, 1_750_000_123);
     const m = await a.svc.getMetadata(K67A3C, new URLSearchParams(), a.ctx(undefined, NOW));
     const sent = m['event-types'].find((e) => e['event-type'] === 'packet-count-sent');
@@ -242,7 +242,7 @@ describe('data writes and reads over the fixture (§9.4)', () => {
   });
 });
 
-describe('single-point request checks (§7.3)', () => {
+describe('single-point request checks (archive-api.md: Writing)', () => {
   let a: TestArchive;
   let key = '';
   before(async () => {
@@ -308,7 +308,7 @@ describe('single-point request checks (§7.3)', () => {
   });
 });
 
-describe('bulk writes (§7.4)', () => {
+describe('bulk writes (archive-api.md: Writing)', () => {
   let a: TestArchive;
   let key = '';
   before(async () => {
@@ -420,7 +420,7 @@ describe('bulk writes (§7.4)', () => {
   });
 });
 
-describe('data read parameters (§5.2–§5.4)', () => {
+describe('data read parameters (archive-api.md: Reading data)', () => {
   let a: TestArchive;
   let key = '';
   const N = 3205;
@@ -469,7 +469,7 @@ describe('data read parameters (§5.2–§5.4)', () => {
     assert.deepEqual((await collect((await page('limit=2&offset=x')).points)).map((x) => x.ts), [1000, 1010]);
   });
 
-  test('time windows (§5.2)', async () => {
+  test('time windows (archive-api.md: Reading data)', async () => {
     const ts = async (q: string, now?: number) => (await collect((await page(q, now)).points)).map((x) => x.ts);
     assert.deepEqual(await ts('time=1010'), [1010]);
     assert.deepEqual(await ts('time-start=1010&time-end=1030'), [1010, 1020, 1030]);
@@ -484,7 +484,7 @@ describe('data read parameters (§5.2–§5.4)', () => {
     assert.deepEqual(await ts('time-range=15&limit=3', 1030), [1020, 1030, 1040], 'open end is now + 3600, past now');
   });
 
-  test('validation order and messages (§5.4)', async () => {
+  test('validation order and messages (archive-api.md: Reading data)', async () => {
     const r = (et: string, seg: string, w: string | undefined, q = '') =>
       a.svc.readData(key, et, seg, w, new URLSearchParams(q), a.ctx());
     await assertApiError(() => r('bogus', 'nope', 'x', 'time=x'), 400, "Unsupported event type 'bogus' provided");

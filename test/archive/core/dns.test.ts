@@ -38,14 +38,14 @@ describe('IP literals (canonical like PostgreSQL inet)', () => {
   });
 });
 
-describe('dns-match-rule (§2.3, §2.4)', () => {
+describe('dns-match-rule (archive-api.md: Metadata search)', () => {
   test('rule validation', async () => {
     assert.equal(parseDnsMatchRule(undefined), 'v4v6');
     for (const r of ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6']) assert.equal(parseDnsMatchRule(r), r);
     assert.throws(() => parseDnsMatchRule('v6-only'), { status: 400, detail: 'Invalid dns-match-rule parameter v6-only' });
   });
 
-  test('names: each rule with the §9 table', async () => {
+  test('names: each rule with the upstream esmond tests table', async () => {
     const h = new HostResolver(stubResolver(), 0);
     assert.deepEqual(await h.addresses('sacr-pt1.es.net', 'v4v6'), ['198.129.254.38', '2001:400:501:1150::3']);
     assert.deepEqual(await h.addresses('sacr-pt1.es.net', 'only-v4'), ['198.129.254.38']);

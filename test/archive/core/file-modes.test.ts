@@ -1,4 +1,4 @@
-// Issue 9 item 12: the database and the WAL and SHM files SQLite creates beside it hold key
+// the database and the WAL and SHM files SQLite creates beside it hold key
 // hashes, so they are created readable by their owner only, whatever the umask.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

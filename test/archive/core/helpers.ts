@@ -1,6 +1,6 @@
 /**
  * Shared setup of the archive-core tests: a real SQLite file in a fresh temp dir, the service
- * over it, request contexts with an injected clock, and the §9 stub DNS table.
+ * over it, request contexts with an injected clock, and the upstream esmond tests stub DNS table.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ export const DATA = join(FIXTURE_DATA, 'esmond');
 export const API_FIXTURE = `${DATA}/fixtures/perfsonar_api_metadata.json`;
 export const CLIENT_FIXTURE = `${DATA}/fixtures/perfsonar_client_metadata.json`;
 
-/** The 2014 es.net records the upstream DNS tests rely on (esmond-api §9). */
+/** The 2014 es.net records the upstream DNS tests rely on (upstream esmond tests). */
 const DNS_TABLE: Record<string, { 4?: string; 6?: string }> = {
   'lbl-pt1.es.net': { 4: '198.129.254.30' },
   'lbl-pt1-v6.es.net': { 6: '2001:0400:0201:1150::3' },

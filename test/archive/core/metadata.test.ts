@@ -21,7 +21,7 @@ const ITEM26 = {
   ],
 };
 
-describe('metadata POST (§7.2, §9.3)', () => {
+describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () => {
   let a: TestArchive;
   before(async () => {
     a = await openTestArchive({ resolver: false });
@@ -94,7 +94,7 @@ describe('metadata POST (§7.2, §9.3)', () => {
     assert.equal((await create(omitted)).metadata['metadata-key'], withEmpty);
   });
 
-  test('IPv6 is stored canonical; long form hashes differently (ORIG)', async () => {
+  test('IPv6 is stored canonical; long form hashes differently (esmond)', async () => {
     const body = { ...ITEM26, source: '2001:0400::0003', destination: '2001:400::3' };
     const m1 = (await create(body)).metadata;
     assert.equal(m1.source, '2001:400::3');
@@ -123,7 +123,7 @@ describe('metadata POST (§7.2, §9.3)', () => {
     );
   });
 
-  test('parameter values are stored as strings (REC)', async () => {
+  test('parameter values are stored as strings (stricter than esmond)', async () => {
     const m = (await create({
       ...ITEM26,
       'tool-name': 'params',
@@ -163,7 +163,7 @@ describe('metadata POST (§7.2, §9.3)', () => {
     );
   });
 
-  test('validation messages in ORIG order', async () => {
+  test('validation messages in esmond's order', async () => {
     const base = { ...ITEM26 };
     const cases: Array<[unknown, string]> = [
       [{}, 'Missing subject-type field in request'],

@@ -27,7 +27,7 @@ type Short = keyof typeof K;
 // Listed explicitly: Object.keys would put integer-like names ('64186') first.
 const ALL: Short[] = ['143fc', '1af83', '2355e', '445e3', '481ce', '4b6ad', '638e5', '64186', '66ce5', '67a3c', '89764', '8b904', 'a0368', 'c29e6', 'e99bb', 'f6b73'];
 
-describe('metadata search over the upstream fixture (§9.1)', () => {
+describe('metadata search over the upstream fixture (upstream esmond tests)', () => {
   let a: TestArchive;
   const dnsCalls: string[] = [];
   before(async () => {
@@ -195,7 +195,7 @@ describe('metadata search over the upstream fixture (§9.1)', () => {
   });
 });
 
-describe('metadata detail filters (§2.9, §9.2)', () => {
+describe('metadata detail filters (archive-api.md: Metadata search; upstream esmond tests)', () => {
   let a: TestArchive;
   before(async () => {
     a = await openFixtureArchive({ resolver: false });

@@ -12,7 +12,7 @@ import {
 
 const close = (a: number, b: number): void => { assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`); };
 
-describe('float fixed point (§6.3)', () => {
+describe('float fixed point (archive-api.md: Summaries)', () => {
   test('truncates to 4 decimals toward zero', async () => {
     assert.equal(fromFixedPoint(toFixedPoint(0.000124)), 0.0001);
     assert.equal(fromFixedPoint(toFixedPoint(0.57)), 0.5699);
@@ -29,7 +29,7 @@ describe('float fixed point (§6.3)', () => {
   });
 });
 
-describe('NIST percentile unit vectors (§6.4, §9.4 item 37)', () => {
+describe('NIST percentile unit vectors (archive-api.md: Summaries; upstream esmond tests item 37)', () => {
   test('(40, N=1) fed (1, 100) → 100', async () => {
     const p = new Percentile(40, 1);
     p.findValue(1, 100);
@@ -50,7 +50,7 @@ describe('NIST percentile unit vectors (§6.4, §9.4 item 37)', () => {
   });
 });
 
-describe('histogram statistics (§6.4)', () => {
+describe('histogram statistics (archive-api.md: Summaries)', () => {
   test('worked example', async () => {
     const s = histogramStatistics([
       ['41.00', 98],
@@ -81,7 +81,7 @@ describe('histogram statistics (§6.4)', () => {
     assert.equal(s.minimum, 3);
     assert.equal(s.maximum, 10);
   });
-  test('correct (non-ORIG) aggregation statistics of §9.4 item 34', async () => {
+  test('correct (not esmond's) aggregation statistics of upstream esmond tests item 34', async () => {
     const h0: HistogramPairs = [
       ['41.00', 98],
       ['41.10', 2],

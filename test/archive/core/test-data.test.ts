@@ -15,7 +15,7 @@ interface Row {
   val: unknown;
 }
 
-describe('esmond test_data series loaded into storage (§9.5, §10.1)', () => {
+describe('esmond test_data series loaded into storage (upstream esmond tests; test/fixtures/SOURCES.md)', () => {
   let a: TestArchive;
   before(async () => {
     a = await openTestArchive({ resolver: false }, async (store) => {
@@ -130,7 +130,7 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
     ]);
   });
 
-  test('12-put-bulk-data: the repeated ts is a 409 (REC) and nothing is stored', async () => {
+  test('12-put-bulk-data: the repeated ts is a 409 (stricter than esmond) and nothing is stored', async () => {
     const key = (await a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx())).metadata['metadata-key'];
     const body = doc('12-put-bulk-data.json').request?.body;
     await assert.rejects(async () => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });

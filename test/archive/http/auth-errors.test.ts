@@ -1,5 +1,5 @@
-// Authentication (esmond-api §7.1) and the HTTP-level error answers: every 401, 405, 409, 413
-// and 415 message, the body checks of §7.2–§7.4, and address-based write permission.
+// Authentication (archive-api.md: Writing) and the HTTP-level error answers: every 401, 405, 409, 413
+// and 415 message, the body checks of archive-api.md: Writing, and address-based write permission.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
@@ -88,7 +88,7 @@ describe('authentication', () => {
     assert.equal(malformed.status, 401);
   });
 
-  test('bad Token headers are 401 even on GET (ORIG behaviour)', async () => {
+  test('bad Token headers are 401 even on GET (esmond behaviour)', async () => {
     const cases: Array<[string, string]> = [
       ['Token', 'Invalid token header. No credentials provided.'],
       ['token   ', 'Invalid token header. No credentials provided.'],

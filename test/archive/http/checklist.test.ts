@@ -1,7 +1,7 @@
-// The black-box checklist of esmond-api §9, replayed through the archive's socket-free requester
+// The black-box checklist of upstream esmond tests, replayed through the archive's socket-free requester
 // (archive/handle.ts: the same handler, HTTP framing in memory, no port) against the archive loaded
 // with the upstream fixtures (user token ADMIN, no mount prefix as in the upstream tests). Where
-// §9 gives ORIG and correct values, the correct ones are asserted. Items 37–38 are unit-level
+// upstream tests give esmond's and correct values, the correct ones are asserted. Items 37–38 are unit-level
 // (the core's own tests).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { testStores } from '../../helpers/stores.js';
 
 for (const store of testStores()) {
-describe(`esmond-api §9 checklist (${store})`, () => {
+describe(`upstream esmond tests checklist (${store})`, () => {
 
 const NOW = 1_700_000_000;
 const T0 = 1398965989;
@@ -74,7 +74,7 @@ function near(actual: unknown, expected: number, what: string): void {
   assert.ok(Math.abs((actual as number) - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${String(actual)} ≉ ${expected}`);
 }
 
-/** SP-OK of §9.4: the POST is 201 and `?time=ts` reads back exactly that point. */
+/** SP-OK of upstream esmond tests: the POST is 201 and `?time=ts` reads back exactly that point. */
 async function spOk(base: string, ts: number, val: unknown, compare = true): Promise<void> {
   assert.equal(await post(base, { ts, val }), 201, `${base} ${JSON.stringify(val)}`);
   const got = await data(`${base}?time=${ts}`);
@@ -82,7 +82,7 @@ async function spOk(base: string, ts: number, val: unknown, compare = true): Pro
   if (compare) assert.deepEqual(got[0], { ts, val });
 }
 
-/** BULK of §9.4: points 1..n−1 in one PUT, then the whole window holds n points. */
+/** BULK of upstream esmond tests: points 1..n−1 in one PUT, then the whole window holds n points. */
 async function bulk(key: string, base: string, et: string, interval: number, values: unknown[]): Promise<void> {
   const body = { data: values.slice(1).map((val, i) => ({ ts: T0 + (i + 1) * interval, val: [{ 'event-type': et, val }] })) };
   assert.equal(await put(`${A}${key}/`, body), 201);
@@ -93,7 +93,7 @@ async function bulk(key: string, base: string, et: string, interval: number, val
 before(async () => {
   api = await startArchive({ store, fixture: 'api', prefix: '', withUser: false, now: () => NOW * 1000, http: false });
   await api.service.addUser('admin', 'ADMIN');
-  // §9 setup: the "row pk 220 is fresh" step, done over HTTP.
+  // setup: the "row pk 220 is fresh" step, done over HTTP.
   assert.equal(await post(`${A}${C67}/failures/base`, { ts: NOW - 100, val: { error: 'setup' } }), 201);
 });
 
@@ -101,7 +101,7 @@ after(async () => {
   await api.close();
 });
 
-describe('§9.1 metadata search', () => {
+describe('upstream esmond tests metadata search', () => {
   test('1 no parameters: all 16 in key order', async () => {
     assert.deepEqual(await search(''), KEYS.map((k) => k.slice(0, 5)));
   });
@@ -174,7 +174,7 @@ describe('§9.1 metadata search', () => {
   });
 });
 
-describe('§9.2 detail routes', () => {
+describe('upstream esmond tests detail routes', () => {
   const E99 = full('e99bb');
   const u = (rest: string) => `/perfsonar/archive/${E99}/${rest}`;
   test('23 metadata detail', async () => {
@@ -230,7 +230,7 @@ describe('§9.2 detail routes', () => {
   });
 });
 
-describe('§9.3 metadata POST', () => {
+describe('upstream esmond tests metadata POST', () => {
   const body = {
     source: '10.1.1.1',
     destination: '10.1.1.2',
@@ -263,7 +263,7 @@ describe('§9.3 metadata POST', () => {
   });
 });
 
-describe('§9.4 data', () => {
+describe('upstream esmond tests data', () => {
   test('29 integer', async () => {
     const base = `${A}${F6B}/throughput/base/`;
     assert.equal(await post(base, { ts: T0, val: 'bad input' }), 400);
@@ -385,7 +385,7 @@ describe('§9.4 data', () => {
   });
 });
 
-describe('§9.5 client fixture with test_data', () => {
+describe('upstream esmond tests client fixture with test_data', () => {
   let c: TestArchive;
   const win = 'time-start=1391558400&time-end=1391616000';
   before(async () => {

@@ -1,4 +1,4 @@
-// Issue 9 items 7, 10, 11 and 13 over real HTTP: hostile pScheduler bodies, lone surrogates,
+// Hardening over real HTTP: hostile pScheduler bodies, lone surrogates,
 // 64-bit integers and float texts, and the 201 of a write that stored nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

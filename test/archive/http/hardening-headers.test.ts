@@ -1,4 +1,4 @@
-// Issue 9 items 2, 6, 8 and 9, each reproduced over real HTTP against a real archive: a forged
+// Hardening, each reproduced over real HTTP against a real archive: a forged
 // X-Forwarded-For entry, cross-site writes with address trust, a 401 to a huge declared body,
 // and a forged Host header echoed into emitted URLs.
 import { after, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 9 items 4 and 5 and the CI hardening check: the real `serve` process with its defaults
+// The hardening check: the real `serve` process with its defaults
 // takes 20 concurrent large searches and still answers a tiny GET; `limit` is capped (esmond
 // paging still walks everything); 50 slow clients are closed by the server's timeouts (408 for a
 // slow request) while others are served, and their aborts are logged as one line, no stack.

@@ -1,4 +1,4 @@
-// Issue 12: PostgreSQL stops under load and starts again. Four writers (bulk PUT and single-point
+// PostgreSQL stops under load and starts again. Four writers (bulk PUT and single-point
 // POST, interleaved timestamps on one metadata) and two readers keep going against a real `serve`
 // process on a throw-away cluster of its own (stopping it disturbs no other test). While the
 // database is down every answer is 200/201 or a 503 with a JSON body, never a 500, never a hang,

@@ -1,5 +1,5 @@
-// Every route R0–R14 of esmond-api §1.2 over real HTTP, under both mount forms and both slash
-// forms, with the §1.4 headers (exact Content-Type, CORS, Location, Link, Allow), HEAD and OPTIONS.
+// Every route R0–R14 of archive-api.md: Routes over real HTTP, under both mount forms and both slash
+// forms, with the archive-api.md: Responses headers (exact Content-Type, CORS, Location, Link, Allow), HEAD and OPTIONS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';

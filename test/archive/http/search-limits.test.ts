@@ -1,4 +1,4 @@
-// Issue 9 item 1: many free-form filters on a large archive WITH planner statistics present
+// many free-form filters on a large archive WITH planner statistics present
 // (sqlite_stat1, as `PRAGMA optimize` at close creates it). The plan is forced (the posted list
 // drives, one index probe per pair) and the number of filters is bounded by a clear 400.
 import { after, before, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 9 item 3: two `serve` processes on one SQLite file, four writers posting the same
+// two `serve` processes on one SQLite file, four writers posting the same
 // metadata and overlapping points. No 5xx but 503 (which writers retry), one metadata, every
 // point stored once, summaries exact. Plus the 503 itself: a write lock held past the busy
 // timeout gives 503 with Retry-After, never 500.

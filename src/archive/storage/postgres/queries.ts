@@ -2,7 +2,7 @@
  * SQL of the PostgreSQL store. Fixed statements are named (prepared once per connection); the
  * metadata search is built per query from bound parameters only. The planner picks the driving
  * index itself: parameters are semi-joins on their (key, value) index, the event-type row
- * condition one correlated EXISTS so the same-row rule of esmond-api §2.1 holds.
+ * condition one correlated EXISTS so the same-row rule of archive-api.md: Metadata search holds.
  * @module
  */
 import type { QueryConfig } from 'pg';
