@@ -163,7 +163,7 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
     );
   });
 
-  test('validation messages in esmond's order', async () => {
+  test('validation messages in the order esmond checks them', async () => {
     const base = { ...ITEM26 };
     const cases: Array<[unknown, string]> = [
       [{}, 'Missing subject-type field in request'],

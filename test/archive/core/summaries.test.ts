@@ -81,7 +81,7 @@ describe('histogram statistics (archive-api.md: Summaries)', () => {
     assert.equal(s.minimum, 3);
     assert.equal(s.maximum, 10);
   });
-  test('correct (not esmond's) aggregation statistics of upstream esmond tests item 34', async () => {
+  test("correct aggregation statistics (not esmond's lossy ones) of upstream item 34", async () => {
     const h0: HistogramPairs = [
       ['41.00', 98],
       ['41.10', 2],
