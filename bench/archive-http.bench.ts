@@ -32,11 +32,17 @@ interface Req {
 
 function send(agent: Agent, url: URL, r: Req): Promise<number> {
   return new Promise((resolve, reject) => {
-    const headers = r.body === undefined ? (r.headers ?? {}) : { 'Content-Length': String(Buffer.byteLength(r.body)), ...r.headers };
-    const req = request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => { resolve(res.statusCode ?? 0); });
-    });
+    const headers =
+      r.body === undefined ? (r.headers ?? {}) : { 'Content-Length': String(Buffer.byteLength(r.body)), ...r.headers };
+    const req = request(
+      { host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          resolve(res.statusCode ?? 0);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(r.body);
   });
@@ -65,7 +71,11 @@ export default async function (report: Report): Promise<void> {
   const db = join(dir, 'archive.sqlite');
   const service = openSqliteArchive(db, { resolver: false });
   const key = await service.addUser('bench');
-  const ctx: RequestContext = { requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now: NOW };
+  const ctx: RequestContext = {
+    requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'),
+    prefix: '/esmond',
+    now: NOW,
+  };
   const { metadata } = await service.createMetadata(
     {
       'subject-type': 'point-to-point',
@@ -73,12 +83,23 @@ export default async function (report: Report): Promise<void> {
       destination: '10.0.0.2',
       'measurement-agent': '10.0.0.1',
       'tool-name': 'pscheduler/iperf3',
-      'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 86400 }] }],
+      'event-types': [
+        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 86400 }] },
+      ],
     },
     ctx,
   );
   const mdKey = metadata['metadata-key'];
-  await service.bulkWrite(mdKey, { data: Array.from({ length: 100 }, (_, i) => ({ ts: NOW - 10_000 + i, val: [{ 'event-type': 'throughput', val: i }] })) }, ctx);
+  await service.bulkWrite(
+    mdKey,
+    {
+      data: Array.from({ length: 100 }, (_, i) => ({
+        ts: NOW - 10_000 + i,
+        val: [{ 'event-type': 'throughput', val: i }],
+      })),
+    },
+    ctx,
+  );
   await service.close();
 
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], {
@@ -93,7 +114,9 @@ export default async function (report: Report): Promise<void> {
         const line = out.split('\n')[0];
         if (out.includes('\n') && line !== undefined) resolve(new URL((JSON.parse(line) as { url: string }).url));
       });
-      child.once('exit', (code) => { reject(new Error(`archive server exited with ${code}`)); });
+      child.once('exit', (code) => {
+        reject(new Error(`archive server exited with ${code}`));
+      });
     });
     const auth = { Authorization: `Token ${key}`, 'Content-Type': 'application/json' };
     const base = `/esmond/perfsonar/archive/${mdKey}/throughput/base`;
@@ -103,8 +126,21 @@ export default async function (report: Report): Promise<void> {
       ['POST without credentials (401)', 401, () => ({ method: 'POST', path: base, body: '{}' })],
       ['GET metadata detail', 200, () => ({ method: 'GET', path: `/esmond/perfsonar/archive/${mdKey}/` })],
       ['GET 100-point data page', 200, () => ({ method: 'GET', path: `${base}?limit=100&time-start=0` })],
-      ['POST single point (201, summaries updated)', 201, (i) => ({ method: 'POST', path: base, headers: auth, body: JSON.stringify({ ts: NOW + 1 + tsCounter++, val: i }) })],
-      ['POST invalid value (400)', 400, () => ({ method: 'POST', path: base, headers: auth, body: '{"ts":1,"val":"bad input"}' })],
+      [
+        'POST single point (201, summaries updated)',
+        201,
+        (i) => ({
+          method: 'POST',
+          path: base,
+          headers: auth,
+          body: JSON.stringify({ ts: NOW + 1 + tsCounter++, val: i }),
+        }),
+      ],
+      [
+        'POST invalid value (400)',
+        400,
+        () => ({ method: 'POST', path: base, headers: auth, body: '{"ts":1,"val":"bad input"}' }),
+      ],
     ];
     for (const [name, expect, make] of cases) {
       await rate(url, expect, make, 0.5); // warm-up: JIT and statement caches

@@ -67,16 +67,36 @@ async function prepare(db: string): Promise<{ series: Series[]; key: string; det
   const service = openSqliteArchive(db, { resolver: false });
   const key = await service.addUser('bench');
   const md = async (name: string, eventTypes: unknown[]) =>
-    (await service.createMetadata({ 'subject-type': 'point-to-point', source: '10.255.0.1', destination: '10.255.0.2', 'measurement-agent': '10.255.0.1', 'tool-name': 'bench', 'bench-series': name, 'event-types': eventTypes }, ctx)).metadata;
+    (
+      await service.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.255.0.1',
+          destination: '10.255.0.2',
+          'measurement-agent': '10.255.0.1',
+          'tool-name': 'bench',
+          'bench-series': name,
+          'event-types': eventTypes,
+        },
+        ctx,
+      )
+    ).metadata;
   const big = await md('read-1M', [{ 'event-type': 'packet-count-sent' }]);
-  const hist = await md('read-hist', [{ 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }]);
+  const hist = await md('read-hist', [
+    { 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },
+  ]);
   const small = await md('probe', [{ 'event-type': 'packet-count-lost' }]);
   await service.close();
   // Cells go straight into the store (fast setup; the read path is what is measured).
   const store = openSqliteStore(db);
   const ids = new Database(db, { readonly: true });
   const idOf = (k: string, et: string, st: string): number =>
-    ids.prepare('SELECT e.id FROM event_types e JOIN metadata m ON m.id = e.metadata_id WHERE m.metadata_key = ? AND e.event_type = ? AND e.summary_type = ?').pluck().get(k, et, st) as number;
+    ids
+      .prepare(
+        'SELECT e.id FROM event_types e JOIN metadata m ON m.id = e.metadata_id WHERE m.metadata_key = ? AND e.event_type = ? AND e.summary_type = ?',
+      )
+      .pluck()
+      .get(k, et, st) as number;
   const bigId = idOf(big['metadata-key'], 'packet-count-sent', 'base');
   const histId = idOf(hist['metadata-key'], 'histogram-owdelay', 'base');
   const statsId = idOf(hist['metadata-key'], 'histogram-owdelay', 'statistics');
@@ -84,7 +104,11 @@ async function prepare(db: string): Promise<{ series: Series[]; key: string; det
   const first = NOW - BIG * 30;
   for (let i = 0; i < BIG; i += 50_000) {
     const cells: RawCell[] = [];
-    for (let j = i; j < i + 50_000; j++) cells.push({ seriesId: bigId, cell: { ts: first + j * 30, num: 600 + (j % 7), den: null, doc: null, out: null } });
+    for (let j = i; j < i + 50_000; j++)
+      cells.push({
+        seriesId: bigId,
+        cell: { ts: first + j * 30, num: 600 + (j % 7), den: null, doc: null, out: null },
+      });
     await store.putCells(cells);
   }
   const rng = new Rng(3);
@@ -92,7 +116,10 @@ async function prepare(db: string): Promise<{ series: Series[]; key: string; det
     const cells: RawCell[] = [];
     for (let j = i; j < i + 10_000; j++) {
       const ts = NOW - HIST * 60 + j * 60;
-      const pairs: Array<[string, number]> = Array.from({ length: 8 }, (_, b) => [(20 + b * 0.1 + rng.int(0, 3) / 100).toFixed(2), rng.int(1, 200)]);
+      const pairs: Array<[string, number]> = Array.from({ length: 8 }, (_, b) => [
+        (20 + b * 0.1 + rng.int(0, 3) / 100).toFixed(2),
+        rng.int(1, 200),
+      ]);
       const value = { type: 'histogram' as const, pairs };
       const baseCell = rawCell('histogram', 'base', ts, value);
       const statsCell = rawCell('histogram', 'statistics', ts, value);
@@ -106,7 +133,8 @@ async function prepare(db: string): Promise<{ series: Series[]; key: string; det
   const uri = (m: typeof big, et: string, tail: string) => `${LIST}${m['metadata-key']}/${et}/${tail}`;
   const histText = ([ts, doc]: unknown[]): string => {
     let t = '{';
-    for (const [k, c] of JSON.parse(doc as string) as Array<[string, number]>) t += `${t.length > 1 ? ',' : ''}${JSON.stringify(k)}:${c}`;
+    for (const [k, c] of JSON.parse(doc as string) as Array<[string, number]>)
+      t += `${t.length > 1 ? ',' : ''}${JSON.stringify(k)}:${c}`;
     return `{"ts":${ts as number},"val":${t}}}`;
   };
   return {
@@ -114,9 +142,30 @@ async function prepare(db: string): Promise<{ series: Series[]; key: string; det
     detail: `${LIST}${small['metadata-key']}/`,
     post: uri(small, 'packet-count-lost', 'base'),
     series: [
-      { name: 'integer base, 1 M points', path: uri(big, 'packet-count-sent', 'base'), seriesId: bigId, points: BIG, column: 'num', text: ([ts, v]) => `{"ts":${ts as number},"val":${v as number}}` },
-      { name: 'histogram base, 100 000 points', path: uri(hist, 'histogram-owdelay', 'base'), seriesId: histId, points: HIST, column: 'doc', text: histText },
-      { name: 'histogram statistics, 100 000 points', path: uri(hist, 'histogram-owdelay', 'statistics/0'), seriesId: statsId, points: HIST, column: 'out', text: ([ts, out]) => `{"ts":${ts as number},"val":${out as string}}` },
+      {
+        name: 'integer base, 1 M points',
+        path: uri(big, 'packet-count-sent', 'base'),
+        seriesId: bigId,
+        points: BIG,
+        column: 'num',
+        text: ([ts, v]) => `{"ts":${ts as number},"val":${v as number}}`,
+      },
+      {
+        name: 'histogram base, 100 000 points',
+        path: uri(hist, 'histogram-owdelay', 'base'),
+        seriesId: histId,
+        points: HIST,
+        column: 'doc',
+        text: histText,
+      },
+      {
+        name: 'histogram statistics, 100 000 points',
+        path: uri(hist, 'histogram-owdelay', 'statistics/0'),
+        seriesId: statsId,
+        points: HIST,
+        column: 'out',
+        text: ([ts, out]) => `{"ts":${ts as number},"val":${out as string}}`,
+      },
     ],
   };
 }
@@ -147,7 +196,9 @@ async function httpExport(url: string, path: string, expect: number, stop?: () =
 
 /** The same rows straight from SQLite in raw mode, the same pages and JSON text by hand. */
 function rawExport(raw: Database.Database, s: Series): number {
-  const stmt = raw.prepare(`SELECT ts, ${s.column} FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`).raw();
+  const stmt = raw
+    .prepare(`SELECT ts, ${s.column} FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`)
+    .raw();
   const t = performance.now();
   let start = 0;
   let count = 0;
@@ -190,7 +241,14 @@ function pct(values: number[], p: number): number {
 }
 
 /** Small requests one after another (a metadata GET, a one-point POST, alternating) for `ms`. */
-async function probe(url: string, key: string, detail: string, post: string, ms: number, tsBase: number): Promise<number[]> {
+async function probe(
+  url: string,
+  key: string,
+  detail: string,
+  post: string,
+  ms: number,
+  tsBase: number,
+): Promise<number[]> {
   const times: number[] = [];
   const end = performance.now() + ms;
   for (let i = 0; performance.now() < end; i++) {
@@ -198,7 +256,11 @@ async function probe(url: string, key: string, detail: string, post: string, ms:
     const res =
       i % 2 === 0
         ? await fetch(`${url}${detail}`)
-        : await fetch(`${url}${post}`, { method: 'POST', headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ts: tsBase + i, val: i }) });
+        : await fetch(`${url}${post}`, {
+            method: 'POST',
+            headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ ts: tsBase + i, val: i }),
+          });
     await res.arrayBuffer();
     if (res.status !== 200 && res.status !== 201) throw new Error(`probe: ${res.status}`);
     times.push(performance.now() - t);
@@ -207,7 +269,14 @@ async function probe(url: string, key: string, detail: string, post: string, ms:
   return times;
 }
 
-async function benchLatency(url: string, key: string, detail: string, post: string, big: Series, report: Report): Promise<void> {
+async function benchLatency(
+  url: string,
+  key: string,
+  detail: string,
+  post: string,
+  big: Series,
+  report: Report,
+): Promise<void> {
   const idle = await probe(url, key, detail, post, 3000, NOW - 10_000_000);
   const state = { exporting: true };
   let exported = 0;

@@ -46,7 +46,9 @@ export default async function archiveBench(report: Report): Promise<void> {
     const raw = new Database(join(dir, 'raw.sqlite'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
-    raw.exec('CREATE TABLE points (series INTEGER NOT NULL, ts INTEGER NOT NULL, val INTEGER NOT NULL, PRIMARY KEY (series, ts)) WITHOUT ROWID');
+    raw.exec(
+      'CREATE TABLE points (series INTEGER NOT NULL, ts INTEGER NOT NULL, val INTEGER NOT NULL, PRIMARY KEY (series, ts)) WITHOUT ROWID',
+    );
     server = await startChildArchive(dbPath);
     const http = new Client(server.url, setup.apiKey);
     await benchIngest(http, raw, setup, report);
@@ -89,13 +91,17 @@ async function prepareArchive(dbPath: string, report: Report): Promise<Setup> {
     let t = performance.now();
     const seeded = await seedArchive(service, { hosts: SEARCH_HOSTS, days: 0, seed: 1, now: NOW });
     let s = (performance.now() - t) / 1000;
-    report(`archive.setup   ${seeded.metadata} metadata created in-process in ${s.toFixed(1)} s (${rate(seeded.metadata / s)} /s)`);
+    report(
+      `archive.setup   ${seeded.metadata} metadata created in-process in ${s.toFixed(1)} s (${rate(seeded.metadata / s)} /s)`,
+    );
     const all = (await service.searchMetadata(new URLSearchParams({ limit: '100000' }), ctx())).body;
     const tput = all.filter((m) => m['tool-name'] === 'pscheduler/iperf3');
     t = performance.now();
     const seriesBaseUri = await writeBigSeries(service);
     s = (performance.now() - t) / 1000;
-    report(`archive.setup   ${rate(SERIES_POINTS)} integer points written in-process in ${s.toFixed(1)} s (${rate(SERIES_POINTS / s)} pts/s)`);
+    report(
+      `archive.setup   ${rate(SERIES_POINTS)} integer points written in-process in ${s.toFixed(1)} s (${rate(SERIES_POINTS / s)} pts/s)`,
+    );
     const bodies = ingestBodies();
     const inProcessIngest = await ingestInProcess(service, bodies);
     return {
@@ -170,7 +176,10 @@ function ingestBodies(): string[] {
 async function ingestInProcess(service: ArchiveService, bodies: readonly string[]): Promise<number> {
   let best = 0;
   for (let rep = 0; rep < REPEAT; rep++) {
-    const { metadata } = await service.createMetadata(benchMetadataBody(`ingest-in-process-${rep}`, INGEST_TYPES), ctx());
+    const { metadata } = await service.createMetadata(
+      benchMetadataBody(`ingest-in-process-${rep}`, INGEST_TYPES),
+      ctx(),
+    );
     const t = performance.now();
     for (const body of bodies) await service.bulkWrite(metadata['metadata-key'], JSON.parse(body), ctx());
     best = Math.max(best, (bodies.length * INGEST_TS_PER_PUT * INGEST_TYPES.length) / ((performance.now() - t) / 1000));
@@ -252,13 +261,20 @@ async function benchSearch(http: Client, setup: Setup, report: Report): Promise<
   const rng = new Rng(5);
   const pair = (): [string, string] => rng.pick(setup.pairs);
   const kinds: Array<[string, () => string]> = [
-    ['src+dst+event-type', () => {
-      const [s, d] = pair();
-      return `?source=${enc(s)}&destination=${enc(d)}&event-type=throughput`;
-    }],
+    [
+      'src+dst+event-type',
+      () => {
+        const [s, d] = pair();
+        return `?source=${enc(s)}&destination=${enc(d)}&event-type=throughput`;
+      },
+    ],
     ['tool+input-source', () => `?tool-name=pscheduler%2Fpowstream&input-source=${enc(rng.pick(setup.hostnames))}`],
     ['source+event-type', () => `?source=${enc(pair()[0])}&event-type=histogram-owdelay`],
-    ['event-type+summary', () => `?event-type=packet-loss-rate&summary-type=aggregation&summary-window=3600&limit=10&offset=${rng.int(0, 2000)}`],
+    [
+      'event-type+summary',
+      () =>
+        `?event-type=packet-loss-rate&summary-type=aggregation&summary-window=3600&limit=10&offset=${rng.int(0, 2000)}`,
+    ],
     ['detail by key', () => `${rng.pick(setup.keys)}/`],
   ];
   for (let i = 0; i < 20; i++) for (const [, q] of kinds) await http.get(q()); // warm-up
@@ -275,7 +291,9 @@ async function benchSearch(http: Client, setup: Setup, report: Report): Promise<
     }
   }
   const all = times.flat();
-  const parts = kinds.map(([name], k) => `${name} ${pct(times[k] ?? [], 50).toFixed(2)}/${pct(times[k] ?? [], 95).toFixed(2)}`);
+  const parts = kinds.map(
+    ([name], k) => `${name} ${pct(times[k] ?? [], 50).toFixed(2)}/${pct(times[k] ?? [], 95).toFixed(2)}`,
+  );
   const p50 = pct(all, 50);
   report(
     `archive.search  ${setup.keys.length} metadata  p50 ${p50.toFixed(2)} ms  p95 ${pct(all, 95).toFixed(2)} ms (goal p50 <= 5 ms)` +
@@ -304,7 +322,9 @@ async function benchRead(http: Client, raw: Database.Database, baseUri: string, 
       pages = 0;
       // The esmond client's paging: limit N, then time-start = last ts + 1 until a short page.
       for (;;) {
-        const page = (await http.get(`${baseUri}?time-start=${start}&time-end=${NOW}&limit=${pageSize}`)) as Array<{ ts: number }>;
+        const page = (await http.get(`${baseUri}?time-start=${start}&time-end=${NOW}&limit=${pageSize}`)) as Array<{
+          ts: number;
+        }>;
         pages++;
         count += page.length;
         const last = page.at(-1);
@@ -328,7 +348,10 @@ function rawRead(raw: Database.Database): number {
   const t = performance.now();
   let n = 0;
   let sum = 0;
-  for (const row of raw.prepare('SELECT ts, val FROM points WHERE series = 100 ORDER BY ts').iterate() as Iterable<{ ts: number; val: number }>) {
+  for (const row of raw.prepare('SELECT ts, val FROM points WHERE series = 100 ORDER BY ts').iterate() as Iterable<{
+    ts: number;
+    val: number;
+  }>) {
     const point = { ts: row.ts, val: row.val };
     sum += point.val;
     n++;

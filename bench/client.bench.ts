@@ -52,12 +52,15 @@ async function pagingOnly(report: (line: string) => void): Promise<void> {
     for (const pageSize of [1000, 10_000]) {
       const run = async (): Promise<number> => {
         let count = 0;
-        for await (const page of client.dataPages('k', 'throughput', {}, { timeStart: T0, timeEnd: T0 + n, pageSize })) count += page.length;
+        for await (const page of client.dataPages('k', 'throughput', {}, { timeStart: T0, timeEnd: T0 + n, pageSize }))
+          count += page.length;
         return count;
       };
       await run(); // fills the server's cache, warms the JIT and the keep-alive pool
       const [count, ms] = await timed(run);
-      report(`paging only: dataPages pageSize=${pageSize}: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`);
+      report(
+        `paging only: dataPages pageSize=${pageSize}: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`,
+      );
     }
   } finally {
     await client.close();
@@ -87,7 +90,8 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
       });
       const n = 100_000;
       const items = function* () {
-        for (let i = 0; i < n; i++) yield { ts: T0 + i * 10, val: [{ 'event-type': 'throughput', val: 1_000_000 + i }] };
+        for (let i = 0; i < n; i++)
+          yield { ts: T0 + i * 10, val: [{ 'event-type': 'throughput', val: 1_000_000 + i }] };
       };
       const [, wms] = await timed(() => client.putBulk(m.key, items(), { batchSize: 2000 }));
       report(`archive: putBulk ${n} points (batch 2000): ${wms.toFixed(0)} ms = ${rate(n, wms)} points`);
@@ -98,7 +102,9 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
           for await (const page of client.dataPages(m, 'throughput', {}, { ...window, pageSize })) c += page.length;
           return c;
         });
-        report(`archive: dataPages pageSize=${pageSize}: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`);
+        report(
+          `archive: dataPages pageSize=${pageSize}: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`,
+        );
       }
       const [count, ms] = await timed(async () => {
         let c = 0;
@@ -106,7 +112,9 @@ async function againstArchive(report: (line: string) => void): Promise<void> {
         for await (const _p of client.data(m, 'throughput', {}, { ...window, pageSize: 10_000 })) c++;
         return c;
       });
-      report(`archive: data() (per point) pageSize=10000: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`);
+      report(
+        `archive: data() (per point) pageSize=10000: ${count} points in ${ms.toFixed(0)} ms = ${rate(count, ms)} points`,
+      );
     } finally {
       await client.close();
     }

@@ -4,10 +4,22 @@
  * @module
  */
 import { Writable } from 'node:stream';
-import { columnsFor, createRowWriter, familyOf, rowsForPoint, type OutputFormat, type RowContext } from '../src/format/index.js';
+import {
+  columnsFor,
+  createRowWriter,
+  familyOf,
+  rowsForPoint,
+  type OutputFormat,
+  type RowContext,
+} from '../src/format/index.js';
 
 export default async function (report: (line: string) => void): Promise<void> {
-  const md = { source: '10.0.0.1', destination: '10.0.0.2', toolName: 'bwctl/iperf3', raw: { 'sample-bucket-width': '0.0001' } };
+  const md = {
+    source: '10.0.0.1',
+    destination: '10.0.0.2',
+    toolName: 'bwctl/iperf3',
+    raw: { 'sample-bucket-width': '0.0001' },
+  };
   const pages = 200;
   const pageSize = 1000;
   for (const [eventType, valueOf] of [
@@ -30,14 +42,19 @@ export default async function (report: (line: string) => void): Promise<void> {
       let peak = heap0;
       const t0 = performance.now();
       for (let p = 0; p < pages; p++) {
-        const page = Array.from({ length: pageSize }, (_, i) => ({ ts: 1700000000 + p * pageSize + i, val: valueOf(i) }));
+        const page = Array.from({ length: pageSize }, (_, i) => ({
+          ts: 1700000000 + p * pageSize + i,
+          val: valueOf(i),
+        }));
         await w.write(page.flatMap((pt) => rowsForPoint(ctx, pt)));
         if (p % 20 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
       }
       await w.end();
       const ms = performance.now() - t0;
       const rows = pages * pageSize;
-      report(`${eventType.padEnd(18)} ${format.padEnd(7)} ${rows} rows  ${(rows / (ms / 1000) / 1e3).toFixed(0).padStart(5)} k rows/s  ${(bytes / 1e6).toFixed(1)} MB  heap +${((peak - heap0) / 1e6).toFixed(1)} MB`);
+      report(
+        `${eventType.padEnd(18)} ${format.padEnd(7)} ${rows} rows  ${(rows / (ms / 1000) / 1e3).toFixed(0).padStart(5)} k rows/s  ${(bytes / 1e6).toFixed(1)} MB  heap +${((peak - heap0) / 1e6).toFixed(1)} MB`,
+      );
     }
   }
 }

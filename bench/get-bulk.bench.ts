@@ -48,23 +48,28 @@ async function database(report: (line: string) => void): Promise<string> {
   try {
     for (let s = 0; s < SERIES; s++) {
       const src = `10.7.0.${s + 1}`;
-      const key = (await service.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: src,
-          destination: '10.7.1.1',
-          'measurement-agent': src,
-          'tool-name': 'bwctl/iperf3',
-          'input-source': src,
-          'input-destination': '10.7.1.1',
-          'event-types': [{ 'event-type': 'throughput', summaries: [] }],
-        },
-        ctx,
-      )).metadata['metadata-key'];
+      const key = (
+        await service.createMetadata(
+          {
+            'subject-type': 'point-to-point',
+            source: src,
+            destination: '10.7.1.1',
+            'measurement-agent': src,
+            'tool-name': 'bwctl/iperf3',
+            'input-source': src,
+            'input-destination': '10.7.1.1',
+            'event-types': [{ 'event-type': 'throughput', summaries: [] }],
+          },
+          ctx,
+        )
+      ).metadata['metadata-key'];
       for (let i = 0; i < PER_SERIES; i += 10_000) {
         const data = [];
         for (let j = i; j < Math.min(PER_SERIES, i + 10_000); j++) {
-          data.push({ ts: T_START + j, val: [{ 'event-type': 'throughput', val: 9_000_000_000 + ((j * 7919) % 1_000_000) }] });
+          data.push({
+            ts: T_START + j,
+            val: [{ 'event-type': 'throughput', val: 9_000_000_000 + ((j * 7919) % 1_000_000) }],
+          });
         }
         await service.bulkWrite(key, { data }, ctx);
       }
@@ -79,9 +84,13 @@ async function database(report: (line: string) => void): Promise<string> {
 
 /** Starts `esmond-ps-archive serve` on a free port; resolves to its URL and a stop function. */
 async function serveArchive(db: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-archive.ts', 'serve', '--db', db, '--port', '0', '--no-dns'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/bin/esmond-ps-archive.ts', 'serve', '--db', db, '--port', '0', '--no-dns'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -90,7 +99,9 @@ async function serveArchive(db: string): Promise<{ url: string; stop: () => Prom
       if (m) resolve(m[1]!);
       if (text.length > 100_000) text = text.slice(-1000);
     });
-    child.once('exit', (code) => { reject(new Error(`archive exited (${code}): ${text.slice(-500)}`)); });
+    child.once('exit', (code) => {
+      reject(new Error(`archive exited (${code}): ${text.slice(-500)}`));
+    });
   });
   return {
     url,
@@ -129,23 +140,49 @@ async function toolCommand(work: string): Promise<{ argv: string[]; how: string 
 }
 
 /** Runs the bulk tool under /usr/bin/time; resolves to its report, peak RSS (KB) and wall time. */
-async function runBulk(tool: string[], url: string, dir: string, format: string): Promise<{ report: BulkReport; maxRssKb: number; wallS: number }> {
+async function runBulk(
+  tool: string[],
+  url: string,
+  dir: string,
+  format: string,
+): Promise<{ report: BulkReport; maxRssKb: number; wallS: number }> {
   const reportFile = join(dir, '..', `report-${format}.json`);
   const args = ['-f', 'BENCH %M %e', process.execPath, ...tool];
-  args.push('-u', url, '-o', format, '-D', dir, '-I', '-S', '2025-01-01', '-E', '2025-11-24T16:00:00Z', '--quiet', '--report', reportFile);
+  args.push(
+    '-u',
+    url,
+    '-o',
+    format,
+    '-D',
+    dir,
+    '-I',
+    '-S',
+    '2025-01-01',
+    '-E',
+    '2025-11-24T16:00:00Z',
+    '--quiet',
+    '--report',
+    reportFile,
+  );
   const child = spawn('/usr/bin/time', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += String(d)));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   const m = /BENCH (\d+) ([\d.]+)/.exec(err);
   if (code !== 0 || !m) throw new Error(`bulk run failed (${code}): ${err.slice(-800)}`);
-  return { report: JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport, maxRssKb: Number(m[1]), wallS: Number(m[2]) };
+  return {
+    report: JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport,
+    maxRssKb: Number(m[1]),
+    wallS: Number(m[2]),
+  };
 }
 
 /** The plainest reader: GET 10 000-point pages, JSON.parse, next page from last ts + 1. */
 async function rawRead(url: string, concurrency: number): Promise<{ points: number; seconds: number }> {
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 10_000 });
-  const meta = JSON.parse(await (await request(`${url}/esmond/perfsonar/archive/?limit=100`, { dispatcher: agent })).body.text()) as Array<{
+  const meta = JSON.parse(
+    await (await request(`${url}/esmond/perfsonar/archive/?limit=100`, { dispatcher: agent })).body.text(),
+  ) as Array<{
     'event-types': Array<{ 'event-type': string; 'base-uri': string }>;
   }>;
   const uris = meta.map((m) => m['event-types'].find((e) => e['event-type'] === 'throughput')!['base-uri']);
@@ -157,7 +194,9 @@ async function rawRead(url: string, concurrency: number): Promise<{ points: numb
       const uri = uris[next++]!;
       let start = T_START - 10;
       for (;;) {
-        const res = await request(`${url}${uri}?time-start=${start}&time-end=${T_END}&limit=10000`, { dispatcher: agent });
+        const res = await request(`${url}${uri}?time-start=${start}&time-end=${T_END}&limit=10000`, {
+          dispatcher: agent,
+        });
         const page = JSON.parse(await res.body.text()) as Array<{ ts: number }>;
         points += page.length;
         if (page.length < 10_000) break;
@@ -179,7 +218,9 @@ export default async function (report: (line: string) => void): Promise<void> {
     const tool = await toolCommand(work);
     const raw = await rawRead(archive.url, 2);
     const rawRate = raw.points / raw.seconds;
-    report(`raw GET + JSON.parse, 10 000-point pages, 2 connections: ${raw.points} points in ${raw.seconds.toFixed(2)} s = ${Math.round(rawRate)} points/s`);
+    report(
+      `raw GET + JSON.parse, 10 000-point pages, 2 connections: ${raw.points} points in ${raw.seconds.toFixed(2)} s = ${Math.round(rawRate)} points/s`,
+    );
     for (const format of ['csv', 'json']) {
       const dir = join(work, format);
       rmSync(dir, { recursive: true, force: true });

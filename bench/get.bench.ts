@@ -94,7 +94,14 @@ async function runGet(url: string, format: string): Promise<{ ms: number; bytes:
       cb();
     },
   });
-  const io: CliIo = { stdout: sink, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, now: () => (T_END + 60) * 1000, cwd: process.cwd() };
+  const io: CliIo = {
+    stdout: sink,
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: {},
+    now: () => (T_END + 60) * 1000,
+    cwd: process.cwd(),
+  };
   const argv = ['-u', url, '-s', '10.0.0.1', '-d', '10.0.0.2', '-e', 'throughput', '-I', '-o', format];
   argv.push('-S', new Date(T0 * 1000).toISOString(), '-E', new Date(T_END * 1000).toISOString());
   const began = performance.now();
@@ -123,7 +130,9 @@ function coldStart(report: Report): void {
   const runs = 11;
   const node = median(Array.from({ length: runs }, () => time(['-e', '0'])));
   const help = median(Array.from({ length: runs }, () => time(['dist/bin/esmond-ps-get.js', '--help'])));
-  report(`get.help   --help cold start ${help.toFixed(0)} ms (median of ${runs})  bare node ${node.toFixed(0)} ms  tool's own ${(help - node).toFixed(0)} ms`);
+  report(
+    `get.help   --help cold start ${help.toFixed(0)} ms (median of ${runs})  bare node ${node.toFixed(0)} ms  tool's own ${(help - node).toFixed(0)} ms`,
+  );
 }
 
 export default async function getBench(report: Report): Promise<void> {
@@ -133,7 +142,9 @@ export default async function getBench(report: Report): Promise<void> {
   try {
     let t = performance.now();
     await buildArchive(dbPath);
-    report(`get.setup  ${POINTS.toLocaleString('en-US')}-point throughput series written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    report(
+      `get.setup  ${POINTS.toLocaleString('en-US')}-point throughput series written in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     const server = await startChildArchive(dbPath);
     try {
       // Warm both paths once (JIT, connection, SQLite page cache), then alternate and keep the best.
@@ -146,14 +157,20 @@ export default async function getBench(report: Report): Promise<void> {
         if (n !== POINTS) throw new Error(`raw read ${n} points, expected ${POINTS}`);
         raw = Math.min(raw, performance.now() - t);
         const r = await runGet(server.url, 'csv');
-        if (r.code !== 0 || r.bytes < POINTS * 20) throw new Error(`esmond-ps-get -o csv exited ${r.code} after ${r.bytes} bytes`);
+        if (r.code !== 0 || r.bytes < POINTS * 20)
+          throw new Error(`esmond-ps-get -o csv exited ${r.code} after ${r.bytes} bytes`);
         csv = Math.min(csv, r.ms);
       }
-      report(`get.csv    esmond-ps-get -o csv ${perSecond(POINTS, csv)} pts/s  raw fetch+JSON.parse ${perSecond(POINTS, raw)} pts/s  ratio ${(raw / csv).toFixed(2)}x`);
+      report(
+        `get.csv    esmond-ps-get -o csv ${perSecond(POINTS, csv)} pts/s  raw fetch+JSON.parse ${perSecond(POINTS, raw)} pts/s  ratio ${(raw / csv).toFixed(2)}x`,
+      );
       for (const format of ['json', 'ndjson', 'human']) {
         const r = await runGet(server.url, format);
-        if (r.code !== 0 || r.bytes < POINTS * 20) throw new Error(`esmond-ps-get -o ${format} exited ${r.code} after ${r.bytes} bytes`);
-        report(`get.${format.padEnd(7)} ${perSecond(POINTS, r.ms)} pts/s  (${(r.bytes / 1e6).toFixed(0)} MB out)  ratio ${(raw / r.ms).toFixed(2)}x`);
+        if (r.code !== 0 || r.bytes < POINTS * 20)
+          throw new Error(`esmond-ps-get -o ${format} exited ${r.code} after ${r.bytes} bytes`);
+        report(
+          `get.${format.padEnd(7)} ${perSecond(POINTS, r.ms)} pts/s  (${(r.bytes / 1e6).toFixed(0)} MB out)  ratio ${(raw / r.ms).toFixed(2)}x`,
+        );
       }
     } finally {
       await server.stop();

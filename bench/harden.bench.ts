@@ -28,7 +28,9 @@ function timedGet(url: string, path: string, agent: Agent): Promise<number> {
     const u = new URL(url);
     const req = request({ host: u.hostname, port: u.port, path, agent }, (res) => {
       res.resume();
-      res.on('end', () => { resolve(performance.now() - began); });
+      res.on('end', () => {
+        resolve(performance.now() - began);
+      });
     });
     req.on('error', reject);
     req.end();
@@ -62,7 +64,9 @@ const bench: Bench = async (report) => {
       };
       child.stdout.on('data', look);
       child.stderr.on('data', look);
-      child.on('close', () => { reject(new Error(`server exited: ${seen}`)); });
+      child.on('close', () => {
+        reject(new Error(`server exited: ${seen}`));
+      });
     });
     const pid = child.pid ?? 0;
     const tinyAgent = new Agent({ keepAlive: true });
@@ -80,11 +84,15 @@ const bench: Bench = async (report) => {
       await new Promise((r) => setTimeout(r, 20)); // the large searches are in flight
       loaded.push(await timedGet(url, `${LIST}?limit=1`, tinyAgent));
       const times = await Promise.all(large);
-      report(`round ${round + 1}: 20 large searches in ${Math.max(...times).toFixed(0)} ms; tiny GET beside them ${loaded.at(-1)?.toFixed(0)} ms`);
+      report(
+        `round ${round + 1}: 20 large searches in ${Math.max(...times).toFixed(0)} ms; tiny GET beside them ${loaded.at(-1)?.toFixed(0)} ms`,
+      );
       bigAgent.destroy();
     }
     const worst = Math.max(...loaded);
-    report(`tiny GET beside 20 large searches: median ${median(loaded).toFixed(0)} ms, worst ${worst.toFixed(0)} ms = ${(worst / base).toFixed(1)}x alone; target 250 ms: ${worst <= 250 ? 'met' : 'NOT met'}`);
+    report(
+      `tiny GET beside 20 large searches: median ${median(loaded).toFixed(0)} ms, worst ${worst.toFixed(0)} ms = ${(worst / base).toFixed(1)}x alone; target 250 ms: ${worst <= 250 ? 'met' : 'NOT met'}`,
+    );
     report(`server after the searches: ${memory(pid)}`);
 
     const { port } = new URL(url);
@@ -92,13 +100,19 @@ const bench: Bench = async (report) => {
     for (let i = 0; i < 50; i++) {
       const s = connect(Number(port), '127.0.0.1');
       s.on('error', () => undefined);
-      s.write(i % 2 === 0 ? 'GET / HTTP/1.1\r\nHost: x\r\n' : `PUT ${LIST} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{`);
+      s.write(
+        i % 2 === 0
+          ? 'GET / HTTP/1.1\r\nHost: x\r\n'
+          : `PUT ${LIST} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{`,
+      );
       slow.push(s);
     }
     await new Promise((r) => setTimeout(r, 200));
     const beside: number[] = [];
     for (let i = 0; i < 5; i++) beside.push(await timedGet(url, `${LIST}?limit=1`, tinyAgent));
-    report(`tiny GET beside 50 slow clients: median ${median(beside).toFixed(1)} ms = ${(median(beside) / base).toFixed(1)}x alone`);
+    report(
+      `tiny GET beside 50 slow clients: median ${median(beside).toFixed(1)} ms = ${(median(beside) / base).toFixed(1)}x alone`,
+    );
     report(`server with 50 slow clients: ${memory(pid)}`);
     for (const s of slow) s.destroy();
     tinyAgent.destroy();

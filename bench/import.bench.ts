@@ -30,12 +30,24 @@ function io(cwd: string): CliIo & { err: () => string } {
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdin = new PassThrough();
   stdin.end();
-  return { stdout: new PassThrough().resume(), stderr, stdin, env: {}, now: () => NOW * 1000, cwd, err: () => Buffer.concat(err).toString('utf8') };
+  return {
+    stdout: new PassThrough().resume(),
+    stderr,
+    stdin,
+    env: {},
+    now: () => NOW * 1000,
+    cwd,
+    err: () => Buffer.concat(err).toString('utf8'),
+  };
 }
 
 /** Starts bench/support/archive-server.ts on `db`; resolves with its URL and a stop function. */
 async function serve(db: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'archive-server.ts'), db], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'support', 'archive-server.ts'), db],
+    { stdio: ['pipe', 'pipe', 'ignore'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -43,9 +55,16 @@ async function serve(db: string): Promise<{ url: string; stop: () => void }> {
       const line = out.split('\n')[0];
       if (out.includes('\n') && line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.once('exit', () => { reject(new Error('archive server exited')); });
+    child.once('exit', () => {
+      reject(new Error('archive server exited'));
+    });
   });
-  return { url, stop: () => { child.stdin.end(); } };
+  return {
+    url,
+    stop: () => {
+      child.stdin.end();
+    },
+  };
 }
 
 export default async function bench(report: (line: string) => void): Promise<void> {
@@ -80,7 +99,9 @@ export default async function bench(report: (line: string) => void): Promise<voi
     if (again !== 0) throw new Error(`second import failed: ${againIo.err()}`);
 
     const r = (ms: number): number => Math.round((points / ms) * 1000);
-    report(`import ${points.toLocaleString('en-US')} points (${HOSTS} hosts, ${DAYS} days seeded): ${r(tImport).toLocaleString('en-US')} points/s; get-bulk ndjson export of the same ${r(tExport).toLocaleString('en-US')} points/s → ${(tExport / tImport).toFixed(2)}×`);
+    report(
+      `import ${points.toLocaleString('en-US')} points (${HOSTS} hosts, ${DAYS} days seeded): ${r(tImport).toLocaleString('en-US')} points/s; get-bulk ndjson export of the same ${r(tExport).toLocaleString('en-US')} points/s → ${(tExport / tImport).toFixed(2)}×`,
+    );
     report(`import again (all there, nothing stored): ${r(tAgain).toLocaleString('en-US')} points/s`);
   } finally {
     server.stop();

@@ -34,7 +34,9 @@ for (const file of files) {
   try {
     const mod = (await import(pathToFileURL(join(here, file)).href)) as { default?: unknown };
     if (typeof mod.default !== 'function') throw new Error(`${file} has no default export function`);
-    await (mod.default as Bench)((line) => { console.log(line); });
+    await (mod.default as Bench)((line) => {
+      console.log(line);
+    });
     console.log(`# ${name} done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   } catch (err) {
     failed++;

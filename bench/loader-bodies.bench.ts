@@ -45,7 +45,9 @@ export default async function bench(report: (line: string) => void): Promise<voi
   ] as const) {
     const plain = timePer(n, () => JSON.stringify(body));
     const py = timePer(n, () => pyJson(body));
-    report(`${name}: JSON.stringify ${(plain / 1000).toFixed(1)} µs, pyJson ${(py / 1000).toFixed(1)} µs (ratio ${(py / plain).toFixed(2)}), ${pyJson(body).length} bytes`);
+    report(
+      `${name}: JSON.stringify ${(plain / 1000).toFixed(1)} µs, pyJson ${(py / 1000).toFixed(1)} µs (ratio ${(py / plain).toFixed(2)}), ${pyJson(body).length} bytes`,
+    );
   }
   await Promise.resolve();
 }

@@ -109,7 +109,9 @@ export default async function loadersBench(report: (line: string) => void): Prom
       values += e.values.length;
     }
     const parseMs = performance.now() - t;
-    report(`read + parse + map:       ${rate(LINES, parseMs)} (${(parseMs / 1000).toFixed(2)} s; ${transfers} transfers, ${values} values) = ${(readMs / parseMs).toFixed(2)}× the read-only rate`);
+    report(
+      `read + parse + map:       ${rate(LINES, parseMs)} (${(parseMs / 1000).toFixed(2)} s; ${transfers} transfers, ${values} values) = ${(readMs / parseMs).toFixed(2)}× the read-only rate`,
+    );
 
     // (b) End to end into a real archive in a child process.
     const db = join(dir, 'archive.sqlite');
@@ -118,11 +120,20 @@ export default async function loadersBench(report: (line: string) => void): Prom
     await service.close();
     const small = join(dir, 'small.log');
     await writeLog(small, E2E_LINES);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/support/archive-server.ts'), db], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     try {
       const [first] = (await once(child.stdout, 'data')) as [Buffer];
       const url = (JSON.parse(first.toString().split('\n')[0]!) as { url: string }).url;
-      const load = async (file: string, lines: number, via: string, concurrency: number, state: string): Promise<string> => {
+      const load = async (
+        file: string,
+        lines: number,
+        via: string,
+        concurrency: number,
+        state: string,
+      ): Promise<string> => {
         const client = createClient({ url: via, credentials: { apiKey: key }, retry: { retryWrites: true } });
         try {
           const began = performance.now();
@@ -148,15 +159,22 @@ export default async function loadersBench(report: (line: string) => void): Prom
           await client.close();
         }
       };
-      report(`end to end into the archive: ${await load(small, E2E_LINES, url, DEFAULT_SINK_CONCURRENCY, 'state.json')}`);
+      report(
+        `end to end into the archive: ${await load(small, E2E_LINES, url, DEFAULT_SINK_CONCURRENCY, 'state.json')}`,
+      );
 
       // (c) Fresh transfers (another file, later times do not matter: sizes differ per line index).
       const proxy = await startDelayProxy(new URL(url), DELAY_MS);
       try {
-        for (const [name, concurrency] of [['1 metadata in flight', 1], [`${DEFAULT_SINK_CONCURRENCY} in flight (default)`, DEFAULT_SINK_CONCURRENCY]] as const) {
+        for (const [name, concurrency] of [
+          ['1 metadata in flight', 1],
+          [`${DEFAULT_SINK_CONCURRENCY} in flight (default)`, DEFAULT_SINK_CONCURRENCY],
+        ] as const) {
           const file = join(dir, `delayed-${concurrency}.log`);
           await writeLog(file, DELAYED_LINES, E2E_LINES + concurrency * DELAYED_LINES);
-          report(`end to end, +${DELAY_MS} ms each way, ${name}: ${await load(file, DELAYED_LINES, proxy.url, concurrency, `state-${concurrency}.json`)}`);
+          report(
+            `end to end, +${DELAY_MS} ms each way, ${name}: ${await load(file, DELAYED_LINES, proxy.url, concurrency, `state-${concurrency}.json`)}`,
+          );
         }
       } finally {
         proxy.server.close();

@@ -49,8 +49,15 @@ function sourceFor(eventType: string): unknown {
 }
 
 export default async function bench(report: (line: string) => void): Promise<void> {
-  const throughput = JSON.parse(readFileSync(fileURLToPath(new URL('../test/fixtures/pscheduler/results/throughput-iperf3-udp-result.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
-  const docs = Array.from({ length: RUNS }, (_, k) => logstashDocument(envelopeFor(throughput, T0 + k * 60, k, '10.0.0.1'), '10.0.0.1'));
+  const throughput = JSON.parse(
+    readFileSync(
+      fileURLToPath(new URL('../test/fixtures/pscheduler/results/throughput-iperf3-udp-result.json', import.meta.url)),
+      'utf8',
+    ),
+  ) as Record<string, unknown>;
+  const docs = Array.from({ length: RUNS }, (_, k) =>
+    logstashDocument(envelopeFor(throughput, T0 + k * 60, k, '10.0.0.1'), '10.0.0.1'),
+  );
   const key = (docs[0]!.pscheduler as Record<string, unknown>).test_checksum as string;
   // Pre-serialised pages per `_source` filter (as OpenSearch applies it), keyed by the search_after that asks for them.
   const pagesBySource = new Map<string, Map<string, Buffer>>();
@@ -62,9 +69,24 @@ export default async function bench(report: (line: string) => void): Promise<voi
     for (let i = 0, after = 'null'; i < RUNS; i += PAGE) {
       const hits = docs.slice(i, i + PAGE).map((d, j) => {
         const ps = d.pscheduler as Record<string, unknown>;
-        return { _index: '.ds-pscheduler_throughput-000001', _id: String(i + j), _source: pickSource(d, source), sort: [Date.parse(String(ps.start_time)), ps.run_id] };
+        return {
+          _index: '.ds-pscheduler_throughput-000001',
+          _id: String(i + j),
+          _source: pickSource(d, source),
+          sort: [Date.parse(String(ps.start_time)), ps.run_id],
+        };
       });
-      pages.set(after, Buffer.from(JSON.stringify({ took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { hits } })));
+      pages.set(
+        after,
+        Buffer.from(
+          JSON.stringify({
+            took: 1,
+            timed_out: false,
+            _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+            hits: { hits },
+          }),
+        ),
+      );
       after = JSON.stringify(hits[hits.length - 1]!.sort);
     }
     pagesBySource.set(id, pages);
@@ -102,7 +124,11 @@ export default async function bench(report: (line: string) => void): Promise<voi
           _source: sourceFor(eventType),
           ...(after === undefined ? {} : { search_after: after }),
         };
-        const r = await request(`${base}/pscheduler_*/_search`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const r = await request(`${base}/pscheduler_*/_search`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
         const text = await r.body.text();
         bytes += text.length;
         const page = JSON.parse(text) as { hits: { hits: Array<{ sort: unknown[] }> } };
@@ -146,6 +172,10 @@ export default async function bench(report: (line: string) => void): Promise<voi
     }
   } finally {
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   }
 }

@@ -46,7 +46,9 @@ function median(xs: number[]): number {
 const AHEAD = 1800;
 
 function load(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 async function seed(report: Report, now: number): Promise<void> {
@@ -55,10 +57,14 @@ async function seed(report: Report, now: number): Promise<void> {
     let t = performance.now();
     // A month for site1 ⇄ site2 first: the 100-host pass then skips that pair (it holds data).
     const month = await seedArchive(service, { hosts: 2, days: 30, seed: 1, now });
-    report(`pictures.seed   month for 1 pair: ${((performance.now() - t) / 1000).toFixed(1)} s, ${month.points} values`);
+    report(
+      `pictures.seed   month for 1 pair: ${((performance.now() - t) / 1000).toFixed(1)} s, ${month.points} values`,
+    );
     t = performance.now();
     const mesh = await seedArchive(service, { hosts: HOSTS, days: 0.04, seed: 1, now });
-    report(`pictures.seed   ${HOSTS} hosts, 58 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`);
+    report(
+      `pictures.seed   ${HOSTS} hosts, 58 min: ${((performance.now() - t) / 1000).toFixed(1)} s, ${mesh.metadata} metadata, ${mesh.points} values`,
+    );
   } finally {
     await service.close();
   }
@@ -70,7 +76,15 @@ function quietIo(now = () => Date.now()): CliIo & { err: () => string } {
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdout = new PassThrough();
   stdout.resume();
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, now, cwd: tmpdir(), err: () => Buffer.concat(err).toString() };
+  return {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    env: {},
+    now,
+    cwd: tmpdir(),
+    err: () => Buffer.concat(err).toString(),
+  };
 }
 
 export default async function picturesBench(report: Report): Promise<void> {
@@ -134,7 +148,20 @@ export default async function picturesBench(report: Report): Promise<void> {
     );
 
     const end = Math.floor(Date.now() / 1000);
-    const monthArgs = ['-u', url, '-s', '10.0.1.10', '-d', '10.0.2.10', '-e', 'packet-loss-rate', '-S', String(end - 30 * 86400), '-E', String(end)];
+    const monthArgs = [
+      '-u',
+      url,
+      '-s',
+      '10.0.1.10',
+      '-d',
+      '10.0.2.10',
+      '-e',
+      'packet-loss-rate',
+      '-S',
+      String(end - 30 * 86400),
+      '-E',
+      String(end),
+    ];
     const dir = mkdtempSync(join(tmpdir(), 'esmond-plot-bench-'));
     try {
       t = performance.now();
@@ -166,11 +193,18 @@ export default async function picturesBench(report: Report): Promise<void> {
       const loaded: number[] = [];
       for (let i = 0; i < 3; i++) {
         await page.goto(`${url}/`);
-        await page.waitForFunction('window.esmondView?.grid.paintedAtMs != null || window.esmondView?.error != null', null, { timeout: 120_000 });
+        await page.waitForFunction(
+          'window.esmondView?.grid.paintedAtMs != null || window.esmondView?.error != null',
+          null,
+          { timeout: 120_000 },
+        );
         const state = await page.evaluate<ViewState>('window.esmondView');
         grid.push(state.grid.paintedAtMs ?? NaN);
         loaded.push(state.grid.loadedAtMs ?? NaN);
-        if (i === 0) report(`pictures.page   grid: ${state.grid.hosts} hosts, ${state.grid.cells} squares${state.error !== null ? `, error ${state.error}` : ''}`);
+        if (i === 0)
+          report(
+            `pictures.page   grid: ${state.grid.hosts} hosts, ${state.grid.cells} squares${state.error !== null ? `, error ${state.error}` : ''}`,
+          );
       }
       report(
         `pictures.page   grid first paint ${median(grid).toFixed(0)} ms (runs ${grid.map((g) => g.toFixed(0)).join(', ')}; summary loaded and decoded at ` +
@@ -182,10 +216,18 @@ export default async function picturesBench(report: Report): Promise<void> {
       let points = '';
       for (let i = 0; i < 3; i++) {
         await page.click('[data-s="perfsonar1.site1.example.net"][data-d="perfsonar1.site2.example.net"]');
-        await page.waitForFunction("window.esmondView.pair.range?.label === 'day' && window.esmondView.pair.paintedAtMs !== null", null, { timeout: 120_000 });
+        await page.waitForFunction(
+          "window.esmondView.pair.range?.label === 'day' && window.esmondView.pair.paintedAtMs !== null",
+          null,
+          { timeout: 120_000 },
+        );
         day.push((await page.evaluate<ViewState>('window.esmondView')).pair.paintedAtMs ?? NaN);
         await page.click('.ranges button[data-range="month"]');
-        await page.waitForFunction("window.esmondView.pair.range?.label === 'month' && window.esmondView.pair.paintedAtMs !== null", null, { timeout: 120_000 });
+        await page.waitForFunction(
+          "window.esmondView.pair.range?.label === 'month' && window.esmondView.pair.paintedAtMs !== null",
+          null,
+          { timeout: 120_000 },
+        );
         const state = await page.evaluate<ViewState>('window.esmondView');
         month.push(state.pair.paintedAtMs ?? NaN);
         points = Object.entries(state.pair.points)

@@ -50,7 +50,11 @@ const REPEAT = QUICK ? 1 : 3;
 /** Series ids the raw COPY writes into `cells` (far beyond any the archive hands out). */
 const RAW_SERIES = 1_000_000_000;
 
-const ctx = (): RequestContext => ({ requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now: NOW });
+const ctx = (): RequestContext => ({
+  requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'),
+  prefix: '/esmond',
+  now: NOW,
+});
 
 const metadataBody = (name: string, eventTypes: readonly string[]): Record<string, unknown> => ({
   'subject-type': 'point-to-point',
@@ -76,7 +80,9 @@ export default async function postgresBench(report: Report): Promise<void> {
     return child;
   };
   try {
-    report(`postgres        throw-away cluster from ${cluster.bin} (fsync off)${QUICK ? '; QUICK run: smaller sizes' : ''}`);
+    report(
+      `postgres        throw-away cluster from ${cluster.bin} (fsync off)${QUICK ? '; QUICK run: smaller sizes' : ''}`,
+    );
     const pgUrl = await createDatabase(cluster.url, 'esmond_bench');
     const sqlitePath = join(dir, 'archive.sqlite');
     const points = PARTS.has('read') ? SERIES_POINTS : 0;
@@ -86,7 +92,8 @@ export default async function postgresBench(report: Report): Promise<void> {
     const sqliteHttp = new BenchClient((await serve(sqlitePath)).url, sqliteSeries.apiKey);
     if (PARTS.has('ingest')) await benchIngest(pgHttp, sqliteHttp, pgUrl, psqlOf(cluster.bin), report);
     if (PARTS.has('read')) await benchRead(pgHttp, sqliteHttp, pgUrl, pgSeries, sqliteSeries, report);
-    if (PARTS.has('writers')) await benchTwoServers(pgHttp, new BenchClient((await serve(pgUrl)).url, pgSeries.apiKey), report);
+    if (PARTS.has('writers'))
+      await benchTwoServers(pgHttp, new BenchClient((await serve(pgUrl)).url, pgSeries.apiKey), report);
     if (PARTS.has('search')) await benchSearch(await createDatabase(cluster.url, 'esmond_search'), serve, report);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
@@ -121,7 +128,10 @@ async function prepare(spec: string, name: string, points: number, report: Repor
       await service.bulkWrite(key, { data }, ctx());
     }
     const s = (performance.now() - t) / 1000;
-    if (points > 0) report(`postgres.setup  ${name}: ${points} points written in-process in ${s.toFixed(1)} s (${rate(points / s)} pts/s)`);
+    if (points > 0)
+      report(
+        `postgres.setup  ${name}: ${points} points written in-process in ${s.toFixed(1)} s (${rate(points / s)} pts/s)`,
+      );
     const base = (await store.eventTypeRows(key, 'packet-count-sent')).find((r) => r.summaryType === 'base');
     const baseUri = metadata['event-types'][0]?.['base-uri'];
     if (!base || baseUri === undefined) throw new Error('bench metadata has no base series');
@@ -138,7 +148,13 @@ const INGEST_FIRST = NOW - 10 * 365 * 86400;
 const ingestTs = (put: number, i: number): number => INGEST_FIRST + (put * INGEST_TS_PER_PUT + i) * 60;
 const ingestValue = (ts: number, e: number): number => (ts * 31 + e * 7) % 1000;
 
-async function benchIngest(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: string, psql: string | undefined, report: Report): Promise<void> {
+async function benchIngest(
+  pgHttp: BenchClient,
+  sqliteHttp: BenchClient,
+  pgUrl: string,
+  psql: string | undefined,
+  report: Report,
+): Promise<void> {
   // Bodies and COPY text are built before any clock starts: we time the stores, not the strings.
   const bodies: string[] = [];
   for (let p = 0; p < INGEST_PUTS; p++) {
@@ -171,7 +187,8 @@ async function benchIngest(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: 
       for (let p = 0; p < INGEST_PUTS; p++) {
         for (let i = 0; i < INGEST_TS_PER_PUT; i++) {
           const ts = ingestTs(p, i);
-          for (let e = 0; e < INGEST_TYPES.length; e++) lines.push(`${RAW_SERIES + rep * 10 + e}\t${ts}\t${ingestValue(ts, e)}\n`);
+          for (let e = 0; e < INGEST_TYPES.length; e++)
+            lines.push(`${RAW_SERIES + rep * 10 + e}\t${ts}\t${ingestValue(ts, e)}\n`);
         }
       }
       const text = lines.join('');
@@ -185,7 +202,9 @@ async function benchIngest(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: 
   }
   const shape = `[${points} integer points, ${INGEST_TS_PER_PUT * INGEST_TYPES.length}/PUT, ${INGEST_CONCURRENCY} in flight, best of ${REPEAT}]`;
   if (psql === undefined) {
-    report(`postgres.ingest bulk PUT ${rate(pgRate)} pts/s; no psql next to the server binaries, so no raw COPY figure`);
+    report(
+      `postgres.ingest bulk PUT ${rate(pgRate)} pts/s; no psql next to the server binaries, so no raw COPY figure`,
+    );
   } else {
     const ratio = pgRate / copyRate;
     report(
@@ -193,13 +212,22 @@ async function benchIngest(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: 
         `${ratio >= 0.5 ? '' : '  BELOW GOAL'}  ${shape}`,
     );
   }
-  report(`postgres.ingest vs SQLite store: bulk PUT ${rate(sqliteRate)} pts/s, PostgreSQL/SQLite ratio ${(pgRate / sqliteRate).toFixed(2)}x`);
+  report(
+    `postgres.ingest vs SQLite store: bulk PUT ${rate(sqliteRate)} pts/s, PostgreSQL/SQLite ratio ${(pgRate / sqliteRate).toFixed(2)}x`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // (b) read
 
-async function benchRead(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: string, pgSeries: Prepared, sqliteSeries: Prepared, report: Report): Promise<void> {
+async function benchRead(
+  pgHttp: BenchClient,
+  sqliteHttp: BenchClient,
+  pgUrl: string,
+  pgSeries: Prepared,
+  sqliteSeries: Prepared,
+  report: Report,
+): Promise<void> {
   const db = new pg.Client({ connectionString: pgUrl, types: PG_TYPES });
   await db.connect();
   let pgRate = 0;
@@ -230,7 +258,7 @@ async function benchRead(pgHttp: BenchClient, sqliteHttp: BenchClient, pgUrl: st
 async function rawRead(db: pg.Client, seriesId: number): Promise<number> {
   let n = 0;
   let sum = 0;
-  for (let start = 0; ; ) {
+  for (let start = 0; ;) {
     const { rows } = await db.query<[number, number]>({
       name: 'bench_raw_read',
       text: 'SELECT ts, num FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4',
@@ -260,7 +288,10 @@ async function benchTwoServers(first: BenchClient, second: BenchClient, report: 
     const targets = await Promise.all(
       Array.from({ length: WRITERS }, async (_, w) => {
         const http = servers[w % servers.length] ?? first;
-        return { http, key: (await http.createMetadata(metadataBody(`writers-${run}-${w}`, INGEST_TYPES)))['metadata-key'] };
+        return {
+          http,
+          key: (await http.createMetadata(metadataBody(`writers-${run}-${w}`, INGEST_TYPES)))['metadata-key'],
+        };
       }),
     );
     const body = (p: number): string =>
@@ -272,7 +303,11 @@ async function benchTwoServers(first: BenchClient, second: BenchClient, report: 
       });
     const bodies = Array.from({ length: WRITER_PUTS }, (_, p) => body(p));
     const t = performance.now();
-    await Promise.all(targets.map(async ({ http, key }) => { for (const b of bodies) await http.put(`${key}/`, b); }));
+    await Promise.all(
+      targets.map(async ({ http, key }) => {
+        for (const b of bodies) await http.put(`${key}/`, b);
+      }),
+    );
     return (WRITERS * WRITER_PUTS * WRITER_TS_PER_PUT * INGEST_TYPES.length) / ((performance.now() - t) / 1000);
   };
   let one = 0;
@@ -297,7 +332,8 @@ async function benchSearch(url: string, serve: (spec: string) => Promise<ChildAr
   try {
     for (const size of SEARCH_SIZES) {
       const t = performance.now();
-      for (; filled < size; filled += 10_000) await store.insertMetadata(meshRecords(filled, Math.min(size, filled + 10_000)));
+      for (; filled < size; filled += 10_000)
+        await store.insertMetadata(meshRecords(filled, Math.min(size, filled + 10_000)));
       const s = (performance.now() - t) / 1000;
       // What autovacuum would do after such a load, so the planner knows the tables' sizes.
       await analyze(url);
@@ -307,7 +343,10 @@ async function benchSearch(url: string, serve: (spec: string) => Promise<ChildAr
       const pick = (m: number): number => (n = (n * 1103515245 + 12345) % 2147483648) % m;
       const kinds: Array<[string, () => string]> = [
         ['param rare', () => `?ip-packet-size=${100 + pick(1000)}`],
-        ['params 3 (~1/200)', () => `?ip-tos=${4 * pick(64)}&time-duration=${[20, 30, 60][pick(3)]}&ip-transport-protocol=tcp&limit=10`],
+        [
+          'params 3 (~1/200)',
+          () => `?ip-tos=${4 * pick(64)}&time-duration=${[20, 30, 60][pick(3)]}&ip-transport-protocol=tcp&limit=10`,
+        ],
         ['param common', () => `?ip-transport-protocol=tcp&limit=10&offset=${pick(1000)}`],
         ['source+param', () => `?source=${meshSource(pick(pairs))}&pscheduler-test-type=throughput`],
         ['event-type+param', () => `?event-type=throughput&bw-parallel-streams=${1 + pick(8)}&limit=10`],
@@ -329,7 +368,9 @@ async function benchSearch(url: string, serve: (spec: string) => Promise<ChildAr
         `postgres.search ${size} metadata (loaded in ${s.toFixed(1)} s): p50 ${p50.toFixed(2)} ms  p95 ${pct(all, 95).toFixed(2)} ms` +
           `${size >= 100_000 ? ` (goal p50 <= 5 ms)${p50 <= 5 ? '' : '  BELOW GOAL'}` : ''}  [${all.length} requests over HTTP]`,
       );
-      report(`postgres.search ${size}: per query p50/p95 ms: ${kinds.map(([name], k) => `${name} ${pct(times[k] ?? [], 50).toFixed(2)}/${pct(times[k] ?? [], 95).toFixed(2)}`).join(', ')}`);
+      report(
+        `postgres.search ${size}: per query p50/p95 ms: ${kinds.map(([name], k) => `${name} ${pct(times[k] ?? [], 50).toFixed(2)}/${pct(times[k] ?? [], 95).toFixed(2)}`).join(', ')}`,
+      );
     }
   } finally {
     await store.close();

@@ -37,7 +37,9 @@ export default async function seedBench(report: (line: string) => void): Promise
   const t = performance.now();
   const r = await seedArchive(discardingService(), { hosts: 4, days: 2, seed: 1, now: NOW });
   const s = (performance.now() - t) / 1000;
-  report(`seed.generator  default hosts=4 days=2 without an archive: ${s.toFixed(2)} s  ${Math.round(r.points / s)} values/s`);
+  report(
+    `seed.generator  default hosts=4 days=2 without an archive: ${s.toFixed(2)} s  ${Math.round(r.points / s)} values/s`,
+  );
 }
 
 /** Just enough of a service for the seeder: hands out keys, drops the data. */
@@ -55,7 +57,12 @@ function discardingService(): ArchiveService {
           uri: '',
           'metadata-key': key,
           'subject-type': 'point-to-point',
-          'event-types': eventTypes.map((e) => ({ 'base-uri': '', 'event-type': e['event-type'], 'time-updated': null, summaries: [] })),
+          'event-types': eventTypes.map((e) => ({
+            'base-uri': '',
+            'event-type': e['event-type'],
+            'time-updated': null,
+            summaries: [],
+          })),
         },
         location: '',
       };

@@ -22,7 +22,11 @@ export default async function bench(report: (line: string) => void): Promise<voi
   try {
     for (const [label, opts, baseline] of [
       ['timeoutMs 300, no retry', { timeoutMs: 300, retry: { limit: 0 } }, 300],
-      ['timeoutMs 300, deadlineMs 700, 5 retries', { timeoutMs: 300, deadlineMs: 700, retry: { limit: 5, baseMs: 1 } }, 700],
+      [
+        'timeoutMs 300, deadlineMs 700, 5 retries',
+        { timeoutMs: 300, deadlineMs: 700, retry: { limit: 5, baseMs: 1 } },
+        700,
+      ],
     ] as const) {
       const t = createTransport(opts);
       const runs: number[] = [];
@@ -33,7 +37,9 @@ export default async function bench(report: (line: string) => void): Promise<voi
       }
       await t.close();
       const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-      report(`${label}: median ${median(runs).toFixed(0)} ms vs setTimeout(${baseline}) ${median(base).toFixed(0)} ms, ratio ${(median(runs) / median(base)).toFixed(2)}`);
+      report(
+        `${label}: median ${median(runs).toFixed(0)} ms vs setTimeout(${baseline}) ${median(base).toFixed(0)} ms, ratio ${(median(runs) / median(base)).toFixed(2)}`,
+      );
     }
   } finally {
     server.closeAllConnections();

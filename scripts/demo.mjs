@@ -54,7 +54,9 @@ async function main() {
     else await overview(api);
     await atAGlance(api);
     console.log('');
-    console.log(`Done. (Try it yourself: node dist/bin/esmond-ps-archive.js seed && node dist/bin/esmond-ps-archive.js serve)`);
+    console.log(
+      `Done. (Try it yourself: node dist/bin/esmond-ps-archive.js seed && node dist/bin/esmond-ps-archive.js serve)`,
+    );
   } finally {
     if (server !== undefined) await server.close();
     if (service !== undefined) service.close();
@@ -82,14 +84,41 @@ async function tourWithTools(url, pair) {
   heading('Hourly packet loss (esmond-ps-get -e packet-loss-rate -T aggregation -W 3600)');
   await runTool(
     'get',
-    [...common, '-s', pair.source, '-d', pair.destination, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '3600', '-o', 'csv'],
+    [
+      ...common,
+      '-s',
+      pair.source,
+      '-d',
+      pair.destination,
+      '-e',
+      'packet-loss-rate',
+      '-T',
+      'aggregation',
+      '-W',
+      '3600',
+      '-o',
+      'csv',
+    ],
     8,
   );
   heading('Traceroute path (esmond-ps-get -e packet-trace, last hour)');
   await runTool(
     'get',
-    [...common, '-s', pair.source, '-d', pair.destination, '-e', 'packet-trace', '-t', 'pscheduler/traceroute',
-      '-S', new Date(Date.now() - 3600_000).toISOString(), '-o', 'csv'],
+    [
+      ...common,
+      '-s',
+      pair.source,
+      '-d',
+      pair.destination,
+      '-e',
+      'packet-trace',
+      '-t',
+      'pscheduler/traceroute',
+      '-S',
+      new Date(Date.now() - 3600_000).toISOString(),
+      '-o',
+      'csv',
+    ],
     11,
   );
 }
@@ -227,7 +256,8 @@ async function atAGlance(api) {
     for (let i = 1; i < traces.length; i++) {
       if (pathOf(traces[i].val) !== pathOf(traces[i - 1].val)) changes.push([traces[i - 1], traces[i]]);
     }
-    if (traces.length > 0 && (best === undefined || changes.length > best.changes.length)) best = { md, traces, changes };
+    if (traces.length > 0 && (best === undefined || changes.length > best.changes.length))
+      best = { md, traces, changes };
   }
   if (best === undefined) throw new Error('no traceroute data in the archive');
   const { md, traces, changes } = best;
@@ -265,7 +295,8 @@ function via(hops) {
   const core = hops.filter((h) => /-cr\d\./.test(h.hostname ?? '')).map((h) => h.hostname.split('.')[0]);
   const silent = hops.filter((h) => h.ip === undefined).length;
   const last = hops.at(-1);
-  const unreachable = last?.success === 0 ? `, !${last['error-message'] ?? 'error'} from ${last.hostname ?? last.ip}` : '';
+  const unreachable =
+    last?.success === 0 ? `, !${last['error-message'] ?? 'error'} from ${last.hostname ?? last.ip}` : '';
   return `via ${core.join(' ') || 'site routers only'}${silent > 0 ? ` (+${silent} silent)` : ''}${unreachable}`;
 }
 function lastRtt(hops) {
@@ -284,7 +315,10 @@ function sortPairs(list) {
   return [...list].sort((a, b) => route(a).localeCompare(route(b)));
 }
 function route(md) {
-  const short = (h) => String(h ?? '?').replace(/^perfsonar1\./, '').replace(/\.example\.net$/, '');
+  const short = (h) =>
+    String(h ?? '?')
+      .replace(/^perfsonar1\./, '')
+      .replace(/\.example\.net$/, '');
   const family = String(md.source).includes(':') ? 'v6' : 'v4';
   return pad(`${short(md['input-source'])} -> ${short(md['input-destination'])} ${family}`, 20);
 }

@@ -47,7 +47,9 @@ export function linkLibrary(toolsDist, libDist) {
     const file = join(toolsDist, rel);
     const text = readFileSync(file, 'utf8');
     const out = text.replace(SPECIFIER, (whole, lead, quote, spec) => {
-      const target = relative(toolsDist, resolve(dirname(file), spec)).split(sep).join('/');
+      const target = relative(toolsDist, resolve(dirname(file), spec))
+        .split(sep)
+        .join('/');
       if (!isLibraryModule(target)) return whole;
       if (declaration && !library.has(target.replace(/\.js$/, '.d.ts').replace(/\.cjs$/, '.d.cts'))) return whole;
       return `${lead}${quote}${INTERNAL}${target}${quote}`;
@@ -65,7 +67,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const libDist = resolve(process.argv[3] ?? 'packages/esmond-client/dist');
   try {
     const { rewritten, removed } = linkLibrary(toolsDist, libDist);
-    console.log(`link-library: ${removed} library files left to esmond-client, imports rewritten in ${rewritten} files`);
+    console.log(
+      `link-library: ${removed} library files left to esmond-client, imports rewritten in ${rewritten} files`,
+    );
   } catch (e) {
     console.error(`link-library: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);

@@ -68,7 +68,8 @@ export async function startPgCluster(options = {}) {
     const full = join(bin, cmd);
     return user ? ['runuser', ['-u', user.name, '--', full, ...args]] : [full, args];
   };
-  const run = (cmd, args) => execFileSync(...command(cmd, args), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const run = (cmd, args) =>
+    execFileSync(...command(cmd, args), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   // The same without blocking the event loop (a test keeps its clients running meanwhile).
   const runAsync = (cmd, args) =>
     new Promise((resolve, reject) => {

@@ -23,7 +23,9 @@ export function reachableDeclarations(entries) {
     if (seen.has(file)) continue;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
+    for (const m of text.matchAll(
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g,
+    )) {
       const target = resolve(dirname(file), m[1]).replace(/\.c?js$/, (ext) => (ext === '.cjs' ? '.d.cts' : '.d.ts'));
       todo.push(target);
     }
@@ -55,5 +57,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       removed++;
     }
   }
-  console.log(`prune-declarations: kept ${keep.size} .d.ts reachable from the exports, removed ${removed} (${relative(root, dist)})`);
+  console.log(
+    `prune-declarations: kept ${keep.size} .d.ts reachable from the exports, removed ${removed} (${relative(root, dist)})`,
+  );
 }

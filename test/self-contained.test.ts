@@ -25,7 +25,11 @@ describe('the repository is self-contained', () => {
     const hits: string[] = [];
     for (const top of SCANNED) {
       let exists = true;
-      try { statSync(join(ROOT, top)); } catch { exists = false; }
+      try {
+        statSync(join(ROOT, top));
+      } catch {
+        exists = false;
+      }
       if (!exists) continue;
       for (const f of files(join(ROOT, top))) {
         const text = readFileSync(f, 'utf8');
@@ -37,16 +41,28 @@ describe('the repository is self-contained', () => {
 
   test('comments and test names explain themselves: no section numbers of outside documents, no issue or helper numbers', () => {
     // B-numbers (docs/differences.md) and R-numbers (docs/archive-api.md) point inside the repository.
-    const outside = [new RegExp('\u00a7' + ' ?\\d'), new RegExp('\\b[Ii]ssue' + ' ?\\d'), new RegExp('\\bhelper' + ' [A-Z]\\b'), new RegExp('\\b' + 'OR' + 'IG' + '\\b')];
+    const outside = [
+      new RegExp('\u00a7' + ' ?\\d'),
+      new RegExp('\\b[Ii]ssue' + ' ?\\d'),
+      new RegExp('\\bhelper' + ' [A-Z]\\b'),
+      new RegExp('\\b' + 'OR' + 'IG' + '\\b'),
+    ];
     const hits: string[] = [];
     for (const top of SCANNED) {
       let exists = true;
-      try { statSync(join(ROOT, top)); } catch { exists = false; }
+      try {
+        statSync(join(ROOT, top));
+      } catch {
+        exists = false;
+      }
       if (!exists) continue;
       for (const f of files(join(ROOT, top))) {
-        readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-          for (const re of outside) if (re.test(line)) hits.push(`${relative(ROOT, f)}:${String(i + 1)}: ${line.trim()}`);
-        });
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            for (const re of outside)
+              if (re.test(line)) hits.push(`${relative(ROOT, f)}:${String(i + 1)}: ${line.trim()}`);
+          });
       }
     }
     assert.deepEqual(hits, []);
@@ -55,13 +71,15 @@ describe('the repository is self-contained', () => {
   test('every fixture file is listed in test/fixtures/SOURCES.md', () => {
     const fixtures = join(ROOT, 'test', 'fixtures');
     const sources = readFileSync(join(fixtures, 'SOURCES.md'), 'utf8');
-    const unlisted = [...(function* walk(d: string): Generator<string> {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) yield* walk(p);
-        else yield relative(fixtures, p);
-      }
-    })(fixtures)].filter((f) => f !== 'SOURCES.md' && !f.startsWith('samples/') && !sources.includes(`\`${f}\``));
+    const unlisted = [
+      ...(function* walk(d: string): Generator<string> {
+        for (const name of readdirSync(d)) {
+          const p = join(d, name);
+          if (statSync(p).isDirectory()) yield* walk(p);
+          else yield relative(fixtures, p);
+        }
+      })(fixtures),
+    ].filter((f) => f !== 'SOURCES.md' && !f.startsWith('samples/') && !sources.includes(`\`${f}\``));
     assert.deepEqual(unlisted, []);
   });
 });

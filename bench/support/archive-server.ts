@@ -16,7 +16,14 @@ if (dbPath === undefined) {
   process.exit(2);
 }
 const service = createArchiveService(await openStore(dbPath), { resolver: false });
-const running = await serveArchive({ service, host: '127.0.0.1', port: 0, log: (line) => { console.error(line); } });
+const running = await serveArchive({
+  service,
+  host: '127.0.0.1',
+  port: 0,
+  log: (line) => {
+    console.error(line);
+  },
+});
 console.log(JSON.stringify({ url: running.url }));
 
 let stopping = false;

@@ -58,7 +58,9 @@ export class BenchClient {
     let count = 0;
     let start = 0;
     for (;;) {
-      const page = (await this.get(`${baseUri}?time-start=${start}&time-end=${end}&limit=${pageSize}`)) as Array<{ ts: number }>;
+      const page = (await this.get(`${baseUri}?time-start=${start}&time-end=${end}&limit=${pageSize}`)) as Array<{
+        ts: number;
+      }>;
       count += page.length;
       const last = page.at(-1);
       if (page.length < pageSize || last === undefined) return count;

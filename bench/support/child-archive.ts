@@ -26,7 +26,10 @@ export function startChildArchive(dbPath: string): Promise<ChildArchive> {
   );
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       child.once('exit', () => {
         clearTimeout(timer);
@@ -40,9 +43,15 @@ export function startChildArchive(dbPath: string): Promise<ChildArchive> {
       void stop();
       reject(new Error(`archive server did not start: ${why}`));
     };
-    const timer = setTimeout(() => { fail('no answer within 30 s'); }, 30_000);
-    child.once('error', (e) => { fail(e.message); });
-    child.once('exit', (code) => { fail(`exited with ${code}`); });
+    const timer = setTimeout(() => {
+      fail('no answer within 30 s');
+    }, 30_000);
+    child.once('error', (e) => {
+      fail(e.message);
+    });
+    child.once('exit', (code) => {
+      fail(`exited with ${code}`);
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n')[0];

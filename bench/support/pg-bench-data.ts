@@ -62,28 +62,49 @@ export function meshRecords(from: number, to: number): NewMetadataRecord[] {
     const p = i >> 2;
     const kind = TYPES[i & 3] ?? 'throughput';
     const src = meshSource(p);
-    const dst = `10.2.${(p * 7) >> 8 & 255}.${(p * 7) & 255}`;
+    const dst = `10.2.${((p * 7) >> 8) & 255}.${(p * 7) & 255}`;
     const parameters: Array<[string, string]> = [['pscheduler-test-type', kind]];
     const eventTypes: NewMetadataRecord['eventTypes'][number][] = [];
-    const base = (eventType: string): void => void eventTypes.push({ eventType, summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 + p });
+    const base = (eventType: string): void =>
+      void eventTypes.push({ eventType, summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 + p });
     let tool = 'pscheduler/iperf3';
     if (kind === 'latencybg') {
       tool = 'pscheduler/powstream';
       parameters.push(['ip-packet-interval', '.1'], ['sample-bucket-width', '.0001'], ['time-duration', '60']);
       for (const e of ['histogram-owdelay', 'packet-count-sent', 'packet-count-lost', 'packet-loss-rate']) base(e);
-      eventTypes.push({ eventType: 'histogram-owdelay', summaryType: 'aggregation', window: 86400, timeUpdated: 1_700_000_000 + p });
+      eventTypes.push({
+        eventType: 'histogram-owdelay',
+        summaryType: 'aggregation',
+        window: 86400,
+        timeUpdated: 1_700_000_000 + p,
+      });
     } else if (kind === 'rtt') {
       tool = 'pscheduler/ping';
-      parameters.push(['ip-packet-interval', '1'], ['ip-packet-size', String(100 + (p % 1000))], ['ip-transport-protocol', 'icmp'], ['sample-size', '100']);
+      parameters.push(
+        ['ip-packet-interval', '1'],
+        ['ip-packet-size', String(100 + (p % 1000))],
+        ['ip-transport-protocol', 'icmp'],
+        ['sample-size', '100'],
+      );
       for (const e of ['histogram-rtt', 'packet-count-sent', 'packet-count-lost']) base(e);
     } else if (kind === 'trace') {
       tool = 'pscheduler/traceroute';
       parameters.push(['ip-packet-size', '40'], ['time-duration', '12']);
       base('packet-trace');
     } else {
-      parameters.push(['bw-parallel-streams', String(1 + (p % 8))], ['ip-tos', String(4 * (p % 64))], ['ip-transport-protocol', 'tcp'], ['time-duration', String([20, 30, 60][p % 3])]);
+      parameters.push(
+        ['bw-parallel-streams', String(1 + (p % 8))],
+        ['ip-tos', String(4 * (p % 64))],
+        ['ip-transport-protocol', 'tcp'],
+        ['time-duration', String([20, 30, 60][p % 3])],
+      );
       for (const e of ['failures', 'throughput', 'packet-retransmits']) base(e);
-      eventTypes.push({ eventType: 'throughput', summaryType: 'average', window: 86400, timeUpdated: 1_700_000_000 + p });
+      eventTypes.push({
+        eventType: 'throughput',
+        summaryType: 'average',
+        window: 86400,
+        timeUpdated: 1_700_000_000 + p,
+      });
     }
     out.push({
       key: `s${String(i).padStart(7, '0')}`,

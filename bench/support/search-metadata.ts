@@ -13,12 +13,24 @@ const HOSTS = 160;
 const UPDATED = 1_700_000_000;
 
 type Rows = NewMetadataRecord['eventTypes'];
-const row = (eventType: string, summaryType = 'base', window = 0): Rows[number] => ({ eventType, summaryType, window, timeUpdated: UPDATED });
-const withSummaries = (eventType: string, summaryType: string, windows: number[]): Rows => [row(eventType), ...windows.map((w) => row(eventType, summaryType, w))];
+const row = (eventType: string, summaryType = 'base', window = 0): Rows[number] => ({
+  eventType,
+  summaryType,
+  window,
+  timeUpdated: UPDATED,
+});
+const withSummaries = (eventType: string, summaryType: string, windows: number[]): Rows => [
+  row(eventType),
+  ...windows.map((w) => row(eventType, summaryType, w)),
+];
 
 /** The four tests of a pair: tool, test type and event-type rows, as perfSONAR archives them. */
 const TESTS: ReadonlyArray<{ tool: string; type: string; rows: Rows }> = [
-  { tool: 'pscheduler/iperf3', type: 'throughput', rows: [...withSummaries('throughput', 'average', [86400]), row('packet-retransmits'), row('failures')] },
+  {
+    tool: 'pscheduler/iperf3',
+    type: 'throughput',
+    rows: [...withSummaries('throughput', 'average', [86400]), row('packet-retransmits'), row('failures')],
+  },
   {
     tool: 'pscheduler/powstream',
     type: 'latencybg',
@@ -32,7 +44,11 @@ const TESTS: ReadonlyArray<{ tool: string; type: string; rows: Rows }> = [
     ],
   },
   { tool: 'pscheduler/traceroute', type: 'trace', rows: [row('packet-trace'), row('path-mtu'), row('failures')] },
-  { tool: 'pscheduler/ping', type: 'rtt', rows: [row('histogram-rtt'), row('histogram-rtt', 'statistics', 0), row('packet-loss-rate'), row('failures')] },
+  {
+    tool: 'pscheduler/ping',
+    type: 'rtt',
+    rows: [row('histogram-rtt'), row('histogram-rtt', 'statistics', 0), row('packet-loss-rate'), row('failures')],
+  },
 ];
 
 export const hostIp = (h: number): string => `10.${h >> 6}.${h & 63}.1`;
@@ -50,7 +66,7 @@ export async function fillSearchMetadata(db: string, count: number): Promise<voi
       const dst = (src + 1 + (Math.floor(pair / HOSTS) % (HOSTS - 1))) % HOSTS;
       if (test === undefined) continue;
       records.push({
-        key: `s${String(i).padStart(7, '0')}${(i * 2654435761 % 4294967296).toString(16)}`,
+        key: `s${String(i).padStart(7, '0')}${((i * 2654435761) % 4294967296).toString(16)}`,
         checksum: `search-${i}`,
         subjectType: 'point-to-point',
         subject: {
@@ -61,7 +77,11 @@ export async function fillSearchMetadata(db: string, count: number): Promise<voi
           'input-source': hostName(src),
           'input-destination': hostName(dst),
         },
-        parameters: [['pscheduler-test-type', test.type], ['time-duration', '20'], ['ip-transport-protocol', 'tcp']],
+        parameters: [
+          ['pscheduler-test-type', test.type],
+          ['time-duration', '20'],
+          ['ip-transport-protocol', 'tcp'],
+        ],
         eventTypes: test.rows,
       });
       if (records.length === 10_000) await store.insertMetadata(records.splice(0));
@@ -74,14 +94,24 @@ export async function fillSearchMetadata(db: string, count: number): Promise<voi
 
 /** Named search URLs (relative to the archive list) drawn at random for each request. */
 export function searchQueries(db: Database.Database, rng: Rng): Array<[string, () => string]> {
-  const keys = db.prepare("SELECT metadata_key FROM metadata WHERE metadata_key LIKE 's%' ORDER BY random() LIMIT 1000").pluck().all() as string[];
+  const keys = db
+    .prepare("SELECT metadata_key FROM metadata WHERE metadata_key LIKE 's%' ORDER BY random() LIMIT 1000")
+    .pluck()
+    .all() as string[];
   const host = (): number => rng.int(0, HOSTS - 1);
   const enc = encodeURIComponent;
   return [
-    ['src+dst+event-type', () => `?source=${enc(hostIp(host()))}&destination=${enc(hostIp(host()))}&event-type=throughput`],
+    [
+      'src+dst+event-type',
+      () => `?source=${enc(hostIp(host()))}&destination=${enc(hostIp(host()))}&event-type=throughput`,
+    ],
     ['tool+input-source', () => `?tool-name=pscheduler%2Fpowstream&input-source=${enc(hostName(host()))}`],
     ['source+event-type', () => `?source=${enc(hostIp(host()))}&event-type=histogram-owdelay`],
-    ['event-type+summary', () => `?event-type=packet-loss-rate&summary-type=aggregation&summary-window=3600&limit=10&offset=${rng.int(0, 2000)}`],
+    [
+      'event-type+summary',
+      () =>
+        `?event-type=packet-loss-rate&summary-type=aggregation&summary-window=3600&limit=10&offset=${rng.int(0, 2000)}`,
+    ],
     ['detail by key', () => `${rng.pick(keys)}/`],
   ];
 }

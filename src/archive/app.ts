@@ -151,7 +151,10 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
    * count says the truth, and a write that stored nothing is logged.
    */
   function createdWrite(res: ServerResponse, stored: number, headers: Record<string, string>): void {
-    if (stored === 0) log(`esmond-ps-archive: warning: ${res.req.method} ${pathOf(res.req)} stored nothing (unknown metadata key or undeclared event type)`);
+    if (stored === 0)
+      log(
+        `esmond-ps-archive: warning: ${res.req.method} ${pathOf(res.req)} stored nothing (unknown metadata key or undeclared event type)`,
+      );
     created(res, '', { ...headers, [STORED_HEADER]: String(stored) });
   }
 
@@ -208,7 +211,13 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       case 'list':
         if (read) {
           const page = await service.searchMetadataStream(params, ctx);
-          await streamJsonArray(res, page.items, (m) => JSON.stringify(m), linkHeader(page.link, allow), method === 'HEAD');
+          await streamJsonArray(
+            res,
+            page.items,
+            (m) => JSON.stringify(m),
+            linkHeader(page.link, allow),
+            method === 'HEAD',
+          );
         } else {
           const made = await service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });
@@ -259,7 +268,8 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         return;
       }
       if (res.headersSent) {
-        if (!(err instanceof ApiError)) log(`esmond-ps-archive: error while streaming ${req.method} ${pathOf(req)}: ${describeError(err)}`);
+        if (!(err instanceof ApiError))
+          log(`esmond-ps-archive: error while streaming ${req.method} ${pathOf(req)}: ${describeError(err)}`);
         res.destroy();
         return;
       }

@@ -73,11 +73,7 @@ export function addressList(entries: readonly string[]): BlockList {
     const family = isIP(addr);
     const prefix = bits === undefined ? undefined : Number(bits);
     const max = family === 6 ? 128 : 32;
-    if (
-      family === 0 ||
-      extra !== undefined ||
-      (prefix !== undefined && (!/^\d+$/.test(bits ?? '') || prefix > max))
-    ) {
+    if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d+$/.test(bits ?? '') || prefix > max))) {
       throw new Error(`invalid address or CIDR: ${entry}`);
     }
     const type = family === 6 ? 'ipv6' : 'ipv4';
@@ -115,7 +111,13 @@ export async function authenticate(
 ): Promise<AuthResult> {
   const header = req.authorization;
   // WHY split on any whitespace run: DRF uses bytes.split(), which does the same.
-  const words = header === undefined ? [] : header.trim().split(/\s+/).filter((w) => w !== '');
+  const words =
+    header === undefined
+      ? []
+      : header
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== '');
   const scheme = words[0]?.toLowerCase();
   if (scheme === 'token') {
     if (words.length === 1) throw unauthorized('Invalid token header. No credentials provided.');

@@ -56,7 +56,8 @@ function checkJsonValue(root: unknown): void {
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value, depth } = item;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
+      if (LONE_SURROGATE.test(value))
+        throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
       continue;
     }
     if (typeof value !== 'object' || value === null || value instanceof PyFloat) continue;

@@ -34,7 +34,13 @@ export interface ArchiveResponse {
 export type ArchiveRequester = (path: string, init?: ArchiveRequestInit) => Promise<ArchiveResponse>;
 
 /** The address the in-memory peer reports (a loopback client, as a local test over HTTP). */
-const PEER = { remoteAddress: '127.0.0.1', remotePort: 40000, remoteFamily: 'IPv4', localAddress: '127.0.0.1', localPort: 80 } as const;
+const PEER = {
+  remoteAddress: '127.0.0.1',
+  remotePort: 40000,
+  remoteFamily: 'IPv4',
+  localAddress: '127.0.0.1',
+  localPort: 80,
+} as const;
 
 /** One side of an in-memory connection; what it writes, its peer reads. */
 class MemorySocket extends Duplex {
@@ -109,7 +115,10 @@ export function createArchiveRequester(service: ArchiveService, options: Archive
           host: HOST,
           method: init.method ?? 'GET',
           path,
-          headers: body === undefined ? (init.headers ?? {}) : { 'Content-Length': String(Buffer.byteLength(body)), ...init.headers },
+          headers:
+            body === undefined
+              ? (init.headers ?? {})
+              : { 'Content-Length': String(Buffer.byteLength(body)), ...init.headers },
           createConnection: () => client,
         },
         (res) => {
@@ -119,7 +128,12 @@ export function createArchiveRequester(service: ArchiveService, options: Archive
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             client.destroy();
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text,
+              json: () => JSON.parse(text) as unknown,
+            });
           });
         },
       );

@@ -94,7 +94,11 @@ function postValue(dataType: DataType, v: unknown, hints: ImportHints): unknown 
  * timestamps a series holds already; every write goes through the service).
  */
 export function createImportWriter(service: ArchiveService, store: ArchiveStore): ImportWriter {
-  const context = (now: number): RequestContext => ({ requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now });
+  const context = (now: number): RequestContext => ({
+    requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'),
+    prefix: '/esmond',
+    now,
+  });
   return {
     async metadata(body, sourceKey) {
       const key = KEEPABLE_KEY.test(sourceKey) ? sourceKey : randomUUID().replace(/-/g, '');
@@ -107,7 +111,8 @@ export function createImportWriter(service: ArchiveService, store: ArchiveStore)
       const rows = await store.eventTypeRows(key, eventType);
       const base = rows.find((r) => r.summaryType === 'base');
       if (points.length === 0) return { stored: 0, present: 0 };
-      if (dataType === undefined || base === undefined) throw new ApiError(400, `metadata ${key} has no event type ${eventType} here`);
+      if (dataType === undefined || base === undefined)
+        throw new ApiError(400, `metadata ${key} has no event type ${eventType} here`);
       let min = Infinity;
       let max = -Infinity;
       for (const p of points) {
@@ -115,7 +120,14 @@ export function createImportWriter(service: ArchiveService, store: ArchiveStore)
         if (p.ts > max) max = p.ts;
       }
       const last = await store.lastTimestamp(base.seriesId);
-      const stored = new Set(last !== undefined && min <= last ? await store.existingTimestamps(base.seriesId, points.map((p) => p.ts)) : []);
+      const stored = new Set(
+        last !== undefined && min <= last
+          ? await store.existingTimestamps(
+              base.seriesId,
+              points.map((p) => p.ts),
+            )
+          : [],
+      );
       const body: WireBulkBody = { data: [] };
       for (const p of points) {
         if (stored.has(p.ts)) continue;

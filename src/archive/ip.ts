@@ -52,7 +52,7 @@ function ipv6Words(text: string): number[] | undefined {
 function formatIpv6(words: number[]): string {
   let bestBase = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

@@ -39,7 +39,8 @@ export function parsePublicUrl(text: string): URL {
   } catch {
     throw new Error(`invalid public URL: ${text}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`public URL must be http or https: ${text}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`public URL must be http or https: ${text}`);
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || url.pathname !== '/') {
     throw new Error(`public URL must be scheme://host[:port] only: ${text}`);
   }

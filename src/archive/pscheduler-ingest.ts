@@ -67,7 +67,12 @@ function mapAll(docs: unknown[], options: IngestOptions): MappedRecord[] {
  * Writes one run's values: one bulk write, or — when some value is already stored (409) — value
  * by value, skipping the duplicates, as the archiver treats 409 as success.
  */
-async function writeValues(service: ArchiveService, key: string, record: MappedRecord, ctx: RequestContext): Promise<number> {
+async function writeValues(
+  service: ArchiveService,
+  key: string,
+  record: MappedRecord,
+  ctx: RequestContext,
+): Promise<number> {
   const values = declaredValues(record);
   if (values.length === 0) return 0;
   const { ts } = record.point;
@@ -135,7 +140,10 @@ export async function ingestPschedulerResultResolved(
   const table = new Map<string, HostAddresses>();
   await Promise.all(
     [...hosts].map(async (host) => {
-      const [v4, v6] = await Promise.all([resolver(host, 4).catch(() => undefined), resolver(host, 6).catch(() => undefined)]);
+      const [v4, v6] = await Promise.all([
+        resolver(host, 4).catch(() => undefined),
+        resolver(host, 6).catch(() => undefined),
+      ]);
       table.set(host, { v4, v6 });
     }),
   );

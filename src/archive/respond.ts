@@ -38,8 +38,12 @@ function drained(res: ServerResponse): Promise<boolean> {
       res.off('close', onClose);
       resolve(ok);
     };
-    const onDrain = () => { done(true); };
-    const onClose = () => { done(false); };
+    const onDrain = () => {
+      done(true);
+    };
+    const onClose = () => {
+      done(false);
+    };
     res.on('drain', onDrain);
     res.on('close', onClose);
   });

@@ -161,7 +161,10 @@ export const MAX_METADATA_LIMIT = 2_000;
  * limit/offset of DRF's LimitOffsetPagination; bad values fall back to the defaults (stricter than esmond), and a
  * limit above `maxLimit` is clamped to it.
  */
-export function parsePaging(values: Map<string, string>, maxLimit = Number.MAX_SAFE_INTEGER): { limit: number; offset: number } {
+export function parsePaging(
+  values: Map<string, string>,
+  maxLimit = Number.MAX_SAFE_INTEGER,
+): { limit: number; offset: number } {
   const rawLimit = values.get('limit');
   const rawOffset = values.get('offset');
   const l = rawLimit === undefined ? undefined : parseIntText(rawLimit);
@@ -192,9 +195,7 @@ function rewriteQuery(url: URL, changes: Record<string, string | undefined>): st
     else grouped.set(k, [v]);
   }
   const keys = [...grouped.keys()].sort();
-  const query = keys
-    .flatMap((k) => (grouped.get(k) ?? []).map((v) => `${quotePlus(k)}=${quotePlus(v)}`))
-    .join('&');
+  const query = keys.flatMap((k) => (grouped.get(k) ?? []).map((v) => `${quotePlus(k)}=${quotePlus(v)}`)).join('&');
   return `${url.protocol}//${url.host}${url.pathname}${query ? `?${query}` : ''}`;
 }
 

@@ -89,7 +89,9 @@ export async function seedArchive(service: ArchiveService, opts: SeedOptions): P
       // Metadata POST is get-or-create: a test that already holds data was seeded before, and
       // writing it again would only collide (409) with its own points.
       if (md['event-types'].some((e) => typeof e['time-updated'] === 'number')) {
-        opts.onProgress?.(`[${done}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname}: already in the archive, skipped`);
+        opts.onProgress?.(
+          `[${done}/${total}] ${model.testType} ${pair.src.hostname} -> ${pair.dst.hostname}: already in the archive, skipped`,
+        );
         continue;
       }
       metadata++;

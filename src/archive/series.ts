@@ -54,7 +54,10 @@ export function baseCell(ts: number, v: NormalizedValue): SeriesCell {
 }
 
 /** Whether `row` is a summary this data type computes. */
-function computes(dataType: DataType, row: StoredEventTypeRow): row is StoredEventTypeRow & { summaryType: SummaryType } {
+function computes(
+  dataType: DataType,
+  row: StoredEventTypeRow,
+): row is StoredEventTypeRow & { summaryType: SummaryType } {
   return (ALLOWED_SUMMARIES[dataType] as readonly string[]).includes(row.summaryType);
 }
 
@@ -189,7 +192,12 @@ export interface WriteTarget {
 }
 
 /** Resolves the rows of `eventType` of metadata `key`. */
-export async function writeTarget(store: ArchiveStore, key: string, eventType: string, dataType: DataType): Promise<WriteTarget> {
+export async function writeTarget(
+  store: ArchiveStore,
+  key: string,
+  eventType: string,
+  dataType: DataType,
+): Promise<WriteTarget> {
   const rows = await store.eventTypeRows(key, eventType);
   return {
     eventType,
@@ -205,7 +213,10 @@ export async function writeTarget(store: ArchiveStore, key: string, eventType: s
  * type that may replace, the last value of a ts wins). The fold keeps the caller's decoded values
  * so a bulk write parses and encodes each bin (and computes its statistics) once.
  */
-export function seriesWrite(target: WriteTarget, points: ReadonlyArray<{ ts: number; value: NormalizedValue }>): SeriesWrite | undefined {
+export function seriesWrite(
+  target: WriteTarget,
+  points: ReadonlyArray<{ ts: number; value: NormalizedValue }>,
+): SeriesWrite | undefined {
   const { base, dataType } = target;
   if (!base) return undefined;
   const byTs = new Map<number, NormalizedValue>();
@@ -239,7 +250,11 @@ export function seriesWrite(target: WriteTarget, points: ReadonlyArray<{ ts: num
  * repairs, or after base data was imported raw). Streams the base series once per summary; the
  * bins of one summary are replaced at once. Returns how many summary bins were written.
  */
-export async function rebuildSummaries(store: ArchiveStore, dataType: DataType, rows: readonly StoredEventTypeRow[]): Promise<number> {
+export async function rebuildSummaries(
+  store: ArchiveStore,
+  dataType: DataType,
+  rows: readonly StoredEventTypeRow[],
+): Promise<number> {
   const base = rows.find((r) => r.summaryType === 'base' && r.window === 0);
   if (!base) return 0;
   let written = 0;
@@ -251,7 +266,14 @@ export async function rebuildSummaries(store: ArchiveStore, dataType: DataType, 
     const put = (): void => {
       if (bin !== undefined) bins.push(encodeBin(dataType, row.summaryType, bin, state));
     };
-    const all = iterateCells(store, base.seriesId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
+    const all = iterateCells(
+      store,
+      base.seriesId,
+      Number.MIN_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
     for await (const chunk of all) {
       for (const cell of chunk) {
         const b = binOf(cell.ts, row.window);
@@ -275,7 +297,12 @@ export async function rebuildSummaries(store: ArchiveStore, dataType: DataType, 
  * data is loaded into Cassandra (a summary value becomes the bin's whole state). Undefined for a
  * summary type that has no stored form.
  */
-export function rawCell(dataType: DataType, summaryType: string, ts: number, value: NormalizedValue): SeriesCell | undefined {
+export function rawCell(
+  dataType: DataType,
+  summaryType: string,
+  ts: number,
+  value: NormalizedValue,
+): SeriesCell | undefined {
   if (summaryType === 'base') return baseCell(ts, value);
   if (summaryType === 'aggregation' || summaryType === 'average' || summaryType === 'statistics') {
     const state = decodeBin(undefined);

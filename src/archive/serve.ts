@@ -104,7 +104,9 @@ export async function serveArchive(options: ServeArchiveOptions): Promise<Runnin
     port: bound,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { server.closeAllConnections(); }, closeGraceMs);
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+        }, closeGraceMs);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);

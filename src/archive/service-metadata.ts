@@ -66,7 +66,7 @@ export class MetadataOps {
         top['metadata-next-page'] = links.next;
       }
       yield head;
-      for (let done = first.items.length; done < limit && offset + done < total; ) {
+      for (let done = first.items.length; done < limit && offset + done < total;) {
         await new Promise((resolve) => setImmediate(resolve));
         const slice = (await store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
         if (slice.length === 0) break;
@@ -94,7 +94,8 @@ export class MetadataOps {
   ): Promise<{ metadata: WireMetadata; location: string }> {
     const spec = validateMetadataBody(body);
     // No store can keep NUL in a text column (PostgreSQL refuses it): one answer for both stores.
-    if (JSON.stringify(spec).includes('\\u0000')) throw new ApiError(400, 'Metadata values may not contain NUL characters.');
+    if (JSON.stringify(spec).includes('\\u0000'))
+      throw new ApiError(400, 'Metadata values may not contain NUL characters.');
     const checksum = metadataChecksum({
       subjectType: spec.subjectType,
       subject: spec.rawSubject,

@@ -17,7 +17,9 @@ export const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
 
 /** The JSON summary type of a URL segment (`averages` → `average`), own keys only. */
 export function seriesTypeOf(segment: string): SeriesType | undefined {
-  return Object.prototype.hasOwnProperty.call(SUMMARY_TYPE_BY_SEGMENT, segment) ? SUMMARY_TYPE_BY_SEGMENT[segment] : undefined;
+  return Object.prototype.hasOwnProperty.call(SUMMARY_TYPE_BY_SEGMENT, segment)
+    ? SUMMARY_TYPE_BY_SEGMENT[segment]
+    : undefined;
 }
 
 function checkEventType(eventType: string): DataType {

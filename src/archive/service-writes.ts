@@ -122,7 +122,13 @@ export class DataWrites {
     }
   }
 
-  async writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
+  async writePoint(
+    key: string,
+    eventType: string,
+    segment: string,
+    body: unknown,
+    ctx: RequestContext,
+  ): Promise<number> {
     if (!isObject(body) || !has(body, 'ts')) throw new ApiError(400, 'Required field ts not provided in request');
     const ts = parseWriteTimestamp(body['ts']);
     if (!has(body, 'val')) throw new ApiError(400, 'Required field val not provided in request');
@@ -136,7 +142,10 @@ export class DataWrites {
     const target = await writeTarget(this.store, key, eventType, dataType);
     const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
     if (target.base && rejectsDuplicates(dataType)) {
-      request.stored.set(target.base.seriesId, new Set(await this.store.existingTimestamps(target.base.seriesId, [ts])));
+      request.stored.set(
+        target.base.seriesId,
+        new Set(await this.store.existingTimestamps(target.base.seriesId, [ts])),
+      );
     }
     this.checkDuplicate(target, ts, request);
     const value = validateValue(dataType, body['val']);
@@ -172,7 +181,10 @@ export class DataWrites {
         }
         if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
         const eventType = entry['event-type'];
-        const target = typeof eventType === 'string' ? (request.targets.get(eventType) ?? (await this.target(request, eventType))) : undefined;
+        const target =
+          typeof eventType === 'string'
+            ? (request.targets.get(eventType) ?? (await this.target(request, eventType)))
+            : undefined;
         if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
         this.checkDuplicate(target, ts, request);
         const value = validateValue(target.dataType, entry['val']);

@@ -108,7 +108,11 @@ export interface ArchiveService {
     ctx: RequestContext,
   ): Promise<DataPage>;
   /** create or look up metadata (R2); `body` is parsed JSON of any shape. */
-  createMetadata(body: unknown, ctx: RequestContext, options?: CreateMetadataOptions): Promise<{ metadata: WireMetadata; location: string }>;
+  createMetadata(
+    body: unknown,
+    ctx: RequestContext,
+    options?: CreateMetadataOptions,
+  ): Promise<{ metadata: WireMetadata; location: string }>;
   /**
    * write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
    * many points were stored: 0 for an unknown metadata key or an event type it does not declare.

@@ -51,15 +51,28 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
     throw new Error(`checkpoint ${path} is not valid JSON`);
   }
   const cp = data as Partial<Omit<Checkpoint, 'jobs'>> & { version?: unknown; metadata?: unknown; jobs?: unknown };
-  const foreign = (): Error => new Error(`checkpoint ${path} is not an esmond-ps-get-bulk checkpoint (version ${VERSION})`);
-  if (cp.version !== VERSION || !Array.isArray(cp.jobs) || !Array.isArray(cp.states) || cp.jobs.length !== cp.states.length) throw foreign();
+  const foreign = (): Error =>
+    new Error(`checkpoint ${path} is not an esmond-ps-get-bulk checkpoint (version ${VERSION})`);
+  if (
+    cp.version !== VERSION ||
+    !Array.isArray(cp.jobs) ||
+    !Array.isArray(cp.states) ||
+    cp.jobs.length !== cp.states.length
+  )
+    throw foreign();
   const metadata = (cp.metadata ?? {}) as Record<string, Metadata>;
   const jobs = (cp.jobs as Array<Omit<PlannedJob, 'metadata'> & { metadata: string }>).map((j) => {
     const m = metadata[j.metadata];
     if (m === undefined) throw foreign();
     return { ...j, metadata: m };
   });
-  return { fingerprint: String(cp.fingerprint), timeStart: Number(cp.timeStart), timeEnd: Number(cp.timeEnd), jobs, states: cp.states };
+  return {
+    fingerprint: String(cp.fingerprint),
+    timeStart: Number(cp.timeStart),
+    timeEnd: Number(cp.timeEnd),
+    jobs,
+    states: cp.states,
+  };
 }
 
 /** The plan as stored: each metadata once, jobs pointing at it by key. */

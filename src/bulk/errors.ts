@@ -46,7 +46,18 @@ export function describeError(err: unknown): string {
 }
 
 /** Error codes of the local file system: retrying the archive cannot fix them. */
-const LOCAL_FS_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'ENAMETOOLONG']);
+const LOCAL_FS_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EROFS',
+  'EDQUOT',
+  'ENOTDIR',
+  'EISDIR',
+  'EMFILE',
+  'ENFILE',
+  'ENAMETOOLONG',
+]);
 
 /** True for a failure to write our own files (a Node system error), not a request failure. */
 export function isLocalWriteError(err: unknown): boolean {

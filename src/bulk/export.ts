@@ -63,7 +63,9 @@ export interface ExportBulkOptions {
 /** Thrown when `--resume` meets a checkpoint of another command line. */
 export class CheckpointMismatchError extends Error {
   constructor(path: string) {
-    super(`checkpoint ${path} belongs to a run with different arguments; run without --resume to start afresh, or delete it`);
+    super(
+      `checkpoint ${path} belongs to a run with different arguments; run without --resume to start afresh, or delete it`,
+    );
     this.name = 'CheckpointMismatchError';
   }
 }
@@ -111,13 +113,21 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
   }
   await reconcileStates(jobs, states, { outDir: opts.outDir, force: opts.force ?? false, timeStart, windowSeconds });
 
-  const checkpoint = new CheckpointWriter(checkpointPath, { fingerprint: opts.fingerprint, timeStart, timeEnd }, jobs, states);
+  const checkpoint = new CheckpointWriter(
+    checkpointPath,
+    { fingerprint: opts.fingerprint, timeStart, timeEnd },
+    jobs,
+    states,
+  );
   return runBulk(jobs, states, {
     timeStart,
     timeEnd,
     createClient: (onRetry) => opts.createClient({ onRetry }),
     sinkFor: (job) =>
-      fileSink(job, { outDir: opts.outDir, encoder: createSeriesEncoder(job, { format: opts.format, ...(hostnames ? { hostnames } : {}) }) }),
+      fileSink(job, {
+        outDir: opts.outDir,
+        encoder: createSeriesEncoder(job, { format: opts.format, ...(hostnames ? { hostnames } : {}) }),
+      }),
     labelOf: (job) => pathsOf(opts.outDir, job).finalPath,
     progress: opts.progress,
     checkpoint,

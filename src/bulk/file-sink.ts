@@ -44,7 +44,10 @@ export function fileSink(job: PlannedJob, opts: { outDir: string; encoder: Serie
       // one multi-megabyte string per page).
       for (let i = 0; i < ready.length; i += ENCODE_SLICE) {
         const rowsBefore = memory.rows;
-        let text: string | undefined = encoder.encode(i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE), memory).text;
+        let text: string | undefined = encoder.encode(
+          i === 0 && ready.length <= ENCODE_SLICE ? ready : ready.slice(i, i + ENCODE_SLICE),
+          memory,
+        ).text;
         if (memory.rows === rowsBefore) continue;
         part ??= await PartFile.open(partPath, 0);
         if (rowsBefore === 0) await part.write(encoder.begin());

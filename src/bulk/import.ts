@@ -72,7 +72,9 @@ export interface ImportReport extends BulkReport {
 /** Thrown when a checkpoint of other arguments is in the way. */
 export class ImportCheckpointMismatchError extends Error {
   constructor(path: string) {
-    super(`checkpoint ${path} belongs to an import with other arguments; finish that import, or delete the file to start afresh`);
+    super(
+      `checkpoint ${path} belongs to an import with other arguments; finish that import, or delete the file to start afresh`,
+    );
     this.name = 'ImportCheckpointMismatchError';
   }
 }
@@ -98,7 +100,10 @@ export function metadataBody(md: Metadata): Record<string, unknown> {
 }
 
 /** Copies every metadata into the target; source key → target key, and the ones refused. */
-async function copyMetadata(all: readonly Metadata[], target: ImportTarget): Promise<{ keys: Map<string, string>; failures: MetadataFailure[] }> {
+async function copyMetadata(
+  all: readonly Metadata[],
+  target: ImportTarget,
+): Promise<{ keys: Map<string, string>; failures: MetadataFailure[] }> {
   const keys = new Map<string, string>();
   const failures: MetadataFailure[] = [];
   for (const md of all) {
@@ -113,16 +118,25 @@ async function copyMetadata(all: readonly Metadata[], target: ImportTarget): Pro
 }
 
 /** The sink of one series: its points go into the target's copy of the metadata. */
-function archiveSink(job: PlannedJob, target: ImportTarget, keys: ReadonlyMap<string, string>, refused: ReadonlyMap<string, string>): SeriesSink {
+function archiveSink(
+  job: PlannedJob,
+  target: ImportTarget,
+  keys: ReadonlyMap<string, string>,
+  refused: ReadonlyMap<string, string>,
+): SeriesSink {
   const et = job.metadata.eventTypes.find((e) => e.eventType === job.eventType);
   const sampleSize = Number(job.metadata.parameters['sample-size']);
-  const hints = { timeUpdated: et?.timeUpdated ?? null, ...(Number.isInteger(sampleSize) && sampleSize > 0 ? { sampleSize } : {}) };
+  const hints = {
+    timeUpdated: et?.timeUpdated ?? null,
+    ...(Number.isInteger(sampleSize) && sampleSize > 0 ? { sampleSize } : {}),
+  };
   let key = '';
   let stored = 0;
   return {
     open() {
       const found = keys.get(job.metadata.key);
-      if (found === undefined) return Promise.reject(new Error(`metadata not copied: ${refused.get(job.metadata.key) ?? 'unknown error'}`));
+      if (found === undefined)
+        return Promise.reject(new Error(`metadata not copied: ${refused.get(job.metadata.key) ?? 'unknown error'}`));
       key = found;
       return Promise.resolve(false);
     },
@@ -192,7 +206,12 @@ export async function importArchive(opts: ImportOptions): Promise<ImportReport> 
   // series); creating one again only finds it.
   const { keys, failures } = await copyMetadata(everyMetadata, opts.target);
   const refused = new Map(failures.map((f) => [f.key, f.error]));
-  const checkpoint = new CheckpointWriter(opts.checkpointPath, { fingerprint: opts.fingerprint, timeStart, timeEnd }, jobs, states);
+  const checkpoint = new CheckpointWriter(
+    opts.checkpointPath,
+    { fingerprint: opts.fingerprint, timeStart, timeEnd },
+    jobs,
+    states,
+  );
   const report = await runBulk(jobs, states, {
     timeStart,
     timeEnd,
@@ -230,6 +249,7 @@ export function renderImportReport(r: ImportReport, tool: string): string {
     if (s.status === 'done' || s.status === 'nodata' || s.status === 'skipped') continue;
     lines.push(`  FAILED ${s.metadataKey} ${s.eventType}: ${s.error ?? s.status}; ${s.points} points copied so far`);
   }
-  if (failed > 0) lines.push('  incomplete: run the same command again to continue (what is copied stays, nothing is stored twice)');
+  if (failed > 0)
+    lines.push('  incomplete: run the same command again to continue (what is copied stays, nothing is stored twice)');
   return lines.join('\n') + '\n';
 }

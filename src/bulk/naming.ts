@@ -57,7 +57,10 @@ function withSuffix(name: string, suffix: string): string {
  * Makes the names of a plan unique (see the module comment). `items` carry their name parts and
  * metadata key; the result is in the same order. Deterministic: depends only on the set of items.
  */
-export function uniqueFileNames(items: readonly { parts: NameParts; metadataKey: string; toolName: string }[], opts: { safe?: boolean } = {}): string[] {
+export function uniqueFileNames(
+  items: readonly { parts: NameParts; metadataKey: string; toolName: string }[],
+  opts: { safe?: boolean } = {},
+): string[] {
   const finish = (name: string): string => (opts.safe === true ? portableName(name) : name);
   const groups = (names: readonly string[]): Map<string, number[]> => {
     const byName = new Map<string, number[]>();

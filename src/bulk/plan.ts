@@ -42,7 +42,11 @@ export interface PlannedJob extends SeriesJob {
  * that summary for event types that have summaries, and nothing (no file) for the others or
  * when the metadata lacks the summary.
  */
-function selectorFor(meta: Metadata, eventType: string, opts: PlanOptions): { selector: SeriesSelector; available: boolean } {
+function selectorFor(
+  meta: Metadata,
+  eventType: string,
+  opts: PlanOptions,
+): { selector: SeriesSelector; available: boolean } {
   const et = meta.eventTypes.find((e) => e.eventType === eventType);
   if (!opts.summaryType) return { selector: {}, available: et !== undefined };
   const wanted = opts.summaryType;
@@ -72,7 +76,15 @@ export async function planSeries(metadata: AsyncIterable<Metadata>, opts: PlanOp
     const [sourceLabel, destinationLabel] = await Promise.all([label(meta.source), label(meta.destination)]);
     for (const eventType of eventTypes) {
       const { selector, available } = selectorFor(meta, eventType, opts);
-      drafts.push({ id: `${meta.key}/${eventType}`, metadata: meta, eventType, selector, sourceLabel, destinationLabel, available });
+      drafts.push({
+        id: `${meta.key}/${eventType}`,
+        metadata: meta,
+        eventType,
+        selector,
+        sourceLabel,
+        destinationLabel,
+        available,
+      });
     }
   }
   const names = uniqueFileNames(

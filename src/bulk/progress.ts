@@ -37,9 +37,13 @@ export interface ProgressWords {
  * Chooses the bar (only when stderr is a terminal with a width), plain lines, or silence. Rates
  * use a monotonic clock of their own (the tool's `now` may be fixed, in tests).
  */
-export function createProgress(stderr: Out, opts: { quiet: boolean; now?: () => number; words?: ProgressWords }): ProgressSink {
+export function createProgress(
+  stderr: Out,
+  opts: { quiet: boolean; now?: () => number; words?: ProgressWords },
+): ProgressSink {
   if (opts.quiet) return quietProgress();
-  if (stderr.isTTY === true && (stderr.columns ?? 0) > 0) return barProgress(stderr, opts.now ?? (() => performance.now()));
+  if (stderr.isTTY === true && (stderr.columns ?? 0) > 0)
+    return barProgress(stderr, opts.now ?? (() => performance.now()));
   return lineProgress(stderr, opts.words);
 }
 
@@ -51,7 +55,10 @@ function quietProgress(): ProgressSink {
 function outcome(state: SeriesState): string {
   switch (state.status) {
     case 'done':
-      return `${state.points} points, ${state.rows} rows, ${state.pages} pages` + (state.retries ? `, ${state.retries} retries` : '');
+      return (
+        `${state.points} points, ${state.rows} rows, ${state.pages} pages` +
+        (state.retries ? `, ${state.retries} retries` : '')
+      );
     case 'nodata':
       return 'no data, no file';
     case 'skipped':
@@ -92,7 +99,8 @@ function barProgress(out: Out, now: () => number): ProgressSink {
   const multi = new cliProgress.MultiBar(
     {
       stream: out,
-      format: '{bar} {percentage}% | series {seriesDone}/{series} | {points} points | {rate} pts/s | ETA {eta_formatted}',
+      format:
+        '{bar} {percentage}% | series {seriesDone}/{series} | {points} points | {rate} pts/s | ETA {eta_formatted}',
       hideCursor: null,
       clearOnComplete: false,
       fps: 5,

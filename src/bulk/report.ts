@@ -53,7 +53,9 @@ export function renderReport(r: BulkReport): string {
   ];
   for (const s of r.perSeries) {
     if (s.status === 'done' || s.status === 'nodata' || s.status === 'skipped') continue;
-    lines.push(`  FAILED ${s.file} (${s.metadataKey} ${s.eventType}): ${s.error ?? s.status}; ${s.points} points kept for --resume`);
+    lines.push(
+      `  FAILED ${s.file} (${s.metadataKey} ${s.eventType}): ${s.error ?? s.status}; ${s.points} points kept for --resume`,
+    );
   }
   if (r.failures > 0) lines.push('  incomplete: rerun with --resume to continue the failed series');
   return lines.join('\n') + '\n';

@@ -59,7 +59,11 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * Exports every series of `jobs` from its state in `states` (both in plan order; states are
  * updated in place). Never throws for a series failure: that is in the report.
  */
-export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[], opts: BulkRunOptions): Promise<BulkReport> {
+export async function runBulk(
+  jobs: readonly PlannedJob[],
+  states: SeriesState[],
+  opts: BulkRunOptions,
+): Promise<BulkReport> {
   const now = opts.now ?? Date.now;
   const t0 = now();
   const sleep = opts.sleep ?? defaultSleep;
@@ -86,7 +90,9 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
     if (!opts.checkpoint || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      save().catch((err: unknown) => { opts.progress.notice(`checkpoint not saved: ${describeError(err)}`); });
+      save().catch((err: unknown) => {
+        opts.progress.notice(`checkpoint not saved: ${describeError(err)}`);
+      });
     }, interval);
   };
   await save();
@@ -148,7 +154,9 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
           requestSave();
         },
         onWindowRetry: (s, message, delay) => {
-          opts.progress.notice(`retrying ${job.fileName} window at ${s.nextStart} in ${Math.round(delay)} ms: ${message}`);
+          opts.progress.notice(
+            `retrying ${job.fileName} window at ${s.nextStart} in ${Math.round(delay)} ms: ${message}`,
+          );
         },
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
@@ -190,7 +198,11 @@ export async function runBulk(jobs: readonly PlannedJob[], states: SeriesState[]
   if (stopped !== undefined) {
     for (const st of states) if (st.status === 'pending') st.error ??= `not started: ${stopped}`;
   }
-  const report = buildReport(jobs, states, { timeStart: opts.timeStart, timeEnd: opts.timeEnd, elapsedSeconds: (now() - t0) / 1000 });
+  const report = buildReport(jobs, states, {
+    timeStart: opts.timeStart,
+    timeEnd: opts.timeEnd,
+    elapsedSeconds: (now() - t0) / 1000,
+  });
   if (opts.checkpoint) {
     if (report.failures === 0 && !opts.signal?.aborted) await opts.checkpoint.remove();
     else await opts.checkpoint.save();

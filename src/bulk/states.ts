@@ -17,7 +17,18 @@ export function stateAt(states: readonly SeriesState[], i: number): SeriesState 
 
 /** A series that has not started. */
 export function freshState(job: PlannedJob, timeStart: number, windowSeconds: number): SeriesState {
-  return { id: job.id, status: 'pending', nextStart: timeStart, bytes: 0, rows: 0, points: 0, pages: 0, retries: 0, failures: 0, windowSeconds };
+  return {
+    id: job.id,
+    status: 'pending',
+    nextStart: timeStart,
+    bytes: 0,
+    rows: 0,
+    points: 0,
+    pages: 0,
+    retries: 0,
+    failures: 0,
+    windowSeconds,
+  };
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {
@@ -57,7 +68,8 @@ export async function reconcileStates(
         case 'renaming':
         case 'pending':
           delete st.error;
-          if (st.bytes === 0) st.status = 'pending'; // empty windows so far: nothing on disk to check
+          if (st.bytes === 0)
+            st.status = 'pending'; // empty windows so far: nothing on disk to check
           else if (partSize !== undefined && partSize >= st.bytes) {
             if (st.status !== 'renaming') st.status = 'partial';
           } else if (partSize === undefined && finalSize !== undefined) {

@@ -23,7 +23,12 @@ export function windowAt(from: number, seconds: number, end: number): [number, n
  * with `pageSize` points per request. Grows ×4 at most on empty or sparse windows and shrinks
  * ×8 at most on dense ones (a smooth reaction to a one-off burst).
  */
-export function nextWindowSeconds(seconds: number, points: number, pageSize: number, maxSeconds = MAX_WINDOW_SECONDS): number {
+export function nextWindowSeconds(
+  seconds: number,
+  points: number,
+  pageSize: number,
+  maxSeconds = MAX_WINDOW_SECONDS,
+): number {
   const ideal = points === 0 ? seconds * 4 : (seconds * pageSize * TARGET_FILL) / points;
   const bounded = Math.min(seconds * 4, Math.max(seconds / 8, ideal));
   return Math.round(Math.min(maxSeconds, Math.max(MIN_WINDOW_SECONDS, bounded)));

@@ -65,10 +65,16 @@ export function matchLong(typed: string, specs: readonly ArgSpec[]): ArgSpec | s
     const hits = tier.filter((s) => s.long.startsWith(typed));
     if (hits.length === 1 && hits[0]) return hits[0];
     if (hits.length > 1) {
-      return `ambiguous option: ${typed} (${hits.map((h) => h.long).sort().join(', ')}?)`;
+      return `ambiguous option: ${typed} (${hits
+        .map((h) => h.long)
+        .sort()
+        .join(', ')}?)`;
     }
   }
-  const near = closest(typed, specs.map((s) => s.long));
+  const near = closest(
+    typed,
+    specs.map((s) => s.long),
+  );
   return `no such option: ${typed}${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
 }
 
@@ -85,7 +91,12 @@ export function normalizeArgv(argv: readonly string[], specs: readonly ArgSpec[]
       out.push(spec.long);
       return undefined;
     }
-    const valid = spec.int === 'python' ? parsePythonInt(value) !== undefined : spec.int === 'digits' ? /^\s*\d+\s*$/.test(value) : true;
+    const valid =
+      spec.int === 'python'
+        ? parsePythonInt(value) !== undefined
+        : spec.int === 'digits'
+          ? /^\s*\d+\s*$/.test(value)
+          : true;
     if (!valid) return `option ${typed}: invalid integer value: ${pyStrRepr(value)}`;
     out.push(`${spec.long}=${value}`);
     return undefined;

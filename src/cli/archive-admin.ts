@@ -88,7 +88,8 @@ export function createServeLog(io: CliIo, format: LogFormat, level: LogLevel): S
       logger.warn(line);
     },
     announce(msg, fields = {}, text = [msg]) {
-      if (format === 'json') io.stderr.write(`${JSON.stringify({ level: 30, time: new Date(io.now()).toISOString(), msg, ...fields })}\n`);
+      if (format === 'json')
+        io.stderr.write(`${JSON.stringify({ level: 30, time: new Date(io.now()).toISOString(), msg, ...fields })}\n`);
       else io.stderr.write(text.map((l) => `${l}\n`).join(''));
     },
     observe(req, res) {

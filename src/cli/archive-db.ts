@@ -32,23 +32,36 @@ const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', '
 function positiveInt(max: number) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer from 1 to ${max}.`);
+    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
+      throw new InvalidArgumentError(`expected an integer from 1 to ${max}.`);
     return n;
   };
 }
 
 function sslMode(raw: string): string {
-  if (!(SSL_MODES as readonly string[]).includes(raw)) throw new InvalidArgumentError(`expected one of ${SSL_MODES.join(', ')}.`);
+  if (!(SSL_MODES as readonly string[]).includes(raw))
+    throw new InvalidArgumentError(`expected one of ${SSL_MODES.join(', ')}.`);
   return raw;
 }
 
 /** Adds `--db` and the PostgreSQL settings to a subcommand. */
 export function dbOptions(command: Command): Command {
   return command
-    .option('--db <file|url>', `SQLite file or postgres://user@host/db URL (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`)
+    .option(
+      '--db <file|url>',
+      `SQLite file or postgres://user@host/db URL (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`,
+    )
     .option('--db-pool-size <n>', 'PostgreSQL: most connections (default 10)', positiveInt(1000))
-    .option('--db-statement-timeout <s>', 'PostgreSQL: longest a statement may run, seconds (default 30)', positiveInt(86_400))
-    .option('--db-sslmode <mode>', `PostgreSQL: TLS mode, overrides the URL's sslmode (${SSL_MODES.join(', ')})`, sslMode);
+    .option(
+      '--db-statement-timeout <s>',
+      'PostgreSQL: longest a statement may run, seconds (default 30)',
+      positiveInt(86_400),
+    )
+    .option(
+      '--db-sslmode <mode>',
+      `PostgreSQL: TLS mode, overrides the URL's sslmode (${SSL_MODES.join(', ')})`,
+      sslMode,
+    );
 }
 
 /** The store spec the flags name: a PostgreSQL URL (with `--db-sslmode` applied) or an absolute SQLite path. */
@@ -74,7 +87,11 @@ export function openArchiveStore(flags: DbFlags, io: CliIo): Promise<ArchiveStor
 }
 
 /** Opens the archive the flags name (creating or migrating its schema) and returns its service. */
-export async function openArchiveService(flags: DbFlags, io: CliIo, options: ArchiveServiceOptions = {}): Promise<ArchiveService> {
+export async function openArchiveService(
+  flags: DbFlags,
+  io: CliIo,
+  options: ArchiveServiceOptions = {},
+): Promise<ArchiveService> {
   return createArchiveService(await openArchiveStore(flags, io), options);
 }
 

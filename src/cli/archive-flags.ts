@@ -29,7 +29,8 @@ export const ARCHIVE_MODES = ['auto', 'esmond', 'opensearch'] as const;
  */
 export function applyArchiveFlags(f: ArchiveFlags, io: CliIo, client: ClientOptions): string | undefined {
   const mode = f.archive ?? 'auto';
-  if (!(ARCHIVE_MODES as readonly string[]).includes(mode)) return `--archive must be one of ${ARCHIVE_MODES.join(', ')}: ${mode}`;
+  if (!(ARCHIVE_MODES as readonly string[]).includes(mode))
+    return `--archive must be one of ${ARCHIVE_MODES.join(', ')}: ${mode}`;
   client.archive = mode as (typeof ARCHIVE_MODES)[number];
   const password = f.password ?? io.env.ESMOND_PASSWORD;
   if (password !== undefined && password !== '') {

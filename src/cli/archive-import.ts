@@ -56,13 +56,15 @@ export interface ImportFlags extends DbFlags {
 function intIn(min: number, max: number) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
     return n;
   };
 }
 
 function eventTypeOf(raw: string): string {
-  if (!(EVENT_TYPE_NAMES as readonly string[]).includes(raw)) throw new InvalidArgumentError('not an event type (esmond-ps-get -L lists them).');
+  if (!(EVENT_TYPE_NAMES as readonly string[]).includes(raw))
+    throw new InvalidArgumentError('not an event type (esmond-ps-get -L lists them).');
   return raw;
 }
 
@@ -74,7 +76,10 @@ function filterOf(raw: string, previous: string[]): string[] {
 /** The flags of `import`, all in one place (the query tools' names where they have them). */
 export function importOptions(command: Command): Command {
   return dbOptions(command)
-    .requiredOption('--from <url>', 'the archive to copy: esmond 4.x, elmond, or a perfSONAR 5 OpenSearch (https://node/opensearch)')
+    .requiredOption(
+      '--from <url>',
+      'the archive to copy: esmond 4.x, elmond, or a perfSONAR 5 OpenSearch (https://node/opensearch)',
+    )
     .addOption(new Option('--archive <type>', 'what --from is (auto: find out)').choices(ARCHIVE_MODES).default('auto'))
     .option('-S, --start-time <when>', 'copy points from this time (default: the first point)')
     .option('-E, --end-time <when>', 'copy points up to this time (default: now)')
@@ -83,7 +88,12 @@ export function importOptions(command: Command): Command {
     .option('-a, --agent <host>', 'only metadata with this measurement agent')
     .option('-e, --event-type <type>', 'only this event type', eventTypeOf)
     .option('-t, --tool <name>', 'only metadata of this tool, e.g. pscheduler/iperf3')
-    .option('-F, --filter <key:value>', 'free-form metadata filter, e.g. ip-transport-protocol:tcp (repeatable)', filterOf, [])
+    .option(
+      '-F, --filter <key:value>',
+      'free-form metadata filter, e.g. ip-transport-protocol:tcp (repeatable)',
+      filterOf,
+      [],
+    )
     .option('--user <name>', 'user for --key or --password (default $ESMOND_USER)')
     .option('-k, --key <key>', 'API key for a throttled esmond (default $ESMOND_KEY)')
     .option('--password <password>', 'password for --user, HTTP Basic auth (OpenSearch) (default $ESMOND_PASSWORD)')
@@ -92,7 +102,10 @@ export function importOptions(command: Command): Command {
     .option('--insecure', 'same as --no-ssl-verify')
     .option('--timeout <s>', 'seconds per request to the source', intIn(1, 3600), 30)
     .option('--concurrency <n>', 'series copied at once (default 2)', intIn(1, 16))
-    .option('--checkpoint <file>', 'where the progress is kept for a rerun (default: beside the SQLite file, or ./esmond-ps-archive-import.checkpoint.json)')
+    .option(
+      '--checkpoint <file>',
+      'where the progress is kept for a rerun (default: beside the SQLite file, or ./esmond-ps-archive-import.checkpoint.json)',
+    )
     .option('-q, --quiet', 'no progress, report only failures')
     .option('-v, --verbose', 'say which kind of archive --from is');
 }
@@ -113,13 +126,15 @@ function queryOf(f: ImportFlags): MetadataQuery {
   if (f.agent !== undefined) q.measurementAgent = f.agent;
   if (f.eventType !== undefined) q.eventType = f.eventType;
   if (f.tool !== undefined) q.toolName = f.tool;
-  if (f.filter.length > 0) q.filters = f.filter.map((item) => [item.slice(0, item.indexOf(':')), item.slice(item.indexOf(':') + 1)] as const);
+  if (f.filter.length > 0)
+    q.filters = f.filter.map((item) => [item.slice(0, item.indexOf(':')), item.slice(item.indexOf(':') + 1)] as const);
   return q;
 }
 
 function outcome(state: SeriesState): string {
   const present = state.points - state.rows;
-  if (state.status === 'done') return `${state.points} points, ${state.rows} stored${present > 0 ? `, ${present} already there` : ''}`;
+  if (state.status === 'done')
+    return `${state.points} points, ${state.rows} stored${present > 0 ? `, ${present} already there` : ''}`;
   if (state.status === 'nodata') return 'no data';
   return `FAILED after ${state.points} points: ${state.error ?? 'unknown error'}`;
 }
@@ -133,20 +148,40 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
   const timeEnd = await secondsOf('--end-time', f.endTime, nowS, io);
   if (timeStart > timeEnd) throw new UsageError('--start-time is later than --end-time');
   const retries = REQUEST_RETRIES;
-  const base: ClientOptions = { url, timeoutMs: f.timeout * 1000, tlsVerify: f.sslVerify && f.insecure !== true, retries, connections: 2 };
+  const base: ClientOptions = {
+    url,
+    timeoutMs: f.timeout * 1000,
+    tlsVerify: f.sslVerify && f.insecure !== true,
+    retries,
+    connections: 2,
+  };
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
   if (apiKey !== undefined && apiKey !== '') base.credentials = username ? { apiKey, username } : { apiKey };
-  const problem = applyArchiveFlags({ archive: f.archive, password: f.password, ca: f.ca, user: f.user, key: f.key, verbose: f.verbose === true }, io, base);
+  const problem = applyArchiveFlags(
+    { archive: f.archive, password: f.password, ca: f.ca, user: f.user, key: f.key, verbose: f.verbose === true },
+    io,
+    base,
+  );
   if (problem !== undefined) throw new UsageError(problem);
 
   const spec = dbSpecOf(f, io);
-  const checkpointPath = f.checkpoint !== undefined
-    ? resolve(io.cwd, f.checkpoint)
-    : isPostgresUrl(spec) ? resolve(io.cwd, 'esmond-ps-archive-import.checkpoint.json') : resolve(dirname(spec), `${spec.slice(dirname(spec).length + 1)}.import-checkpoint.json`);
+  const checkpointPath =
+    f.checkpoint !== undefined
+      ? resolve(io.cwd, f.checkpoint)
+      : isPostgresUrl(spec)
+        ? resolve(io.cwd, 'esmond-ps-archive-import.checkpoint.json')
+        : resolve(dirname(spec), `${spec.slice(dirname(spec).length + 1)}.import-checkpoint.json`);
   const query = queryOf(f);
   // What decides the result; the default end (now) is left out so a rerun continues the same import.
-  const fingerprint = fingerprintOf({ from: url, archive: f.archive, query, start: f.startTime ?? null, end: f.endTime ?? null, db: redactDbSpec(spec) });
+  const fingerprint = fingerprintOf({
+    from: url,
+    archive: f.archive,
+    query,
+    start: f.startTime ?? null,
+    end: f.endTime ?? null,
+    db: redactDbSpec(spec),
+  });
 
   const progress = createProgress(io.stderr, { quiet: f.quiet === true, words: { tool: PROG, verb: 'copy', outcome } });
   const interrupt = new AbortController();

@@ -20,7 +20,17 @@ import { seedArchive } from '../archive/seed.js';
 import { createPicturesSite } from '../pictures/site.js';
 import { createClient } from '../query/client.js';
 import type { EsmondClient } from '../query/types.js';
-import { addUserGuidance, createServeLog, isDatabaseUrl, LOG_FORMATS, LOG_LEVELS, missingArchiveProblem, serveBanner, type LogFormat, type LogLevel } from './archive-admin.js';
+import {
+  addUserGuidance,
+  createServeLog,
+  isDatabaseUrl,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  missingArchiveProblem,
+  serveBanner,
+  type LogFormat,
+  type LogLevel,
+} from './archive-admin.js';
 import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, UsageError, type DbFlags } from './archive-db.js';
 import { importOptions, runImport, type ImportFlags } from './archive-import.js';
 import { ExitCode } from './exit-codes.js';
@@ -128,14 +138,22 @@ function publicUrlOf(raw: string): string {
 async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const dbPath = describeDb(flags, io);
   refuseMissing(flags.db, io, 'serve', flags.create);
-  const service = await openArchiveService(flags, io, { resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false });
+  const service = await openArchiveService(flags, io, {
+    resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
+  });
   const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
   const log = (line: string): void => {
     serveLog.warn(line);
   };
   // The page and /metrics read this archive through its own HTTP API, like any other client.
   let self: EsmondClient | undefined;
-  const site = createPicturesSite({ client: () => self, apiBase: `${flags.prefix}/perfsonar/archive/`, archiveLabel: 'this archive', now: io.now, log });
+  const site = createPicturesSite({
+    client: () => self,
+    apiBase: `${flags.prefix}/perfsonar/archive/`,
+    archiveLabel: 'this archive',
+    now: io.now,
+    log,
+  });
   try {
     const running = await serveArchive({
       front: (req, res) => {
@@ -163,8 +181,17 @@ async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined
     });
     self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
     const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
-    const banner = { url: running.url, api: `${running.url}${flags.prefix}/perfsonar/archive/`, db: dbPath, writeUsers };
-    serveLog.announce(`listening on ${running.url}`, banner, serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }));
+    const banner = {
+      url: running.url,
+      api: `${running.url}${flags.prefix}/perfsonar/archive/`,
+      db: dbPath,
+      writeUsers,
+    };
+    serveLog.announce(
+      `listening on ${running.url}`,
+      banner,
+      serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }),
+    );
     let stopped = false;
     // Warm the grid's summary so the first page load does not wait for it.
     site.summary().catch((err: unknown) => {
@@ -203,7 +230,9 @@ async function addUser(name: string, flags: DbFlags & { key?: string; rotate?: b
   }
   // Keys are stored as a plain SHA-256: a short chosen key could be guessed from a stolen file.
   if (flags.key !== undefined && flags.key.length < MIN_CHOSEN_KEY_LENGTH) {
-    throw new UsageError(`--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`);
+    throw new UsageError(
+      `--key must be at least ${MIN_CHOSEN_KEY_LENGTH} characters (or omit it for a generated 160-bit key)`,
+    );
   }
   const service = await openArchiveService(flags, io);
   try {
@@ -287,7 +316,9 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
+      outputError: (s, write) => {
+        write(`${TOOL}: ${s.replace(/^error: /, '')}`);
+      },
     });
   dbOptions(program.command('serve'))
     .description('serve the archive over HTTP until SIGINT/SIGTERM')
@@ -299,14 +330,45 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
     .option('--trusted-proxy <cidr>', 'proxy whose X-Forwarded-For is believed (repeatable)', collect, [])
     .option('--public-url <url>', 'the URL clients use (scheme://host[:port]) for emitted links', publicUrlOf)
     .option('--allow-host <name>', 'Host header value believed besides the bound address (repeatable)', collect, [])
-    .option('--headers-timeout <s>', `seconds to receive request headers, then 408 (default ${sec(SERVER_LIMITS.headersTimeoutMs)})`, secondsOf)
-    .option('--request-timeout <s>', `seconds to receive a whole request, then 408 (default ${sec(SERVER_LIMITS.requestTimeoutMs)})`, secondsOf)
-    .option('--socket-timeout <s>', `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`, secondsOf)
-    .option('--keep-alive-timeout <s>', `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`, secondsOf)
-    .option('--max-connections <n>', `most open connections (default ${SERVER_LIMITS.maxConnections})`, intIn(1, 1_000_000))
-    .option('--create', 'create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive)')
-    .addOption(new Option('--log-format <format>', 'access log on stderr as text or JSON lines').choices(LOG_FORMATS).default('text'))
-    .addOption(new Option('--log-level <level>', 'least level logged (info logs every request, warn only problems)').choices(LOG_LEVELS).default('info'))
+    .option(
+      '--headers-timeout <s>',
+      `seconds to receive request headers, then 408 (default ${sec(SERVER_LIMITS.headersTimeoutMs)})`,
+      secondsOf,
+    )
+    .option(
+      '--request-timeout <s>',
+      `seconds to receive a whole request, then 408 (default ${sec(SERVER_LIMITS.requestTimeoutMs)})`,
+      secondsOf,
+    )
+    .option(
+      '--socket-timeout <s>',
+      `seconds a connection may stay silent both ways (default ${sec(SERVER_LIMITS.socketTimeoutMs)})`,
+      secondsOf,
+    )
+    .option(
+      '--keep-alive-timeout <s>',
+      `seconds an idle keep-alive connection stays open (default ${sec(SERVER_LIMITS.keepAliveMs)})`,
+      secondsOf,
+    )
+    .option(
+      '--max-connections <n>',
+      `most open connections (default ${SERVER_LIMITS.maxConnections})`,
+      intIn(1, 1_000_000),
+    )
+    .option(
+      '--create',
+      'create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive)',
+    )
+    .addOption(
+      new Option('--log-format <format>', 'access log on stderr as text or JSON lines')
+        .choices(LOG_FORMATS)
+        .default('text'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'least level logged (info logs every request, warn only problems)')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
     .action(async (flags: ServeFlags) => {
       code = await serve(flags, io, stop);
     });
@@ -339,7 +401,9 @@ export async function runArchiveCli(argv: readonly string[], io: CliIo, stop?: A
       code = await seed(flags, io);
     });
   importOptions(program.command('import'))
-    .description('copy every metadata and its data from an esmond 4.x, elmond or perfSONAR 5 OpenSearch archive into this one')
+    .description(
+      'copy every metadata and its data from an esmond 4.x, elmond or perfSONAR 5 OpenSearch archive into this one',
+    )
     .action(async (flags: ImportFlags) => {
       code = await runImport(flags, io);
     });

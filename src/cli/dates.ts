@@ -22,7 +22,11 @@ import * as chrono from 'chrono-node/en';
 const parser = chrono.strict.clone();
 // Relative expressions ("1 day ago", "within 2 hours") are not dateutil's: the casual parser
 // reads them exactly below. (The strict parser would turn "1 day ago" into midnight.)
-const RELATIVE_PARSERS = new Set(['ENTimeUnitWithinFormatParser', 'ENTimeUnitAgoFormatParser', 'ENTimeUnitLaterFormatParser']);
+const RELATIVE_PARSERS = new Set([
+  'ENTimeUnitWithinFormatParser',
+  'ENTimeUnitAgoFormatParser',
+  'ENTimeUnitLaterFormatParser',
+]);
 parser.parsers = parser.parsers.filter((p) => !RELATIVE_PARSERS.has(p.constructor.name));
 parser.refiners.push({
   refine(context, results) {
@@ -33,7 +37,8 @@ parser.refiners.push({
       if (!r.start.isCertain('year')) r.start.imply('year', ref.getFullYear());
       if (!r.start.isCertain('month')) r.start.imply('month', ref.getMonth() + 1);
       if (!r.start.isCertain('day')) r.start.imply('day', ref.getDate());
-      for (const k of ['hour', 'minute', 'second', 'millisecond'] as const) if (!r.start.isCertain(k)) r.start.imply(k, 0);
+      for (const k of ['hour', 'minute', 'second', 'millisecond'] as const)
+        if (!r.start.isCertain(k)) r.start.imply(k, 0);
       // calendar.timegm(dt.utctimetuple()) reads a naive datetime as UTC.
       if (!r.start.isCertain('timezoneOffset')) r.start.imply('timezoneOffset', 0);
     }
@@ -87,7 +92,9 @@ export function resolveWhen(text: string, nowMs: number): When {
   if (epoch && (epoch[1] !== undefined || (epoch[2] ?? '').length >= 9)) return { seconds: Number(epoch[2]) };
   const zone = /\b([A-Z]{3,4})$/.exec(t)?.[1];
   if (zone !== undefined && AMBIGUOUS_ZONES[zone] !== undefined) {
-    return { problem: `${zone} names several time zones (${AMBIGUOUS_ZONES[zone]}); give the offset instead, e.g. -06:00` };
+    return {
+      problem: `${zone} names several time zones (${AMBIGUOUS_ZONES[zone]}); give the offset instead, e.g. -06:00`,
+    };
   }
   if (/^(mon|tues|wednes|thurs|fri|satur|sun)day$/i.test(t)) {
     return { problem: `"${t}" could be last or next ${t}; say "last ${t.toLowerCase()}"` };
@@ -101,7 +108,9 @@ export function resolveWhen(text: string, nowMs: number): When {
     const ms = r.start.date().getTime();
     if (Number.isFinite(ms)) return { seconds: Math.floor(ms / 1000) };
   }
-  return { problem: 'not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)' };
+  return {
+    problem: 'not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)',
+  };
 }
 
 /**
@@ -131,7 +140,8 @@ function defaultDay(year: number, month: number, ref: Date): number {
 function normalise(t: string, ref: Date): string {
   // YYYYMMDD[THHMM[SS]]
   const compact = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$/.exec(t);
-  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}${compact[4] ? ` ${compact[4]}:${compact[5]}:${compact[6] ?? '00'}` : ''}`;
+  if (compact)
+    return `${compact[1]}-${compact[2]}-${compact[3]}${compact[4] ? ` ${compact[4]}:${compact[5]}:${compact[6] ?? '00'}` : ''}`;
   // Year only, year-month, "Nov 2023": the day (and month) come from today.
   const year = /^(\d{4})$/.exec(t);
   if (year) {

@@ -38,7 +38,8 @@ export interface ExplainedFailure {
 }
 
 /** OpenSSL's words for "the other side is not speaking TLS". */
-const NOT_TLS = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG/i;
+const NOT_TLS =
+  /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG/i;
 /** OpenSSL's raw error text (`80CC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…/ssl3_record.c:350:`). */
 const OPENSSL_TEXT = /[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):\S*/;
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT/;
@@ -47,7 +48,10 @@ const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_T
 export function explainFailure(err: unknown, ctx: HintContext): ExplainedFailure {
   const e = err instanceof Error ? err : new Error(String(err));
   // The library's message already ends with "(4 attempts over 12.3 s)" when it retried.
-  const message = oneLine(stripLibraryHint(e.message)).replace(OPENSSL_TEXT, (_all, reason: string) => `TLS handshake failed (${reason})`);
+  const message = oneLine(stripLibraryHint(e.message)).replace(
+    OPENSSL_TEXT,
+    (_all, reason: string) => `TLS handshake failed (${reason})`,
+  );
   const hint = hintFor(e, ctx);
   return hint === undefined ? { message } : { message, hint };
 }
@@ -62,14 +66,18 @@ function hintFor(e: Error, ctx: HintContext): string | undefined {
   if (e instanceof NetworkError) {
     const code = e.code ?? '';
     if (NOT_TLS.test(e.message) || NOT_TLS.test(code)) {
-      const plain = origin ? `http://${origin.host}${origin.pathname === '/' ? '' : origin.pathname}` : 'an http:// URL';
+      const plain = origin
+        ? `http://${origin.host}${origin.pathname === '/' ? '' : origin.pathname}`
+        : 'an http:// URL';
       return `hint: ${origin?.host ?? 'the server'} does not speak TLS (an http port?); try --url ${plain}`;
     }
     if (CERT_CODES.test(code)) {
       return "hint: the archive's TLS certificate is not trusted (self-signed or a private CA?); trust its CA with NODE_EXTRA_CA_CERTS=ca.pem, or skip the check with --insecure";
     }
-    if (code === 'ECONNREFUSED') return `hint: nothing listens at ${origin?.host ?? 'that address'}; check the host and port in --url`;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `hint: the host name ${origin?.hostname ?? ''} does not resolve; check --url`;
+    if (code === 'ECONNREFUSED')
+      return `hint: nothing listens at ${origin?.host ?? 'that address'}; check the host and port in --url`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return `hint: the host name ${origin?.hostname ?? ''} does not resolve; check --url`;
   }
   if (e instanceof HttpError) {
     if (e.status === 401 && ctx.keySource !== undefined) {
@@ -93,7 +101,10 @@ function notAnArchiveHint(origin: URL | undefined): string {
 
 /** The library suggests its own option for certificate problems; the tools name the flag instead. */
 function stripLibraryHint(message: string): string {
-  return message.replace(/\s*\(TLS certificate not trusted; verification can be turned off with tlsVerify: false\)/, '');
+  return message.replace(
+    /\s*\(TLS certificate not trusted; verification can be turned off with tlsVerify: false\)/,
+    '',
+  );
 }
 
 function oneLine(s: string): string {

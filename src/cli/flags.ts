@@ -110,10 +110,7 @@ export class FlagValues<K extends string = string> {
 
 /** The outcome of {@link parseFlags}. */
 export type ParsedFlags<K extends string> =
-  | { kind: 'ok'; values: FlagValues<K> }
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'error'; message: string };
+  { kind: 'ok'; values: FlagValues<K> } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
 
 /** What the optparse pre-pass needs to know of a flag. */
 function argSpecOf(d: FlagDef): ArgSpec {
@@ -182,7 +179,11 @@ export function usageError(cl: Pick<CommandLine<string>, 'prog' | 'usage'>, io: 
  * (status 0) and reports a parser error as a usage error (status 2).
  * @returns the parsed flags, or the exit status when the tool is already done
  */
-export function startCommandLine<K extends string>(cl: CommandLine<K>, argv: readonly string[], io: CliIo): FlagValues<K> | ExitCode {
+export function startCommandLine<K extends string>(
+  cl: CommandLine<K>,
+  argv: readonly string[],
+  io: CliIo,
+): FlagValues<K> | ExitCode {
   const parsed = parseFlags(argv, cl.flags);
   switch (parsed.kind) {
     case 'help':

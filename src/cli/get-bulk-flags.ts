@@ -21,7 +21,12 @@ export interface BulkFlags {
 
 /** get-bulk's flags from the parsed command line, or the one-line problem of a value out of range. */
 export function bulkFlagsOf(v: FlagValues<QueryKey>): BulkFlags | { problem: string } {
-  const flags: BulkFlags = { force: v.flag('force'), resume: v.flag('resume'), quiet: v.flag('quiet'), safeNames: v.flag('safeNames') };
+  const flags: BulkFlags = {
+    force: v.flag('force'),
+    resume: v.flag('resume'),
+    quiet: v.flag('quiet'),
+    safeNames: v.flag('safeNames'),
+  };
   const report = v.string('report');
   if (report !== undefined) flags.report = report;
   const checkpoint = v.string('checkpoint');

@@ -24,7 +24,9 @@ export function endpointRow(md: Metadata): Row {
 }
 
 /** The tool with injectable dependencies (tests). */
-export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, ENDPOINT_COLUMNS, (md) => endpointRow(md));
+export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, ENDPOINT_COLUMNS, (md) =>
+  endpointRow(md),
+);
 
 /** esmond-ps-get-endpoints. */
 export const run: ToolMain = createRun();

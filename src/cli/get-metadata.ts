@@ -10,7 +10,14 @@ import { metadataListingTool, type QueryToolDeps } from './query-tool.js';
 
 const PROG = 'esmond-ps-get-metadata';
 /** Output columns, in order (with `-M` the human format prints the other keys after them). */
-export const METADATA_COLUMNS = ['source', 'destination', 'measurement_agent', 'input_source', 'input_destination', 'tool_name'];
+export const METADATA_COLUMNS = [
+  'source',
+  'destination',
+  'measurement_agent',
+  'input_source',
+  'input_destination',
+  'tool_name',
+];
 const HIDDEN_IN_EXTENDED = new Set(['event-types', 'uri', 'metadata-key']);
 
 /** The row of one metadata (IPs not yet converted). */
@@ -33,7 +40,9 @@ export function metadataRow(md: Metadata, extended: boolean): Row {
 }
 
 /** The tool with injectable dependencies (tests). */
-export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, METADATA_COLUMNS, (md, s) => metadataRow(md, s.extended));
+export const createRun: (deps?: QueryToolDeps) => ToolMain = metadataListingTool(PROG, METADATA_COLUMNS, (md, s) =>
+  metadataRow(md, s.extended),
+);
 
 /** esmond-ps-get-metadata. */
 export const run: ToolMain = createRun();

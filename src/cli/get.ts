@@ -8,7 +8,16 @@
  * and the `summary_window` column shows the window actually read.
  * @module
  */
-import { familyHasSummaries, familyOf, columnsFor, createPointEncoder, createRowWriter, type Family, type RowContext, type RowWriter } from '../format/index.js';
+import {
+  familyHasSummaries,
+  familyOf,
+  columnsFor,
+  createPointEncoder,
+  createRowWriter,
+  type Family,
+  type RowContext,
+  type RowWriter,
+} from '../format/index.js';
 import { ALLOWED_SUMMARIES, dataTypeOf, type SummaryType } from '../model/event-types.js';
 import type { WirePoint } from '../model/wire.js';
 import type { Metadata } from '../query/types.js';
@@ -35,7 +44,12 @@ export function summaryTypeProblem(eventType: string, summaryType: SummaryType):
 }
 
 /** The summary window to read on one metadata, or `undefined` when it has no such summary. */
-export function pickWindow(md: Metadata, eventType: string, summaryType: SummaryType, window: number | undefined): number | undefined {
+export function pickWindow(
+  md: Metadata,
+  eventType: string,
+  summaryType: SummaryType,
+  window: number | undefined,
+): number | undefined {
   const et = md.eventTypes.find((e) => e.eventType === eventType);
   const windows = (et?.summaries ?? []).filter((s) => s.summaryType === summaryType).map((s) => s.summaryWindow);
   if (window !== undefined) return windows.includes(window) ? window : undefined;
@@ -46,7 +60,13 @@ export function pickWindow(md: Metadata, eventType: string, summaryType: Summary
 /** The tool with injectable dependencies (tests). */
 export function createRun(deps: QueryToolDeps = {}): ToolMain {
   return async (argv, io) => {
-    const s = await prepareQueryTool(PROG, argv, io, { requireSrcDest: true, requireEvent: true, readsData: true, terminalChart: true }, deps);
+    const s = await prepareQueryTool(
+      PROG,
+      argv,
+      io,
+      { requireSrcDest: true, requireEvent: true, readsData: true, terminalChart: true },
+      deps,
+    );
     if (isQueryExit(s)) return s.exitCode;
     const eventType = s.eventType as string; // required above
     if (s.summaryType) {
@@ -83,7 +103,11 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         if (s.summaryType) {
           const w = pickWindow(md, eventType, s.summaryType, s.summaryWindowGiven ? s.summaryWindow : undefined);
           if (w === undefined) {
-            trace(io, s, ` * ${md.key}: no ${s.summaryType} summary${s.summaryWindowGiven ? ` with window ${s.summaryWindow}` : ''} for ${eventType}`);
+            trace(
+              io,
+              s,
+              ` * ${md.key}: no ${s.summaryType} summary${s.summaryWindowGiven ? ` with window ${s.summaryWindow}` : ''} for ${eventType}`,
+            );
             continue;
           }
           window = w;
@@ -102,7 +126,9 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
         trace(io, s, ` * looping query for: ${md.key} ${eventType} ${s.summaryType ?? 'base'} ${window}`);
         const encoder = createPointEncoder(s.format, columns, ctx, { extended: s.extended });
         let n = 0;
-        const plot = chart?.chart.addSeries(`${md.inputSource ?? md.source ?? '?'} → ${md.inputDestination ?? md.destination ?? ''}`);
+        const plot = chart?.chart.addSeries(
+          `${md.inputSource ?? md.source ?? '?'} → ${md.inputDestination ?? md.destination ?? ''}`,
+        );
         for await (const page of readAhead(client.dataPages(md, eventType, series, s.dataQuery))) {
           if (plot !== undefined && chart !== undefined) {
             for (const p of page) {
@@ -122,7 +148,11 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
 }
 
 /** `--chart`: a terminal chart when stdout is a terminal and the values are numbers; else a note on stderr. */
-function chartFor(s: QuerySettings, io: CliIo, eventType: string): { chart: TerminalChart; unit: PlotUnit } | undefined {
+function chartFor(
+  s: QuerySettings,
+  io: CliIo,
+  eventType: string,
+): { chart: TerminalChart; unit: PlotUnit } | undefined {
   if (io.stdout.isTTY !== true) {
     io.stderr.write('--chart: stdout is not a terminal, no chart drawn\n');
     return undefined;

@@ -148,7 +148,8 @@ export function renderSection(section: HelpSection, env: CliIo['env']): string {
   const width = widthOf(layout, env);
   const strings = entries.map(optionStrings);
   const position = layout.helpPosition ?? { max: 24 };
-  const helpPosition = 'fixed' in position ? position.fixed : Math.min(Math.max(0, ...strings.map((s) => s.length + 4)), position.max);
+  const helpPosition =
+    'fixed' in position ? position.fixed : Math.min(Math.max(0, ...strings.map((s) => s.length + 4)), position.max);
   const helpWidth = Math.max(width - helpPosition, 11);
   // The longest option strings that still share a line with their help.
   const optWidth = helpPosition - 2 - (layout.gap ?? 2);
@@ -177,7 +178,10 @@ export function renderSection(section: HelpSection, env: CliIo['env']): string {
  * @param columns - the `COLUMNS` environment value optparse reads (default 80)
  */
 export function formatOptionHelp(entries: readonly HelpEntry[], columns?: string): string {
-  return renderSection({ title: 'Options', entries, layout: OPTPARSE_LAYOUT }, columns === undefined ? {} : { COLUMNS: columns });
+  return renderSection(
+    { title: 'Options', entries, layout: OPTPARSE_LAYOUT },
+    columns === undefined ? {} : { COLUMNS: columns },
+  );
 }
 
 /**

@@ -24,7 +24,10 @@ export async function defaultHostCheck(name: string, io: Pick<CliIo, 'dns'>): Pr
  * The first of `hosts` (`[flag, value]`) that is neither empty, an IP literal nor a name that
  * resolves, as `--src arg had invalid hostname: …`; `undefined` when all are fine.
  */
-export async function invalidHost(hosts: ReadonlyArray<readonly [string, string | undefined]>, resolves: HostCheck): Promise<string | undefined> {
+export async function invalidHost(
+  hosts: ReadonlyArray<readonly [string, string | undefined]>,
+  resolves: HostCheck,
+): Promise<string | undefined> {
   for (const [flag, value] of hosts) {
     if (value === undefined || value === '' || isIP(value) !== 0) continue;
     if (!(await resolves(value))) return `${flag} arg had invalid hostname: ${value}`;

@@ -12,31 +12,123 @@ import { ArchiveSink } from '../loaders/sink.js';
 import { ExitCode } from './exit-codes.js';
 import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, LOG_DIR_FLAG, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolverOf, type LoaderTool } from './loader-options.js';
+import {
+  ARCHIVE_FLAGS,
+  LOG_DIR_FLAG,
+  loaderResolver,
+  RESOLVE_FLAGS,
+  startLoader,
+  systemResolverOf,
+  type LoaderTool,
+} from './loader-options.js';
 
 const PROG = 'esmond-ps-load-gridftp';
 const SENSITIVE = '(default=False since this might be sensitive data).';
 
 const FLAGS = [
   HELP_FLAG,
-  { key: 'file', short: '-f', long: '--file', type: 'string', metavar: 'FILENAME', help: 'Input filename.', original: true },
-  { key: 'stateFile', short: '-p', long: '--pickle_file', type: 'string', metavar: 'PICKLE', help: 'Path to the JSON state file (./load_grid_ftp.state.json or ./load_grid_ftp.json.state.json).', original: true },
-  { key: 'dontWrite', short: '-d', long: '--dont_write', type: 'flag', help: 'Do not write last position state file - can be used to process multiple files by hand, development, etc.', original: true },
-  { key: 'single', short: '-S', long: '--single', type: 'flag', help: 'Only load a single record - used for development.', original: true },
-  { key: 'deleteState', short: '-D', long: '--delete_state', type: 'flag', help: 'Delete state file from disc after concluding run.', original: true },
+  {
+    key: 'file',
+    short: '-f',
+    long: '--file',
+    type: 'string',
+    metavar: 'FILENAME',
+    help: 'Input filename.',
+    original: true,
+  },
+  {
+    key: 'stateFile',
+    short: '-p',
+    long: '--pickle_file',
+    type: 'string',
+    metavar: 'PICKLE',
+    help: 'Path to the JSON state file (./load_grid_ftp.state.json or ./load_grid_ftp.json.state.json).',
+    original: true,
+  },
+  {
+    key: 'dontWrite',
+    short: '-d',
+    long: '--dont_write',
+    type: 'flag',
+    help: 'Do not write last position state file - can be used to process multiple files by hand, development, etc.',
+    original: true,
+  },
+  {
+    key: 'single',
+    short: '-S',
+    long: '--single',
+    type: 'flag',
+    help: 'Only load a single record - used for development.',
+    original: true,
+  },
+  {
+    key: 'deleteState',
+    short: '-D',
+    long: '--delete_state',
+    type: 'flag',
+    help: 'Delete state file from disc after concluding run.',
+    original: true,
+  },
   LOG_DIR_FLAG,
   ...ARCHIVE_FLAGS,
-  { key: 'fileAttr', short: '-F', long: '--file_attr', type: 'flag', help: `Include the gridftp file information when sending data to esmond ${SENSITIVE}`, original: true },
-  { key: 'nameAttr', short: '-N', long: '--name_attr', type: 'flag', help: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}`, original: true },
-  { key: 'volumeAttr', short: '-V', long: '--volume_attr', type: 'flag', help: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}`, original: true },
-  { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Verbose output - -v, -vv, etc. (logs every stored batch).', original: true },
-  { key: 'noProgress', short: '-P', long: '--no-progress', type: 'flag', help: 'Suppress processing progress messages to console (default: on).', original: true },
+  {
+    key: 'fileAttr',
+    short: '-F',
+    long: '--file_attr',
+    type: 'flag',
+    help: `Include the gridftp file information when sending data to esmond ${SENSITIVE}`,
+    original: true,
+  },
+  {
+    key: 'nameAttr',
+    short: '-N',
+    long: '--name_attr',
+    type: 'flag',
+    help: `Include the gridftp user (name) information when sending data to esmond ${SENSITIVE}`,
+    original: true,
+  },
+  {
+    key: 'volumeAttr',
+    short: '-V',
+    long: '--volume_attr',
+    type: 'flag',
+    help: `Include the gridftp volume information when sending data to esmond ${SENSITIVE}`,
+    original: true,
+  },
+  {
+    key: 'verbose',
+    short: '-v',
+    long: '--verbose',
+    type: 'flag',
+    help: 'Verbose output - -v, -vv, etc. (logs every stored batch).',
+    original: true,
+  },
+  {
+    key: 'noProgress',
+    short: '-P',
+    long: '--no-progress',
+    type: 'flag',
+    help: 'Suppress processing progress messages to console (default: on).',
+    original: true,
+  },
   { key: 'json', short: '-J', long: '--json', type: 'flag', help: 'Read JSON formatted GridFTP logs.', original: true },
-  { key: 'batchSize', long: '--batch-size', type: 'int', metavar: 'N', default: '200', help: 'Transfers stored per batch; the state moves after each stored batch (default=200).', original: false },
+  {
+    key: 'batchSize',
+    long: '--batch-size',
+    type: 'int',
+    metavar: 'N',
+    default: '200',
+    help: 'Transfers stored per batch; the state moves after each stored batch (default=200).',
+    original: false,
+  },
   ...RESOLVE_FLAGS,
 ] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: PROG, usage: '%prog [ -f filename | -v ]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = {
+  prog: PROG,
+  usage: '%prog [ -f filename | -v ]',
+  flags: FLAGS,
+};
 
 /** Replaceable parts, for tests. */
 export interface LoadGridftpDeps {
@@ -56,11 +148,17 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     if (!existsSync(file)) return usageError(`${file} does not exist`);
     // Number(), not the Python int syntax: `--batch-size 010` has always meant 10.
     const batchSize = Number(args.string('batchSize'));
-    if (!Number.isInteger(batchSize) || batchSize < 1) return usageError('option --batch-size: must be a positive integer');
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      return usageError('option --batch-size: must be a positive integer');
     const json = args.flag('json');
     const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolverOf(io));
     if ('error' in resolveHost) return usageError(resolveHost.error);
-    const statePath = normalize(resolve(io.cwd, args.string('stateFile') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json')));
+    const statePath = normalize(
+      resolve(
+        io.cwd,
+        args.string('stateFile') || (json ? 'load_grid_ftp.json.state.json' : 'load_grid_ftp.state.json'),
+      ),
+    );
 
     const log = session.openLog();
     const client = session.client();

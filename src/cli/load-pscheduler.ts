@@ -31,23 +31,77 @@ import { explainFailure } from './failures.js';
 import { ExitCode } from './exit-codes.js';
 import { HELP_FLAG, type FlagDef } from './flags.js';
 import type { CliIo, ToolMain } from './io.js';
-import { ARCHIVE_FLAGS, DEFAULT_URL, loaderResolver, RESOLVE_FLAGS, startLoader, systemResolverOf, type LoaderTool } from './loader-options.js';
+import {
+  ARCHIVE_FLAGS,
+  DEFAULT_URL,
+  loaderResolver,
+  RESOLVE_FLAGS,
+  startLoader,
+  systemResolverOf,
+  type LoaderTool,
+} from './loader-options.js';
 
 const PROG = 'esmond-ps-load-pscheduler';
 
 const FLAGS = [
   HELP_FLAG,
   ...ARCHIVE_FLAGS,
-  { key: 'agent', short: '-a', long: '--agent', type: 'string', metavar: 'HOST', help: 'Measurement agent for results whose archive spec names none (default: the lead participant).', original: false },
-  { key: 'policy', long: '--policy', type: 'string', metavar: 'POLICY', help: `data-formatting-policy for results whose archive spec has none: ${FORMATTING_POLICIES.join(', ')} (default=prefer-mapped).`, original: false },
-  { key: 'start', long: '--start', type: 'string', metavar: 'TIME', help: 'Start time (ISO 8601 or UNIX seconds) of bare results ({test, tool, result} without a schedule).', original: false },
-  { key: 'duration', long: '--duration', type: 'string', metavar: 'DURATION', help: 'Duration (ISO 8601 like PT30S, or seconds) of bare results (default=0).', original: false },
-  { key: 'declareAll', long: '--declare-all', type: 'flag', help: 'Also declare the event types the esmond archiver sends undeclared (packet-rtt, tcp-windowsize, ...), so they are stored.', original: false },
+  {
+    key: 'agent',
+    short: '-a',
+    long: '--agent',
+    type: 'string',
+    metavar: 'HOST',
+    help: 'Measurement agent for results whose archive spec names none (default: the lead participant).',
+    original: false,
+  },
+  {
+    key: 'policy',
+    long: '--policy',
+    type: 'string',
+    metavar: 'POLICY',
+    help: `data-formatting-policy for results whose archive spec has none: ${FORMATTING_POLICIES.join(', ')} (default=prefer-mapped).`,
+    original: false,
+  },
+  {
+    key: 'start',
+    long: '--start',
+    type: 'string',
+    metavar: 'TIME',
+    help: 'Start time (ISO 8601 or UNIX seconds) of bare results ({test, tool, result} without a schedule).',
+    original: false,
+  },
+  {
+    key: 'duration',
+    long: '--duration',
+    type: 'string',
+    metavar: 'DURATION',
+    help: 'Duration (ISO 8601 like PT30S, or seconds) of bare results (default=0).',
+    original: false,
+  },
+  {
+    key: 'declareAll',
+    long: '--declare-all',
+    type: 'flag',
+    help: 'Also declare the event types the esmond archiver sends undeclared (packet-rtt, tcp-windowsize, ...), so they are stored.',
+    original: false,
+  },
   ...RESOLVE_FLAGS,
-  { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Report every stored result on stderr.', original: true },
+  {
+    key: 'verbose',
+    short: '-v',
+    long: '--verbose',
+    type: 'flag',
+    help: 'Report every stored result on stderr.',
+    original: true,
+  },
 ] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: PROG, usage: '%prog [-U URL] [-u USER] [-k KEY] [FILE...]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = {
+  prog: PROG,
+  usage: '%prog [-U URL] [-u USER] [-k KEY] [FILE...]',
+  flags: FLAGS,
+};
 
 /** Replaceable parts, for tests. */
 export interface LoadPschedulerDeps {
@@ -66,7 +120,11 @@ function linesOf(io: CliIo, file: string): AsyncIterable<string> {
 }
 
 /** `--start`/`--duration`: plain seconds, or ISO 8601 as `iso` reads it (which throws naming `flag`). */
-function secondsOption(text: string | undefined, flag: string, iso: (text: string, field: string) => number): number | undefined {
+function secondsOption(
+  text: string | undefined,
+  flag: string,
+  iso: (text: string, field: string) => number,
+): number | undefined {
   if (text === undefined) return undefined;
   return /^\d+(\.\d+)?$/.test(text) ? Number(text) : iso(text, flag);
 }
@@ -84,9 +142,19 @@ function nameStartFlag(message: string): string {
  * The closing line. Points the archive already had are said to be left as they were, so a rerun
  * cannot be read as "added again".
  */
-export function summaryLine(c: { results: number; metadata: number; points: number; duplicates: number; rejected: number; stoppedAt?: string | undefined }): string {
-  const rejected = (c.rejected > 0 ? `; ${c.rejected} input(s) rejected` : '') + (c.stoppedAt !== undefined ? `; stopped at ${c.stoppedAt}` : '');
-  if (c.duplicates === 0) return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s)${rejected}\n`;
+export function summaryLine(c: {
+  results: number;
+  metadata: number;
+  points: number;
+  duplicates: number;
+  rejected: number;
+  stoppedAt?: string | undefined;
+}): string {
+  const rejected =
+    (c.rejected > 0 ? `; ${c.rejected} input(s) rejected` : '') +
+    (c.stoppedAt !== undefined ? `; stopped at ${c.stoppedAt}` : '');
+  if (c.duplicates === 0)
+    return `Stored ${c.results} result(s): ${c.metadata} metadata, ${c.points} point(s)${rejected}\n`;
   if (c.points === 0) {
     return `Nothing new to store: the ${c.results} result(s) (${c.duplicates} point(s), ${c.metadata} metadata) were all already in the archive and were left as they were${rejected}\n`;
   }
@@ -102,7 +170,9 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     const { args, usageError } = session;
     const policyText = args.string('policy');
     if (policyText !== undefined && !(FORMATTING_POLICIES as readonly string[]).includes(policyText)) {
-      return usageError(`option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`);
+      return usageError(
+        `option --policy: invalid choice: '${policyText}' (choose from ${FORMATTING_POLICIES.join(', ')})`,
+      );
     }
     let start: number | undefined;
     let duration: number | undefined;
@@ -116,11 +186,20 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     if ('error' in resolveHost) return usageError(resolveHost.error);
     // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
     if (args.positional.length === 0 && io.stdin.isTTY === true) {
-      return usageError('no input: name result files, or pipe results in (e.g. pscheduler result --format json … | ' + PROG + ' -U URL)');
+      return usageError(
+        'no input: name result files, or pipe results in (e.g. pscheduler result --format json … | ' +
+          PROG +
+          ' -U URL)',
+      );
     }
     const client = session.client();
     if (typeof client === 'number') return client;
-    const defaults = { measurementAgent: args.string('agent'), policy: policyText as FormattingPolicy | undefined, start, duration };
+    const defaults = {
+      measurementAgent: args.string('agent'),
+      policy: policyText as FormattingPolicy | undefined,
+      start,
+      duration,
+    };
     const sink = new ArchiveSink(client);
     const table = new Map<string, HostAddresses>();
     const keys = new Set<string>();
@@ -158,12 +237,16 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
         points += counts.written;
         duplicates += counts.duplicates;
         if (args.flag('verbose')) {
-          io.stderr.write(`${PROG}: stored ${batch.length} result(s) (${first.where} … ${last.where}): ${counts.written} point(s)\n`);
+          io.stderr.write(
+            `${PROG}: stored ${batch.length} result(s) (${first.where} … ${last.where}): ${counts.written} point(s)\n`,
+          );
         }
         return true;
       } catch (err) {
         const { message, hint } = explainFailure(err, { url: args.string('url') ?? DEFAULT_URL });
-        io.stderr.write(`${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`);
+        io.stderr.write(
+          `${PROG}: ${first.where}${batch.length > 1 ? ` … ${last.where}` : ''}: storing failed: ${message}\n${hint !== undefined ? `${PROG}: ${hint}\n` : ''}`,
+        );
         failed = true;
         return false;
       }
@@ -172,7 +255,10 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
       const files = args.positional.length > 0 ? args.positional : ['-'];
       outer: for (const file of files) {
         try {
-          for await (const { where, doc, typed, error } of documentsFromLines(linesOf(io, file), file === '-' ? '<stdin>' : file)) {
+          for await (const { where, doc, typed, error } of documentsFromLines(
+            linesOf(io, file),
+            file === '-' ? '<stdin>' : file,
+          )) {
             if (error !== undefined) {
               reject(where, error);
               continue;
@@ -184,12 +270,17 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
                 const [v4, v6] = await Promise.all([resolveHost(host, 4), resolveHost(host, 6)]);
                 table.set(host, { v4, v6 });
               }
-              pending.push({ where, record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.flag('declareAll') }) });
+              pending.push({
+                where,
+                record: mapRecord(input, { lookup: tableLookup(table), declareAll: args.flag('declareAll') }),
+              });
             } catch (err) {
               if (err instanceof UnresolvedHostError) {
                 // It may resolve later (or be given): store what came before it, then stop here.
                 if (await flush()) {
-                  io.stderr.write(`${PROG}: ${where}: not stored: ${err.message} (${RESOLVE_HINT}); stopped here, later results were not read\n`);
+                  io.stderr.write(
+                    `${PROG}: ${where}: not stored: ${err.message} (${RESOLVE_HINT}); stopped here, later results were not read\n`,
+                  );
                   stoppedAt = where;
                 }
                 break outer;

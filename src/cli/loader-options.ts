@@ -14,7 +14,15 @@ import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/h
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
 import { systemForwardResolver } from '../util/dns.js';
 import type { ExitCode } from './exit-codes.js';
-import { startCommandLine, usageError, VERSION_FLAG, type CommandLine, type FlagDef, type FlagValues, type KeyOf } from './flags.js';
+import {
+  startCommandLine,
+  usageError,
+  VERSION_FLAG,
+  type CommandLine,
+  type FlagDef,
+  type FlagValues,
+  type KeyOf,
+} from './flags.js';
 import type { HelpLayout } from './help.js';
 import type { CliIo } from './io.js';
 
@@ -22,7 +30,15 @@ import type { CliIo } from './io.js';
 export const DEFAULT_URL = 'http://localhost:8000';
 
 /** `-l/--log_dir`: append the log to `<dir>/<tool>.log` instead of stderr. */
-export const LOG_DIR_FLAG = { key: 'logDir', short: '-l', long: '--log_dir', type: 'string', metavar: 'LOGDIR', help: 'Write log output to specified directory - if not set, log goes to stderr.', original: true } as const satisfies FlagDef;
+export const LOG_DIR_FLAG = {
+  key: 'logDir',
+  short: '-l',
+  long: '--log_dir',
+  type: 'string',
+  metavar: 'LOGDIR',
+  help: 'Write log output to specified directory - if not set, log goes to stderr.',
+  original: true,
+} as const satisfies FlagDef;
 
 /**
  * The archive flags every loader offers, in the order their help lists them: `-U` (an alias
@@ -31,18 +47,72 @@ export const LOG_DIR_FLAG = { key: 'logDir', short: '-l', long: '--log_dir', typ
  * and opting out of TLS verification (on by default).
  */
 export const ARCHIVE_FLAGS = [
-  { key: 'url', short: '-U', long: '--url', type: 'string', metavar: 'API_URL', default: DEFAULT_URL, help: `URL for the REST API (default=${DEFAULT_URL}) - required.`, original: true },
-  { key: 'user', short: '-u', long: '--user', type: 'string', metavar: 'USER', help: 'POST interface username.', original: true },
-  { key: 'key', short: '-k', long: '--key', type: 'string', metavar: 'KEY', help: 'API key for POST operation.', original: true },
-  { key: 'scriptAlias', short: '-s', long: '--script_alias', type: 'string', metavar: 'SCRIPT_ALIAS', default: '/', help: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).', original: true },
-  { key: 'noSslVerify', long: '--no-ssl-verify', type: 'flag', help: 'Do not verify the TLS certificate of the archive (verified by default).', original: false },
+  {
+    key: 'url',
+    short: '-U',
+    long: '--url',
+    type: 'string',
+    metavar: 'API_URL',
+    default: DEFAULT_URL,
+    help: `URL for the REST API (default=${DEFAULT_URL}) - required.`,
+    original: true,
+  },
+  {
+    key: 'user',
+    short: '-u',
+    long: '--user',
+    type: 'string',
+    metavar: 'USER',
+    help: 'POST interface username.',
+    original: true,
+  },
+  {
+    key: 'key',
+    short: '-k',
+    long: '--key',
+    type: 'string',
+    metavar: 'KEY',
+    help: 'API key for POST operation.',
+    original: true,
+  },
+  {
+    key: 'scriptAlias',
+    short: '-s',
+    long: '--script_alias',
+    type: 'string',
+    metavar: 'SCRIPT_ALIAS',
+    default: '/',
+    help: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).',
+    original: true,
+  },
+  {
+    key: 'noSslVerify',
+    long: '--no-ssl-verify',
+    type: 'flag',
+    help: 'Do not verify the TLS certificate of the archive (verified by default).',
+    original: false,
+  },
   { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
 ] as const satisfies readonly FlagDef[];
 
 /** `--resolve NAME=ADDRESS` (repeatable) and `--hosts FILE`: names answered before DNS. */
 export const RESOLVE_FLAGS = [
-  { key: 'resolve', long: '--resolve', type: 'list', metavar: 'NAME=ADDRESS', help: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).', original: false },
-  { key: 'hosts', long: '--hosts', type: 'list', metavar: 'FILE', help: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.', original: false },
+  {
+    key: 'resolve',
+    long: '--resolve',
+    type: 'list',
+    metavar: 'NAME=ADDRESS',
+    help: 'Use ADDRESS for host NAME instead of DNS (repeatable, once per family; like curl --resolve).',
+    original: false,
+  },
+  {
+    key: 'hosts',
+    long: '--hosts',
+    type: 'list',
+    metavar: 'FILE',
+    help: 'Host names and addresses in hosts-file format ("ADDRESS NAME [ALIAS...]"), used instead of DNS for those names.',
+    original: false,
+  },
 ] as const satisfies readonly FlagDef[];
 
 /** The keys of the loaders' shared flags. */
@@ -63,7 +133,9 @@ function openLoaderLog(io: CliIo, prog: string, dir: string | undefined): Loader
   const write =
     dir === undefined || dir === ''
       ? (line: string) => void io.stderr.write(line)
-      : (line: string) => { appendFileSync(join(dir, `${prog}.log`), line); };
+      : (line: string) => {
+          appendFileSync(join(dir, `${prog}.log`), line);
+        };
   return createLoaderLog(write, io.now);
 }
 
@@ -123,7 +195,11 @@ export interface LoaderSession<K extends string> {
  * errors), then a missing `-l` directory as a usage error. Returns the session, or the exit
  * status when the tool is already done.
  */
-export function startLoader<K extends string>(tool: LoaderTool<K>, argv: readonly string[], io: CliIo): LoaderSession<K> | ExitCode {
+export function startLoader<K extends string>(
+  tool: LoaderTool<K>,
+  argv: readonly string[],
+  io: CliIo,
+): LoaderSession<K> | ExitCode {
   const flags = [...tool.flags, VERSION_FLAG];
   const cl: CommandLine<K | LoaderKey> = {
     prog: tool.prog,
@@ -158,7 +234,11 @@ export function startLoader<K extends string>(tool: LoaderTool<K>, argv: readonl
  * `fallback` (DNS).
  * @returns the resolver, or the message of a usage error (a malformed value, an unreadable file).
  */
-export function loaderResolver(args: FlagValues<LoaderKey>, io: CliIo, fallback: HostResolver): HostResolver | { error: string } {
+export function loaderResolver(
+  args: FlagValues<LoaderKey>,
+  io: CliIo,
+  fallback: HostResolver,
+): HostResolver | { error: string } {
   const builder = new HostTableBuilder();
   for (const value of args.list('resolve')) {
     const error = builder.addResolve(value);
@@ -169,7 +249,9 @@ export function loaderResolver(args: FlagValues<LoaderKey>, io: CliIo, fallback:
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch (err) {
-      return { error: `option --hosts: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      return {
+        error: `option --hosts: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      };
     }
     const error = builder.addHostsFile(text, file);
     if (error !== undefined) return { error: `option --hosts: ${error}` };

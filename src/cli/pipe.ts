@@ -19,10 +19,22 @@ const FLAGS = [
   ...ARCHIVE_FLAGS,
   { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Verbose output.', original: true },
   LOG_DIR_FLAG,
-  { key: 'agent', short: '-a', long: '--agent', type: 'string', metavar: 'ADDRESS', help: 'Measurement agent address (default: the local address this host uses to reach the receiver).', original: false },
+  {
+    key: 'agent',
+    short: '-a',
+    long: '--agent',
+    type: 'string',
+    metavar: 'ADDRESS',
+    help: 'Measurement agent address (default: the local address this host uses to reach the receiver).',
+    original: false,
+  },
 ] as const satisfies readonly FlagDef[];
 
-const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = { prog: 'esmond-ps-pipe', usage: ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]', flags: FLAGS };
+const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = {
+  prog: 'esmond-ps-pipe',
+  usage: ' bwctl ... |& %prog [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]',
+  flags: FLAGS,
+};
 
 /** The local address the operating system would use towards `host` (no packet is sent). */
 export async function localAddressTowards(host: string): Promise<string> {
@@ -31,7 +43,10 @@ export async function localAddressTowards(host: string): Promise<string> {
   try {
     await new Promise<void>((ok, fail) => {
       sock.once('error', fail);
-      sock.connect(80, host, (err?: Error) => { if (err) fail(err); else ok(); });
+      sock.connect(80, host, (err?: Error) => {
+        if (err) fail(err);
+        else ok();
+      });
     });
     const address = sock.address().address;
     if (address === '0.0.0.0' || address === '::') throw new Error(`no local address routes to ${host}`);
@@ -84,7 +99,9 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
         try {
           agent = await (deps.localAddress ?? localAddressTowards)(run.inputDestination);
         } catch (err) {
-          return fatal(`could not determine the measurement agent address towards ${run.inputDestination}: ${(err as Error).message} (use --agent)`);
+          return fatal(
+            `could not determine the measurement agent address towards ${run.inputDestination}: ${(err as Error).message} (use --agent)`,
+          );
         }
       }
       log('process_iperf3.start', 'begin');
@@ -99,7 +116,10 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
       try {
         await sink.metadataKey(mapped.metadata);
       } catch (err) {
-        log('process_iperf3.error', `MetadataPost failed, abort processing, not updating record state - ERROR: '${(err as Error).message}'`);
+        log(
+          'process_iperf3.error',
+          `MetadataPost failed, abort processing, not updating record state - ERROR: '${(err as Error).message}'`,
+        );
         return ExitCode.Failure;
       }
       if (verbose) for (const v of mapped.values) log('process_event_type.start', v['event-type']);

@@ -82,11 +82,18 @@ export function createRun(deps: QueryToolDeps = {}): ToolMain {
       });
       if (/\.png$/i.test(file)) {
         const { Resvg } = await import('@resvg/resvg-js');
-        await writeFile(file, new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+        await writeFile(
+          file,
+          new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng(),
+        );
       } else {
         await writeFile(file, svg);
       }
-      io.stderr.write(series.length === 0 ? `No data found; wrote an empty chart to ${file}\n` : `wrote ${file}: ${series.length} series, ${points} points\n`);
+      io.stderr.write(
+        series.length === 0
+          ? `No data found; wrote an empty chart to ${file}\n`
+          : `wrote ${file}: ${series.length} series, ${points} points\n`,
+      );
       return ExitCode.Ok;
     } catch (err) {
       return reportFailure(PROG, io, err);

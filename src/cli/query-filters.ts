@@ -19,7 +19,9 @@ export function listableEventTypes(): string[] {
 
 /** The `-L` text: `\nValid event types:` and one indented line per type. */
 export function eventTypeListText(): string {
-  return `\nValid event types:\n${listableEventTypes().map((n) => `    ${n}\n`).join('')}`;
+  return `\nValid event types:\n${listableEventTypes()
+    .map((n) => `    ${n}\n`)
+    .join('')}`;
 }
 
 const METADATA_FILTER_KEYS: Readonly<Record<string, keyof MetadataQuery>> = {
@@ -43,7 +45,20 @@ const TIME_FILTER_KEYS: Readonly<Record<string, TimeKey>> = {
   'time-range': 'timeRange',
 };
 /** Keys the client controls itself, or that were internal attributes of the original. */
-const REJECTED_FILTER_KEYS = new Set(['limit', 'offset', 'format', 'verbose', 'ssl-verify', 'timeout', 'auth-username', 'auth-apikey', 'wrn', 'warn', 'metadata-filters', 'time-filters']);
+const REJECTED_FILTER_KEYS = new Set([
+  'limit',
+  'offset',
+  'format',
+  'verbose',
+  'ssl-verify',
+  'timeout',
+  'auth-username',
+  'auth-apikey',
+  'wrn',
+  'warn',
+  'metadata-filters',
+  'time-filters',
+]);
 const DNS_MATCH_RULES = ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6'];
 
 /** The time filters of a query. */
@@ -55,7 +70,11 @@ export type TimeFilters = Partial<Record<TimeKey, number>>;
  * also collected in the returned `filterTimes` (they go to the metadata search as given).
  * @returns the time filters given, or the one-line problem of the first bad filter
  */
-export function applyFilters(items: readonly string[], q: MetadataQuery, times: TimeFilters): { filterTimes: TimeFilters } | { problem: string } {
+export function applyFilters(
+  items: readonly string[],
+  q: MetadataQuery,
+  times: TimeFilters,
+): { filterTimes: TimeFilters } | { problem: string } {
   const filterTimes: TimeFilters = {};
   const freeForm: Array<readonly [string, string]> = [];
   for (const item of items) {
@@ -64,12 +83,14 @@ export function applyFilters(items: readonly string[], q: MetadataQuery, times: 
     const key = item.slice(0, colon);
     const value = item.slice(colon + 1);
     const dashed = key.replace(/_/g, '-');
-    if (key === '' || REJECTED_FILTER_KEYS.has(dashed)) return { problem: `--filter arg ${key} is not a valid filtering value` };
+    if (key === '' || REJECTED_FILTER_KEYS.has(dashed))
+      return { problem: `--filter arg ${key} is not a valid filtering value` };
     const timeKey = TIME_FILTER_KEYS[dashed];
     const mdKey = METADATA_FILTER_KEYS[dashed];
     if (timeKey) {
       const n = value.trim() === '' ? NaN : Number(value.trim());
-      if (!Number.isFinite(n)) return { problem: `--filter arg ${item}: the timestamp value ${value} is not a valid integer` };
+      if (!Number.isFinite(n))
+        return { problem: `--filter arg ${item}: the timestamp value ${value} is not a valid integer` };
       if (timeKey === 'timeRange' && n < 0) return { problem: `--filter arg ${item}: time-range must not be negative` };
       times[timeKey] = Math.trunc(n);
       filterTimes[timeKey] = Math.trunc(n);
@@ -78,7 +99,8 @@ export function applyFilters(items: readonly string[], q: MetadataQuery, times: 
       if (n === undefined) return { problem: `--filter arg ${item}: summary-window must be an integer` };
       q.summaryWindow = n;
     } else if (mdKey === 'dnsMatchRule') {
-      if (!DNS_MATCH_RULES.includes(value)) return { problem: `--filter arg ${item}: dns-match-rule must be one of ${DNS_MATCH_RULES.join(', ')}` };
+      if (!DNS_MATCH_RULES.includes(value))
+        return { problem: `--filter arg ${item}: dns-match-rule must be one of ${DNS_MATCH_RULES.join(', ')}` };
       q.dnsMatchRule = value as NonNullable<MetadataQuery['dnsMatchRule']>;
     } else if (mdKey) {
       (q as Record<string, unknown>)[mdKey] = value;

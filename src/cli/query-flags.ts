@@ -22,69 +22,332 @@ export const DEFAULT_TIMEOUT_S = 30;
 export const SELECTION_FLAGS = [
   HELP_FLAG,
   VERSION_FLAG,
-  { key: 'url', short: '-u', long: '--url', type: 'string', metavar: 'URL', help: 'URL of esmond API you want to talk to.', original: true },
-  { key: 'src', short: '-s', long: '--src', type: 'string', metavar: 'SRC', help: 'Host originating the test.', original: true },
+  {
+    key: 'url',
+    short: '-u',
+    long: '--url',
+    type: 'string',
+    metavar: 'URL',
+    help: 'URL of esmond API you want to talk to.',
+    original: true,
+  },
+  {
+    key: 'src',
+    short: '-s',
+    long: '--src',
+    type: 'string',
+    metavar: 'SRC',
+    help: 'Host originating the test.',
+    original: true,
+  },
   { key: 'dest', short: '-d', long: '--dest', type: 'string', metavar: 'DEST', help: 'Test endpoint.', original: true },
-  { key: 'agent', short: '-a', long: '--agent', type: 'string', metavar: 'AGENT', help: 'Host that initiated the test - useful for central MAs.', original: true },
-  { key: 'type', short: '-e', long: '--event-type', type: 'string', metavar: 'TYPE', help: 'Type of data (loss, latency, throughput, etc) - see -L arg.', original: true },
-  { key: 'tool', short: '-t', long: '--tool', type: 'string', metavar: 'TOOL', help: 'Tool used to run test (bwctl/iperf3, powstream, "bwctl/tracepath,traceroute", gridftp, etc).', original: true },
-  { key: 'start', short: '-S', long: '--start-time', type: 'string', metavar: 'START', help: 'Start time of query (default: 24 hours ago).', original: true },
-  { key: 'end', short: '-E', long: '--end-time', type: 'string', metavar: 'END', help: 'End time of query (default: now).', original: true },
-  { key: 'filter', short: '-F', long: '--filter', type: 'list', metavar: 'FILTER', help: 'Specify additional query filters - format: -F key:value (split at the first ":"). Can be used multiple times; an invalid filter is an error.', original: true },
-  { key: 'listEvent', short: '-L', long: '--list-events', type: 'flag', help: 'List available event types.', original: true },
-  { key: 'metadata', short: '-M', long: '--metadata-extended', type: 'flag', help: 'Show extended metadata tool-specific values (can not be used with -o csv).', original: true },
-  { key: 'summaryType', short: '-T', long: '--summary-type', type: 'string', metavar: 'SUMMARY_TYPE', help: 'Request summary data of type [aggregation, average, statistics].', original: true },
-  { key: 'summaryWindow', short: '-W', long: '--summary-window', type: 'int', metavar: 'SUMMARY_WINDOW', help: 'Timeframe in seconds described by the summary (default: 0).', original: true },
+  {
+    key: 'agent',
+    short: '-a',
+    long: '--agent',
+    type: 'string',
+    metavar: 'AGENT',
+    help: 'Host that initiated the test - useful for central MAs.',
+    original: true,
+  },
+  {
+    key: 'type',
+    short: '-e',
+    long: '--event-type',
+    type: 'string',
+    metavar: 'TYPE',
+    help: 'Type of data (loss, latency, throughput, etc) - see -L arg.',
+    original: true,
+  },
+  {
+    key: 'tool',
+    short: '-t',
+    long: '--tool',
+    type: 'string',
+    metavar: 'TOOL',
+    help: 'Tool used to run test (bwctl/iperf3, powstream, "bwctl/tracepath,traceroute", gridftp, etc).',
+    original: true,
+  },
+  {
+    key: 'start',
+    short: '-S',
+    long: '--start-time',
+    type: 'string',
+    metavar: 'START',
+    help: 'Start time of query (default: 24 hours ago).',
+    original: true,
+  },
+  {
+    key: 'end',
+    short: '-E',
+    long: '--end-time',
+    type: 'string',
+    metavar: 'END',
+    help: 'End time of query (default: now).',
+    original: true,
+  },
+  {
+    key: 'filter',
+    short: '-F',
+    long: '--filter',
+    type: 'list',
+    metavar: 'FILTER',
+    help: 'Specify additional query filters - format: -F key:value (split at the first ":"). Can be used multiple times; an invalid filter is an error.',
+    original: true,
+  },
+  {
+    key: 'listEvent',
+    short: '-L',
+    long: '--list-events',
+    type: 'flag',
+    help: 'List available event types.',
+    original: true,
+  },
+  {
+    key: 'metadata',
+    short: '-M',
+    long: '--metadata-extended',
+    type: 'flag',
+    help: 'Show extended metadata tool-specific values (can not be used with -o csv).',
+    original: true,
+  },
+  {
+    key: 'summaryType',
+    short: '-T',
+    long: '--summary-type',
+    type: 'string',
+    metavar: 'SUMMARY_TYPE',
+    help: 'Request summary data of type [aggregation, average, statistics].',
+    original: true,
+  },
+  {
+    key: 'summaryWindow',
+    short: '-W',
+    long: '--summary-window',
+    type: 'int',
+    metavar: 'SUMMARY_WINDOW',
+    help: 'Timeframe in seconds described by the summary (default: 0).',
+    original: true,
+  },
 ] as const satisfies readonly FlagDef[];
 
 /** `-o FORMAT` of the tools that print rows. */
-export const FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: `Output format [${OUTPUT_FORMATS.join(', ')}] (default: human).`, original: true } as const satisfies FlagDef;
+export const FORMAT_FLAG = {
+  key: 'format',
+  short: '-o',
+  long: '--output-format',
+  type: 'string',
+  metavar: 'FORMAT',
+  default: 'human',
+  help: `Output format [${OUTPUT_FORMATS.join(', ')}] (default: human).`,
+  original: true,
+} as const satisfies FlagDef;
 
 /** How rows are shown and traced. */
 export const DISPLAY_FLAGS = [
-  { key: 'ip', short: '-I', long: '--ip', type: 'flag', help: 'Show source/dest as IP addresses, not hostnames.', original: true },
+  {
+    key: 'ip',
+    short: '-I',
+    long: '--ip',
+    type: 'flag',
+    help: 'Show source/dest as IP addresses, not hostnames.',
+    original: true,
+  },
   { key: 'verbose', short: '-v', long: '--verbose', type: 'flag', help: 'Verbose output.', original: true },
 ] as const satisfies readonly FlagDef[];
 
 /** How the archive is reached: TLS, timeouts, credentials, retries, the kind of archive. */
 export const CONNECTION_FLAGS = [
-  { key: 'sslVerify', long: '--ssl-verify', type: 'flag', help: 'Verify SSL certificate (default: True)', original: true },
-  { key: 'timeout', long: '--timeout', type: 'int', metavar: 'TIMEOUT', help: `Timeout (in seconds) client will wait without receiving data before exiting (default: ${DEFAULT_TIMEOUT_S})`, original: true },
-  { key: 'noSslVerify', long: '--no-ssl-verify', type: 'flag', help: 'Do not verify the TLS certificate of the archive.', original: false },
+  {
+    key: 'sslVerify',
+    long: '--ssl-verify',
+    type: 'flag',
+    help: 'Verify SSL certificate (default: True)',
+    original: true,
+  },
+  {
+    key: 'timeout',
+    long: '--timeout',
+    type: 'int',
+    metavar: 'TIMEOUT',
+    help: `Timeout (in seconds) client will wait without receiving data before exiting (default: ${DEFAULT_TIMEOUT_S})`,
+    original: true,
+  },
+  {
+    key: 'noSslVerify',
+    long: '--no-ssl-verify',
+    type: 'flag',
+    help: 'Do not verify the TLS certificate of the archive.',
+    original: false,
+  },
   { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
-  { key: 'user', long: '--user', type: 'string', metavar: 'USER', help: 'User name for the API key (default: $ESMOND_USER).', original: false },
-  { key: 'key', short: '-k', long: '--key', type: 'string', metavar: 'KEY', help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).', original: false },
-  { key: 'retries', long: '--retries', type: 'int', metavar: 'N', help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`, original: false },
-  { key: 'archive', long: '--archive', type: 'string', metavar: 'ARCHIVE', default: 'auto', help: `Archive type [${ARCHIVE_MODES.join(', ')}] (default: auto: esmond or elmond, else the OpenSearch of a perfSONAR 5 node found at URL or URL/opensearch).`, original: false },
-  { key: 'password', long: '--password', type: 'string', metavar: 'PASSWORD', help: 'Password for --user, sent as HTTP Basic auth (OpenSearch) (default: $ESMOND_PASSWORD).', original: false },
-  { key: 'ca', long: '--ca', type: 'string', metavar: 'FILE', help: 'PEM file of the CA that signed the archive’s certificate (e.g. /etc/opensearch/root-ca.pem).', original: false },
+  {
+    key: 'user',
+    long: '--user',
+    type: 'string',
+    metavar: 'USER',
+    help: 'User name for the API key (default: $ESMOND_USER).',
+    original: false,
+  },
+  {
+    key: 'key',
+    short: '-k',
+    long: '--key',
+    type: 'string',
+    metavar: 'KEY',
+    help: 'API key sent as "Authorization: Token <key>" (default: $ESMOND_KEY).',
+    original: false,
+  },
+  {
+    key: 'retries',
+    long: '--retries',
+    type: 'int',
+    metavar: 'N',
+    help: `Retries of a failed request, each said on stderr (default: ${DEFAULT_RETRIES}).`,
+    original: false,
+  },
+  {
+    key: 'archive',
+    long: '--archive',
+    type: 'string',
+    metavar: 'ARCHIVE',
+    default: 'auto',
+    help: `Archive type [${ARCHIVE_MODES.join(', ')}] (default: auto: esmond or elmond, else the OpenSearch of a perfSONAR 5 node found at URL or URL/opensearch).`,
+    original: false,
+  },
+  {
+    key: 'password',
+    long: '--password',
+    type: 'string',
+    metavar: 'PASSWORD',
+    help: 'Password for --user, sent as HTTP Basic auth (OpenSearch) (default: $ESMOND_PASSWORD).',
+    original: false,
+  },
+  {
+    key: 'ca',
+    long: '--ca',
+    type: 'string',
+    metavar: 'FILE',
+    help: 'PEM file of the CA that signed the archive’s certificate (e.g. /etc/opensearch/root-ca.pem).',
+    original: false,
+  },
 ] as const satisfies readonly FlagDef[];
 
 /** esmond-ps-get's `--chart`. */
-const CHART_FLAG = { key: 'chart', long: '--chart', type: 'flag', help: 'Draw a small chart of the values under the data (on a terminal only).', original: false } as const satisfies FlagDef;
+const CHART_FLAG = {
+  key: 'chart',
+  long: '--chart',
+  type: 'flag',
+  help: 'Draw a small chart of the values under the data (on a terminal only).',
+  original: false,
+} as const satisfies FlagDef;
 
 /** esmond-ps-plot's `-o FILE`: it writes a picture, not rows. */
-const OUTPUT_FILE_FLAG = { key: 'outputFile', short: '-o', long: '--output', type: 'string', metavar: 'FILE', help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).', original: false } as const satisfies FlagDef;
+const OUTPUT_FILE_FLAG = {
+  key: 'outputFile',
+  short: '-o',
+  long: '--output',
+  type: 'string',
+  metavar: 'FILE',
+  help: 'Chart file to write: FILE.svg, or FILE.png (rendered from the SVG).',
+  original: false,
+} as const satisfies FlagDef;
 
 /** get-bulk's `-o`: a file format, and no default. */
-const FILES_FORMAT_FLAG = { key: 'format', short: '-o', long: '--output-format', type: 'string', metavar: 'FORMAT', default: 'human', help: `Output format of the files [${[...FILE_FORMATS].sort().join(', ')}] - required, there is no default.`, original: true } as const satisfies FlagDef;
+const FILES_FORMAT_FLAG = {
+  key: 'format',
+  short: '-o',
+  long: '--output-format',
+  type: 'string',
+  metavar: 'FORMAT',
+  default: 'human',
+  help: `Output format of the files [${[...FILE_FORMATS].sort().join(', ')}] - required, there is no default.`,
+  original: true,
+} as const satisfies FlagDef;
 
 /** get-bulk's `-D` (its default, the working directory, is shown in the help). */
 function outputDirectoryFlag(cwd: string) {
-  return { key: 'outputDir', short: '-D', long: '--output-directory', type: 'string', metavar: 'OUTPUT_DIR', help: `Directory to output files to (default: ${cwd}).`, original: true } as const satisfies FlagDef;
+  return {
+    key: 'outputDir',
+    short: '-D',
+    long: '--output-directory',
+    type: 'string',
+    metavar: 'OUTPUT_DIR',
+    help: `Directory to output files to (default: ${cwd}).`,
+    original: true,
+  } as const satisfies FlagDef;
 }
 
 /** get-bulk's own flags, listed in their own help section. */
 export const BULK_FLAGS = [
-  { key: 'force', long: '--force', type: 'flag', help: 'Rewrite output files that already exist (default: skip them).', original: false },
-  { key: 'resume', long: '--resume', type: 'flag', help: 'Continue an interrupted run from its checkpoint; the files come out as if never interrupted.', original: false },
-  { key: 'checkpoint', long: '--checkpoint', type: 'string', metavar: 'FILE', help: 'Checkpoint file (default: OUTPUT_DIR/.esmond-ps-get-bulk.checkpoint.json).', original: false },
-  { key: 'report', long: '--report', type: 'string', metavar: 'FILE', help: 'Write the completeness report as JSON to FILE.', original: false },
-  { key: 'concurrency', long: '--concurrency', type: 'uint', metavar: 'N', help: 'Series fetched at the same time (default: 2, at most 16).', original: false },
-  { key: 'window', long: '--window', type: 'uint', metavar: 'SECONDS', help: 'Initial time window per request; adapts to the data (default: 86400).', original: false },
-  { key: 'pageSize', long: '--page-size', type: 'uint', metavar: 'N', help: 'Points per request, 1..10000 (default: 10000; lowered to 1000 if the archive refuses).', original: false },
-  { key: 'quiet', long: '--quiet', type: 'flag', help: 'No progress output; the report only when something failed.', original: false },
-  { key: 'safeNames', long: '--safe-names', type: 'flag', help: 'Replace ":" in file names (IPv6 addresses) with "-", for scp and Windows.', original: false },
+  {
+    key: 'force',
+    long: '--force',
+    type: 'flag',
+    help: 'Rewrite output files that already exist (default: skip them).',
+    original: false,
+  },
+  {
+    key: 'resume',
+    long: '--resume',
+    type: 'flag',
+    help: 'Continue an interrupted run from its checkpoint; the files come out as if never interrupted.',
+    original: false,
+  },
+  {
+    key: 'checkpoint',
+    long: '--checkpoint',
+    type: 'string',
+    metavar: 'FILE',
+    help: 'Checkpoint file (default: OUTPUT_DIR/.esmond-ps-get-bulk.checkpoint.json).',
+    original: false,
+  },
+  {
+    key: 'report',
+    long: '--report',
+    type: 'string',
+    metavar: 'FILE',
+    help: 'Write the completeness report as JSON to FILE.',
+    original: false,
+  },
+  {
+    key: 'concurrency',
+    long: '--concurrency',
+    type: 'uint',
+    metavar: 'N',
+    help: 'Series fetched at the same time (default: 2, at most 16).',
+    original: false,
+  },
+  {
+    key: 'window',
+    long: '--window',
+    type: 'uint',
+    metavar: 'SECONDS',
+    help: 'Initial time window per request; adapts to the data (default: 86400).',
+    original: false,
+  },
+  {
+    key: 'pageSize',
+    long: '--page-size',
+    type: 'uint',
+    metavar: 'N',
+    help: 'Points per request, 1..10000 (default: 10000; lowered to 1000 if the archive refuses).',
+    original: false,
+  },
+  {
+    key: 'quiet',
+    long: '--quiet',
+    type: 'flag',
+    help: 'No progress output; the report only when something failed.',
+    original: false,
+  },
+  {
+    key: 'safeNames',
+    long: '--safe-names',
+    type: 'flag',
+    help: 'Replace ":" in file names (IPv6 addresses) with "-", for scp and Windows.',
+    original: false,
+  },
 ] as const satisfies readonly FlagDef[];
 
 /** Every key of the reading tools' flags. */
@@ -104,7 +367,13 @@ export type QueryToolKind = 'rows' | 'chart-rows' | 'files' | 'chart-file';
 /** The main option list of a reading tool, in `--help` order. */
 export function queryFlagTable(kind: QueryToolKind, cwd: string): readonly FlagDef<QueryKey>[] {
   const output: FlagDef<QueryKey>[] =
-    kind === 'files' ? [FILES_FORMAT_FLAG, outputDirectoryFlag(cwd)] : kind === 'chart-file' ? [OUTPUT_FILE_FLAG] : kind === 'chart-rows' ? [FORMAT_FLAG, CHART_FLAG] : [FORMAT_FLAG];
+    kind === 'files'
+      ? [FILES_FORMAT_FLAG, outputDirectoryFlag(cwd)]
+      : kind === 'chart-file'
+        ? [OUTPUT_FILE_FLAG]
+        : kind === 'chart-rows'
+          ? [FORMAT_FLAG, CHART_FLAG]
+          : [FORMAT_FLAG];
   return [...SELECTION_FLAGS, ...output, ...DISPLAY_FLAGS, ...CONNECTION_FLAGS];
 }
 

@@ -22,7 +22,13 @@ import { retryNotice, type HintContext } from './failures.js';
 import { startCommandLine, type FlagValues } from './flags.js';
 import { defaultHostCheck, invalidHost, type HostCheck } from './host-check.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, queryCommandLine, type QueryKey, type QueryToolKind } from './query-flags.js';
+import {
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_S,
+  queryCommandLine,
+  type QueryKey,
+  type QueryToolKind,
+} from './query-flags.js';
 import { applyFilters, eventTypeListText, listableEventTypes, type TimeFilters } from './query-filters.js';
 import { closest } from './suggest.js';
 
@@ -160,7 +166,10 @@ function pyList(items: readonly string[]): string {
 }
 
 function utcText(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  return new Date(epoch * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '');
 }
 
 /** `2023-11-14T00:00:00Z`: the resolved window as `-v` shows it. */
@@ -173,7 +182,13 @@ function isoText(epoch: number): string {
  * {@link validateQueryFlags}). On success returns the settings; otherwise the messages are
  * written and the exit code returned.
  */
-export async function prepareQueryTool(prog: string, argv: readonly string[], io: CliIo, req: ToolRequirements, deps: QueryDeps = {}): Promise<QuerySettings | QueryExit> {
+export async function prepareQueryTool(
+  prog: string,
+  argv: readonly string[],
+  io: CliIo,
+  req: ToolRequirements,
+  deps: QueryDeps = {},
+): Promise<QuerySettings | QueryExit> {
   const values = startCommandLine(queryCommandLine(prog, toolKindOf(req), io.cwd), argv, io);
   if (typeof values === 'number') return { exitCode: values };
   return validateQueryFlags(prog, values, io, req, deps);
@@ -184,7 +199,13 @@ export async function prepareQueryTool(prog: string, argv: readonly string[], io
  * writes the messages (the list for `-L` on stdout, diagnostics on stderr) and returns the exit
  * code: {@link ExitCode.Ok} for `-L`, {@link ExitCode.Invalid} for a validation error.
  */
-export async function validateQueryFlags(prog: string, values: FlagValues<QueryKey>, io: CliIo, req: ToolRequirements, deps: QueryDeps = {}): Promise<QuerySettings | QueryExit> {
+export async function validateQueryFlags(
+  prog: string,
+  values: FlagValues<QueryKey>,
+  io: CliIo,
+  req: ToolRequirements,
+  deps: QueryDeps = {},
+): Promise<QuerySettings | QueryExit> {
   const err = (text: string): QueryExit => {
     io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     return { exitCode: ExitCode.Invalid };
@@ -228,7 +249,8 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
       return errWithHelp(`please specify either ${names} --output-format for bulk output`);
     }
     outputDirectory = resolvePath(io.cwd, f.outputDir ?? io.cwd);
-    if (!existsSync(outputDirectory) || !statSync(outputDirectory).isDirectory()) return err(`output path ${outputDirectory} does not exist.`);
+    if (!existsSync(outputDirectory) || !statSync(outputDirectory).isDirectory())
+      return err(`output path ${outputDirectory} does not exist.`);
   }
   // 5. hosts (IPv6 literals are fine: B5).
   const badHost = await invalidHost(
@@ -243,7 +265,9 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   // 6. event type.
   if (f.type !== undefined && !(EVENT_TYPE_NAMES as readonly string[]).includes(f.type)) {
     const near = closest(f.type, listableEventTypes());
-    return err(`${f.type} is not a valid event type${near !== undefined ? `; did you mean ${near}?` : ''} (-L lists all ${listableEventTypes().length})`);
+    return err(
+      `${f.type} is not a valid event type${near !== undefined ? `; did you mean ${near}?` : ''} (-L lists all ${listableEventTypes().length})`,
+    );
   }
   if (req.requireEvent && !f.type) return errWithHelp('The --event-type arg is required. Use -L to see a list.');
   // 7. summary type.
@@ -252,8 +276,10 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   }
   // 8. output format.
   const format = f.format;
-  if (!isOutputFormat(format)) return err(`${format} is not a valid --output-format arg (one of: ${pyList(OUTPUT_FORMATS)})`);
-  if (f.metadata && !formatterFor(format).extended) return err(`--output-format ${format} can not be used with --metadata-extended`);
+  if (!isOutputFormat(format))
+    return err(`${format} is not a valid --output-format arg (one of: ${pyList(OUTPUT_FORMATS)})`);
+  if (f.metadata && !formatterFor(format).extended)
+    return err(`--output-format ${format} can not be used with --metadata-extended`);
   // 9. times (default: the last 24 hours, whole seconds).
   const nowS = Math.floor(io.now() / 1000);
   let timeStart = nowS - 86400;
@@ -261,14 +287,18 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   // The date parser (chrono-node) is loaded only when a date is given: it is most of the
   // start-up time of a tool.
   const resolveWhen = f.start || f.end ? (await import('./dates.js')).resolveWhen : undefined;
-  for (const [flag, text] of [['--start-time', f.start], ['--end-time', f.end]] as const) {
+  for (const [flag, text] of [
+    ['--start-time', f.start],
+    ['--end-time', f.end],
+  ] as const) {
     if (!text || !resolveWhen) continue;
     const when = resolveWhen(text, io.now());
     if ('problem' in when) return err(`could not parse ${flag} arg: ${text}: ${when.problem}`);
     if (flag === '--start-time') timeStart = when.seconds;
     else timeEnd = when.seconds;
   }
-  if (timeStart > timeEnd) return err(`--start-time (${utcText(timeStart)}) is later than --end-time (${utcText(timeEnd)})`);
+  if (timeStart > timeEnd)
+    return err(`--start-time (${utcText(timeStart)}) is later than --end-time (${utcText(timeEnd)})`);
 
   // Metadata filters in the original's order (the original's URL handling), then -F.
   const q: MetadataQuery = {};
@@ -289,7 +319,9 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   // written after the end may well have data inside it. -F time filters go through as given.
   Object.assign(q, { timeStart: times.timeStart }, filterTimes);
   if ((times.timeStart ?? -Infinity) > (times.timeEnd ?? Infinity)) {
-    return err(`--start-time (${utcText(times.timeStart ?? 0)}) is later than --end-time (${utcText(times.timeEnd ?? 0)})`);
+    return err(
+      `--start-time (${utcText(times.timeStart ?? 0)}) is later than --end-time (${utcText(times.timeEnd ?? 0)})`,
+    );
   }
   // -W without -T would label base data with a window it does not have (B15).
   if (req.readsData && f.summaryWindowGiven && f.summaryWindow !== 0 && !f.summaryType) {
@@ -300,7 +332,8 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
   if (f.timeout !== undefined && f.timeout <= 0) return err('--timeout must be a positive number of seconds');
   const apiKey = f.key ?? io.env.ESMOND_KEY;
   const username = f.user ?? io.env.ESMOND_USER;
-  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD)) return err('--user requires --key (or ESMOND_KEY)');
+  if (f.user !== undefined && !apiKey && !(f.password ?? io.env.ESMOND_PASSWORD))
+    return err('--user requires --key (or ESMOND_KEY)');
   if (f.retries !== undefined && (f.retries < 0 || f.retries > 20)) return err('--retries must be from 0 to 20');
   const retries = f.retries ?? DEFAULT_RETRIES;
   const client: ClientOptions = {
@@ -337,7 +370,8 @@ export async function validateQueryFlags(prog: string, values: FlagValues<QueryK
     timeEnd: times.timeEnd ?? timeEnd,
     hintContext,
   };
-  if (f.verbose) io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);
+  if (f.verbose)
+    io.stderr.write(`[time window: ${isoText(settings.timeStart)} to ${isoText(settings.timeEnd)} (UTC)]\n`);
   if (f.type) settings.eventType = f.type;
   if (f.summaryType) settings.summaryType = f.summaryType as SummaryType;
   if (outputDirectory !== undefined) settings.outputDirectory = outputDirectory;

@@ -69,7 +69,11 @@ const METADATA_BATCH = 200;
  * esmond-ps-get-endpoints and -get-metadata: one row per matching metadata (`rowOf`), in the
  * given columns, host names applied per batch, and the `-v` count at the end.
  */
-export function metadataListingTool(prog: string, columns: readonly string[], rowOf: (md: Metadata, settings: QuerySettings) => Row): (deps?: QueryToolDeps) => ToolMain {
+export function metadataListingTool(
+  prog: string,
+  columns: readonly string[],
+  rowOf: (md: Metadata, settings: QuerySettings) => Row,
+): (deps?: QueryToolDeps) => ToolMain {
   return (deps = {}) =>
     async (argv, io) => {
       const s = await prepareQueryTool(prog, argv, io, {}, deps);
@@ -118,7 +122,12 @@ export async function applyHostnames(rows: Row[], names: HostnameCache | undefin
  * Reports a runtime failure on stderr: one line (with the attempts it took, when retried), then
  * a hint line when the cause is recognisable; returns exit code 1.
  */
-export function reportFailure(prog: string, io: CliIo, err: unknown, settings?: Pick<QuerySettings, 'hintContext'>): ExitCode {
+export function reportFailure(
+  prog: string,
+  io: CliIo,
+  err: unknown,
+  settings?: Pick<QuerySettings, 'hintContext'>,
+): ExitCode {
   const { message, hint } = explainFailure(err, settings?.hintContext ?? { url: '' });
   io.stderr.write(`${prog}: ${message}\n${hint !== undefined ? `${prog}: ${hint}\n` : ''}`);
   return ExitCode.Failure;

@@ -45,7 +45,10 @@ export const TOOL_HELP: Readonly<Record<ToolName, ToolHelp>> & Readonly<Partial<
   },
   'esmond-ps-get-metadata': {
     description: 'List the tests (metadata) of an esmond/perfSONAR archive with their parameters.',
-    examples: [`esmond-ps-get-metadata -u ${URL} -s host-a`, `esmond-ps-get-metadata -u ${URL} -t pscheduler/iperf3 -M -o json`],
+    examples: [
+      `esmond-ps-get-metadata -u ${URL} -s host-a`,
+      `esmond-ps-get-metadata -u ${URL} -t pscheduler/iperf3 -M -o json`,
+    ],
   },
   'esmond-ps-load-gridftp': {
     description: 'Load GridFTP transfer logs into an esmond archive, resuming where the last run stopped.',
@@ -70,7 +73,10 @@ export const TOOL_HELP: Readonly<Record<ToolName, ToolHelp>> & Readonly<Partial<
   },
   'esmond-ps-archive': {
     description: 'Embedded esmond-compatible perfSONAR measurement archive on SQLite.',
-    examples: ['esmond-ps-archive add-user pscheduler --db archive.sqlite', 'esmond-ps-archive serve --db archive.sqlite --port 8080'],
+    examples: [
+      'esmond-ps-archive add-user pscheduler --db archive.sqlite',
+      'esmond-ps-archive serve --db archive.sqlite --port 8080',
+    ],
   },
 };
 

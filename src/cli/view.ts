@@ -41,7 +41,8 @@ interface ViewFlags {
 function intIn(min: number, max: number) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
     return n;
   };
 }
@@ -52,12 +53,20 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
   const username = flags.user ?? io.env['ESMOND_USER'];
   const credentials: Credentials | undefined =
     apiKey === undefined || apiKey === '' ? undefined : username ? { apiKey, username } : { apiKey };
-  const common = { tlsVerify: flags.sslVerify, timeoutMs: flags.timeout * 1000, ...(credentials ? { credentials } : {}) };
+  const common = {
+    tlsVerify: flags.sslVerify,
+    timeoutMs: flags.timeout * 1000,
+    ...(credentials ? { credentials } : {}),
+  };
   const esmond = flags.archive === 'esmond';
   // An esmond archive gets the page's reads forwarded as they are; any other backend has them
   // answered by the client, which speaks that backend.
-  const client = createClient(esmond ? { url: loc.archiveUrl, ...common } : { url: flags.url, archive: flags.archive, ...common });
-  const proxy: ArchiveProxy = esmond ? createArchiveProxy({ archiveUrl: loc.archiveUrl, ...common }) : createClientApi(client);
+  const client = createClient(
+    esmond ? { url: loc.archiveUrl, ...common } : { url: flags.url, archive: flags.archive, ...common },
+  );
+  const proxy: ArchiveProxy = esmond
+    ? createArchiveProxy({ archiveUrl: loc.archiveUrl, ...common })
+    : createClientApi(client);
   const log = (line: string): void => void io.stderr.write(`${TOOL}: ${line}\n`);
   const site = createPicturesSite({
     client,
@@ -78,7 +87,9 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(flags.port, flags.host, () => { resolve(); });
+      server.listen(flags.port, flags.host, () => {
+        resolve();
+      });
     });
     const port = (server.address() as AddressInfo).port;
     const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
@@ -87,7 +98,9 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     return ExitCode.Ok;
   } finally {
     await new Promise<void>((resolve) => {
-      server.close(() => { resolve(); });
+      server.close(() => {
+        resolve();
+      });
       server.closeAllConnections();
     });
     await Promise.all([client.close(), proxy.close()]);
@@ -98,21 +111,29 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
 export async function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
   let code: number = ExitCode.Ok;
   const program = new Command(TOOL)
-    .description('Serve the perfSONAR mesh page (grid and pair charts) for an esmond archive, proxying its API read-only.')
+    .description(
+      'Serve the perfSONAR mesh page (grid and pair charts) for an esmond archive, proxying its API read-only.',
+    )
     .requiredOption('-u, --url <url>', 'archive URL (http://host, http://host/esmond or the full archive URL)')
     .option('--host <addr>', 'interface to bind', '127.0.0.1')
     .option('--port <n>', 'TCP port, 0 for a free one', intIn(0, 65535), 8090)
     .option('--user <name>', 'user name for the API key (default: $ESMOND_USER)')
     .option('-k, --key <key>', 'API key sent to the archive, never to the browser (default: $ESMOND_KEY)')
-    .option('--no-ssl-verify', 'do not verify the archive\'s TLS certificate')
+    .option('--no-ssl-verify', "do not verify the archive's TLS certificate")
     .option('--timeout <s>', 'archive request timeout, seconds', intIn(1, 3600), 30)
-    .addOption(new Option('--archive <kind>', 'archive kind: esmond API (proxied as is), opensearch, or auto (detect)').choices(['esmond', 'opensearch', 'auto']).default('esmond'))
+    .addOption(
+      new Option('--archive <kind>', 'archive kind: esmond API (proxied as is), opensearch, or auto (detect)')
+        .choices(['esmond', 'opensearch', 'auto'])
+        .default('esmond'),
+    )
     .option('--refresh <s>', 'recompute the grid summary when older than this, seconds', intIn(1, 86400), 60)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => { write(`${TOOL}: ${s.replace(/^error: /, '')}`); },
+      outputError: (s, write) => {
+        write(`${TOOL}: ${s.replace(/^error: /, '')}`);
+      },
     })
     .action(async (flags: ViewFlags) => {
       code = await view(flags, io, stop);
@@ -121,7 +142,8 @@ export async function runViewCli(argv: readonly string[], io: CliIo, stop?: Abor
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
+    if (err instanceof CommanderError)
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
     io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
     return ExitCode.Failure;
   }

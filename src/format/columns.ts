@@ -85,14 +85,29 @@ export function familyOf(eventType: string, summaryType?: string): Family {
   let family = ORIGINAL_BY_NAME.get(eventType) ?? EXTRA_EVENT_FORMATS[eventType];
   if (family === undefined) {
     const dt = dataTypeOf(eventType);
-    family = dt === 'histogram' ? 'histogram' : dt === 'integer' || dt === 'float' || dt === 'percentage' ? 'numeric' : dt === 'subinterval' ? 'subintervals' : 'unknown';
+    family =
+      dt === 'histogram'
+        ? 'histogram'
+        : dt === 'integer' || dt === 'float' || dt === 'percentage'
+          ? 'numeric'
+          : dt === 'subinterval'
+            ? 'subintervals'
+            : 'unknown';
   }
   if (family === 'histogram' && summaryType === 'statistics') return 'histogram_statistics';
   return family;
 }
 
 /** The columns every data row starts with. */
-export const BASE_COLUMNS = ['source', 'destination', 'event_type', 'tool', 'summary_type', 'summary_window', 'timestamp'] as const;
+export const BASE_COLUMNS = [
+  'source',
+  'destination',
+  'event_type',
+  'tool',
+  'summary_type',
+  'summary_window',
+  'timestamp',
+] as const;
 
 /** Hop columns of packet-trace rows. */
 export const HOP_COLUMNS = ['ttl', 'query', 'success', 'ip', 'rtt', 'mtu', 'error_message'] as const;
@@ -129,7 +144,8 @@ const EXTRA_COLUMNS: Readonly<Record<Family, readonly string[]>> = {
  * measurement.
  */
 export function columnsFor(family: Family, opts: { format?: OutputFormat } = {}): string[] {
-  if (family === 'packet_trace' && opts.format !== undefined && formatterFor(opts.format).traceHeaderBlocks) return [...HOP_COLUMNS];
+  if (family === 'packet_trace' && opts.format !== undefined && formatterFor(opts.format).traceHeaderBlocks)
+    return [...HOP_COLUMNS];
   return [...BASE_COLUMNS, ...EXTRA_COLUMNS[family]];
 }
 

@@ -26,7 +26,12 @@ const CONSTANT_COLUMNS = BASE_COLUMNS.slice(0, 6);
  * The encoder of one series in `format` with the given column order (`columnsFor` of the
  * series' family). `ctx.hostnames` must answer synchronously for source and destination.
  */
-export function createPointEncoder(format: OutputFormat, columns: readonly string[], ctx: RowContext, opts: RenderOptions = {}): PointEncoder {
+export function createPointEncoder(
+  format: OutputFormat,
+  columns: readonly string[],
+  ctx: RowContext,
+  opts: RenderOptions = {},
+): PointEncoder {
   const formatter = formatterFor(format);
   const family = ctx.family ?? familyOf(ctx.eventType, ctx.summaryType);
   const rowCtx: RowContext = ctx.format === format && ctx.family === family ? ctx : { ...ctx, format, family };
@@ -48,10 +53,14 @@ export function createPointEncoder(format: OutputFormat, columns: readonly strin
           state.listColumns ??= [];
           if (template === undefined) {
             const row = baseRow(rowCtx, 0);
-            template = formatter.numeric(CONSTANT_COLUMNS, CONSTANT_COLUMNS.map((c) => row[c]));
+            template = formatter.numeric(
+              CONSTANT_COLUMNS,
+              CONSTANT_COLUMNS.map((c) => row[c]),
+            );
           }
           const t = template;
-          text += (state.rows > 0 ? separator : '') + t.head + formatTimestamp(point.ts) + t.middle + t.value(v) + t.tail;
+          text +=
+            (state.rows > 0 ? separator : '') + t.head + formatTimestamp(point.ts) + t.middle + t.value(v) + t.tail;
           state.rows++;
           continue;
         }

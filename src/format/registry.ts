@@ -10,12 +10,7 @@ import { json } from './formatters/json.js';
 import { ndjson } from './formatters/ndjson.js';
 import type { OutputFormatter } from './formatters/types.js';
 
-const FORMATTERS = [
-  human,
-  json,
-  csv,
-  ndjson,
-] as const;
+const FORMATTERS = [human, json, csv, ndjson] as const;
 
 type Registered = (typeof FORMATTERS)[number];
 
@@ -27,7 +22,9 @@ export type FileFormat = Extract<Registered, { file: true }>['name'];
 /** Every output format name, in registry order. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = FORMATTERS.map((f) => f.name);
 /** The formats esmond-ps-get-bulk can write, in registry order. */
-export const FILE_FORMATS: readonly FileFormat[] = FORMATTERS.filter((f): f is Extract<Registered, { file: true }> => f.file).map((f) => f.name);
+export const FILE_FORMATS: readonly FileFormat[] = FORMATTERS.filter(
+  (f): f is Extract<Registered, { file: true }> => f.file,
+).map((f) => f.name);
 
 const BY_NAME: ReadonlyMap<string, OutputFormatter> = new Map(FORMATTERS.map((f) => [f.name, f]));
 

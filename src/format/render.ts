@@ -27,7 +27,13 @@ export function beginText(format: OutputFormat, columns: readonly string[]): str
 }
 
 /** {@link renderRow} with the formatter already looked up (the writers' and encoders' path). */
-export function renderWith(formatter: OutputFormatter, columns: readonly string[], row: Row, state: RenderState, opts: RenderOptions = {}): string {
+export function renderWith(
+  formatter: OutputFormatter,
+  columns: readonly string[],
+  row: Row,
+  state: RenderState,
+  opts: RenderOptions = {},
+): string {
   state.listColumns ??= [...listColumnsOf(row)];
   const index = state.rows++;
   const text = formatter.row(columns, row, state.listColumns, opts);
@@ -38,6 +44,12 @@ export function renderWith(formatter: OutputFormatter, columns: readonly string[
  * The text of one row in `format` (without the csv header or json `[`, see {@link beginText});
  * updates `state`.
  */
-export function renderRow(format: OutputFormat, columns: readonly string[], row: Row, state: RenderState, opts: RenderOptions = {}): string {
+export function renderRow(
+  format: OutputFormat,
+  columns: readonly string[],
+  row: Row,
+  state: RenderState,
+  opts: RenderOptions = {},
+): string {
   return renderWith(formatterFor(format), columns, row, state, opts);
 }

@@ -156,14 +156,23 @@ export function rowsForPoint(ctx: RowContext, point: WirePoint): Row[] {
       return rows;
     }
     case 'subintervals':
-      return asList(val).map((s) => Object.assign(base(), { start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
+      return asList(val).map((s) =>
+        Object.assign(base(), { start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }),
+      );
     case 'number_list':
       return asList(val).map((v, i) => Object.assign(base(), { stream_num: i, value: v ?? null }));
     case 'subinterval_list': {
       const rows: Row[] = [];
       asList(val).forEach((stream, i) => {
         for (const s of asList(stream)) {
-          rows.push(Object.assign(base(), { stream_num: i, start: field(s, 'start'), duration: field(s, 'duration'), value: field(s, 'val') }));
+          rows.push(
+            Object.assign(base(), {
+              stream_num: i,
+              start: field(s, 'start'),
+              duration: field(s, 'duration'),
+              value: field(s, 'val'),
+            }),
+          );
         }
       });
       return rows;

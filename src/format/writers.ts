@@ -53,9 +53,15 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve();
     };
-    const onDrain = (): void => { done(); };
-    const onClose = (): void => { done(); };
-    const onError = (err: unknown): void => { done(err); };
+    const onDrain = (): void => {
+      done();
+    };
+    const onClose = (): void => {
+      done();
+    };
+    const onError = (err: unknown): void => {
+      done(err);
+    };
     out.once('drain', onDrain);
     out.once('close', onClose);
     out.once('error', onError);
@@ -67,13 +73,19 @@ export async function writeChunk(out: Writable, chunk: string): Promise<void> {
  * before the first row, its rows, then its closing text, or its no-data form when nothing was
  * written, and the final newline of Python's `print()` where the format has one.
  */
-export function createRowWriter(format: OutputFormat, out: Writable, columns: readonly string[], opts: RowWriterOptions = {}): RowWriter {
+export function createRowWriter(
+  format: OutputFormat,
+  out: Writable,
+  columns: readonly string[],
+  opts: RowWriterOptions = {},
+): RowWriter {
   const formatter = formatterFor(format);
   const nl = opts.trailingNewline === false || !formatter.finalNewline ? '' : '\n';
   const state: RenderState = { rows: 0, listColumns: undefined };
   const renderOpts = { extended: opts.extended ?? false };
   /** Prefixes the csv header / json `[` when `text` holds the first rows. */
-  const withBegin = (rowsBefore: number, text: string): string => (rowsBefore === 0 && state.rows > 0 ? formatter.begin(columns) + text : text);
+  const withBegin = (rowsBefore: number, text: string): string =>
+    rowsBefore === 0 && state.rows > 0 ? formatter.begin(columns) + text : text;
 
   return {
     get count() {

@@ -17,7 +17,8 @@ export interface AuthCredentials {
  * answers with 401 even on reads, so they are rejected before anything is sent.
  */
 export function authorizationHeader(c: AuthCredentials): string {
-  if (c.apiKey === '' || /\s/.test(c.apiKey)) throw new ValidationError('API key must be non-empty and contain no spaces', 'apiKey');
+  if (c.apiKey === '' || /\s/.test(c.apiKey))
+    throw new ValidationError('API key must be non-empty and contain no spaces', 'apiKey');
   if (c.scheme === 'Basic') {
     // OpenSearch (perfSONAR 5): `apiKey` is the password. A colon in the user would split wrongly.
     if (c.username === undefined || c.username === '' || c.username.includes(':')) {

@@ -116,7 +116,10 @@ function parseDetail(body: string | undefined): { json: unknown; detail: string 
   const o = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const d = o['detail'];
   // OpenSearch: {"error": {"type", "reason"}, "status"}.
-  const e = typeof o['error'] === 'object' && o['error'] !== null ? (o['error'] as Record<string, unknown>)['reason'] : undefined;
+  const e =
+    typeof o['error'] === 'object' && o['error'] !== null
+      ? (o['error'] as Record<string, unknown>)['reason']
+      : undefined;
   return { json, detail: typeof d === 'string' ? d : typeof e === 'string' ? e : undefined };
 }
 
@@ -178,7 +181,10 @@ export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'deadline';
 export class NotStoredError extends EsmondError {
   override readonly [BRAND]: EsmondErrorKind = 'NotStoredError';
   constructor(init: EsmondErrorInit) {
-    super(`The archive stored nothing (X-Esmond-Stored: 0; unknown metadata key or undeclared event type?)${where(init)}`, init);
+    super(
+      `The archive stored nothing (X-Esmond-Stored: 0; unknown metadata key or undeclared event type?)${where(init)}`,
+      init,
+    );
     this.name = 'NotStoredError';
   }
 }

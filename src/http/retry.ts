@@ -25,7 +25,8 @@ export const DEFAULT_RETRY: Readonly<RetrySettings> = Object.freeze({
 /** Merges caller settings over {@link DEFAULT_RETRY}, rejecting nonsense early. */
 export function resolveRetry(partial: Partial<RetrySettings> | undefined): RetrySettings {
   const r: RetrySettings = { ...DEFAULT_RETRY, ...stripUndefined(partial ?? {}) };
-  if (!Number.isInteger(r.limit) || r.limit < 0) throw new RangeError(`retry.limit must be a non-negative integer: ${r.limit}`);
+  if (!Number.isInteger(r.limit) || r.limit < 0)
+    throw new RangeError(`retry.limit must be a non-negative integer: ${r.limit}`);
   if (!(r.baseMs >= 0) || !(r.maxMs >= 0)) throw new RangeError('retry.baseMs and retry.maxMs must be non-negative');
   return r;
 }
@@ -39,7 +40,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  * Full jitter spreads clients that failed together (one archive restart) over the whole window.
  * @param attempt - 0 for the first retry.
  */
-export function backoffDelay(attempt: number, policy: Pick<RetrySettings, 'baseMs' | 'maxMs'>, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<RetrySettings, 'baseMs' | 'maxMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }

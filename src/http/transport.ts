@@ -6,7 +6,15 @@
  */
 import { Agent, request } from 'undici';
 import { authorizationHeader, type AuthCredentials } from './auth.js';
-import { EsmondError, HttpError, NetworkError, noteAttempts, ResponseError, TimeoutError, type TimeoutPhase } from './errors.js';
+import {
+  EsmondError,
+  HttpError,
+  NetworkError,
+  noteAttempts,
+  ResponseError,
+  TimeoutError,
+  type TimeoutPhase,
+} from './errors.js';
 import { redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, RETRYABLE_NETWORK_CODES, type RetrySettings } from './retry.js';
 import { DEFAULT_USER_AGENT } from './version.js';
@@ -131,7 +139,8 @@ export function withQuery(url: string, query: Iterable<readonly [string, string]
 /** Creates the transport: one undici `Agent` (keep-alive pool) shared by every request. */
 export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number of ms: ${timeoutMs}`);
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+    throw new RangeError(`timeoutMs must be a positive number of ms: ${timeoutMs}`);
   const deadlineMs = options.deadlineMs;
   if (deadlineMs !== undefined && (!(deadlineMs > 0) || !Number.isFinite(deadlineMs))) {
     throw new RangeError(`deadlineMs must be a positive number of ms: ${deadlineMs}`);
@@ -147,7 +156,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs + BACKSTOP_MS,
     bodyTimeout: timeoutMs + BACKSTOP_MS,
-    connect: { rejectUnauthorized: options.tlsVerify ?? true, timeout: timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) },
+    connect: {
+      rejectUnauthorized: options.tlsVerify ?? true,
+      timeout: timeoutMs,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    },
   });
 
   /**
@@ -156,7 +169,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
    * chunk; `limitMs` (what is left of the deadline) caps each. A timer that fires aborts the
    * request and the failure becomes a {@link TimeoutError}.
    */
-  async function attempt(method: Method, url: string, body: string | undefined, signal: AbortSignal | undefined, limitMs: number) {
+  async function attempt(
+    method: Method,
+    url: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+    limitMs: number,
+  ) {
     const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json' };
     if (auth !== undefined) headers['authorization'] = auth;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -167,10 +186,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
       clearTimeout(timer);
       const left = limitMs - (performance.now() - startedAt);
       const byDeadline = left < timeoutMs;
-      timer = setTimeout(() => {
-        expired = byDeadline ? 'deadline' : phase;
-        controller.abort();
-      }, Math.max(0, byDeadline ? left : timeoutMs));
+      timer = setTimeout(
+        () => {
+          expired = byDeadline ? 'deadline' : phase;
+          controller.abort();
+        },
+        Math.max(0, byDeadline ? left : timeoutMs),
+      );
     };
     const startedAt = performance.now();
     const onAbort = (): void => {
@@ -199,7 +221,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
     } catch (e) {
-      if (expired !== undefined && !signal?.aborted) throw new TimeoutError({ method, url, timeoutMs: expired === 'deadline' ? (deadlineMs ?? timeoutMs) : timeoutMs, phase: expired, cause: e });
+      if (expired !== undefined && !signal?.aborted)
+        throw new TimeoutError({
+          method,
+          url,
+          timeoutMs: expired === 'deadline' ? (deadlineMs ?? timeoutMs) : timeoutMs,
+          phase: expired,
+          cause: e,
+        });
       throw e;
     } finally {
       clearTimeout(timer);
@@ -296,7 +325,9 @@ function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<v
   if (signal === undefined) return p;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => { reject(signal.reason); };
+    const onAbort = (): void => {
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       () => {
@@ -332,7 +363,8 @@ export function toTransportError(e: unknown, method: string, url: string, timeou
     return new TimeoutError({ method, url, timeoutMs, phase, cause: e });
   }
   let reason = e instanceof Error ? e.message : String(e);
-  if (code !== undefined && TLS_CODES.test(code)) reason += ' (TLS certificate not trusted; verification can be turned off with tlsVerify: false)';
+  if (code !== undefined && TLS_CODES.test(code))
+    reason += ' (TLS certificate not trusted; verification can be turned off with tlsVerify: false)';
   return new NetworkError({ method, url, code, reason, cause: e });
 }
 

@@ -146,7 +146,9 @@ export function lockState(statePath: string): () => void {
       const fd = openSync(lockPath, 'wx', 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
-      return () => { rmSync(lockPath, { force: true }); };
+      return () => {
+        rmSync(lockPath, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);

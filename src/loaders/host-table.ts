@@ -44,7 +44,8 @@ export class HostTableBuilder {
     const eq = text.indexOf('=');
     const name = eq > 0 ? text.slice(0, eq).trim() : '';
     const address = eq > 0 ? addressOf(text.slice(eq + 1).trim()) : undefined;
-    if (name === '' || address === undefined || /\s/.test(name)) return `option --resolve: expected NAME=ADDRESS (an IPv4 or IPv6 address), got '${text}'`;
+    if (name === '' || address === undefined || /\s/.test(name))
+      return `option --resolve: expected NAME=ADDRESS (an IPv4 or IPv6 address), got '${text}'`;
     this.add(name, address);
     return undefined;
   }
@@ -56,7 +57,11 @@ export class HostTableBuilder {
    */
   addHostsFile(text: string, where: string): string | undefined {
     for (const [i, line] of text.split(/\r?\n/).entries()) {
-      const [first, ...names] = line.replace(/#.*/, '').trim().split(/\s+/).filter((f) => f !== '');
+      const [first, ...names] = line
+        .replace(/#.*/, '')
+        .trim()
+        .split(/\s+/)
+        .filter((f) => f !== '');
       if (first === undefined) continue;
       const address = addressOf(first);
       if (address === undefined || names.length === 0) return `${where}:${i + 1}: expected "ADDRESS NAME [ALIAS...]"`;

@@ -74,7 +74,8 @@ function groupByMetadata(items: readonly SinkItem[]): MetadataGroup[] {
     if (item.values.length === 0) return;
     const id = bodyId(item.metadata);
     let group = byBody.get(id);
-    if (group === undefined) byBody.set(id, (group = { metadata: item.metadata, points: new Map(), items: [], repeated: 0 }));
+    if (group === undefined)
+      byBody.set(id, (group = { metadata: item.metadata, points: new Map(), items: [], repeated: 0 }));
     group.items.push(i);
     const at = group.points.get(item.ts) ?? [];
     for (const v of item.values) {
@@ -130,7 +131,10 @@ export class ArchiveSink {
     await pool(groups, this.concurrency, async (group) => {
       try {
         const key = await this.metadataKey(group.metadata);
-        const r = await this.writeAll(key, [...group.points].map(([ts, val]) => ({ ts, val })));
+        const r = await this.writeAll(
+          key,
+          [...group.points].map(([ts, val]) => ({ ts, val })),
+        );
         counts.written += r.written;
         counts.duplicates += r.duplicates + group.repeated;
       } catch (err) {
@@ -155,7 +159,10 @@ export class ArchiveSink {
    * Bulk PUTs of at most `batchSize` timestamps. A PUT answered 409 (some value already stored) is
    * sent again value by value, skipping those; PUTs before it stay counted as written, not re-sent.
    */
-  private async writeAll(key: string, data: { ts: number; val: EsmondValue[] }[]): Promise<{ written: number; duplicates: number }> {
+  private async writeAll(
+    key: string,
+    data: { ts: number; val: EsmondValue[] }[],
+  ): Promise<{ written: number; duplicates: number }> {
     let written = 0;
     let duplicates = 0;
     for (let from = 0; from < data.length; from += this.batchSize) {
@@ -166,7 +173,10 @@ export class ArchiveSink {
     return { written, duplicates };
   }
 
-  private async writeBatch(key: string, batch: { ts: number; val: EsmondValue[] }[]): Promise<{ written: number; duplicates: number }> {
+  private async writeBatch(
+    key: string,
+    batch: { ts: number; val: EsmondValue[] }[],
+  ): Promise<{ written: number; duplicates: number }> {
     try {
       await this.client.putBulk(key, batch, { batchSize: batch.length });
       return { written: batch.reduce((n, d) => n + d.val.length, 0), duplicates: 0 };

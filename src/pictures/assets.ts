@@ -14,7 +14,13 @@ export interface PageAssets {
 }
 
 /** esbuild settings shared with `scripts/build-web.mjs`. */
-export const WEB_BUILD = { bundle: true, format: 'iife', target: 'es2020', minify: true, legalComments: 'none' } as const;
+export const WEB_BUILD = {
+  bundle: true,
+  format: 'iife',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+} as const;
 
 let cached: Promise<PageAssets> | undefined;
 
@@ -30,7 +36,10 @@ export function loadPageAssets(): Promise<PageAssets> {
 async function load(): Promise<PageAssets> {
   const built = new URL('../web/', import.meta.url);
   try {
-    const [js, css] = await Promise.all([readFile(new URL('app.js', built), 'utf8'), readFile(new URL('app.css', built), 'utf8')]);
+    const [js, css] = await Promise.all([
+      readFile(new URL('app.js', built), 'utf8'),
+      readFile(new URL('app.css', built), 'utf8'),
+    ]);
     return { js, css };
   } catch {
     return buildFromSources(fileURLToPath(new URL('main.ts', built)));
@@ -39,7 +48,13 @@ async function load(): Promise<PageAssets> {
 
 async function buildFromSources(entry: string): Promise<PageAssets> {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({ ...WEB_BUILD, entryPoints: [entry], outdir: 'out', write: false, entryNames: 'app' });
+  const result = await esbuild.build({
+    ...WEB_BUILD,
+    entryPoints: [entry],
+    outdir: 'out',
+    write: false,
+    entryNames: 'app',
+  });
   const text = (ext: string): string => result.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
   return { js: text('.js'), css: text('.css') };
 }

@@ -11,10 +11,17 @@ import type { EsmondClient } from '../query/types.js';
 import type { MetadataQuery } from '../model/metadata.js';
 import type { ArchiveProxy } from './proxy.js';
 
-const SEGMENTS: Readonly<Record<string, SeriesType>> = { base: 'base', aggregations: 'aggregation', averages: 'average', statistics: 'statistics' };
+const SEGMENTS: Readonly<Record<string, SeriesType>> = {
+  base: 'base',
+  aggregations: 'aggregation',
+  averages: 'average',
+  statistics: 'statistics',
+};
 
 /** Search filters the page sends, as {@link MetadataQuery} fields. */
-const FILTERS: ReadonlyArray<[string, 'source' | 'destination' | 'inputSource' | 'inputDestination' | 'eventType' | 'toolName']> = [
+const FILTERS: ReadonlyArray<
+  [string, 'source' | 'destination' | 'inputSource' | 'inputDestination' | 'eventType' | 'toolName']
+> = [
   ['source', 'source'],
   ['destination', 'destination'],
   ['input-source', 'inputSource'],
@@ -31,7 +38,11 @@ function intParam(params: URLSearchParams, name: string): number | undefined {
 
 function answer(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
@@ -46,7 +57,10 @@ export function createClientApi(client: EsmondClient): ArchiveProxy {
     const params = new URLSearchParams(search);
     const limit = Math.min(intParam(params, 'limit') ?? 1000, 100_000);
     const offset = intParam(params, 'offset') ?? 0;
-    const parts = rest.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+    const parts = rest
+      .split('/')
+      .filter((p) => p !== '')
+      .map((p) => decodeURIComponent(p));
     try {
       if (parts.length === 0) {
         const query: MetadataQuery = {};
@@ -75,7 +89,10 @@ export function createClientApi(client: EsmondClient): ArchiveProxy {
       const points: unknown[] = [];
       let skipped = 0;
       const series = { summaryType, summaryWindow: window === undefined ? 0 : Number(window) };
-      const range = { ...(start !== undefined ? { timeStart: start } : {}), ...(end !== undefined ? { timeEnd: end } : {}) };
+      const range = {
+        ...(start !== undefined ? { timeStart: start } : {}),
+        ...(end !== undefined ? { timeEnd: end } : {}),
+      };
       outer: for await (const page of client.dataPages(key, eventType, series, range)) {
         for (const p of page) {
           if (skipped++ < offset) continue;

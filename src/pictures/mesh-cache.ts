@@ -76,7 +76,13 @@ export function createMeshCache(opts: MeshCacheOptions): MeshCache {
     running = (async () => {
       const summary = await opts.compute();
       const json = JSON.stringify(encodeMesh(summary));
-      const snapshot: MeshSnapshot = { summary, json, jsonGzip: await gzipAsync(json), metrics: prepareMetrics(summary), readyAt: opts.clock() };
+      const snapshot: MeshSnapshot = {
+        summary,
+        json,
+        jsonGzip: await gzipAsync(json),
+        metrics: prepareMetrics(summary),
+        readyAt: opts.clock(),
+      };
       current = snapshot;
       return snapshot;
     })().finally(() => {

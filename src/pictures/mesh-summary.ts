@@ -77,7 +77,8 @@ async function readCell(client: EsmondClient, family: Family, md: Metadata, now:
   const lastEvent = family === 'latency' ? 'packet-loss-rate' : FAMILY_EVENT[family];
   // Not written for longer than the look-back: no result can be recent (results are written after
   // they are measured), so skip the reads of the recent window and look for the last one directly.
-  if (updated + SKEW < now - LOOKBACK[family]) return { ...base, last: await lastBefore(client, md, lastEvent, updated + SKEW) };
+  if (updated + SKEW < now - LOOKBACK[family])
+    return { ...base, last: await lastBefore(client, md, lastEvent, updated + SKEW) };
   const recent = await readLatest(client, family, md, base, { timeStart: now - RECENT[family], timeEnd: now });
   if (recent.cell.last !== null && recent.points >= 2) return recent.cell;
   const range = { timeStart: now - LOOKBACK[family], timeEnd: now };
@@ -99,14 +100,29 @@ async function readLatest(
     case 'throughput': {
       const points = await collect(client.data(md, 'throughput', {}, range));
       const values = points.map((p) => numberOf(p.val)).filter((v): v is number => v !== null);
-      return { cell: { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) }, points: points.length };
+      return {
+        cell: { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) },
+        points: points.length,
+      };
     }
     case 'latency': {
       const loss = await collect(client.data(md, 'packet-loss-rate', {}, range));
       // The delay of the latest result only: one statistics point, not the window's.
       const at = loss.at(-1)?.ts;
-      const stats = await collect(client.data(md, 'histogram-owdelay', { summaryType: 'statistics' }, at === undefined ? range : { timeStart: at, timeEnd: at }));
-      const cell = { ...base, ...latestOf(loss.length > 0 ? loss : stats, family), value: numberOf(loss.at(-1)?.val), delay: delayOf(stats.at(-1)?.val) };
+      const stats = await collect(
+        client.data(
+          md,
+          'histogram-owdelay',
+          { summaryType: 'statistics' },
+          at === undefined ? range : { timeStart: at, timeEnd: at },
+        ),
+      );
+      const cell = {
+        ...base,
+        ...latestOf(loss.length > 0 ? loss : stats, family),
+        value: numberOf(loss.at(-1)?.val),
+        delay: delayOf(stats.at(-1)?.val),
+      };
       return { cell, points: Math.max(loss.length, stats.length) };
     }
     case 'trace': {
@@ -133,7 +149,8 @@ const STALE_SEARCH = 64 * 86400;
 async function lastBefore(client: EsmondClient, md: Metadata, eventType: string, end: number): Promise<number | null> {
   for (let span = 3600, to = end - 1; span <= STALE_SEARCH; to -= span + 1, span *= 2) {
     let last: number | null = null;
-    for await (const page of client.dataPages(md, eventType, {}, { timeStart: to - span, timeEnd: to })) last = page.at(-1)?.ts ?? last;
+    for await (const page of client.dataPages(md, eventType, {}, { timeStart: to - span, timeEnd: to }))
+      last = page.at(-1)?.ts ?? last;
     if (last !== null) return last;
   }
   return null;

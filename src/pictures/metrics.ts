@@ -70,8 +70,14 @@ export function prepareMetrics(summary: MeshSummary, maxTests = DEFAULT_MAX_TEST
     if (c.family === 'latency') loss.push(`esmond_packet_loss_ratio${labels(c, et)} ${num(c.value)}`);
     if (c.family === 'trace') hops.push(`esmond_trace_hops${labels(c, et)} ${num(c.value)}`);
     if (c.family === 'latency' && c.delay) {
-      for (const [stat, ms] of [['min', c.delay.min], ['median', c.delay.median], ['p95', c.delay.p95]] as const) {
-        delay.push(`esmond_one_way_delay_seconds${labels(c, 'histogram-owdelay', `,stat="${stat}"`)} ${num(ms / 1000)}`);
+      for (const [stat, ms] of [
+        ['min', c.delay.min],
+        ['median', c.delay.median],
+        ['p95', c.delay.p95],
+      ] as const) {
+        delay.push(
+          `esmond_one_way_delay_seconds${labels(c, 'histogram-owdelay', `,stat="${stat}"`)} ${num(ms / 1000)}`,
+        );
       }
     }
   }
@@ -83,13 +89,17 @@ export function prepareMetrics(summary: MeshSummary, maxTests = DEFAULT_MAX_TEST
   );
   const counts =
     family('esmond_mesh_tests', 'Tests in the mesh summary.', [`esmond_mesh_tests ${summary.cells.length}`]) +
-    family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [`esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`]);
+    family('esmond_mesh_tests_dropped', 'Tests left out to bound the label cardinality.', [
+      `esmond_mesh_tests_dropped ${summary.cells.length - cells.length}`,
+    ]);
   // The age lines' label parts, encoded once; a scrape copies them and writes each age between.
   const prefixes = Buffer.from(agePrefix.join(''));
   const prefixEnds = new Uint32Array(agePrefix.length);
   let end = 0;
   agePrefix.forEach((prefix, i) => (prefixEnds[i] = end += Buffer.byteLength(prefix)));
-  const ageHead = Buffer.from(family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', []));
+  const ageHead = Buffer.from(
+    family('esmond_last_result_age_seconds', 'Seconds since the latest result of the test.', []),
+  );
   let last: { now: number; chunks: readonly Buffer[] } | undefined;
   return {
     chunks(now: number): readonly Buffer[] {

@@ -19,9 +19,11 @@ export function plotUnitOf(eventType: string, summaryType: SummaryType | undefin
     if (summaryType !== 'statistics') return `${eventType} is a histogram: plot its median with -T statistics`;
     return { unit: 'ms (median)', value: (v) => delayOf(v)?.median ?? null, fromZero: false };
   }
-  if (eventType === 'throughput' || eventType === 'streams-throughput') return { unit: 'Gb/s', value: (v) => scaled(v, 1e-9), fromZero: true };
+  if (eventType === 'throughput' || eventType === 'streams-throughput')
+    return { unit: 'Gb/s', value: (v) => scaled(v, 1e-9), fromZero: true };
   if (eventType.startsWith('packet-loss-rate')) return { unit: '%', value: (v) => scaled(v, 100), fromZero: true };
-  if (eventType === 'time-error-estimates' || eventType === 'ntp-delay' || eventType === 'ntp-offset') return { unit: 'ms', value: numberOf, fromZero: false };
+  if (eventType === 'time-error-estimates' || eventType === 'ntp-delay' || eventType === 'ntp-offset')
+    return { unit: 'ms', value: numberOf, fromZero: false };
   return { unit: eventType, value: numberOf, fromZero: true };
 }
 

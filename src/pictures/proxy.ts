@@ -22,7 +22,12 @@ export interface ArchiveProxyOptions {
 }
 
 /** Forwards one request; `rest` is the path after the local API base, `search` its query. */
-export type ArchiveProxy = ((req: IncomingMessage, res: ServerResponse, rest: string, search: string) => Promise<void>) & {
+export type ArchiveProxy = ((
+  req: IncomingMessage,
+  res: ServerResponse,
+  rest: string,
+  search: string,
+) => Promise<void>) & {
   close(): Promise<void>;
 };
 
@@ -49,7 +54,13 @@ export function createArchiveProxy(opts: ArchiveProxyOptions): ArchiveProxy {
     if (auth !== undefined) headers['authorization'] = auth;
     let upstream: Awaited<ReturnType<typeof request>>;
     try {
-      upstream = await request(`${base}${rest}${search}`, { method, headers, dispatcher: agent, headersTimeout: timeout, bodyTimeout: timeout });
+      upstream = await request(`${base}${rest}${search}`, {
+        method,
+        headers,
+        dispatcher: agent,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
     } catch (err) {
       answer(res, 502, `archive unreachable: ${err instanceof Error ? err.message : String(err)}`);
       return;

@@ -33,10 +33,18 @@ export function parseRoutesRequest(params: URLSearchParams): RoutesRequest {
 }
 
 /** Reads the traces of `key` in [start, end] and reduces them to their route changes. */
-export async function readRouteChanges(client: EsmondClient, req: { key: string; start: number; end: number }): Promise<RouteChanges> {
+export async function readRouteChanges(
+  client: EsmondClient,
+  req: { key: string; start: number; end: number },
+): Promise<RouteChanges> {
   const runs = new RouteRunBuilder(MAX_RUNS);
   let read = 0;
-  for await (const page of client.dataPages(req.key, 'packet-trace', {}, { timeStart: req.start, timeEnd: req.end, pageSize: 1000 })) {
+  for await (const page of client.dataPages(
+    req.key,
+    'packet-trace',
+    {},
+    { timeStart: req.start, timeEnd: req.end, pageSize: 1000 },
+  )) {
     for (const p of page) {
       runs.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
       if (++read >= MAX_TRACES) return runs.result(true);

@@ -76,12 +76,18 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
    * {@link FIRST_WAIT_MS}; `undefined` while it is still running (a big mesh takes a while), so
    * the request gets 503 + Retry-After rather than outliving the server's request timeout.
    */
-  const snapshotForRequest = (): Promise<MeshSnapshot | undefined> => withTimeout(cache.get(), FIRST_WAIT_MS, undefined);
+  const snapshotForRequest = (): Promise<MeshSnapshot | undefined> =>
+    withTimeout(cache.get(), FIRST_WAIT_MS, undefined);
 
   const config: PageConfig = { apiBase: opts.apiBase, archive: opts.archiveLabel };
 
   let routesInFlight = 0;
-  const routes = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
+  const routes = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> => {
     switch (path) {
       case '/':
       case '/index.html':
@@ -99,8 +105,13 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
       case '/pictures/mesh.json':
         try {
           const mesh = await snapshotForRequest();
-          if (mesh === undefined) send(req, res, 503, 'application/json', JSON.stringify({ detail: COMPUTING }), 'no-store', RETRY);
-          else if (acceptsGzip(req)) send(req, res, 200, 'application/json', mesh.jsonGzip, 'no-store', { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+          if (mesh === undefined)
+            send(req, res, 503, 'application/json', JSON.stringify({ detail: COMPUTING }), 'no-store', RETRY);
+          else if (acceptsGzip(req))
+            send(req, res, 200, 'application/json', mesh.jsonGzip, 'no-store', {
+              'Content-Encoding': 'gzip',
+              Vary: 'Accept-Encoding',
+            });
           else send(req, res, 200, 'application/json', mesh.json, 'no-store', { Vary: 'Accept-Encoding' });
         } catch (err) {
           send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
@@ -109,13 +120,20 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
       case '/pictures/routes.json': {
         const parsed = parseRoutesRequest(query);
         if ('error' in parsed) send(req, res, 400, 'application/json', JSON.stringify({ detail: parsed.error }));
-        else if (routesInFlight >= MAX_ROUTES_IN_FLIGHT) send(req, res, 503, 'application/json', JSON.stringify({ detail: 'busy; retry shortly' }), 'no-store', RETRY);
+        else if (routesInFlight >= MAX_ROUTES_IN_FLIGHT)
+          send(req, res, 503, 'application/json', JSON.stringify({ detail: 'busy; retry shortly' }), 'no-store', RETRY);
         else {
           routesInFlight++;
           try {
             send(req, res, 200, 'application/json', JSON.stringify(await readRouteChanges(clientOf(), parsed)));
           } catch (err) {
-            send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
+            send(
+              req,
+              res,
+              502,
+              'application/json',
+              JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }),
+            );
           } finally {
             routesInFlight--;
           }
@@ -150,14 +168,23 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
     }
     if (!ROUTES.has(path)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(req, res, 405, 'application/json', JSON.stringify({ detail: `Method "${req.method ?? ''}" not allowed.` }), undefined, {
-        Allow: 'GET, HEAD',
-      });
+      send(
+        req,
+        res,
+        405,
+        'application/json',
+        JSON.stringify({ detail: `Method "${req.method ?? ''}" not allowed.` }),
+        undefined,
+        {
+          Allow: 'GET, HEAD',
+        },
+      );
       return true;
     }
     routes(req, res, path, url.searchParams).catch((err: unknown) => {
       log(`pictures: ${path}: ${messageOf(err)}`);
-      if (!res.headersSent) send(req, res, 500, 'application/json', JSON.stringify({ detail: 'Internal server error.' }));
+      if (!res.headersSent)
+        send(req, res, 500, 'application/json', JSON.stringify({ detail: 'Internal server error.' }));
       else res.destroy();
     });
     return true;
@@ -178,7 +205,16 @@ const FIRST_WAIT_MS = 10_000;
 const COMPUTING = 'the mesh summary is being computed; retry shortly';
 const RETRY = { 'Retry-After': '3' };
 
-const ROUTES = new Set(['/', '/index.html', '/pictures/app.js', '/pictures/app.css', '/pictures/config.json', '/pictures/mesh.json', '/pictures/routes.json', '/metrics']);
+const ROUTES = new Set([
+  '/',
+  '/index.html',
+  '/pictures/app.js',
+  '/pictures/app.css',
+  '/pictures/config.json',
+  '/pictures/mesh.json',
+  '/pictures/routes.json',
+  '/metrics',
+]);
 /** Route-change reads at once (each streams up to a year of traces); more get 503. */
 const MAX_ROUTES_IN_FLIGHT = 4;
 

@@ -32,7 +32,18 @@ export interface ChartSpec {
 /** Legend entries shown; more series are summed up in one line. */
 const LEGEND_MAX = 20;
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 /** Default plot width in pixels; also the bucket count of {@link ChartBuckets}. */
 export const CHART_WIDTH = 900;
@@ -55,7 +66,20 @@ function tickText(v: number, step: number): string {
   return v.toFixed(decimals);
 }
 
-const TIME_STEPS = [300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400];
+const TIME_STEPS = [
+  300,
+  900,
+  1800,
+  3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86400,
+  2 * 86400,
+  7 * 86400,
+  14 * 86400,
+  28 * 86400,
+];
 
 function timeText(ts: number, step: number): string {
   const iso = new Date(ts * 1000).toISOString();
@@ -104,7 +128,9 @@ export function renderSvgChart(spec: ChartSpec): string {
     out.push(`<line x1="${left}" y1="${yy}" x2="${left + plotW}" y2="${yy}" stroke="#e3e3e3"/>`);
     out.push(`<text x="${left - 6}" y="${yy}" dy="4" text-anchor="end">${tickText(v, step)}</text>`);
   }
-  out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(spec.unit)}</text>`);
+  out.push(
+    `<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(spec.unit)}</text>`,
+  );
   // x ticks at round UTC times
   const tStep = TIME_STEPS.find((s) => span / s <= 8) ?? TIME_STEPS[TIME_STEPS.length - 1] ?? 86400;
   for (let t = Math.ceil(spec.start / tStep) * tStep; t <= spec.end; t += tStep) {
@@ -131,10 +157,14 @@ export function renderSvgChart(spec: ChartSpec): string {
     out.push(`<text x="${lx + 20}" y="${ly - 4}" dy="4">${esc(s.label)} (${s.count ?? s.points.length} points)</text>`);
   });
   if (spec.series.length > LEGEND_MAX) {
-    out.push(`<text x="${left + 20}" y="${top + plotH + 58 + LEGEND_MAX * 18 - 4}" dy="4">… and ${spec.series.length - LEGEND_MAX} more series</text>`);
+    out.push(
+      `<text x="${left + 20}" y="${top + plotH + 58 + LEGEND_MAX * 18 - 4}" dy="4">… and ${spec.series.length - LEGEND_MAX} more series</text>`,
+    );
   }
   if (spec.series.length === 0) {
-    out.push(`<text x="${left + plotW / 2}" y="${top + plotH / 2}" text-anchor="middle" fill="#888">no data in this range</text>`);
+    out.push(
+      `<text x="${left + plotW / 2}" y="${top + plotH / 2}" text-anchor="middle" fill="#888">no data in this range</text>`,
+    );
   }
   out.push('</svg>\n');
   return out.join('\n');

@@ -5,7 +5,14 @@
  */
 import asciichart from 'asciichart';
 
-const COLOURS = [asciichart.blue, asciichart.red, asciichart.green, asciichart.yellow, asciichart.magenta, asciichart.cyan];
+const COLOURS = [
+  asciichart.blue,
+  asciichart.red,
+  asciichart.green,
+  asciichart.yellow,
+  asciichart.magenta,
+  asciichart.cyan,
+];
 
 /** Series after this many are left out of the chart (their colours would repeat). */
 const MAX_SERIES = COLOURS.length;

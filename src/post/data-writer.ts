@@ -42,7 +42,11 @@ function positiveInteger(n: number, name: string): number {
 }
 
 /** Creates the writer (see the module comment). */
-export function createDataWriterWire(ctx: WriteContext, metadataKey: string, options: DataWriterWireOptions = {}): BatchingWriter {
+export function createDataWriterWire(
+  ctx: WriteContext,
+  metadataKey: string,
+  options: DataWriterWireOptions = {},
+): BatchingWriter {
   validateKey(metadataKey);
   const batchSize = positiveInteger(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
   const maxRetryBuffer = positiveInteger(options.maxRetryBuffer ?? DEFAULT_MAX_RETRY_BUFFER, 'maxRetryBuffer');
@@ -92,7 +96,8 @@ export function createDataWriterWire(ctx: WriteContext, metadataKey: string, opt
 
   /** Sends the queue and the retry batches that are due (all of them, after their backoff, when `all`). */
   const drain = (all: boolean): Promise<void> => {
-    const fresh: Batch | undefined = queued === 0 ? undefined : { items: [...queue].map(([ts, val]) => ({ ts, val })), failures: 0, notBefore: 0 };
+    const fresh: Batch | undefined =
+      queued === 0 ? undefined : { items: [...queue].map(([ts, val]) => ({ ts, val })), failures: 0, notBefore: 0 };
     queue = new Map();
     queued = 0;
     sending = sending.then(async () => {

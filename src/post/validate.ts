@@ -18,7 +18,9 @@ function ip(body: Obj, field: string, required: boolean): void {
   if (v === undefined && !required) return;
   if (typeof v !== 'string' || isIP(v) === 0) {
     throw new ValidationError(
-      v === undefined ? `Metadata needs ${field} (an IP address)` : `Metadata ${field} must be an IP address: ${JSON.stringify(v)}`,
+      v === undefined
+        ? `Metadata needs ${field} (an IP address)`
+        : `Metadata ${field} must be an IP address: ${JSON.stringify(v)}`,
       field,
     );
   }
@@ -40,9 +42,13 @@ export function validateNewMetadata(body: unknown): asserts body is WireNewMetad
   if (!isJsonObject(body)) throw new ValidationError('Metadata must be a JSON object');
   const st = body['subject-type'];
   if (st !== 'point-to-point' && st !== 'network-element') {
-    throw new ValidationError(`subject-type must be point-to-point or network-element: ${JSON.stringify(st)}`, 'subject-type');
+    throw new ValidationError(
+      `subject-type must be point-to-point or network-element: ${JSON.stringify(st)}`,
+      'subject-type',
+    );
   }
-  if ('metadata-key' in body) throw new ValidationError('metadata-key is assigned by the archive and may not be posted', 'metadata-key');
+  if ('metadata-key' in body)
+    throw new ValidationError('metadata-key is assigned by the archive and may not be posted', 'metadata-key');
   ip(body, 'source', true);
   ip(body, 'measurement-agent', true);
   if (st === 'point-to-point') ip(body, 'destination', true);

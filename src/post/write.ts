@@ -32,7 +32,8 @@ const WRITE_OK = [200, 201, 204] as const;
  */
 export function checkStored(r: TextResponse, method: string): TextResponse {
   const v = r.headers['x-esmond-stored'];
-  if ((Array.isArray(v) ? v[0] : v)?.trim() === '0') throw new NotStoredError({ method, url: r.url, status: r.status, body: r.text });
+  if ((Array.isArray(v) ? v[0] : v)?.trim() === '0')
+    throw new NotStoredError({ method, url: r.url, status: r.status, body: r.text });
   return r;
 }
 
@@ -41,13 +42,27 @@ export function checkStored(r: TextResponse, method: string): TextResponse {
  * (new or the identical existing one).
  * @throws ValidationError before sending; HttpError for non-2xx; ResponseError for a non-metadata body.
  */
-export async function postMetadataWire(ctx: WriteContext, body: WireNewMetadata, signal?: AbortSignal): Promise<WireMetadata> {
+export async function postMetadataWire(
+  ctx: WriteContext,
+  body: WireNewMetadata,
+  signal?: AbortSignal,
+): Promise<WireMetadata> {
   validateNewMetadata(body);
   const r = await ctx.transport.sendJson({ method: 'POST', url: ctx.archiveUrl, body, signal, okStatus: WRITE_OK });
   checkStored(r, 'POST');
   const j = r.json;
-  if (typeof j !== 'object' || j === null || Array.isArray(j) || typeof (j as Record<string, unknown>)['metadata-key'] !== 'string') {
-    throw new ResponseError('metadata POST answer is not a metadata object', { method: 'POST', url: r.url, status: r.status, body: r.text });
+  if (
+    typeof j !== 'object' ||
+    j === null ||
+    Array.isArray(j) ||
+    typeof (j as Record<string, unknown>)['metadata-key'] !== 'string'
+  ) {
+    throw new ResponseError('metadata POST answer is not a metadata object', {
+      method: 'POST',
+      url: r.url,
+      status: r.status,
+      body: r.text,
+    });
   }
   return j as WireMetadata;
 }
@@ -81,7 +96,8 @@ function validateBulkItem(item: unknown, position: number): asserts item is Bulk
   const vals = o['val'];
   if (!Array.isArray(vals)) throw new ValidationError(`${where}: val must be a list of {event-type, val}`);
   for (const v of vals) {
-    if (typeof v !== 'object' || v === null) throw new ValidationError(`${where}: each value must be {event-type, val}`);
+    if (typeof v !== 'object' || v === null)
+      throw new ValidationError(`${where}: each value must be {event-type, val}`);
     const r = v as Record<string, unknown>;
     validateWriteEventType(r['event-type']);
     if (r['val'] === undefined) throw new ValidationError(`${where}: value of ${r['event-type']} is missing`);
@@ -101,14 +117,18 @@ export async function putBulkWire(
 ): Promise<void> {
   validateKey(metadataKey);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`batchSize must be a positive integer: ${batchSize}`, 'batchSize');
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValidationError(`batchSize must be a positive integer: ${batchSize}`, 'batchSize');
   const url = `${ctx.archiveUrl}${metadataKey}/`;
   let batch: BulkItem[] = [];
   let position = 0;
   const send = async (): Promise<void> => {
     const body: WireBulkBody = { data: batch };
     batch = [];
-    checkStored(await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK }), 'PUT');
+    checkStored(
+      await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK }),
+      'PUT',
+    );
   };
   for (const item of data) {
     validateBulkItem(item, ++position);

@@ -37,7 +37,8 @@ import { seriesType } from './series-type.js';
 
 /** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
 function checkEventType(et: unknown): asserts et is string {
-  if (typeof et !== 'string' || !/^[\w.-]+$/.test(et)) throw new ValidationError(`Invalid event type: ${JSON.stringify(et)}`, 'eventType');
+  if (typeof et !== 'string' || !/^[\w.-]+$/.test(et))
+    throw new ValidationError(`Invalid event type: ${JSON.stringify(et)}`, 'eventType');
 }
 
 /** The URL of a series, and a second one to try on 404 (elmond only serves `…/base/0`). */
@@ -46,31 +47,46 @@ interface SeriesUrl {
   fallback: string | undefined;
 }
 
-function seriesUrl(loc: ArchiveLocation, metadata: string | Metadata, eventType: string, series: SeriesSelector | undefined): SeriesUrl {
+function seriesUrl(
+  loc: ArchiveLocation,
+  metadata: string | Metadata,
+  eventType: string,
+  series: SeriesSelector | undefined,
+): SeriesUrl {
   checkEventType(eventType);
   const st = seriesType(series?.summaryType);
   const w = series?.summaryWindow ?? 0;
-  if (!Number.isInteger(w) || w < 0) throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
+  if (!Number.isInteger(w) || w < 0)
+    throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
   if (typeof metadata !== 'string') {
     // Prefer the server's own URIs: they are right for elmond (`base/0`) and for any mount. The
     // metadata lists every series it has, so asking for another one is a mistake, not "no data".
     const et = metadata.eventTypes.find((e) => e.eventType === eventType);
     if (et === undefined) {
       const have = metadata.eventTypes.map((e) => e.eventType).join(', ') || 'none';
-      throw new ValidationError(`Metadata ${metadata.key} has no event type ${eventType} (it has: ${have})`, 'eventType');
+      throw new ValidationError(
+        `Metadata ${metadata.key} has no event type ${eventType} (it has: ${have})`,
+        'eventType',
+      );
     }
     if (st === 'base' && w === 0) return { url: resolveServerPath(loc, et.baseUri), fallback: undefined };
     const s = et.summaries.find((x) => x.summaryType === st && x.summaryWindow === w);
     if (s !== undefined) return { url: resolveServerPath(loc, s.uri), fallback: undefined };
     if (st !== 'base') {
       const have = ['base', ...et.summaries.map((x) => `${x.summaryType}/${x.summaryWindow}`)].join(', ');
-      throw new ValidationError(`Metadata ${metadata.key} has no ${st} summary with window ${w} for ${eventType} (it has: ${have})`, 'summaryWindow');
+      throw new ValidationError(
+        `Metadata ${metadata.key} has no ${st} summary with window ${w} for ${eventType} (it has: ${have})`,
+        'summaryWindow',
+      );
     }
   }
   const key = typeof metadata === 'string' ? metadata : metadata.key;
   validateKey(key);
   const base = `${loc.archiveUrl}${segment(key)}/${segment(eventType)}/`;
-  if (st === 'base') return w === 0 ? { url: `${base}base`, fallback: `${base}base/0` } : { url: `${base}base/${w}`, fallback: undefined };
+  if (st === 'base')
+    return w === 0
+      ? { url: `${base}base`, fallback: `${base}base/0` }
+      : { url: `${base}base/${w}`, fallback: undefined };
   return { url: `${base}${SUMMARY_URL_SEGMENT[st]}/${w}`, fallback: undefined };
 }
 
@@ -85,7 +101,9 @@ function hasNextLink(link: string | string[] | undefined): boolean {
  * first); every other series is parsed by the faster JSON.parse.
  */
 function parserFor(eventType: string, series: SeriesSelector | undefined): ((text: string) => unknown) | undefined {
-  return dataTypeOf(eventType) === 'histogram' && seriesType(series?.summaryType) !== 'statistics' ? parseJsonKeepingOrder : undefined;
+  return dataTypeOf(eventType) === 'histogram' && seriesType(series?.summaryType) !== 'statistics'
+    ? parseJsonKeepingOrder
+    : undefined;
 }
 
 /** The `Date` header as UNIX seconds, or `undefined` when absent or unparsable. */
@@ -122,9 +140,18 @@ async function* seriesPages<V>(
     fallback = undefined; // only the first request may discover the URL form
     last = { url: r.url, status: r.status };
     if (!Array.isArray(r.json)) {
-      throw new ResponseError('data answer is not a JSON array', { method: 'GET', url: r.url, status: r.status, body: r.text });
+      throw new ResponseError('data answer is not a JSON array', {
+        method: 'GET',
+        url: r.url,
+        status: r.status,
+        body: r.text,
+      });
     }
-    return { points: r.json as WirePoint<V>[], more: hasNextLink(r.headers['link']), serverTime: serverClock(r.headers['date']) };
+    return {
+      points: r.json as WirePoint<V>[],
+      more: hasNextLink(r.headers['link']),
+      serverTime: serverClock(r.headers['date']),
+    };
   };
   try {
     yield* timeCursorPages(plan, pageSize, fetchPage);
@@ -157,12 +184,14 @@ export function createClient(options: ClientOptions): EsmondClient {
   return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
 }
 
-
 /** {@link createClient} with test hooks (tests and benches import this module directly). */
 export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
   if (options.archive === 'opensearch') return createOpenSearchClient(options);
   if (options.archive === 'auto') {
-    return createAutoClient(options, { esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }), opensearch: createOpenSearchClient });
+    return createAutoClient(options, {
+      esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }),
+      opensearch: createOpenSearchClient,
+    });
   }
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = transportFor(options);
@@ -196,7 +225,8 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     query?: DataQuery,
   ): AsyncIterable<WirePoint<V>[]> {
     return {
-      [Symbol.asyncIterator]: () => seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query, parserFor(eventType, series)),
+      [Symbol.asyncIterator]: () =>
+        seriesPages<V>(transport, seriesUrl(loc, metadata, eventType, series), query, parserFor(eventType, series)),
     };
   }
 
@@ -205,14 +235,21 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
     origin: loc.origin,
 
     searchMetadata(query?: MetadataQuery, opts: CallOptions & { pageSize?: number } = {}): MetadataResults {
-      return metadataResults(() => searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }));
+      return metadataResults(() =>
+        searchMetadataPages(transport, loc.archiveUrl, query, { pageSize: opts.pageSize, signal: opts.signal }),
+      );
     },
 
     getMetadata,
 
     dataPages,
 
-    data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery): AsyncIterable<WirePoint<V>> {
+    data<V = unknown>(
+      metadata: string | Metadata,
+      eventType: string,
+      series?: SeriesSelector,
+      query?: DataQuery,
+    ): AsyncIterable<WirePoint<V>> {
       const pages = dataPages<V>(metadata, eventType, series, query);
       return {
         async *[Symbol.asyncIterator]() {
@@ -221,7 +258,12 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       };
     },
 
-    async summaries(metadata: string | Metadata, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+    async summaries(
+      metadata: string | Metadata,
+      eventType: string,
+      summaryType: string,
+      opts: CallOptions = {},
+    ): Promise<SummaryInfo[]> {
       const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);

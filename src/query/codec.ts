@@ -51,7 +51,8 @@ function timeUpdated(v: unknown, where: string, init: EsmondErrorInit): number |
 /** `summary-window`: `"86400"` (esmond) or `86400` (elmond) → 86400. */
 function summaryWindow(v: unknown, where: string, init: EsmondErrorInit): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw new ResponseError(`${where}: summary-window ${JSON.stringify(v)} is not an integer`, init);
+  if (!Number.isInteger(n))
+    throw new ResponseError(`${where}: summary-window ${JSON.stringify(v)} is not an integer`, init);
   return n;
 }
 
@@ -204,6 +205,7 @@ export function encodeMetadataQuery(q: MetadataQuery = {}): EncodedQuery {
   if (q.timeStart !== undefined && q.timeEnd !== undefined && q.timeStart > q.timeEnd) {
     throw new ValidationError(`timeStart (${q.timeStart}) is after timeEnd (${q.timeEnd})`, 'timeStart');
   }
-  if (q.timeRange !== undefined && q.timeRange < 0) throw new ValidationError('timeRange must not be negative', 'timeRange');
+  if (q.timeRange !== undefined && q.timeRange < 0)
+    throw new ValidationError('timeRange must not be negative', 'timeRange');
   return { filters, time };
 }

@@ -42,7 +42,8 @@ export async function findOpenSearch(options: ClientOptions): Promise<string | u
   const transport = transportFor({ ...options, retries: 0 });
   try {
     if (await answersAsOpenSearch(transport, `${u.origin}${path}/`, false)) return `${u.origin}${path}`;
-    if (path !== '/opensearch' && (await answersAsOpenSearch(transport, `${u.origin}/opensearch/`, true))) return `${u.origin}/opensearch`;
+    if (path !== '/opensearch' && (await answersAsOpenSearch(transport, `${u.origin}/opensearch/`, true)))
+      return `${u.origin}/opensearch`;
     return undefined;
   } finally {
     await transport.close();
@@ -101,7 +102,10 @@ export function createAutoClient(
   };
 
   /** Iterates the esmond backend, or the OpenSearch one if the first item fails that way. */
-  function firstOrFallBack<T>(call: (c: EsmondClient) => AsyncIterable<T>, kindOf: (first: T | undefined) => Metadata | undefined): AsyncIterable<T> {
+  function firstOrFallBack<T>(
+    call: (c: EsmondClient) => AsyncIterable<T>,
+    kindOf: (first: T | undefined) => Metadata | undefined,
+  ): AsyncIterable<T> {
     return {
       async *[Symbol.asyncIterator]() {
         if (chosen !== undefined) {
@@ -148,12 +152,34 @@ export function createAutoClient(
     get origin() {
       return (chosen ?? esmond).origin;
     },
-    searchMetadata: (query, opts) => metadataResults(() => firstOrFallBack((c) => c.searchMetadata(query, opts), (md) => md)[Symbol.asyncIterator]()),
+    searchMetadata: (query, opts) =>
+      metadataResults(() =>
+        firstOrFallBack(
+          (c) => c.searchMetadata(query, opts),
+          (md) => md,
+        )[Symbol.asyncIterator](),
+      ),
     getMetadata: (key, opts) => firstCall((c) => c.getMetadata(key, opts)),
-    dataPages: <V>(metadata: string | Metadata, eventType: string, series?: Parameters<EsmondClient['dataPages']>[2], query?: Parameters<EsmondClient['dataPages']>[3]) =>
-      firstOrFallBack<WirePoint<V>[]>((c) => c.dataPages<V>(metadata, eventType, series, query), () => undefined),
-    data: <V>(metadata: string | Metadata, eventType: string, series?: Parameters<EsmondClient['data']>[2], query?: Parameters<EsmondClient['data']>[3]) =>
-      firstOrFallBack<WirePoint<V>>((c) => c.data<V>(metadata, eventType, series, query), () => undefined),
+    dataPages: <V>(
+      metadata: string | Metadata,
+      eventType: string,
+      series?: Parameters<EsmondClient['dataPages']>[2],
+      query?: Parameters<EsmondClient['dataPages']>[3],
+    ) =>
+      firstOrFallBack<WirePoint<V>[]>(
+        (c) => c.dataPages<V>(metadata, eventType, series, query),
+        () => undefined,
+      ),
+    data: <V>(
+      metadata: string | Metadata,
+      eventType: string,
+      series?: Parameters<EsmondClient['data']>[2],
+      query?: Parameters<EsmondClient['data']>[3],
+    ) =>
+      firstOrFallBack<WirePoint<V>>(
+        (c) => c.data<V>(metadata, eventType, series, query),
+        () => undefined,
+      ),
     summaries: (key, et, st, opts) => firstCall((c) => c.summaries(key, et, st, opts)),
     // Writes only make sense on an esmond archive.
     postMetadata: (body, opts) => esmond.postMetadata(body, opts),

@@ -32,10 +32,14 @@ export async function* searchMetadataPages(
   // elmond (64-hex keys): the first page's count is approximate and skipped tests keep their
   // slots, so a page before the count can be short or empty (elmond's metadata).
   let elmondTotal: number | undefined;
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const paging: Array<[string, string]> = [['limit', String(pageSize)]];
     if (offset > 0) paging.push(['offset', String(offset)]);
-    const r = await transport.sendJson({ url: archiveUrl, query: [...filters, ...paging, ...time], signal: options.signal });
+    const r = await transport.sendJson({
+      url: archiveUrl,
+      query: [...filters, ...paging, ...time],
+      signal: options.signal,
+    });
     const init = { method: 'GET', url: r.url, status: r.status, body: r.text };
     if (!Array.isArray(r.json)) throw new ResponseError('metadata search answer is not a JSON array', init);
     const page: unknown[] = r.json;
@@ -47,7 +51,12 @@ export async function* searchMetadataPages(
     }
     const first = page[0] as Record<string, unknown> | undefined;
     const total = first?.['metadata-count-total'];
-    if (offset === 0 && typeof total === 'number' && typeof first?.['metadata-key'] === 'string' && /^[0-9a-f]{64}$/.test(first['metadata-key'])) {
+    if (
+      offset === 0 &&
+      typeof total === 'number' &&
+      typeof first?.['metadata-key'] === 'string' &&
+      /^[0-9a-f]{64}$/.test(first['metadata-key'])
+    ) {
       elmondTotal = total;
     }
     if (elmondTotal !== undefined) {

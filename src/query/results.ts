@@ -27,4 +27,5 @@ export function metadataResults(iterate: () => AsyncIterator<Metadata>): Metadat
  * `await using` helper looks for instead, so a client never gets a key named "undefined".
  */
 export const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);

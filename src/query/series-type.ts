@@ -11,5 +11,8 @@ export function seriesType(st: string | undefined): SeriesType {
   if (Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, st)) return st as SeriesType;
   const byUrl = SUMMARY_TYPE_BY_SEGMENT[st];
   if (byUrl !== undefined) return byUrl;
-  throw new ValidationError(`Invalid summary type: ${st} (expected base, aggregation, average or statistics)`, 'summaryType');
+  throw new ValidationError(
+    `Invalid summary type: ${st} (expected base, aggregation, average or statistics)`,
+    'summaryType',
+  );
 }

@@ -69,7 +69,8 @@ export function planWindow(q: TimeWindowQuery): PagingPlan {
   else if (e !== undefined && r !== undefined) [start, end] = [e - r, e];
   else if (s !== undefined) start = s;
   else if (e !== undefined) end = e;
-  else if (r !== undefined) return { first: [['time-range', String(r)]], end: undefined, endAfterServerNow: OPEN_END_SLACK };
+  else if (r !== undefined)
+    return { first: [['time-range', String(r)]], end: undefined, endAfterServerNow: OPEN_END_SLACK };
   if (start !== undefined && end !== undefined && start > end) {
     throw new ValidationError(`Time window starts (${start}) after it ends (${end})`, 'timeStart');
   }

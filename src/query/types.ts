@@ -8,7 +8,15 @@ import type { EventType, EventValue, SeriesType } from '../model/event-types.js'
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import type { DataQuery, Metadata, MetadataQuery, SeriesSelector, SummaryInfo } from '../model/metadata.js';
 // The shared data model lives in model/metadata.ts; named here too, so the library's types stay in one place.
-export type { DataQuery, EventTypeInfo, Metadata, MetadataQuery, SeriesSelector, SummaryInfo, TimeValue } from '../model/metadata.js';
+export type {
+  DataQuery,
+  EventTypeInfo,
+  Metadata,
+  MetadataQuery,
+  SeriesSelector,
+  SummaryInfo,
+  TimeValue,
+} from '../model/metadata.js';
 
 /** Credentials for archives that require (or throttle without) an API key. */
 export interface Credentials {
@@ -217,14 +225,24 @@ export interface EsmondClient {
    * Summary windows available for a summary type (R10), by metadata key or a decoded Metadata.
    * @param summaryType - `aggregation`, `average` or `statistics` (or their URL forms).
    */
-  summaries(metadata: string | Metadata, eventType: EventTypeName<string>, summaryType: string, options?: CallOptions): Promise<SummaryInfo[]>;
+  summaries(
+    metadata: string | Metadata,
+    eventType: EventTypeName<string>,
+    summaryType: string,
+    options?: CallOptions,
+  ): Promise<SummaryInfo[]>;
   /** Creates (or finds the identical) metadata; returns it decoded. Validates before sending. */
   postMetadata(body: WireNewMetadata, options?: CallOptions): Promise<Metadata>;
   /**
    * Writes one point of one event type (R12); `point.ts` in UNIX seconds.
    * @throws NotStoredError when the archive answers that it stored nothing.
    */
-  postPoint<E extends string>(metadataKey: string, eventType: EventTypeName<E>, point: WirePoint, options?: CallOptions): Promise<void>;
+  postPoint<E extends string>(
+    metadataKey: string,
+    eventType: EventTypeName<E>,
+    point: WirePoint,
+    options?: CallOptions,
+  ): Promise<void>;
   /**
    * Bulk write (R4), split into requests of at most `batchSize` timestamps (UNIX seconds).
    * @throws NotStoredError when the archive answers that it stored nothing.

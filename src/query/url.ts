@@ -33,7 +33,10 @@ export function resolveArchiveUrl(input: string, scriptAlias = 'esmond'): Archiv
   try {
     u = new URL(input.trim());
   } catch {
-    throw new ValidationError(`Invalid archive URL: ${input} (expected e.g. http://host/esmond/perfsonar/archive/)`, 'url');
+    throw new ValidationError(
+      `Invalid archive URL: ${input} (expected e.g. http://host/esmond/perfsonar/archive/)`,
+      'url',
+    );
   }
   // `localhost:8085` parses with protocol "localhost:", so the scheme check also catches a missing scheme.
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
@@ -43,7 +46,10 @@ export function resolveArchiveUrl(input: string, scriptAlias = 'esmond'): Archiv
     throw new ValidationError('Archive URL must not contain credentials; pass them as credentials instead', 'url');
   }
   if (u.search !== '' || u.hash !== '') {
-    throw new ValidationError(`Archive URL must not contain a query string or fragment: ${u.origin}${u.pathname}`, 'url');
+    throw new ValidationError(
+      `Archive URL must not contain a query string or fragment: ${u.origin}${u.pathname}`,
+      'url',
+    );
   }
   const path = u.pathname.replace(/\/+/g, '/').replace(/\/+$/, '');
   let prefix: string;

@@ -24,7 +24,11 @@ export const REVERSE_TIMEOUT_MS = 2000;
  * The first address of `host` in `family` (0: any) from the system resolver, or `undefined` when
  * there is none, the lookup fails or it takes longer than `timeoutMs`.
  */
-export function lookupAddress(host: string, family: 0 | 4 | 6 = 0, timeoutMs = FORWARD_TIMEOUT_MS): Promise<string | undefined> {
+export function lookupAddress(
+  host: string,
+  family: 0 | 4 | 6 = 0,
+  timeoutMs = FORWARD_TIMEOUT_MS,
+): Promise<string | undefined> {
   const answer = lookup(host, { family, all: false }).then(
     (r) => r.address,
     () => undefined,

@@ -41,7 +41,11 @@ export function createHostnameCache(resolver: ReverseResolver, opts: HostnameCac
     if (isIP(value) === 0) return Promise.resolve(value);
     let p = pending.get(value);
     if (!p) {
-      p = withTimeout(resolver(value).catch(() => undefined), timeoutMs, undefined).then((name) => {
+      p = withTimeout(
+        resolver(value).catch(() => undefined),
+        timeoutMs,
+        undefined,
+      ).then((name) => {
         const shown = typeof name === 'string' && name !== '' ? name : value;
         names.set(value, shown);
         pending.delete(value);
@@ -62,7 +66,12 @@ export function createHostnameCache(resolver: ReverseResolver, opts: HostnameCac
         if (p) waits.push(p);
         else todo.add(v);
       }
-      await Promise.all([pool([...todo], concurrency, async (ip) => { await resolve(ip); }), ...waits]);
+      await Promise.all([
+        pool([...todo], concurrency, async (ip) => {
+          await resolve(ip);
+        }),
+        ...waits,
+      ]);
     },
     resolve,
     lookup(value) {

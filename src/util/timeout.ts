@@ -12,7 +12,9 @@
 export async function withTimeout<T, F>(work: Promise<T>, ms: number, onTimeout: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<F>((resolve) => {
-    timer = setTimeout(() => { resolve(onTimeout); }, ms);
+    timer = setTimeout(() => {
+      resolve(onTimeout);
+    }, ms);
     timer.unref();
   });
   try {

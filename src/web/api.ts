@@ -36,7 +36,9 @@ export const loadMesh = async (): Promise<MeshSummary> => decodeMesh(await getJs
 
 /** The route changes of one traceroute test in [start, end] (reduced by the page's server). */
 export const loadRouteChanges = (key: string, start: number, end: number): Promise<RouteChanges> =>
-  getJson<RouteChanges>(`pictures/routes.json?${new URLSearchParams({ key, start: String(start), end: String(end) }).toString()}`);
+  getJson<RouteChanges>(
+    `pictures/routes.json?${new URLSearchParams({ key, start: String(start), end: String(end) }).toString()}`,
+  );
 
 /** A metadata object as the archive sends it (only what the page reads). */
 export interface ApiMetadata {
@@ -54,7 +56,11 @@ export interface ApiMetadata {
 }
 
 /** Every metadata of one direction (names when the tests used names, else addresses). */
-export async function searchPair(apiBase: string, src: { name: string; ip: string }, dst: { name: string; ip: string }): Promise<ApiMetadata[]> {
+export async function searchPair(
+  apiBase: string,
+  src: { name: string; ip: string },
+  dst: { name: string; ip: string },
+): Promise<ApiMetadata[]> {
   const q = new URLSearchParams();
   if (src.name !== src.ip) q.set('input-source', src.name);
   else q.set('source', src.ip);
@@ -68,7 +74,12 @@ export async function searchPair(apiBase: string, src: { name: string; ip: strin
 const PAGE = 10_000;
 
 /** The URL segment of a summary type (`aggregation` → `aggregations`). */
-const SEGMENT: Readonly<Record<string, string>> = { base: 'base', aggregation: 'aggregations', average: 'averages', statistics: 'statistics' };
+const SEGMENT: Readonly<Record<string, string>> = {
+  base: 'base',
+  aggregation: 'aggregations',
+  average: 'averages',
+  statistics: 'statistics',
+};
 
 /** Which series of an event type: base, or a summary type and window. */
 export interface SeriesRef {
@@ -82,12 +93,22 @@ export interface SeriesRef {
  * Every point of one series in [start, end], through this page's API base (the archive's own
  * URIs would name the upstream's paths behind a proxy).
  */
-export async function readSeries(apiBase: string, ref: SeriesRef, start: number, end: number): Promise<Array<{ ts: number; val: unknown }>> {
+export async function readSeries(
+  apiBase: string,
+  ref: SeriesRef,
+  start: number,
+  end: number,
+): Promise<Array<{ ts: number; val: unknown }>> {
   const seg = SEGMENT[ref.summaryType] ?? 'base';
   const path = `${apiBase}${encodeURIComponent(ref.key)}/${encodeURIComponent(ref.eventType)}/${seg}${seg === 'base' ? '' : `/${ref.window}`}`;
   const out: Array<{ ts: number; val: unknown }> = [];
   for (let offset = 0; ; offset += PAGE) {
-    const q = new URLSearchParams({ 'time-start': String(start), 'time-end': String(end), limit: String(PAGE), offset: String(offset) });
+    const q = new URLSearchParams({
+      'time-start': String(start),
+      'time-end': String(end),
+      limit: String(PAGE),
+      offset: String(offset),
+    });
     const page = await getJson<Array<{ ts: number; val: unknown }>>(`${path}?${q.toString()}`);
     out.push(...page);
     if (page.length < PAGE) return out;

@@ -29,7 +29,8 @@ let resizing: number | undefined;
 window.addEventListener('resize', () => {
   window.clearTimeout(resizing);
   resizing = window.setTimeout(() => {
-    for (const u of live) u.setSize({ width: Math.max(260, Math.floor(u.root.parentElement?.clientWidth ?? 600)), height: 170 });
+    for (const u of live)
+      u.setSize({ width: Math.max(260, Math.floor(u.root.parentElement?.clientWidth ?? 600)), height: 170 });
   }, 100);
 });
 
@@ -50,7 +51,11 @@ export function drawChart(parent: HTMLElement, title: string, xs: number[], line
     scales: { x: { time: true } },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     series: [
-      { label: 'time (UTC)', value: (_u, v: number | null) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' ')) },
+      {
+        label: 'time (UTC)',
+        value: (_u, v: number | null) =>
+          v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 16).replace('T', ' '),
+      },
       ...lines.map((l) => {
         const axis = axes.find((a) => a.scale === (l.scale ?? axes[0]?.scale));
         return {

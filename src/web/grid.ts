@@ -9,7 +9,11 @@
 import { cellHealth, type Thresholds } from './health.js';
 import { FAMILIES, FAMILY_CLASS, type Family, type MeshCell, type MeshSummary } from './mesh-types.js';
 import { ago, bps, esc, ms, pct, when } from './format.js';
-const NAME: Readonly<Record<Family, string>> = { throughput: 'throughput', latency: 'latency/loss', trace: 'traceroute' };
+const NAME: Readonly<Record<Family, string>> = {
+  throughput: 'throughput',
+  latency: 'latency/loss',
+  trace: 'traceroute',
+};
 
 /** The text shown on hover over one square. */
 function describe(cell: MeshCell | undefined, family: Family, now: number): string {
@@ -17,8 +21,10 @@ function describe(cell: MeshCell | undefined, family: Family, now: number): stri
   const head = `${NAME[family]} ${cell.source} (${cell.sourceIp}) → ${cell.destination} (${cell.destinationIp}), ${cell.tool}`;
   let value = '';
   if (family === 'throughput') value = `${bps(cell.value)} (usual ${bps(cell.usual)})`;
-  if (family === 'latency') value = `loss ${pct(cell.value)}, delay min ${ms(cell.delay?.min)} median ${ms(cell.delay?.median)} p95 ${ms(cell.delay?.p95)}`;
-  if (family === 'trace') value = `${cell.value ?? '–'} hops${cell.reached === false ? ', destination not reached' : ''}`;
+  if (family === 'latency')
+    value = `loss ${pct(cell.value)}, delay min ${ms(cell.delay?.min)} median ${ms(cell.delay?.median)} p95 ${ms(cell.delay?.p95)}`;
+  if (family === 'trace')
+    value = `${cell.value ?? '–'} hops${cell.reached === false ? ', destination not reached' : ''}`;
   return `${head}\n${value}\nlast result ${when(cell.last)} (${ago(cell.last, now)}), every ~${Math.round(cell.interval / 60)} min`;
 }
 
@@ -75,9 +81,13 @@ export function renderGrid(root: HTMLElement, mesh: MeshSummary, thresholds: Thr
   };
   const sources = mesh.hosts.map((h, i) => ({ ...h, i })).filter((h) => isSource[h.i] === 1);
   const dests = mesh.hosts.map((h, i) => ({ ...h, i })).filter((h) => isDest[h.i] === 1);
-  const parts: string[] = [`<div class="mesh" style="grid-template-columns:auto repeat(${dests.length},var(--square))"><span class="corner">source ↓ destination →</span>`];
+  const parts: string[] = [
+    `<div class="mesh" style="grid-template-columns:auto repeat(${dests.length},var(--square))"><span class="corner">source ↓ destination →</span>`,
+  ];
   for (const d of dests) {
-    parts.push(`<span class="col" title="${esc(`${d.name}\n${d.ips.join('\n')}`)}"><span>${esc(shortName(d.name))}</span></span>`);
+    parts.push(
+      `<span class="col" title="${esc(`${d.name}\n${d.ips.join('\n')}`)}"><span>${esc(shortName(d.name))}</span></span>`,
+    );
   }
   const names = mesh.hosts.map((h) => esc(h.name));
   let squares = 0;
@@ -89,7 +99,9 @@ export function renderGrid(root: HTMLElement, mesh: MeshSummary, thresholds: Thr
         continue;
       }
       const base = (s.i * n + d.i) * nf;
-      const classes = FAMILIES.map((f, fi) => `${FAMILY_CLASS[f]}-${cellHealth(byPosition[base + fi], now, thresholds)}`).join(' ');
+      const classes = FAMILIES.map(
+        (f, fi) => `${FAMILY_CLASS[f]}-${cellHealth(byPosition[base + fi], now, thresholds)}`,
+      ).join(' ');
       parts.push(`<b data-s="${names[s.i] ?? ''}" data-d="${names[d.i] ?? ''}" class="${classes}"></b>`);
       squares += nf;
     }

@@ -86,9 +86,11 @@ function pairPanel(config: PageConfig, mesh: MeshSummary, source: string, destin
     <p class="hint">Drag across a chart to zoom, double-click to reset; hover for values.</p><div class="dirs"></div>`;
   const now = Math.floor(Date.now() / 1000);
   const load = (range: Range): void => {
-    for (const b of panel.querySelectorAll<HTMLButtonElement>('.ranges button')) b.classList.toggle('on', b.dataset['range'] === range.label);
-    showPair(panel, config.apiBase, mesh, source, destination, range).catch((err: unknown) => { showError(`The archive could not be read: ${err instanceof Error ? err.message : String(err)}`); },
-    );
+    for (const b of panel.querySelectorAll<HTMLButtonElement>('.ranges button'))
+      b.classList.toggle('on', b.dataset['range'] === range.label);
+    showPair(panel, config.apiBase, mesh, source, destination, range).catch((err: unknown) => {
+      showError(`The archive could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    });
   };
   panel.querySelector('.ranges')?.addEventListener('click', (ev) => {
     const label = (ev.target as HTMLElement).dataset['range'];

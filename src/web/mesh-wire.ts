@@ -58,7 +58,20 @@ export function encodeMesh(summary: MeshSummary): MeshWire {
     if (i === undefined) index.set(v, (i = dict.push(v) - 1));
     return i;
   };
-  const c: MeshWireColumns = { source: [], destination: [], family: [], tool: [], sourceIp: [], destinationIp: [], last: [], interval: [], value: [], usual: [], delay: [], reached: [] };
+  const c: MeshWireColumns = {
+    source: [],
+    destination: [],
+    family: [],
+    tool: [],
+    sourceIp: [],
+    destinationIp: [],
+    last: [],
+    interval: [],
+    value: [],
+    usual: [],
+    delay: [],
+    reached: [],
+  };
   for (const cell of summary.cells) {
     const s = hostIndex.get(cell.source);
     const d = hostIndex.get(cell.destination);
@@ -76,7 +89,15 @@ export function encodeMesh(summary: MeshSummary): MeshWire {
     c.delay.push(cell.delay ? [micro(cell.delay.min), micro(cell.delay.median), micro(cell.delay.p95)] : null);
     c.reached.push(cell.reached === undefined ? null : cell.reached ? 1 : 0);
   }
-  return { format: MESH_WIRE_FORMAT, generated: summary.generated, computeSeconds: summary.computeSeconds, hosts: summary.hosts, tools, addresses, cells: c };
+  return {
+    format: MESH_WIRE_FORMAT,
+    generated: summary.generated,
+    computeSeconds: summary.computeSeconds,
+    hosts: summary.hosts,
+    tools,
+    addresses,
+    cells: c,
+  };
 }
 
 /** Decodes {@link encodeMesh}'s output; throws on anything else. */

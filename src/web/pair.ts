@@ -27,7 +27,12 @@ export function windowFor(range: Range): number {
 }
 
 /** The largest available window of `summaryType` that is at most `wanted` (0 = raw). */
-function pick(md: ApiMetadata, eventType: string, summaryType: 'statistics' | 'aggregation', wanted: number): SeriesRef | undefined {
+function pick(
+  md: ApiMetadata,
+  eventType: string,
+  summaryType: 'statistics' | 'aggregation',
+  wanted: number,
+): SeriesRef | undefined {
   const et = md['event-types'].find((e) => e['event-type'] === eventType);
   if (et === undefined) return undefined;
   const windows = et.summaries
@@ -37,7 +42,8 @@ function pick(md: ApiMetadata, eventType: string, summaryType: 'statistics' | 'a
     .sort((a, b) => b - a);
   const w = windows[0];
   const key = md['metadata-key'];
-  if (w === undefined || (w === 0 && summaryType === 'aggregation')) return { key, eventType, summaryType: 'base', window: 0 };
+  if (w === undefined || (w === 0 && summaryType === 'aggregation'))
+    return { key, eventType, summaryType: 'base', window: 0 };
   return { key, eventType, summaryType, window: w };
 }
 
@@ -51,7 +57,13 @@ const pctF = (v: number): string => `${v.toFixed(v < 1 ? 3 : 1)} %`;
 const countF = (v: number): string => String(Math.round(v));
 
 /** Draws one direction into `col`. */
-async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata[], dir: string, range: Range): Promise<void> {
+async function drawDirection(
+  col: HTMLElement,
+  apiBase: string,
+  mds: ApiMetadata[],
+  dir: string,
+  range: Range,
+): Promise<void> {
   const state = viewState().pair;
   const wanted = windowFor(range);
   const { start, end } = range;
@@ -72,17 +84,37 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
     jobs.push(
       Promise.all([
         readSeries(apiBase, { key, eventType: 'throughput', summaryType: 'base', window: 0 }, start, end),
-        has(tput, 'packet-retransmits') ? readSeries(apiBase, { key, eventType: 'packet-retransmits', summaryType: 'base', window: 0 }, start, end) : [],
+        has(tput, 'packet-retransmits')
+          ? readSeries(apiBase, { key, eventType: 'packet-retransmits', summaryType: 'base', window: 0 }, start, end)
+          : [],
       ]).then(([t, r]) => () => {
         const retr = new Map(r.map((p) => [p.ts, numberOf(p.val)]));
         record('throughput', t.length, 0);
-        drawChart(box(), 'Throughput and retransmits', t.map((p) => p.ts), [
-          { label: 'throughput', values: t.map((p) => numberOf(p.val)), colour: '#1f6fb2', scale: 'bps', points: true },
-          { label: 'retransmits', values: t.map((p) => retr.get(p.ts) ?? null), colour: '#c0392b', scale: 'retr', points: true },
-        ], [
-          { scale: 'bps', label: 'Gb/s', format: Gbps },
-          { scale: 'retr', label: 'retransmits', format: countF },
-        ]);
+        drawChart(
+          box(),
+          'Throughput and retransmits',
+          t.map((p) => p.ts),
+          [
+            {
+              label: 'throughput',
+              values: t.map((p) => numberOf(p.val)),
+              colour: '#1f6fb2',
+              scale: 'bps',
+              points: true,
+            },
+            {
+              label: 'retransmits',
+              values: t.map((p) => retr.get(p.ts) ?? null),
+              colour: '#c0392b',
+              scale: 'retr',
+              points: true,
+            },
+          ],
+          [
+            { scale: 'bps', label: 'Gb/s', format: Gbps },
+            { scale: 'retr', label: 'retransmits', format: countF },
+          ],
+        );
       }),
     );
   }
@@ -94,11 +126,17 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
       readSeries(apiBase, ref, start, end).then((pts) => () => {
         const d = pts.map((p) => delayOf(p.val));
         record(name, pts.length, ref.window);
-        drawChart(box(), `${title}${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`, pts.map((p) => p.ts), [
-          { label: 'min', values: d.map((x) => x?.min ?? null), colour: '#27ae60' },
-          { label: 'median', values: d.map((x) => x?.median ?? null), colour: '#1f6fb2' },
-          { label: 'p95', values: d.map((x) => x?.p95 ?? null), colour: '#e67e22' },
-        ], [{ scale: 'ms', label: 'ms', format: msF }]);
+        drawChart(
+          box(),
+          `${title}${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`,
+          pts.map((p) => p.ts),
+          [
+            { label: 'min', values: d.map((x) => x?.min ?? null), colour: '#27ae60' },
+            { label: 'median', values: d.map((x) => x?.median ?? null), colour: '#1f6fb2' },
+            { label: 'p95', values: d.map((x) => x?.p95 ?? null), colour: '#e67e22' },
+          ],
+          [{ scale: 'ms', label: 'ms', format: msF }],
+        );
       }),
     );
   };
@@ -109,9 +147,22 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
       jobs.push(
         readSeries(apiBase, ref, start, end).then((pts) => () => {
           record('loss', pts.length, ref.window);
-          drawChart(box(), `Loss${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`, pts.map((p) => p.ts), [
-            { label: 'loss', values: pts.map((p) => { const v = numberOf(p.val); return v === null ? null : v * 100; }), colour: '#c0392b' },
-          ], [{ scale: '%', label: '%', format: pctF }]);
+          drawChart(
+            box(),
+            `Loss${ref.window > 0 ? ` (${ref.window / 3600} h summaries)` : ''}`,
+            pts.map((p) => p.ts),
+            [
+              {
+                label: 'loss',
+                values: pts.map((p) => {
+                  const v = numberOf(p.val);
+                  return v === null ? null : v * 100;
+                }),
+                colour: '#c0392b',
+              },
+            ],
+            [{ scale: '%', label: '%', format: pctF }],
+          );
         }),
       );
     }
@@ -122,11 +173,17 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
     // Raw traces for short ranges; beyond, only the route changes (the server reduces the month).
     const changes =
       wanted === 0
-        ? readSeries(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then((pts) => {
-            const runs = new RouteRunBuilder(MAX_RUNS_SHOWN);
-            for (const p of pts) runs.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
-            return { changes: runs.result(), xs: pts.map((p) => p.ts), hops: pts.map((p) => (Array.isArray(p.val) ? pathOf(p.val).length : 0)) };
-          })
+        ? readSeries(apiBase, { key, eventType: 'packet-trace', summaryType: 'base', window: 0 }, start, end).then(
+            (pts) => {
+              const runs = new RouteRunBuilder(MAX_RUNS_SHOWN);
+              for (const p of pts) runs.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
+              return {
+                changes: runs.result(),
+                xs: pts.map((p) => p.ts),
+                hops: pts.map((p) => (Array.isArray(p.val) ? pathOf(p.val).length : 0)),
+              };
+            },
+          )
         : loadRouteChanges(key, start, end).then((changes) => {
             // Two points per run (its first and last trace), so the hop chart stays a step line.
             const xs: number[] = [];
@@ -143,9 +200,13 @@ async function drawDirection(col: HTMLElement, apiBase: string, mds: ApiMetadata
       changes.then(({ changes: c, xs, hops }) => () => {
         record('trace', xs.length, wanted === 0 ? 0 : -1);
         state.traces[dir] = c.traces;
-        drawChart(box(), wanted === 0 ? 'Traceroute hops' : 'Traceroute hops (route changes)', xs, [
-          { label: 'hops', values: hops, colour: '#8e44ad' },
-        ], [{ scale: 'hops', label: 'hops', format: countF }]);
+        drawChart(
+          box(),
+          wanted === 0 ? 'Traceroute hops' : 'Traceroute hops (route changes)',
+          xs,
+          [{ label: 'hops', values: hops, colour: '#8e44ad' }],
+          [{ scale: 'hops', label: 'hops', format: countF }],
+        );
         box().innerHTML = routeChanges(c);
       }),
     );
@@ -164,16 +225,35 @@ function routeChanges(c: RouteChanges): string {
   const rows = c.runs
     .slice(-30)
     .reverse()
-    .map((r) => `<li><span class="when">${esc(when(r.from))} – ${esc(when(r.to))} (${r.n})</span> ${r.path.map(esc).join(' › ')}</li>`);
+    .map(
+      (r) =>
+        `<li><span class="when">${esc(when(r.from))} – ${esc(when(r.to))} (${r.n})</span> ${r.path.map(esc).join(' › ')}</li>`,
+    );
   const note = c.truncated ? ' (the range holds too many traces: the oldest shown)' : '';
   return `<h4>Route changes: ${Math.max(0, c.totalRuns - 1)} in range, ${c.traces} traces${note}</h4><ol class="routes">${rows.join('')}</ol>`;
 }
 
 /** Loads and draws the pair view for `source` ⇄ `destination`. */
-export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSummary, source: string, destination: string, range: Range): Promise<void> {
+export async function showPair(
+  root: HTMLElement,
+  apiBase: string,
+  mesh: MeshSummary,
+  source: string,
+  destination: string,
+  range: Range,
+): Promise<void> {
   const state = viewState().pair;
   const began = performance.now();
-  Object.assign(state, { loading: true, source, destination, range, points: {}, windows: {}, traces: {}, paintedAtMs: null });
+  Object.assign(state, {
+    loading: true,
+    source,
+    destination,
+    range,
+    points: {},
+    windows: {},
+    traces: {},
+    paintedAtMs: null,
+  });
   const ipOf = (name: string): string => {
     const cell = mesh.cells.find((c) => c.source === name) ?? mesh.cells.find((c) => c.destination === name);
     return cell === undefined ? name : cell.source === name ? cell.sourceIp : cell.destinationIp;
@@ -189,7 +269,10 @@ export async function showPair(root: HTMLElement, apiBase: string, mesh: MeshSum
   const [mdAb, mdBa] = await Promise.all([searchPair(apiBase, a, b), searchPair(apiBase, b, a)]);
   ab.innerHTML = `<h3>${esc(source)} → ${esc(destination)}</h3>`;
   ba.innerHTML = `<h3>${esc(destination)} → ${esc(source)}</h3>`;
-  await Promise.all([drawDirection(ab, apiBase, mdAb, `${source} > ${destination}`, range), drawDirection(ba, apiBase, mdBa, `${destination} > ${source}`, range)]);
+  await Promise.all([
+    drawDirection(ab, apiBase, mdAb, `${source} > ${destination}`, range),
+    drawDirection(ba, apiBase, mdBa, `${destination} > ${source}`, range),
+  ]);
   state.loading = false;
   await afterPaint();
   state.paintedAtMs = performance.now() - began;

@@ -16,7 +16,16 @@ export function viewState(): ViewState {
   window.esmondView ??= {
     error: null,
     grid: { rendered: false, hosts: 0, cells: 0, loadedAtMs: null, paintedAtMs: null },
-    pair: { loading: false, source: null, destination: null, range: null, points: {}, windows: {}, traces: {}, paintedAtMs: null },
+    pair: {
+      loading: false,
+      source: null,
+      destination: null,
+      range: null,
+      points: {},
+      windows: {},
+      traces: {},
+      paintedAtMs: null,
+    },
   };
   return window.esmondView;
 }

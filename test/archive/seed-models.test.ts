@@ -51,7 +51,10 @@ describe('seed models', () => {
       assert.notEqual(p.src, p.dst);
       const path = pathAt(mesh, p, END - 1);
       assert.equal(path.at(-1)?.ip, p.destinationIp);
-      assert.ok(path.every((h, i) => i === 0 || h.km >= (path[i - 1]?.km ?? 0)), 'distance grows along the path');
+      assert.ok(
+        path.every((h, i) => i === 0 || h.km >= (path[i - 1]?.km ?? 0)),
+        'distance grows along the path',
+      );
     }
   });
 
@@ -59,7 +62,8 @@ describe('seed models', () => {
     const site = mesh.sites[0];
     assert.ok(site !== undefined);
     // 2025-11-19 was a Wednesday; 2025-11-22 a Saturday.
-    const at = (day: string, hour: number): number => loadAt(site, Date.parse(`${day}T00:00:00Z`) / 1000 + (hour - site.utcOffset) * 3600);
+    const at = (day: string, hour: number): number =>
+      loadAt(site, Date.parse(`${day}T00:00:00Z`) / 1000 + (hour - site.utcOffset) * 3600);
     assert.ok(at('2025-11-19', 15) > 0.99);
     assert.ok(at('2025-11-19', 3) < 0.01);
     assert.ok(at('2025-11-22', 15) < 0.6);
@@ -73,14 +77,27 @@ describe('seed models', () => {
       const lost = value(item, 'packet-count-lost') as number;
       assert.deepEqual(value(item, 'packet-loss-rate'), { numerator: lost, denominator: sent });
       const hist = (value(item, 'histogram-owdelay') ?? {}) as Record<string, number>;
-      assert.equal(Object.values(hist).reduce((a, b) => a + b, 0), sent - lost);
+      assert.equal(
+        Object.values(hist).reduce((a, b) => a + b, 0),
+        sent - lost,
+      );
       for (const key of Object.keys(hist)) assert.match(key, /^\d+\.\d\d$/);
       const ttl = (value(item, 'histogram-ttl') ?? {}) as Record<string, number>;
-      assert.equal(Object.values(ttl).reduce((a, b) => a + b, 0), sent - lost);
-      assert.match((value(item, 'pscheduler-run-href') as { href: string }).href, /^https:\/\/perfsonar1\.site1\.example\.net\/pscheduler\/tasks\/[-0-9a-f]{36}\/runs\/[-0-9a-f]{36}$/);
+      assert.equal(
+        Object.values(ttl).reduce((a, b) => a + b, 0),
+        sent - lost,
+      );
+      assert.match(
+        (value(item, 'pscheduler-run-href') as { href: string }).href,
+        /^https:\/\/perfsonar1\.site1\.example\.net\/pscheduler\/tasks\/[-0-9a-f]{36}\/runs\/[-0-9a-f]{36}$/,
+      );
     }
     const ts = items.map((i) => i.ts);
-    assert.deepEqual(ts, [...ts].sort((a, b) => a - b), 'ascending');
+    assert.deepEqual(
+      ts,
+      [...ts].sort((a, b) => a - b),
+      'ascending',
+    );
   });
 
   test('rtt: round trip exceeds the sum of the one-way base delays', () => {
@@ -111,7 +128,10 @@ describe('seed models', () => {
       const streams = value(item, 'streams-throughput') as number[];
       assert.equal(streams.length, mesh.pairs[pair]?.parallel);
       assert.ok(Math.abs(streams.reduce((a, b) => a + b, 0) - tput) / tput < 1e-3);
-      const retr = (value(item, 'packet-retransmits-subintervals') as Array<{ val: number }>).reduce((s, x) => s + x.val, 0);
+      const retr = (value(item, 'packet-retransmits-subintervals') as Array<{ val: number }>).reduce(
+        (s, x) => s + x.val,
+        0,
+      );
       assert.equal(retr, value(item, 'packet-retransmits'));
     }
   });
@@ -121,7 +141,10 @@ describe('seed models', () => {
     assert.ok(items.length > 200);
     for (const item of items) {
       const hops = value(item, 'packet-trace') as Array<{ ttl: number; mtu?: number }>;
-      assert.deepEqual(hops.map((h) => h.ttl), hops.map((_, i) => i + 1));
+      assert.deepEqual(
+        hops.map((h) => h.ttl),
+        hops.map((_, i) => i + 1),
+      );
       const mtus = hops.flatMap((h) => (h.mtu === undefined ? [] : [h.mtu]));
       assert.equal(value(item, 'path-mtu'), Math.min(...mtus));
     }

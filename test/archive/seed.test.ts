@@ -37,12 +37,24 @@ async function allMetadata(service: ArchiveService): Promise<WireMetadata[]> {
 }
 
 /** Every point of one series (base or a summary), paging like a client would. */
-async function series(service: ArchiveService, key: string, et: string, segment: string, window?: string): Promise<WirePoint[]> {
+async function series(
+  service: ArchiveService,
+  key: string,
+  et: string,
+  segment: string,
+  window?: string,
+): Promise<WirePoint[]> {
   const out: WirePoint[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const params = new URLSearchParams({ 'time-start': '0', 'time-end': String(NOW), limit: '1000', offset: String(offset) });
+    const params = new URLSearchParams({
+      'time-start': '0',
+      'time-end': String(NOW),
+      limit: '1000',
+      offset: String(offset),
+    });
     const page: WirePoint[] = [];
-    for await (const chunk of (await service.readData(key, et, segment, window, params, ctx())).points) page.push(...chunk);
+    for await (const chunk of (await service.readData(key, et, segment, window, params, ctx())).points)
+      page.push(...chunk);
     out.push(...page);
     if (page.length < 1000) return out;
   }
@@ -67,7 +79,12 @@ async function snapshot(service: ArchiveService): Promise<Map<string, unknown>> 
       for (const s of et.summaries) {
         const segment = s.uri.split('/').at(-2) ?? '';
         data[`${et['event-type']} ${segment}/${s['summary-window']}`] = await series(
-          service, key, et['event-type'], segment, String(s['summary-window']));
+          service,
+          key,
+          et['event-type'],
+          segment,
+          String(s['summary-window']),
+        );
       }
     }
     const anonymous = JSON.parse(JSON.stringify(md).replaceAll(key, 'KEY')) as Record<string, unknown>;
@@ -107,8 +124,14 @@ describe('seedArchive', () => {
       for (const tool of ['pscheduler/powstream', 'pscheduler/ping', 'pscheduler/traceroute', 'pscheduler/iperf3']) {
         assert.equal(byTool(tool).length, 6, tool);
       }
-      assert.ok(metadata.some((m) => String(m.source).includes(':')), 'an IPv6 test');
-      assert.ok(metadata.some((m) => /^10\.\d+\.\d+\.\d+$/.test(String(m.source))), 'an IPv4 test');
+      assert.ok(
+        metadata.some((m) => String(m.source).includes(':')),
+        'an IPv6 test',
+      );
+      assert.ok(
+        metadata.some((m) => /^10\.\d+\.\d+\.\d+$/.test(String(m.source))),
+        'an IPv4 test',
+      );
       for (const m of metadata) {
         assert.match(String(m['input-source']), /^perfsonar1\.site\d+\.example\.net$/);
         assert.equal(m['measurement-agent'], m.source);
@@ -120,14 +143,42 @@ describe('seedArchive', () => {
 
     test('every declared event type holds data, failures included', async () => {
       const expected: Record<string, string[]> = {
-        'pscheduler/powstream': ['failures', 'histogram-owdelay', 'histogram-ttl', 'packet-count-lost', 'packet-count-sent',
-          'packet-duplicates', 'packet-loss-rate', 'packet-reorders', 'pscheduler-run-href', 'time-error-estimates'],
-        'pscheduler/ping': ['failures', 'histogram-rtt', 'histogram-ttl-reverse', 'packet-count-lost-bidir', 'packet-count-sent',
-          'packet-duplicates-bidir', 'packet-loss-rate-bidir', 'packet-reorders-bidir', 'pscheduler-run-href'],
+        'pscheduler/powstream': [
+          'failures',
+          'histogram-owdelay',
+          'histogram-ttl',
+          'packet-count-lost',
+          'packet-count-sent',
+          'packet-duplicates',
+          'packet-loss-rate',
+          'packet-reorders',
+          'pscheduler-run-href',
+          'time-error-estimates',
+        ],
+        'pscheduler/ping': [
+          'failures',
+          'histogram-rtt',
+          'histogram-ttl-reverse',
+          'packet-count-lost-bidir',
+          'packet-count-sent',
+          'packet-duplicates-bidir',
+          'packet-loss-rate-bidir',
+          'packet-reorders-bidir',
+          'pscheduler-run-href',
+        ],
         'pscheduler/traceroute': ['failures', 'packet-trace', 'path-mtu', 'pscheduler-run-href'],
-        'pscheduler/iperf3': ['failures', 'packet-retransmits', 'packet-retransmits-subintervals', 'pscheduler-run-href',
-          'streams-packet-retransmits', 'streams-packet-retransmits-subintervals', 'streams-throughput',
-          'streams-throughput-subintervals', 'throughput', 'throughput-subintervals'],
+        'pscheduler/iperf3': [
+          'failures',
+          'packet-retransmits',
+          'packet-retransmits-subintervals',
+          'pscheduler-run-href',
+          'streams-packet-retransmits',
+          'streams-packet-retransmits-subintervals',
+          'streams-throughput',
+          'streams-throughput-subintervals',
+          'throughput',
+          'throughput-subintervals',
+        ],
       };
       for (const [tool, types] of Object.entries(expected)) {
         const declared = new Set(byTool(tool).flatMap(eventTypesOf));
@@ -149,7 +200,13 @@ describe('seedArchive', () => {
           .map((s) => `${s['summary-type']}/${s['summary-window']}`)
           .sort();
       assert.deepEqual(summaries('histogram-owdelay'), [
-        'aggregation/300', 'aggregation/3600', 'aggregation/86400', 'statistics/0', 'statistics/300', 'statistics/3600', 'statistics/86400',
+        'aggregation/300',
+        'aggregation/3600',
+        'aggregation/86400',
+        'statistics/0',
+        'statistics/300',
+        'statistics/3600',
+        'statistics/86400',
       ]);
       assert.deepEqual(summaries('packet-loss-rate'), ['aggregation/300', 'aggregation/3600', 'aggregation/86400']);
       const tput = byTool('pscheduler/iperf3')[0];
@@ -169,7 +226,8 @@ describe('seedArchive', () => {
       const sent = (await series(service, key, 'packet-count-sent', 'base')).filter(inBin);
       assert.ok(sent.length >= 10, 'about 12 results an hour');
       const sum = (ps: WirePoint[]): number => ps.reduce((s, p) => s + Number(p.val), 0);
-      const at = async (et: string, seg: string): Promise<unknown> => (await series(service, key, et, seg, '3600')).find((p) => p.ts === bin)?.val;
+      const at = async (et: string, seg: string): Promise<unknown> =>
+        (await series(service, key, et, seg, '3600')).find((p) => p.ts === bin)?.val;
       assert.equal(Number(await at('packet-count-lost', 'aggregations')), sum(lost));
       assert.equal(Number(await at('packet-count-sent', 'aggregations')), sum(sent));
       assert.ok(Math.abs(Number(await at('packet-loss-rate', 'aggregations')) - sum(lost) / sum(sent)) < 1e-12);
@@ -200,10 +258,18 @@ describe('seedArchive', () => {
         }
       }
       assert.ok(rates >= 6 * 3, 'a throughput test every 4-6 hours');
-      const hops = await series(service, byTool('pscheduler/traceroute')[0]?.['metadata-key'] ?? '', 'packet-trace', 'base');
+      const hops = await series(
+        service,
+        byTool('pscheduler/traceroute')[0]?.['metadata-key'] ?? '',
+        'packet-trace',
+        'base',
+      );
       const path = hops[0]?.val as Array<Record<string, unknown>>;
       assert.ok(path.length >= 3);
-      assert.deepEqual(path.map((h) => h['ttl']), path.map((_, i) => i + 1));
+      assert.deepEqual(
+        path.map((h) => h['ttl']),
+        path.map((_, i) => i + 1),
+      );
     });
 
     test('routes change over time', async () => {
@@ -225,7 +291,13 @@ describe('seedArchive', () => {
       assert.equal(first.metadata, 8);
       assert.ok(first.points > 0);
       const lines: string[] = [];
-      const again = await seedArchive(service, { hosts: 2, days: 0.1, seed: 4, now: NOW, onProgress: (m) => lines.push(m) });
+      const again = await seedArchive(service, {
+        hosts: 2,
+        days: 0.1,
+        seed: 4,
+        now: NOW,
+        onProgress: (m) => lines.push(m),
+      });
       // Only tests without a single run in the 2.4 h (throughput runs every 4-6 h) are seeded again.
       assert.equal(again.points, 0);
       const skipped = lines.filter((l) => l.includes('already in the archive')).length;
@@ -243,7 +315,10 @@ describe('seedArchive', () => {
       await assert.rejects(seedArchive(service, { hosts: -1, days: 1, seed: 1, now: NOW }), RangeError);
       await assert.rejects(seedArchive(service, { hosts: 2, days: Number.NaN, seed: 1, now: NOW }), RangeError);
       await assert.rejects(seedArchive(service, { hosts: 2, days: 1, seed: 1.5, now: NOW }), RangeError);
-      assert.deepEqual(await seedArchive(service, { hosts: 2, days: 0, seed: 1, now: NOW }), { metadata: 8, points: 0 });
+      assert.deepEqual(await seedArchive(service, { hosts: 2, days: 0, seed: 1, now: NOW }), {
+        metadata: 8,
+        points: 0,
+      });
     } finally {
       await service.close();
     }

@@ -2,7 +2,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpError, NetworkError, ValidationError } from '../../src/http/errors.js';
-import { isAbort, isLocalWriteError, isPageSizeRefusal, isPermanent, retryAfterMsOf, statusOf } from '../../src/bulk/errors.js';
+import {
+  isAbort,
+  isLocalWriteError,
+  isPageSizeRefusal,
+  isPermanent,
+  retryAfterMsOf,
+  statusOf,
+} from '../../src/bulk/errors.js';
 
 const http = (status: number, extra: { body?: string; retryAfterMs?: number } = {}): HttpError =>
   new HttpError({ status, method: 'GET', url: 'http://127.0.0.1:1/esmond/perfsonar/archive/', ...extra });
@@ -36,7 +43,10 @@ describe('bulk error classification', () => {
     assert.equal(isAbort(http(500)), false);
     const enospc = Object.assign(new Error('no space'), { code: 'ENOSPC' });
     assert.equal(isLocalWriteError(enospc), true);
-    assert.equal(isLocalWriteError(new NetworkError({ reason: 'too many files', code: 'EMFILE', url: 'http://127.0.0.1:1/' })), false);
+    assert.equal(
+      isLocalWriteError(new NetworkError({ reason: 'too many files', code: 'EMFILE', url: 'http://127.0.0.1:1/' })),
+      false,
+    );
     assert.equal(isLocalWriteError({ code: 'ENOSPC' }), false);
   });
 });

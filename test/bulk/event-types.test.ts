@@ -34,7 +34,9 @@ function valueFor(et: EventType): unknown {
         case 'subinterval_list':
           return [[{ start: 0, duration: 1, val: 7 }]];
         default:
-          return et === 'pscheduler-run-href' ? 'https://ps.example.net/pscheduler/tasks/t/runs/r' : { field: [1, 2], nested: { ok: true } };
+          return et === 'pscheduler-run-href'
+            ? 'https://ps.example.net/pscheduler/tasks/t/runs/r'
+            : { field: [1, 2], nested: { ok: true } };
       }
   }
 }
@@ -53,7 +55,11 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       'input-destination': 'b.example.net',
       'event-types': EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, summaries: [] })),
     });
-    await archive.service.bulkWrite(key, { data: [{ ts: TS, val: EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, val: valueFor(et) })) }] }, writeCtx());
+    await archive.service.bulkWrite(
+      key,
+      { data: [{ ts: TS, val: EVENT_TYPE_NAMES.map((et) => ({ 'event-type': et, val: valueFor(et) })) }] },
+      writeCtx(),
+    );
     const ntp = await addMetadata(archive, {
       'subject-type': 'network-element',
       source: '10.9.9.1',
@@ -62,7 +68,11 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       'input-source': 'a.example.net',
       'event-types': [{ 'event-type': 'ntp-offset', summaries: [] }],
     });
-    await archive.service.bulkWrite(ntp, { data: [{ ts: TS, val: [{ 'event-type': 'ntp-offset', val: -0.0004 }] }] }, writeCtx());
+    await archive.service.bulkWrite(
+      ntp,
+      { data: [{ ts: TS, val: [{ 'event-type': 'ntp-offset', val: -0.0004 }] }] },
+      writeCtx(),
+    );
   });
   after(async () => {
     await archive.close();
@@ -71,7 +81,10 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
 
   test('one file per event type, unknown types as timestamp + JSON value, ntp without a destination', async () => {
     const dir = tempDir();
-    const r = await runBulkTool(['-u', archive.url, '-o', 'json', '-D', dir, '-I', '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z'], dir);
+    const r = await runBulkTool(
+      ['-u', archive.url, '-o', 'json', '-D', dir, '-I', '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z'],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const files = readdirSync(dir);
     assert.equal(files.length, EVENT_TYPE_NAMES.length + 1);
@@ -79,10 +92,23 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       const name = `10.9.9.1_10.9.9.2_${et}_2025-11-24_2025-11-24.json`;
       assert.ok(files.includes(name), name);
     }
-    const href = JSON.parse(readFileSync(join(dir, '10.9.9.1_10.9.9.2_pscheduler-run-href_2025-11-24_2025-11-24.json'), 'utf8')) as Array<Record<string, unknown>>;
-    assert.deepEqual(Object.keys(href[0]!), ['source', 'destination', 'event_type', 'tool', 'summary_type', 'summary_window', 'timestamp', 'value']);
+    const href = JSON.parse(
+      readFileSync(join(dir, '10.9.9.1_10.9.9.2_pscheduler-run-href_2025-11-24_2025-11-24.json'), 'utf8'),
+    ) as Array<Record<string, unknown>>;
+    assert.deepEqual(Object.keys(href[0]!), [
+      'source',
+      'destination',
+      'event_type',
+      'tool',
+      'summary_type',
+      'summary_window',
+      'timestamp',
+      'value',
+    ]);
     assert.equal(href[0]!.value, 'https://ps.example.net/pscheduler/tasks/t/runs/r');
-    const tcpinfo = JSON.parse(readFileSync(join(dir, '10.9.9.1_10.9.9.2_tcpinfo_2025-11-24_2025-11-24.json'), 'utf8')) as Array<Record<string, unknown>>;
+    const tcpinfo = JSON.parse(
+      readFileSync(join(dir, '10.9.9.1_10.9.9.2_tcpinfo_2025-11-24_2025-11-24.json'), 'utf8'),
+    ) as Array<Record<string, unknown>>;
     assert.deepEqual(tcpinfo[0]!.value, { field: [1, 2], nested: { ok: true } });
     const ntp = readFileSync(join(dir, '10.9.9.1__ntp-offset_2025-11-24_2025-11-24.json'), 'utf8');
     assert.match(ntp, /"destination": null/);
@@ -90,13 +116,41 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
 
   test('without --ip, names in files and rows come from the reverse lookup, packet-trace hops too', async () => {
     const dir = tempDir();
-    const names: Record<string, string> = { '10.9.9.1': 'one.example.net', '10.9.9.2': 'two.example.net', '10.9.9.254': 'gw.example.net' };
-    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z', '-e', 'packet-trace'], dir, {}, dnsWithNames(names));
+    const names: Record<string, string> = {
+      '10.9.9.1': 'one.example.net',
+      '10.9.9.2': 'two.example.net',
+      '10.9.9.254': 'gw.example.net',
+    };
+    const r = await runBulkTool(
+      [
+        '-u',
+        archive.url,
+        '-o',
+        'csv',
+        '-D',
+        dir,
+        '-S',
+        '2025-11-24',
+        '-E',
+        '2025-11-24T16:00:00Z',
+        '-e',
+        'packet-trace',
+      ],
+      dir,
+      {},
+      dnsWithNames(names),
+    );
     assert.equal(r.code, 0, r.stderr);
     const files = readdirSync(dir);
     assert.deepEqual(files, ['one.example.net_two.example.net_packet-trace_2025-11-24_2025-11-24.csv']);
     const text = readFileSync(join(dir, files[0]!), 'utf8');
-    assert.match(text, /^source,destination,event_type,tool,summary_type,summary_window,timestamp,ttl,query,success,ip,rtt,mtu,error_message\r\n/);
-    assert.match(text, /one\.example\.net,two\.example\.net,packet-trace,pscheduler\/everything,base,0,2025-11-24 15:00:00,1,1,1,gw\.example\.net,0\.2,9000,\r\n$/);
+    assert.match(
+      text,
+      /^source,destination,event_type,tool,summary_type,summary_window,timestamp,ttl,query,success,ip,rtt,mtu,error_message\r\n/,
+    );
+    assert.match(
+      text,
+      /one\.example\.net,two\.example\.net,packet-trace,pscheduler\/everything,base,0,2025-11-24 15:00:00,1,1,1,gw\.example\.net,0\.2,9000,\r\n$/,
+    );
   });
 });

@@ -17,7 +17,10 @@ import { offlineDns } from '../helpers/offline-dns.js';
 export const NOW = 1_764_000_000;
 
 /** A CliIo over buffers. */
-export function bufferIo(cwd: string, dns: CliIo['dns'] = offlineDns): { io: CliIo; stdout: () => string; stderr: () => string } {
+export function bufferIo(
+  cwd: string,
+  dns: CliIo['dns'] = offlineDns,
+): { io: CliIo; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   const sink = (f: (s: string) => void): Writable =>

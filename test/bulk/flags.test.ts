@@ -15,9 +15,36 @@ function parse(argv: string[]): FlagValues<QueryKey> | string {
 
 describe('get-bulk flags are parsed with the shared ones, in one pass', () => {
   test('values and forms', () => {
-    const v = parse(['-u', 'http://h', '--force', '--concurrency', '3', '--report=r.json', '-o', 'csv', '--resume', '--quiet', '--page-size=500', '--window', '600', '--checkpoint', 'c.json', '--safe-names']);
+    const v = parse([
+      '-u',
+      'http://h',
+      '--force',
+      '--concurrency',
+      '3',
+      '--report=r.json',
+      '-o',
+      'csv',
+      '--resume',
+      '--quiet',
+      '--page-size=500',
+      '--window',
+      '600',
+      '--checkpoint',
+      'c.json',
+      '--safe-names',
+    ]);
     assert.ok(typeof v !== 'string', typeof v === 'string' ? v : '');
-    assert.deepEqual(bulkFlagsOf(v), { force: true, resume: true, quiet: true, safeNames: true, concurrency: 3, report: 'r.json', pageSize: 500, window: 600, checkpoint: 'c.json' });
+    assert.deepEqual(bulkFlagsOf(v), {
+      force: true,
+      resume: true,
+      quiet: true,
+      safeNames: true,
+      concurrency: 3,
+      report: 'r.json',
+      pageSize: 500,
+      window: 600,
+      checkpoint: 'c.json',
+    });
     assert.equal(v.string('url'), 'http://h');
     assert.equal(v.string('format'), 'csv');
   });

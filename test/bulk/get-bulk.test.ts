@@ -14,7 +14,17 @@ describe('esmond-ps-get-bulk against the real archive', () => {
   let archive: TestArchive;
   let cleanDir: string;
   let cleanReport: BulkReport;
-  const args = (url: string, dir: string, ...more: string[]): string[] => ['-u', url, '-o', 'csv', '-D', dir, '-I', ...RANGE, ...more];
+  const args = (url: string, dir: string, ...more: string[]): string[] => [
+    '-u',
+    url,
+    '-o',
+    'csv',
+    '-D',
+    dir,
+    '-I',
+    ...RANGE,
+    ...more,
+  ];
 
   before(async () => {
     archive = await startArchive({ seed: { hosts: 2, days: 1, seed: 3 }, now: () => NOW * 1000 });
@@ -40,7 +50,17 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const total = cleanReport.perSeries.reduce((a, s) => a + s.points, 0);
     assert.equal(cleanReport.points, total);
     for (const s of cleanReport.perSeries) {
-      assert.deepEqual(Object.keys(s).slice(0, 9), ['file', 'metadataKey', 'eventType', 'status', 'points', 'rows', 'pages', 'retries', 'failures']);
+      assert.deepEqual(Object.keys(s).slice(0, 9), [
+        'file',
+        'metadataKey',
+        'eventType',
+        'status',
+        'points',
+        'rows',
+        'pages',
+        'retries',
+        'failures',
+      ]);
       if (s.status === 'done') {
         assert.ok(files.includes(s.file), s.file);
         const text = readFileSync(join(cleanDir, s.file), 'utf8');
@@ -88,7 +108,26 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       const dir = tempDir();
       const reportFile = join(tempDir(), 'report.json');
       const r = await runBulkTool(
-        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--timeout', '1', '--page-size', '200', '--window', '21600', '--concurrency', '3', '--report', reportFile],
+        [
+          '-u',
+          proxy.url,
+          '-o',
+          'csv',
+          '-D',
+          dir,
+          '-I',
+          ...RANGE,
+          '--timeout',
+          '1',
+          '--page-size',
+          '200',
+          '--window',
+          '21600',
+          '--concurrency',
+          '3',
+          '--report',
+          reportFile,
+        ],
         dir,
       );
       assert.equal(r.code, 0, r.stderr);
@@ -97,7 +136,8 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       assert.equal(report.failures, 0);
       assert.equal(report.points, cleanReport.points);
       assert.ok(report.retries > 0, 'retries are counted');
-      for (const mode of ['503', 'reset', 'truncate', 'stall'] as const) assert.ok(proxy.stats.faults[mode] > 0, `${mode} injected`);
+      for (const mode of ['503', 'reset', 'truncate', 'stall'] as const)
+        assert.ok(proxy.stats.faults[mode] > 0, `${mode} injected`);
     } finally {
       await proxy.close();
     }
@@ -114,7 +154,25 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       const dir = tempDir();
       const reportFile = join(tempDir(), 'report.json');
       const checkpoint = join(tempDir(), 'my.checkpoint');
-      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--window', '21600', '--report', reportFile, '--checkpoint', checkpoint], dir);
+      const r = await runBulkTool(
+        [
+          '-u',
+          proxy.url,
+          '-o',
+          'csv',
+          '-D',
+          dir,
+          '-I',
+          ...RANGE,
+          '--window',
+          '21600',
+          '--report',
+          reportFile,
+          '--checkpoint',
+          checkpoint,
+        ],
+        dir,
+      );
       assert.equal(r.code, 1);
       assert.match(r.stderr, /FAILED .*histogram-owdelay/);
       assert.match(r.stderr, /--resume/);
@@ -128,7 +186,10 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       for (const s of failed) assert.ok(!existsSync(join(dir, s.file)), 'no final name for an incomplete file');
 
       proxy.heal();
-      const resumed = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume', '--checkpoint', checkpoint], dir);
+      const resumed = await runBulkTool(
+        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume', '--checkpoint', checkpoint],
+        dir,
+      );
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.ok(!existsSync(checkpoint), 'removed once everything is complete');
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
@@ -163,7 +224,10 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     });
     try {
       const dir = tempDir();
-      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '-v'], dir);
+      const r = await runBulkTool(
+        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '-v'],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(proxy.stats.faults['503'], 1);
       assert.match(r.stderr, /retrying in 1\.0 s \(attempt 2 of \d+\): .*GET \S+\/throughput\//);
@@ -176,7 +240,10 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const proxy = await startFlakyProxy({ target: archive.url, failureRate: 0, maxPageSize: 1000 });
     try {
       const dir = tempDir();
-      const r = await runBulkTool(['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--page-size', '5000'], dir);
+      const r = await runBulkTool(
+        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--page-size', '5000'],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.ok(proxy.stats.refusedPageSize > 0);
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
@@ -188,17 +255,24 @@ describe('esmond-ps-get-bulk against the real archive', () => {
   test('json and ndjson files: one series each, json without a trailing newline', async () => {
     for (const format of ['json', 'ndjson'] as const) {
       const dir = tempDir();
-      const r = await runBulkTool(['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', 'throughput'], dir);
+      const r = await runBulkTool(
+        ['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', 'throughput'],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       const files = readdirSync(dir);
-      assert.ok(files.length >= 2 && files.every((f) => f.includes('_throughput_') && f.endsWith(`.${format}`)), files.join());
+      assert.ok(
+        files.length >= 2 && files.every((f) => f.includes('_throughput_') && f.endsWith(`.${format}`)),
+        files.join(),
+      );
       for (const f of files) {
         const text = readFileSync(join(dir, f), 'utf8');
         if (format === 'json') {
           assert.ok(text.startsWith('[{"source": ') && text.endsWith('}]'), f);
         } else {
           assert.ok(text.endsWith('}\n'));
-          for (const line of text.trimEnd().split('\n')) assert.equal((JSON.parse(line) as { event_type: string }).event_type, 'throughput');
+          for (const line of text.trimEnd().split('\n'))
+            assert.equal((JSON.parse(line) as { event_type: string }).event_type, 'throughput');
         }
       }
     }
@@ -218,11 +292,17 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /-D OUTPUT_DIR, --output-directory=OUTPUT_DIR/);
     assert.match(help.stdout, /--resume/);
-    const ok = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '--quiet'], dir);
+    const ok = await runBulkTool(
+      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '--quiet'],
+      dir,
+    );
     assert.equal(ok.code, 0);
     assert.equal(ok.stdout, '');
     assert.equal(ok.stderr, '', '--quiet: nothing when all went well');
-    const none = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'ntp-offset'], dir);
+    const none = await runBulkTool(
+      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'ntp-offset'],
+      dir,
+    );
     assert.equal(none.code, 0);
     assert.match(none.stderr, /0 series: 0 written/);
   });
@@ -244,11 +324,17 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
     const dir = tempDir();
     const tty = bufferIo(dir);
     Object.assign(tty.io.stderr, { isTTY: true, columns: 100 });
-    const code = await createGetBulk({ retryBaseMs: 5 })(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput'], tty.io);
+    const code = await createGetBulk({ retryBaseMs: 5 })(
+      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput'],
+      tty.io,
+    );
     assert.equal(code, 0, tty.stderr());
     assert.match(tty.stderr(), /series 2\/2 \| \d+ points \| \d+ pts\/s \| ETA /);
     assert.doesNotMatch(tty.stderr(), /^\[1\/2\]/m);
-    const piped = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'throughput'], dir);
+    const piped = await runBulkTool(
+      ['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'throughput'],
+      dir,
+    );
     assert.match(piped.stderr, /^\[1\/2\] .*throughput.*: \d+ points/m);
     assert.ok(!piped.stderr.includes('\x1b['), 'no escape codes in a pipe');
   });
@@ -256,16 +342,55 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
   test('-T/-W fetch the summary for numeric types and label the rows; a missing summary gives no file', async () => {
     const dir = tempDir();
     const reportFile = join(tempDir(), 'r.json');
-    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '3600', '--report', reportFile], dir);
+    const r = await runBulkTool(
+      [
+        '-u',
+        archive.url,
+        '-o',
+        'csv',
+        '-D',
+        dir,
+        '-I',
+        ...RANGE,
+        '-e',
+        'packet-loss-rate',
+        '-T',
+        'aggregation',
+        '-W',
+        '3600',
+        '--report',
+        reportFile,
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const files = readdirSync(dir);
     assert.ok(files.length > 0);
     for (const f of files) {
       const lines = readFileSync(join(dir, f), 'utf8').split('\r\n').slice(1, -1);
       assert.ok(lines.length > 0 && lines.length <= 25, `${f}: hourly bins over one day`);
-      for (const line of lines) assert.match(line, /,packet-loss-rate,[^,]*,aggregation,3600,\d{4}-\d\d-\d\d \d\d:00:00,/);
+      for (const line of lines)
+        assert.match(line, /,packet-loss-rate,[^,]*,aggregation,3600,\d{4}-\d\d-\d\d \d\d:00:00,/);
     }
-    const none = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '7'], dir);
+    const none = await runBulkTool(
+      [
+        '-u',
+        archive.url,
+        '-o',
+        'csv',
+        '-D',
+        tempDir(),
+        '-I',
+        ...RANGE,
+        '-e',
+        'packet-loss-rate',
+        '-T',
+        'aggregation',
+        '-W',
+        '7',
+      ],
+      dir,
+    );
     assert.equal(none.code, 0);
     assert.match(none.stderr, /0 written, \d+ without data/);
   });
@@ -291,14 +416,20 @@ describe('a bulk file is what esmond-ps-get prints for that one series (without 
       const { createRun } = await import('../../src/cli/get.js');
       const { bufferIo } = await import('./fixtures.js');
       const dir = tempDir();
-      const r = await runBulkTool(['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', eventType, ...summary], dir);
+      const r = await runBulkTool(
+        ['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', eventType, ...summary],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       const files = readdirSync(dir);
       assert.ok(files.length >= 2, files.join());
       for (const file of files) {
         const [src, dst] = file.split('_');
         const b = bufferIo(dir);
-        const code = await createRun()(['-u', archive.url, '-o', format, '-I', '-s', src!, '-d', dst!, '-e', eventType, ...RANGE, ...summary], b.io);
+        const code = await createRun()(
+          ['-u', archive.url, '-o', format, '-I', '-s', src!, '-d', dst!, '-e', eventType, ...RANGE, ...summary],
+          b.io,
+        );
         assert.equal(code, 0, b.stderr());
         assert.equal(readFileSync(join(dir, file), 'utf8') + '\n', b.stdout(), file);
       }
@@ -308,12 +439,17 @@ describe('a bulk file is what esmond-ps-get prints for that one series (without 
   test('-T on event types without summaries writes no file for them (B15 fixed, as esmond-ps-get)', async () => {
     const dir = tempDir();
     const reportFile = join(tempDir(), 'r.json');
-    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-T', 'aggregation', '--report', reportFile], dir);
+    const r = await runBulkTool(
+      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-T', 'aggregation', '--report', reportFile],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
     for (const s of report.perSeries) {
-      if (['failures', 'packet-trace', 'pscheduler-run-href', 'throughput-subintervals'].includes(s.eventType)) assert.equal(s.status, 'nodata', s.file);
+      if (['failures', 'packet-trace', 'pscheduler-run-href', 'throughput-subintervals'].includes(s.eventType))
+        assert.equal(s.status, 'nodata', s.file);
     }
-    for (const f of readdirSync(dir)) assert.match(readFileSync(join(dir, f), 'utf8').split('\r\n')[1]!, /,aggregation,\d+,/);
+    for (const f of readdirSync(dir))
+      assert.match(readFileSync(join(dir, f), 'utf8').split('\r\n')[1]!, /,aggregation,\d+,/);
   });
 });

@@ -5,7 +5,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { CHECKPOINT_NAME } from '../../src/bulk/checkpoint.js';
-import { addMetadata, addThroughputSeries, cleanup, differences, readDir, runBulkTool, tempDir, NOW } from './fixtures.js';
+import {
+  addMetadata,
+  addThroughputSeries,
+  cleanup,
+  differences,
+  readDir,
+  runBulkTool,
+  tempDir,
+  NOW,
+} from './fixtures.js';
 
 const POINTS = 80_000;
 
@@ -29,9 +38,33 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two series with the same source, destination and event type (a name collision) and one more.
     await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', 'bwctl/iperf3')), POINTS);
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', 'pscheduler/iperf3')), POINTS);
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.3', 'bwctl/iperf3')), POINTS / 4);
-    args = (dir) => ['-u', archive.url, '-o', 'json', '-D', dir, '-I', '-S', '2025-11-01', '-E', '2025-11-24T16:00:00Z', '--page-size', '300', '--window', '3600'];
+    await addThroughputSeries(
+      archive,
+      await addMetadata(archive, metadataBody('10.9.0.1', 'pscheduler/iperf3')),
+      POINTS,
+    );
+    await addThroughputSeries(
+      archive,
+      await addMetadata(archive, metadataBody('10.9.0.3', 'bwctl/iperf3')),
+      POINTS / 4,
+    );
+    args = (dir) => [
+      '-u',
+      archive.url,
+      '-o',
+      'json',
+      '-D',
+      dir,
+      '-I',
+      '-S',
+      '2025-11-01',
+      '-E',
+      '2025-11-24T16:00:00Z',
+      '--page-size',
+      '300',
+      '--window',
+      '3600',
+    ];
   });
   after(async () => {
     await archive.close();
@@ -46,12 +79,20 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
     assert.equal(want.size, 3);
 
     const dir = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir), '--quiet'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir), '--quiet'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     // Kill as soon as the checkpoint records committed bytes of some series.
     const checkpoint = join(dir, CHECKPOINT_NAME);
     let killed = false;
@@ -89,7 +130,18 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
 
   test('--resume refuses a checkpoint written for other arguments', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, CHECKPOINT_NAME), JSON.stringify({ version: 1, fingerprint: 'other', timeStart: 0, timeEnd: 1, metadata: {}, jobs: [], states: [] }));
+    writeFileSync(
+      join(dir, CHECKPOINT_NAME),
+      JSON.stringify({
+        version: 1,
+        fingerprint: 'other',
+        timeStart: 0,
+        timeEnd: 1,
+        metadata: {},
+        jobs: [],
+        states: [],
+      }),
+    );
     const r = await runBulkTool([...args(dir), '--resume'], dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /different arguments/);

@@ -18,16 +18,34 @@ describe('bulk file names', () => {
   });
 
   test('network-element metadata (no destination) gets an empty destination part (B3)', () => {
-    const name = baseFileName({ source: '10.0.0.1', destination: '', eventType: 'ntp-offset', timeStart: 0, timeEnd: 86400, extension: 'json' });
+    const name = baseFileName({
+      source: '10.0.0.1',
+      destination: '',
+      eventType: 'ntp-offset',
+      timeStart: 0,
+      timeEnd: 86400,
+      extension: 'json',
+    });
     assert.equal(name, '10.0.0.1__ntp-offset_1970-01-01_1970-01-02.json');
   });
 
   test('path separators from server-supplied hosts never leave the output directory', () => {
-    const name = baseFileName({ source: '../../etc', destination: 'a\\b', eventType: 'x', timeStart: 0, timeEnd: 0, extension: 'csv' });
+    const name = baseFileName({
+      source: '../../etc',
+      destination: 'a\\b',
+      eventType: 'x',
+      timeStart: 0,
+      timeEnd: 0,
+      extension: 'csv',
+    });
     assert.ok(!name.includes('/') && !name.includes('\\'), name);
   });
 
-  const parts = (source: string, destination: string, eventType = 'throughput'): Parameters<typeof baseFileName>[0] => ({
+  const parts = (
+    source: string,
+    destination: string,
+    eventType = 'throughput',
+  ): Parameters<typeof baseFileName>[0] => ({
     source,
     destination,
     eventType,
@@ -42,7 +60,11 @@ describe('bulk file names', () => {
       { parts: parts('a', 'b', 'failures'), metadataKey: 'bbbbbbbb2222', toolName: 'pscheduler/iperf3' },
       { parts: parts('a', 'c', 'failures'), metadataKey: 'cccccccc3333', toolName: 'pscheduler/ping' },
     ]);
-    assert.deepEqual(names, ['a_b_failures_pscheduler-ping_2024-05-01_2024-05-02.csv', 'a_b_failures_pscheduler-iperf3_2024-05-01_2024-05-02.csv', 'a_c_failures_2024-05-01_2024-05-02.csv']);
+    assert.deepEqual(names, [
+      'a_b_failures_pscheduler-ping_2024-05-01_2024-05-02.csv',
+      'a_b_failures_pscheduler-iperf3_2024-05-01_2024-05-02.csv',
+      'a_c_failures_2024-05-01_2024-05-02.csv',
+    ]);
   });
 
   test('the same tool twice: the 8-char key as well, the whole key when 8 characters are not enough', () => {
@@ -60,22 +82,34 @@ describe('bulk file names', () => {
       { parts: parts('a', 'b'), metadataKey: '12345678aa', toolName: '' },
       { parts: parts('a', 'b'), metadataKey: '12345678bb', toolName: '' },
     ]);
-    assert.deepEqual(names, ['a_b_throughput_2024-05-01_2024-05-02_12345678aa.csv', 'a_b_throughput_2024-05-01_2024-05-02_12345678bb.csv']);
+    assert.deepEqual(names, [
+      'a_b_throughput_2024-05-01_2024-05-02_12345678aa.csv',
+      'a_b_throughput_2024-05-01_2024-05-02_12345678bb.csv',
+    ]);
   });
 
   test('a suffixed name that equals another plain name still ends up unique', () => {
     const names = uniqueFileNames([
       { parts: parts('x', 'y'), metadataKey: 'k1', toolName: '' },
       { parts: parts('x', 'y'), metadataKey: 'k2', toolName: '' },
-      { parts: { ...parts('x', 'y'), eventType: 'throughput_2024-05-01_2024-05-02_k1.csv#' }, metadataKey: 'k3', toolName: '' },
+      {
+        parts: { ...parts('x', 'y'), eventType: 'throughput_2024-05-01_2024-05-02_k1.csv#' },
+        metadataKey: 'k3',
+        toolName: '',
+      },
     ]);
     assert.equal(new Set(names).size, 3);
   });
 
   test('--safe-names: no ":" in IPv6 names', () => {
-    const names = uniqueFileNames([{ parts: parts('2001:db8::1', '2001:db8::2'), metadataKey: 'k', toolName: '' }], { safe: true });
+    const names = uniqueFileNames([{ parts: parts('2001:db8::1', '2001:db8::2'), metadataKey: 'k', toolName: '' }], {
+      safe: true,
+    });
     assert.deepEqual(names, ['2001-db8--1_2001-db8--2_throughput_2024-05-01_2024-05-02.csv']);
-    assert.equal(uniqueFileNames([{ parts: parts('2001:db8::1', 'b'), metadataKey: 'k', toolName: '' }])[0], '2001:db8::1_b_throughput_2024-05-01_2024-05-02.csv');
+    assert.equal(
+      uniqueFileNames([{ parts: parts('2001:db8::1', 'b'), metadataKey: 'k', toolName: '' }])[0],
+      '2001:db8::1_b_throughput_2024-05-01_2024-05-02.csv',
+    );
   });
 });
 

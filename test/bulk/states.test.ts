@@ -30,14 +30,29 @@ describe('reconciling a checkpoint with the files on disk', () => {
   test('each crash point maps to the right state', async () => {
     const dir = tempDir();
     const jobs = ['partial', 'renamed', 'lost', 'renaming', 'done', 'done-gone', 'pending-final', 'failed'].map(job);
-    const st = (status: SeriesState['status'], bytes: number): SeriesState => ({ ...freshState(jobs[0]!, 100, 60), status, bytes, rows: bytes > 0 ? 2 : 0, nextStart: 500 });
+    const st = (status: SeriesState['status'], bytes: number): SeriesState => ({
+      ...freshState(jobs[0]!, 100, 60),
+      status,
+      bytes,
+      rows: bytes > 0 ? 2 : 0,
+      nextStart: 500,
+    });
     writeFileSync(join(dir, 'partial.csv.part'), 'header\r\nrow1\r\nextra bytes after the checkpoint');
     writeFileSync(join(dir, 'renamed.csv'), 'complete');
     writeFileSync(join(dir, 'renaming.csv.part'), 'complete]');
     writeFileSync(join(dir, 'done.csv'), 'complete');
     writeFileSync(join(dir, 'pending-final.csv'), 'somebody else’s file');
     writeFileSync(join(dir, 'failed.csv.part'), 'header\r\nrow1\r\n');
-    const states = [st('partial', 14), st('partial', 14), st('partial', 14), st('renaming', 9), st('done', 8), st('done', 8), st('pending', 0), { ...st('failed', 14), error: 'x' }];
+    const states = [
+      st('partial', 14),
+      st('partial', 14),
+      st('partial', 14),
+      st('renaming', 9),
+      st('done', 8),
+      st('done', 8),
+      st('pending', 0),
+      { ...st('failed', 14), error: 'x' },
+    ];
     await reconcileStates(jobs, states, { ...OPTS, outDir: dir });
     assert.deepEqual(
       states.map((s) => s.status),
@@ -58,7 +73,13 @@ describe('reconciling a checkpoint with the files on disk', () => {
   test('a complete .part that was not renamed yet is renamed, without another byte', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'r.csv.part'), 'complete]and junk');
-    const state: SeriesState = { ...freshState(job('r'), 100, 60), status: 'renaming', bytes: 9, rows: 1, nextStart: 1000 };
+    const state: SeriesState = {
+      ...freshState(job('r'), 100, 60),
+      status: 'renaming',
+      bytes: 9,
+      rows: 1,
+      nextStart: 1000,
+    };
     const unused = {} as EsmondClient; // never called: nothing is left to fetch
     const encoder: SeriesEncoder = { begin: () => '[', encode: () => ({ text: '', rows: 0 }), end: () => ']' };
     await exportSeries(job('r'), state, {

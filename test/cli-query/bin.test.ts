@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 function runBin(tool: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/bin/${tool}.ts`, ...args], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `src/bin/${tool}.ts`, ...args], {
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -37,7 +37,10 @@ describe('parseWhen: the time table of the original tools', () => {
   for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin']) {
     for (const [input, expected] of TABLE) {
       test(`${tz}: ${JSON.stringify(input)}`, () => {
-        assert.equal(inZone(tz, () => parseWhen(input, NOW)), expected);
+        assert.equal(
+          inZone(tz, () => parseWhen(input, NOW)),
+          expected,
+        );
       });
     }
   }
@@ -67,7 +70,10 @@ describe('parseWhen: the time table of the original tools', () => {
   });
   test("missing date parts come from today's LOCAL date", () => {
     // 15:00 UTC on Nov 25 is already Nov 26 in Kiritimati (UTC+14).
-    assert.equal(inZone('Pacific/Kiritimati', () => parseWhen('10:30', NOW)), Date.UTC(2026, 10, 26, 10, 30) / 1000);
+    assert.equal(
+      inZone('Pacific/Kiritimati', () => parseWhen('10:30', NOW)),
+      Date.UTC(2026, 10, 26, 10, 30) / 1000,
+    );
   });
 });
 
@@ -94,7 +100,10 @@ describe('resolveWhen: relative times, epoch seconds, refusals', () => {
   for (const tz of ['UTC', 'America/New_York', 'Pacific/Kiritimati']) {
     for (const [input, expected] of CASES) {
       test(`${tz}: ${JSON.stringify(input)}`, () => {
-        assert.deepEqual(inZone(tz, () => resolveWhen(input, NOW)), { seconds: expected });
+        assert.deepEqual(
+          inZone(tz, () => resolveWhen(input, NOW)),
+          { seconds: expected },
+        );
       });
     }
   }

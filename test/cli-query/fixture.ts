@@ -16,10 +16,25 @@ interface FixtureTest {
   data: { ts: number; val: { 'event-type': string; val: unknown }[] }[];
 }
 
-const P2P = { 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'input-source': 'host1.example.net', 'input-destination': 'host2.example.net' } as const;
+const P2P = {
+  'subject-type': 'point-to-point',
+  source: '10.0.0.1',
+  destination: '10.0.0.2',
+  'measurement-agent': '10.0.0.1',
+  'input-source': 'host1.example.net',
+  'input-destination': 'host2.example.net',
+} as const;
 
 const hops = (n: number, ts: number): unknown[] =>
-  Array.from({ length: n }, (_, i) => ({ ttl: String(i + 1), query: '1', success: 1, ip: i + 1 === n ? '10.0.0.2' : `10.0.${i}.254`, rtt: (0.246 + i * 0.5 + (ts - T0) / 1000).toFixed(3), mtu: '9000', error_message: null }));
+  Array.from({ length: n }, (_, i) => ({
+    ttl: String(i + 1),
+    query: '1',
+    success: 1,
+    ip: i + 1 === n ? '10.0.0.2' : `10.0.${i}.254`,
+    rtt: (0.246 + i * 0.5 + (ts - T0) / 1000).toFixed(3),
+    mtu: '9000',
+    error_message: null,
+  }));
 
 export const FIXTURE: readonly FixtureTest[] = [
   {
@@ -42,9 +57,24 @@ export const FIXTURE: readonly FixtureTest[] = [
       ts: T0 + i * 3600,
       val: [
         { 'event-type': 'throughput', val: 9000000000 + i * 2 + (i === 2 ? 0.5 : 0) },
-        { 'event-type': 'throughput-subintervals', val: [{ start: '0.000000', duration: '1.000000', val: 100 + i }, { start: '1.000000', duration: '1.000000', val: 200 + i }] },
+        {
+          'event-type': 'throughput-subintervals',
+          val: [
+            { start: '0.000000', duration: '1.000000', val: 100 + i },
+            { start: '1.000000', duration: '1.000000', val: 200 + i },
+          ],
+        },
         { 'event-type': 'streams-throughput', val: [4000000000 + i, 5000000000.25] },
-        { 'event-type': 'streams-throughput-subintervals', val: [[{ start: 0, duration: 1.0, val: 1 }, { start: 1, duration: 1.0, val: 2 }], [{ start: 0, duration: 1.0, val: 3 }]] },
+        {
+          'event-type': 'streams-throughput-subintervals',
+          val: [
+            [
+              { start: 0, duration: 1.0, val: 1 },
+              { start: 1, duration: 1.0, val: 2 },
+            ],
+            [{ start: 0, duration: 1.0, val: 3 }],
+          ],
+        },
         { 'event-type': 'pscheduler-run-href', val: { href: `https://10.0.0.1/pscheduler/tasks/abc/runs/${i}` } },
         ...(i === 1 ? [{ 'event-type': 'failures', val: { error: 'bwctl: Unable to contact host, "10.0.0.2"' } }] : []),
       ],
@@ -97,7 +127,10 @@ export const FIXTURE: readonly FixtureTest[] = [
       'input-source': 'host1.example.net',
       'event-types': [{ 'event-type': 'ntp-offset' }],
     },
-    data: [{ ts: T0, val: [{ 'event-type': 'ntp-offset', val: -0.000412 }] }, { ts: T0 + 60, val: [{ 'event-type': 'ntp-offset', val: 1e-5 }] }],
+    data: [
+      { ts: T0, val: [{ 'event-type': 'ntp-offset', val: -0.000412 }] },
+      { ts: T0 + 60, val: [{ 'event-type': 'ntp-offset', val: 1e-5 }] },
+    ],
   },
   {
     // IPv6 endpoints (B5).

@@ -19,7 +19,14 @@ import { run as pschedulerRun } from '../../src/cli/load-pscheduler.js';
 import { ARCHIVE_FLAGS } from '../../src/cli/loader-options.js';
 import { run as pipeRun } from '../../src/cli/pipe.js';
 import { run as plotRun } from '../../src/cli/plot.js';
-import { BULK_FLAGS, CONNECTION_FLAGS, DISPLAY_FLAGS, queryCommandLine, SELECTION_FLAGS, type QueryToolKind } from '../../src/cli/query-flags.js';
+import {
+  BULK_FLAGS,
+  CONNECTION_FLAGS,
+  DISPLAY_FLAGS,
+  queryCommandLine,
+  SELECTION_FLAGS,
+  type QueryToolKind,
+} from '../../src/cli/query-flags.js';
 import { runTool } from './run-tool.js';
 import { runCaptured } from '../helpers/capture-io.js';
 
@@ -37,8 +44,12 @@ describe('reading tools: one table each, made of the shared groups', () => {
   for (const kind of KINDS) {
     test(`${kind}: every flag of every group, once`, () => {
       const { flags } = queryCommandLine('esmond-ps-x', kind, '/');
-      for (const def of [...SELECTION_FLAGS, ...DISPLAY_FLAGS, ...CONNECTION_FLAGS]) assert.ok(flags.includes(def), def.long);
-      assert.equal(BULK_FLAGS.every((d) => flags.includes(d)), kind === 'files');
+      for (const def of [...SELECTION_FLAGS, ...DISPLAY_FLAGS, ...CONNECTION_FLAGS])
+        assert.ok(flags.includes(def), def.long);
+      assert.equal(
+        BULK_FLAGS.every((d) => flags.includes(d)),
+        kind === 'files',
+      );
       assertUniqueSpellings(flags);
     });
   }
@@ -58,7 +69,11 @@ describe('reading tools: one table each, made of the shared groups', () => {
         const r = await runTool(main, [...argv, '--arch', 'mysql']);
         assert.equal(r.code, 255, `${tool}: ${r.stderr}`);
         assert.equal(r.stderr, '--archive must be one of auto, esmond, opensearch: mysql\n', tool);
-        assert.match((await runTool(main, ['--help'])).stdout, /\n {2}--archive=ARCHIVE {5}Archive type \[auto, esmond, opensearch\]/, tool);
+        assert.match(
+          (await runTool(main, ['--help'])).stdout,
+          /\n {2}--archive=ARCHIVE {5}Archive type \[auto, esmond, opensearch\]/,
+          tool,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -75,7 +90,10 @@ describe('loaders: the archive group in each, with its spellings', () => {
     test(tool, async () => {
       const help = (await runCaptured(main, ['--help'])).out;
       for (const def of ARCHIVE_FLAGS as readonly FlagDef[]) {
-        assert.ok(help.includes(`  ${def.short !== undefined ? `${def.short} ${def.metavar ?? ''}, ` : ''}${def.long}`), def.long);
+        assert.ok(
+          help.includes(`  ${def.short !== undefined ? `${def.short} ${def.metavar ?? ''}, ` : ''}${def.long}`),
+          def.long,
+        );
       }
       const r = await runCaptured(main, ['--script_alias']);
       assert.equal(r.code, 2);

@@ -39,7 +39,11 @@ interface Case {
   name: string;
   args: string[];
 }
-const MAINS: Record<Case['tool'], ToolMain> = { 'esmond-ps-get': getRun, 'esmond-ps-get-endpoints': endpointsRun, 'esmond-ps-get-metadata': metadataRun };
+const MAINS: Record<Case['tool'], ToolMain> = {
+  'esmond-ps-get': getRun,
+  'esmond-ps-get-endpoints': endpointsRun,
+  'esmond-ps-get-metadata': metadataRun,
+};
 
 const GET_FAMILIES: Array<[string, string[]]> = [
   ['numeric', ['-e', 'throughput']],
@@ -66,17 +70,54 @@ for (const [family, args] of GET_FAMILIES) {
   }
 }
 // -T without -W reads the metadata's only/smallest window of that type and labels rows with it (B15).
-CASES.push({ tool: 'esmond-ps-get', name: 'numeric-average-default-window.csv', args: [...RANGE, ...PAIR, '-e', 'throughput', '-T', 'average', '-o', 'csv'] });
-CASES.push({ tool: 'esmond-ps-get', name: 'histogram-aggregation-default-window.csv', args: [...RANGE, ...PAIR, '-e', 'histogram-owdelay', '-T', 'aggregation', '-o', 'csv'] });
+CASES.push({
+  tool: 'esmond-ps-get',
+  name: 'numeric-average-default-window.csv',
+  args: [...RANGE, ...PAIR, '-e', 'throughput', '-T', 'average', '-o', 'csv'],
+});
+CASES.push({
+  tool: 'esmond-ps-get',
+  name: 'histogram-aggregation-default-window.csv',
+  args: [...RANGE, ...PAIR, '-e', 'histogram-owdelay', '-T', 'aggregation', '-o', 'csv'],
+});
 // `-M` changes nothing visible on esmond-ps-get.
-CASES.push({ tool: 'esmond-ps-get', name: 'numeric-extended.txt', args: [...RANGE, ...PAIR, '-e', 'throughput', '-M'] });
+CASES.push({
+  tool: 'esmond-ps-get',
+  name: 'numeric-extended.txt',
+  args: [...RANGE, ...PAIR, '-e', 'throughput', '-M'],
+});
 for (const f of FORMATS) {
-  CASES.push({ tool: 'esmond-ps-get-endpoints', name: `throughput.${EXT[f]}`, args: [...RANGE, '-e', 'throughput', '-o', f] });
-  CASES.push({ tool: 'esmond-ps-get-endpoints', name: `packet-trace.${EXT[f]}`, args: [...RANGE, '-e', 'packet-trace', '-o', f] });
-  CASES.push({ tool: 'esmond-ps-get-endpoints', name: `no-data.${EXT[f]}`, args: [...RANGE, '-s', '10.9.9.9', '-o', f] });
-  CASES.push({ tool: 'esmond-ps-get-metadata', name: `iperf3.${EXT[f]}`, args: [...RANGE, '-t', 'bwctl/iperf3', '-o', f] });
-  CASES.push({ tool: 'esmond-ps-get-metadata', name: `network-element.${EXT[f]}`, args: [...RANGE, '-e', 'ntp-offset', '-o', f] });
-  if (f !== 'csv') CASES.push({ tool: 'esmond-ps-get-metadata', name: `extended.${EXT[f]}`, args: [...RANGE, '-t', 'bwctl/iperf3', '-M', '-o', f] });
+  CASES.push({
+    tool: 'esmond-ps-get-endpoints',
+    name: `throughput.${EXT[f]}`,
+    args: [...RANGE, '-e', 'throughput', '-o', f],
+  });
+  CASES.push({
+    tool: 'esmond-ps-get-endpoints',
+    name: `packet-trace.${EXT[f]}`,
+    args: [...RANGE, '-e', 'packet-trace', '-o', f],
+  });
+  CASES.push({
+    tool: 'esmond-ps-get-endpoints',
+    name: `no-data.${EXT[f]}`,
+    args: [...RANGE, '-s', '10.9.9.9', '-o', f],
+  });
+  CASES.push({
+    tool: 'esmond-ps-get-metadata',
+    name: `iperf3.${EXT[f]}`,
+    args: [...RANGE, '-t', 'bwctl/iperf3', '-o', f],
+  });
+  CASES.push({
+    tool: 'esmond-ps-get-metadata',
+    name: `network-element.${EXT[f]}`,
+    args: [...RANGE, '-e', 'ntp-offset', '-o', f],
+  });
+  if (f !== 'csv')
+    CASES.push({
+      tool: 'esmond-ps-get-metadata',
+      name: `extended.${EXT[f]}`,
+      args: [...RANGE, '-t', 'bwctl/iperf3', '-M', '-o', f],
+    });
 }
 
 describe('golden outputs (hand-made fixture, every family)', () => {
@@ -92,7 +133,9 @@ describe('golden outputs (hand-made fixture, every family)', () => {
       const r = await runTool(MAINS[c.tool], ['-u', archive.url, ...c.args]);
       assert.equal(r.stderr, '');
       assert.equal(r.code, 0);
-      const stable = r.stdout.replaceAll(archive.url, 'http://127.0.0.1:PORT').replace(/\/archive\/[0-9a-f]{32}\//g, '/archive/KEY/');
+      const stable = r.stdout
+        .replaceAll(archive.url, 'http://127.0.0.1:PORT')
+        .replace(/\/archive\/[0-9a-f]{32}\//g, '/archive/KEY/');
       checkGolden(join(c.tool, c.name), stable);
     });
   }
@@ -107,16 +150,47 @@ describe('filters and IPv6 end to end (B5, B6)', () => {
     await archive.close();
   });
   test('IPv6 --src/--dest select and print IPv6 endpoints', async () => {
-    const r = await runTool(getRun, ['-u', archive.url, ...RANGE, '-s', '2001:db8::1', '-d', '2001:db8::2', '-e', 'path-mtu', '-o', 'csv']);
+    const r = await runTool(getRun, [
+      '-u',
+      archive.url,
+      ...RANGE,
+      '-s',
+      '2001:db8::1',
+      '-d',
+      '2001:db8::2',
+      '-e',
+      'path-mtu',
+      '-o',
+      'csv',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n2001:db8::1,2001:db8::2,path-mtu,pscheduler/tracepath,base,0,2023-11-14 22:13:20,1500.0\r\n\n');
+    assert.equal(
+      r.stdout,
+      'source,destination,event_type,tool,summary_type,summary_window,timestamp,value\r\n2001:db8::1,2001:db8::2,path-mtu,pscheduler/tracepath,base,0,2023-11-14 22:13:20,1500.0\r\n\n',
+    );
   });
   test('-F with a value containing ":" and free-form dashed keys', async () => {
     let r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'source:2001:db8::1', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual((JSON.parse(r.stdout) as Array<{ source: string }>).map((x) => x.source), ['2001:db8::1']);
-    r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'bw-parallel-streams:2', '-F', 'ip-transport-protocol:tcp', '-o', 'csv']);
-    assert.equal(r.stdout, 'source,destination,measurement_agent,input_source,input_destination,tool_name\r\n10.0.0.1,10.0.0.2,10.0.0.1,host1.example.net,host2.example.net,bwctl/iperf3\r\n\n');
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as Array<{ source: string }>).map((x) => x.source),
+      ['2001:db8::1'],
+    );
+    r = await runTool(metadataRun, [
+      '-u',
+      archive.url,
+      ...RANGE,
+      '-F',
+      'bw-parallel-streams:2',
+      '-F',
+      'ip-transport-protocol:tcp',
+      '-o',
+      'csv',
+    ]);
+    assert.equal(
+      r.stdout,
+      'source,destination,measurement_agent,input_source,input_destination,tool_name\r\n10.0.0.1,10.0.0.2,10.0.0.1,host1.example.net,host2.example.net,bwctl/iperf3\r\n\n',
+    );
     r = await runTool(metadataRun, ['-u', archive.url, ...RANGE, '-F', 'ip-transport-protocol:udp']);
     assert.equal(r.stdout, 'No data found.\n');
   });
@@ -139,7 +213,10 @@ describe('golden outputs (seeded archive, fixed seed and clock)', () => {
     ['seeded-histogram-rtt-statistics.csv', ['-e', 'histogram-rtt', '-T', 'statistics', '-o', 'csv']],
     ['seeded-packet-trace.txt', ['-e', 'packet-trace', '-o', 'human']],
     ['seeded-throughput.json', ['-e', 'throughput', '-o', 'json']],
-    ['seeded-packet-loss-rate-aggregation.csv', ['-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '300', '-o', 'csv']],
+    [
+      'seeded-packet-loss-rate-aggregation.csv',
+      ['-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '300', '-o', 'csv'],
+    ],
   ];
   for (const [name, args] of seeded) {
     test(`esmond-ps-get ${name}`, async () => {

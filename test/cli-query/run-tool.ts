@@ -15,7 +15,11 @@ export interface ToolResult {
 }
 
 /** Runs `main(argv)` with buffers for stdout/stderr. */
-export async function runTool(main: ToolMain, argv: readonly string[], opts: { env?: Record<string, string>; now?: number; cwd?: string; dns?: CliIo['dns'] } = {}): Promise<ToolResult> {
+export async function runTool(
+  main: ToolMain,
+  argv: readonly string[],
+  opts: { env?: Record<string, string>; now?: number; cwd?: string; dns?: CliIo['dns'] } = {},
+): Promise<ToolResult> {
   const r = await runCaptured(main, argv, {
     env: { ...opts.env },
     now: opts.now ?? NOW_MS,

@@ -19,10 +19,15 @@ import type { CliIo } from '../../src/cli/io.js';
 const U = ['-u', 'http://127.0.0.1:9'];
 const USAGE = `${usageLine(queryCommandLine('esmond-ps-get', 'rows', '/'))}\n`;
 
-async function prepare(argv: string[], req = {}): Promise<{ settings?: QuerySettings; code?: number; stdout: string; stderr: string }> {
+async function prepare(
+  argv: string[],
+  req = {},
+): Promise<{ settings?: QuerySettings; code?: number; stdout: string; stderr: string }> {
   const io = captureIo({ now: NOW_MS });
   const r = await prepareQueryTool('esmond-ps-get-metadata', argv, io, req);
-  return isQueryExit(r) ? { code: r.exitCode, stdout: io.out(), stderr: io.err() } : { settings: r, stdout: io.out(), stderr: io.err() };
+  return isQueryExit(r)
+    ? { code: r.exitCode, stdout: io.out(), stderr: io.err() }
+    : { settings: r, stdout: io.out(), stderr: io.err() };
 }
 
 describe('option parser errors (exit 2, usage + error on stderr)', () => {
@@ -46,14 +51,44 @@ describe('option parser errors (exit 2, usage + error on stderr)', () => {
     });
   }
   test('ambiguous prefix lists the candidates (get-bulk style -D vs -o)', () => {
-    assert.deepEqual(parseFlags(['--out', 'json'], queryFlagTable('files', '/tmp')), { kind: 'error', message: 'ambiguous option: --out (--output-directory, --output-format?)' });
+    assert.deepEqual(parseFlags(['--out', 'json'], queryFlagTable('files', '/tmp')), {
+      kind: 'error',
+      message: 'ambiguous option: --out (--output-directory, --output-format?)',
+    });
   });
   test('unique prefixes, --opt=value, clusters and attached values', () => {
     const defs = queryFlagTable('rows', '/');
-    const specs = defs.map((d) => ({ ...(d.short !== undefined ? { short: d.short } : {}), long: d.long, takesValue: d.type !== 'flag', ...(d.type === 'int' ? { int: 'python' as const } : {}), original: d.original }));
-    const n = normalizeArgv(['--ur', 'http://h', '--out=json', '-IvW', '10', '-Fa:b:c', 'pos', '--u', 'x', '--i', '--ins', '--us', 'bob'], specs);
-    assert.deepEqual(n, { kind: 'ok', argv: ['--url=http://h', '--output-format=json', '--ip', '--verbose', '--summary-window=10', '--filter=a:b:c', '--url=x', '--ip', '--insecure', '--user=bob'], positional: ['pos'] });
-    assert.equal(typeof matchLong('--u', specs) === 'object' && (matchLong('--u', specs) as { long: string }).long, '--url');
+    const specs = defs.map((d) => ({
+      ...(d.short !== undefined ? { short: d.short } : {}),
+      long: d.long,
+      takesValue: d.type !== 'flag',
+      ...(d.type === 'int' ? { int: 'python' as const } : {}),
+      original: d.original,
+    }));
+    const n = normalizeArgv(
+      ['--ur', 'http://h', '--out=json', '-IvW', '10', '-Fa:b:c', 'pos', '--u', 'x', '--i', '--ins', '--us', 'bob'],
+      specs,
+    );
+    assert.deepEqual(n, {
+      kind: 'ok',
+      argv: [
+        '--url=http://h',
+        '--output-format=json',
+        '--ip',
+        '--verbose',
+        '--summary-window=10',
+        '--filter=a:b:c',
+        '--url=x',
+        '--ip',
+        '--insecure',
+        '--user=bob',
+      ],
+      positional: ['pos'],
+    });
+    assert.equal(
+      typeof matchLong('--u', specs) === 'object' && (matchLong('--u', specs) as { long: string }).long,
+      '--url',
+    );
   });
   test('Python int rules of optparse', () => {
     assert.equal(parsePythonInt('10'), 10);
@@ -74,10 +109,19 @@ describe('help and -L (stdout, exit 0)', () => {
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, helpTextOf(queryCommandLine('esmond-ps-get-endpoints', 'rows', process.cwd()), {}));
-    assert.match(r.stdout, /^Usage: esmond-ps-get-endpoints \[ -u URL -s SRC -d DEST \| -a AGENT \| -e EVENT \| -t TOOL \| -L \| -o FORMAT \| -v \]\n\nList what is measured where/);
-    assert.match(r.stdout, /\nOptions:\n {2}-h, --help {12}show this help message and exit\n {2}--version {13}show the program's version number and exit\n {2}-u URL, --url=URL {5}URL of esmond API you want to talk to\.\n/);
+    assert.match(
+      r.stdout,
+      /^Usage: esmond-ps-get-endpoints \[ -u URL -s SRC -d DEST \| -a AGENT \| -e EVENT \| -t TOOL \| -L \| -o FORMAT \| -v \]\n\nList what is measured where/,
+    );
+    assert.match(
+      r.stdout,
+      /\nOptions:\n {2}-h, --help {12}show this help message and exit\n {2}--version {13}show the program's version number and exit\n {2}-u URL, --url=URL {5}URL of esmond API you want to talk to\.\n/,
+    );
     assert.doesNotMatch(r.stdout, /python-dateutil|receiveing/);
-    assert.match(r.stdout, /\n {2}-a AGENT, --agent=AGENT\n {24}Host that initiated the test - useful for central MAs\.\n/);
+    assert.match(
+      r.stdout,
+      /\n {2}-a AGENT, --agent=AGENT\n {24}Host that initiated the test - useful for central MAs\.\n/,
+    );
   });
   test('-L lists the original 33 first, then the other archive types; before any other check', async () => {
     const r = await runTool(getRun, ['-L', '-o', 'bogus']);
@@ -96,28 +140,116 @@ describe('help and -L (stdout, exit 0)', () => {
 describe('validation messages of the original tools (stderr, exit 255)', () => {
   const cases: Array<[string, string[], string]> = [
     // One line each, not buried above the whole help.
-    ['no --url', ['-s', '10.0.0.1'], 'esmond-ps-get: --url is required: the archive to ask, e.g. -u http://archive.example.net (--help lists every option)\n'],
-    ['get without --dest', [...U, '-s', '10.0.0.1', '-e', 'throughput'], 'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n'],
-    ['get without --src', [...U, '-d', '10.0.0.1', '-e', 'ntp-offset'], 'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n'],
-    ['bad --src host', [...U, '-s', 'bad host!', '-d', '10.0.0.2', '-e', 'throughput'], '--src arg had invalid hostname: bad host!\n'],
-    ['bad --dest host', [...U, '-s', '::1', '-d', 'bad_host!', '-e', 'throughput'], '--dest arg had invalid hostname: bad_host!\n'],
-    ['bad --agent host', [...U, '-s', '::1', '-d', '2001:db8::2', '-a', '-x-', '-e', 'throughput'], '--agent arg had invalid hostname: -x-\n'],
-    ['unknown event type', [...U, '-s', 'a', '-d', 'b', '-e', 'bogus'], 'bogus is not a valid event type (-L lists all 49)\n'],
-    ['mistyped event type', [...U, '-s', 'a', '-d', 'b', '-e', 'throughputt'], 'throughputt is not a valid event type; did you mean throughput? (-L lists all 49)\n'],
-    ['get without -e', [...U, '-s', 'a', '-d', 'b'], 'esmond-ps-get: The --event-type arg is required. Use -L to see a list. (--help lists every option)\n'],
-    ['bad -T', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'max'], "max is not a valid --summary-type arg (one of: ['aggregation', 'average', 'statistics'])\n"],
-    ['bad -o', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'xml'], "xml is not a valid --output-format arg (one of: ['human', 'json', 'csv', 'ndjson'])\n"],
-    ['csv with -M', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'csv', '-M'], '--output-format csv can not be used with --metadata-extended\n'],
-    ['bad -S', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', 'garbage', '-E', '1700000000'], 'could not parse --start-time arg: garbage: not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)\n'],
-    ['ambiguous -E', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-E', 'monday'], 'could not parse --end-time arg: monday: "monday" could be last or next monday; say "last monday"\n'],
-    ['start after end (B23)', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', '2023-11-16', '-E', '2023-11-14'], '--start-time (2023-11-16 00:00:00) is later than --end-time (2023-11-14 00:00:00)\n'],
-    ['-F without colon', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'novalue'], '--filter arg novalue should be of the format key:value\n'],
-    ['-F internal attribute (B6)', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'verbose:1'], '--filter arg verbose is not a valid filtering value\n'],
-    ['-F bad time value', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'time-range:abc'], '--filter arg time-range:abc: the timestamp value abc is not a valid integer\n'],
-    ['-W without -T (B15)', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-W', '3600'], '--summary-window requires --summary-type (base data has no summary window)\n'],
-    ['-T on a type without summaries (B15)', [...U, '-s', 'a', '-d', 'b', '-e', 'packet-trace', '-T', 'average'], '--summary-type can not be used with event type packet-trace: it has no summaries\n'],
-    ['-T of a type the event type lacks', [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'statistics'], 'throughput has no statistics summaries (one of: aggregation, average)\n'],
-    ['url without scheme', ['-u', 'localhost:8085', '-s', 'a', '-d', 'b', '-e', 'throughput'], '--url arg must be an http:// or https:// URL: localhost:8085\n'],
+    [
+      'no --url',
+      ['-s', '10.0.0.1'],
+      'esmond-ps-get: --url is required: the archive to ask, e.g. -u http://archive.example.net (--help lists every option)\n',
+    ],
+    [
+      'get without --dest',
+      [...U, '-s', '10.0.0.1', '-e', 'throughput'],
+      'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n',
+    ],
+    [
+      'get without --src',
+      [...U, '-d', '10.0.0.1', '-e', 'ntp-offset'],
+      'esmond-ps-get: --src and --dest args are both required (ntp-* event types only require --src) (--help lists every option)\n',
+    ],
+    [
+      'bad --src host',
+      [...U, '-s', 'bad host!', '-d', '10.0.0.2', '-e', 'throughput'],
+      '--src arg had invalid hostname: bad host!\n',
+    ],
+    [
+      'bad --dest host',
+      [...U, '-s', '::1', '-d', 'bad_host!', '-e', 'throughput'],
+      '--dest arg had invalid hostname: bad_host!\n',
+    ],
+    [
+      'bad --agent host',
+      [...U, '-s', '::1', '-d', '2001:db8::2', '-a', '-x-', '-e', 'throughput'],
+      '--agent arg had invalid hostname: -x-\n',
+    ],
+    [
+      'unknown event type',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'bogus'],
+      'bogus is not a valid event type (-L lists all 49)\n',
+    ],
+    [
+      'mistyped event type',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughputt'],
+      'throughputt is not a valid event type; did you mean throughput? (-L lists all 49)\n',
+    ],
+    [
+      'get without -e',
+      [...U, '-s', 'a', '-d', 'b'],
+      'esmond-ps-get: The --event-type arg is required. Use -L to see a list. (--help lists every option)\n',
+    ],
+    [
+      'bad -T',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'max'],
+      "max is not a valid --summary-type arg (one of: ['aggregation', 'average', 'statistics'])\n",
+    ],
+    [
+      'bad -o',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'xml'],
+      "xml is not a valid --output-format arg (one of: ['human', 'json', 'csv', 'ndjson'])\n",
+    ],
+    [
+      'csv with -M',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-o', 'csv', '-M'],
+      '--output-format csv can not be used with --metadata-extended\n',
+    ],
+    [
+      'bad -S',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', 'garbage', '-E', '1700000000'],
+      'could not parse --start-time arg: garbage: not a date or time (e.g. 2024-05-01, "2024-05-01 10:00 -05:00", "2 days ago", yesterday, 1714557600)\n',
+    ],
+    [
+      'ambiguous -E',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-E', 'monday'],
+      'could not parse --end-time arg: monday: "monday" could be last or next monday; say "last monday"\n',
+    ],
+    [
+      'start after end (B23)',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', '2023-11-16', '-E', '2023-11-14'],
+      '--start-time (2023-11-16 00:00:00) is later than --end-time (2023-11-14 00:00:00)\n',
+    ],
+    [
+      '-F without colon',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'novalue'],
+      '--filter arg novalue should be of the format key:value\n',
+    ],
+    [
+      '-F internal attribute (B6)',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'verbose:1'],
+      '--filter arg verbose is not a valid filtering value\n',
+    ],
+    [
+      '-F bad time value',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-F', 'time-range:abc'],
+      '--filter arg time-range:abc: the timestamp value abc is not a valid integer\n',
+    ],
+    [
+      '-W without -T (B15)',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-W', '3600'],
+      '--summary-window requires --summary-type (base data has no summary window)\n',
+    ],
+    [
+      '-T on a type without summaries (B15)',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'packet-trace', '-T', 'average'],
+      '--summary-type can not be used with event type packet-trace: it has no summaries\n',
+    ],
+    [
+      '-T of a type the event type lacks',
+      [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'statistics'],
+      'throughput has no statistics summaries (one of: aggregation, average)\n',
+    ],
+    [
+      'url without scheme',
+      ['-u', 'localhost:8085', '-s', 'a', '-d', 'b', '-e', 'throughput'],
+      '--url arg must be an http:// or https:// URL: localhost:8085\n',
+    ],
     ['--user without key', [...U, '--user', 'bob'], '--user requires --key (or ESMOND_KEY)\n'],
     ['non-positive timeout', [...U, '--timeout', '0'], '--timeout must be a positive number of seconds\n'],
   ];
@@ -132,9 +264,18 @@ describe('validation messages of the original tools (stderr, exit 255)', () => {
   test('the validation order of the original tools: --url before --src, --src before -e, -T before -o, -S before -E', async () => {
     assert.match((await runTool(getRun, ['-e', 'bogus'])).stderr, /^esmond-ps-get: --url is required/);
     assert.match((await runTool(getRun, [...U, '-e', 'bogus'])).stderr, /^esmond-ps-get: --src and --dest/);
-    assert.match((await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-T', 'x', '-o', 'y'])).stderr, /^esmond-ps-get: The --event-type arg is required/);
-    assert.match((await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'x', '-o', 'y'])).stderr, /^x is not a valid --summary-type/);
-    assert.match((await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', 'x', '-E', 'y'])).stderr, /^could not parse --start-time arg: x/);
+    assert.match(
+      (await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-T', 'x', '-o', 'y'])).stderr,
+      /^esmond-ps-get: The --event-type arg is required/,
+    );
+    assert.match(
+      (await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-T', 'x', '-o', 'y'])).stderr,
+      /^x is not a valid --summary-type/,
+    );
+    assert.match(
+      (await runTool(getRun, [...U, '-s', 'a', '-d', 'b', '-e', 'throughput', '-S', 'x', '-E', 'y'])).stderr,
+      /^could not parse --start-time arg: x/,
+    );
   });
   test('URL trim notice goes to stderr', async () => {
     const r = await prepare(['-u', 'http://h:1/esmond/perfsonar/archive/']);
@@ -148,7 +289,10 @@ describe('get-bulk requirements (the validation order of the original tools)', (
   test('-o human (the default) is refused in one line', async () => {
     const r = await prepare([...U], { requireOutput: true });
     assert.equal(r.code, 255);
-    assert.equal(r.stderr, 'esmond-ps-get-metadata: please specify either json, csv or ndjson --output-format for bulk output (--help lists every option)\n');
+    assert.equal(
+      r.stderr,
+      'esmond-ps-get-metadata: please specify either json, csv or ndjson --output-format for bulk output (--help lists every option)\n',
+    );
   });
   test('a missing -D directory is refused with its absolute path', async () => {
     const r = await prepare([...U, '-o', 'csv', '-D', 'no/such/dir'], { requireOutput: true });
@@ -176,7 +320,27 @@ describe('query building', () => {
     assert.equal(settings.format, 'human');
   });
   test('flags map to the metadata query in the original order; IPv6 accepted (B5)', async () => {
-    const { settings } = await prepare([...U, '-s', '2001:db8::1', '-d', '::1', '-a', '10.0.0.1', '-e', 'throughput', '-t', 'bwctl/iperf3', '-T', 'average', '-W', '86400', '-S', '2023-11-14', '-E', '2023-11-16']);
+    const { settings } = await prepare([
+      ...U,
+      '-s',
+      '2001:db8::1',
+      '-d',
+      '::1',
+      '-a',
+      '10.0.0.1',
+      '-e',
+      'throughput',
+      '-t',
+      'bwctl/iperf3',
+      '-T',
+      'average',
+      '-W',
+      '86400',
+      '-S',
+      '2023-11-14',
+      '-E',
+      '2023-11-16',
+    ]);
     assert.deepEqual(settings?.metadataQuery, {
       source: '2001:db8::1',
       destination: '::1',
@@ -189,7 +353,25 @@ describe('query building', () => {
     });
   });
   test('-F splits at the first colon, takes dashed/underscored keys, free-form and time filters (B6)', async () => {
-    const { settings } = await prepare([...U, '-F', 'input-source:host1', '-F', 'ip_transport_protocol:tcp', '-F', 'bw-parallel-streams:2', '-F', 'source:2001:db8::5', '-F', 'pscheduler-uri:http://x:8/y', '-F', 'time-range:3600', '-F', 'summary_window:60', '-F', 'dns-match-rule:only-v6']);
+    const { settings } = await prepare([
+      ...U,
+      '-F',
+      'input-source:host1',
+      '-F',
+      'ip_transport_protocol:tcp',
+      '-F',
+      'bw-parallel-streams:2',
+      '-F',
+      'source:2001:db8::5',
+      '-F',
+      'pscheduler-uri:http://x:8/y',
+      '-F',
+      'time-range:3600',
+      '-F',
+      'summary_window:60',
+      '-F',
+      'dns-match-rule:only-v6',
+    ]);
     assert.deepEqual(settings?.metadataQuery, {
       inputSource: 'host1',
       source: '2001:db8::5',
@@ -215,7 +397,14 @@ describe('query building', () => {
     r = await prepare([...U, '--ssl-verify']);
     assert.equal(r.settings?.client.tlsVerify, true);
     const stdout = new PassThrough();
-    const io: CliIo = { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: { ESMOND_USER: 'eve', ESMOND_KEY: 'k2' }, now: () => NOW_MS, cwd: '/' };
+    const io: CliIo = {
+      stdout,
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      env: { ESMOND_USER: 'eve', ESMOND_KEY: 'k2' },
+      now: () => NOW_MS,
+      cwd: '/',
+    };
     const s = await prepareQueryTool('esmond-ps-get-endpoints', [...U], io, {});
     assert.ok(!isQueryExit(s));
     assert.deepEqual(s.client.credentials, { apiKey: 'k2', username: 'eve' });

@@ -44,7 +44,12 @@ describe('a --db that does not exist', () => {
       const s = io();
       assert.equal(await runArchiveCli([...command, '--db', db], s), 1);
       assert.equal(s.out(), '');
-      assert.match(s.err(), new RegExp(`^esmond-ps-archive: no archive at ${db.replace(/\./g, '\\.')} \\(a typo\\?\\); ${command[0]} does not create one\\. Create it with "esmond-ps-archive add-user NAME --db .*" or "esmond-ps-archive seed --db .*", or pass --create\\n$`));
+      assert.match(
+        s.err(),
+        new RegExp(
+          `^esmond-ps-archive: no archive at ${db.replace(/\./g, '\\.')} \\(a typo\\?\\); ${command[0]} does not create one\\. Create it with "esmond-ps-archive add-user NAME --db .*" or "esmond-ps-archive seed --db .*", or pass --create\\n$`,
+        ),
+      );
       assert.equal(existsSync(db), false);
     });
   }
@@ -76,7 +81,10 @@ describe('add-user', () => {
     const again = io();
     assert.equal(await runArchiveCli(['add-user', 'loader', '--db', db], again), 1);
     assert.equal(again.out(), '');
-    assert.equal(again.err(), 'esmond-ps-archive: write user loader exists; --rotate gives it a new key (its old key stops working)\n');
+    assert.equal(
+      again.err(),
+      'esmond-ps-archive: write user loader exists; --rotate gives it a new key (its old key stops working)\n',
+    );
     const rotated = io();
     assert.equal(await runArchiveCli(['add-user', 'loader', '--db', db, '--rotate'], rotated), 0);
     const fresh = /^new key for write user loader; API key: (\S+)\n$/.exec(rotated.out())?.[1];
@@ -101,13 +109,21 @@ describe('serve: banner, access log, stop message', () => {
     assert.equal(lines[3], `  write users: 1 active; add one with: esmond-ps-archive add-user NAME --db ${db}`);
     assert.equal(lines[4], '  stop with Ctrl-C (SIGINT) or SIGTERM');
     // The page's own reads of the API are requests too; ours is among them.
-    assert.ok(lines.some((l) => /^2026-12-06T12:00:00\.000Z 127\.0\.0\.1 "GET \/esmond\/perfsonar\/archive\/" 200 (\d+ B )?[\d.]+ ms$/.test(l)), r.err);
+    assert.ok(
+      lines.some((l) =>
+        /^2026-12-06T12:00:00\.000Z 127\.0\.0\.1 "GET \/esmond\/perfsonar\/archive\/" 200 (\d+ B )?[\d.]+ ms$/.test(l),
+      ),
+      r.err,
+    );
     assert.deepEqual(lines.slice(-3), ['stopping: finishing requests in flight', `stopped; ${db} closed`, '']);
   });
   test('--log-format json: every stderr line is a JSON record', async () => {
     const r = await serveOnce(['--db', db, '--log-format', 'json']);
     assert.equal(r.code, 0, r.err);
-    const records = r.err.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = r.err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const first = records[0] ?? {};
     assert.match(String(first.msg), /^listening on http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(first.writeUsers, 1);

@@ -31,14 +31,20 @@ describe('retries are said on stderr (item 3)', () => {
     const r = await runTool(fast, ['-u', server.url, ...ARGS]);
     assert.equal(r.code, 1);
     const lines = r.stderr.trim().split('\n');
-    assert.match(lines[0] ?? '', /^retrying in \d+\.\d s \(attempt 2 of 4\): Request failed with status 503 Service Unavailable/);
+    assert.match(
+      lines[0] ?? '',
+      /^retrying in \d+\.\d s \(attempt 2 of 4\): Request failed with status 503 Service Unavailable/,
+    );
     assert.match(lines[2] ?? '', /^retrying in \d+\.\d s \(attempt 4 of 4\): /);
     assert.match(lines[3] ?? '', /^esmond-ps-get: Request failed with status 503 .* \(4 attempts over \d+\.\d s\)$/);
     assert.equal(lines.length, 4, r.stderr);
   });
   test('--retries N sets the number of retries; --retries 0 tries once', async () => {
     let r = await runTool(fast, ['-u', server.url, ...ARGS, '--retries', '1']);
-    assert.match(r.stderr, /^retrying in \d+\.\d s \(attempt 2 of 2\): .*\nesmond-ps-get: .*\(2 attempts over \d+\.\d s\)\n$/);
+    assert.match(
+      r.stderr,
+      /^retrying in \d+\.\d s \(attempt 2 of 2\): .*\nesmond-ps-get: .*\(2 attempts over \d+\.\d s\)\n$/,
+    );
     r = await runTool(fast, ['-u', server.url, ...ARGS, '--retries', '0']);
     assert.doesNotMatch(r.stderr, /retrying|attempts/);
     assert.match(r.stderr, /^esmond-ps-get: Request failed with status 503/);
@@ -47,7 +53,16 @@ describe('retries are said on stderr (item 3)', () => {
     assert.match(r.stderr, /--retries must be from 0 to 20/);
   });
   test('get-bulk says its retries too and takes --retries', async () => {
-    const r = await runTool(createGetBulk({ retryBaseMs: 1 }), ['-u', server.url, '-o', 'csv', '-D', process.cwd(), '--retries', '1']);
+    const r = await runTool(createGetBulk({ retryBaseMs: 1 }), [
+      '-u',
+      server.url,
+      '-o',
+      'csv',
+      '-D',
+      process.cwd(),
+      '--retries',
+      '1',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /retrying in \d+\.\d s \(attempt 2 of 2\): Request failed with status 503/);
     assert.match(r.stderr, /esmond-ps-get-bulk: Request failed with status 503 .*\(2 attempts over \d+\.\d s\)/);
@@ -62,10 +77,13 @@ describe('failure hints (item 4)', () => {
   after(() => archive.close());
 
   test('an untrusted certificate names --insecure, not the library option', async () => {
-    const server = createServer({ key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('[]');
-    });
+    const server = createServer(
+      { key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('[]');
+      },
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,23 +103,36 @@ describe('failure hints (item 4)', () => {
     const r = await runTool(fast, ['-u', https, ...ARGS]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /: TLS handshake failed \(wrong version number\)\n/, 'no raw OpenSSL text');
-    assert.match(r.stderr, new RegExp(`hint: 127\\.0\\.0\\.1:\\d+ does not speak TLS \\(an http port\\?\\); try --url ${archive.url.replace(/\./g, '\\.')}\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `hint: 127\\.0\\.0\\.1:\\d+ does not speak TLS \\(an http port\\?\\); try --url ${archive.url.replace(/\./g, '\\.')}\\n$`,
+      ),
+    );
   });
   test('a stale ESMOND_KEY breaking reads is named', async () => {
     const r = await runTool(fast, ['-u', archive.url, ...ARGS], { env: { ESMOND_KEY: 'stale-key' } });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /status 401/);
-    assert.match(r.stderr, /hint: the archive refused the API key from ESMOND_KEY \(stale or revoked\?\); reads need no key: unset ESMOND_KEY or pass a current one\n$/);
+    assert.match(
+      r.stderr,
+      /hint: the archive refused the API key from ESMOND_KEY \(stale or revoked\?\); reads need no key: unset ESMOND_KEY or pass a current one\n$/,
+    );
     const ok = await runTool(fast, ['-u', archive.url, ...ARGS]);
     assert.equal(ok.code, 0, ok.stderr);
   });
   test('a port serving something else: the hint says so and shows the archive URL form', async () => {
-    const other = await startFaultServer(() => reply(404, '<html><body>Not Found</body></html>', { 'content-type': 'text/html' }));
+    const other = await startFaultServer(() =>
+      reply(404, '<html><body>Not Found</body></html>', { 'content-type': 'text/html' }),
+    );
     try {
       const r = await runTool(fast, ['-u', other.url, ...ARGS]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /404 Not Found/);
-      assert.match(r.stderr, /hint: no esmond archive answers at this URL \(another service on that port\?\).*--url http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/\n$/);
+      assert.match(
+        r.stderr,
+        /hint: no esmond archive answers at this URL \(another service on that port\?\).*--url http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/\n$/,
+      );
     } finally {
       await other.close();
     }

@@ -36,10 +36,40 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two tools between the same pair (a name collision) and an IPv6 pair.
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'bwctl/iperf3')), POINTS);
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'pscheduler/iperf3')), POINTS);
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('2001:db8::1', '2001:db8::2', 'pscheduler/iperf3')), POINTS);
-    args = (dir) => ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', '-S', '2025-11-01', '-E', '2025-11-24T16:00:00Z', '--page-size', '200', '--window', '3600', '--concurrency', '1'];
+    await addThroughputSeries(
+      archive,
+      await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'bwctl/iperf3')),
+      POINTS,
+    );
+    await addThroughputSeries(
+      archive,
+      await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'pscheduler/iperf3')),
+      POINTS,
+    );
+    await addThroughputSeries(
+      archive,
+      await addMetadata(archive, metadataBody('2001:db8::1', '2001:db8::2', 'pscheduler/iperf3')),
+      POINTS,
+    );
+    args = (dir) => [
+      '-u',
+      archive.url,
+      '-o',
+      'csv',
+      '-D',
+      dir,
+      '-I',
+      '-S',
+      '2025-11-01',
+      '-E',
+      '2025-11-24T16:00:00Z',
+      '--page-size',
+      '200',
+      '--window',
+      '3600',
+      '--concurrency',
+      '1',
+    ];
   });
   after(async () => {
     await archive.close();
@@ -63,10 +93,17 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
         child.kill('SIGINT');
       }
     });
-    const end = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => { resolve({ code, signal }); }));
+    const end = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => {
+        resolve({ code, signal });
+      }),
+    );
     assert.ok(interrupted, `the run was interrupted (stderr: ${stderr})`);
     assert.equal(end.code, 130, 'exit status 130, as a shell reports Ctrl-C');
-    assert.match(stderr, /\nesmond-ps-get-bulk: interrupted: [12] of 3 series done; rerun with --resume to continue\n$/);
+    assert.match(
+      stderr,
+      /\nesmond-ps-get-bulk: interrupted: [12] of 3 series done; rerun with --resume to continue\n$/,
+    );
     assert.equal(stdout, '');
 
     const report = join(tempDir(), 'report.json');
@@ -79,7 +116,8 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
     const cleanReport = join(tempDir(), 'clean.json');
     assert.equal((await runBulkTool([...args(clean), '--quiet', '--report', cleanReport], clean)).code, 0);
     assert.equal(r.points, (JSON.parse(readFileSync(cleanReport, 'utf8')) as BulkReport).points);
-    for (const f of readdirSync(clean)) assert.equal(readFileSync(join(dir, f), 'utf8'), readFileSync(join(clean, f), 'utf8'), f);
+    for (const f of readdirSync(clean))
+      assert.equal(readFileSync(join(dir, f), 'utf8'), readFileSync(join(clean, f), 'utf8'), f);
   });
 
   test('colliding names carry the tool name; --safe-names takes ":" out of IPv6 names', async () => {

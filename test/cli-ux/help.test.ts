@@ -19,7 +19,6 @@ import { TOOL_HELP, type ToolName } from '../../src/cli/tool-help.js';
 import { runCaptured } from '../helpers/capture-io.js';
 import { checkGolden } from '../helpers/golden.js';
 
-
 const TOOLS: ReadonlyArray<[ToolName, ToolMain]> = [
   ['esmond-ps-get', getRun],
   ['esmond-ps-get-bulk', bulkRun],
@@ -52,7 +51,9 @@ describe('--help and --version of every tool', () => {
     });
   }
   test('the three query tools no longer print the same help', async () => {
-    const texts = await Promise.all([getRun, endpointsRun, metadataRun].map(async (m) => (await runCaptured(m, ['--help'])).out));
+    const texts = await Promise.all(
+      [getRun, endpointsRun, metadataRun].map(async (m) => (await runCaptured(m, ['--help'])).out),
+    );
     assert.equal(new Set(texts).size, 3);
   });
   test('get-bulk --help states the real -o rule (no default)', async () => {
@@ -66,7 +67,12 @@ describe('flag typos suggest the right flag in every tool', () => {
   const CASES: ReadonlyArray<[ToolName, ToolMain, string[], RegExp]> = [
     ['esmond-ps-get', getRun, ['--urll', 'x'], /error: no such option: --urll \(did you mean --url\?\)\n$/],
     ['esmond-ps-get-endpoints', endpointsRun, ['--toool', 'x'], /did you mean --tool\?/],
-    ['esmond-ps-get-metadata', metadataRun, ['--insecrue'], /error: no such option: --insecrue \(did you mean --insecure\?\)/],
+    [
+      'esmond-ps-get-metadata',
+      metadataRun,
+      ['--insecrue'],
+      /error: no such option: --insecrue \(did you mean --insecure\?\)/,
+    ],
     ['esmond-ps-get-bulk', bulkRun, ['--forse'], /error: no such option: --forse \(did you mean --force\?\)/],
     ['esmond-ps-get-bulk', bulkRun, ['--resme'], /did you mean --resume\?/],
     ['esmond-ps-load-gridftp', gridftpRun, ['--fiel', 'x'], /did you mean --file\?/],

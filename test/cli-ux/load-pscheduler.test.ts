@@ -21,7 +21,12 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 /** Runs the tool with its stdin (and stdout) on a pseudo-terminal made by `script`. */
 function onTerminal(args: string[]): { status: number | null; output: string } {
   const command = [process.execPath, '--import', TSX, BIN, ...args].map(shellQuote).join(' ');
-  const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe'], input: '' });
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    input: '',
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -45,11 +50,27 @@ describe('esmond-ps-load-pscheduler (item 8)', () => {
   });
   test('a bare result without a time names --start', async () => {
     const io = captureIo();
-    assert.equal(await load(['-U', archive.url, '-k', archive.apiKey, join(RESULTS_DIR, 'rtt-ping-result.json')], io), 1);
-    assert.match(io.err(), /rejected: .*give its start time with --start TIME \(ISO 8601 or UNIX seconds\) and --duration\n$/);
+    assert.equal(
+      await load(['-U', archive.url, '-k', archive.apiKey, join(RESULTS_DIR, 'rtt-ping-result.json')], io),
+      1,
+    );
+    assert.match(
+      io.err(),
+      /rejected: .*give its start time with --start TIME \(ISO 8601 or UNIX seconds\) and --duration\n$/,
+    );
   });
   test('a rerun says the points were already there, not "stored"', async () => {
-    const args = ['-U', archive.url, '-k', archive.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', join(RESULTS_DIR, 'rtt-ping-result.json')];
+    const args = [
+      '-U',
+      archive.url,
+      '-k',
+      archive.apiKey,
+      '--start',
+      '2017-06-20T15:06:46Z',
+      '--duration',
+      'PT60S',
+      join(RESULTS_DIR, 'rtt-ping-result.json'),
+    ];
     const first = captureIo();
     assert.equal(await load(args, first), 0, first.err());
     const stored = /^Stored 1 result\(s\): 1 metadata, (\d+) point\(s\)\n$/.exec(first.out());
@@ -58,15 +79,27 @@ describe('esmond-ps-load-pscheduler (item 8)', () => {
     assert.equal(await load(args, again), 0, again.err());
     // Most of the points were refused as already there; values of types the archive overwrites
     // (last wins) count as written.
-    const m = /^Stored 1 result\(s\): 1 metadata, (\d+) point\(s\) written; (\d+) point\(s\) were already in the archive and were left as they were\n$/.exec(again.out());
+    const m =
+      /^Stored 1 result\(s\): 1 metadata, (\d+) point\(s\) written; (\d+) point\(s\) were already in the archive and were left as they were\n$/.exec(
+        again.out(),
+      );
     assert.ok(m, again.out());
     assert.equal(Number(m[1]) + Number(m[2]), Number(stored[1]));
     assert.ok(Number(m[2]) > 0);
   });
   test('the summary lines', () => {
-    assert.equal(summaryLine({ results: 2, metadata: 1, points: 3, duplicates: 4, rejected: 1 }), 'Stored 2 result(s): 1 metadata, 3 point(s) written; 4 point(s) were already in the archive and were left as they were; 1 input(s) rejected\n');
-    assert.equal(summaryLine({ results: 2, metadata: 1, points: 0, duplicates: 4, rejected: 0 }), 'Nothing new to store: the 2 result(s) (4 point(s), 1 metadata) were all already in the archive and were left as they were\n');
-    assert.equal(summaryLine({ results: 2, metadata: 1, points: 4, duplicates: 0, rejected: 0 }), 'Stored 2 result(s): 1 metadata, 4 point(s)\n');
+    assert.equal(
+      summaryLine({ results: 2, metadata: 1, points: 3, duplicates: 4, rejected: 1 }),
+      'Stored 2 result(s): 1 metadata, 3 point(s) written; 4 point(s) were already in the archive and were left as they were; 1 input(s) rejected\n',
+    );
+    assert.equal(
+      summaryLine({ results: 2, metadata: 1, points: 0, duplicates: 4, rejected: 0 }),
+      'Nothing new to store: the 2 result(s) (4 point(s), 1 metadata) were all already in the archive and were left as they were\n',
+    );
+    assert.equal(
+      summaryLine({ results: 2, metadata: 1, points: 4, duplicates: 0, rejected: 0 }),
+      'Stored 2 result(s): 1 metadata, 4 point(s)\n',
+    );
   });
 });
 
@@ -76,11 +109,22 @@ describe('esmond-ps-load-pscheduler failure hints', () => {
     try {
       const https = a.url.replace('http:', 'https:');
       const io = captureIo();
-      const args = ['-U', https, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', join(RESULTS_DIR, 'rtt-ping-result.json')];
+      const args = [
+        '-U',
+        https,
+        '-k',
+        a.apiKey,
+        '--start',
+        '2017-06-20T15:06:46Z',
+        join(RESULTS_DIR, 'rtt-ping-result.json'),
+      ];
       assert.equal(await load(args, io), 1);
       assert.doesNotMatch(io.err(), /ssl3_get_record|openssl/);
       assert.match(io.err(), /storing failed: .*TLS handshake failed \(wrong version number\)/);
-      assert.match(io.err(), /esmond-ps-load-pscheduler: hint: 127\.0\.0\.1:\d+ does not speak TLS \(an http port\?\); try --url http:\/\/127\.0\.0\.1:\d+\n/);
+      assert.match(
+        io.err(),
+        /esmond-ps-load-pscheduler: hint: 127\.0\.0\.1:\d+ does not speak TLS \(an http port\?\); try --url http:\/\/127\.0\.0\.1:\d+\n/,
+      );
     } finally {
       await a.close();
     }

@@ -23,7 +23,9 @@ describe('a past window finds the data of series written after it (item 1)', () 
   let pair: string[];
   before(async () => {
     archive = await startArchive({ seed: { hosts: 2, days: 3, seed: 5 }, now: () => NOW_S * 1000 });
-    const e = await runTool(endpointsRun, ['-u', archive.url, '-I', '-e', 'throughput', '-o', 'csv'], { now: NOW_S * 1000 });
+    const e = await runTool(endpointsRun, ['-u', archive.url, '-I', '-e', 'throughput', '-o', 'csv'], {
+      now: NOW_S * 1000,
+    });
     const [source, destination] = (e.stdout.split('\r\n')[1] ?? '').split(',');
     assert.ok(source && destination, e.stdout + e.stderr);
     pair = ['-s', source, '-d', destination];
@@ -34,7 +36,9 @@ describe('a past window finds the data of series written after it (item 1)', () 
   });
 
   test('esmond-ps-get prints the rows inside the window', async () => {
-    const r = await runTool(getRun, ['-u', archive.url, ...pair, '-e', 'throughput', '-I', '-o', 'csv', ...PAST], { now: NOW_S * 1000 });
+    const r = await runTool(getRun, ['-u', archive.url, ...pair, '-e', 'throughput', '-I', '-o', 'csv', ...PAST], {
+      now: NOW_S * 1000,
+    });
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.trim().split('\r\n').slice(1);
     assert.ok(rows.length > 0, `rows expected, got: ${r.stdout}`);
@@ -45,14 +49,32 @@ describe('a past window finds the data of series written after it (item 1)', () 
   });
 
   test('a window before any data still says No data', async () => {
-    const r = await runTool(getRun, ['-u', archive.url, ...pair, '-e', 'throughput', '-I', '-S', iso(NOW_S - 30 * 86400), '-E', iso(NOW_S - 29 * 86400)], { now: NOW_S * 1000 });
+    const r = await runTool(
+      getRun,
+      [
+        '-u',
+        archive.url,
+        ...pair,
+        '-e',
+        'throughput',
+        '-I',
+        '-S',
+        iso(NOW_S - 30 * 86400),
+        '-E',
+        iso(NOW_S - 29 * 86400),
+      ],
+      { now: NOW_S * 1000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /No data/);
   });
 
   test('esmond-ps-get-bulk exports the series of the past window', async () => {
     const dir = tempDir();
-    const r = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '-I', '-e', 'throughput', '--quiet', ...PAST], dir);
+    const r = await runBulkTool(
+      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', '-e', 'throughput', '--quiet', ...PAST],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.ok(readdirSync(dir).filter((f) => f.endsWith('.csv')).length > 0, 'files written');
   });

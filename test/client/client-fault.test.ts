@@ -27,15 +27,31 @@ function elmondMeta(key: string): Record<string, unknown> {
         'event-type': 'throughput',
         'base-uri': `/esmond/perfsonar/archive/${key}/throughput/base/0`,
         'time-updated': null,
-        summaries: [{ 'event-type': 'throughput', 'summary-type': 'average', 'summary-window': 86400, uri: `/esmond/perfsonar/archive/${key}/throughput/averages/86400` }],
+        summaries: [
+          {
+            'event-type': 'throughput',
+            'summary-type': 'average',
+            'summary-window': 86400,
+            uri: `/esmond/perfsonar/archive/${key}/throughput/averages/86400`,
+          },
+        ],
       },
     ],
   };
 }
 
-async function withClient(handler: FaultHandler, opts: Partial<ClientOptions>, fn: (c: EsmondClient, s: FaultServer) => Promise<void>): Promise<void> {
+async function withClient(
+  handler: FaultHandler,
+  opts: Partial<ClientOptions>,
+  fn: (c: EsmondClient, s: FaultServer) => Promise<void>,
+): Promise<void> {
   const server = await startFaultServer(handler);
-  const client = createClientWithHooks({ url: `${server.url}/esmond`, sleep: async () => undefined, random: () => 0, ...opts });
+  const client = createClientWithHooks({
+    url: `${server.url}/esmond`,
+    sleep: async () => undefined,
+    random: () => 0,
+    ...opts,
+  });
   try {
     await fn(client, server);
   } finally {
@@ -54,18 +70,29 @@ describe('metadata search paging', () => {
   test('elmond: no metadata-count-total, stops on a short page, sends limit and offset', async () => {
     await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E3)])), {}, async (c, s) => {
       const got = await all(c.searchMetadata({ eventType: 'throughput', timeStart: 100 }, { pageSize: 2 }));
-      assert.deepEqual(got.map((m) => m.key), [E1, E2, E3]);
+      assert.deepEqual(
+        got.map((m) => m.key),
+        [E1, E2, E3],
+      );
       assert.equal(got[0]?.parameters['time-duration'], '10.5');
       assert.equal(got[0].eventTypes[0]?.summaries[0]?.summaryWindow, 86400);
       assert.equal(got[0].eventTypes[0].timeUpdated, null);
       assert.equal(s.requests.length, 2);
       assert.equal(s.requests[0]?.url, '/esmond/perfsonar/archive/?event-type=throughput&limit=2&time-start=100');
-      assert.equal(s.requests[1]?.url, '/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=2&time-start=100');
+      assert.equal(
+        s.requests[1]?.url,
+        '/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=2&time-start=100',
+      );
     });
   });
 
   test('esmond: a full last page ends on metadata-count-total without another request', async () => {
-    const first = { ...elmondMeta(E1), 'metadata-count-total': 2, 'metadata-next-page': null, 'metadata-previous-page': null };
+    const first = {
+      ...elmondMeta(E1),
+      'metadata-count-total': 2,
+      'metadata-next-page': null,
+      'metadata-previous-page': null,
+    };
     await withClient(script(json([first, elmondMeta(E2)])), {}, async (c, s) => {
       assert.equal((await all(c.searchMetadata({}, { pageSize: 2 }))).length, 2);
       assert.equal(s.requests.length, 1);
@@ -74,35 +101,53 @@ describe('metadata search paging', () => {
 
   test('onRequest traces every attempt with the full, redacted URL', async () => {
     const seen: string[] = [];
-    await withClient(script(reply(503), json([])), { onRequest: (i) => seen.push(`${i.method} ${i.url}`) }, async (c, s) => {
-      await all(c.searchMetadata({ filters: [['api_key', 'x']] }));
-      assert.deepEqual(seen, Array(2).fill(`GET ${s.url}/esmond/perfsonar/archive/?api_key=REDACTED&limit=1000`));
-    });
+    await withClient(
+      script(reply(503), json([])),
+      { onRequest: (i) => seen.push(`${i.method} ${i.url}`) },
+      async (c, s) => {
+        await all(c.searchMetadata({ filters: [['api_key', 'x']] }));
+        assert.deepEqual(seen, Array(2).fill(`GET ${s.url}/esmond/perfsonar/archive/?api_key=REDACTED&limit=1000`));
+      },
+    );
   });
 
   test('a key repeated on a later page (elmond reorders) is yielded once', async () => {
     await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E2)])), {}, async (c) => {
-      assert.deepEqual((await all(c.searchMetadata({}, { pageSize: 2 }))).map((m) => m.key), [E1, E2]);
+      assert.deepEqual(
+        (await all(c.searchMetadata({}, { pageSize: 2 }))).map((m) => m.key),
+        [E1, E2],
+      );
     });
   });
 
   test('an HTTP error on page 2 throws (B7), after page 1 was handed out', async () => {
-    await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json({ detail: 'boom' }, 500)), { retry: { limit: 0 } }, async (c) => {
-      const seen: string[] = [];
-      await assert.rejects(
-        (async () => {
-          for await (const m of c.searchMetadata({}, { pageSize: 2 })) seen.push(m.key);
-        })(),
-        (e: unknown) => isHttpError(e) && e.status === 500,
-      );
-      assert.deepEqual(seen, [E1, E2]);
-    });
+    await withClient(
+      script(json([elmondMeta(E1), elmondMeta(E2)]), json({ detail: 'boom' }, 500)),
+      { retry: { limit: 0 } },
+      async (c) => {
+        const seen: string[] = [];
+        await assert.rejects(
+          (async () => {
+            for await (const m of c.searchMetadata({}, { pageSize: 2 })) seen.push(m.key);
+          })(),
+          (e: unknown) => isHttpError(e) && e.status === 500,
+        );
+        assert.deepEqual(seen, [E1, E2]);
+      },
+    );
   });
 
   test('a non-array answer is a ResponseError', async () => {
-    await withClient(() => json({ detail: 'hello' }), {}, async (c) => {
-      await assert.rejects(all(c.searchMetadata()), (e: unknown) => isResponseError(e) && /not a JSON array/.test(e.message));
-    });
+    await withClient(
+      () => json({ detail: 'hello' }),
+      {},
+      async (c) => {
+        await assert.rejects(
+          all(c.searchMetadata()),
+          (e: unknown) => isResponseError(e) && /not a JSON array/.test(e.message),
+        );
+      },
+    );
   });
 });
 
@@ -112,7 +157,10 @@ describe('data reads', () => {
       const m = decodeMetadata(elmondMeta(E1));
       const pts = await all(c.data(m, 'throughput', {}, { timeStart: 0, timeEnd: 10, pageSize: 5 }));
       assert.deepEqual(pts, [{ ts: 1, val: 5 }]);
-      assert.equal(s.requests[0]?.url, `/esmond/perfsonar/archive/${E1}/throughput/base/0?time-start=0&time-end=10&limit=5`);
+      assert.equal(
+        s.requests[0]?.url,
+        `/esmond/perfsonar/archive/${E1}/throughput/base/0?time-start=0&time-end=10&limit=5`,
+      );
     });
   });
 
@@ -124,25 +172,44 @@ describe('data reads', () => {
   });
 
   test('by key: …/base gets 404 (elmond) → retried as …/base/0', async () => {
-    await withClient(script(reply(404, '<html>404</html>', { 'content-type': 'text/html' }), json([{ ts: 3, val: 1 }])), {}, async (c, s) => {
-      assert.deepEqual(await all(c.data(E1, 'throughput')), [{ ts: 3, val: 1 }]);
-      assert.deepEqual(s.requests.map((r) => r.path), [`/esmond/perfsonar/archive/${E1}/throughput/base`, `/esmond/perfsonar/archive/${E1}/throughput/base/0`]);
-      assert.equal(s.requests[0]?.url.endsWith('?limit=1000'), true);
-    });
+    await withClient(
+      script(reply(404, '<html>404</html>', { 'content-type': 'text/html' }), json([{ ts: 3, val: 1 }])),
+      {},
+      async (c, s) => {
+        assert.deepEqual(await all(c.data(E1, 'throughput')), [{ ts: 3, val: 1 }]);
+        assert.deepEqual(
+          s.requests.map((r) => r.path),
+          [`/esmond/perfsonar/archive/${E1}/throughput/base`, `/esmond/perfsonar/archive/${E1}/throughput/base/0`],
+        );
+        assert.equal(s.requests[0]?.url.endsWith('?limit=1000'), true);
+      },
+    );
   });
 
   test('a 500 on a data page mid-iteration throws HttpError, never "no more data" (B9)', async () => {
-    const page1 = [{ ts: 1, val: 1 }, { ts: 2, val: 2 }];
-    await withClient(script(json(page1), reply(500, 'oops'), reply(500, 'oops')), { retry: { limit: 1 } }, async (c) => {
-      const got: number[] = [];
-      await assert.rejects(
-        (async () => {
-          for await (const p of c.data(E1, 'throughput', {}, { pageSize: 2 })) got.push(p.ts);
-        })(),
-        (e: unknown) => isHttpError(e) && e.status === 500 && /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&time-end=\d+&limit=2/.test(e.message),
-      );
-      assert.deepEqual(got, [1, 2]);
-    });
+    const page1 = [
+      { ts: 1, val: 1 },
+      { ts: 2, val: 2 },
+    ];
+    await withClient(
+      script(json(page1), reply(500, 'oops'), reply(500, 'oops')),
+      { retry: { limit: 1 } },
+      async (c) => {
+        const got: number[] = [];
+        await assert.rejects(
+          (async () => {
+            for await (const p of c.data(E1, 'throughput', {}, { pageSize: 2 })) got.push(p.ts);
+          })(),
+          (e: unknown) =>
+            isHttpError(e) &&
+            e.status === 500 &&
+            /GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/a+\/throughput\/base\?time-start=2&time-end=\d+&limit=2/.test(
+              e.message,
+            ),
+        );
+        assert.deepEqual(got, [1, 2]);
+      },
+    );
   });
 
   test('an empty series is [] with one request; 400 from the server is an error', async () => {
@@ -155,8 +222,14 @@ describe('data reads', () => {
 
   test('data pages that are not arrays or lack ts are ResponseErrors', async () => {
     await withClient(script(json({ ts: 1 }), json([{ val: 1 }])), {}, async (c) => {
-      await assert.rejects(all(c.data(E1, 'throughput')), (e: unknown) => isResponseError(e) && /not a JSON array/.test(e.message));
-      await assert.rejects(all(c.data(E1, 'throughput')), (e: unknown) => isResponseError(e) && /numeric ts/.test(e.message));
+      await assert.rejects(
+        all(c.data(E1, 'throughput')),
+        (e: unknown) => isResponseError(e) && /not a JSON array/.test(e.message),
+      );
+      await assert.rejects(
+        all(c.data(E1, 'throughput')),
+        (e: unknown) => isResponseError(e) && /numeric ts/.test(e.message),
+      );
     });
   });
 
@@ -172,27 +245,56 @@ describe('data reads', () => {
 
 describe('metadata detail and summaries', () => {
   test('getMetadata: esmond slash form first, elmond slashless form on 404', async () => {
-    await withClient(script(reply(404, 'nf', { 'content-type': 'text/html' }), json(elmondMeta(E1))), {}, async (c, s) => {
-      const m = await c.getMetadata(E1);
-      assert.equal(m.key, E1);
-      assert.deepEqual(s.requests.map((r) => r.path), [`/esmond/perfsonar/archive/${E1}/`, `/esmond/perfsonar/archive/${E1}`]);
-    });
+    await withClient(
+      script(reply(404, 'nf', { 'content-type': 'text/html' }), json(elmondMeta(E1))),
+      {},
+      async (c, s) => {
+        const m = await c.getMetadata(E1);
+        assert.equal(m.key, E1);
+        assert.deepEqual(
+          s.requests.map((r) => r.path),
+          [`/esmond/perfsonar/archive/${E1}/`, `/esmond/perfsonar/archive/${E1}`],
+        );
+      },
+    );
   });
 
   test('getMetadata of an unknown key: HttpError 404', async () => {
-    await withClient(() => json({ detail: 'Not found.' }, 404), {}, async (c) => {
-      await assert.rejects(c.getMetadata(E1), (e: unknown) => isHttpError(e) && e.status === 404 && e.detail === 'Not found.');
-    });
+    await withClient(
+      () => json({ detail: 'Not found.' }, 404),
+      {},
+      async (c) => {
+        await assert.rejects(
+          c.getMetadata(E1),
+          (e: unknown) => isHttpError(e) && e.status === 404 && e.detail === 'Not found.',
+        );
+      },
+    );
   });
 
   test('summaries: R10 listing, or the metadata when the route 404s (elmond)', async () => {
-    const listing = [{ uri: '/esmond/perfsonar/archive/k/throughput/averages/3600', 'summary-type': 'average', 'summary-window': '3600', 'time-updated': 5 }];
+    const listing = [
+      {
+        uri: '/esmond/perfsonar/archive/k/throughput/averages/3600',
+        'summary-type': 'average',
+        'summary-window': '3600',
+        'time-updated': 5,
+      },
+    ];
     await withClient(script(json(listing), reply(404, ''), json(elmondMeta(E1))), {}, async (c) => {
       assert.deepEqual(await c.summaries('k', 'throughput', 'average'), [
-        { uri: '/esmond/perfsonar/archive/k/throughput/averages/3600', summaryType: 'average', summaryWindow: 3600, timeUpdated: 5 },
+        {
+          uri: '/esmond/perfsonar/archive/k/throughput/averages/3600',
+          summaryType: 'average',
+          summaryWindow: 3600,
+          timeUpdated: 5,
+        },
       ]);
       const s = await c.summaries(E1, 'throughput', 'averages');
-      assert.deepEqual(s.map((x) => x.summaryWindow), [86400]);
+      assert.deepEqual(
+        s.map((x) => x.summaryWindow),
+        [86400],
+      );
     });
   });
 });
@@ -205,7 +307,9 @@ describe('writes', () => {
     'measurement-agent': '10.0.0.1',
     'tool-name': 'bwctl/iperf3',
     'time-duration': 0,
-    'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 86400 }] }],
+    'event-types': [
+      { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 86400 }] },
+    ],
   };
 
   test('postMetadata sends the body with credentials and decodes the 201 answer', async () => {
@@ -228,51 +332,96 @@ describe('writes', () => {
   });
 
   test('a 503 on POST is not retried; 409 surfaces as HttpError 409', async () => {
-    await withClient(script(reply(503), json({ detail: 'Time series value already exists with event type throughput at time 60' }, 409)), {}, async (c, s) => {
-      await assert.rejects(c.postPoint(E1, 'throughput', { ts: 60, val: 1 }), (e: unknown) => isHttpError(e) && e.status === 503);
-      assert.equal(s.requests.length, 1);
-      await assert.rejects(c.postPoint(E1, 'throughput', { ts: 60, val: 1 }), (e: unknown) => isHttpError(e) && e.status === 409 && /already exists/.test(e.message));
-      assert.equal(s.requests[1]?.path, `/esmond/perfsonar/archive/${E1}/throughput/base`);
-    });
+    await withClient(
+      script(
+        reply(503),
+        json({ detail: 'Time series value already exists with event type throughput at time 60' }, 409),
+      ),
+      {},
+      async (c, s) => {
+        await assert.rejects(
+          c.postPoint(E1, 'throughput', { ts: 60, val: 1 }),
+          (e: unknown) => isHttpError(e) && e.status === 503,
+        );
+        assert.equal(s.requests.length, 1);
+        await assert.rejects(
+          c.postPoint(E1, 'throughput', { ts: 60, val: 1 }),
+          (e: unknown) => isHttpError(e) && e.status === 409 && /already exists/.test(e.message),
+        );
+        assert.equal(s.requests[1]?.path, `/esmond/perfsonar/archive/${E1}/throughput/base`);
+      },
+    );
   });
 
   test('putBulk splits into batches of timestamps', async () => {
-    await withClient(() => json('', 201), {}, async (c, s) => {
-      const items = [1, 2, 3, 4, 5].map((ts) => ({ ts, val: [{ 'event-type': 'throughput', val: ts * 10 }] }));
-      await c.putBulk(E1, items, { batchSize: 2 });
-      assert.deepEqual(s.requests.map((r) => [r.method, r.path]), Array(3).fill(['PUT', `/esmond/perfsonar/archive/${E1}/`]));
-      assert.deepEqual(s.requests.map((r) => (JSON.parse(r.body) as { data: { ts: number }[] }).data.map((d) => d.ts)), [[1, 2], [3, 4], [5]]);
-    });
+    await withClient(
+      () => json('', 201),
+      {},
+      async (c, s) => {
+        const items = [1, 2, 3, 4, 5].map((ts) => ({ ts, val: [{ 'event-type': 'throughput', val: ts * 10 }] }));
+        await c.putBulk(E1, items, { batchSize: 2 });
+        assert.deepEqual(
+          s.requests.map((r) => [r.method, r.path]),
+          Array(3).fill(['PUT', `/esmond/perfsonar/archive/${E1}/`]),
+        );
+        assert.deepEqual(
+          s.requests.map((r) => (JSON.parse(r.body) as { data: { ts: number }[] }).data.map((d) => d.ts)),
+          [[1, 2], [3, 4], [5]],
+        );
+      },
+    );
   });
 
   test('putBulk validates each batch before sending it', async () => {
-    await withClient(() => json('', 201), {}, async (c, s) => {
-      await assert.rejects(c.putBulk(E1, [{ ts: 1.5, val: [] }]), isValidationError);
-      await assert.rejects(c.putBulk(E1, [{ ts: 1, val: [{ 'event-type': 'nope', val: 1 }] }]), /Unknown event type: nope/);
-      assert.equal(s.requests.length, 0);
-    });
+    await withClient(
+      () => json('', 201),
+      {},
+      async (c, s) => {
+        await assert.rejects(c.putBulk(E1, [{ ts: 1.5, val: [] }]), isValidationError);
+        await assert.rejects(
+          c.putBulk(E1, [{ ts: 1, val: [{ 'event-type': 'nope', val: 1 }] }]),
+          /Unknown event type: nope/,
+        );
+        assert.equal(s.requests.length, 0);
+      },
+    );
   });
 
   test('createDataWriter groups by ts and sends on batchSize, flush and close', async () => {
-    await withClient(() => json('', 201), {}, async (c, s) => {
-      const w = c.createDataWriter(E1, { batchSize: 3 });
-      await w.add(10, 'throughput', 1);
-      await w.add(10, 'packet-retransmits', 0);
-      assert.equal(s.requests.length, 0);
-      await w.add(20, 'throughput', 2);
-      assert.equal(s.requests.length, 1);
-      await w.add(30, 'throughput', 3);
-      await w.close();
-      await w.close();
-      assert.deepEqual(
-        s.requests.map((r) => parseJson(r.body)),
-        [
-          { data: [{ ts: 10, val: [{ 'event-type': 'throughput', val: 1 }, { 'event-type': 'packet-retransmits', val: 0 }] }, { ts: 20, val: [{ 'event-type': 'throughput', val: 2 }] }] },
-          { data: [{ ts: 30, val: [{ 'event-type': 'throughput', val: 3 }] }] },
-        ],
-      );
-      await assert.rejects(w.add(40, 'throughput', 4), /closed/);
-    });
+    await withClient(
+      () => json('', 201),
+      {},
+      async (c, s) => {
+        const w = c.createDataWriter(E1, { batchSize: 3 });
+        await w.add(10, 'throughput', 1);
+        await w.add(10, 'packet-retransmits', 0);
+        assert.equal(s.requests.length, 0);
+        await w.add(20, 'throughput', 2);
+        assert.equal(s.requests.length, 1);
+        await w.add(30, 'throughput', 3);
+        await w.close();
+        await w.close();
+        assert.deepEqual(
+          s.requests.map((r) => parseJson(r.body)),
+          [
+            {
+              data: [
+                {
+                  ts: 10,
+                  val: [
+                    { 'event-type': 'throughput', val: 1 },
+                    { 'event-type': 'packet-retransmits', val: 0 },
+                  ],
+                },
+                { ts: 20, val: [{ 'event-type': 'throughput', val: 2 }] },
+              ],
+            },
+            { data: [{ ts: 30, val: [{ 'event-type': 'throughput', val: 3 }] }] },
+          ],
+        );
+        await assert.rejects(w.add(40, 'throughput', 4), /closed/);
+      },
+    );
   });
 });
 
@@ -295,7 +444,10 @@ describe('time-cursor paging over HTTP (elmond can return many points per ts)', 
     test(`pageSize ${pageSize}: no drop, no repeat`, async () => {
       await withClient(handler, {}, async (c) => {
         assert.deepEqual(await all(c.data(E1, 'packet-trace', {}, { timeStart: 0, timeEnd: 10, pageSize })), series);
-        assert.deepEqual(await all(c.data(E1, 'packet-trace', {}, { timeStart: 3, timeEnd: 6, pageSize })), series.filter((p) => p.ts >= 3 && p.ts <= 6));
+        assert.deepEqual(
+          await all(c.data(E1, 'packet-trace', {}, { timeStart: 3, timeEnd: 6, pageSize })),
+          series.filter((p) => p.ts >= 3 && p.ts <= 6),
+        );
       });
     });
   }

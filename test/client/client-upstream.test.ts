@@ -70,9 +70,17 @@ describe('upstream test_client.py scenario', () => {
 
   test('42: histogram-owdelay summaries and the daily aggregation', async () => {
     const sums = owamp!.eventTypes.find((e) => e.eventType === 'histogram-owdelay')?.summaries ?? [];
-    assert.deepEqual(sums.map((s) => [s.summaryType, s.summaryWindow]), [['aggregation', 86400]]);
-    assert.deepEqual((await client.summaries(owamp!.key, 'histogram-owdelay', 'aggregation')).map((s) => s.summaryWindow), [86400]);
-    const agg = await all(client.data(owamp!, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 86400 }, WINDOW));
+    assert.deepEqual(
+      sums.map((s) => [s.summaryType, s.summaryWindow]),
+      [['aggregation', 86400]],
+    );
+    assert.deepEqual(
+      (await client.summaries(owamp!.key, 'histogram-owdelay', 'aggregation')).map((s) => s.summaryWindow),
+      [86400],
+    );
+    const agg = await all(
+      client.data(owamp!, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 86400 }, WINDOW),
+    );
     assert.equal(agg.length, 1);
     assert.equal(agg[0]?.ts, 1391613631);
     assert.equal((agg[0].val as Record<string, number>)['928'], 575408);

@@ -9,14 +9,29 @@ const esmond = {
   'metadata-key': K,
   'subject-type': 'point-to-point',
   'event-types': [
-    { 'base-uri': `/esmond/perfsonar/archive/${K}/failures/base`, 'event-type': 'failures', 'time-updated': null, summaries: [] },
+    {
+      'base-uri': `/esmond/perfsonar/archive/${K}/failures/base`,
+      'event-type': 'failures',
+      'time-updated': null,
+      summaries: [],
+    },
     {
       'base-uri': `/esmond/perfsonar/archive/${K}/histogram-rtt/base`,
       'event-type': 'histogram-rtt',
       'time-updated': 1398798910,
       summaries: [
-        { uri: `/esmond/perfsonar/archive/${K}/histogram-rtt/statistics/0`, 'summary-type': 'statistics', 'summary-window': '0', 'time-updated': 1398798910 },
-        { uri: `/esmond/perfsonar/archive/${K}/histogram-rtt/aggregations/86400`, 'summary-type': 'aggregation', 'summary-window': '86400', 'time-updated': 1398798910 },
+        {
+          uri: `/esmond/perfsonar/archive/${K}/histogram-rtt/statistics/0`,
+          'summary-type': 'statistics',
+          'summary-window': '0',
+          'time-updated': 1398798910,
+        },
+        {
+          uri: `/esmond/perfsonar/archive/${K}/histogram-rtt/aggregations/86400`,
+          'summary-type': 'aggregation',
+          'summary-window': '86400',
+          'time-updated': 1398798910,
+        },
       ],
     },
   ],
@@ -53,7 +68,14 @@ const elmond = {
       'event-type': 'histogram-owdelay',
       'base-uri': `/esmond/perfsonar/archive/${E}/histogram-owdelay/base/0`,
       'time-updated': 1700000000,
-      summaries: [{ 'event-type': 'histogram-owdelay', 'summary-type': 'statistics', 'summary-window': 300, uri: `/esmond/perfsonar/archive/${E}/histogram-owdelay/statistics/300` }],
+      summaries: [
+        {
+          'event-type': 'histogram-owdelay',
+          'summary-type': 'statistics',
+          'summary-window': 300,
+          uri: `/esmond/perfsonar/archive/${E}/histogram-owdelay/statistics/300`,
+        },
+      ],
     },
   ],
 };
@@ -69,10 +91,13 @@ describe('decodeMetadata', () => {
     assert.deepEqual(m.parameters, { 'ip-packet-interval': '1', 'sample-size': '100' });
     assert.deepEqual(Object.keys(m.parameters), ['ip-packet-interval', 'sample-size']);
     assert.equal(m.eventTypes[0]?.timeUpdated, null);
-    assert.deepEqual(m.eventTypes[1]?.summaries.map((s) => [s.summaryType, s.summaryWindow, s.timeUpdated]), [
-      ['statistics', 0, 1398798910],
-      ['aggregation', 86400, 1398798910],
-    ]);
+    assert.deepEqual(
+      m.eventTypes[1]?.summaries.map((s) => [s.summaryType, s.summaryWindow, s.timeUpdated]),
+      [
+        ['statistics', 0, 1398798910],
+        ['aggregation', 86400, 1398798910],
+      ],
+    );
     assert.equal(m.raw['metadata-count-total'], 1);
     assert.equal(m.raw, esmond);
   });
@@ -80,7 +105,12 @@ describe('decodeMetadata', () => {
   test('elmond object: number window and params, no summary time-updated, 64-hex key, base/0', () => {
     const m = decodeMetadata(elmond);
     assert.equal(m.key.length, 64);
-    assert.deepEqual(m.parameters, { 'time-duration': '21.5', 'sample-size': '600', 'mode-flip': 'false', 'pscheduler-test-type': 'latency' });
+    assert.deepEqual(m.parameters, {
+      'time-duration': '21.5',
+      'sample-size': '600',
+      'mode-flip': 'false',
+      'pscheduler-test-type': 'latency',
+    });
     const et = m.eventTypes[0];
     assert.equal(et?.baseUri.endsWith('/base/0'), true);
     assert.deepEqual(et.summaries[0], {
@@ -96,7 +126,20 @@ describe('decodeMetadata', () => {
     assert.throws(() => decodeMetadata([]), ResponseError);
     assert.throws(() => decodeMetadata({ 'event-types': [] }), /metadata-key/);
     assert.throws(() => decodeMetadata({ 'metadata-key': 'k', 'event-types': {} }), ResponseError);
-    assert.throws(() => decodeMetadata({ 'metadata-key': 'k', 'event-types': [{ 'event-type': 'x', 'base-uri': '/', summaries: [{ 'summary-type': 'average', uri: '/', 'summary-window': 'day' }] }] }), /summary-window/);
+    assert.throws(
+      () =>
+        decodeMetadata({
+          'metadata-key': 'k',
+          'event-types': [
+            {
+              'event-type': 'x',
+              'base-uri': '/',
+              summaries: [{ 'summary-type': 'average', uri: '/', 'summary-window': 'day' }],
+            },
+          ],
+        }),
+      /summary-window/,
+    );
   });
 });
 
@@ -105,7 +148,10 @@ describe('encodeMetadataQuery', () => {
     const q = encodeMetadataQuery({
       timeStart: 1,
       timeEnd: 2,
-      filters: [['ip-transport-protocol', 'tcp'], ['time-duration', '20']],
+      filters: [
+        ['ip-transport-protocol', 'tcp'],
+        ['time-duration', '20'],
+      ],
       summaryWindow: 86400,
       eventType: 'throughput',
       source: '10.0.0.1',
@@ -125,7 +171,10 @@ describe('encodeMetadataQuery', () => {
       ['ip-transport-protocol', 'tcp'],
       ['time-duration', '20'],
     ]);
-    assert.deepEqual(q.time, [['time-start', '1'], ['time-end', '2']]);
+    assert.deepEqual(q.time, [
+      ['time-start', '1'],
+      ['time-end', '2'],
+    ]);
   });
   test('bad input is a ValidationError (B23, B24)', () => {
     assert.throws(() => encodeMetadataQuery({ timeStart: 5, timeEnd: 4 }), ValidationError);

@@ -13,9 +13,18 @@ import { json, reply, script, startFaultServer, type FaultHandler, type FaultSer
 const KEY = 'a'.repeat(64);
 const stored = (): ReturnType<typeof reply> => json('', 201);
 
-async function withClient(handler: FaultHandler, opts: Partial<ClientOptions>, fn: (c: EsmondClient, s: FaultServer) => Promise<void>): Promise<void> {
+async function withClient(
+  handler: FaultHandler,
+  opts: Partial<ClientOptions>,
+  fn: (c: EsmondClient, s: FaultServer) => Promise<void>,
+): Promise<void> {
   const server = await startFaultServer(handler);
-  const client = createClientWithHooks({ url: `${server.url}/esmond`, sleep: () => Promise.resolve(), random: () => 0, ...opts });
+  const client = createClientWithHooks({
+    url: `${server.url}/esmond`,
+    sleep: () => Promise.resolve(),
+    random: () => 0,
+    ...opts,
+  });
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown): void => void unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
@@ -30,7 +39,8 @@ async function withClient(handler: FaultHandler, opts: Partial<ClientOptions>, f
   }
 }
 
-const sentTs = (s: FaultServer): number[][] => s.requests.map((r) => (JSON.parse(r.body) as { data: { ts: number }[] }).data.map((d) => d.ts));
+const sentTs = (s: FaultServer): number[][] =>
+  s.requests.map((r) => (JSON.parse(r.body) as { data: { ts: number }[] }).data.map((d) => d.ts));
 
 describe('DataWriter retry buffer', () => {
   test('a batch that failed with 503 is kept and sent again; nothing is lost', async () => {
@@ -45,17 +55,21 @@ describe('DataWriter retry buffer', () => {
   });
 
   test('retries follow the policy limit, then flush reports the timestamps not stored (once)', async () => {
-    await withClient(() => reply(503), { retries: 2 }, async (c, s) => {
-      const w = c.createDataWriter(KEY, { batchSize: 10 });
-      for (const ts of [30, 10, 20]) void w.add(ts, 'throughput', ts);
-      const err = await w.flush().catch((e: unknown) => e);
-      assert.ok(isDataWriterError(err), String(err));
-      assert.deepEqual(err.notStored, [10, 20, 30]);
-      assert.ok(isHttpError(err.lastError) && err.lastError.status === 503);
-      assert.match(err.message, /^3 timestamps not stored \(10 … 30\): Request failed with status 503/);
-      assert.equal(s.requests.length, 3, 'one try and two retries');
-      await w.close(); // reported already: nothing left to report
-    });
+    await withClient(
+      () => reply(503),
+      { retries: 2 },
+      async (c, s) => {
+        const w = c.createDataWriter(KEY, { batchSize: 10 });
+        for (const ts of [30, 10, 20]) void w.add(ts, 'throughput', ts);
+        const err = await w.flush().catch((e: unknown) => e);
+        assert.ok(isDataWriterError(err), String(err));
+        assert.deepEqual(err.notStored, [10, 20, 30]);
+        assert.ok(isHttpError(err.lastError) && err.lastError.status === 503);
+        assert.match(err.message, /^3 timestamps not stored \(10 … 30\): Request failed with status 503/);
+        assert.equal(s.requests.length, 3, 'one try and two retries');
+        await w.close(); // reported already: nothing left to report
+      },
+    );
   });
 
   test('a status the policy does not retry (400) is reported at once, not retried', async () => {
@@ -63,19 +77,27 @@ describe('DataWriter retry buffer', () => {
       const w = c.createDataWriter(KEY, { batchSize: 1 });
       await w.add(10, 'throughput', 1); // resolves: the failure waits for flush
       await w.add(20, 'throughput', 2);
-      await assert.rejects(w.close(), (e: unknown) => isDataWriterError(e) && e.notStored.length === 1 && e.notStored[0] === 10 && /bad value/.test(e.message));
+      await assert.rejects(
+        w.close(),
+        (e: unknown) =>
+          isDataWriterError(e) && e.notStored.length === 1 && e.notStored[0] === 10 && /bad value/.test(e.message),
+      );
       assert.deepEqual(sentTs(s), [[10], [20]]);
     });
   });
 
   test('the retry buffer is bounded: the oldest batches are given up and reported', async () => {
-    await withClient(() => reply(503), { retries: 5 }, async (c) => {
-      const w = c.createDataWriter(KEY, { batchSize: 1, maxRetryBuffer: 2 });
-      for (const ts of [1, 2, 3, 4, 5]) await w.add(ts, 'throughput', ts);
-      const err = await w.close().catch((e: unknown) => e);
-      assert.ok(isDataWriterError(err));
-      assert.deepEqual(err.notStored, [1, 2, 3, 4, 5]);
-    });
+    await withClient(
+      () => reply(503),
+      { retries: 5 },
+      async (c) => {
+        const w = c.createDataWriter(KEY, { batchSize: 1, maxRetryBuffer: 2 });
+        for (const ts of [1, 2, 3, 4, 5]) await w.add(ts, 'throughput', ts);
+        const err = await w.close().catch((e: unknown) => e);
+        assert.ok(isDataWriterError(err));
+        assert.deepEqual(err.notStored, [1, 2, 3, 4, 5]);
+      },
+    );
   });
 
   test('409 on a retry means the lost answer of an earlier attempt was a success', async () => {
@@ -102,7 +124,10 @@ describe('X-Esmond-Stored: 0 (a 201 that stored nothing)', () => {
 
   test('putBulk and postPoint throw NotStoredError', async () => {
     await withClient(notStored, {}, async (c) => {
-      await assert.rejects(c.putBulk(KEY, [{ ts: 1, val: [{ 'event-type': 'throughput', val: 1 }] }]), (e: unknown) => isNotStoredError(e) && e.status === 201 && /stored nothing/.test(e.message));
+      await assert.rejects(
+        c.putBulk(KEY, [{ ts: 1, val: [{ 'event-type': 'throughput', val: 1 }] }]),
+        (e: unknown) => isNotStoredError(e) && e.status === 201 && /stored nothing/.test(e.message),
+      );
       await assert.rejects(c.postPoint(KEY, 'throughput', { ts: 1, val: 1 }), isNotStoredError);
     });
   });

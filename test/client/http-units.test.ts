@@ -20,8 +20,14 @@ import {
 
 describe('redactUrl', () => {
   test('hides user info and secret-looking query values', () => {
-    assert.equal(redactUrl('http://bob:pw@h/x?api_key=s&source=1.2.3.4'), 'http://REDACTED@h/x?api_key=REDACTED&source=1.2.3.4');
-    assert.equal(redactUrl('https://h/a?token=t&apikey=k&password=p'), 'https://h/a?token=REDACTED&apikey=REDACTED&password=REDACTED');
+    assert.equal(
+      redactUrl('http://bob:pw@h/x?api_key=s&source=1.2.3.4'),
+      'http://REDACTED@h/x?api_key=REDACTED&source=1.2.3.4',
+    );
+    assert.equal(
+      redactUrl('https://h/a?token=t&apikey=k&password=p'),
+      'https://h/a?token=REDACTED&apikey=REDACTED&password=REDACTED',
+    );
   });
   test('leaves ordinary URLs byte for byte', () => {
     const u = 'http://h:8080/esmond/perfsonar/archive/?tool-name=bwctl%2Fiperf3&time-start=1';
@@ -35,10 +41,22 @@ describe('redactUrl', () => {
 describe('retry timing', () => {
   test('full jitter: uniform below min(maxMs, base·2^n)', () => {
     const p = { baseMs: 100, maxMs: 1000 };
-    assert.equal(backoffDelay(0, p, () => 0.999), 99);
-    assert.equal(backoffDelay(3, p, () => 0.5), 400);
-    assert.equal(backoffDelay(10, p, () => 0.5), 500);
-    assert.equal(backoffDelay(2, p, () => 0), 0);
+    assert.equal(
+      backoffDelay(0, p, () => 0.999),
+      99,
+    );
+    assert.equal(
+      backoffDelay(3, p, () => 0.5),
+      400,
+    );
+    assert.equal(
+      backoffDelay(10, p, () => 0.5),
+      500,
+    );
+    assert.equal(
+      backoffDelay(2, p, () => 0),
+      0,
+    );
   });
   test('Retry-After: seconds and HTTP dates', () => {
     assert.equal(parseRetryAfter('3', 0), 3000);
@@ -75,8 +93,16 @@ describe('auth and version', () => {
 
 describe('errors', () => {
   test('HttpError message, fields and guards', () => {
-    const e = new HttpError({ method: 'GET', url: 'http://u:p@h/x?api_key=1', status: 400, body: '{"detail":"Time parameter must be an integer"}' });
-    assert.equal(e.message, 'Request failed with status 400 Bad Request: GET http://REDACTED@h/x?api_key=REDACTED (Time parameter must be an integer)');
+    const e = new HttpError({
+      method: 'GET',
+      url: 'http://u:p@h/x?api_key=1',
+      status: 400,
+      body: '{"detail":"Time parameter must be an integer"}',
+    });
+    assert.equal(
+      e.message,
+      'Request failed with status 400 Bad Request: GET http://REDACTED@h/x?api_key=REDACTED (Time parameter must be an integer)',
+    );
     assert.equal(e.url, 'http://REDACTED@h/x?api_key=REDACTED');
     assert.equal(e.statusText, 'Bad Request');
     assert.ok(e instanceof EsmondError && isEsmondError(e) && isHttpError(e) && !isValidationError(e));
@@ -85,7 +111,10 @@ describe('errors', () => {
 
   test('guards match branded errors of another copy of the library, never look-alikes', async () => {
     // Another copy (a second version in a bundle, another realm): not our class, but our brand.
-    const otherCopy = Object.assign(new Error('x'), { name: 'HttpError', [Symbol.for('esmond-client.error')]: 'HttpError' });
+    const otherCopy = Object.assign(new Error('x'), {
+      name: 'HttpError',
+      [Symbol.for('esmond-client.error')]: 'HttpError',
+    });
     assert.ok(isHttpError(otherCopy) && isEsmondError(otherCopy) && !isTimeoutError(otherCopy));
     // Foreign errors that only share a name.
     const named = Object.assign(new Error('x'), { name: 'HttpError' });
@@ -95,7 +124,10 @@ describe('errors', () => {
     assert.ok(!isTimeoutError(timedOut) && !isEsmondError(timedOut));
     assert.ok(!isTimeoutError(new DOMException('gone', 'TimeoutError')));
     assert.ok(!isValidationError(Object.assign(new TypeError('x'), { name: 'ValidationError' })));
-    assert.ok(!isNotStoredError({ name: 'NotStoredError', [Symbol.for('esmond-client.error')]: 'NotStoredError' }), 'not an Error at all');
+    assert.ok(
+      !isNotStoredError({ name: 'NotStoredError', [Symbol.for('esmond-client.error')]: 'NotStoredError' }),
+      'not an Error at all',
+    );
     // Ours, with their own kind only.
     const ours = new TimeoutError({ method: 'GET', url: 'http://h/', timeoutMs: 5, phase: 'headers' });
     assert.ok(isTimeoutError(ours) && isEsmondError(ours) && !isHttpError(ours));
@@ -105,5 +137,13 @@ describe('errors', () => {
 
 /** The reason a signal aborts with, once it has. */
 function fetchAbortReason(signal: AbortSignal): Promise<unknown> {
-  return new Promise((resolve) => { signal.addEventListener('abort', () => { resolve(signal.reason); }, { once: true }); });
+  return new Promise((resolve) => {
+    signal.addEventListener(
+      'abort',
+      () => {
+        resolve(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }

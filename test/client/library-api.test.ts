@@ -34,7 +34,11 @@ describe('library API against the archive', () => {
 
   before(async () => {
     archive = await startArchive({ withUser: true });
-    client = createClient({ url: archive.url, credentials: { apiKey: archive.apiKey }, onRequest: ({ url }) => requests.push(url) });
+    client = createClient({
+      url: archive.url,
+      credentials: { apiKey: archive.apiKey },
+      onRequest: ({ url }) => requests.push(url),
+    });
     md = await client.postMetadata({
       'subject-type': 'point-to-point',
       source: '10.0.0.1',
@@ -64,38 +68,91 @@ describe('library API against the archive', () => {
 
   test('a series the metadata does not list is a ValidationError naming what it has (item 14)', async () => {
     const n = requests.length;
-    await assert.rejects(all(client.data(md, 'throughput')), (e: unknown) =>
-      isValidationError(e) && /has no event type throughput \(it has: histogram-owdelay, packet-loss-rate\)/.test(e.message));
-    await assert.rejects(all(client.data(md, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 86400 })), (e: unknown) =>
-      isValidationError(e) && /no aggregation summary with window 86400 for histogram-owdelay \(it has: base, aggregation\/3600\)/.test(e.message));
-    await assert.rejects(all(client.data(md, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 0 })), isValidationError);
+    await assert.rejects(
+      all(client.data(md, 'throughput')),
+      (e: unknown) =>
+        isValidationError(e) &&
+        /has no event type throughput \(it has: histogram-owdelay, packet-loss-rate\)/.test(e.message),
+    );
+    await assert.rejects(
+      all(client.data(md, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 86400 })),
+      (e: unknown) =>
+        isValidationError(e) &&
+        /no aggregation summary with window 86400 for histogram-owdelay \(it has: base, aggregation\/3600\)/.test(
+          e.message,
+        ),
+    );
+    await assert.rejects(
+      all(client.data(md, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 0 })),
+      isValidationError,
+    );
     assert.equal(requests.length, n, 'nothing was sent');
   });
 
-  test('histogram buckets keep the archive\'s order, integer-like ones included', async () => {
+  test("histogram buckets keep the archive's order, integer-like ones included", async () => {
     // Stored through the service: the archive's HTTP body parser (JSON.parse) reorders integer-like
     // keys on the way in, which is the archive's own matter; this checks what it keeps and serves.
-    const h1 = orderedRecord([['34.4', 3], ['10', 1], ['9', 2], ['0.5', 4]]);
-    const h2 = orderedRecord([['11', 1], ['10', 5]]);
+    const h1 = orderedRecord([
+      ['34.4', 3],
+      ['10', 1],
+      ['9', 2],
+      ['0.5', 4],
+    ]);
+    const h2 = orderedRecord([
+      ['11', 1],
+      ['10', 5],
+    ]);
     const ctx = { requestUrl: new URL(archive.archiveUrl), prefix: '/esmond', now: T0 + 3600 };
-    await archive.service.bulkWrite(md.key, { data: [
-      { ts: T0, val: [{ 'event-type': 'histogram-owdelay', val: h1 }] },
-      { ts: T0 + 60, val: [{ 'event-type': 'histogram-owdelay', val: h2 }] },
-    ] }, ctx);
+    await archive.service.bulkWrite(
+      md.key,
+      {
+        data: [
+          { ts: T0, val: [{ 'event-type': 'histogram-owdelay', val: h1 }] },
+          { ts: T0 + 60, val: [{ 'event-type': 'histogram-owdelay', val: h2 }] },
+        ],
+      },
+      ctx,
+    );
     const points = await all(client.data(md, 'histogram-owdelay', {}, { timeStart: T0, timeEnd: T0 + 60 }));
-    assert.deepEqual(points.map((p) => Object.keys(p.val)), [['34.4', '10', '9', '0.5'], ['11', '10']]);
+    assert.deepEqual(
+      points.map((p) => Object.keys(p.val)),
+      [
+        ['34.4', '10', '9', '0.5'],
+        ['11', '10'],
+      ],
+    );
     assert.equal(JSON.stringify(points[0]?.val), '{"34.4":3,"10":1,"9":2,"0.5":4}');
     assert.equal(points[0]?.val['10'], 1);
     const bin = Math.floor(T0 / 3600) * 3600;
-    const [agg] = await all(client.data(md, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 3600 }, { time: bin }));
-    assert.deepEqual(Object.entries(agg?.val ?? {}), [['34.4', 3], ['10', 6], ['9', 2], ['0.5', 4], ['11', 1]]);
+    const [agg] = await all(
+      client.data(md, 'histogram-owdelay', { summaryType: 'aggregation', summaryWindow: 3600 }, { time: bin }),
+    );
+    assert.deepEqual(Object.entries(agg?.val ?? {}), [
+      ['34.4', 3],
+      ['10', 6],
+      ['9', 2],
+      ['0.5', 4],
+      ['11', 1],
+    ]);
   });
 
   test('Date bounds are whole UNIX seconds; an invalid Date is refused', async () => {
-    await client.putBulk(md.key, [{ ts: T0 + 120, val: [{ 'event-type': 'packet-loss-rate', val: { numerator: 1, denominator: 4 } }] }]);
-    const got = await all(client.data(md, 'packet-loss-rate', {}, { timeStart: new Date((T0 + 119) * 1000 + 999), timeEnd: new Date((T0 + 120) * 1000) }));
+    await client.putBulk(md.key, [
+      { ts: T0 + 120, val: [{ 'event-type': 'packet-loss-rate', val: { numerator: 1, denominator: 4 } }] },
+    ]);
+    const got = await all(
+      client.data(
+        md,
+        'packet-loss-rate',
+        {},
+        { timeStart: new Date((T0 + 119) * 1000 + 999), timeEnd: new Date((T0 + 120) * 1000) },
+      ),
+    );
     assert.deepEqual(got, [{ ts: T0 + 120, val: 0.25 }]);
-    await assert.rejects(all(client.data(md, 'packet-loss-rate', {}, { timeStart: new Date('nope') })), /timeStart is an invalid Date/);
+    await assert.rejects(
+      all(client.data(md, 'packet-loss-rate', {}, { timeStart: new Date('nope') })),
+      /timeStart is an invalid Date/,
+    );
   });
 
   test('searchMetadata().first() reads one page; toArray() reads them all', async () => {
@@ -110,7 +167,10 @@ describe('library API against the archive', () => {
 
   test('summaries() takes a Metadata like data()', async () => {
     const byMd = await client.summaries(md, 'histogram-owdelay', 'aggregation');
-    assert.deepEqual(byMd.map((s) => [s.summaryType, s.summaryWindow]), [['aggregation', 3600]]);
+    assert.deepEqual(
+      byMd.map((s) => [s.summaryType, s.summaryWindow]),
+      [['aggregation', 3600]],
+    );
     assert.deepEqual(await client.summaries(md.key, 'histogram-owdelay', 'aggregation'), byMd);
   });
 
@@ -168,14 +228,21 @@ describe('ordered JSON', () => {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(parseJsonKeepingOrder(text))), JSON.parse(text));
       }),
     );
-    for (const bad of ['', '{', '[1,]', '{"a" 1}', '"\\u12"', 'tru', '1 2', '{"a":1,}']) assert.throws(() => parseJsonKeepingOrder(bad), SyntaxError, bad);
+    for (const bad of ['', '{', '[1,]', '{"a" 1}', '"\\u12"', 'tru', '1 2', '{"a":1,}'])
+      assert.throws(() => parseJsonKeepingOrder(bad), SyntaxError, bad);
   });
 
   test('keeps key order where JSON.parse would not, and a __proto__ bucket stays a key', () => {
-    const v = parseJsonKeepingOrder('[{"ts":1,"val":{"34.4":1,"2":2,"1":3,"__proto__":4}}]') as Array<{ val: Record<string, number> }>;
+    const v = parseJsonKeepingOrder('[{"ts":1,"val":{"34.4":1,"2":2,"1":3,"__proto__":4}}]') as Array<{
+      val: Record<string, number>;
+    }>;
     assert.deepEqual(Object.keys(v[0]!.val), ['34.4', '2', '1', '__proto__']);
     assert.equal(Object.getPrototypeOf(v[0]!.val), Object.prototype);
-    const r = orderedRecord([['b', 1], ['2', 2], ['1', 3]]);
+    const r = orderedRecord([
+      ['b', 1],
+      ['2', 2],
+      ['1', 3],
+    ]);
     r['0'] = 9;
     delete r['2'];
     assert.deepEqual(Object.keys(r), ['b', '1', '0']);

@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { planWindow, timeCursorPages, checkPageSize, PagingContractError, type PageFetcher } from '../../src/query/time-cursor.js';
+import {
+  planWindow,
+  timeCursorPages,
+  checkPageSize,
+  PagingContractError,
+  type PageFetcher,
+} from '../../src/query/time-cursor.js';
 import type { WirePoint } from '../../src/model/wire.js';
 import { ValidationError } from '../../src/http/errors.js';
 
@@ -69,12 +75,20 @@ describe('time-cursor paging', () => {
         log.push(p);
         const range = p['time-range'] === undefined ? undefined : Number(p['time-range']);
         const start = p['time-start'] !== undefined ? Number(p['time-start']) : range !== undefined ? now - range : 0;
-        const end = p['time-end'] !== undefined ? Number(p['time-end']) : p['time-start'] !== undefined || range !== undefined ? now + 3600 : now;
+        const end =
+          p['time-end'] !== undefined
+            ? Number(p['time-end'])
+            : p['time-start'] !== undefined || range !== undefined
+              ? now + 3600
+              : now;
         const inWindow = series.filter((x) => x.ts >= start && x.ts <= end);
         return { points: inWindow.slice(0, Number(p['limit'])), more: false, serverTime: now };
       };
       const got = await collect(timeCursorPages(planWindow(query), 2, fetch));
-      assert.deepEqual(got, series.filter((x) => x.ts <= now0 + slack));
+      assert.deepEqual(
+        got,
+        series.filter((x) => x.ts <= now0 + slack),
+      );
       assert.equal(log[1]?.['time-end'], String(now0 + slack));
     });
   }
@@ -88,8 +102,12 @@ describe('time-cursor paging', () => {
         fc.option(fc.integer({ min: 15, max: 35 }), { nil: undefined }),
         async (tss, pageSize, start, end) => {
           const series = tss.sort((a, b) => a - b).map((ts, i) => ({ ts, val: i }));
-          const expected = series.filter((p) => (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end));
-          const got = await collect(timeCursorPages(planWindow({ timeStart: start, timeEnd: end }), pageSize, modelServer(series)));
+          const expected = series.filter(
+            (p) => (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end),
+          );
+          const got = await collect(
+            timeCursorPages(planWindow({ timeStart: start, timeEnd: end }), pageSize, modelServer(series)),
+          );
           assert.deepEqual(got, expected);
         },
       ),
@@ -103,9 +121,21 @@ describe('time-cursor paging', () => {
   });
 
   test('a server that ignores time-start is a contract error, not an endless loop', async () => {
-    const stuck: PageFetcher<number> = async () => ({ points: [{ ts: 1, val: 0 }, { ts: 2, val: 0 }], more: false });
+    const stuck: PageFetcher<number> = async () => ({
+      points: [
+        { ts: 1, val: 0 },
+        { ts: 2, val: 0 },
+      ],
+      more: false,
+    });
     await assert.rejects(collect(timeCursorPages(planWindow({}), 2, stuck)), PagingContractError);
-    const unordered: PageFetcher<number> = async () => ({ points: [{ ts: 3, val: 0 }, { ts: 2, val: 0 }], more: false });
+    const unordered: PageFetcher<number> = async () => ({
+      points: [
+        { ts: 3, val: 0 },
+        { ts: 2, val: 0 },
+      ],
+      more: false,
+    });
     await assert.rejects(collect(timeCursorPages(planWindow({}), 5, unordered)), /ascending/);
   });
 
@@ -124,12 +154,38 @@ describe('time-cursor paging', () => {
 describe('planWindow', () => {
   test('explicit bounds where derivable', () => {
     assert.deepEqual(planWindow({}), { first: [], end: undefined, endAfterServerNow: 0 });
-    assert.deepEqual(planWindow({ timeStart: 10 }), { first: [['time-start', '10']], end: undefined, endAfterServerNow: 3600 });
-    assert.deepEqual(planWindow({ timeStart: 10, timeRange: 5 }), { first: [['time-start', '10'], ['time-end', '15']], end: 15 });
-    assert.deepEqual(planWindow({ timeEnd: 10, timeRange: 5 }), { first: [['time-start', '5'], ['time-end', '10']], end: 10 });
+    assert.deepEqual(planWindow({ timeStart: 10 }), {
+      first: [['time-start', '10']],
+      end: undefined,
+      endAfterServerNow: 3600,
+    });
+    assert.deepEqual(planWindow({ timeStart: 10, timeRange: 5 }), {
+      first: [
+        ['time-start', '10'],
+        ['time-end', '15'],
+      ],
+      end: 15,
+    });
+    assert.deepEqual(planWindow({ timeEnd: 10, timeRange: 5 }), {
+      first: [
+        ['time-start', '5'],
+        ['time-end', '10'],
+      ],
+      end: 10,
+    });
     assert.deepEqual(planWindow({ timeEnd: 10 }), { first: [['time-end', '10']], end: 10 });
-    assert.deepEqual(planWindow({ timeRange: 60 }), { first: [['time-range', '60']], end: undefined, endAfterServerNow: 3600 });
-    assert.deepEqual(planWindow({ time: 7, timeStart: 1 }), { first: [['time-start', '7'], ['time-end', '7']], end: 7 });
+    assert.deepEqual(planWindow({ timeRange: 60 }), {
+      first: [['time-range', '60']],
+      end: undefined,
+      endAfterServerNow: 3600,
+    });
+    assert.deepEqual(planWindow({ time: 7, timeStart: 1 }), {
+      first: [
+        ['time-start', '7'],
+        ['time-end', '7'],
+      ],
+      end: 7,
+    });
   });
   test('validation', () => {
     assert.throws(() => planWindow({ timeStart: 5, timeEnd: 1 }), ValidationError);

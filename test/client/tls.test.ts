@@ -10,10 +10,13 @@ import { isNetworkError } from '../../src/http/errors.js';
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 test('TLS is verified by default; tlsVerify: false opts out', async () => {
-  const server = createServer({ key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') }, (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('[]');
-  });
+  const server = createServer(
+    { key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') },
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('[]');
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/esmond`;
   const strict = createClient({ url, retry: { limit: 0 } });
@@ -23,11 +26,14 @@ test('TLS is verified by default; tlsVerify: false opts out', async () => {
     assert.ok(isNetworkError(err), String(err));
     assert.match(err.message, /tlsVerify: false/);
     assert.match(String(err.code), /SELF_SIGNED/);
-    assert.deepEqual(await (async () => {
-      const out = [];
-      for await (const m of lax.searchMetadata()) out.push(m);
-      return out;
-    })(), []);
+    assert.deepEqual(
+      await (async () => {
+        const out = [];
+        for await (const m of lax.searchMetadata()) out.push(m);
+        return out;
+      })(),
+      [],
+    );
   } finally {
     await strict.close();
     await lax.close();

@@ -13,12 +13,16 @@ import {
 } from '../../src/http/errors.js';
 import { closedPort, json, reply, script, startFaultServer, type FaultHandler } from '../helpers/fault-server.js';
 
-
 /** Runs `fn` against a fault server and a transport whose sleeps are recorded, not waited. */
 async function withServer(
   handler: FaultHandler,
   opts: TransportOptions,
-  fn: (ctx: { url: string; t: ReturnType<typeof createTransport>; delays: number[]; requests: Awaited<ReturnType<typeof startFaultServer>>['requests'] }) => Promise<void>,
+  fn: (ctx: {
+    url: string;
+    t: ReturnType<typeof createTransport>;
+    delays: number[];
+    requests: Awaited<ReturnType<typeof startFaultServer>>['requests'];
+  }) => Promise<void>,
 ): Promise<void> {
   const server = await startFaultServer(handler);
   const delays: number[] = [];
@@ -68,7 +72,10 @@ describe('transport retries', () => {
         assert.equal(err.status, 503);
         assert.equal(err.detail, 'down for maintenance');
         assert.deepEqual(err.json, { detail: 'down for maintenance' });
-        assert.match(err.message, /^Request failed with status 503 Service Unavailable: GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/ \(down for maintenance\) \(3 attempts over \d+\.\d s\)$/);
+        assert.match(
+          err.message,
+          /^Request failed with status 503 Service Unavailable: GET http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/ \(down for maintenance\) \(3 attempts over \d+\.\d s\)$/,
+        );
         assert.equal(requests.length, 3);
         assert.deepEqual(seen, [1, 2]);
       },
@@ -76,10 +83,14 @@ describe('transport retries', () => {
   });
 
   test('404 is not retried', async () => {
-    await withServer(() => json({ detail: 'Not found.' }, 404), {}, async ({ url, t, requests }) => {
-      await assert.rejects(t.sendJson({ url }), (e: unknown) => isHttpError(e) && e.status === 404);
-      assert.equal(requests.length, 1);
-    });
+    await withServer(
+      () => json({ detail: 'Not found.' }, 404),
+      {},
+      async ({ url, t, requests }) => {
+        await assert.rejects(t.sendJson({ url }), (e: unknown) => isHttpError(e) && e.status === 404);
+        assert.equal(requests.length, 1);
+      },
+    );
   });
 
   test('a connection reset is retried', async () => {
@@ -122,16 +133,27 @@ describe('transport retries', () => {
   });
 
   test('no response headers ends in TimeoutError', async () => {
-    await withServer(() => ({ kind: 'stall-headers' }), { timeoutMs: 150, retry: { limit: 0 } }, async ({ url, t }) => {
-      await assert.rejects(t.send({ url }), (e: unknown) => isTimeoutError(e) && /waiting for headers/.test(e.message));
-    });
+    await withServer(
+      () => ({ kind: 'stall-headers' }),
+      { timeoutMs: 150, retry: { limit: 0 } },
+      async ({ url, t }) => {
+        await assert.rejects(
+          t.send({ url }),
+          (e: unknown) => isTimeoutError(e) && /waiting for headers/.test(e.message),
+        );
+      },
+    );
   });
 
   test('onRetry says which attempt comes next of how many; the final error says how many were made', async () => {
     const infos: Array<{ nextAttempt: number; maxAttempts: number; attempt: number }> = [];
     await withServer(
       () => reply(503),
-      { retry: { limit: 2 }, onRetry: ({ attempt, nextAttempt, maxAttempts, elapsedMs }) => void (assert.ok(elapsedMs >= 0), infos.push({ attempt, nextAttempt, maxAttempts })) },
+      {
+        retry: { limit: 2 },
+        onRetry: ({ attempt, nextAttempt, maxAttempts, elapsedMs }) =>
+          void (assert.ok(elapsedMs >= 0), infos.push({ attempt, nextAttempt, maxAttempts })),
+      },
       async ({ url, t, requests }) => {
         const err = await t.send({ url }).catch((e: unknown) => e);
         assert.ok(isHttpError(err));
@@ -147,12 +169,16 @@ describe('transport retries', () => {
   });
 
   test('a request tried once has no attempts note', async () => {
-    await withServer(() => reply(404), {}, async ({ url, t }) => {
-      const err = await t.send({ url }).catch((e: unknown) => e);
-      assert.ok(isHttpError(err));
-      assert.equal(err.attempts, 1);
-      assert.doesNotMatch(err.message, /attempts/);
-    });
+    await withServer(
+      () => reply(404),
+      {},
+      async ({ url, t }) => {
+        const err = await t.send({ url }).catch((e: unknown) => e);
+        assert.ok(isHttpError(err));
+        assert.equal(err.attempts, 1);
+        assert.doesNotMatch(err.message, /attempts/);
+      },
+    );
   });
 
   test('deadlineMs bounds a request with all its retries', async () => {
@@ -183,7 +209,9 @@ describe('transport retries', () => {
     const ac = new AbortController();
     try {
       const p = t.send({ url: server.url, signal: ac.signal });
-      setTimeout(() => { ac.abort(new Error('stop')); }, 20);
+      setTimeout(() => {
+        ac.abort(new Error('stop'));
+      }, 20);
       await assert.rejects(p, /stop/);
     } finally {
       await t.close();
@@ -194,53 +222,79 @@ describe('transport retries', () => {
 
 describe('transport response checks', () => {
   test('invalid JSON → ResponseError', async () => {
-    await withServer(() => reply(200, '[{"ts":1', { 'content-type': 'application/json' }), {}, async ({ url, t }) => {
-      const err = await t.sendJson({ url }).catch((e: unknown) => e);
-      assert.ok(err instanceof ResponseError && isResponseError(err));
-      assert.match(err.message, /^Invalid response \(body is not valid JSON: .*\): GET http:/);
-      assert.equal(err.status, 200);
-    });
+    await withServer(
+      () => reply(200, '[{"ts":1', { 'content-type': 'application/json' }),
+      {},
+      async ({ url, t }) => {
+        const err = await t.sendJson({ url }).catch((e: unknown) => e);
+        assert.ok(err instanceof ResponseError && isResponseError(err));
+        assert.match(err.message, /^Invalid response \(body is not valid JSON: .*\): GET http:/);
+        assert.equal(err.status, 200);
+      },
+    );
   });
 
   test('HTML content type → ResponseError', async () => {
-    await withServer(() => reply(200, '<html>login</html>', { 'content-type': 'text/html; charset=utf-8' }), {}, async ({ url, t }) => {
-      await assert.rejects(t.sendJson({ url }), (e: unknown) => isResponseError(e) && /expected application\/json, got text\/html/.test(e.message));
-    });
+    await withServer(
+      () => reply(200, '<html>login</html>', { 'content-type': 'text/html; charset=utf-8' }),
+      {},
+      async ({ url, t }) => {
+        await assert.rejects(
+          t.sendJson({ url }),
+          (e: unknown) => isResponseError(e) && /expected application\/json, got text\/html/.test(e.message),
+        );
+      },
+    );
   });
 
   test('a charset on application/json is accepted (B7)', async () => {
-    await withServer(() => reply(200, '[]', { 'content-type': 'application/json; charset=utf-8' }), {}, async ({ url, t }) => {
-      assert.deepEqual((await t.sendJson({ url })).json, []);
-    });
+    await withServer(
+      () => reply(200, '[]', { 'content-type': 'application/json; charset=utf-8' }),
+      {},
+      async ({ url, t }) => {
+        assert.deepEqual((await t.sendJson({ url })).json, []);
+      },
+    );
   });
 
   test('an HTML 500 page still gives a one-line HttpError', async () => {
-    await withServer(() => reply(500, '<html>\n<h1>Server Error</h1>\n</html>', { 'content-type': 'text/html' }), { retry: { limit: 0 } }, async ({ url, t }) => {
-      const err = await t.send({ url }).catch((e: unknown) => e);
-      assert.ok(isHttpError(err));
-      assert.equal(err.detail, undefined);
-      assert.equal(err.body, '<html>\n<h1>Server Error</h1>\n</html>');
-      assert.ok(!err.message.includes('\n'));
-    });
+    await withServer(
+      () => reply(500, '<html>\n<h1>Server Error</h1>\n</html>', { 'content-type': 'text/html' }),
+      { retry: { limit: 0 } },
+      async ({ url, t }) => {
+        const err = await t.send({ url }).catch((e: unknown) => e);
+        assert.ok(isHttpError(err));
+        assert.equal(err.detail, undefined);
+        assert.equal(err.body, '<html>\n<h1>Server Error</h1>\n</html>');
+        assert.ok(!err.message.includes('\n'));
+      },
+    );
   });
 });
 
 describe('transport writes and headers', () => {
   test('POST is not retried by default', async () => {
     await withServer(script(reply(503), reply(201, '""')), {}, async ({ url, t, requests }) => {
-      await assert.rejects(t.send({ method: 'POST', url, body: { a: 1 } }), (e: unknown) => isHttpError(e) && e.status === 503);
+      await assert.rejects(
+        t.send({ method: 'POST', url, body: { a: 1 } }),
+        (e: unknown) => isHttpError(e) && e.status === 503,
+      );
       assert.equal(requests.length, 1);
     });
   });
 
   test('POST is retried with retryWrites', async () => {
-    await withServer(script(reply(503), reply(201, '""')), { retry: { retryWrites: true } }, async ({ url, t, requests }) => {
-      const r = await t.send({ method: 'POST', url, body: { a: 1 } });
-      assert.equal(r.status, 201);
-      assert.equal(requests.length, 2);
-      assert.equal(requests[1]?.body, '{"a":1}');
-      assert.equal(requests[1].headers['content-type'], 'application/json');
-    });
+    await withServer(
+      script(reply(503), reply(201, '""')),
+      { retry: { retryWrites: true } },
+      async ({ url, t, requests }) => {
+        const r = await t.send({ method: 'POST', url, body: { a: 1 } });
+        assert.equal(r.status, 201);
+        assert.equal(requests.length, 2);
+        assert.equal(requests[1]?.body, '{"a":1}');
+        assert.equal(requests[1].headers['content-type'], 'application/json');
+      },
+    );
   });
 
   test('Token and ApiKey headers, User-Agent', async () => {
@@ -249,10 +303,14 @@ describe('transport writes and headers', () => {
       assert.equal(requests[0]?.headers['authorization'], 'Token k123');
       assert.match(requests[0].headers['user-agent'] ?? '', /^esmond-client\/\d+\.\d+\.\d+/);
     });
-    await withServer(script(json([])), { credentials: { apiKey: 'k123', username: 'bob', scheme: 'ApiKey' } }, async ({ url, t, requests }) => {
-      await t.sendJson({ url });
-      assert.equal(requests[0]?.headers['authorization'], 'ApiKey bob:k123');
-    });
+    await withServer(
+      script(json([])),
+      { credentials: { apiKey: 'k123', username: 'bob', scheme: 'ApiKey' } },
+      async ({ url, t, requests }) => {
+        await t.sendJson({ url });
+        assert.equal(requests[0]?.headers['authorization'], 'ApiKey bob:k123');
+      },
+    );
   });
 
   test('credentials in the query are redacted in errors and onRetry, never the header', async () => {
@@ -261,7 +319,15 @@ describe('transport writes and headers', () => {
       () => reply(503, 'nope'),
       { credentials: { apiKey: 'sekrit' }, retry: { limit: 1 }, onRetry: (i) => urls.push(i.url) },
       async ({ url, t }) => {
-        const err = await t.send({ url, query: [['api_key', 'sekrit'], ['source', '10.0.0.1']] }).catch((e: unknown) => e);
+        const err = await t
+          .send({
+            url,
+            query: [
+              ['api_key', 'sekrit'],
+              ['source', '10.0.0.1'],
+            ],
+          })
+          .catch((e: unknown) => e);
         assert.ok(isHttpError(err));
         assert.ok(!err.message.includes('sekrit'), err.message);
         assert.ok(!String(err.url).includes('sekrit'));

@@ -18,7 +18,9 @@ describe('resolveArchiveUrl (B22)', () => {
     ['  http://[::1]:9000//esmond//  ', 'http://[::1]:9000/esmond/perfsonar/archive/', 'http://[::1]:9000'],
   ];
   for (const [input, archiveUrl, origin] of cases) {
-    test(input, () => { assert.deepEqual(resolveArchiveUrl(input), { archiveUrl, origin }); });
+    test(input, () => {
+      assert.deepEqual(resolveArchiveUrl(input), { archiveUrl, origin });
+    });
   }
   test('script alias for a bare host', () => {
     assert.equal(resolveArchiveUrl('http://h', '/').archiveUrl, 'http://h/perfsonar/archive/');
@@ -36,7 +38,10 @@ describe('resolveArchiveUrl (B22)', () => {
 describe('resolveServerPath', () => {
   const loc = resolveArchiveUrl('http://h:81/proxy/esmond');
   test('joins at /perfsonar/archive/ whatever mount the server reports', () => {
-    assert.equal(resolveServerPath(loc, '/esmond/perfsonar/archive/k/throughput/base'), 'http://h:81/proxy/esmond/perfsonar/archive/k/throughput/base');
+    assert.equal(
+      resolveServerPath(loc, '/esmond/perfsonar/archive/k/throughput/base'),
+      'http://h:81/proxy/esmond/perfsonar/archive/k/throughput/base',
+    );
     assert.equal(resolveServerPath(loc, '/perfsonar/archive/k/'), 'http://h:81/proxy/esmond/perfsonar/archive/k/');
     assert.equal(resolveServerPath(loc, '/other/path'), 'http://h:81/proxy/other/path');
   });

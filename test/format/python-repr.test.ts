@@ -25,10 +25,15 @@ describe('pyFloat (Python float repr)', () => {
     [NaN, 'nan'],
     [123456789012345.6, '123456789012345.6'],
   ];
-  for (const [x, s] of cases) test(s, () => { assert.equal(pyFloat(x), s); });
+  for (const [x, s] of cases)
+    test(s, () => {
+      assert.equal(pyFloat(x), s);
+    });
 
   test('round-trips for any double', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => Object.is(Number(pyFloat(x)), x)));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => Object.is(Number(pyFloat(x)), x)),
+    );
   });
 });
 
@@ -66,7 +71,11 @@ describe('pyJson (json.dumps defaults)', () => {
   });
   test('parses back to the same value as JSON.stringify', () => {
     // Compared through JSON.stringify: pyJson keeps -0 as `-0.0` (as Python does), JSON.stringify says `0`.
-    fc.assert(fc.property(fc.jsonValue(), (v) => { assert.equal(JSON.stringify(JSON.parse(pyJson(v))), JSON.stringify(v)); }));
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        assert.equal(JSON.stringify(JSON.parse(pyJson(v))), JSON.stringify(v));
+      }),
+    );
   });
 });
 
@@ -89,13 +98,50 @@ describe('CSV quoter (Python csv, QUOTE_MINIMAL)', () => {
 
 describe('pyFloat fast path', () => {
   test('equals the rule-by-rule rendering for any double', () => {
-    fc.assert(fc.property(fc.double(), (x) => pyFloat(x) === pyFloatByRules(x)), { numRuns: 20000 });
+    fc.assert(
+      fc.property(fc.double(), (x) => pyFloat(x) === pyFloatByRules(x)),
+      { numRuns: 20000 },
+    );
     // fc.double() spreads over all exponents; also cover the fast range and its borders densely.
-    fc.assert(fc.property(fc.double({ min: 1e-5, max: 1e17, noNaN: true }), (x) => pyFloat(x) === pyFloatByRules(x) && pyFloat(-x) === pyFloatByRules(-x)), { numRuns: 20000 });
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.integer({ min: -6, max: 17 }), (m, e) => pyFloat(m * 10 ** e) === pyFloatByRules(m * 10 ** e)), { numRuns: 20000 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-5, max: 1e17, noNaN: true }),
+        (x) => pyFloat(x) === pyFloatByRules(x) && pyFloat(-x) === pyFloatByRules(-x),
+      ),
+      { numRuns: 20000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+        fc.integer({ min: -6, max: 17 }),
+        (m, e) => pyFloat(m * 10 ** e) === pyFloatByRules(m * 10 ** e),
+      ),
+      { numRuns: 20000 },
+    );
   });
   test('equals it at the edges of the fast range', () => {
-    const edges = [1e-4, 9.999999999999999e-5, 1.0000000000000002e-4, 1e16, 9999999999999998, 1e15, 123456789012345.6, 0.1, -0, 0, 9000000000, 1.5e300, 5e-324, -1e-5, 1e21, 2 ** 53, -(2 ** 53) - 2, NaN, Infinity, -Infinity];
+    const edges = [
+      1e-4,
+      9.999999999999999e-5,
+      1.0000000000000002e-4,
+      1e16,
+      9999999999999998,
+      1e15,
+      123456789012345.6,
+      0.1,
+      -0,
+      0,
+      9000000000,
+      1.5e300,
+      5e-324,
+      -1e-5,
+      1e21,
+      2 ** 53,
+      -(2 ** 53) - 2,
+      NaN,
+      Infinity,
+      -Infinity,
+    ];
     for (const x of edges) assert.equal(pyFloat(x), pyFloatByRules(x), String(x));
   });
 });

@@ -65,7 +65,8 @@ describe('Python repr(str)', () => {
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const lit = pyStrRepr(s);
         assert.equal(readPyLiteral(lit), s);
-        for (const ch of lit) assert.ok(ch === ' ' || !/[\p{C}\p{Z}]/u.test(ch), `bare ${JSON.stringify(ch)} in ${lit}`);
+        for (const ch of lit)
+          assert.ok(ch === ' ' || !/[\p{C}\p{Z}]/u.test(ch), `bare ${JSON.stringify(ch)} in ${lit}`);
       }),
       { numRuns: 5000 },
     );

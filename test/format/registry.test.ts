@@ -38,7 +38,7 @@ async function written(format: OutputFormat, rows: WirePoint[], trailingNewline 
 }
 
 describe('output format registry', () => {
-  test('the query tools\' formats and the bulk file formats, in registry order', () => {
+  test("the query tools' formats and the bulk file formats, in registry order", () => {
     assert.deepEqual(OUTPUT_FORMATS, ['human', 'json', 'csv', 'ndjson']);
     assert.deepEqual(FILE_FORMATS, ['json', 'csv', 'ndjson']);
     for (const name of OUTPUT_FORMATS) {
@@ -46,7 +46,10 @@ describe('output format registry', () => {
       assert.equal(formatterFor(name).name, name);
     }
     // Only csv has a fixed column list, so only it refuses -M.
-    assert.deepEqual(OUTPUT_FORMATS.filter((f) => !formatterFor(f).extended), ['csv']);
+    assert.deepEqual(
+      OUTPUT_FORMATS.filter((f) => !formatterFor(f).extended),
+      ['csv'],
+    );
     assert.equal(isOutputFormat('xml'), false);
     assert.equal(isOutputFormat('constructor'), false);
   });
@@ -58,7 +61,10 @@ describe('output format registry', () => {
       const state: RenderState = { rows: 0, listColumns: undefined };
       const fast = createPointEncoder(format, columns, ctx).encode(points, state);
       const slow: RenderState = { rows: 0, listColumns: undefined };
-      const plain = points.flatMap((p) => rowsForPoint({ ...ctx, format }, p)).map((r) => renderWith(formatter, columns, r, slow)).join('');
+      const plain = points
+        .flatMap((p) => rowsForPoint({ ...ctx, format }, p))
+        .map((r) => renderWith(formatter, columns, r, slow))
+        .join('');
       assert.equal(fast, plain);
       assert.deepEqual(state, slow);
     });
@@ -67,7 +73,10 @@ describe('output format registry', () => {
       const formatter = formatterFor(format);
       const columns = columnsFor(familyOf('throughput'), { format });
       const text = await written(format, points.slice(0, 2));
-      const rows = createPointEncoder(format, columns, ctx).encode(points.slice(0, 2), { rows: 0, listColumns: undefined });
+      const rows = createPointEncoder(format, columns, ctx).encode(points.slice(0, 2), {
+        rows: 0,
+        listColumns: undefined,
+      });
       assert.equal(text, formatter.begin(columns) + rows + formatter.end + (formatter.finalNewline ? '\n' : ''));
       assert.equal(await written(format, points.slice(0, 2), false), formatter.begin(columns) + rows + formatter.end);
       assert.equal(await written(format, []), formatter.noData(columns) + (formatter.finalNewline ? '\n' : ''));
@@ -85,7 +94,10 @@ describe('output format registry', () => {
   });
 
   test('only a format with traceHeaderBlocks shapes packet traces into header blocks', () => {
-    const trace: WirePoint = { ts: 1700000000, val: [{ ttl: 1, query: 1, success: 1, ip: '10.0.0.9', rtt: 0.4, mtu: 1500 }] };
+    const trace: WirePoint = {
+      ts: 1700000000,
+      val: [{ ttl: 1, query: 1, success: 1, ip: '10.0.0.9', rtt: 0.4, mtu: 1500 }],
+    };
     for (const format of OUTPUT_FORMATS) {
       const rows = rowsForPoint({ ...ctx, eventType: 'packet-trace', format }, trace);
       const columns = columnsFor('packet_trace', { format });

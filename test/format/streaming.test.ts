@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { createRowWriter, type OutputFormat, type Row } from '../../src/format/index.js';
 
 const COLS = ['a', 'b'];
-const rowArb = fc.record({ a: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), b: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.double(), fc.boolean()) });
+const rowArb = fc.record({
+  a: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+  b: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.double(), fc.boolean()),
+});
 
 async function renderBatches(format: OutputFormat, batches: Row[][]): Promise<string> {
   const out = new PassThrough();
@@ -51,17 +54,22 @@ describe('streaming writers', () => {
 
   test('bytes do not depend on how rows are batched', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { maxLength: 8 }), fc.array(fc.nat(8), { maxLength: 4 }), fc.constantFrom<OutputFormat>('human', 'csv', 'json', 'ndjson'), async (rows, cuts, format) => {
-        const one = await renderBatches(format, [rows]);
-        const points = [...new Set(cuts.map((c) => Math.min(c, rows.length)))].sort((x, y) => x - y);
-        const batches: Row[][] = [];
-        let prev = 0;
-        for (const c of [...points, rows.length]) {
-          batches.push(rows.slice(prev, c));
-          prev = c;
-        }
-        assert.equal(await renderBatches(format, batches), one);
-      }),
+      fc.asyncProperty(
+        fc.array(rowArb, { maxLength: 8 }),
+        fc.array(fc.nat(8), { maxLength: 4 }),
+        fc.constantFrom<OutputFormat>('human', 'csv', 'json', 'ndjson'),
+        async (rows, cuts, format) => {
+          const one = await renderBatches(format, [rows]);
+          const points = [...new Set(cuts.map((c) => Math.min(c, rows.length)))].sort((x, y) => x - y);
+          const batches: Row[][] = [];
+          let prev = 0;
+          for (const c of [...points, rows.length]) {
+            batches.push(rows.slice(prev, c));
+            prev = c;
+          }
+          assert.equal(await renderBatches(format, batches), one);
+        },
+      ),
       { numRuns: 60 },
     );
   });

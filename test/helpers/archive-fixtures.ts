@@ -6,7 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dataTypeOf } from '../../src/model/event-types.js';
-import type { ArchiveStore, NewMetadataRecord, RawCell, StoredEventTypeRow, StoredSubject } from '../../src/archive/storage/store.js';
+import type {
+  ArchiveStore,
+  NewMetadataRecord,
+  RawCell,
+  StoredEventTypeRow,
+  StoredSubject,
+} from '../../src/archive/storage/store.js';
 import { metadataChecksum } from '../../src/archive/checksum.js';
 import { canonicalIp } from '../../src/archive/ip.js';
 import { rawCell, rebuildSummaries } from '../../src/archive/series.js';
@@ -61,7 +67,7 @@ export async function loadDjangoFixture(store: ArchiveStore, fixture: unknown): 
       ...(isP2p ? ([['input-destination', str(f['input_destination'])]] as Array<[string, string]>) : []),
     ];
     const subject = Object.fromEntries(
-      raw.map(([k, v]) => [k, ['source', 'destination', 'measurement-agent'].includes(k) ? canonicalIp(v) ?? v : v]),
+      raw.map(([k, v]) => [k, ['source', 'destination', 'measurement-agent'].includes(k) ? (canonicalIp(v) ?? v) : v]),
     ) as unknown as StoredSubject;
     const parameters = byModel('api.psmetadataparameters')
       .filter((r) => r.fields['metadata'] === md.pk)
@@ -114,7 +120,13 @@ export async function importStorageRows(store: ArchiveStore, rows: unknown): Pro
   const rowsOf = new Map<string, StoredEventTypeRow[]>();
   for (const row of rows as Array<{ path?: unknown; ts?: unknown; val?: unknown }>) {
     if (!Array.isArray(row.path) || typeof row.ts !== 'number') continue;
-    const [, rawType, key, summaryType = 'base', window = 0] = row.path as [unknown, unknown, unknown, unknown?, unknown?];
+    const [, rawType, key, summaryType = 'base', window = 0] = row.path as [
+      unknown,
+      unknown,
+      unknown,
+      unknown?,
+      unknown?,
+    ];
     const eventType = String(rawType).replace(/_/g, '-');
     const dataType = dataTypeOf(eventType);
     if (dataType === undefined) continue;

@@ -29,13 +29,21 @@ export interface ArchiveProcess {
  * stdout or stderr). Rejects when it exits first.
  */
 export function spawnArchiveServer(args: readonly string[], cwd?: string): Promise<ArchiveProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => { resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     let found = false;
     const look = (): void => {
@@ -61,6 +69,8 @@ export function spawnArchiveServer(args: readonly string[], cwd?: string): Promi
       err += c.toString();
       look();
     });
-    void exited.then((code) => { reject(new Error(`archive server exited (${String(code)}) before listening: ${err}`)); });
+    void exited.then((code) => {
+      reject(new Error(`archive server exited (${String(code)}) before listening: ${err}`));
+    });
   });
 }

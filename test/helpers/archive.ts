@@ -63,7 +63,11 @@ export interface TestArchive {
   apiKey: string;
   service: ArchiveService;
   /** One request (path verbatim): over HTTP to `url`, or socket-free when started with `http: false`. */
-  request(method: string, path: string, opts?: { headers?: Record<string, string>; body?: string | Buffer | undefined }): Promise<RawResponse>;
+  request(
+    method: string,
+    path: string,
+    opts?: { headers?: Record<string, string>; body?: string | Buffer | undefined },
+  ): Promise<RawResponse>;
   /** Stops the server, closes the service, removes the temp dir (if it made one). */
   close(): Promise<void>;
 }
@@ -93,7 +97,9 @@ export async function pickFreePort(): Promise<number> {
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => { resolve(port); });
+      srv.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -105,7 +111,9 @@ async function loadFixture(store: ArchiveStore, which: 'api' | 'client'): Promis
   await loadDjangoFixtureFile(store, join(ESMOND_DATA, 'fixtures', `perfsonar_${which}_metadata.json`));
   if (which !== 'client') return;
   const dir = join(ESMOND_DATA, 'test_data');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     await importStorageRowsFile(store, join(dir, file));
   }
 }
@@ -113,7 +121,8 @@ async function loadFixture(store: ArchiveStore, which: 'api' | 'client'): Promis
 /** Starts a test archive (see the module docs). */
 export async function startArchive(opts: StartArchiveOptions = {}): Promise<TestArchive> {
   const pgDb = opts.store === 'postgres' ? await freshPgDatabase() : undefined;
-  const tempDir = opts.dbPath === undefined && pgDb === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
+  const tempDir =
+    opts.dbPath === undefined && pgDb === undefined ? mkdtempSync(join(tmpdir(), 'esmond-archive-test-')) : undefined;
   const dbPath = pgDb?.url ?? opts.dbPath ?? join(tempDir ?? '', 'archive.sqlite');
   const store = await openStore(dbPath);
   try {

@@ -14,7 +14,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: browser tests skipped (apt-get install chromium; CI installs it)`;
+  return existsSync(CHROMIUM)
+    ? undefined
+    : `${CHROMIUM} is missing: browser tests skipped (apt-get install chromium; CI installs it)`;
 }
 
 /** A headless browser with a fresh profile; `close()` removes the profile. */

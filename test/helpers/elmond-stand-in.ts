@@ -32,13 +32,25 @@ export interface ElmondStandIn {
 }
 
 function html(status: number, title: string, message: string): { status: number; type: string; body: string } {
-  return { status, type: 'text/html; charset=utf-8', body: `<!doctype html>\n<html lang=en>\n<title>${status} ${title}</title>\n<h1>${title}</h1>\n<p>${message}</p>\n` };
+  return {
+    status,
+    type: 'text/html; charset=utf-8',
+    body: `<!doctype html>\n<html lang=en>\n<title>${status} ${title}</title>\n<h1>${title}</h1>\n<p>${message}</p>\n`,
+  };
 }
 
 /** elmond's JSON: keys sorted, 4-space indent, trailing newline. */
 function sortedJson(v: unknown): string {
   const sort = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(sort) : typeof x === 'object' && x !== null ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Record<string, unknown>)[k])])) : x;
+    Array.isArray(x)
+      ? x.map(sort)
+      : typeof x === 'object' && x !== null
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
+          )
+        : x;
   return `${JSON.stringify(sort(v), null, 4)}\n`;
 }
 
@@ -62,7 +74,17 @@ function metadataObject(t: ElmondTest, host: string, requestPath: string): Recor
       'event-type': et,
       'base-uri': `${uri}/${et}/base/0`,
       'time-updated': t.updated,
-      summaries: et === 'throughput' ? [{ 'event-type': et, 'summary-type': 'average', 'summary-window': 86400, uri: `${uri}/${et}/averages/86400` }] : [],
+      summaries:
+        et === 'throughput'
+          ? [
+              {
+                'event-type': et,
+                'summary-type': 'average',
+                'summary-window': 86400,
+                uri: `${uri}/${et}/averages/86400`,
+              },
+            ]
+          : [],
     })),
   };
 }
@@ -87,35 +109,52 @@ export async function startElmondStandIn(tests: ElmondTest[]): Promise<ElmondSta
       const v = u.searchParams.get(name);
       return v === null ? dflt : /^\d+$/.test(v) ? Number(v) : undefined;
     };
-    if (u.pathname === MOUNT) return reply({ ...html(308, 'Permanent Redirect', 'Redirecting...'), location: `${MOUNT}/${u.search}` });
-    if (!u.pathname.startsWith(`${MOUNT}/`)) return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
+    if (u.pathname === MOUNT)
+      return reply({ ...html(308, 'Permanent Redirect', 'Redirecting...'), location: `${MOUNT}/${u.search}` });
+    if (!u.pathname.startsWith(`${MOUNT}/`))
+      return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
     const rest = u.pathname.slice(MOUNT.length + 1);
     const limit = int('limit', 1000);
     const offset = int('offset', 0);
-    if (limit === undefined || offset === undefined) return reply(html(400, 'Bad Request', 'limit and offset must be integers'));
+    if (limit === undefined || offset === undefined)
+      return reply(html(400, 'Bad Request', 'limit and offset must be integers'));
     if (limit > 10000) return reply(html(400, 'Bad Request', 'limit parameter cannot exceed 10000'));
     if (rest === '') {
       const page = ordered.slice(offset, offset + limit);
       const out = page.filter((t) => !t.skipped).map((t) => metadataObject(t, req.headers.host ?? 'x', `/${u.search}`));
       if (out[0] !== undefined) {
         out[0]['metadata-count-total'] = ordered.length;
-        out[0]['metadata-next-page'] = offset + limit >= ordered.length ? null : `https://x${MOUNT}/?limit=${limit}&offset=${offset + limit}`;
+        out[0]['metadata-next-page'] =
+          offset + limit >= ordered.length ? null : `https://x${MOUNT}/?limit=${limit}&offset=${offset + limit}`;
         out[0]['metadata-previous-page'] = null;
       }
       return json(out);
     }
     const parts = rest.split('/');
-    if (parts.some((p) => p === '')) return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
+    if (parts.some((p) => p === ''))
+      return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
     const t = tests.find((x) => x.key === parts[0]);
-    if (parts.length === 1) return t && !t.skipped ? json(metadataObject(t, req.headers.host ?? 'x', `/${t.key}${u.search}`)) : reply(html(404, 'Not Found', 'Not found'));
+    if (parts.length === 1)
+      return t && !t.skipped
+        ? json(metadataObject(t, req.headers.host ?? 'x', `/${t.key}${u.search}`))
+        : reply(html(404, 'Not Found', 'Not found'));
     if (parts.length !== 4) return reply(html(404, 'Not Found', 'The requested URL was not found on the server.'));
     const [, et, st, sw] = parts as [string, string, string, string];
     if (!/^\d+$/.test(sw)) return reply(html(400, 'Bad Request', 'Summary window must be an integer'));
     if (st === 'base' && sw !== '0') return reply(html(400, 'Bad Request', 'Base data has no summary window'));
-    if (offset + limit > 10000) return reply(html(500, 'Internal Server Error', 'The server encountered an internal error and was unable to complete your request.'));
+    if (offset + limit > 10000)
+      return reply(
+        html(
+          500,
+          'Internal Server Error',
+          'The server encountered an internal error and was unable to complete your request.',
+        ),
+      );
     const start = u.searchParams.get('time-start');
     const end = u.searchParams.get('time-end');
-    const points = (t?.series[et] ?? []).filter((p) => (start === null || p.ts >= Number(start)) && (end === null || p.ts <= Number(end)));
+    const points = (t?.series[et] ?? []).filter(
+      (p) => (start === null || p.ts >= Number(start)) && (end === null || p.ts <= Number(end)),
+    );
     if (st === 'base') return json(points.slice(offset, offset + limit));
     if (st === 'averages' && sw === '86400') {
       const bins = new Map<number, number[]>();

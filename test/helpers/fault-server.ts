@@ -97,7 +97,9 @@ export async function startFaultServer(handler: FaultHandler): Promise<FaultServ
               break;
           }
         },
-        (err: unknown) => { send(res, { kind: 'reply', status: 598, headers: {}, body: String(err) }); },
+        (err: unknown) => {
+          send(res, { kind: 'reply', status: 598, headers: {}, body: String(err) });
+        },
       );
     });
   });
@@ -109,7 +111,9 @@ export async function startFaultServer(handler: FaultHandler): Promise<FaultServ
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
@@ -119,6 +123,10 @@ export async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }

@@ -73,7 +73,12 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   const modes = opts.modes ?? (['503', 'reset', 'truncate', 'stall'] as const);
   const random = prng(opts.seed ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  const stats = { requests: 0, forwarded: 0, refusedPageSize: 0, faults: { '503': 0, reset: 0, truncate: 0, stall: 0 } as Record<FaultMode, number> };
+  const stats = {
+    requests: 0,
+    forwarded: 0,
+    refusedPageSize: 0,
+    faults: { '503': 0, reset: 0, truncate: 0, stall: 0 } as Record<FaultMode, number>,
+  };
   const sockets = new Set<Socket>();
   const recorded: RecordedRequest[] = [];
   let healed = false;
@@ -113,7 +118,11 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   const server = createServer((req, res) => {
     stats.requests++;
     const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 0);
-    if (opts.maxPageSize !== undefined && limit > opts.maxPageSize && /\/(base|aggregations|averages|statistics)/.test(req.url ?? '')) {
+    if (
+      opts.maxPageSize !== undefined &&
+      limit > opts.maxPageSize &&
+      /\/(base|aggregations|averages|statistics)/.test(req.url ?? '')
+    ) {
       stats.refusedPageSize++;
       req.resume();
       res.writeHead(400, { 'content-type': 'application/json' });
@@ -148,7 +157,9 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
@@ -162,7 +173,11 @@ export async function startFlakyProxy(opts: FlakyProxyOptions): Promise<FlakyPro
     async close() {
       for (const s of sockets) s.destroy();
       agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

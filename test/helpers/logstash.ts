@@ -27,10 +27,16 @@ export function canonicalJson(v: unknown): string {
 
 /** `pscheduler.test_checksum` (elmond's keys): the observer is always null (pipeline order). */
 export function testChecksum(test: unknown, tool: string): string {
-  return createHash('sha256').update(canonicalJson({ observer_ip: null, test, tool }), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ observer_ip: null, test, tool }), 'utf8')
+    .digest('hex');
 }
 
-const CONVERTED: Record<string, string[]> = { throughput: ['duration', 'omit', 'interval'], trace: ['sendwait', 'wait'], rtt: ['interval', 'timeout', 'deadline'] };
+const CONVERTED: Record<string, string[]> = {
+  throughput: ['duration', 'omit', 'interval'],
+  trace: ['sendwait', 'wait'],
+  rtt: ['interval', 'timeout', 'deadline'],
+};
 
 /** Logstash's histogram statistics object (perfSONAR 5's Logstash pipeline step 6). */
 function histogramStats(h: unknown): Obj | undefined {
@@ -74,8 +80,15 @@ function logstashResult(type: string, spec: Obj, r: Obj): Obj {
     case 'latency':
     case 'latencybg': {
       out.max_clock_error = r['max-clock-error'];
-      const packets: Obj = { sent: r['packets-sent'], received: r['packets-received'], lost: r['packets-lost'], duplicated: r['packets-duplicated'], reordered: r['packets-reordered'] };
-      if (typeof r['packets-sent'] === 'number' && r['packets-sent'] > 0) packets.loss = Number(r['packets-lost']) / r['packets-sent'];
+      const packets: Obj = {
+        sent: r['packets-sent'],
+        received: r['packets-received'],
+        lost: r['packets-lost'],
+        duplicated: r['packets-duplicated'],
+        reordered: r['packets-reordered'],
+      };
+      if (typeof r['packets-sent'] === 'number' && r['packets-sent'] > 0)
+        packets.loss = Number(r['packets-lost']) / r['packets-sent'];
       out.packets = packets;
       const latency = histogramStats(r['histogram-latency']);
       if (latency) out.latency = latency;
@@ -85,7 +98,14 @@ function logstashResult(type: string, spec: Obj, r: Obj): Obj {
     }
     case 'throughput': {
       const s = obj(obj(r.summary).summary);
-      for (const [from, to] of [['throughput-bits', 'throughput'], ['sent', 'packets_sent'], ['lost', 'packets_lost'], ['jitter', 'jitter'], ['rtt', 'rtt'], ['retransmits', 'retransmits']]) {
+      for (const [from, to] of [
+        ['throughput-bits', 'throughput'],
+        ['sent', 'packets_sent'],
+        ['lost', 'packets_lost'],
+        ['jitter', 'jitter'],
+        ['rtt', 'rtt'],
+        ['retransmits', 'retransmits'],
+      ]) {
         if (s[from!] !== undefined && s[from!] !== null) out[to!] = s[from!];
       }
       if (r.mss !== undefined) out.mss = r.mss;
@@ -99,7 +119,14 @@ function logstashResult(type: string, spec: Obj, r: Obj): Obj {
       const first = paths[0] ?? [];
       if (first.length > 0) {
         const ips = first.map((h) => obj(h).ip).filter((ip): ip is string => typeof ip === 'string');
-        out.hop = { count: first.length, success_count: ips.length, error_count: first.length - ips.length, ip: ips, ip_str: ips.join(' '), checksum: createHash('sha256').update(ips.join(' ')).digest('hex') };
+        out.hop = {
+          count: first.length,
+          success_count: ips.length,
+          error_count: first.length - ips.length,
+          ip: ips,
+          ip_str: ips.join(' '),
+          checksum: createHash('sha256').update(ips.join(' ')).digest('hex'),
+        };
         const mtus = first.map((h) => obj(h).mtu).filter((m): m is number => typeof m === 'number');
         if (mtus.length > 0) out.mtu = Math.min(...mtus);
       }
@@ -107,9 +134,18 @@ function logstashResult(type: string, spec: Obj, r: Obj): Obj {
       return out;
     }
     case 'rtt': {
-      out.packets = { sent: r.sent, received: r.received, lost: r.lost, loss: r.loss, duplicated: r.duplicates, reordered: r.reorders, json: r.roundtrips };
+      out.packets = {
+        sent: r.sent,
+        received: r.received,
+        lost: r.lost,
+        loss: r.loss,
+        duplicated: r.duplicates,
+        reordered: r.reorders,
+        json: r.roundtrips,
+      };
       const rtt: Obj = {};
-      for (const k of ['min', 'max', 'mean', 'stddev']) if (typeof r[k] === 'string') rtt[k] = isoDurationSeconds(r[k], k);
+      for (const k of ['min', 'max', 'mean', 'stddev'])
+        if (typeof r[k] === 'string') rtt[k] = isoDurationSeconds(r[k], k);
       out.rtt = rtt;
       return out;
     }
@@ -182,7 +218,12 @@ export function envelopeFor(bare: Obj, start: number, n: number, lead: string): 
     participants: [lead],
     result: bare.result,
     reference: { 'display-task-name': 'example' },
-    run: { href: `${taskHref}/runs/${runId}`, added: iso(start - 16), 'start-time': iso(start), 'end-time': iso(start + 30) },
+    run: {
+      href: `${taskHref}/runs/${runId}`,
+      added: iso(start - 16),
+      'start-time': iso(start),
+      'end-time': iso(start + 30),
+    },
     task: { href: taskHref, detail: { duration } },
   };
 }

@@ -10,7 +10,8 @@ const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
 /** The default of every captured io: no network, deterministic answers. */
 export const offlineDns: HostLookups = {
-  forward: (host, family) => Promise.resolve(HOST_NAME.test(host) ? (family === 6 ? '2001:db8::1' : '192.0.2.1') : undefined),
+  forward: (host, family) =>
+    Promise.resolve(HOST_NAME.test(host) ? (family === 6 ? '2001:db8::1' : '192.0.2.1') : undefined),
   reverse: () => Promise.resolve(undefined),
 };
 

@@ -47,7 +47,18 @@ class BadRequest extends Error {
 }
 
 const MAX_WINDOW = 10_000;
-const SEARCH_KEYS = new Set(['size', 'from', 'query', 'sort', '_source', 'track_total_hits', 'search_after', 'pit', 'aggs', 'aggregations']);
+const SEARCH_KEYS = new Set([
+  'size',
+  'from',
+  'query',
+  'sort',
+  '_source',
+  'track_total_hits',
+  'search_after',
+  'pit',
+  'aggs',
+  'aggregations',
+]);
 
 /** A field's value in a document (`a.b.c`; `.keyword` is the same string here). */
 function fieldValue(doc: Obj, field: string): unknown {
@@ -66,14 +77,17 @@ function sortValue(doc: Obj, field: string): unknown {
 }
 
 function rangeMatches(v: unknown, field: string, spec: Obj): boolean {
-  for (const k of Object.keys(spec)) if (!['gte', 'lte', 'gt', 'lt', 'format'].includes(k)) throw new BadRequest('parsing_exception', `[range] query does not support [${k}]`);
+  for (const k of Object.keys(spec))
+    if (!['gte', 'lte', 'gt', 'lt', 'format'].includes(k))
+      throw new BadRequest('parsing_exception', `[range] query does not support [${k}]`);
   let x: number;
   if (isDateField(field)) {
     if (typeof v !== 'string') return false;
     x = Date.parse(v);
   } else if (typeof v === 'number') x = v;
   else return false;
-  const bound = (b: unknown): number => (isDateField(field) && spec.format === 'epoch_second' ? Number(b) * 1000 : Number(b));
+  const bound = (b: unknown): number =>
+    isDateField(field) && spec.format === 'epoch_second' ? Number(b) * 1000 : Number(b);
   if (spec.gte !== undefined && !(x >= bound(spec.gte))) return false;
   if (spec.lte !== undefined && !(x <= bound(spec.lte))) return false;
   if (spec.gt !== undefined && !(x > bound(spec.gt))) return false;
@@ -83,7 +97,8 @@ function rangeMatches(v: unknown, field: string, spec: Obj): boolean {
 
 function single(clause: Obj, name: string): [string, unknown] {
   const entries = Object.entries(clause);
-  if (entries.length !== 1) throw new BadRequest('parsing_exception', `[${name}] query malformed, no start_object after query name`);
+  if (entries.length !== 1)
+    throw new BadRequest('parsing_exception', `[${name}] query malformed, no start_object after query name`);
   return entries[0]!;
 }
 
@@ -96,7 +111,9 @@ function matches(doc: Obj, query: unknown): boolean {
       return true;
     case 'bool': {
       const b = obj(body);
-      for (const k of Object.keys(b)) if (!['filter', 'must', 'must_not', 'should'].includes(k)) throw new BadRequest('parsing_exception', `[bool] query does not support [${k}]`);
+      for (const k of Object.keys(b))
+        if (!['filter', 'must', 'must_not', 'should'].includes(k))
+          throw new BadRequest('parsing_exception', `[bool] query does not support [${k}]`);
       const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
       if (![...list(b.filter), ...list(b.must)].every((c) => matches(doc, c))) return false;
       if (list(b.must_not).some((c) => matches(doc, c))) return false;
@@ -143,7 +160,10 @@ function compareValues(a: unknown, b: unknown): number {
   return JSON.stringify(a) < JSON.stringify(b) ? -1 : 1;
 }
 
-function sortedHits(docs: Obj[], spec: Array<{ field: string; desc: boolean }>): Array<{ doc: Obj; sort: unknown[]; seq: number }> {
+function sortedHits(
+  docs: Obj[],
+  spec: Array<{ field: string; desc: boolean }>,
+): Array<{ doc: Obj; sort: unknown[]; seq: number }> {
   const hits = docs.map((doc, seq) => ({ doc, seq, sort: spec.map((s) => sortValue(doc, s.field)) }));
   hits.sort((x, y) => {
     for (let i = 0; i < spec.length; i++) {
@@ -177,7 +197,8 @@ export function pickSource(doc: Obj, source: unknown): Obj {
           return rest;
         }
         const copy = { ...o };
-        if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k])) copy[k] = drop(copy[k] as Obj, i + 1);
+        if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k]))
+          copy[k] = drop(copy[k] as Obj, i + 1);
         return copy;
       };
       out = drop(out, 0);
@@ -192,7 +213,9 @@ function aggregate(docs: Obj[], aggs: unknown): Obj {
     const d = obj(def);
     if (d.composite === undefined) throw new BadRequest('parsing_exception', `unsupported aggregation in [${name}]`);
     const c = obj(d.composite);
-    for (const k of Object.keys(c)) if (!['size', 'sources', 'after'].includes(k)) throw new BadRequest('parsing_exception', `[composite] unknown field [${k}]`);
+    for (const k of Object.keys(c))
+      if (!['size', 'sources', 'after'].includes(k))
+        throw new BadRequest('parsing_exception', `[composite] unknown field [${k}]`);
     const sources = c.sources as unknown[];
     const [srcName, srcDef] = single(obj(sources[0]), 'sources');
     const field = String(obj(obj(srcDef).terms).field);
@@ -229,24 +252,39 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
   const prefix = options.prefix ?? '/opensearch';
   const pitEnabled = options.pit ?? true;
   const pits = new Map<string, Obj[]>();
-  const scrolls = new Map<string, { hits: Array<{ doc: Obj; sort: unknown[] }>; at: number; size: number; source: unknown }>();
+  const scrolls = new Map<
+    string,
+    { hits: Array<{ doc: Obj; sort: unknown[] }>; at: number; size: number; source: unknown }
+  >();
   let nextId = 1;
   const requests: OpenSearchStandIn['requests'] = [];
 
   const searchDocs = (pool: Obj[], body: Obj): Obj => {
-    for (const k of Object.keys(body)) if (!SEARCH_KEYS.has(k)) throw new BadRequest('parsing_exception', `Unknown key for a START_OBJECT in [${k}].`);
+    for (const k of Object.keys(body))
+      if (!SEARCH_KEYS.has(k)) throw new BadRequest('parsing_exception', `Unknown key for a START_OBJECT in [${k}].`);
     const size = body.size === undefined ? 10 : Number(body.size);
     const from = body.from === undefined ? 0 : Number(body.from);
     if (from + size > MAX_WINDOW) {
-      throw new BadRequest('illegal_argument_exception', `Result window is too large, from + size must be less than or equal to: [${MAX_WINDOW}] but was [${from + size}].`);
+      throw new BadRequest(
+        'illegal_argument_exception',
+        `Result window is too large, from + size must be less than or equal to: [${MAX_WINDOW}] but was [${from + size}].`,
+      );
     }
     const matching = pool.filter((d) => body.query === undefined || matches(d, body.query));
     const spec = sortSpec(body.sort);
     let hits = sortedHits(matching, spec);
     if (body.search_after !== undefined) {
       const after = body.search_after;
-      if (!Array.isArray(after) || after.length !== spec.length) throw new BadRequest('illegal_argument_exception', 'search_after has a different number of sort fields than the sort');
-      if (from !== 0) throw new BadRequest('illegal_argument_exception', '[from] parameter must be set to 0 when [search_after] is used');
+      if (!Array.isArray(after) || after.length !== spec.length)
+        throw new BadRequest(
+          'illegal_argument_exception',
+          'search_after has a different number of sort fields than the sort',
+        );
+      if (from !== 0)
+        throw new BadRequest(
+          'illegal_argument_exception',
+          '[from] parameter must be set to 0 when [search_after] is used',
+        );
       hits = hits.filter((h) => {
         for (let i = 0; i < spec.length; i++) {
           const c = compareValues(h.sort[i], after[i]);
@@ -259,35 +297,66 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       took: 1,
       timed_out: false,
       _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-      hits: { hits: hits.slice(from, from + size).map((h, i) => ({ _index: `.ds-pscheduler_${String(fieldValue(h.doc, 'test.type'))}-000001`, _id: String(h.seq + i), _source: pickSource(h.doc, body._source), sort: h.sort })) },
+      hits: {
+        hits: hits.slice(from, from + size).map((h, i) => ({
+          _index: `.ds-pscheduler_${String(fieldValue(h.doc, 'test.type'))}-000001`,
+          _id: String(h.seq + i),
+          _source: pickSource(h.doc, body._source),
+          sort: h.sort,
+        })),
+      },
     };
-    if (body.aggs !== undefined || body.aggregations !== undefined) out.aggregations = aggregate(matching, body.aggs ?? body.aggregations);
+    if (body.aggs !== undefined || body.aggregations !== undefined)
+      out.aggregations = aggregate(matching, body.aggs ?? body.aggregations);
     return out;
   };
 
   const handle = (method: string, path: string, query: URLSearchParams, body: Obj): [number, Obj] => {
     if (path === '/' && method === 'GET') {
-      return [200, { name: 'stand-in', cluster_name: 'perfsonar', version: { distribution: 'opensearch', number: options.version ?? (pitEnabled ? '2.11.1' : '2.3.0') }, tagline: 'The OpenSearch Project: https://opensearch.org/' }];
+      return [
+        200,
+        {
+          name: 'stand-in',
+          cluster_name: 'perfsonar',
+          version: { distribution: 'opensearch', number: options.version ?? (pitEnabled ? '2.11.1' : '2.3.0') },
+          tagline: 'The OpenSearch Project: https://opensearch.org/',
+        },
+      ];
     }
     const indexSearch = /^\/(pscheduler_[^/]*)\/_search$/.exec(path);
     if (indexSearch && method === 'POST') {
-      if (body.pit !== undefined) throw new BadRequest('action_request_validation_exception', 'Validation Failed: 1: [indices] cannot be used with point in time;');
+      if (body.pit !== undefined)
+        throw new BadRequest(
+          'action_request_validation_exception',
+          'Validation Failed: 1: [indices] cannot be used with point in time;',
+        );
       if (query.has('scroll')) {
         const res = searchDocs(docs, { ...body, size: MAX_WINDOW });
         const all = (obj(res.hits).hits as Obj[]).map((h) => ({ doc: h._source as Obj, sort: h.sort as unknown[] }));
         const id = `scroll-${nextId++}`;
         const size = Number(body.size ?? 10);
         scrolls.set(id, { hits: all, at: size, size, source: body._source });
-        return [200, { ...res, _scroll_id: id, hits: { hits: all.slice(0, size).map((h) => ({ _source: h.doc, sort: h.sort })) } }];
+        return [
+          200,
+          { ...res, _scroll_id: id, hits: { hits: all.slice(0, size).map((h) => ({ _source: h.doc, sort: h.sort })) } },
+        ];
       }
       return [200, searchDocs(docs, body)];
     }
     if (/^\/pscheduler_[^/]*\/_search\/point_in_time$/.test(path) && method === 'POST') {
-      if (!pitEnabled) throw new BadRequest('illegal_argument_exception', `request [${path}] contains unrecognized parameter: [keep_alive]`);
-      if (!query.has('keep_alive')) throw new BadRequest('action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is missing;');
+      if (!pitEnabled)
+        throw new BadRequest(
+          'illegal_argument_exception',
+          `request [${path}] contains unrecognized parameter: [keep_alive]`,
+        );
+      if (!query.has('keep_alive'))
+        throw new BadRequest('action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is missing;');
       const id = `pit-${nextId++}`;
       pits.set(id, [...docs]);
-      return [200, { pit_id: id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, creation_time: Date.now() }];
+      return [
+        200,
+        { pit_id: id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, creation_time: Date.now() },
+      ];
     }
     if (path === '/_search/point_in_time' && method === 'DELETE') {
       const ids: unknown[] = Array.isArray(body.pit_id) ? body.pit_id : [];
@@ -298,7 +367,12 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       const pit = obj(body.pit);
       if (body.pit === undefined) return [200, searchDocs(docs, body)];
       const pool = pits.get(String(pit.id));
-      if (pool === undefined) throw new BadRequest('search_context_missing_exception', `No search context found for id [${String(pit.id)}]`, 404);
+      if (pool === undefined)
+        throw new BadRequest(
+          'search_context_missing_exception',
+          `No search context found for id [${String(pit.id)}]`,
+          404,
+        );
       return [200, { ...searchDocs(pool, body), pit_id: pit.id }];
     }
     if (path === '/_search/scroll' && method === 'POST') {
@@ -306,7 +380,14 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       if (s === undefined) throw new BadRequest('search_context_missing_exception', 'No search context found', 404);
       const page = s.hits.slice(s.at, s.at + s.size);
       s.at += s.size;
-      return [200, { _scroll_id: body.scroll_id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { hits: page.map((h) => ({ _source: pickSource(h.doc, s.source), sort: h.sort })) } }];
+      return [
+        200,
+        {
+          _scroll_id: body.scroll_id,
+          _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+          hits: { hits: page.map((h) => ({ _source: pickSource(h.doc, s.source), sort: h.sort })) },
+        },
+      ];
     }
     throw new BadRequest('no_handler', `no handler found for uri [${path}] and method [${method}]`);
   };
@@ -332,7 +413,10 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       if (options.basicAuth) {
         const want = `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
         if (req.headers.authorization !== want) {
-          res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="OpenSearch Security"' });
+          res.writeHead(401, {
+            'content-type': 'application/json',
+            'www-authenticate': 'Basic realm="OpenSearch Security"',
+          });
           res.end(JSON.stringify({ error: 'Unauthorized', status: 401 }));
           return;
         }
@@ -347,7 +431,11 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
         const [status, out] = handle(req.method ?? 'GET', path, u.searchParams, body);
         send(status, out);
       } catch (e) {
-        if (e instanceof BadRequest) send(e.status, { error: { root_cause: [{ type: e.type, reason: e.message }], type: e.type, reason: e.message }, status: e.status });
+        if (e instanceof BadRequest)
+          send(e.status, {
+            error: { root_cause: [{ type: e.type, reason: e.message }], type: e.type, reason: e.message },
+            status: e.status,
+          });
         else send(500, { error: { type: 'exception', reason: String(e) }, status: 500 });
       }
     });

@@ -52,7 +52,10 @@ export async function startBoth(standIn: StandInOptions = {}): Promise<BothArchi
   // The archive's clock (time-updated of the metadata) inside the runs' window, as on a live node.
   const esmond = await startArchive({ withUser: true, now: () => (T0 + 6000) * 1000 });
   const io = captureIo({ stdin: envs.map((e) => JSON.stringify(e)).join('\n') });
-  const code = await makeLoadPscheduler({ resolve: () => Promise.resolve(undefined) })(['-U', esmond.url, '-u', 'test-writer', '-k', esmond.apiKey], io);
+  const code = await makeLoadPscheduler({ resolve: () => Promise.resolve(undefined) })(
+    ['-U', esmond.url, '-u', 'test-writer', '-k', esmond.apiKey],
+    io,
+  );
   if (code !== 0) {
     await esmond.close();
     throw new Error(`load-pscheduler failed: ${io.err()}`);

@@ -24,7 +24,9 @@ export function testStores(): StoreKind[] {
   if (testPgUrl() !== undefined) return ['sqlite', 'postgres'];
   if (!notified) {
     notified = true;
-    process.stderr.write('# PostgreSQL variants skipped: no ESMOND_TEST_PG_URL (install postgresql; npm test starts a cluster)\n');
+    process.stderr.write(
+      '# PostgreSQL variants skipped: no ESMOND_TEST_PG_URL (install postgresql; npm test starts a cluster)\n',
+    );
   }
   return ['sqlite'];
 }

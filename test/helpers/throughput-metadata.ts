@@ -23,7 +23,10 @@ export async function fillThroughputMetadata(db: string, count: number): Promise
           'input-source': `host${i}.example.net`,
           'input-destination': 'sink.example.net',
         },
-        parameters: [['time-duration', '20'], ['pscheduler-test-type', 'throughput']],
+        parameters: [
+          ['time-duration', '20'],
+          ['pscheduler-test-type', 'throughput'],
+        ],
         eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: 1_700_000_000 }],
       })),
     );

@@ -16,7 +16,9 @@ export function storedForm(et: string, val: unknown): unknown {
     case 'percentage':
       return Number((val as PercentageValue).numerator) / Number((val as PercentageValue).denominator);
     case 'histogram':
-      return Object.fromEntries(Object.entries(val as Record<string, unknown>).map(([k, v]) => [k, Math.trunc(Number(v))]));
+      return Object.fromEntries(
+        Object.entries(val as Record<string, unknown>).map(([k, v]) => [k, Math.trunc(Number(v))]),
+      );
     default:
       return val;
   }
@@ -37,7 +39,11 @@ export async function allMetadata(archiveUrl: string, query = ''): Promise<WireM
 }
 
 /** All base points of one event type of one metadata. */
-export async function basePoints(origin: string, md: WireMetadata, et: string): Promise<{ ts: number; val: unknown }[]> {
+export async function basePoints(
+  origin: string,
+  md: WireMetadata,
+  et: string,
+): Promise<{ ts: number; val: unknown }[]> {
   const entry = md['event-types'].find((e) => e['event-type'] === et);
   assert.ok(entry, `metadata ${md['metadata-key']} has no event type ${et}`);
   const r = await fetch(`${origin}${entry['base-uri']}?time-start=0&time-end=4000000000&limit=1000000`);

@@ -66,10 +66,20 @@ describe('bwctl output', () => {
     assert.deepStrictEqual(v.get('streams-throughput'), [4636000000, 4636000001]);
     // Stream-major with key `val` (B19): what the readers and pScheduler use.
     assert.deepStrictEqual(v.get('streams-packet-retransmits-subintervals'), [
-      [{ start: 0, duration: 1.000054, val: 3 }, { start: 1, duration: 1.000054, val: 3 }],
-      [{ start: 0, duration: 1.000054, val: 4 }, { start: 1, duration: 1.000054, val: 4 }],
+      [
+        { start: 0, duration: 1.000054, val: 3 },
+        { start: 1, duration: 1.000054, val: 3 },
+      ],
+      [
+        { start: 0, duration: 1.000054, val: 4 },
+        { start: 1, duration: 1.000054, val: 4 },
+      ],
     ]);
-    assert.deepStrictEqual((v.get('streams-throughput-subintervals') as unknown[][])[1]![0], { start: 0, duration: 1.000054, val: 4640001000.5 });
+    assert.deepStrictEqual((v.get('streams-throughput-subintervals') as unknown[][])[1]![0], {
+      start: 0,
+      duration: 1.000054,
+      val: 4640001000.5,
+    });
     assert.equal(e.values.length, 8);
   });
 
@@ -122,7 +132,10 @@ describe('bwctl output', () => {
 
   test('iperf3 JSON that is not a result', () => {
     const ctx = { toolName: 'iperf3', inputSource: 'a', inputDestination: 'b', measurementAgent: '192.0.2.2' };
-    assert.throws(() => iperf3ToEsmond({ error: 'unable to connect to server' }, ctx), /iperf3 reported an error: unable/);
+    assert.throws(
+      () => iperf3ToEsmond({ error: 'unable to connect to server' }, ctx),
+      /iperf3 reported an error: unable/,
+    );
     assert.throws(() => iperf3ToEsmond({ start: {} }, ctx), Iperf3Error);
     const run = ctxOf(sample('bwctl-iperf3-udp.txt'));
     (run.json as Iperf3Json).start.test_start.protocol = 'SCTP';

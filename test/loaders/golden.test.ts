@@ -15,12 +15,13 @@ import { FIXTURE_DATA, FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { runCaptured } from '../helpers/capture-io.js';
 import { checkGolden } from '../helpers/golden.js';
 
-
 // Local time of the log is UTC under the test runner (TZ=UTC).
 const run = (main: ToolMain, argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> =>
   runCaptured(main, argv, { stdin, now: Date.UTC(2026, 10, 25, 14, 11, 31, 897) });
 
-const gridftp = makeLoadGridftp({ resolve: async (h, f) => (h === 'localhost' ? (f === 4 ? '127.0.0.1' : '::1') : undefined) });
+const gridftp = makeLoadGridftp({
+  resolve: async (h, f) => (h === 'localhost' ? (f === 4 ? '127.0.0.1' : '::1') : undefined),
+});
 const pipe = makePipe({ localAddress: async () => '192.0.2.2' });
 const pscheduler = makeLoadPscheduler({ resolve: async () => undefined });
 
@@ -48,19 +49,36 @@ describe('loader logs', () => {
   });
 
   test('esmond-ps-pipe: a good run, -v', async () => {
-    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey, '-v'], readFileSync(join(FIXTURE_SAMPLES, 'bwctl-iperf3-tcp-2streams.txt'), 'utf8'));
+    const r = await run(
+      pipe,
+      ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey, '-v'],
+      readFileSync(join(FIXTURE_SAMPLES, 'bwctl-iperf3-tcp-2streams.txt'), 'utf8'),
+    );
     assert.equal(r.code, 0, r.err);
     checkGolden('esmond-ps-pipe/tcp-2streams-verbose.log', r.err);
   });
 
   test('esmond-ps-pipe: unsupported tool', async () => {
-    const r = await run(pipe, ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey], readFileSync(join(FIXTURE_SAMPLES, 'bwctl-unsupported-tool.txt'), 'utf8'));
+    const r = await run(
+      pipe,
+      ['-U', a.url, '-u', 'test-writer', '-k', a.apiKey],
+      readFileSync(join(FIXTURE_SAMPLES, 'bwctl-unsupported-tool.txt'), 'utf8'),
+    );
     assert.equal(r.code, 255);
     checkGolden('esmond-ps-pipe/unsupported-tool.log', r.err);
   });
 
   test('esmond-ps-load-gridftp: the JSON sample without a state', async () => {
-    const r = await run(gridftp, ['-f', join(FIXTURE_SAMPLES, 'gridftp-transfer.json.log'), '-J', '-d', '-U', a.url, '-k', a.apiKey]);
+    const r = await run(gridftp, [
+      '-f',
+      join(FIXTURE_SAMPLES, 'gridftp-transfer.json.log'),
+      '-J',
+      '-d',
+      '-U',
+      a.url,
+      '-k',
+      a.apiKey,
+    ]);
     // The JSON sample's host does not resolve here: the run stops at the first transfer, exit 1
     // (nothing is skipped: a later run with --resolve stores it).
     assert.equal(r.code, 1, r.err);
@@ -69,7 +87,10 @@ describe('loader logs', () => {
   });
 
   test('esmond-ps-load-pscheduler: stdout summary and rejections', async () => {
-    const doc = readFileSync(join(FIXTURE_DATA, 'pscheduler', 'results', 'esmond-archiver-input-throughput-iperf2-2016.json'), 'utf8');
+    const doc = readFileSync(
+      join(FIXTURE_DATA, 'pscheduler', 'results', 'esmond-archiver-input-throughput-iperf2-2016.json'),
+      'utf8',
+    );
     const r = await run(pscheduler, ['-U', a.url, '-k', a.apiKey], `${JSON.stringify(JSON.parse(doc))}\nnot json\n`);
     assert.equal(r.code, 1);
     checkGolden('esmond-ps-load-pscheduler/rejected.out', r.out);

@@ -35,7 +35,8 @@ export function netLine(i: number): string {
     `STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 5) + 1}] TYPE=${type} CODE=${code} retrans=${i % 3},1,2,3`
   );
 }
-export const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, k) => `${netLine(from + k)}\n`).join('');
+export const lines = (from: number, to: number): string =>
+  Array.from({ length: to - from }, (_, k) => `${netLine(from + k)}\n`).join('');
 
 /** What an archive should hold for these log lines: (subject, size, ts, event type) → stored value. */
 export function expectedFrom(text: string, json = false): Map<string, unknown> {
@@ -69,12 +70,25 @@ export async function held(a: TestArchive): Promise<Map<string, unknown>> {
 export const captureIo = (cwd: string): CapturedIo => capture({ cwd, now: Date.UTC(2026, 0, 1, 12) });
 
 /** `main.end` counters of a run's log. */
-export type Counters = { transfers: number; stored: number; values: number; duplicates: number; malformed: number; unresolved: number };
+export type Counters = {
+  transfers: number;
+  stored: number;
+  values: number;
+  duplicates: number;
+  malformed: number;
+  unresolved: number;
+};
 export function counters(log: string): Counters {
   const m = /event=main\.end id=\d+ (.*)\n/.exec(log);
   assert.ok(m, log);
   const kv = new Map(m[1]!.split(' ').map((x) => x.split('=') as [string, string]));
   const get = (k: string): number => Number(kv.get(k) ?? NaN);
-  return { transfers: get('transfers'), stored: get('stored'), values: get('values'), duplicates: get('duplicates'), malformed: get('malformed'), unresolved: get('unresolved') };
+  return {
+    transfers: get('transfers'),
+    stored: get('stored'),
+    values: get('values'),
+    duplicates: get('duplicates'),
+    malformed: get('malformed'),
+    unresolved: get('unresolved'),
+  };
 }
-

@@ -1,6 +1,15 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
@@ -35,7 +44,10 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
   };
   const runTool = async (extra: string[], log: string, state: string, url = a.url) => {
     const io = captureIo(dir);
-    const code = await load(['-f', log, '-p', state, '-U', url, '-u', 'test-writer', '-k', a.apiKey, '-P', '--batch-size', '7', ...extra], io);
+    const code = await load(
+      ['-f', log, '-p', state, '-U', url, '-u', 'test-writer', '-k', a.apiKey, '-P', '--batch-size', '7', ...extra],
+      io,
+    );
     return { code, log: io.err(), out: io.out() };
   };
   before(async () => {
@@ -59,7 +71,10 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8')));
     const mds = await allMetadata(a.archiveUrl, '&tool-name=gridftp');
     assert.equal(mds.length, 3);
-    assert.ok(mds.every((m) => m['gridftp-file'] === undefined && m['gridftp-user'] === undefined), 'privacy flags off by default');
+    assert.ok(
+      mds.every((m) => m['gridftp-file'] === undefined && m['gridftp-user'] === undefined),
+      'privacy flags off by default',
+    );
     const st = readJson(state) as GridftpState;
     assert.equal(st.version, 1);
     assert.equal(st.offset, readFileSync(sample).length);
@@ -131,11 +146,17 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
   test('malformed lines are skipped with a warning and counted; the run goes on', async () => {
     const { log, state } = await fresh();
     const good = lines(0, 6);
-    writeFileSync(log, `${good}garbage line\nDATE=bad HOST=x TYPE=RETR\n\n${netLine(6).replace('NBYTES=1000006', 'NBYTES=many')}\n${lines(7, 9)}`);
+    writeFileSync(
+      log,
+      `${good}garbage line\nDATE=bad HOST=x TYPE=RETR\n\n${netLine(6).replace('NBYTES=1000006', 'NBYTES=many')}\n${lines(7, 9)}`,
+    );
     const r = await runTool([], log, state);
     assert.equal(r.code, 0, r.log);
     assert.equal(counters(r.log).malformed, 3);
-    assert.match(r.log, /event=scan_and_load_netlogger\.warning id=\d+ skipping malformed line "garbage line": token "garbage" is not KEY=VALUE/);
+    assert.match(
+      r.log,
+      /event=scan_and_load_netlogger\.warning id=\d+ skipping malformed line "garbage line": token "garbage" is not KEY=VALUE/,
+    );
     assert.deepStrictEqual(await held(a), expectedFrom(good + lines(7, 9)));
   });
 
@@ -159,7 +180,11 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
       assert.ok(proxy.stats.faults['503'] + proxy.stats.faults.reset > 0, 'faults were injected');
       assert.ok(total > 0);
       proxy.heal();
-      assert.equal(counters((await runTool([], log, state, proxy.url)).log).values, 0, 'a further run has nothing left to store');
+      assert.equal(
+        counters((await runTool([], log, state, proxy.url)).log).values,
+        0,
+        'a further run has nothing left to store',
+      );
     } finally {
       await proxy.close();
     }
@@ -172,7 +197,10 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.equal(r.code, 0);
     assert.equal(r.log, '', 'nothing on stderr with -l');
     const text = readFileSync(join(dir, 'esmond-ps-load-gridftp.log'), 'utf8');
-    assert.match(text, /event=scan_and_load_netlogger\.debug id=\d+ stored 7 transfer\(s\) of .* up to byte \d+: 13 value\(s\), 0 already stored\n/);
+    assert.match(
+      text,
+      /event=scan_and_load_netlogger\.debug id=\d+ stored 7 transfer\(s\) of .* up to byte \d+: 13 value\(s\), 0 already stored\n/,
+    );
     assert.match(text, /Loaded 8 records\n/);
   });
 
@@ -188,7 +216,7 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(log, 'utf8')));
   });
 
-  test("migrating from the original: its pickled last record is found and loading resumes after it", async () => {
+  test('migrating from the original: its pickled last record is found and loading resumes after it', async () => {
     const sample = join(FIXTURE_SAMPLES, 'gridftp-transfer.log');
     // What the original wrote after loading line 2 (pickle protocol 0, as Python 3 writes it) ...
     const py3 =
@@ -214,7 +242,10 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
     const sample = join(FIXTURE_SAMPLES, 'gridftp-transfer.json.log');
     const r = await runTool(['-J', '-F', '-N'], sample, state);
     assert.equal(r.code, 0, r.log);
-    assert.match(r.log, /event=scan_and_load_json\.warning id=\d+ skipping malformed line "this is not json": log line is not valid JSON/);
+    assert.match(
+      r.log,
+      /event=scan_and_load_json\.warning id=\d+ skipping malformed line "this is not json": log line is not valid JSON/,
+    );
     assert.match(r.log, /event=scan_and_load_json\.end id=\d+ Loaded 3 records/);
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8'), true));
     const md = (await allMetadata(a.archiveUrl, '&tool-name=gridftp'))[0]!;
@@ -226,7 +257,9 @@ describe('esmond-ps-load-gridftp against the real archive', () => {
 
 describe('esmond-ps-load-gridftp usage', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gridftp-usage-'));
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const cases: [string[], RegExp][] = [
     [[], /error: Filename is required\.\n$/],
     [['-f', 'nope.log'], /error: \/.*\/nope\.log does not exist\n$/],
@@ -253,7 +286,10 @@ describe('esmond-ps-load-gridftp usage', () => {
     writeFileSync(state, Buffer.from([0x80, 0x04, 0x95, 0x00])); // a binary pickle: not the original's format
     const io2 = captureIo(dir);
     assert.equal(await load(['-f', log, '-p', state, '-U', 'http://127.0.0.1:9'], io2), 0, io2.err());
-    assert.match(io2.err(), /is a pickle of the original loader that cannot be read here - processing .* from the start/);
+    assert.match(
+      io2.err(),
+      /is a pickle of the original loader that cannot be read here - processing .* from the start/,
+    );
     assert.equal((readJson(state) as GridftpState).version, 1, 'replaced by a JSON state');
   });
 
@@ -289,7 +325,24 @@ describe('esmond-ps-load-gridftp usage', () => {
   test('--help lists every original flag', async () => {
     const io = captureIo(dir);
     assert.equal(await load(['--help'], io), 0);
-    for (const f of ['--file', '--pickle_file', '--dont_write', '--single', '--delete_state', '--log_dir', '--url', '--user', '--key', '--script_alias', '--file_attr', '--name_attr', '--volume_attr', '--verbose', '--no-progress', '--json']) {
+    for (const f of [
+      '--file',
+      '--pickle_file',
+      '--dont_write',
+      '--single',
+      '--delete_state',
+      '--log_dir',
+      '--url',
+      '--user',
+      '--key',
+      '--script_alias',
+      '--file_attr',
+      '--name_attr',
+      '--volume_attr',
+      '--verbose',
+      '--no-progress',
+      '--json',
+    ]) {
       assert.ok(io.out().includes(f), f);
     }
   });
@@ -315,7 +368,20 @@ describe('gridftp run engine', () => {
           return sink.store(items);
         },
       };
-      const base = { file: log, statePath: state, format: 'netlogger' as const, write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 3, resolve, log: () => {}, now: () => 0 };
+      const base = {
+        file: log,
+        statePath: state,
+        format: 'netlogger' as const,
+        write: true,
+        single: false,
+        deleteState: false,
+        progress: false,
+        privacy: {},
+        batchSize: 3,
+        resolve,
+        log: () => {},
+        now: () => 0,
+      };
       const r1 = await runGridftpLoad({ ...base, sink: growing });
       const r2 = await runGridftpLoad({ ...base, sink });
       assert.equal(r1.duplicates + r2.duplicates, 0);
@@ -346,13 +412,34 @@ describe('gridftp run engine', () => {
         },
       };
       const messages: string[] = [];
-      const base = { file: log, statePath: state, format: 'netlogger' as const, write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 4, resolve, log: (e: string, m: string) => void messages.push(`${e} ${m}`), now: () => 0 };
+      const base = {
+        file: log,
+        statePath: state,
+        format: 'netlogger' as const,
+        write: true,
+        single: false,
+        deleteState: false,
+        progress: false,
+        privacy: {},
+        batchSize: 4,
+        resolve,
+        log: (e: string, m: string) => void messages.push(`${e} ${m}`),
+        now: () => 0,
+      };
       const r1 = await runGridftpLoad({ ...base, sink: failing });
       assert.ok(r1.failed);
       assert.equal(r1.stored, 4);
-      assert.ok(messages.some((m) => m.includes('storing failed, abort processing, not updating state - ERR: archive unreachable')));
+      assert.ok(
+        messages.some((m) =>
+          m.includes('storing failed, abort processing, not updating state - ERR: archive unreachable'),
+        ),
+      );
       const st = readJson(state) as GridftpState;
-      assert.equal(st.offset, Buffer.byteLength(lines(0, 4)), 'the state stops right after the first stored batch (4 transfers)');
+      assert.equal(
+        st.offset,
+        Buffer.byteLength(lines(0, 4)),
+        'the state stops right after the first stored batch (4 transfers)',
+      );
       const r2 = await runGridftpLoad({ ...base, sink });
       assert.ok(!r2.failed);
       assert.equal(r1.stored + r2.stored, 16);
@@ -369,7 +456,10 @@ describe('gridftp run engine', () => {
     const a = await startArchive({ withUser: true });
     const dir = mkdtempSync(join(tmpdir(), 'gridftp-refused-'));
     const log = join(dir, 't.log');
-    writeFileSync(log, lines(0, 3) + netLine(5).replace('DEST=[198.51.100.1]', 'DEST=[peer.example.org]') + '\n' + lines(6, 9));
+    writeFileSync(
+      log,
+      lines(0, 3) + netLine(5).replace('DEST=[198.51.100.1]', 'DEST=[peer.example.org]') + '\n' + lines(6, 9),
+    );
     const client = createClient({ url: a.url, credentials: { apiKey: a.apiKey } });
     try {
       const sink = new ArchiveSink(client);
@@ -385,13 +475,31 @@ describe('gridftp run engine', () => {
           return sink.store(items, onRefused);
         },
       };
-      const r = await runGridftpLoad({ file: log, statePath: join(dir, 's.json'), format: 'netlogger', write: true, single: false, deleteState: false, progress: false, privacy: {}, batchSize: 50, resolve, log: (e, m) => void messages.push(`${e} ${m}`), now: () => 0, sink: refusing });
+      const r = await runGridftpLoad({
+        file: log,
+        statePath: join(dir, 's.json'),
+        format: 'netlogger',
+        write: true,
+        single: false,
+        deleteState: false,
+        progress: false,
+        privacy: {},
+        batchSize: 50,
+        resolve,
+        log: (e, m) => void messages.push(`${e} ${m}`),
+        now: () => 0,
+        sink: refusing,
+      });
       assert.ok(!r.failed);
       assert.equal(r.refused, 1);
       assert.equal(r.malformed, 1, 'a DEST that is no address can never be stored: malformed, skipped');
       assert.equal(r.unresolved, 0);
       assert.ok(messages.some((m) => m.includes('DEST peer.example.org is not an IP address')));
-      assert.ok(messages.some((m) => m.startsWith('scan_and_load_netlogger.error the archive refused the transfer of row: DATE=')));
+      assert.ok(
+        messages.some((m) =>
+          m.startsWith('scan_and_load_netlogger.error the archive refused the transfer of row: DATE='),
+        ),
+      );
       const want = expectedFrom(lines(1, 3) + lines(6, 9));
       assert.deepStrictEqual(await held(a), want);
       assert.equal(r.stored, 5);

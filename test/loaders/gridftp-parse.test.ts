@@ -8,8 +8,12 @@ import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { parseJson } from '../helpers/json.js';
 
 const SAMPLES = FIXTURE_SAMPLES;
-const netLines = readFileSync(`${SAMPLES}/gridftp-transfer.log`, 'utf8').split('\n').filter((l) => l !== '');
-const jsonLines = readFileSync(`${SAMPLES}/gridftp-transfer.json.log`, 'utf8').split('\n').filter((l) => l !== '');
+const netLines = readFileSync(`${SAMPLES}/gridftp-transfer.log`, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
+const jsonLines = readFileSync(`${SAMPLES}/gridftp-transfer.json.log`, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 function transfer(line: string, parse = parseNetloggerLine): TransferRecord {
   const r = parse(line);
@@ -19,7 +23,10 @@ function transfer(line: string, parse = parseNetloggerLine): TransferRecord {
 
 describe('netlogger lines', () => {
   test('the sample: RETR, STOR, LIST (not a transfer), a failed RETR', () => {
-    assert.deepStrictEqual(netLines.map((l) => parseNetloggerLine(l).kind), ['transfer', 'transfer', 'other', 'transfer']);
+    assert.deepStrictEqual(
+      netLines.map((l) => parseNetloggerLine(l).kind),
+      ['transfer', 'transfer', 'other', 'transfer'],
+    );
   });
 
   test('RETR maps to the verified metadata body of the spec (privacy fields only when asked)', () => {
@@ -66,14 +73,19 @@ describe('netlogger lines', () => {
 
   test('a non-226 code gives a failures value only', () => {
     const e = transferToEsmond(transfer(netLines[3]!), '127.0.0.1');
-    assert.deepStrictEqual(e.values, [{ 'event-type': 'failures', val: { error: '426 Connection closed; transfer aborted.' } }]);
+    assert.deepStrictEqual(e.values, [
+      { 'event-type': 'failures', val: { error: '426 Connection closed; transfer aborted.' } },
+    ]);
     const unknown = transferToEsmond({ ...transfer(netLines[3]!), code: 499 }, '127.0.0.1');
     assert.deepStrictEqual(unknown.values[0]!.val, { error: '499 None' });
   });
 
   test('zero duration leaves the throughput out', () => {
     const line = netLines[0]!.replace('DATE=20231114221330.512345', 'DATE=20231114221320.112233');
-    assert.deepStrictEqual(transferToEsmond(transfer(line), '127.0.0.1').values.map((v) => v['event-type']), ['streams-packet-retransmits']);
+    assert.deepStrictEqual(
+      transferToEsmond(transfer(line), '127.0.0.1').values.map((v) => v['event-type']),
+      ['streams-packet-retransmits'],
+    );
   });
 
   test('values with = and spaces, and the main-log "Transfer stats" form', () => {
@@ -102,7 +114,10 @@ describe('netlogger lines', () => {
 
 describe('JSON lines', () => {
   test('the sample: Transfer-Start is not a transfer, bad JSON is malformed', () => {
-    assert.deepStrictEqual(jsonLines.map((l) => parseJsonLogLine(l).kind), ['other', 'transfer', 'malformed', 'transfer', 'transfer']);
+    assert.deepStrictEqual(
+      jsonLines.map((l) => parseJsonLogLine(l).kind),
+      ['other', 'transfer', 'malformed', 'transfer', 'transfer'],
+    );
   });
 
   test('a Transfer-End maps with stripes, retransmits and normalised stats (declared, B35)', () => {
@@ -120,8 +135,22 @@ describe('JSON lines', () => {
     const vals = new Map(e.values.map((v) => [v['event-type'], v.val]));
     assert.equal(vals.get('throughput'), (8 * 10737418240) / 10.5);
     assert.deepStrictEqual(vals.get('streams-packet-retransmits'), [0, 3, 6, 9]);
-    assert.deepStrictEqual(vals.get('iostat'), { device: 'sda', rrqm_s: 0, wrqm_s: 1.5, r_s: 20, w_s: 0.5, rkb_s: 102400, wkb_s: 8, util: 12.5 });
-    assert.deepStrictEqual((vals.get('streams-tcpinfo') as { TCPinfo: unknown }[])[1]!.TCPinfo, { total_retrans: 3, rtt: 51000, snd_cwnd: 1200, state: 1 });
+    assert.deepStrictEqual(vals.get('iostat'), {
+      device: 'sda',
+      rrqm_s: 0,
+      wrqm_s: 1.5,
+      r_s: 20,
+      w_s: 0.5,
+      rkb_s: 102400,
+      wkb_s: 8,
+      util: 12.5,
+    });
+    assert.deepStrictEqual((vals.get('streams-tcpinfo') as { TCPinfo: unknown }[])[1]!.TCPinfo, {
+      total_retrans: 3,
+      rtt: 51000,
+      snd_cwnd: 1200,
+      state: 1,
+    });
     // The input is not rewritten in place (the original mutated it).
     assert.ok(jsonLines[1]!.includes('"%util"'));
     assert.equal(normaliseStatKey('%CPU/s'), 'cpu_s');
@@ -149,10 +178,15 @@ describe('JSON lines', () => {
 describe('the original loader state (pickle protocol 0)', () => {
   test('Python 2 str literals with escapes, Python 3 unicode, memo references', async () => {
     const { parseLegacyPickle } = await import('../../src/loaders/gridftp/legacy-pickle.js');
-    assert.deepStrictEqual(parseLegacyPickle(Buffer.from("(dp0\nS'file'\np1\nS'/d/it\\'s\\\\x\\xe9.dat'\np2\nsS'type'\np3\ng2\ns.", 'latin1')), {
-      file: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
-      type: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
-    });
+    assert.deepStrictEqual(
+      parseLegacyPickle(
+        Buffer.from("(dp0\nS'file'\np1\nS'/d/it\\'s\\\\x\\xe9.dat'\np2\nsS'type'\np3\ng2\ns.", 'latin1'),
+      ),
+      {
+        file: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
+        type: "/d/it's\\x\u00e9.dat".replace('\u00e9', Buffer.from([0xe9]).toString('utf8')),
+      },
+    );
     assert.deepStrictEqual(parseLegacyPickle(Buffer.from('(dp0\nVa\\u005cb\np1\nVc\np2\ns.')), { 'a\\b': 'c' });
     for (const bad of ['', 'garbage', '(dp0\nVa\np1\n', '(lp0\nVa\np1\na.', '(dp0\nVa\np1\nI5\np2\ns.']) {
       assert.equal(parseLegacyPickle(Buffer.from(bad)), undefined, JSON.stringify(bad));

@@ -25,7 +25,10 @@ function valuesSent(proxy: FlakyProxy): string[] {
   const out: string[] = [];
   for (const r of proxy.recorded) {
     if (r.method !== 'PUT') continue;
-    const key = r.url.split('/').filter((p) => p !== '').at(-1);
+    const key = r.url
+      .split('/')
+      .filter((p) => p !== '')
+      .at(-1);
     const body = JSON.parse(r.body) as { data: { ts: number; val: { 'event-type': string }[] }[] };
     for (const d of body.data) for (const v of d.val) out.push(`${key} ${d.ts} ${v['event-type']}`);
   }
@@ -53,7 +56,10 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
   };
   const runTool = async (args: string[], tool = load): Promise<{ code: number; log: string; err: string }> => {
     const io = captureIo(dir);
-    const code = await tool([...args, '-U', proxy.url, '-u', 'test-writer', '-k', a.apiKey, '-P', '--batch-size', '5'], io);
+    const code = await tool(
+      [...args, '-U', proxy.url, '-u', 'test-writer', '-k', a.apiKey, '-P', '--batch-size', '5'],
+      io,
+    );
     return { code, log: io.err(), err: io.err() };
   };
 
@@ -69,11 +75,17 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
 
     const tail = await runTool(['-f', `${log}.1`, '-p', state]);
     assert.equal(tail.code, 0, tail.log);
-    assert.match(tail.log, /is .*rotated\.log of the state renamed \(same device and inode, same content\) - processing it from byte \d+/);
+    assert.match(
+      tail.log,
+      /is .*rotated\.log of the state renamed \(same device and inode, same content\) - processing it from byte \d+/,
+    );
     assert.equal(counters(tail.log).stored, 4); // lines 12..16: 5 lines, one LIST
     const fresh2 = await runTool(['-f', log, '-p', state]);
     assert.equal(fresh2.code, 0, fresh2.log);
-    assert.match(fresh2.log, /belongs to .*rotated\.log\.1, not .*rotated\.log - processing .*rotated\.log from the start/);
+    assert.match(
+      fresh2.log,
+      /belongs to .*rotated\.log\.1, not .*rotated\.log - processing .*rotated\.log from the start/,
+    );
 
     const want = expectedFrom(lines(0, 26));
     const sent = valuesSent(proxy);
@@ -97,7 +109,10 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
     writeFileSync(`${log}.1`, lines(30, 36), { flag: 'r+' });
     const r = await runTool(['-f', `${log}.1`, '-p', state]);
     assert.equal(r.code, 0, r.log);
-    assert.match(r.log, /belongs to .*changed\.log, not .*changed\.log\.1 - processing .*changed\.log\.1 from the start/);
+    assert.match(
+      r.log,
+      /belongs to .*changed\.log, not .*changed\.log\.1 - processing .*changed\.log\.1 from the start/,
+    );
     assert.equal(counters(r.log).stored, 5);
   });
 
@@ -111,12 +126,22 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
     const r = await runTool(['-f', log, '-p', state, '-l', logDir]);
     assert.equal(r.code, 1);
     // With -l the log goes to the file; stderr still says why, in one line.
-    assert.match(r.err, /^esmond-ps-load-gridftp: cannot resolve new-node\.example\.org to an IPv4 address \(give its address with --resolve NAME=ADDRESS or --hosts FILE\); stopped before that transfer, the state stays before it\n$/);
+    assert.match(
+      r.err,
+      /^esmond-ps-load-gridftp: cannot resolve new-node\.example\.org to an IPv4 address \(give its address with --resolve NAME=ADDRESS or --hosts FILE\); stopped before that transfer, the state stays before it\n$/,
+    );
     const logText = readFileSync(join(logDir, 'esmond-ps-load-gridftp.log'), 'utf8');
-    assert.match(logText, /stopping before this transfer \(byte \d+ of .*unresolved\.log\); the next run starts with it/);
+    assert.match(
+      logText,
+      /stopping before this transfer \(byte \d+ of .*unresolved\.log\); the next run starts with it/,
+    );
     const c = counters(logText);
     assert.deepStrictEqual([c.transfers, c.stored, c.malformed, c.unresolved], [7, 6, 0, 1]); // line 4 is a LIST
-    assert.equal((readJson(state) as { offset: number }).offset, Buffer.byteLength(lines(0, 7)), 'the state stops right before the unresolved transfer');
+    assert.equal(
+      (readJson(state) as { offset: number }).offset,
+      Buffer.byteLength(lines(0, 7)),
+      'the state stops right before the unresolved transfer',
+    );
 
     // Still unknown: the same stop again, nothing sent twice.
     const again = await runTool(['-f', log, '-p', state]);
@@ -124,15 +149,25 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
     assert.equal(counters(again.log).stored, 0);
 
     const hostsFile = join(dir, 'hosts');
-    writeFileSync(hostsFile, '# test hosts\n192.0.2.77   new-node.example.org new-node\n2001:db8::77 new-node.example.org\n');
+    writeFileSync(
+      hostsFile,
+      '# test hosts\n192.0.2.77   new-node.example.org new-node\n2001:db8::77 new-node.example.org\n',
+    );
     const done = await runTool(['-f', log, '-p', state, '--hosts', hostsFile]);
     assert.equal(done.code, 0, done.log);
     assert.equal(counters(done.log).stored, 4); // the stranger and lines 8, 10, 11 (9 is a LIST)
     const sent = valuesSent(proxy);
     assert.equal(new Set(sent).size, sent.length, 'no value was sent twice');
     const stored = await held(a);
-    assert.ok([...stored.keys()].some((k) => k.includes('192.0.2.77|')), 'the stranger is stored under the address --hosts gave');
-    assert.equal(stored.size, expectedFrom(lines(0, 7) + lines(8, 12)).size + [...stored.keys()].filter((k) => k.includes('192.0.2.77|')).length);
+    assert.ok(
+      [...stored.keys()].some((k) => k.includes('192.0.2.77|')),
+      'the stranger is stored under the address --hosts gave',
+    );
+    assert.equal(
+      stored.size,
+      expectedFrom(lines(0, 7) + lines(8, 12)).size +
+        [...stored.keys()].filter((k) => k.includes('192.0.2.77|')).length,
+    );
   });
 
   test('the JSON sample whose host does not resolve: exit 1, nothing skipped; a second run with --resolve stores all three', async () => {
@@ -143,12 +178,18 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
     assert.equal(r.code, 1, r.log);
     assert.equal(counters(r.log).unresolved, 1);
     assert.equal(counters(r.log).stored, 0);
-    const r2 = await runTool(['-J', '-f', sample, '-p', state, '--resolve', 'gridftp1.example.org=192.0.2.7'], loadWithoutDns);
+    const r2 = await runTool(
+      ['-J', '-f', sample, '-p', state, '--resolve', 'gridftp1.example.org=192.0.2.7'],
+      loadWithoutDns,
+    );
     assert.equal(r2.code, 0, r2.log);
     assert.equal(counters(r2.log).stored, 3);
     assert.equal(counters(r2.log).malformed, 1);
     assert.deepStrictEqual(await held(a), expectedFrom(readFileSync(sample, 'utf8'), true));
-    const r3 = await runTool(['-J', '-f', sample, '-p', state, '--resolve', 'gridftp1.example.org=192.0.2.7'], loadWithoutDns);
+    const r3 = await runTool(
+      ['-J', '-f', sample, '-p', state, '--resolve', 'gridftp1.example.org=192.0.2.7'],
+      loadWithoutDns,
+    );
     assert.equal(counters(r3.log).stored, 0);
   });
 

@@ -35,7 +35,9 @@ async function writesFor(text: string, batchSize: number): Promise<{ writes: num
       privacy: {},
       batchSize,
       resolve: async () => '192.0.2.50',
-      sink: { store: async (items: readonly SinkItem[]) => ({ written: items.length, duplicates: 0, metadata: items.length }) },
+      sink: {
+        store: async (items: readonly SinkItem[]) => ({ written: items.length, duplicates: 0, metadata: items.length }),
+      },
       log: () => {},
       now: () => ++clock,
     });

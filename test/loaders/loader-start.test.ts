@@ -13,21 +13,43 @@ import { makePipe } from '../../src/cli/pipe.js';
 import type { CliIo, ToolMain } from '../../src/cli/io.js';
 import { runCaptured } from '../helpers/capture-io.js';
 
-const run = (main: ToolMain, argv: string[], env: CliIo['env'] = {}): Promise<{ code: number; out: string; err: string }> =>
-  runCaptured(main, argv, { env, cwd: tmpdir() });
+const run = (
+  main: ToolMain,
+  argv: string[],
+  env: CliIo['env'] = {},
+): Promise<{ code: number; out: string; err: string }> => runCaptured(main, argv, { env, cwd: tmpdir() });
 
 const noDns = async () => undefined;
 const TOOLS = [
-  { prog: 'esmond-ps-load-gridftp', usage: 'esmond-ps-load-gridftp [ -f filename | -v ]', main: makeLoadGridftp({ resolve: noDns }), needs: ['-f', '/dev/null', '-d'] },
-  { prog: 'esmond-ps-pipe', usage: ' bwctl ... |& esmond-ps-pipe [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]', main: makePipe(), needs: ['-u', 'u', '-k', 'k'] },
-  { prog: 'esmond-ps-load-pscheduler', usage: 'esmond-ps-load-pscheduler [-U URL] [-u USER] [-k KEY] [FILE...]', main: makeLoadPscheduler({ resolve: noDns }), needs: [] },
+  {
+    prog: 'esmond-ps-load-gridftp',
+    usage: 'esmond-ps-load-gridftp [ -f filename | -v ]',
+    main: makeLoadGridftp({ resolve: noDns }),
+    needs: ['-f', '/dev/null', '-d'],
+  },
+  {
+    prog: 'esmond-ps-pipe',
+    usage: ' bwctl ... |& esmond-ps-pipe [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]',
+    main: makePipe(),
+    needs: ['-u', 'u', '-k', 'k'],
+  },
+  {
+    prog: 'esmond-ps-load-pscheduler',
+    usage: 'esmond-ps-load-pscheduler [-U URL] [-u USER] [-k KEY] [FILE...]',
+    main: makeLoadPscheduler({ resolve: noDns }),
+    needs: [],
+  },
 ];
 
 describe('the loaders start alike', () => {
   for (const t of TOOLS) {
     test(`${t.prog}: an unknown option`, async () => {
       const r = await run(t.main, ['--bogus']);
-      assert.deepStrictEqual(r, { code: 2, out: '', err: `Usage: ${t.usage}\n\n${t.prog}: error: no such option: --bogus\n` });
+      assert.deepStrictEqual(r, {
+        code: 2,
+        out: '',
+        err: `Usage: ${t.usage}\n\n${t.prog}: error: no such option: --bogus\n`,
+      });
     });
     test(`${t.prog}: a URL the client refuses`, async () => {
       const r = await run(t.main, [...t.needs, '-U', 'not a url']);

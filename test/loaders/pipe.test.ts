@@ -44,7 +44,10 @@ describe('esmond-ps-pipe against the real archive', () => {
       assert.equal(await pipe(args(), io), 0, io.err());
       assert.equal(io.out(), '');
       assert.equal(
-        io.err().replace(/ts=\S+ \S+ /g, 'ts=T ').replace(/id=\d+/g, 'id=I'),
+        io
+          .err()
+          .replace(/ts=\S+ \S+ /g, 'ts=T ')
+          .replace(/id=\d+/g, 'id=I'),
         [
           'ts=T event=main.start id=I reading input',
           'ts=T event=process_iperf3.start id=I begin',
@@ -83,7 +86,10 @@ describe('esmond-ps-pipe against the real archive', () => {
     const before = (await allMetadata(a.archiveUrl)).length;
     const io = captureIo(sample('bwctl-unsupported-tool.txt'));
     assert.equal(await pipe(args(), io), 255);
-    assert.match(io.err(), /event=main\.fatal id=\d+ there is no handler for input type: nuttcp\n.*event=main\.fatal id=\d+ exiting\n$/);
+    assert.match(
+      io.err(),
+      /event=main\.fatal id=\d+ there is no handler for input type: nuttcp\n.*event=main\.fatal id=\d+ exiting\n$/,
+    );
     assert.equal((await allMetadata(a.archiveUrl)).length, before);
   });
 
@@ -91,10 +97,17 @@ describe('esmond-ps-pipe against the real archive', () => {
     const io = captureIo('hello\nbwctl: Using tool: iperf3\n');
     assert.equal(await pipe([...args(), '-v'], io), 255);
     const err = io.err();
-    assert.match(err, /event=id_and_extract\.error id=\d+ did not find bwctl: start_tool token to extract JSON from output\n/);
+    assert.match(
+      err,
+      /event=id_and_extract\.error id=\d+ did not find bwctl: start_tool token to extract JSON from output\n/,
+    );
     assert.match(err, /event=main\.fatal id=\d+ could not extract metadata and valid json from input\n/);
     assert.match(err, /event=main\.debug id=\d+ hello\n/);
-    const broken = captureIo(sample('bwctl-iperf3-tcp-2streams.txt').replace('"end": {\n\t "streams"', '"end": {\n\t "nostreams"').replace('"sum_received"', '"sum_x"'));
+    const broken = captureIo(
+      sample('bwctl-iperf3-tcp-2streams.txt')
+        .replace('"end": {\n\t "streams"', '"end": {\n\t "nostreams"')
+        .replace('"sum_received"', '"sum_x"'),
+    );
     assert.equal(await pipe(args(), broken), 255);
     assert.match(broken.err(), /error processing iperf3 JSON - ERROR: iperf3 JSON has no end\.sum_received object/);
   });
@@ -109,7 +122,10 @@ describe('esmond-ps-pipe against the real archive', () => {
   test('a refused metadata post exits 1', async () => {
     const io = captureIo(sample('bwctl-iperf3-udp.txt'));
     assert.equal(await pipe(['-U', a.url, '-u', 'x', '-k', 'wrong-key'], io), 1);
-    assert.match(io.err(), /event=process_iperf3\.error id=\d+ MetadataPost failed, abort processing, not updating record state - ERROR: 'Request failed with status 401/);
+    assert.match(
+      io.err(),
+      /event=process_iperf3\.error id=\d+ MetadataPost failed, abort processing, not updating record state - ERROR: 'Request failed with status 401/,
+    );
   });
 });
 
@@ -117,7 +133,10 @@ describe('esmond-ps-pipe usage', () => {
   test('user and key are required; a missing log dir is an error', async () => {
     const io = captureIo('');
     assert.equal(await pipe(['-u', 'x'], io), 2);
-    assert.equal(io.err(), 'Usage:  bwctl ... |& esmond-ps-pipe [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]\n\nesmond-ps-pipe: error: both --user and --key args are required.\n');
+    assert.equal(
+      io.err(),
+      'Usage:  bwctl ... |& esmond-ps-pipe [ -u USER -k API_KEY | -U ESMOND_REST_URL | -v ]\n\nesmond-ps-pipe: error: both --user and --key args are required.\n',
+    );
     const io2 = captureIo('');
     assert.equal(await pipe(['-l', '/no/such/dir', '-u', 'x', '-k', 'y'], io2), 2);
     assert.match(io2.err(), /error: \/no\/such\/dir log path does not exist\.\n$/);
@@ -145,6 +164,9 @@ describe('measurement agent', () => {
     const failing = makePipe({ localAddress: async () => Promise.reject(new Error('network unreachable')) });
     const io = captureIo(sample('bwctl-iperf3-udp.txt'));
     assert.equal(await failing(['-U', 'http://127.0.0.1:9', '-u', 'x', '-k', 'y'], io), 255);
-    assert.match(io.err(), /event=main\.fatal id=\d+ could not determine the measurement agent address towards 203\.0\.113\.20: network unreachable \(use --agent\)\n/);
+    assert.match(
+      io.err(),
+      /event=main\.fatal id=\d+ could not determine the measurement agent address towards 203\.0\.113\.20: network unreachable \(use --agent\)\n/,
+    );
   });
 });

@@ -44,14 +44,19 @@ async function assertArchiveHolds(a: TestArchive, v: MappingVector): Promise<voi
       const got = md['event-types'].find((x) => x['event-type'] === e['event-type']);
       assert.ok(got, `${v.name}: ${e['event-type']} is stored`);
       const want = (e.summaries ?? []).map((s) => `${s['summary-type']} ${s['summary-window']}`).sort();
-      assert.deepStrictEqual(got.summaries.map((s) => `${s['summary-type']} ${s['summary-window']}`).sort(), want, `${v.name}: summaries of ${e['event-type']}`);
+      assert.deepStrictEqual(
+        got.summaries.map((s) => `${s['summary-type']} ${s['summary-window']}`).sort(),
+        want,
+        `${v.name}: summaries of ${e['event-type']}`,
+      );
     }
   }
   const held = await storedValues(a.url, md);
   const declared = new Set(md['event-types'].map((e) => e['event-type']));
   const want = new Map<string, unknown>();
   const point = v.expected.data![0]!;
-  for (const x of point.val) if (declared.has(x['event-type'])) want.set(`${point.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val));
+  for (const x of point.val)
+    if (declared.has(x['event-type'])) want.set(`${point.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val));
   want.set(`${point.ts} pscheduler-run-href`, { href: RUN_HREF });
   assert.deepStrictEqual(held, want, v.name);
 }
@@ -95,12 +100,22 @@ describe('pScheduler results into the real archive', () => {
 
   test('the route refuses writes without credentials and malformed results with a clear 400', async () => {
     const v = mappingVectors()[0]!;
-    const anon = await fetch(`${a.url}/esmond/perfsonar/pscheduler/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(archiverInput(v)) });
+    const anon = await fetch(`${a.url}/esmond/perfsonar/pscheduler/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(archiverInput(v)),
+    });
     assert.equal(anon.status, 401);
     const before = (await allMetadata(a.archiveUrl)).length;
     for (const [body, detail] of [
       [{ result: { schedule: {} } }, /test definition/],
-      [{ ...archiverInput(v), result: { ...(archiverInput(v).result as object), schedule: { start: 'x', duration: 'PT1S' } } }, /schedule.start/],
+      [
+        {
+          ...archiverInput(v),
+          result: { ...(archiverInput(v).result as object), schedule: { start: 'x', duration: 'PT1S' } },
+        },
+        /schedule.start/,
+      ],
       [[archiverInput(v), 42], /Result 2: .*JSON object/],
       [[], /No pScheduler result/],
     ] as const) {
@@ -127,7 +142,10 @@ describe('esmond-ps-load-pscheduler', () => {
       const io = captureIo(vectors.map((v) => JSON.stringify(archiverInput(v))).join('\n'));
       const code = await load(['-U', a.url, '-s', 'esmond', '-u', 'test-writer', '-k', a.apiKey], io);
       assert.equal(code, 0, io.err());
-      assert.match(io.out(), new RegExp(`^Stored ${vectors.length} result\\(s\\): \\d+ metadata, \\d+ point\\(s\\)\\n$`));
+      assert.match(
+        io.out(),
+        new RegExp(`^Stored ${vectors.length} result\\(s\\): \\d+ metadata, \\d+ point\\(s\\)\\n$`),
+      );
       for (const v of vectors) await assertArchiveHolds(a, v);
     } finally {
       await a.close();
@@ -138,7 +156,9 @@ describe('esmond-ps-load-pscheduler', () => {
     const a = await startArchive({ withUser: true });
     const dir = mkdtempSync(join(tmpdir(), 'pscheduler-load-'));
     try {
-      const files = ['latency-owping', 'rtt-ping', 'trace-traceroute', 'throughput-iperf2'].map((n) => join(RESULTS_DIR, `esmond-archiver-input-${n}-2016.json`));
+      const files = ['latency-owping', 'rtt-ping', 'trace-traceroute', 'throughput-iperf2'].map((n) =>
+        join(RESULTS_DIR, `esmond-archiver-input-${n}-2016.json`),
+      );
       const io = captureIo();
       const code = await load(['-U', a.archiveUrl, '-k', a.apiKey, ...files], io);
       assert.equal(code, 1);
@@ -152,12 +172,29 @@ describe('esmond-ps-load-pscheduler', () => {
       assert.equal(rtt.source, '10.0.1.99');
       assert.equal(rtt['measurement-agent'], '10.0.1.99');
       const trace = mds.find((m) => m['pscheduler-test-type'] === 'trace')!;
-      assert.ok(trace['event-types'].some((e) => e['event-type'] === 'pscheduler-raw'), 'mapped-and-raw from the archive spec');
+      assert.ok(
+        trace['event-types'].some((e) => e['event-type'] === 'pscheduler-raw'),
+        'mapped-and-raw from the archive spec',
+      );
       // Garbage and an empty file are rejected, nothing stored.
       writeFileSync(join(dir, 'bad.json'), '{"not": "a result"}\nnot json\n');
       writeFileSync(join(dir, 'empty.json'), '');
       const io2 = captureIo();
-      assert.equal(await load(['-U', a.archiveUrl, '-k', a.apiKey, join(dir, 'bad.json'), join(dir, 'empty.json'), join(dir, 'missing.json')], io2), 1);
+      assert.equal(
+        await load(
+          [
+            '-U',
+            a.archiveUrl,
+            '-k',
+            a.apiKey,
+            join(dir, 'bad.json'),
+            join(dir, 'empty.json'),
+            join(dir, 'missing.json'),
+          ],
+          io2,
+        ),
+        1,
+      );
       assert.match(io2.err(), /bad\.json:1: rejected: Unable to find test definition/);
       assert.match(io2.err(), /bad\.json:2: rejected: not valid JSON/);
       assert.match(io2.err(), /empty\.json: rejected: no JSON document/);
@@ -176,10 +213,15 @@ describe('esmond-ps-load-pscheduler', () => {
       const [v1, v2] = mappingVectors().filter((v) => v.name.startsWith('latency'));
       const bad = archiverInput(v1!);
       // statistics are not allowed on an integer event type: the archive answers 400.
-      (bad.data as Record<string, unknown>).summaries = [{ 'event-type': 'packet-count-sent', 'summary-type': 'statistics', 'summary-window': 0 }];
+      (bad.data as Record<string, unknown>).summaries = [
+        { 'event-type': 'packet-count-sent', 'summary-type': 'statistics', 'summary-window': 0 },
+      ];
       const io = captureIo([JSON.stringify(bad), JSON.stringify(archiverInput(v2!))].join('\n'));
       assert.equal(await load(['-U', a.url, '-k', a.apiKey], io), 1);
-      assert.match(io.err(), /<stdin>:1: rejected: the archive refused it: .*Summary type statistics not allowed for event-type packet-count-sent/);
+      assert.match(
+        io.err(),
+        /<stdin>:1: rejected: the archive refused it: .*Summary type statistics not allowed for event-type packet-count-sent/,
+      );
       assert.match(io.out(), /^Stored 1 result\(s\): 1 metadata, 9 point\(s\); 1 input\(s\) rejected\n$/);
       await assertArchiveHolds(a, v2!);
     } finally {
@@ -190,21 +232,41 @@ describe('esmond-ps-load-pscheduler', () => {
   test('bare results ({test, tool, result}) need --start; with it they map like the vectors', async () => {
     const a = await startArchive({ withUser: true });
     try {
-      const names = ['latency-powstream', 'rtt-ping', 'throughput-iperf3-tcp-2streams', 'throughput-iperf3-udp', 'trace-tracepath-mtu', 'trace-traceroute-as'];
+      const names = [
+        'latency-powstream',
+        'rtt-ping',
+        'throughput-iperf3-tcp-2streams',
+        'throughput-iperf3-udp',
+        'trace-tracepath-mtu',
+        'trace-traceroute-as',
+      ];
       const files = names.map((n) => join(RESULTS_DIR, `${n}-result.json`));
       const io = captureIo();
       assert.equal(await load(['-U', a.url, '-k', a.apiKey, files[0]!], io), 1);
-      assert.match(io.err(), /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/);
+      assert.match(
+        io.err(),
+        /rejected: "schedule" with "start" and "duration" is required; for a bare result \(\{test, tool, result\}\) give its start time with --start TIME/,
+      );
       const io2 = captureIo();
-      assert.equal(await load(['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files], io2), 0, io2.err());
+      assert.equal(
+        await load(
+          ['-U', a.url, '-k', a.apiKey, '--start', '2017-06-20T15:06:46Z', '--duration', 'PT60S', ...files],
+          io2,
+        ),
+        0,
+        io2.err(),
+      );
       assert.match(io2.out(), /^Stored 6 result\(s\): 6 metadata, \d+ point\(s\)\n$/);
       // The latency result is the latency vector's: same metadata (tool-name prefixed) and values.
       const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
       const md = (await allMetadata(a.archiveUrl, '&pscheduler-test-type=latency'))[0]!;
       for (const [k, val] of Object.entries(v.expected.metadata!)) {
-        if (k !== 'event-types') assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val), k);
+        if (k !== 'event-types')
+          assert.equal(md[k], k === 'tool-name' ? `pscheduler/${String(val)}` : parameterForm(k, val), k);
       }
-      const want = new Map(v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]));
+      const want = new Map(
+        v.expected.data![0]!.val.map((x) => [`${v.input.ts} ${x['event-type']}`, storedForm(x['event-type'], x.val)]),
+      );
       assert.deepStrictEqual(await storedValues(a.url, md), want);
     } finally {
       await a.close();
@@ -214,7 +276,10 @@ describe('esmond-ps-load-pscheduler', () => {
   test('usage errors and an unreachable archive', async () => {
     const io = captureIo();
     assert.equal(await load(['--policy', 'all'], io), 2);
-    assert.match(io.err(), /^Usage: esmond-ps-load-pscheduler .*\n\nesmond-ps-load-pscheduler: error: option --policy: invalid choice/);
+    assert.match(
+      io.err(),
+      /^Usage: esmond-ps-load-pscheduler .*\n\nesmond-ps-load-pscheduler: error: option --policy: invalid choice/,
+    );
     const v = mappingVectors()[0]!;
     const io2 = captureIo(JSON.stringify(archiverInput(v)));
     // Port 9 on loopback: nothing listens there, so the connection is refused at once.

@@ -19,7 +19,17 @@ test('one pretty-printed document, a list, JSON lines, RFC 7464, empty input', a
   ]);
   assert.deepStrictEqual(await docs('{"a": 1}\n\n{"a": 2\n[3]\n'), [
     { where: 'in:1', doc: { a: 1 } },
-    { where: 'in:3', error: `not valid JSON (${(() => { try { JSON.parse('{"a": 2'); } catch (e) { return (e as Error).message; } return ''; })()})` },
+    {
+      where: 'in:3',
+      error: `not valid JSON (${(() => {
+        try {
+          JSON.parse('{"a": 2');
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })()})`,
+    },
     { where: 'in:4[0]', doc: 3 },
   ]);
   assert.deepStrictEqual(await docs('\x1e{"a": 1}\n\x1e{"a": 2}\n'), [

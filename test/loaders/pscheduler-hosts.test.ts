@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
-import { hostsOf, mapRecord, MappingError, tableLookup, type HostAddresses, type RecordInput } from '../../src/model/pscheduler/map.js';
+import {
+  hostsOf,
+  mapRecord,
+  MappingError,
+  tableLookup,
+  type HostAddresses,
+  type RecordInput,
+} from '../../src/model/pscheduler/map.js';
 
 /** The non-literal names a mapping of `input` looks up. */
 function namesLookedUp(input: RecordInput, table: Map<string, HostAddresses>): string[] {
@@ -42,7 +49,11 @@ const table = new Map<string, HostAddresses>([
 ]);
 
 for (const [name, source, dest] of [
-  ['URL hosts with user, port, brackets and capitals', 'gsiftp://User@[2001:DB8::1]:2811/x', 'ftp://Data.Example.org/y'],
+  [
+    'URL hosts with user, port, brackets and capitals',
+    'gsiftp://User@[2001:DB8::1]:2811/x',
+    'ftp://Data.Example.org/y',
+  ],
   ['an unclosed bracket', 'gsiftp://[2001:db8::1/x', 'ftp://data.example.org/y'],
   ['a name on both ends', 'gsiftp://DATA.example.org/x', 'https://lead.example:443/y'],
 ] as const) {
@@ -51,6 +62,7 @@ for (const [name, source, dest] of [
     const asked = namesLookedUp(input, table);
     assert.ok(asked.length > 0);
     const named = new Set(hostsOf(input));
-    for (const host of asked) assert.ok(named.has(host), `${host} is looked up but not in hostsOf: ${[...named].join(', ')}`);
+    for (const host of asked)
+      assert.ok(named.has(host), `${host} is looked up but not in hostsOf: ${[...named].join(', ')}`);
   });
 }

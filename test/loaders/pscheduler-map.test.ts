@@ -13,7 +13,13 @@ import { withoutComments } from '../../src/model/pscheduler/envelope.js';
 import { formatFixed2 } from '../../src/model/pscheduler/iso.js';
 import { pyJson } from '../../src/format/python-repr.js';
 import { storageErrorResult } from './pscheduler-retry-policy.js';
-import { assertMetadataMatches, mappingVectors, recordInputOf, storageErrorVectors, valueMap } from './pscheduler-vectors.js';
+import {
+  assertMetadataMatches,
+  mappingVectors,
+  recordInputOf,
+  storageErrorVectors,
+  valueMap,
+} from './pscheduler-vectors.js';
 
 describe('esmond archiver golden vectors', () => {
   for (const v of mappingVectors()) {
@@ -71,9 +77,26 @@ const envelope = (over: Record<string, unknown> = {}) => ({
   test: { type: 'rtt', spec: { dest: 'ps-b.example.net', count: 5, interval: 'PT0.5S', _key: null } },
   tool: { name: 'ping', version: '1.0' },
   participants: ['ps-a.example.net'],
-  run: { href: 'https://ps-a.example.net/pscheduler/tasks/t/runs/r', 'task-href': 'https://ps-a.example.net/pscheduler/tasks/t' },
-  result: { succeeded: true, sent: 2, lost: 0, duplicates: 0, reorders: 0, roundtrips: [{ seq: 1, ttl: 54, rtt: 'PT0.0538S' }, { seq: 2, ttl: 54, rtt: 'PT0.0538S' }] },
-  reference: { 'display-task-name': 'ping b', psconfig: { 'created-by': { 'user-agent': 'psconfig', _secret: 'x' } }, list: [1, { a: 1 }] },
+  run: {
+    href: 'https://ps-a.example.net/pscheduler/tasks/t/runs/r',
+    'task-href': 'https://ps-a.example.net/pscheduler/tasks/t',
+  },
+  result: {
+    succeeded: true,
+    sent: 2,
+    lost: 0,
+    duplicates: 0,
+    reorders: 0,
+    roundtrips: [
+      { seq: 1, ttl: 54, rtt: 'PT0.0538S' },
+      { seq: 2, ttl: 54, rtt: 'PT0.0538S' },
+    ],
+  },
+  reference: {
+    'display-task-name': 'ping b',
+    psconfig: { 'created-by': { 'user-agent': 'psconfig', _secret: 'x' } },
+    list: [1, { a: 1 }],
+  },
   ...over,
 });
 
@@ -107,7 +130,9 @@ describe('envelopes and archiver inputs', () => {
     const vals = valueMap(rec.point.val);
     assert.deepStrictEqual(vals.get('histogram-rtt'), { '53.80': 2 });
     assert.deepStrictEqual(vals.get('histogram-ttl-reverse'), { '54': 2 });
-    assert.deepStrictEqual(vals.get('pscheduler-run-href'), { href: 'https://ps-a.example.net/pscheduler/tasks/t/runs/r' });
+    assert.deepStrictEqual(vals.get('pscheduler-run-href'), {
+      href: 'https://ps-a.example.net/pscheduler/tasks/t/runs/r',
+    });
   });
 
   test('members named "#…" are comments: dropped at every depth before mapping, raw result included', () => {
@@ -118,7 +143,10 @@ describe('envelopes and archiver inputs', () => {
       reference: { '#comment': 'c', keep: 1 },
     });
     const rec = mapPschedulerDocument(doc, { lookup });
-    assert.deepStrictEqual(Object.keys(rec.metadata).filter((k) => k.includes('#')), []);
+    assert.deepStrictEqual(
+      Object.keys(rec.metadata).filter((k) => k.includes('#')),
+      [],
+    );
     assert.equal(rec.metadata['pscheduler-dns-host'], 'example.net');
     assert.deepStrictEqual(rec.metadata['pscheduler-dns-nested-a-0'], { b: 3 });
     assert.equal(rec.metadata['pscheduler-reference-keep'], 1);
@@ -126,7 +154,10 @@ describe('envelopes and archiver inputs', () => {
     // A document nested deeper than any pScheduler writes is refused, not a stack overflow.
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    assert.throws(() => mapPschedulerDocument({ ...envelope(), reference: { deep } }, { lookup }), /nests deeper than 256 levels/);
+    assert.throws(
+      () => mapPschedulerDocument({ ...envelope(), reference: { deep } }, { lookup }),
+      /nests deeper than 256 levels/,
+    );
     // Without comments, the same object comes back (nothing copied).
     const plain = { a: [{ b: 1 }], c: { d: 2 } };
     assert.equal(withoutComments(plain), plain);
@@ -144,13 +175,19 @@ describe('envelopes and archiver inputs', () => {
     const unresolved = err(envelope({ test: { type: 'rtt', spec: { dest: 'nowhere.example.net' } } }));
     assert.ok(unresolved instanceof UnresolvedHostError);
     assert.deepStrictEqual(unresolved.hosts, ['ps-a.example.net', 'nowhere.example.net']);
-    const literals = err(envelope({ participants: ['192.0.2.1'], test: { type: 'rtt', spec: { dest: '2001:db8::9' } } }));
+    const literals = err(
+      envelope({ participants: ['192.0.2.1'], test: { type: 'rtt', spec: { dest: '2001:db8::9' } } }),
+    );
     assert.ok(literals instanceof MappingError && !(literals instanceof UnresolvedHostError));
   });
 
   test('the archiver input form takes run-href, measurement-agent and policy from it', () => {
     const doc = {
-      data: { url: 'http://x/esmond/perfsonar/archive', 'measurement-agent': 'ps-a.example.net', 'data-formatting-policy': 'mapped-and-raw' },
+      data: {
+        url: 'http://x/esmond/perfsonar/archive',
+        'measurement-agent': 'ps-a.example.net',
+        'data-formatting-policy': 'mapped-and-raw',
+      },
       'task-href': 'https://h/pscheduler/tasks/t',
       'run-href': 'https://h/pscheduler/tasks/t/runs/9',
       attempts: 0,
@@ -159,39 +196,58 @@ describe('envelopes and archiver inputs', () => {
     const rec = mapPschedulerDocument(doc, { lookup });
     const ets = rec.metadata['event-types'].map((e) => e['event-type']);
     assert.deepStrictEqual(ets.slice(-2), ['pscheduler-run-href', 'pscheduler-raw']);
-    assert.deepStrictEqual(valueMap(rec.point.val).get('pscheduler-run-href'), { href: 'https://h/pscheduler/tasks/t/runs/9' });
+    assert.deepStrictEqual(valueMap(rec.point.val).get('pscheduler-run-href'), {
+      href: 'https://h/pscheduler/tasks/t/runs/9',
+    });
   });
 
   test('ip-version forces the family', () => {
-    const doc = envelope({ test: { type: 'rtt', spec: { source: 'ps-a.example.net', dest: 'ps-a.example.net', 'ip-version': 6 } } });
+    const doc = envelope({
+      test: { type: 'rtt', spec: { source: 'ps-a.example.net', dest: 'ps-a.example.net', 'ip-version': 6 } },
+    });
     const rec = mapPschedulerDocument(doc, { lookup });
     assert.equal(rec.metadata.source, '2001:db8::1');
     assert.equal(rec.metadata['measurement-agent'], '2001:db8::1');
   });
 
   test('other test types become network-element raw records; private spec members are left out', () => {
-    const doc = envelope({ test: { type: 'dns', spec: { host: 'example.net', query: 'MX', _key: null, nested: { a: [1, 2] } } }, result: { succeeded: true, record: [] } });
+    const doc = envelope({
+      test: { type: 'dns', spec: { host: 'example.net', query: 'MX', _key: null, nested: { a: [1, 2] } } },
+      result: { succeeded: true, record: [] },
+    });
     const rec = mapPschedulerDocument(doc, { lookup });
     assert.equal(rec.metadata['subject-type'], 'network-element');
     assert.equal(rec.metadata.destination, undefined);
     assert.equal(rec.metadata['pscheduler-dns-host'], 'example.net');
     assert.equal(rec.metadata['pscheduler-dns-nested-a-1'], 2);
     assert.ok(!Object.keys(rec.metadata).some((k) => k.includes('_key')));
-    assert.deepStrictEqual(rec.metadata['event-types'].map((e) => e['event-type']), ['pscheduler-raw', 'pscheduler-run-href']);
+    assert.deepStrictEqual(
+      rec.metadata['event-types'].map((e) => e['event-type']),
+      ['pscheduler-raw', 'pscheduler-run-href'],
+    );
   });
 
   test('mapped-only refuses unknown test types; raw-only maps everything raw', () => {
     const dns = envelope({ test: { type: 'dns', spec: { host: 'example.net' } } });
-    assert.throws(() => mapPschedulerDocument(dns, { lookup, defaults: { policy: 'mapped-only' } }), /'mapped-only' policy .* unrecognized type dns/);
+    assert.throws(
+      () => mapPschedulerDocument(dns, { lookup, defaults: { policy: 'mapped-only' } }),
+      /'mapped-only' policy .* unrecognized type dns/,
+    );
     const raw = mapPschedulerDocument(envelope(), { lookup, defaults: { policy: 'raw-only' } });
-    assert.deepStrictEqual(raw.metadata['event-types'].map((e) => e['event-type']), ['pscheduler-raw', 'pscheduler-run-href']);
+    assert.deepStrictEqual(
+      raw.metadata['event-types'].map((e) => e['event-type']),
+      ['pscheduler-raw', 'pscheduler-run-href'],
+    );
   });
 
   test('declareAll also declares the values the archiver leaves undeclared', () => {
     const doc = envelope({
       test: { type: 'throughput', spec: { source: '192.0.2.1', dest: '192.0.2.2' } },
       tool: { name: 'iperf3' },
-      result: { succeeded: true, summary: { summary: { 'throughput-bits': 1e9, retransmits: 3, rtt: 5000, 'tcp-window-size': 1000 } } },
+      result: {
+        succeeded: true,
+        summary: { summary: { 'throughput-bits': 1e9, retransmits: 3, rtt: 5000, 'tcp-window-size': 1000 } },
+      },
     });
     const plain = mapPschedulerDocument(doc, { lookup });
     assert.ok(!plain.metadata['event-types'].some((e) => e['event-type'] === 'packet-rtt'));
@@ -202,7 +258,10 @@ describe('envelopes and archiver inputs', () => {
 
   test('failed runs give a failures value', () => {
     const rec = mapPschedulerDocument(envelope({ result: { succeeded: false, error: 'boom' } }), { lookup });
-    assert.deepStrictEqual(rec.point.val.map((v) => v['event-type']), ['failures', 'pscheduler-run-href']);
+    assert.deepStrictEqual(
+      rec.point.val.map((v) => v['event-type']),
+      ['failures', 'pscheduler-run-href'],
+    );
     assert.deepStrictEqual(rec.point.val[0]!.val, { error: 'boom' });
   });
 
@@ -215,13 +274,20 @@ describe('envelopes and archiver inputs', () => {
     ['no tool', { ...envelope(), tool: {} }, /tool.name/],
     ['result not an object', envelope({ result: 'ok' }), /"result"/],
     ['unresolvable dest', envelope({ test: { type: 'rtt', spec: { dest: 'nowhere.invalid' } } }), /cannot resolve/],
-    ['trace without paths', envelope({ test: { type: 'trace', spec: { dest: '192.0.2.2' } }, result: { succeeded: true } }), /paths/],
+    [
+      'trace without paths',
+      envelope({ test: { type: 'trace', spec: { dest: '192.0.2.2' } }, result: { succeeded: true } }),
+      /paths/,
+    ],
     ['bad round trip rtt', envelope({ result: { succeeded: true, roundtrips: [{ rtt: '53ms' }] } }), /rtt/],
     ['bad policy', { data: { 'data-formatting-policy': 'all' }, result: envelope() }, /data-formatting-policy/],
   ];
   for (const [name, doc, re] of bad) {
     test(`rejects: ${name}`, () => {
-      assert.throws(() => mapPschedulerDocument(doc, { lookup }), (e: unknown) => e instanceof MappingError && re.test(e.message));
+      assert.throws(
+        () => mapPschedulerDocument(doc, { lookup }),
+        (e: unknown) => e instanceof MappingError && re.test(e.message),
+      );
     });
   }
 });

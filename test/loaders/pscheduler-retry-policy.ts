@@ -25,11 +25,18 @@ export interface StorageErrorResult {
  * @param attempts attempts made before this one
  * @param policy the archive spec's `retry-policy`
  */
-export function storageErrorResult(error: string, attempts: number, policy: readonly RetryPolicyEntry[] = []): StorageErrorResult {
+export function storageErrorResult(
+  error: string,
+  attempts: number,
+  policy: readonly RetryPolicyEntry[] = [],
+): StorageErrorResult {
   let sum = 0;
   for (const entry of policy) {
     sum += entry.attempts;
     if (sum > attempts) return { succeeded: false, error, retry: entry.wait };
   }
-  return { succeeded: false, error: `Archiver permanently abandoned registering test after ${attempts + 1} attempt(s): ${error}` };
+  return {
+    succeeded: false,
+    error: `Archiver permanently abandoned registering test after ${attempts + 1} attempt(s): ${error}`,
+  };
 }

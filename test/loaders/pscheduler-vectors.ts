@@ -79,7 +79,11 @@ export function parsePython(text: string): unknown {
  */
 export function esmondParameters(bodyText: string): Map<string, string> {
   const body = parsePython(bodyText) as Obj;
-  return new Map(Object.entries(body).filter(([k]) => k !== 'event-types').map(([k, v]) => [k, pyStr(v)]));
+  return new Map(
+    Object.entries(body)
+      .filter(([k]) => k !== 'event-types')
+      .map(([k, v]) => [k, pyStr(v)]),
+  );
 }
 
 /** A storage-error vector: the archiver's retry decision for a failed post. */
@@ -102,7 +106,12 @@ export function mappingVectors(): MappingVector[] {
       const expected = { ...v.expected, ...(v.expected_by_current_archiver_code ?? {}) };
       const python = parsePython(text) as Partial<VectorFile<{ metadata?: Obj }>>;
       const expectedPython = python.expected_by_current_archiver_code?.metadata ?? python.expected?.metadata;
-      return { name: f.replace(/\.json$/, ''), input: v.input, expected, ...(expectedPython ? { expectedPython } : {}) };
+      return {
+        name: f.replace(/\.json$/, ''),
+        input: v.input,
+        expected,
+        ...(expectedPython ? { expectedPython } : {}),
+      };
     });
 }
 
@@ -136,7 +145,15 @@ export function recordInputOf(input: VectorInput): RecordInput {
 /** Summaries sorted, so two lists compare as sets. */
 function summarySet(s: unknown): unknown {
   if (!Array.isArray(s)) return s;
-  return (s as Obj[]).map((x) => JSON.stringify(Object.keys(x).sort().map((k) => [k, x[k]]))).sort();
+  return (s as Obj[])
+    .map((x) =>
+      JSON.stringify(
+        Object.keys(x)
+          .sort()
+          .map((k) => [k, x[k]]),
+      ),
+    )
+    .sort();
 }
 
 /**
@@ -171,14 +188,23 @@ export interface ArchiverInputDoc {
   'task-href': string;
   'run-href': string;
   attempts: number;
-  result: { test: { type: string; spec: Obj }; reference: Obj; result: Obj | null | undefined; [member: string]: unknown };
+  result: {
+    test: { type: string; spec: Obj };
+    reference: Obj;
+    result: Obj | null | undefined;
+    [member: string]: unknown;
+  };
 }
 
 /** A vector's record-class input as the esmond archiver's input (what pScheduler hands over). */
 export function archiverInput(v: MappingVector, runHref = RUN_HREF): ArchiverInputDoc {
   const i = v.input;
   return {
-    data: { url: 'http://unused/esmond/perfsonar/archive', 'measurement-agent': i.measurement_agent, ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}) },
+    data: {
+      url: 'http://unused/esmond/perfsonar/archive',
+      'measurement-agent': i.measurement_agent,
+      ...(i.enable_data_raw_after_construction ? { 'data-formatting-policy': 'mapped-and-raw' } : {}),
+    },
     'task-href': 'https://ps-a.example.net/pscheduler/tasks/t1',
     'run-href': runHref,
     attempts: 0,

@@ -52,7 +52,7 @@ describe('pScheduler metadata on the wire', () => {
     return { code, out: io.out(), err: io.err() };
   };
 
-  test('every vector through the loaders\' client: the body on the wire is the vector\'s metadata, member by member as esmond stores it', async () => {
+  test("every vector through the loaders' client: the body on the wire is the vector's metadata, member by member as esmond stores it", async () => {
     await fresh();
     const client = createClient({ url: proxy.url, credentials: { apiKey: a.apiKey }, serializeBody: pyJson });
     try {
@@ -60,7 +60,10 @@ describe('pScheduler metadata on the wire', () => {
       const vectors = mappingVectors().filter((v) => v.expectedPython !== undefined);
       assert.equal(vectors.length, 9);
       for (const v of vectors) {
-        const rec = mapRecord(recordInputOf(v.input), { rawPointToPoint: true, addRaw: v.input.enable_data_raw_after_construction === true });
+        const rec = mapRecord(recordInputOf(v.input), {
+          rawPointToPoint: true,
+          addRaw: v.input.enable_data_raw_after_construction === true,
+        });
         const seen = metadataPosts(proxy).length;
         await sink.store([{ metadata: rec.metadata, ts: rec.point.ts, values: rec.point.val }]);
         const posts = metadataPosts(proxy).slice(seen);
@@ -82,7 +85,12 @@ describe('pScheduler metadata on the wire', () => {
     const stdin = vectors.map((v) => JSON.stringify(archiverInput(v))).join('\n');
     const r = await run([], stdin);
     assert.equal(r.code, 0, r.err);
-    const byCase = new Map(metadataPosts(proxy).map((p) => [(parsePython(p.body) as Record<string, unknown>)['pscheduler-reference-case'], p.body]));
+    const byCase = new Map(
+      metadataPosts(proxy).map((p) => [
+        (parsePython(p.body) as Record<string, unknown>)['pscheduler-reference-case'],
+        p.body,
+      ]),
+    );
     for (const v of vectors) {
       const body = byCase.get(v.name);
       assert.ok(body !== undefined, `${v.name} posted`);
@@ -105,7 +113,10 @@ describe('pScheduler metadata on the wire', () => {
   test('values copied from the test spec keep their type: a whole number written as a float stays a float', async () => {
     await fresh();
     const v = mappingVectors().find((x) => x.name === 'latency-powstream')!;
-    const text = JSON.stringify(archiverInput(v)).replace('"packet-interval":0.001', '"packet-interval":0.001,"packet-timeout":2.0,"packet-count":600,"ip-tos":1e1');
+    const text = JSON.stringify(archiverInput(v)).replace(
+      '"packet-interval":0.001',
+      '"packet-interval":0.001,"packet-timeout":2.0,"packet-count":600,"ip-tos":1e1',
+    );
     assert.match(text, /"packet-timeout":2\.0/);
     const r = await run([], text);
     assert.equal(r.code, 0, r.err);
@@ -140,7 +151,10 @@ describe('pScheduler metadata on the wire', () => {
     assert.equal(res.status, 201, await res.clone().text());
     const [md] = await allMetadata(a.archiveUrl, '&pscheduler-reference-case=routed');
     assert.ok(md);
-    assert.deepStrictEqual(Object.keys(md).filter((k) => k.includes('#')), []);
+    assert.deepStrictEqual(
+      Object.keys(md).filter((k) => k.includes('#')),
+      [],
+    );
     assert.equal(md['pscheduler-reference-nested-kept'], '2');
   });
 
@@ -162,14 +176,19 @@ describe('pScheduler metadata on the wire', () => {
         '(give its address with --resolve NAME=ADDRESS or --hosts FILE); stopped here, later results were not read\n',
     );
     assert.match(first.out, /^Stored 1 result\(s\): 1 metadata, \d+ point\(s\); stopped at <stdin>:2\n$/);
-    assert.deepStrictEqual((await allMetadata(a.archiveUrl, '&tool-name=pscheduler/ping')).map((m) => m['pscheduler-reference-case']), ['run-1']);
+    assert.deepStrictEqual(
+      (await allMetadata(a.archiveUrl, '&tool-name=pscheduler/ping')).map((m) => m['pscheduler-reference-case']),
+      ['run-1'],
+    );
 
     const hosts = join(dir, 'hosts');
     writeFileSync(hosts, '10.0.0.44 lima-perfsonar-vm\n');
     const second = await run(['--hosts', hosts], input);
     assert.equal(second.code, 0, second.err);
     assert.match(second.out, /^Stored 3 result\(s\): 3 metadata, /);
-    const cases = (await allMetadata(a.archiveUrl, '&tool-name=pscheduler/ping')).map((m) => m['pscheduler-reference-case']).sort();
+    const cases = (await allMetadata(a.archiveUrl, '&tool-name=pscheduler/ping'))
+      .map((m) => m['pscheduler-reference-case'])
+      .sort();
     assert.deepStrictEqual(cases, ['run-1', 'run-2', 'run-3']);
     const [lima] = await allMetadata(a.archiveUrl, '&pscheduler-reference-case=run-2');
     assert.ok(lima);

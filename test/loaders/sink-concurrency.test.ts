@@ -50,7 +50,11 @@ function expected(text: string): Map<string, unknown> {
     const r = parseNetloggerLine(line);
     if (r.kind !== 'transfer') continue;
     const e = transferToEsmond(r.record, SERVER_IP);
-    for (const v of e.values) want.set(`${String(e.metadata['gridftp-bytes-transferred'])}|${e.ts} ${v['event-type']}`, storedForm(v['event-type'], v.val));
+    for (const v of e.values)
+      want.set(
+        `${String(e.metadata['gridftp-bytes-transferred'])}|${e.ts} ${v['event-type']}`,
+        storedForm(v['event-type'], v.val),
+      );
   }
   return want;
 }
@@ -186,17 +190,30 @@ test('a transfer failing mid-batch with 8 in flight: the state stays before the 
         }
       },
     };
-    const r1 = await runGridftpLoad({ ...runOptions(dir, log), batchSize: 14, sink: spy, log: (e, m) => void messages.push(`${e} ${m}`) });
+    const r1 = await runGridftpLoad({
+      ...runOptions(dir, log),
+      batchSize: 14,
+      sink: spy,
+      log: (e, m) => void messages.push(`${e} ${m}`),
+    });
     assert.ok(r1.failed);
     assert.equal(r1.stored, 14);
     assert.equal(h.lateStarts(), 0, 'no request started after the failure was reported');
-    assert.ok(messages.some((m) => m.endsWith('storing failed, abort processing, not updating state - ERR: archive went away')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.endsWith('storing failed, abort processing, not updating state - ERR: archive went away')),
+      messages.join('\n'),
+    );
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { offset: number };
     // 14 transfers = lines 0..14 (line 7 is a LIST).
     assert.equal(state.offset, Buffer.byteLength(logText(15)), 'the state stops right after the first stored batch');
 
     armed = false;
-    const r2 = await runGridftpLoad({ ...runOptions(dir, log), batchSize: 14, sink: new ArchiveSink(real, { concurrency: 8 }), log: () => {} });
+    const r2 = await runGridftpLoad({
+      ...runOptions(dir, log),
+      batchSize: 14,
+      sink: new ArchiveSink(real, { concurrency: 8 }),
+      log: () => {},
+    });
     assert.ok(!r2.failed);
     const want = expected(text);
     assert.deepStrictEqual(await held(a), want);

@@ -21,11 +21,18 @@ const METADATA: WireNewMetadata = {
   'input-destination': 'b.example',
   'event-types': [{ 'event-type': 'throughput', summaries: [] }],
 };
-const item = (ts: number, val: unknown, metadata = METADATA): SinkItem => ({ metadata, ts, values: [{ 'event-type': 'throughput', val }] });
+const item = (ts: number, val: unknown, metadata = METADATA): SinkItem => ({
+  metadata,
+  ts,
+  values: [{ 'event-type': 'throughput', val }],
+});
 const OTHER: WireNewMetadata = { ...METADATA, destination: '192.0.2.3', 'input-destination': 'c.example' };
 
 /** The client, counting its calls of `method`. */
-function counting(client: EsmondClient, method: 'postPoint' | 'putBulk'): { client: EsmondClient; calls: () => number } {
+function counting(
+  client: EsmondClient,
+  method: 'postPoint' | 'putBulk',
+): { client: EsmondClient; calls: () => number } {
   let calls = 0;
   const counted = new Proxy(client, {
     get(target, name, receiver) {
@@ -52,22 +59,29 @@ test('a 409 in a later bulk PUT: earlier PUTs count as written and are not sent 
   const client = createClient({ url: a.url, credentials: { apiKey: a.apiKey } });
   try {
     // The last of five points is already stored.
-    assert.deepStrictEqual(await new ArchiveSink(client).store([item(1_700_000_240, 5e9)]), { written: 1, duplicates: 0, metadata: 1 });
+    assert.deepStrictEqual(await new ArchiveSink(client).store([item(1_700_000_240, 5e9)]), {
+      written: 1,
+      duplicates: 0,
+      metadata: 1,
+    });
     const posts = counting(client, 'postPoint');
     const sink = new ArchiveSink(posts.client, { batchSize: 2 });
-    const counts = await sink.store([item(1_700_000_000, 1e9), item(1_700_000_060, 2e9), item(1_700_000_120, 3e9), item(1_700_000_180, 4e9), item(1_700_000_240, 6e9)]);
+    const counts = await sink.store([
+      item(1_700_000_000, 1e9),
+      item(1_700_000_060, 2e9),
+      item(1_700_000_120, 3e9),
+      item(1_700_000_180, 4e9),
+      item(1_700_000_240, 6e9),
+    ]);
     assert.deepStrictEqual(counts, { written: 4, duplicates: 1, metadata: 1 });
     assert.equal(posts.calls(), 1, 'only the PUT that met the stored point is retried value by value');
-    assert.deepStrictEqual(
-      await throughputTo(a, '192.0.2.2'),
-      [
-        [1_700_000_000, 1e9],
-        [1_700_000_060, 2e9],
-        [1_700_000_120, 3e9],
-        [1_700_000_180, 4e9],
-        [1_700_000_240, 5e9],
-      ],
-    );
+    assert.deepStrictEqual(await throughputTo(a, '192.0.2.2'), [
+      [1_700_000_000, 1e9],
+      [1_700_000_060, 2e9],
+      [1_700_000_120, 3e9],
+      [1_700_000_180, 4e9],
+      [1_700_000_240, 5e9],
+    ]);
   } finally {
     await client.close();
     await a.close();
@@ -82,7 +96,12 @@ test('an item the archive refuses: reported, and only the items of its metadata 
     const sink = new ArchiveSink(puts.client);
     const refused: number[] = [];
     const counts = await sink.store(
-      [item(1_700_000_000, 1e9), item(1_700_000_000, 'not a number', OTHER), item(1_700_000_060, 2e9, OTHER), item(1_700_000_060, 3e9)],
+      [
+        item(1_700_000_000, 1e9),
+        item(1_700_000_000, 'not a number', OTHER),
+        item(1_700_000_060, 2e9, OTHER),
+        item(1_700_000_060, 3e9),
+      ],
       (i) => void refused.push(i),
     );
     assert.deepStrictEqual(refused, [1]);

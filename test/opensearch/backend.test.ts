@@ -18,7 +18,9 @@ import { createRun } from '../../src/cli/get.js';
 import { run as getMetadataRun } from '../../src/cli/get-metadata.js';
 import { runTool } from '../cli-query/run-tool.js';
 
-const RTT = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/pscheduler/results/rtt-ping-result.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+const RTT = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/pscheduler/results/rtt-ping-result.json', import.meta.url)), 'utf8'),
+) as Record<string, unknown>;
 const noRetry = { retry: { limit: 0 } } as const;
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -29,43 +31,54 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** `n` runs of the ping test, one a minute from T0. */
 function pingDocs(n: number): Array<Record<string, unknown>> {
-  return Array.from({ length: n }, (_, k) => logstashDocument(envelopeFor(RTT, T0 + k * 60, 9000 + k, '10.0.0.1'), '10.0.0.1'));
+  return Array.from({ length: n }, (_, k) =>
+    logstashDocument(envelopeFor(RTT, T0 + k * 60, 9000 + k, '10.0.0.1'), '10.0.0.1'),
+  );
 }
 
 describe('paging past the 10 000-hit window', () => {
   const N = 10_250;
   const docs = pingDocs(N);
   for (const pit of [true, false]) {
-    test(pit ? 'point in time + search_after (OpenSearch ≥ 2.4)' : 'plain search_after with the run id as tie-breaker (OpenSearch 2.1–2.3)', async () => {
-      const s = await startOpenSearchStandIn(docs, { pit });
-      const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry });
-      try {
-        const [md] = await all(client.searchMetadata({ toolName: 'pscheduler/ping' }));
-        assert.ok(md);
-        const points = await all(client.data<number>(md, 'packet-count-sent'));
-        assert.equal(points.length, N);
-        points.forEach((p, i) => {
-          assert.equal(p.ts, T0 + i * 60);
-        });
-        const searches = s.requests.filter((r) => r.path.endsWith('/_search'));
-        // Bounded pages, never a deep `from`.
-        for (const r of searches) {
-          const body = r.body as Record<string, unknown>;
-          assert.equal(body.from, undefined);
-          assert.ok(Number(body.size ?? 0) <= 1000);
+    test(
+      pit
+        ? 'point in time + search_after (OpenSearch ≥ 2.4)'
+        : 'plain search_after with the run id as tie-breaker (OpenSearch 2.1–2.3)',
+      async () => {
+        const s = await startOpenSearchStandIn(docs, { pit });
+        const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry });
+        try {
+          const [md] = await all(client.searchMetadata({ toolName: 'pscheduler/ping' }));
+          assert.ok(md);
+          const points = await all(client.data<number>(md, 'packet-count-sent'));
+          assert.equal(points.length, N);
+          points.forEach((p, i) => {
+            assert.equal(p.ts, T0 + i * 60);
+          });
+          const searches = s.requests.filter((r) => r.path.endsWith('/_search'));
+          // Bounded pages, never a deep `from`.
+          for (const r of searches) {
+            const body = r.body as Record<string, unknown>;
+            assert.equal(body.from, undefined);
+            assert.ok(Number(body.size ?? 0) <= 1000);
+          }
+          if (pit) {
+            assert.ok(
+              searches.some(
+                (r) => r.path === '/opensearch/_search' && (r.body as Record<string, unknown>).pit !== undefined,
+              ),
+            );
+            assert.equal(s.openPits(), 0, 'the point in time is closed after the read');
+          } else {
+            assert.ok(searches.every((r) => r.path !== '/opensearch/_search'));
+            assert.ok(searches.some((r) => Array.isArray((r.body as Record<string, unknown>).search_after)));
+          }
+        } finally {
+          await client.close();
+          await s.close();
         }
-        if (pit) {
-          assert.ok(searches.some((r) => r.path === '/opensearch/_search' && (r.body as Record<string, unknown>).pit !== undefined));
-          assert.equal(s.openPits(), 0, 'the point in time is closed after the read');
-        } else {
-          assert.ok(searches.every((r) => r.path !== '/opensearch/_search'));
-          assert.ok(searches.some((r) => Array.isArray((r.body as Record<string, unknown>).search_after)));
-        }
-      } finally {
-        await client.close();
-        await s.close();
-      }
-    });
+      },
+    );
   }
 });
 
@@ -76,7 +89,11 @@ describe('the stand-in rejects what OpenSearch rejects', () => {
   });
   after(() => s.close());
   const post = (path: string, body: unknown) =>
-    fetch(`${s.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    fetch(`${s.url}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
   test('from + size > 10000', async () => {
     const r = await post('/pscheduler_*/_search', { from: 9500, size: 1000 });
     assert.equal(r.status, 400);
@@ -105,15 +122,26 @@ describe('metadata from documents', () => {
     const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry });
     try {
       const mds = await all(client.searchMetadata({}, { pageSize: 2 }));
-      const want = [...new Set(docs.map((d) => (d.pscheduler as Record<string, unknown>).test_checksum as string))].sort();
-      assert.deepEqual(mds.map((m) => m.key), want);
+      const want = [
+        ...new Set(docs.map((d) => (d.pscheduler as Record<string, unknown>).test_checksum as string)),
+      ].sort();
+      assert.deepEqual(
+        mds.map((m) => m.key),
+        want,
+      );
       const envelope = envelopes()[0]!;
       const latency = mds.find((m) => m.parameters['pscheduler-test-type'] === 'latency')!;
       assert.equal(latency.key, testChecksum(envelope.test, 'powstream'));
       assert.equal(latency.toolName, 'pscheduler/powstream');
       assert.equal(latency.source, '10.0.0.1');
       assert.equal(latency.measurementAgent, '10.0.0.1');
-      assert.ok(latency.eventTypes.some((e) => e.eventType === 'histogram-owdelay' && e.summaries.some((x) => x.summaryType === 'statistics' && x.summaryWindow === 300)));
+      assert.ok(
+        latency.eventTypes.some(
+          (e) =>
+            e.eventType === 'histogram-owdelay' &&
+            e.summaries.some((x) => x.summaryType === 'statistics' && x.summaryWindow === 300),
+        ),
+      );
       const same = await client.getMetadata(latency.key);
       assert.deepEqual(same.raw, latency.raw);
       await assert.rejects(client.getMetadata('0'.repeat(64)), (e) => isHttpError(e) && e.status === 404);
@@ -134,12 +162,20 @@ describe('metadata from documents', () => {
   });
 
   test('filters: tool, event type, source/destination by IP, free-form, time', async () => {
-    const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry, });
-    const keys = async (q: Parameters<typeof client.searchMetadata>[0]): Promise<string[]> => (await all(client.searchMetadata(q))).map((m: Metadata) => `${m.parameters['pscheduler-test-type'] ?? ''}/${m.toolName ?? ''}`);
+    const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry });
+    const keys = async (q: Parameters<typeof client.searchMetadata>[0]): Promise<string[]> =>
+      (await all(client.searchMetadata(q))).map(
+        (m: Metadata) => `${m.parameters['pscheduler-test-type'] ?? ''}/${m.toolName ?? ''}`,
+      );
     try {
-      assert.deepEqual((await keys({ eventType: 'packet-trace' })).sort(), ['trace/pscheduler/tracepath', 'trace/pscheduler/traceroute']);
+      assert.deepEqual((await keys({ eventType: 'packet-trace' })).sort(), [
+        'trace/pscheduler/tracepath',
+        'trace/pscheduler/traceroute',
+      ]);
       assert.deepEqual(await keys({ eventType: 'histogram-rtt' }), ['rtt/pscheduler/ping']);
-      assert.deepEqual(await keys({ toolName: 'pscheduler/iperf3', filters: [['ip-transport-protocol', 'udp']] }), ['throughput/pscheduler/iperf3']);
+      assert.deepEqual(await keys({ toolName: 'pscheduler/iperf3', filters: [['ip-transport-protocol', 'udp']] }), [
+        'throughput/pscheduler/iperf3',
+      ]);
       assert.equal((await keys({ source: '10.0.0.1', destination: '10.0.0.2' })).length, 6);
       assert.deepEqual(await keys({ source: '10.9.9.9' }), []);
       assert.deepEqual(await keys({ filters: [['pscheduler-test-type', 'rtt']] }), ['rtt/pscheduler/ping']);
@@ -155,7 +191,23 @@ describe('metadata from documents', () => {
 
 describe('connection: Basic auth, bare URL, --archive auto', () => {
   const docs = envelopes().map((e) => logstashDocument(e, '10.0.0.1'));
-  const RANGE = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-I', '-S', '2023-11-14T22:00:00Z', '-E', '2023-11-15T00:00:00Z', '-e', 'packet-count-sent', '-t', 'pscheduler/ping', '-o', 'csv'];
+  const RANGE = [
+    '-s',
+    '10.0.0.1',
+    '-d',
+    '10.0.0.2',
+    '-I',
+    '-S',
+    '2023-11-14T22:00:00Z',
+    '-E',
+    '2023-11-15T00:00:00Z',
+    '-e',
+    'packet-count-sent',
+    '-t',
+    'pscheduler/ping',
+    '-o',
+    'csv',
+  ];
   const get = createRun({ clientOptions: noRetry });
 
   test('Basic auth from --user/--password or ESMOND_PASSWORD, never printed', async () => {
@@ -164,11 +216,24 @@ describe('connection: Basic auth, bare URL, --archive auto', () => {
       const denied = await runTool(get, ['-u', s.url, '--archive', 'opensearch', ...RANGE]);
       assert.equal(denied.code, 1);
       assert.match(denied.stderr, /401/);
-      const ok = await runTool(get, ['-u', s.url, '--archive', 'opensearch', '--user', 'pscheduler_reader', '--password', 's3cret-pw', '-v', ...RANGE]);
+      const ok = await runTool(get, [
+        '-u',
+        s.url,
+        '--archive',
+        'opensearch',
+        '--user',
+        'pscheduler_reader',
+        '--password',
+        's3cret-pw',
+        '-v',
+        ...RANGE,
+      ]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.equal(ok.stdout.trim().split('\n').length, 6);
       assert.ok(!ok.stderr.includes('s3cret-pw') && !ok.stdout.includes('s3cret-pw'));
-      const env = await runTool(get, ['-u', s.url, '--archive', 'opensearch', ...RANGE], { env: { ESMOND_USER: 'pscheduler_reader', ESMOND_PASSWORD: 's3cret-pw' } });
+      const env = await runTool(get, ['-u', s.url, '--archive', 'opensearch', ...RANGE], {
+        env: { ESMOND_USER: 'pscheduler_reader', ESMOND_PASSWORD: 's3cret-pw' },
+      });
       assert.equal(env.stdout, ok.stdout);
       const alone = await runTool(get, ['-u', s.url, '--password', 'x', ...RANGE]);
       assert.equal(alone.code, 255);

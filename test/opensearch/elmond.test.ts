@@ -69,7 +69,9 @@ describe('elmond', () => {
     try {
       const [md] = await all(c.searchMetadata({ toolName: 'pscheduler/iperf3' }));
       s.requests.length = 0;
-      const points = await all(c.data<number>(md!, 'throughput', {}, { timeStart: T0, timeEnd: T0 + N * 60, pageSize: 10_000 }));
+      const points = await all(
+        c.data<number>(md!, 'throughput', {}, { timeStart: T0, timeEnd: T0 + N * 60, pageSize: 10_000 }),
+      );
       assert.equal(points.length, N);
       points.forEach((p, i) => {
         assert.equal(p.ts, T0 + i * 60);
@@ -101,18 +103,67 @@ describe('elmond', () => {
 
   test('the tools: auto says elmond; every point printed; throughput-bits naming and bare run hrefs print without failing', async () => {
     const get = createRun({ clientOptions: { retry: { limit: 0 } } });
-    const range = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-I', '-S', String(T0), '-E', String(T0 + N * 60), '-o', 'csv', '-t', 'pscheduler/iperf3'];
-    const r = await runTool(get, ['-u', s.origin, '-v', '-e', 'throughput', ...range.map((a) => (a === String(T0) ? '2023-11-14T22:13:20Z' : a === String(T0 + N * 60) ? '2023-11-23T22:13:20Z' : a))]);
+    const range = [
+      '-s',
+      '10.0.0.1',
+      '-d',
+      '10.0.0.2',
+      '-I',
+      '-S',
+      String(T0),
+      '-E',
+      String(T0 + N * 60),
+      '-o',
+      'csv',
+      '-t',
+      'pscheduler/iperf3',
+    ];
+    const r = await runTool(get, [
+      '-u',
+      s.origin,
+      '-v',
+      '-e',
+      'throughput',
+      ...range.map((a) =>
+        a === String(T0) ? '2023-11-14T22:13:20Z' : a === String(T0 + N * 60) ? '2023-11-23T22:13:20Z' : a,
+      ),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /archive: elmond at http:\/\/127\.0\.0\.1:\d+\/esmond\/perfsonar\/archive\/\n/);
     assert.equal(r.stdout.trim().split('\n').length, N + 1);
     for (const et of ['throughput-subintervals', 'pscheduler-run-href']) {
-      const x = await runTool(get, ['-u', `${s.origin}/esmond/perfsonar/archive`, '-e', et, '-s', '10.0.0.1', '-d', '10.0.0.2', '-I', '-S', '2023-11-14T00:00:00Z', '-E', '2023-11-15T00:00:00Z', '-o', 'json']);
+      const x = await runTool(get, [
+        '-u',
+        `${s.origin}/esmond/perfsonar/archive`,
+        '-e',
+        et,
+        '-s',
+        '10.0.0.1',
+        '-d',
+        '10.0.0.2',
+        '-I',
+        '-S',
+        '2023-11-14T00:00:00Z',
+        '-E',
+        '2023-11-15T00:00:00Z',
+        '-o',
+        'json',
+      ]);
       assert.equal(x.code, 0, x.stderr);
       // elmond's empty subinterval lists have no rows to print; the run href is a bare string.
       if (et === 'pscheduler-run-href') assert.match(x.stdout, /runs\/r/);
     }
-    const endpoints = await runTool(getEndpoints, ['-u', s.origin, '-I', '-o', 'csv', '-S', '2023-11-01', '-E', '2023-11-30']);
+    const endpoints = await runTool(getEndpoints, [
+      '-u',
+      s.origin,
+      '-I',
+      '-o',
+      'csv',
+      '-S',
+      '2023-11-01',
+      '-E',
+      '2023-11-30',
+    ]);
     assert.equal(endpoints.code, 0, endpoints.stderr);
   });
 });

@@ -24,7 +24,10 @@ const WINDOW = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-I', '-S', '2023-11-14T22:0
 /** Histogram dicts (`{'39.57': 1, …}` or `{"39.57": 1, …}`) with their buckets in key order. */
 function bucketsSorted(text: string): string {
   return text.replace(/\{((?:\s*['"][\d.]+['"]:\s*\d+,?)+)\s*\}/g, (_m, inner: string) => {
-    const entries = inner.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const entries = inner
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     return `{${entries.sort().join(', ')}}`;
   });
 }
@@ -33,12 +36,50 @@ const esmondGet = createRun({});
 const openSearchGet = createRun({ clientOptions: { archive: 'opensearch' } });
 
 const CASES: ReadonlyArray<readonly [string, string, readonly string[]]> = [
-  ['latency', 'powstream', ['histogram-owdelay', 'histogram-ttl', 'packet-count-sent', 'packet-count-lost', 'packet-loss-rate', 'packet-duplicates', 'packet-reorders', 'time-error-estimates', 'pscheduler-run-href']],
-  ['rtt', 'ping', ['histogram-rtt', 'histogram-ttl-reverse', 'packet-count-sent', 'packet-loss-rate-bidir', 'packet-count-lost-bidir', 'packet-duplicates-bidir', 'packet-reorders-bidir']],
+  [
+    'latency',
+    'powstream',
+    [
+      'histogram-owdelay',
+      'histogram-ttl',
+      'packet-count-sent',
+      'packet-count-lost',
+      'packet-loss-rate',
+      'packet-duplicates',
+      'packet-reorders',
+      'time-error-estimates',
+      'pscheduler-run-href',
+    ],
+  ],
+  [
+    'rtt',
+    'ping',
+    [
+      'histogram-rtt',
+      'histogram-ttl-reverse',
+      'packet-count-sent',
+      'packet-loss-rate-bidir',
+      'packet-count-lost-bidir',
+      'packet-duplicates-bidir',
+      'packet-reorders-bidir',
+    ],
+  ],
   [
     'throughput',
     'iperf3',
-    ['throughput', 'throughput-subintervals', 'streams-throughput', 'streams-throughput-subintervals', 'packet-retransmits', 'packet-retransmits-subintervals', 'streams-packet-retransmits', 'streams-packet-retransmits-subintervals', 'packet-loss-rate', 'packet-count-sent', 'packet-count-lost'],
+    [
+      'throughput',
+      'throughput-subintervals',
+      'streams-throughput',
+      'streams-throughput-subintervals',
+      'packet-retransmits',
+      'packet-retransmits-subintervals',
+      'streams-packet-retransmits',
+      'streams-packet-retransmits-subintervals',
+      'packet-loss-rate',
+      'packet-count-sent',
+      'packet-count-lost',
+    ],
   ],
   // (traceroute hops report no MTU: no path-mtu there)
   ['trace (traceroute)', 'traceroute', ['packet-trace']],
@@ -53,7 +94,20 @@ const SUMMARY_CASES: ReadonlyArray<readonly string[]> = [
   ['-t', 'pscheduler/powstream', '-e', 'packet-count-sent', '-T', 'aggregation', '-W', '300'],
   ['-t', 'pscheduler/ping', '-e', 'histogram-rtt', '-T', 'statistics', '-W', '3600'],
   ['-t', 'pscheduler/ping', '-e', 'packet-loss-rate-bidir', '-T', 'aggregation', '-W', '3600'],
-  ['-t', 'pscheduler/iperf3', '-F', 'ip-transport-protocol:tcp', '-e', 'throughput', '-T', 'average', '-W', '86400', '-S', '2023-11-14T00:00:00Z'],
+  [
+    '-t',
+    'pscheduler/iperf3',
+    '-F',
+    'ip-transport-protocol:tcp',
+    '-e',
+    'throughput',
+    '-T',
+    'average',
+    '-W',
+    '86400',
+    '-S',
+    '2023-11-14T00:00:00Z',
+  ],
 ];
 
 async function assertSameOutput(b: BothArchives, args: readonly string[]): Promise<void> {
@@ -78,7 +132,12 @@ describe('esmond-ps-get prints the same through the esmond and the OpenSearch ba
   for (const [name, tool, eventTypes] of CASES) {
     test(`${name}: every event type, every format`, async () => {
       for (const et of eventTypes) {
-        const extra = tool === 'iperf3' && /loss|count/.test(et) ? ['-F', 'ip-transport-protocol:udp'] : tool === 'iperf3' ? ['-F', 'ip-transport-protocol:tcp'] : [];
+        const extra =
+          tool === 'iperf3' && /loss|count/.test(et)
+            ? ['-F', 'ip-transport-protocol:udp']
+            : tool === 'iperf3'
+              ? ['-F', 'ip-transport-protocol:tcp']
+              : [];
         await assertSameOutput(b, ['-t', `pscheduler/${tool}`, ...extra, '-e', et]);
       }
     });
@@ -91,7 +150,15 @@ describe('esmond-ps-get prints the same through the esmond and the OpenSearch ba
   test('histogram bucket keys come back as pScheduler wrote them ("39.50", "247")', async () => {
     const r = await runTool(openSearchGet, ['-u', b.opensearch.url, ...WINDOW, '-o', 'json', '-e', 'histogram-ttl']);
     assert.match(r.stdout, /"247": 600/);
-    const d = await runTool(openSearchGet, ['-u', b.opensearch.url, ...WINDOW, '-o', 'json', '-e', 'histogram-owdelay']);
+    const d = await runTool(openSearchGet, [
+      '-u',
+      b.opensearch.url,
+      ...WINDOW,
+      '-o',
+      'json',
+      '-e',
+      'histogram-owdelay',
+    ]);
     assert.match(d.stdout, /"39\.50": 39/);
   });
 });

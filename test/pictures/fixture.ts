@@ -27,13 +27,49 @@ export interface KnownTest {
 
 /** The known tests (hosts `known-*.example.net`, documentation addresses). */
 export const KNOWN: readonly KnownTest[] = [
-  { source: 'known-a.example.net', destination: 'known-b.example.net', family: 'latency', latest: 0.05, expected: 'bad' },
-  { source: 'known-b.example.net', destination: 'known-a.example.net', family: 'latency', latest: 0.005, expected: 'warn' },
+  {
+    source: 'known-a.example.net',
+    destination: 'known-b.example.net',
+    family: 'latency',
+    latest: 0.05,
+    expected: 'bad',
+  },
+  {
+    source: 'known-b.example.net',
+    destination: 'known-a.example.net',
+    family: 'latency',
+    latest: 0.005,
+    expected: 'warn',
+  },
   { source: 'known-a.example.net', destination: 'known-c.example.net', family: 'latency', latest: 0, expected: 'ok' },
-  { source: 'known-c.example.net', destination: 'known-a.example.net', family: 'latency', latest: 0, expected: 'stale' },
-  { source: 'known-a.example.net', destination: 'known-b.example.net', family: 'throughput', latest: 1e9, expected: 'bad' },
-  { source: 'known-b.example.net', destination: 'known-a.example.net', family: 'throughput', latest: 4e9, expected: 'warn' },
-  { source: 'known-a.example.net', destination: 'known-c.example.net', family: 'throughput', latest: 9.1e9, expected: 'ok' },
+  {
+    source: 'known-c.example.net',
+    destination: 'known-a.example.net',
+    family: 'latency',
+    latest: 0,
+    expected: 'stale',
+  },
+  {
+    source: 'known-a.example.net',
+    destination: 'known-b.example.net',
+    family: 'throughput',
+    latest: 1e9,
+    expected: 'bad',
+  },
+  {
+    source: 'known-b.example.net',
+    destination: 'known-a.example.net',
+    family: 'throughput',
+    latest: 4e9,
+    expected: 'warn',
+  },
+  {
+    source: 'known-a.example.net',
+    destination: 'known-c.example.net',
+    family: 'throughput',
+    latest: 9.1e9,
+    expected: 'ok',
+  },
 ];
 
 const IP: Readonly<Record<string, string>> = {
@@ -44,7 +80,11 @@ const IP: Readonly<Record<string, string>> = {
 
 /** Writes {@link KNOWN} through the service (the code path of the API's writes). */
 export async function writeKnownTests(service: ArchiveService, now: number): Promise<void> {
-  const ctx: RequestContext = { requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'), prefix: '/esmond', now };
+  const ctx: RequestContext = {
+    requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'),
+    prefix: '/esmond',
+    now,
+  };
   for (const t of KNOWN) {
     const subject = {
       'subject-type': 'point-to-point',
@@ -82,14 +122,24 @@ export async function writeKnownTests(service: ArchiveService, now: number): Pro
       await service.bulkWrite(metadata['metadata-key'], { data }, ctx);
     } else {
       const { metadata } = await service.createMetadata(
-        { ...subject, 'tool-name': 'pscheduler/iperf3', 'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-retransmits' }] },
+        {
+          ...subject,
+          'tool-name': 'pscheduler/iperf3',
+          'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-retransmits' }],
+        },
         ctx,
       );
       const data = [];
       for (let i = 24; i >= 0; i--) {
         const ts = now - 3600 - i * 6 * 3600;
         const val = i === 0 ? t.latest : 9e9;
-        data.push({ ts, val: [{ 'event-type': 'throughput', val }, { 'event-type': 'packet-retransmits', val: 12 }] });
+        data.push({
+          ts,
+          val: [
+            { 'event-type': 'throughput', val },
+            { 'event-type': 'packet-retransmits', val: 12 },
+          ],
+        });
       }
       await service.bulkWrite(metadata['metadata-key'], { data }, ctx);
     }
@@ -109,7 +159,9 @@ export interface PicturesArchive {
 }
 
 /** Seeds a mesh (default 3 hosts, 2 days), adds {@link KNOWN}, and serves it with the CLI. */
-export async function startPicturesArchive(opts: { hosts?: number; days?: number; dbPath?: string } = {}): Promise<PicturesArchive> {
+export async function startPicturesArchive(
+  opts: { hosts?: number; days?: number; dbPath?: string } = {},
+): Promise<PicturesArchive> {
   const dir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'esmond-pictures-')) : undefined;
   const dbPath = opts.dbPath ?? join(dir ?? '', 'archive.sqlite');
   const now = Math.floor(Date.now() / 1000);

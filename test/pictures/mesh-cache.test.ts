@@ -13,8 +13,24 @@ function summary(generated: number, value: number): MeshSummary {
   return {
     generated,
     computeSeconds: 0,
-    hosts: [{ name: 'a', ips: ['192.0.2.1'] }, { name: 'b', ips: ['192.0.2.2'] }],
-    cells: [{ source: 'a', destination: 'b', sourceIp: '192.0.2.1', destinationIp: '192.0.2.2', family: 'latency', tool: 'pscheduler/powstream', last: generated - 30, interval: 60, value, delay: { min: 1.2345678, median: 2, p95: 3 } }],
+    hosts: [
+      { name: 'a', ips: ['192.0.2.1'] },
+      { name: 'b', ips: ['192.0.2.2'] },
+    ],
+    cells: [
+      {
+        source: 'a',
+        destination: 'b',
+        sourceIp: '192.0.2.1',
+        destinationIp: '192.0.2.2',
+        family: 'latency',
+        tool: 'pscheduler/powstream',
+        last: generated - 30,
+        interval: 60,
+        value,
+        delay: { min: 1.2345678, median: 2, p95: 3 },
+      },
+    ],
   };
 }
 
@@ -55,7 +71,10 @@ test('mesh cache: the first requests share one computation; later ones never wai
   assert.deepEqual(cell.delay, { min: 1.235, median: 2, p95: 3 });
   const text = Buffer.concat(snap.metrics.chunks(1100)).toString();
   assert.equal(snap.metrics.chunks(1100), snap.metrics.chunks(1100), 'one rendering per second');
-  assert.match(text, /esmond_packet_loss_ratio\{source="a",destination="b",tool="pscheduler\/powstream",event_type="packet-loss-rate"\} 0\.01\n/);
+  assert.match(
+    text,
+    /esmond_packet_loss_ratio\{source="a",destination="b",tool="pscheduler\/powstream",event_type="packet-loss-rate"\} 0\.01\n/,
+  );
   assert.match(text, /esmond_last_result_age_seconds\{[^}]*\} 130\n/);
   assert.match(Buffer.concat(snap.metrics.chunks(1200)).toString(), /esmond_last_result_age_seconds\{[^}]*\} 230\n/);
 
@@ -74,7 +93,13 @@ test('mesh cache: the first requests share one computation; later ones never wai
 
 test('mesh cache: a write schedules one background refresh after the gap', async () => {
   const c = controlled();
-  const cache = createMeshCache({ compute: c.compute, clock: () => Date.now(), refreshMs: 3_600_000, minGapMs: 10, log: () => undefined });
+  const cache = createMeshCache({
+    compute: c.compute,
+    clock: () => Date.now(),
+    refreshMs: 3_600_000,
+    minGapMs: 10,
+    log: () => undefined,
+  });
   const first = cache.get();
   c.finish(summary(1000, 0));
   await first;
@@ -83,7 +108,8 @@ test('mesh cache: a write schedules one background refresh after the gap', async
   for (let i = 0; i < 200 && c.calls() < 2; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(c.calls(), 2, 'one refresh for two writes');
   c.finish(summary(1001, 0.5));
-  for (let i = 0; i < 200 && decodeMesh(JSON.parse((await cache.get()).json)).cells[0]?.value !== 0.5; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && decodeMesh(JSON.parse((await cache.get()).json)).cells[0]?.value !== 0.5; i++)
+    await new Promise((r) => setTimeout(r, 10));
   assert.equal(decodeMesh(JSON.parse((await cache.get()).json)).cells[0]?.value, 0.5);
   // After close, writes schedule nothing.
   cache.close();

@@ -20,7 +20,14 @@ function sample(families: Families, name: string, labels: Record<string, string>
 }
 
 /** The last point of a series in the last `seconds`, read with the library client. */
-async function lastValue(client: EsmondClient, src: string, dst: string, eventType: string, summary: { summaryType?: 'statistics' }, seconds: number): Promise<unknown> {
+async function lastValue(
+  client: EsmondClient,
+  src: string,
+  dst: string,
+  eventType: string,
+  summary: { summaryType?: 'statistics' },
+  seconds: number,
+): Promise<unknown> {
   const now = Math.floor(Date.now() / 1000);
   let last: unknown;
   for await (const md of client.searchMetadata({ inputSource: src, inputDestination: dst, eventType })) {
@@ -53,7 +60,12 @@ describe('/metrics', () => {
   test('is OpenMetrics text: content type, gauges with help, # EOF', () => {
     assert.match(contentType, /^application\/openmetrics-text; version=1\.0\.0/);
     assert.ok(text.endsWith('# EOF\n'));
-    for (const name of ['esmond_throughput_bits_per_second', 'esmond_packet_loss_ratio', 'esmond_one_way_delay_seconds', 'esmond_last_result_age_seconds']) {
+    for (const name of [
+      'esmond_throughput_bits_per_second',
+      'esmond_packet_loss_ratio',
+      'esmond_one_way_delay_seconds',
+      'esmond_last_result_age_seconds',
+    ]) {
       const fam = families.find((f) => f.name === name);
       assert.ok(fam, name);
       assert.equal(fam.type, 'GAUGE', name);
@@ -64,26 +76,46 @@ describe('/metrics', () => {
   test('the known tests: latest loss and throughput as written, age of the stale one', () => {
     for (const k of KNOWN) {
       const labels = { source: k.source, destination: k.destination };
-      if (k.family === 'latency' && k.expected !== 'stale') assert.equal(sample(families, 'esmond_packet_loss_ratio', labels), k.latest);
-      if (k.family === 'throughput') assert.equal(sample(families, 'esmond_throughput_bits_per_second', labels), k.latest);
+      if (k.family === 'latency' && k.expected !== 'stale')
+        assert.equal(sample(families, 'esmond_packet_loss_ratio', labels), k.latest);
+      if (k.family === 'throughput')
+        assert.equal(sample(families, 'esmond_throughput_bits_per_second', labels), k.latest);
     }
     const stale = KNOWN.find((k) => k.expected === 'stale');
     assert.ok(stale);
-    const age = sample(families, 'esmond_last_result_age_seconds', { source: stale.source, destination: stale.destination, event_type: 'packet-loss-rate' });
+    const age = sample(families, 'esmond_last_result_age_seconds', {
+      source: stale.source,
+      destination: stale.destination,
+      event_type: 'packet-loss-rate',
+    });
     assert.ok(age !== undefined && age >= 2 * 86400 && age < 2 * 86400 + 600, `age ${age}`);
   });
 
-  test('seeded tests: values are the archive\'s latest points', async () => {
+  test("seeded tests: values are the archive's latest points", async () => {
     const a = 'perfsonar1.site1.example.net';
     const b = 'perfsonar1.site2.example.net';
-    for (const [src, dst] of [[a, b], [b, a]] as const) {
+    for (const [src, dst] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const labels = { source: src, destination: dst };
-      assert.equal(sample(families, 'esmond_throughput_bits_per_second', labels), numberOf(await lastValue(client, src, dst, 'throughput', {}, 7 * 86400)));
-      assert.equal(sample(families, 'esmond_packet_loss_ratio', labels), numberOf(await lastValue(client, src, dst, 'packet-loss-rate', {}, 3600)));
-      const delay = delayOf(await lastValue(client, src, dst, 'histogram-owdelay', { summaryType: 'statistics' }, 3600));
+      assert.equal(
+        sample(families, 'esmond_throughput_bits_per_second', labels),
+        numberOf(await lastValue(client, src, dst, 'throughput', {}, 7 * 86400)),
+      );
+      assert.equal(
+        sample(families, 'esmond_packet_loss_ratio', labels),
+        numberOf(await lastValue(client, src, dst, 'packet-loss-rate', {}, 3600)),
+      );
+      const delay = delayOf(
+        await lastValue(client, src, dst, 'histogram-owdelay', { summaryType: 'statistics' }, 3600),
+      );
       assert.ok(delay);
       assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'min' }), delay.min / 1000);
-      assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'median' }), delay.median / 1000);
+      assert.equal(
+        sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'median' }),
+        delay.median / 1000,
+      );
       assert.equal(sample(families, 'esmond_one_way_delay_seconds', { ...labels, stat: 'p95' }), delay.p95 / 1000);
     }
   });
@@ -92,7 +124,8 @@ describe('/metrics', () => {
     const mesh = decodeMesh(await (await fetch(`${archive.url}/pictures/mesh.json`)).json());
     const allowed = new Set(['source', 'destination', 'tool', 'event_type', 'stat']);
     for (const fam of families) {
-      for (const m of fam.metrics) for (const l of Object.keys(m.labels ?? {})) assert.ok(allowed.has(l), `${fam.name} label ${l}`);
+      for (const m of fam.metrics)
+        for (const l of Object.keys(m.labels ?? {})) assert.ok(allowed.has(l), `${fam.name} label ${l}`);
     }
     const ages = families.find((f) => f.name === 'esmond_last_result_age_seconds')?.metrics ?? [];
     assert.ok(ages.length <= mesh.cells.length);
@@ -106,7 +139,9 @@ describe('/metrics', () => {
     const dst = 'known-c.example.net';
     const before = sample(families, 'esmond_packet_loss_ratio', { source: src, destination: dst });
     assert.equal(before, 0);
-    const md = await client.searchMetadata({ inputSource: src, inputDestination: dst, eventType: 'packet-loss-rate' }).first();
+    const md = await client
+      .searchMetadata({ inputSource: src, inputDestination: dst, eventType: 'packet-loss-rate' })
+      .first();
     assert.ok(md && archive.writeKey);
     const writer = createClient({ url: archive.url, credentials: { apiKey: archive.writeKey } });
     const ts = Math.floor(Date.now() / 1000);

@@ -20,7 +20,8 @@ const GOLDEN = join(process.cwd(), 'test', 'golden', 'esmond-ps-plot');
 function checkGolden(file: string, actual: string): void {
   const path = join(GOLDEN, file);
   if (process.env['UPDATE_GOLDEN'] !== undefined || !existsSync(path)) {
-    if (process.env['UPDATE_GOLDEN'] === undefined) assert.fail(`golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
+    if (process.env['UPDATE_GOLDEN'] === undefined)
+      assert.fail(`golden file ${file} missing (run with UPDATE_GOLDEN=1)`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;
@@ -66,9 +67,18 @@ describe('esmond-ps-plot', () => {
     const client = createClient({ url: archive.url });
     try {
       const counts: number[] = [];
-      for await (const md of client.searchMetadata({ eventType: 'throughput', timeStart: Date.parse('2025-11-23T00:00:00Z') / 1000 })) {
+      for await (const md of client.searchMetadata({
+        eventType: 'throughput',
+        timeStart: Date.parse('2025-11-23T00:00:00Z') / 1000,
+      })) {
         let n = 0;
-        for await (const page of client.dataPages(md, 'throughput', {}, { timeStart: Date.parse('2025-11-23T00:00:00Z') / 1000, timeEnd: Date.parse('2025-11-24T16:00:00Z') / 1000 })) n += page.length;
+        for await (const page of client.dataPages(
+          md,
+          'throughput',
+          {},
+          { timeStart: Date.parse('2025-11-23T00:00:00Z') / 1000, timeEnd: Date.parse('2025-11-24T16:00:00Z') / 1000 },
+        ))
+          n += page.length;
         counts.push(n);
       }
       const legend = [...svg.matchAll(/\((\d+) points\)/g)].map((m) => Number(m[1]));

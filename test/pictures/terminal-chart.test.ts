@@ -35,7 +35,10 @@ describe('esmond-ps-get --chart', () => {
     const chart = charted.out.slice(plain.out.length);
     assert.match(chart, /^\n%\n/);
     assert.equal(chart.split('\n').filter((l) => /[┤┼]/.test(l)).length, 9, 'an 8-row chart');
-    assert.match(chart, /10\.0\.1\.10 → 10\.0\.2\.10|perfsonar1\.site1\.example\.net → perfsonar1\.site2\.example\.net/);
+    assert.match(
+      chart,
+      /10\.0\.1\.10 → 10\.0\.2\.10|perfsonar1\.site1\.example\.net → perfsonar1\.site2\.example\.net/,
+    );
   });
 
   test('not a terminal: the output is the same as without --chart, with a note on stderr', async () => {

@@ -47,7 +47,9 @@ describe('esmond-ps-view API', () => {
       const view = await startView(['-u', archive.url, '--archive', kind]);
       try {
         const q = '?input-source=known-a.example.net&input-destination=known-b.example.net&limit=1000';
-        const direct = (await json(`${archive.url}/esmond/perfsonar/archive/${q}`)) as Array<{ 'metadata-key': string }>;
+        const direct = (await json(`${archive.url}/esmond/perfsonar/archive/${q}`)) as Array<{
+          'metadata-key': string;
+        }>;
         const viaView = (await json(`${view.url}/esmond/perfsonar/archive/${q}`)) as Array<{ 'metadata-key': string }>;
         assert.equal(direct.length, 2);
         assert.deepEqual(viaView.map((m) => m['metadata-key']).sort(), direct.map((m) => m['metadata-key']).sort());

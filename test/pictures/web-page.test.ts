@@ -42,27 +42,41 @@ async function view(page: Page): Promise<ViewState> {
 
 async function openGrid(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction('window.esmondView?.grid.rendered === true || window.esmondView?.error != null', null, { timeout: 30_000 });
+  await page.waitForFunction('window.esmondView?.grid.rendered === true || window.esmondView?.error != null', null, {
+    timeout: 30_000,
+  });
 }
 
 async function squares(page: Page): Promise<Square[]> {
   // One element per pair; its classes colour the family thirds: t-ok l-warn r-stale.
   const families = JSON.stringify(Object.entries(FAMILY_CLASS));
-  return page.evaluate<Square[]>(`[...document.querySelectorAll('#grid [data-s]')].flatMap((b) => ${families}.map(([f, prefix]) => ({
+  return page.evaluate<
+    Square[]
+  >(`[...document.querySelectorAll('#grid [data-s]')].flatMap((b) => ${families}.map(([f, prefix]) => ({
     s: b.dataset.s, d: b.dataset.d, f,
     cls: b.className.split(' ').filter((c) => c.startsWith(prefix + '-')).map((c) => c.slice(prefix.length + 1)).join(' ') })))`);
 }
 
 async function pairPainted(page: Page): Promise<void> {
-  await page.waitForFunction('window.esmondView.pair.paintedAtMs !== null || window.esmondView.error !== null', null, { timeout: 30_000 });
+  await page.waitForFunction('window.esmondView.pair.paintedAtMs !== null || window.esmondView.error !== null', null, {
+    timeout: 30_000,
+  });
   assert.equal((await view(page)).error, null);
 }
 
 /** Points the archive holds for one series in [start, end], read with the library client. */
-async function count(client: EsmondClient, src: string, dst: string, eventType: string, summary: { summaryType?: 'statistics'; summaryWindow?: number }, range: { start: number; end: number }): Promise<number> {
+async function count(
+  client: EsmondClient,
+  src: string,
+  dst: string,
+  eventType: string,
+  summary: { summaryType?: 'statistics'; summaryWindow?: number },
+  range: { start: number; end: number },
+): Promise<number> {
   let n = 0;
   for await (const md of client.searchMetadata({ inputSource: src, inputDestination: dst, eventType })) {
-    for await (const pg of client.dataPages(md, eventType, summary, { timeStart: range.start, timeEnd: range.end })) n += pg.length;
+    for await (const pg of client.dataPages(md, eventType, summary, { timeStart: range.start, timeEnd: range.end }))
+      n += pg.length;
   }
   return n;
 }
@@ -107,18 +121,24 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     for (const k of KNOWN) {
       const sq = drawn.find((q) => q.s === k.source && q.d === k.destination && q.f === k.family);
       assert.equal(sq?.cls, k.expected, `${k.source} > ${k.destination} ${k.family}`);
-      const cell = mesh.cells.find((c) => c.source === k.source && c.destination === k.destination && c.family === k.family);
-      if (k.expected !== 'stale') assert.ok(Math.abs((cell?.value ?? NaN) - k.latest) < 1e-9, `${k.family} value ${cell?.value} != ${k.latest}`);
+      const cell = mesh.cells.find(
+        (c) => c.source === k.source && c.destination === k.destination && c.family === k.family,
+      );
+      if (k.expected !== 'stale')
+        assert.ok(Math.abs((cell?.value ?? NaN) - k.latest) < 1e-9, `${k.family} value ${cell?.value} != ${k.latest}`);
     }
     // The seeded data ends now: most tests are current (a host outage may leave a few stale).
     const seededSquares = drawn.filter((q) => q.s.startsWith('perfsonar1.'));
-    assert.ok(seededSquares.filter((q) => q.cls === 'stale').length <= seededSquares.length / 3, JSON.stringify(seededSquares));
+    assert.ok(
+      seededSquares.filter((q) => q.cls === 'stale').length <= seededSquares.length / 3,
+      JSON.stringify(seededSquares),
+    );
     const rowTitle = await page.getAttribute('.row[title^="known-a.example.net"]', 'title');
     assert.match(rowTitle ?? '', /192\.0\.2\.1/);
     await page.screenshot({ path: join(SHOTS, 'grid.png'), fullPage: true });
   });
 
-  test('thresholds are the user\'s: 1 % loss for amber turns the 0.5 % cell green', async () => {
+  test("thresholds are the user's: 1 % loss for amber turns the 0.5 % cell green", async () => {
     await openGrid(page, `${archive.url}/`);
     await page.click('#settings summary');
     await page.fill('input[name="lossWarn"]', '1');
@@ -137,10 +157,23 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     await pairPainted(page);
     let state = (await view(page)).pair;
     assert.ok(state.range);
-    for (const [src, dst] of [[a, b], [b, a]] as const) {
+    for (const [src, dst] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const dir = `${src} > ${dst}`;
       assert.equal(state.points[`${dir} throughput`], await count(client, src, dst, 'throughput', {}, state.range));
-      assert.equal(state.points[`${dir} delay`], await count(client, src, dst, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 0 }, state.range));
+      assert.equal(
+        state.points[`${dir} delay`],
+        await count(
+          client,
+          src,
+          dst,
+          'histogram-owdelay',
+          { summaryType: 'statistics', summaryWindow: 0 },
+          state.range,
+        ),
+      );
       assert.equal(state.points[`${dir} trace`], await count(client, src, dst, 'packet-trace', {}, state.range));
       assert.ok((state.points[`${dir} delay`] ?? 0) > 100, 'a day of latency results');
       assert.equal(state.windows[`${dir} delay`], 0);
@@ -148,12 +181,23 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     await page.screenshot({ path: join(SHOTS, 'pair-day.png'), fullPage: true });
 
     await page.click('.ranges button[data-range="week"]');
-    await page.waitForFunction("window.esmondView.pair.range?.label === 'week' && window.esmondView.pair.paintedAtMs !== null", null, { timeout: 30_000 });
+    await page.waitForFunction(
+      "window.esmondView.pair.range?.label === 'week' && window.esmondView.pair.paintedAtMs !== null",
+      null,
+      { timeout: 30_000 },
+    );
     state = (await view(page)).pair;
     assert.ok(state.range);
     const dir = `${a} > ${b}`;
     assert.equal(state.windows[`${dir} delay`], 3600);
-    const hourly = await count(client, a, b, 'histogram-owdelay', { summaryType: 'statistics', summaryWindow: 3600 }, state.range);
+    const hourly = await count(
+      client,
+      a,
+      b,
+      'histogram-owdelay',
+      { summaryType: 'statistics', summaryWindow: 3600 },
+      state.range,
+    );
     assert.equal(state.points[`${dir} delay`], hourly);
     assert.ok(hourly > 24 && hourly <= 7 * 24 + 1, `hourly summaries over the seeded two days, got ${hourly}`);
     // The traceroute of a week: its route changes, made by the server from every trace in range.
@@ -164,7 +208,12 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     const md = await client.searchMetadata({ inputSource: a, inputDestination: b, eventType: 'packet-trace' }).first();
     assert.ok(md);
     const expected = new RouteRunBuilder(MAX_RUNS);
-    for await (const p of client.data(md, 'packet-trace', {}, { timeStart: state.range.start, timeEnd: state.range.end })) {
+    for await (const p of client.data(
+      md,
+      'packet-trace',
+      {},
+      { timeStart: state.range.start, timeEnd: state.range.end },
+    )) {
       expected.add(p.ts, Array.isArray(p.val) ? pathOf(p.val) : []);
     }
     const q = new URLSearchParams({ key: md.key, start: String(state.range.start), end: String(state.range.end) });
@@ -180,10 +229,16 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
 
     // Phone width: the two directions stack.
     await page.setViewportSize({ width: 390, height: 844 });
-    const columns = await page.evaluate(`getComputedStyle(document.querySelector('.dirs')).gridTemplateColumns.split(' ').length`);
+    const columns = await page.evaluate(
+      `getComputedStyle(document.querySelector('.dirs')).gridTemplateColumns.split(' ').length`,
+    );
     assert.equal(columns, 1);
     // …and the charts follow the narrower column.
-    await page.waitForFunction(`[...document.querySelectorAll('.uplot')].every((u) => u.getBoundingClientRect().right <= 390)`, null, { timeout: 5_000 });
+    await page.waitForFunction(
+      `[...document.querySelectorAll('.uplot')].every((u) => u.getBoundingClientRect().right <= 390)`,
+      null,
+      { timeout: 5_000 },
+    );
     await page.screenshot({ path: join(SHOTS, 'pair-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
@@ -205,7 +260,11 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
       const points = (await view(page)).pair.points;
       assert.ok((points['perfsonar1.site3.example.net > perfsonar1.site2.example.net delay'] ?? 0) > 100);
       // Only reads go through.
-      const post = await fetch(`${viewer}/esmond/perfsonar/archive/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      const post = await fetch(`${viewer}/esmond/perfsonar/archive/`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(post.status, 405);
       const escape = await fetch(`${viewer}/esmond/perfsonar/archive/%2e%2e/%2e%2e/metrics`);
       assert.equal(escape.status, 404);
@@ -220,13 +279,17 @@ describe('the mesh page in Chromium', { skip: missing }, () => {
     const port = await pickFreePort();
     const stop = new AbortController();
     const io = { ...captureIo(), now: () => Date.now() };
-    const done = runViewCli(['-u', `http://127.0.0.1:${dead}`, '--port', String(port), '--timeout', '2'], io, stop.signal);
+    const done = runViewCli(
+      ['-u', `http://127.0.0.1:${dead}`, '--port', String(port), '--timeout', '2'],
+      io,
+      stop.signal,
+    );
     try {
       for (let i = 0; i < 200 && !io.err().includes('serving'); i++) await new Promise((r) => setTimeout(r, 25));
       await openGrid(page, `http://127.0.0.1:${port}/`);
       const error = (await view(page)).error;
       assert.match(error ?? '', /archive is unreachable/);
-      assert.match(await page.textContent('#status') ?? '', /archive is unreachable/);
+      assert.match((await page.textContent('#status')) ?? '', /archive is unreachable/);
       await page.screenshot({ path: join(SHOTS, 'unreachable.png') });
     } finally {
       stop.abort();

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALLOWED_SUMMARIES, EVENT_TYPES, EVENT_TYPE_NAMES, isEventType, summaryAllowed } from '../../src/model/event-types.js';
+import {
+  ALLOWED_SUMMARIES,
+  EVENT_TYPES,
+  EVENT_TYPE_NAMES,
+  isEventType,
+  summaryAllowed,
+} from '../../src/model/event-types.js';
 
 test('the event-type table has the 49 types of esmond 4.x with the spec counts per data type', () => {
   assert.equal(EVENT_TYPE_NAMES.length, 49);

@@ -33,20 +33,42 @@ interface Manifest {
 }
 const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
 /** What a library user must not get: the CLI's, the archive's and the pictures' dependencies. */
-const HEAVY = ['better-sqlite3', 'pg', 'chrono-node', 'commander', 'cli-progress', 'pino', 'proxy-addr', 'lossless-json', '@resvg/resvg-js', 'asciichart', 'uplot'];
+const HEAVY = [
+  'better-sqlite3',
+  'pg',
+  'chrono-node',
+  'commander',
+  'cli-progress',
+  'pino',
+  'proxy-addr',
+  'lossless-json',
+  '@resvg/resvg-js',
+  'asciichart',
+  'uplot',
+];
 
 /** Runs a command without blocking this process (it serves the archive the programs read). */
-async function run(cmd: string, args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
+async function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8' });
     return { status: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: unknown; stdout?: string; stderr?: string };
-    return { status: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
+    return {
+      status: typeof err.code === 'number' ? err.code : 1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? String(e),
+    };
   }
 }
 
-const PROGRAM = (kind: 'esm' | 'cjs'): string => `${kind === 'esm' ? "import { createClient, isHttpError, isTimeoutError, type EventType, type Metadata } from 'esmond-client';" : "import esmond = require('esmond-client');\nconst { createClient, isHttpError, isTimeoutError } = esmond;\ntype EventType = esmond.EventType;\ntype Metadata = esmond.Metadata;"}
+const PROGRAM = (
+  kind: 'esm' | 'cjs',
+): string => `${kind === 'esm' ? "import { createClient, isHttpError, isTimeoutError, type EventType, type Metadata } from 'esmond-client';" : "import esmond = require('esmond-client');\nconst { createClient, isHttpError, isTimeoutError } = esmond;\ntype EventType = esmond.EventType;\ntype Metadata = esmond.Metadata;"}
 
 async function main(url: string): Promise<void> {
   const client = createClient({ url, timeoutMs: 5_000, retries: 0 });
@@ -99,7 +121,10 @@ function writeTsconfig(project: string, files: string[]): void {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(LIB, 'dist', 'index.cjs')) && existsSync(join(ROOT, 'dist', 'bin', 'esmond-ps-get.js')), 'dist/ is not built: run npm run build');
+  assert.ok(
+    existsSync(join(LIB, 'dist', 'index.cjs')) && existsSync(join(ROOT, 'dist', 'bin', 'esmond-ps-get.js')),
+    'dist/ is not built: run npm run build',
+  );
   dir = mkdtempSync(join(tmpdir(), 'esmond-fresh-'));
   archive = await startArchive({ seed: { hosts: 2, days: 1 } });
   for (const pkgDir of [LIB, ROOT]) {
@@ -131,21 +156,37 @@ test('a library user installs esmond-client alone; ESM and CommonJS programs typ
   // need to pick a version). A dependency the library declares beyond those fails the install.
   const deps: string[] = [];
   for (const dep of Object.keys(manifest(LIB).dependencies)) {
-    const packed = await run('npm', ['pack', join(ROOT, 'node_modules', dep), '--ignore-scripts', '--silent', '--pack-destination', project], project);
+    const packed = await run(
+      'npm',
+      ['pack', join(ROOT, 'node_modules', dep), '--ignore-scripts', '--silent', '--pack-destination', project],
+      project,
+    );
     assert.equal(packed.status, 0, packed.stderr);
     deps.push(join(project, packed.stdout.trim().split('\n').pop()!));
   }
   const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', tgz, ...deps], project);
   assert.equal(installed.status, 0, `npm install --offline ${tgz}:\n${installed.stderr}`);
-  const lock = JSON.parse(readFileSync(join(project, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
-  const names = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, '')).sort();
-  for (const heavy of HEAVY) assert.ok(!names.includes(heavy), `a library install pulled ${heavy}: ${names.join(', ')}`);
-  assert.deepEqual(names, ['esmond-client', ...Object.keys(manifest(LIB).dependencies)].sort(), 'a library install is the library and its own dependencies');
+  const lock = JSON.parse(readFileSync(join(project, 'node_modules', '.package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
+  };
+  const names = Object.keys(lock.packages)
+    .map((p) => p.replace(/^.*node_modules\//, ''))
+    .sort();
+  for (const heavy of HEAVY)
+    assert.ok(!names.includes(heavy), `a library install pulled ${heavy}: ${names.join(', ')}`);
+  assert.deepEqual(
+    names,
+    ['esmond-client', ...Object.keys(manifest(LIB).dependencies)].sort(),
+    'a library install is the library and its own dependencies',
+  );
   writeFileSync(join(project, 'esm.mts'), PROGRAM('esm'));
   writeFileSync(join(project, 'cjs.cts'), PROGRAM('cjs'));
   // The README's library examples compile as a user would paste them (type-checked, not run).
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## The library'), readme.indexOf('\n## ', readme.indexOf('## The library') + 1));
+  const section = readme.slice(
+    readme.indexOf('## The library'),
+    readme.indexOf('\n## ', readme.indexOf('## The library') + 1),
+  );
   const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
   assert.ok(examples.length >= 2, 'README library examples not found');
   examples.forEach((code, i) => {
@@ -154,7 +195,10 @@ test('a library user installs esmond-client alone; ESM and CommonJS programs typ
   writeTsconfig(project, ['esm.mts', 'cjs.cts', ...examples.map((_, i) => `readme-${i}.mts`)]);
   const tsc = await run(process.execPath, [TSC, '-p', project], project);
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-  for (const [kind, file] of [['esm', 'esm.mjs'], ['cjs', 'cjs.cjs']] as const) {
+  for (const [kind, file] of [
+    ['esm', 'esm.mjs'],
+    ['cjs', 'cjs.cjs'],
+  ] as const) {
     const r = await run(process.execPath, [join(project, 'out', file), archive.url], project);
     assert.equal(r.status, 0, `${file}: ${r.stderr}`);
     const out = JSON.parse(r.stdout) as { kind: string; points: number; foreignIsOurs: boolean };
@@ -204,7 +248,10 @@ test('a tools user: esmond-ps-tools beside esmond-client runs its bins and its a
     mkdirSync(join(modules, dep, '..'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules', dep), join(modules, dep));
   }
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-tools', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'fresh-tools', version: '1.0.0', private: true, type: 'module' }),
+  );
   const bin = (name: string): string => join(modules, 'esmond-ps-tools', tools.bin[name]!);
   const endpoints = await run(process.execPath, [bin('esmond-ps-get-endpoints'), '-u', archive.url], project);
   assert.equal(endpoints.status, 0, `esmond-ps-get-endpoints: ${endpoints.stderr}`);

@@ -28,7 +28,20 @@ const LIB = join(ROOT, 'packages', 'esmond-client');
 const tools = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const library = JSON.parse(readFileSync(join(LIB, 'package.json'), 'utf8')) as Manifest;
 /** What a library user must not get: the CLI's, the archive's and the pictures' dependencies. */
-const HEAVY = ['better-sqlite3', 'pg', 'chrono-node', 'commander', 'cli-progress', 'pino', 'proxy-addr', 'lossless-json', '@resvg/resvg-js', 'asciichart', 'uplot', 'playwright-core'];
+const HEAVY = [
+  'better-sqlite3',
+  'pg',
+  'chrono-node',
+  'commander',
+  'cli-progress',
+  'pino',
+  'proxy-addr',
+  'lossless-json',
+  '@resvg/resvg-js',
+  'asciichart',
+  'uplot',
+  'playwright-core',
+];
 const BUILT = 'dist/ is not built: run npm run build (npm install and npm ci do it)';
 
 const packCache = new Map<string, Set<string>>();
@@ -46,25 +59,45 @@ function packed(dir: string): Set<string> {
 /** Bare module specifiers a built file imports (static, dynamic and require; TSDoc examples aside). */
 function bareImports(file: string): string[] {
   const text = readFileSync(file, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '');
-  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["']([^"'./][^"']*)["']/gm)].map((m) => m[1]!);
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["']([^"'./][^"']*)["']/gm)].map(
+    (m) => m[1]!,
+  );
 }
 
 /** `lossless-json/x` → `lossless-json`, `@resvg/resvg-js` stays. */
-const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec: string): string =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 test('the library package ships its entry points, only the library modules, and public declarations only', () => {
   assert.ok(existsSync(join(LIB, 'dist', 'index.js')), BUILT);
   const files = packed(LIB);
-  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/index.cjs', 'dist/index.d.cts', 'dist/query/client.js', 'package.json']) {
+  for (const entry of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/index.cjs',
+    'dist/index.d.cts',
+    'dist/query/client.js',
+    'package.json',
+  ]) {
     assert.ok(files.has(entry), `${entry} is not packed`);
   }
   // No tool, archive, loader sink, formatter, bulk engine or web page in the library.
   for (const layer of ['bin', 'cli', 'archive', 'bulk', 'format', 'pictures', 'web']) {
-    assert.deepEqual([...files].filter((f) => f.startsWith(`dist/${layer}/`)), [], `dist/${layer}/ is in the library package`);
+    assert.deepEqual(
+      [...files].filter((f) => f.startsWith(`dist/${layer}/`)),
+      [],
+      `dist/${layer}/ is in the library package`,
+    );
   }
   assert.ok(![...files].some((f) => f.startsWith('src/') || f.startsWith('test/')), 'sources or tests packed');
   // Source maps would point at sources the package does not ship.
-  assert.deepEqual([...files].filter((f) => f.endsWith('.map')), []);
+  assert.deepEqual(
+    [...files].filter((f) => f.endsWith('.map')),
+    [],
+  );
   // Declarations only of what the exports reach (scripts/prune-declarations.mjs runs after tsc).
   const reachable = reachableDeclarations(typeEntries(LIB));
   const internal = [...files].filter((f) => /\.d\.c?ts$/.test(f) && !reachable.has(join(LIB, f)));
@@ -72,7 +105,7 @@ test('the library package ships its entry points, only the library modules, and 
   assert.ok(!files.has('dist/model/ordered-json.d.ts') && !files.has('dist/http/redact.d.ts'));
 });
 
-test('the library declares exactly the packages its modules import, none of the tools\' ones', () => {
+test("the library declares exactly the packages its modules import, none of the tools' ones", () => {
   assert.ok(existsSync(join(LIB, 'dist', 'index.js')), BUILT);
   const builtins = new Set(builtinModules);
   const imported = new Set<string>();
@@ -80,14 +113,23 @@ test('the library declares exactly the packages its modules import, none of the 
     if (!/\.c?js$/.test(f)) continue;
     for (const spec of bareImports(join(LIB, f))) {
       // Its own name appears in messages and examples (and would resolve to itself).
-      if (!spec.startsWith('node:') && !builtins.has(spec) && packageOf(spec) !== library.name) imported.add(packageOf(spec));
+      if (!spec.startsWith('node:') && !builtins.has(spec) && packageOf(spec) !== library.name)
+        imported.add(packageOf(spec));
     }
   }
-  assert.deepEqual([...imported].sort(), Object.keys(library.dependencies).sort(), 'packages/esmond-client/package.json "dependencies" differ from what its dist imports');
+  assert.deepEqual(
+    [...imported].sort(),
+    Object.keys(library.dependencies).sort(),
+    'packages/esmond-client/package.json "dependencies" differ from what its dist imports',
+  );
   for (const heavy of HEAVY) assert.ok(!(heavy in library.dependencies), `the library depends on ${heavy}`);
   // Same versions as the toolkit, so a workspace install holds one copy of each.
   for (const [name, version] of Object.entries(library.dependencies)) {
-    assert.equal(tools.dependencies[name] ?? version, version, `${name}: the library wants ${version}, the tools ${tools.dependencies[name]}`);
+    assert.equal(
+      tools.dependencies[name] ?? version,
+      version,
+      `${name}: the library wants ${version}, the tools ${tools.dependencies[name]}`,
+    );
   }
 });
 
@@ -107,7 +149,13 @@ test('the tools package depends on the library of the same version, bundled, ins
   const BUNDLED = 'node_modules/esmond-client/';
   const bundled = new Set([...toolFiles].filter((f) => f.startsWith(BUNDLED)).map((f) => f.slice(BUNDLED.length)));
   assert.deepEqual([...bundled].sort(), [...libFiles].sort(), 'the bundled library is not the library package');
-  for (const f of ['dist/query/client.js', 'dist/http/transport.js', 'dist/model/event-types.js', 'dist/index.js', 'dist/index.cjs']) {
+  for (const f of [
+    'dist/query/client.js',
+    'dist/http/transport.js',
+    'dist/model/event-types.js',
+    'dist/index.js',
+    'dist/index.cjs',
+  ]) {
     assert.ok(!toolFiles.has(f), `${f}: a second copy of a library module is in the tools package`);
   }
   // Every library module the tools import is one the library package ships, with its types where
@@ -119,7 +167,10 @@ test('the tools package depends on the library of the same version, bundled, ins
       if (!spec.startsWith(INTERNAL)) continue;
       internalImports++;
       const target = `dist/${spec.slice(INTERNAL.length)}`;
-      assert.ok(libFiles.has(f.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target), `${f} imports ${spec}, which the library package does not ship`);
+      assert.ok(
+        libFiles.has(f.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target),
+        `${f} imports ${spec}, which the library package does not ship`,
+      );
     }
     for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["'](\.{1,2}\/[^"']+\.js)["']/g)) {
       const rel = join(f, '..', m[1]!).replace(/\.js$/, f.endsWith('.d.ts') ? '.d.ts' : '.js');
@@ -138,18 +189,30 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
   for (const entry of ['dist/archive/index.js', 'dist/archive/index.d.ts', 'dist/web/app.js', 'dist/web/app.css']) {
     assert.ok(files.has(entry), `${entry} is not packed`);
   }
-  assert.ok(![...files].some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('packages/')), 'sources, tests or the library workspace packed');
-  assert.deepEqual([...files].filter((f) => f.endsWith('.map')), []);
+  assert.ok(
+    ![...files].some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('packages/')),
+    'sources, tests or the library workspace packed',
+  );
+  assert.deepEqual(
+    [...files].filter((f) => f.endsWith('.map')),
+    [],
+  );
   const reachable = reachableDeclarations(typeEntries(ROOT));
-  const internal = [...files].filter((f) => f.startsWith('dist/') && /\.d\.c?ts$/.test(f) && !reachable.has(resolve(f)));
+  const internal = [...files].filter(
+    (f) => f.startsWith('dist/') && /\.d\.c?ts$/.test(f) && !reachable.has(resolve(f)),
+  );
   assert.deepEqual(internal, [], 'declarations of internal modules are packed');
   assert.ok(!files.has('dist/cli/get.d.ts'));
   // The archive's declarations name no third-party package: a user's strict tsc would need its
   // @types (devDependencies here), e.g. better-sqlite3's through a storage module.
   const foreign = [...files]
     .filter((f) => f.startsWith('dist/') && /\.d\.ts$/.test(f))
-    .flatMap((f) => bareImports(f).filter((spec) => !spec.startsWith('node:') && packageOf(spec) !== library.name).map((spec) => `${f}: ${spec}`));
-  assert.deepEqual(foreign, [], 'the tools\' declarations import third-party types');
+    .flatMap((f) =>
+      bareImports(f)
+        .filter((spec) => !spec.startsWith('node:') && packageOf(spec) !== library.name)
+        .map((spec) => `${f}: ${spec}`),
+    );
+  assert.deepEqual(foreign, [], "the tools' declarations import third-party types");
 });
 
 test('every bin is a node script that answers --help with exit 0', () => {

@@ -28,7 +28,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Node-side helpers every layer but the browser's shares (timeout, pool, DNS, atomic writes): nothing of ours.
   util: [],
   'index.ts': ['model', 'http', 'query', 'post', 'format', 'bulk', 'util'],
-  cli: ['model', 'http', 'query', 'post', 'format', 'bulk', 'loaders', 'archive', 'web', 'pictures', 'index.ts', 'util'],
+  cli: [
+    'model',
+    'http',
+    'query',
+    'post',
+    'format',
+    'bulk',
+    'loaders',
+    'archive',
+    'web',
+    'pictures',
+    'index.ts',
+    'util',
+  ],
   bin: ['cli'],
 };
 
@@ -43,7 +56,9 @@ function sourceFiles(dir: string): string[] {
 /** Relative specifiers a file imports (static, re-exports and dynamic `import()`), resolved to .ts paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
   return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
@@ -70,7 +85,8 @@ describe('source layers (README "Layout")', () => {
         const to = layerOf(dep);
         if (to === from) continue;
         const relDep = relative(SRC, dep);
-        if (!allowed.some((a) => a === to || a === relDep || relDep.startsWith(`${a}/`))) wrong.push(`${relative(SRC, file)} -> ${relDep}`);
+        if (!allowed.some((a) => a === to || a === relDep || relDep.startsWith(`${a}/`)))
+          wrong.push(`${relative(SRC, file)} -> ${relDep}`);
       }
     }
     assert.deepEqual(wrong, []);

@@ -19,15 +19,28 @@ function sourceFiles(dir: string): string[] {
 /** Relative specifiers a file imports (static, re-exports, dynamic `import()`), as .ts paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  return specs.map((s) => resolve(dirname(file), s.replace(/\.c?js$/, (x) => (x === '.cjs' ? '.cts' : '.ts'))));
+  const specs = [
+    ...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g),
+  ].map((m) => m[1]!);
+  return specs.map((s) =>
+    resolve(
+      dirname(file),
+      s.replace(/\.c?js$/, (x) => (x === '.cjs' ? '.cts' : '.ts')),
+    ),
+  );
 }
 
 test('every file of src/ is reachable from an entry point', () => {
   const files = sourceFiles(SRC);
   const entries = files.filter((f) => {
     const rel = relative(SRC, f);
-    return rel === 'index.ts' || rel === 'index.cts' || rel === 'archive/index.ts' || rel.startsWith('bin/') || rel === 'web/main.ts';
+    return (
+      rel === 'index.ts' ||
+      rel === 'index.cts' ||
+      rel === 'archive/index.ts' ||
+      rel.startsWith('bin/') ||
+      rel === 'web/main.ts'
+    );
   });
   const seen = new Set<string>();
   const todo = [...entries];
@@ -37,5 +50,8 @@ test('every file of src/ is reachable from an entry point', () => {
     seen.add(f);
     todo.push(...importsOf(f));
   }
-  assert.deepEqual(files.filter((f) => !seen.has(f)).map((f) => relative(SRC, f)), []);
+  assert.deepEqual(
+    files.filter((f) => !seen.has(f)).map((f) => relative(SRC, f)),
+    [],
+  );
 });

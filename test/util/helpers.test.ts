@@ -8,7 +8,13 @@ import { withTimeout } from '../../src/util/timeout.js';
 import { pool } from '../../src/util/pool.js';
 import { hostResolves, lookupAddress, systemForwardResolver, systemReverseResolver } from '../../src/util/dns.js';
 import { createHostnameCache } from '../../src/util/hostnames.js';
-import { removeAtomic, tempPathOf, writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from '../../src/util/atomic-write.js';
+import {
+  removeAtomic,
+  tempPathOf,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeJsonAtomic,
+} from '../../src/util/atomic-write.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -56,7 +62,14 @@ describe('pool', () => {
 
   test('`stop` ends taking items; the empty list runs nothing', async () => {
     const done: number[] = [];
-    await pool([1, 2, 3, 4], 1, async (i) => { done.push(i); }, { stop: () => done.length >= 2 });
+    await pool(
+      [1, 2, 3, 4],
+      1,
+      async (i) => {
+        done.push(i);
+      },
+      { stop: () => done.length >= 2 },
+    );
     assert.deepEqual(done, [1, 2]);
     await pool([], 4, () => Promise.reject(new Error('never called')));
   });
@@ -101,7 +114,9 @@ describe('hostname cache', () => {
 
 describe('atomic writes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-atomic-'));
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('replace the content, leave no temporary file, honour the mode', async () => {
     const p = join(dir, 'state.json');

@@ -120,7 +120,10 @@ export function buildMesh(rng: Rng, hosts: number, start: number, end: number): 
     utcOffset: c.utcOffset,
     silent: coreRng.chance(0.15),
   }));
-  const order = shuffled(rng.fork('placement'), RING.map((_, i) => i));
+  const order = shuffled(
+    rng.fork('placement'),
+    RING.map((_, i) => i),
+  );
   const sites: Site[] = [];
   for (let i = 0; i < hosts; i++) {
     const r = rng.fork(`site ${i + 1}`);
@@ -147,7 +150,10 @@ export function buildMesh(rng: Rng, hosts: number, start: number, end: number): 
   }
   const outages = new Map<number, Episode[]>();
   for (const site of sites) {
-    outages.set(site.index, episodes(rng.fork(`outage ${site.index}`), start, end, 0.35, 600, 5400, () => 1));
+    outages.set(
+      site.index,
+      episodes(rng.fork(`outage ${site.index}`), start, end, 0.35, 600, 5400, () => 1),
+    );
   }
   const reroutes = new Map<string, Episode[]>();
   const pairs: Pair[] = [];
@@ -249,7 +255,7 @@ function ringPath(from: number, to: number, rerouted: boolean): { core: number; 
   }
   const walk = (step: 1 | -1): { core: number; km: number }[] => {
     const out: { core: number; km: number }[] = [];
-    for (let c = from; c !== to; ) {
+    for (let c = from; c !== to;) {
       const next = (c + step + n) % n;
       const link = step === 1 ? RING[c]?.kmToNext : RING[next]?.kmToNext;
       out.push({ core: next, km: link ?? 0 });

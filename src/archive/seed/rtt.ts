@@ -71,7 +71,8 @@ export function rttModel(interval: number): TestModel {
           for (let i = 0; i < COUNT; i++) {
             if (!rng.chance(survive)) continue;
             // ICMP is answered by the host's kernel, which adds a few microseconds and a rare hiccup.
-            const extra = rng.exponential(there.queueMs + home.queueMs + 0.01) + (rng.chance(0.01) ? rng.uniform(1, 8) : 0);
+            const extra =
+              rng.exponential(there.queueMs + home.queueMs + 0.01) + (rng.chance(0.01) ? rng.uniform(1, 8) : 0);
             rtts.push(there.baseDelayMs + home.baseDelayMs + 0.02 + extra);
           }
         }

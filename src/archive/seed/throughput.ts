@@ -52,11 +52,16 @@ export function throughputModel(): TestModel {
           { 'event-type': 'failures' },
           { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 86400 }] },
           { 'event-type': 'throughput-subintervals' },
-          ...(parallel ? [{ 'event-type': 'streams-throughput' }, { 'event-type': 'streams-throughput-subintervals' }] : []),
+          ...(parallel
+            ? [{ 'event-type': 'streams-throughput' }, { 'event-type': 'streams-throughput-subintervals' }]
+            : []),
           { 'event-type': 'packet-retransmits' },
           { 'event-type': 'packet-retransmits-subintervals' },
           ...(parallel
-            ? [{ 'event-type': 'streams-packet-retransmits' }, { 'event-type': 'streams-packet-retransmits-subintervals' }]
+            ? [
+                { 'event-type': 'streams-packet-retransmits' },
+                { 'event-type': 'streams-packet-retransmits-subintervals' },
+              ]
             : []),
           { 'event-type': 'pscheduler-run-href' },
         ],
@@ -75,7 +80,11 @@ export function throughputModel(): TestModel {
         if (outcome.kind === 'failed') {
           yield failureItem(ts, outcome.error, href);
         } else if (outcome.kind === 'destination-down') {
-          yield failureItem(ts, 'iperf3 returned an error: error - unable to connect to server: No route to host', href);
+          yield failureItem(
+            ts,
+            'iperf3 returned an error: error - unable to connect to server: No route to host',
+            href,
+          );
         } else {
           yield { ts, val: [...values(runIntervals(mesh, pair, back, ts, rng), pair.parallel > 1), href] };
         }
@@ -141,7 +150,10 @@ function values(intervals: Interval[], parallel: boolean): BulkValue[] {
     if (retr.length > 0) out.push({ 'event-type': 'streams-packet-retransmits', val: retr });
   }
   out.push({ 'event-type': 'throughput-subintervals', val: intervals.map((iv) => sub(iv, Math.round(sum(iv.rates)))) });
-  out.push({ 'event-type': 'packet-retransmits-subintervals', val: intervals.map((iv) => sub(iv, sum(iv.retransmits))) });
+  out.push({
+    'event-type': 'packet-retransmits-subintervals',
+    val: intervals.map((iv) => sub(iv, sum(iv.retransmits))),
+  });
   if (parallel) {
     out.push({
       'event-type': 'streams-throughput-subintervals',

@@ -7,7 +7,15 @@
  */
 import type { Mesh, Pair } from './mesh.js';
 import { loadAt, pathAt, KM_PER_MS } from './mesh.js';
-import { failureItem, runHref, schedule, subject, UNSPECIFIED_FAILURE, type BulkItem, type TestModel } from './model.js';
+import {
+  failureItem,
+  runHref,
+  schedule,
+  subject,
+  UNSPECIFIED_FAILURE,
+  type BulkItem,
+  type TestModel,
+} from './model.js';
 import type { Rng } from './prng.js';
 
 /** The trace/traceroute model; one run every `interval` seconds. */

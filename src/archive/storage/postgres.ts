@@ -104,7 +104,9 @@ function hasNul(value: unknown): boolean {
 
 function unavailable(err: unknown): unknown {
   return isUnavailable(err)
-    ? new StoreUnavailableError(`the database is unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    ? new StoreUnavailableError(`the database is unavailable: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      })
     : err;
 }
 
@@ -161,11 +163,16 @@ class PostgresStore implements ArchiveStore {
     }
   }
 
-  async findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
+  async findMetadata(
+    query: MetadataQuery,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; items: StoredMetadata[] }> {
     // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
     if (hasNul(query)) return { total: 0, items: [] };
     const { where, values } = pgMetadataFilter(query);
-    const count = async (): Promise<number> => (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
+    const count = async (): Promise<number> =>
+      (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
     if (limit <= 0) return { total: await count(), items: [] };
     const n = values.length;
     const rows = await this.q<MetadataRow>(this.pool, {
@@ -175,7 +182,10 @@ class PostgresStore implements ArchiveStore {
     // A page that is not full ends the matches: its end is the total, no count needed (most
     // searches match less than a page).
     const pageEnds = rows.length < limit && (rows.length > 0 || offset === 0);
-    const [total, items] = await Promise.all([pageEnds ? offset + rows.length : count(), this.hydrate(this.pool, rows)]);
+    const [total, items] = await Promise.all([
+      pageEnds ? offset + rows.length : count(),
+      this.hydrate(this.pool, rows),
+    ]);
     return { total, items };
   }
 
@@ -208,7 +218,10 @@ class PostgresStore implements ArchiveStore {
     // ON CONFLICT (checksum): a concurrent insert of the same metadata (any process) waits for
     // the first to commit, then inserts nothing; both then read the one record.
     await this.tx((c) => this.insertOne(c, record));
-    const rows = await this.q<MetadataRow>(this.pool, named('metadata_by_checksum', SQL.metadataByChecksum, [record.checksum]));
+    const rows = await this.q<MetadataRow>(
+      this.pool,
+      named('metadata_by_checksum', SQL.metadataByChecksum, [record.checksum]),
+    );
     const [stored] = await this.hydrate(this.pool, rows);
     if (!stored) throw new Error('metadata vanished after insert');
     return stored;
@@ -222,7 +235,10 @@ class PostgresStore implements ArchiveStore {
         const chunk = records.slice(i, i + CHUNK);
         const rows = chunk.map(metadataInsertValues);
         const columns = Array.from({ length: 9 }, (_, col) => rows.map((r) => r[col] ?? null));
-        const inserted = await this.arrays<[number, string]>(c, named('insert_metadata_rows', SQL.insertMetadataRows, columns));
+        const inserted = await this.arrays<[number, string]>(
+          c,
+          named('insert_metadata_rows', SQL.insertMetadataRows, columns),
+        );
         const idOf = new Map(inserted.map(([id, checksum]) => [checksum, id]));
         const params: [number[], string[], string[]] = [[], [], []];
         const events: [number[], string[], string[], number[], Array<number | null>] = [[], [], [], [], []];
@@ -251,7 +267,10 @@ class PostgresStore implements ArchiveStore {
 
   /** Inserts one record unless its checksum exists; true when it inserted. */
   private async insertOne(c: PoolClient, record: NewMetadataRecord): Promise<boolean> {
-    const inserted = await this.q<{ id: number }>(c, named('insert_metadata', SQL.insertMetadata, metadataInsertValues(record)));
+    const inserted = await this.q<{ id: number }>(
+      c,
+      named('insert_metadata', SQL.insertMetadata, metadataInsertValues(record)),
+    );
     const id = inserted[0]?.id;
     if (id === undefined) return false;
     if (record.parameters.length > 0) {
@@ -276,7 +295,9 @@ class PostgresStore implements ArchiveStore {
 
   async eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
     if (hasNul(key) || hasNul(eventType)) return [];
-    return (await this.arrays<EventTypeArrayRow>(this.pool, named('event_type_rows', SQL.eventTypeRows, [key, eventType]))).map(eventRowOf);
+    return (
+      await this.arrays<EventTypeArrayRow>(this.pool, named('event_type_rows', SQL.eventTypeRows, [key, eventType]))
+    ).map(eventRowOf);
   }
 
   async lastTimestamp(seriesId: number): Promise<number | undefined> {
@@ -286,19 +307,32 @@ class PostgresStore implements ArchiveStore {
 
   async existingTimestamps(seriesId: number, timestamps: readonly number[]): Promise<number[]> {
     if (timestamps.length === 0) return [];
-    return (await this.arrays<[number]>(this.pool, named('existing', SQL.existing, [seriesId, timestamps]))).map((r) => r[0]);
+    return (await this.arrays<[number]>(this.pool, named('existing', SQL.existing, [seriesId, timestamps]))).map(
+      (r) => r[0],
+    );
   }
 
   async readCells(seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
     return this.readOn(this.pool, seriesId, from, to, skip, take);
   }
 
-  private async readOn(db: Db, seriesId: number, from: number, to: number, skip: number, take: number): Promise<SeriesCell[]> {
-    return (await this.arrays<CellArrayRow>(db, named('read_cells', SQL.readCells, [seriesId, from, to, take, skip]))).map(cellOf);
+  private async readOn(
+    db: Db,
+    seriesId: number,
+    from: number,
+    to: number,
+    skip: number,
+    take: number,
+  ): Promise<SeriesCell[]> {
+    return (
+      await this.arrays<CellArrayRow>(db, named('read_cells', SQL.readCells, [seriesId, from, to, take, skip]))
+    ).map(cellOf);
   }
 
   async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
-    return (await this.arrays(this.pool, named('cell_beyond', SQL.cellBeyond, [seriesId, from, to, position]))).length > 0;
+    return (
+      (await this.arrays(this.pool, named('cell_beyond', SQL.cellBeyond, [seriesId, from, to, position]))).length > 0
+    );
   }
 
   async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
@@ -353,7 +387,10 @@ class PostgresStore implements ArchiveStore {
   }
 
   async usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
-    const rows = await this.q<{ name: string; key_hash: Buffer; active: boolean }>(this.pool, named('users_by_key', SQL.usersByKeyHash, [keyHash]));
+    const rows = await this.q<{ name: string; key_hash: Buffer; active: boolean }>(
+      this.pool,
+      named('users_by_key', SQL.usersByKeyHash, [keyHash]),
+    );
     return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active }));
   }
 

@@ -40,7 +40,9 @@ export class GroupCommit {
         this.scheduled = true;
         // setImmediate: after the I/O callbacks of this turn, so requests that arrived together
         // share the transaction; no timer adds latency to a lone request.
-        setImmediate(() => { this.flush(); });
+        setImmediate(() => {
+          this.flush();
+        });
       }
     });
   }

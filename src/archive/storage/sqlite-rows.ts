@@ -42,8 +42,10 @@ export function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
  * gathered while the archive was small make it scan every row per request once it is large.
  * Exported so a test can EXPLAIN them under such statistics.
  */
-export const METADATA_BY_IDS_SQL = 'SELECT m.* FROM json_each(?) j CROSS JOIN metadata m ON m.id = j.value ORDER BY m.metadata_key';
-export const PARAMETERS_OF_SQL = 'SELECT p.metadata_id, p.key, p.value FROM json_each(?) j CROSS JOIN parameters p ON p.metadata_id = j.value';
+export const METADATA_BY_IDS_SQL =
+  'SELECT m.* FROM json_each(?) j CROSS JOIN metadata m ON m.id = j.value ORDER BY m.metadata_key';
+export const PARAMETERS_OF_SQL =
+  'SELECT p.metadata_id, p.key, p.value FROM json_each(?) j CROSS JOIN parameters p ON p.metadata_id = j.value';
 export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
        FROM json_each(?) j CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = j.value`;
 
@@ -71,16 +73,17 @@ export function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
  * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.
  * `sql` returns the (cached) prepared statement of a text.
  */
-export function hydrateMetadata(sql: (text: string) => Database.Statement, rows: readonly MetadataRow[]): StoredMetadata[] {
+export function hydrateMetadata(
+  sql: (text: string) => Database.Statement,
+  rows: readonly MetadataRow[],
+): StoredMetadata[] {
   if (rows.length === 0) return [];
   const ids = JSON.stringify(rows.map((r) => r.id));
   // raw(): arrays instead of objects, which matters for pages of thousands of rows.
-  const params = sql(PARAMETERS_OF_SQL)
-    .raw()
-    .all(ids) as Array<[number, string, string]>;
-  const events = sql(EVENT_TYPES_OF_SQL)
-    .raw()
-    .all(ids) as Array<[number, number, string, string, number, number | null]>;
+  const params = sql(PARAMETERS_OF_SQL).raw().all(ids) as Array<[number, string, string]>;
+  const events = sql(EVENT_TYPES_OF_SQL).raw().all(ids) as Array<
+    [number, number, string, string, number, number | null]
+  >;
   const byId = new Map<number, StoredMetadata>();
   const out = rows.map((r) => {
     const m: StoredMetadata = {

@@ -70,11 +70,26 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
     const r = query.row;
     const cond: string[] = [];
     const args: unknown[] = [];
-    if (r.eventType !== undefined) { cond.push('e.event_type = ?'); args.push(r.eventType); }
-    if (r.summaryType !== undefined) { cond.push('e.summary_type = ?'); args.push(r.summaryType); }
-    if (r.window !== undefined) { cond.push('e.summary_window = ?'); args.push(r.window); }
-    if (r.updatedFrom !== undefined) { cond.push('e.time_updated >= ?'); args.push(r.updatedFrom); }
-    if (r.updatedTo !== undefined) { cond.push('e.time_updated <= ?'); args.push(r.updatedTo); }
+    if (r.eventType !== undefined) {
+      cond.push('e.event_type = ?');
+      args.push(r.eventType);
+    }
+    if (r.summaryType !== undefined) {
+      cond.push('e.summary_type = ?');
+      args.push(r.summaryType);
+    }
+    if (r.window !== undefined) {
+      cond.push('e.summary_window = ?');
+      args.push(r.window);
+    }
+    if (r.updatedFrom !== undefined) {
+      cond.push('e.time_updated >= ?');
+      args.push(r.updatedFrom);
+    }
+    if (r.updatedTo !== undefined) {
+      cond.push('e.time_updated <= ?');
+      args.push(r.updatedTo);
+    }
     if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
     const filter = cond.length > 0 ? cond.join(' AND ') : '1';
     terms.push({
@@ -87,7 +102,10 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
   if (query.subjectType !== undefined) {
     terms.push({ rank: 9, drive: '+m.subject_type = ?', check: '+m.subject_type = ?', args: [query.subjectType] });
   }
-  const driver = terms.reduce<(typeof terms)[number] | undefined>((best, t) => (!best || t.rank < best.rank ? t : best), undefined);
+  const driver = terms.reduce<(typeof terms)[number] | undefined>(
+    (best, t) => (!best || t.rank < best.rank ? t : best),
+    undefined,
+  );
   const indexed = driver !== undefined && driver.rank < 9;
   const where = terms.map((t) => (t === driver ? t.drive : t.check));
   const args = terms.flatMap((t) => t.args);

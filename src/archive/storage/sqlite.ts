@@ -27,7 +27,17 @@ import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
-import { GET_CELL_SQL, METADATA_BY_IDS_SQL, READ_CELLS_SQL, cellOf, eventRowOf, hydrateMetadata, settled, type CellRow, type EventTypeDbRow } from './sqlite-rows.js';
+import {
+  GET_CELL_SQL,
+  METADATA_BY_IDS_SQL,
+  READ_CELLS_SQL,
+  cellOf,
+  eventRowOf,
+  hydrateMetadata,
+  settled,
+  type CellRow,
+  type EventTypeDbRow,
+} from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
 
@@ -42,7 +52,9 @@ class SqliteStore implements ArchiveStore {
   private readonly group: GroupCommit;
 
   constructor(private readonly db: Database.Database) {
-    this.group = new GroupCommit(db, (fn) => { this.transaction(fn); });
+    this.group = new GroupCommit(db, (fn) => {
+      this.transaction(fn);
+    });
   }
 
   private hydrate(rows: readonly MetadataRow[]): StoredMetadata[] {
@@ -78,7 +90,11 @@ class SqliteStore implements ArchiveStore {
    * {@link metadataFilter}; without a driving index the key index is walked in order, which
    * also serves ORDER BY.
    */
-  findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }> {
+  findMetadata(
+    query: MetadataQuery,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; items: StoredMetadata[] }> {
     return settled(() => {
       const { clause, args, indexed } = metadataFilter(query);
       const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
@@ -122,8 +138,7 @@ class SqliteStore implements ArchiveStore {
 
   private metadataByChecksum(checksum: string): StoredMetadata | undefined {
     const row = this.sql('SELECT * FROM metadata WHERE checksum = ? ORDER BY id LIMIT 1').get(checksum) as
-      | MetadataRow
-      | undefined;
+      MetadataRow | undefined;
     return row && this.hydrate([row])[0];
   }
 
@@ -165,9 +180,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   private getCell(seriesId: number, ts: number): SeriesCell | undefined {
-    const row = this.sql(GET_CELL_SQL)
-      .raw()
-      .get(seriesId, ts) as CellRow | undefined;
+    const row = this.sql(GET_CELL_SQL).raw().get(seriesId, ts) as CellRow | undefined;
     return row && cellOf(row);
   }
 
@@ -198,9 +211,17 @@ class SqliteStore implements ArchiveStore {
         this.db.transaction(() => {
           for (const write of lockOrder(batch)) {
             const base = write.baseSeriesId;
-            const replaced = new Set(write.replace ? this.existingNow(base, write.cells.map((c) => c.ts)) : []);
+            const replaced = new Set(
+              write.replace
+                ? this.existingNow(
+                    base,
+                    write.cells.map((c) => c.ts),
+                  )
+                : [],
+            );
             if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
-            else for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+            else
+              for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
             for (const summary of write.summaries) {
               for (const u of binUpdates(write, summary, replaced)) {
                 let next: SeriesCell | undefined;
@@ -218,7 +239,8 @@ class SqliteStore implements ArchiveStore {
         })();
         return { ok: true };
       } catch (err) {
-        if (err instanceof WriteConflict) return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
+        if (err instanceof WriteConflict)
+          return { ok: false, conflict: { baseSeriesId: err.baseSeriesId, ts: err.ts } };
         throw err;
       }
     });
@@ -256,14 +278,9 @@ class SqliteStore implements ArchiveStore {
   /** Inserts a cell unless its ts is taken; false when it was. */
   private insertCell(seriesId: number, cell: SeriesCell): boolean {
     return (
-      this.sql('INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
-        seriesId,
-        cell.ts,
-        cell.num,
-        cell.den,
-        cell.doc,
-        cell.out,
-      ).changes > 0
+      this.sql(
+        'INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(seriesId, cell.ts, cell.num, cell.den, cell.doc, cell.out).changes > 0
     );
   }
 
@@ -286,9 +303,7 @@ class SqliteStore implements ArchiveStore {
 
   private readNow(seriesId: number, from: number, to: number, skip: number, take: number): SeriesCell[] {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
-    const rows = this.sql(READ_CELLS_SQL)
-      .raw()
-      .all(seriesId, from, to, take, skip) as CellRow[];
+    const rows = this.sql(READ_CELLS_SQL).raw().all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
   }
 
@@ -318,7 +333,10 @@ class SqliteStore implements ArchiveStore {
 
   listUsers(): Promise<{ name: string; active: boolean }[]> {
     return settled(() => {
-      const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{ name: string; active: number }>;
+      const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{
+        name: string;
+        active: number;
+      }>;
       return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
     });
   }

@@ -160,7 +160,11 @@ export class StoreBusyError extends StoreUnavailableError {
 /** The storage operations the archive core needs. */
 export interface ArchiveStore {
   /** Matching metadata ordered by key bytewise, with the total match count. */
-  findMetadata(query: MetadataQuery, limit: number, offset: number): Promise<{ total: number; items: StoredMetadata[] }>;
+  findMetadata(
+    query: MetadataQuery,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; items: StoredMetadata[] }>;
   metadataByKey(key: string): Promise<StoredMetadata | undefined>;
   /**
    * The metadata with `record.checksum`, inserted from `record` when there is none: atomic, so

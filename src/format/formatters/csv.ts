@@ -23,7 +23,8 @@ export const csv = defineFormatter({
   row(columns, row, lists) {
     const [only] = columns;
     // A lone empty field is written `""` (csvLine knows), so one column goes through it.
-    if (columns.length === 1 && only !== undefined) return csvLine([cellText(row[only], lists.length > 0 && lists.includes(only), '')]);
+    if (columns.length === 1 && only !== undefined)
+      return csvLine([cellText(row[only], lists.length > 0 && lists.includes(only), '')]);
     let line = '';
     let separator = '';
     for (const k of columns) {

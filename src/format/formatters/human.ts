@@ -24,7 +24,11 @@ export const human = defineFormatter({
   finalNewline: true,
   begin: () => '',
   row(columns, row, lists, opts) {
-    const keys = row[HEADER_BLOCK] ? Object.keys(row) : opts.extended ? [...columns, ...Object.keys(row).filter((k) => !columns.includes(k))] : columns;
+    const keys = row[HEADER_BLOCK]
+      ? Object.keys(row)
+      : opts.extended
+        ? [...columns, ...Object.keys(row).filter((k) => !columns.includes(k))]
+        : columns;
     let text = '';
     for (const k of keys) text += `${k}: ${cellText(row[k], lists.length > 0 && lists.includes(k), 'None')}\n`;
     return text;

@@ -19,7 +19,12 @@ export const ndjson = defineFormatter({
   numeric(columns, values) {
     const lead = JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, values[i]])));
     // 'null' for NaN/inf, as JSON.stringify of the row gives.
-    return { head: `${lead.slice(0, -1)},"timestamp":"`, middle: '","value":', tail: '}\n', value: (x) => JSON.stringify(x) };
+    return {
+      head: `${lead.slice(0, -1)},"timestamp":"`,
+      middle: '","value":',
+      tail: '}\n',
+      value: (x) => JSON.stringify(x),
+    };
   },
   noData: () => '',
 });

@@ -73,6 +73,8 @@ export interface OutputFormatter<Name extends string = string, File extends bool
  * Declares a formatter, keeping its name and `file` as literal types (so the registry can derive
  * the format names and the file formats).
  */
-export function defineFormatter<Name extends string, File extends boolean>(formatter: OutputFormatter<Name, File>): OutputFormatter<Name, File> {
+export function defineFormatter<Name extends string, File extends boolean>(
+  formatter: OutputFormatter<Name, File>,
+): OutputFormatter<Name, File> {
   return formatter;
 }

@@ -75,6 +75,7 @@ export function extractBwctl(text: string): ExtractResult {
     }
   }
   // (a missing field has already added its error: the checks only tell TypeScript so)
-  if (errors.length > 0 || toolName === undefined || inputSource === undefined || inputDestination === undefined) return { ok: false, errors };
+  if (errors.length > 0 || toolName === undefined || inputSource === undefined || inputDestination === undefined)
+    return { ok: false, errors };
   return { ok: true, run: { toolName, inputSource, inputDestination, json } };
 }

@@ -54,7 +54,8 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
   if (!Array.isArray(connected) || !isObj(connected[0])) throw new Iperf3Error('iperf3 JSON has no start.connected[0]');
   const conn = connected[0];
   const protocol = String(testStart.protocol ?? '').toLowerCase();
-  if (protocol !== 'tcp' && protocol !== 'udp') throw new Iperf3Error(`unsupported iperf3 protocol ${JSON.stringify(testStart.protocol)} (TCP or UDP expected)`);
+  if (protocol !== 'tcp' && protocol !== 'udp')
+    throw new Iperf3Error(`unsupported iperf3 protocol ${JSON.stringify(testStart.protocol)} (TCP or UDP expected)`);
   const udp = protocol === 'udp';
   const streams = num(testStart, 'num_streams', 'start.test_start.');
   const multi = streams > 1;
@@ -80,7 +81,8 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
     'input-destination': ctx.inputDestination,
     'event-types': eventTypes.map((et) => ({ 'event-type': et, summaries: [] })),
   };
-  if (typeof testStart.duration === 'number' && testStart.duration !== 0) metadata['time-duration'] = testStart.duration;
+  if (typeof testStart.duration === 'number' && testStart.duration !== 0)
+    metadata['time-duration'] = testStart.duration;
   metadata['ip-transport-protocol'] = protocol;
   metadata['bw-parallel-streams'] = streams;
   if (typeof testStart.omit === 'number') metadata['bw-ignore-first-seconds'] = testStart.omit;
@@ -100,22 +102,31 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
   } else {
     add('throughput', num(obj(end, 'sum_received', 'end.'), 'bits_per_second', 'end.sum_received.'));
   }
-  if (sums.length > 0) add('throughput-subintervals', sums.map((s) => sub(s, s.bits_per_second)));
+  if (sums.length > 0)
+    add(
+      'throughput-subintervals',
+      sums.map((s) => sub(s, s.bits_per_second)),
+    );
   if (udp) {
     const sum = obj(end, 'sum', 'end.');
     const lost = sum.lost_packets;
     const sent = sum.packets;
     if (typeof lost === 'number') add('packet-count-lost', lost);
     if (typeof sent === 'number') add('packet-count-sent', sent);
-    if (typeof lost === 'number' && typeof sent === 'number' && sent > 0) add('packet-loss-rate', { numerator: lost, denominator: sent });
+    if (typeof lost === 'number' && typeof sent === 'number' && sent > 0)
+      add('packet-loss-rate', { numerator: lost, denominator: sent });
   } else {
     add('packet-retransmits', num(obj(end, 'sum_sent', 'end.'), 'retransmits', 'end.sum_sent.'));
   }
-  if (sums.length > 0) add('packet-retransmits-subintervals', sums.map((s) => sub(s, udp ? null : (s.retransmits ?? null))));
+  if (sums.length > 0)
+    add(
+      'packet-retransmits-subintervals',
+      sums.map((s) => sub(s, udp ? null : (s.retransmits ?? null))),
+    );
 
   if (multi) {
     const endStreams = Array.isArray(end.streams) ? end.streams.filter(isObj) : [];
-    const side = (s: Obj, key: string): Obj => (isObj(s[key]) ? (s[key]) : {});
+    const side = (s: Obj, key: string): Obj => (isObj(s[key]) ? s[key] : {});
     // Per stream (by position in the interval lists), its series across intervals.
     const perStream = (field: string): Obj[][] => {
       const out: Obj[][] = [];
@@ -126,10 +137,16 @@ export function iperf3ToEsmond(json: unknown, ctx: Iperf3Context): EsmondItem {
       return out;
     };
     if (!udp) {
-      add('streams-packet-retransmits', endStreams.map((s) => side(s, 'sender').retransmits ?? null));
+      add(
+        'streams-packet-retransmits',
+        endStreams.map((s) => side(s, 'sender').retransmits ?? null),
+      );
       if (intervals.length > 0) add('streams-packet-retransmits-subintervals', perStream('retransmits'));
     }
-    add('streams-throughput', endStreams.map((s) => (udp ? side(s, 'udp') : side(s, 'receiver')).bits_per_second ?? null));
+    add(
+      'streams-throughput',
+      endStreams.map((s) => (udp ? side(s, 'udp') : side(s, 'receiver')).bits_per_second ?? null),
+    );
     if (intervals.length > 0) add('streams-throughput-subintervals', perStream('bits_per_second'));
   }
   return { metadata, ts, values };

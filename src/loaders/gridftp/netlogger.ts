@@ -135,7 +135,8 @@ export function parseNetloggerLine(line: string): LineResult {
   const dateText = fields.get('DATE');
   const start = startText === undefined ? undefined : netloggerMicros(startText);
   const end = dateText === undefined ? undefined : netloggerMicros(dateText);
-  if (start === undefined) return { kind: 'malformed', reason: `bad or missing START ${JSON.stringify(startText ?? '')}` };
+  if (start === undefined)
+    return { kind: 'malformed', reason: `bad or missing START ${JSON.stringify(startText ?? '')}` };
   if (end === undefined) return { kind: 'malformed', reason: `bad or missing DATE ${JSON.stringify(dateText ?? '')}` };
   const nbytesText = fields.get('NBYTES');
   const nbytes = nbytesText === undefined ? null : Number(nbytesText);
@@ -144,9 +145,11 @@ export function parseNetloggerLine(line: string): LineResult {
   }
   const codeText = fields.get('CODE');
   const code = codeText === undefined ? null : Number(codeText);
-  if (code !== null && !/^\d+$/.test(codeText ?? '')) return { kind: 'malformed', reason: `bad CODE ${JSON.stringify(codeText)}` };
+  if (code !== null && !/^\d+$/.test(codeText ?? ''))
+    return { kind: 'malformed', reason: `bad CODE ${JSON.stringify(codeText)}` };
   const retrans = retransmits(fields.get('retrans'));
-  if (retrans === undefined) return { kind: 'malformed', reason: `bad retrans ${JSON.stringify(fields.get('retrans'))}` };
+  if (retrans === undefined)
+    return { kind: 'malformed', reason: `bad retrans ${JSON.stringify(fields.get('retrans'))}` };
   const record: TransferRecord = {
     type,
     host,

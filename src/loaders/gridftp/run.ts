@@ -108,16 +108,30 @@ async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefi
   if (state.file !== file) {
     // The same file under another name (`-f log.1` right after logrotate renamed log): go on
     // from the stored offset if it still holds the bytes the state saw there.
-    if (id.dev === state.dev && id.ino === state.ino && id.size >= state.offset && (await tailBefore(file, state.offset)) === state.tail) {
-      log('main.process', `File ${file} is ${state.file} of the state renamed (same device and inode, same content) - processing it from byte ${state.offset}`);
+    if (
+      id.dev === state.dev &&
+      id.ino === state.ino &&
+      id.size >= state.offset &&
+      (await tailBefore(file, state.offset)) === state.tail
+    ) {
+      log(
+        'main.process',
+        `File ${file} is ${state.file} of the state renamed (same device and inode, same content) - processing it from byte ${state.offset}`,
+      );
       return [{ ...current, start: state.offset }];
     }
-    log('main.warn', `state file ${opts.statePath} belongs to ${state.file}, not ${file} - processing ${file} from the start`);
+    log(
+      'main.warn',
+      `state file ${opts.statePath} belongs to ${state.file}, not ${file} - processing ${file} from the start`,
+    );
     return [current];
   }
   if (id.dev === state.dev && id.ino === state.ino) {
     if (id.size < state.offset) {
-      log('main.warn', `File ${file} is shorter than the last stored position ${state.offset} (truncated?) - processing it from the start`);
+      log(
+        'main.warn',
+        `File ${file} is shorter than the last stored position ${state.offset} (truncated?) - processing it from the start`,
+      );
       return [current];
     }
     if ((await tailBefore(file, state.offset)) !== state.tail) {
@@ -129,10 +143,16 @@ async function planSegments(opts: GridftpRunOptions, state: LoaderState | undefi
   }
   const old = findByInode(dirname(file), state.dev, state.ino);
   if (old !== undefined && (await tailBefore(old, state.offset)) === state.tail) {
-    log('main.process', `File ${file} was rotated to ${old}: finishing ${old} from byte ${state.offset}, then ${file} from the start`);
+    log(
+      'main.process',
+      `File ${file} was rotated to ${old}: finishing ${old} from byte ${state.offset}, then ${file} from the start`,
+    );
     return [{ path: old, start: state.offset, finished: true }, current];
   }
-  log('main.warn', `File ${file} does not contain last log entry. Maybe rotated?- proceeding (the rotated log was not found next to it; lines written to it after the last run are not loaded)`);
+  log(
+    'main.warn',
+    `File ${file} does not contain last log entry. Maybe rotated?- proceeding (the rotated log was not found next to it; lines written to it after the last run are not loaded)`,
+  );
   return [current];
 }
 
@@ -146,11 +166,17 @@ function sameRecord(fields: Map<string, string>, record: Record<string, string>)
  * Where to start after the original loader: right after the line its pickle recorded. Starting
  * over is the fallback; it is safe, since the archive reports values it holds as duplicates.
  */
-async function resumeFromLegacy(opts: GridftpRunOptions, record: Record<string, string> | undefined): Promise<Segment[]> {
+async function resumeFromLegacy(
+  opts: GridftpRunOptions,
+  record: Record<string, string> | undefined,
+): Promise<Segment[]> {
   const { file, log } = opts;
   const start = { path: file, start: 0, finished: false };
   if (record === undefined || opts.format !== 'netlogger') {
-    log('main.warn', `state file ${opts.statePath} is a pickle of the original loader that cannot be read here - processing ${file} from the start (values already stored count as duplicates)`);
+    log(
+      'main.warn',
+      `state file ${opts.statePath} is a pickle of the original loader that cannot be read here - processing ${file} from the start (values already stored count as duplicates)`,
+    );
     return [start];
   }
   log('main.start', `found last record of the original loader: ${JSON.stringify(record)}`);
@@ -173,12 +199,22 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
   const { log } = opts;
   const scope = opts.format === 'json' ? 'scan_and_load_json' : 'scan_and_load_netlogger';
   const parse: (line: string) => LineResult = opts.format === 'json' ? parseJsonLogLine : parseNetloggerLine;
-  const res: GridftpRunResult = { transfers: 0, stored: 0, written: 0, duplicates: 0, malformed: 0, unresolved: 0, refused: 0, failed: false };
+  const res: GridftpRunResult = {
+    transfers: 0,
+    stored: 0,
+    written: 0,
+    duplicates: 0,
+    malformed: 0,
+    unresolved: 0,
+    refused: 0,
+    failed: false,
+  };
 
   const loaded = readState(opts.statePath);
   let state: LoaderState | undefined;
   let segments: Segment[] | undefined;
-  if (loaded === 'empty') log('main.warn', `state file ${opts.statePath} is empty (left by the original loader?) - ignoring it`);
+  if (loaded === 'empty')
+    log('main.warn', `state file ${opts.statePath} is empty (left by the original loader?) - ignoring it`);
   else if (loaded !== undefined && 'legacy' in loaded) {
     segments = await resumeFromLegacy(opts, loaded.legacy);
   } else if (loaded !== undefined && loaded.format !== opts.format) {
@@ -197,9 +233,12 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
     const family = isIP(t.dest);
     if (family === 0) return { why: `DEST ${t.dest} is not an IP address`, permanent: true };
     const key = `${family} ${t.host}`;
-    if (!addressCache.has(key)) addressCache.set(key, await opts.resolve(t.host, family === 6 ? 6 : 4).catch(() => undefined));
+    if (!addressCache.has(key))
+      addressCache.set(key, await opts.resolve(t.host, family === 6 ? 6 : 4).catch(() => undefined));
     const ip = addressCache.get(key);
-    return ip === undefined ? { why: `cannot resolve ${t.host} to an IPv${family} address (${RESOLVE_HINT})`, permanent: false } : { ip };
+    return ip === undefined
+      ? { why: `cannot resolve ${t.host} to an IPv${family} address (${RESOLVE_HINT})`, permanent: false }
+      : { ip };
   };
 
   for (const seg of segments) {
@@ -220,15 +259,24 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
           const counts = await opts.sink.store(batch, (i, err) => {
             res.refused += 1;
             batchTransfers -= 1;
-            log(`${scope}.error`, `the archive refused the transfer of row: ${(lines[i] ?? '').slice(0, 200)} - skipping it: ${err.message}`);
+            log(
+              `${scope}.error`,
+              `the archive refused the transfer of row: ${(lines[i] ?? '').slice(0, 200)} - skipping it: ${err.message}`,
+            );
           });
           res.written += counts.written;
           res.duplicates += counts.duplicates;
           if (opts.verbose) {
-            log(`${scope}.debug`, `stored ${batchTransfers} transfer(s) of ${seg.path} up to byte ${consumed}: ${counts.written} value(s), ${counts.duplicates} already stored`);
+            log(
+              `${scope}.debug`,
+              `stored ${batchTransfers} transfer(s) of ${seg.path} up to byte ${consumed}: ${counts.written} value(s), ${counts.duplicates} already stored`,
+            );
           }
         } catch (err) {
-          log(`${scope}.error`, `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`);
+          log(
+            `${scope}.error`,
+            `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`,
+          );
           res.failed = true;
           res.reason = `storing failed: ${(err as Error).message}`;
           return false;
@@ -267,8 +315,14 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         if ('why' in host && !host.permanent) {
           // It may resolve later (or be given): store what came before it, leave the state before it, stop.
           res.unresolved += 1;
-          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`);
-          log(`${scope}.error`, `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`);
+          log(
+            `${scope}.error`,
+            `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
+          );
+          log(
+            `${scope}.error`,
+            `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`,
+          );
           if (await flush()) {
             res.failed = true;
             res.reason = `${host.why}; stopped before that transfer, the state stays before it`;
@@ -277,7 +331,10 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         }
         if ('why' in host) {
           res.malformed += 1;
-          log(`${scope}.error`, `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`);
+          log(
+            `${scope}.error`,
+            `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
+          );
         } else {
           const e = transferToEsmond(parsed.record, host.ip, { ...opts.privacy, json: opts.format === 'json' });
           batch.push(e);

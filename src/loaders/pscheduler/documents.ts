@@ -37,9 +37,11 @@ function typedParse(text: string): unknown {
 }
 
 function* expand(value: unknown, typed: unknown, where: string): Generator<SourceDoc> {
-  const entry = (doc: unknown, t: unknown, w: string): SourceDoc => (t === undefined ? { where: w, doc } : { where: w, doc, typed: t });
+  const entry = (doc: unknown, t: unknown, w: string): SourceDoc =>
+    t === undefined ? { where: w, doc } : { where: w, doc, typed: t };
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield entry(value[i], Array.isArray(typed) ? typed[i] : undefined, `${where}[${i}]`);
+    for (let i = 0; i < value.length; i++)
+      yield entry(value[i], Array.isArray(typed) ? typed[i] : undefined, `${where}[${i}]`);
   } else yield entry(value, typed, where);
 }
 

@@ -94,7 +94,11 @@ export function withoutComments(value: unknown, depth = 0): unknown {
 
 /** True when `doc` is the esmond archiver input rather than a bare envelope. */
 function isArchiverInput(doc: Obj): boolean {
-  return isObj(doc.result) && !isObj(doc.schedule) && (isObj(doc.result.schedule) || isObj(doc.result.test) || isObj(doc.result.task));
+  return (
+    isObj(doc.result) &&
+    !isObj(doc.schedule) &&
+    (isObj(doc.result.schedule) || isObj(doc.result.test) || isObj(doc.result.task))
+  );
 }
 
 /**
@@ -117,12 +121,19 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
   } else if (isObj(doc.run)) {
     runHref = doc.run.href;
   }
-  const test = isObj(envelope.test) ? envelope.test : isObj(envelope.task) && isObj(envelope.task.test) ? envelope.task.test : undefined;
-  if (test === undefined) throw new MappingError('Unable to find test definition in JSON (no "test" and no "task.test")');
-  if (typeof test.type !== 'string' || test.type === '') throw new MappingError('"test.type" must be a non-empty string');
+  const test = isObj(envelope.test)
+    ? envelope.test
+    : isObj(envelope.task) && isObj(envelope.task.test)
+      ? envelope.task.test
+      : undefined;
+  if (test === undefined)
+    throw new MappingError('Unable to find test definition in JSON (no "test" and no "task.test")');
+  if (typeof test.type !== 'string' || test.type === '')
+    throw new MappingError('"test.type" must be a non-empty string');
   if (!isObj(test.spec)) throw new MappingError('"test.spec" must be an object');
   const tool = envelope.tool;
-  const toolName = typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
+  const toolName =
+    typeof tool === 'string' ? tool : isObj(tool) && typeof tool.name === 'string' ? tool.name : undefined;
   if (toolName === undefined || toolName === '') throw new MappingError('"tool.name" must be a non-empty string');
   let ts: number;
   let duration: PyFloat;
@@ -135,7 +146,9 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     ts = Math.trunc(defaults.start);
     duration = new PyFloat(defaults.duration ?? 0);
   } else {
-    throw new MappingError('"schedule" with "start" and "duration" is required (for a bare result, give its start time)');
+    throw new MappingError(
+      '"schedule" with "start" and "duration" is required (for a bare result, give its start time)',
+    );
   }
   const participants = envelope.participants;
   if (participants !== undefined && participants !== null && !Array.isArray(participants)) {
@@ -144,13 +157,17 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
   const result = envelope.result ?? {};
   if (!isObj(result)) throw new MappingError('"result" must be an object or null');
   const reference = envelope.reference;
-  if (reference !== undefined && reference !== null && !isObj(reference)) throw new MappingError('"reference" must be an object or null');
-  if (runHref !== undefined && runHref !== null && typeof runHref !== 'string') throw new MappingError('"run-href" must be a string');
+  if (reference !== undefined && reference !== null && !isObj(reference))
+    throw new MappingError('"reference" must be an object or null');
+  if (runHref !== undefined && runHref !== null && typeof runHref !== 'string')
+    throw new MappingError('"run-href" must be a string');
 
   const agent = data['measurement-agent'] ?? defaults.measurementAgent;
   if (agent !== undefined && typeof agent !== 'string') throw new MappingError('"measurement-agent" must be a string');
-  const policy = data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
-  const summaries = data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
+  const policy =
+    data['data-formatting-policy'] !== undefined ? policyOf(data['data-formatting-policy']) : defaults.policy;
+  const summaries =
+    data.summaries !== undefined && data.summaries !== null ? summariesOf(data.summaries) : defaults.summaries;
 
   return {
     testType: test.type,
@@ -159,7 +176,9 @@ export function recordInputFromDocument(document: unknown, defaults: EnvelopeDef
     // Bare results name no participants: the spec's source (or the agent) stands in for the lead.
     leadParticipant:
       participantHost(Array.isArray(participants) ? participants[0] : undefined) ??
-      (envelope.schedule === undefined ? participantHost(test.spec.source) ?? (typeof agent === 'string' ? agent : undefined) : undefined),
+      (envelope.schedule === undefined
+        ? (participantHost(test.spec.source) ?? (typeof agent === 'string' ? agent : undefined))
+        : undefined),
     measurementAgent: typeof agent === 'string' && agent !== '' ? agent : undefined,
     toolName: `pscheduler/${toolName}`,
     duration,

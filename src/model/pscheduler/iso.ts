@@ -66,8 +66,7 @@ export function isoDurationSeconds(text: unknown, field = 'duration'): number {
   return (m[1] === '-' ? -micros : micros) / 1e6;
 }
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
  * UNIX seconds of an ISO 8601 date-time, the fraction dropped (`calendar.timegm` of the UTC

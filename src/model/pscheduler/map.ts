@@ -29,6 +29,9 @@ export {
  * Maps one envelope or archiver input to the esmond metadata and data point.
  * @throws MappingError with a one-line reason when the document cannot be mapped.
  */
-export function mapPschedulerDocument(doc: unknown, options: RecordOptions & { defaults?: EnvelopeDefaults } = {}): MappedRecord {
+export function mapPschedulerDocument(
+  doc: unknown,
+  options: RecordOptions & { defaults?: EnvelopeDefaults } = {},
+): MappedRecord {
   return mapRecord(recordInputFromDocument(doc, options.defaults), options);
 }

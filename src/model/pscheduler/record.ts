@@ -12,7 +12,14 @@ import { flattenParameters, specAsParameters } from './flatten.js';
 import { MappingError, UnresolvedHostError } from './iso.js';
 import { has, truthy } from './rules/common.js';
 import { rulesFor, type AddValue, type TypeRules } from './rules/index.js';
-import { DEFAULT_SUMMARIES, type ArchiverSummary, type MappedRecord, type PointValue, type RecordInput, type RecordOptions } from './types.js';
+import {
+  DEFAULT_SUMMARIES,
+  type ArchiverSummary,
+  type MappedRecord,
+  type PointValue,
+  type RecordInput,
+  type RecordOptions,
+} from './types.js';
 
 const FAILURE_TEXT = 'The test failed for an unspecified reason. See the server logs of the testing host(s).';
 
@@ -21,12 +28,17 @@ const FAILURE_TEXT = 'The test failed for an unspecified reason. See the server 
  * host name is involved, a plain {@link MappingError} when only IP literals are (they never change).
  */
 function resolutionError(message: string, hosts: readonly (string | undefined)[]): MappingError {
-  const names = hosts.filter((h): h is string => h !== undefined && literalAddresses(h).v4 === undefined && literalAddresses(h).v6 === undefined);
+  const names = hosts.filter(
+    (h): h is string => h !== undefined && literalAddresses(h).v4 === undefined && literalAddresses(h).v6 === undefined,
+  );
   return names.length > 0 ? new UnresolvedHostError(message, [...new Set(names)]) : new MappingError(message);
 }
 
 /** The subject of the metadata (who measured what), its members in the archiver's order. */
-type Subject = Pick<WireNewMetadata, 'subject-type' | 'source' | 'destination' | 'input-destination' | 'input-source' | 'measurement-agent'>;
+type Subject = Pick<
+  WireNewMetadata,
+  'subject-type' | 'source' | 'destination' | 'input-destination' | 'input-source' | 'measurement-agent'
+>;
 
 /**
  * The subject: source and destination as addresses of one family (`input-*` keep the names as
@@ -38,7 +50,8 @@ function subjectOf(input: RecordInput, options: RecordOptions, raw: boolean, d2d
   let inputSource: string | undefined;
   let inputDest: string | undefined;
   if (d2d) {
-    inputSource = urlHost(spec.source) ?? (has(spec, 'source') ? input.measurementAgent : undefined) ?? input.leadParticipant;
+    inputSource =
+      urlHost(spec.source) ?? (has(spec, 'source') ? input.measurementAgent : undefined) ?? input.leadParticipant;
     inputDest = urlHost(spec.dest) ?? (has(spec, 'dest') ? input.measurementAgent : undefined) ?? input.leadParticipant;
   } else {
     const src = raw && !options.rawPointToPoint ? undefined : spec.source;
@@ -48,7 +61,8 @@ function subjectOf(input: RecordInput, options: RecordOptions, raw: boolean, d2d
       inputDest = spec.dest;
     }
   }
-  if (inputSource === undefined) throw new MappingError('no source: the spec has none and there is no lead participant');
+  if (inputSource === undefined)
+    throw new MappingError('no source: the spec has none and there is no lead participant');
   const [srcIp, dstIp] = commonFamily(inputSource, inputDest ?? inputSource, lookup, spec['ip-version']);
   if (srcIp === undefined || dstIp === undefined) {
     throw resolutionError(
@@ -63,7 +77,10 @@ function subjectOf(input: RecordInput, options: RecordOptions, raw: boolean, d2d
   const [, agentIp] = commonFamily(srcIp, agentHost, lookup);
   const own = lookup(agentHost);
   const agent = agentIp ?? own.v4 ?? own.v6;
-  if (agent === undefined) throw resolutionError(`cannot resolve measurement agent ${JSON.stringify(agentHost)} to an IP address`, [agentHost]);
+  if (agent === undefined)
+    throw resolutionError(`cannot resolve measurement agent ${JSON.stringify(agentHost)} to an IP address`, [
+      agentHost,
+    ]);
   return {
     'subject-type': inputDest === undefined ? 'network-element' : 'point-to-point',
     source: srcIp,
@@ -93,7 +110,8 @@ function parametersOf(input: RecordInput, rules: TypeRules, keepSpec: boolean): 
   rules.extraMetadata?.(spec, parameters);
   if (keepSpec) specAsParameters(testType, spec, parameters);
   if (isObj(input.reference)) {
-    for (const [k, v] of Object.entries(input.reference)) if (!k.startsWith('_')) flattenParameters(parameters, `pscheduler-reference-${k}`, v);
+    for (const [k, v] of Object.entries(input.reference))
+      if (!k.startsWith('_')) flattenParameters(parameters, `pscheduler-reference-${k}`, v);
   }
   return parameters;
 }

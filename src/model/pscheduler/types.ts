@@ -10,7 +10,12 @@ import type { AddressLookup } from './addresses.js';
 /** `data-formatting-policy` of the esmond archive spec. */
 export type FormattingPolicy = 'prefer-mapped' | 'mapped-and-raw' | 'mapped-only' | 'raw-only';
 /** Every `data-formatting-policy` value, default first. */
-export const FORMATTING_POLICIES: readonly FormattingPolicy[] = ['prefer-mapped', 'mapped-and-raw', 'mapped-only', 'raw-only'];
+export const FORMATTING_POLICIES: readonly FormattingPolicy[] = [
+  'prefer-mapped',
+  'mapped-and-raw',
+  'mapped-only',
+  'raw-only',
+];
 
 /** A summary as the archive spec lists it (`data.summaries`). */
 export interface ArchiverSummary {
@@ -91,7 +96,10 @@ function defaultSummaries(): Record<string, readonly ArchiverSummary[]> {
     'packet-count-lost': agg('packet-count-lost', [300, 3600, 86400]),
     'packet-count-lost-bidir': agg('packet-count-lost-bidir', [300, 3600, 86400]),
     'packet-loss-rate-bidir': agg('packet-loss-rate-bidir', [3600, 86400]),
-    'histogram-owdelay': [...agg('histogram-owdelay', [300, 3600, 86400]), ...stats('histogram-owdelay', [0, 300, 3600, 86400])],
+    'histogram-owdelay': [
+      ...agg('histogram-owdelay', [300, 3600, 86400]),
+      ...stats('histogram-owdelay', [0, 300, 3600, 86400]),
+    ],
     'histogram-rtt': [...stats('histogram-rtt', [0, 3600, 86400]), ...agg('histogram-rtt', [3600, 86400])],
   };
 }

@@ -10,7 +10,16 @@ import type { Transport } from '../../http/transport.js';
 import { transportFor, type ClientTestHooks } from '../transport-options.js';
 import type { WirePoint } from '../../model/wire.js';
 import { checkPageSize } from '../time-cursor.js';
-import type { CallOptions, ClientOptions, DataQuery, EsmondClient, Metadata, MetadataQuery, SeriesSelector, SummaryInfo } from '../types.js';
+import type {
+  CallOptions,
+  ClientOptions,
+  DataQuery,
+  EsmondClient,
+  Metadata,
+  MetadataQuery,
+  SeriesSelector,
+  SummaryInfo,
+} from '../types.js';
 import { SeriesBuilder } from './series.js';
 import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
@@ -38,9 +47,12 @@ export function openSearchBase(input: string, scriptAlias?: string): string {
   } catch {
     throw new ValidationError(`Invalid archive URL: ${input} (expected e.g. https://host/opensearch)`, 'url');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ValidationError(`Archive URL must start with http:// or https://: ${input}`, 'url');
-  if (u.username !== '' || u.password !== '') throw new ValidationError('Archive URL must not contain credentials; pass them as credentials instead', 'url');
-  if (u.search !== '' || u.hash !== '') throw new ValidationError(`Archive URL must not contain a query string or fragment: ${input}`, 'url');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ValidationError(`Archive URL must start with http:// or https://: ${input}`, 'url');
+  if (u.username !== '' || u.password !== '')
+    throw new ValidationError('Archive URL must not contain credentials; pass them as credentials instead', 'url');
+  if (u.search !== '' || u.hash !== '')
+    throw new ValidationError(`Archive URL must not contain a query string or fragment: ${input}`, 'url');
   const path = u.pathname.replace(/\/+/g, '/').replace(/\/+$/, '');
   if (path !== '') return `${u.origin}${path}`;
   const alias = (scriptAlias ?? (u.port === '9200' ? '' : 'opensearch')).replace(/^\/+|\/+$/g, '');
@@ -48,24 +60,38 @@ export function openSearchBase(input: string, scriptAlias?: string): string {
 }
 
 function writesRefused(): Promise<never> {
-  return Promise.reject(new ValidationError('a perfSONAR 5 OpenSearch archive is read-only here (Logstash writes it)', 'archive'));
+  return Promise.reject(
+    new ValidationError('a perfSONAR 5 OpenSearch archive is read-only here (Logstash writes it)', 'archive'),
+  );
 }
 
 /** Creates the OpenSearch-backed client. */
-export function createOpenSearchClient(options: ClientOptions & ClientTestHooks, deps: OpenSearchDeps = {}): EsmondClient {
+export function createOpenSearchClient(
+  options: ClientOptions & ClientTestHooks,
+  deps: OpenSearchDeps = {},
+): EsmondClient {
   const base = openSearchBase(options.url, options.scriptAlias);
   const transport: Transport = transportFor(options);
   const target: OpenSearchTarget = { transport, base, pit: { supported: undefined } };
   const hosts = deps.resolver ?? systemForwardResolver();
 
-  async function* searchMetadata(query: MetadataQuery | undefined, opts: CallOptions & { pageSize?: number }): AsyncGenerator<Metadata> {
+  async function* searchMetadata(
+    query: MetadataQuery | undefined,
+    opts: CallOptions & { pageSize?: number },
+  ): AsyncGenerator<Metadata> {
     const filter = await metadataFilter(query ?? {}, hosts);
     for await (const md of listTests(target, filter, opts.pageSize, opts.signal)) yield md;
   }
 
   async function getMetadata(key: string, opts: CallOptions = {}): Promise<Metadata> {
-    if (typeof key !== 'string' || !/^[\w-]+$/.test(key)) throw new ValidationError(`Invalid metadata key: ${JSON.stringify(key)}`, 'key');
-    for await (const md of listTests(target, { query: { bool: { filter: [{ term: { 'pscheduler.test_checksum.keyword': key } }] } }, accept: () => true }, 1, opts.signal)) {
+    if (typeof key !== 'string' || !/^[\w-]+$/.test(key))
+      throw new ValidationError(`Invalid metadata key: ${JSON.stringify(key)}`, 'key');
+    for await (const md of listTests(
+      target,
+      { query: { bool: { filter: [{ term: { 'pscheduler.test_checksum.keyword': key } }] } }, accept: () => true },
+      1,
+      opts.signal,
+    )) {
       return md;
     }
     throw new HttpError({ method: 'GET', url: `${base}/${key}/`, status: 404, body: `no test with checksum ${key}` });
@@ -78,10 +104,12 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
     query: DataQuery | undefined,
   ): AsyncGenerator<WirePoint[]> {
     const key = typeof metadata === 'string' ? metadata : metadata.key;
-    if (typeof eventType !== 'string' || !/^[\w.-]+$/.test(eventType)) throw new ValidationError(`Invalid event type: ${JSON.stringify(eventType)}`, 'eventType');
+    if (typeof eventType !== 'string' || !/^[\w.-]+$/.test(eventType))
+      throw new ValidationError(`Invalid event type: ${JSON.stringify(eventType)}`, 'eventType');
     const st = seriesType(series?.summaryType);
     const w = series?.summaryWindow ?? 0;
-    if (!Number.isInteger(w) || w < 0) throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
+    if (!Number.isInteger(w) || w < 0)
+      throw new ValidationError(`summaryWindow must be a non-negative integer: ${w}`, 'summaryWindow');
     const size = checkPageSize(query?.pageSize);
     const builder = new SeriesBuilder(eventType, st, w);
     const { start, end } = timeBounds(query ?? {});
@@ -94,9 +122,18 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
     if (to !== undefined) range.lte = to;
     const filter: unknown[] = [{ term: { 'pscheduler.test_checksum.keyword': key } }];
     if (from !== undefined || to !== undefined) filter.push({ range: { 'pscheduler.start_time': range } });
-    const inWindow = (p: WirePoint): boolean => (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end);
+    const inWindow = (p: WirePoint): boolean =>
+      (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end);
     const excludes = unneededResultPaths(eventType);
-    for await (const hits of searchAfterPages(target, { bool: { filter } }, TIME_SORT, size, SOURCE_FIELDS, query?.signal, excludes)) {
+    for await (const hits of searchAfterPages(
+      target,
+      { bool: { filter } },
+      TIME_SORT,
+      size,
+      SOURCE_FIELDS,
+      query?.signal,
+      excludes,
+    )) {
       const points = builder.add(hits).filter(inWindow);
       if (points.length > 0) yield points;
     }
@@ -104,8 +141,15 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
     if (last.length > 0) yield last;
   }
 
-  function dataPages<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery): AsyncIterable<WirePoint<V>[]> {
-    return { [Symbol.asyncIterator]: () => seriesPages(metadata, eventType, series, query) as AsyncGenerator<WirePoint<V>[]> };
+  function dataPages<V = unknown>(
+    metadata: string | Metadata,
+    eventType: string,
+    series?: SeriesSelector,
+    query?: DataQuery,
+  ): AsyncIterable<WirePoint<V>[]> {
+    return {
+      [Symbol.asyncIterator]: () => seriesPages(metadata, eventType, series, query) as AsyncGenerator<WirePoint<V>[]>,
+    };
   }
 
   return {
@@ -122,7 +166,12 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
         },
       };
     },
-    async summaries(metadataKey: string, eventType: string, summaryType: string, opts: CallOptions = {}): Promise<SummaryInfo[]> {
+    async summaries(
+      metadataKey: string,
+      eventType: string,
+      summaryType: string,
+      opts: CallOptions = {},
+    ): Promise<SummaryInfo[]> {
       const st = seriesType(summaryType);
       if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
       const m = await getMetadata(metadataKey, opts);
@@ -138,4 +187,3 @@ export function createOpenSearchClient(options: ClientOptions & ClientTestHooks,
     [ASYNC_DISPOSE]: () => transport.close(),
   };
 }
-

@@ -11,7 +11,16 @@
  * latency tools print milliseconds with two decimals), TTL keys as integers.
  * @module
  */
-import { isoDateSeconds, isoDurationSeconds, literalAddresses, mapRecord, MappingError, type HostAddresses, type MappedRecord, type RecordInput } from '../../model/pscheduler/map.js';
+import {
+  isoDateSeconds,
+  isoDurationSeconds,
+  literalAddresses,
+  mapRecord,
+  MappingError,
+  type HostAddresses,
+  type MappedRecord,
+  type RecordInput,
+} from '../../model/pscheduler/map.js';
 import { PyFloat } from '../../model/py-float.js';
 import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 
@@ -19,7 +28,8 @@ import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 export const SOURCE_FIELDS = ['test', 'pscheduler', 'meta', 'result', 'reference'] as const;
 
 const obj = (v: unknown): JsonObject => (isJsonObject(v) ? v : {});
-const has = (o: JsonObject, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
+const has = (o: JsonObject, k: string): boolean =>
+  Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
 
 /** Spec fields Logstash converted from ISO durations to float seconds, per test type (perfSONAR 5's Logstash pipeline step 6). */
 const CONVERTED_SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -229,11 +239,16 @@ export function mapOpenSearchDocument(source: unknown, eventType?: string): Mapp
   const input: RecordInput = {
     testType,
     spec: pschedulerSpec(testType, obj(test.spec)),
-    result: pschedulerResult(testType, eventType === undefined ? obj(doc.result) : trimmedResult(testType, obj(doc.result), eventType)),
+    result: pschedulerResult(
+      testType,
+      eventType === undefined ? obj(doc.result) : trimmedResult(testType, obj(doc.result), eventType),
+    ),
     leadParticipant: typeof participants[0] === 'string' ? participants[0] : undefined,
     toolName: `pscheduler/${tool}`,
     // timedelta.total_seconds() of the task's ISO duration: a float (`30.0`), as the archiver sends it.
-    duration: new PyFloat(typeof ps.duration === 'number' ? ps.duration : isoDurationSeconds(ps.duration, 'pscheduler.duration')),
+    duration: new PyFloat(
+      typeof ps.duration === 'number' ? ps.duration : isoDurationSeconds(ps.duration, 'pscheduler.duration'),
+    ),
     ts: isoDateSeconds(ps.start_time, 'pscheduler.start_time'),
     runHref: typeof ps.run_href === 'string' && ps.run_href !== '' ? ps.run_href : undefined,
     // The reference only becomes metadata parameters: a series read leaves it out.

@@ -24,7 +24,8 @@ export async function hostAddresses(value: string, rule: string | undefined, res
   if (!RULES.includes(r)) throw new ValidationError(`Invalid dns-match-rule parameter ${String(rule)}`, 'dnsMatchRule');
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
   const literal = isIP(bare);
-  const one = async (family: 4 | 6): Promise<string | undefined> => (literal !== 0 ? (literal === family ? bare : undefined) : resolve(bare, family));
+  const one = async (family: 4 | 6): Promise<string | undefined> =>
+    literal !== 0 ? (literal === family ? bare : undefined) : resolve(bare, family);
   const out: string[] = [];
   const push = (a: string | undefined): boolean => (a === undefined ? false : (out.push(a), true));
   if (r === 'v4v6') {

@@ -14,13 +14,43 @@ import { DEFAULT_SUMMARIES, type ArchiverSummary } from '../../model/pscheduler/
 /** elmond's summary table (elmond's metadata). */
 const ELMOND_SUMMARIES: Readonly<Record<string, ReadonlyArray<readonly [string, number]>>> = {
   throughput: [['average', 86400]],
-  'packet-loss-rate': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
-  'packet-count-sent': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
-  'packet-count-lost': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
-  'packet-count-lost-bidir': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
-  'packet-loss-rate-bidir': [['aggregation', 300], ['aggregation', 3600], ['aggregation', 86400]],
-  'histogram-owdelay': [['statistics', 0], ['statistics', 300], ['statistics', 3600], ['statistics', 86400]],
-  'histogram-rtt': [['statistics', 0], ['statistics', 300], ['statistics', 3600], ['statistics', 86400]],
+  'packet-loss-rate': [
+    ['aggregation', 300],
+    ['aggregation', 3600],
+    ['aggregation', 86400],
+  ],
+  'packet-count-sent': [
+    ['aggregation', 300],
+    ['aggregation', 3600],
+    ['aggregation', 86400],
+  ],
+  'packet-count-lost': [
+    ['aggregation', 300],
+    ['aggregation', 3600],
+    ['aggregation', 86400],
+  ],
+  'packet-count-lost-bidir': [
+    ['aggregation', 300],
+    ['aggregation', 3600],
+    ['aggregation', 86400],
+  ],
+  'packet-loss-rate-bidir': [
+    ['aggregation', 300],
+    ['aggregation', 3600],
+    ['aggregation', 86400],
+  ],
+  'histogram-owdelay': [
+    ['statistics', 0],
+    ['statistics', 300],
+    ['statistics', 3600],
+    ['statistics', 86400],
+  ],
+  'histogram-rtt': [
+    ['statistics', 0],
+    ['statistics', 300],
+    ['statistics', 3600],
+    ['statistics', 86400],
+  ],
 };
 
 const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -35,7 +65,9 @@ function summaryRows(eventType: string, declared: readonly ArchiverSummary[] | u
 }
 
 function segmentOf(summaryType: string): string {
-  return Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, summaryType) ? SUMMARY_URL_SEGMENT[summaryType as SeriesType] : summaryType;
+  return Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, summaryType)
+    ? SUMMARY_URL_SEGMENT[summaryType as SeriesType]
+    : summaryType;
 }
 
 /** What a metadata needs beyond the mapped newest document. */
@@ -54,7 +86,13 @@ export interface MetadataFacts {
  */
 export function wireMetadata(body: WireNewMetadata, facts: MetadataFacts): WireMetadata {
   const { key } = facts;
-  const out: WireMetadata = { url: `${facts.base}/${key}/`, uri: `${key}/`, 'metadata-key': key, 'subject-type': body['subject-type'], 'event-types': [] };
+  const out: WireMetadata = {
+    url: `${facts.base}/${key}/`,
+    uri: `${key}/`,
+    'metadata-key': key,
+    'subject-type': body['subject-type'],
+    'event-types': [],
+  };
   for (const [k, v] of Object.entries(body)) {
     if (k === 'subject-type' || k === 'event-types' || v === undefined || v === null) continue;
     // As the esmond archive stores parameters: strings as they are, anything else as JSON text.
@@ -63,9 +101,12 @@ export function wireMetadata(body: WireNewMetadata, facts: MetadataFacts): WireM
   const declared = [...body['event-types']].sort((a, b) => bytewise(a['event-type'], b['event-type']));
   out['event-types'] = declared.map((e): WireEventType => {
     const et = e['event-type'];
-    const summaries = summaryRows(et, e.summaries as ArchiverSummary[] | undefined).map(
-      ([st, w]): WireSummary => ({ uri: `${key}/${et}/${segmentOf(st)}/${w}`, 'summary-type': st, 'summary-window': String(w), 'time-updated': facts.updated }),
-    );
+    const summaries = summaryRows(et, e.summaries as ArchiverSummary[] | undefined).map(([st, w]): WireSummary => ({
+      uri: `${key}/${et}/${segmentOf(st)}/${w}`,
+      'summary-type': st,
+      'summary-window': String(w),
+      'time-updated': facts.updated,
+    }));
     return { 'base-uri': `${key}/${et}/base`, 'event-type': et, 'time-updated': facts.updated, summaries };
   });
   return out;
@@ -80,10 +121,15 @@ export function testTypesOf(eventType: string): string[] | undefined {
   if (eventType === 'throughput') return ['throughput', 'disk-to-disk'];
   if (['packet-count-sent'].includes(eventType)) return ['throughput', 'latency', 'latencybg', 'rtt'];
   if (['packet-loss-rate', 'packet-count-lost'].includes(eventType)) return ['throughput', 'latency', 'latencybg'];
-  if (['histogram-owdelay', 'histogram-ttl', 'packet-duplicates', 'packet-reorders', 'time-error-estimates'].includes(eventType)) {
+  if (
+    ['histogram-owdelay', 'histogram-ttl', 'packet-duplicates', 'packet-reorders', 'time-error-estimates'].includes(
+      eventType,
+    )
+  ) {
     return ['latency', 'latencybg'];
   }
   if (['packet-trace', 'packet-trace-multi', 'path-mtu'].includes(eventType)) return ['trace'];
-  if (eventType.endsWith('-bidir') || eventType === 'histogram-rtt' || eventType === 'histogram-ttl-reverse') return ['rtt'];
+  if (eventType.endsWith('-bidir') || eventType === 'histogram-rtt' || eventType === 'histogram-ttl-reverse')
+    return ['rtt'];
   return undefined;
 }

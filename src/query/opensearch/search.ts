@@ -31,7 +31,10 @@ export interface Hit {
 }
 
 /** The total sort every export uses: measurement time, then the run id as tie-breaker. */
-export const TIME_SORT: readonly JsonObject[] = [{ 'pscheduler.start_time': 'asc' }, { 'pscheduler.run_id.keyword': 'asc' }];
+export const TIME_SORT: readonly JsonObject[] = [
+  { 'pscheduler.start_time': 'asc' },
+  { 'pscheduler.run_id.keyword': 'asc' },
+];
 
 function responseInit(r: JsonResponse): { method: string; url: string; status: number; body: string } {
   return { method: 'POST', url: r.url, status: r.status, body: r.text };
@@ -45,7 +48,10 @@ export function hitsOf(r: JsonResponse): Hit[] {
   }
   const shards = isJsonObject(body._shards) ? body._shards : {};
   if (typeof shards.failed === 'number' && shards.failed > 0) {
-    throw new ResponseError(`OpenSearch answered from only part of the data (${shards.failed} shard(s) failed)`, responseInit(r));
+    throw new ResponseError(
+      `OpenSearch answered from only part of the data (${shards.failed} shard(s) failed)`,
+      responseInit(r),
+    );
   }
   return body.hits.hits.map((h: unknown) => {
     const hit = isJsonObject(h) ? h : {};
@@ -54,8 +60,22 @@ export function hitsOf(r: JsonResponse): Hit[] {
 }
 
 /** POSTs a search body to `path` (relative to the base). */
-export function search(target: OpenSearchTarget, path: string, body: JsonObject, signal?: AbortSignal, query?: Array<[string, string]>): Promise<JsonResponse> {
-  return target.transport.sendJson({ method: 'POST', url: `${target.base}/${path}`, body, signal, query, idempotent: true, okStatus: [200] });
+export function search(
+  target: OpenSearchTarget,
+  path: string,
+  body: JsonObject,
+  signal?: AbortSignal,
+  query?: Array<[string, string]>,
+): Promise<JsonResponse> {
+  return target.transport.sendJson({
+    method: 'POST',
+    url: `${target.base}/${path}`,
+    body,
+    signal,
+    query,
+    idempotent: true,
+    okStatus: [200],
+  });
 }
 
 /** Opens a point in time on every pscheduler index; `undefined` when this OpenSearch has none. */
@@ -71,7 +91,8 @@ async function openPit(target: OpenSearchTarget, signal: AbortSignal | undefined
       okStatus: [200],
     });
     const id = isJsonObject(r.json) ? r.json.pit_id : undefined;
-    if (typeof id !== 'string' || id === '') throw new ResponseError('OpenSearch answered a point-in-time request without pit_id', responseInit(r));
+    if (typeof id !== 'string' || id === '')
+      throw new ResponseError('OpenSearch answered a point-in-time request without pit_id', responseInit(r));
     target.pit.supported = true;
     return id;
   } catch (e) {
@@ -87,7 +108,12 @@ async function openPit(target: OpenSearchTarget, signal: AbortSignal | undefined
 
 async function closePit(target: OpenSearchTarget, id: string): Promise<void> {
   try {
-    await target.transport.send({ method: 'DELETE', url: `${target.base}/_search/point_in_time`, body: { pit_id: [id] }, okStatus: [200, 404] });
+    await target.transport.send({
+      method: 'DELETE',
+      url: `${target.base}/_search/point_in_time`,
+      body: { pit_id: [id] },
+      okStatus: [200, 404],
+    });
   } catch {
     // It expires by itself after KEEP_ALIVE; a failed clean-up must not fail the read.
   }
@@ -131,7 +157,8 @@ export async function* searchAfterPages(
       pending = undefined;
       const last = hits[hits.length - 1];
       if (hits.length >= size && last !== undefined) {
-        if (last.sort.length === 0) throw new ResponseError('OpenSearch hit without sort values: cannot page', responseInit(r));
+        if (last.sort.length === 0)
+          throw new ResponseError('OpenSearch hit without sort values: cannot page', responseInit(r));
         pending = fetchPage(last.sort);
         // Not awaited when the caller stops early: its failure then means nothing.
         pending.catch(() => undefined);

@@ -46,7 +46,8 @@ export class SeriesBuilder {
       }
       const ts = record.point.ts;
       // Re-sent envelopes are duplicate documents (perfSONAR 5's Logstash pipeline step 7); the sort puts them side by side.
-      if (ts === this.lastTs && this.lastDoc !== undefined && runIdentity(hit.source) === runIdentity(this.lastDoc)) continue;
+      if (ts === this.lastTs && this.lastDoc !== undefined && runIdentity(hit.source) === runIdentity(this.lastDoc))
+        continue;
       this.lastDoc = hit.source;
       this.lastTs = ts;
       const v = record.point.val.find((x) => x['event-type'] === this.eventType);
@@ -59,7 +60,8 @@ export class SeriesBuilder {
       }
       const b = this.window > 0 ? Math.floor(ts / this.window) * this.window : ts;
       if (this.bin !== undefined && this.bin.ts !== b) out.push(this.close(this.bin));
-      if (this.bin === undefined || this.bin.ts !== b) this.bin = { ts: b, state: new SummaryBin(this.dataType, this.summaryType) };
+      if (this.bin === undefined || this.bin.ts !== b)
+        this.bin = { ts: b, state: new SummaryBin(this.dataType, this.summaryType) };
       this.bin.state.add(normalized);
     }
     return out;

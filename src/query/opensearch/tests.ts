@@ -69,11 +69,21 @@ export async function metadataFilter(q: MetadataQuery, hosts: HostLookup): Promi
       const e = md.eventTypes.find((x) => x.eventType === et);
       if (e === undefined) return false;
       if (q.summaryType === undefined && q.summaryWindow === undefined) return true;
-      return e.summaries.some((s) => (q.summaryType === undefined || s.summaryType === q.summaryType) && (q.summaryWindow === undefined || s.summaryWindow === q.summaryWindow));
+      return e.summaries.some(
+        (s) =>
+          (q.summaryType === undefined || s.summaryType === q.summaryType) &&
+          (q.summaryWindow === undefined || s.summaryWindow === q.summaryWindow),
+      );
     });
   } else if (q.summaryType !== undefined || q.summaryWindow !== undefined) {
     checks.push((md) =>
-      md.eventTypes.some((e) => e.summaries.some((s) => (q.summaryType === undefined || s.summaryType === q.summaryType) && (q.summaryWindow === undefined || s.summaryWindow === q.summaryWindow))),
+      md.eventTypes.some((e) =>
+        e.summaries.some(
+          (s) =>
+            (q.summaryType === undefined || s.summaryType === q.summaryType) &&
+            (q.summaryWindow === undefined || s.summaryWindow === q.summaryWindow),
+        ),
+      ),
     );
   }
   for (const [value, pick] of [
@@ -98,12 +108,20 @@ export async function metadataFilter(q: MetadataQuery, hosts: HostLookup): Promi
   return { query: { bool: { filter } }, accept: (md) => checks.every((c) => c(md)) };
 }
 
-function aggregationOf(r: { json: unknown; url: string; status: number; text: string }): { buckets: unknown[]; after: unknown } {
+function aggregationOf(r: { json: unknown; url: string; status: number; text: string }): {
+  buckets: unknown[];
+  after: unknown;
+} {
   const body = isJsonObject(r.json) ? r.json : {};
   const aggs = isJsonObject(body.aggregations) ? body.aggregations : {};
   const tests = isJsonObject(aggs.tests) ? aggs.tests : undefined;
   if (tests === undefined || !Array.isArray(tests.buckets)) {
-    throw new ResponseError('OpenSearch answer has no tests aggregation', { method: 'POST', url: r.url, status: r.status, body: r.text });
+    throw new ResponseError('OpenSearch answer has no tests aggregation', {
+      method: 'POST',
+      url: r.url,
+      status: r.status,
+      body: r.text,
+    });
   }
   return { buckets: tests.buckets, after: tests.after_key };
 }
@@ -111,7 +129,10 @@ function aggregationOf(r: { json: unknown; url: string; status: number; text: st
 /** The metadata of one aggregation bucket, or undefined when its newest run cannot be mapped. */
 function bucketMetadata(bucket: unknown, base: string): Metadata | undefined {
   const b = isJsonObject(bucket) ? bucket : {};
-  const newest: unknown = isJsonObject(b.newest) && isJsonObject(b.newest.hits) && Array.isArray(b.newest.hits.hits) ? b.newest.hits.hits[0] : undefined;
+  const newest: unknown =
+    isJsonObject(b.newest) && isJsonObject(b.newest.hits) && Array.isArray(b.newest.hits.hits)
+      ? b.newest.hits.hits[0]
+      : undefined;
   const source = isJsonObject(newest) && isJsonObject(newest._source) ? newest._source : undefined;
   if (source === undefined) return undefined;
   const key = checksumOf(source);
@@ -123,15 +144,27 @@ function bucketMetadata(bucket: unknown, base: string): Metadata | undefined {
     return undefined; // like elmond, a test whose newest run lacks what a metadata needs is skipped
   }
   const updated = record.point.ts;
-  return decodeMetadata(wireMetadata(record.metadata, { key, updated, base }), { method: 'POST', url: `${base}/${INDEX}/_search` });
+  return decodeMetadata(wireMetadata(record.metadata, { key, updated, base }), {
+    method: 'POST',
+    url: `${base}/${INDEX}/_search`,
+  });
 }
 
 /** Every test matching `filter`, in checksum order, `pageSize` tests per request. */
-export async function* listTests(target: OpenSearchTarget, filter: TestFilter, pageSize = DEFAULT_TEST_PAGE_SIZE, signal?: AbortSignal): AsyncGenerator<Metadata> {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new ValidationError(`pageSize must be an integer from 1 to 10000: ${pageSize}`, 'pageSize');
+export async function* listTests(
+  target: OpenSearchTarget,
+  filter: TestFilter,
+  pageSize = DEFAULT_TEST_PAGE_SIZE,
+  signal?: AbortSignal,
+): AsyncGenerator<Metadata> {
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000)
+    throw new ValidationError(`pageSize must be an integer from 1 to 10000: ${pageSize}`, 'pageSize');
   let after: unknown;
   for (;;) {
-    const composite: JsonObject = { size: pageSize, sources: [{ key: { terms: { field: 'pscheduler.test_checksum.keyword' } } }] };
+    const composite: JsonObject = {
+      size: pageSize,
+      sources: [{ key: { terms: { field: 'pscheduler.test_checksum.keyword' } } }],
+    };
     if (after !== undefined) composite.after = after;
     const body: JsonObject = {
       size: 0,
@@ -139,7 +172,15 @@ export async function* listTests(target: OpenSearchTarget, filter: TestFilter, p
       aggs: {
         tests: {
           composite,
-          aggs: { newest: { top_hits: { size: 1, sort: [{ 'pscheduler.start_time': { order: 'desc' } }], _source: { includes: [...SOURCE_FIELDS] } } } },
+          aggs: {
+            newest: {
+              top_hits: {
+                size: 1,
+                sort: [{ 'pscheduler.start_time': { order: 'desc' } }],
+                _source: { includes: [...SOURCE_FIELDS] },
+              },
+            },
+          },
         },
       },
     };

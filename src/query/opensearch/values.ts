@@ -25,7 +25,6 @@ import { isJsonObject } from '../../model/json-object.js';
 /** A normalised value: numbers as (numerator, denominator) sums, histograms as pairs, the rest as is. */
 export type StoredValue = { num: number; den: number } | { pairs: HistogramPairs } | { doc: unknown };
 
-
 /** The stored form of `value` for `dataType`, or undefined when the archive would refuse it. */
 export function normalize(dataType: DataType, value: unknown): StoredValue | undefined {
   switch (dataType) {
@@ -54,7 +53,11 @@ export function normalize(dataType: DataType, value: unknown): StoredValue | und
       return { pairs };
     }
     case 'subinterval':
-      return Array.isArray(value) && value.length > 0 && value.every((e) => isJsonObject(e) && 'start' in e && 'duration' in e && 'val' in e) ? { doc: value } : undefined;
+      return Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((e) => isJsonObject(e) && 'start' in e && 'duration' in e && 'val' in e)
+        ? { doc: value }
+        : undefined;
     case 'json':
       return { doc: value ?? null };
   }

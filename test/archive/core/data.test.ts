@@ -7,7 +7,9 @@ const DAY = 1398902400;
 const F6B73 = 'f6b732e9f351487a96126f0c25e5e546';
 const K67A3C = '67a3c298de0b4237abee56b879e03587';
 const NOW = 1_700_000_000;
-const close = (a: unknown, b: number): void => { assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`); };
+const close = (a: unknown, b: number): void => {
+  assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${String(a)} ≈ ${b}`);
+};
 
 describe('data writes and reads over the fixture (upstream esmond tests)', () => {
   let a: TestArchive;
@@ -15,7 +17,8 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     a = await openFixtureArchive({ resolver: false });
   });
   after(() => a.close());
-  const post = (key: string, et: string, body: unknown, now = NOW) => a.svc.writePoint(key, et, 'base', body, a.ctx(undefined, now));
+  const post = (key: string, et: string, body: unknown, now = NOW) =>
+    a.svc.writePoint(key, et, 'base', body, a.ctx(undefined, now));
   const bulk = (key: string, body: unknown, now = NOW) => a.svc.bulkWrite(key, body, a.ctx(undefined, now));
   const spOk = async (key: string, et: string, ts: number, val: unknown) => {
     await post(key, et, { ts, val });
@@ -24,12 +27,26 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     return got[0];
   };
   const bulkSeries = async (key: string, et: string, start: number, interval: number, data: unknown[]) => {
-    await bulk(key, { data: data.slice(1).map((v, i) => ({ ts: start + (i + 1) * interval, val: [{ 'event-type': et, val: v }] })) });
-    return await read(a, key, et, 'base', undefined, `time-start=${start}&time-end=${start + (data.length - 1) * interval}`, NOW);
+    await bulk(key, {
+      data: data.slice(1).map((v, i) => ({ ts: start + (i + 1) * interval, val: [{ 'event-type': et, val: v }] })),
+    });
+    return await read(
+      a,
+      key,
+      et,
+      'base',
+      undefined,
+      `time-start=${start}&time-end=${start + (data.length - 1) * interval}`,
+      NOW,
+    );
   };
 
   test('integer (item 29)', async () => {
-    await assertApiError(() => post(F6B73, 'throughput', { ts: T0, val: 'bad input' }), 400, 'Value must be an integer');
+    await assertApiError(
+      () => post(F6B73, 'throughput', { ts: T0, val: 'bad input' }),
+      400,
+      'Value must be an integer',
+    );
     assert.deepEqual(await spOk(F6B73, 'throughput', T0, 5978580000), { ts: T0, val: 5978580000 });
     await assertApiError(
       () => post(F6B73, 'throughput', { ts: T0, val: 5978580000 }),
@@ -47,7 +64,11 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
 
   test('float (item 30)', async () => {
     const et = 'time-error-estimates';
-    await assertApiError(() => post(K67A3C, et, { ts: T0, val: 'bad input' }), 400, 'Value must be a floating point number');
+    await assertApiError(
+      () => post(K67A3C, et, { ts: T0, val: 'bad input' }),
+      400,
+      'Value must be a floating point number',
+    );
     assert.deepEqual(await spOk(K67A3C, et, T0, 0.001), { ts: T0, val: 0.001 });
     await assertApiError(() => post(K67A3C, et, { ts: T0, val: 0.001 }), 409);
     assert.equal((await bulkSeries(K67A3C, et, T0, 60, [0.001, 0.003, 0.002, 0.003, 0.001])).length, 5);
@@ -58,17 +79,23 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
   test('float truncation is visible (archive-api.md: Summaries)', async () => {
     const et = 'time-error-estimates';
     const ts = T0 + 100000;
-    for (const [i, [v, want]] of ([
-      [0.000124, 0.0001],
-      [0.57, 0.5699],
-      [0.0029, 0.0028],
-      ['1e-3', 0.001],
-    ] as const).entries()) {
+    for (const [i, [v, want]] of (
+      [
+        [0.000124, 0.0001],
+        [0.57, 0.5699],
+        [0.0029, 0.0028],
+        ['1e-3', 0.001],
+      ] as const
+    ).entries()) {
       await post(K67A3C, et, { ts: ts + i, val: v });
       assert.deepEqual(await read(a, K67A3C, et, 'base', undefined, `time=${ts + i}`), [{ ts: ts + i, val: want }]);
     }
     for (const v of [NaN, Infinity, 'nan', 'inf', '-Infinity', true, null, {}, [], '']) {
-      await assertApiError(() => post(K67A3C, et, { ts: ts + 50, val: v }), 400, 'Value must be a floating point number');
+      await assertApiError(
+        () => post(K67A3C, et, { ts: ts + 50, val: v }),
+        400,
+        'Value must be a floating point number',
+      );
     }
   });
 
@@ -76,7 +103,10 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     assert.deepEqual(await spOk(F6B73, 'failures', T0, { error: 'error1' }), { ts: T0, val: { error: 'error1' } });
     const data = [1, 2, 3, 4].map((n) => ({ error: `error${n}` }));
     const got = await bulkSeries(F6B73, 'failures', T0, 7200, data);
-    assert.deepEqual(got.map((p) => p.val), data);
+    assert.deepEqual(
+      got.map((p) => p.val),
+      data,
+    );
   });
 
   test('percentage (item 32)', async () => {
@@ -111,7 +141,9 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
       { ts: T0 + 180, val: 0.375 },
     ]);
     // archive-api.md: Summaries: ratio of sums over the bin
-    assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '3600'), [{ ts: Math.floor(T0 / 3600) * 3600, val: 0.2 }]);
+    assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '3600'), [
+      { ts: Math.floor(T0 / 3600) * 3600, val: 0.2 },
+    ]);
     assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '86400'), [{ ts: DAY, val: 0.2 }]);
     // numerator > denominator is allowed
     await post(K67A3C, et, { ts: T0 + 600, val: { numerator: 3, denominator: 2 } });
@@ -129,13 +161,23 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
       [[{ duration: 1, start: 1 }], "Interval must contain 'val' field at position 1"],
       [[{ duration: 'bad', start: 1, val: 1 }], "Subinterval 'start' and 'duration' must be floating point numbers"],
       [[{ duration: 1, start: 'bad', val: 1 }], "Subinterval 'start' and 'duration' must be floating point numbers"],
-      [[{ duration: 1, start: 0, val: 1 }, { start: 1, val: 2 }], "Interval must contain 'duration' field at position 2"],
+      [
+        [
+          { duration: 1, start: 0, val: 1 },
+          { start: 1, val: 2 },
+        ],
+        "Interval must contain 'duration' field at position 2",
+      ],
       [[5], 'Invalid subintervals provided'],
       [null, 'Invalid subintervals provided'],
     ];
     for (const [val, msg] of cases) await assertApiError(() => post(F6B73, et, { ts: T0, val }), 400, msg);
     const sub = (n: number) =>
-      Array.from({ length: 6 }, (_, i) => ({ duration: '1.000080', start: `${i}.000000`, val: String(1331580000 + n + i) }));
+      Array.from({ length: 6 }, (_, i) => ({
+        duration: '1.000080',
+        start: `${i}.000000`,
+        val: String(1331580000 + n + i),
+      }));
     assert.deepEqual(await spOk(F6B73, et, T0, sub(0)), { ts: T0, val: sub(0) });
     assert.equal((await bulkSeries(F6B73, et, T0, 7200, [sub(0), sub(1), sub(2)])).length, 3);
     // re-post overwrites, no 409
@@ -145,8 +187,13 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
 
   test('histogram (item 34), correct aggregation and statistics', async () => {
     const et = 'histogram-rtt';
-    await assertApiError(() => post(K67A3C, et, { ts: T0, val: { '41.0': 'bad', '42.2': 20 } }), 400, 'Value of histogram must be an integer');
-    for (const v of ['x', null, [1], 5]) await assertApiError(() => post(K67A3C, et, { ts: T0, val: v }), 400, 'Invalid histogram provided');
+    await assertApiError(
+      () => post(K67A3C, et, { ts: T0, val: { '41.0': 'bad', '42.2': 20 } }),
+      400,
+      'Value of histogram must be an integer',
+    );
+    for (const v of ['x', null, [1], 5])
+      await assertApiError(() => post(K67A3C, et, { ts: T0, val: v }), 400, 'Invalid histogram provided');
     const hist0 = { '41.00': 98, '41.10': 2 };
     const hist2 = { '41.10': 96, '41.20': 3, '50.0': 1 };
     assert.deepEqual(await spOk(K67A3C, et, T0, hist0), { ts: T0, val: hist0 });
@@ -178,14 +225,22 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     const val = JSON.parse('{"__proto__": 3, "constructor": 2, "10": 1}') as Record<string, number>;
     await post(K67A3C, et, { ts, val });
     const [got] = await read(a, K67A3C, et, 'base', undefined, `time=${ts}`);
-    assert.deepEqual(Object.entries(got?.val as object).sort(), [['10', 1], ['__proto__', 3], ['constructor', 2]]);
+    assert.deepEqual(Object.entries(got?.val as object).sort(), [
+      ['10', 1],
+      ['__proto__', 3],
+      ['constructor', 2],
+    ]);
     assert.equal(JSON.stringify(got?.val), '{"10":1,"__proto__":3,"constructor":2}');
     assert.deepEqual(await read(a, K67A3C, et, 'statistics', '0', `time=${ts}`), [{ ts, val: {} }]);
   });
 
   test('floats beyond the 64-bit fixed-point range are rejected', async () => {
     for (const val of [1e300, -1e16, '1e20']) {
-      await assertApiError(() => post(K67A3C, 'time-error-estimates', { ts: T0 + 5, val }), 400, 'Value must be a floating point number');
+      await assertApiError(
+        () => post(K67A3C, 'time-error-estimates', { ts: T0 + 5, val }),
+        400,
+        'Value must be a floating point number',
+      );
     }
   });
 
@@ -207,7 +262,12 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     // the same inside one bulk request: last one wins, bin stays exact
     await a.svc.bulkWrite(
       K67A3C,
-      { data: [{ ts, val: [{ 'event-type': et, val: { '1': 1 } }] }, { ts, val: [{ 'event-type': et, val: { '2': 2 } }] }] },
+      {
+        data: [
+          { ts, val: [{ 'event-type': et, val: { '1': 1 } }] },
+          { ts, val: [{ 'event-type': et, val: { '2': 2 } }] },
+        ],
+      },
       a.ctx(undefined, NOW),
     );
     assert.deepEqual(await read(a, K67A3C, et, 'aggregations', '86400', `time=${bin}`), [
@@ -223,7 +283,10 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     const loss = m['event-types'].find((e) => e['event-type'] === 'packet-loss-rate');
     assert.ok(loss?.summaries.every((s) => s['time-updated'] === NOW));
     const hits = await a.svc.searchMetadata(new URLSearchParams('time=1750000123'), a.ctx(undefined, NOW));
-    assert.deepEqual(hits.body.map((x) => x['metadata-key']), [K67A3C]);
+    assert.deepEqual(
+      hits.body.map((x) => x['metadata-key']),
+      [K67A3C],
+    );
     // a rejected write does not touch time-updated
     await assertApiError(() => post(K67A3C, 'packet-count-sent', { ts: T0 + 1, val: 'x' }, 1_760_000_000), 400);
     const again = await a.svc.searchMetadata(new URLSearchParams('time=1760000000'), a.ctx(undefined, NOW));
@@ -238,7 +301,10 @@ describe('data writes and reads over the fixture (upstream esmond tests)', () =>
     await assertApiError(() => post('nosuchkey', 'throughput', { ts: T0, val: 'x' }), 400, 'Value must be an integer');
     await assertApiError(() => post(F6B73, 'histogram-rtt', { ts: T0, val: 'x' }), 400, 'Invalid histogram provided');
     await bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: 5 }] }] });
-    await assertApiError(() => bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: [] }] }] }), 400);
+    await assertApiError(
+      () => bulk('nosuchkey', { data: [{ ts: T0, val: [{ 'event-type': 'throughput', val: [] }] }] }),
+      400,
+    );
   });
 });
 
@@ -247,16 +313,18 @@ describe('single-point request checks (archive-api.md: Writing)', () => {
   let key = '';
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (await a.svc.createMetadata(
-      {
-        'subject-type': 'point-to-point',
-        source: '10.0.0.1',
-        destination: '10.0.0.2',
-        'measurement-agent': '10.0.0.3',
-        'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-trace' }],
-      },
-      a.ctx(),
-    )).metadata['metadata-key'];
+    key = (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.3',
+          'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-trace' }],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
   });
   after(() => a.close());
   const post = (body: unknown, et = 'throughput', seg = 'base') => a.svc.writePoint(key, et, seg, body, a.ctx());
@@ -272,7 +340,11 @@ describe('single-point request checks (archive-api.md: Writing)', () => {
     await assertApiError(() => post({ ts: 1 }), 400, 'Required field val not provided in request');
     await assertApiError(() => post({ ts: 1, val: 1 }, 'nonexistent'), 400, 'Invalid event type nonexistent');
     await assertApiError(() => post({ ts: 1, val: 1 }, 'throughput', 'bogus'), 400, 'Invalid summary type bogus');
-    await assertApiError(() => post({ ts: 1, val: 1 }, 'throughput', 'constructor'), 400, 'Invalid summary type constructor');
+    await assertApiError(
+      () => post({ ts: 1, val: 1 }, 'throughput', 'constructor'),
+      400,
+      'Invalid summary type constructor',
+    );
     await assertApiError(
       () => post({ ts: 1, val: 1 }, 'throughput', 'averages'),
       400,
@@ -290,7 +362,9 @@ describe('single-point request checks (archive-api.md: Writing)', () => {
       { ts: 61, val: 5 },
       { ts: 62, val: -3 },
     ]);
-    assert.deepEqual(await read(a, key, 'throughput', 'base', undefined, 'time=1392238294'), [{ ts: 1392238294, val: 1000000000 }]);
+    assert.deepEqual(await read(a, key, 'throughput', 'base', undefined, 'time=1392238294'), [
+      { ts: 1392238294, val: 1000000000 },
+    ]);
     for (const val of ['1.5', 'abc', '', true, null, {}, [], 1e30]) {
       await assertApiError(() => post({ ts: 70, val }), 400, 'Value must be an integer');
     }
@@ -313,22 +387,24 @@ describe('bulk writes (archive-api.md: Writing)', () => {
   let key = '';
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (await a.svc.createMetadata(
-      {
-        'subject-type': 'point-to-point',
-        source: '10.0.0.1',
-        destination: '10.0.0.2',
-        'measurement-agent': '10.0.0.3',
-        'tool-name': 'bwctl/iperf3',
-        'input-source': 'host1.example.net',
-        'input-destination': 'host2.example.net',
-        'event-types': [
-          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
-          { 'event-type': 'streams-packet-retransmits' },
-        ],
-      },
-      a.ctx(),
-    )).metadata['metadata-key'];
+    key = (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.3',
+          'tool-name': 'bwctl/iperf3',
+          'input-source': 'host1.example.net',
+          'input-destination': 'host2.example.net',
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
+            { 'event-type': 'streams-packet-retransmits' },
+          ],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
   });
   after(() => a.close());
   const bulk = (body: unknown) => a.svc.bulkWrite(key, body, a.ctx());
@@ -339,7 +415,13 @@ describe('bulk writes (archive-api.md: Writing)', () => {
     await assertApiError(() => a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx()), 409);
     await bulk({
       data: [
-        { ts: 90, val: [{ 'event-type': 'throughput', val: 9000 }, { 'event-type': 'streams-packet-retransmits', val: 0 }] },
+        {
+          ts: 90,
+          val: [
+            { 'event-type': 'throughput', val: 9000 },
+            { 'event-type': 'streams-packet-retransmits', val: 0 },
+          ],
+        },
         { ts: 120, val: [{ 'event-type': 'throughput', val: 12000 }] },
         { ts: 60, val: [{ 'event-type': 'streams-packet-retransmits', val: 4 }] },
       ],
@@ -368,14 +450,28 @@ describe('bulk writes (archive-api.md: Writing)', () => {
       [{ data: [{ ts: 1 }] }, 'Missing val field in provided data list at position 1'],
       [{ data: [{ ts: 1, val: {} }] }, "'val' field must be an array in provided data list at position 1"],
       [{ data: [{ ts: 'x', val: [] }] }, 'Time must be a unix timestamp'],
-      [{ data: [{ ts: 1, val: [{ 'event-type': 'throughput', val: 1 }, { val: 1 }] }] }, 'Missing event-type field at data item 1 in value 2 '],
+      [
+        { data: [{ ts: 1, val: [{ 'event-type': 'throughput', val: 1 }, { val: 1 }] }] },
+        'Missing event-type field at data item 1 in value 2 ',
+      ],
       [{ data: [{ ts: 1, val: [5] }] }, 'Missing event-type field at data item 1 in value 1 '],
-      [{ data: [{ ts: 1, val: [] }, { ts: 2, val: [{ 'event-type': 'throughput' }] }] }, 'Missing val field at data item 2 in value 1 '],
+      [
+        {
+          data: [
+            { ts: 1, val: [] },
+            { ts: 2, val: [{ 'event-type': 'throughput' }] },
+          ],
+        },
+        'Missing val field at data item 2 in value 1 ',
+      ],
       [{ data: [{ ts: 1, val: [{ 'event-type': 'bogus', val: 1 }] }] }, 'Invalid event type bogus'],
       [{ data: [{ ts: 1, val: [{ 'event-type': 7, val: 1 }] }] }, 'Invalid event type 7'],
       [{ data: [{ ts: 1, val: [{ 'event-type': { a: [1.5] }, val: 1 }] }] }, "Invalid event type {'a': [1.5]}"],
       // An integer past 2^53 arrives as a BigInt: echoed with all its digits, not a server error.
-      [{ data: [{ ts: 1, val: [{ 'event-type': 12345678901234567890n, val: 1 }] }] }, 'Invalid event type 12345678901234567890'],
+      [
+        { data: [{ ts: 1, val: [{ 'event-type': 12345678901234567890n, val: 1 }] }] },
+        'Invalid event type 12345678901234567890',
+      ],
       [{ data: [{ ts: 1, val: [{ 'event-type': 'throughput', val: 'x' }] }] }, 'Value must be an integer'],
     ];
     for (const [body, msg] of cases) await assertApiError(() => bulk(body), 400, msg);
@@ -387,7 +483,13 @@ describe('bulk writes (archive-api.md: Writing)', () => {
       () =>
         bulk({
           data: [
-            { ts: 1000, val: [{ 'event-type': 'throughput', val: 1 }, { 'event-type': 'streams-packet-retransmits', val: 1 }] },
+            {
+              ts: 1000,
+              val: [
+                { 'event-type': 'throughput', val: 1 },
+                { 'event-type': 'streams-packet-retransmits', val: 1 },
+              ],
+            },
             { ts: 1001, val: [{ 'event-type': 'throughput', val: 'bad' }] },
           ],
         }),
@@ -416,7 +518,9 @@ describe('bulk writes (archive-api.md: Writing)', () => {
         { ts: 2000, val: [{ 'event-type': 'streams-packet-retransmits', val: 'second' }] },
       ],
     });
-    assert.deepEqual(await read(a, key, 'streams-packet-retransmits', 'base', undefined, 'time=2000'), [{ ts: 2000, val: 'second' }]);
+    assert.deepEqual(await read(a, key, 'streams-packet-retransmits', 'base', undefined, 'time=2000'), [
+      { ts: 2000, val: 'second' },
+    ]);
   });
 });
 
@@ -426,33 +530,57 @@ describe('data read parameters (archive-api.md: Reading data)', () => {
   const N = 3205;
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (await a.svc.createMetadata(
-      {
-        'subject-type': 'network-element',
-        source: '10.0.0.1',
-        'measurement-agent': '10.0.0.1',
-        'event-types': [{ 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'average', 'summary-window': 300 }] }],
-      },
-      a.ctx(),
-    )).metadata['metadata-key'];
-    const data = Array.from({ length: N }, (_, i) => ({ ts: 1000 + i * 10, val: [{ 'event-type': 'packet-count-sent', val: i }] }));
+    key = (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'network-element',
+          source: '10.0.0.1',
+          'measurement-agent': '10.0.0.1',
+          'event-types': [
+            { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'average', 'summary-window': 300 }] },
+          ],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
+    const data = Array.from({ length: N }, (_, i) => ({
+      ts: 1000 + i * 10,
+      val: [{ 'event-type': 'packet-count-sent', val: i }],
+    }));
     await a.svc.bulkWrite(key, { data }, a.ctx());
   });
   after(() => a.close());
   const page = (query: string, now = 1_400_000_000, seg = 'base', w?: string) =>
-    a.svc.readData(key, 'packet-count-sent', seg, w, new URLSearchParams(query), a.ctx(`/perfsonar/archive/${key}/packet-count-sent/${seg}?${query}`, now));
+    a.svc.readData(
+      key,
+      'packet-count-sent',
+      seg,
+      w,
+      new URLSearchParams(query),
+      a.ctx(`/perfsonar/archive/${key}/packet-count-sent/${seg}?${query}`, now),
+    );
 
   test('default page of 1500 with a DRF next link', async () => {
     const p = await page('');
-    const pts = (await collect(p.points));
+    const pts = await collect(p.points);
     assert.equal(pts.length, 1500);
     assert.deepEqual(pts[0], { ts: 1000, val: 0 });
-    assert.equal(p.link, `<http://testserver/perfsonar/archive/${key}/packet-count-sent/base?limit=1500&offset=1500>; rel="next"`);
+    assert.equal(
+      p.link,
+      `<http://testserver/perfsonar/archive/${key}/packet-count-sent/base?limit=1500&offset=1500>; rel="next"`,
+    );
     const last = await page('offset=3000');
     assert.equal((await collect(last.points)).length, N - 3000);
-    assert.equal(last.link, `<http://testserver/perfsonar/archive/${key}/packet-count-sent/base?limit=1500&offset=1500>; rel="prev"`);
+    assert.equal(
+      last.link,
+      `<http://testserver/perfsonar/archive/${key}/packet-count-sent/base?limit=1500&offset=1500>; rel="prev"`,
+    );
     assert.equal((await collect((await page('limit=1000&offset=3000&time-start=0')).points)).length, N - 3000);
-    assert.equal((await collect((await page('limit=2500')).points)).length, 2500, 'chunked streaming crosses chunk boundaries');
+    assert.equal(
+      (await collect((await page('limit=2500')).points)).length,
+      2500,
+      'chunked streaming crosses chunk boundaries',
+    );
   });
 
   test('points are produced lazily and can be iterated again', async () => {
@@ -465,8 +593,14 @@ describe('data read parameters (archive-api.md: Reading data)', () => {
   test('bad limit/offset fall back to the defaults', async () => {
     assert.equal((await collect((await page('limit=abc')).points)).length, 1500);
     assert.equal((await collect((await page('limit=0')).points)).length, 1500);
-    assert.deepEqual((await collect((await page('limit=2&offset=-5')).points)).map((x) => x.ts), [1000, 1010]);
-    assert.deepEqual((await collect((await page('limit=2&offset=x')).points)).map((x) => x.ts), [1000, 1010]);
+    assert.deepEqual(
+      (await collect((await page('limit=2&offset=-5')).points)).map((x) => x.ts),
+      [1000, 1010],
+    );
+    assert.deepEqual(
+      (await collect((await page('limit=2&offset=x')).points)).map((x) => x.ts),
+      [1000, 1010],
+    );
   });
 
   test('time windows (archive-api.md: Reading data)', async () => {
@@ -488,28 +622,51 @@ describe('data read parameters (archive-api.md: Reading data)', () => {
     const r = (et: string, seg: string, w: string | undefined, q = '') =>
       a.svc.readData(key, et, seg, w, new URLSearchParams(q), a.ctx());
     await assertApiError(() => r('bogus', 'nope', 'x', 'time=x'), 400, "Unsupported event type 'bogus' provided");
-    await assertApiError(() => r('streams-retransmits', 'base', undefined), 400, "Unsupported event type 'streams-retransmits' provided");
+    await assertApiError(
+      () => r('streams-retransmits', 'base', undefined),
+      400,
+      "Unsupported event type 'streams-retransmits' provided",
+    );
     await assertApiError(() => r('throughput', 'nope', 'x', 'time=x'), 400, "Invalid summary type 'nope'");
-    await assertApiError(() => r('throughput', 'hasOwnProperty', undefined), 400, "Invalid summary type 'hasOwnProperty'");
-    await assertApiError(() => r('throughput', 'averages', 'x', 'time=x'), 400, 'Summary window parameter must be an integer');
+    await assertApiError(
+      () => r('throughput', 'hasOwnProperty', undefined),
+      400,
+      "Invalid summary type 'hasOwnProperty'",
+    );
+    await assertApiError(
+      () => r('throughput', 'averages', 'x', 'time=x'),
+      400,
+      'Summary window parameter must be an integer',
+    );
     await assertApiError(() => r('throughput', 'averages', '1.5'), 400, 'Summary window parameter must be an integer');
     await assertApiError(() => r('throughput', 'averages', '300', 'time=x'), 400, 'Time parameter must be an integer');
-    await assertApiError(() => r('throughput', 'base', undefined, 'time-start=5&time-end=4'), 400, 'Requested start time must be less than end time');
+    await assertApiError(
+      () => r('throughput', 'base', undefined, 'time-start=5&time-end=4'),
+      400,
+      'Requested start time must be less than end time',
+    );
     await assertApiError(() => r('throughput', 'base', undefined, 'time-start=99999999999999'), 400);
-    await assertApiError(() => r('throughput', 'base', undefined, 'time-end=1e5'), 400, 'Time parameter must be an integer');
+    await assertApiError(
+      () => r('throughput', 'base', undefined, 'time-end=1e5'),
+      400,
+      'Time parameter must be an integer',
+    );
     // not registered → []
-    assert.deepEqual((await collect((await r('throughput', 'base', undefined)).points)), []);
-    assert.deepEqual((await collect((await r('packet-count-sent', 'averages', '3600')).points)), []);
-    assert.deepEqual((await collect((await r('packet-count-sent', 'base', '300')).points)), []);
+    assert.deepEqual(await collect((await r('throughput', 'base', undefined)).points), []);
+    assert.deepEqual(await collect((await r('packet-count-sent', 'averages', '3600')).points), []);
+    assert.deepEqual(await collect((await r('packet-count-sent', 'base', '300')).points), []);
   });
 
   test('summary bins and base/0', async () => {
-    const avg = (await collect((await page('time-end=1590', undefined, 'averages', '300')).points));
+    const avg = await collect((await page('time-end=1590', undefined, 'averages', '300')).points);
     // bins [900,1200) holds ts 1000..1190 → i 0..19; [1200,1500) → i 20..49
     assert.deepEqual(avg.slice(0, 2), [
       { ts: 900, val: 9.5 },
       { ts: 1200, val: 34.5 },
     ]);
-    assert.deepEqual((await collect((await page('limit=3', undefined, 'base', '0')).points)).map((x) => x.ts), [1000, 1010, 1020]);
+    assert.deepEqual(
+      (await collect((await page('limit=3', undefined, 'base', '0')).points)).map((x) => x.ts),
+      [1000, 1010, 1020],
+    );
   });
 });

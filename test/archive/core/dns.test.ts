@@ -30,7 +30,9 @@ describe('IP literals (canonical like PostgreSQL inet)', () => {
     ['', undefined],
   ];
   for (const [input, want] of cases) {
-    test(`${input || '(empty)'} → ${want ?? 'not an address'}`, () => { assert.equal(canonicalIp(input), want); });
+    test(`${input || '(empty)'} → ${want ?? 'not an address'}`, () => {
+      assert.equal(canonicalIp(input), want);
+    });
   }
   test('families', async () => {
     assert.equal(parseIpLiteral('10.0.0.1')?.family, 4);
@@ -42,7 +44,10 @@ describe('dns-match-rule (archive-api.md: Metadata search)', () => {
   test('rule validation', async () => {
     assert.equal(parseDnsMatchRule(undefined), 'v4v6');
     for (const r of ['v4v6', 'only-v4', 'only-v6', 'prefer-v4', 'prefer-v6']) assert.equal(parseDnsMatchRule(r), r);
-    assert.throws(() => parseDnsMatchRule('v6-only'), { status: 400, detail: 'Invalid dns-match-rule parameter v6-only' });
+    assert.throws(() => parseDnsMatchRule('v6-only'), {
+      status: 400,
+      detail: 'Invalid dns-match-rule parameter v6-only',
+    });
   });
 
   test('names: each rule with the upstream esmond tests table', async () => {
@@ -53,7 +58,11 @@ describe('dns-match-rule (archive-api.md: Metadata search)', () => {
     assert.deepEqual(await h.addresses('sacr-pt1.es.net', 'prefer-v4'), ['198.129.254.38']);
     assert.deepEqual(await h.addresses('sacr-pt1.es.net', 'prefer-v6'), ['2001:400:501:1150::3']);
     assert.deepEqual(await h.addresses('lbl-pt1.es.net', 'prefer-v6'), ['198.129.254.30']);
-    assert.deepEqual(await h.addresses('lbl-pt1-v6.es.net', 'v4v6'), ['2001:400:201:1150::3'], 'answers are canonicalised');
+    assert.deepEqual(
+      await h.addresses('lbl-pt1-v6.es.net', 'v4v6'),
+      ['2001:400:201:1150::3'],
+      'answers are canonicalised',
+    );
     await rejects400(h.addresses('lbl-pt1.es.net', 'only-v6'), 'Unable to find address for host lbl-pt1.es.net');
   });
 
@@ -70,14 +79,26 @@ describe('dns-match-rule (archive-api.md: Metadata search)', () => {
   test('wrong-family answers, resolver errors and resolver=false give no address', async () => {
     const liar: Resolver = async () => '10.0.0.1';
     assert.deepEqual(await new HostResolver(liar, 0).addresses('x.example', 'v4v6'), ['10.0.0.1']);
-    await rejects400(new HostResolver(liar, 0).addresses('x.example', 'only-v6'), 'Unable to find address for host x.example');
+    await rejects400(
+      new HostResolver(liar, 0).addresses('x.example', 'only-v6'),
+      'Unable to find address for host x.example',
+    );
     const broken: Resolver = async () => {
       throw new Error('SERVFAIL');
     };
-    await rejects400(new HostResolver(broken, 0).addresses('x.example', 'v4v6'), 'Unable to find address for host x.example');
+    await rejects400(
+      new HostResolver(broken, 0).addresses('x.example', 'v4v6'),
+      'Unable to find address for host x.example',
+    );
     const garbage: Resolver = async () => 'not an ip';
-    await rejects400(new HostResolver(garbage, 0).addresses('x.example', 'only-v4'), 'Unable to find address for host x.example');
-    await rejects400(new HostResolver(false, 0).addresses('sacr-pt1.es.net', 'v4v6'), 'Unable to find address for host sacr-pt1.es.net');
+    await rejects400(
+      new HostResolver(garbage, 0).addresses('x.example', 'only-v4'),
+      'Unable to find address for host x.example',
+    );
+    await rejects400(
+      new HostResolver(false, 0).addresses('sacr-pt1.es.net', 'v4v6'),
+      'Unable to find address for host sacr-pt1.es.net',
+    );
     assert.deepEqual(await new HostResolver(false, 0).addresses('10.1.2.3', 'v4v6'), ['10.1.2.3']);
   });
 

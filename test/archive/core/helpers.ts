@@ -77,12 +77,15 @@ export function openFixtureArchive(options?: ArchiveServiceOptions): Promise<Tes
 
 /** Asserts `fn` throws or rejects with ApiError(status, detail). */
 export async function assertApiError(fn: () => unknown, status: number, detail?: string): Promise<void> {
-  await assert.rejects(async () => fn(), (e: unknown) => {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
-    assert.equal(e.status, status, `status of "${e.detail}"`);
-    if (detail !== undefined) assert.equal(e.detail, detail);
-    return true;
-  });
+  await assert.rejects(
+    async () => fn(),
+    (e: unknown) => {
+      assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
+      assert.equal(e.status, status, `status of "${e.detail}"`);
+      if (detail !== undefined) assert.equal(e.detail, detail);
+      return true;
+    },
+  );
 }
 
 /** Async variant of {@link assertApiError}. */

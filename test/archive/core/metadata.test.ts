@@ -1,7 +1,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { openTestArchive, openFixtureArchive, assertApiError, CLIENT_FIXTURE, type TestArchive , collect } from './helpers.js';
+import {
+  openTestArchive,
+  openFixtureArchive,
+  assertApiError,
+  CLIENT_FIXTURE,
+  type TestArchive,
+  collect,
+} from './helpers.js';
 import { loadDjangoFixtureFile } from '../../helpers/archive-fixtures.js';
 import { parseJson } from '../../helpers/json.js';
 
@@ -74,15 +81,20 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
     assert.equal(again['tool-name'], 'bwctl/iperf3', 'the stored record is returned unchanged');
     // any difference makes a new record
     assert.notEqual((await create({ ...ITEM26, 'time-duration': 21 })).metadata['metadata-key'], first);
-    assert.notEqual((await create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] })).metadata['metadata-key'], first);
     assert.notEqual(
-      (await create({
-        ...ITEM26,
-        'event-types': [
-          ...ITEM26['event-types'],
-          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
-        ],
-      })).metadata['metadata-key'],
+      (await create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] })).metadata['metadata-key'],
+      first,
+    );
+    assert.notEqual(
+      (
+        await create({
+          ...ITEM26,
+          'event-types': [
+            ...ITEM26['event-types'],
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
+          ],
+        })
+      ).metadata['metadata-key'],
       first,
     );
   });
@@ -104,14 +116,16 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('duplicate event-type rows are merged', async () => {
-    const m = (await create({
-      ...ITEM26,
-      'tool-name': 'dup-test',
-      'event-types': [
-        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 60 }] },
-        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '060' }] },
-      ],
-    })).metadata;
+    const m = (
+      await create({
+        ...ITEM26,
+        'tool-name': 'dup-test',
+        'event-types': [
+          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 60 }] },
+          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '060' }] },
+        ],
+      })
+    ).metadata;
     assert.equal(m['event-types'].length, 1);
     assert.equal(m['event-types'][0]?.summaries.length, 1);
     const key = m['metadata-key'];
@@ -124,16 +138,18 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('parameter values are stored as strings (stricter than esmond)', async () => {
-    const m = (await create({
-      ...ITEM26,
-      'tool-name': 'params',
-      flag: true,
-      off: false,
-      ratio: 0.5,
-      obj: { a: [1, 2] },
-      text: 'as-is',
-      '__proto__x': 'y',
-    })).metadata;
+    const m = (
+      await create({
+        ...ITEM26,
+        'tool-name': 'params',
+        flag: true,
+        off: false,
+        ratio: 0.5,
+        obj: { a: [1, 2] },
+        text: 'as-is',
+        __proto__x: 'y',
+      })
+    ).metadata;
     assert.equal(m['flag'], 'true');
     assert.equal(m['off'], 'false');
     assert.equal(m['ratio'], '0.5');
@@ -148,17 +164,28 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('network-element subjects have no destination keys', async () => {
-    const m = (await create({
-      'subject-type': 'network-element',
-      source: '10.9.9.9',
-      'measurement-agent': '10.9.9.9',
-      'tool-name': 'ntp',
-      'event-types': [{ 'event-type': 'ntp-offset', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] }],
-    })).metadata;
+    const m = (
+      await create({
+        'subject-type': 'network-element',
+        source: '10.9.9.9',
+        'measurement-agent': '10.9.9.9',
+        'tool-name': 'ntp',
+        'event-types': [
+          { 'event-type': 'ntp-offset', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
+        ],
+      })
+    ).metadata;
     assert.ok(!('destination' in m) && !('input-destination' in m));
     assert.equal(m['input-source'], '');
     await assertApiError(
-      () => create({ 'subject-type': 'network-element', source: '10.9.9.9', 'measurement-agent': '10.9.9.9', destination: '10.0.0.1', 'event-types': [] }),
+      () =>
+        create({
+          'subject-type': 'network-element',
+          source: '10.9.9.9',
+          'measurement-agent': '10.9.9.9',
+          destination: '10.0.0.1',
+          'event-types': [],
+        }),
       400,
     );
   });
@@ -184,17 +211,30 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
       [{ ...base, 'event-types': ['throughput'] }, 'No event-type defined'],
       [{ ...base, 'event-types': [null] }, 'No event-type defined'],
       [{ ...base, 'event-types': [{ 'event-type': 'histogram-delay' }] }, 'Invalid event-type histogram-delay'],
-      [{ ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{}] }] }, 'Summary must contain summary-type'],
+      [
+        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{}] }] },
+        'Summary must contain summary-type',
+      ],
       [
         { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'averages' }] }] },
         "Invalid summary type 'averages'",
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },
+          ],
+        },
         'Summary type statistics not allowed for event-type throughput',
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'failures', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 0 }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'failures', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 0 }] },
+          ],
+        },
         'Summary type aggregation not allowed for event-type failures',
       ],
       [
@@ -202,19 +242,39 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
         'Summary must contain summary-window',
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '1.5' }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '1.5' }] },
+          ],
+        },
         'Summary window must be an integer',
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': null }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': null }] },
+          ],
+        },
         'Summary window must be an integer',
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': true }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': true }] },
+          ],
+        },
         'Summary window must be an integer',
       ],
       [
-        { ...base, 'event-types': [{ 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': -60 }] }] },
+        {
+          ...base,
+          'event-types': [
+            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': -60 }] },
+          ],
+        },
         'Summary window must not be negative',
       ],
       [{ ...base, 'event-types': [{ 'event-type': 'throughput', summaries: null }] }, 'summaries must be a list'],
@@ -230,11 +290,19 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
       await assertApiError(() => create(clean), 400, msg);
     }
     // base summaries are skipped, extra keys ignored, null event-types is []
-    const m = (await create({
-      ...base,
-      'tool-name': 'misc',
-      'event-types': [{ 'event-type': 'throughput', 'base-uri': 'x', summaries: [{ 'summary-type': 'base', 'summary-window': 'zzz' }] }],
-    })).metadata;
+    const m = (
+      await create({
+        ...base,
+        'tool-name': 'misc',
+        'event-types': [
+          {
+            'event-type': 'throughput',
+            'base-uri': 'x',
+            summaries: [{ 'summary-type': 'base', 'summary-window': 'zzz' }],
+          },
+        ],
+      })
+    ).metadata;
     assert.deepEqual(m['event-types'][0]?.summaries, []);
     assert.deepEqual((await create({ ...base, 'tool-name': 'none', 'event-types': null })).metadata['event-types'], []);
   });
@@ -244,30 +312,32 @@ describe('fixture de-dup', () => {
   test('posting a fixture record again finds it', async () => {
     const a = await openFixtureArchive({ resolver: false });
     try {
-      const m = (await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '198.124.238.66',
-          destination: '198.129.254.30',
-          'measurement-agent': '198.129.254.30',
-          'tool-name': 'bwctl/iperf3',
-          'input-source': 'bost-pt1.es.net',
-          'input-destination': 'lbl-pt1.es.net',
-          'time-duration': 20,
-          'ip-tos': 32,
-          'ip-transport-protocol': 'tcp',
-          'bw-parallel-streams': 2,
-          'event-types': [
-            { 'event-type': 'failures' },
-            { 'event-type': 'packet-retransmits' },
-            { 'event-type': 'streams-throughput' },
-            { 'event-type': 'streams-throughput-subintervals' },
-            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
-            { 'event-type': 'throughput-subintervals' },
-          ],
-        },
-        a.ctx(),
-      )).metadata;
+      const m = (
+        await a.svc.createMetadata(
+          {
+            'subject-type': 'point-to-point',
+            source: '198.124.238.66',
+            destination: '198.129.254.30',
+            'measurement-agent': '198.129.254.30',
+            'tool-name': 'bwctl/iperf3',
+            'input-source': 'bost-pt1.es.net',
+            'input-destination': 'lbl-pt1.es.net',
+            'time-duration': 20,
+            'ip-tos': 32,
+            'ip-transport-protocol': 'tcp',
+            'bw-parallel-streams': 2,
+            'event-types': [
+              { 'event-type': 'failures' },
+              { 'event-type': 'packet-retransmits' },
+              { 'event-type': 'streams-throughput' },
+              { 'event-type': 'streams-throughput-subintervals' },
+              { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
+              { 'event-type': 'throughput-subintervals' },
+            ],
+          },
+          a.ctx(),
+        )
+      ).metadata;
       // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
       assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
     } finally {
@@ -280,23 +350,25 @@ describe('client fixture de-dup', () => {
   test('an equivalent POST finds the fixture record (uppercase key kept)', async () => {
     const a = await openTestArchive({ resolver: false }, (store) => loadDjangoFixtureFile(store, CLIENT_FIXTURE));
     try {
-      const m = (await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '198.129.254.30',
-          destination: '198.124.252.141',
-          'measurement-agent': '198.129.254.30',
-          'tool-name': 'bwctl/iperf3',
-          'input-source': 'lbl-pt1.es.net',
-          'input-destination': 'chic-pt1.es.net',
-          'ip-transport-protocol': 'tcp',
-          'time-duration': 20,
-          'time-interval': 21600,
-          'time-interval-randomization': 10,
-          'event-types': [{ 'event-type': 'throughput' }],
-        },
-        a.ctx(),
-      )).metadata;
+      const m = (
+        await a.svc.createMetadata(
+          {
+            'subject-type': 'point-to-point',
+            source: '198.129.254.30',
+            destination: '198.124.252.141',
+            'measurement-agent': '198.129.254.30',
+            'tool-name': 'bwctl/iperf3',
+            'input-source': 'lbl-pt1.es.net',
+            'input-destination': 'chic-pt1.es.net',
+            'ip-transport-protocol': 'tcp',
+            'time-duration': 20,
+            'time-interval': 21600,
+            'time-interval-randomization': 10,
+            'event-types': [{ 'event-type': 'throughput' }],
+          },
+          a.ctx(),
+        )
+      ).metadata;
       assert.equal(m['metadata-key'], 'EC7E5AF67F8746C8AEF41E60288F3F59');
       assert.equal(m['event-types'][0]?.['time-updated'], 1391606270);
     } finally {
@@ -314,15 +386,17 @@ describe('users', () => {
       assert.equal(await a.svc.addUser('other', 'ADMIN'), 'ADMIN');
       assert.ok(await a.svc.verifyKey(k));
       assert.ok(await a.svc.verifyKey(k, 'admin'));
-      assert.ok(!await a.svc.verifyKey(k, 'other'));
+      assert.ok(!(await a.svc.verifyKey(k, 'other')));
       assert.ok(await a.svc.verifyKey('ADMIN', 'other'));
-      assert.ok(!await a.svc.verifyKey('admin'));
-      assert.ok(!await a.svc.verifyKey(''));
+      assert.ok(!(await a.svc.verifyKey('admin')));
+      assert.ok(!(await a.svc.verifyKey('')));
       // re-adding a user replaces its key
       await a.svc.addUser('other', 'NEW');
-      assert.ok(!await a.svc.verifyKey('ADMIN'));
+      assert.ok(!(await a.svc.verifyKey('ADMIN')));
       assert.ok(await a.svc.verifyKey('NEW'));
-      const files = [a.path, `${a.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1'));
+      const files = [a.path, `${a.path}-wal`]
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f).toString('latin1'));
       assert.ok(files.length > 0);
       for (const text of files) assert.ok(!text.includes(k), 'the plain key never reaches the database');
     } finally {

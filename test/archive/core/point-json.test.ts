@@ -12,12 +12,16 @@ function plain(dataType: DataType, summaryType: string, cell: SeriesCell): strin
 }
 
 const ts = fc.integer({ min: -1e10, max: 1e10 });
-const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((b) => (Number.isSafeInteger(Number(b)) ? Number(b) : b));
+const int64 = fc
+  .bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+  .map((b) => (Number.isSafeInteger(Number(b)) ? Number(b) : b));
 const num = fc.oneof(int64, fc.double(), fc.integer(), fc.constant(null));
 const den = fc.oneof(fc.nat(), fc.double(), fc.constant(0), fc.constant(null));
 const bucket = fc.oneof(fc.string(), fc.constantFrom('10', '0', '34.4', '__proto__', '-1', '4294967295', '007'));
 const pairs = fc.array(fc.tuple(bucket, fc.oneof(fc.integer(), fc.double())), { maxLength: 8 });
-const stats = fc.dictionary(bucket, fc.oneof(fc.double(), fc.integer(), fc.array(bucket, { maxLength: 3 })), { maxKeys: 6 });
+const stats = fc.dictionary(bucket, fc.oneof(fc.double(), fc.integer(), fc.array(bucket, { maxLength: 3 })), {
+  maxKeys: 6,
+});
 
 const numericCell = fc.record({ ts, num, den, doc: fc.constant(null), out: fc.constant(null) });
 const histogramCell = fc.record({
@@ -27,7 +31,13 @@ const histogramCell = fc.record({
   doc: fc.option(pairs.map((p) => JSON.stringify(p))),
   out: fc.option(stats.map((s) => JSON.stringify(s))),
 });
-const jsonCell = fc.record({ ts, num: fc.constant(null), den: fc.constant(null), doc: fc.option(fc.json()), out: fc.constant(null) });
+const jsonCell = fc.record({
+  ts,
+  num: fc.constant(null),
+  den: fc.constant(null),
+  doc: fc.option(fc.json()),
+  out: fc.constant(null),
+});
 
 describe('data point JSON: the fast encoder writes exactly the plain path text', () => {
   for (const dataType of ['integer', 'float', 'percentage'] as const) {

@@ -18,9 +18,9 @@ test('a series time-range read searches the (series_id, ts) primary key and need
     await openSqliteStore(path).close(); // creates the schema through the real migrations
     const db = new Database(path, { readonly: true });
     try {
-      const plan = db
-        .prepare(`EXPLAIN QUERY PLAN ${READ_CELLS_SQL}`)
-        .all(1, 0, 2_000_000_000, 1000, 0) as Array<{ detail: string }>;
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${READ_CELLS_SQL}`).all(1, 0, 2_000_000_000, 1000, 0) as Array<{
+        detail: string;
+      }>;
       const details = plan.map((p) => p.detail);
       assert.equal(details.length, 1, details.join(' | '));
       assert.match(details[0]!, /^SEARCH cells USING PRIMARY KEY \(series_id=\? AND ts>\? AND ts<\?\)$/);

@@ -23,7 +23,10 @@ const names = fc.oneof(
   fc.constantFrom(...EVENT_TYPE_NAMES, 'streams-retransmits', '__proto__', 'constructor', ''),
   fc.string(),
 );
-const segments = fc.oneof(fc.constantFrom('base', 'aggregations', 'averages', 'statistics', 'toString', '__proto__'), fc.string());
+const segments = fc.oneof(
+  fc.constantFrom('base', 'aggregations', 'averages', 'statistics', 'toString', '__proto__'),
+  fc.string(),
+);
 const numbersAsText = fc.oneof(
   fc.integer().map(String),
   fc.double().map(String),
@@ -34,8 +37,21 @@ const params = fc
   .array(
     fc.tuple(
       fc.constantFrom(
-        'time', 'time-start', 'time-end', 'time-range', 'limit', 'offset', 'summary-window', 'event-type',
-        'summary-type', 'source', 'destination', 'measurement-agent', 'dns-match-rule', 'tool-name', 'x',
+        'time',
+        'time-start',
+        'time-end',
+        'time-range',
+        'limit',
+        'offset',
+        'summary-window',
+        'event-type',
+        'summary-type',
+        'source',
+        'destination',
+        'measurement-agent',
+        'dns-match-rule',
+        'tool-name',
+        'x',
       ),
       numbersAsText,
     ),
@@ -44,7 +60,10 @@ const params = fc
   .map((pairs) => new URLSearchParams(pairs));
 const values = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom(NaN, Infinity, -Infinity, 1e308, -1e308, true, false, null, '1e-3', { numerator: '1', denominator: '0' }),
+  fc.constantFrom(NaN, Infinity, -Infinity, 1e308, -1e308, true, false, null, '1e-3', {
+    numerator: '1',
+    denominator: '0',
+  }),
   fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null))),
   fc.array(fc.record({ start: numbersAsText, duration: numbersAsText, val: fc.jsonValue() }, { requiredKeys: [] })),
 );
@@ -59,27 +78,50 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
 
   test('single writes', async () => {
     await fc.assert(
-      fc.asyncProperty(names, segments, fc.record({ ts: fc.oneof(fc.jsonValue(), numbersAsText), val: values }, { requiredKeys: [] }), async (et, seg, body) => {
-        await only4xx(() => a.svc.writePoint(KEY, et, seg, body, ctx()));
-      }),
+      fc.asyncProperty(
+        names,
+        segments,
+        fc.record({ ts: fc.oneof(fc.jsonValue(), numbersAsText), val: values }, { requiredKeys: [] }),
+        async (et, seg, body) => {
+          await only4xx(() => a.svc.writePoint(KEY, et, seg, body, ctx()));
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   test('bulk writes', async () => {
     const entry = fc.record({ 'event-type': names, val: values }, { requiredKeys: [] });
-    const item = fc.record({ ts: fc.oneof(fc.integer({ min: 0, max: 2e9 }), numbersAsText), val: fc.oneof(fc.array(entry, { maxLength: 4 }), fc.jsonValue()) }, { requiredKeys: [] });
+    const item = fc.record(
+      {
+        ts: fc.oneof(fc.integer({ min: 0, max: 2e9 }), numbersAsText),
+        val: fc.oneof(fc.array(entry, { maxLength: 4 }), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.record({ data: fc.array(item, { maxLength: 4 }) }), fc.jsonValue()), async (body) => {
-        await only4xx(() => a.svc.bulkWrite(KEY, body, ctx()));
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.record({ data: fc.array(item, { maxLength: 4 }) }), fc.jsonValue()),
+        async (body) => {
+          await only4xx(() => a.svc.bulkWrite(KEY, body, ctx()));
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   test('metadata creation', async () => {
-    const summary = fc.record({ 'summary-type': fc.oneof(fc.constantFrom('aggregation', 'average', 'statistics', 'base'), fc.string()), 'summary-window': fc.oneof(fc.jsonValue(), numbersAsText) }, { requiredKeys: [] });
-    const et = fc.record({ 'event-type': names, summaries: fc.oneof(fc.array(summary, { maxLength: 3 }), fc.jsonValue()) }, { requiredKeys: [] });
+    const summary = fc.record(
+      {
+        'summary-type': fc.oneof(fc.constantFrom('aggregation', 'average', 'statistics', 'base'), fc.string()),
+        'summary-window': fc.oneof(fc.jsonValue(), numbersAsText),
+      },
+      { requiredKeys: [] },
+    );
+    const et = fc.record(
+      { 'event-type': names, summaries: fc.oneof(fc.array(summary, { maxLength: 3 }), fc.jsonValue()) },
+      { requiredKeys: [] },
+    );
     const body = fc.record(
       {
         'subject-type': fc.oneof(fc.constantFrom('point-to-point', 'network-element'), fc.jsonValue()),
@@ -108,7 +150,9 @@ describe('malformed input never escapes as a non-ApiError (never 5xx)', () => {
       await only4xx(() => a.svc.writePoint(KEY, 'throughput', 'base', { ts: 10n, val }, ctx()));
       await only4xx(() => a.svc.createMetadata({ 'subject-type': 'point-to-point', 'event-types': [], x: val }, ctx()));
     }
-    await assert.rejects(async () => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), { status: 400 });
+    await assert.rejects(async () => a.svc.writePoint(KEY, 'failures', 'base', { ts: 1, val: cyclic }, ctx()), {
+      status: 400,
+    });
   });
 
   test('reads and searches', async () => {

@@ -25,7 +25,24 @@ const K = {
 } as const;
 type Short = keyof typeof K;
 // Listed explicitly: Object.keys would put integer-like names ('64186') first.
-const ALL: Short[] = ['143fc', '1af83', '2355e', '445e3', '481ce', '4b6ad', '638e5', '64186', '66ce5', '67a3c', '89764', '8b904', 'a0368', 'c29e6', 'e99bb', 'f6b73'];
+const ALL: Short[] = [
+  '143fc',
+  '1af83',
+  '2355e',
+  '445e3',
+  '481ce',
+  '4b6ad',
+  '638e5',
+  '64186',
+  '66ce5',
+  '67a3c',
+  '89764',
+  '8b904',
+  'a0368',
+  'c29e6',
+  'e99bb',
+  'f6b73',
+];
 
 describe('metadata search over the upstream fixture (upstream esmond tests)', () => {
   let a: TestArchive;
@@ -33,7 +50,13 @@ describe('metadata search over the upstream fixture (upstream esmond tests)', ()
   before(async () => {
     a = await openFixtureArchive({ resolver: stubResolver(dnsCalls) });
     // The upstream setup marks 67a3c's failures row as just written.
-    await a.svc.writePoint(K['67a3c'], 'failures', 'base', { ts: 1398965989, val: { error: 'x' } }, a.ctx(undefined, NOW));
+    await a.svc.writePoint(
+      K['67a3c'],
+      'failures',
+      'base',
+      { ts: 1398965989, val: { error: 'x' } },
+      a.ctx(undefined, NOW),
+    );
   });
   after(() => a.close());
 
@@ -116,7 +139,9 @@ describe('metadata search over the upstream fixture (upstream esmond tests)', ()
   test('same-row rule: the event type and the summary must be one row', async () => {
     // 67a3c has time-error-estimates average/86400 but throughput only elsewhere.
     assert.deepEqual(await keys('event-type=histogram-rtt&summary-type=average'), []);
-    assert.deepEqual(await keys('event-type=time-error-estimates&summary-type=average&summary-window=86400'), ['67a3c']);
+    assert.deepEqual(await keys('event-type=time-error-estimates&summary-type=average&summary-window=86400'), [
+      '67a3c',
+    ]);
     assert.deepEqual(await keys('event-type=histogram-ttl&summary-type=aggregation'), []);
     // time filter + event type must hold on the same row: failures was written now, path-mtu long ago
     assert.deepEqual(await keys('event-type=failures&time-range=600'), ['67a3c']);
@@ -144,23 +169,38 @@ describe('metadata search over the upstream fixture (upstream esmond tests)', ()
     );
     const first = page.body[0];
     assert.equal(first?.['metadata-count-total'], 8);
-    assert.equal(first['metadata-next-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4');
-    assert.equal(first['metadata-previous-page'], 'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2');
+    assert.equal(
+      first['metadata-next-page'],
+      'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4',
+    );
+    assert.equal(
+      first['metadata-previous-page'],
+      'http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2',
+    );
     assert.equal(
       page.link,
       '<http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2&offset=4>; rel="next", ' +
         '<http://testserver/esmond/perfsonar/archive/?event-type=throughput&limit=2>; rel="prev"',
     );
-    const mid = await a.svc.searchMetadata(new URLSearchParams('limit=5&offset=12'), a.ctx('/perfsonar/archive/?limit=5&offset=12', NOW));
+    const mid = await a.svc.searchMetadata(
+      new URLSearchParams('limit=5&offset=12'),
+      a.ctx('/perfsonar/archive/?limit=5&offset=12', NOW),
+    );
     assert.equal(mid.body[0]?.['metadata-previous-page'], 'http://testserver/perfsonar/archive/?limit=5&offset=7');
     assert.equal(mid.body[0]['metadata-next-page'], null);
-    const none = await a.svc.searchMetadata(new URLSearchParams('limit=500'), a.ctx('/perfsonar/archive/?limit=500', NOW));
+    const none = await a.svc.searchMetadata(
+      new URLSearchParams('limit=500'),
+      a.ctx('/perfsonar/archive/?limit=500', NOW),
+    );
     assert.equal(none.link, undefined);
   });
 
   test('links re-encode the query like Python urlencode', async () => {
     const q = 'tool-name=bwctl/ping&limit=1&z=a b';
-    const page = await a.svc.searchMetadata(new URLSearchParams('tool-name=bwctl/ping&limit=1'), a.ctx(`/perfsonar/archive/?${q}`, NOW));
+    const page = await a.svc.searchMetadata(
+      new URLSearchParams('tool-name=bwctl/ping&limit=1'),
+      a.ctx(`/perfsonar/archive/?${q}`, NOW),
+    );
     assert.equal(
       page.body[0]?.['metadata-next-page'],
       'http://testserver/perfsonar/archive/?limit=1&offset=1&tool-name=bwctl%2Fping&z=a+b',
@@ -169,10 +209,26 @@ describe('metadata search over the upstream fixture (upstream esmond tests)', ()
 
   test('DNS failures and bad parameters are 400s', async () => {
     const s = (q: string) => a.svc.searchMetadata(new URLSearchParams(q), a.ctx(`/perfsonar/archive/?${q}`, NOW));
-    await assertApiRejects(s('source=lbl-pt1.es.net&dns-match-rule=only-v6'), 400, 'Unable to find address for host lbl-pt1.es.net');
-    await assertApiRejects(s('source=lbl-pt1-v6.es.net&dns-match-rule=only-v4'), 400, 'Unable to find address for host lbl-pt1-v6.es.net');
-    await assertApiRejects(s('source=10.0.0.1&dns-match-rule=only-v6'), 400, 'Unable to find address for host 10.0.0.1');
-    await assertApiRejects(s('source=lbl-pt1.es.net&dns-match-rule=v6-only'), 400, 'Invalid dns-match-rule parameter v6-only');
+    await assertApiRejects(
+      s('source=lbl-pt1.es.net&dns-match-rule=only-v6'),
+      400,
+      'Unable to find address for host lbl-pt1.es.net',
+    );
+    await assertApiRejects(
+      s('source=lbl-pt1-v6.es.net&dns-match-rule=only-v4'),
+      400,
+      'Unable to find address for host lbl-pt1-v6.es.net',
+    );
+    await assertApiRejects(
+      s('source=10.0.0.1&dns-match-rule=only-v6'),
+      400,
+      'Unable to find address for host 10.0.0.1',
+    );
+    await assertApiRejects(
+      s('source=lbl-pt1.es.net&dns-match-rule=v6-only'),
+      400,
+      'Invalid dns-match-rule parameter v6-only',
+    );
     await assertApiRejects(s('destination=no.such.host'), 400, 'Unable to find address for host no.such.host');
     await assertApiRejects(s('summary-window=1.5'), 400, 'Summary window must be an integer');
     await assertApiRejects(s('time-start=abc'), 400, 'Time parameter must be an integer');
@@ -226,9 +282,24 @@ describe('metadata detail filters (archive-api.md: Metadata search; upstream esm
     const base = (et: string) => `/perfsonar/archive/${K.e99bb}/${et}/base`;
     assert.deepEqual(events, [
       { 'base-uri': base('failures'), 'event-type': 'failures', 'time-updated': null, summaries: [] },
-      { 'base-uri': base('packet-retransmits'), 'event-type': 'packet-retransmits', 'time-updated': 1398785369, summaries: [] },
-      { 'base-uri': base('streams-retransmits'), 'event-type': 'streams-retransmits', 'time-updated': 1398785370, summaries: [] },
-      { 'base-uri': base('streams-throughput'), 'event-type': 'streams-throughput', 'time-updated': 1398785370, summaries: [] },
+      {
+        'base-uri': base('packet-retransmits'),
+        'event-type': 'packet-retransmits',
+        'time-updated': 1398785369,
+        summaries: [],
+      },
+      {
+        'base-uri': base('streams-retransmits'),
+        'event-type': 'streams-retransmits',
+        'time-updated': 1398785370,
+        summaries: [],
+      },
+      {
+        'base-uri': base('streams-throughput'),
+        'event-type': 'streams-throughput',
+        'time-updated': 1398785370,
+        summaries: [],
+      },
       {
         'base-uri': base('streams-throughput-subintervals'),
         'event-type': 'streams-throughput-subintervals',
@@ -290,7 +361,10 @@ describe('metadata detail filters (archive-api.md: Metadata search; upstream esm
 
   test('summary listing errors', async () => {
     const ctx = a.ctx('/', NOW);
-    await assert.rejects(async () => a.svc.summaryListing(K.e99bb, 'throughput', 'aggregations', ctx), { status: 404, detail: 'Not found.' });
+    await assert.rejects(async () => a.svc.summaryListing(K.e99bb, 'throughput', 'aggregations', ctx), {
+      status: 404,
+      detail: 'Not found.',
+    });
     await assert.rejects(async () => a.svc.summaryListing('nokey', 'throughput', 'averages', ctx), { status: 404 });
     await assert.rejects(async () => a.svc.summaryListing(K.e99bb, 'streams-retransmits', 'averages', ctx), {
       status: 400,
@@ -309,12 +383,20 @@ describe('metadata detail filters (archive-api.md: Metadata search; upstream esm
     await assertApiRejects(get('E99BBC44B7B041C7AD9E51DC6A053B8C'), 404);
     await assertApiRejects(get(K.e99bb, `metadata-key=${K.f6b73}`), 404);
     assert.equal((await get(K.e99bb, 'event-type=throughput&limit=1&offset=3'))['metadata-key'], K.e99bb);
-    await assertApiRejects(get(K.e99bb, 'source=bost-pt1.es.net'), 400, 'Unable to find address for host bost-pt1.es.net');
+    await assertApiRejects(
+      get(K.e99bb, 'source=bost-pt1.es.net'),
+      400,
+      'Unable to find address for host bost-pt1.es.net',
+    );
     assert.equal((await get(K.e99bb, 'source=198.124.238.66'))['metadata-key'], K.e99bb);
   });
 
   test('mount prefix appears in every generated path', async () => {
-    const ctx = { requestUrl: new URL(`https://archive.example.net:8443/esmond/perfsonar/archive/${K.e99bb}/`), prefix: '/esmond', now: NOW };
+    const ctx = {
+      requestUrl: new URL(`https://archive.example.net:8443/esmond/perfsonar/archive/${K.e99bb}/`),
+      prefix: '/esmond',
+      now: NOW,
+    };
     const m = await a.svc.getMetadata(K.e99bb, new URLSearchParams(), ctx);
     assert.equal(m.url, `https://archive.example.net:8443/esmond/perfsonar/archive/${K.e99bb}/`);
     assert.equal(m.uri, `/esmond/perfsonar/archive/${K.e99bb}/`);
@@ -346,13 +428,23 @@ describe('search plans agree on order and paging (many metadata)', () => {
   });
   after(() => a.close());
   const keys = async (q: string) =>
-    (await a.svc.searchMetadata(new URLSearchParams(q), a.ctx(`/perfsonar/archive/?${q}`))).body.map((m) => m['metadata-key']);
+    (await a.svc.searchMetadata(new URLSearchParams(q), a.ctx(`/perfsonar/archive/?${q}`))).body.map(
+      (m) => m['metadata-key'],
+    );
 
   test('every filter returns keys sorted bytewise, and pages are slices of it', async () => {
     const all = await keys('limit=1000');
     assert.equal(all.length, 300);
     assert.deepEqual(all, [...all].sort());
-    for (const filter of ['event-type=throughput', 'tool-name=odd', 'group=1', 'source=10.1.3.1', 'n=17', 'subject-type=network-element', 'event-type=throughput&tool-name=even&group=2']) {
+    for (const filter of [
+      'event-type=throughput',
+      'tool-name=odd',
+      'group=1',
+      'source=10.1.3.1',
+      'n=17',
+      'subject-type=network-element',
+      'event-type=throughput&tool-name=even&group=2',
+    ]) {
       const full = await keys(`${filter}&limit=1000`);
       assert.ok(full.length > 0, filter);
       assert.deepEqual(full, [...full].sort(), filter);
@@ -365,17 +457,28 @@ describe('search plans agree on order and paging (many metadata)', () => {
 
   test('many free-form parameters (up to the documented maximum) still AND together', async () => {
     const params = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `v${i}`]));
-    const key = (await a.svc.createMetadata(
-      { 'subject-type': 'point-to-point', source: '10.3.0.1', destination: '10.3.0.2', 'measurement-agent': '10.3.0.1', ...params, 'event-types': [] },
-      a.ctx(),
-    )).metadata['metadata-key'];
+    const key = (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.3.0.1',
+          destination: '10.3.0.2',
+          'measurement-agent': '10.3.0.1',
+          ...params,
+          'event-types': [],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
     const q = (extra: Record<string, string>) => new URLSearchParams({ ...params, ...extra }).toString();
     assert.deepEqual(await keys(q({})), [key]);
     assert.deepEqual(await keys(q({ p39: 'wrong' })), []);
     assert.deepEqual(await keys(q({ p40: 'v40' })), []);
     assert.deepEqual(await keys(`${q({})}&source=10.3.0.1`), [key]);
     // The most a search may carry (more is a 400: test/archive/http/search-limits.test.ts).
-    const most = new URLSearchParams(Array.from({ length: MAX_PARAMETER_FILTERS }, (_, i): [string, string] => [`x${i}`, '1'])).toString();
+    const most = new URLSearchParams(
+      Array.from({ length: MAX_PARAMETER_FILTERS }, (_, i): [string, string] => [`x${i}`, '1']),
+    ).toString();
     assert.deepEqual(await keys(most), []);
   });
 });

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
-import { EVENT_TYPES_OF_SQL, METADATA_BY_IDS_SQL, PARAMETERS_OF_SQL } from '../../../src/archive/storage/sqlite-rows.js';
+import {
+  EVENT_TYPES_OF_SQL,
+  METADATA_BY_IDS_SQL,
+  PARAMETERS_OF_SQL,
+} from '../../../src/archive/storage/sqlite-rows.js';
 
 test('metadata hydration probes indexes per id even under statistics of a tiny archive', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-stale-stats-'));
@@ -22,7 +26,14 @@ test('metadata hydration probes indexes per id even under statistics of a tiny a
         key: `k${i}`,
         checksum: `c${i}`,
         subjectType: 'point-to-point',
-        subject: { source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'tool-name': 't', 'input-source': 'a', 'input-destination': 'b' },
+        subject: {
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.1',
+          'tool-name': 't',
+          'input-source': 'a',
+          'input-destination': 'b',
+        },
         parameters: [['p', String(i)]],
         eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: null }],
       })),
@@ -32,7 +43,9 @@ test('metadata hydration probes indexes per id even under statistics of a tiny a
     try {
       db.exec('ANALYZE');
       for (const sql of [METADATA_BY_IDS_SQL, PARAMETERS_OF_SQL, EVENT_TYPES_OF_SQL]) {
-        const details = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1, 2]') as Array<{ detail: string }>).map((p) => p.detail);
+        const details = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1, 2]') as Array<{ detail: string }>).map(
+          (p) => p.detail,
+        );
         const scans = details.filter((d) => d.startsWith('SCAN') && !d.startsWith('SCAN j '));
         assert.deepEqual(scans, [], `${sql}: ${details.join(' | ')}`);
       }

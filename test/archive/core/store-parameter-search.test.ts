@@ -20,18 +20,48 @@ const records: NewMetadataRecord[] = Array.from({ length: COUNT }, (_, i) => ({
   key: `k${String((i * 7919) % COUNT).padStart(4, '0')}`,
   checksum: `c${i}`,
   subjectType: i % 5 === 0 ? 'network-element' : 'point-to-point',
-  subject: { source: `10.4.0.${i % 9}`, 'measurement-agent': '10.4.9.9', 'tool-name': 'param-test', 'input-source': `h${i}` },
+  subject: {
+    source: `10.4.0.${i % 9}`,
+    'measurement-agent': '10.4.9.9',
+    'tool-name': 'param-test',
+    'input-source': `h${i}`,
+  },
   parameters: [['n', String(i)], ['g', String(i % 4)], ['h', String(i % 3)], ...(i % 10 === 0 ? MANY : [])],
   eventTypes: [{ eventType: 'throughput', summaryType: 'base', window: 0, timeUpdated: null }],
 }));
 
 const searches: Array<[string, MetadataQuery]> = [
   ['one common pair', q([['g', '1']])],
-  ['two pairs', q([['g', '1'], ['h', '2']])],
-  ['three pairs, one rare', q([['g', '1'], ['h', '2'], ['n', '17']])],
+  [
+    'two pairs',
+    q([
+      ['g', '1'],
+      ['h', '2'],
+    ]),
+  ],
+  [
+    'three pairs, one rare',
+    q([
+      ['g', '1'],
+      ['h', '2'],
+      ['n', '17'],
+    ]),
+  ],
   ['no match', q([['n', '9999']])],
-  ['contradiction', q([['g', '1'], ['g', '2']])],
-  ['duplicate pair', q([['g', '3'], ['g', '3']])],
+  [
+    'contradiction',
+    q([
+      ['g', '1'],
+      ['g', '2'],
+    ]),
+  ],
+  [
+    'duplicate pair',
+    q([
+      ['g', '3'],
+      ['g', '3'],
+    ]),
+  ],
   ['ten pairs (one grouped term)', q(MANY.slice(0, 10))],
   ['twelve pairs and one more', q([...MANY, ['g', '0']])],
   ['pair and subject type', { ...q([['g', '0']]), subjectType: 'point-to-point' }],
@@ -64,7 +94,9 @@ for (const kind of testStores()) {
       } else {
         const dir = mkdtempSync(join(tmpdir(), 'esmond-param-search-'));
         store = await openStore(join(dir, 'archive.sqlite'));
-        cleanup = async () => { rmSync(dir, { recursive: true, force: true }); };
+        cleanup = async () => {
+          rmSync(dir, { recursive: true, force: true });
+        };
       }
       await store.insertMetadata(records);
     });
@@ -76,17 +108,38 @@ for (const kind of testStores()) {
     test('matches, order, pages and totals equal a plain filter over the records', async () => {
       for (const [name, query] of searches) {
         const all = expected(query);
-        const pages: Array<[number, number]> = [[1500, 0], [7, 0], [7, 5], [7, Math.max(0, all.length - 1)], [7, all.length], [7, all.length + 3], [all.length, 0]];
+        const pages: Array<[number, number]> = [
+          [1500, 0],
+          [7, 0],
+          [7, 5],
+          [7, Math.max(0, all.length - 1)],
+          [7, all.length],
+          [7, all.length + 3],
+          [all.length, 0],
+        ];
         for (const [limit, offset] of pages) {
           const got = await store.findMetadata(query, limit, offset);
           const what = `${name}, limit ${limit} offset ${offset}`;
           assert.equal(got.total, all.length, `${what}: total`);
-          assert.deepEqual(got.items.map((m) => m.key), all.slice(offset, offset + limit), what);
+          assert.deepEqual(
+            got.items.map((m) => m.key),
+            all.slice(offset, offset + limit),
+            what,
+          );
         }
       }
       // The fixture is not degenerate: common and rare pairs, and the grouped term, all match something.
       assert.equal(expected(q([['g', '1']])).length, COUNT / 4);
-      assert.equal(expected(q([['g', '1'], ['h', '2'], ['n', '17']])).length, 1);
+      assert.equal(
+        expected(
+          q([
+            ['g', '1'],
+            ['h', '2'],
+            ['n', '17'],
+          ]),
+        ).length,
+        1,
+      );
       assert.equal(expected(q(MANY.slice(0, 10))).length, COUNT / 10);
     });
   });

@@ -38,7 +38,9 @@ for (const kind of testStores()) {
       } else {
         const dir = mkdtempSync(join(tmpdir(), 'esmond-write-conflict-'));
         store = await openStore(join(dir, 'archive.sqlite'));
-        cleanup = async () => { rmSync(dir, { recursive: true, force: true }); };
+        cleanup = async () => {
+          rmSync(dir, { recursive: true, force: true });
+        };
       }
     });
     after(async () => {
@@ -46,7 +48,8 @@ for (const kind of testStores()) {
       await cleanup();
     });
 
-    const stamps = async (series: number): Promise<number[]> => (await store.readCells(series, 0, 1e9, 0, 1000)).map((c) => c.ts);
+    const stamps = async (series: number): Promise<number[]> =>
+      (await store.readCells(series, 0, 1e9, 0, 1000)).map((c) => c.ts);
 
     test('plain appends: the first stored point is named, nothing of the batch is written', async () => {
       assert.deepEqual(await store.writeSeries(batch(write(11, [10, 20, 30]), write(12, [10]))), { ok: true });
@@ -61,7 +64,13 @@ for (const kind of testStores()) {
       const outcome = await store.writeSeries(batch(write(21, [120, 210, 220], 22)));
       assert.deepEqual(outcome, { ok: false, conflict: { baseSeriesId: 21, ts: 210 } });
       assert.deepEqual(await stamps(21), [100, 150, 210]);
-      assert.deepEqual((await store.readCells(22, 0, 1e9, 0, 10)).map((c) => [c.ts, Number(c.num)]), [[100, 2], [200, 1]]);
+      assert.deepEqual(
+        (await store.readCells(22, 0, 1e9, 0, 10)).map((c) => [c.ts, Number(c.num)]),
+        [
+          [100, 2],
+          [200, 1],
+        ],
+      );
     });
   });
 }

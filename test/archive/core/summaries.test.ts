@@ -10,7 +10,9 @@ import {
   type HistogramPairs,
 } from '../../../src/model/summaries.js';
 
-const close = (a: number, b: number): void => { assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`); };
+const close = (a: number, b: number): void => {
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${a} ≈ ${b}`);
+};
 
 describe('float fixed point (archive-api.md: Summaries)', () => {
   test('truncates to 4 decimals toward zero', async () => {
@@ -106,7 +108,13 @@ describe('histogram statistics (archive-api.md: Summaries)', () => {
     close(s['standard-deviation'], 0.5191000759862099);
   });
   test('non-numeric key, empty and all-zero histograms give {}', async () => {
-    assert.deepEqual(histogramStatistics([['test', 100], ['41.0', 2]]), {});
+    assert.deepEqual(
+      histogramStatistics([
+        ['test', 100],
+        ['41.0', 2],
+      ]),
+      {},
+    );
     assert.deepEqual(histogramStatistics([]), {});
     assert.deepEqual(histogramStatistics([['1', 0]]), {});
     assert.deepEqual(histogramStatistics([['nan', 3]]), {});
@@ -125,15 +133,32 @@ describe('histogram statistics (archive-api.md: Summaries)', () => {
   test('single bucket: every statistic is that bucket', async () => {
     const s = histogramStatistics([['34.4', 600]]);
     assert.ok('mean' in s);
-    for (const k of ['mean', 'minimum', 'maximum', 'median', 'percentile-25', 'percentile-75', 'percentile-95'] as const) {
+    for (const k of [
+      'mean',
+      'minimum',
+      'maximum',
+      'median',
+      'percentile-25',
+      'percentile-75',
+      'percentile-95',
+    ] as const) {
       close(s[k], 34.4);
     }
     assert.equal(s.variance, 0);
   });
   test('merge keeps keys as exact strings', async () => {
-    assert.deepEqual(mergeHistograms([['41.0', 1]], [['41.00', 1], ['41.0', 2]]), [
-      ['41.0', 3],
-      ['41.00', 1],
-    ]);
+    assert.deepEqual(
+      mergeHistograms(
+        [['41.0', 1]],
+        [
+          ['41.00', 1],
+          ['41.0', 2],
+        ],
+      ),
+      [
+        ['41.0', 3],
+        ['41.00', 1],
+      ],
+    );
   });
 });

@@ -30,7 +30,15 @@ describe('esmond test_data series loaded into storage (upstream esmond tests; te
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
       const [, et = '', key = '', type = 'base', window] = rows[0]?.path ?? [];
       const segment = type === 'aggregation' ? 'aggregations' : type;
-      const got = await read(a, key, et.replace(/_/g, '-'), segment, window, `time-start=0&limit=100000`, 1_400_000_000);
+      const got = await read(
+        a,
+        key,
+        et.replace(/_/g, '-'),
+        segment,
+        window,
+        `time-start=0&limit=100000`,
+        1_400_000_000,
+      );
       assert.equal(got.length, rows.length);
       assert.deepEqual(
         got,
@@ -41,14 +49,20 @@ describe('esmond test_data series loaded into storage (upstream esmond tests; te
 
   test('client-test window (items 39–42)', async () => {
     const md = await a.svc.searchMetadata(new URLSearchParams(WINDOW), a.ctx(`/perfsonar/archive/?${WINDOW}`));
-    assert.deepEqual(md.body.map((m) => m['metadata-key']), [OWAMP, IPERF]);
+    assert.deepEqual(
+      md.body.map((m) => m['metadata-key']),
+      [OWAMP, IPERF],
+    );
     const ttl = await read(a, OWAMP, 'histogram-ttl', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.equal(ttl.length, 960);
     assert.deepEqual(ttl[0], { ts: 1391558439, val: { '10': 600 } });
     assert.deepEqual(ttl[959], { ts: 1391615979, val: { '9': 114, '10': 486 } });
     const owd = await read(a, OWAMP, 'histogram-owdelay', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.equal(owd.length, 960);
-    assert.deepEqual(owd[0], { ts: 1391558410, val: { '472': 3, '800': 41, '15': 5, '263': 281, '241': 49, '505': 30, '232': 191 } });
+    assert.deepEqual(owd[0], {
+      ts: 1391558410,
+      val: { '472': 3, '800': 41, '15': 5, '263': 281, '241': 49, '505': 30, '232': 191 },
+    });
     const tp = await read(a, IPERF, 'throughput', 'base', undefined, `${WINDOW}&limit=1000`);
     assert.deepEqual(tp[0], { ts: 1391563070, val: 5524593445 });
     assert.deepEqual(tp[tp.length - 1], { ts: 1391606270, val: 7549113664 });
@@ -65,23 +79,39 @@ describe('esmond test_data series loaded into storage (upstream esmond tests; te
       assert.deepEqual(pts[959], { ts: last[0], val: last[1] });
     }
     assert.deepEqual(
-      (await a.svc.summaryListing(OWAMP, 'histogram-owdelay', 'aggregations', a.ctx())).map((s) => [s['summary-type'], s['summary-window']]),
+      (await a.svc.summaryListing(OWAMP, 'histogram-owdelay', 'aggregations', a.ctx())).map((s) => [
+        s['summary-type'],
+        s['summary-window'],
+      ]),
       [['aggregation', '86400']],
     );
     assert.deepEqual(await read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), [
       {
         ts: 1391613631,
-        val: { '623': 206173, '203': 330, '833': 175, '863': 6, '193': 5, '713': 85, '928': 575408, '341': 1402, '265': 93, '224': 25810, '544': 1 },
+        val: {
+          '623': 206173,
+          '203': 330,
+          '833': 175,
+          '863': 6,
+          '193': 5,
+          '713': 85,
+          '928': 575408,
+          '341': 1402,
+          '265': 93,
+          '224': 25810,
+          '544': 1,
+        },
       },
     ]);
   });
 });
 
 describe('docs examples written and read back (esmond docs-examples)', () => {
-  const doc = (name: string) => JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as {
-    request?: { body?: unknown };
-    response?: { body?: unknown };
-  };
+  const doc = (name: string) =>
+    JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as {
+      request?: { body?: unknown };
+      response?: { body?: unknown };
+    };
   let a: TestArchive;
   before(async () => {
     a = await openTestArchive({ resolver: false });
@@ -101,7 +131,9 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
   ] as const) {
     test(`${bulkFile} round-trips through ${mdFile}`, async () => {
       const key = await metadataFor(mdFile);
-      const body = doc(bulkFile).request?.body as { data: Array<{ ts: number; val: Array<{ 'event-type': string; val: unknown }> }> };
+      const body = doc(bulkFile).request?.body as {
+        data: Array<{ ts: number; val: Array<{ 'event-type': string; val: unknown }> }>;
+      };
       await a.svc.bulkWrite(key, body, a.ctx());
       let checked = 0;
       for (const item of body.data) {
@@ -120,7 +152,17 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
     const d = doc('10-post-metadata.json');
     const m = (await a.svc.createMetadata(d.request?.body, a.ctx('/esmond/perfsonar/archive/'))).metadata;
     const expected = d.response?.body as Record<string, unknown>;
-    for (const k of ['source', 'destination', 'tool-name', 'measurement-agent', 'input-source', 'input-destination', 'time-duration', 'ip-transport-protocol', 'subject-type']) {
+    for (const k of [
+      'source',
+      'destination',
+      'tool-name',
+      'measurement-agent',
+      'input-source',
+      'input-destination',
+      'time-duration',
+      'ip-transport-protocol',
+      'subject-type',
+    ]) {
       assert.equal(m[k], expected[k], k);
     }
     const single = doc('11-post-single-point.json').request?.body as { ts: string; val: string };
@@ -131,7 +173,9 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
   });
 
   test('12-put-bulk-data: the repeated ts is a 409 (stricter than esmond) and nothing is stored', async () => {
-    const key = (await a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx())).metadata['metadata-key'];
+    const key = (await a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx())).metadata[
+      'metadata-key'
+    ];
     const body = doc('12-put-bulk-data.json').request?.body;
     await assert.rejects(async () => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });
     assert.deepEqual(await read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
@@ -149,7 +193,10 @@ function expectedValue(et: string, val: unknown): unknown {
     return num(p.numerator) / num(p.denominator);
   }
   if (et === 'time-error-estimates') return Math.trunc(num(val) * 10000) / 10000;
-  if (['packet-trace', 'failures', 'throughput-subintervals', 'packet-retransmits-subintervals'].includes(et) || et.startsWith('streams-')) {
+  if (
+    ['packet-trace', 'failures', 'throughput-subintervals', 'packet-retransmits-subintervals'].includes(et) ||
+    et.startsWith('streams-')
+  ) {
     return val;
   }
   return Math.trunc(num(val));
@@ -180,18 +227,33 @@ describe('summaries are re-computable from the base series', () => {
     try {
       const k1 = (await viaService.svc.createMetadata(body, viaService.ctx())).metadata['metadata-key'];
       const half = Math.floor(rows.length / 2);
-      const toBulk = (rs: Row[]) => ({ data: rs.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': 'histogram-owdelay', val: r.val }] })) });
+      const toBulk = (rs: Row[]) => ({
+        data: rs.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': 'histogram-owdelay', val: r.val }] })),
+      });
       await viaService.svc.bulkWrite(k1, toBulk(rows.slice(0, half)), viaService.ctx());
       for (const r of rows.slice(half, half + 50)) {
-        await viaService.svc.writePoint(k1, 'histogram-owdelay', 'base', { ts: r.ts / 1000, val: r.val }, viaService.ctx());
+        await viaService.svc.writePoint(
+          k1,
+          'histogram-owdelay',
+          'base',
+          { ts: r.ts / 1000, val: r.val },
+          viaService.ctx(),
+        );
       }
       await viaService.svc.bulkWrite(k1, toBulk(rows.slice(half + 50)), viaService.ctx());
 
       const k2 = (await viaImport.svc.createMetadata(body, viaImport.ctx())).metadata['metadata-key'];
-      await importStorageRows(viaImport.store, rows.map((r) => ({ ...r, path: ['ps', 'histogram_owdelay', k2] })));
+      await importStorageRows(
+        viaImport.store,
+        rows.map((r) => ({ ...r, path: ['ps', 'histogram_owdelay', k2] })),
+      );
       assert.deepEqual(await read(viaImport, k2, 'histogram-owdelay', 'aggregations', '3600', 'time-start=0'), []);
       assert.ok((await rebuildEventTypeSummaries(viaImport.store, k2, 'histogram-owdelay')) > rows.length);
-      for (const [seg, w] of [['aggregations', '3600'], ['statistics', '0'], ['statistics', '86400']] as const) {
+      for (const [seg, w] of [
+        ['aggregations', '3600'],
+        ['statistics', '0'],
+        ['statistics', '86400'],
+      ] as const) {
         const q = 'time-start=0&limit=5000';
         const want = await read(viaService, k1, 'histogram-owdelay', seg, w, q);
         assert.ok(want.length > 0);
@@ -214,17 +276,19 @@ describe('test_data base series written through the API read back unchanged', ()
     test(file, async () => {
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
       const et = (rows[0]?.path[1] ?? '').replace(/_/g, '-');
-      const key = (await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.0.0.1',
-          destination: '10.0.0.2',
-          'measurement-agent': '10.0.0.1',
-          file,
-          'event-types': [{ 'event-type': et }],
-        },
-        a.ctx(),
-      )).metadata['metadata-key'];
+      const key = (
+        await a.svc.createMetadata(
+          {
+            'subject-type': 'point-to-point',
+            source: '10.0.0.1',
+            destination: '10.0.0.2',
+            'measurement-agent': '10.0.0.1',
+            file,
+            'event-types': [{ 'event-type': et }],
+          },
+          a.ctx(),
+        )
+      ).metadata['metadata-key'];
       const data = rows.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': et, val: r.val }] }));
       await a.svc.bulkWrite(key, { data: data.slice(0, 700) }, a.ctx());
       await a.svc.bulkWrite(key, { data: data.slice(700) }, a.ctx());
@@ -243,12 +307,24 @@ describe('docs-examples response bodies reproduced', () => {
   });
   after(() => a.close());
   const body = (name: string) =>
-    (JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as { response: { body: Array<{ ts: number; val: unknown }> } }).response.body;
+    (
+      JSON.parse(readFileSync(`${DATA}/docs-examples/${name}`, 'utf8')) as {
+        response: { body: Array<{ ts: number; val: unknown }> };
+      }
+    ).response.body;
   const metadata = async (et: string) =>
-    (await a.svc.createMetadata(
-      { 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [{ 'event-type': et }] },
-      a.ctx(),
-    )).metadata['metadata-key'];
+    (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.1',
+          'event-types': [{ 'event-type': et }],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
 
   for (const [file, et] of [
     ['02-throughput-base-last-24h.json', 'throughput'],
@@ -259,7 +335,11 @@ describe('docs-examples response bodies reproduced', () => {
     test(file, async () => {
       const points = body(file);
       const key = await metadata(et);
-      await a.svc.bulkWrite(key, { data: points.map((p) => ({ ts: p.ts, val: [{ 'event-type': et, val: p.val }] })) }, a.ctx());
+      await a.svc.bulkWrite(
+        key,
+        { data: points.map((p) => ({ ts: p.ts, val: [{ 'event-type': et, val: p.val }] })) },
+        a.ctx(),
+      );
       assert.deepEqual(await read(a, key, et, 'base', undefined, 'time-start=0&time-end=2000000000'), points);
     });
   }
@@ -269,23 +349,36 @@ describe('docs-examples response bodies reproduced', () => {
     const key = await metadata('packet-loss-rate');
     for (const p of points) {
       const numerator = Math.round((p.val as number) * 300);
-      await a.svc.writePoint(key, 'packet-loss-rate', 'base', { ts: p.ts, val: { numerator, denominator: 300 } }, a.ctx());
+      await a.svc.writePoint(
+        key,
+        'packet-loss-rate',
+        'base',
+        { ts: p.ts, val: { numerator, denominator: 300 } },
+        a.ctx(),
+      );
     }
-    assert.deepEqual(await read(a, key, 'packet-loss-rate', 'base', undefined, 'time-start=0&time-end=2000000000'), points);
+    assert.deepEqual(
+      await read(a, key, 'packet-loss-rate', 'base', undefined, 'time-start=0&time-end=2000000000'),
+      points,
+    );
   });
 
-  test('06-histogram-owdelay-statistics-0.json (numbers, not the doc\'s strings)', async () => {
+  test("06-histogram-owdelay-statistics-0.json (numbers, not the doc's strings)", async () => {
     const points = body('06-histogram-owdelay-statistics-0.json');
-    const key = (await a.svc.createMetadata(
-      {
-        'subject-type': 'point-to-point',
-        source: '10.0.0.1',
-        destination: '10.0.0.2',
-        'measurement-agent': '10.0.0.1',
-        'event-types': [{ 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] }],
-      },
-      a.ctx(),
-    )).metadata['metadata-key'];
+    const key = (
+      await a.svc.createMetadata(
+        {
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.1',
+          'event-types': [
+            { 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },
+          ],
+        },
+        a.ctx(),
+      )
+    ).metadata['metadata-key'];
     // Histograms that have exactly the documented statistics (600 samples each).
     const hists = [{ '34.4': 600 }, { '34.3': 106, '34.4': 494 }];
     for (const [i, p] of points.entries()) {

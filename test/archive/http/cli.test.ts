@@ -30,7 +30,10 @@ interface Done {
   stderr: string;
 }
 
-function spawnTool(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Done>; stderrLines: AsyncIterable<string> } {
+function spawnTool(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<Done>; stderrLines: AsyncIterable<string> } {
   const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
     cwd: dir,
     env: { ...process.env, ...env },
@@ -78,7 +81,12 @@ describe('esmond-ps-archive as a process', () => {
     const end = await done;
     assert.equal(end.signal, null);
     assert.equal(end.code, 0, end.stderr);
-    assert.ok(end.stderr.startsWith(`${line}\n  API:         ${url}/esmond/perfsonar/archive/\n  database:    ${db}\n  write users: 0 active`), end.stderr);
+    assert.ok(
+      end.stderr.startsWith(
+        `${line}\n  API:         ${url}/esmond/perfsonar/archive/\n  database:    ${db}\n  write users: 0 active`,
+      ),
+      end.stderr,
+    );
     assert.match(end.stderr, /"GET \/esmond\/perfsonar\/archive\/" 200 /, 'the access log');
     assert.match(end.stderr, /stopping: finishing requests in flight\nstopped; .*serve\.sqlite closed\n$/);
   });
@@ -91,7 +99,9 @@ describe('esmond-ps-archive as a process', () => {
     const key = res.stdout.trim().split(/\s+/).at(-1) ?? '';
     assert.match(key, /^\S{20,}$/);
 
-    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--prefix', '', '--no-dns'], { ESMOND_ARCHIVE_DB: db });
+    const { child, done, stderrLines } = spawnTool(['serve', '--port', '0', '--prefix', '', '--no-dns'], {
+      ESMOND_ARCHIVE_DB: db,
+    });
     const url = /listening on (\S+)/.exec(await firstLine(stderrLines))?.[1] ?? '';
     const md = JSON.stringify({
       'subject-type': 'point-to-point',
@@ -148,14 +158,19 @@ describe('esmond-ps-archive in-process', () => {
   test('serve stops on the abort signal; add-user --key uses the given key', async () => {
     const db = join(dir, 'inproc.sqlite');
     const t = io();
-    assert.equal(await runArchiveCli(['add-user', 'carol', '--key', 'CAROL-KEY-0123456789abcdef0123456789', '--db', db], t), 0);
+    assert.equal(
+      await runArchiveCli(['add-user', 'carol', '--key', 'CAROL-KEY-0123456789abcdef0123456789', '--db', db], t),
+      0,
+    );
     assert.match(t.out(), /CAROL-KEY-0123456789abcdef0123456789\n$/);
     const s = io();
     const stop = new AbortController();
     const running = runArchiveCli(['serve', '--port', '0', '--db', db, '--no-dns'], s, stop.signal);
     while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
     const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
-    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token CAROL-KEY-0123456789abcdef0123456789' } });
+    const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', {
+      headers: { Authorization: 'Token CAROL-KEY-0123456789abcdef0123456789' },
+    });
     assert.equal(r.status, 200);
     stop.abort();
     assert.equal(await running, 0);
@@ -164,7 +179,10 @@ describe('esmond-ps-archive in-process', () => {
   test('disable-user revokes a key (401 "User inactive or deleted."); add-user re-enables with a new key', async () => {
     const db = join(dir, 'revoke.sqlite');
     const added = io();
-    assert.equal(await runArchiveCli(['add-user', 'dave', '--key', 'DAVE-KEY-0123456789abcdef0123456789ab', '--db', db], added), 0);
+    assert.equal(
+      await runArchiveCli(['add-user', 'dave', '--key', 'DAVE-KEY-0123456789abcdef0123456789ab', '--db', db], added),
+      0,
+    );
     const off = io();
     assert.equal(await runArchiveCli(['disable-user', 'dave', '--db', db], off), 0, off.err());
     assert.equal(off.out(), 'disabled write user dave\n');
@@ -181,25 +199,48 @@ describe('esmond-ps-archive in-process', () => {
     try {
       while (!s.err().includes('\n')) await new Promise((r) => setTimeout(r, 10));
       const url = /listening on (\S+)/.exec(s.err())?.[1] ?? '';
-      const body = JSON.stringify({ 'subject-type': 'point-to-point', source: '10.0.0.1', destination: '10.0.0.2', 'measurement-agent': '10.0.0.1', 'event-types': [] });
-      for (const authorization of ['Token DAVE-KEY-0123456789abcdef0123456789ab', 'ApiKey dave:DAVE-KEY-0123456789abcdef0123456789ab']) {
-        const w = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: authorization, 'Content-Type': 'application/json' }, body });
+      const body = JSON.stringify({
+        'subject-type': 'point-to-point',
+        source: '10.0.0.1',
+        destination: '10.0.0.2',
+        'measurement-agent': '10.0.0.1',
+        'event-types': [],
+      });
+      for (const authorization of [
+        'Token DAVE-KEY-0123456789abcdef0123456789ab',
+        'ApiKey dave:DAVE-KEY-0123456789abcdef0123456789ab',
+      ]) {
+        const w = await raw(url, 'POST', '/esmond/perfsonar/archive/', {
+          headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+          body,
+        });
         assert.equal(w.status, 401);
         assert.deepEqual(w.json(), { detail: 'User inactive or deleted.' });
       }
       // A disabled key fails reads too, like any presented-but-refused token.
-      const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' } });
+      const r = await raw(url, 'GET', '/esmond/perfsonar/archive/', {
+        headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' },
+      });
       assert.equal(r.status, 401);
       const again = io();
       const refused = io();
-      assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db], refused), 1, 'an existing user needs --rotate');
+      assert.equal(
+        await runArchiveCli(['add-user', 'dave', '--db', db], refused),
+        1,
+        'an existing user needs --rotate',
+      );
       assert.match(refused.err(), /write user dave exists; --rotate gives it a new key/);
       assert.equal(await runArchiveCli(['add-user', 'dave', '--db', db, '--rotate'], again), 0);
       const fresh = /(\S+)\n$/.exec(again.out())?.[1] ?? '';
       assert.notEqual(fresh, 'DAVE-KEY-0123456789abcdef0123456789ab');
-      const ok = await raw(url, 'POST', '/esmond/perfsonar/archive/', { headers: { Authorization: `Token ${fresh}`, 'Content-Type': 'application/json' }, body });
+      const ok = await raw(url, 'POST', '/esmond/perfsonar/archive/', {
+        headers: { Authorization: `Token ${fresh}`, 'Content-Type': 'application/json' },
+        body,
+      });
       assert.equal(ok.status, 201);
-      const old = await raw(url, 'GET', '/esmond/perfsonar/archive/', { headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' } });
+      const old = await raw(url, 'GET', '/esmond/perfsonar/archive/', {
+        headers: { Authorization: 'Token DAVE-KEY-0123456789abcdef0123456789ab' },
+      });
       assert.deepEqual([old.status, old.json()], [401, { detail: 'Invalid token.' }]);
     } finally {
       stop.abort();
@@ -210,7 +251,11 @@ describe('esmond-ps-archive in-process', () => {
   test('seed fills the archive and prints a summary', async () => {
     const db = join(dir, 'seeded.sqlite');
     const t = io();
-    assert.equal(await runArchiveCli(['seed', '--db', db, '--hosts', '2', '--days', '0.05', '--seed', '7'], t), 0, t.err());
+    assert.equal(
+      await runArchiveCli(['seed', '--db', db, '--hosts', '2', '--days', '0.05', '--seed', '7'], t),
+      0,
+      t.err(),
+    );
     assert.match(t.out(), /^seeded .*seeded\.sqlite: .*metadata=\d+/);
   });
 });

@@ -51,7 +51,9 @@ describe('item 13: a write that stores nothing says so', () => {
     assert.equal(logged.filter((l) => /warning: .* stored nothing/.test(l)).length, 2, logged.join('\n'));
     const stored = await raw(a.url, 'PUT', `${LIST}${key}/`, {
       headers: jsonAuth(a.apiKey),
-      body: JSON.stringify({ data: [NOW - 300, NOW - 200].map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: 5 }] })) }),
+      body: JSON.stringify({
+        data: [NOW - 300, NOW - 200].map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: 5 }] })),
+      }),
     });
     assert.equal(stored.status, 201);
     assert.equal(stored.headers['x-esmond-stored'], '2');
@@ -70,20 +72,33 @@ describe('item 10: strings must be valid Unicode', () => {
       assert.match((r.json() as { detail: string }).detail, /valid Unicode/);
     }
     const value = String.raw`{"ts": ${NOW - 50}, "val": {"note": "\ud800"}}`;
-    const r = await raw(a.url, 'POST', `${LIST}${key}/pscheduler-raw/base`, { headers: jsonAuth(a.apiKey), body: value });
+    const r = await raw(a.url, 'POST', `${LIST}${key}/pscheduler-raw/base`, {
+      headers: jsonAuth(a.apiKey),
+      body: value,
+    });
     assert.equal(r.status, 400, r.text);
     // A proper surrogate pair is fine.
     const pair = String.raw`{"ts": ${NOW - 50}, "val": {"note": "\ud83d\ude00"}}`;
-    assert.equal((await raw(a.url, 'POST', `${LIST}${key}/pscheduler-raw/base`, { headers: jsonAuth(a.apiKey), body: pair })).status, 201);
+    assert.equal(
+      (await raw(a.url, 'POST', `${LIST}${key}/pscheduler-raw/base`, { headers: jsonAuth(a.apiKey), body: pair }))
+        .status,
+      201,
+    );
   });
 });
 
 describe('item 11: integers exact to 64 bits, float texts kept', () => {
   test('2^63 − 1 round-trips exactly; 2^63 is refused; an overflowing aggregation is reported', async () => {
-    const made = await raw(a.url, 'POST', LIST, { headers: jsonAuth(a.apiKey), body: JSON.stringify(md({ 'tool-name': 'int64' })) });
+    const made = await raw(a.url, 'POST', LIST, {
+      headers: jsonAuth(a.apiKey),
+      body: JSON.stringify(md({ 'tool-name': 'int64' })),
+    });
     const k = (made.json() as { 'metadata-key': string })['metadata-key'];
     const put = (ts: number, digits: string) =>
-      raw(a.url, 'POST', `${LIST}${k}/packet-count-sent/base`, { headers: jsonAuth(a.apiKey), body: `{"ts": ${ts}, "val": ${digits}}` });
+      raw(a.url, 'POST', `${LIST}${k}/packet-count-sent/base`, {
+        headers: jsonAuth(a.apiKey),
+        body: `{"ts": ${ts}, "val": ${digits}}`,
+      });
     assert.equal((await put(NOW - 7200, '9223372036854775807')).status, 201);
     const refused = await put(NOW - 7100, '9223372036854775808');
     assert.equal(refused.status, 400);
@@ -94,13 +109,22 @@ describe('item 11: integers exact to 64 bits, float texts kept', () => {
     assert.match((overflow.json() as { detail: string }).detail, /overflow/);
     const text = (await raw(a.url, 'GET', `${LIST}${k}/packet-count-sent/base?time-start=${NOW - 8000}`)).text;
     assert.equal(text, `[{"ts":${NOW - 7200},"val":9223372036854775807}]`);
-    const agg = (await raw(a.url, 'GET', `${LIST}${k}/packet-count-sent/aggregations/3600?time-start=${NOW - 10800}`)).text;
+    const agg = (await raw(a.url, 'GET', `${LIST}${k}/packet-count-sent/aggregations/3600?time-start=${NOW - 10800}`))
+      .text;
     assert.match(agg, /"val":9223372036854775807\}/);
   });
 
   test('a parameter posted as 20.0 is stored as "20.0" (Python str), 20 as "20"', async () => {
-    for (const [posted, stored] of [['20.0', '20.0'], ['20', '20'], ['1e16', '1e+16'], ['0.5', '0.5']] as const) {
-      const body = JSON.stringify(md({ 'tool-name': `float-${posted}` })).replace(/}$/, `, "time-duration": ${posted}}`);
+    for (const [posted, stored] of [
+      ['20.0', '20.0'],
+      ['20', '20'],
+      ['1e16', '1e+16'],
+      ['0.5', '0.5'],
+    ] as const) {
+      const body = JSON.stringify(md({ 'tool-name': `float-${posted}` })).replace(
+        /}$/,
+        `, "time-duration": ${posted}}`,
+      );
       const r = await raw(a.url, 'POST', LIST, { headers: jsonAuth(a.apiKey), body });
       assert.equal(r.status, 201, r.text);
       assert.equal((r.json() as Record<string, unknown>)['time-duration'], stored, posted);
@@ -122,7 +146,10 @@ describe('item 7: hostile pScheduler bodies are 400s', () => {
   test('summaries naming __proto__, constructor or toString: 400 with a message', async () => {
     for (const name of ['__proto__', 'constructor', 'toString']) {
       // The esmond archiver's input: the envelope as `result`, the archive spec as `data`.
-      const doc = { result: envelope({}), data: { summaries: [{ 'event-type': name, 'summary-type': 'aggregation', 'summary-window': 60 }] } };
+      const doc = {
+        result: envelope({}),
+        data: { summaries: [{ 'event-type': name, 'summary-type': 'aggregation', 'summary-window': 60 }] },
+      };
       const body = JSON.stringify(doc);
       const r = await raw(a.url, 'POST', '/esmond/perfsonar/pscheduler/', { headers: jsonAuth(a.apiKey), body });
       assert.equal(r.status, 400, `${name}: ${r.text}`);

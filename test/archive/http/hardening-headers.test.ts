@@ -63,7 +63,10 @@ describe('item 6: CORS is for reads only', () => {
     const refused = await raw(a.url, 'POST', LIST, { headers: foreign, body: md(5) });
     assert.equal(refused.status, 403, refused.text);
     assert.deepEqual(refused.json(), { detail: 'Cross-origin writes need an API key.' });
-    const keyed = await raw(a.url, 'POST', LIST, { headers: { ...jsonAuth(a.apiKey), Origin: 'http://evil.example' }, body: md(5) });
+    const keyed = await raw(a.url, 'POST', LIST, {
+      headers: { ...jsonAuth(a.apiKey), Origin: 'http://evil.example' },
+      body: md(5),
+    });
     assert.equal(keyed.status, 201);
     const same = await raw(a.url, 'POST', LIST, { headers: { ...JSON_ONLY, Origin: a.url }, body: md(6) });
     assert.equal(same.status, 201);
@@ -78,7 +81,11 @@ describe('item 8: an early 401 does not read the body', () => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    const closed = new Promise<void>((resolve) => socket.on('close', () => { resolve(); }));
+    const closed = new Promise<void>((resolve) =>
+      socket.on('close', () => {
+        resolve();
+      }),
+    );
     socket.write(
       `PUT ${LIST}abc/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${10 * 1024 ** 3}\r\n\r\n{"data": [`,
@@ -98,7 +105,10 @@ describe('item 9: Host is not trusted', () => {
   test('a foreign Host falls back to the bound address in url, Location and Link', async () => {
     const a = await archive({});
     for (let n = 10; n < 13; n++) {
-      const w = await raw(a.url, 'POST', LIST, { headers: { ...jsonAuth(a.apiKey), Host: 'evil.example.com' }, body: md(n) });
+      const w = await raw(a.url, 'POST', LIST, {
+        headers: { ...jsonAuth(a.apiKey), Host: 'evil.example.com' },
+        body: md(n),
+      });
       assert.equal(w.status, 201);
       assert.ok(String(w.headers.location).startsWith(`${a.url}/`), String(w.headers.location));
     }
@@ -116,10 +126,16 @@ describe('item 9: Host is not trusted', () => {
 
   test('--public-url wins; allowed hosts are believed', async () => {
     const pub = await archive({ publicUrl: 'https://archive.example.org' });
-    const w = await raw(pub.url, 'POST', LIST, { headers: { ...jsonAuth(pub.apiKey), Host: 'evil.example.com' }, body: md(20) });
+    const w = await raw(pub.url, 'POST', LIST, {
+      headers: { ...jsonAuth(pub.apiKey), Host: 'evil.example.com' },
+      body: md(20),
+    });
     assert.ok(String(w.headers.location).startsWith('https://archive.example.org/esmond/perfsonar/archive/'));
     const allowed = await archive({ allowedHosts: ['ps.example.net'] });
-    const r = await raw(allowed.url, 'POST', LIST, { headers: { ...jsonAuth(allowed.apiKey), Host: 'ps.example.net:8443' }, body: md(21) });
+    const r = await raw(allowed.url, 'POST', LIST, {
+      headers: { ...jsonAuth(allowed.apiKey), Host: 'ps.example.net:8443' },
+      body: md(21),
+    });
     assert.ok(String(r.headers.location).startsWith('http://ps.example.net:8443/'));
   });
 });

@@ -57,7 +57,10 @@ test('defaults: 20 concurrent large searches and a tiny GET; limit is capped and
     const head = body.at(0);
     assert.ok(head);
     assert.equal(head['metadata-count-total'], METADATA);
-    assert.match(String(head['metadata-next-page']), new RegExp(`limit=${MAX_METADATA_LIMIT}&offset=${MAX_METADATA_LIMIT}`));
+    assert.match(
+      String(head['metadata-next-page']),
+      new RegExp(`limit=${MAX_METADATA_LIMIT}&offset=${MAX_METADATA_LIMIT}`),
+    );
   }
   const rest = await raw(s.url, 'GET', `${LIST}?limit=100000&offset=${2 * MAX_METADATA_LIMIT}`);
   assert.equal((rest.json() as unknown[]).length, METADATA - 2 * MAX_METADATA_LIMIT);
@@ -68,7 +71,11 @@ function closedBy(socket: Socket): Promise<string> {
   let text = '';
   socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
   socket.on('error', () => undefined);
-  return new Promise((resolve) => socket.on('close', () => { resolve(text); }));
+  return new Promise((resolve) =>
+    socket.on('close', () => {
+      resolve(text);
+    }),
+  );
 }
 
 test('50 slow clients are closed by the timeouts (408 for a slow request) while others are served', async () => {
@@ -87,7 +94,9 @@ test('50 slow clients are closed by the timeouts (408 for a slow request) while 
       drips.push(setInterval(() => socket.writable && socket.write('X'), 200));
     } else {
       // Complete headers, then a body dripping one byte at a time.
-      socket.write(`PUT ${LIST} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nAuthorization: Token nope\r\n\r\n`);
+      socket.write(
+        `PUT ${LIST} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nAuthorization: Token nope\r\n\r\n`,
+      );
       drips.push(setInterval(() => socket.writable && socket.write('{'), 200));
     }
   }

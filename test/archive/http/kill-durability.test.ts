@@ -46,7 +46,9 @@ test('writes acknowledged before kill -9 are all in the database after a restart
       destination: '10.0.0.2',
       'measurement-agent': '10.0.0.1',
       'tool-name': 'kill-test',
-      'event-types': [{ 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] }],
+      'event-types': [
+        { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
+      ],
     }),
   });
   assert.equal(created.status, 201);
@@ -58,15 +60,18 @@ test('writes acknowledged before kill -9 are all in the database after a restart
     const ts = T0 + i * 10;
     // Single-point POSTs and bulk PUTs alike (each bulk stores ts and ts + 5).
     const single = i % 2 === 0;
-    const res = await fetch(single ? `${server?.url}${LIST}${mdKey}/packet-count-sent/base` : `${server?.url}${LIST}${mdKey}/`, {
-      method: single ? 'POST' : 'PUT',
-      headers,
-      body: JSON.stringify(
-        single
-          ? { ts, val: i }
-          : { data: [ts, ts + 5].map((t) => ({ ts: t, val: [{ 'event-type': 'packet-count-sent', val: i }] })) },
-      ),
-    }).catch(() => undefined);
+    const res = await fetch(
+      single ? `${server?.url}${LIST}${mdKey}/packet-count-sent/base` : `${server?.url}${LIST}${mdKey}/`,
+      {
+        method: single ? 'POST' : 'PUT',
+        headers,
+        body: JSON.stringify(
+          single
+            ? { ts, val: i }
+            : { data: [ts, ts + 5].map((t) => ({ ts: t, val: [{ 'event-type': 'packet-count-sent', val: i }] })) },
+        ),
+      },
+    ).catch(() => undefined);
     if (res?.status !== 201) return;
     await res.arrayBuffer();
     acked.push(ts);

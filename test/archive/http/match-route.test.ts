@@ -19,7 +19,11 @@ test('every route kind', () => {
   assert.deepEqual(m('/esmond/perfsonar/'), { kind: 'root' });
   assert.deepEqual(m('/esmond/perfsonar'), { kind: 'root' });
   assert.deepEqual(m('/esmond/perfsonar/archive'), { kind: 'list' });
-  assert.deepEqual(m(`/esmond/perfsonar/archive/${K}/throughput`), { kind: 'event-type', key: K, eventType: 'throughput' });
+  assert.deepEqual(m(`/esmond/perfsonar/archive/${K}/throughput`), {
+    kind: 'event-type',
+    key: K,
+    eventType: 'throughput',
+  });
   assert.deepEqual(m(`/esmond/perfsonar/archive/${K}/throughput/base/`), {
     kind: 'series',
     key: K,

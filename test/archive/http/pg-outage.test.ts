@@ -33,7 +33,9 @@ const md = JSON.stringify({
   destination: '10.9.0.2',
   'measurement-agent': '10.9.0.1',
   'tool-name': 'pg-outage-test',
-  'event-types': [{ 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'aggregation', 'summary-window': WINDOW }] }],
+  'event-types': [
+    { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'aggregation', 'summary-window': WINDOW }] },
+  ],
 });
 
 /** What one client has seen. */
@@ -51,7 +53,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 before(async () => {
   cluster = await startPgCluster({ durable: true });
   if (!cluster) {
-    if (process.env['ESMOND_TEST_PG'] === 'require') throw new Error('PostgreSQL binaries not found (ESMOND_TEST_PG=require)');
+    if (process.env['ESMOND_TEST_PG'] === 'require')
+      throw new Error('PostgreSQL binaries not found (ESMOND_TEST_PG=require)');
     return;
   }
   const svc = createArchiveService(await openStore(cluster.url), { resolver: false });
@@ -70,7 +73,9 @@ after(async () => {
 async function request(method: string, path: string, body?: string): Promise<RawResponse> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`${method} ${path}: no answer within ${HANG_MS} ms (a hang)`)); }, HANG_MS);
+    timer = setTimeout(() => {
+      reject(new Error(`${method} ${path}: no answer within ${HANG_MS} ms (a hang)`));
+    }, HANG_MS);
   });
   try {
     return await Promise.race([raw(server?.url ?? '', method, path, { agent, headers: jsonAuth(apiKey), body }), hang]);
@@ -143,7 +148,13 @@ test('PostgreSQL stopped and started under load: 503s with JSON while down, reco
       slot += stamps.length;
       for (const ts of stamps) attempted.add(ts);
       const r = bulk
-        ? await request('PUT', `${LIST}${key}/`, JSON.stringify({ data: stamps.map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: valueAt(ts) }] })) }))
+        ? await request(
+            'PUT',
+            `${LIST}${key}/`,
+            JSON.stringify({
+              data: stamps.map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: valueAt(ts) }] })),
+            }),
+          )
         : await request('POST', base, JSON.stringify({ ts: stamps[0], val: valueAt(stamps[0] ?? 0) }));
       if (r.status === 503) {
         checkUnavailable(r, `writer ${n}`);
@@ -181,7 +192,8 @@ test('PostgreSQL stopped and started under load: 503s with JSON while down, reco
       return false;
     }
   };
-  const problem = (): unknown => failure ?? (serverAlive() ? undefined : new Error(`serve exited: ${server?.stderr() ?? ''}`));
+  const problem = (): unknown =>
+    failure ?? (serverAlive() ? undefined : new Error(`serve exited: ${server?.stderr() ?? ''}`));
   /** Waits until every client has `count` more answers of `kind` than in `since`. */
   const everyoneSees = async (kind: 'ok' | 'unavailable', count: number, what: string): Promise<void> => {
     const since = tallies.map((c) => c[kind]);
@@ -205,7 +217,9 @@ test('PostgreSQL stopped and started under load: 503s with JSON while down, reco
   }
   if (failure !== undefined) {
     const alive = serverAlive() ? 'serve still running' : 'serve exited';
-    throw new Error(`${String(failure)} (${alive}; its stderr ends: ${server.stderr().slice(-1500)})`, { cause: failure });
+    throw new Error(`${String(failure)} (${alive}; its stderr ends: ${server.stderr().slice(-1500)})`, {
+      cause: failure,
+    });
   }
 
   // Every acknowledged point is there (unacknowledged ones may or may not be), nothing else is.
@@ -226,7 +240,10 @@ test('PostgreSQL stopped and started under load: 503s with JSON while down, reco
   for (const p of points) sums.set(p.ts - (p.ts % WINDOW), (sums.get(p.ts - (p.ts % WINDOW)) ?? 0) + p.val);
   const aggregation = await request('GET', `${LIST}${key}/packet-count-sent/aggregations/${WINDOW}?${span}`);
   assert.equal(aggregation.status, 200, aggregation.text);
-  assert.deepEqual(aggregation.json(), [...sums].sort((a, b) => a[0] - b[0]).map(([ts, val]) => ({ ts, val })));
+  assert.deepEqual(
+    aggregation.json(),
+    [...sums].sort((a, b) => a[0] - b[0]).map(([ts, val]) => ({ ts, val })),
+  );
   assert.doesNotMatch(server.stderr(), /internal error/i);
   console.log(
     `# pg outage: ${acknowledged.size} points acknowledged, ${stored.size - acknowledged.size} unacknowledged stored, ` +

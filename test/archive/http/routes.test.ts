@@ -228,7 +228,13 @@ describe('format selection', () => {
 
 describe('unknown paths', () => {
   test('answer JSON 404 {"detail":"Not found."}', async () => {
-    for (const path of ['/', '/esmond/', '/esmond/perfsonar/nothing/', '/admin/', `/esmond/perfsonar/archive/${key}/a/b/c/d`]) {
+    for (const path of [
+      '/',
+      '/esmond/',
+      '/esmond/perfsonar/nothing/',
+      '/admin/',
+      `/esmond/perfsonar/archive/${key}/a/b/c/d`,
+    ]) {
       const r = await raw(a.url, 'GET', path);
       assert.equal(r.status, 404, path);
       assertJsonHeaders(r);
@@ -285,7 +291,10 @@ describe('paging headers', () => {
     const u = new URL(next);
     assert.equal(u.searchParams.get('offset'), '2');
     const rest = await raw(a.url, 'GET', u.pathname + u.search);
-    assert.deepEqual((rest.json() as Array<{ val: number }>).map((p) => p.val), [300]);
+    assert.deepEqual(
+      (rest.json() as Array<{ val: number }>).map((p) => p.val),
+      [300],
+    );
     assert.equal(String(rest.headers.link ?? '').includes('rel="next"'), false);
   });
 

@@ -52,7 +52,10 @@ before(async () => {
   await store.close();
   const db = new Database(path);
   db.exec('ANALYZE');
-  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").get() as { n: number }).n, 1);
+  assert.equal(
+    (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").get() as { n: number }).n,
+    1,
+  );
   db.close();
   a = await startArchive({ dbPath: path, withUser: false });
 });
@@ -72,12 +75,16 @@ test('with statistics present, a many-filter search is driven by the posted list
   const { clause, args } = metadataFilter(query(pairs));
   const db = new Database(path, { readonly: true });
   try {
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM metadata m ${clause}`).all(...args) as Array<{ detail: string }>).map(
-      (p) => p.detail,
-    );
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM metadata m ${clause}`).all(...args) as Array<{
+        detail: string;
+      }>
+    ).map((p) => p.detail);
     const text = plan.join(' | ');
     const list = plan.findIndex((d) => /^SCAN j VIRTUAL TABLE/.test(d));
-    const probe = plan.findIndex((d) => /^SEARCH p USING (COVERING )?INDEX parameters_match \(key=\? AND value=\?\)/.test(d));
+    const probe = plan.findIndex((d) =>
+      /^SEARCH p USING (COVERING )?INDEX parameters_match \(key=\? AND value=\?\)/.test(d),
+    );
     assert.ok(list >= 0 && probe > list, text);
     assert.ok(!plan.some((d) => /^SCAN p\b/.test(d)), text);
   } finally {
@@ -90,16 +97,23 @@ test('the maximum number of filters answers (and finds what matches); one more i
     Array.from({ length: n }, (_, i) => `${offset === 0 ? 'p' : 'x'}${i}=v${i}`).join('&');
   const found = await raw(a.url, 'GET', `/esmond/perfsonar/archive/?${at(WIDE)}`);
   assert.equal(found.status, 200);
-  assert.deepEqual((found.json() as Array<{ 'metadata-key': string }>).map((m) => m['metadata-key']), ['k000000']);
+  assert.deepEqual(
+    (found.json() as Array<{ 'metadata-key': string }>).map((m) => m['metadata-key']),
+    ['k000000'],
+  );
   const max = await raw(a.url, 'GET', `/esmond/perfsonar/archive/?${at(MAX_PARAMETER_FILTERS, 1)}`);
   assert.equal(max.status, 200);
   assert.deepEqual(max.json(), []);
   // The attack of the issue: 1 296 two-letter filters.
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
-  const attack = Array.from(letters).flatMap((x) => Array.from(letters).map((y) => `${x}${y}=1`)).join('&');
+  const attack = Array.from(letters)
+    .flatMap((x) => Array.from(letters).map((y) => `${x}${y}=1`))
+    .join('&');
   for (const q of [at(MAX_PARAMETER_FILTERS + 1, 1), attack]) {
     const r = await raw(a.url, 'GET', `/esmond/perfsonar/archive/?${q}`);
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json(), { detail: `At most ${MAX_PARAMETER_FILTERS} parameter filters are allowed in one search.` });
+    assert.deepEqual(r.json(), {
+      detail: `At most ${MAX_PARAMETER_FILTERS} parameter filters are allowed in one search.`,
+    });
   }
 });

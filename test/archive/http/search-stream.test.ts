@@ -23,14 +23,22 @@ describe('streamed metadata search', () => {
   test('the streamed answer is one compact JSON array with esmond paging, whatever its size', async () => {
     const all = (await raw(real.url, 'GET', '/esmond/perfsonar/archive/?limit=1000')).json() as WireMetadata[];
     assert.ok(all.length > 250, `only ${all.length} metadata seeded: a page must span several slices`);
-    for (const [query, from, count] of [['limit=7', 0, 7], ['limit=7&offset=7', 7, 7], ['limit=600', 0, all.length]] as const) {
+    for (const [query, from, count] of [
+      ['limit=7', 0, 7],
+      ['limit=7&offset=7', 7, 7],
+      ['limit=600', 0, all.length],
+    ] as const) {
       const r = await raw(real.url, 'GET', `/esmond/perfsonar/archive/?${query}`);
       assert.equal(r.status, 200);
       assert.equal(r.headers['content-length'], undefined, 'a search page is streamed (chunked), not buffered');
       const page = r.json() as Array<Record<string, unknown>>;
       // The bytes JSON.stringify would write for the whole page: slices join without a seam.
       assert.equal(r.text, JSON.stringify(page), query);
-      assert.deepEqual(page.map((m) => m['metadata-key']), all.slice(from, from + count).map((m) => m['metadata-key']), query);
+      assert.deepEqual(
+        page.map((m) => m['metadata-key']),
+        all.slice(from, from + count).map((m) => m['metadata-key']),
+        query,
+      );
       const head = page.at(0);
       assert.ok(head, query);
       assert.equal(head['metadata-count-total'], all.length, query);
@@ -41,13 +49,13 @@ describe('streamed metadata search', () => {
   test('a client that does not read holds back the reading of further slices; closing releases them', async () => {
     let pulled = 0;
     const source = { released: false };
-    const slice: WireMetadata[] = Array.from({ length: 500 }, (_, i) => (({
+    const slice: WireMetadata[] = Array.from({ length: 500 }, (_, i) => ({
       'metadata-key': `k${i}`,
       'subject-type': 'point-to-point',
       'event-types': [],
       uri: `/esmond/perfsonar/archive/k${i}/`,
       padding: 'x'.repeat(2000),
-    })));
+    }));
     const service: ArchiveService = Object.create(real.service) as ArchiveService;
     service.searchMetadataStream = async (): Promise<MetadataPage> => ({
       items: (async function* () {

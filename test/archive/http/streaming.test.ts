@@ -15,7 +15,11 @@ let key: string;
 
 before(async () => {
   a = await startArchive({ now: () => NOW * 1000 });
-  const ctx: RequestContext = { requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`), prefix: '/esmond', now: NOW };
+  const ctx: RequestContext = {
+    requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`),
+    prefix: '/esmond',
+    now: NOW,
+  };
   const { metadata } = await a.service.createMetadata(
     {
       'subject-type': 'point-to-point',
@@ -88,7 +92,9 @@ test('a paused reader does not block other requests, and still gets everything',
         }
       })().then(() => {
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
+        res.on('end', () => {
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
         res.resume();
       }, reject);
     });
@@ -107,7 +113,10 @@ test('a reader that hangs up mid-stream does not hurt the server', async () => {
         resolve();
       });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNRESET') resolve(); else reject(err); });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNRESET') resolve();
+      else reject(err);
+    });
     req.end();
   });
   const r = await raw(a.url, 'GET', `${base()}?limit=3`);

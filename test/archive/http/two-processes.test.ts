@@ -44,7 +44,13 @@ after(() => {
 });
 
 /** Sends until the answer is not 503 (waiting Retry-After); any other 5xx fails the test. */
-async function send(url: string, method: string, path: string, body: string, stats: { retried: number }): Promise<RawResponse> {
+async function send(
+  url: string,
+  method: string,
+  path: string,
+  body: string,
+  stats: { retried: number },
+): Promise<RawResponse> {
   for (;;) {
     const r = await raw(url, method, path, { headers: jsonAuth(key), body });
     if (r.status === 503) {
@@ -66,73 +72,97 @@ async function writer(servers: readonly ArchiveProcess[], n: number, stats: { re
   const first = (n * POINTS) / 8;
   for (let start = first; start < first + POINTS / 2; start += 20) {
     const batch = Array.from({ length: 20 }, (_, i) => T0 + (start + i) * 10);
-    const bulk = JSON.stringify({ data: batch.map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: valueAt(ts) }] })) });
+    const bulk = JSON.stringify({
+      data: batch.map((ts) => ({ ts, val: [{ 'event-type': 'packet-count-sent', val: valueAt(ts) }] })),
+    });
     const r = await send(url, 'PUT', `${LIST}${mdKey}/`, bulk, stats);
     if (r.status === 201) continue;
     assert.equal(r.status, 409, r.text);
     // Some point of the batch is there already: point by point, a duplicate is a 409.
     for (const ts of batch) {
-      const one = await send(url, 'POST', `${LIST}${mdKey}/packet-count-sent/base`, JSON.stringify({ ts, val: valueAt(ts) }), stats);
+      const one = await send(
+        url,
+        'POST',
+        `${LIST}${mdKey}/packet-count-sent/base`,
+        JSON.stringify({ ts, val: valueAt(ts) }),
+        stats,
+      );
       assert.ok(one.status === 201 || one.status === 409, one.text);
     }
   }
 }
 
 for (const store of testStores()) {
-describe(`two servers on one ${store} database`, () => {
-const servers: ArchiveProcess[] = [];
-let cleanup: () => Promise<void> = async () => undefined;
+  describe(`two servers on one ${store} database`, () => {
+    const servers: ArchiveProcess[] = [];
+    let cleanup: () => Promise<void> = async () => undefined;
 
-before(async () => {
-  let db: string;
-  if (store === 'postgres') {
-    const pgDb = await freshPgDatabase();
-    db = pgDb.url;
-    cleanup = () => pgDb.drop();
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
-    db = join(dir, 'shared.sqlite');
-    cleanup = async () => { rmSync(dir, { recursive: true, force: true }); };
-  }
-  const svc = createArchiveService(await openStore(db), { resolver: false });
-  key = await svc.addUser('writer');
-  await svc.close();
-  servers.push(...(await Promise.all([spawnArchiveServer(['--db', db, '--no-dns']), spawnArchiveServer(['--db', db, '--no-dns'])])));
-});
+    before(async () => {
+      let db: string;
+      if (store === 'postgres') {
+        const pgDb = await freshPgDatabase();
+        db = pgDb.url;
+        cleanup = () => pgDb.drop();
+      } else {
+        const dir = mkdtempSync(join(tmpdir(), 'esmond-two-proc-'));
+        db = join(dir, 'shared.sqlite');
+        cleanup = async () => {
+          rmSync(dir, { recursive: true, force: true });
+        };
+      }
+      const svc = createArchiveService(await openStore(db), { resolver: false });
+      key = await svc.addUser('writer');
+      await svc.close();
+      servers.push(
+        ...(await Promise.all([
+          spawnArchiveServer(['--db', db, '--no-dns']),
+          spawnArchiveServer(['--db', db, '--no-dns']),
+        ])),
+      );
+    });
 
-after(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await cleanup();
-});
+    after(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+      await cleanup();
+    });
 
-test('two servers, four writers, overlapping data: no 500, each point once, exact summaries', async () => {
-  const stats = { retried: 0 };
-  await Promise.all([0, 1, 2, 3].map((n) => writer(servers, n, stats)));
-  const url = servers[0]?.url ?? '';
-  const found = await raw(url, 'GET', `${LIST}?tool-name=two-process-test`);
-  const list = found.json() as Array<{ 'metadata-key': string }>;
-  assert.equal(list.length, 1, 'the same metadata posted by four writers is stored once');
-  const base = `${LIST}${list[0]?.['metadata-key']}/packet-count-sent`;
-  const span = `time-start=${T0}&time-end=${T0 + 10 * POINTS * 2}&limit=100000`;
-  const points = (await raw(url, 'GET', `${base}/base?${span}`)).json() as Array<{ ts: number; val: number }>;
-  const expected = Array.from({ length: (3 * POINTS) / 8 + POINTS / 2 }, (_, i) => T0 + i * 10);
-  assert.deepEqual(points.map((p) => p.ts), expected);
-  assert.ok(points.every((p) => p.val === valueAt(p.ts)));
-  const sums = new Map<number, { sum: number; count: number }>();
-  for (const ts of expected) {
-    const bin = ts - (ts % WINDOW);
-    const s = sums.get(bin) ?? { sum: 0, count: 0 };
-    s.sum += valueAt(ts);
-    s.count++;
-    sums.set(bin, s);
-  }
-  const aggregation = (await raw(url, 'GET', `${base}/aggregations/${WINDOW}?${span}`)).json();
-  assert.deepEqual(aggregation, [...sums].map(([ts, s]) => ({ ts, val: s.sum })));
-  const average = (await raw(url, 'GET', `${base}/averages/${WINDOW}?${span}`)).json();
-  assert.deepEqual(average, [...sums].map(([ts, s]) => ({ ts, val: s.sum / s.count })));
-  console.log(`# two-process writers (${store}): ${stats.retried} answers were 503 and retried`);
-});
-});
+    test('two servers, four writers, overlapping data: no 500, each point once, exact summaries', async () => {
+      const stats = { retried: 0 };
+      await Promise.all([0, 1, 2, 3].map((n) => writer(servers, n, stats)));
+      const url = servers[0]?.url ?? '';
+      const found = await raw(url, 'GET', `${LIST}?tool-name=two-process-test`);
+      const list = found.json() as Array<{ 'metadata-key': string }>;
+      assert.equal(list.length, 1, 'the same metadata posted by four writers is stored once');
+      const base = `${LIST}${list[0]?.['metadata-key']}/packet-count-sent`;
+      const span = `time-start=${T0}&time-end=${T0 + 10 * POINTS * 2}&limit=100000`;
+      const points = (await raw(url, 'GET', `${base}/base?${span}`)).json() as Array<{ ts: number; val: number }>;
+      const expected = Array.from({ length: (3 * POINTS) / 8 + POINTS / 2 }, (_, i) => T0 + i * 10);
+      assert.deepEqual(
+        points.map((p) => p.ts),
+        expected,
+      );
+      assert.ok(points.every((p) => p.val === valueAt(p.ts)));
+      const sums = new Map<number, { sum: number; count: number }>();
+      for (const ts of expected) {
+        const bin = ts - (ts % WINDOW);
+        const s = sums.get(bin) ?? { sum: 0, count: 0 };
+        s.sum += valueAt(ts);
+        s.count++;
+        sums.set(bin, s);
+      }
+      const aggregation = (await raw(url, 'GET', `${base}/aggregations/${WINDOW}?${span}`)).json();
+      assert.deepEqual(
+        aggregation,
+        [...sums].map(([ts, s]) => ({ ts, val: s.sum })),
+      );
+      const average = (await raw(url, 'GET', `${base}/averages/${WINDOW}?${span}`)).json();
+      assert.deepEqual(
+        average,
+        [...sums].map(([ts, s]) => ({ ts, val: s.sum / s.count })),
+      );
+      console.log(`# two-process writers (${store}): ${stats.retried} answers were 503 and retried`);
+    });
+  });
 }
 
 test('a write lock held past the busy timeout: 503 with Retry-After, nothing stored', async () => {

@@ -43,8 +43,15 @@ describe('esmond-ps-archive import from an esmond archive (ours, seeded)', () =>
     const db = join(dir, 'copy.sqlite');
     const r = await runImport(['--from', source.archiveUrl, '--db', db]);
     assert.equal(r.code, 0, r.stderr);
-    const base = Object.entries(want.series).filter(([k]) => k.split(' ').length === 2).reduce((a, [, p]) => a + p.length, 0);
-    assert.match(r.stderr, new RegExp(`${Object.keys(want.metadata).length} metadata copied; .* ${base} points read, ${base} stored, 0 already there`));
+    const base = Object.entries(want.series)
+      .filter(([k]) => k.split(' ').length === 2)
+      .reduce((a, [, p]) => a + p.length, 0);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${Object.keys(want.metadata).length} metadata copied; .* ${base} points read, ${base} stored, 0 already there`,
+      ),
+    );
     assert.ok(!existsSync(`${db}.import-checkpoint.json`), 'a complete import leaves no checkpoint');
     const copy = await serve(db);
     assert.deepEqual(await snapshot(copy.archiveUrl, { summaries: true }), want);
@@ -61,12 +68,32 @@ describe('esmond-ps-archive import from an esmond archive (ours, seeded)', () =>
   test('kill -9 in the middle, then the same command again: the same archive, nothing twice', async () => {
     const db = join(dir, 'killed.sqlite');
     const checkpoint = `${db}.import-checkpoint.json`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-archive.ts', 'import', '--from', source.archiveUrl, '--db', db, '--concurrency', '1', '-q'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/bin/esmond-ps-archive.ts',
+        'import',
+        '--from',
+        source.archiveUrl,
+        '--db',
+        db,
+        '--concurrency',
+        '1',
+        '-q',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => { resolve(); }));
+    const exited = new Promise<void>((resolve) =>
+      child.on('exit', () => {
+        resolve();
+      }),
+    );
     let killed = false;
     for (let i = 0; i < 2400 && child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 25));
@@ -104,12 +131,16 @@ describe('esmond-ps-archive import from an esmond archive (ours, seeded)', () =>
     const proxy: Server = createServer((req, res) => {
       const path = req.url ?? '/';
       if (failing && path.includes(`/${key}/throughput/base`)) {
-        res.writeHead(403, { 'content-type': 'application/json' }).end('{"detail":"You do not have permission to perform this action."}');
+        res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end('{"detail":"You do not have permission to perform this action."}');
         return;
       }
       fetch(`${source.url}${path}`)
         .then(async (up) => {
-          res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await up.arrayBuffer()));
+          res
+            .writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' })
+            .end(Buffer.from(await up.arrayBuffer()));
         })
         .catch(() => res.destroy());
     });

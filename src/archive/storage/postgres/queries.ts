@@ -29,7 +29,8 @@ export const SQL = {
      tool_name, input_source, input_destination)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
      ON CONFLICT (checksum) DO NOTHING RETURNING id, checksum`,
-  insertParameterRows: 'INSERT INTO parameters (metadata_id, key, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])',
+  insertParameterRows:
+    'INSERT INTO parameters (metadata_id, key, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])',
   insertEventTypeRows: `INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) ON CONFLICT DO NOTHING`,
   parametersOf: 'SELECT metadata_id, key, value FROM parameters WHERE metadata_id = ANY($1::bigint[])',
@@ -42,7 +43,8 @@ export const SQL = {
   existing: 'SELECT ts FROM cells WHERE series_id = $1 AND ts = ANY($2::bigint[])',
   existingForUpdate: 'SELECT ts FROM cells WHERE series_id = $1 AND ts = ANY($2::bigint[]) ORDER BY ts FOR UPDATE',
   /** A time-range read: one range scan of the (series_id, ts) primary key. */
-  readCells: 'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5',
+  readCells:
+    'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5',
   cellBeyond: 'SELECT 1 FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT 1 OFFSET $4',
   /** New cells of several series and the touch of their rows, in one statement (see write.ts). */
   appendCells: `WITH added AS (INSERT INTO cells (series_id, ts, num, den, doc, out)
@@ -56,7 +58,8 @@ export const SQL = {
      ON CONFLICT (series_id, ts) DO UPDATE SET num = excluded.num, den = excluded.den, doc = excluded.doc, out = excluded.out`,
   /** Empty bins created so they can be locked like existing ones (NULL cells read as empty). */
   placeBins: 'INSERT INTO cells (series_id, ts) SELECT $1, unnest($2::bigint[]) ON CONFLICT (series_id, ts) DO NOTHING',
-  lockBins: 'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts = ANY($2::bigint[]) ORDER BY ts FOR UPDATE',
+  lockBins:
+    'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts = ANY($2::bigint[]) ORDER BY ts FOR UPDATE',
   clearSeries: 'DELETE FROM cells WHERE series_id = $1',
   addUser: `INSERT INTO users (name, key_hash, active) VALUES ($1, $2, true)
      ON CONFLICT (name) DO UPDATE SET key_hash = excluded.key_hash, active = true`,
@@ -69,7 +72,11 @@ export const SQL = {
 const MAX_SEPARATE_PARAMETER_TERMS = 8;
 
 const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
-const STRING_COLUMNS = { 'tool-name': 'tool_name', 'input-source': 'input_source', 'input-destination': 'input_destination' } as const;
+const STRING_COLUMNS = {
+  'tool-name': 'tool_name',
+  'input-source': 'input_source',
+  'input-destination': 'input_destination',
+} as const;
 
 /** A search's WHERE clause and its bound values. */
 export interface PgFilter {
@@ -118,11 +125,18 @@ export function pgMetadataFilter(query: MetadataQuery): PgFilter {
  * parameters_match: the planner sees every value (searches are unnamed statements, planned with
  * their values) and drives from the rarest pair, instead of running a subquery per metadata row.
  */
-function parameterTerms(pairs: ReadonlyArray<readonly [string, string]>, idColumn: string, bind: (v: unknown) => string): string[] {
+function parameterTerms(
+  pairs: ReadonlyArray<readonly [string, string]>,
+  idColumn: string,
+  bind: (v: unknown) => string,
+): string[] {
   if (pairs.length === 0) return [];
   const unique = [...new Map(pairs.map((pair) => [JSON.stringify(pair), pair])).values()];
   if (unique.length <= MAX_SEPARATE_PARAMETER_TERMS) {
-    return unique.map(([k, v]) => `${idColumn} IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ${bind(k)} AND p.value = ${bind(v)})`);
+    return unique.map(
+      ([k, v]) =>
+        `${idColumn} IN (SELECT p.metadata_id FROM parameters p WHERE p.key = ${bind(k)} AND p.value = ${bind(v)})`,
+    );
   }
   // (metadata, key) is unique, so a metadata has every pair iff it matches that many distinct pairs.
   const keys = bind(unique.map(([k]) => k));
@@ -141,12 +155,20 @@ function parameterTerms(pairs: ReadonlyArray<readonly [string, string]>, idColum
 export function pgMetadataCount(query: MetadataQuery): QueryConfig {
   const [first, ...rest] = query.parameters;
   const onlyParameters =
-    query.key === undefined && query.subjectType === undefined && query.row === undefined && query.addresses.length === 0 && query.strings.length === 0;
+    query.key === undefined &&
+    query.subjectType === undefined &&
+    query.row === undefined &&
+    query.addresses.length === 0 &&
+    query.strings.length === 0;
   if (!onlyParameters || first === undefined) {
     const { where, values } = pgMetadataFilter(query);
     return { text: `SELECT count(*) AS n FROM metadata m ${where}`, values };
   }
   const { values, bind } = binder();
-  const terms = [`d.key = ${bind(first[0])}`, `d.value = ${bind(first[1])}`, ...parameterTerms(rest, 'd.metadata_id', bind)];
+  const terms = [
+    `d.key = ${bind(first[0])}`,
+    `d.value = ${bind(first[1])}`,
+    ...parameterTerms(rest, 'd.metadata_id', bind),
+  ];
   return { text: `SELECT count(*) AS n FROM parameters d WHERE ${terms.join(' AND ')}`, values };
 }

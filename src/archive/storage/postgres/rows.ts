@@ -11,7 +11,6 @@ import { subjectOf, type MetadataRow } from '../metadata-row.js';
 
 export type { MetadataRow };
 
-
 const INT8 = 20;
 const NUMERIC = 1700;
 
@@ -26,7 +25,14 @@ PG_TYPES.setTypeParser(NUMERIC, 'text', (text: string) => {
 
 /** A metadata record without its parameters and rows yet. */
 export function metadataOf(r: MetadataRow): StoredMetadata {
-  return { id: r.id, key: r.metadata_key, subjectType: r.subject_type, subject: subjectOf(r), parameters: [], eventTypes: [] };
+  return {
+    id: r.id,
+    key: r.metadata_key,
+    subjectType: r.subject_type,
+    subject: subjectOf(r),
+    parameters: [],
+    eventTypes: [],
+  };
 }
 
 /** `[id, metadata_id, event_type, summary_type, summary_window, time_updated]` array row. */
@@ -44,20 +50,37 @@ export function cellOf(r: CellArrayRow): SeriesCell {
 }
 
 /** Columns of cells as arrays, for one multi-row `INSERT … SELECT FROM unnest(…)`. */
-export function cellColumns(cells: readonly SeriesCell[]): [number[], Array<number | string | null>, Array<number | null>, Array<string | null>, Array<string | null>] {
+export function cellColumns(
+  cells: readonly SeriesCell[],
+): [number[], Array<number | string | null>, Array<number | null>, Array<string | null>, Array<string | null>] {
   // A BigInt goes out as its decimal text, which numeric takes exactly.
   const num = cells.map((c) => (typeof c.num === 'bigint' ? c.num.toString() : c.num));
   return [cells.map((c) => c.ts), num, cells.map((c) => c.den), cells.map((c) => c.doc), cells.map((c) => c.out)];
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '57014']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '57014',
+]);
 
 /** True for errors that mean the database cannot be reached or is going away (503, retry later). */
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i.test(err.message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i.test(
+    err.message,
+  );
 }
 
 /** True for errors after which the whole transaction may simply run again. */

@@ -49,7 +49,9 @@ export async function writeBatch(c: PoolClient, batch: SeriesWriteBatch): Promis
     if (write.replace) {
       const base = write.baseSeriesId;
       const stamps = write.cells.map((cell) => cell.ts);
-      replaced = new Set((await arrays<[number]>(c, 'existing_for_update', SQL.existingForUpdate, [base, stamps])).map((r) => r[0]));
+      replaced = new Set(
+        (await arrays<[number]>(c, 'existing_for_update', SQL.existingForUpdate, [base, stamps])).map((r) => r[0]),
+      );
       await run(c, 'upsert_cells', SQL.upsertCells, [base, ...cellColumns(write.cells)]);
     }
     for (const summary of summariesInLockOrder(write)) await foldSummary(c, write, summary, replaced);
@@ -75,7 +77,9 @@ function newCellColumns(appends: readonly SeriesWrite[]): unknown[] {
 export function asDuplicate(err: unknown, batch: SeriesWriteBatch): unknown {
   if ((err as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) return err;
   const appends = lockOrder(batch).filter((w) => !w.replace && w.cells.length > 0);
-  return new DuplicateCells(appends.map((w) => ({ baseSeriesId: w.baseSeriesId, stamps: w.cells.map((cell) => cell.ts) })));
+  return new DuplicateCells(
+    appends.map((w) => ({ baseSeriesId: w.baseSeriesId, stamps: w.cells.map((cell) => cell.ts) })),
+  );
 }
 
 /** The new base points of appending writes, all in one statement. */
@@ -95,7 +99,12 @@ export function plainAppend(batch: SeriesWriteBatch): QueryConfig | undefined {
 }
 
 /** Folds a write's cells into the bins of one of its summaries. */
-async function foldSummary(c: PoolClient, write: SeriesWrite, summary: SeriesWrite['summaries'][number], replaced: ReadonlySet<number>): Promise<void> {
+async function foldSummary(
+  c: PoolClient,
+  write: SeriesWrite,
+  summary: SeriesWrite['summaries'][number],
+  replaced: ReadonlySet<number>,
+): Promise<void> {
   const updates = binUpdates(write, summary, replaced);
   const bins = updates.map((u) => u.bin);
   await run(c, 'place_bins', SQL.placeBins, [summary.seriesId, bins]);
@@ -110,8 +119,10 @@ async function foldSummary(c: PoolClient, write: SeriesWrite, summary: SeriesWri
     // A replaced point: the bin is recomputed from the base series, chunk by chunk.
     let state: SeriesCell | undefined;
     const end = binEnd(u.bin, summary.window);
-    for (let lo = u.bin; ; ) {
-      const chunk = (await arrays<CellArrayRow>(c, 'read_cells', SQL.readCells, [write.baseSeriesId, lo, end, CHUNK, 0])).map(cellOf);
+    for (let lo = u.bin; ;) {
+      const chunk = (
+        await arrays<CellArrayRow>(c, 'read_cells', SQL.readCells, [write.baseSeriesId, lo, end, CHUNK, 0])
+      ).map(cellOf);
       if (chunk.length > 0) state = write.fold(summary, u.bin, state, chunk);
       const last = chunk[chunk.length - 1];
       if (chunk.length < CHUNK || !last) break;

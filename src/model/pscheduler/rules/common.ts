@@ -33,7 +33,15 @@ export const floatSeconds = (v: unknown, field: string): PyFloat => new PyFloat(
 export const truthy = (v: unknown): boolean =>
   v instanceof PyFloat
     ? v.value !== 0
-    : !(v === undefined || v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0));
+    : !(
+        v === undefined ||
+        v === null ||
+        v === false ||
+        v === 0 ||
+        v === '' ||
+        (Array.isArray(v) && v.length === 0) ||
+        (isObj(v) && Object.keys(v).length === 0)
+      );
 
 /** An own member (not one of the prototype's). */
 export const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

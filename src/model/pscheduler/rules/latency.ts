@@ -36,5 +36,7 @@ export const LATENCY: TypeRules = {
     'packets-duplicated': 'packet-duplicates',
     'max-clock-error': 'time-error-estimates',
   },
-  extraData: (_spec, result, add) => { addRate(add, 'packet-loss-rate', result, 'packets-lost', 'packets-sent'); },
+  extraData: (_spec, result, add) => {
+    addRate(add, 'packet-loss-rate', result, 'packets-lost', 'packets-sent');
+  },
 };

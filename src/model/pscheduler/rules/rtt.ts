@@ -38,12 +38,23 @@ export const RTT: TypeRules = {
     'packet-count-lost-bidir',
     'packet-reorders-bidir',
   ],
-  fieldMap: { count: 'sample-size', flowlabel: 'ip-packet-flowlabel', tos: 'ip-tos', length: 'ip-packet-size', ttl: 'ip-ttl' },
+  fieldMap: {
+    count: 'sample-size',
+    flowlabel: 'ip-packet-flowlabel',
+    tos: 'ip-tos',
+    length: 'ip-packet-size',
+    ttl: 'ip-ttl',
+  },
   extraMetadata: (spec, parameters) => {
     if (truthy(spec.interval)) parameters['time-probe-interval'] = floatSeconds(spec.interval, 'spec interval');
     if (truthy(spec.timeout)) parameters['time-test-timeout'] = floatSeconds(spec.timeout, 'spec timeout');
     if (truthy(spec.deadline)) parameters['time-probe-timeout'] = floatSeconds(spec.deadline, 'spec deadline');
   },
-  dataFieldMap: { sent: 'packet-count-sent', lost: 'packet-count-lost-bidir', duplicates: 'packet-duplicates-bidir', reorders: 'packet-reorders-bidir' },
+  dataFieldMap: {
+    sent: 'packet-count-sent',
+    lost: 'packet-count-lost-bidir',
+    duplicates: 'packet-duplicates-bidir',
+    reorders: 'packet-reorders-bidir',
+  },
   extraData: rttData,
 };

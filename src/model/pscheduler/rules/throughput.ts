@@ -3,9 +3,20 @@
  * the per-interval subintervals, TCP or UDP.
  * @module
  */
-import { addIfExists, addRate, compareIds, has, isObj, truthy, type AddValue, type Obj, type TypeRules } from './common.js';
+import {
+  addIfExists,
+  addRate,
+  compareIds,
+  has,
+  isObj,
+  truthy,
+  type AddValue,
+  type Obj,
+  type TypeRules,
+} from './common.js';
 
-const parallelOf = (spec: Obj): number => (typeof spec.parallel === 'number' ? spec.parallel : Number(spec.parallel ?? 1));
+const parallelOf = (spec: Obj): number =>
+  typeof spec.parallel === 'number' ? spec.parallel : Number(spec.parallel ?? 1);
 
 /** Per-stream series of one quantity across intervals, keyed by stream id. */
 class StreamSeries {
@@ -41,7 +52,10 @@ function throughputData(spec: Obj, result: Obj, add: AddValue): void {
     const streams = summaryBlock.streams;
     if (truthy(streams) && Array.isArray(streams) && parallel) {
       const sorted = streams.filter(isObj).sort((a, b) => compareIds(a['stream-id'], b['stream-id']));
-      add('streams-throughput', sorted.map((s) => s['throughput-bits'] ?? null));
+      add(
+        'streams-throughput',
+        sorted.map((s) => s['throughput-bits'] ?? null),
+      );
       if (!udp) {
         for (const [field, et] of [
           ['retransmits', 'streams-packet-retransmits'],
@@ -58,8 +72,16 @@ function throughputData(spec: Obj, result: Obj, add: AddValue): void {
   const intervals = result.intervals;
   if (!truthy(intervals) || !Array.isArray(intervals)) return;
   const fields = ['throughput-bits', 'retransmits', 'rtt', 'tcp-window-size'] as const;
-  const whole: Record<(typeof fields)[number], Obj[]> = { 'throughput-bits': [], retransmits: [], rtt: [], 'tcp-window-size': [] };
-  const perStream = Object.fromEntries(fields.map((f) => [f, new StreamSeries()])) as Record<(typeof fields)[number], StreamSeries>;
+  const whole: Record<(typeof fields)[number], Obj[]> = {
+    'throughput-bits': [],
+    retransmits: [],
+    rtt: [],
+    'tcp-window-size': [],
+  };
+  const perStream = Object.fromEntries(fields.map((f) => [f, new StreamSeries()])) as Record<
+    (typeof fields)[number],
+    StreamSeries
+  >;
   for (const interval of intervals) {
     if (!isObj(interval)) continue;
     const sum = interval.summary;
@@ -89,14 +111,17 @@ function throughputData(spec: Obj, result: Obj, add: AddValue): void {
     }
   }
   if (whole['throughput-bits'].length > 0) add('throughput-subintervals', whole['throughput-bits']);
-  if (perStream['throughput-bits'].byId.size > 0) add('streams-throughput-subintervals', perStream['throughput-bits'].sorted());
+  if (perStream['throughput-bits'].byId.size > 0)
+    add('streams-throughput-subintervals', perStream['throughput-bits'].sorted());
   if (udp) return;
   if (whole.retransmits.length > 0) add('packet-retransmits-subintervals', whole.retransmits);
   if (whole.rtt.length > 0) add('packet-rtt-subintervals', whole.rtt);
   if (whole['tcp-window-size'].length > 0) add('tcp-windowsize-subintervals', whole['tcp-window-size']);
-  if (perStream.retransmits.byId.size > 0) add('streams-packet-retransmits-subintervals', perStream.retransmits.sorted());
+  if (perStream.retransmits.byId.size > 0)
+    add('streams-packet-retransmits-subintervals', perStream.retransmits.sorted());
   if (perStream.rtt.byId.size > 0) add('streams-packet-rtt-subintervals', perStream.rtt.sorted());
-  if (perStream['tcp-window-size'].byId.size > 0) add('streams-tcp-windowsize-subintervals', perStream['tcp-window-size'].sorted());
+  if (perStream['tcp-window-size'].byId.size > 0)
+    add('streams-tcp-windowsize-subintervals', perStream['tcp-window-size'].sorted());
 }
 
 export const THROUGHPUT: TypeRules = {

@@ -25,7 +25,8 @@ function traceData(spec: Obj, result: Obj, add: AddValue): void {
       if (truthy(hop.ip)) out.ip = hop.ip;
       if (truthy(hop.hostname)) out.hostname = hop.hostname;
       if (truthy(hop.as)) out.as = hop.as;
-      if (hop.rtt !== undefined && hop.rtt !== null) out.rtt = isoDurationSeconds(hop.rtt, `trace hop ${i + 1} rtt`) * 1000;
+      if (hop.rtt !== undefined && hop.rtt !== null)
+        out.rtt = isoDurationSeconds(hop.rtt, `trace hop ${i + 1} rtt`) * 1000;
       if (hop.mtu !== undefined && hop.mtu !== null) {
         out.mtu = hop.mtu;
         mtu = hop.mtu;
@@ -42,7 +43,12 @@ function traceData(spec: Obj, result: Obj, add: AddValue): void {
 }
 
 export const TRACE: TypeRules = {
-  eventTypes: (spec) => ['failures', 'packet-trace', 'path-mtu', ...(spec.algorithm === 'paris-traceroute' ? ['packet-trace-multi'] : [])],
+  eventTypes: (spec) => [
+    'failures',
+    'packet-trace',
+    'path-mtu',
+    ...(spec.algorithm === 'paris-traceroute' ? ['packet-trace-multi'] : []),
+  ],
   fieldMap: {
     algorithm: 'trace-algorithm',
     'first-ttl': 'trace-first-ttl',
