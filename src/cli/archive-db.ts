@@ -11,6 +11,7 @@ import { createArchiveService } from '../archive/service.js';
 import { isPostgresUrl, openStore, redactDbSpec } from '../archive/storage/open.js';
 import type { ArchiveStore } from '../archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions } from '../archive/types.js';
+import { isDatabaseUrl, missingArchiveProblem } from './archive-admin.js';
 import type { CliIo } from './io.js';
 
 /** A usage error an `esmond-ps-archive` subcommand finds after commander's own parsing (exit 2, one line). */
@@ -98,4 +99,16 @@ export async function openArchiveService(
 /** The archive named for messages (a URL's password hidden). */
 export function describeDb(flags: DbFlags, io: CliIo): string {
   return redactDbSpec(dbSpecOf(flags, io));
+}
+
+export function dbPathOf(db: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB);
+}
+
+/** Refuses to open a SQLite file that does not exist unless the command creates archives. */
+export function refuseMissing(db: string | undefined, io: CliIo, command: string, create: boolean | undefined): void {
+  // A database URL (postgres://…) names a server, not a file: nothing to check here.
+  if (create === true || isDatabaseUrl(db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB)) return;
+  const problem = missingArchiveProblem(dbPathOf(db, io), command);
+  if (problem !== undefined) throw new Error(problem);
 }

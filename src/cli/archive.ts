@@ -11,27 +11,14 @@
  * Exit codes ({@link ExitCode}): 0 ok, 1 runtime failure, 2 usage error.
  * @module
  */
-import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { systemForwardResolver } from '../util/dns.js';
-import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
-import { parsePublicUrl } from '../archive/origin.js';
+import { SERVER_LIMITS } from '../archive/serve.js';
 import { seedArchive } from '../archive/seed.js';
-import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../query/client.js';
-import type { EsmondClient } from '../query/types.js';
-import {
-  addUserGuidance,
-  createServeLog,
-  isDatabaseUrl,
-  LOG_FORMATS,
-  LOG_LEVELS,
-  missingArchiveProblem,
-  serveBanner,
-  type LogFormat,
-  type LogLevel,
-} from './archive-admin.js';
-import { dbOptions, describeDb, openArchiveService, DEFAULT_DB, UsageError, type DbFlags } from './archive-db.js';
+import { addUserGuidance, LOG_FORMATS, LOG_LEVELS } from './archive-admin.js';
+import { dbOptions, describeDb, openArchiveService, refuseMissing, UsageError, type DbFlags } from './archive-db.js';
+import { publicUrlOf, sec, secondsOf, serve, type ServeFlags } from './archive-serve.js';
+
+export { untilStopped } from './archive-serve.js';
 import { importOptions, runImport, type ImportFlags } from './archive-import.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
@@ -70,157 +57,6 @@ function parsePrefix(raw: string): string {
     throw new InvalidArgumentError('expected a path such as /esmond, or "" for none.');
   }
   return trimmed;
-}
-
-function dbPathOf(db: string | undefined, io: CliIo): string {
-  return resolve(io.cwd, db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB);
-}
-
-/** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
-export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
-  return new Promise((done) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      stop?.removeEventListener('abort', finish);
-      done();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    if (stop?.aborted === true) finish();
-    else stop?.addEventListener('abort', finish, { once: true });
-  });
-}
-
-interface ServeFlags extends DbFlags {
-  host: string;
-  port: number;
-  prefix: string;
-  dns: boolean;
-  allowIp: string[];
-  trustedProxy: string[];
-  publicUrl?: string;
-  allowHost: string[];
-  headersTimeout?: number;
-  requestTimeout?: number;
-  socketTimeout?: number;
-  keepAliveTimeout?: number;
-  maxConnections?: number;
-  create?: boolean;
-  logFormat: LogFormat;
-  logLevel: LogLevel;
-}
-
-/** Seconds (fractions allowed) → ms, for the timeout flags. */
-function secondsOf(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 86_400) {
-    throw new InvalidArgumentError('expected a number of seconds above 0, at most 86400.');
-  }
-  return Math.round(n * 1000);
-}
-
-const sec = (ms: number): string => String(ms / 1000);
-
-/** The entries whose value is defined (so absent flags leave the server's defaults). */
-function definedOnly<T extends Record<string, number | undefined>>(o: T): Partial<Record<keyof T, number>> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
-}
-
-function publicUrlOf(raw: string): string {
-  try {
-    return parsePublicUrl(raw).origin;
-  } catch (err) {
-    throw new InvalidArgumentError(`${(err as Error).message}; expected scheme://host[:port].`);
-  }
-}
-
-async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
-  const dbPath = describeDb(flags, io);
-  refuseMissing(flags.db, io, 'serve', flags.create);
-  const service = await openArchiveService(flags, io, {
-    resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
-  });
-  const serveLog = createServeLog(io, flags.logFormat, flags.logLevel);
-  const log = (line: string): void => {
-    serveLog.warn(line);
-  };
-  // The page and /metrics read this archive through its own HTTP API, like any other client.
-  let self: EsmondClient | undefined;
-  const site = createPicturesSite({
-    client: () => self,
-    apiBase: `${flags.prefix}/perfsonar/archive/`,
-    archiveLabel: 'this archive',
-    now: io.now,
-    log,
-  });
-  try {
-    const running = await serveArchive({
-      front: (req, res) => {
-        serveLog.observe(req, res);
-        return site.handle(req, res);
-      },
-      service,
-      host: flags.host,
-      port: flags.port,
-      prefix: flags.prefix,
-      now: io.now,
-      writers: flags.allowIp,
-      trustedProxies: flags.trustedProxy,
-      ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
-      allowedHosts: flags.allowHost,
-      ...definedOnly({
-        headersTimeoutMs: flags.headersTimeout,
-        requestTimeoutMs: flags.requestTimeout,
-        socketTimeoutMs: flags.socketTimeout,
-        keepAliveMs: flags.keepAliveTimeout,
-        maxConnections: flags.maxConnections,
-      }),
-      resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
-      log,
-    });
-    self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
-    const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
-    const banner = {
-      url: running.url,
-      api: `${running.url}${flags.prefix}/perfsonar/archive/`,
-      db: dbPath,
-      writeUsers,
-    };
-    serveLog.announce(
-      `listening on ${running.url}`,
-      banner,
-      serveBanner({ url: running.url, prefix: flags.prefix, db: dbPath, writeUsers }),
-    );
-    let stopped = false;
-    // Warm the grid's summary so the first page load does not wait for it.
-    site.summary().catch((err: unknown) => {
-      if (!stopped) log(`mesh summary failed: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    await untilStopped(stop);
-    stopped = true;
-    site.close();
-    // The page's own client goes first, so the background summary stops asking this server
-    // (its next request fails and is ignored) instead of racing the shutdown.
-    const own = self;
-    self = undefined;
-    await own.close();
-    serveLog.announce('stopping: finishing requests in flight');
-    await running.close();
-    serveLog.announce(`stopped; ${dbPath} closed`);
-    return ExitCode.Ok;
-  } finally {
-    await self?.close();
-    await service.close();
-  }
-}
-
-/** Refuses to open a SQLite file that does not exist unless the command creates archives. */
-function refuseMissing(db: string | undefined, io: CliIo, command: string, create: boolean | undefined): void {
-  // A database URL (postgres://…) names a server, not a file: nothing to check here.
-  if (create === true || isDatabaseUrl(db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB)) return;
-  const problem = missingArchiveProblem(dbPathOf(db, io), command);
-  if (problem !== undefined) throw new Error(problem);
 }
 
 async function addUser(name: string, flags: DbFlags & { key?: string; rotate?: boolean }, io: CliIo): Promise<number> {

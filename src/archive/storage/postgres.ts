@@ -12,7 +12,6 @@
 import pg from 'pg';
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import {
-  StoreUnavailableError,
   type ArchiveStore,
   type MetadataQuery,
   type NewMetadataRecord,
@@ -26,6 +25,9 @@ import {
 } from './store.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
+import { createPool, hasNul, unavailable, type PostgresStoreOptions } from './postgres/pool.js';
+
+export type { PostgresStoreOptions } from './postgres/pool.js';
 import { asDuplicate, DuplicateCells, plainAppend, writeBatch } from './postgres/write.js';
 import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
 import {
@@ -33,25 +35,11 @@ import {
   cellOf,
   eventRowOf,
   isRetryable,
-  isUnavailable,
   metadataOf,
-  PG_TYPES,
   type CellArrayRow,
   type EventTypeArrayRow,
   type MetadataRow,
 } from './postgres/rows.js';
-
-/** Options of {@link openPostgresStore}. */
-export interface PostgresStoreOptions {
-  /** Most connections the pool opens (default 10). */
-  poolSize?: number;
-  /** Longest a statement may run, ms (default 30 000; 0 = no limit). */
-  statementTimeoutMs?: number;
-  /** Longest to wait for a connection, ms (default 5 000); then the request gets 503. */
-  connectTimeoutMs?: number;
-  /** Where pool errors of idle connections are reported (default: ignored; the pool replaces them). */
-  log?: (line: string) => void;
-}
 
 /** How often a transaction is re-run after a deadlock or serialization failure. */
 const MAX_ATTEMPTS = 8;
@@ -65,24 +53,7 @@ type Db = pg.Pool | PoolClient;
  * database cannot be reached.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<ArchiveStore> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'esmond-ps-archive',
-    types: PG_TYPES,
-  });
-  const log = options.log;
-  // An idle connection the server closed: the pool drops it and opens a new one when needed.
-  pool.on('error', (err) => log?.(`esmond-ps-archive: database connection lost: ${err.message}`));
-  // A connection lost while checked out (between the statements of a transaction) emits 'error'
-  // with no pool listener attached, which would crash the process: its next statement fails
-  // instead (a 503) and the transaction discards the connection.
-  pool.on('connect', (client) => {
-    client.on('error', (err) => log?.(`esmond-ps-archive: database connection lost in use: ${err.message}`));
-  });
+  const pool = createPool(url, options);
   try {
     const client = await pool.connect();
     try {
@@ -95,19 +66,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw unavailable(err);
   }
   return new PostgresStore(pool);
-}
-
-/** True when a string (or any string inside a value) contains NUL, which PostgreSQL text cannot hold. */
-function hasNul(value: unknown): boolean {
-  return typeof value === 'string' ? value.includes('\u0000') : JSON.stringify(value).includes('\\u0000');
-}
-
-function unavailable(err: unknown): unknown {
-  return isUnavailable(err)
-    ? new StoreUnavailableError(`the database is unavailable: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      })
-    : err;
 }
 
 class PostgresStore implements ArchiveStore {

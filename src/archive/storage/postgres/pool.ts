@@ -1,0 +1,58 @@
+/**
+ * The PostgreSQL store's connection pool: its settings, the listeners that keep a lost
+ * connection from crashing the process, and the translation of "cannot reach the database" into
+ * {@link StoreUnavailableError} (a 503 for the client).
+ * @module
+ */
+import pg from 'pg';
+import { StoreUnavailableError } from '../store.js';
+import { isUnavailable, PG_TYPES } from './rows.js';
+
+/** Options of `openPostgresStore`. */
+export interface PostgresStoreOptions {
+  /** Most connections the pool opens (default 10). */
+  poolSize?: number;
+  /** Longest a statement may run, ms (default 30 000; 0 = no limit). */
+  statementTimeoutMs?: number;
+  /** Longest to wait for a connection, ms (default 5 000); then the request gets 503. */
+  connectTimeoutMs?: number;
+  /** Where pool errors of idle connections are reported (default: ignored; the pool replaces them). */
+  log?: (line: string) => void;
+}
+
+/** A pool for `url` with the store's settings and error listeners. */
+export function createPool(url: string, options: PostgresStoreOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'esmond-ps-archive',
+    types: PG_TYPES,
+  });
+  const log = options.log;
+  // An idle connection the server closed: the pool drops it and opens a new one when needed.
+  pool.on('error', (err) => log?.(`esmond-ps-archive: database connection lost: ${err.message}`));
+  // A connection lost while checked out (between the statements of a transaction) emits 'error'
+  // with no pool listener attached, which would crash the process: its next statement fails
+  // instead (a 503) and the transaction discards the connection.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log?.(`esmond-ps-archive: database connection lost in use: ${err.message}`));
+  });
+  return pool;
+}
+
+/** True when a string (or any string inside a value) contains NUL, which PostgreSQL text cannot hold. */
+export function hasNul(value: unknown): boolean {
+  return typeof value === 'string' ? value.includes('\u0000') : JSON.stringify(value).includes('\\u0000');
+}
+
+/** `err` as a {@link StoreUnavailableError} when it says the database cannot be reached. */
+export function unavailable(err: unknown): unknown {
+  return isUnavailable(err)
+    ? new StoreUnavailableError(`the database is unavailable: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      })
+    : err;
+}
