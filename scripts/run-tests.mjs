@@ -68,6 +68,8 @@ try {
   const text = readFileSync(tap, 'utf8');
   passed = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
   failed = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0);
+  // A cancelled test (its file's event loop ran dry, or its parent failed) did not pass.
+  failed += Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
 } catch {
   failed = Math.max(failed, 1);
 }
