@@ -18,6 +18,14 @@ import {
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
+// The time limits' timers are unref'd (they never keep a tool alive) and a promise that never
+// settles holds nothing either: this interval keeps the file's event loop running while a test
+// waits for a limit, or node's runner cancels the waiting tests.
+const alive = setInterval(() => undefined, 1000);
+after(() => {
+  clearInterval(alive);
+});
+
 describe('withTimeout', () => {
   test('the work wins when it settles first; the fallback when the limit passes first', async () => {
     assert.equal(await withTimeout(Promise.resolve('answer'), 1000, 'late'), 'answer');
@@ -107,15 +115,8 @@ describe('hostname cache', () => {
     assert.equal(cache.lookup('192.0.2.9'), '192.0.2.9');
   });
   test('a lookup that never answers ends at the limit with the IP', async () => {
-    // The limit's timer is unref'd (it never keeps a tool alive), and a lookup that never answers
-    // holds nothing either: this interval keeps the test's event loop running until the limit.
-    const alive = setInterval(() => undefined, 1000);
-    try {
-      const cache = createHostnameCache(never, { timeoutMs: 10 });
-      assert.equal(await cache.resolve('2001:db8::5'), '2001:db8::5');
-    } finally {
-      clearInterval(alive);
-    }
+    const cache = createHostnameCache(never, { timeoutMs: 10 });
+    assert.equal(await cache.resolve('2001:db8::5'), '2001:db8::5');
   });
 });
 
