@@ -18,34 +18,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
+import { HEAVY, LIB, readManifest, ROOT } from './packages.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const LIB = join(ROOT, 'packages', 'esmond-client');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const ATTW = join(ROOT, 'node_modules', '.bin', 'attw');
-interface Manifest {
-  name: string;
-  version: string;
-  dependencies: Record<string, string>;
-  bin: Record<string, string>;
-}
-const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-/** What a library user must not get: the CLI's, the archive's and the pictures' dependencies. */
-const HEAVY = [
-  'better-sqlite3',
-  'pg',
-  'chrono-node',
-  'commander',
-  'cli-progress',
-  'pino',
-  'proxy-addr',
-  'lossless-json',
-  '@resvg/resvg-js',
-  'asciichart',
-  'uplot',
-];
+const manifest = readManifest;
 
 /** Runs a command without blocking this process (it serves the archive the programs read). */
 async function run(
@@ -252,7 +231,7 @@ test('a tools user: esmond-ps-tools beside esmond-client runs its bins and its a
     join(project, 'package.json'),
     JSON.stringify({ name: 'fresh-tools', version: '1.0.0', private: true, type: 'module' }),
   );
-  const bin = (name: string): string => join(modules, 'esmond-ps-tools', tools.bin[name]!);
+  const bin = (name: string): string => join(modules, 'esmond-ps-tools', (tools.bin ?? {})[name]!);
   const endpoints = await run(process.execPath, [bin('esmond-ps-get-endpoints'), '-u', archive.url], project);
   assert.equal(endpoints.status, 0, `esmond-ps-get-endpoints: ${endpoints.stderr}`);
   assert.match(endpoints.stdout, /throughput/);

@@ -14,34 +14,10 @@ import { join, resolve } from 'node:path';
 import { reachableDeclarations, typeEntries } from '../../scripts/prune-declarations.mjs';
 import { INTERNAL } from '../../scripts/link-library.mjs';
 import { VERSION } from '../../src/http/version.js';
+import { HEAVY, LIB, readManifest, ROOT } from './packages.js';
 
-interface Manifest {
-  name: string;
-  version: string;
-  bin?: Record<string, string>;
-  dependencies: Record<string, string>;
-  workspaces?: string[];
-  bundleDependencies?: string[];
-}
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const LIB = join(ROOT, 'packages', 'esmond-client');
-const tools = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
-const library = JSON.parse(readFileSync(join(LIB, 'package.json'), 'utf8')) as Manifest;
-/** What a library user must not get: the CLI's, the archive's and the pictures' dependencies. */
-const HEAVY = [
-  'better-sqlite3',
-  'pg',
-  'chrono-node',
-  'commander',
-  'cli-progress',
-  'pino',
-  'proxy-addr',
-  'lossless-json',
-  '@resvg/resvg-js',
-  'asciichart',
-  'uplot',
-  'playwright-core',
-];
+const tools = readManifest(ROOT);
+const library = readManifest(LIB);
 const BUILT = 'dist/ is not built: run npm run build (npm install and npm ci do it)';
 
 const packCache = new Map<string, Set<string>>();
