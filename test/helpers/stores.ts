@@ -6,7 +6,12 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { openStore } from '../../src/archive/storage/open.js';
+import type { ArchiveStore } from '../../src/archive/storage/store.js';
 
 /** A store kind a suite runs against. */
 export type StoreKind = 'sqlite' | 'postgres';
@@ -55,6 +60,24 @@ export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+/** A fresh, empty store of `kind` (a temporary SQLite file, or a new database on the cluster) and how to remove it. */
+export async function openTestStore(
+  kind: StoreKind,
+  label: string,
+): Promise<{ store: ArchiveStore; cleanup: () => Promise<void> }> {
+  if (kind === 'postgres') {
+    const db = await freshPgDatabase();
+    return { store: await openStore(db.url), cleanup: () => db.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `esmond-${label}-`));
+  return {
+    store: await openStore(join(dir, 'archive.sqlite')),
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

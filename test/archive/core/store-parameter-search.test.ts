@@ -5,12 +5,8 @@
 // parameters table and skips the count when a page is not full: both must give the same totals.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../../src/archive/storage/open.js';
 import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
-import { freshPgDatabase, testStores } from '../../helpers/stores.js';
+import { openTestStore, testStores } from '../../helpers/stores.js';
 
 const COUNT = 240;
 const MANY = Array.from({ length: 12 }, (_, i): [string, string] => [`q${i}`, '1']);
@@ -87,17 +83,7 @@ for (const kind of testStores()) {
     let store: ArchiveStore;
     let cleanup: () => Promise<void> = async () => undefined;
     before(async () => {
-      if (kind === 'postgres') {
-        const db = await freshPgDatabase();
-        store = await openStore(db.url);
-        cleanup = () => db.drop();
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'esmond-param-search-'));
-        store = await openStore(join(dir, 'archive.sqlite'));
-        cleanup = async () => {
-          rmSync(dir, { recursive: true, force: true });
-        };
-      }
+      ({ store, cleanup } = await openTestStore(kind, 'param-search'));
       await store.insertMetadata(records);
     });
     after(async () => {

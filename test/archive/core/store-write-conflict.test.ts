@@ -4,12 +4,8 @@
 // for appends feeding a summary (PostgreSQL: a transaction).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../../src/archive/storage/open.js';
 import type { ArchiveStore, SeriesCell, SeriesWrite, SeriesWriteBatch } from '../../../src/archive/storage/store.js';
-import { freshPgDatabase, testStores } from '../../helpers/stores.js';
+import { openTestStore, testStores } from '../../helpers/stores.js';
 
 const cell = (ts: number, num: number): SeriesCell => ({ ts, num, den: null, doc: null, out: null });
 
@@ -31,17 +27,7 @@ for (const kind of testStores()) {
     let store: ArchiveStore;
     let cleanup: () => Promise<void> = async () => undefined;
     before(async () => {
-      if (kind === 'postgres') {
-        const db = await freshPgDatabase();
-        store = await openStore(db.url);
-        cleanup = () => db.drop();
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'esmond-write-conflict-'));
-        store = await openStore(join(dir, 'archive.sqlite'));
-        cleanup = async () => {
-          rmSync(dir, { recursive: true, force: true });
-        };
-      }
+      ({ store, cleanup } = await openTestStore(kind, 'write-conflict'));
     });
     after(async () => {
       await store.close();
