@@ -22,6 +22,7 @@ import type { RawCell } from '../src/archive/storage/store.js';
 import type { RequestContext } from '../src/archive/types.js';
 import { Rng } from '../src/archive/seed/prng.js';
 import { fillSearchMetadata, searchQueries } from './support/search-metadata.js';
+import { benchMetadataBody } from './support/bench-http.js';
 
 type Report = (line: string) => void;
 const NOW = 1_700_000_000;
@@ -66,21 +67,8 @@ export default async function archiveSpeedBench(report: Report): Promise<void> {
 async function prepare(db: string): Promise<{ series: Series[]; key: string; detail: string; post: string }> {
   const service = openSqliteArchive(db, { resolver: false });
   const key = await service.addUser('bench');
-  const md = async (name: string, eventTypes: unknown[]) =>
-    (
-      await service.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.255.0.1',
-          destination: '10.255.0.2',
-          'measurement-agent': '10.255.0.1',
-          'tool-name': 'bench',
-          'bench-series': name,
-          'event-types': eventTypes,
-        },
-        ctx,
-      )
-    ).metadata;
+  const md = async (name: string, eventTypes: readonly object[]) =>
+    (await service.createMetadata(benchMetadataBody(name, eventTypes), ctx)).metadata;
   const big = await md('read-1M', [{ 'event-type': 'packet-count-sent' }]);
   const hist = await md('read-hist', [
     { 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },

@@ -24,7 +24,7 @@ import { openStore } from '../src/archive/storage/open.js';
 import { PG_TYPES } from '../src/archive/storage/postgres/rows.js';
 import type { ArchiveStore } from '../src/archive/storage/store.js';
 import type { RequestContext } from '../src/archive/types.js';
-import { BenchClient, inParallel, pct, rate } from './support/bench-http.js';
+import { BenchClient, benchMetadataBody, inParallel, pct, rate } from './support/bench-http.js';
 import { startChildArchive, type ChildArchive } from './support/child-archive.js';
 import { copyIn, createDatabase, meshRecords, meshSource, psqlOf } from './support/pg-bench-data.js';
 
@@ -54,16 +54,6 @@ const ctx = (): RequestContext => ({
   requestUrl: new URL('http://127.0.0.1/esmond/perfsonar/archive/'),
   prefix: '/esmond',
   now: NOW,
-});
-
-const metadataBody = (name: string, eventTypes: readonly string[]): Record<string, unknown> => ({
-  'subject-type': 'point-to-point',
-  source: '10.255.0.1',
-  destination: '10.255.0.2',
-  'measurement-agent': '10.255.0.1',
-  'tool-name': 'bench',
-  'bench-series': name,
-  'event-types': eventTypes.map((e) => ({ 'event-type': e })),
 });
 
 export default async function postgresBench(report: Report): Promise<void> {
@@ -116,7 +106,7 @@ async function prepare(spec: string, name: string, points: number, report: Repor
   const service = createArchiveService(store, { resolver: false });
   try {
     const apiKey = await service.addUser('bench');
-    const { metadata } = await service.createMetadata(metadataBody('read', ['packet-count-sent']), ctx());
+    const { metadata } = await service.createMetadata(benchMetadataBody('read', ['packet-count-sent']), ctx());
     const key = metadata['metadata-key'];
     const first = NOW - points * SERIES_STEP;
     const t = performance.now();
@@ -166,7 +156,7 @@ async function benchIngest(
   }
   const points = INGEST_PUTS * INGEST_TS_PER_PUT * INGEST_TYPES.length;
   const put = async (http: BenchClient, name: string): Promise<number> => {
-    const md = await http.createMetadata(metadataBody(name, INGEST_TYPES));
+    const md = await http.createMetadata(benchMetadataBody(name, INGEST_TYPES));
     const t = performance.now();
     await inParallel(bodies, INGEST_CONCURRENCY, (body) => http.put(`${md['metadata-key']}/`, body));
     return points / ((performance.now() - t) / 1000);
@@ -290,7 +280,7 @@ async function benchTwoServers(first: BenchClient, second: BenchClient, report: 
         const http = servers[w % servers.length] ?? first;
         return {
           http,
-          key: (await http.createMetadata(metadataBody(`writers-${run}-${w}`, INGEST_TYPES)))['metadata-key'],
+          key: (await http.createMetadata(benchMetadataBody(`writers-${run}-${w}`, INGEST_TYPES)))['metadata-key'],
         };
       }),
     );

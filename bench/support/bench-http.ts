@@ -91,3 +91,19 @@ export function pct(values: readonly number[], p: number): number {
 export function rate(n: number): string {
   return Math.round(n).toString();
 }
+
+/**
+ * The metadata POST body of a bench series: one fixed point-to-point subject, told apart by
+ * `bench-series`; `eventTypes` are `event-types` entries, or names for entries without summaries.
+ */
+export function benchMetadataBody(name: string, eventTypes: readonly (string | object)[]): Record<string, unknown> {
+  return {
+    'subject-type': 'point-to-point',
+    source: '10.255.0.1',
+    destination: '10.255.0.2',
+    'measurement-agent': '10.255.0.1',
+    'tool-name': 'bench',
+    'bench-series': name,
+    'event-types': eventTypes.map((e) => (typeof e === 'string' ? { 'event-type': e } : e)),
+  };
+}
