@@ -4,7 +4,7 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import type { SeriesCell, StoredEventTypeRow, StoredMetadata } from './store.js';
+import type { PointTextForm, SeriesCell, StoredEventTypeRow, StoredMetadata } from './store.js';
 import { subjectOf, type MetadataRow } from './metadata-row.js';
 
 /**
@@ -21,6 +21,18 @@ const CELL_COLUMNS = `ts, CASE WHEN typeof(num) <> 'integer' OR num BETWEEN -900
  */
 export const READ_CELLS_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
        ORDER BY ts LIMIT ? OFFSET ?`;
+
+/** The point texts of a time range (see `ArchiveStore.readPointTexts`), by stored form. */
+export const READ_POINT_TEXTS_SQL: Readonly<Record<PointTextForm, string>> = {
+  // SQLite writes a 64-bit integer's exact digits, as JSON.stringify (or a BigInt) would. Numbers
+  // bound from JS are stored REAL: a whole one up to 2^53 is written as that integer too.
+  integer: `SELECT '{"ts":' || ts || ',"val":' || (CASE WHEN typeof(num) = 'integer' THEN num WHEN num IS NULL THEN 0
+       WHEN typeof(num) = 'real' AND num = CAST(num AS INTEGER) AND abs(num) <= 9007199254740991
+       THEN CAST(num AS INTEGER) END) || '}'
+       FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ? OFFSET ?`,
+  json: `SELECT '{"ts":' || ts || ',"val":' || coalesce(out, '{}') || '}'
+       FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ? OFFSET ?`,
+};
 
 /** One cell of a series. */
 export const GET_CELL_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts = ?`;
