@@ -1,6 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openFixtureArchive, openTestArchive, read, assertApiError, collect, type TestArchive } from './helpers.js';
+import { ITEM43_BULK } from '../upstream-items.js';
 
 const T0 = 1398965989;
 const DAY = 1398902400;
@@ -413,19 +414,7 @@ describe('bulk writes (archive-api.md: Writing)', () => {
     await a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx());
     assert.deepEqual(await read(a, key, 'throughput'), [{ ts: 60, val: 6000 }]);
     await assertApiError(() => a.svc.writePoint(key, 'throughput', 'base', { ts: 60, val: 6000 }, a.ctx()), 409);
-    await bulk({
-      data: [
-        {
-          ts: 90,
-          val: [
-            { 'event-type': 'throughput', val: 9000 },
-            { 'event-type': 'streams-packet-retransmits', val: 0 },
-          ],
-        },
-        { ts: 120, val: [{ 'event-type': 'throughput', val: 12000 }] },
-        { ts: 60, val: [{ 'event-type': 'streams-packet-retransmits', val: 4 }] },
-      ],
-    });
+    await bulk(ITEM43_BULK);
     assert.deepEqual(await read(a, key, 'throughput'), [
       { ts: 60, val: 6000 },
       { ts: 90, val: 9000 },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openFixtureArchive, openTestArchive, stubResolver, assertApiRejects, type TestArchive } from './helpers.js';
 import type { WireMetadata } from '../../../src/model/wire.js';
 import { MAX_PARAMETER_FILTERS } from '../../../src/archive/search.js';
+import { e99bbDetail } from '../upstream-items.js';
 
 const NOW = 1_700_000_000;
 const K = {
@@ -263,22 +264,7 @@ describe('metadata detail filters (archive-api.md: Metadata search; upstream esm
   test('e99bb detail body (item 23)', async () => {
     const m = await get(K.e99bb);
     const { ['event-types']: events, ...rest } = m;
-    assert.deepEqual(rest, {
-      'metadata-key': K.e99bb,
-      'subject-type': 'point-to-point',
-      uri: `/perfsonar/archive/${K.e99bb}/`,
-      url: `http://testserver/perfsonar/archive/${K.e99bb}/`,
-      source: '198.124.238.66',
-      destination: '198.129.254.30',
-      'measurement-agent': '198.129.254.30',
-      'input-source': 'bost-pt1.es.net',
-      'input-destination': 'lbl-pt1.es.net',
-      'tool-name': 'bwctl/iperf3',
-      'time-duration': '20',
-      'ip-tos': '32',
-      'ip-transport-protocol': 'tcp',
-      'bw-parallel-streams': '2',
-    });
+    assert.deepEqual(rest, e99bbDetail(K.e99bb, 'http://testserver'));
     const base = (et: string) => `/perfsonar/archive/${K.e99bb}/${et}/base`;
     assert.deepEqual(events, [
       { 'base-uri': base('failures'), 'event-type': 'failures', 'time-updated': null, summaries: [] },

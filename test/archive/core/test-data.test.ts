@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { openTestArchive, read, CLIENT_FIXTURE, DATA, type TestArchive } from './helpers.js';
 import { loadDjangoFixtureFile, importStorageRowsFile } from '../../helpers/archive-fixtures.js';
+import { OWAMP_COUNTERS, OWAMP_DAILY_HISTOGRAM } from '../upstream-items.js';
 
 const OWAMP = '0CB19291FB6D40EAA1955376772BF5D2';
 const IPERF = 'EC7E5AF67F8746C8AEF41E60288F3F59';
@@ -67,12 +68,7 @@ describe('esmond test_data series loaded into storage (upstream esmond tests; te
     assert.deepEqual(tp[0], { ts: 1391563070, val: 5524593445 });
     assert.deepEqual(tp[tp.length - 1], { ts: 1391606270, val: 7549113664 });
     assert.equal(tp.length, 4);
-    const counters: Array<[string, [number, number], [number, number]]> = [
-      ['packet-duplicates', [1391558413, 281], [1391615953, 379]],
-      ['packet-count-sent', [1391558435, 431], [1391615975, 505]],
-      ['packet-count-lost', [1391558410, 95], [1391615950, 312]],
-    ];
-    for (const [et, first, last] of counters) {
+    for (const [et, first, last] of OWAMP_COUNTERS) {
       const pts = await read(a, OWAMP, et, 'base', undefined, `${WINDOW}&limit=1000`);
       assert.equal(pts.length, 960, et);
       assert.deepEqual(pts[0], { ts: first[0], val: first[1] });
@@ -85,24 +81,7 @@ describe('esmond test_data series loaded into storage (upstream esmond tests; te
       ]),
       [['aggregation', '86400']],
     );
-    assert.deepEqual(await read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), [
-      {
-        ts: 1391613631,
-        val: {
-          '623': 206173,
-          '203': 330,
-          '833': 175,
-          '863': 6,
-          '193': 5,
-          '713': 85,
-          '928': 575408,
-          '341': 1402,
-          '265': 93,
-          '224': 25810,
-          '544': 1,
-        },
-      },
-    ]);
+    assert.deepEqual(await read(a, OWAMP, 'histogram-owdelay', 'aggregations', '86400', WINDOW), OWAMP_DAILY_HISTOGRAM);
   });
 });
 
