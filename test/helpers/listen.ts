@@ -8,7 +8,7 @@ import type { AddressInfo, Server } from 'node:net';
 export interface Listening {
   port: number;
   /** Drops the open connections (keep-alive ones too, or `close` would wait for them) and stops. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Starts `server` on 127.0.0.1 at a free port. */
