@@ -113,3 +113,41 @@ describe('flag typos suggest the right flag in every tool', () => {
     assert.match(r.err, /no such option: --zzzzzzzz\n$/);
   });
 });
+
+describe('flags are read left to right, as optparse reads them, in every optparse tool', () => {
+  const OPTPARSE_TOOLS = TOOLS.filter(([tool]) => tool !== 'esmond-ps-archive' && tool !== 'esmond-ps-view');
+  for (const [tool, main] of OPTPARSE_TOOLS) {
+    test(`${tool}: -h before an unknown flag prints the help; after it, the flag is the error`, async () => {
+      const help = await runCaptured(main, ['-h', '--bogus'], { cwd: CWD, env: {} });
+      assert.equal(help.code, 0, help.err);
+      assert.match(help.out, /^Usage: /);
+      assert.equal(help.err, '');
+      for (const argv of [
+        ['--bogus', '-h'],
+        ['-x', '--help'],
+      ]) {
+        const r = await runCaptured(main, argv, { cwd: CWD, env: {} });
+        assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
+        assert.equal(r.out, '');
+        assert.match(
+          r.err,
+          new RegExp(`\\n${tool}: error: no such option: ${argv[0] ?? ''}( \\(did you mean .*\\))?\\n$`),
+        );
+      }
+    });
+  }
+  test('a prefix of several added flags is ambiguous (get-bulk --re), a unique one is the flag (get --re)', async () => {
+    const bulk = await runCaptured(bulkRun, ['--re'], { cwd: CWD });
+    assert.equal(bulk.code, 2, bulk.err);
+    assert.match(
+      bulk.err,
+      /\nesmond-ps-get-bulk: error: ambiguous option: --re \(--report, --resume, --retries\?\)\n$/,
+    );
+    // esmond-ps-get has only --retries: the prefix takes its value and validation goes on (no --url).
+    const get = await runCaptured(getRun, ['--re', '2'], { cwd: CWD });
+    assert.equal(get.code, 255, get.err);
+    assert.match(get.err, /--url is required/);
+    const badValue = await runCaptured(getRun, ['--re', 'x'], { cwd: CWD });
+    assert.match(badValue.err, /error: option --retries: invalid integer value: 'x'\n$/);
+  });
+});
