@@ -24,11 +24,11 @@ export interface RecordedRequest {
 
 /** What to do with one request. */
 export type FaultReply =
-  | { kind: 'reply'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'reply'; status: number; headers: Record<string, string>; body: string | Buffer }
   /** Destroy the socket without answering (the client sees a reset / "other side closed"). */
   | { kind: 'reset' }
   /** Send headers and `partial` of the body, then go silent (never end). */
-  | { kind: 'stall-body'; status: number; headers: Record<string, string>; partial: string }
+  | { kind: 'stall-body'; status: number; headers: Record<string, string>; partial: string | Buffer }
   /** Accept the request and never answer. */
   | { kind: 'stall-headers' };
 
@@ -36,7 +36,7 @@ export type FaultReply =
 export type FaultHandler = (req: RecordedRequest, index: number) => FaultReply | Promise<FaultReply>;
 
 /** A raw reply. */
-export function reply(status: number, body = '', headers: Record<string, string> = {}): FaultReply {
+export function reply(status: number, body: string | Buffer = '', headers: Record<string, string> = {}): FaultReply {
   return { kind: 'reply', status, headers, body };
 }
 
