@@ -13,8 +13,8 @@ import type { RequestContext } from '../../../src/archive/types.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
 
 const NOW = 1_700_000_000;
-/** About 17 MB of JSON: far more than the loopback socket buffers hold while the reader is paused. */
-const N = 600_000;
+/** About 11 MB of JSON: more than twice what the loopback socket buffers hold while the reader is paused. */
+const N = 400_000;
 const START = NOW - N * 30 - 1000;
 let a: TestArchive;
 let key: string;
