@@ -8,9 +8,8 @@ import { systemForwardResolver } from '../util/dns.js';
 import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { pyStrRepr } from '../model/python-str.js';
+import { serviceReader } from '../pictures/archive-reader.js';
 import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../query/client.js';
-import type { EsmondClient } from '../query/types.js';
 import {
   createServeLog,
   LOG_FORMATS,
@@ -247,10 +246,12 @@ export async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | un
   const log = (line: string): void => {
     serveLog.warn(line);
   };
-  // The page and /metrics read this archive through its own HTTP API, like any other client.
-  let self: EsmondClient | undefined;
+  // The page's mesh summary and /metrics read this archive's service in process (its HTTP API
+  // would add a request, JSON and a parse to each of a big mesh's thousands of reads); `reading`
+  // stops a summary still running when the server stops, before the service closes.
+  const reading = new AbortController();
   const site = createPicturesSite({
-    client: () => self,
+    reader: serviceReader(service, { prefix: flags.prefix, clock: io.now, signal: reading.signal }),
     apiBase: `${flags.prefix}/perfsonar/archive/`,
     archiveLabel: 'this archive',
     now: io.now,
@@ -281,7 +282,6 @@ export async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | un
       resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
       log,
     });
-    self = createClient({ url: `${running.url}${flags.prefix}/perfsonar/archive/` });
     const writeUsers = (await service.listUsers()).filter((u) => u.active).length;
     const banner = {
       url: running.url,
@@ -302,17 +302,13 @@ export async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | un
     await untilStopped(stop);
     stopped = true;
     site.close();
-    // The page's own client goes first, so the background summary stops asking this server
-    // (its next request fails and is ignored) instead of racing the shutdown.
-    const own = self;
-    self = undefined;
-    await own.close();
+    reading.abort();
     serveLog.announce('stopping: finishing requests in flight');
     await running.close();
     serveLog.announce(`stopped; ${dbPath} closed`);
     return ExitCode.Ok;
   } finally {
-    await self?.close();
+    reading.abort();
     await service.close();
   }
 }

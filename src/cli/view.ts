@@ -139,7 +139,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     : createClientApi(client);
   const log = (line: string): void => void io.stderr.write(`${TOOL}: ${line}\n`);
   const site = createPicturesSite({
-    client,
+    reader: client,
     apiBase: API_BASE,
     archiveLabel: loc.archiveUrl,
     proxy,
