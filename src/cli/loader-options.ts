@@ -8,7 +8,7 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pyJson } from '../format/python-repr.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { EsmondClient } from '../query/types.js';
 import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';

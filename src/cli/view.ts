@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { createClientApi } from '../pictures/client-api.js';
 import { createArchiveProxy, type ArchiveProxy } from '../pictures/proxy.js';
 import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { Credentials } from '../query/types.js';
 import { resolveArchiveUrl } from '../query/url.js';
 import { ExitCode } from './exit-codes.js';
