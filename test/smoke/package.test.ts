@@ -38,9 +38,10 @@ function packed(dir: string): Set<string> {
 /** Bare module specifiers a built file imports (static, dynamic and require; TSDoc examples aside). */
 function bareImports(file: string): string[] {
   const text = readFileSync(file, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '');
-  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["']([^"'./][^"']*)["']/gm)].map(
-    (m) => m[1]!,
-  );
+  // `(?<!-)`: the string "--from" (a flag's name) is not an import.
+  return [
+    ...text.matchAll(/(?:(?<!-)\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["']([^"'./][^"']*)["']/gm),
+  ].map((m) => m[1]!);
 }
 
 /** `lossless-json/x` → `lossless-json`, `@resvg/resvg-js` stays. */
