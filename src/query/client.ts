@@ -14,7 +14,7 @@ import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
-import { ASYNC_DISPOSE, metadataResults } from './results.js';
+import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from './results.js';
 import { createOpenSearchClient } from './opensearch/client.js';
 import { transportFor, type ClientTestHooks } from './transport-options.js';
 import { createAutoClient } from './detect.js';
@@ -33,7 +33,7 @@ import type {
   SummaryInfo,
 } from './types.js';
 import { resolveArchiveUrl, resolveServerPath, segment, type ArchiveLocation } from './url.js';
-import { seriesType } from './series-type.js';
+import { seriesType, summaryTypeOf } from './series-type.js';
 
 /** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
 function checkEventType(et: unknown): asserts et is string {
@@ -250,12 +250,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       series?: SeriesSelector,
       query?: DataQuery,
     ): AsyncIterable<WirePoint<V>> {
-      const pages = dataPages<V>(metadata, eventType, series, query);
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const page of pages) yield* page;
-        },
-      };
+      return pointsOf(dataPages<V>(metadata, eventType, series, query));
     },
 
     async summaries(
@@ -267,8 +262,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);
-      const st = seriesType(summaryType);
-      if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
+      const st = summaryTypeOf(summaryType);
       const url = `${loc.archiveUrl}${segment(metadataKey)}/${segment(eventType)}/${SUMMARY_URL_SEGMENT[st]}`;
       try {
         const r = await transport.sendJson({ url, signal: opts.signal });
@@ -280,7 +274,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
         // object answers both (and 404s itself when the key is unknown).
         if (!(e instanceof HttpError) || e.status !== 404) throw e;
         const m = typeof metadata === 'string' ? await getMetadata(metadataKey, opts) : metadata;
-        return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
+        return listedSummaries(m, eventType, st);
       }
     },
 
