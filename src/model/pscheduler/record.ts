@@ -123,7 +123,7 @@ function parametersOf(input: RecordInput, rules: TypeRules, keepSpec: boolean): 
  */
 export function mapRecord(input: RecordInput, options: RecordOptions = {}): MappedRecord {
   const policy = input.policy ?? 'prefer-mapped';
-  const { spec, result, testType } = input;
+  const { spec, testType } = input;
   const { rules, raw, d2d } = rulesFor(testType, policy);
   const subject = subjectOf(input, options, raw, d2d);
 
@@ -141,26 +141,8 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
 
   const parameters = parametersOf(input, rules, raw || d2d);
 
-  // The data point.
-  const val: PointValue[] = [];
-  const add: AddValue = (et, v) => void val.push({ 'event-type': et, val: v });
-  if (truthy(result.succeeded)) {
-    for (const [field, et] of Object.entries(rules.dataFieldMap ?? {})) {
-      if (!has(result, field)) continue;
-      const v = result[field];
-      if (isObj(v) && Object.keys(v).length === 0) continue; // esmond refuses empty objects
-      add(et, v);
-    }
-    if (raw) add('pscheduler-raw', result);
-    else rules.extraData?.(spec, result, add);
-  } else {
-    add('failures', { error: truthy(result.error) ? result.error : FAILURE_TEXT });
-  }
-  if (input.runHref !== undefined) add('pscheduler-run-href', { href: input.runHref });
-  if (!raw && (d2d || policy === 'mapped-and-raw' || options.addRaw)) {
-    declare('pscheduler-raw', false);
-    add('pscheduler-raw', result);
-  }
+  const val = pointValues(input, rules, raw, d2d, options);
+  if (!raw && (d2d || policy === 'mapped-and-raw' || options.addRaw)) declare('pscheduler-raw', false);
   if (options.declareAll) {
     const declared = new Set(eventTypes.map((e) => e['event-type']));
     for (const v of val) {
@@ -180,6 +162,48 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
     'event-types': eventTypes,
   };
   return { metadata, point: { ts: input.ts, val } };
+}
+
+/** The values of the run's data point (the same for every lookup: the subject is not part of them). */
+function pointValues(
+  input: RecordInput,
+  rules: TypeRules,
+  raw: boolean,
+  d2d: boolean,
+  options: RecordOptions,
+): PointValue[] {
+  const { spec, result } = input;
+  const val: PointValue[] = [];
+  const add: AddValue = (et, v) => void val.push({ 'event-type': et, val: v });
+  if (truthy(result.succeeded)) {
+    for (const [field, et] of Object.entries(rules.dataFieldMap ?? {})) {
+      if (!has(result, field)) continue;
+      const v = result[field];
+      if (isObj(v) && Object.keys(v).length === 0) continue; // esmond refuses empty objects
+      add(et, v);
+    }
+    if (raw) add('pscheduler-raw', result);
+    else rules.extraData?.(spec, result, add);
+  } else {
+    add('failures', { error: truthy(result.error) ? result.error : FAILURE_TEXT });
+  }
+  if (input.runHref !== undefined) add('pscheduler-run-href', { href: input.runHref });
+  if (!raw && (d2d || input.policy === 'mapped-and-raw' || options.addRaw)) add('pscheduler-raw', result);
+  return val;
+}
+
+/**
+ * The data point of {@link mapRecord} alone, for readers that throw the metadata away (a series
+ * read of the OpenSearch backend): no event types, summaries or parameters are built, but the
+ * run is refused exactly when mapRecord refuses it (the subject is checked, and the parameters
+ * where building them can fail: a kept spec or a reference).
+ * @throws MappingError as {@link mapRecord}.
+ */
+export function mapPoint(input: RecordInput, options: RecordOptions = {}): MappedRecord['point'] {
+  const { rules, raw, d2d } = rulesFor(input.testType, input.policy ?? 'prefer-mapped');
+  subjectOf(input, options, raw, d2d);
+  if (raw || d2d || isObj(input.reference)) parametersOf(input, rules, raw || d2d);
+  return { ts: input.ts, val: pointValues(input, rules, raw, d2d, options) };
 }
 
 /** The values of a point whose event type the metadata declares (the ones esmond stores). */

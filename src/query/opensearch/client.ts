@@ -21,7 +21,7 @@ import type {
   SummaryInfo,
 } from '../types.js';
 import { SeriesBuilder } from './series.js';
-import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
+import { seriesSource } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
 import { ASYNC_DISPOSE, metadataResults } from '../results.js';
@@ -124,15 +124,13 @@ export function createOpenSearchClient(
     if (from !== undefined || to !== undefined) filter.push({ range: { 'pscheduler.start_time': range } });
     const inWindow = (p: WirePoint): boolean =>
       (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end);
-    const excludes = unneededResultPaths(eventType);
     for await (const hits of searchAfterPages(
       target,
       { bool: { filter } },
       TIME_SORT,
       size,
-      SOURCE_FIELDS,
+      seriesSource(eventType),
       query?.signal,
-      excludes,
     )) {
       const points = builder.add(hits).filter(inWindow);
       if (points.length > 0) yield points;
