@@ -23,7 +23,7 @@ import type { BulkFormat, BulkReport, SeriesState } from './types.js';
 /** Options of {@link exportBulk}. */
 export interface ExportBulkOptions {
   /** Builds a client; the exporter makes one for the search and one per worker. */
-  createClient: (extra: Pick<ClientOptions, 'onRetry'>) => EsmondClient;
+  createClient: (extra: Pick<ClientOptions, 'onRetry' | 'compression'>) => EsmondClient;
   /** Metadata search (its time filters are replaced: the search is narrowed by timeStart only). */
   query: MetadataQuery;
   /** `-e`: only this event type. */
@@ -143,7 +143,8 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
   return runBulk(jobs, states, {
     timeStart,
     timeEnd,
-    createClient: (onRetry) => opts.createClient({ onRetry }),
+    createClient: (onRetry) =>
+      opts.createClient(sizing === undefined ? { onRetry } : { onRetry, compression: sizing.compression }),
     sinkFor: (job) =>
       fileSink(job, {
         outDir: opts.outDir,

@@ -1,8 +1,10 @@
 /**
  * Sizing a bulk run from the round-trip time to the archive. Each series reads one page at a time,
  * so a series in flight waits a round trip per page; over a long link the wait, not the archive
- * or the bandwidth, sets the pace. More series in flight fill those waits, and windows aimed at a
- * full page save a request in five. On a LAN or loopback nothing changes.
+ * or the bandwidth, sets the pace. More series in flight fill those waits, windows aimed at a
+ * full page save a request in five, and compressed answers a good part of the transfer. On a LAN
+ * or loopback nothing changes: there the CPU, not the link, is the limit, and compressing and
+ * decoding would only add to it.
  * @module
  */
 import type { Metadata } from '../model/metadata.js';
@@ -24,18 +26,25 @@ export interface RunSizing {
    * stretch; above 1 makes nearly every request return a full page, the fewest round trips.
    */
   windowFill: number;
+  /** Ask for compressed answers (`Accept-Encoding`). */
+  compression: boolean;
 }
 
 /** Today's sizing, and the sizing of any LAN. */
-export const LAN_SIZING: RunSizing = { concurrency: BULK_DEFAULTS.concurrency, windowFill: TARGET_FILL };
+export const LAN_SIZING: RunSizing = {
+  concurrency: BULK_DEFAULTS.concurrency,
+  windowFill: TARGET_FILL,
+  compression: false,
+};
 
 /**
  * The sizing for a round-trip time: 2 series in flight on a LAN, then one more per 20 ms of
- * round trip (5 at 50 ms), at most {@link MAX_IN_FLIGHT}; windows aimed past a full page.
+ * round trip (5 at 50 ms), at most {@link MAX_IN_FLIGHT}; windows aimed past a full page;
+ * compressed answers.
  */
 export function sizingForRtt(rttMs: number): RunSizing {
   if (!(rttMs >= LAN_RTT_MS)) return LAN_SIZING;
-  return { concurrency: Math.min(MAX_IN_FLIGHT, Math.ceil(2 + rttMs / 20)), windowFill: 1.25 };
+  return { concurrency: Math.min(MAX_IN_FLIGHT, Math.ceil(2 + rttMs / 20)), windowFill: 1.25, compression: true };
 }
 
 /**

@@ -8,12 +8,16 @@ import { startArchive, type TestArchive } from '../helpers/archive.js';
 
 describe('sizing a bulk run from the round-trip time', () => {
   test('a LAN or loopback keeps the sizing the run always had', () => {
-    assert.deepEqual(LAN_SIZING, { concurrency: BULK_DEFAULTS.concurrency, windowFill: TARGET_FILL });
+    assert.deepEqual(LAN_SIZING, {
+      concurrency: BULK_DEFAULTS.concurrency,
+      windowFill: TARGET_FILL,
+      compression: false,
+    });
     for (const rtt of [0, 0.2, 1, 4.9, NaN]) assert.deepEqual(sizingForRtt(rtt), LAN_SIZING, `rtt ${rtt}`);
   });
 
   test('a long round trip puts more series in flight, up to a cap, and aims windows past a full page', () => {
-    assert.deepEqual(sizingForRtt(50), { concurrency: 5, windowFill: 1.25 });
+    assert.deepEqual(sizingForRtt(50), { concurrency: 5, windowFill: 1.25, compression: true });
     assert.equal(sizingForRtt(5).concurrency, 3);
     assert.equal(sizingForRtt(100).concurrency, 7);
     assert.equal(sizingForRtt(2000).concurrency, MAX_IN_FLIGHT);
