@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -23,6 +23,7 @@ import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
 import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
 import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
 import { createClient } from '../src/query/client.js';
+import { writeTransferLog as writeLog } from './support/gridftp-log.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = 1_000_000;
@@ -49,37 +50,6 @@ async function startDelayProxy(target: URL, delayMs: number): Promise<{ url: str
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('proxy has no port');
   return { url: `http://127.0.0.1:${address.port}/`, server };
-}
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-function stamp(micros: number): string {
-  const d = new Date(Math.floor(micros / 1000));
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(micros % 1_000_000, 6)}`;
-}
-
-/** A realistic transfer line: one per 3 s, a LIST every 10th, a failure every 50th. */
-function line(i: number): string {
-  const start = (1_700_000_000 + i * 3) * 1_000_000 + ((i * 7919) % 1_000_000);
-  const type = i % 10 === 9 ? 'LIST' : i % 2 === 0 ? 'RETR' : 'STOR';
-  return (
-    `DATE=${stamp(start + 2_000_000 + (i % 13) * 250_000)} HOST=gftp.example.org PROG=globus-gridftp-server NL.EVNT=FTP_INFO ` +
-    `START=${stamp(start)} USER=anonymous FILE=/data1/f${i % 1000}.dat BUFFER=87380 BLOCK=262144 NBYTES=${100_000_000 + (i % 100_000) * 4096} ` +
-    `VOLUME=/ STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 200) + 1}] TYPE=${type} CODE=${i % 50 === 49 ? 426 : 226} retrans=${i % 7},3,0,1\n`
-  );
-}
-
-async function writeLog(path: string, n: number, first = 0): Promise<void> {
-  const out = createWriteStream(path);
-  let chunk = '';
-  for (let i = first; i < first + n; i++) {
-    chunk += line(i);
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
 }
 
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString('en-US')} lines/s`;

@@ -6,7 +6,7 @@
 import { SUMMARY_TYPE_BY_SEGMENT, dataTypeOf, type DataType, type SeriesType } from '../model/event-types.js';
 import type { WirePoint, WireSummary } from '../model/wire.js';
 import { parseIntText } from '../model/pyparse.js';
-import { ApiError, type DataPage, type RequestContext } from './types.js';
+import { ApiError, type ArchiveService, type RequestContext } from './types.js';
 import type { ArchiveStore, SeriesCell } from './storage/store.js';
 import { lastValues, linkHeader, pageLinks, parsePaging, timeWindow } from './search.js';
 import { renderSummaries } from './metadata-json.js';
@@ -46,14 +46,8 @@ export class DataReads {
     return renderSummaries(ctx, key, rows);
   }
 
-  async readData(
-    key: string,
-    eventType: string,
-    segment: string,
-    window: string | undefined,
-    params: URLSearchParams,
-    ctx: RequestContext,
-  ): Promise<DataPage> {
+  /** The data page of one series (see {@link ArchiveService.readData}). */
+  readonly readData: ArchiveService['readData'] = async (key, eventType, segment, window, params, ctx) => {
     const dataType = checkEventType(eventType);
     const summaryType = checkSegment(segment);
     const w = window === undefined ? 0 : parseIntText(window);
@@ -86,5 +80,5 @@ export class DataReads {
     };
     const json: AsyncIterable<string[]> = { [Symbol.asyncIterator]: () => chunks(encode) };
     return link === undefined ? { points, json } : { points, json, link };
-  }
+  };
 }

@@ -6,6 +6,7 @@
  * turns the parsed {@link FlagValues} into the typed settings it runs with.
  * @module
  */
+import { pyStrRepr } from '../model/python-str.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
 import { ExitCode } from './exit-codes.js';
 import { renderHelp, type HelpDoc } from './help.js';
@@ -49,6 +50,14 @@ export interface FlagDef<K extends string = string> {
 /** The keys of a flag table. */
 export type KeyOf<T extends readonly FlagDef[]> = T[number]['key'];
 
+/** The flags of `table` with the given keys, in the table's order (a group shared by tools that differ). */
+export function pickFlags<T extends FlagDef, K extends T['key']>(
+  table: readonly T[],
+  keys: readonly K[],
+): Extract<T, { key: K }>[] {
+  return table.filter((d): d is Extract<T, { key: K }> => (keys as readonly string[]).includes(d.key));
+}
+
 /** `-h, --help` (in every optparse tool). */
 export const HELP_FLAG = {
   key: 'help',
@@ -69,6 +78,12 @@ export const VERSION_FLAG = {
   original: false,
   role: 'version',
 } as const satisfies FlagDef;
+
+/**
+ * A usage error a tool's validation step finds after parsing (a value out of range, a missing
+ * required flag): the tool reports it as {@link usageError} does (exit 2).
+ */
+export class UsageError extends Error {}
 
 /** The flags given on a command line, by key, and the positional arguments. */
 export class FlagValues<K extends string = string> {
@@ -105,6 +120,56 @@ export class FlagValues<K extends string = string> {
   /** How often the flag was given (`-v`, `-vv`). */
   count(key: K): number {
     return this.values.get(key)?.length ?? 0;
+  }
+
+  /**
+   * The integer value, checked to be from `min` to `max` (the parser checked it is an integer).
+   * @throws UsageError when it is out of range
+   */
+  intIn(key: K, min: number, max: number): number | undefined {
+    const n = this.int(key);
+    if (n !== undefined && (n < min || n > max))
+      throw new UsageError(`option ${this.nameOf(key)}: expected an integer from ${min} to ${max}, not ${n}`);
+    return n;
+  }
+
+  /**
+   * A decimal number (fractions allowed), checked to be above `min` (or at least `min`, with
+   * `minIncluded`) and at most `max`; `unit` names it in the message (`seconds`, `days`).
+   * @throws UsageError when it is not such a number
+   */
+  numberIn(key: K, unit: string, range: { min: number; minIncluded: boolean; max: number }): number | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    const { min, minIncluded, max } = range;
+    if (text.trim() === '' || !Number.isFinite(n) || (minIncluded ? n < min : n <= min) || n > max) {
+      const bounds = minIncluded ? `from ${min} to ${max}` : `above ${min} and at most ${max}`;
+      throw new UsageError(
+        `option ${this.nameOf(key)}: expected a number of ${unit} ${bounds}, not ${pyStrRepr(text)}`,
+      );
+    }
+    return n;
+  }
+
+  /**
+   * The value, checked to be one of `choices` (optparse's `type="choice"` and its message).
+   * @throws UsageError when it is not
+   */
+  choice<C extends string>(key: K, choices: readonly C[]): C | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const found = choices.find((c) => c === text);
+    if (found === undefined) {
+      const listed = choices.map(pyStrRepr).join(', ');
+      throw new UsageError(`option ${this.nameOf(key)}: invalid choice: ${pyStrRepr(text)} (choose from ${listed})`);
+    }
+    return found;
+  }
+
+  /** The flag's long name, for messages. */
+  private nameOf(key: K): string {
+    return this.defs.get(key)?.long ?? key;
   }
 }
 

@@ -15,6 +15,7 @@ import {
   TimeoutError,
   type TimeoutPhase,
 } from './errors.js';
+import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_MAX_BODY_BYTES, readDecodedBody } from './decode.js';
 import { redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, RETRYABLE_NETWORK_CODES, type RetrySettings } from './retry.js';
 import { DEFAULT_USER_AGENT } from './version.js';
@@ -53,6 +54,13 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /**
+   * Ask for `gzip`/`br` bodies (`Accept-Encoding`) and decode them as they arrive. Off, nothing
+   * is asked and the archive answers as it did for the Python client. @defaultValue true
+   */
+  compression?: boolean | undefined;
+  /** Limit of one response body once decoded, bytes; more is a {@link ResponseError}. @defaultValue 256 MiB */
+  maxBodyBytes?: number | undefined;
   /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
   ca?: string | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
@@ -152,6 +160,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const auth = options.credentials === undefined ? undefined : authorizationHeader(options.credentials);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const serializeBody = options.serializeBody ?? JSON.stringify;
+  const acceptEncoding = options.compression === false ? undefined : ACCEPT_ENCODING;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!(maxBodyBytes > 0)) throw new RangeError(`maxBodyBytes must be a positive number of bytes: ${maxBodyBytes}`);
   const agent = new Agent({
     connections: options.connections ?? 8,
     headersTimeout: timeoutMs + BACKSTOP_MS,
@@ -178,6 +189,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   ) {
     const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json' };
     if (auth !== undefined) headers['authorization'] = auth;
+    if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();
     let expired: TimeoutPhase | undefined;
@@ -213,13 +225,19 @@ export function createTransport(options: TransportOptions = {}): Transport {
         bodyTimeout: timeoutMs + BACKSTOP_MS,
       });
       // Always read the body, also for statuses we retry: an unread body pins the socket.
-      const chunks: Buffer[] = [];
-      arm('body');
-      for await (const chunk of res.body) {
-        chunks.push(chunk as Buffer);
-        arm('body');
-      }
-      return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
+      const bytes = await readDecodedBody(
+        res.body,
+        res.headers['content-encoding'],
+        maxBodyBytes,
+        arm,
+        controller,
+      ).catch((e: unknown) => {
+        // A corrupt or oversized body is the server's answer, not a network failure: typed, never retried.
+        throw e instanceof BodyDecodeError && expired === undefined
+          ? new ResponseError(e.message, { method, url, status: res.statusCode, cause: e })
+          : e;
+      });
+      return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8') };
     } catch (e) {
       if (expired !== undefined && !signal?.aborted)
         throw new TimeoutError({

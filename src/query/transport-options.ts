@@ -22,6 +22,8 @@ export function transportFor(options: ClientOptions & ClientTestHooks): Transpor
     credentials: options.credentials,
     userAgent: options.userAgent,
     connections: options.connections,
+    compression: options.compression,
+    maxBodyBytes: options.maxBodyBytes,
     ca: options.ca,
     onRetry: options.onRetry,
     onRequest: options.onRequest,

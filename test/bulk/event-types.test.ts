@@ -6,7 +6,7 @@ import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { EVENT_TYPE_NAMES, EVENT_TYPES, type EventType } from '../../src/model/event-types.js';
 import { familyOf } from '../../src/format/index.js';
 import { dnsWithNames } from '../helpers/offline-dns.js';
-import { addMetadata, cleanup, runBulkTool, tempDir, writeCtx, NOW } from './fixtures.js';
+import { addMetadata, cleanup, exportArgs, runBulkTool, tempDir, writeCtx, NOW } from './fixtures.js';
 
 const TS = NOW - 3600;
 
@@ -82,7 +82,7 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
   test('one file per event type, unknown types as timestamp + JSON value, ntp without a destination', async () => {
     const dir = tempDir();
     const r = await runBulkTool(
-      ['-u', archive.url, '-o', 'json', '-D', dir, '-I', '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z'],
+      exportArgs(archive.url, 'json', dir, '-I', '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z'),
       dir,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -122,20 +122,7 @@ describe('get-bulk exports every event type (B2) and network-element metadata (B
       '10.9.9.254': 'gw.example.net',
     };
     const r = await runBulkTool(
-      [
-        '-u',
-        archive.url,
-        '-o',
-        'csv',
-        '-D',
-        dir,
-        '-S',
-        '2025-11-24',
-        '-E',
-        '2025-11-24T16:00:00Z',
-        '-e',
-        'packet-trace',
-      ],
+      exportArgs(archive.url, 'csv', dir, '-S', '2025-11-24', '-E', '2025-11-24T16:00:00Z', '-e', 'packet-trace'),
       dir,
       {},
       dnsWithNames(names),

@@ -3,11 +3,13 @@
  * an output directory, and writing big or unusual series straight into the archive service.
  * @module
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RequestContext } from '../../src/archive/types.js';
+import type { BulkReport } from '../../src/bulk/types.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { createGetBulk, type GetBulkDeps } from '../../src/cli/get-bulk.js';
 import type { TestArchive } from '../helpers/archive.js';
@@ -52,6 +54,64 @@ export async function runBulkTool(
   const b = bufferIo(cwd, dns);
   const code = await createGetBulk({ retryBaseMs: 5, ...deps })(argv, b.io);
   return { code, stdout: b.stdout(), stderr: b.stderr() };
+}
+
+/** The time range of the series the interruption tests write (they end at {@link NOW}). */
+export const NOVEMBER = ['-S', '2025-11-01', '-E', '2025-11-24T16:00:00Z'];
+
+/** The argv of an export from `url` into `dir` as `format` files, then `more` (what each test varies). */
+export function exportArgs(url: string, format: string, dir: string, ...more: string[]): string[] {
+  return ['-u', url, '-o', format, '-D', dir, ...more];
+}
+
+/** The `--report` file a run wrote. */
+export function readReport(file: string): BulkReport {
+  return JSON.parse(readFileSync(file, 'utf8')) as BulkReport;
+}
+
+/**
+ * esmond-ps-get-bulk as a real child process (for signals): its stderr so far, and how it ended.
+ * `onStderr` sees the whole stderr text after each chunk (to signal it at the right moment).
+ */
+export function spawnBulkTool(
+  argv: string[],
+  onStderr: (stderrSoFar: string, child: ChildProcess) => void = () => {},
+): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => {
+    err += String(d);
+    onStderr(err, child);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      resolve({ code, signal });
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The metadata of a throughput test from `source` to `destination` run by `tool`. */
+function throughputMetadata(source: string, destination: string, tool: string): Record<string, unknown> {
+  return {
+    'subject-type': 'point-to-point',
+    source,
+    destination,
+    'measurement-agent': source,
+    'tool-name': tool,
+    'input-source': source,
+    'input-destination': destination,
+    'event-types': [{ 'event-type': 'throughput', summaries: [] }],
+  };
 }
 
 /** A fresh temp directory; `cleanup()` removes every one made. */
@@ -100,4 +160,15 @@ export async function addThroughputSeries(archive: TestArchive, key: string, cou
     }
     await archive.service.bulkWrite(key, { data }, writeCtx());
   }
+}
+
+/** Creates a throughput test from `source` to `destination` run by `tool`, with `count` points. */
+export async function addThroughputTest(
+  archive: TestArchive,
+  source: string,
+  destination: string,
+  tool: string,
+  count: number,
+): Promise<void> {
+  await addThroughputSeries(archive, await addMetadata(archive, throughputMetadata(source, destination, tool)), count);
 }

@@ -6,25 +6,17 @@ import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
 import { CHECKPOINT_NAME } from '../../src/bulk/checkpoint.js';
 import type { BulkReport } from '../../src/bulk/types.js';
-import { cleanup, differences, readDir, runBulkTool, tempDir, NOW } from './fixtures.js';
+import { cleanup, differences, exportArgs, readDir, readReport, runBulkTool, tempDir, NOW } from './fixtures.js';
 
 const RANGE = ['-S', '2025-11-23T16:00:00Z', '-E', '2025-11-24T16:00:00Z'];
+/** A csv export of RANGE with IP addresses (no reverse lookups), then `more`. */
+const args = (url: string, dir: string, ...more: string[]): string[] =>
+  exportArgs(url, 'csv', dir, '-I', ...RANGE, ...more);
 
 describe('esmond-ps-get-bulk against the real archive', () => {
   let archive: TestArchive;
   let cleanDir: string;
   let cleanReport: BulkReport;
-  const args = (url: string, dir: string, ...more: string[]): string[] => [
-    '-u',
-    url,
-    '-o',
-    'csv',
-    '-D',
-    dir,
-    '-I',
-    ...RANGE,
-    ...more,
-  ];
 
   before(async () => {
     archive = await startArchive({ seed: { hosts: 2, days: 1, seed: 3 }, now: () => NOW * 1000 });
@@ -32,7 +24,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const reportFile = join(tempDir(), 'report.json');
     const r = await runBulkTool(args(archive.url, cleanDir, '--report', reportFile, '--window', '21600'), cleanDir);
     assert.equal(r.code, 0, r.stderr);
-    cleanReport = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+    cleanReport = readReport(reportFile);
   });
   after(async () => {
     await archive.close();
@@ -93,7 +85,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const again = await runBulkTool(args(archive.url, dir, '--report', join(dir, '..', 'r2.json')), dir);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(readFileSync(join(dir, victim), 'utf8'), 'edited by hand', 'never silently overwritten');
-    const r2 = JSON.parse(readFileSync(join(dir, '..', 'r2.json'), 'utf8')) as BulkReport;
+    const r2 = readReport(join(dir, '..', 'r2.json'));
     assert.equal(r2.skipped, cleanReport.done);
     assert.equal(r2.points, 0);
     assert.match(again.stderr, /skipped/);
@@ -108,15 +100,9 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       const dir = tempDir();
       const reportFile = join(tempDir(), 'report.json');
       const r = await runBulkTool(
-        [
-          '-u',
+        args(
           proxy.url,
-          '-o',
-          'csv',
-          '-D',
           dir,
-          '-I',
-          ...RANGE,
           '--timeout',
           '1',
           '--page-size',
@@ -127,12 +113,12 @@ describe('esmond-ps-get-bulk against the real archive', () => {
           '3',
           '--report',
           reportFile,
-        ],
+        ),
         dir,
       );
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+      const report = readReport(reportFile);
       assert.equal(report.failures, 0);
       assert.equal(report.points, cleanReport.points);
       assert.ok(report.retries > 0, 'retries are counted');
@@ -155,28 +141,13 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       const reportFile = join(tempDir(), 'report.json');
       const checkpoint = join(tempDir(), 'my.checkpoint');
       const r = await runBulkTool(
-        [
-          '-u',
-          proxy.url,
-          '-o',
-          'csv',
-          '-D',
-          dir,
-          '-I',
-          ...RANGE,
-          '--window',
-          '21600',
-          '--report',
-          reportFile,
-          '--checkpoint',
-          checkpoint,
-        ],
+        args(proxy.url, dir, '--window', '21600', '--report', reportFile, '--checkpoint', checkpoint),
         dir,
       );
       assert.equal(r.code, 1);
       assert.match(r.stderr, /FAILED .*histogram-owdelay/);
       assert.match(r.stderr, /--resume/);
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+      const report = readReport(reportFile);
       const failed = report.perSeries.filter((s) => s.status === 'failed');
       assert.ok(failed.length > 0 && failed.every((s) => s.eventType === 'histogram-owdelay'));
       assert.equal(report.failures, failed.length);
@@ -186,10 +157,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
       for (const s of failed) assert.ok(!existsSync(join(dir, s.file)), 'no final name for an incomplete file');
 
       proxy.heal();
-      const resumed = await runBulkTool(
-        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--resume', '--checkpoint', checkpoint],
-        dir,
-      );
+      const resumed = await runBulkTool(args(proxy.url, dir, '--resume', '--checkpoint', checkpoint), dir);
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.ok(!existsSync(checkpoint), 'removed once everything is complete');
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
@@ -207,7 +175,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const r = await runBulkTool(args(archive.url, dir, '--concurrency', '1', '--report', reportFile), dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /stopping: cannot write output files .*EISDIR/);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+    const report = readReport(reportFile);
     assert.equal(report.perSeries.find((s) => s.file === first.file)?.status, 'failed');
     assert.ok(report.perSeries.some((s) => s.status === 'pending' && /^not started/.test(s.error ?? '')));
     assert.equal(report.failures, report.series - report.done - report.nodata);
@@ -224,10 +192,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     });
     try {
       const dir = tempDir();
-      const r = await runBulkTool(
-        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '-v'],
-        dir,
-      );
+      const r = await runBulkTool(args(proxy.url, dir, '-e', 'throughput', '-v'), dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(proxy.stats.faults['503'], 1);
       assert.match(r.stderr, /retrying in 1\.0 s \(attempt 2 of \d+\): .*GET \S+\/throughput\//);
@@ -240,10 +205,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const proxy = await startFlakyProxy({ target: archive.url, failureRate: 0, maxPageSize: 1000 });
     try {
       const dir = tempDir();
-      const r = await runBulkTool(
-        ['-u', proxy.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '--page-size', '5000'],
-        dir,
-      );
+      const r = await runBulkTool(args(proxy.url, dir, '--page-size', '5000'), dir);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(proxy.stats.refusedPageSize > 0);
       assert.deepEqual(differences(readDir(dir), readDir(cleanDir)), []);
@@ -255,10 +217,7 @@ describe('esmond-ps-get-bulk against the real archive', () => {
   test('json and ndjson files: one series each, json without a trailing newline', async () => {
     for (const format of ['json', 'ndjson'] as const) {
       const dir = tempDir();
-      const r = await runBulkTool(
-        ['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', 'throughput'],
-        dir,
-      );
+      const r = await runBulkTool(exportArgs(archive.url, format, dir, '-I', ...RANGE, '-e', 'throughput'), dir);
       assert.equal(r.code, 0, r.stderr);
       const files = readdirSync(dir);
       assert.ok(
@@ -283,26 +242,20 @@ describe('esmond-ps-get-bulk against the real archive', () => {
     const human = await runBulkTool(['-u', archive.url, '-D', dir], dir);
     assert.equal(human.code, 255);
     assert.match(human.stderr, /please specify either json, csv or ndjson --output-format for bulk output/);
-    const conc = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--concurrency', '0'], dir);
+    const conc = await runBulkTool(exportArgs(archive.url, 'csv', dir, '--concurrency', '0'), dir);
     assert.equal(conc.code, 255);
     assert.match(conc.stderr, /--concurrency/);
-    const bad = await runBulkTool(['-u', archive.url, '-o', 'csv', '-D', dir, '--page-size', 'x'], dir);
+    const bad = await runBulkTool(exportArgs(archive.url, 'csv', dir, '--page-size', 'x'), dir);
     assert.equal(bad.code, 2);
     const help = await runBulkTool(['-h'], dir);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /-D OUTPUT_DIR, --output-directory=OUTPUT_DIR/);
     assert.match(help.stdout, /--resume/);
-    const ok = await runBulkTool(
-      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput', '--quiet'],
-      dir,
-    );
+    const ok = await runBulkTool(args(archive.url, dir, '-e', 'throughput', '--quiet'), dir);
     assert.equal(ok.code, 0);
     assert.equal(ok.stdout, '');
     assert.equal(ok.stderr, '', '--quiet: nothing when all went well');
-    const none = await runBulkTool(
-      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'ntp-offset'],
-      dir,
-    );
+    const none = await runBulkTool(args(archive.url, dir, '-e', 'ntp-offset'), dir);
     assert.equal(none.code, 0);
     assert.match(none.stderr, /0 series: 0 written/);
   });
@@ -324,17 +277,11 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
     const dir = tempDir();
     const tty = bufferIo(dir);
     Object.assign(tty.io.stderr, { isTTY: true, columns: 100 });
-    const code = await createGetBulk({ retryBaseMs: 5 })(
-      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-e', 'throughput'],
-      tty.io,
-    );
+    const code = await createGetBulk({ retryBaseMs: 5 })(args(archive.url, dir, '-e', 'throughput'), tty.io);
     assert.equal(code, 0, tty.stderr());
     assert.match(tty.stderr(), /series 2\/2 \| \d+ points \| \d+ pts\/s \| ETA /);
     assert.doesNotMatch(tty.stderr(), /^\[1\/2\]/m);
-    const piped = await runBulkTool(
-      ['-u', archive.url, '-o', 'csv', '-D', tempDir(), '-I', ...RANGE, '-e', 'throughput'],
-      dir,
-    );
+    const piped = await runBulkTool(args(archive.url, tempDir(), '-e', 'throughput'), dir);
     assert.match(piped.stderr, /^\[1\/2\] .*throughput.*: \d+ points/m);
     assert.ok(!piped.stderr.includes('\x1b['), 'no escape codes in a pipe');
   });
@@ -343,24 +290,7 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
     const dir = tempDir();
     const reportFile = join(tempDir(), 'r.json');
     const r = await runBulkTool(
-      [
-        '-u',
-        archive.url,
-        '-o',
-        'csv',
-        '-D',
-        dir,
-        '-I',
-        ...RANGE,
-        '-e',
-        'packet-loss-rate',
-        '-T',
-        'aggregation',
-        '-W',
-        '3600',
-        '--report',
-        reportFile,
-      ],
+      args(archive.url, dir, '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '3600', '--report', reportFile),
       dir,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -373,22 +303,7 @@ describe('esmond-ps-get-bulk progress and summaries', () => {
         assert.match(line, /,packet-loss-rate,[^,]*,aggregation,3600,\d{4}-\d\d-\d\d \d\d:00:00,/);
     }
     const none = await runBulkTool(
-      [
-        '-u',
-        archive.url,
-        '-o',
-        'csv',
-        '-D',
-        tempDir(),
-        '-I',
-        ...RANGE,
-        '-e',
-        'packet-loss-rate',
-        '-T',
-        'aggregation',
-        '-W',
-        '7',
-      ],
+      args(archive.url, tempDir(), '-e', 'packet-loss-rate', '-T', 'aggregation', '-W', '7'),
       dir,
     );
     assert.equal(none.code, 0);
@@ -417,7 +332,7 @@ describe('a bulk file is what esmond-ps-get prints for that one series (without 
       const { bufferIo } = await import('./fixtures.js');
       const dir = tempDir();
       const r = await runBulkTool(
-        ['-u', archive.url, '-o', format, '-D', dir, '-I', ...RANGE, '-e', eventType, ...summary],
+        exportArgs(archive.url, format, dir, '-I', ...RANGE, '-e', eventType, ...summary),
         dir,
       );
       assert.equal(r.code, 0, r.stderr);
@@ -439,12 +354,9 @@ describe('a bulk file is what esmond-ps-get prints for that one series (without 
   test('-T on event types without summaries writes no file for them (B15 fixed, as esmond-ps-get)', async () => {
     const dir = tempDir();
     const reportFile = join(tempDir(), 'r.json');
-    const r = await runBulkTool(
-      ['-u', archive.url, '-o', 'csv', '-D', dir, '-I', ...RANGE, '-T', 'aggregation', '--report', reportFile],
-      dir,
-    );
+    const r = await runBulkTool(args(archive.url, dir, '-T', 'aggregation', '--report', reportFile), dir);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BulkReport;
+    const report = readReport(reportFile);
     for (const s of report.perSeries) {
       if (['failures', 'packet-trace', 'pscheduler-run-href', 'throughput-subintervals'].includes(s.eventType))
         assert.equal(s.status, 'nodata', s.file);

@@ -1,35 +1,23 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { CHECKPOINT_NAME } from '../../src/bulk/checkpoint.js';
 import {
-  addMetadata,
-  addThroughputSeries,
+  addThroughputTest,
   cleanup,
   differences,
+  exportArgs,
   readDir,
   runBulkTool,
+  spawnBulkTool,
   tempDir,
+  NOVEMBER,
   NOW,
 } from './fixtures.js';
 
 const POINTS = 80_000;
-
-function metadataBody(src: string, tool: string): Record<string, unknown> {
-  return {
-    'subject-type': 'point-to-point',
-    source: src,
-    destination: '10.9.0.2',
-    'measurement-agent': src,
-    'tool-name': tool,
-    'input-source': src,
-    'input-destination': '10.9.0.2',
-    'event-types': [{ 'event-type': 'throughput', summaries: [] }],
-  };
-}
 
 describe('kill -9 in the middle of a bulk export, then --resume', () => {
   let archive: TestArchive;
@@ -37,34 +25,10 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two series with the same source, destination and event type (a name collision) and one more.
-    await addThroughputSeries(archive, await addMetadata(archive, metadataBody('10.9.0.1', 'bwctl/iperf3')), POINTS);
-    await addThroughputSeries(
-      archive,
-      await addMetadata(archive, metadataBody('10.9.0.1', 'pscheduler/iperf3')),
-      POINTS,
-    );
-    await addThroughputSeries(
-      archive,
-      await addMetadata(archive, metadataBody('10.9.0.3', 'bwctl/iperf3')),
-      POINTS / 4,
-    );
-    args = (dir) => [
-      '-u',
-      archive.url,
-      '-o',
-      'json',
-      '-D',
-      dir,
-      '-I',
-      '-S',
-      '2025-11-01',
-      '-E',
-      '2025-11-24T16:00:00Z',
-      '--page-size',
-      '300',
-      '--window',
-      '3600',
-    ];
+    await addThroughputTest(archive, '10.9.0.1', '10.9.0.2', 'bwctl/iperf3', POINTS);
+    await addThroughputTest(archive, '10.9.0.1', '10.9.0.2', 'pscheduler/iperf3', POINTS);
+    await addThroughputTest(archive, '10.9.0.3', '10.9.0.2', 'bwctl/iperf3', POINTS / 4);
+    args = (dir) => exportArgs(archive.url, 'json', dir, '-I', ...NOVEMBER, '--page-size', '300', '--window', '3600');
   });
   after(async () => {
     await archive.close();
@@ -79,24 +43,11 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
     assert.equal(want.size, 3);
 
     const dir = tempDir();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir), '--quiet'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => {
-        resolve(code);
-      }),
-    );
+    const run = spawnBulkTool([...args(dir), '--quiet']);
     // Kill as soon as the checkpoint records committed bytes of some series.
     const checkpoint = join(dir, CHECKPOINT_NAME);
     let killed = false;
-    for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    for (let i = 0; i < 600 && run.child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 25));
       if (!existsSync(checkpoint)) continue;
       let states: Array<{ status: string; bytes: number }> = [];
@@ -106,13 +57,13 @@ describe('kill -9 in the middle of a bulk export, then --resume', () => {
         continue; // replaced while reading
       }
       if (states.some((s) => s.status === 'partial' && s.bytes > 0)) {
-        child.kill('SIGKILL');
+        run.child.kill('SIGKILL');
         killed = true;
         break;
       }
     }
-    await exited;
-    assert.ok(killed, `the run was interrupted mid-way (stderr: ${stderr})`);
+    await run.exited;
+    assert.ok(killed, `the run was interrupted mid-way (stderr: ${run.stderr()})`);
 
     const atKill = readDir(dir);
     const parts = [...atKill.keys()].filter((f) => f.endsWith('.part'));

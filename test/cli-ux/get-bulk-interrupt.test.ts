@@ -6,29 +6,24 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createProgress } from '../../src/bulk/progress.js';
-import type { BulkReport } from '../../src/bulk/types.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
-import { addMetadata, addThroughputSeries, cleanup, runBulkTool, tempDir, NOW } from '../bulk/fixtures.js';
+import {
+  addThroughputTest,
+  cleanup,
+  exportArgs,
+  readReport,
+  runBulkTool,
+  spawnBulkTool,
+  tempDir,
+  NOVEMBER,
+  NOW,
+} from '../bulk/fixtures.js';
 
 const POINTS = 30_000;
-
-function metadataBody(src: string, dst: string, tool: string): Record<string, unknown> {
-  return {
-    'subject-type': 'point-to-point',
-    source: src,
-    destination: dst,
-    'measurement-agent': src,
-    'tool-name': tool,
-    'input-source': src,
-    'input-destination': dst,
-    'event-types': [{ 'event-type': 'throughput', summaries: [] }],
-  };
-}
 
 describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
   let archive: TestArchive;
@@ -36,40 +31,23 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
   before(async () => {
     archive = await startArchive({ now: () => NOW * 1000 });
     // Two tools between the same pair (a name collision) and an IPv6 pair.
-    await addThroughputSeries(
-      archive,
-      await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'bwctl/iperf3')),
-      POINTS,
-    );
-    await addThroughputSeries(
-      archive,
-      await addMetadata(archive, metadataBody('10.9.0.1', '10.9.0.2', 'pscheduler/iperf3')),
-      POINTS,
-    );
-    await addThroughputSeries(
-      archive,
-      await addMetadata(archive, metadataBody('2001:db8::1', '2001:db8::2', 'pscheduler/iperf3')),
-      POINTS,
-    );
-    args = (dir) => [
-      '-u',
-      archive.url,
-      '-o',
-      'csv',
-      '-D',
-      dir,
-      '-I',
-      '-S',
-      '2025-11-01',
-      '-E',
-      '2025-11-24T16:00:00Z',
-      '--page-size',
-      '200',
-      '--window',
-      '3600',
-      '--concurrency',
-      '1',
-    ];
+    await addThroughputTest(archive, '10.9.0.1', '10.9.0.2', 'bwctl/iperf3', POINTS);
+    await addThroughputTest(archive, '10.9.0.1', '10.9.0.2', 'pscheduler/iperf3', POINTS);
+    await addThroughputTest(archive, '2001:db8::1', '2001:db8::2', 'pscheduler/iperf3', POINTS);
+    args = (dir) =>
+      exportArgs(
+        archive.url,
+        'csv',
+        dir,
+        '-I',
+        ...NOVEMBER,
+        '--page-size',
+        '200',
+        '--window',
+        '3600',
+        '--concurrency',
+        '1',
+      );
   });
   after(async () => {
     await archive.close();
@@ -78,44 +56,34 @@ describe('get-bulk: Ctrl-C, resume, names (item 7)', () => {
 
   test('SIGINT says how far the run got and how to continue; --resume finishes it', async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/esmond-ps-get-bulk.ts', ...args(dir)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
     let interrupted = false;
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
+    const run = spawnBulkTool(args(dir), (stderr, child) => {
       // The line progress (stderr is not a terminal) reports each finished series.
       if (!interrupted && /\[1\/3\] /.test(stderr)) {
         interrupted = true;
         child.kill('SIGINT');
       }
     });
-    const end = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => {
-        resolve({ code, signal });
-      }),
-    );
+    const end = await run.exited;
+    const stderr = run.stderr();
     assert.ok(interrupted, `the run was interrupted (stderr: ${stderr})`);
     assert.equal(end.code, 130, 'exit status 130, as a shell reports Ctrl-C');
     assert.match(
       stderr,
       /\nesmond-ps-get-bulk: interrupted: [12] of 3 series done; rerun with --resume to continue\n$/,
     );
-    assert.equal(stdout, '');
+    assert.equal(run.stdout(), '');
 
     const report = join(tempDir(), 'report.json');
     const resumed = await runBulkTool([...args(dir), '--resume', '--report', report], dir);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const r = JSON.parse(readFileSync(report, 'utf8')) as BulkReport;
+    const r = readReport(report);
     assert.equal(r.done, 3);
     // The same points as an uninterrupted run.
     const clean = tempDir();
     const cleanReport = join(tempDir(), 'clean.json');
     assert.equal((await runBulkTool([...args(clean), '--quiet', '--report', cleanReport], clean)).code, 0);
-    assert.equal(r.points, (JSON.parse(readFileSync(cleanReport, 'utf8')) as BulkReport).points);
+    assert.equal(r.points, readReport(cleanReport).points);
     for (const f of readdirSync(clean))
       assert.equal(readFileSync(join(dir, f), 'utf8'), readFileSync(join(clean, f), 'utf8'), f);
   });

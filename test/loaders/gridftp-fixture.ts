@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseNetloggerLine } from '../../src/loaders/gridftp/netlogger.js';
 import { parseJsonLogLine } from '../../src/loaders/gridftp/json-log.js';
 import { transferToEsmond } from '../../src/loaders/gridftp/transfer.js';
+import type { GridftpRunOptions } from '../../src/loaders/gridftp/run.js';
 import type { TestArchive } from '../helpers/archive.js';
 import { captureIo as capture, type CapturedIo } from '../helpers/capture-io.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
@@ -65,6 +66,30 @@ export async function held(a: TestArchive): Promise<Map<string, unknown>> {
     }
   }
   return out;
+}
+
+/**
+ * The engine options of a plain run over the NetLogger log `file` with its state at `statePath`:
+ * state written, the whole log, no progress lines, no privacy rules, a stopped clock. Each test
+ * adds its sink, batch size and log.
+ */
+export function netloggerRun(
+  file: string,
+  statePath: string,
+  resolveHost: GridftpRunOptions['resolve'] = resolve,
+): Omit<GridftpRunOptions, 'sink' | 'batchSize' | 'log'> {
+  return {
+    file,
+    statePath,
+    format: 'netlogger',
+    write: true,
+    single: false,
+    deleteState: false,
+    progress: false,
+    privacy: {},
+    resolve: resolveHost,
+    now: () => 0,
+  };
 }
 
 export const captureIo = (cwd: string): CapturedIo => capture({ cwd, now: Date.UTC(2026, 0, 1, 12) });

@@ -19,7 +19,7 @@ import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
 import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
 import { createClient } from '../../src/query/client.js';
 import { allMetadata } from './archive-compare.js';
-import { captureIo, counters, expectedFrom, held, lines, netLine, resolve } from './gridftp-fixture.js';
+import { captureIo, counters, expectedFrom, held, lines, netLine, netloggerRun, resolve } from './gridftp-fixture.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { readJson } from '../helpers/json.js';
 
@@ -369,18 +369,9 @@ describe('gridftp run engine', () => {
         },
       };
       const base = {
-        file: log,
-        statePath: state,
-        format: 'netlogger' as const,
-        write: true,
-        single: false,
-        deleteState: false,
-        progress: false,
-        privacy: {},
+        ...netloggerRun(log, state),
         batchSize: 3,
-        resolve,
         log: () => {},
-        now: () => 0,
       };
       const r1 = await runGridftpLoad({ ...base, sink: growing });
       const r2 = await runGridftpLoad({ ...base, sink });
@@ -413,18 +404,9 @@ describe('gridftp run engine', () => {
       };
       const messages: string[] = [];
       const base = {
-        file: log,
-        statePath: state,
-        format: 'netlogger' as const,
-        write: true,
-        single: false,
-        deleteState: false,
-        progress: false,
-        privacy: {},
+        ...netloggerRun(log, state),
         batchSize: 4,
-        resolve,
         log: (e: string, m: string) => void messages.push(`${e} ${m}`),
-        now: () => 0,
       };
       const r1 = await runGridftpLoad({ ...base, sink: failing });
       assert.ok(r1.failed);
@@ -476,18 +458,9 @@ describe('gridftp run engine', () => {
         },
       };
       const r = await runGridftpLoad({
-        file: log,
-        statePath: join(dir, 's.json'),
-        format: 'netlogger',
-        write: true,
-        single: false,
-        deleteState: false,
-        progress: false,
-        privacy: {},
+        ...netloggerRun(log, join(dir, 's.json')),
         batchSize: 50,
-        resolve,
         log: (e, m) => void messages.push(`${e} ${m}`),
-        now: () => 0,
         sink: refusing,
       });
       assert.ok(!r.failed);

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startArchive, type TestArchive } from '../helpers/archive.js';
-import { startFlakyProxy, type FlakyProxy } from '../helpers/flaky-proxy.js';
+import type { TestArchive } from '../helpers/archive.js';
+import type { FlakyProxy } from '../helpers/flaky-proxy.js';
+import { recordedArchives } from '../helpers/recorded-archive.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';
 import { readJson } from '../helpers/json.js';
@@ -39,20 +40,16 @@ describe('esmond-ps-load-gridftp: renamed logs and transfers that cannot be stor
   let a: TestArchive;
   let proxy: FlakyProxy;
   let dir: string;
-  /** What the next fresh() (or the end) closes. */
-  const running: { close(): Promise<void> }[] = [];
+  const archives = recordedArchives();
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'gridftp-resume-'));
   });
   after(async () => {
-    for (const r of running.splice(0).reverse()) await r.close();
+    await archives.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const fresh = async (): Promise<void> => {
-    for (const r of running.splice(0).reverse()) await r.close();
-    a = await startArchive({ withUser: true });
-    proxy = await startFlakyProxy({ target: a.url, failureRate: 0, record: true });
-    running.push(a, proxy);
+    ({ a, proxy } = await archives.fresh());
   };
   const runTool = async (args: string[], tool = load): Promise<{ code: number; log: string; err: string }> => {
     const io = captureIo(dir);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
 import type { SinkItem } from '../../src/loaders/sink.js';
+import { netloggerRun } from './gridftp-fixture.js';
 
 function transferLine(i: number, type = 'RETR'): string {
   const start = `2023111412${String(10 + i).padStart(2, '0')}00.250000`;
@@ -25,16 +26,8 @@ async function writesFor(text: string, batchSize: number): Promise<{ writes: num
     writeFileSync(file, text);
     let clock = 0;
     const r = await runGridftpLoad({
-      file,
-      statePath,
-      format: 'netlogger',
-      write: true,
-      single: false,
-      deleteState: false,
-      progress: false,
-      privacy: {},
+      ...netloggerRun(file, statePath, async () => '192.0.2.50'),
       batchSize,
-      resolve: async () => '192.0.2.50',
       sink: {
         store: async (items: readonly SinkItem[]) => ({ written: items.length, duplicates: 0, metadata: items.length }),
       },

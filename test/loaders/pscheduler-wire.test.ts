@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startArchive, type TestArchive } from '../helpers/archive.js';
-import { startFlakyProxy, type FlakyProxy, type RecordedRequest } from '../helpers/flaky-proxy.js';
+import type { TestArchive } from '../helpers/archive.js';
+import type { FlakyProxy, RecordedRequest } from '../helpers/flaky-proxy.js';
+import { recordedArchives } from '../helpers/recorded-archive.js';
 import { captureIo } from '../helpers/capture-io.js';
 import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { pyJson } from '../../src/format/python-repr.js';
@@ -31,20 +32,16 @@ describe('pScheduler metadata on the wire', () => {
   let a: TestArchive;
   let proxy: FlakyProxy;
   let dir: string;
-  /** What the next fresh() (or the end) closes. */
-  const running: { close(): Promise<void> }[] = [];
+  const archives = recordedArchives();
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'pscheduler-wire-'));
   });
   after(async () => {
-    for (const r of running.splice(0).reverse()) await r.close();
+    await archives.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const fresh = async (): Promise<void> => {
-    for (const r of running.splice(0).reverse()) await r.close();
-    a = await startArchive({ withUser: true });
-    proxy = await startFlakyProxy({ target: a.url, failureRate: 0, record: true });
-    running.push(a, proxy);
+    ({ a, proxy } = await archives.fresh());
   };
   const run = async (argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> => {
     const io = captureIo({ stdin, cwd: dir });

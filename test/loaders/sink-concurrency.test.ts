@@ -21,6 +21,7 @@ import { createClient } from '../../src/query/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';
+import { netloggerRun } from './gridftp-fixture.js';
 
 const SERVER_IP = '192.0.2.60';
 const resolve = async () => SERVER_IP;
@@ -71,18 +72,7 @@ async function held(a: TestArchive): Promise<Map<string, unknown>> {
   return out;
 }
 
-const runOptions = (dir: string, log: string) => ({
-  file: log,
-  statePath: join(dir, 'state.json'),
-  format: 'netlogger' as const,
-  write: true,
-  single: false,
-  deleteState: false,
-  progress: false,
-  privacy: {},
-  resolve,
-  now: () => 0,
-});
+const runOptions = (dir: string, log: string) => netloggerRun(log, join(dir, 'state.json'), resolve);
 
 /**
  * The client with a hook around `putBulk` (delay it, fail it) that also counts requests in flight

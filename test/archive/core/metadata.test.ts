@@ -8,25 +8,11 @@ import {
   CLIENT_FIXTURE,
   type TestArchive,
   collect,
+  createKey,
 } from './helpers.js';
 import { loadDjangoFixtureFile } from '../../helpers/archive-fixtures.js';
 import { parseJson } from '../../helpers/json.js';
-
-const ITEM26 = {
-  source: '10.1.1.1',
-  destination: '10.1.1.2',
-  'subject-type': 'point-to-point',
-  'tool-name': 'bwctl/iperf3',
-  'input-destination': '10.1.1.1',
-  'input-source': '10.1.1.2',
-  'measurement-agent': '10.1.1.1',
-  'time-interval': 7200,
-  'time-duration': 20,
-  'event-types': [
-    { 'event-type': 'packet-retransmits' },
-    { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '86400' }] },
-  ],
-};
+import { ITEM26_METADATA } from '../upstream-items.js';
 
 describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () => {
   let a: TestArchive;
@@ -37,12 +23,12 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   const create = (body: unknown) => a.svc.createMetadata(body, a.ctx('/esmond/perfsonar/archive/'));
 
   test('create returns the stored object; str(posted) == returned (item 27)', async () => {
-    const { metadata, location } = await create(ITEM26);
+    const { metadata, location } = await create(ITEM26_METADATA);
     const key = metadata['metadata-key'];
     assert.match(key, /^[0-9a-f]{32}$/);
     assert.equal(location, `http://testserver/perfsonar/archive/${key}/`);
     assert.equal(metadata.uri, `/perfsonar/archive/${key}/`);
-    for (const [k, v] of Object.entries(ITEM26)) {
+    for (const [k, v] of Object.entries(ITEM26_METADATA)) {
       if (typeof v === 'string' || typeof v === 'number') assert.equal(metadata[k], String(v), k); // all but event-types
     }
     assert.equal(metadata['event-types'].length, 2);
@@ -58,8 +44,8 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('re-POST finds the same record: case, order, 20 vs "20" (item 28)', async () => {
-    const first = (await create(ITEM26)).metadata['metadata-key'];
-    assert.equal((await create(ITEM26)).metadata['metadata-key'], first);
+    const first = (await create(ITEM26_METADATA)).metadata['metadata-key'];
+    assert.equal((await create(ITEM26_METADATA)).metadata['metadata-key'], first);
     const shuffled = {
       'event-types': [
         { summaries: [{ 'summary-window': 86400, 'summary-type': 'average' }], 'event-type': 'throughput' },
@@ -80,17 +66,19 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
     assert.equal(again['metadata-key'], first);
     assert.equal(again['tool-name'], 'bwctl/iperf3', 'the stored record is returned unchanged');
     // any difference makes a new record
-    assert.notEqual((await create({ ...ITEM26, 'time-duration': 21 })).metadata['metadata-key'], first);
+    assert.notEqual((await create({ ...ITEM26_METADATA, 'time-duration': 21 })).metadata['metadata-key'], first);
     assert.notEqual(
-      (await create({ ...ITEM26, 'event-types': [{ 'event-type': 'packet-retransmits' }] })).metadata['metadata-key'],
+      (await create({ ...ITEM26_METADATA, 'event-types': [{ 'event-type': 'packet-retransmits' }] })).metadata[
+        'metadata-key'
+      ],
       first,
     );
     assert.notEqual(
       (
         await create({
-          ...ITEM26,
+          ...ITEM26_METADATA,
           'event-types': [
-            ...ITEM26['event-types'],
+            ...ITEM26_METADATA['event-types'],
             { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
           ],
         })
@@ -100,14 +88,14 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('an omitted subject string equals an empty one', async () => {
-    const body = { ...ITEM26, 'tool-name': '', 'input-source': '' };
+    const body = { ...ITEM26_METADATA, 'tool-name': '', 'input-source': '' };
     const withEmpty = (await create(body)).metadata['metadata-key'];
     const { ['tool-name']: _t, ['input-source']: _i, ...omitted } = body;
     assert.equal((await create(omitted)).metadata['metadata-key'], withEmpty);
   });
 
   test('IPv6 is stored canonical; long form hashes differently (esmond)', async () => {
-    const body = { ...ITEM26, source: '2001:0400::0003', destination: '2001:400::3' };
+    const body = { ...ITEM26_METADATA, source: '2001:0400::0003', destination: '2001:400::3' };
     const m1 = (await create(body)).metadata;
     assert.equal(m1.source, '2001:400::3');
     const m2 = (await create({ ...body, source: '2001:400::3' })).metadata;
@@ -118,7 +106,7 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   test('duplicate event-type rows are merged', async () => {
     const m = (
       await create({
-        ...ITEM26,
+        ...ITEM26_METADATA,
         'tool-name': 'dup-test',
         'event-types': [
           { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 60 }] },
@@ -140,7 +128,7 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   test('parameter values are stored as strings (stricter than esmond)', async () => {
     const m = (
       await create({
-        ...ITEM26,
+        ...ITEM26_METADATA,
         'tool-name': 'params',
         flag: true,
         off: false,
@@ -155,11 +143,11 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
     assert.equal(m['ratio'], '0.5');
     assert.equal(m['obj'], '{"a":[1,2]}');
     assert.equal(m['text'], 'as-is');
-    await assertApiError(() => create({ ...ITEM26, nothing: null }), 400);
+    await assertApiError(() => create({ ...ITEM26_METADATA, nothing: null }), 400);
   });
 
   test('a parameter called uri is overwritten on output', async () => {
-    const m = (await create({ ...ITEM26, 'tool-name': 'uri-param', uri: '/elsewhere/' })).metadata;
+    const m = (await create({ ...ITEM26_METADATA, 'tool-name': 'uri-param', uri: '/elsewhere/' })).metadata;
     assert.equal(m.uri, `/perfsonar/archive/${m['metadata-key']}/`);
   });
 
@@ -191,7 +179,7 @@ describe('metadata POST (archive-api.md: Writing; upstream esmond tests)', () =>
   });
 
   test('validation messages in the order esmond checks them', async () => {
-    const base = { ...ITEM26 };
+    const base = { ...ITEM26_METADATA };
     const cases: Array<[unknown, string]> = [
       [{}, 'Missing subject-type field in request'],
       [[], 'Missing subject-type field in request'],
@@ -312,34 +300,29 @@ describe('fixture de-dup', () => {
   test('posting a fixture record again finds it', async () => {
     const a = await openFixtureArchive({ resolver: false });
     try {
-      const m = (
-        await a.svc.createMetadata(
-          {
-            'subject-type': 'point-to-point',
-            source: '198.124.238.66',
-            destination: '198.129.254.30',
-            'measurement-agent': '198.129.254.30',
-            'tool-name': 'bwctl/iperf3',
-            'input-source': 'bost-pt1.es.net',
-            'input-destination': 'lbl-pt1.es.net',
-            'time-duration': 20,
-            'ip-tos': 32,
-            'ip-transport-protocol': 'tcp',
-            'bw-parallel-streams': 2,
-            'event-types': [
-              { 'event-type': 'failures' },
-              { 'event-type': 'packet-retransmits' },
-              { 'event-type': 'streams-throughput' },
-              { 'event-type': 'streams-throughput-subintervals' },
-              { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
-              { 'event-type': 'throughput-subintervals' },
-            ],
-          },
-          a.ctx(),
-        )
-      ).metadata;
+      const key = await createKey(a, {
+        'subject-type': 'point-to-point',
+        source: '198.124.238.66',
+        destination: '198.129.254.30',
+        'measurement-agent': '198.129.254.30',
+        'tool-name': 'bwctl/iperf3',
+        'input-source': 'bost-pt1.es.net',
+        'input-destination': 'lbl-pt1.es.net',
+        'time-duration': 20,
+        'ip-tos': 32,
+        'ip-transport-protocol': 'tcp',
+        'bw-parallel-streams': 2,
+        'event-types': [
+          { 'event-type': 'failures' },
+          { 'event-type': 'packet-retransmits' },
+          { 'event-type': 'streams-throughput' },
+          { 'event-type': 'streams-throughput-subintervals' },
+          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
+          { 'event-type': 'throughput-subintervals' },
+        ],
+      });
       // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
-      assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
+      assert.notEqual(key, 'e99bbc44b7b041c7ad9e51dc6a053b8c');
     } finally {
       await a.close();
     }

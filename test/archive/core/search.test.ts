@@ -1,8 +1,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFixtureArchive, openTestArchive, stubResolver, assertApiRejects, type TestArchive } from './helpers.js';
+import {
+  openFixtureArchive,
+  openTestArchive,
+  stubResolver,
+  assertApiRejects,
+  type TestArchive,
+  createKey,
+} from './helpers.js';
 import type { WireMetadata } from '../../../src/model/wire.js';
 import { MAX_PARAMETER_FILTERS } from '../../../src/archive/search.js';
+import { e99bbDetail } from '../upstream-items.js';
 
 const NOW = 1_700_000_000;
 const K = {
@@ -263,22 +271,7 @@ describe('metadata detail filters (archive-api.md: Metadata search; upstream esm
   test('e99bb detail body (item 23)', async () => {
     const m = await get(K.e99bb);
     const { ['event-types']: events, ...rest } = m;
-    assert.deepEqual(rest, {
-      'metadata-key': K.e99bb,
-      'subject-type': 'point-to-point',
-      uri: `/perfsonar/archive/${K.e99bb}/`,
-      url: `http://testserver/perfsonar/archive/${K.e99bb}/`,
-      source: '198.124.238.66',
-      destination: '198.129.254.30',
-      'measurement-agent': '198.129.254.30',
-      'input-source': 'bost-pt1.es.net',
-      'input-destination': 'lbl-pt1.es.net',
-      'tool-name': 'bwctl/iperf3',
-      'time-duration': '20',
-      'ip-tos': '32',
-      'ip-transport-protocol': 'tcp',
-      'bw-parallel-streams': '2',
-    });
+    assert.deepEqual(rest, e99bbDetail(K.e99bb, 'http://testserver'));
     const base = (et: string) => `/perfsonar/archive/${K.e99bb}/${et}/base`;
     assert.deepEqual(events, [
       { 'base-uri': base('failures'), 'event-type': 'failures', 'time-updated': null, summaries: [] },
@@ -457,19 +450,14 @@ describe('search plans agree on order and paging (many metadata)', () => {
 
   test('many free-form parameters (up to the documented maximum) still AND together', async () => {
     const params = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `v${i}`]));
-    const key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.3.0.1',
-          destination: '10.3.0.2',
-          'measurement-agent': '10.3.0.1',
-          ...params,
-          'event-types': [],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    const key = await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.3.0.1',
+      destination: '10.3.0.2',
+      'measurement-agent': '10.3.0.1',
+      ...params,
+      'event-types': [],
+    });
     const q = (extra: Record<string, string>) => new URLSearchParams({ ...params, ...extra }).toString();
     assert.deepEqual(await keys(q({})), [key]);
     assert.deepEqual(await keys(q({ p39: 'wrong' })), []);

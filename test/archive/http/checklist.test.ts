@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { testStores } from '../../helpers/stores.js';
+import { e99bbDetail, ITEM26_METADATA, ITEM43_BULK, OWAMP_COUNTERS, OWAMP_DAILY_HISTOGRAM } from '../upstream-items.js';
 
 for (const store of testStores()) {
   describe(`upstream esmond tests checklist (${store})`, () => {
@@ -210,22 +211,7 @@ for (const store of testStores()) {
         assert.equal(r.status, 200);
         const md = r.body as Md & { 'event-types': Array<Record<string, unknown>> };
         const { 'event-types': ets, ...rest } = md;
-        assert.deepEqual(rest, {
-          'metadata-key': E99,
-          'subject-type': 'point-to-point',
-          uri: `/perfsonar/archive/${E99}/`,
-          url: `${api.url}/perfsonar/archive/${E99}/`,
-          source: '198.124.238.66',
-          destination: '198.129.254.30',
-          'measurement-agent': '198.129.254.30',
-          'input-source': 'bost-pt1.es.net',
-          'input-destination': 'lbl-pt1.es.net',
-          'tool-name': 'bwctl/iperf3',
-          'time-duration': '20',
-          'ip-tos': '32',
-          'ip-transport-protocol': 'tcp',
-          'bw-parallel-streams': '2',
-        });
+        assert.deepEqual(rest, e99bbDetail(E99, api.url));
         const byType = new Map(ets.map((e) => [e['event-type'], e]));
         const plain = (et: string, t: number | null) => ({
           'event-type': et,
@@ -288,21 +274,7 @@ for (const store of testStores()) {
     });
 
     describe('upstream esmond tests metadata POST', () => {
-      const body = {
-        source: '10.1.1.1',
-        destination: '10.1.1.2',
-        'subject-type': 'point-to-point',
-        'tool-name': 'bwctl/iperf3',
-        'input-destination': '10.1.1.1',
-        'input-source': '10.1.1.2',
-        'measurement-agent': '10.1.1.1',
-        'time-interval': 7200,
-        'time-duration': 20,
-        'event-types': [
-          { 'event-type': 'packet-retransmits' },
-          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': '86400' }] },
-        ],
-      };
+      const body = ITEM26_METADATA;
       test('26–28 auth, create, get-or-create', async () => {
         assert.equal(await post(A, body, { 'Content-Type': 'application/json' }), 401);
         const first = await api.request('POST', A, { headers: ADMIN, body: JSON.stringify(body) });
@@ -513,11 +485,7 @@ for (const store of testStores()) {
             val: { '309': 1, '763': 1, '45': 11, '182': 3, '473': 3, '427': 1, '362': 99, '424': 9, '430': 472 },
           },
         ]);
-        for (const [et, first, last] of [
-          ['packet-duplicates', [1391558413, 281], [1391615953, 379]],
-          ['packet-count-sent', [1391558435, 431], [1391615975, 505]],
-          ['packet-count-lost', [1391558410, 95], [1391615950, 312]],
-        ] as const) {
+        for (const [et, first, last] of OWAMP_COUNTERS) {
           const pts = await series(md, et);
           assert.equal(pts.length, 960, et);
           assert.deepEqual(
@@ -533,24 +501,7 @@ for (const store of testStores()) {
           owdEntry?.summaries.map((s) => [s['summary-type'], s['summary-window']]),
           [['aggregation', '86400']],
         );
-        assert.deepEqual(await series(md, 'histogram-owdelay', 'aggregations/86400'), [
-          {
-            ts: 1391613631,
-            val: {
-              '623': 206173,
-              '203': 330,
-              '833': 175,
-              '863': 6,
-              '193': 5,
-              '713': 85,
-              '928': 575408,
-              '341': 1402,
-              '265': 93,
-              '224': 25810,
-              '544': 1,
-            },
-          },
-        ]);
+        assert.deepEqual(await series(md, 'histogram-owdelay', 'aggregations/86400'), OWAMP_DAILY_HISTOGRAM);
       });
 
       test('40 throughput metadata', async () => {
@@ -587,19 +538,7 @@ for (const store of testStores()) {
         assert.equal((await send('POST', tp, { ts: 60, val: 6000 })).status, 201);
         assert.deepEqual(await get(tp), [{ ts: 60, val: 6000 }]);
         assert.equal((await send('POST', tp, { ts: 60, val: 6000 })).status, 409);
-        const bulkBody = {
-          data: [
-            {
-              ts: 90,
-              val: [
-                { 'event-type': 'throughput', val: 9000 },
-                { 'event-type': 'streams-packet-retransmits', val: 0 },
-              ],
-            },
-            { ts: 120, val: [{ 'event-type': 'throughput', val: 12000 }] },
-            { ts: 60, val: [{ 'event-type': 'streams-packet-retransmits', val: 4 }] },
-          ],
-        };
+        const bulkBody = ITEM43_BULK;
         assert.equal((await send('PUT', `${A}${key}/`, bulkBody)).status, 201);
         const tps = (await get(tp)) as Array<{ ts: number; val: number }>;
         assert.equal(tps.length, 3);

@@ -1,0 +1,42 @@
+/**
+ * Synthetic GridFTP NetLogger transfer logs for the benches: realistic lines (a transfer every
+ * 3 s, a LIST every 10th, a failure every 50th), every line's size different, so each transfer
+ * of a log is its own metadata in the archive, as with real logs.
+ * @module
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** A NetLogger DATE/START stamp of a time in microseconds. */
+function stamp(micros: number): string {
+  const d = new Date(Math.floor(micros / 1000));
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(micros % 1_000_000, 6)}`;
+}
+
+/** Line `i` of the log, with its newline. */
+export function transferLine(i: number): string {
+  const start = (1_700_000_000 + i * 3) * 1_000_000 + ((i * 7919) % 1_000_000);
+  const type = i % 10 === 9 ? 'LIST' : i % 2 === 0 ? 'RETR' : 'STOR';
+  return (
+    `DATE=${stamp(start + 2_000_000 + (i % 13) * 250_000)} HOST=gftp.example.org PROG=globus-gridftp-server NL.EVNT=FTP_INFO ` +
+    `START=${stamp(start)} USER=anonymous FILE=/data1/f${i % 1000}.dat BUFFER=87380 BLOCK=262144 NBYTES=${100_000_000 + (i % 100_000) * 4096} ` +
+    `VOLUME=/ STREAMS=4 STRIPES=1 DEST=[198.51.100.${(i % 200) + 1}] TYPE=${type} CODE=${i % 50 === 49 ? 426 : 226} retrans=${i % 7},3,0,1\n`
+  );
+}
+
+/** Writes lines `first` … `first + n - 1` to `path`. */
+export async function writeTransferLog(path: string, n: number, first = 0): Promise<void> {
+  const out = createWriteStream(path);
+  let chunk = '';
+  for (let i = first; i < first + n; i++) {
+    chunk += transferLine(i);
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
