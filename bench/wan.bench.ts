@@ -18,7 +18,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { openSqliteArchive } from '../src/archive/service.js';
 import { exportBulk } from '../src/bulk/export.js';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 import type { ProgressSink } from '../src/bulk/progress.js';
 import { startChildArchive } from './support/child-archive.js';
 import { startDelayProxy } from './support/delay-proxy.js';

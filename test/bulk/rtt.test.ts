@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LAN_SIZING, MAX_IN_FLIGHT, measureRtt, sizingForRtt } from '../../src/bulk/rtt.js';
 import { BULK_DEFAULTS } from '../../src/bulk/run.js';
 import { nextWindowSeconds, TARGET_FILL } from '../../src/bulk/windows.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 
 describe('sizing a bulk run from the round-trip time', () => {
