@@ -16,7 +16,7 @@ import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
-import { ASYNC_DISPOSE, metadataResults } from './results.js';
+import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from './results.js';
 import { transportFor, type ClientTestHooks } from './transport-options.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
@@ -33,7 +33,7 @@ import type {
   SummaryInfo,
 } from './types.js';
 import { resolveArchiveUrl, resolveServerPath, segment, type ArchiveLocation } from './url.js';
-import { seriesType } from './series-type.js';
+import { seriesType, summaryTypeOf } from './series-type.js';
 
 /** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
 function checkEventType(et: unknown): asserts et is string {
@@ -227,12 +227,7 @@ export function createEsmondClient(options: ClientOptions & ClientTestHooks): Es
       series?: SeriesSelector,
       query?: DataQuery,
     ): AsyncIterable<WirePoint<V>> {
-      const pages = dataPages<V>(metadata, eventType, series, query);
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const page of pages) yield* page;
-        },
-      };
+      return pointsOf(dataPages<V>(metadata, eventType, series, query));
     },
 
     async summaries(
@@ -244,8 +239,7 @@ export function createEsmondClient(options: ClientOptions & ClientTestHooks): Es
       const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);
-      const st = seriesType(summaryType);
-      if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
+      const st = summaryTypeOf(summaryType);
       const url = `${loc.archiveUrl}${segment(metadataKey)}/${segment(eventType)}/${SUMMARY_URL_SEGMENT[st]}`;
       try {
         const r = await transport.sendJson({ url, signal: opts.signal });
@@ -257,7 +251,7 @@ export function createEsmondClient(options: ClientOptions & ClientTestHooks): Es
         // object answers both (and 404s itself when the key is unknown).
         if (!(e instanceof HttpError) || e.status !== 404) throw e;
         const m = typeof metadata === 'string' ? await getMetadata(metadataKey, opts) : metadata;
-        return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
+        return listedSummaries(m, eventType, st);
       }
     },
 

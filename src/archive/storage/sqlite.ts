@@ -13,6 +13,7 @@ import type {
   ArchiveStore,
   MetadataQuery,
   NewMetadataRecord,
+  PointTextForm,
   RawCell,
   SeriesCell,
   SeriesWriteBatch,
@@ -31,6 +32,7 @@ import {
   GET_CELL_SQL,
   METADATA_BY_IDS_SQL,
   READ_CELLS_SQL,
+  READ_POINT_TEXTS_SQL,
   cellOf,
   eventRowOf,
   hydrateMetadata,
@@ -305,6 +307,19 @@ class SqliteStore implements ArchiveStore {
     // raw() rows + literal objects: much cheaper than better-sqlite3 building named rows.
     const rows = this.sql(READ_CELLS_SQL).raw().all(seriesId, from, to, take, skip) as CellRow[];
     return rows.map(cellOf);
+  }
+
+  readPointTexts(
+    seriesId: number,
+    from: number,
+    to: number,
+    skip: number,
+    take: number,
+    form: PointTextForm,
+  ): Promise<Array<string | null>> {
+    return settled(
+      () => this.sql(READ_POINT_TEXTS_SQL[form]).pluck().all(seriesId, from, to, take, skip) as Array<string | null>,
+    );
   }
 
   hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {
