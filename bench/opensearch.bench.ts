@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 import { seriesSource } from '../src/query/opensearch/documents.js';
 import { PAGE_FILTER_PATH, TIME_SORT } from '../src/query/opensearch/search.js';
 import { startChildServer, type ChildServer } from './support/child-archive.js';

@@ -12,7 +12,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress, type ProgressSink } from '../bulk/progress.js';
 import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { ClientOptions } from '../query/types.js';
 import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';

@@ -1,7 +1,9 @@
 /**
- * `createClient()`: the {@link EsmondClient} implementation. Query paging lives in
- * `metadata-search.ts` and `time-cursor.ts`, writes in `post/write.ts`; this module wires them to
- * one transport (one keep-alive pool) and resolves URLs.
+ * The esmond backend of the client (esmond 4.x and elmond): the {@link EsmondClient}
+ * implementation over the esmond REST API. Query paging lives in `metadata-search.ts` and
+ * `time-cursor.ts`, writes in `post/write.ts`; this module wires them to one transport (one
+ * keep-alive pool) and resolves URLs. `createClient` (src/client.ts) picks this backend or
+ * another one.
  * @module
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
@@ -15,9 +17,7 @@ import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from 
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
 import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from './results.js';
-import { createOpenSearchClient } from './opensearch/client.js';
 import { transportFor, type ClientTestHooks } from './transport-options.js';
-import { createAutoClient } from './detect.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
@@ -164,35 +164,12 @@ async function* seriesPages<V>(
 }
 
 /**
- * Creates a client for one archive. One keep-alive connection pool per client; call
- * {@link EsmondClient.close} when done.
- *
- * @example
- * ```ts
- * const client = createClient({ url: 'http://archive.example.net/esmond' });
- * for await (const m of client.searchMetadata({ eventType: 'throughput', timeRange: 86400 })) {
- *   for await (const p of client.data(m, 'throughput', {}, { timeStart: 1700000000, timeEnd: 1700086400 })) {
- *     console.log(m.source, m.destination, p.ts, p.val);
- *   }
- * }
- * await client.close();
- * ```
+ * A client for one esmond or elmond archive (with test hooks: tests and benches may call this
+ * module directly). One keep-alive connection pool per client; call {@link EsmondClient.close}
+ * when done.
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
-export function createClient(options: ClientOptions): EsmondClient {
-  // Hooks are for tests: an untyped caller passing them gets the real clock anyway.
-  return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
-}
-
-/** {@link createClient} with test hooks (tests and benches import this module directly). */
-export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
-  if (options.archive === 'opensearch') return createOpenSearchClient(options);
-  if (options.archive === 'auto') {
-    return createAutoClient(options, {
-      esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }),
-      opensearch: createOpenSearchClient,
-    });
-  }
+export function createEsmondClient(options: ClientOptions & ClientTestHooks): EsmondClient {
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = transportFor(options);
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };

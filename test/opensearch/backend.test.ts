@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { isHttpError } from '../../src/http/errors.js';
 import type { Metadata } from '../../src/query/types.js';
 import { envelopeFor, logstashDocument, testChecksum } from '../helpers/logstash.js';

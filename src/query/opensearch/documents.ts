@@ -67,6 +67,41 @@ function copy(from: JsonObject, to: JsonObject, pairs: ReadonlyArray<readonly [s
   for (const [a, b] of pairs) if (has(from, a)) to[b] = from[a];
 }
 
+/** Logstash result members → pScheduler result members, per test type (module constants: one run after another uses them). */
+const SUCCESS_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['succeeded', 'succeeded'],
+  ['error', 'error'],
+];
+const LATENCY_PACKET_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['sent', 'packets-sent'],
+  ['received', 'packets-received'],
+  ['lost', 'packets-lost'],
+  ['duplicated', 'packets-duplicated'],
+  ['reordered', 'packets-reordered'],
+];
+const THROUGHPUT_SUMMARY_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['throughput', 'throughput-bits'],
+  ['packets_sent', 'sent'],
+  ['packets_lost', 'lost'],
+  ['jitter', 'jitter'],
+  ['rtt', 'rtt'],
+  ['retransmits', 'retransmits'],
+];
+const THROUGHPUT_MTU_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['mss', 'mss'],
+  ['mtu', 'mtu'],
+];
+const RTT_PACKET_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['sent', 'sent'],
+  ['received', 'received'],
+  ['lost', 'lost'],
+  ['loss', 'loss'],
+  ['duplicated', 'duplicates'],
+  ['reordered', 'reorders'],
+];
+const LATENCY_CLOCK_PAIRS: ReadonlyArray<readonly [string, string]> = [['max_clock_error', 'max-clock-error']];
+const RTT_ROUNDTRIP_PAIRS: ReadonlyArray<readonly [string, string]> = [['json', 'roundtrips']];
+
 /**
  * The pScheduler result of one run, rebuilt from Logstash's `result` (perfSONAR 5's Logstash
  * pipeline step 6, reversed), without the optional parts named in `skip` (see
@@ -78,22 +113,13 @@ export function pschedulerResult(
   skip: ReadonlySet<string> = NOTHING,
 ): JsonObject {
   const out: JsonObject = {};
-  copy(result, out, [
-    ['succeeded', 'succeeded'],
-    ['error', 'error'],
-  ]);
+  copy(result, out, SUCCESS_PAIRS);
   switch (testType) {
     case 'latency':
     case 'latencybg': {
       const p = obj(result.packets);
-      copy(p, out, [
-        ['sent', 'packets-sent'],
-        ['received', 'packets-received'],
-        ['lost', 'packets-lost'],
-        ['duplicated', 'packets-duplicated'],
-        ['reordered', 'packets-reordered'],
-      ]);
-      copy(result, out, [['max_clock_error', 'max-clock-error']]);
+      copy(p, out, LATENCY_PACKET_PAIRS);
+      copy(result, out, LATENCY_CLOCK_PAIRS);
       const lat = skip.has('latency') ? undefined : histogramObject(result.latency, latencyKey);
       if (lat !== undefined) out['histogram-latency'] = lat;
       const ttl = skip.has('ttl') ? undefined : histogramObject(result.ttl, ttlKey);
@@ -102,24 +128,14 @@ export function pschedulerResult(
     }
     case 'throughput': {
       const summary: JsonObject = {};
-      copy(result, summary, [
-        ['throughput', 'throughput-bits'],
-        ['packets_sent', 'sent'],
-        ['packets_lost', 'lost'],
-        ['jitter', 'jitter'],
-        ['rtt', 'rtt'],
-        ['retransmits', 'retransmits'],
-      ]);
+      copy(result, summary, THROUGHPUT_SUMMARY_PAIRS);
       const block: JsonObject = { summary };
       const streams = skip.has('streams') ? undefined : obj(result.streams).json;
       if (Array.isArray(streams)) block.streams = streams;
       out.summary = block;
       const intervals = skip.has('intervals') ? undefined : obj(result.intervals).json;
       if (Array.isArray(intervals)) out.intervals = intervals;
-      copy(result, out, [
-        ['mss', 'mss'],
-        ['mtu', 'mtu'],
-      ]);
+      copy(result, out, THROUGHPUT_MTU_PAIRS);
       return out;
     }
     case 'trace':
@@ -127,15 +143,8 @@ export function pschedulerResult(
       return out;
     case 'rtt': {
       const p = obj(result.packets);
-      copy(p, out, [
-        ['sent', 'sent'],
-        ['received', 'received'],
-        ['lost', 'lost'],
-        ['loss', 'loss'],
-        ['duplicated', 'duplicates'],
-        ['reordered', 'reorders'],
-      ]);
-      if (!skip.has('packets.json')) copy(p, out, [['json', 'roundtrips']]);
+      copy(p, out, RTT_PACKET_PAIRS);
+      if (!skip.has('packets.json')) copy(p, out, RTT_ROUNDTRIP_PAIRS);
       const rtt = obj(result.rtt);
       for (const k of ['min', 'max', 'mean', 'stddev']) if (typeof rtt[k] === 'number') out[k] = isoSeconds(rtt[k]);
       return out;
@@ -155,25 +164,45 @@ function pschedulerSpec(testType: string, spec: JsonObject): JsonObject {
   return out;
 }
 
-/** Addresses Logstash resolved at ingest (`meta.*`), as a lookup table for the mapper. */
-function addressTable(doc: JsonObject): Map<string, HostAddresses> {
-  const table = new Map<string, HostAddresses>();
+/** One host name of a document and the addresses Logstash resolved for it. */
+interface NamedAddresses {
+  name: string;
+  addresses: HostAddresses;
+}
+
+/** Notes that `name` (a spec end or the lead participant) resolved to `end.ip` (and `end.hostname`). */
+function noteAddress(table: NamedAddresses[], name: unknown, end: unknown): void {
+  if (typeof name !== 'string' || !isJsonObject(end) || typeof end.ip !== 'string') return;
+  const ip = end.ip;
+  let entry = table.find((e) => e.name === name)?.addresses;
+  if (entry === undefined) {
+    entry = {};
+    table.push({ name, addresses: entry });
+  }
+  if (ip.includes(':')) entry.v6 ??= ip;
+  else entry.v4 ??= ip;
+  const hostname = end.hostname;
+  if (typeof hostname === 'string' && hostname !== name) {
+    const other = table.find((e) => e.name === hostname);
+    if (other === undefined) table.push({ name: hostname, addresses: entry });
+    else other.addresses = entry;
+  }
+}
+
+/**
+ * The mapper's host lookup for one document: the addresses Logstash resolved at ingest
+ * (`meta.*`) for the spec's ends and the lead participant, else IP literals. A short list, not
+ * a map: a series read builds one per run.
+ */
+function addressLookup(doc: JsonObject): AddressLookup {
+  const table: NamedAddresses[] = [];
   const meta = obj(doc.meta);
   const spec = obj(obj(doc.test).spec);
-  const note = (name: unknown, end: unknown): void => {
-    const e = obj(end);
-    if (typeof name !== 'string' || typeof e.ip !== 'string') return;
-    const entry = table.get(name) ?? {};
-    if (e.ip.includes(':')) entry.v6 ??= e.ip;
-    else entry.v4 ??= e.ip;
-    table.set(name, entry);
-    if (typeof e.hostname === 'string' && e.hostname !== name) table.set(e.hostname, entry);
-  };
-  note(spec.source, meta.source);
-  note(spec.dest, meta.destination);
+  noteAddress(table, spec.source, meta.source);
+  noteAddress(table, spec.dest, meta.destination);
   const participants = obj(doc.pscheduler).participants;
-  if (Array.isArray(participants)) note(participants[0], meta.observer);
-  return table;
+  if (Array.isArray(participants)) noteAddress(table, participants[0], meta.observer);
+  return (host) => table.find((e) => e.name === host)?.addresses ?? literalAddresses(host);
 }
 
 /** The run's identity for de-duplication (reading OpenSearch directly: run id + observer). */
@@ -272,12 +301,6 @@ function recordInput(doc: JsonObject, skip: ReadonlySet<string>, withReference: 
     reference: withReference && isJsonObject(doc.reference) ? doc.reference : null,
     summaries: null,
   };
-}
-
-/** The mapper's host lookup for one document: the addresses Logstash resolved, else IP literals. */
-function addressLookup(doc: JsonObject): AddressLookup {
-  const table = addressTable(doc);
-  return (host) => table.get(host) ?? literalAddresses(host);
 }
 
 /**
