@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 import { seriesSource } from '../src/query/opensearch/documents.js';
 import { PAGE_FILTER_PATH, TIME_SORT } from '../src/query/opensearch/search.js';
 import { startChildServer, type ChildServer } from './support/child-archive.js';
@@ -43,6 +43,12 @@ const median = (xs: readonly number[]): number => {
 };
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const spread = (xs: readonly number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+/** CPU milliseconds (user + system) of this process since `since`. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
 
 /** The raw client: the backend's requests, each page's body read as text and parsed, nothing else. */
 async function rawExport(base: string, key: string, eventType: string): Promise<{ docs: number; bytes: number }> {
@@ -143,24 +149,31 @@ export default async function bench(report: (line: string) => void): Promise<voi
       EVENT_TYPES.map((et) => [et, { raw: [], backend: [], bytes: 0 }]),
     );
     const overall: number[] = [];
+    const cpuRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       let tRawAll = 0;
       let tBackendAll = 0;
+      let cpuRaw = 0;
+      let cpuBackend = 0;
       for (const et of EVENT_TYPES) {
         const timeRaw = async (): Promise<number> => {
           gc();
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           const { docs, bytes } = await rawExport(base, key, et);
           const t = performance.now() - t0;
+          cpuRaw += cpuMs(c0);
           if (docs !== RUNS) throw new Error(`raw read ${docs} documents, want ${RUNS}`);
           rates.get(et)!.bytes = bytes / docs;
           return t;
         };
         const timeBackend = async (): Promise<number> => {
           gc();
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           const n = await backendExport(base, key, et);
           const t = performance.now() - t0;
+          cpuBackend += cpuMs(c0);
           if (n !== RUNS) throw new Error(`backend read ${n} points, want ${RUNS}`);
           return t;
         };
@@ -188,6 +201,7 @@ export default async function bench(report: (line: string) => void): Promise<voi
         tBackendAll += tBackend;
       }
       overall.push(tRawAll / tBackendAll);
+      cpuRatios.push(cpuRaw / cpuBackend);
     }
     for (const et of EVENT_TYPES) {
       const r = rates.get(et)!;
@@ -196,6 +210,10 @@ export default async function bench(report: (line: string) => void): Promise<voi
         `opensearch export ${et}: backend ${fmt(median(r.backend))} points/s, raw _search+JSON.parse of the same pages (${fmt(r.bytes)} bytes/doc) ${fmt(median(r.raw))} docs/s → ${median(x).toFixed(2)}× (median of ${ROUNDS} rounds, spread ${spread(x)})`,
       );
     }
+    // Client CPU time (this process: parsing, mapping, undici, GC) waits for no core, so it moves less with the load.
+    report(
+      `opensearch export, client CPU time: backend ${(1 / median(cpuRatios)).toFixed(2)}× the raw client's (median of ${ROUNDS} rounds, spread of raw/backend ${spread(cpuRatios)})`,
+    );
     report(
       `opensearch export: ${median(overall).toFixed(2)}x of raw _search (goal >= 0.7), median of ${ROUNDS} rounds, spread ${spread(overall)}, ${RUNS.toLocaleString('en-US')} runs, load ${load.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`,
     );

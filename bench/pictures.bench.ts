@@ -2,7 +2,8 @@
  * Pictures, on a seeded 100-host full mesh (9 900 pairs × 4 tests) plus a month of
  * data for the site1 ⇄ site2 pair, served by `esmond-ps-archive serve` in this process:
  *  - `/metrics` cold (the first scrape of a fresh server: it waits for the mesh summary) and
- *    cached (median of 20, budget 100 ms), beside a GET of the API root (baseline);
+ *    cached (median of 20, budget 100 ms) as Prometheus scrapes (gzip, decompressed) and plain,
+ *    beside a GET of the API root (baseline);
  *  - the size of the grid's JSON (plain and gzipped, as a browser gets it);
  *  - time to first paint of the grid in Chromium (budget 2 s), cached summary, median of 3;
  *  - time to first paint of the month-long pair view (both directions, hourly/daily summaries and
@@ -124,7 +125,7 @@ export default async function picturesBench(report: Report): Promise<void> {
     const gzipped = await request(`${url}/pictures/mesh.json`, { headers: { 'accept-encoding': 'gzip' } });
     const gzipBytes = (await gzipped.body.arrayBuffer()).byteLength;
     report(
-      `pictures.mesh   summary computed in ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
+      `pictures.mesh   summary computed (in process) in ${mesh.computeSeconds.toFixed(1)} s for ${mesh.cells.length} tests of ${mesh.hosts.length} hosts ` +
         `(${((performance.now() - began) / 1000).toFixed(1)} s from start); mesh.json ${(meshText.length / 1e6).toFixed(2)} MB, gzipped ${(gzipBytes / 1e6).toFixed(2)} MB`,
     );
 
@@ -193,6 +194,9 @@ export default async function picturesBench(report: Report): Promise<void> {
         `pictures.plot   a month of loss (${plotIo.err().trim()}): svg ${plotMs.toFixed(0)} ms, png ${pngMs.toFixed(0)} ms; ` +
           `esmond-ps-get -o csv of the same ${getMs.toFixed(0)} ms (ratio ${(plotMs / getMs).toFixed(2)}x; exit ${plotCode}/${getCode})`,
       );
+      report(
+        `esmond-ps-plot (a month of loss, svg): ${plotMs.toFixed(0)} ms, ${(plotMs / getMs).toFixed(2)}x of esmond-ps-get -o csv`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -225,6 +229,7 @@ export default async function picturesBench(report: Report): Promise<void> {
         `pictures.page   grid first paint ${median(grid).toFixed(0)} ms (runs ${grid.map((g) => g.toFixed(0)).join(', ')}; summary loaded and decoded at ` +
           `${median(loaded).toFixed(0)} ms; budget 2000 ms: ${(median(grid) / 2000).toFixed(2)}x)`,
       );
+      report(`grid first paint (${HOSTS} hosts): ${median(grid).toFixed(0)} ms (goal < 2000)`);
 
       const month: number[] = [];
       const day: number[] = [];
@@ -253,6 +258,9 @@ export default async function picturesBench(report: Report): Promise<void> {
       report(
         `pictures.page   pair view first paint: day ${median(day).toFixed(0)} ms, month ${median(month).toFixed(0)} ms (first ${(month[0] ?? NaN).toFixed(0)} ms; ` +
           `ratio ${(median(month) / median(day)).toFixed(2)}x; month points per direction: ${points})`,
+      );
+      report(
+        `month pair view first paint: ${median(month).toFixed(0)} ms, ${(median(month) / median(day)).toFixed(2)}x of the day view`,
       );
     } finally {
       await browser.close();

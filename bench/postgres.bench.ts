@@ -198,7 +198,7 @@ async function benchIngest(
   } else {
     const ratio = pgRate / copyRate;
     report(
-      `postgres.ingest bulk PUT ${rate(pgRate)} pts/s  raw COPY ${rate(copyRate)} pts/s  ratio ${ratio.toFixed(2)}x (goal >= 0.5x)` +
+      `postgres.ingest: ${ratio.toFixed(2)}x of baseline (goal >= 0.5)  bulk PUT ${rate(pgRate)} pts/s, raw COPY ${rate(copyRate)} pts/s` +
         `${ratio >= 0.5 ? '' : '  BELOW GOAL'}  ${shape}`,
     );
   }

@@ -41,7 +41,8 @@ function numberOf(mode: NumberMode): (text: string) => unknown {
  */
 function parseJsonText(text: string, mode: NumberMode): unknown {
   const value = JSON.parse(text) as unknown;
-  checkJsonValue(value);
+  // Decoded UTF-8 holds no lone surrogate: only a `\uD800`-`\uDFFF` escape can make one.
+  checkJsonValue(value, SURROGATE_ESCAPE.test(text));
   if (mode === 'data' && !LONG_DIGITS.test(text)) return value;
   // Last duplicate key wins, as JSON.parse and Python's json do.
   return parseLossless(text, null, { parseNumber: numberOf(mode), onDuplicateKey: ({ newValue }) => newValue });
@@ -50,20 +51,30 @@ function parseJsonText(text: string, mode: NumberMode): unknown {
 /** A lone UTF-16 surrogate: not a Unicode scalar value. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The checks of {@link parseJsonText}, iteratively (a hostile nesting must not overflow the stack). */
-function checkJsonValue(root: unknown): void {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value, depth } = item;
-    if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value))
-        throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || value instanceof PyFloat) continue;
-    if (depth >= MAX_JSON_DEPTH) throw new ApiError(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
-    const entries = Array.isArray(value) ? value : Object.entries(value as Record<string, unknown>).flat();
-    for (const v of entries) stack.push({ value: v, depth: depth + 1 });
+/** A JSON escape of a surrogate code unit (or text that looks like one, such as `\\ud800`). */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * The checks of {@link parseJsonText}: nesting, and with `strings` every string and key for lone
+ * surrogates. Recursion stops at {@link MAX_JSON_DEPTH}, so a hostile nesting cannot overflow
+ * the stack; a walk without allocations, since it sees every value of every bulk write.
+ */
+function checkJsonValue(value: unknown, strings: boolean, depth = 0): void {
+  if (typeof value === 'string') {
+    if (strings && LONE_SURROGATE.test(value))
+      throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_JSON_DEPTH) throw new ApiError(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  if (Array.isArray(value)) {
+    for (const v of value as unknown[]) checkJsonValue(v, strings, depth + 1);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    checkJsonValue(key, strings, depth + 1);
+    checkJsonValue(object[key], strings, depth + 1);
   }
 }
 

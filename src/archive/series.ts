@@ -12,7 +12,14 @@
  * @module
  */
 import { ALLOWED_SUMMARIES, type DataType, type SummaryType } from '../model/event-types.js';
-import type { ArchiveStore, SeriesCell, SeriesWrite, StoredEventTypeRow, SummarySeries } from './storage/store.js';
+import type {
+  ArchiveStore,
+  SeriesCell,
+  SeriesWrite,
+  StoredEventTypeRow,
+  SummarySeries,
+  WriteRow,
+} from './storage/store.js';
 import { binOf } from './storage/bins.js';
 
 export { binOf };
@@ -54,10 +61,7 @@ export function baseCell(ts: number, v: NormalizedValue): SeriesCell {
 }
 
 /** Whether `row` is a summary this data type computes. */
-function computes(
-  dataType: DataType,
-  row: StoredEventTypeRow,
-): row is StoredEventTypeRow & { summaryType: SummaryType } {
+function computes<R extends StoredEventTypeRow>(dataType: DataType, row: R): row is R & { summaryType: SummaryType } {
   return (ALLOWED_SUMMARIES[dataType] as readonly string[]).includes(row.summaryType);
 }
 
@@ -205,27 +209,22 @@ export async function* iterateChunks<T>(
 export interface WriteTarget {
   eventType: string;
   dataType: DataType;
-  rows: StoredEventTypeRow[];
+  rows: WriteRow[];
   /** The (base, 0) row; without it nothing is stored (unknown key or unregistered type). */
-  base: StoredEventTypeRow | undefined;
+  base: WriteRow | undefined;
   /** The summary rows this data type computes. */
-  summaries: Array<StoredEventTypeRow & { summaryType: SummaryType }>;
+  summaries: Array<WriteRow & { summaryType: SummaryType }>;
 }
 
-/** Resolves the rows of `eventType` of metadata `key`. */
-export async function writeTarget(
-  store: ArchiveStore,
-  key: string,
-  eventType: string,
-  dataType: DataType,
-): Promise<WriteTarget> {
-  const rows = await store.eventTypeRows(key, eventType);
+/** The rows of `eventType` among a metadata's rows (from one {@link ArchiveStore.writeRows} call). */
+export function writeTargetOf(rows: readonly WriteRow[], eventType: string, dataType: DataType): WriteTarget {
+  const own = rows.filter((r) => r.eventType === eventType);
   return {
     eventType,
     dataType,
-    rows,
-    base: rows.find((r) => r.summaryType === 'base' && r.window === 0),
-    summaries: rows.filter((r) => computes(dataType, r)),
+    rows: own,
+    base: own.find((r) => r.summaryType === 'base' && r.window === 0),
+    summaries: own.filter((r) => computes(dataType, r)),
   };
 }
 

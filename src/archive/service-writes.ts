@@ -6,9 +6,9 @@
 import { dataTypeOf } from '../model/event-types.js';
 import { pythonInt } from '../model/pyparse.js';
 import { ApiError, type RequestContext } from './types.js';
-import type { ArchiveStore } from './storage/store.js';
+import type { ArchiveStore, WriteRow } from './storage/store.js';
 import { parseWriteTimestamp, validateValue, pyStr, type NormalizedValue } from './validate.js';
-import { rejectsDuplicates, seriesWrite, writeTarget, type WriteTarget } from './series.js';
+import { rejectsDuplicates, seriesWrite, writeTargetOf, type WriteTarget } from './series.js';
 import { seriesTypeOf } from './service-reads.js';
 
 /** The 409 of a numeric base point whose ts is already stored. */
@@ -33,12 +33,18 @@ interface PendingPoint {
 
 /** Per-request state of a bulk write. */
 interface WriteRequest {
-  key: string;
+  /** Every event-type row of the metadata, read once for the whole request. */
+  rows: readonly WriteRow[];
   targets: Map<string, WriteTarget>;
   /** Base series id → numeric timestamps already stored (prefetched). */
   stored: Map<number, Set<number>>;
   /** Base series id → numeric timestamps seen earlier in this request. */
   pending: Map<number, Set<number>>;
+}
+
+/** A request's state, with the metadata's rows from one store call. */
+async function startRequest(store: ArchiveStore, key: string): Promise<WriteRequest> {
+  return { rows: await store.writeRows(key), targets: new Map(), stored: new Map(), pending: new Map() };
 }
 
 /** Single-point and bulk writes over a store. */
@@ -59,40 +65,42 @@ export class DataWrites {
   /**
    * Finds, with at most one query per series, which numeric (series, ts) pairs of a bulk body are
    * already stored, so validation does not probe the store point by point. Appending past a
-   * series' last ts (the usual case) needs no probe at all. Malformed parts are skipped here;
-   * the validation pass reports them.
+   * series' last ts (the usual case, known from the request's rows) needs no query at all.
+   * Malformed parts are skipped here; the validation pass reports them.
    */
   private async prefetchStored(request: WriteRequest, data: readonly unknown[]): Promise<void> {
-    const wanted = new Map<number, number[]>();
+    const wanted = new Map<WriteRow, number[]>();
     for (const item of data) {
       if (!isObject(item) || !Array.isArray(item['val'])) continue;
       const ts = pythonInt(item['ts']);
       if (ts === undefined) continue;
       for (const entry of item['val'] as unknown[]) {
         const eventType = isObject(entry) ? entry['event-type'] : undefined;
-        const target = typeof eventType === 'string' ? await this.target(request, eventType) : undefined;
+        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
         if (!target?.base || !rejectsDuplicates(target.dataType)) continue;
-        const list = wanted.get(target.base.seriesId);
+        const list = wanted.get(target.base);
         if (list) list.push(ts);
-        else wanted.set(target.base.seriesId, [ts]);
+        else wanted.set(target.base, [ts]);
       }
     }
-    for (const [seriesId, list] of wanted) {
+    for (const [base, list] of wanted) {
       let min = Infinity;
       for (const t of list) if (t < min) min = t;
-      const last = await this.store.lastTimestamp(seriesId);
-      const mayOverlap = last !== undefined && min <= last;
-      request.stored.set(seriesId, new Set(mayOverlap ? await this.store.existingTimestamps(seriesId, list) : []));
+      const mayOverlap = base.lastTs !== undefined && min <= base.lastTs;
+      request.stored.set(
+        base.seriesId,
+        new Set(mayOverlap ? await this.store.existingTimestamps(base.seriesId, list) : []),
+      );
     }
   }
 
   /** The write target of an event type name (cached per request); undefined when unconfigured. */
-  private async target(request: WriteRequest, eventType: string): Promise<WriteTarget | undefined> {
+  private target(request: WriteRequest, eventType: string): WriteTarget | undefined {
     let t = request.targets.get(eventType);
     if (t === undefined) {
       const dataType = dataTypeOf(eventType);
       if (dataType === undefined) return undefined;
-      t = await writeTarget(this.store, request.key, eventType, dataType);
+      t = writeTargetOf(request.rows, eventType, dataType);
       request.targets.set(eventType, t);
     }
     return t;
@@ -139,13 +147,11 @@ export class DataWrites {
     if (summaryType !== 'base') {
       throw new ApiError(400, `Only base summary-type allowed for writing. Cannot use ${segment}`);
     }
-    const target = await writeTarget(this.store, key, eventType, dataType);
-    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
-    if (target.base && rejectsDuplicates(dataType)) {
-      request.stored.set(
-        target.base.seriesId,
-        new Set(await this.store.existingTimestamps(target.base.seriesId, [ts])),
-      );
+    const request = await startRequest(this.store, key);
+    const target = writeTargetOf(request.rows, eventType, dataType);
+    const base = target.base;
+    if (base && rejectsDuplicates(dataType) && base.lastTs !== undefined && ts <= base.lastTs) {
+      request.stored.set(base.seriesId, new Set(await this.store.existingTimestamps(base.seriesId, [ts])));
     }
     this.checkDuplicate(target, ts, request);
     const value = validateValue(dataType, body['val']);
@@ -158,7 +164,7 @@ export class DataWrites {
     if (!isObject(body) || !has(body, 'data')) throw new ApiError(400, "Request must contain 'data' element");
     const data = body['data'];
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
-    const request: WriteRequest = { key, targets: new Map(), stored: new Map(), pending: new Map() };
+    const request = await startRequest(this.store, key);
     await this.prefetchStored(request, data as unknown[]);
     const points: PendingPoint[] = [];
     for (let index = 0; index < data.length; index++) {
@@ -181,10 +187,7 @@ export class DataWrites {
         }
         if (!has(entry, 'val')) throw new ApiError(400, `Missing val field at data item ${i} in value ${j} `);
         const eventType = entry['event-type'];
-        const target =
-          typeof eventType === 'string'
-            ? (request.targets.get(eventType) ?? (await this.target(request, eventType)))
-            : undefined;
+        const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
         if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
         this.checkDuplicate(target, ts, request);
         const value = validateValue(target.dataType, entry['val']);

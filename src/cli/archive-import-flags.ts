@@ -42,7 +42,7 @@ export interface ImportFlags extends DbFlags {
 export const IMPORT_FLAGS = [
   ...DB_FLAGS,
   {
-    key: 'from',
+    key: 'fromUrl',
     long: '--from',
     type: 'string',
     metavar: 'URL',
@@ -182,7 +182,7 @@ export type ImportKey = KeyOf<typeof IMPORT_FLAGS> | DbKey;
  * @throws UsageError for a missing `--from` or a value out of range
  */
 export function importFlagsOf(v: FlagValues<ImportKey>): ImportFlags {
-  const from = v.string('from');
+  const from = v.string('fromUrl');
   if (from === undefined) throw new UsageError('--from URL is required (the archive to copy)');
   const eventType = v.string('eventType');
   if (eventType !== undefined && !(EVENT_TYPE_NAMES as readonly string[]).includes(eventType))

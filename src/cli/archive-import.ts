@@ -13,7 +13,7 @@ import { fingerprintOf } from '../bulk/checkpoint.js';
 import { importArchive, renderImportReport } from '../bulk/import.js';
 import { createProgress } from '../bulk/progress.js';
 import type { SeriesState } from '../bulk/types.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { ClientOptions, MetadataQuery } from '../query/types.js';
 import { applyArchiveFlags } from './archive-flags.js';
 import { dbSpecOf, openArchiveStore } from './archive-db.js';

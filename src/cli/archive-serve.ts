@@ -30,22 +30,7 @@ import {
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type FlagDef, type FlagValues, type KeyOf } from './flags.js';
 import type { CliIo } from './io.js';
-
-/** Resolves on SIGINT/SIGTERM, or when `stop` aborts (in-process callers). */
-export function untilStopped(stop: AbortSignal | undefined): Promise<void> {
-  return new Promise((done) => {
-    const finish = () => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      stop?.removeEventListener('abort', finish);
-      done();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    if (stop?.aborted === true) finish();
-    else stop?.addEventListener('abort', finish, { once: true });
-  });
-}
+import { listenFlags, listenOf, untilStopped } from './listen.js';
 
 /** serve's settings. */
 export interface ServeFlags extends DbFlags {
@@ -92,24 +77,7 @@ export const SERVE_FLAGS = [
     help: 'Create the SQLite file when it does not exist (default: refuse, a typo would serve an empty archive).',
     original: false,
   },
-  {
-    key: 'host',
-    long: '--host',
-    type: 'string',
-    metavar: 'ADDR',
-    default: '127.0.0.1',
-    help: 'Interface to bind (default: 127.0.0.1).',
-    original: false,
-  },
-  {
-    key: 'port',
-    long: '--port',
-    type: 'uint',
-    metavar: 'N',
-    default: '8080',
-    help: 'TCP port, 0 for a free one (default: 8080).',
-    original: false,
-  },
+  ...listenFlags(8080),
   {
     key: 'prefix',
     long: '--prefix',
@@ -244,8 +212,7 @@ function timeoutMs(v: FlagValues<ServeKey>, key: ServeKey): number | undefined {
 export function serveFlagsOf(v: FlagValues<ServeKey>): ServeFlags {
   return {
     ...dbFlagsOf(v),
-    host: v.string('host') ?? '127.0.0.1',
-    port: v.intIn('port', 0, 65535) ?? 8080,
+    ...listenOf(v, 8080),
     prefix: prefixOf(v.string('prefix') ?? '/esmond'),
     dns: !v.flag('noDns'),
     allowIp: v.list('allowIp'),

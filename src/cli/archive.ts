@@ -22,7 +22,6 @@ import { ExitCode } from './exit-codes.js';
 import type { CliIo, ToolMain } from './io.js';
 import { runSubcommands, subcommand, type Subcommand } from './subcommands.js';
 
-export { untilStopped } from './archive-serve.js';
 export { MIN_CHOSEN_KEY_LENGTH } from './archive-users.js';
 
 const TOOL = 'esmond-ps-archive';

@@ -80,6 +80,17 @@ export const VERSION_FLAG = {
 } as const satisfies FlagDef;
 
 /**
+ * `--no-ssl-verify` and its alias `--insecure` (every tool that reads or writes an archive): TLS
+ * is verified unless one of them is given. `help` is the first one's help line.
+ */
+export function noSslVerifyFlags(help: string) {
+  return [
+    { key: 'noSslVerify', long: '--no-ssl-verify', type: 'flag', help, original: false },
+    { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
+  ] as const satisfies readonly FlagDef[];
+}
+
+/**
  * A usage error a tool's validation step finds after parsing (a value out of range, a missing
  * required flag): the tool reports it as {@link usageError} does (exit 2).
  */
@@ -165,6 +176,18 @@ export class FlagValues<K extends string = string> {
       throw new UsageError(`option ${this.nameOf(key)}: invalid choice: ${pyStrRepr(text)} (choose from ${listed})`);
     }
     return found;
+  }
+
+  /**
+   * The positional arguments, checked to be exactly those `names` says (`['NAME']`; none: `[]`).
+   * @throws UsageError for a missing or an unexpected argument
+   */
+  args(names: readonly string[]): readonly string[] {
+    const missing = names[this.positional.length];
+    if (missing !== undefined) throw new UsageError(`missing argument ${missing}`);
+    const extra = this.positional[names.length];
+    if (extra !== undefined) throw new UsageError(`unexpected argument ${pyStrRepr(extra)}`);
+    return this.positional;
   }
 
   /** The flag's long name, for messages. */
@@ -261,5 +284,29 @@ export function startCommandLine<K extends string>(
       return usageError(cl, io, parsed.message);
     case 'ok':
       return parsed.values;
+  }
+}
+
+/**
+ * A tool's whole run on its command line: {@link startCommandLine}, then `run` with the parsed
+ * flags (it validates them into typed settings and does the work). A {@link UsageError} it
+ * throws is reported as a usage error (exit 2); any other error as one line
+ * `<failurePrefix>: <message>` on stderr (exit 1).
+ */
+export async function runCommandLine<K extends string>(
+  cl: CommandLine<K>,
+  argv: readonly string[],
+  io: CliIo,
+  run: (values: FlagValues<K>) => Promise<number>,
+  failurePrefix: string = cl.prog,
+): Promise<number> {
+  const values = startCommandLine(cl, argv, io);
+  if (typeof values === 'number') return values;
+  try {
+    return await run(values);
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(cl, io, err.message);
+    io.stderr.write(`${failurePrefix}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.Failure;
   }
 }

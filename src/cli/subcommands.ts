@@ -7,14 +7,13 @@
  * does (usage line, then `<prog>: error: <message>`, exit 2).
  * @module
  */
-import { pyStrRepr } from '../model/python-str.js';
 import { ExitCode } from './exit-codes.js';
 import {
   HELP_FLAG,
   helpTextOf,
+  runCommandLine,
   startCommandLine,
   usageError,
-  UsageError,
   VERSION_FLAG,
   type CommandLine,
   type FlagDef,
@@ -35,7 +34,7 @@ export interface Subcommand<K extends string = string> {
   flags: readonly FlagDef<K>[];
   /**
    * Validates the flags into typed settings and runs; resolves with the exit status. A
-   * {@link UsageError} it throws is reported as a usage error of the subcommand, any other
+   * `UsageError` it throws is reported as a usage error of the subcommand, any other
    * error as a one-line failure (exit 1).
    */
   run(values: FlagValues<K>, args: readonly string[], io: CliIo): Promise<number>;
@@ -123,18 +122,5 @@ export async function runSubcommands(tool: SubcommandTool, argv: readonly string
   const c = findCommand(tool, first, io);
   if (typeof c === 'number') return c;
   const line = subcommandLine(tool.prog, c);
-  const values = startCommandLine(line, argv.slice(1), io);
-  if (typeof values === 'number') return values;
-  const args = values.positional;
-  const missingArg = c.args[args.length];
-  if (missingArg !== undefined) return usageError(line, io, `missing argument ${missingArg}`);
-  const extra = args[c.args.length];
-  if (extra !== undefined) return usageError(line, io, `unexpected argument ${pyStrRepr(extra)}`);
-  try {
-    return await c.run(values, args, io);
-  } catch (err) {
-    if (err instanceof UsageError) return usageError(line, io, err.message);
-    io.stderr.write(`${tool.prog}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return ExitCode.Failure;
-  }
+  return runCommandLine(line, argv.slice(1), io, (values) => c.run(values, values.args(c.args), io), tool.prog);
 }

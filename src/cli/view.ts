@@ -11,20 +11,17 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pyStrRepr } from '../model/python-str.js';
 import { createClientApi } from '../pictures/client-api.js';
 import { createArchiveProxy, type ArchiveProxy } from '../pictures/proxy.js';
 import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { Credentials } from '../query/types.js';
 import { resolveArchiveUrl } from '../query/url.js';
-import { untilStopped } from './archive-serve.js';
 import { ExitCode } from './exit-codes.js';
 import {
   HELP_FLAG,
   pickFlags,
-  startCommandLine,
-  usageError,
+  runCommandLine,
   UsageError,
   VERSION_FLAG,
   type CommandLine,
@@ -34,7 +31,8 @@ import {
 } from './flags.js';
 import { OPTPARSE_LAYOUT } from './help.js';
 import type { CliIo, ToolMain } from './io.js';
-import { CONNECTION_FLAGS } from './query-flags.js';
+import { listenFlags, listenOf, untilStopped } from './listen.js';
+import { CONNECTION_FLAGS, SELECTION_FLAGS } from './query-flags.js';
 
 const TOOL = 'esmond-ps-view';
 /** Where the page finds the archive API on this server. */
@@ -60,33 +58,8 @@ interface ViewFlags {
 const VIEW_FLAGS = [
   HELP_FLAG,
   VERSION_FLAG,
-  {
-    key: 'url',
-    short: '-u',
-    long: '--url',
-    type: 'string',
-    metavar: 'URL',
-    help: 'Archive URL (http://host, http://host/esmond or the full archive URL) - required.',
-    original: false,
-  },
-  {
-    key: 'host',
-    long: '--host',
-    type: 'string',
-    metavar: 'ADDR',
-    default: '127.0.0.1',
-    help: 'Interface to bind (default: 127.0.0.1).',
-    original: false,
-  },
-  {
-    key: 'port',
-    long: '--port',
-    type: 'uint',
-    metavar: 'N',
-    default: '8090',
-    help: 'TCP port, 0 for a free one (default: 8090).',
-    original: false,
-  },
+  ...pickFlags(SELECTION_FLAGS, ['url']),
+  ...listenFlags(8090),
   ...pickFlags(CONNECTION_FLAGS, ['user', 'key', 'noSslVerify']),
   {
     key: 'timeout',
@@ -129,14 +102,12 @@ const COMMAND_LINE: CommandLine<KeyOf<typeof VIEW_FLAGS>> = {
  * @throws UsageError for a missing `-u` or a value out of range
  */
 function viewFlagsOf(v: FlagValues<KeyOf<typeof VIEW_FLAGS>>): ViewFlags {
-  const extra = v.positional[0];
-  if (extra !== undefined) throw new UsageError(`unexpected argument ${pyStrRepr(extra)}`);
+  v.args([]);
   const url = v.string('url');
   if (url === undefined || url === '') throw new UsageError('--url is required: the archive to show');
   return {
     url,
-    host: v.string('host') ?? '127.0.0.1',
-    port: v.intIn('port', 0, 65535) ?? 8090,
+    ...listenOf(v, 8090),
     user: v.string('user'),
     key: v.string('key'),
     sslVerify: !v.flag('noSslVerify'),
@@ -207,22 +178,8 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
 }
 
 /** Runs the tool; `stop` lets in-process callers end it the way SIGTERM does. */
-export async function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
-  const values = startCommandLine(COMMAND_LINE, argv, io);
-  if (typeof values === 'number') return values;
-  let flags: ViewFlags;
-  try {
-    flags = viewFlagsOf(values);
-  } catch (err) {
-    if (err instanceof UsageError) return usageError(COMMAND_LINE, io, err.message);
-    throw err;
-  }
-  try {
-    return await view(flags, io, stop);
-  } catch (err) {
-    io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return ExitCode.Failure;
-  }
+export function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
+  return runCommandLine(COMMAND_LINE, argv, io, (values) => view(viewFlagsOf(values), io, stop));
 }
 
 /** The tool entry point for the bin shim. */

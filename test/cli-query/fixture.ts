@@ -4,7 +4,7 @@
  * examples). Timestamps start at 1700000000 (2023-11-14 22:13:20 UTC).
  * @module
  */
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
 import { startArchive, type StartArchiveOptions, type TestArchive } from '../helpers/archive.js';
 import { NOW_MS } from './run-tool.js';

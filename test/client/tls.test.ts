@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { isNetworkError } from '../../src/http/errors.js';
 import { startSelfSignedServer } from '../helpers/self-signed-server.js';
 

@@ -10,7 +10,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenLocal } from './listen.js';
-import { createClientWithHooks } from '../../src/query/client.js';
+import { createClientWithHooks } from '../../src/client.js';
 import type { ClientOptions, EsmondClient } from '../../src/query/types.js';
 
 /** A request as the server saw it. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { serviceReader, type ArchiveReader } from '../../src/pictures/archive-reader.js';
 import { computeMeshSummary } from '../../src/pictures/mesh-summary.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import type { WirePoint } from '../../src/model/wire.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { request } from 'undici';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import { decodeMesh } from '../../src/web/mesh-wire.js';
 import { delayOf, numberOf } from '../../src/web/values.js';

@@ -7,12 +7,11 @@
 import type { Mesh, Pair } from './mesh.js';
 import {
   aggregations,
+  archivedRuns,
   conditionsAt,
   failureItem,
   histogram,
   lostPackets,
-  runHref,
-  schedule,
   statistics,
   subject,
   type BulkItem,
@@ -55,45 +54,43 @@ export function latencyModel(interval: number): TestModel {
       };
     },
     *runs(mesh: Mesh, pair: Pair, rng: Rng): Iterable<BulkItem> {
-      const task = rng.uuid();
       // The sender-side clock drifts slowly; a random walk keeps consecutive estimates close.
       let clockError = pair.src.clockErrorMs + pair.dst.clockErrorMs;
-      const runs = schedule(mesh, pair, rng, { interval: () => interval, failureRate: 0.002, failures: FAILURES });
-      for (const { ts, outcome } of runs) {
-        const href = runHref(pair, task, rng);
-        if (outcome.kind === 'failed') {
-          yield failureItem(ts, outcome.error, href);
-          continue;
-        }
-        if (outcome.kind === 'destination-down') {
-          yield failureItem(ts, `Unable to contact ${pair.dst.hostname}: Connection timed out`, href);
-          continue;
-        }
-        const c = conditionsAt(mesh, pair, ts);
-        const lost = lostPackets(rng, PACKETS, c.loss);
-        const received = PACKETS - lost;
-        const jitterMs = 0.004 + 0.03 * c.load;
-        const delays: number[] = new Array<number>(received);
-        for (let i = 0; i < received; i++) {
-          delays[i] = c.baseDelayMs + rng.exponential(c.queueMs + jitterMs);
-        }
-        clockError = Math.min(10, Math.max(0.01, clockError + rng.normal(0, 0.02)));
-        const duplicates = rng.chance(0.003) ? rng.int(1, 3) : 0;
-        const reorders = c.queueMs > 0.2 && rng.chance(0.05) ? rng.int(1, 4) : 0;
-        const val: BulkItem['val'] = [{ 'event-type': 'time-error-estimates', val: round(clockError, 6) }];
-        val.push({ 'event-type': 'packet-duplicates', val: duplicates });
-        if (received > 0) {
-          // The archiver skips empty histograms, so a run that lost everything has none.
-          val.push({ 'event-type': 'histogram-owdelay', val: histogram(delays, 2) });
-          val.push({ 'event-type': 'histogram-ttl', val: { [String(255 - c.routers)]: received } });
-        }
-        val.push({ 'event-type': 'packet-count-sent', val: PACKETS });
-        val.push({ 'event-type': 'packet-reorders', val: reorders });
-        val.push({ 'event-type': 'packet-count-lost', val: lost });
-        val.push({ 'event-type': 'packet-loss-rate', val: { numerator: lost, denominator: PACKETS } });
-        val.push(href);
-        yield { ts, val };
-      }
+      yield* archivedRuns(
+        mesh,
+        pair,
+        rng,
+        { interval: () => interval, failureRate: 0.002, failures: FAILURES },
+        ({ ts, outcome, href }) => {
+          if (outcome.kind === 'destination-down') {
+            return failureItem(ts, `Unable to contact ${pair.dst.hostname}: Connection timed out`, href);
+          }
+          const c = conditionsAt(mesh, pair, ts);
+          const lost = lostPackets(rng, PACKETS, c.loss);
+          const received = PACKETS - lost;
+          const jitterMs = 0.004 + 0.03 * c.load;
+          const delays: number[] = new Array<number>(received);
+          for (let i = 0; i < received; i++) {
+            delays[i] = c.baseDelayMs + rng.exponential(c.queueMs + jitterMs);
+          }
+          clockError = Math.min(10, Math.max(0.01, clockError + rng.normal(0, 0.02)));
+          const duplicates = rng.chance(0.003) ? rng.int(1, 3) : 0;
+          const reorders = c.queueMs > 0.2 && rng.chance(0.05) ? rng.int(1, 4) : 0;
+          const val: BulkItem['val'] = [{ 'event-type': 'time-error-estimates', val: round(clockError, 6) }];
+          val.push({ 'event-type': 'packet-duplicates', val: duplicates });
+          if (received > 0) {
+            // The archiver skips empty histograms, so a run that lost everything has none.
+            val.push({ 'event-type': 'histogram-owdelay', val: histogram(delays, 2) });
+            val.push({ 'event-type': 'histogram-ttl', val: { [String(255 - c.routers)]: received } });
+          }
+          val.push({ 'event-type': 'packet-count-sent', val: PACKETS });
+          val.push({ 'event-type': 'packet-reorders', val: reorders });
+          val.push({ 'event-type': 'packet-count-lost', val: lost });
+          val.push({ 'event-type': 'packet-loss-rate', val: { numerator: lost, denominator: PACKETS } });
+          val.push(href);
+          return { ts, val };
+        },
+      );
     },
   };
 }

@@ -97,6 +97,31 @@ export function* schedule(
   }
 }
 
+/** A scheduled run that was not a failure, with its pScheduler run link. */
+export interface Run {
+  ts: number;
+  outcome: Exclude<RunOutcome, { kind: 'failed' }>;
+  href: BulkValue;
+}
+
+/**
+ * What one test archives for a pair over the schedule: one item per run, a failed run as its
+ * failure (with the run link), any other as `result` builds it.
+ */
+export function* archivedRuns(
+  mesh: Mesh,
+  pair: Pair,
+  rng: Rng,
+  opts: Parameters<typeof schedule>[3],
+  result: (run: Run) => BulkItem,
+): Generator<BulkItem> {
+  const task = rng.uuid();
+  for (const { ts, outcome } of schedule(mesh, pair, rng, opts)) {
+    const href = runHref(pair, task, rng);
+    yield outcome.kind === 'failed' ? failureItem(ts, outcome.error, href) : result({ ts, outcome, href });
+  }
+}
+
 /** The `pscheduler-run-href` value of a run led by the pair's source host. */
 export function runHref(pair: Pair, taskId: string, rng: Rng): BulkValue {
   return {

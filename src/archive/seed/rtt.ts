@@ -8,12 +8,10 @@
 import type { Mesh, Pair } from './mesh.js';
 import {
   aggregations,
+  archivedRuns,
   conditionsAt,
-  failureItem,
   histogram,
   reversePair,
-  runHref,
-  schedule,
   statistics,
   subject,
   UNSPECIFIED_FAILURE,
@@ -50,47 +48,49 @@ export function rttModel(interval: number): TestModel {
       };
     },
     *runs(mesh: Mesh, pair: Pair, rng: Rng): Iterable<BulkItem> {
-      const task = rng.uuid();
       const back = reversePair(mesh, pair);
-      const runs = schedule(mesh, pair, rng, {
-        interval: () => interval * rng.uniform(0.9, 1.1),
-        failureRate: 0.003,
-        failures: [UNSPECIFIED_FAILURE, 'ping: sendmsg: Network is unreachable'],
-      });
-      for (const { ts, outcome } of runs) {
-        const href = runHref(pair, task, rng);
-        if (outcome.kind === 'failed') {
-          yield failureItem(ts, outcome.error, href);
-          continue;
-        }
-        const there = conditionsAt(mesh, pair, ts);
-        const home = conditionsAt(mesh, back, ts);
-        const rtts: number[] = [];
-        if (outcome.kind === 'ok') {
-          const survive = (1 - there.loss) * (1 - home.loss);
-          for (let i = 0; i < COUNT; i++) {
-            if (!rng.chance(survive)) continue;
-            // ICMP is answered by the host's kernel, which adds a few microseconds and a rare hiccup.
-            const extra =
-              rng.exponential(there.queueMs + home.queueMs + 0.01) + (rng.chance(0.01) ? rng.uniform(1, 8) : 0);
-            rtts.push(there.baseDelayMs + home.baseDelayMs + 0.02 + extra);
+      yield* archivedRuns(
+        mesh,
+        pair,
+        rng,
+        {
+          interval: () => interval * rng.uniform(0.9, 1.1),
+          failureRate: 0.003,
+          failures: [UNSPECIFIED_FAILURE, 'ping: sendmsg: Network is unreachable'],
+        },
+        ({ ts, outcome, href }) => {
+          const there = conditionsAt(mesh, pair, ts);
+          const home = conditionsAt(mesh, back, ts);
+          const rtts: number[] = [];
+          if (outcome.kind === 'ok') {
+            const survive = (1 - there.loss) * (1 - home.loss);
+            for (let i = 0; i < COUNT; i++) {
+              if (!rng.chance(survive)) continue;
+              // ICMP is answered by the host's kernel, which adds a few microseconds and a rare hiccup.
+              const extra =
+                rng.exponential(there.queueMs + home.queueMs + 0.01) + (rng.chance(0.01) ? rng.uniform(1, 8) : 0);
+              rtts.push(there.baseDelayMs + home.baseDelayMs + 0.02 + extra);
+            }
           }
-        }
-        const lost = COUNT - rtts.length;
-        const val: BulkItem['val'] = [
-          { 'event-type': 'packet-duplicates-bidir', val: 0 },
-          { 'event-type': 'packet-reorders-bidir', val: 0 },
-          { 'event-type': 'packet-count-lost-bidir', val: lost },
-          { 'event-type': 'packet-count-sent', val: COUNT },
-        ];
-        if (rtts.length > 0) {
-          val.push({ 'event-type': 'histogram-rtt', val: histogram(rtts, 2) });
-          val.push({ 'event-type': 'histogram-ttl-reverse', val: { [String(REPLY_TTL - home.routers)]: rtts.length } });
-        }
-        val.push({ 'event-type': 'packet-loss-rate-bidir', val: { numerator: lost, denominator: COUNT } });
-        val.push(href);
-        yield { ts, val };
-      }
+          const lost = COUNT - rtts.length;
+          const val: BulkItem['val'] = [
+            { 'event-type': 'packet-duplicates-bidir', val: 0 },
+            { 'event-type': 'packet-reorders-bidir', val: 0 },
+            { 'event-type': 'packet-count-lost-bidir', val: lost },
+            { 'event-type': 'packet-count-sent', val: COUNT },
+          ];
+          if (rtts.length > 0) {
+            val.push({ 'event-type': 'histogram-rtt', val: histogram(rtts, 2) });
+            val.push({
+              'event-type': 'histogram-ttl-reverse',
+              val: { [String(REPLY_TTL - home.routers)]: rtts.length },
+            });
+          }
+          val.push({ 'event-type': 'packet-loss-rate-bidir', val: { numerator: lost, denominator: COUNT } });
+          val.push(href);
+          return { ts, val };
+        },
+      );
     },
   };
 }

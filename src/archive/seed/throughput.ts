@@ -8,11 +8,10 @@
  */
 import type { Mesh, Pair } from './mesh.js';
 import {
+  archivedRuns,
   conditionsAt,
   failureItem,
   reversePair,
-  runHref,
-  schedule,
   subject,
   type BulkItem,
   type BulkValue,
@@ -68,27 +67,27 @@ export function throughputModel(): TestModel {
       };
     },
     *runs(mesh: Mesh, pair: Pair, rng: Rng): Iterable<BulkItem> {
-      const task = rng.uuid();
       const back = reversePair(mesh, pair);
-      const runs = schedule(mesh, pair, rng, {
-        interval: () => rng.uniform(4 * 3600, 6 * 3600),
-        failureRate: 0.04,
-        failures: FAILURES,
-      });
-      for (const { ts, outcome } of runs) {
-        const href = runHref(pair, task, rng);
-        if (outcome.kind === 'failed') {
-          yield failureItem(ts, outcome.error, href);
-        } else if (outcome.kind === 'destination-down') {
-          yield failureItem(
-            ts,
-            'iperf3 returned an error: error - unable to connect to server: No route to host',
-            href,
-          );
-        } else {
-          yield { ts, val: [...values(runIntervals(mesh, pair, back, ts, rng), pair.parallel > 1), href] };
-        }
-      }
+      yield* archivedRuns(
+        mesh,
+        pair,
+        rng,
+        {
+          interval: () => rng.uniform(4 * 3600, 6 * 3600),
+          failureRate: 0.04,
+          failures: FAILURES,
+        },
+        ({ ts, outcome, href }) => {
+          if (outcome.kind === 'destination-down') {
+            return failureItem(
+              ts,
+              'iperf3 returned an error: error - unable to connect to server: No route to host',
+              href,
+            );
+          }
+          return { ts, val: [...values(runIntervals(mesh, pair, back, ts, rng), pair.parallel > 1), href] };
+        },
+      );
     },
   };
 }

@@ -23,6 +23,7 @@ import {
   type StoredMetadata,
   type StoredUser,
   type WriteOutcome,
+  type WriteRow,
 } from './store.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
@@ -31,16 +32,14 @@ import { createPool, hasNul, unavailable, type PostgresStoreOptions } from './po
 export type { PostgresStoreOptions } from './postgres/pool.js';
 import { asDuplicate, DuplicateCells, plainAppend, writeBatch } from './postgres/write.js';
 import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
+import { cellColumns, cellOf, isRetryable, type CellArrayRow, type MetadataRow } from './postgres/rows.js';
 import {
-  cellColumns,
-  cellOf,
+  assembleMetadata,
   eventRowOf,
-  isRetryable,
-  metadataOf,
-  type CellArrayRow,
+  writeRowOf,
   type EventTypeArrayRow,
-  type MetadataRow,
-} from './postgres/rows.js';
+  type WriteArrayRow,
+} from './metadata-row.js';
 
 /** How often a transaction is re-run after a deadlock or serialization failure. */
 const MAX_ATTEMPTS = 8;
@@ -162,15 +161,7 @@ class PostgresStore implements ArchiveStore {
       this.arrays<[number, string, string]>(db, named('parameters_of', SQL.parametersOf, [ids])),
       this.arrays<EventTypeArrayRow>(db, named('event_types_of', SQL.eventTypesOf, [ids])),
     ]);
-    const byId = new Map<number, StoredMetadata>();
-    const out = rows.map((r) => {
-      const m = metadataOf(r);
-      byId.set(r.id, m);
-      return m;
-    });
-    for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
-    for (const e of events) byId.get(e[1])?.eventTypes.push(eventRowOf(e));
-    return out;
+    return assembleMetadata(rows, params, events);
   }
 
   async findOrInsertMetadata(record: NewMetadataRecord): Promise<StoredMetadata> {
@@ -257,6 +248,11 @@ class PostgresStore implements ArchiveStore {
     return (
       await this.arrays<EventTypeArrayRow>(this.pool, named('event_type_rows', SQL.eventTypeRows, [key, eventType]))
     ).map(eventRowOf);
+  }
+
+  async writeRows(key: string): Promise<WriteRow[]> {
+    if (hasNul(key)) return [];
+    return (await this.arrays<WriteArrayRow>(this.pool, named('write_rows', SQL.writeRows, [key]))).map(writeRowOf);
   }
 
   async lastTimestamp(seriesId: number): Promise<number | undefined> {

@@ -4,8 +4,8 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import type { PointTextForm, SeriesCell, StoredEventTypeRow, StoredMetadata } from './store.js';
-import { subjectOf, type MetadataRow } from './metadata-row.js';
+import type { PointTextForm, SeriesCell, StoredMetadata } from './store.js';
+import { assembleMetadata, type EventTypeArrayRow, type MetadataRow } from './metadata-row.js';
 
 /**
  * The cells columns as read: `num` as stored, except an integer past 2^53, which comes as its
@@ -63,26 +63,6 @@ export const PARAMETERS_OF_SQL =
 export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
        FROM event_types e INDEXED BY event_types_by_metadata WHERE e.metadata_id IN (SELECT j.value FROM json_each(?) j)`;
 
-/** Result row of `SELECT * FROM event_types`. */
-export interface EventTypeDbRow {
-  id: number;
-  metadata_id: number;
-  event_type: string;
-  summary_type: string;
-  summary_window: number;
-  time_updated: number | null;
-}
-
-export function eventRowOf(e: EventTypeDbRow): StoredEventTypeRow {
-  return {
-    seriesId: e.id,
-    eventType: e.event_type,
-    summaryType: e.summary_type,
-    window: e.summary_window,
-    timeUpdated: e.time_updated,
-  };
-}
-
 /**
  * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.
  * `sql` returns the (cached) prepared statement of a text.
@@ -95,27 +75,8 @@ export function hydrateMetadata(
   const ids = JSON.stringify(rows.map((r) => r.id));
   // raw(): arrays instead of objects, which matters for pages of thousands of rows.
   const params = sql(PARAMETERS_OF_SQL).raw().all(ids) as Array<[number, string, string]>;
-  const events = sql(EVENT_TYPES_OF_SQL).raw().all(ids) as Array<
-    [number, number, string, string, number, number | null]
-  >;
-  const byId = new Map<number, StoredMetadata>();
-  const out = rows.map((r) => {
-    const m: StoredMetadata = {
-      id: r.id,
-      key: r.metadata_key,
-      subjectType: r.subject_type,
-      subject: subjectOf(r),
-      parameters: [],
-      eventTypes: [],
-    };
-    byId.set(r.id, m);
-    return m;
-  });
-  for (const [id, key, value] of params) byId.get(id)?.parameters.push([key, value]);
-  for (const [seriesId, id, eventType, summaryType, window, timeUpdated] of events) {
-    byId.get(id)?.eventTypes.push({ seriesId, eventType, summaryType, window, timeUpdated });
-  }
-  return out;
+  const events = sql(EVENT_TYPES_OF_SQL).raw().all(ids) as EventTypeArrayRow[];
+  return assembleMetadata(rows, params, events);
 }
 
 /** The outcome of synchronous work as a settled promise (a throw becomes a rejection). */

@@ -4,13 +4,7 @@
  * @module
  */
 import type { MetadataQuery } from './store.js';
-
-const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
-const STRING_COLUMNS = {
-  'tool-name': 'tool_name',
-  'input-source': 'input_source',
-  'input-destination': 'input_destination',
-} as const;
+import { IP_COLUMNS, STRING_COLUMNS } from './metadata-row.js';
 
 /** Up to this many free-form parameters get one SQL term each; more share a single term. */
 const MAX_SEPARATE_PARAMETER_TERMS = 16;

@@ -21,10 +21,18 @@ import type {
   StoredMetadata,
   StoredUser,
   WriteOutcome,
+  WriteRow,
 } from './store.js';
 import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
-import { metadataInsertValues, type MetadataRow } from './metadata-row.js';
+import {
+  eventRowOf,
+  metadataInsertValues,
+  writeRowOf,
+  type EventTypeArrayRow,
+  type MetadataRow,
+  type WriteArrayRow,
+} from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
@@ -34,11 +42,9 @@ import {
   READ_CELLS_SQL,
   READ_POINT_TEXTS_SQL,
   cellOf,
-  eventRowOf,
   hydrateMetadata,
   settled,
   type CellRow,
-  type EventTypeDbRow,
 } from './sqlite-rows.js';
 
 export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
@@ -167,10 +173,29 @@ class SqliteStore implements ArchiveStore {
   eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
     return settled(() => {
       const rows = this.sql(
-        `SELECT e.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+        `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
+         FROM event_types e JOIN metadata m ON m.id = e.metadata_id
          WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
-      ).all(key, eventType) as EventTypeDbRow[];
+      )
+        .raw()
+        .all(key, eventType) as EventTypeArrayRow[];
       return rows.map(eventRowOf);
+    });
+  }
+
+  writeRows(key: string): Promise<WriteRow[]> {
+    return settled(() => {
+      // The metadata drives (CROSS JOIN): one key probe, then its rows by the metadata index.
+      const rows = this.sql(
+        `SELECT e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated,
+           CASE WHEN e.summary_type = 'base' AND e.summary_window = 0
+             THEN (SELECT MAX(c.ts) FROM cells c WHERE c.series_id = e.id) END
+         FROM metadata m CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = m.id
+         WHERE m.metadata_key = ? ORDER BY e.id`,
+      )
+        .raw()
+        .all(key) as WriteArrayRow[];
+      return rows.map(writeRowOf);
     });
   }
 

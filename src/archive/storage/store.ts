@@ -29,6 +29,15 @@ export interface StoredEventTypeRow {
   timeUpdated: number | null;
 }
 
+/**
+ * An event-type row as a write sees it: a base row (summary type `base`, window 0) also carries
+ * the last ts of its series, so a write that only appends needs no probe for stored points.
+ */
+export interface WriteRow extends StoredEventTypeRow {
+  /** The latest ts of a base row's series; undefined for an empty series or a summary row. */
+  lastTs: number | undefined;
+}
+
 /** A metadata record with everything its JSON needs. */
 export interface StoredMetadata {
   id: number;
@@ -183,6 +192,13 @@ export interface ArchiveStore {
   insertMetadata(records: readonly NewMetadataRecord[]): Promise<void>;
   /** All rows of one event type of one metadata (empty when either is unknown). */
   eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]>;
+
+  /**
+   * Every event-type row of one metadata, ascending by id (empty when the key is unknown), base
+   * rows with their series' last ts: what a write request needs to know of its metadata, in ONE
+   * query (a round trip per request on a networked store, not one per event type and series).
+   */
+  writeRows(key: string): Promise<WriteRow[]>;
 
   /** The latest ts of a series, or undefined when it is empty. */
   lastTimestamp(seriesId: number): Promise<number | undefined>;

@@ -15,8 +15,9 @@ import {
   isoDateSeconds,
   isoDurationSeconds,
   literalAddresses,
-  mapPoint,
+  checkRecord,
   mapRecord,
+  recordPoint,
   MappingError,
   type AddressLookup,
   type HostAddresses,
@@ -312,14 +313,53 @@ export function mapOpenSearchDocument(source: unknown): MappedRecord {
   return mapRecord(recordInput(doc, NOTHING, true), { lookup: addressLookup(doc) });
 }
 
+/** How a value decides the subject check: strings and numbers by value, anything else by its type. */
+function part(v: unknown): string {
+  return typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : typeof v;
+}
+
 /**
- * The data point alone of one document (`_source` as {@link seriesSource} asks for it), with the
- * values `eventType` reads (the others may be missing): what {@link mapOpenSearchDocument}
- * yields as `point`, without building the metadata a series read throws away. The reference
- * only makes metadata parameters, so it is left out (as a series read does not fetch it).
- * @throws MappingError exactly when the archiver would not have stored the run.
+ * What the archiver's acceptance of a run ({@link checkRecord}) depends on in a document of a
+ * series: the test (the same for every run of one test checksum but for these members, listed to
+ * be safe), the lead participant and the addresses Logstash resolved.
  */
-export function mapOpenSearchPoint(source: unknown, eventType: string): MappedRecord['point'] {
-  const doc = obj(source);
-  return mapPoint(recordInput(doc, unneededPartsOf(eventType), false), { lookup: addressLookup(doc) });
+function checkKey(doc: JsonObject): string {
+  const spec = obj(obj(doc.test).spec);
+  const participants = obj(doc.pscheduler).participants;
+  const meta = obj(doc.meta);
+  let key = `${part(obj(doc.test).type)}|${part(spec.source)}|${part(spec.dest)}|${part(spec['ip-version'])}`;
+  key += `|${part(Array.isArray(participants) ? participants[0] : undefined)}`;
+  for (const end of [meta.source, meta.destination, meta.observer])
+    key += `|${part(obj(end).ip)}|${part(obj(end).hostname)}`;
+  return key;
+}
+
+/**
+ * The data points of the runs of one series (`_source` as {@link seriesSource} asks for it), the
+ * value of `eventType` only: what {@link mapOpenSearchDocument} yields as `point` for each,
+ * without building the metadata a series read throws away. The archiver's acceptance of a run
+ * is checked again only when what it depends on changes from the last accepted run (the runs of
+ * one test share it). The reference only makes metadata parameters, so it is left out (a series
+ * read does not fetch it).
+ */
+export class SeriesPointMapper {
+  private readonly skip: ReadonlySet<string>;
+  /** {@link checkKey} of the last run the archiver accepted. */
+  private accepted: string | undefined;
+
+  constructor(private readonly eventType: string) {
+    this.skip = unneededPartsOf(eventType);
+  }
+
+  /** @throws MappingError when the archiver would not have stored the run. */
+  map(source: unknown): MappedRecord['point'] {
+    const doc = obj(source);
+    const input = recordInput(doc, this.skip, false);
+    const key = checkKey(doc);
+    if (key !== this.accepted) {
+      checkRecord(input, { lookup: addressLookup(doc) });
+      this.accepted = key;
+    }
+    return recordPoint(input, {}, this.eventType);
+  }
 }

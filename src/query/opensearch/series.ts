@@ -8,7 +8,7 @@
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { ValidationError } from '../../http/errors.js';
-import { mapOpenSearchPoint, runIdentity } from './documents.js';
+import { runIdentity, SeriesPointMapper } from './documents.js';
 import type { Hit } from './search.js';
 import { baseValue, normalize, SummaryBin } from './values.js';
 
@@ -20,6 +20,7 @@ export class SeriesBuilder {
   /** The document of the last point and its ts (its run identity is computed only on a ts tie). */
   private lastDoc: Hit['source'] | undefined;
   private lastTs: number | undefined;
+  private readonly points: SeriesPointMapper;
 
   constructor(
     private readonly eventType: string,
@@ -32,6 +33,7 @@ export class SeriesBuilder {
       throw new ValidationError(`${eventType} has no ${summaryType} summaries`, 'summaryType');
     }
     this.window = summaryType === 'base' ? 0 : window;
+    this.points = new SeriesPointMapper(eventType);
   }
 
   /** The finished points these hits complete (summary bins close when a later bin starts). */
@@ -40,7 +42,7 @@ export class SeriesBuilder {
     for (const hit of hits) {
       let point;
       try {
-        point = mapOpenSearchPoint(hit.source, this.eventType);
+        point = this.points.map(hit.source);
       } catch {
         continue; // a run the archiver could not have mapped would not be in esmond either
       }

@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import type { RequestContext } from '../../../src/archive/types.js';
 import { chooseCoding } from '../../../src/archive/compress.js';
-import { createClient } from '../../../src/query/client.js';
+import { createClient } from '../../../src/client.js';
 
 const NOW = 1_700_000_000;
 const N = 12_000;

@@ -1,107 +1,130 @@
 /**
- * Durability under group commit: every write the archive acknowledged (201) is in the SQLite
- * file after the server process is killed with SIGKILL while other writes are still in flight.
+ * Durability: every write the archive acknowledged (201) is stored after the server process is
+ * killed with SIGKILL while other writes are still in flight, on both stores. Single-point POSTs
+ * and small bulk PUTs go through SQLite's group commit; large bulk PUTs of several event types
+ * (each one multi-row statement on PostgreSQL) through the bulk path.
  * @module
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteArchive } from '../../../src/archive/service.js';
-import { spawnArchiveServer, type ArchiveProcess } from '../../helpers/archive-process.js';
+import { createArchiveService } from '../../../src/archive/service.js';
+import { openStore } from '../../../src/archive/storage/open.js';
+import type { ArchiveService } from '../../../src/archive/types.js';
+import { spawnArchiveServer } from '../../helpers/archive-process.js';
+import { freshPgDatabase, testStores } from '../../helpers/stores.js';
 
 const LIST = '/esmond/perfsonar/archive/';
 const T0 = 1_600_000_000;
 const WRITES = 240;
-/** The server is killed once this many writes were acknowledged (the rest are in flight). */
-const KILL_AFTER = 120;
+/** The server is killed once this many points were acknowledged (the rest are in flight). */
+const KILL_AFTER = 2_000;
+/** Timestamps per large bulk PUT (each with every event type of {@link TYPES}). */
+const BULK_TS = 100;
+const TYPES = ['packet-count-sent', 'packet-count-lost'] as const;
 
-let dir: string;
-let db: string;
-let server: ArchiveProcess | undefined;
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'esmond-kill-'));
-  db = join(dir, 'archive.sqlite');
-});
-
-after(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-test('writes acknowledged before kill -9 are all in the database after a restart', async () => {
-  const setup = openSqliteArchive(db, { resolver: false });
-  const key = await setup.addUser('writer');
-  await setup.close();
-  server = await spawnArchiveServer(['--db', db, '--no-dns']);
-  const headers = { Authorization: `Token ${key}`, 'Content-Type': 'application/json' };
-  const created = await fetch(`${server.url}${LIST}`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      'subject-type': 'point-to-point',
-      source: '10.0.0.1',
-      destination: '10.0.0.2',
-      'measurement-agent': '10.0.0.1',
-      'tool-name': 'kill-test',
-      'event-types': [
-        { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
-      ],
-    }),
-  });
-  assert.equal(created.status, 201);
-  const mdKey = ((await created.json()) as { 'metadata-key': string })['metadata-key'];
-  const acked: number[] = [];
-  let killed = false;
-  const pid = server.pid;
-  const write = async (i: number): Promise<void> => {
-    const ts = T0 + i * 10;
-    // Single-point POSTs and bulk PUTs alike (each bulk stores ts and ts + 5).
-    const single = i % 2 === 0;
-    const res = await fetch(
-      single ? `${server?.url}${LIST}${mdKey}/packet-count-sent/base` : `${server?.url}${LIST}${mdKey}/`,
-      {
-        method: single ? 'POST' : 'PUT',
-        headers,
-        body: JSON.stringify(
-          single
-            ? { ts, val: i }
-            : { data: [ts, ts + 5].map((t) => ({ ts: t, val: [{ 'event-type': 'packet-count-sent', val: i }] })) },
-        ),
-      },
-    ).catch(() => undefined);
-    if (res?.status !== 201) return;
-    await res.arrayBuffer();
-    acked.push(ts);
-    if (!single) acked.push(ts + 5);
-    if (!killed && acked.length >= KILL_AFTER) {
-      killed = true;
-      process.kill(pid, 'SIGKILL');
-    }
-  };
-  await Promise.all(Array.from({ length: WRITES }, (_, i) => write(i)));
-  assert.ok(killed, 'the server was killed while writes were in flight');
-  await server.stop();
-  server = undefined;
-
-  // A restart: the file opened again (WAL recovery), every acknowledged point read back.
-  const reopened = openSqliteArchive(db, { resolver: false });
-  try {
-    const page = await reopened.readData(
-      mdKey,
-      'packet-count-sent',
+/** Every acknowledged (event type, ts) of a metadata is read back from `service`. */
+async function missingPoints(service: ArchiveService, key: string, acked: ReadonlyArray<[string, number]>) {
+  const stored = new Set<string>();
+  for (const eventType of TYPES) {
+    const page = await service.readData(
+      key,
+      eventType,
       'base',
       undefined,
-      new URLSearchParams({ 'time-start': String(T0), 'time-end': String(T0 + WRITES * 10), limit: '100000' }),
-      { requestUrl: new URL(`http://127.0.0.1${LIST}`), prefix: '/esmond', now: T0 + WRITES * 10 },
+      new URLSearchParams({ 'time-start': String(T0), 'time-end': String(T0 + WRITES * 1000), limit: '1000000' }),
+      { requestUrl: new URL(`http://127.0.0.1${LIST}`), prefix: '/esmond', now: T0 + WRITES * 1000 },
     );
-    const stored = new Set<number>();
-    for await (const chunk of page.points) for (const p of chunk) stored.add(p.ts);
-    const missing = acked.filter((ts) => !stored.has(ts));
-    assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged points lost`);
-  } finally {
-    await reopened.close();
+    for await (const chunk of page.points) for (const p of chunk) stored.add(`${eventType} ${p.ts}`);
   }
-});
+  return acked.filter(([e, ts]) => !stored.has(`${e} ${ts}`));
+}
+
+for (const kind of testStores()) {
+  test(`${kind}: writes acknowledged before kill -9 are all stored after a restart`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esmond-kill-'));
+    const pgDb = kind === 'postgres' ? await freshPgDatabase() : undefined;
+    const spec = pgDb?.url ?? join(dir, 'archive.sqlite');
+    let server: Awaited<ReturnType<typeof spawnArchiveServer>> | undefined;
+    try {
+      const setup = createArchiveService(await openStore(spec), { resolver: false });
+      const key = await setup.addUser('writer');
+      await setup.close();
+      server = await spawnArchiveServer(['--db', spec, '--no-dns']);
+      const url = server.url;
+      const headers = { Authorization: `Token ${key}`, 'Content-Type': 'application/json' };
+      const created = await fetch(`${url}${LIST}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          'subject-type': 'point-to-point',
+          source: '10.0.0.1',
+          destination: '10.0.0.2',
+          'measurement-agent': '10.0.0.1',
+          'tool-name': 'kill-test',
+          'event-types': [
+            {
+              'event-type': TYPES[0],
+              summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }],
+            },
+            { 'event-type': TYPES[1] },
+          ],
+        }),
+      });
+      assert.equal(created.status, 201);
+      const mdKey = ((await created.json()) as { 'metadata-key': string })['metadata-key'];
+      const acked: Array<[string, number]> = [];
+      let killed = false;
+      const pid = server.pid;
+      // Write i owns ts T0 + i·1000 … + 999: single POSTs, small bulks and large bulks of both types.
+      const write = async (i: number): Promise<void> => {
+        const ts = T0 + i * 1000;
+        const kind3 = i % 3;
+        let points: Array<[string, number]>;
+        let path = `${url}${LIST}${mdKey}/`;
+        let body: unknown;
+        if (kind3 === 0) {
+          points = [[TYPES[0], ts]];
+          path += `${TYPES[0]}/base`;
+          body = { ts, val: i };
+        } else {
+          const stamps = Array.from({ length: kind3 === 1 ? 2 : BULK_TS }, (_, j) => ts + j);
+          const types = kind3 === 1 ? [TYPES[0]] : TYPES;
+          points = stamps.flatMap((t) => types.map((e): [string, number] => [e, t]));
+          body = { data: stamps.map((t) => ({ ts: t, val: types.map((e) => ({ 'event-type': e, val: i })) })) };
+        }
+        const res = await fetch(path, {
+          method: kind3 === 0 ? 'POST' : 'PUT',
+          headers,
+          body: JSON.stringify(body),
+        }).catch(() => undefined);
+        if (res?.status !== 201) return;
+        await res.arrayBuffer();
+        acked.push(...points);
+        if (!killed && acked.length >= KILL_AFTER) {
+          killed = true;
+          process.kill(pid, 'SIGKILL');
+        }
+      };
+      await Promise.all(Array.from({ length: WRITES }, (_, i) => write(i)));
+      assert.ok(killed, 'the server was killed while writes were in flight');
+      await server.stop();
+      server = undefined;
+
+      // A restart: the store opened again (SQLite: WAL recovery), every acknowledged point read back.
+      const reopened = createArchiveService(await openStore(spec), { resolver: false });
+      try {
+        const missing = await missingPoints(reopened, mdKey, acked);
+        assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged points lost`);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await server?.stop();
+      await pgDb?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

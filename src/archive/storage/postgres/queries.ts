@@ -7,6 +7,7 @@
  */
 import type { QueryConfig } from 'pg';
 import type { MetadataQuery } from '../store.js';
+import { IP_COLUMNS, STRING_COLUMNS } from '../metadata-row.js';
 
 /** A named (prepared) statement with its values. */
 export function named(name: string, text: string, values: unknown[]): QueryConfig {
@@ -38,6 +39,11 @@ export const SQL = {
      WHERE metadata_id = ANY($1::bigint[]) ORDER BY id`,
   eventTypeRows: `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
      FROM event_types e JOIN metadata m ON m.id = e.metadata_id WHERE m.metadata_key = $1 AND e.event_type = $2 ORDER BY e.id`,
+  /** Every row of one metadata, base rows with their series' last ts (one round trip per write request). */
+  writeRows: `SELECT e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated,
+       CASE WHEN e.summary_type = 'base' AND e.summary_window = 0
+         THEN (SELECT max(c.ts) FROM cells c WHERE c.series_id = e.id) END
+     FROM event_types e JOIN metadata m ON m.id = e.metadata_id WHERE m.metadata_key = $1 ORDER BY e.id`,
   touchRows: 'UPDATE event_types SET time_updated = $1 WHERE id = ANY($2::bigint[])',
   lastTimestamp: 'SELECT max(ts) AS ts FROM cells WHERE series_id = $1',
   existing: 'SELECT ts FROM cells WHERE series_id = $1 AND ts = ANY($2::bigint[])',
@@ -76,13 +82,6 @@ export const SQL = {
 
 /** Up to this many distinct free-form parameters get one semi-join each; more share one grouped join. */
 const MAX_SEPARATE_PARAMETER_TERMS = 8;
-
-const IP_COLUMNS = { source: 'source', destination: 'destination', 'measurement-agent': 'measurement_agent' } as const;
-const STRING_COLUMNS = {
-  'tool-name': 'tool_name',
-  'input-source': 'input_source',
-  'input-destination': 'input_destination',
-} as const;
 
 /** A search's WHERE clause and its bound values. */
 export interface PgFilter {

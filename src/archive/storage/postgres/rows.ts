@@ -6,8 +6,8 @@
  * @module
  */
 import pg from 'pg';
-import type { SeriesCell, StoredEventTypeRow, StoredMetadata } from '../store.js';
-import { subjectOf, type MetadataRow } from '../metadata-row.js';
+import type { SeriesCell } from '../store.js';
+import type { MetadataRow } from '../metadata-row.js';
 
 export type { MetadataRow };
 
@@ -23,25 +23,6 @@ PG_TYPES.setTypeParser(NUMERIC, 'text', (text: string) => {
   return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
 });
 
-/** A metadata record without its parameters and rows yet. */
-export function metadataOf(r: MetadataRow): StoredMetadata {
-  return {
-    id: r.id,
-    key: r.metadata_key,
-    subjectType: r.subject_type,
-    subject: subjectOf(r),
-    parameters: [],
-    eventTypes: [],
-  };
-}
-
-/** `[id, metadata_id, event_type, summary_type, summary_window, time_updated]` array row. */
-export type EventTypeArrayRow = [number, number, string, string, number, number | null];
-
-export function eventRowOf(r: EventTypeArrayRow): StoredEventTypeRow {
-  return { seriesId: r[0], eventType: r[2], summaryType: r[3], window: r[4], timeUpdated: r[5] };
-}
-
 /** `[ts, num, den, doc, out]` array row. */
 export type CellArrayRow = [number, number | bigint | null, number | null, string | null, string | null];
 
@@ -49,13 +30,34 @@ export function cellOf(r: CellArrayRow): SeriesCell {
   return { ts: r[0], num: r[1], den: r[2], doc: r[3], out: r[4] };
 }
 
-/** Columns of cells as arrays, for one multi-row `INSERT … SELECT FROM unnest(…)`. */
-export function cellColumns(
-  cells: readonly SeriesCell[],
-): [number[], Array<number | string | null>, Array<number | null>, Array<string | null>, Array<string | null>] {
+/**
+ * A PostgreSQL array literal (`{1,NULL,"a\\"b"}`) of numbers (integers, or any number for
+ * numeric), BigInts and strings: what node-postgres would send for an array parameter, built
+ * about 3x faster (numbers unquoted, no per-element conversion), since a bulk write sends
+ * several arrays of thousands of elements.
+ */
+export function arrayLiteral(values: ReadonlyArray<number | bigint | string | null>): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'string') out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    else out += String(v);
+  }
+  return `${out}}`;
+}
+
+/** Columns of cells as array literals, for one multi-row `INSERT … SELECT FROM unnest(…)`. */
+export function cellColumns(cells: readonly SeriesCell[]): [string, string, string, string, string] {
   // A BigInt goes out as its decimal text, which numeric takes exactly.
-  const num = cells.map((c) => (typeof c.num === 'bigint' ? c.num.toString() : c.num));
-  return [cells.map((c) => c.ts), num, cells.map((c) => c.den), cells.map((c) => c.doc), cells.map((c) => c.out)];
+  return [
+    arrayLiteral(cells.map((c) => c.ts)),
+    arrayLiteral(cells.map((c) => c.num)),
+    arrayLiteral(cells.map((c) => c.den)),
+    arrayLiteral(cells.map((c) => c.doc)),
+    arrayLiteral(cells.map((c) => c.out)),
+  ];
 }
 
 const UNAVAILABLE_CODES = new Set([

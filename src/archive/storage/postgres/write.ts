@@ -12,7 +12,7 @@ import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { binEnd, binUpdates, lockOrder, summariesInLockOrder } from '../bins.js';
 import type { SeriesCell, SeriesWrite, SeriesWriteBatch } from '../store.js';
 import { named, SQL } from './queries.js';
-import { cellColumns, cellOf, type CellArrayRow } from './rows.js';
+import { arrayLiteral, cellColumns, cellOf, type CellArrayRow } from './rows.js';
 
 const CHUNK = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -70,7 +70,7 @@ function newCellColumns(appends: readonly SeriesWrite[]): unknown[] {
       cells.push(cell);
     }
   }
-  return [series, ...cellColumns(cells)];
+  return [arrayLiteral(series), ...cellColumns(cells)];
 }
 
 /** A unique violation of the cells key becomes {@link DuplicateCells}; anything else stays. */
