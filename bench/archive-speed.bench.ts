@@ -221,6 +221,7 @@ async function benchRead(url: string, raw: Database.Database, s: Series, report:
     `archive.read    ${s.name}, pages of ${PAGE}: HTTP ${Math.round(httpRate)} pts/s  raw sqlite + hand-written JSON ${Math.round(rawRate)} pts/s` +
       `  ratio ${ratio.toFixed(2)}x (goal >= 0.8x)${ratio >= 0.8 ? '' : '  BELOW GOAL'}  [best of ${REPEAT}]`,
   );
+  report(`archive.read ${s.name}: ${ratio.toFixed(2)}x of baseline (goal >= 0.8)`);
 }
 
 function pct(values: number[], p: number): number {
@@ -283,6 +284,7 @@ async function benchLatency(
       ` during a 1 M-point export p50 ${pct(busy, 50).toFixed(1)} ms p99 ${p99.toFixed(1)} ms (goal p99 <= 50 ms)${p99 <= 50 ? '' : '  BELOW GOAL'}` +
       `  [${busy.length} requests, ${exported} exports started]`,
   );
+  report(`archive.latency p99 of small requests during a 1 M-point export: ${p99.toFixed(1)} ms (goal <= 50 ms)`);
 }
 
 async function benchSearch(url: string, raw: Database.Database, report: Report): Promise<void> {
@@ -306,4 +308,5 @@ async function benchSearch(url: string, raw: Database.Database, report: Report):
     `archive.search  ${total} metadata  p50 ${p50.toFixed(2)} ms  p95 ${pct(all, 95).toFixed(2)} ms (goal p50 <= 5 ms)${p50 <= 5 ? '' : '  BELOW GOAL'}` +
       `; per query p50/p95: ${queries.map(([n], k) => `${n} ${pct(times[k] ?? [], 50).toFixed(2)}/${pct(times[k] ?? [], 95).toFixed(2)}`).join(', ')}`,
   );
+  report(`archive.search p50 at ${total} metadata: ${p50.toFixed(2)} ms (goal <= 5 ms)`);
 }

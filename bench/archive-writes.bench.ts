@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { openSqliteArchive } from '../src/archive/service.js';
 import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
 import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 import { BenchClient, benchMetadataBody, inParallel, rate } from './support/bench-http.js';
 import { startChildArchive, type ChildArchive } from './support/child-archive.js';
 import { writeTransferLog } from './support/gridftp-log.js';

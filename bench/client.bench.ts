@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChildArchive } from './support/child-archive.js';
 import { openSqliteArchive } from '../src/archive/service.js';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 
 const T0 = 1_700_000_000;
 

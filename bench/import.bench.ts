@@ -9,7 +9,6 @@
  *   ESMOND_BENCH_IMPORT_HOSTS=4 ESMOND_BENCH_IMPORT_DAYS=3 npm run bench -- import
  * @module
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { runArchiveCli } from '../src/cli/archive.js';
 import { run as getBulk } from '../src/cli/get-bulk.js';
 import type { CliIo } from '../src/cli/io.js';
 import { PassThrough } from 'node:stream';
+import { startChildArchive } from './support/child-archive.js';
 
 const HOSTS = Number(process.env.ESMOND_BENCH_IMPORT_HOSTS ?? 3);
 const DAYS = Number(process.env.ESMOND_BENCH_IMPORT_DAYS ?? 2);
@@ -41,39 +41,13 @@ function io(cwd: string): CliIo & { err: () => string } {
   };
 }
 
-/** Starts bench/support/archive-server.ts on `db`; resolves with its URL and a stop function. */
-async function serve(db: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'support', 'archive-server.ts'), db],
-    { stdio: ['pipe', 'pipe', 'ignore'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += String(c);
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', () => {
-      reject(new Error('archive server exited'));
-    });
-  });
-  return {
-    url,
-    stop: () => {
-      child.stdin.end();
-    },
-  };
-}
-
 export default async function bench(report: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-bench-import-'));
   const sourceDb = join(dir, 'source.sqlite');
   const service = openSqliteArchive(sourceDb, { resolver: false });
   const seeded = await seedArchive(service, { hosts: HOSTS, days: DAYS, seed: 1, now: NOW });
   await service.close();
-  const server = await serve(sourceDb);
+  const server = await startChildArchive(sourceDb);
   try {
     const archive = `${server.url}/esmond/perfsonar/archive/`;
     const range = ['-S', String(NOW - DAYS * 86400 - 3600), '-E', String(NOW)];
@@ -104,7 +78,7 @@ export default async function bench(report: (line: string) => void): Promise<voi
     );
     report(`import again (all there, nothing stored): ${r(tAgain).toLocaleString('en-US')} points/s`);
   } finally {
-    server.stop();
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

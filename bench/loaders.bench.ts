@@ -22,7 +22,7 @@ import { parseNetloggerLine } from '../src/loaders/gridftp/netlogger.js';
 import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
 import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
 import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
-import { createClient } from '../src/query/client.js';
+import { createClient } from '../src/client.js';
 import { writeTransferLog as writeLog } from './support/gridftp-log.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

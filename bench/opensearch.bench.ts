@@ -1,181 +1,223 @@
 /**
- * OpenSearch backend export rate: `dataPages()` of the OpenSearch backend against the
- * baseline of the same run — raw `_search` page fetches (undici, search_after) and `JSON.parse`
- * of each page, nothing else. Both read the same pre-serialised pages from a static in-process
- * server (an OpenSearch 2.3 without point in time), so the ratio is the backend's own cost:
- * mapping each run as the esmond archiver would, normalising values, paging. Goal ≥ 0.7×.
+ * OpenSearch backend export rate: `dataPages()` of the OpenSearch backend against the baseline
+ * of the same run, a raw client that fetches the same pages and `JSON.parse`s them, nothing
+ * else. Goal ≥ 0.7×.
  *
- * Measured 2026-12-06 on the shared 2-core machine at load average 18.5 (20 000 iperf3 UDP runs):
- * backend 2,605 / 2,558 / 2,628 points/s for throughput / packet-loss-rate /
- * throughput-subintervals against raw 4,390 / 4,131 / 5,110 docs/s → 0.59× / 0.62× / 0.51×
- * (was 0.27–0.42× before the backend mapped only what the event type reads and skipped the
- * envelope reader's document walk). That server ignored `_source.excludes` and the baseline
- * fetched whole documents.
+ * Fair by construction, and checked: the OpenSearch stand-in runs in its own process
+ * (bench/support/opensearch-server.ts, memoised answers, so both sides wait on it alike); the
+ * baseline sends exactly the requests the backend sends — point in time, the same bodies
+ * (`_source` filter, page size, sort, `search_after`), the same `filter_path`, the point in
+ * time closed at the end — which the stand-in's request log confirms after every export; both
+ * use one keep-alive undici pool per export and ask for the next page while handling the
+ * current one. Rounds alternate which side goes first, with a garbage collection before each
+ * export; the figure is the median of the per-round ratios, with their spread.
  *
- * Since 2026-12-07 the static server applies the `_source` filter as OpenSearch does, the
- * baseline fetches exactly the pages the backend gets, and each side counts its best of three
- * alternating rounds (the machine is shared). At load average 21–23: before the change below
- * 0.38× / 0.40× / 0.62×; after it (the next page fetched while the current one is mapped; a
- * series read maps only the point: no reference parameters, no address table, run identity
- * only on a timestamp tie) 13,765 / 9,615 / 2,816 points/s against 19,905 / 13,764 / 3,950
- * docs/s → 0.69× / 0.70× / 0.71×. What is left is mostly the pScheduler mapper building the
- * metadata half of each record, which a series read throws away (a point-only entry point in
- * the mapper would remove it).
+ *   npm run bench -- opensearch
+ *   ESMOND_BENCH_QUICK=1 npm run bench -- opensearch   # fewer runs and rounds
  * @module
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { createClient } from '../src/query/client.js';
-import { SOURCE_FIELDS, unneededResultPaths } from '../src/query/opensearch/documents.js';
-import { envelopeFor, logstashDocument } from '../test/helpers/logstash.js';
-import { pickSource } from '../test/helpers/opensearch-stand-in.js';
+import { deepStrictEqual } from 'node:assert';
+import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Agent, request } from 'undici';
+import { createClient } from '../src/client.js';
+import { seriesSource } from '../src/query/opensearch/documents.js';
+import { PAGE_FILTER_PATH, TIME_SORT } from '../src/query/opensearch/search.js';
+import { startChildServer, type ChildServer } from './support/child-archive.js';
 
-const T0 = 1_700_000_000;
-const RUNS = 20_000;
+const QUICK = process.env.ESMOND_BENCH_QUICK === '1';
+const RUNS = QUICK ? 5_000 : 20_000;
+const ROUNDS = QUICK ? 3 : 7;
+/** The backend's default page size (the baseline asks for the same). */
 const PAGE = 1000;
-const ROUNDS = 3;
+const EVENT_TYPES = ['throughput', 'packet-loss-rate', 'throughput-subintervals'];
 
-function rate(n: number, ms: number): number {
-  return (n / ms) * 1000;
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const spread = (xs: readonly number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+/** CPU milliseconds (user + system) of this process since `since`. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
 }
 
-/** The `_source` the backend asks for when it reads `eventType` (the baseline asks for the same). */
-function sourceFor(eventType: string): unknown {
-  const excludes = unneededResultPaths(eventType);
-  return excludes.length === 0 ? [...SOURCE_FIELDS] : { includes: [...SOURCE_FIELDS], excludes };
+/** The raw client: the backend's requests, each page's body read as text and parsed, nothing else. */
+async function rawExport(base: string, key: string, eventType: string): Promise<{ docs: number; bytes: number }> {
+  const agent = new Agent({ connections: 8 });
+  const post = async (path: string, query: Record<string, string>, body?: unknown): Promise<string> => {
+    const qs = new URLSearchParams(query).toString();
+    const r = await request(`${base}/${path}${qs === '' ? '' : `?${qs}`}`, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await r.body.text();
+    if (r.statusCode !== 200) throw new Error(`raw ${path}: ${r.statusCode} ${text.slice(0, 200)}`);
+    return text;
+  };
+  try {
+    let pit = (JSON.parse(await post('pscheduler_*/_search/point_in_time', { keep_alive: '2m' })) as { pit_id: string })
+      .pit_id;
+    const query = { bool: { filter: [{ term: { 'pscheduler.test_checksum.keyword': key } }] } };
+    const source = seriesSource(eventType);
+    const page = async (after: unknown[] | undefined): Promise<{ text: string; hits: Array<{ sort: unknown[] }> }> => {
+      const body = {
+        size: PAGE,
+        query,
+        sort: TIME_SORT,
+        _source: source,
+        track_total_hits: false,
+        ...(after === undefined ? {} : { search_after: after }),
+        pit: { id: pit, keep_alive: '2m' },
+      };
+      const text = await post('_search', { filter_path: PAGE_FILTER_PATH }, body);
+      const parsed = JSON.parse(text) as { pit_id?: string; hits?: { hits: Array<{ sort: unknown[] }> } };
+      if (parsed.pit_id !== undefined) pit = parsed.pit_id;
+      return { text, hits: parsed.hits?.hits ?? [] };
+    };
+    let docs = 0;
+    let bytes = 0;
+    let pending: ReturnType<typeof page> | undefined = page(undefined);
+    while (pending !== undefined) {
+      const { text, hits }: Awaited<ReturnType<typeof page>> = await pending;
+      pending = hits.length >= PAGE ? page(hits[hits.length - 1]!.sort) : undefined;
+      docs += hits.length;
+      bytes += text.length;
+    }
+    const r = await request(`${base}/_search/point_in_time`, {
+      dispatcher: agent,
+      method: 'DELETE',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ pit_id: [pit] }),
+    });
+    await r.body.text();
+    return { docs, bytes };
+  } finally {
+    await agent.close();
+  }
+}
+
+/** The backend: every point of the series through the library, counted. */
+async function backendExport(base: string, key: string, eventType: string): Promise<number> {
+  const client = createClient({ url: base, archive: 'opensearch' });
+  let n = 0;
+  try {
+    for await (const page of client.dataPages(key, eventType)) n += page.length;
+  } finally {
+    await client.close();
+  }
+  return n;
+}
+
+/** The requests the stand-in received since the last call (point-in-time ids normalised). */
+function requestLog(server: ChildServer): Promise<unknown> {
+  return new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send('requests');
+  });
 }
 
 export default async function bench(report: (line: string) => void): Promise<void> {
-  const throughput = JSON.parse(
-    readFileSync(
-      fileURLToPath(new URL('../test/fixtures/pscheduler/results/throughput-iperf3-udp-result.json', import.meta.url)),
-      'utf8',
-    ),
-  ) as Record<string, unknown>;
-  const docs = Array.from({ length: RUNS }, (_, k) =>
-    logstashDocument(envelopeFor(throughput, T0 + k * 60, k, '10.0.0.1'), '10.0.0.1'),
+  const load = loadavg()[0]!;
+  const server = await startChildServer(
+    new URL('./support/opensearch-server.ts', import.meta.url).pathname,
+    [String(RUNS)],
+    true,
   );
-  const key = (docs[0]!.pscheduler as Record<string, unknown>).test_checksum as string;
-  // Pre-serialised pages per `_source` filter (as OpenSearch applies it), keyed by the search_after that asks for them.
-  const pagesBySource = new Map<string, Map<string, Buffer>>();
-  const pagesFor = (source: unknown): Map<string, Buffer> => {
-    const id = JSON.stringify(source ?? null);
-    let pages = pagesBySource.get(id);
-    if (pages) return pages;
-    pages = new Map();
-    for (let i = 0, after = 'null'; i < RUNS; i += PAGE) {
-      const hits = docs.slice(i, i + PAGE).map((d, j) => {
-        const ps = d.pscheduler as Record<string, unknown>;
-        return {
-          _index: '.ds-pscheduler_throughput-000001',
-          _id: String(i + j),
-          _source: pickSource(d, source),
-          sort: [Date.parse(String(ps.start_time)), ps.run_id],
-        };
-      });
-      pages.set(
-        after,
-        Buffer.from(
-          JSON.stringify({
-            took: 1,
-            timed_out: false,
-            _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-            hits: { hits },
-          }),
-        ),
-      );
-      after = JSON.stringify(hits[hits.length - 1]!.sort);
-    }
-    pagesBySource.set(id, pages);
-    return pages;
-  };
-  const EVENT_TYPES = ['throughput', 'packet-loss-rate', 'throughput-subintervals'];
-  for (const et of EVENT_TYPES) pagesFor(sourceFor(et));
-  const empty = Buffer.from(JSON.stringify({ _shards: { failed: 0 }, hits: { hits: [] } }));
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.url?.includes('point_in_time') === true) {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end('{"error":{"type":"illegal_argument_exception","reason":"no point in time before 2.4"},"status":400}');
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { search_after?: unknown; _source?: unknown };
-      res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-      res.end(pagesFor(body._source).get(JSON.stringify(body.search_after ?? null)) ?? empty);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/opensearch`;
+  const base = server.url;
+  const key = String(server.hello.key);
   try {
-    const raw = async (eventType: string): Promise<{ docs: number; bytes: number }> => {
-      let n = 0;
-      let bytes = 0;
-      let after: unknown;
-      for (;;) {
-        const body = {
-          size: PAGE,
-          query: { bool: { filter: [{ term: { 'pscheduler.test_checksum.keyword': key } }] } },
-          sort: [{ 'pscheduler.start_time': 'asc' }, { 'pscheduler.run_id.keyword': 'asc' }],
-          _source: sourceFor(eventType),
-          ...(after === undefined ? {} : { search_after: after }),
-        };
-        const r = await request(`${base}/pscheduler_*/_search`, {
-          method: 'POST',
-          body: JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-        });
-        const text = await r.body.text();
-        bytes += text.length;
-        const page = JSON.parse(text) as { hits: { hits: Array<{ sort: unknown[] }> } };
-        const hits = page.hits.hits;
-        n += hits.length;
-        if (hits.length < PAGE) return { docs: n, bytes };
-        after = hits[hits.length - 1]!.sort;
-      }
-    };
-    const backend = async (eventType: string): Promise<number> => {
-      const client = createClient({ url: base, archive: 'opensearch' });
-      let n = 0;
-      try {
-        for await (const page of client.dataPages(key, eventType)) n += page.length;
-      } finally {
-        await client.close();
-      }
-      return n;
-    };
-    await raw('throughput'); // warm-up
-    await backend('throughput');
-    // The machine is shared: each side is timed ROUNDS times, alternating, and its best time counts.
+    // Warm-up: the stand-in answers (and memoises) every page once; both sides' code is compiled.
     for (const et of EVENT_TYPES) {
-      let tRaw = Infinity;
-      let tBackend = Infinity;
-      let nRaw = 0;
-      let bytes = 0;
-      for (let round = 0; round < ROUNDS; round++) {
-        const t0 = performance.now();
-        ({ docs: nRaw, bytes } = await raw(et));
-        tRaw = Math.min(tRaw, performance.now() - t0);
-        const t1 = performance.now();
-        const nBackend = await backend(et);
-        tBackend = Math.min(tBackend, performance.now() - t1);
-        if (nBackend !== nRaw) throw new Error(`backend read ${nBackend} points, raw ${nRaw}`);
+      await rawExport(base, key, et);
+      await backendExport(base, key, et);
+    }
+    await requestLog(server);
+
+    const ratios = new Map<string, number[]>(EVENT_TYPES.map((et) => [et, []]));
+    const rates = new Map<string, { raw: number[]; backend: number[]; bytes: number }>(
+      EVENT_TYPES.map((et) => [et, { raw: [], backend: [], bytes: 0 }]),
+    );
+    const overall: number[] = [];
+    const cpuRatios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let tRawAll = 0;
+      let tBackendAll = 0;
+      let cpuRaw = 0;
+      let cpuBackend = 0;
+      for (const et of EVENT_TYPES) {
+        const timeRaw = async (): Promise<number> => {
+          gc();
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const { docs, bytes } = await rawExport(base, key, et);
+          const t = performance.now() - t0;
+          cpuRaw += cpuMs(c0);
+          if (docs !== RUNS) throw new Error(`raw read ${docs} documents, want ${RUNS}`);
+          rates.get(et)!.bytes = bytes / docs;
+          return t;
+        };
+        const timeBackend = async (): Promise<number> => {
+          gc();
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const n = await backendExport(base, key, et);
+          const t = performance.now() - t0;
+          cpuBackend += cpuMs(c0);
+          if (n !== RUNS) throw new Error(`backend read ${n} points, want ${RUNS}`);
+          return t;
+        };
+        // Alternate which side goes first; check after each that both sent the same requests.
+        let tRaw: number;
+        let tBackend: number;
+        let rawLog: unknown;
+        let backendLog: unknown;
+        if (round % 2 === 0) {
+          tRaw = await timeRaw();
+          rawLog = await requestLog(server);
+          tBackend = await timeBackend();
+          backendLog = await requestLog(server);
+        } else {
+          tBackend = await timeBackend();
+          backendLog = await requestLog(server);
+          tRaw = await timeRaw();
+          rawLog = await requestLog(server);
+        }
+        deepStrictEqual(rawLog, backendLog, `the baseline must send the backend's requests (${et})`);
+        ratios.get(et)!.push(tRaw / tBackend);
+        rates.get(et)!.raw.push((RUNS / tRaw) * 1000);
+        rates.get(et)!.backend.push((RUNS / tBackend) * 1000);
+        tRawAll += tRaw;
+        tBackendAll += tBackend;
       }
-      const ratio = rate(nRaw, tBackend) / rate(nRaw, tRaw);
+      overall.push(tRawAll / tBackendAll);
+      cpuRatios.push(cpuRaw / cpuBackend);
+    }
+    for (const et of EVENT_TYPES) {
+      const r = rates.get(et)!;
+      const x = ratios.get(et)!;
       report(
-        `opensearch export ${et}: backend ${Math.round(rate(nRaw, tBackend)).toLocaleString('en-US')} points/s, raw _search+JSON.parse of the same pages (${Math.round(bytes / nRaw).toLocaleString('en-US')} bytes/doc) ${Math.round(rate(nRaw, tRaw)).toLocaleString('en-US')} docs/s → ${ratio.toFixed(2)}× (goal ≥ 0.7×, best of ${ROUNDS})`,
+        `opensearch export ${et}: backend ${fmt(median(r.backend))} points/s, raw _search+JSON.parse of the same pages (${fmt(r.bytes)} bytes/doc) ${fmt(median(r.raw))} docs/s → ${median(x).toFixed(2)}× (median of ${ROUNDS} rounds, spread ${spread(x)})`,
       );
     }
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) =>
-      server.close(() => {
-        resolve();
-      }),
+    // Client CPU time (this process: parsing, mapping, undici, GC) waits for no core, so it moves less with the load.
+    report(
+      `opensearch export, client CPU time: backend ${(1 / median(cpuRatios)).toFixed(2)}× the raw client's (median of ${ROUNDS} rounds, spread of raw/backend ${spread(cpuRatios)})`,
     );
+    report(
+      `opensearch export: ${median(overall).toFixed(2)}x of raw _search (goal >= 0.7), median of ${ROUNDS} rounds, spread ${spread(overall)}, ${RUNS.toLocaleString('en-US')} runs, load ${load.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`,
+    );
+  } finally {
+    await server.stop();
   }
 }

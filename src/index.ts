@@ -31,7 +31,7 @@
  * ```
  * @packageDocumentation
  */
-export { createClient } from './query/client.js';
+export { createClient } from './client.js';
 export type {
   CallOptions,
   ClientOptions,

@@ -20,21 +20,25 @@ function* files(dir: string): Generator<string> {
   }
 }
 
+/** Every code file below the SCANNED folders that exist in this checkout. */
+function* scannedFiles(): Generator<string> {
+  for (const top of SCANNED) {
+    let exists = true;
+    try {
+      statSync(join(ROOT, top));
+    } catch {
+      exists = false;
+    }
+    if (exists) yield* files(join(ROOT, top));
+  }
+}
+
 describe('the repository is self-contained', () => {
   test('no source, test, bench or script file reads the reference folder beside the repository', () => {
     const hits: string[] = [];
-    for (const top of SCANNED) {
-      let exists = true;
-      try {
-        statSync(join(ROOT, top));
-      } catch {
-        exists = false;
-      }
-      if (!exists) continue;
-      for (const f of files(join(ROOT, top))) {
-        const text = readFileSync(f, 'utf8');
-        for (const n of NEEDLES) if (text.includes(n)) hits.push(`${relative(ROOT, f)}: ${n}`);
-      }
+    for (const f of scannedFiles()) {
+      const text = readFileSync(f, 'utf8');
+      for (const n of NEEDLES) if (text.includes(n)) hits.push(`${relative(ROOT, f)}: ${n}`);
     }
     assert.deepEqual(hits, []);
   });
@@ -48,22 +52,13 @@ describe('the repository is self-contained', () => {
       new RegExp('\\b' + 'OR' + 'IG' + '\\b'),
     ];
     const hits: string[] = [];
-    for (const top of SCANNED) {
-      let exists = true;
-      try {
-        statSync(join(ROOT, top));
-      } catch {
-        exists = false;
-      }
-      if (!exists) continue;
-      for (const f of files(join(ROOT, top))) {
-        readFileSync(f, 'utf8')
-          .split('\n')
-          .forEach((line, i) => {
-            for (const re of outside)
-              if (re.test(line)) hits.push(`${relative(ROOT, f)}:${String(i + 1)}: ${line.trim()}`);
-          });
-      }
+    for (const f of scannedFiles()) {
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const re of outside)
+            if (re.test(line)) hits.push(`${relative(ROOT, f)}:${String(i + 1)}: ${line.trim()}`);
+        });
     }
     assert.deepEqual(hits, []);
   });

@@ -1,6 +1,7 @@
 /**
- * Starts the embedded archive in a child process (bench/support/archive-server.ts) so a
- * benchmark's load generator does not share the server's CPU. Shared by every bench file.
+ * Starts the embedded archive (bench/support/archive-server.ts), or another bench server, in a
+ * child process so a benchmark's load generator does not share the server's CPU. Shared by
+ * every bench file.
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,13 +18,29 @@ export interface ChildArchive {
   stop(): Promise<void>;
 }
 
+/** A running bench server child process. */
+export interface ChildServer extends ChildArchive {
+  /** The first line it printed (`{"url": …, …}`), parsed. */
+  hello: Record<string, unknown>;
+  /** The process (with an IPC channel when asked for). */
+  child: ChildProcess;
+}
+
 /** Serves the SQLite file or postgres:// URL `dbPath` from a child process; resolves once it listens. */
 export function startChildArchive(dbPath: string): Promise<ChildArchive> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench', 'support', 'archive-server.ts'), dbPath],
-    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  return startChildServer(join(root, 'bench', 'support', 'archive-server.ts'), [dbPath]);
+}
+
+/**
+ * Runs the bench server `script` (a .ts file run through tsx) with `args`; resolves once it
+ * prints its first line, a JSON object with the `url` it listens on. It stops when its stdin
+ * closes. `ipc`: also open a message channel (`child.send`, `process.send`).
+ */
+export function startChildServer(script: string, args: readonly string[], ipc = false): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    stdio: ipc ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'],
+  });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -59,7 +76,9 @@ export function startChildArchive(dbPath: string): Promise<ChildArchive> {
       clearTimeout(timer);
       child.removeAllListeners('exit');
       try {
-        resolve({ url: (JSON.parse(line) as { url: string }).url, stop });
+        const hello = JSON.parse(line) as Record<string, unknown>;
+        if (typeof hello.url !== 'string') throw new Error('no url');
+        resolve({ url: hello.url, hello, child, stop });
       } catch {
         fail(`unexpected output ${line}`);
       }

@@ -15,6 +15,7 @@ import {
   type AddressTrust,
   type AuthResult,
 } from './auth.js';
+import { compressWhenAsked } from './compress.js';
 import { originPolicy, type OriginOptions } from './origin.js';
 import { ClientAbortError, DEFAULT_MAX_BODY_BYTES, parseDataJson, parseDrfJson, readBody } from './body.js';
 import { BASE_HEADERS, sendJson, streamJsonArray, streamPoints } from './respond.js';
@@ -49,6 +50,8 @@ export interface ArchiveAppOptions extends OriginOptions {
   resolver?: Resolver | false;
   /** Replaces the pScheduler ingest (tests). */
   ingest?: PschedulerIngest;
+  /** Smallest answer compressed for a client that asks (see compress.ts). @defaultValue 4096 */
+  compressMinBytes?: number;
 }
 
 /** A `node:http` request listener. */
@@ -261,6 +264,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
   }
 
   return (req, res) => {
+    compressWhenAsked(req, res, options.compressMinBytes);
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ClientAbortError) {
         log(`esmond-ps-archive: client aborted ${req.method} ${pathOf(req)} before its body arrived (${err.message})`);

@@ -11,8 +11,8 @@ import { stringify as stringifyLossless } from 'lossless-json';
 import type { DataType } from '../model/event-types.js';
 import type { WirePoint } from '../model/wire.js';
 import { INDEX_KEY_TEXT } from '../model/ordered-json.js';
-import type { SeriesCell } from './storage/store.js';
-import { cellValue } from './series.js';
+import type { ArchiveStore, PointTextForm, SeriesCell } from './storage/store.js';
+import { cellValue, iterateChunks } from './series.js';
 
 /**
  * One point as JSON, the plain way. A value past 2^53 is a BigInt (JSON.stringify refuses
@@ -74,4 +74,47 @@ export function pointEncoder(dataType: DataType, summaryType: string): (cell: Se
     if (val !== undefined) return `{"ts":${cell.ts},"val":${val}}`;
     return plainPointJson({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) });
   };
+}
+
+/**
+ * The stored form whose point text the store can write for a series (see
+ * `ArchiveStore.readPointTexts`): integers and their sums, and histogram statistics (stored as
+ * their JSON text). Undefined for every other series.
+ */
+export function pointTextForm(dataType: DataType, summaryType: string): PointTextForm | undefined {
+  if (dataType === 'integer' && summaryType !== 'average') return 'integer';
+  if (dataType === 'histogram' && summaryType === 'statistics') return 'json';
+  return undefined;
+}
+
+/** A point text's ts: the store writes every one as `{"ts":<digits>,…`. */
+function textTs(text: string): number {
+  return parseInt(text.slice(6), 10);
+}
+
+/**
+ * The JSON texts of a page of one series, read lazily a chunk at a time like `iterateCells`:
+ * written by the store for a series with a {@link pointTextForm}, else (and for a chunk the store
+ * cannot vouch for: a non-integer `num`, statistics with an integer-like key that `JSON.parse`
+ * would move) encoded from cells by {@link pointEncoder}. The same texts either way.
+ */
+export function iteratePointTexts(
+  store: ArchiveStore,
+  series: { seriesId: number; dataType: DataType; summaryType: string },
+  range: { from: number; to: number; skip: number; take: number },
+): AsyncGenerator<string[]> {
+  const { seriesId, dataType, summaryType } = series;
+  const form = pointTextForm(dataType, summaryType);
+  const encode = pointEncoder(dataType, summaryType);
+  const plain = async (lo: number, offset: number, want: number): Promise<string[]> =>
+    (await store.readCells(seriesId, lo, range.to, offset, want)).map(encode);
+  const read =
+    form === undefined
+      ? plain
+      : async (lo: number, offset: number, want: number): Promise<string[]> => {
+          const texts = await store.readPointTexts(seriesId, lo, range.to, offset, want, form);
+          const exact = texts.every((t): t is string => t !== null && (form !== 'json' || !INDEX_KEY_TEXT.test(t)));
+          return exact ? texts : plain(lo, offset, want);
+        };
+  return iterateChunks(read, textTs, range);
 }

@@ -160,7 +160,7 @@ function decodeBase(dataType: DataType, cell: SeriesCell): NormalizedValue {
  * Cells with `from ≤ ts ≤ to`, `skip` first, at most `take`, read lazily in chunks of up to
  * {@link CHUNK}: one store call per chunk, never per cell.
  */
-export async function* iterateCells(
+export function iterateCells(
   store: ArchiveStore,
   seriesId: number,
   from: number,
@@ -168,19 +168,40 @@ export async function* iterateCells(
   skip: number,
   take: number,
 ): AsyncGenerator<SeriesCell[]> {
-  let remaining = take;
-  let lo = from;
-  let offset = skip;
+  return iterateChunks(
+    (lo, offset, want) => store.readCells(seriesId, lo, to, offset, want),
+    (c) => c.ts,
+    {
+      from,
+      skip,
+      take,
+    },
+  );
+}
+
+/**
+ * The items of a time range (`from` up, `skip` first, at most `take`) read lazily by `read(lo,
+ * offset, want)` in chunks of up to {@link CHUNK}; `tsOf` gives an item's ts, where the next
+ * chunk starts after.
+ */
+export async function* iterateChunks<T>(
+  read: (lo: number, offset: number, want: number) => Promise<T[]>,
+  tsOf: (item: T) => number,
+  range: { from: number; skip: number; take: number },
+): AsyncGenerator<T[]> {
+  let remaining = range.take;
+  let lo = range.from;
+  let offset = range.skip;
   while (remaining > 0) {
     const want = Math.min(CHUNK, remaining);
     // Each chunk is a finished query, so no cursor stays open while the consumer waits.
-    const chunk = await store.readCells(seriesId, lo, to, offset, want);
+    const chunk = await read(lo, offset, want);
     if (chunk.length > 0) yield chunk;
     const last = chunk[chunk.length - 1];
-    if (chunk.length < want || !last) return;
+    if (chunk.length < want || last === undefined) return;
     remaining -= chunk.length;
     offset = 0;
-    lo = last.ts + 1;
+    lo = tsOf(last) + 1;
   }
 }
 

@@ -6,12 +6,12 @@
 import { SUMMARY_TYPE_BY_SEGMENT, dataTypeOf, type DataType, type SeriesType } from '../model/event-types.js';
 import type { WirePoint, WireSummary } from '../model/wire.js';
 import { parseIntText } from '../model/pyparse.js';
-import { ApiError, type DataPage, type RequestContext } from './types.js';
-import type { ArchiveStore, SeriesCell } from './storage/store.js';
+import { ApiError, type ArchiveService, type RequestContext } from './types.js';
+import type { ArchiveStore } from './storage/store.js';
 import { lastValues, linkHeader, pageLinks, parsePaging, timeWindow } from './search.js';
 import { renderSummaries } from './metadata-json.js';
 import { cellValue, iterateCells } from './series.js';
-import { pointEncoder } from './point-json.js';
+import { iteratePointTexts } from './point-json.js';
 
 export const NOT_FOUND = (): ApiError => new ApiError(404, 'Not found.');
 
@@ -46,14 +46,8 @@ export class DataReads {
     return renderSummaries(ctx, key, rows);
   }
 
-  async readData(
-    key: string,
-    eventType: string,
-    segment: string,
-    window: string | undefined,
-    params: URLSearchParams,
-    ctx: RequestContext,
-  ): Promise<DataPage> {
+  /** The data page of one series (see {@link ArchiveService.readData}). */
+  readonly readData: ArchiveService['readData'] = async (key, eventType, segment, window, params, ctx) => {
     const dataType = checkEventType(eventType);
     const summaryType = checkSegment(segment);
     const w = window === undefined ? 0 : parseIntText(window);
@@ -68,23 +62,31 @@ export class DataReads {
     const link = linkHeader(pageLinks(ctx.requestUrl, limit, offset, hasMore));
     const store = this.store;
     const seriesId = row?.seriesId;
-    /** The page's cells a chunk at a time, each mapped by `map`. */
-    async function* chunks<T>(map: (cell: SeriesCell) => T): AsyncGenerator<T[]> {
+    const range = { from: begin, to: end, skip: offset, take: limit };
+    /** The page's chunks (none without a series), handing the event loop over between them. */
+    async function* chunks<T>(read: (seriesId: number) => AsyncIterable<T[]>): AsyncGenerator<T[]> {
       if (seriesId === undefined) return;
       let first = true;
-      for await (const chunk of iterateCells(store, seriesId, begin, end, offset, limit)) {
+      for await (const chunk of read(seriesId)) {
         // Between chunks, other requests get their turn: a big export never holds the event
         // loop for more than one chunk's work.
         if (!first) await new Promise((resolve) => setImmediate(resolve));
         first = false;
-        yield chunk.map(map);
+        yield chunk;
       }
     }
-    const encode = pointEncoder(dataType, summaryType);
     const points: AsyncIterable<WirePoint[]> = {
-      [Symbol.asyncIterator]: () => chunks((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) })),
+      [Symbol.asyncIterator]: () =>
+        chunks(async function* (id) {
+          for await (const cells of iterateCells(store, id, begin, end, offset, limit)) {
+            yield cells.map((cell) => ({ ts: cell.ts, val: cellValue(dataType, summaryType, cell) }));
+          }
+        }),
     };
-    const json: AsyncIterable<string[]> = { [Symbol.asyncIterator]: () => chunks(encode) };
+    const json: AsyncIterable<string[]> = {
+      [Symbol.asyncIterator]: () =>
+        chunks((id) => iteratePointTexts(store, { seriesId: id, dataType, summaryType }, range)),
+    };
     return link === undefined ? { points, json } : { points, json, link };
-  }
+  };
 }

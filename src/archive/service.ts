@@ -10,7 +10,6 @@ import type { WireEventType, WireMetadata, WireSummary } from '../model/wire.js'
 import type {
   ArchiveService,
   ArchiveServiceOptions,
-  DataPage,
   CreateMetadataOptions,
   KeyCheck,
   MetadataPage,
@@ -83,16 +82,7 @@ class Service implements ArchiveService {
     return this.reads.summaryListing(key, eventType, segment, ctx);
   }
 
-  readData(
-    key: string,
-    eventType: string,
-    segment: string,
-    window: string | undefined,
-    params: URLSearchParams,
-    ctx: RequestContext,
-  ): Promise<DataPage> {
-    return this.reads.readData(key, eventType, segment, window, params, ctx);
-  }
+  readData: ArchiveService['readData'] = (...request) => this.reads.readData(...request);
 
   writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number> {
     return this.writes.writePoint(key, eventType, segment, body, ctx);

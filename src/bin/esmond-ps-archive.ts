@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { runAsProcess } from '../cli/io.js';
 import { run } from '../cli/archive.js';
-await runAsProcess(run);
+void runAsProcess(run);

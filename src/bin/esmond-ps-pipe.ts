@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { run } from '../cli/pipe.js';
 import { runAsProcess } from '../cli/io.js';
-await runAsProcess(run);
+void runAsProcess(run);

@@ -24,6 +24,8 @@ export interface SeriesContext {
   timeEnd: number;
   /** Points per request; shared by all series of a run so a refusal lowers it for everyone. */
   pageSize: { value: number };
+  /** Share of a page each time window aims at (windows.ts). @defaultValue TARGET_FILL */
+  windowFill?: number;
   /** Attempts per window (a window is retried when a request fails for good). */
   windowAttempts: number;
   /** Delay before window attempt `n` (1-based) when the server gave no Retry-After. */
@@ -127,7 +129,7 @@ export async function exportSeries(job: PlannedJob, state: SeriesState, ctx: Ser
           state.points += points;
           state.pages += pages;
           state.nextStart = from + covered;
-          state.windowSeconds = nextWindowSeconds(covered, points, ctx.pageSize.value);
+          state.windowSeconds = nextWindowSeconds(covered, points, ctx.pageSize.value, undefined, ctx.windowFill);
           ctx.onCommit(state, points, covered);
           break;
         } catch (err) {

@@ -16,13 +16,14 @@ import { createHostnameCache } from '../util/hostnames.js';
 import { planSeries, type PlannedJob } from './plan.js';
 import type { ProgressSink } from './progress.js';
 import { BULK_DEFAULTS, runBulk } from './run.js';
+import { measureRtt, sizingForRtt, type RunSizing } from './rtt.js';
 import { freshState, reconcileStates } from './states.js';
 import type { BulkFormat, BulkReport, SeriesState } from './types.js';
 
 /** Options of {@link exportBulk}. */
 export interface ExportBulkOptions {
   /** Builds a client; the exporter makes one for the search and one per worker. */
-  createClient: (extra: Pick<ClientOptions, 'onRetry'>) => EsmondClient;
+  createClient: (extra: Pick<ClientOptions, 'onRetry' | 'compression'>) => EsmondClient;
   /** Metadata search (its time filters are replaced: the search is narrowed by timeStart only). */
   query: MetadataQuery;
   /** `-e`: only this event type. */
@@ -49,7 +50,10 @@ export interface ExportBulkOptions {
   checkpointPath?: string;
   /** Identifies the arguments; a resume with a different fingerprint is refused. */
   fingerprint: string;
+  /** Series at once; without it the run is sized from the measured round-trip time (rtt.ts). */
   concurrency?: number;
+  /** `false`: no round-trip probe, today's sizing (benches compare against it). @defaultValue true */
+  rttSizing?: boolean;
   pageSize?: number;
   windowSeconds?: number;
   windowAttempts?: number;
@@ -78,6 +82,13 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
 
   let jobs: PlannedJob[];
   let states: SeriesState[];
+  let sizing: RunSizing | undefined;
+  const autoSized = opts.concurrency === undefined && opts.rttSizing !== false;
+  /** Sizes the run on a client whose connection is warm (or not: the probe takes the quicker of two). */
+  const size = async (client: EsmondClient): Promise<void> => {
+    const first = jobs[0];
+    if (autoSized && first !== undefined) sizing = sizingForRtt(await measureRtt(client, first.metadata, opts.signal));
+  };
   let timeStart = opts.timeStart;
   let timeEnd = opts.timeEnd;
   const previous = opts.resume ? await readCheckpoint(checkpointPath) : undefined;
@@ -106,10 +117,19 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
         hostLabel: (h) => (hostnames ? hostnames.resolve(h) : Promise.resolve(h)),
         honoursSummary: (et) => familyHasSummaries(familyOf(et, opts.summaryType)),
       });
+      await size(search);
     } finally {
       await search.close();
     }
     states = jobs.map((j) => freshState(j, timeStart, windowSeconds));
+  }
+  if (autoSized && sizing === undefined) {
+    const probe = opts.createClient({});
+    try {
+      await size(probe);
+    } finally {
+      await probe.close();
+    }
   }
   await reconcileStates(jobs, states, { outDir: opts.outDir, force: opts.force ?? false, timeStart, windowSeconds });
 
@@ -119,10 +139,12 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
     jobs,
     states,
   );
+  const concurrency = opts.concurrency ?? sizing?.concurrency;
   return runBulk(jobs, states, {
     timeStart,
     timeEnd,
-    createClient: (onRetry) => opts.createClient({ onRetry }),
+    createClient: (onRetry) =>
+      opts.createClient(sizing === undefined ? { onRetry } : { onRetry, compression: sizing.compression }),
     sinkFor: (job) =>
       fileSink(job, {
         outDir: opts.outDir,
@@ -131,7 +153,8 @@ export async function exportBulk(opts: ExportBulkOptions): Promise<BulkReport> {
     labelOf: (job) => pathsOf(opts.outDir, job).finalPath,
     progress: opts.progress,
     checkpoint,
-    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(sizing !== undefined ? { windowFill: sizing.windowFill } : {}),
     ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
     ...(opts.windowAttempts !== undefined ? { windowAttempts: opts.windowAttempts } : {}),
     ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),

@@ -33,6 +33,8 @@ export interface BulkRunOptions {
   timeEnd: number;
   concurrency?: number;
   pageSize?: number;
+  /** Share of a page each time window aims at (see rtt.ts). */
+  windowFill?: number;
   windowAttempts?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -145,6 +147,7 @@ export async function runBulk(
         ...(opts.seekFirstPoint === true ? { seekFirstPoint: true } : {}),
         timeEnd: opts.timeEnd,
         pageSize,
+        ...(opts.windowFill !== undefined ? { windowFill: opts.windowFill } : {}),
         windowAttempts: opts.windowAttempts ?? BULK_DEFAULTS.windowAttempts,
         backoffMs: (n) => Math.min(cap, base * 2 ** (n - 1)) * (0.5 + random() / 2),
         sleep,

@@ -1,8 +1,9 @@
 /**
- * An optparse-compatible pre-pass over argv (the original's flags): expands unique prefixes of long
+ * optparse's reading of argv, the first step of flags.ts's parser: expands unique prefixes of long
  * options (`--ur` → `--url`), splits `--opt=value`, unpacks short clusters (`-Iv`, `-uURL`),
- * checks integer values, and reports errors with optparse's exact messages. The result is a
- * canonical argv (`--long=value` / `--long`) that commander parses without surprises.
+ * checks integer values, and reports errors with optparse's exact messages. Arguments are read
+ * left to right and the first of `-h/--help`, `--version` or an error ends the reading, as in
+ * optparse. The result is a canonical argv (`--long=value` / `--long`) and the positional arguments.
  *
  * Options added by this successor are matched only when no original option fits a prefix, so
  * every abbreviation that worked with the original (`--u`, `--i`) still means what it meant.

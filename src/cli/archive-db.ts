@@ -6,70 +6,84 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
 import { createArchiveService } from '../archive/service.js';
 import { isPostgresUrl, openStore, redactDbSpec } from '../archive/storage/open.js';
 import type { ArchiveStore } from '../archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions } from '../archive/types.js';
 import { isDatabaseUrl, missingArchiveProblem } from './archive-admin.js';
+import { UsageError, type FlagDef, type FlagValues, type KeyOf } from './flags.js';
 import type { CliIo } from './io.js';
-
-/** A usage error an `esmond-ps-archive` subcommand finds after commander's own parsing (exit 2, one line). */
-export class UsageError extends Error {}
 
 /** The SQLite file used when neither `--db` nor `ESMOND_ARCHIVE_DB` says otherwise. */
 export const DEFAULT_DB = 'esmond-archive.sqlite';
 
 /** Parsed `--db*` flags. */
 export interface DbFlags {
-  db?: string;
-  dbPoolSize?: number;
-  dbStatementTimeout?: number;
-  dbSslmode?: string;
+  db?: string | undefined;
+  dbPoolSize?: number | undefined;
+  dbStatementTimeout?: number | undefined;
+  dbSslmode?: string | undefined;
 }
 
 const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'] as const;
 
-function positiveInt(max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
-      throw new InvalidArgumentError(`expected an integer from 1 to ${max}.`);
-    return n;
+/** `--db` and the PostgreSQL settings, in every subcommand that opens the archive. */
+export const DB_FLAGS = [
+  {
+    key: 'db',
+    long: '--db',
+    type: 'string',
+    metavar: 'FILE|URL',
+    help: `SQLite file or postgres://user@host/db URL (default: $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB}).`,
+    original: false,
+  },
+  {
+    key: 'dbPoolSize',
+    long: '--db-pool-size',
+    type: 'uint',
+    metavar: 'N',
+    help: 'PostgreSQL: most connections (default: 10).',
+    original: false,
+  },
+  {
+    key: 'dbStatementTimeout',
+    long: '--db-statement-timeout',
+    type: 'uint',
+    metavar: 'SECONDS',
+    help: 'PostgreSQL: longest a statement may run, seconds (default: 30).',
+    original: false,
+  },
+  {
+    key: 'dbSslmode',
+    long: '--db-sslmode',
+    type: 'string',
+    metavar: 'MODE',
+    help: `PostgreSQL: TLS mode, overrides the URL's sslmode [${SSL_MODES.join(', ')}].`,
+    original: false,
+  },
+] as const satisfies readonly FlagDef[];
+
+/** The keys of {@link DB_FLAGS}. */
+export type DbKey = KeyOf<typeof DB_FLAGS>;
+
+/**
+ * The `--db*` flags, typed and checked.
+ * @throws UsageError for a value out of range
+ */
+export function dbFlagsOf(v: FlagValues<DbKey>): DbFlags {
+  return {
+    db: v.string('db'),
+    dbPoolSize: v.intIn('dbPoolSize', 1, 1000),
+    dbStatementTimeout: v.intIn('dbStatementTimeout', 1, 86_400),
+    dbSslmode: v.choice('dbSslmode', SSL_MODES),
   };
-}
-
-function sslMode(raw: string): string {
-  if (!(SSL_MODES as readonly string[]).includes(raw))
-    throw new InvalidArgumentError(`expected one of ${SSL_MODES.join(', ')}.`);
-  return raw;
-}
-
-/** Adds `--db` and the PostgreSQL settings to a subcommand. */
-export function dbOptions(command: Command): Command {
-  return command
-    .option(
-      '--db <file|url>',
-      `SQLite file or postgres://user@host/db URL (default $ESMOND_ARCHIVE_DB or ./${DEFAULT_DB})`,
-    )
-    .option('--db-pool-size <n>', 'PostgreSQL: most connections (default 10)', positiveInt(1000))
-    .option(
-      '--db-statement-timeout <s>',
-      'PostgreSQL: longest a statement may run, seconds (default 30)',
-      positiveInt(86_400),
-    )
-    .option(
-      '--db-sslmode <mode>',
-      `PostgreSQL: TLS mode, overrides the URL's sslmode (${SSL_MODES.join(', ')})`,
-      sslMode,
-    );
 }
 
 /** The store spec the flags name: a PostgreSQL URL (with `--db-sslmode` applied) or an absolute SQLite path. */
 export function dbSpecOf(flags: DbFlags, io: CliIo): string {
   const raw = flags.db ?? io.env['ESMOND_ARCHIVE_DB'] ?? DEFAULT_DB;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !isPostgresUrl(raw)) {
-    throw new InvalidArgumentError(`--db: ${redactDbSpec(raw)} is neither a SQLite file nor a postgres:// URL`);
+    throw new UsageError(`--db: ${redactDbSpec(raw)} is neither a SQLite file nor a postgres:// URL`);
   }
   if (!isPostgresUrl(raw)) return resolve(io.cwd, raw);
   if (flags.dbSslmode === undefined) return raw;

@@ -6,7 +6,6 @@
  * @module
  */
 import { dirname, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createImportWriter } from '../archive/import-writer.js';
 import { createArchiveService } from '../archive/service.js';
 import { isPostgresUrl, redactDbSpec } from '../archive/storage/open.js';
@@ -14,101 +13,20 @@ import { fingerprintOf } from '../bulk/checkpoint.js';
 import { importArchive, renderImportReport } from '../bulk/import.js';
 import { createProgress } from '../bulk/progress.js';
 import type { SeriesState } from '../bulk/types.js';
-import { EVENT_TYPE_NAMES } from '../model/event-types.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { ClientOptions, MetadataQuery } from '../query/types.js';
-import { ARCHIVE_MODES, applyArchiveFlags } from './archive-flags.js';
-import { dbOptions, dbSpecOf, openArchiveStore, UsageError, type DbFlags } from './archive-db.js';
+import { applyArchiveFlags } from './archive-flags.js';
+import { dbSpecOf, openArchiveStore } from './archive-db.js';
+import type { ImportFlags } from './archive-import-flags.js';
 import { retryNotice } from './failures.js';
 import { ExitCode } from './exit-codes.js';
+import { UsageError } from './flags.js';
 import type { CliIo } from './io.js';
 
 const PROG = 'esmond-ps-archive import';
 
 /** Request retries of the source (windows are retried on top of them, as in esmond-ps-get-bulk). */
 const REQUEST_RETRIES = 4;
-
-/** Parsed flags of `import`. */
-export interface ImportFlags extends DbFlags {
-  from: string;
-  archive: string;
-  startTime?: string;
-  endTime?: string;
-  source?: string;
-  destination?: string;
-  agent?: string;
-  eventType?: string;
-  tool?: string;
-  filter: string[];
-  user?: string;
-  key?: string;
-  password?: string;
-  ca?: string;
-  sslVerify: boolean;
-  insecure?: boolean;
-  timeout: number;
-  concurrency?: number;
-  checkpoint?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-}
-
-function intIn(min: number, max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
-    return n;
-  };
-}
-
-function eventTypeOf(raw: string): string {
-  if (!(EVENT_TYPE_NAMES as readonly string[]).includes(raw))
-    throw new InvalidArgumentError('not an event type (esmond-ps-get -L lists them).');
-  return raw;
-}
-
-function filterOf(raw: string, previous: string[]): string[] {
-  if (raw.indexOf(':') <= 0) throw new InvalidArgumentError('expected key:value.');
-  return [...previous, raw];
-}
-
-/** The flags of `import`, all in one place (the query tools' names where they have them). */
-export function importOptions(command: Command): Command {
-  return dbOptions(command)
-    .requiredOption(
-      '--from <url>',
-      'the archive to copy: esmond 4.x, elmond, or a perfSONAR 5 OpenSearch (https://node/opensearch)',
-    )
-    .addOption(new Option('--archive <type>', 'what --from is (auto: find out)').choices(ARCHIVE_MODES).default('auto'))
-    .option('-S, --start-time <when>', 'copy points from this time (default: the first point)')
-    .option('-E, --end-time <when>', 'copy points up to this time (default: now)')
-    .option('-s, --source <host>', 'only metadata with this source')
-    .option('-d, --destination <host>', 'only metadata with this destination')
-    .option('-a, --agent <host>', 'only metadata with this measurement agent')
-    .option('-e, --event-type <type>', 'only this event type', eventTypeOf)
-    .option('-t, --tool <name>', 'only metadata of this tool, e.g. pscheduler/iperf3')
-    .option(
-      '-F, --filter <key:value>',
-      'free-form metadata filter, e.g. ip-transport-protocol:tcp (repeatable)',
-      filterOf,
-      [],
-    )
-    .option('--user <name>', 'user for --key or --password (default $ESMOND_USER)')
-    .option('-k, --key <key>', 'API key for a throttled esmond (default $ESMOND_KEY)')
-    .option('--password <password>', 'password for --user, HTTP Basic auth (OpenSearch) (default $ESMOND_PASSWORD)')
-    .option('--ca <file>', "PEM file of the CA that signed the source's certificate")
-    .option('--no-ssl-verify', "do not verify the source's TLS certificate")
-    .option('--insecure', 'same as --no-ssl-verify')
-    .option('--timeout <s>', 'seconds per request to the source', intIn(1, 3600), 30)
-    .option('--concurrency <n>', 'series copied at once (default 2)', intIn(1, 16))
-    .option(
-      '--checkpoint <file>',
-      'where the progress is kept for a rerun (default: beside the SQLite file, or ./esmond-ps-archive-import.checkpoint.json)',
-    )
-    .option('-q, --quiet', 'no progress, report only failures')
-    .option('-v, --verbose', 'say which kind of archive --from is');
-}
 
 /** Unix seconds of a `-S/-E` value; throws a one-line problem. */
 async function secondsOf(flag: string, text: string | undefined, fallback: number, io: CliIo): Promise<number> {
@@ -151,7 +69,7 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
   const base: ClientOptions = {
     url,
     timeoutMs: f.timeout * 1000,
-    tlsVerify: f.sslVerify && f.insecure !== true,
+    tlsVerify: !f.noSslVerify,
     retries,
     connections: 2,
   };
@@ -159,7 +77,7 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
   const username = f.user ?? io.env.ESMOND_USER;
   if (apiKey !== undefined && apiKey !== '') base.credentials = username ? { apiKey, username } : { apiKey };
   const problem = applyArchiveFlags(
-    { archive: f.archive, password: f.password, ca: f.ca, user: f.user, key: f.key, verbose: f.verbose === true },
+    { archive: f.archive, password: f.password, ca: f.ca, user: f.user, key: f.key, verbose: f.verbose },
     io,
     base,
   );
@@ -183,7 +101,7 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
     db: redactDbSpec(spec),
   });
 
-  const progress = createProgress(io.stderr, { quiet: f.quiet === true, words: { tool: PROG, verb: 'copy', outcome } });
+  const progress = createProgress(io.stderr, { quiet: f.quiet, words: { tool: PROG, verb: 'copy', outcome } });
   const interrupt = new AbortController();
   const onInterrupt = (): void => {
     interrupt.abort();
@@ -217,7 +135,7 @@ export async function runImport(f: ImportFlags, io: CliIo): Promise<number> {
       return ExitCode.Interrupted;
     }
     const failed = report.failures + report.metadataFailures.length > 0;
-    if (f.quiet !== true || failed) io.stderr.write(renderImportReport(report, PROG));
+    if (!f.quiet || failed) io.stderr.write(renderImportReport(report, PROG));
     return failed ? ExitCode.Failure : ExitCode.Ok;
   } finally {
     process.off('SIGINT', onInterrupt);

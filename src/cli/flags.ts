@@ -6,6 +6,7 @@
  * turns the parsed {@link FlagValues} into the typed settings it runs with.
  * @module
  */
+import { pyStrRepr } from '../model/python-str.js';
 import { normalizeArgv, parsePythonInt, type ArgSpec } from './abbrev.js';
 import { ExitCode } from './exit-codes.js';
 import { renderHelp, type HelpDoc } from './help.js';
@@ -49,6 +50,14 @@ export interface FlagDef<K extends string = string> {
 /** The keys of a flag table. */
 export type KeyOf<T extends readonly FlagDef[]> = T[number]['key'];
 
+/** The flags of `table` with the given keys, in the table's order (a group shared by tools that differ). */
+export function pickFlags<T extends FlagDef, K extends T['key']>(
+  table: readonly T[],
+  keys: readonly K[],
+): Extract<T, { key: K }>[] {
+  return table.filter((d): d is Extract<T, { key: K }> => (keys as readonly string[]).includes(d.key));
+}
+
 /** `-h, --help` (in every optparse tool). */
 export const HELP_FLAG = {
   key: 'help',
@@ -69,6 +78,23 @@ export const VERSION_FLAG = {
   original: false,
   role: 'version',
 } as const satisfies FlagDef;
+
+/**
+ * `--no-ssl-verify` and its alias `--insecure` (every tool that reads or writes an archive): TLS
+ * is verified unless one of them is given. `help` is the first one's help line.
+ */
+export function noSslVerifyFlags(help: string) {
+  return [
+    { key: 'noSslVerify', long: '--no-ssl-verify', type: 'flag', help, original: false },
+    { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
+  ] as const satisfies readonly FlagDef[];
+}
+
+/**
+ * A usage error a tool's validation step finds after parsing (a value out of range, a missing
+ * required flag): the tool reports it as {@link usageError} does (exit 2).
+ */
+export class UsageError extends Error {}
 
 /** The flags given on a command line, by key, and the positional arguments. */
 export class FlagValues<K extends string = string> {
@@ -105,6 +131,68 @@ export class FlagValues<K extends string = string> {
   /** How often the flag was given (`-v`, `-vv`). */
   count(key: K): number {
     return this.values.get(key)?.length ?? 0;
+  }
+
+  /**
+   * The integer value, checked to be from `min` to `max` (the parser checked it is an integer).
+   * @throws UsageError when it is out of range
+   */
+  intIn(key: K, min: number, max: number): number | undefined {
+    const n = this.int(key);
+    if (n !== undefined && (n < min || n > max))
+      throw new UsageError(`option ${this.nameOf(key)}: expected an integer from ${min} to ${max}, not ${n}`);
+    return n;
+  }
+
+  /**
+   * A decimal number (fractions allowed), checked to be above `min` (or at least `min`, with
+   * `minIncluded`) and at most `max`; `unit` names it in the message (`seconds`, `days`).
+   * @throws UsageError when it is not such a number
+   */
+  numberIn(key: K, unit: string, range: { min: number; minIncluded: boolean; max: number }): number | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    const { min, minIncluded, max } = range;
+    if (text.trim() === '' || !Number.isFinite(n) || (minIncluded ? n < min : n <= min) || n > max) {
+      const bounds = minIncluded ? `from ${min} to ${max}` : `above ${min} and at most ${max}`;
+      throw new UsageError(
+        `option ${this.nameOf(key)}: expected a number of ${unit} ${bounds}, not ${pyStrRepr(text)}`,
+      );
+    }
+    return n;
+  }
+
+  /**
+   * The value, checked to be one of `choices` (optparse's `type="choice"` and its message).
+   * @throws UsageError when it is not
+   */
+  choice<C extends string>(key: K, choices: readonly C[]): C | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const found = choices.find((c) => c === text);
+    if (found === undefined) {
+      const listed = choices.map(pyStrRepr).join(', ');
+      throw new UsageError(`option ${this.nameOf(key)}: invalid choice: ${pyStrRepr(text)} (choose from ${listed})`);
+    }
+    return found;
+  }
+
+  /**
+   * The positional arguments, checked to be exactly those `names` says (`['NAME']`; none: `[]`).
+   * @throws UsageError for a missing or an unexpected argument
+   */
+  args(names: readonly string[]): readonly string[] {
+    const missing = names[this.positional.length];
+    if (missing !== undefined) throw new UsageError(`missing argument ${missing}`);
+    const extra = this.positional[names.length];
+    if (extra !== undefined) throw new UsageError(`unexpected argument ${pyStrRepr(extra)}`);
+    return this.positional;
+  }
+
+  /** The flag's long name, for messages. */
+  private nameOf(key: K): string {
+    return this.defs.get(key)?.long ?? key;
   }
 }
 
@@ -196,5 +284,29 @@ export function startCommandLine<K extends string>(
       return usageError(cl, io, parsed.message);
     case 'ok':
       return parsed.values;
+  }
+}
+
+/**
+ * A tool's whole run on its command line: {@link startCommandLine}, then `run` with the parsed
+ * flags (it validates them into typed settings and does the work). A {@link UsageError} it
+ * throws is reported as a usage error (exit 2); any other error as one line
+ * `<failurePrefix>: <message>` on stderr (exit 1).
+ */
+export async function runCommandLine<K extends string>(
+  cl: CommandLine<K>,
+  argv: readonly string[],
+  io: CliIo,
+  run: (values: FlagValues<K>) => Promise<number>,
+  failurePrefix: string = cl.prog,
+): Promise<number> {
+  const values = startCommandLine(cl, argv, io);
+  if (typeof values === 'number') return values;
+  try {
+    return await run(values);
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(cl, io, err.message);
+    io.stderr.write(`${failurePrefix}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.Failure;
   }
 }

@@ -12,7 +12,7 @@ import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress, type ProgressSink } from '../bulk/progress.js';
 import { renderReport } from '../bulk/report.js';
 import type { BulkFormat } from '../bulk/types.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { ClientOptions } from '../query/types.js';
 import { retryNotice } from './failures.js';
 import type { CliIo, ToolMain } from './io.js';
@@ -104,14 +104,15 @@ export function createGetBulk(deps: GetBulkDeps = {}): ToolMain {
     };
     process.once('SIGINT', onInterrupt);
     const retries = s.flags.retries ?? REQUEST_RETRIES;
-    const makeClient = (extra: Pick<ClientOptions, 'onRetry'>) => {
+    const makeClient = (extra: Pick<ClientOptions, 'onRetry' | 'compression'>) => {
       const onRetry: ClientOptions['onRetry'] = (info) => {
         extra.onRetry?.(info);
         // Through the progress display, so the bar is redrawn below the line.
         progress.notice(retryNotice(info, retries));
       };
       const retry = deps.retryBaseMs !== undefined ? { baseMs: deps.retryBaseMs } : {};
-      return createClient({ ...s.client, retries, retry, connections: 2, onRetry });
+      const compression = extra.compression !== undefined ? { compression: extra.compression } : {};
+      return createClient({ ...s.client, retries, retry, connections: 2, onRetry, ...compression });
     };
     let report;
     try {

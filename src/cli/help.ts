@@ -185,11 +185,13 @@ export function formatOptionHelp(entries: readonly HelpEntry[], columns?: string
 }
 
 /**
- * A whole `--help` text: `usage`, a blank line, the tool's description and examples, then the
- * paragraphs and sections of `doc`, each after a blank line.
+ * A whole `--help` text: `usage`, then (after a blank line) the tool's description and examples,
+ * then the paragraphs and sections of `doc`, each after a blank line.
  */
 export function renderHelp(usage: string, prog: string, doc: HelpDoc, env: CliIo['env']): string {
-  let out = `${usage}\n\n${helpIntro(prog)}`;
+  // A subcommand (`esmond-ps-archive serve`) has no intro of its own: its description is a paragraph.
+  const intro = helpIntro(prog);
+  let out = `${usage}\n${intro === '' ? '' : `\n${intro}`}`;
   for (const p of doc.before ?? []) out += `\n${renderParagraph(p, env)}\n`;
   for (const s of doc.sections) out += `\n${renderSection(s, env)}`;
   for (const p of doc.after ?? []) out += `\n${renderParagraph(p, env)}\n`;

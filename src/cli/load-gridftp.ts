@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { normalize, resolve } from 'node:path';
 import { LockedError, lockState, StateError } from '../loaders/checkpoint.js';
-import { runGridftpLoad, type HostResolver } from '../loaders/gridftp/run.js';
+import { runGridftpLoad } from '../loaders/gridftp/run.js';
 import { ArchiveSink } from '../loaders/sink.js';
 import { ExitCode } from './exit-codes.js';
 import { HELP_FLAG, type FlagDef } from './flags.js';
@@ -15,10 +15,9 @@ import type { CliIo, ToolMain } from './io.js';
 import {
   ARCHIVE_FLAGS,
   LOG_DIR_FLAG,
-  loaderResolver,
   RESOLVE_FLAGS,
   startLoader,
-  systemResolverOf,
+  type LoaderDeps,
   type LoaderTool,
 } from './loader-options.js';
 
@@ -130,14 +129,8 @@ const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = {
   flags: FLAGS,
 };
 
-/** Replaceable parts, for tests. */
-export interface LoadGridftpDeps {
-  /** DNS for the server's host name. @defaultValue the system resolver */
-  resolve?: HostResolver;
-}
-
 /** Builds the tool with its dependencies. */
-export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
+export function makeLoadGridftp(deps: LoaderDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
     const session = startLoader(TOOL, argv, io);
     if (typeof session === 'number') return session;
@@ -151,8 +144,8 @@ export function makeLoadGridftp(deps: LoadGridftpDeps = {}): ToolMain {
     if (!Number.isInteger(batchSize) || batchSize < 1)
       return usageError('option --batch-size: must be a positive integer');
     const json = args.flag('json');
-    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolverOf(io));
-    if ('error' in resolveHost) return usageError(resolveHost.error);
+    const resolveHost = session.resolver(deps.resolve);
+    if (typeof resolveHost === 'number') return resolveHost;
     const statePath = normalize(
       resolve(
         io.cwd,

@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { resolve as resolvePath } from 'node:path';
 import { readLines } from '../loaders/gridftp/lines.js';
-import { RESOLVE_HINT, type HostResolver } from '../loaders/host-table.js';
+import { RESOLVE_HINT } from '../loaders/host-table.js';
 import { documentsFromLines } from '../loaders/pscheduler/documents.js';
 import {
   declaredValues,
@@ -34,10 +34,9 @@ import type { CliIo, ToolMain } from './io.js';
 import {
   ARCHIVE_FLAGS,
   DEFAULT_URL,
-  loaderResolver,
   RESOLVE_FLAGS,
   startLoader,
-  systemResolverOf,
+  type LoaderDeps,
   type LoaderTool,
 } from './loader-options.js';
 
@@ -103,11 +102,6 @@ const TOOL: LoaderTool<(typeof FLAGS)[number]['key']> = {
   flags: FLAGS,
 };
 
-/** Replaceable parts, for tests. */
-export interface LoadPschedulerDeps {
-  resolve?: HostResolver;
-}
-
 /** Results stored per round of requests (one bulk PUT per distinct metadata in it). */
 const BATCH = 100;
 
@@ -163,7 +157,7 @@ export function summaryLine(c: {
 }
 
 /** Builds the tool with its dependencies. */
-export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
+export function makeLoadPscheduler(deps: LoaderDeps = {}): ToolMain {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
     const session = startLoader(TOOL, argv, io);
     if (typeof session === 'number') return session;
@@ -182,8 +176,8 @@ export function makeLoadPscheduler(deps: LoadPschedulerDeps = {}): ToolMain {
     } catch (err) {
       return usageError(`option ${(err as Error).message}`);
     }
-    const resolveHost = loaderResolver(args, io, deps.resolve ?? systemResolverOf(io));
-    if ('error' in resolveHost) return usageError(resolveHost.error);
+    const resolveHost = session.resolver(deps.resolve);
+    if (typeof resolveHost === 'number') return resolveHost;
     // Nothing named and stdin is a terminal: say how to use the tool instead of waiting silently.
     if (args.positional.length === 0 && io.stdin.isTTY === true) {
       return usageError(

@@ -8,13 +8,14 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pyJson } from '../format/python-repr.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { EsmondClient } from '../query/types.js';
 import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
 import { systemForwardResolver } from '../util/dns.js';
 import type { ExitCode } from './exit-codes.js';
 import {
+  noSslVerifyFlags,
   startCommandLine,
   usageError,
   VERSION_FLAG,
@@ -85,14 +86,7 @@ export const ARCHIVE_FLAGS = [
     help: 'Set the script_alias arg if the perfsonar API is configured to use one (default=/ which means none set).',
     original: true,
   },
-  {
-    key: 'noSslVerify',
-    long: '--no-ssl-verify',
-    type: 'flag',
-    help: 'Do not verify the TLS certificate of the archive (verified by default).',
-    original: false,
-  },
-  { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
+  ...noSslVerifyFlags('Do not verify the TLS certificate of the archive (verified by default).'),
 ] as const satisfies readonly FlagDef[];
 
 /** `--resolve NAME=ADDRESS` (repeatable) and `--hosts FILE`: names answered before DNS. */
@@ -188,6 +182,18 @@ export interface LoaderSession<K extends string> {
    * they cannot make one (bad URL; with `requireCredentials`, a missing user or key).
    */
   client(requireCredentials?: boolean): EsmondClient | ExitCode;
+  /**
+   * The host resolver of `--resolve`/`--hosts`, asking `fallback` (else the system's DNS) for
+   * other names; or the status of the usage error already reported (a malformed value, an
+   * unreadable file).
+   */
+  resolver(fallback: HostResolver | undefined): HostResolver | ExitCode;
+}
+
+/** Replaceable parts of a loader that resolves host names, for tests. */
+export interface LoaderDeps {
+  /** DNS for the names `--resolve`/`--hosts` do not answer. @defaultValue the system resolver */
+  resolve?: HostResolver;
 }
 
 /**
@@ -226,6 +232,10 @@ export function startLoader<K extends string>(
         return fail((err as Error).message);
       }
     },
+    resolver(fallback) {
+      const resolver = loaderResolver(args, io, fallback ?? systemResolverOf(io));
+      return 'error' in resolver ? fail(resolver.error) : resolver;
+    },
   };
 }
 
@@ -234,7 +244,7 @@ export function startLoader<K extends string>(
  * `fallback` (DNS).
  * @returns the resolver, or the message of a usage error (a malformed value, an unreadable file).
  */
-export function loaderResolver(
+function loaderResolver(
   args: FlagValues<LoaderKey>,
   io: CliIo,
   fallback: HostResolver,
@@ -263,6 +273,6 @@ export function loaderResolver(
  * The DNS a loader falls back to for names `--resolve`/`--hosts` do not answer: the injected
  * `io.dns` (tests), else the system resolver, each lookup time-limited.
  */
-export function systemResolverOf(io: Pick<CliIo, 'dns'>): HostResolver {
+function systemResolverOf(io: Pick<CliIo, 'dns'>): HostResolver {
   return io.dns?.forward ?? systemForwardResolver();
 }

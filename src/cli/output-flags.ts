@@ -39,16 +39,10 @@ export const OUTPUT_FILE_FLAG = {
   original: false,
 } as const satisfies FlagDef;
 
-/** get-bulk's `-o`: a file format, and no default. */
+/** get-bulk's `-o`: a file format, and no default (`human` is refused, so help does not offer it). */
 export const FILES_FORMAT_FLAG = {
-  key: 'format',
-  short: '-o',
-  long: '--output-format',
-  type: 'string',
-  metavar: 'FORMAT',
-  default: 'human',
+  ...FORMAT_FLAG,
   help: `Output format of the files [${[...FILE_FORMATS].sort().join(', ')}] - required, there is no default.`,
-  original: true,
 } as const satisfies FlagDef;
 
 /** get-bulk's `-D` (its default, the working directory, is shown in the help). */

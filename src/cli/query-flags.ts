@@ -8,7 +8,7 @@
  */
 import { ARCHIVE_MODES } from './archive-flags.js';
 import type { CommandLine, FlagDef, KeyOf } from './flags.js';
-import { HELP_FLAG, VERSION_FLAG } from './flags.js';
+import { HELP_FLAG, noSslVerifyFlags, VERSION_FLAG } from './flags.js';
 import { OPTPARSE_LAYOUT, type HelpLayout } from './help.js';
 import {
   BULK_FLAGS,
@@ -170,14 +170,7 @@ export const CONNECTION_FLAGS = [
     help: `Timeout (in seconds) client will wait without receiving data before exiting (default: ${DEFAULT_TIMEOUT_S})`,
     original: true,
   },
-  {
-    key: 'noSslVerify',
-    long: '--no-ssl-verify',
-    type: 'flag',
-    help: 'Do not verify the TLS certificate of the archive.',
-    original: false,
-  },
-  { key: 'noSslVerify', long: '--insecure', type: 'flag', help: 'Same as --no-ssl-verify.', original: false },
+  ...noSslVerifyFlags('Do not verify the TLS certificate of the archive.'),
   {
     key: 'user',
     long: '--user',

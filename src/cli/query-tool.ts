@@ -31,7 +31,7 @@ export interface QueryToolDeps extends QueryDeps {
 /** Creates the archive client for validated settings (loading the query library now). */
 export async function clientFor(settings: QuerySettings, deps: QueryToolDeps): Promise<EsmondClient> {
   const options: ClientOptions & ClientTestHooks = { ...settings.client, ...deps.clientOptions };
-  const create = deps.createClient ?? (await import('../query/client.js')).createClientWithHooks;
+  const create = deps.createClient ?? (await import('../client.js')).createClientWithHooks;
   return create(options);
 }
 

@@ -1,6 +1,6 @@
 /**
  * "Did you mean …?": the closest candidate to a mistyped word (a flag, an event type), by
- * Damerau–Levenshtein distance, as commander suggests for esmond-ps-archive's options.
+ * Damerau–Levenshtein distance.
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
  * What every tool's `--help` starts with (a one-line description and two examples) and what
- * `--version` prints, in one table so the eight tools say it the same way.
+ * `--version` prints, in one table so the tools say it the same way.
  * @module
  */
 import { VERSION } from '../http/version.js';
@@ -14,7 +14,8 @@ export type ToolName =
   | 'esmond-ps-load-gridftp'
   | 'esmond-ps-load-pscheduler'
   | 'esmond-ps-pipe'
-  | 'esmond-ps-archive';
+  | 'esmond-ps-archive'
+  | 'esmond-ps-view';
 
 /** A tool's description and two examples (commands as typed, without a prompt). */
 export interface ToolHelp {
@@ -76,6 +77,14 @@ export const TOOL_HELP: Readonly<Record<ToolName, ToolHelp>> & Readonly<Partial<
     examples: [
       'esmond-ps-archive add-user pscheduler --db archive.sqlite',
       'esmond-ps-archive serve --db archive.sqlite --port 8080',
+    ],
+  },
+  'esmond-ps-view': {
+    description:
+      'Serve the perfSONAR mesh page (grid and pair charts) for an esmond archive, proxying its API read-only.',
+    examples: [
+      `esmond-ps-view -u ${URL}/esmond --port 8090`,
+      'esmond-ps-view -u https://ps5.example.net --archive auto --host 0.0.0.0',
     ],
   },
 };

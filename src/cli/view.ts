@@ -11,39 +11,109 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createClientApi } from '../pictures/client-api.js';
 import { createArchiveProxy, type ArchiveProxy } from '../pictures/proxy.js';
 import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../query/client.js';
+import { createClient } from '../client.js';
 import type { Credentials } from '../query/types.js';
 import { resolveArchiveUrl } from '../query/url.js';
-import { untilStopped } from './archive.js';
 import { ExitCode } from './exit-codes.js';
+import {
+  HELP_FLAG,
+  pickFlags,
+  runCommandLine,
+  UsageError,
+  VERSION_FLAG,
+  type CommandLine,
+  type FlagDef,
+  type FlagValues,
+  type KeyOf,
+} from './flags.js';
+import { OPTPARSE_LAYOUT } from './help.js';
 import type { CliIo, ToolMain } from './io.js';
+import { listenFlags, listenOf, untilStopped } from './listen.js';
+import { CONNECTION_FLAGS, SELECTION_FLAGS } from './query-flags.js';
 
 const TOOL = 'esmond-ps-view';
 /** Where the page finds the archive API on this server. */
 const API_BASE = '/esmond/perfsonar/archive/';
 
+/** The kinds of archive the page can show; `esmond` is proxied as is. */
+const VIEW_ARCHIVES = ['esmond', 'opensearch', 'auto'] as const;
+
+/** The settings of a run. */
 interface ViewFlags {
   url: string;
   host: string;
   port: number;
-  user?: string;
-  key?: string;
+  user?: string | undefined;
+  key?: string | undefined;
   sslVerify: boolean;
   timeout: number;
   refresh: number;
-  archive: 'esmond' | 'opensearch' | 'auto';
+  archive: (typeof VIEW_ARCHIVES)[number];
 }
 
-function intIn(min: number, max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
-    return n;
+/** The flags, in `--help` order (the query tools' connection flags where they mean the same). */
+const VIEW_FLAGS = [
+  HELP_FLAG,
+  VERSION_FLAG,
+  ...pickFlags(SELECTION_FLAGS, ['url']),
+  ...listenFlags(8090),
+  ...pickFlags(CONNECTION_FLAGS, ['user', 'key', 'noSslVerify']),
+  {
+    key: 'timeout',
+    long: '--timeout',
+    type: 'uint',
+    metavar: 'SECONDS',
+    default: '30',
+    help: 'Archive request timeout, seconds, 1 to 3600 (default: 30).',
+    original: false,
+  },
+  {
+    key: 'archive',
+    long: '--archive',
+    type: 'string',
+    metavar: 'KIND',
+    default: 'esmond',
+    help: `Archive kind [${VIEW_ARCHIVES.join(', ')}]: esmond API (proxied as is), opensearch, or auto (detect) (default: esmond).`,
+    original: false,
+  },
+  {
+    key: 'refresh',
+    long: '--refresh',
+    type: 'uint',
+    metavar: 'SECONDS',
+    default: '60',
+    help: 'Recompute the grid summary when older than this, seconds, 1 to 86400 (default: 60).',
+    original: false,
+  },
+] as const satisfies readonly FlagDef[];
+
+const COMMAND_LINE: CommandLine<KeyOf<typeof VIEW_FLAGS>> = {
+  prog: TOOL,
+  usage: '%prog -u URL [options]',
+  flags: VIEW_FLAGS,
+  help: () => ({ sections: [{ title: 'Options', entries: VIEW_FLAGS, layout: OPTPARSE_LAYOUT }] }),
+};
+
+/**
+ * The settings of a run from its flags.
+ * @throws UsageError for a missing `-u` or a value out of range
+ */
+function viewFlagsOf(v: FlagValues<KeyOf<typeof VIEW_FLAGS>>): ViewFlags {
+  v.args([]);
+  const url = v.string('url');
+  if (url === undefined || url === '') throw new UsageError('--url is required: the archive to show');
+  return {
+    url,
+    ...listenOf(v, 8090),
+    user: v.string('user'),
+    key: v.string('key'),
+    sslVerify: !v.flag('noSslVerify'),
+    timeout: v.intIn('timeout', 1, 3600) ?? 30,
+    refresh: v.intIn('refresh', 1, 86_400) ?? 60,
+    archive: v.choice('archive', VIEW_ARCHIVES) ?? 'esmond',
   };
 }
 
@@ -69,7 +139,7 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     : createClientApi(client);
   const log = (line: string): void => void io.stderr.write(`${TOOL}: ${line}\n`);
   const site = createPicturesSite({
-    client,
+    reader: client,
     apiBase: API_BASE,
     archiveLabel: loc.archiveUrl,
     proxy,
@@ -108,45 +178,8 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
 }
 
 /** Runs the tool; `stop` lets in-process callers end it the way SIGTERM does. */
-export async function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
-  let code: number = ExitCode.Ok;
-  const program = new Command(TOOL)
-    .description(
-      'Serve the perfSONAR mesh page (grid and pair charts) for an esmond archive, proxying its API read-only.',
-    )
-    .requiredOption('-u, --url <url>', 'archive URL (http://host, http://host/esmond or the full archive URL)')
-    .option('--host <addr>', 'interface to bind', '127.0.0.1')
-    .option('--port <n>', 'TCP port, 0 for a free one', intIn(0, 65535), 8090)
-    .option('--user <name>', 'user name for the API key (default: $ESMOND_USER)')
-    .option('-k, --key <key>', 'API key sent to the archive, never to the browser (default: $ESMOND_KEY)')
-    .option('--no-ssl-verify', "do not verify the archive's TLS certificate")
-    .option('--timeout <s>', 'archive request timeout, seconds', intIn(1, 3600), 30)
-    .addOption(
-      new Option('--archive <kind>', 'archive kind: esmond API (proxied as is), opensearch, or auto (detect)')
-        .choices(['esmond', 'opensearch', 'auto'])
-        .default('esmond'),
-    )
-    .option('--refresh <s>', 'recompute the grid summary when older than this, seconds', intIn(1, 86400), 60)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => {
-        write(`${TOOL}: ${s.replace(/^error: /, '')}`);
-      },
-    })
-    .action(async (flags: ViewFlags) => {
-      code = await view(flags, io, stop);
-    });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError)
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.Ok : ExitCode.Usage;
-    io.stderr.write(`${TOOL}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return ExitCode.Failure;
-  }
+export function runViewCli(argv: readonly string[], io: CliIo, stop?: AbortSignal): Promise<number> {
+  return runCommandLine(COMMAND_LINE, argv, io, (values) => view(viewFlagsOf(values), io, stop));
 }
 
 /** The tool entry point for the bin shim. */

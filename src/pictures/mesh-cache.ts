@@ -1,6 +1,6 @@
 /**
- * The mesh summary and everything served from it (the grid's JSON, plain and gzipped, and the
- * `/metrics` text), computed once per refresh and kept, so a page load or a scrape is a lookup:
+ * The mesh summary and everything served from it (the grid's JSON and the `/metrics` text, each
+ * plain and gzipped), computed once per refresh and kept, so a page load or a scrape is a lookup:
  *  - only the very first request waits for a computation (the host warms it at start);
  *  - a summary older than `refreshMs` (and than twice its computation's duration) is recomputed
  *    in the background while the old one is still served (stale while revalidate);
@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { MeshSummary } from '../web/mesh-types.js';
 import { encodeMesh } from '../web/mesh-wire.js';
-import { prepareMetrics, type PreparedMetrics } from './metrics.js';
+import { renderMetrics } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -26,7 +26,10 @@ export interface MeshSnapshot {
   json: string;
   /** The same, gzipped (for clients that accept it). */
   jsonGzip: Buffer;
-  metrics: PreparedMetrics;
+  /** `/metrics`' body: fixed for the snapshot (times are timestamps, not ages), so a scrape sends it as is. */
+  metrics: Buffer;
+  /** The same, gzipped (Prometheus asks for gzip). */
+  metricsGzip: Buffer;
   /** Clock (ms) when it was ready. */
   readyAt: number;
 }
@@ -76,13 +79,9 @@ export function createMeshCache(opts: MeshCacheOptions): MeshCache {
     running = (async () => {
       const summary = await opts.compute();
       const json = JSON.stringify(encodeMesh(summary));
-      const snapshot: MeshSnapshot = {
-        summary,
-        json,
-        jsonGzip: await gzipAsync(json),
-        metrics: prepareMetrics(summary),
-        readyAt: opts.clock(),
-      };
+      const metrics = Buffer.from(renderMetrics(summary));
+      const [jsonGzip, metricsGzip] = await Promise.all([gzipAsync(json), gzipAsync(metrics)]);
+      const snapshot: MeshSnapshot = { summary, json, jsonGzip, metrics, metricsGzip, readyAt: opts.clock() };
       current = snapshot;
       return snapshot;
     })().finally(() => {

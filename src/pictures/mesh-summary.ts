@@ -1,12 +1,13 @@
 /**
  * Computes the mesh grid's summary ({@link MeshSummary}) from any archive the client can read:
  * three metadata searches (one per family) and a few short data reads per test, bounded in
- * concurrency. The same code serves `esmond-ps-archive serve` (reading its own API) and
- * `esmond-ps-view` (reading a remote one), so the page sees the same thing from both.
+ * concurrency. The same code serves `esmond-ps-archive serve` (reading its own service in
+ * process) and `esmond-ps-view` (reading a remote archive with the client), so the page sees the
+ * same thing from both.
  * @module
  */
 import { pool } from '../util/pool.js';
-import type { EsmondClient } from '../query/types.js';
+import type { ArchiveReader } from './archive-reader.js';
 import type { Metadata } from '../model/metadata.js';
 import type { Family, MeshCell, MeshSummary } from '../web/mesh-types.js';
 import { delayOf, fieldOf, hopCount, median, numberOf } from '../web/values.js';
@@ -42,24 +43,24 @@ export interface MeshSummaryOptions {
   concurrency?: number;
 }
 
-/** Reads the mesh from `client` (see the module docs). */
-export async function computeMeshSummary(client: EsmondClient, opts: MeshSummaryOptions): Promise<MeshSummary> {
+/** Reads the mesh from `reader` (see the module docs). */
+export async function computeMeshSummary(reader: ArchiveReader, opts: MeshSummaryOptions): Promise<MeshSummary> {
   const began = Date.now();
   const tests: Array<{ family: Family; md: Metadata }> = [];
   for (const family of ['throughput', 'latency', 'trace'] as const) {
-    for await (const md of client.searchMetadata({ eventType: FAMILY_EVENT[family], subjectType: 'point-to-point' })) {
+    for await (const md of reader.searchMetadata({ eventType: FAMILY_EVENT[family], subjectType: 'point-to-point' })) {
       tests.push({ family, md });
     }
   }
   const cells: MeshCell[] = new Array<MeshCell>(tests.length);
   await pool(tests, opts.concurrency ?? 8, async ({ family, md }, i) => {
-    cells[i] = await readCell(client, family, md, opts.now);
+    cells[i] = await readCell(reader, family, md, opts.now);
   });
   const kept = newestPerCell(cells);
   return { generated: opts.now, hosts: hostsOf(kept), cells: kept, computeSeconds: (Date.now() - began) / 1000 };
 }
 
-async function readCell(client: EsmondClient, family: Family, md: Metadata, now: number): Promise<MeshCell> {
+async function readCell(reader: ArchiveReader, family: Family, md: Metadata, now: number): Promise<MeshCell> {
   const base: MeshCell = {
     source: md.inputSource ?? md.source ?? '?',
     destination: md.inputDestination ?? md.destination ?? '?',
@@ -78,19 +79,19 @@ async function readCell(client: EsmondClient, family: Family, md: Metadata, now:
   // Not written for longer than the look-back: no result can be recent (results are written after
   // they are measured), so skip the reads of the recent window and look for the last one directly.
   if (updated + SKEW < now - LOOKBACK[family])
-    return { ...base, last: await lastBefore(client, md, lastEvent, updated + SKEW) };
-  const recent = await readLatest(client, family, md, base, { timeStart: now - RECENT[family], timeEnd: now });
+    return { ...base, last: await lastBefore(reader, md, lastEvent, updated + SKEW) };
+  const recent = await readLatest(reader, family, md, base, { timeStart: now - RECENT[family], timeEnd: now });
   if (recent.cell.last !== null && recent.points >= 2) return recent.cell;
   const range = { timeStart: now - LOOKBACK[family], timeEnd: now };
-  const { cell } = RECENT[family] === LOOKBACK[family] ? recent : await readLatest(client, family, md, base, range);
+  const { cell } = RECENT[family] === LOOKBACK[family] ? recent : await readLatest(reader, family, md, base, range);
   if (cell.last !== null) return cell;
   // Nothing recent: the test is stale; find when its last result was, for the age shown.
-  return { ...cell, last: await lastBefore(client, md, lastEvent, range.timeStart) };
+  return { ...cell, last: await lastBefore(reader, md, lastEvent, range.timeStart) };
 }
 
 /** The latest result in `range` as a cell, with how many results the range held. */
 async function readLatest(
-  client: EsmondClient,
+  reader: ArchiveReader,
   family: Family,
   md: Metadata,
   base: MeshCell,
@@ -98,7 +99,7 @@ async function readLatest(
 ): Promise<{ cell: MeshCell; points: number }> {
   switch (family) {
     case 'throughput': {
-      const points = await collect(client.data(md, 'throughput', {}, range));
+      const points = await collect(reader.dataPages(md, 'throughput', {}, range));
       const values = points.map((p) => numberOf(p.val)).filter((v): v is number => v !== null);
       return {
         cell: { ...base, ...latestOf(points, family), value: values.at(-1) ?? null, usual: median(values) },
@@ -106,11 +107,11 @@ async function readLatest(
       };
     }
     case 'latency': {
-      const loss = await collect(client.data(md, 'packet-loss-rate', {}, range));
+      const loss = await collect(reader.dataPages(md, 'packet-loss-rate', {}, range));
       // The delay of the latest result only: one statistics point, not the window's.
       const at = loss.at(-1)?.ts;
       const stats = await collect(
-        client.data(
+        reader.dataPages(
           md,
           'histogram-owdelay',
           { summaryType: 'statistics' },
@@ -126,7 +127,7 @@ async function readLatest(
       return { cell, points: Math.max(loss.length, stats.length) };
     }
     case 'trace': {
-      const traces = await collect(client.data(md, 'packet-trace', {}, range));
+      const traces = await collect(reader.dataPages(md, 'packet-trace', {}, range));
       const hops = Array.isArray(traces.at(-1)?.val) ? (traces.at(-1)?.val as unknown[]) : undefined;
       const cell = {
         ...base,
@@ -146,19 +147,20 @@ const STALE_SEARCH = 64 * 86400;
  * The time of the last result before `end`, looking back in doubling windows (1 h, 2 h, 4 h …
  * up to {@link STALE_SEARCH}), so a long-dead test costs a dozen small reads, not its history.
  */
-async function lastBefore(client: EsmondClient, md: Metadata, eventType: string, end: number): Promise<number | null> {
+async function lastBefore(reader: ArchiveReader, md: Metadata, eventType: string, end: number): Promise<number | null> {
   for (let span = 3600, to = end - 1; span <= STALE_SEARCH; to -= span + 1, span *= 2) {
     let last: number | null = null;
-    for await (const page of client.dataPages(md, eventType, {}, { timeStart: to - span, timeEnd: to }))
+    for await (const page of reader.dataPages(md, eventType, {}, { timeStart: to - span, timeEnd: to }))
       last = page.at(-1)?.ts ?? last;
     if (last !== null) return last;
   }
   return null;
 }
 
-async function collect<T>(points: AsyncIterable<T>): Promise<T[]> {
+/** Every point of a read (a few results at the family's cadence: small). */
+async function collect<T>(pages: AsyncIterable<readonly T[]>): Promise<T[]> {
   const out: T[] = [];
-  for await (const p of points) out.push(p);
+  for await (const page of pages) for (const p of page) out.push(p);
   return out;
 }
 

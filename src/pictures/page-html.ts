@@ -1,5 +1,6 @@
 /**
  * The page's HTML shell; the script fills it in. Everything it loads comes from the same origin.
+ * The grid's summary is preloaded: its request runs while the script is fetched and compiled.
  * @module
  */
 
@@ -11,6 +12,7 @@ export const PAGE_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>perfSONAR mesh</title>
 <link rel="stylesheet" href="pictures/app.css">
+<link rel="preload" href="pictures/mesh.json" as="fetch" crossorigin>
 </head>
 <body>
 <header>

@@ -5,7 +5,7 @@
  * the traces page by page and keeps only the runs (bounded), so neither side holds the month.
  * @module
  */
-import type { EsmondClient } from '../query/types.js';
+import type { ArchiveReader } from './archive-reader.js';
 import { RouteRunBuilder, type RouteChanges } from '../web/route-runs.js';
 import { pathOf } from '../web/values.js';
 
@@ -34,12 +34,12 @@ export function parseRoutesRequest(params: URLSearchParams): RoutesRequest {
 
 /** Reads the traces of `key` in [start, end] and reduces them to their route changes. */
 export async function readRouteChanges(
-  client: EsmondClient,
+  reader: ArchiveReader,
   req: { key: string; start: number; end: number },
 ): Promise<RouteChanges> {
   const runs = new RouteRunBuilder(MAX_RUNS);
   let read = 0;
-  for await (const page of client.dataPages(
+  for await (const page of reader.dataPages(
     req.key,
     'packet-trace',
     {},

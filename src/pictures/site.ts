@@ -2,13 +2,14 @@
  * The pictures' HTTP routes, put in front of an archive (`esmond-ps-archive serve`) or of the
  * read-only proxy (`esmond-ps-view`): the page at `/`, its assets, the mesh summary the grid is
  * drawn from (one request for the whole grid), a traceroute's route changes over a range (the
- * pair view's longer ranges), and `/metrics`. The mesh summary is computed
- * through the archive's HTTP API with the library client, cached, and refreshed in the
- * background, so neither a page load nor a scrape waits for the archive once it is warm.
+ * pair view's longer ranges), and `/metrics`. The mesh summary is computed with an
+ * {@link ArchiveReader} (the archive's service in process, or the library client for a remote
+ * archive), cached, and refreshed in the background, so neither a page load nor a scrape waits
+ * for the archive once it is warm.
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EsmondClient } from '../query/types.js';
+import type { ArchiveReader } from './archive-reader.js';
 import { loadPageAssets } from './assets.js';
 import { computeMeshSummary } from './mesh-summary.js';
 import type { MeshSummary, PageConfig } from '../web/mesh-types.js';
@@ -21,8 +22,8 @@ import { withTimeout } from '../util/timeout.js';
 
 /** Options of {@link createPicturesSite}. */
 export interface PicturesSiteOptions {
-  /** Reads the archive; a function when the archive's own URL is only known once it listens. */
-  client: EsmondClient | (() => EsmondClient | undefined);
+  /** Reads the archive (a library client, or the archive's service in process). */
+  reader: ArchiveReader;
   /** Same-origin path of the archive API the page calls, ending in `/perfsonar/archive/`. */
   apiBase: string;
   /** Shown in the page header (no credentials). */
@@ -55,14 +56,9 @@ export interface PicturesSite {
 export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
   const clock = opts.now ?? Date.now;
   const log = opts.log ?? (() => undefined);
-  const clientOf = (): EsmondClient => {
-    const c = typeof opts.client === 'function' ? opts.client() : opts.client;
-    if (c === undefined) throw new Error('the archive is not listening yet');
-    return c;
-  };
   const cache = createMeshCache({
     compute: () =>
-      computeMeshSummary(clientOf(), {
+      computeMeshSummary(opts.reader, {
         now: Math.floor(clock() / 1000),
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       }),
@@ -107,12 +103,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
           const mesh = await snapshotForRequest();
           if (mesh === undefined)
             send(req, res, 503, 'application/json', JSON.stringify({ detail: COMPUTING }), 'no-store', RETRY);
-          else if (acceptsGzip(req))
-            send(req, res, 200, 'application/json', mesh.jsonGzip, 'no-store', {
-              'Content-Encoding': 'gzip',
-              Vary: 'Accept-Encoding',
-            });
-          else send(req, res, 200, 'application/json', mesh.json, 'no-store', { Vary: 'Accept-Encoding' });
+          else sendCached(req, res, 'application/json', mesh.json, mesh.jsonGzip);
         } catch (err) {
           send(req, res, 502, 'application/json', JSON.stringify({ detail: `archive unreachable: ${messageOf(err)}` }));
         }
@@ -125,7 +116,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
         else {
           routesInFlight++;
           try {
-            send(req, res, 200, 'application/json', JSON.stringify(await readRouteChanges(clientOf(), parsed)));
+            send(req, res, 200, 'application/json', JSON.stringify(await readRouteChanges(opts.reader, parsed)));
           } catch (err) {
             send(
               req,
@@ -144,7 +135,7 @@ export function createPicturesSite(opts: PicturesSiteOptions): PicturesSite {
         try {
           const mesh = await snapshotForRequest();
           if (mesh === undefined) send(req, res, 503, 'text/plain; charset=utf-8', `${COMPUTING}\n`, 'no-store', RETRY);
-          else send(req, res, 200, OPENMETRICS_CONTENT_TYPE, mesh.metrics.chunks(Math.floor(clock() / 1000)));
+          else sendCached(req, res, OPENMETRICS_CONTENT_TYPE, mesh.metrics, mesh.metricsGzip);
         } catch (err) {
           send(req, res, 503, 'text/plain; charset=utf-8', `archive unreachable: ${messageOf(err)}\n`);
         }
@@ -223,20 +214,31 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string | Buffer | readonly Buffer[],
+  body: string | Buffer,
   cache = 'no-store',
   extra: Record<string, string> = {},
 ): void {
-  const chunks = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
   res.writeHead(status, {
     'Content-Type': type,
-    'Content-Length': chunks.reduce((n, c) => n + Buffer.byteLength(c), 0),
+    'Content-Length': Buffer.byteLength(body),
     'Cache-Control': cache,
     'X-Content-Type-Options': 'nosniff',
     ...extra,
   });
-  if (req.method !== 'HEAD') for (const c of chunks) res.write(c);
-  res.end();
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** A body rendered once per summary: gzipped when the client takes it (browsers and Prometheus do). */
+function sendCached(
+  req: IncomingMessage,
+  res: ServerResponse,
+  type: string,
+  plain: string | Buffer,
+  gzipped: Buffer,
+): void {
+  if (acceptsGzip(req))
+    send(req, res, 200, type, gzipped, 'no-store', { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+  else send(req, res, 200, type, plain, 'no-store', { Vary: 'Accept-Encoding' });
 }
 
 /** True when the client takes a gzipped body (every browser does). */

@@ -1,7 +1,9 @@
 /**
- * `createClient()`: the {@link EsmondClient} implementation. Query paging lives in
- * `metadata-search.ts` and `time-cursor.ts`, writes in `post/write.ts`; this module wires them to
- * one transport (one keep-alive pool) and resolves URLs.
+ * The esmond backend of the client (esmond 4.x and elmond): the {@link EsmondClient}
+ * implementation over the esmond REST API. Query paging lives in `metadata-search.ts` and
+ * `time-cursor.ts`, writes in `post/write.ts`; this module wires them to one transport (one
+ * keep-alive pool) and resolves URLs. `createClient` (src/client.ts) picks this backend or
+ * another one.
  * @module
  */
 import { HttpError, isHttpError, ResponseError, ValidationError } from '../http/errors.js';
@@ -14,10 +16,8 @@ import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
-import { ASYNC_DISPOSE, metadataResults } from './results.js';
-import { createOpenSearchClient } from './opensearch/client.js';
+import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from './results.js';
 import { transportFor, type ClientTestHooks } from './transport-options.js';
-import { createAutoClient } from './detect.js';
 import { checkPageSize, PagingContractError, planWindow, timeCursorPages, type FetchedPage } from './time-cursor.js';
 import type {
   CallOptions,
@@ -33,7 +33,7 @@ import type {
   SummaryInfo,
 } from './types.js';
 import { resolveArchiveUrl, resolveServerPath, segment, type ArchiveLocation } from './url.js';
-import { seriesType } from './series-type.js';
+import { seriesType, summaryTypeOf } from './series-type.js';
 
 /** Checks an event-type name before it becomes a path segment (unknown names are the server's call). */
 function checkEventType(et: unknown): asserts et is string {
@@ -164,35 +164,12 @@ async function* seriesPages<V>(
 }
 
 /**
- * Creates a client for one archive. One keep-alive connection pool per client; call
- * {@link EsmondClient.close} when done.
- *
- * @example
- * ```ts
- * const client = createClient({ url: 'http://archive.example.net/esmond' });
- * for await (const m of client.searchMetadata({ eventType: 'throughput', timeRange: 86400 })) {
- *   for await (const p of client.data(m, 'throughput', {}, { timeStart: 1700000000, timeEnd: 1700086400 })) {
- *     console.log(m.source, m.destination, p.ts, p.val);
- *   }
- * }
- * await client.close();
- * ```
+ * A client for one esmond or elmond archive (with test hooks: tests and benches may call this
+ * module directly). One keep-alive connection pool per client; call {@link EsmondClient.close}
+ * when done.
  * @throws ValidationError for a bad URL or bad credentials (nothing is sent).
  */
-export function createClient(options: ClientOptions): EsmondClient {
-  // Hooks are for tests: an untyped caller passing them gets the real clock anyway.
-  return createClientWithHooks({ ...options, sleep: undefined, random: undefined });
-}
-
-/** {@link createClient} with test hooks (tests and benches import this module directly). */
-export function createClientWithHooks(options: ClientOptions & ClientTestHooks): EsmondClient {
-  if (options.archive === 'opensearch') return createOpenSearchClient(options);
-  if (options.archive === 'auto') {
-    return createAutoClient(options, {
-      esmond: (o) => createClientWithHooks({ ...o, archive: 'esmond' }),
-      opensearch: createOpenSearchClient,
-    });
-  }
+export function createEsmondClient(options: ClientOptions & ClientTestHooks): EsmondClient {
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = transportFor(options);
   const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
@@ -250,12 +227,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       series?: SeriesSelector,
       query?: DataQuery,
     ): AsyncIterable<WirePoint<V>> {
-      const pages = dataPages<V>(metadata, eventType, series, query);
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const page of pages) yield* page;
-        },
-      };
+      return pointsOf(dataPages<V>(metadata, eventType, series, query));
     },
 
     async summaries(
@@ -267,8 +239,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
       const metadataKey = typeof metadata === 'string' ? metadata : metadata.key;
       validateKey(metadataKey);
       checkEventType(eventType);
-      const st = seriesType(summaryType);
-      if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
+      const st = summaryTypeOf(summaryType);
       const url = `${loc.archiveUrl}${segment(metadataKey)}/${segment(eventType)}/${SUMMARY_URL_SEGMENT[st]}`;
       try {
         const r = await transport.sendJson({ url, signal: opts.signal });
@@ -280,7 +251,7 @@ export function createClientWithHooks(options: ClientOptions & ClientTestHooks):
         // object answers both (and 404s itself when the key is unknown).
         if (!(e instanceof HttpError) || e.status !== 404) throw e;
         const m = typeof metadata === 'string' ? await getMetadata(metadataKey, opts) : metadata;
-        return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
+        return listedSummaries(m, eventType, st);
       }
     },
 

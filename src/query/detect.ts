@@ -13,7 +13,7 @@ import type { Transport } from '../http/transport.js';
 import { transportFor } from './transport-options.js';
 import type { WirePoint } from '../model/wire.js';
 import type { ArchiveDetection, ClientOptions, EsmondClient, Metadata } from './types.js';
-import { metadataResults, ASYNC_DISPOSE } from './results.js';
+import { metadataResults, pointsOf, ASYNC_DISPOSE } from './results.js';
 
 function isOpenSearchInfo(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
@@ -140,6 +140,18 @@ export function createAutoClient(
     }
   }
 
+  function dataPages<V>(
+    metadata: string | Metadata,
+    eventType: string,
+    series?: Parameters<EsmondClient['dataPages']>[2],
+    query?: Parameters<EsmondClient['dataPages']>[3],
+  ): AsyncIterable<WirePoint<V>[]> {
+    return firstOrFallBack<WirePoint<V>[]>(
+      (c) => c.dataPages<V>(metadata, eventType, series, query),
+      () => undefined,
+    );
+  }
+
   const close = async (): Promise<void> => {
     await (chosen ?? esmond).close();
     if (chosen !== esmond) await esmond.close().catch(() => undefined);
@@ -160,26 +172,13 @@ export function createAutoClient(
         )[Symbol.asyncIterator](),
       ),
     getMetadata: (key, opts) => firstCall((c) => c.getMetadata(key, opts)),
-    dataPages: <V>(
-      metadata: string | Metadata,
-      eventType: string,
-      series?: Parameters<EsmondClient['dataPages']>[2],
-      query?: Parameters<EsmondClient['dataPages']>[3],
-    ) =>
-      firstOrFallBack<WirePoint<V>[]>(
-        (c) => c.dataPages<V>(metadata, eventType, series, query),
-        () => undefined,
-      ),
+    dataPages,
     data: <V>(
       metadata: string | Metadata,
       eventType: string,
       series?: Parameters<EsmondClient['data']>[2],
       query?: Parameters<EsmondClient['data']>[3],
-    ) =>
-      firstOrFallBack<WirePoint<V>>(
-        (c) => c.data<V>(metadata, eventType, series, query),
-        () => undefined,
-      ),
+    ) => pointsOf(dataPages<V>(metadata, eventType, series, query)),
     summaries: (key, et, st, opts) => firstCall((c) => c.summaries(key, et, st, opts)),
     // Writes only make sense on an esmond archive.
     postMetadata: (body, opts) => esmond.postMetadata(body, opts),

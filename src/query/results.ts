@@ -1,9 +1,12 @@
 /**
  * Pieces every backend's {@link EsmondClient} shares (esmond, OpenSearch, the auto-detecting one):
- * search results with `first()`/`toArray()`, and the `Symbol.asyncDispose` key.
+ * search results with `first()`/`toArray()`, points out of pages, the summaries a metadata lists,
+ * and the `Symbol.asyncDispose` key.
  * @module
  */
-import type { Metadata, MetadataResults } from './types.js';
+import type { SeriesType } from '../model/event-types.js';
+import type { WirePoint } from '../model/wire.js';
+import type { Metadata, MetadataResults, SummaryInfo } from './types.js';
 
 /** Search results over `iterate` (called once per iteration: each starts a new search). */
 export function metadataResults(iterate: () => AsyncIterator<Metadata>): MetadataResults {
@@ -20,6 +23,22 @@ export function metadataResults(iterate: () => AsyncIterator<Metadata>): Metadat
       return all;
     },
   };
+}
+
+/** The points of `pages`, one at a time: what `data()` is to `dataPages()`. */
+export function pointsOf<V>(pages: AsyncIterable<WirePoint<V>[]>): AsyncIterable<WirePoint<V>> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages) yield* page;
+    },
+  };
+}
+
+/** The summaries of type `summaryType` that `m` lists for `eventType` (none if it lists none). */
+export function listedSummaries(m: Metadata, eventType: string, summaryType: SeriesType): SummaryInfo[] {
+  return (
+    m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === summaryType) ?? []
+  );
 }
 
 /**

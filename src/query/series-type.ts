@@ -16,3 +16,10 @@ export function seriesType(st: string | undefined): SeriesType {
     'summaryType',
   );
 }
+
+/** {@link seriesType} of a summary a caller asks for: `base` is no summary (`ValidationError`). */
+export function summaryTypeOf(st: string): Exclude<SeriesType, 'base'> {
+  const t = seriesType(st);
+  if (t === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
+  return t;
+}

@@ -1,6 +1,7 @@
 /**
- * Public types of the query and post libraries. The implementation is `createClient()` in
- * `query/client.ts`; the CLI tools, get-bulk and the loaders program against these types.
+ * Public types of the query and post libraries. `createClient()` (src/client.ts) makes an
+ * implementation (the esmond backend in `query/client.ts`, the OpenSearch one in
+ * `query/opensearch/`); the CLI tools, get-bulk and the loaders program against these types.
  * @module
  */
 import type { RetryInfo } from '../http/transport.js';

@@ -10,10 +10,11 @@ import type { RouteChanges } from './route-runs.js';
 /** A failed request, with the server's `detail` when it gave one. */
 export class RequestFailed extends Error {}
 
-async function getJson<T>(url: string): Promise<T> {
+/** GETs JSON; `plain` sends no headers of its own, so the request matches the page's preload of it. */
+async function getJson<T>(url: string, plain = false): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
+    res = await fetch(url, plain ? {} : { headers: { accept: 'application/json' } });
   } catch (err) {
     throw new RequestFailed(`cannot reach the server (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -32,7 +33,8 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export const loadConfig = (): Promise<PageConfig> => getJson<PageConfig>('pictures/config.json');
-export const loadMesh = async (): Promise<MeshSummary> => decodeMesh(await getJson<unknown>('pictures/mesh.json'));
+export const loadMesh = async (): Promise<MeshSummary> =>
+  decodeMesh(await getJson<unknown>('pictures/mesh.json', true));
 
 /** The route changes of one traceroute test in [start, end] (reduced by the page's server). */
 export const loadRouteChanges = (key: string, start: number, end: number): Promise<RouteChanges> =>

@@ -1,9 +1,12 @@
 /**
  * The mesh grid: rows are sources, columns destinations, one square per (source, destination)
  * whose three thirds are the test families (throughput, latency/loss, traceroute), each coloured
- * by {@link cellHealth}. A CSS grid of one element per pair, built as one HTML string: a 100-host
- * mesh is 10 000 elements laid out on fixed tracks, where a table of 30 000 inline squares took
- * ten times longer to lay out. Clicks and hover texts are delegated.
+ * by {@link cellHealth}. Built as one HTML string (one parse), one element per pair: a table of
+ * 30 000 inline squares took ten times longer to lay out. Each source is a row of its own with
+ * fixed tracks and `content-visibility: auto`, so the browser styles, lays out and paints only
+ * the rows in view (a 100-host mesh shows about 40); a square's thirds are its two borders and
+ * its background (plain fills: gradients and images per square made painting most of the cost).
+ * Clicks and hover texts are delegated.
  * @module
  */
 import { cellHealth, type Thresholds } from './health.js';
@@ -81,18 +84,24 @@ export function renderGrid(root: HTMLElement, mesh: MeshSummary, thresholds: Thr
   };
   const sources = mesh.hosts.map((h, i) => ({ ...h, i })).filter((h) => isSource[h.i] === 1);
   const dests = mesh.hosts.map((h, i) => ({ ...h, i })).filter((h) => isDest[h.i] === 1);
+  // Fixed tracks (the name column sized to the longest name) keep every row's columns aligned
+  // without laying the rows out together.
+  const nameChars = Math.max(8, ...sources.map((h) => shortName(h.name).length));
   const parts: string[] = [
-    `<div class="mesh" style="grid-template-columns:auto repeat(${dests.length},var(--square))"><span class="corner">source ↓ destination →</span>`,
+    `<div class="mesh" style="--cols:${dests.length};--names:${nameChars + 1}ch"><div class="mrow head"><span class="corner">source ↓ destination →</span>`,
   ];
   for (const d of dests) {
     parts.push(
       `<span class="col" title="${esc(`${d.name}\n${d.ips.join('\n')}`)}"><span>${esc(shortName(d.name))}</span></span>`,
     );
   }
+  parts.push('</div>');
   const names = mesh.hosts.map((h) => esc(h.name));
   let squares = 0;
   for (const s of sources) {
-    parts.push(`<span class="row" title="${esc(`${s.name}\n${s.ips.join('\n')}`)}">${esc(shortName(s.name))}</span>`);
+    parts.push(
+      `<div class="mrow"><span class="row" title="${esc(`${s.name}\n${s.ips.join('\n')}`)}">${esc(shortName(s.name))}</span>`,
+    );
     for (const d of dests) {
       if (s.i === d.i) {
         parts.push('<b class="self"></b>');
@@ -105,6 +114,7 @@ export function renderGrid(root: HTMLElement, mesh: MeshSummary, thresholds: Thr
       parts.push(`<b data-s="${names[s.i] ?? ''}" data-d="${names[d.i] ?? ''}" class="${classes}"></b>`);
       squares += nf;
     }
+    parts.push('</div>');
   }
   parts.push('</div>');
   hovered = find;

@@ -120,13 +120,16 @@ async function main(): Promise<void> {
   let config: PageConfig;
   let mesh: MeshSummary;
   $('#status').textContent = 'Loading the mesh…';
+  // Both requests at once; the mesh's was already started by the page's preload link.
+  const firstMesh = loadMesh();
+  firstMesh.catch(() => undefined);
   try {
     config = await loadConfig();
     $('#archive').textContent = config.archive;
     // A big mesh's first summary takes a while: the server says 503 until it is ready.
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        mesh = await loadMesh();
+        mesh = await (attempt === 0 ? firstMesh : loadMesh());
         break;
       } catch (err) {
         if (!(err instanceof RequestFailed) || !err.message.startsWith('503:')) throw err;

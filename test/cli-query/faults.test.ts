@@ -5,17 +5,17 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRun as createGet } from '../../src/cli/get.js';
 import { createRun as createEndpoints } from '../../src/cli/get-endpoints.js';
 import { createHostnameCache } from '../../src/util/hostnames.js';
 import { dnsWithReverse } from '../helpers/offline-dns.js';
 import { runTool } from './run-tool.js';
+import { listenLocal, type Listening } from '../helpers/listen.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end();
-let server: Server;
+let listening: Listening;
 let url = '';
 
 const KEY = 'aaaa1111aaaa1111aaaa1111aaaa1111';
@@ -43,20 +43,13 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
 };
 
 before(async () => {
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     handler(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenLocal(server);
+  url = `http://127.0.0.1:${listening.port}`;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) =>
-    server.close(() => {
-      r();
-    }),
-  );
-});
+after(() => listening.close());
 
 const noRetry = { clientOptions: { retries: 0 } };
 const ARGS = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-S', '2023-11-14', '-E', '2023-11-16', '--ip'];

@@ -4,9 +4,9 @@
  * examples). Timestamps start at 1700000000 (2023-11-14 22:13:20 UTC).
  * @module
  */
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
-import { startArchive, type TestArchive } from '../helpers/archive.js';
+import { startArchive, type StartArchiveOptions, type TestArchive } from '../helpers/archive.js';
 import { NOW_MS } from './run-tool.js';
 
 export const T0 = 1700000000;
@@ -149,8 +149,8 @@ export const FIXTURE: readonly FixtureTest[] = [
 ];
 
 /** Starts an archive (clock fixed at {@link NOW_MS}) holding {@link FIXTURE}. */
-export async function startFixtureArchive(): Promise<TestArchive> {
-  const archive = await startArchive({ now: () => NOW_MS });
+export async function startFixtureArchive(app: StartArchiveOptions['app'] = {}): Promise<TestArchive> {
+  const archive = await startArchive({ now: () => NOW_MS, app });
   const client = createClient({ url: archive.url, credentials: { apiKey: archive.apiKey } });
   try {
     for (const t of FIXTURE) {

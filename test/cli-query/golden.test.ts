@@ -141,6 +141,32 @@ describe('golden outputs (hand-made fixture, every family)', () => {
   }
 });
 
+// The same esmond-ps-get runs against an archive that compresses every answer the client asks
+// to have compressed (the client asks for br/gzip by default): the output must not change.
+describe('golden outputs of esmond-ps-get through compressed answers', () => {
+  let archive: TestArchive;
+  before(async () => {
+    archive = await startFixtureArchive({ compressMinBytes: 1 });
+  });
+  after(async () => {
+    await archive.close();
+  });
+  for (const c of CASES.filter((x) => x.tool === 'esmond-ps-get' && x.name.endsWith('.csv'))) {
+    test(`${c.tool} ${c.name}`, async () => {
+      const r = await runTool(MAINS[c.tool], ['-u', archive.url, ...c.args]);
+      assert.equal(r.stderr, '');
+      assert.equal(r.code, 0);
+      checkGolden(join(c.tool, c.name), r.stdout);
+    });
+  }
+  test('the archive did compress them', async () => {
+    const r = await archive.request('GET', '/esmond/perfsonar/archive/?format=json', {
+      headers: { 'Accept-Encoding': 'gzip, br' },
+    });
+    assert.equal(r.headers['content-encoding'], 'br');
+  });
+});
+
 describe('filters and IPv6 end to end (B5, B6)', () => {
   let archive: TestArchive;
   before(async () => {

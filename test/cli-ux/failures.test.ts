@@ -6,16 +6,13 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { createRun as createGet } from '../../src/cli/get.js';
 import { createGetBulk } from '../../src/cli/get-bulk.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { reply, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { startSelfSignedServer } from '../helpers/self-signed-server.js';
 import { runTool } from '../cli-query/run-tool.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../client/fixtures/${name}`, import.meta.url));
 const ARGS = ['-s', '10.0.0.1', '-d', '10.0.0.2', '-e', 'throughput', '-S', '2023-11-14', '-E', '2023-11-15'];
 /** No real waiting between retries. */
 const fast = createGet({ clientOptions: { sleep: () => Promise.resolve() } });
@@ -77,16 +74,9 @@ describe('failure hints (item 4)', () => {
   after(() => archive.close());
 
   test('an untrusted certificate names --insecure, not the library option', async () => {
-    const server = createServer(
-      { key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') },
-      (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('[]');
-      },
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const server = await startSelfSignedServer();
     try {
-      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const url = server.url;
       const r = await runTool(fast, ['-u', url, ...ARGS]);
       assert.equal(r.code, 1);
       assert.doesNotMatch(r.stderr, /tlsVerify/);
@@ -94,8 +84,7 @@ describe('failure hints (item 4)', () => {
       const lax = await runTool(fast, ['-u', url, ...ARGS, '--insecure']);
       assert.equal(lax.code, 0, lax.stderr);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await server.close();
     }
   });
   test('https to an http port: the hint gives the http:// URL', async () => {

@@ -3,7 +3,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient, Metadata } from '../../src/query/types.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
 import { isHttpError } from '../../src/http/errors.js';

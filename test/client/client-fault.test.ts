@@ -1,10 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClientWithHooks } from '../../src/query/client.js';
 import { decodeMetadata } from '../../src/query/codec.js';
-import type { EsmondClient, ClientOptions } from '../../src/query/types.js';
 import { isHttpError, isResponseError, isValidationError } from '../../src/http/errors.js';
-import { json, reply, script, startFaultServer, type FaultHandler, type FaultServer } from '../helpers/fault-server.js';
+import { json, reply, script, withFaultClient, type FaultHandler } from '../helpers/fault-server.js';
 import { parseJson } from '../helpers/json.js';
 
 const E1 = 'a'.repeat(64);
@@ -40,26 +38,6 @@ function elmondMeta(key: string): Record<string, unknown> {
   };
 }
 
-async function withClient(
-  handler: FaultHandler,
-  opts: Partial<ClientOptions>,
-  fn: (c: EsmondClient, s: FaultServer) => Promise<void>,
-): Promise<void> {
-  const server = await startFaultServer(handler);
-  const client = createClientWithHooks({
-    url: `${server.url}/esmond`,
-    sleep: async () => undefined,
-    random: () => 0,
-    ...opts,
-  });
-  try {
-    await fn(client, server);
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
-
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
@@ -68,7 +46,7 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 describe('metadata search paging', () => {
   test('elmond: no metadata-count-total, stops on a short page, sends limit and offset', async () => {
-    await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E3)])), {}, async (c, s) => {
+    await withFaultClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E3)])), {}, async (c, s) => {
       const got = await all(c.searchMetadata({ eventType: 'throughput', timeStart: 100 }, { pageSize: 2 }));
       assert.deepEqual(
         got.map((m) => m.key),
@@ -93,7 +71,7 @@ describe('metadata search paging', () => {
       'metadata-next-page': null,
       'metadata-previous-page': null,
     };
-    await withClient(script(json([first, elmondMeta(E2)])), {}, async (c, s) => {
+    await withFaultClient(script(json([first, elmondMeta(E2)])), {}, async (c, s) => {
       assert.equal((await all(c.searchMetadata({}, { pageSize: 2 }))).length, 2);
       assert.equal(s.requests.length, 1);
     });
@@ -101,7 +79,7 @@ describe('metadata search paging', () => {
 
   test('onRequest traces every attempt with the full, redacted URL', async () => {
     const seen: string[] = [];
-    await withClient(
+    await withFaultClient(
       script(reply(503), json([])),
       { onRequest: (i) => seen.push(`${i.method} ${i.url}`) },
       async (c, s) => {
@@ -112,7 +90,7 @@ describe('metadata search paging', () => {
   });
 
   test('a key repeated on a later page (elmond reorders) is yielded once', async () => {
-    await withClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E2)])), {}, async (c) => {
+    await withFaultClient(script(json([elmondMeta(E1), elmondMeta(E2)]), json([elmondMeta(E2)])), {}, async (c) => {
       assert.deepEqual(
         (await all(c.searchMetadata({}, { pageSize: 2 }))).map((m) => m.key),
         [E1, E2],
@@ -121,7 +99,7 @@ describe('metadata search paging', () => {
   });
 
   test('an HTTP error on page 2 throws (B7), after page 1 was handed out', async () => {
-    await withClient(
+    await withFaultClient(
       script(json([elmondMeta(E1), elmondMeta(E2)]), json({ detail: 'boom' }, 500)),
       { retry: { limit: 0 } },
       async (c) => {
@@ -138,7 +116,7 @@ describe('metadata search paging', () => {
   });
 
   test('a non-array answer is a ResponseError', async () => {
-    await withClient(
+    await withFaultClient(
       () => json({ detail: 'hello' }),
       {},
       async (c) => {
@@ -153,7 +131,7 @@ describe('metadata search paging', () => {
 
 describe('data reads', () => {
   test("uses the metadata's server-supplied base/0 URI (elmond) and time params", async () => {
-    await withClient(script(json([{ ts: 1, val: 5 }])), {}, async (c, s) => {
+    await withFaultClient(script(json([{ ts: 1, val: 5 }])), {}, async (c, s) => {
       const m = decodeMetadata(elmondMeta(E1));
       const pts = await all(c.data(m, 'throughput', {}, { timeStart: 0, timeEnd: 10, pageSize: 5 }));
       assert.deepEqual(pts, [{ ts: 1, val: 5 }]);
@@ -165,14 +143,14 @@ describe('data reads', () => {
   });
 
   test('summary series by metadata uses the summary uri', async () => {
-    await withClient(script(json([])), {}, async (c, s) => {
+    await withFaultClient(script(json([])), {}, async (c, s) => {
       await all(c.data(decodeMetadata(elmondMeta(E1)), 'throughput', { summaryType: 'average', summaryWindow: 86400 }));
       assert.equal(s.requests[0]?.path, `/esmond/perfsonar/archive/${E1}/throughput/averages/86400`);
     });
   });
 
   test('by key: …/base gets 404 (elmond) → retried as …/base/0', async () => {
-    await withClient(
+    await withFaultClient(
       script(reply(404, '<html>404</html>', { 'content-type': 'text/html' }), json([{ ts: 3, val: 1 }])),
       {},
       async (c, s) => {
@@ -191,7 +169,7 @@ describe('data reads', () => {
       { ts: 1, val: 1 },
       { ts: 2, val: 2 },
     ];
-    await withClient(
+    await withFaultClient(
       script(json(page1), reply(500, 'oops'), reply(500, 'oops')),
       { retry: { limit: 1 } },
       async (c) => {
@@ -213,15 +191,19 @@ describe('data reads', () => {
   });
 
   test('an empty series is [] with one request; 400 from the server is an error', async () => {
-    await withClient(script(json([]), json({ detail: 'Time parameter must be an integer' }, 400)), {}, async (c, s) => {
-      assert.deepEqual(await all(c.data(E1, 'throughput')), []);
-      assert.equal(s.requests.length, 1);
-      await assert.rejects(all(c.data(E1, 'throughput')), /400 Bad Request.*Time parameter must be an integer/);
-    });
+    await withFaultClient(
+      script(json([]), json({ detail: 'Time parameter must be an integer' }, 400)),
+      {},
+      async (c, s) => {
+        assert.deepEqual(await all(c.data(E1, 'throughput')), []);
+        assert.equal(s.requests.length, 1);
+        await assert.rejects(all(c.data(E1, 'throughput')), /400 Bad Request.*Time parameter must be an integer/);
+      },
+    );
   });
 
   test('data pages that are not arrays or lack ts are ResponseErrors', async () => {
-    await withClient(script(json({ ts: 1 }), json([{ val: 1 }])), {}, async (c) => {
+    await withFaultClient(script(json({ ts: 1 }), json([{ val: 1 }])), {}, async (c) => {
       await assert.rejects(
         all(c.data(E1, 'throughput')),
         (e: unknown) => isResponseError(e) && /not a JSON array/.test(e.message),
@@ -234,7 +216,7 @@ describe('data reads', () => {
   });
 
   test('bad selectors are ValidationErrors before any request', async () => {
-    await withClient(script(), {}, async (c, s) => {
+    await withFaultClient(script(), {}, async (c, s) => {
       await assert.rejects(all(c.data(E1, 'throughput', { summaryType: 'median' as never })), isValidationError);
       await assert.rejects(all(c.data('a/b', 'throughput')), isValidationError);
       await assert.rejects(all(c.data(E1, 'throughput', {}, { timeStart: 9, timeEnd: 1 })), isValidationError);
@@ -245,7 +227,7 @@ describe('data reads', () => {
 
 describe('metadata detail and summaries', () => {
   test('getMetadata: esmond slash form first, elmond slashless form on 404', async () => {
-    await withClient(
+    await withFaultClient(
       script(reply(404, 'nf', { 'content-type': 'text/html' }), json(elmondMeta(E1))),
       {},
       async (c, s) => {
@@ -260,7 +242,7 @@ describe('metadata detail and summaries', () => {
   });
 
   test('getMetadata of an unknown key: HttpError 404', async () => {
-    await withClient(
+    await withFaultClient(
       () => json({ detail: 'Not found.' }, 404),
       {},
       async (c) => {
@@ -281,7 +263,7 @@ describe('metadata detail and summaries', () => {
         'time-updated': 5,
       },
     ];
-    await withClient(script(json(listing), reply(404, ''), json(elmondMeta(E1))), {}, async (c) => {
+    await withFaultClient(script(json(listing), reply(404, ''), json(elmondMeta(E1))), {}, async (c) => {
       assert.deepEqual(await c.summaries('k', 'throughput', 'average'), [
         {
           uri: '/esmond/perfsonar/archive/k/throughput/averages/3600',
@@ -314,7 +296,7 @@ describe('writes', () => {
 
   test('postMetadata sends the body with credentials and decodes the 201 answer', async () => {
     const answer = { ...elmondMeta(E1), 'time-duration': '0' };
-    await withClient(script(json(answer, 201)), { credentials: { apiKey: 'k' } }, async (c, s) => {
+    await withFaultClient(script(json(answer, 201)), { credentials: { apiKey: 'k' } }, async (c, s) => {
       const m = await c.postMetadata(body);
       assert.equal(m.key, E1);
       assert.equal(s.requests[0]?.method, 'POST');
@@ -325,14 +307,14 @@ describe('writes', () => {
   });
 
   test('invalid metadata never reaches the server', async () => {
-    await withClient(script(), {}, async (c, s) => {
+    await withFaultClient(script(), {}, async (c, s) => {
       await assert.rejects(c.postMetadata({ ...body, source: 'host.example.net' }), /source must be an IP address/);
       assert.equal(s.requests.length, 0);
     });
   });
 
   test('a 503 on POST is not retried; 409 surfaces as HttpError 409', async () => {
-    await withClient(
+    await withFaultClient(
       script(
         reply(503),
         json({ detail: 'Time series value already exists with event type throughput at time 60' }, 409),
@@ -354,7 +336,7 @@ describe('writes', () => {
   });
 
   test('putBulk splits into batches of timestamps', async () => {
-    await withClient(
+    await withFaultClient(
       () => json('', 201),
       {},
       async (c, s) => {
@@ -373,7 +355,7 @@ describe('writes', () => {
   });
 
   test('putBulk validates each batch before sending it', async () => {
-    await withClient(
+    await withFaultClient(
       () => json('', 201),
       {},
       async (c, s) => {
@@ -388,7 +370,7 @@ describe('writes', () => {
   });
 
   test('createDataWriter groups by ts and sends on batchSize, flush and close', async () => {
-    await withClient(
+    await withFaultClient(
       () => json('', 201),
       {},
       async (c, s) => {
@@ -442,7 +424,7 @@ describe('time-cursor paging over HTTP (elmond can return many points per ts)', 
 
   for (const pageSize of [1, 2, 3, 4, 7, 50]) {
     test(`pageSize ${pageSize}: no drop, no repeat`, async () => {
-      await withClient(handler, {}, async (c) => {
+      await withFaultClient(handler, {}, async (c) => {
         assert.deepEqual(await all(c.data(E1, 'packet-trace', {}, { timeStart: 0, timeEnd: 10, pageSize })), series);
         assert.deepEqual(
           await all(c.data(E1, 'packet-trace', {}, { timeStart: 3, timeEnd: 6, pageSize })),

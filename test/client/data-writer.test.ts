@@ -5,10 +5,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClientWithHooks } from '../../src/query/client.js';
 import type { ClientOptions, EsmondClient } from '../../src/query/types.js';
 import { isDataWriterError, isHttpError, isNotStoredError } from '../../src/http/errors.js';
-import { json, reply, script, startFaultServer, type FaultHandler, type FaultServer } from '../helpers/fault-server.js';
+import { json, reply, script, withFaultClient, type FaultHandler, type FaultServer } from '../helpers/fault-server.js';
 
 const KEY = 'a'.repeat(64);
 const stored = (): ReturnType<typeof reply> => json('', 201);
@@ -18,24 +17,17 @@ async function withClient(
   opts: Partial<ClientOptions>,
   fn: (c: EsmondClient, s: FaultServer) => Promise<void>,
 ): Promise<void> {
-  const server = await startFaultServer(handler);
-  const client = createClientWithHooks({
-    url: `${server.url}/esmond`,
-    sleep: () => Promise.resolve(),
-    random: () => 0,
-    ...opts,
-  });
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown): void => void unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
   try {
-    await fn(client, server);
-    await new Promise((r) => setImmediate(r));
-    assert.deepEqual(unhandled, [], 'no unhandled rejections');
+    await withFaultClient(handler, opts, async (client, server) => {
+      await fn(client, server);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(unhandled, [], 'no unhandled rejections');
+    });
   } finally {
     process.off('unhandledRejection', onUnhandled);
-    await client.close();
-    await server.close();
   }
 }
 

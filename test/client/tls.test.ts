@@ -1,24 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { isNetworkError } from '../../src/http/errors.js';
-
-// A throwaway self-signed certificate for 127.0.0.1, used only by this test.
-const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+import { startSelfSignedServer } from '../helpers/self-signed-server.js';
 
 test('TLS is verified by default; tlsVerify: false opts out', async () => {
-  const server = createServer(
-    { key: fixture('selfsigned-key.pem'), cert: fixture('selfsigned-cert.pem') },
-    (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('[]');
-    },
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/esmond`;
+  const server = await startSelfSignedServer();
+  const url = `${server.url}/esmond`;
   const strict = createClient({ url, retry: { limit: 0 } });
   const lax = createClient({ url, tlsVerify: false });
   try {
@@ -37,7 +25,6 @@ test('TLS is verified by default; tlsVerify: false opts out', async () => {
   } finally {
     await strict.close();
     await lax.close();
-    server.closeAllConnections();
-    server.close();
+    await server.close();
   }
 });

@@ -9,7 +9,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen.js';
 
 const MOUNT = '/esmond/perfsonar/archive';
 
@@ -166,16 +166,6 @@ export async function startElmondStandIn(tests: ElmondTest[]): Promise<ElmondSta
     }
     return reply(html(400, 'Bad Request', 'Unrecognized event type'));
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const { port, close } = await listenLocal(server);
+  return { origin: `http://127.0.0.1:${port}`, requests, close };
 }

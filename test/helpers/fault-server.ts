@@ -9,6 +9,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen.js';
+import { createClientWithHooks } from '../../src/client.js';
+import type { ClientOptions, EsmondClient } from '../../src/query/types.js';
 
 /** A request as the server saw it. */
 export interface RecordedRequest {
@@ -103,19 +106,32 @@ export async function startFaultServer(handler: FaultHandler): Promise<FaultServ
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const { port, close } = await listenLocal(server);
+  return { url: `http://127.0.0.1:${port}`, requests, close };
+}
+
+/**
+ * Runs `fn` with a client of a fault server answering with `handler` (retries without waiting,
+ * no jitter, then `opts`); closes both after it.
+ */
+export async function withFaultClient(
+  handler: FaultHandler,
+  opts: Partial<ClientOptions>,
+  fn: (c: EsmondClient, s: FaultServer) => Promise<void>,
+): Promise<void> {
+  const server = await startFaultServer(handler);
+  const client = createClientWithHooks({
+    url: `${server.url}/esmond`,
+    sleep: () => Promise.resolve(),
+    random: () => 0,
+    ...opts,
+  });
+  try {
+    await fn(client, server);
+  } finally {
+    await client.close();
+    await server.close();
+  }
 }
 
 /** A port on 127.0.0.1 with nothing listening (was free a moment ago): connecting is refused. */

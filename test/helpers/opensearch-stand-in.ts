@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { filterResponse, pickSource } from './opensearch-filters.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -23,14 +24,19 @@ export interface StandInOptions {
   /** Require this Basic user:password. */
   basicAuth?: { user: string; password: string };
   version?: string;
+  /**
+   * Answers a `_search` it has answered before (same path, query and body, the point-in-time id
+   * aside) with the bytes it sent then, so a benchmark times the client, not the stand-in.
+   */
+  memoize?: boolean;
 }
 
 export interface OpenSearchStandIn {
   /** `http://127.0.0.1:PORT` + prefix. */
   url: string;
   origin: string;
-  /** Every request: method, path, parsed body. */
-  requests: Array<{ method: string; path: string; body: unknown }>;
+  /** Every request: method, path, query string (`''` or `?…`), parsed body. */
+  requests: Array<{ method: string; path: string; query: string; body: unknown }>;
   /** Open points in time. */
   openPits(): number;
   close(): Promise<void>;
@@ -175,38 +181,6 @@ function sortedHits(
   return hits;
 }
 
-/** `_source` filtering: top-level `includes`, dotted-path `excludes` (what the backend sends). */
-export function pickSource(doc: Obj, source: unknown): Obj {
-  if (source === undefined || source === true) return doc;
-  const includes: unknown = Array.isArray(source) ? source : obj(source).includes;
-  const excludes: unknown = Array.isArray(source) ? [] : obj(source).excludes;
-  let out: Obj = doc;
-  if (Array.isArray(includes)) {
-    out = {};
-    for (const f of includes) if (typeof f === 'string' && doc[f] !== undefined) out[f] = doc[f];
-  }
-  if (Array.isArray(excludes)) {
-    for (const path of excludes) {
-      if (typeof path !== 'string') continue;
-      const parts = path.split('.');
-      const drop = (o: Obj, i: number): Obj => {
-        const k = parts[i]!;
-        if (!(k in o)) return o;
-        if (i === parts.length - 1) {
-          const { [k]: _dropped, ...rest } = o;
-          return rest;
-        }
-        const copy = { ...o };
-        if (typeof copy[k] === 'object' && copy[k] !== null && !Array.isArray(copy[k]))
-          copy[k] = drop(copy[k] as Obj, i + 1);
-        return copy;
-      };
-      out = drop(out, 0);
-    }
-  }
-  return out;
-}
-
 function aggregate(docs: Obj[], aggs: unknown): Obj {
   const out: Obj = {};
   for (const [name, def] of Object.entries(obj(aggs))) {
@@ -258,6 +232,9 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
   >();
   let nextId = 1;
   const requests: OpenSearchStandIn['requests'] = [];
+  /** Memoised `_search` answers, split where the point-in-time id goes. */
+  const memo = options.memoize === true ? new Map<string, Buffer[]>() : undefined;
+  const pitText = (id: string | undefined): Buffer => Buffer.from(JSON.stringify(id ?? ''));
 
   const searchDocs = (pool: Obj[], body: Obj): Obj => {
     for (const k of Object.keys(body))
@@ -409,7 +386,7 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
         send(400, { error: { type: 'parse_exception', reason: 'request body is not JSON' }, status: 400 });
         return;
       }
-      requests.push({ method: req.method ?? 'GET', path: u.pathname, body });
+      requests.push({ method: req.method ?? 'GET', path: u.pathname, query: u.search, body });
       if (options.basicAuth) {
         const want = `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
         if (req.headers.authorization !== want) {
@@ -428,8 +405,29 @@ export async function startOpenSearchStandIn(docs: Obj[], options: StandInOption
       }
       const path = u.pathname.slice(prefix.length) || '/';
       try {
-        const [status, out] = handle(req.method ?? 'GET', path, u.searchParams, body);
-        send(status, out);
+        const method = req.method ?? 'GET';
+        const pitId = typeof obj(body.pit).id === 'string' ? String(obj(body.pit).id) : undefined;
+        const memoKey =
+          memo !== undefined && method === 'POST' && path.endsWith('/_search') && !u.searchParams.has('scroll')
+            ? `${path}${u.search} ${JSON.stringify(pitId === undefined ? body : { ...body, pit: { ...obj(body.pit), id: '' } })}`
+            : undefined;
+        const known = memoKey === undefined ? undefined : memo?.get(memoKey);
+        if (known !== undefined && (pitId === undefined || pits.has(pitId))) {
+          res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+          res.end(Buffer.concat(known.flatMap((part, i) => (i === 0 ? [part] : [pitText(pitId), part]))));
+          return;
+        }
+        const [status, out] = handle(method, path, u.searchParams, body);
+        const filtered = filterResponse(out, u.searchParams.get('filter_path'));
+        if (memoKey !== undefined && status === 200) {
+          const json = JSON.stringify(filtered);
+          const parts = pitId === undefined ? [json] : json.split(pitText(pitId).toString());
+          memo?.set(
+            memoKey,
+            parts.map((part) => Buffer.from(part)),
+          );
+        }
+        send(status, filtered);
       } catch (e) {
         if (e instanceof BadRequest)
           send(e.status, {

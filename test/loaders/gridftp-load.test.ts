@@ -17,7 +17,7 @@ import { startFlakyProxy } from '../helpers/flaky-proxy.js';
 import { makeLoadGridftp } from '../../src/cli/load-gridftp.js';
 import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
 import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { allMetadata } from './archive-compare.js';
 import { captureIo, counters, expectedFrom, held, lines, netLine, netloggerRun, resolve } from './gridftp-fixture.js';
 import { FIXTURE_SAMPLES } from '../helpers/fixture-data.js';

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   mapRecord,
   mapPschedulerDocument,
@@ -62,6 +63,33 @@ describe('ISO 8601 helpers', () => {
     assert.equal(isoDateSeconds('2016-02-19T04:35:50.999Z'), 1455856550);
     assert.throws(() => isoDateSeconds('yesterday'), MappingError);
     assert.throws(() => isoDateSeconds('2016-13-01T00:00:00Z'), MappingError);
+    assert.throws(() => isoDateSeconds('2016-12-01T00:00:00+0a:00'), MappingError);
+  });
+  test('the fixed-position reading of pScheduler date-times agrees with the general parser', () => {
+    const two = (n: number): string => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.integer({ min: 1970, max: 2100 }),
+          mo: fc.integer({ min: 1, max: 12 }),
+          d: fc.integer({ min: 1, max: 28 }),
+          h: fc.integer({ min: 0, max: 23 }),
+          mi: fc.integer({ min: 0, max: 59 }),
+          s: fc.integer({ min: 0, max: 59 }),
+          zone: fc.oneof(
+            fc.constant('Z'),
+            fc
+              .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45))
+              .map(([sign, oh, om]) => `${sign}${two(oh)}:${two(om)}`),
+          ),
+        }),
+        ({ y, mo, d, h, mi, s, zone }) => {
+          const text = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}${zone}`;
+          // A leading space takes the general (regular expression) path.
+          assert.equal(isoDateSeconds(text), isoDateSeconds(` ${text}`));
+        },
+      ),
+    );
   });
   test('%.2f rounds exact ties half to even', () => {
     assert.equal(formatFixed2(53.8), '53.80');

@@ -17,7 +17,7 @@ import { makeLoadPscheduler } from '../../src/cli/load-pscheduler.js';
 import { pyJson } from '../../src/format/python-repr.js';
 import { mapRecord } from '../../src/model/pscheduler/map.js';
 import { ArchiveSink } from '../../src/loaders/sink.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { allMetadata } from './archive-compare.js';
 import { archiverInput, esmondParameters, mappingVectors, parsePython, recordInputOf } from './pscheduler-vectors.js';
 

@@ -17,7 +17,7 @@ import { parseNetloggerLine } from '../../src/loaders/gridftp/netlogger.js';
 import { runGridftpLoad } from '../../src/loaders/gridftp/run.js';
 import { transferToEsmond } from '../../src/loaders/gridftp/transfer.js';
 import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
 import { allMetadata, storedForm, storedValues } from './archive-compare.js';

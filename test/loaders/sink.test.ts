@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { ArchiveSink, type SinkItem } from '../../src/loaders/sink.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import type { WireNewMetadata } from '../../src/model/wire.js';
 import { allMetadata, basePoints } from './archive-compare.js';

@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { isHttpError } from '../../src/http/errors.js';
 import type { Metadata } from '../../src/query/types.js';
 import { envelopeFor, logstashDocument, testChecksum } from '../helpers/logstash.js';
@@ -105,6 +105,42 @@ describe('the stand-in rejects what OpenSearch rejects', () => {
   });
   test('an index with a point in time', async () => {
     assert.equal((await post('/pscheduler_*/_search', { pit: { id: 'x' } })).status, 400);
+  });
+  test('filter_path and dotted _source includes are applied as OpenSearch applies them', async () => {
+    const filter = '?filter_path=_shards.failed,hits.hits._source,hits.hits.sort';
+    const sort = [{ 'pscheduler.start_time': 'asc' }];
+    const r = await post(`/pscheduler_*/_search${filter}`, {
+      size: 1,
+      sort,
+      _source: { includes: ['pscheduler.run_id', 'meta.*.ip'], excludes: ['meta.observer'] },
+    });
+    const body = (await r.json()) as { hits: { hits: Array<Record<string, unknown>> } };
+    assert.deepEqual(Object.keys(body).sort(), ['_shards', 'hits']);
+    const [hit] = body.hits.hits;
+    assert.deepEqual(Object.keys(hit ?? {}).sort(), ['_source', 'sort']);
+    assert.deepEqual(hit?._source, {
+      pscheduler: { run_id: '7d2c1b3a-2222-4e5f-8a9b-000000009000' },
+      meta: { source: { ip: '10.0.0.1' }, destination: { ip: '10.0.0.2' } },
+    });
+    // Nothing matched: what the filter leaves empty is dropped.
+    const none = await post(`/pscheduler_*/_search${filter}`, {
+      query: { term: { 'pscheduler.test_checksum.keyword': 'none' } },
+      sort,
+    });
+    assert.deepEqual(await none.json(), { _shards: { failed: 0 } });
+  });
+  test('the backend reads such an empty page as no points, and asks only for what a point needs', async () => {
+    const client = createClient({ url: s.url, archive: 'opensearch', ...noRetry });
+    try {
+      s.requests.length = 0;
+      assert.deepEqual(await all(client.data('0'.repeat(64), 'packet-count-sent')), []);
+      const page = s.requests.find((r) => r.path.endsWith('/_search'));
+      assert.match(page?.query ?? '', /filter_path=/);
+      const source = (page?.body as { _source: { includes: string[] } })._source;
+      assert.ok(!source.includes.includes('reference') && source.includes.includes('result'));
+    } finally {
+      await client.close();
+    }
   });
 });
 

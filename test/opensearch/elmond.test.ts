@@ -4,7 +4,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { isHttpError } from '../../src/http/errors.js';
 import { startElmondStandIn, type ElmondStandIn, type ElmondTest } from '../helpers/elmond-stand-in.js';
 import { createRun } from '../../src/cli/get.js';

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { createMeshCache } from '../../src/pictures/mesh-cache.js';
 import type { MeshSummary } from '../../src/web/mesh-types.js';
 import { decodeMesh } from '../../src/web/mesh-wire.js';
@@ -64,19 +65,20 @@ test('mesh cache: the first requests share one computation; later ones never wai
   const snap = snaps[0];
   assert.ok(snap);
   // What is served: the page's JSON decodes back to the summary (delay rounded to µs), the
-  // metrics carry the value and the age at the scrape's second.
+  // metrics carry the value and the time of the last result, and their gzip is the same text.
   const [cell] = decodeMesh(JSON.parse(snap.json)).cells;
   assert.ok(cell);
   assert.equal(cell.value, 0.01);
   assert.deepEqual(cell.delay, { min: 1.235, median: 2, p95: 3 });
-  const text = Buffer.concat(snap.metrics.chunks(1100)).toString();
-  assert.equal(snap.metrics.chunks(1100), snap.metrics.chunks(1100), 'one rendering per second');
+  const text = snap.metrics.toString();
   assert.match(
     text,
     /esmond_packet_loss_ratio\{source="a",destination="b",tool="pscheduler\/powstream",event_type="packet-loss-rate"\} 0\.01\n/,
   );
-  assert.match(text, /esmond_last_result_age_seconds\{[^}]*\} 130\n/);
-  assert.match(Buffer.concat(snap.metrics.chunks(1200)).toString(), /esmond_last_result_age_seconds\{[^}]*\} 230\n/);
+  assert.match(text, /esmond_last_result_timestamp_seconds\{[^}]*\} 970\n/);
+  assert.match(text, /esmond_mesh_summary_timestamp_seconds 1000\n/);
+  assert.equal(gunzipSync(snap.metricsGzip).toString(), text);
+  assert.equal(gunzipSync(snap.jsonGzip).toString(), snap.json);
 
   // Old: served as is while the refresh runs (the request does not wait), shared by everyone.
   now += 61_000;

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { createClient } from '../../src/query/client.js';
+import { request } from 'undici';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import { decodeMesh } from '../../src/web/mesh-wire.js';
 import { delayOf, numberOf } from '../../src/web/values.js';
@@ -64,7 +66,8 @@ describe('/metrics', () => {
       'esmond_throughput_bits_per_second',
       'esmond_packet_loss_ratio',
       'esmond_one_way_delay_seconds',
-      'esmond_last_result_age_seconds',
+      'esmond_last_result_timestamp_seconds',
+      'esmond_mesh_summary_timestamp_seconds',
     ]) {
       const fam = families.find((f) => f.name === name);
       assert.ok(fam, name);
@@ -73,7 +76,7 @@ describe('/metrics', () => {
     }
   });
 
-  test('the known tests: latest loss and throughput as written, age of the stale one', () => {
+  test('the known tests: latest loss and throughput as written, the time of the stale one', () => {
     for (const k of KNOWN) {
       const labels = { source: k.source, destination: k.destination };
       if (k.family === 'latency' && k.expected !== 'stale')
@@ -83,12 +86,13 @@ describe('/metrics', () => {
     }
     const stale = KNOWN.find((k) => k.expected === 'stale');
     assert.ok(stale);
-    const age = sample(families, 'esmond_last_result_age_seconds', {
+    // The fixture wrote the stale test's last result two days before its "now".
+    const last = sample(families, 'esmond_last_result_timestamp_seconds', {
       source: stale.source,
       destination: stale.destination,
       event_type: 'packet-loss-rate',
     });
-    assert.ok(age !== undefined && age >= 2 * 86400 && age < 2 * 86400 + 600, `age ${age}`);
+    assert.equal(last, archive.now - 2 * 86400);
   });
 
   test("seeded tests: values are the archive's latest points", async () => {
@@ -127,8 +131,8 @@ describe('/metrics', () => {
       for (const m of fam.metrics)
         for (const l of Object.keys(m.labels ?? {})) assert.ok(allowed.has(l), `${fam.name} label ${l}`);
     }
-    const ages = families.find((f) => f.name === 'esmond_last_result_age_seconds')?.metrics ?? [];
-    assert.ok(ages.length <= mesh.cells.length);
+    const times = families.find((f) => f.name === 'esmond_last_result_timestamp_seconds')?.metrics ?? [];
+    assert.ok(times.length > 0 && times.length <= mesh.cells.length);
     assert.equal(sample(families, 'esmond_mesh_tests', {}), mesh.cells.length);
     // 2 seeded hosts → 2 ordered pairs, 3 known pairs... every cell is a (source, destination, family).
     assert.equal(new Set(mesh.cells.map((c) => `${c.source} ${c.destination} ${c.family}`)).size, mesh.cells.length);
@@ -172,6 +176,21 @@ describe('/metrics', () => {
     assert.equal(loss, numberOf(await lastValue(client, src, dst, 'packet-loss-rate', {}, 3600)));
     assert.equal(loss, 18 / 600);
     assert.equal(delay, 0.012);
+  });
+
+  test('gzipped for a scraper that asks for it (Prometheus does), the same text as plain', async () => {
+    const plain = await request(`${archive.url}/metrics`);
+    const plainText = await plain.body.text();
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const zipped = await request(`${archive.url}/metrics`, {
+      headers: { 'accept-encoding': 'gzip', accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers['vary'], 'Accept-Encoding');
+    const bytes = Buffer.from(await zipped.body.arrayBuffer());
+    assert.ok(bytes.length < Buffer.byteLength(plainText));
+    assert.equal(gunzipSync(bytes).toString(), plainText);
+    assert.ok(plainText.endsWith('# EOF\n'));
   });
 
   test('only reads: POST /metrics is refused', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run } from '../../src/cli/plot.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { runTool } from '../cli-query/run-tool.js';
 

@@ -17,7 +17,7 @@ import { MAX_RUNS } from '../../src/pictures/routes.js';
 import { RouteRunBuilder, type RouteChanges } from '../../src/web/route-runs.js';
 import { pathOf } from '../../src/web/values.js';
 import type { ViewState } from '../../src/web/view-state.js';
-import { createClient } from '../../src/query/client.js';
+import { createClient } from '../../src/client.js';
 import type { EsmondClient } from '../../src/query/types.js';
 import { pickFreePort } from '../helpers/archive.js';
 import { chromiumMissing, launchChromium, type TestBrowser } from '../helpers/browser.js';

@@ -10,13 +10,16 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { reachableDeclarations, typeEntries } from '../../scripts/prune-declarations.mjs';
 import { INTERNAL } from '../../scripts/link-library.mjs';
+import { EXTERNAL as BUNDLE_EXTERNAL } from '../../scripts/build-bins.mjs';
 import { VERSION } from '../../src/http/version.js';
 import { HEAVY, LIB, readManifest, ROOT } from './packages.js';
 
 const tools = readManifest(ROOT);
+/** Where the bin bundles and their vendor bundles are. */
+const BIN_DIR = 'dist/bin/';
 const library = readManifest(LIB);
 const BUILT = 'dist/ is not built: run npm run build (npm install and npm ci do it)';
 
@@ -139,6 +142,8 @@ test('the tools package depends on the library of the same version, bundled, ins
   let internalImports = 0;
   for (const f of toolFiles) {
     if (!f.startsWith('dist/') || !/\.(c?js|d\.ts)$/.test(f)) continue;
+    // The bins are bundles that inline the library modules they use: next test.
+    if (f.startsWith(BIN_DIR)) continue;
     for (const spec of bareImports(f)) {
       if (!spec.startsWith(INTERNAL)) continue;
       internalImports++;
@@ -169,8 +174,9 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
     ![...files].some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('packages/')),
     'sources, tests or the library workspace packed',
   );
+  // Source maps only for the bin bundles, which carry their sources inside (next test).
   assert.deepEqual(
-    [...files].filter((f) => f.endsWith('.map')),
+    [...files].filter((f) => f.endsWith('.map') && !f.startsWith(BIN_DIR)),
     [],
   );
   const reachable = reachableDeclarations(typeEntries(ROOT));
@@ -189,6 +195,56 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
         .map((spec) => `${f}: ${spec}`),
     );
   assert.deepEqual(foreign, [], "the tools' declarations import third-party types");
+});
+
+// A deliberate exception to "no second copy of the library": each bin is one file bundled by
+// scripts/build-bins.mjs, library modules included, because a tool that loaded them one by one
+// from node_modules/esmond-client spent most of its start-up resolving and compiling modules. A
+// bin is a program: none of its objects meets another copy of the library, so the two copies
+// cannot disagree at run time; the library API of the package (dist/archive) still uses the
+// bundled esmond-client, as the previous test checks.
+test('every bin is one bundle: node builtins, its vendor bundles and only native or optional packages', () => {
+  assert.ok(existsSync('dist/bin/esmond-ps-get.js'), BUILT);
+  const files = packed(ROOT);
+  const builtins = new Set(builtinModules);
+  const bundles = [...files].filter((f) => f.startsWith(BIN_DIR) && /\.c?js$/.test(f));
+  assert.ok(files.has(`${BIN_DIR}package.json`), 'dist/bin/package.json (CommonJS bundles) is not packed');
+  for (const f of bundles) {
+    const text = readFileSync(f, 'utf8');
+    // CommonJS bundles load modules with require() and import() only (the ES-module pattern of
+    // bareImports would read flag tables such as `key: "from", long: …` as imports).
+    // The vendor bundles are third-party code whose comments name modules (`import('../../types/…')`
+    // in JSDoc): esbuild itself fails the build on any import it cannot bundle there.
+    const vendor = f.startsWith(`${BIN_DIR}vendor/`);
+    const loaded = vendor ? [] : [...text.matchAll(/\b(?:require|import)\(["']([^"']+)["']\)/g)].map((m) => m[1]!);
+    if (!vendor) assert.ok(loaded.length > 0, `${f} loads nothing`);
+    for (const spec of loaded.filter((s) => !s.startsWith('.'))) {
+      const name = packageOf(spec);
+      if (spec.startsWith('node:') || builtins.has(spec)) continue;
+      // Left in node_modules on purpose: native code, optional drivers, the page's build tool.
+      assert.ok(BUNDLE_EXTERNAL.includes(name), `${f} loads ${spec} from node_modules instead of bundling it`);
+      assert.ok(name in tools.dependencies || name === 'esbuild' || name === 'pg-native', `${f}: ${name} undeclared`);
+    }
+    for (const spec of loaded.filter((s) => s.startsWith('.'))) {
+      const target = join(f, '..', spec);
+      assert.match(target, /^dist\/bin\/vendor\/[^/]+\.cjs$/, `${f} requires ${spec}: not a vendor bundle`);
+      assert.ok(files.has(target), `${f} requires ${spec}, which the tools package does not ship`);
+    }
+    assert.ok(!text.includes(INTERNAL), `${f} loads library modules instead of inlining them`);
+    // A linked map with the sources inside (the package ships no src/): --enable-source-maps works.
+    const map = `${f}.map`;
+    assert.ok(files.has(map), `${map} is not packed`);
+    assert.match(text, new RegExp(`//# sourceMappingURL=${basename(map).replace(/\./g, '\\.')}\n?$`));
+    const { sources, sourcesContent } = JSON.parse(readFileSync(map, 'utf8')) as {
+      sources: string[];
+      sourcesContent?: Array<string | null>;
+    };
+    assert.ok(sources.length > 0 && sourcesContent?.length === sources.length && !sourcesContent.includes(null), map);
+  }
+  assert.ok(
+    bundles.some((f) => f.startsWith(`${BIN_DIR}vendor/`)),
+    'no vendor bundle',
+  );
 });
 
 test('every bin is a node script that answers --help with exit 0', () => {

@@ -15,6 +15,7 @@ import {
   type ArchiveStore,
   type MetadataQuery,
   type NewMetadataRecord,
+  type PointTextForm,
   type RawCell,
   type SeriesCell,
   type SeriesWriteBatch,
@@ -281,6 +282,21 @@ class PostgresStore implements ArchiveStore {
     return (
       await this.arrays<CellArrayRow>(db, named('read_cells', SQL.readCells, [seriesId, from, to, take, skip]))
     ).map(cellOf);
+  }
+
+  async readPointTexts(
+    seriesId: number,
+    from: number,
+    to: number,
+    skip: number,
+    take: number,
+    form: PointTextForm,
+  ): Promise<Array<string | null>> {
+    const query =
+      form === 'integer'
+        ? named('point_texts_integer', SQL.pointTextsInteger, [seriesId, from, to, take, skip])
+        : named('point_texts_json', SQL.pointTextsJson, [seriesId, from, to, take, skip]);
+    return (await this.arrays<[string | null]>(this.pool, query)).map((r) => r[0]);
   }
 
   async hasCellBeyond(seriesId: number, from: number, to: number, position: number): Promise<boolean> {

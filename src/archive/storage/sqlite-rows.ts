@@ -4,7 +4,7 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import type { SeriesCell, StoredMetadata } from './store.js';
+import type { PointTextForm, SeriesCell, StoredMetadata } from './store.js';
 import { assembleMetadata, type EventTypeArrayRow, type MetadataRow } from './metadata-row.js';
 
 /**
@@ -21,6 +21,18 @@ const CELL_COLUMNS = `ts, CASE WHEN typeof(num) <> 'integer' OR num BETWEEN -900
  */
 export const READ_CELLS_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ?
        ORDER BY ts LIMIT ? OFFSET ?`;
+
+/** The point texts of a time range (see `ArchiveStore.readPointTexts`), by stored form. */
+export const READ_POINT_TEXTS_SQL: Readonly<Record<PointTextForm, string>> = {
+  // SQLite writes a 64-bit integer's exact digits, as JSON.stringify (or a BigInt) would. Numbers
+  // bound from JS are stored REAL: a whole one up to 2^53 is written as that integer too.
+  integer: `SELECT '{"ts":' || ts || ',"val":' || (CASE WHEN typeof(num) = 'integer' THEN num WHEN num IS NULL THEN 0
+       WHEN typeof(num) = 'real' AND num = CAST(num AS INTEGER) AND abs(num) <= 9007199254740991
+       THEN CAST(num AS INTEGER) END) || '}'
+       FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ? OFFSET ?`,
+  json: `SELECT '{"ts":' || ts || ',"val":' || coalesce(out, '{}') || '}'
+       FROM cells WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ? OFFSET ?`,
+};
 
 /** One cell of a series. */
 export const GET_CELL_SQL = `SELECT ${CELL_COLUMNS} FROM cells WHERE series_id = ? AND ts = ?`;
@@ -46,8 +58,25 @@ export const METADATA_BY_IDS_SQL =
   'SELECT m.* FROM json_each(?) j CROSS JOIN metadata m ON m.id = j.value ORDER BY m.metadata_key';
 export const PARAMETERS_OF_SQL =
   'SELECT p.metadata_id, p.key, p.value FROM json_each(?) j CROSS JOIN parameters p ON p.metadata_id = j.value';
+// The event types by an IN list, the index named: the same probes, in ascending id order, which
+// costs a third less CPU than the CROSS JOIN form on pages of hundreds of metadata.
 export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
-       FROM json_each(?) j CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = j.value`;
+       FROM event_types e INDEXED BY event_types_by_metadata WHERE e.metadata_id IN (SELECT j.value FROM json_each(?) j)`;
+
+/** The rows of one event type of one metadata. */
+export const EVENT_TYPE_ROWS_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window,
+       e.time_updated FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+       WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`;
+
+/**
+ * Every row of one metadata, base rows with their series' last ts (a write request's one query).
+ * The metadata drives (CROSS JOIN): one key probe, then its rows by the metadata index.
+ */
+export const WRITE_ROWS_SQL = `SELECT e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated,
+       CASE WHEN e.summary_type = 'base' AND e.summary_window = 0
+         THEN (SELECT MAX(c.ts) FROM cells c WHERE c.series_id = e.id) END
+       FROM metadata m CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = m.id
+       WHERE m.metadata_key = ? ORDER BY e.id`;
 
 /**
  * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.

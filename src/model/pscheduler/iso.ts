@@ -75,6 +75,8 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]
  */
 export function isoDateSeconds(text: unknown, field = 'start'): number {
   if (typeof text !== 'string') throw new MappingError(`${field} must be an ISO 8601 date-time string`);
+  const quick = canonicalDateSeconds(text);
+  if (quick !== undefined) return quick;
   const m = DATE_TIME.exec(text.trim());
   if (m === null) throw new MappingError(`${field} is not an ISO 8601 date-time: ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s = '0', , zone] = m;
@@ -91,6 +93,47 @@ export function isoDateSeconds(text: unknown, field = 'start'): number {
   }
   const utc = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s)) / 1000;
   return utc - offset;
+}
+
+/** The digits at `text[i..i+n)` as a number, or NaN when one is not a digit. */
+function digitsAt(text: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * {@link isoDateSeconds} of the form pScheduler writes, `YYYY-MM-DDTHH:MM:SS±HH:MM` (or `Z`), read
+ * from fixed positions: a series of many runs parses one per run. `undefined` for anything else
+ * (the general parser decides).
+ */
+function canonicalDateSeconds(text: string): number | undefined {
+  const zoneAt = 19;
+  if (text.length !== 25 && text.length !== 20) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  const y = digitsAt(text, 0, 4);
+  const mo = digitsAt(text, 5, 2);
+  const d = digitsAt(text, 8, 2);
+  const h = digitsAt(text, 11, 2);
+  const mi = digitsAt(text, 14, 2);
+  const s = digitsAt(text, 17, 2);
+  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60)) return undefined;
+  let offset = 0;
+  const sign = text[zoneAt];
+  if (text.length === 20) {
+    if (sign !== 'Z') return undefined;
+  } else {
+    if ((sign !== '+' && sign !== '-') || text[22] !== ':') return undefined;
+    const oh = digitsAt(text, 20, 2);
+    const om = digitsAt(text, 23, 2);
+    if (Number.isNaN(oh) || Number.isNaN(om)) return undefined;
+    offset = (sign === '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset;
 }
 
 /**

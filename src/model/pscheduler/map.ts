@@ -13,7 +13,7 @@ import type { MappedRecord, RecordOptions } from './types.js';
 export { MappingError, UnresolvedHostError, isoDurationSeconds, isoDateSeconds } from './iso.js';
 export { literalAddresses, tableLookup, type AddressLookup, type HostAddresses } from './addresses.js';
 export { recordInputFromDocument, recordInputWithTypes, hostsOf, type EnvelopeDefaults } from './envelope.js';
-export { mapRecord, declaredValues } from './record.js';
+export { mapRecord, checkRecord, recordPoint, declaredValues } from './record.js';
 export {
   DEFAULT_SUMMARIES,
   FORMATTING_POLICIES,

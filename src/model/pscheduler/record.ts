@@ -123,7 +123,7 @@ function parametersOf(input: RecordInput, rules: TypeRules, keepSpec: boolean): 
  */
 export function mapRecord(input: RecordInput, options: RecordOptions = {}): MappedRecord {
   const policy = input.policy ?? 'prefer-mapped';
-  const { spec, result, testType } = input;
+  const { spec, testType } = input;
   const { rules, raw, d2d } = rulesFor(testType, policy);
   const subject = subjectOf(input, options, raw, d2d);
 
@@ -141,26 +141,8 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
 
   const parameters = parametersOf(input, rules, raw || d2d);
 
-  // The data point.
-  const val: PointValue[] = [];
-  const add: AddValue = (et, v) => void val.push({ 'event-type': et, val: v });
-  if (truthy(result.succeeded)) {
-    for (const [field, et] of Object.entries(rules.dataFieldMap ?? {})) {
-      if (!has(result, field)) continue;
-      const v = result[field];
-      if (isObj(v) && Object.keys(v).length === 0) continue; // esmond refuses empty objects
-      add(et, v);
-    }
-    if (raw) add('pscheduler-raw', result);
-    else rules.extraData?.(spec, result, add);
-  } else {
-    add('failures', { error: truthy(result.error) ? result.error : FAILURE_TEXT });
-  }
-  if (input.runHref !== undefined) add('pscheduler-run-href', { href: input.runHref });
-  if (!raw && (d2d || policy === 'mapped-and-raw' || options.addRaw)) {
-    declare('pscheduler-raw', false);
-    add('pscheduler-raw', result);
-  }
+  const val = pointValues(input, rules, raw, d2d, options);
+  if (!raw && (d2d || policy === 'mapped-and-raw' || options.addRaw)) declare('pscheduler-raw', false);
   if (options.declareAll) {
     const declared = new Set(eventTypes.map((e) => e['event-type']));
     for (const v of val) {
@@ -180,6 +162,80 @@ export function mapRecord(input: RecordInput, options: RecordOptions = {}): Mapp
     'event-types': eventTypes,
   };
   return { metadata, point: { ts: input.ts, val } };
+}
+
+/** `Object.entries(rules.dataFieldMap)`, made once per rules (the values of every run walk it). */
+const dataFields = new WeakMap<TypeRules, ReadonlyArray<[string, string]>>();
+function dataFieldEntries(rules: TypeRules): ReadonlyArray<[string, string]> {
+  let entries = dataFields.get(rules);
+  if (entries === undefined) {
+    entries = Object.entries(rules.dataFieldMap ?? {});
+    dataFields.set(rules, entries);
+  }
+  return entries;
+}
+
+/** The `add` of the rules: keeps the value (of the `only` event type when one is set). */
+function pushValue(this: { val: PointValue[]; only: string | undefined }, et: string, v: unknown): void {
+  if (this.only === undefined || et === this.only) this.val.push({ 'event-type': et, val: v });
+}
+
+/** The values of the run's data point (the same for every lookup: the subject is not part of them). */
+function pointValues(
+  input: RecordInput,
+  rules: TypeRules,
+  raw: boolean,
+  d2d: boolean,
+  options: RecordOptions,
+  only?: string,
+): PointValue[] {
+  const { spec, result } = input;
+  const val: PointValue[] = [];
+  // A bound module function rather than a closure: no function object is named per run.
+  const add: AddValue = pushValue.bind({ val, only });
+  if (truthy(result.succeeded)) {
+    for (const [field, et] of dataFieldEntries(rules)) {
+      if (!has(result, field)) continue;
+      const v = result[field];
+      if (isObj(v) && Object.keys(v).length === 0) continue; // esmond refuses empty objects
+      add(et, v);
+    }
+    if (raw) add('pscheduler-raw', result);
+    else rules.extraData?.(spec, result, add);
+  } else {
+    add('failures', { error: truthy(result.error) ? result.error : FAILURE_TEXT });
+  }
+  if (input.runHref !== undefined) add('pscheduler-run-href', { href: input.runHref });
+  if (!raw && (d2d || input.policy === 'mapped-and-raw' || options.addRaw)) add('pscheduler-raw', result);
+  return val;
+}
+
+/**
+ * Refuses the run exactly when {@link mapRecord} would, without building anything: the subject
+ * is resolved, and the parameters where building them can fail (a kept spec, a reference).
+ * Depends only on the test type, spec, lead participant, reference and the lookup, not on the
+ * result or times, so a reader of many runs of one test may check once per distinct set of them.
+ * @throws MappingError as {@link mapRecord}.
+ */
+export function checkRecord(input: RecordInput, options: RecordOptions = {}): void {
+  const { rules, raw, d2d } = rulesFor(input.testType, input.policy ?? 'prefer-mapped');
+  subjectOf(input, options, raw, d2d);
+  if (raw || d2d || isObj(input.reference)) parametersOf(input, rules, raw || d2d);
+}
+
+/**
+ * The data point of {@link mapRecord} alone, for readers that throw the metadata away (a series
+ * read of the OpenSearch backend), of a run {@link checkRecord} accepts: no event types,
+ * summaries or parameters are built. With `eventType`, only the value of that event type is kept.
+ * @throws MappingError for malformed result members, as {@link mapRecord}.
+ */
+export function recordPoint(
+  input: RecordInput,
+  options: RecordOptions = {},
+  eventType?: string,
+): MappedRecord['point'] {
+  const { rules, raw, d2d } = rulesFor(input.testType, input.policy ?? 'prefer-mapped');
+  return { ts: input.ts, val: pointValues(input, rules, raw, d2d, options, eventType) };
 }
 
 /** The values of a point whose event type the metadata declares (the ones esmond stores). */

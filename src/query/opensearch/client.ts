@@ -21,13 +21,13 @@ import type {
   SummaryInfo,
 } from '../types.js';
 import { SeriesBuilder } from './series.js';
-import { SOURCE_FIELDS, unneededResultPaths } from './documents.js';
+import { seriesSource } from './documents.js';
 import { searchAfterPages, TIME_SORT, type OpenSearchTarget } from './search.js';
 import { listTests, metadataFilter, timeBounds } from './tests.js';
-import { ASYNC_DISPOSE, metadataResults } from '../results.js';
+import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from '../results.js';
 import type { HostLookup } from './hosts.js';
 import { systemForwardResolver } from '../../util/dns.js';
-import { seriesType } from '../series-type.js';
+import { seriesType, summaryTypeOf } from '../series-type.js';
 
 /** Test-only knobs. */
 export interface OpenSearchDeps {
@@ -124,15 +124,13 @@ export function createOpenSearchClient(
     if (from !== undefined || to !== undefined) filter.push({ range: { 'pscheduler.start_time': range } });
     const inWindow = (p: WirePoint): boolean =>
       (start === undefined || p.ts >= start) && (end === undefined || p.ts <= end);
-    const excludes = unneededResultPaths(eventType);
     for await (const hits of searchAfterPages(
       target,
       { bool: { filter } },
       TIME_SORT,
       size,
-      SOURCE_FIELDS,
+      seriesSource(eventType),
       query?.signal,
-      excludes,
     )) {
       const points = builder.add(hits).filter(inWindow);
       if (points.length > 0) yield points;
@@ -159,12 +157,7 @@ export function createOpenSearchClient(
     getMetadata,
     dataPages,
     data<V = unknown>(metadata: string | Metadata, eventType: string, series?: SeriesSelector, query?: DataQuery) {
-      const pages = dataPages<V>(metadata, eventType, series, query);
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const page of pages) yield* page;
-        },
-      };
+      return pointsOf(dataPages<V>(metadata, eventType, series, query));
     },
     async summaries(
       metadataKey: string,
@@ -172,10 +165,8 @@ export function createOpenSearchClient(
       summaryType: string,
       opts: CallOptions = {},
     ): Promise<SummaryInfo[]> {
-      const st = seriesType(summaryType);
-      if (st === 'base') throw new ValidationError('base is not a summary type', 'summaryType');
-      const m = await getMetadata(metadataKey, opts);
-      return m.eventTypes.find((x) => x.eventType === eventType)?.summaries.filter((s) => s.summaryType === st) ?? [];
+      const st = summaryTypeOf(summaryType);
+      return listedSummaries(await getMetadata(metadataKey, opts), eventType, st);
     },
     postMetadata: writesRefused,
     postPoint: writesRefused,

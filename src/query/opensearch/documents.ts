@@ -15,8 +15,11 @@ import {
   isoDateSeconds,
   isoDurationSeconds,
   literalAddresses,
+  checkRecord,
   mapRecord,
+  recordPoint,
   MappingError,
+  type AddressLookup,
   type HostAddresses,
   type MappedRecord,
   type RecordInput,
@@ -28,6 +31,7 @@ import { isJsonObject, type JsonObject } from '../../model/json-object.js';
 export const SOURCE_FIELDS = ['test', 'pscheduler', 'meta', 'result', 'reference'] as const;
 
 const obj = (v: unknown): JsonObject => (isJsonObject(v) ? v : {});
+const NOTHING: ReadonlySet<string> = new Set();
 const has = (o: JsonObject, k: string): boolean =>
   Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
 
@@ -64,51 +68,75 @@ function copy(from: JsonObject, to: JsonObject, pairs: ReadonlyArray<readonly [s
   for (const [a, b] of pairs) if (has(from, a)) to[b] = from[a];
 }
 
-/** The pScheduler result of one run, rebuilt from Logstash's `result` (perfSONAR 5's Logstash pipeline step 6, reversed). */
-export function pschedulerResult(testType: string, result: JsonObject): JsonObject {
+/** Logstash result members → pScheduler result members, per test type (module constants: one run after another uses them). */
+const SUCCESS_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['succeeded', 'succeeded'],
+  ['error', 'error'],
+];
+const LATENCY_PACKET_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['sent', 'packets-sent'],
+  ['received', 'packets-received'],
+  ['lost', 'packets-lost'],
+  ['duplicated', 'packets-duplicated'],
+  ['reordered', 'packets-reordered'],
+];
+const THROUGHPUT_SUMMARY_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['throughput', 'throughput-bits'],
+  ['packets_sent', 'sent'],
+  ['packets_lost', 'lost'],
+  ['jitter', 'jitter'],
+  ['rtt', 'rtt'],
+  ['retransmits', 'retransmits'],
+];
+const THROUGHPUT_MTU_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['mss', 'mss'],
+  ['mtu', 'mtu'],
+];
+const RTT_PACKET_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['sent', 'sent'],
+  ['received', 'received'],
+  ['lost', 'lost'],
+  ['loss', 'loss'],
+  ['duplicated', 'duplicates'],
+  ['reordered', 'reorders'],
+];
+const LATENCY_CLOCK_PAIRS: ReadonlyArray<readonly [string, string]> = [['max_clock_error', 'max-clock-error']];
+const RTT_ROUNDTRIP_PAIRS: ReadonlyArray<readonly [string, string]> = [['json', 'roundtrips']];
+
+/**
+ * The pScheduler result of one run, rebuilt from Logstash's `result` (perfSONAR 5's Logstash
+ * pipeline step 6, reversed), without the optional parts named in `skip` (see
+ * {@link unneededResultPaths}: what the event type being read does not use).
+ */
+export function pschedulerResult(
+  testType: string,
+  result: JsonObject,
+  skip: ReadonlySet<string> = NOTHING,
+): JsonObject {
   const out: JsonObject = {};
-  copy(result, out, [
-    ['succeeded', 'succeeded'],
-    ['error', 'error'],
-  ]);
+  copy(result, out, SUCCESS_PAIRS);
   switch (testType) {
     case 'latency':
     case 'latencybg': {
       const p = obj(result.packets);
-      copy(p, out, [
-        ['sent', 'packets-sent'],
-        ['received', 'packets-received'],
-        ['lost', 'packets-lost'],
-        ['duplicated', 'packets-duplicated'],
-        ['reordered', 'packets-reordered'],
-      ]);
-      copy(result, out, [['max_clock_error', 'max-clock-error']]);
-      const lat = histogramObject(result.latency, latencyKey);
+      copy(p, out, LATENCY_PACKET_PAIRS);
+      copy(result, out, LATENCY_CLOCK_PAIRS);
+      const lat = skip.has('latency') ? undefined : histogramObject(result.latency, latencyKey);
       if (lat !== undefined) out['histogram-latency'] = lat;
-      const ttl = histogramObject(result.ttl, ttlKey);
+      const ttl = skip.has('ttl') ? undefined : histogramObject(result.ttl, ttlKey);
       if (ttl !== undefined) out['histogram-ttl'] = ttl;
       return out;
     }
     case 'throughput': {
       const summary: JsonObject = {};
-      copy(result, summary, [
-        ['throughput', 'throughput-bits'],
-        ['packets_sent', 'sent'],
-        ['packets_lost', 'lost'],
-        ['jitter', 'jitter'],
-        ['rtt', 'rtt'],
-        ['retransmits', 'retransmits'],
-      ]);
+      copy(result, summary, THROUGHPUT_SUMMARY_PAIRS);
       const block: JsonObject = { summary };
-      const streams = obj(result.streams).json;
+      const streams = skip.has('streams') ? undefined : obj(result.streams).json;
       if (Array.isArray(streams)) block.streams = streams;
       out.summary = block;
-      const intervals = obj(result.intervals).json;
+      const intervals = skip.has('intervals') ? undefined : obj(result.intervals).json;
       if (Array.isArray(intervals)) out.intervals = intervals;
-      copy(result, out, [
-        ['mss', 'mss'],
-        ['mtu', 'mtu'],
-      ]);
+      copy(result, out, THROUGHPUT_MTU_PAIRS);
       return out;
     }
     case 'trace':
@@ -116,15 +144,8 @@ export function pschedulerResult(testType: string, result: JsonObject): JsonObje
       return out;
     case 'rtt': {
       const p = obj(result.packets);
-      copy(p, out, [
-        ['sent', 'sent'],
-        ['received', 'received'],
-        ['lost', 'lost'],
-        ['loss', 'loss'],
-        ['duplicated', 'duplicates'],
-        ['reordered', 'reorders'],
-        ['json', 'roundtrips'],
-      ]);
+      copy(p, out, RTT_PACKET_PAIRS);
+      if (!skip.has('packets.json')) copy(p, out, RTT_ROUNDTRIP_PAIRS);
       const rtt = obj(result.rtt);
       for (const k of ['min', 'max', 'mean', 'stddev']) if (typeof rtt[k] === 'number') out[k] = isoSeconds(rtt[k]);
       return out;
@@ -144,25 +165,45 @@ function pschedulerSpec(testType: string, spec: JsonObject): JsonObject {
   return out;
 }
 
-/** Addresses Logstash resolved at ingest (`meta.*`), as a lookup table for the mapper. */
-function addressTable(doc: JsonObject): Map<string, HostAddresses> {
-  const table = new Map<string, HostAddresses>();
+/** One host name of a document and the addresses Logstash resolved for it. */
+interface NamedAddresses {
+  name: string;
+  addresses: HostAddresses;
+}
+
+/** Notes that `name` (a spec end or the lead participant) resolved to `end.ip` (and `end.hostname`). */
+function noteAddress(table: NamedAddresses[], name: unknown, end: unknown): void {
+  if (typeof name !== 'string' || !isJsonObject(end) || typeof end.ip !== 'string') return;
+  const ip = end.ip;
+  let entry = table.find((e) => e.name === name)?.addresses;
+  if (entry === undefined) {
+    entry = {};
+    table.push({ name, addresses: entry });
+  }
+  if (ip.includes(':')) entry.v6 ??= ip;
+  else entry.v4 ??= ip;
+  const hostname = end.hostname;
+  if (typeof hostname === 'string' && hostname !== name) {
+    const other = table.find((e) => e.name === hostname);
+    if (other === undefined) table.push({ name: hostname, addresses: entry });
+    else other.addresses = entry;
+  }
+}
+
+/**
+ * The mapper's host lookup for one document: the addresses Logstash resolved at ingest
+ * (`meta.*`) for the spec's ends and the lead participant, else IP literals. A short list, not
+ * a map: a series read builds one per run.
+ */
+function addressLookup(doc: JsonObject): AddressLookup {
+  const table: NamedAddresses[] = [];
   const meta = obj(doc.meta);
   const spec = obj(obj(doc.test).spec);
-  const note = (name: unknown, end: unknown): void => {
-    const e = obj(end);
-    if (typeof name !== 'string' || typeof e.ip !== 'string') return;
-    const entry = table.get(name) ?? {};
-    if (e.ip.includes(':')) entry.v6 ??= e.ip;
-    else entry.v4 ??= e.ip;
-    table.set(name, entry);
-    if (typeof e.hostname === 'string' && e.hostname !== name) table.set(e.hostname, entry);
-  };
-  note(spec.source, meta.source);
-  note(spec.dest, meta.destination);
+  noteAddress(table, spec.source, meta.source);
+  noteAddress(table, spec.dest, meta.destination);
   const participants = obj(doc.pscheduler).participants;
-  if (Array.isArray(participants)) note(participants[0], meta.observer);
-  return table;
+  if (Array.isArray(participants)) noteAddress(table, participants[0], meta.observer);
+  return (host) => table.find((e) => e.name === host)?.addresses ?? literalAddresses(host);
 }
 
 /** The run's identity for de-duplication (reading OpenSearch directly: run id + observer). */
@@ -191,43 +232,53 @@ const OPTIONAL_RESULT_PARTS: ReadonlyArray<readonly [string, (eventType: string)
   ['packets.json', (et) => et === 'histogram-rtt' || et === 'histogram-ttl-reverse'],
 ];
 
-/** Event types that need the whole result (and test types whose result Logstash keeps raw). */
+/** Event types that need the whole result (test types whose result Logstash keeps raw are not trimmed anyway). */
 const WHOLE_RESULT = new Set(['pscheduler-raw']);
-const MAPPED_TYPES = new Set(['latency', 'latencybg', 'throughput', 'rtt', 'trace']);
+
+/** The optional result parts `eventType` does not read, per event type (computed once, not per document). */
+const unneededParts = new Map<string, ReadonlySet<string>>();
+
+function unneededPartsOf(eventType: string): ReadonlySet<string> {
+  let parts = unneededParts.get(eventType);
+  if (parts === undefined) {
+    parts = WHOLE_RESULT.has(eventType)
+      ? NOTHING
+      : new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
+    unneededParts.set(eventType, parts);
+  }
+  return parts;
+}
 
 /** `result.*` paths a read of `eventType` does not need (for `_source.excludes`). */
 export function unneededResultPaths(eventType: string): string[] {
-  if (WHOLE_RESULT.has(eventType)) return [];
-  return OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => `result.${path}`);
-}
-
-/** The optional parts `eventType` does not read, per event type (computed once, not per document). */
-const unneededParts = new Map<string, ReadonlySet<string>>();
-
-/** A shallow copy of a Logstash result without the parts `eventType` does not read. */
-function trimmedResult(testType: string, result: JsonObject, eventType: string): JsonObject {
-  if (!MAPPED_TYPES.has(testType) || WHOLE_RESULT.has(eventType)) return result;
-  let unneeded = unneededParts.get(eventType);
-  if (unneeded === undefined) {
-    unneeded = new Set(OPTIONAL_RESULT_PARTS.filter(([, needs]) => !needs(eventType)).map(([path]) => path));
-    unneededParts.set(eventType, unneeded);
-  }
-  const out: JsonObject = {};
-  for (const k of Object.keys(result)) if (!unneeded.has(k) && k !== '__proto__') out[k] = result[k];
-  if (unneeded.has('packets.json') && isJsonObject(out.packets) && 'json' in out.packets) {
-    const { json: _json, ...packets } = out.packets;
-    out.packets = packets;
-  }
-  return out;
+  return [...unneededPartsOf(eventType)].map((path) => `result.${path}`);
 }
 
 /**
- * Maps one document (`_source`) to the archiver's metadata body and data point; with
- * `eventType`, only what that event type needs is mapped (the point may lack the others).
- * @throws MappingError (from the mapper) when the document lacks what a run needs.
+ * What a series read of `eventType` asks OpenSearch for (`_source`): the fields the point of a
+ * run is built from — test type and spec, the run's times, tool, participants, run id and href,
+ * the addresses Logstash resolved, the result — without the result parts it does not read. The
+ * reference, task and GeoIP members only make metadata.
  */
-export function mapOpenSearchDocument(source: unknown, eventType?: string): MappedRecord {
-  const doc = obj(source);
+export function seriesSource(eventType: string): JsonObject {
+  const includes = [
+    'test.type',
+    'test.spec',
+    'pscheduler.tool',
+    'pscheduler.start_time',
+    'pscheduler.duration',
+    'pscheduler.participants',
+    'pscheduler.run_id',
+    'pscheduler.run_href',
+    ...['source', 'destination', 'observer'].flatMap((end) => [`meta.${end}.ip`, `meta.${end}.hostname`]),
+    'result',
+  ];
+  const excludes = unneededResultPaths(eventType);
+  return excludes.length === 0 ? { includes } : { includes, excludes };
+}
+
+/** The archiver's input for one document; with `skip`, without those result parts. */
+function recordInput(doc: JsonObject, skip: ReadonlySet<string>, withReference: boolean): RecordInput {
   const test = obj(doc.test);
   const ps = obj(doc.pscheduler);
   const testType = typeof test.type === 'string' ? test.type : '';
@@ -236,13 +287,10 @@ export function mapOpenSearchDocument(source: unknown, eventType?: string): Mapp
   const participants = Array.isArray(ps.participants) ? ps.participants : [];
   // The archiver's input, built directly: the envelope reader's pass over the whole document
   // (pScheduler comment members) is not needed for what Logstash indexed, and is most of the cost.
-  const input: RecordInput = {
+  return {
     testType,
     spec: pschedulerSpec(testType, obj(test.spec)),
-    result: pschedulerResult(
-      testType,
-      eventType === undefined ? obj(doc.result) : trimmedResult(testType, obj(doc.result), eventType),
-    ),
+    result: pschedulerResult(testType, obj(doc.result), skip),
     leadParticipant: typeof participants[0] === 'string' ? participants[0] : undefined,
     toolName: `pscheduler/${tool}`,
     // timedelta.total_seconds() of the task's ISO duration: a float (`30.0`), as the archiver sends it.
@@ -251,22 +299,67 @@ export function mapOpenSearchDocument(source: unknown, eventType?: string): Mapp
     ),
     ts: isoDateSeconds(ps.start_time, 'pscheduler.start_time'),
     runHref: typeof ps.run_href === 'string' && ps.run_href !== '' ? ps.run_href : undefined,
-    // The reference only becomes metadata parameters: a series read leaves it out.
-    reference: eventType === undefined && isJsonObject(doc.reference) ? doc.reference : null,
+    reference: withReference && isJsonObject(doc.reference) ? doc.reference : null,
     summaries: null,
   };
-  if (eventType !== undefined) return mapRecord(input, { lookup: placeholderAddress });
-  const table = addressTable(doc);
-  return mapRecord(input, {
-    lookup: (host) => table.get(host) ?? literalAddresses(host),
-  });
 }
 
 /**
- * The addresses of every host when only the point is wanted: the mapper needs some to build the
- * subject, which a series read throws away, and no value of a point depends on them.
+ * Maps one document (`_source`) to the archiver's metadata body and data point.
+ * @throws MappingError (from the mapper) when the document lacks what a run needs.
  */
-const PLACEHOLDER: HostAddresses = { v4: '192.0.2.1' };
-function placeholderAddress(): HostAddresses {
-  return PLACEHOLDER;
+export function mapOpenSearchDocument(source: unknown): MappedRecord {
+  const doc = obj(source);
+  return mapRecord(recordInput(doc, NOTHING, true), { lookup: addressLookup(doc) });
+}
+
+/** How a value decides the subject check: strings and numbers by value, anything else by its type. */
+function part(v: unknown): string {
+  return typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : typeof v;
+}
+
+/**
+ * What the archiver's acceptance of a run ({@link checkRecord}) depends on in a document of a
+ * series: the test (the same for every run of one test checksum but for these members, listed to
+ * be safe), the lead participant and the addresses Logstash resolved.
+ */
+function checkKey(doc: JsonObject): string {
+  const spec = obj(obj(doc.test).spec);
+  const participants = obj(doc.pscheduler).participants;
+  const meta = obj(doc.meta);
+  let key = `${part(obj(doc.test).type)}|${part(spec.source)}|${part(spec.dest)}|${part(spec['ip-version'])}`;
+  key += `|${part(Array.isArray(participants) ? participants[0] : undefined)}`;
+  for (const end of [meta.source, meta.destination, meta.observer])
+    key += `|${part(obj(end).ip)}|${part(obj(end).hostname)}`;
+  return key;
+}
+
+/**
+ * The data points of the runs of one series (`_source` as {@link seriesSource} asks for it), the
+ * value of `eventType` only: what {@link mapOpenSearchDocument} yields as `point` for each,
+ * without building the metadata a series read throws away. The archiver's acceptance of a run
+ * is checked again only when what it depends on changes from the last accepted run (the runs of
+ * one test share it). The reference only makes metadata parameters, so it is left out (a series
+ * read does not fetch it).
+ */
+export class SeriesPointMapper {
+  private readonly skip: ReadonlySet<string>;
+  /** {@link checkKey} of the last run the archiver accepted. */
+  private accepted: string | undefined;
+
+  constructor(private readonly eventType: string) {
+    this.skip = unneededPartsOf(eventType);
+  }
+
+  /** @throws MappingError when the archiver would not have stored the run. */
+  map(source: unknown): MappedRecord['point'] {
+    const doc = obj(source);
+    const input = recordInput(doc, this.skip, false);
+    const key = checkKey(doc);
+    if (key !== this.accepted) {
+      checkRecord(input, { lookup: addressLookup(doc) });
+      this.accepted = key;
+    }
+    return recordPoint(input, {}, this.eventType);
+  }
 }

@@ -40,10 +40,22 @@ function responseInit(r: JsonResponse): { method: string; url: string; status: n
   return { method: 'POST', url: r.url, status: r.status, body: r.text };
 }
 
-/** A search answer's hits; partial answers (`_shards.failed > 0`) are errors for an export. */
+/**
+ * What a page answer is cut down to (`filter_path`): the hits' `_source` and sort values, the
+ * point-in-time id, the failed-shard count and any error; not the index, id, score, timings.
+ * OpenSearch drops what the filter leaves empty, so a page without hits is `{"_shards": …}`.
+ */
+export const PAGE_FILTER_PATH = 'pit_id,_shards.failed,hits.hits._source,hits.hits.sort,error,status';
+
+/**
+ * A search answer's hits; partial answers (`_shards.failed > 0`) are errors for an export. An
+ * answer cut down by {@link PAGE_FILTER_PATH} has no `hits` when nothing matched, but always
+ * its `_shards`.
+ */
 export function hitsOf(r: JsonResponse): Hit[] {
   const body = r.json;
-  if (!isJsonObject(body) || !isJsonObject(body.hits) || !Array.isArray(body.hits.hits)) {
+  const empty = isJsonObject(body) && body.hits === undefined && isJsonObject(body._shards);
+  if (!isJsonObject(body) || (!empty && (!isJsonObject(body.hits) || !Array.isArray(body.hits.hits)))) {
     throw new ResponseError('OpenSearch answer has no hits list', responseInit(r));
   }
   const shards = isJsonObject(body._shards) ? body._shards : {};
@@ -53,6 +65,7 @@ export function hitsOf(r: JsonResponse): Hit[] {
       responseInit(r),
     );
   }
+  if (!isJsonObject(body.hits) || !Array.isArray(body.hits.hits)) return [];
   return body.hits.hits.map((h: unknown) => {
     const hit = isJsonObject(h) ? h : {};
     return { source: isJsonObject(hit._source) ? hit._source : {}, sort: Array.isArray(hit.sort) ? hit.sort : [] };
@@ -120,7 +133,8 @@ async function closePit(target: OpenSearchTarget, id: string): Promise<void> {
 }
 
 /**
- * Every hit of `query`, in `sort` order, page by page (`size` hits at most per page). The sort
+ * Every hit of `query`, in `sort` order, page by page (`size` hits at most per page), each `_source`
+ * cut down to `source` (includes/excludes). The sort
  * must be total; hits are never skipped or repeated, however many there are. The next page is
  * requested as soon as a page arrives (its `search_after` is that page's last sort values), so
  * OpenSearch prepares it while the caller maps this one: one page ahead at most.
@@ -130,23 +144,24 @@ export async function* searchAfterPages(
   query: JsonObject,
   sort: readonly JsonObject[],
   size: number,
-  sourceFields: readonly string[],
+  source: JsonObject,
   signal?: AbortSignal,
-  excludes: readonly string[] = [],
 ): AsyncGenerator<Hit[], void, undefined> {
   let pitId = await openPit(target, signal);
-  const source = excludes.length === 0 ? [...sourceFields] : { includes: [...sourceFields], excludes: [...excludes] };
   const fetchPage = async (after: unknown[] | undefined): Promise<{ hits: Hit[]; r: JsonResponse }> => {
     const body: JsonObject = { size, query, sort, _source: source, track_total_hits: false };
     if (after !== undefined) body.search_after = after;
     let r: JsonResponse;
     if (pitId !== undefined) {
       body.pit = { id: pitId, keep_alive: KEEP_ALIVE };
-      r = await search(target, '_search', body, signal);
+      r = await search(target, '_search', body, signal, [['filter_path', PAGE_FILTER_PATH]]);
       const next = isJsonObject(r.json) ? r.json.pit_id : undefined;
       if (typeof next === 'string' && next !== '') pitId = next;
     } else {
-      r = await search(target, `${INDEX}/_search`, body, signal, [['ignore_unavailable', 'true']]);
+      r = await search(target, `${INDEX}/_search`, body, signal, [
+        ['ignore_unavailable', 'true'],
+        ['filter_path', PAGE_FILTER_PATH],
+      ]);
     }
     return { hits: hitsOf(r), r };
   };

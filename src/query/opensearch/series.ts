@@ -8,7 +8,7 @@
 import { ALLOWED_SUMMARIES, dataTypeOf, type DataType, type SeriesType } from '../../model/event-types.js';
 import type { WirePoint } from '../../model/wire.js';
 import { ValidationError } from '../../http/errors.js';
-import { mapOpenSearchDocument, runIdentity } from './documents.js';
+import { runIdentity, SeriesPointMapper } from './documents.js';
 import type { Hit } from './search.js';
 import { baseValue, normalize, SummaryBin } from './values.js';
 
@@ -20,6 +20,7 @@ export class SeriesBuilder {
   /** The document of the last point and its ts (its run identity is computed only on a ts tie). */
   private lastDoc: Hit['source'] | undefined;
   private lastTs: number | undefined;
+  private readonly points: SeriesPointMapper;
 
   constructor(
     private readonly eventType: string,
@@ -32,25 +33,26 @@ export class SeriesBuilder {
       throw new ValidationError(`${eventType} has no ${summaryType} summaries`, 'summaryType');
     }
     this.window = summaryType === 'base' ? 0 : window;
+    this.points = new SeriesPointMapper(eventType);
   }
 
   /** The finished points these hits complete (summary bins close when a later bin starts). */
   add(hits: readonly Hit[]): WirePoint[] {
     const out: WirePoint[] = [];
     for (const hit of hits) {
-      let record;
+      let point;
       try {
-        record = mapOpenSearchDocument(hit.source, this.eventType);
+        point = this.points.map(hit.source);
       } catch {
         continue; // a run the archiver could not have mapped would not be in esmond either
       }
-      const ts = record.point.ts;
+      const ts = point.ts;
       // Re-sent envelopes are duplicate documents (perfSONAR 5's Logstash pipeline step 7); the sort puts them side by side.
       if (ts === this.lastTs && this.lastDoc !== undefined && runIdentity(hit.source) === runIdentity(this.lastDoc))
         continue;
       this.lastDoc = hit.source;
       this.lastTs = ts;
-      const v = record.point.val.find((x) => x['event-type'] === this.eventType);
+      const v = point.val.find((x) => x['event-type'] === this.eventType);
       if (v === undefined) continue;
       const normalized = normalize(this.dataType, v.val);
       if (normalized === undefined) continue; // the esmond archive would have refused it (400)

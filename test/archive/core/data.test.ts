@@ -1,6 +1,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFixtureArchive, openTestArchive, read, assertApiError, collect, type TestArchive } from './helpers.js';
+import {
+  openFixtureArchive,
+  openTestArchive,
+  read,
+  assertApiError,
+  collect,
+  type TestArchive,
+  createKey,
+} from './helpers.js';
 import { ITEM43_BULK } from '../upstream-items.js';
 
 const T0 = 1398965989;
@@ -314,18 +322,13 @@ describe('single-point request checks (archive-api.md: Writing)', () => {
   let key = '';
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.0.0.1',
-          destination: '10.0.0.2',
-          'measurement-agent': '10.0.0.3',
-          'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-trace' }],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    key = await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.0.0.1',
+      destination: '10.0.0.2',
+      'measurement-agent': '10.0.0.3',
+      'event-types': [{ 'event-type': 'throughput' }, { 'event-type': 'packet-trace' }],
+    });
   });
   after(() => a.close());
   const post = (body: unknown, et = 'throughput', seg = 'base') => a.svc.writePoint(key, et, seg, body, a.ctx());
@@ -388,24 +391,19 @@ describe('bulk writes (archive-api.md: Writing)', () => {
   let key = '';
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.0.0.1',
-          destination: '10.0.0.2',
-          'measurement-agent': '10.0.0.3',
-          'tool-name': 'bwctl/iperf3',
-          'input-source': 'host1.example.net',
-          'input-destination': 'host2.example.net',
-          'event-types': [
-            { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
-            { 'event-type': 'streams-packet-retransmits' },
-          ],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    key = await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.0.0.1',
+      destination: '10.0.0.2',
+      'measurement-agent': '10.0.0.3',
+      'tool-name': 'bwctl/iperf3',
+      'input-source': 'host1.example.net',
+      'input-destination': 'host2.example.net',
+      'event-types': [
+        { 'event-type': 'throughput', summaries: [{ 'summary-type': 'aggregation', 'summary-window': 3600 }] },
+        { 'event-type': 'streams-packet-retransmits' },
+      ],
+    });
   });
   after(() => a.close());
   const bulk = (body: unknown) => a.svc.bulkWrite(key, body, a.ctx());
@@ -519,19 +517,14 @@ describe('data read parameters (archive-api.md: Reading data)', () => {
   const N = 3205;
   before(async () => {
     a = await openTestArchive({ resolver: false });
-    key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'network-element',
-          source: '10.0.0.1',
-          'measurement-agent': '10.0.0.1',
-          'event-types': [
-            { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'average', 'summary-window': 300 }] },
-          ],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    key = await createKey(a, {
+      'subject-type': 'network-element',
+      source: '10.0.0.1',
+      'measurement-agent': '10.0.0.1',
+      'event-types': [
+        { 'event-type': 'packet-count-sent', summaries: [{ 'summary-type': 'average', 'summary-window': 300 }] },
+      ],
+    });
     const data = Array.from({ length: N }, (_, i) => ({
       ts: 1000 + i * 10,
       val: [{ 'event-type': 'packet-count-sent', val: i }],

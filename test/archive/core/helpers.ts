@@ -75,6 +75,11 @@ export function openFixtureArchive(options?: ArchiveServiceOptions): Promise<Tes
   return openTestArchive(options, (store) => loadDjangoFixtureFile(store, API_FIXTURE));
 }
 
+/** Creates a metadata through the service (a request to the archive root); returns its key. */
+export async function createKey(a: TestArchive, body: unknown): Promise<string> {
+  return (await a.svc.createMetadata(body, a.ctx())).metadata['metadata-key'];
+}
+
 /** Asserts `fn` throws or rejects with ApiError(status, detail). */
 export async function assertApiError(fn: () => unknown, status: number, detail?: string): Promise<void> {
   await assert.rejects(

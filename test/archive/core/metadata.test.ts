@@ -8,6 +8,7 @@ import {
   CLIENT_FIXTURE,
   type TestArchive,
   collect,
+  createKey,
 } from './helpers.js';
 import { loadDjangoFixtureFile } from '../../helpers/archive-fixtures.js';
 import { parseJson } from '../../helpers/json.js';
@@ -299,34 +300,29 @@ describe('fixture de-dup', () => {
   test('posting a fixture record again finds it', async () => {
     const a = await openFixtureArchive({ resolver: false });
     try {
-      const m = (
-        await a.svc.createMetadata(
-          {
-            'subject-type': 'point-to-point',
-            source: '198.124.238.66',
-            destination: '198.129.254.30',
-            'measurement-agent': '198.129.254.30',
-            'tool-name': 'bwctl/iperf3',
-            'input-source': 'bost-pt1.es.net',
-            'input-destination': 'lbl-pt1.es.net',
-            'time-duration': 20,
-            'ip-tos': 32,
-            'ip-transport-protocol': 'tcp',
-            'bw-parallel-streams': 2,
-            'event-types': [
-              { 'event-type': 'failures' },
-              { 'event-type': 'packet-retransmits' },
-              { 'event-type': 'streams-throughput' },
-              { 'event-type': 'streams-throughput-subintervals' },
-              { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
-              { 'event-type': 'throughput-subintervals' },
-            ],
-          },
-          a.ctx(),
-        )
-      ).metadata;
+      const key = await createKey(a, {
+        'subject-type': 'point-to-point',
+        source: '198.124.238.66',
+        destination: '198.129.254.30',
+        'measurement-agent': '198.129.254.30',
+        'tool-name': 'bwctl/iperf3',
+        'input-source': 'bost-pt1.es.net',
+        'input-destination': 'lbl-pt1.es.net',
+        'time-duration': 20,
+        'ip-tos': 32,
+        'ip-transport-protocol': 'tcp',
+        'bw-parallel-streams': 2,
+        'event-types': [
+          { 'event-type': 'failures' },
+          { 'event-type': 'packet-retransmits' },
+          { 'event-type': 'streams-throughput' },
+          { 'event-type': 'streams-throughput-subintervals' },
+          { 'event-type': 'throughput', summaries: [{ 'summary-type': 'average', 'summary-window': 3600 }] },
+          { 'event-type': 'throughput-subintervals' },
+        ],
+      });
       // streams-retransmits is not configurable, so an equal POST is impossible: a new record.
-      assert.notEqual(m['metadata-key'], 'e99bbc44b7b041c7ad9e51dc6a053b8c');
+      assert.notEqual(key, 'e99bbc44b7b041c7ad9e51dc6a053b8c');
     } finally {
       await a.close();
     }

@@ -1,6 +1,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFixtureArchive, openTestArchive, stubResolver, assertApiRejects, type TestArchive } from './helpers.js';
+import {
+  openFixtureArchive,
+  openTestArchive,
+  stubResolver,
+  assertApiRejects,
+  type TestArchive,
+  createKey,
+} from './helpers.js';
 import type { WireMetadata } from '../../../src/model/wire.js';
 import { MAX_PARAMETER_FILTERS } from '../../../src/archive/search.js';
 import { e99bbDetail } from '../upstream-items.js';
@@ -443,19 +450,14 @@ describe('search plans agree on order and paging (many metadata)', () => {
 
   test('many free-form parameters (up to the documented maximum) still AND together', async () => {
     const params = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `v${i}`]));
-    const key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.3.0.1',
-          destination: '10.3.0.2',
-          'measurement-agent': '10.3.0.1',
-          ...params,
-          'event-types': [],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    const key = await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.3.0.1',
+      destination: '10.3.0.2',
+      'measurement-agent': '10.3.0.1',
+      ...params,
+      'event-types': [],
+    });
     const q = (extra: Record<string, string>) => new URLSearchParams({ ...params, ...extra }).toString();
     assert.deepEqual(await keys(q({})), [key]);
     assert.deepEqual(await keys(q({ p39: 'wrong' })), []);

@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { openTestArchive, read, CLIENT_FIXTURE, DATA, type TestArchive } from './helpers.js';
+import { openTestArchive, read, CLIENT_FIXTURE, DATA, type TestArchive, createKey } from './helpers.js';
 import { loadDjangoFixtureFile, importStorageRowsFile } from '../../helpers/archive-fixtures.js';
 import { OWAMP_COUNTERS, OWAMP_DAILY_HISTOGRAM } from '../upstream-items.js';
 
@@ -99,7 +99,7 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
 
   const metadataFor = async (file: string): Promise<string> => {
     const body = doc(file).request?.body;
-    return (await a.svc.createMetadata(body, a.ctx())).metadata['metadata-key'];
+    return createKey(a, body);
   };
 
   for (const [mdFile, bulkFile] of [
@@ -152,9 +152,7 @@ describe('docs examples written and read back (esmond docs-examples)', () => {
   });
 
   test('12-put-bulk-data: the repeated ts is a 409 (stricter than esmond) and nothing is stored', async () => {
-    const key = (await a.svc.createMetadata(doc('10-post-metadata.json').request?.body, a.ctx())).metadata[
-      'metadata-key'
-    ];
+    const key = await createKey(a, doc('10-post-metadata.json').request?.body);
     const body = doc('12-put-bulk-data.json').request?.body;
     await assert.rejects(async () => a.svc.bulkWrite(key, body, a.ctx()), { status: 409 });
     assert.deepEqual(await read(a, key, 'packet-retransmits', 'base', undefined, 'time=1392238390'), []);
@@ -204,7 +202,7 @@ describe('summaries are re-computable from the base series', () => {
     const viaService = await openTestArchive({ resolver: false });
     const viaImport = await openTestArchive({ resolver: false });
     try {
-      const k1 = (await viaService.svc.createMetadata(body, viaService.ctx())).metadata['metadata-key'];
+      const k1 = await createKey(viaService, body);
       const half = Math.floor(rows.length / 2);
       const toBulk = (rs: Row[]) => ({
         data: rs.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': 'histogram-owdelay', val: r.val }] })),
@@ -221,7 +219,7 @@ describe('summaries are re-computable from the base series', () => {
       }
       await viaService.svc.bulkWrite(k1, toBulk(rows.slice(half + 50)), viaService.ctx());
 
-      const k2 = (await viaImport.svc.createMetadata(body, viaImport.ctx())).metadata['metadata-key'];
+      const k2 = await createKey(viaImport, body);
       await importStorageRows(
         viaImport.store,
         rows.map((r) => ({ ...r, path: ['ps', 'histogram_owdelay', k2] })),
@@ -255,19 +253,14 @@ describe('test_data base series written through the API read back unchanged', ()
     test(file, async () => {
       const rows = JSON.parse(readFileSync(`${DATA}/test_data/${file}`, 'utf8')) as Row[];
       const et = (rows[0]?.path[1] ?? '').replace(/_/g, '-');
-      const key = (
-        await a.svc.createMetadata(
-          {
-            'subject-type': 'point-to-point',
-            source: '10.0.0.1',
-            destination: '10.0.0.2',
-            'measurement-agent': '10.0.0.1',
-            file,
-            'event-types': [{ 'event-type': et }],
-          },
-          a.ctx(),
-        )
-      ).metadata['metadata-key'];
+      const key = await createKey(a, {
+        'subject-type': 'point-to-point',
+        source: '10.0.0.1',
+        destination: '10.0.0.2',
+        'measurement-agent': '10.0.0.1',
+        file,
+        'event-types': [{ 'event-type': et }],
+      });
       const data = rows.map((r) => ({ ts: r.ts / 1000, val: [{ 'event-type': et, val: r.val }] }));
       await a.svc.bulkWrite(key, { data: data.slice(0, 700) }, a.ctx());
       await a.svc.bulkWrite(key, { data: data.slice(700) }, a.ctx());
@@ -292,18 +285,13 @@ describe('docs-examples response bodies reproduced', () => {
       }
     ).response.body;
   const metadata = async (et: string) =>
-    (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.0.0.1',
-          destination: '10.0.0.2',
-          'measurement-agent': '10.0.0.1',
-          'event-types': [{ 'event-type': et }],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.0.0.1',
+      destination: '10.0.0.2',
+      'measurement-agent': '10.0.0.1',
+      'event-types': [{ 'event-type': et }],
+    });
 
   for (const [file, et] of [
     ['02-throughput-base-last-24h.json', 'throughput'],
@@ -344,20 +332,15 @@ describe('docs-examples response bodies reproduced', () => {
 
   test("06-histogram-owdelay-statistics-0.json (numbers, not the doc's strings)", async () => {
     const points = body('06-histogram-owdelay-statistics-0.json');
-    const key = (
-      await a.svc.createMetadata(
-        {
-          'subject-type': 'point-to-point',
-          source: '10.0.0.1',
-          destination: '10.0.0.2',
-          'measurement-agent': '10.0.0.1',
-          'event-types': [
-            { 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },
-          ],
-        },
-        a.ctx(),
-      )
-    ).metadata['metadata-key'];
+    const key = await createKey(a, {
+      'subject-type': 'point-to-point',
+      source: '10.0.0.1',
+      destination: '10.0.0.2',
+      'measurement-agent': '10.0.0.1',
+      'event-types': [
+        { 'event-type': 'histogram-owdelay', summaries: [{ 'summary-type': 'statistics', 'summary-window': 0 }] },
+      ],
+    });
     // Histograms that have exactly the documented statistics (600 samples each).
     const hists = [{ '34.4': 600 }, { '34.3': 106, '34.4': 494 }];
     for (const [i, p] of points.entries()) {

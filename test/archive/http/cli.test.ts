@@ -129,7 +129,7 @@ describe('esmond-ps-archive as a process', () => {
 describe('esmond-ps-archive in-process', () => {
   const io = (): CapturedIo => captureIo({ cwd: dir, now: 1_700_000_000_000 });
 
-  test('bad flags: one-line error on stderr, exit 2', async () => {
+  test('bad flags: the usage line and a one-line error on stderr, exit 2', async () => {
     for (const argv of [
       ['serve', '--bogus'],
       ['serve', '--port', 'http'],
@@ -150,8 +150,10 @@ describe('esmond-ps-archive in-process', () => {
       assert.equal(code, 2, `${argv.join(' ')}: ${t.err()}`);
       assert.equal(t.out(), '');
       const lines = t.err().trimEnd().split('\n');
-      assert.equal(lines.length, 1, t.err());
-      assert.match(lines[0] ?? '', /^esmond-ps-archive: /);
+      assert.equal(lines.length, 3, t.err());
+      assert.match(lines[0] ?? '', /^Usage: esmond-ps-archive /);
+      assert.equal(lines[1], '');
+      assert.match(lines[2] ?? '', /^esmond-ps-archive( [a-z-]+)?: error: \S/);
     }
   });
 

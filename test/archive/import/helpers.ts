@@ -5,7 +5,7 @@
  * @module
  */
 import { runArchiveCli } from '../../../src/cli/archive.js';
-import { createClient } from '../../../src/query/client.js';
+import { createClient } from '../../../src/client.js';
 import type { ClientOptions, Metadata } from '../../../src/query/types.js';
 import { captureIo } from '../../helpers/capture-io.js';
 

@@ -51,6 +51,12 @@ export const SQL = {
   /** A time-range read: one range scan of the (series_id, ts) primary key. */
   readCells:
     'SELECT ts, num, den, doc, out FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5',
+  /** The point texts of a time range by stored form (see `ArchiveStore.readPointTexts`). */
+  pointTextsInteger: `SELECT CASE WHEN num IS NULL THEN '{"ts":' || ts || ',"val":0}'
+       WHEN scale(num) = 0 THEN '{"ts":' || ts || ',"val":' || num || '}' END
+       FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5`,
+  pointTextsJson: `SELECT '{"ts":' || ts || ',"val":' || coalesce(out, '{}') || '}'
+       FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5`,
   cellBeyond: 'SELECT 1 FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT 1 OFFSET $4',
   /** New cells of several series and the touch of their rows, in one statement (see write.ts). */
   appendCells: `WITH added AS (INSERT INTO cells (series_id, ts, num, den, doc, out)

@@ -40,8 +40,14 @@ export const truthy = (v: unknown): boolean =>
         v === 0 ||
         v === '' ||
         (Array.isArray(v) && v.length === 0) ||
-        (isObj(v) && Object.keys(v).length === 0)
+        (isObj(v) && isEmptyObject(v))
       );
+
+/** No own enumerable member (`Object.keys(o).length === 0` without building the list: called per run). */
+function isEmptyObject(o: Obj): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
 
 /** An own member (not one of the prototype's). */
 export const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
