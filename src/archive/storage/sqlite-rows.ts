@@ -63,6 +63,21 @@ export const PARAMETERS_OF_SQL =
 export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
        FROM event_types e INDEXED BY event_types_by_metadata WHERE e.metadata_id IN (SELECT j.value FROM json_each(?) j)`;
 
+/** The rows of one event type of one metadata. */
+export const EVENT_TYPE_ROWS_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window,
+       e.time_updated FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+       WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`;
+
+/**
+ * Every row of one metadata, base rows with their series' last ts (a write request's one query).
+ * The metadata drives (CROSS JOIN): one key probe, then its rows by the metadata index.
+ */
+export const WRITE_ROWS_SQL = `SELECT e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated,
+       CASE WHEN e.summary_type = 'base' AND e.summary_window = 0
+         THEN (SELECT MAX(c.ts) FROM cells c WHERE c.series_id = e.id) END
+       FROM metadata m CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = m.id
+       WHERE m.metadata_key = ? ORDER BY e.id`;
+
 /**
  * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.
  * `sql` returns the (cached) prepared statement of a text.

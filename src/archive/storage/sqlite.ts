@@ -37,9 +37,11 @@ import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js
 import { GroupCommit } from './sqlite-group-commit.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
 import {
+  EVENT_TYPE_ROWS_SQL,
   GET_CELL_SQL,
   METADATA_BY_IDS_SQL,
   READ_CELLS_SQL,
+  WRITE_ROWS_SQL,
   READ_POINT_TEXTS_SQL,
   cellOf,
   hydrateMetadata,
@@ -172,30 +174,13 @@ class SqliteStore implements ArchiveStore {
 
   eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
     return settled(() => {
-      const rows = this.sql(
-        `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
-         FROM event_types e JOIN metadata m ON m.id = e.metadata_id
-         WHERE m.metadata_key = ? AND e.event_type = ? ORDER BY e.id`,
-      )
-        .raw()
-        .all(key, eventType) as EventTypeArrayRow[];
-      return rows.map(eventRowOf);
+      return (this.sql(EVENT_TYPE_ROWS_SQL).raw().all(key, eventType) as EventTypeArrayRow[]).map(eventRowOf);
     });
   }
 
   writeRows(key: string): Promise<WriteRow[]> {
     return settled(() => {
-      // The metadata drives (CROSS JOIN): one key probe, then its rows by the metadata index.
-      const rows = this.sql(
-        `SELECT e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated,
-           CASE WHEN e.summary_type = 'base' AND e.summary_window = 0
-             THEN (SELECT MAX(c.ts) FROM cells c WHERE c.series_id = e.id) END
-         FROM metadata m CROSS JOIN event_types e INDEXED BY event_types_by_metadata ON e.metadata_id = m.id
-         WHERE m.metadata_key = ? ORDER BY e.id`,
-      )
-        .raw()
-        .all(key) as WriteArrayRow[];
-      return rows.map(writeRowOf);
+      return (this.sql(WRITE_ROWS_SQL).raw().all(key) as WriteArrayRow[]).map(writeRowOf);
     });
   }
 
