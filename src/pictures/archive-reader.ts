@@ -62,6 +62,8 @@ export interface ServiceReaderOptions {
   clock: () => number;
   /** Once aborted, every read rejects (the server is stopping and the service is closing). */
   signal?: AbortSignal;
+  /** Longest run of reads without a turn of the event loop, ms (default 10; 0: a turn before every read). */
+  sliceMs?: number;
 }
 
 /** Metadata per search page. */
@@ -76,10 +78,11 @@ export function serviceReader(archive: InProcessArchive, opts: ServiceReaderOpti
   // The service answers from SQLite without waiting on I/O: a summary's thousands of reads would
   // run as one long chain of resolved promises and keep the API's requests waiting until the end.
   // Every SLICE_MS of reading, the event loop gets a turn.
+  const sliceMs = opts.sliceMs ?? SLICE_MS;
   let sliceStart = performance.now();
   const turn = async (): Promise<void> => {
     opts.signal?.throwIfAborted();
-    if (performance.now() - sliceStart < SLICE_MS) return;
+    if (performance.now() - sliceStart < sliceMs) return;
     await new Promise((resolve) => setImmediate(resolve));
     sliceStart = performance.now();
     opts.signal?.throwIfAborted();
