@@ -19,6 +19,7 @@ import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_MAX_BODY_BYTES, readDecodedBo
 import { redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, RETRYABLE_NETWORK_CODES, type RetrySettings } from './retry.js';
 import { DEFAULT_USER_AGENT } from './version.js';
+import { isLoopbackUrl } from '../util/loopback.js';
 
 /**
  * What `onRetry` hears before each retry, enough for a `retrying in 2.1 s (attempt 2 of 4): …`
@@ -56,9 +57,10 @@ export interface TransportOptions {
   connections?: number | undefined;
   /**
    * Ask for `gzip`/`br` bodies (`Accept-Encoding`) and decode them as they arrive. Off, nothing
-   * is asked and the archive answers as it did for the Python client. @defaultValue true
+   * is asked and the archive answers as it did for the Python client; `'auto'` asks every host
+   * but this machine's (on loopback compressing costs more CPU than it saves). @defaultValue 'auto'
    */
-  compression?: boolean | undefined;
+  compression?: boolean | 'auto' | undefined;
   /** Limit of one response body once decoded, bytes; more is a {@link ResponseError}. @defaultValue 256 MiB */
   maxBodyBytes?: number | undefined;
   /** PEM text of the CA(s) to trust instead of the system store (a private CA, `--ca FILE`). */
@@ -160,7 +162,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const auth = options.credentials === undefined ? undefined : authorizationHeader(options.credentials);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const serializeBody = options.serializeBody ?? JSON.stringify;
-  const acceptEncoding = options.compression === false ? undefined : ACCEPT_ENCODING;
+  const compression = options.compression ?? 'auto';
+  const acceptEncodingFor = (url: string): string | undefined =>
+    compression === true || (compression === 'auto' && !isLoopbackUrl(url)) ? ACCEPT_ENCODING : undefined;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!(maxBodyBytes > 0)) throw new RangeError(`maxBodyBytes must be a positive number of bytes: ${maxBodyBytes}`);
   const agent = new Agent({
@@ -189,6 +193,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   ) {
     const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json' };
     if (auth !== undefined) headers['authorization'] = auth;
+    const acceptEncoding = acceptEncodingFor(url);
     if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();

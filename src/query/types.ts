@@ -87,9 +87,11 @@ export interface ClientOptions {
   connections?: number;
   /**
    * Ask for compressed answers (`Accept-Encoding: gzip, br`) and decode them as they stream in:
-   * about a fifth of the bytes over a slow link. @defaultValue true
+   * about a fifth of the bytes over a slow link. `'auto'` asks every host but this machine's
+   * (localhost, 127.0.0.0/8, ::1), where compressing and decoding cost more than they save.
+   * @defaultValue 'auto'
    */
-  compression?: boolean;
+  compression?: boolean | 'auto';
   /** Largest response body accepted once decoded, bytes (a decompression bomb stops there). @defaultValue 256 MiB */
   maxBodyBytes?: number;
   /**

@@ -28,7 +28,8 @@ async function withServer(
   }) => Promise<void>,
 ): Promise<void> {
   const server = await startFaultServer(handler);
-  const t = createTransport({ sleep: async () => undefined, ...opts });
+  // The scripted server is on loopback, which the default ('auto') asks for nothing: ask.
+  const t = createTransport({ sleep: async () => undefined, compression: true, ...opts });
   try {
     await fn({ url: `${server.url}/esmond/perfsonar/archive/`, t, requests: server.requests });
   } finally {
@@ -63,6 +64,18 @@ describe('compressed answers', () => {
       async ({ url, t }) => {
         assert.deepEqual((await t.sendJson({ url })).json, POINTS);
         assert.deepEqual((await t.sendJson({ url })).json, POINTS);
+      },
+    );
+  });
+
+  test('by default a loopback archive is asked for nothing (compressing there costs more than it saves)', async () => {
+    await withServer(
+      script(reply(200, text, { 'content-type': 'application/json' })),
+      { compression: 'auto' },
+      async ({ url, t, requests }) => {
+        assert.match(url, /^http:\/\/127\.0\.0\.1:/);
+        assert.deepEqual((await t.sendJson({ url })).json, POINTS);
+        assert.equal(requests[0]?.headers['accept-encoding'], undefined);
       },
     );
   });
