@@ -12,8 +12,8 @@ import type { EsmondClient } from '../query/types.js';
 import { BULK_DEFAULTS } from './run.js';
 import { TARGET_FILL } from './windows.js';
 
-/** Round trips below this (ms) are a LAN or loopback: today's sizing. */
-export const LAN_RTT_MS = 5;
+/** Round trips below this (ms) are a LAN or loopback, even on a busy host: today's sizing. */
+export const LAN_RTT_MS = 10;
 /** Most series in flight at any round-trip time: the archive's load stays bounded. */
 export const MAX_IN_FLIGHT = 8;
 
@@ -47,15 +47,21 @@ export function sizingForRtt(rttMs: number): RunSizing {
   return { concurrency: Math.min(MAX_IN_FLIGHT, Math.ceil(2 + rttMs / 20)), windowFill: 1.25, compression: true };
 }
 
+/** Most probes of one measurement (a busy machine can delay a loopback answer past {@link LAN_RTT_MS}). */
+const MAX_PROBES = 5;
+
 /**
- * The round-trip time to the archive, ms: the quicker of two small requests (a metadata record)
- * on one connection, so the connection set-up of the first does not count. `NaN` when a probe
- * fails (the run then keeps today's sizing and the real requests report the failure).
+ * The round-trip time to the archive, ms: the quickest of a few small requests (a metadata
+ * record) on one connection, so the connection set-up of the first does not count. It stops at
+ * the first answer (after the first) quicker than {@link LAN_RTT_MS}: one slow answer on a busy
+ * LAN host must not size the run for a long link, while a long link never answers that fast.
+ * `NaN` when a probe fails (the run then keeps today's sizing and the real requests report the
+ * failure).
  */
 export async function measureRtt(client: EsmondClient, metadata: Metadata, signal?: AbortSignal): Promise<number> {
   let best = Infinity;
   try {
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < MAX_PROBES && !(i >= 2 && best < LAN_RTT_MS); i++) {
       const t0 = performance.now();
       await client.getMetadata(metadata.key, signal ? { signal } : {});
       best = Math.min(best, performance.now() - t0);

@@ -13,15 +13,15 @@ describe('sizing a bulk run from the round-trip time', () => {
       windowFill: TARGET_FILL,
       compression: false,
     });
-    for (const rtt of [0, 0.2, 1, 4.9, NaN]) assert.deepEqual(sizingForRtt(rtt), LAN_SIZING, `rtt ${rtt}`);
+    for (const rtt of [0, 0.2, 1, 4.9, 9.9, NaN]) assert.deepEqual(sizingForRtt(rtt), LAN_SIZING, `rtt ${rtt}`);
   });
 
   test('a long round trip puts more series in flight, up to a cap, and aims windows past a full page', () => {
     assert.deepEqual(sizingForRtt(50), { concurrency: 5, windowFill: 1.25, compression: true });
-    assert.equal(sizingForRtt(5).concurrency, 3);
+    assert.equal(sizingForRtt(10).concurrency, 3);
     assert.equal(sizingForRtt(100).concurrency, 7);
     assert.equal(sizingForRtt(2000).concurrency, MAX_IN_FLIGHT);
-    const sizes = [5, 20, 50, 80, 120, 300].map((r) => sizingForRtt(r).concurrency);
+    const sizes = [10, 20, 50, 80, 120, 300].map((r) => sizingForRtt(r).concurrency);
     assert.deepEqual(
       sizes,
       [...sizes].sort((a, b) => a - b),
