@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { startArchive, type TestArchive } from '../../helpers/archive.js';
+import type { TestArchive } from '../../helpers/archive.js';
+import { startOneSeriesArchive } from './one-series.js';
 import type { RequestContext } from '../../../src/archive/types.js';
 import { chooseCoding } from '../../../src/archive/compress.js';
 import { createClient } from '../../../src/client.js';
@@ -17,23 +18,8 @@ let a: TestArchive;
 let key: string;
 
 before(async () => {
-  a = await startArchive({ now: () => NOW * 1000 });
-  const ctx: RequestContext = {
-    requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`),
-    prefix: '/esmond',
-    now: NOW,
-  };
-  const { metadata } = await a.service.createMetadata(
-    {
-      'subject-type': 'point-to-point',
-      source: '10.0.0.1',
-      destination: '10.0.0.2',
-      'measurement-agent': '10.0.0.1',
-      'event-types': [{ 'event-type': 'throughput' }],
-    },
-    ctx,
-  );
-  key = metadata['metadata-key'];
+  let ctx: RequestContext;
+  ({ archive: a, key, ctx } = await startOneSeriesArchive(NOW, 'throughput'));
   const data = Array.from({ length: N }, (_, i) => ({
     ts: START + i * 10,
     val: [{ 'event-type': 'throughput', val: 9_000_000_000 + ((i * 7919) % 1_000_000) }],

@@ -6,10 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startArchive, type TestArchive } from '../../helpers/archive.js';
+import type { TestArchive } from '../../helpers/archive.js';
+import { startOneSeriesArchive } from './one-series.js';
 import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
 import type { RawCell } from '../../../src/archive/storage/store.js';
-import type { RequestContext } from '../../../src/archive/types.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
 
 const NOW = 1_700_000_000;
@@ -20,23 +20,7 @@ let a: TestArchive;
 let key: string;
 
 before(async () => {
-  a = await startArchive({ now: () => NOW * 1000 });
-  const ctx: RequestContext = {
-    requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`),
-    prefix: '/esmond',
-    now: NOW,
-  };
-  const { metadata } = await a.service.createMetadata(
-    {
-      'subject-type': 'point-to-point',
-      source: '10.0.0.1',
-      destination: '10.0.0.2',
-      'measurement-agent': '10.0.0.1',
-      'event-types': [{ 'event-type': 'packet-count-sent' }],
-    },
-    ctx,
-  );
-  key = metadata['metadata-key'];
+  ({ archive: a, key } = await startOneSeriesArchive(NOW, 'packet-count-sent'));
   // The cells go in through a second connection to the same file (fast set-up; reads are tested).
   const store = openSqliteStore(a.dbPath);
   try {

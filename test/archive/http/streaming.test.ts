@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startArchive, type TestArchive } from '../../helpers/archive.js';
+import type { TestArchive } from '../../helpers/archive.js';
+import { startOneSeriesArchive } from './one-series.js';
 import type { RequestContext } from '../../../src/archive/types.js';
 import { closeRawAgent, jsonAuth, raw } from './raw-request.js';
 
@@ -14,23 +15,8 @@ let a: TestArchive;
 let key: string;
 
 before(async () => {
-  a = await startArchive({ now: () => NOW * 1000 });
-  const ctx: RequestContext = {
-    requestUrl: new URL(`${a.url}/esmond/perfsonar/archive/`),
-    prefix: '/esmond',
-    now: NOW,
-  };
-  const { metadata } = await a.service.createMetadata(
-    {
-      'subject-type': 'point-to-point',
-      source: '10.0.0.1',
-      destination: '10.0.0.2',
-      'measurement-agent': '10.0.0.1',
-      'event-types': [{ 'event-type': 'throughput' }],
-    },
-    ctx,
-  );
-  key = metadata['metadata-key'];
+  let ctx: RequestContext;
+  ({ archive: a, key, ctx } = await startOneSeriesArchive(NOW, 'throughput'));
   for (let i = 0; i < N; i += 5000) {
     const data = Array.from({ length: 5000 }, (_, j) => ({
       ts: START + (i + j) * 10,
