@@ -1,9 +1,12 @@
 /**
- * Helpers of the import tests: run `esmond-ps-archive import` in-process, and take a snapshot of
- * everything an archive serves (metadata and every series) through the library client, to
+ * Helpers of the import tests: run `esmond-ps-archive import` in-process, kill one run mid-way,
+ * and take a snapshot of everything an archive serves (metadata and every series) through the library client, to
  * compare two archives.
  * @module
  */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { runArchiveCli } from '../../../src/cli/archive.js';
 import { createClient } from '../../../src/client.js';
 import type { ClientOptions, Metadata } from '../../../src/query/types.js';
@@ -77,4 +80,43 @@ export async function snapshot(
     await client.close();
   }
   return out;
+}
+
+/**
+ * Runs `esmond-ps-archive import ARGS --concurrency 1 -q` as a child process and kills it with
+ * SIGKILL once `checkpoint` shows a series with points while another is still pending (mid-way,
+ * not before the first write nor after the last); fails when the import ended before that.
+ */
+export async function killImportMidway(args: readonly string[], checkpoint: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/bin/esmond-ps-archive.ts', 'import', ...args, '--concurrency', '1', '-q'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      resolve();
+    }),
+  );
+  let killed = false;
+  for (let i = 0; i < 2400 && child.exitCode === null; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (!existsSync(checkpoint)) continue;
+    let states: Array<{ status: string; points: number }> = [];
+    try {
+      states = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { states: typeof states }).states;
+    } catch {
+      continue; // replaced while reading
+    }
+    if (states.some((s) => s.points > 0) && states.some((s) => s.status === 'pending')) {
+      child.kill('SIGKILL');
+      killed = true;
+      break;
+    }
+  }
+  await exited;
+  assert.ok(killed, `the import was killed mid-way (stderr: ${stderr})`);
+  assert.ok(existsSync(checkpoint), 'the checkpoint survives the kill');
 }

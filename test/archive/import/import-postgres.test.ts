@@ -7,13 +7,12 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
 import { freshPgDatabase, testPgUrl } from '../../helpers/stores.js';
-import { runImport, snapshot, type Snapshot } from './helpers.js';
+import { killImportMidway, runImport, snapshot, type Snapshot } from './helpers.js';
 
 const skip = testPgUrl() === undefined ? 'no PostgreSQL test cluster (ESMOND_TEST_PG_URL)' : false;
 
@@ -75,37 +74,7 @@ describe('esmond-ps-archive import into a PostgreSQL store', { skip }, () => {
     const db = await freshDb();
     const checkpoint = join(dir, 'killed.checkpoint.json');
     const args = ['--from', source.archiveUrl, '--db', db, '--checkpoint', checkpoint];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/bin/esmond-ps-archive.ts', 'import', ...args, '--concurrency', '1', '-q'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<void>((resolve) =>
-      child.on('exit', () => {
-        resolve();
-      }),
-    );
-    let killed = false;
-    for (let i = 0; i < 2400 && child.exitCode === null; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      if (!existsSync(checkpoint)) continue;
-      let states: Array<{ status: string; points: number }> = [];
-      try {
-        states = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { states: typeof states }).states;
-      } catch {
-        continue; // replaced while reading
-      }
-      if (states.some((s) => s.points > 0) && states.some((s) => s.status === 'pending')) {
-        child.kill('SIGKILL');
-        killed = true;
-        break;
-      }
-    }
-    await exited;
-    assert.ok(killed, `the import was killed mid-way (stderr: ${stderr})`);
-    assert.ok(existsSync(checkpoint), 'the checkpoint survives the kill');
+    await killImportMidway(args, checkpoint);
 
     const resumed = await runImport(args);
     assert.equal(resumed.code, 0, resumed.stderr);

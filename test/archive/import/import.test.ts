@@ -6,14 +6,13 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive, type TestArchive } from '../../helpers/archive.js';
-import { runImport, snapshot, type Snapshot } from './helpers.js';
+import { killImportMidway, runImport, snapshot, type Snapshot } from './helpers.js';
 
 describe('esmond-ps-archive import from an esmond archive (ours, seeded)', () => {
   let source: TestArchive;
@@ -68,51 +67,7 @@ describe('esmond-ps-archive import from an esmond archive (ours, seeded)', () =>
   test('kill -9 in the middle, then the same command again: the same archive, nothing twice', async () => {
     const db = join(dir, 'killed.sqlite');
     const checkpoint = `${db}.import-checkpoint.json`;
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/bin/esmond-ps-archive.ts',
-        'import',
-        '--from',
-        source.archiveUrl,
-        '--db',
-        db,
-        '--concurrency',
-        '1',
-        '-q',
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<void>((resolve) =>
-      child.on('exit', () => {
-        resolve();
-      }),
-    );
-    let killed = false;
-    for (let i = 0; i < 2400 && child.exitCode === null; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      if (!existsSync(checkpoint)) continue;
-      let states: Array<{ status: string; points: number }> = [];
-      try {
-        states = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { states: typeof states }).states;
-      } catch {
-        continue; // replaced while reading
-      }
-      if (states.some((s) => s.points > 0) && states.some((s) => s.status === 'pending')) {
-        child.kill('SIGKILL');
-        killed = true;
-        break;
-      }
-    }
-    await exited;
-    assert.ok(killed, `the import was killed mid-way (stderr: ${stderr})`);
-    assert.ok(existsSync(checkpoint), 'the checkpoint survives the kill');
+    await killImportMidway(['--from', source.archiveUrl, '--db', db], checkpoint);
 
     const resumed = await runImport(['--from', source.archiveUrl, '--db', db]);
     assert.equal(resumed.code, 0, resumed.stderr);
