@@ -15,12 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteArchive } from '../src/archive/service.js';
-import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
-import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
-import { createClient } from '../src/client.js';
+import { DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
 import { BenchClient, benchMetadataBody, inParallel, rate } from './support/bench-http.js';
 import { startChildArchive, type ChildArchive } from './support/child-archive.js';
-import { writeTransferLog } from './support/gridftp-log.js';
+import { loadTransferLog, writeTransferLog } from './support/gridftp-log.js';
 
 type Report = (line: string) => void;
 
@@ -119,33 +117,18 @@ async function benchGridftp(url: string, apiKey: string, dir: string, report: Re
     // Fresh lines each run: a transfer already stored would only meet the loader's cache.
     const log = join(dir, `gridftp-${rep}.log`);
     await writeTransferLog(log, GRIDFTP_LINES, rep * GRIDFTP_LINES);
-    const client = createClient({ url, credentials: { apiKey }, retry: { retryWrites: true } });
-    try {
-      const began = performance.now();
-      const r = await runGridftpLoad({
-        file: log,
-        statePath: join(dir, `gridftp-${rep}.state`),
-        format: 'netlogger',
-        write: true,
-        single: false,
-        deleteState: false,
-        progress: false,
-        privacy: {},
-        batchSize: 200,
-        resolve: () => Promise.resolve('192.0.2.50'),
-        sink: new ArchiveSink(client, { concurrency: DEFAULT_SINK_CONCURRENCY }),
-        log: () => undefined,
-        now: Date.now,
-      });
-      const s = (performance.now() - began) / 1000;
-      if (r.failed || r.duplicates > 0 || r.stored !== r.transfers) {
-        throw new Error(`gridftp run did not store every transfer: ${JSON.stringify(r)}`);
-      }
-      transfers = r.stored;
-      best = Math.max(best, r.stored / s);
-    } finally {
-      await client.close();
+    const { result: r, seconds: s } = await loadTransferLog({
+      file: log,
+      statePath: join(dir, `gridftp-${rep}.state`),
+      url,
+      apiKey,
+      concurrency: DEFAULT_SINK_CONCURRENCY,
+    });
+    if (r.failed || r.duplicates > 0 || r.stored !== r.transfers) {
+      throw new Error(`gridftp run did not store every transfer: ${JSON.stringify(r)}`);
     }
+    transfers = r.stored;
+    best = Math.max(best, r.stored / s);
   }
   const ratio = best / GRIDFTP_BEFORE;
   report(

@@ -19,11 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { openSqliteArchive } from '../src/archive/service.js';
 import { readLines } from '../src/loaders/gridftp/lines.js';
 import { parseNetloggerLine } from '../src/loaders/gridftp/netlogger.js';
-import { runGridftpLoad } from '../src/loaders/gridftp/run.js';
 import { transferToEsmond } from '../src/loaders/gridftp/transfer.js';
-import { ArchiveSink, DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
-import { createClient } from '../src/client.js';
-import { writeTransferLog as writeLog } from './support/gridftp-log.js';
+import { DEFAULT_SINK_CONCURRENCY } from '../src/loaders/sink.js';
+import { loadTransferLog, writeTransferLog as writeLog } from './support/gridftp-log.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = 1_000_000;
@@ -104,30 +102,16 @@ export default async function loadersBench(report: (line: string) => void): Prom
         concurrency: number,
         state: string,
       ): Promise<string> => {
-        const client = createClient({ url: via, credentials: { apiKey: key }, retry: { retryWrites: true } });
-        try {
-          const began = performance.now();
-          const r = await runGridftpLoad({
-            file,
-            statePath: join(dir, state),
-            format: 'netlogger',
-            write: true,
-            single: false,
-            deleteState: false,
-            progress: false,
-            privacy: {},
-            batchSize: 200,
-            resolve: async () => '192.0.2.50',
-            sink: new ArchiveSink(client, { concurrency }),
-            log: () => {},
-            now: Date.now,
-          });
-          const ms = performance.now() - began;
-          if (r.failed || r.duplicates > 0) throw new Error(`end-to-end run failed: ${JSON.stringify(r)}`);
-          return `${rate(lines, ms)} (${r.stored} transfers, ${r.written} values, ${(ms / 1000).toFixed(2)} s)`;
-        } finally {
-          await client.close();
-        }
+        const { result: r, seconds } = await loadTransferLog({
+          file,
+          statePath: join(dir, state),
+          url: via,
+          apiKey: key,
+          concurrency,
+        });
+        const ms = seconds * 1000;
+        if (r.failed || r.duplicates > 0) throw new Error(`end-to-end run failed: ${JSON.stringify(r)}`);
+        return `${rate(lines, ms)} (${r.stored} transfers, ${r.written} values, ${seconds.toFixed(2)} s)`;
       };
       report(
         `end to end into the archive: ${await load(small, E2E_LINES, url, DEFAULT_SINK_CONCURRENCY, 'state.json')}`,

@@ -1,11 +1,15 @@
 /**
  * Synthetic GridFTP NetLogger transfer logs for the benches: realistic lines (a transfer every
  * 3 s, a LIST every 10th, a failure every 50th), every line's size different, so each transfer
- * of a log is its own metadata in the archive, as with real logs.
+ * of a log is its own metadata in the archive, as with real logs; and one timed load of such a log
+ * into an archive, as esmond-ps-load-gridftp does it.
  * @module
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createClient } from '../../src/client.js';
+import { runGridftpLoad, type GridftpRunResult } from '../../src/loaders/gridftp/run.js';
+import { ArchiveSink } from '../../src/loaders/sink.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -39,4 +43,40 @@ export async function writeTransferLog(path: string, n: number, first = 0): Prom
   }
   out.end(chunk);
   await once(out, 'finish');
+}
+
+/**
+ * Loads `file` into the archive at `url` (key `apiKey`) the way esmond-ps-load-gridftp does
+ * (netlogger, write, batches of 200, `concurrency` metadata in flight, every DEST resolved to one
+ * address so no DNS is asked); resolves to the run's result and its wall time, seconds.
+ */
+export async function loadTransferLog(opts: {
+  file: string;
+  statePath: string;
+  url: string;
+  apiKey: string;
+  concurrency: number;
+}): Promise<{ result: GridftpRunResult; seconds: number }> {
+  const client = createClient({ url: opts.url, credentials: { apiKey: opts.apiKey }, retry: { retryWrites: true } });
+  try {
+    const began = performance.now();
+    const result = await runGridftpLoad({
+      file: opts.file,
+      statePath: opts.statePath,
+      format: 'netlogger',
+      write: true,
+      single: false,
+      deleteState: false,
+      progress: false,
+      privacy: {},
+      batchSize: 200,
+      resolve: () => Promise.resolve('192.0.2.50'),
+      sink: new ArchiveSink(client, { concurrency: opts.concurrency }),
+      log: () => undefined,
+      now: Date.now,
+    });
+    return { result, seconds: (performance.now() - began) / 1000 };
+  } finally {
+    await client.close();
+  }
 }
