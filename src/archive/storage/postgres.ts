@@ -28,13 +28,27 @@ import {
 } from './store.js';
 import { metadataInsertValues } from './metadata-row.js';
 import { migrate } from './postgres/schema.js';
-import { createPool, hasNul, unavailable, type PostgresStoreOptions } from './postgres/pool.js';
+import {
+  createPool,
+  hasNul,
+  inTransaction,
+  MAX_ATTEMPTS,
+  unavailable,
+  type PostgresStoreOptions,
+} from './postgres/pool.js';
 
 export type { PostgresStoreOptions } from './postgres/pool.js';
-import { beginAndCopy } from './postgres/copy.js';
-import { asDuplicate, DuplicateCells, plainAppendText, touchRows, writeBatch } from './postgres/write.js';
+import { copyCells } from './postgres/copy.js';
+import {
+  asDuplicate,
+  DuplicateCells,
+  plainAppendText,
+  RecentTouches,
+  touchRows,
+  writeBatch,
+} from './postgres/write.js';
 import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
-import { cellColumns, cellOf, isRetryable, type CellArrayRow, type MetadataRow } from './postgres/rows.js';
+import { cellColumns, cellOf, type CellArrayRow, type MetadataRow } from './postgres/rows.js';
 import {
   assembleMetadata,
   eventRowOf,
@@ -43,8 +57,6 @@ import {
   type WriteArrayRow,
 } from './metadata-row.js';
 
-/** How often a transaction is re-run after a deadlock or serialization failure. */
-const MAX_ATTEMPTS = 8;
 const CHUNK = 1000;
 
 type Db = pg.Pool | PoolClient;
@@ -72,6 +84,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
 class PostgresStore implements ArchiveStore {
   private closed = false;
+  private readonly touches = new RecentTouches();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -93,40 +106,9 @@ class PostgresStore implements ArchiveStore {
     }
   }
 
-  /**
-   * Runs `fn` in a transaction on one connection; re-runs it after a deadlock. `begin` opens the
-   * transaction (and may do its first work in the same round trip).
-   */
-  private async tx<T>(
-    fn: (c: PoolClient) => Promise<T>,
-    begin: (c: PoolClient) => Promise<unknown> = (c) => c.query('BEGIN'),
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let client: PoolClient;
-      try {
-        client = await this.pool.connect();
-      } catch (err) {
-        throw unavailable(err);
-      }
-      let broken = false;
-      try {
-        await begin(client);
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
-          await new Promise((done) => setTimeout(done, Math.random() * 20 * attempt));
-          continue;
-        }
-        throw unavailable(err);
-      } finally {
-        client.release(broken);
-      }
-    }
+  /** {@link inTransaction} on this store's pool. */
+  private tx<T>(fn: (c: PoolClient) => Promise<T>, begin?: (c: PoolClient) => Promise<unknown>, commit?: boolean) {
+    return inTransaction(this.pool, fn, begin, commit);
   }
 
   async findMetadata(
@@ -317,12 +299,24 @@ class PostgresStore implements ArchiveStore {
     const copy = plainAppendText(batch);
     for (let attempt = 1; ; attempt++) {
       try {
-        if (copy === undefined) await this.tx((c) => writeBatch(c, batch));
-        else
-          await this.tx(
-            (c) => touchRows(c, batch),
-            (c) => beginAndCopy(c, copy),
-          );
+        if (copy === undefined) {
+          await this.tx((c) => writeBatch(c, batch));
+        } else {
+          // Nothing to touch: the COPY alone, atomic by itself; else it opens the transaction.
+          const touch = this.touches.pending(batch);
+          if (touch.length === 0)
+            await this.tx(
+              () => Promise.resolve(),
+              (c) => copyCells(c, copy, false),
+              false,
+            );
+          else
+            await this.tx(
+              (c) => touchRows(c, touch, batch.now),
+              (c) => copyCells(c, copy, true),
+            );
+        }
+        this.touches.committed(batch);
         return { ok: true };
       } catch (caught) {
         const err = copy === undefined ? caught : asDuplicate(caught, batch);

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import pg from 'pg';
-import { beginAndCopy, copyField } from '../../../src/archive/storage/postgres/copy.js';
+import { copyCells, copyField } from '../../../src/archive/storage/postgres/copy.js';
 import { PG_TYPES } from '../../../src/archive/storage/postgres/rows.js';
 import { plainAppendText, writeBatch } from '../../../src/archive/storage/postgres/write.js';
 import { openStore } from '../../../src/archive/storage/open.js';
@@ -106,7 +106,7 @@ describe('PostgreSQL COPY path', { skip: testPgUrl() === undefined && 'no Postgr
         const text = plainAppendText(batchOf(...viaCopy));
         assert.ok(text !== undefined);
         try {
-          await beginAndCopy(client, text);
+          await copyCells(client, text, true);
           await client.query('COMMIT');
           await client.query('BEGIN');
           await writeBatch(client, batchOf(...viaInsert));
@@ -129,10 +129,13 @@ describe('PostgreSQL COPY path', { skip: testPgUrl() === undefined && 'no Postgr
 
   test('a stamp already stored aborts the whole COPY, as it aborts the INSERT', async () => {
     const cell = (ts: number): SeriesCell => ({ ts, num: ts, den: null, doc: null, out: null });
-    await beginAndCopy(client, plainAppendText(batchOf(write(1_000_000, [cell(5)]))) ?? '');
+    await copyCells(client, plainAppendText(batchOf(write(1_000_000, [cell(5)]))) ?? '', true);
     await client.query('COMMIT');
     const again = plainAppendText(batchOf(write(1_000_000, [cell(4), cell(5), cell(6)]))) ?? '';
-    await assert.rejects(beginAndCopy(client, again), (err: unknown) => (err as { code?: unknown }).code === '23505');
+    await assert.rejects(
+      copyCells(client, again, true),
+      (err: unknown) => (err as { code?: unknown }).code === '23505',
+    );
     await client.query('ROLLBACK');
     assert.deepEqual(
       (await stored(1_000_000)).map((r) => (r as unknown[])[0]),

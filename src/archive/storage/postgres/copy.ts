@@ -12,11 +12,7 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SeriesWrite } from '../store.js';
 
-/**
- * Opens the transaction and starts the COPY in one simple query (one round trip less): the
- * caller then runs the rest of the transaction on the same client and commits or rolls back.
- */
-const BEGIN_AND_COPY = 'BEGIN; COPY cells (series_id, ts, num, den, doc, out) FROM STDIN';
+const COPY_CELLS = 'COPY cells (series_id, ts, num, den, doc, out) FROM STDIN';
 
 /** Characters COPY's text format gives a meaning to, each with its escape. */
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -45,12 +41,13 @@ export function copyText(appends: readonly SeriesWrite[]): string {
 }
 
 /**
- * Begins a transaction on `c` and copies `text` into cells. Rejects with the server's error (a
- * unique violation when a ts is already stored); the transaction is then aborted and the caller
- * rolls it back.
+ * Copies `text` into cells on `c`: a statement atomic by itself, or with `begin` the first of a
+ * transaction opened in the same round trip (the caller then runs the rest on the same client
+ * and commits or rolls back). Rejects with the server's error: a unique violation when a ts is
+ * already stored (a transaction is then aborted).
  */
-export async function beginAndCopy(c: ClientBase, text: string): Promise<void> {
-  const stream = c.query(copyFrom(BEGIN_AND_COPY));
+export async function copyCells(c: ClientBase, text: string, begin: boolean): Promise<void> {
+  const stream = c.query(copyFrom(begin ? `BEGIN; ${COPY_CELLS}` : COPY_CELLS));
   stream.end(text);
   await finished(stream);
 }

@@ -5,8 +5,9 @@
  * @module
  */
 import pg from 'pg';
+import type { PoolClient } from 'pg';
 import { StoreUnavailableError } from '../store.js';
-import { isUnavailable, PG_TYPES } from './rows.js';
+import { isRetryable, isUnavailable, PG_TYPES } from './rows.js';
 
 /** Options of `openPostgresStore`. */
 export interface PostgresStoreOptions {
@@ -70,4 +71,46 @@ export function unavailable(err: unknown): unknown {
         cause: err,
       })
     : err;
+}
+
+/** How often a transaction is re-run after a deadlock or serialization failure. */
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs `fn` in a transaction on one connection of `pool`; re-runs it after a deadlock. `begin`
+ * opens the transaction (and may do its first work in the same round trip); `commit` false:
+ * `begin` ran one statement atomic by itself, there is nothing to commit.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (c: PoolClient) => Promise<T>,
+  begin: (c: PoolClient) => Promise<unknown> = (c) => c.query('BEGIN'),
+  commit = true,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    let broken = false;
+    try {
+      await begin(client);
+      const result = await fn(client);
+      if (commit) await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
+        await new Promise((done) => setTimeout(done, Math.random() * 20 * attempt));
+        continue;
+      }
+      throw unavailable(err);
+    } finally {
+      client.release(broken);
+    }
+  }
 }

@@ -58,7 +58,7 @@ export async function writeBatch(c: ClientBase, batch: SeriesWriteBatch): Promis
     }
     for (const summary of summariesInLockOrder(write)) await foldSummary(c, write, summary, replaced);
   }
-  await touchRows(c, batch);
+  await touchRows(c, batch.touch, batch.now);
 }
 
 /** The columns of the new base points of appending writes (series id first), for one statement. */
@@ -91,17 +91,41 @@ async function insertNew(c: ClientBase, appends: readonly SeriesWrite[]): Promis
 /**
  * A batch of new points only (no replacing, no summary to fold: the usual bulk PUT of counters):
  * the COPY text of its cells (see copy.ts), to be followed by {@link touchRows} in the same
- * transaction. undefined for other batches.
+ * transaction when a row needs it. undefined for other batches.
  */
 export function plainAppendText(batch: SeriesWriteBatch): string | undefined {
   if (batch.writes.some((w) => w.replace || w.summaries.length > 0)) return undefined;
   return copyText(lockOrder(batch).filter((w) => w.cells.length > 0));
 }
 
-/** Sets the time-updated of the batch's touched rows (ascending ids, a fixed lock order). */
-export async function touchRows(c: ClientBase, batch: SeriesWriteBatch): Promise<void> {
-  const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
-  if (touch.length > 0) await run(c, 'touch_rows', SQL.touchRows, [batch.now, touch]);
+/** Sets the time-updated of rows `touch` to `now` (ascending ids, a fixed lock order). */
+export async function touchRows(c: ClientBase, touch: readonly number[], now: number): Promise<void> {
+  const ids = [...new Set(touch)].sort((a, b) => a - b);
+  if (ids.length > 0) await run(c, 'touch_rows', SQL.touchRows, [now, ids]);
+}
+
+/**
+ * The rows this process has set to the current second's time-updated in committed writes. A
+ * bulk load PUTs many times a second into the same rows: setting the same value again is an
+ * UPDATE and a transaction around the COPY for nothing. Only the current second is kept.
+ */
+export class RecentTouches {
+  private second = Number.NaN;
+  private rows = new Set<number>();
+
+  /** The rows of `batch` still to touch. */
+  pending(batch: SeriesWriteBatch): number[] {
+    return batch.now === this.second ? batch.touch.filter((id) => !this.rows.has(id)) : [...batch.touch];
+  }
+
+  /** `batch` committed, its rows set to its `now`. */
+  committed(batch: SeriesWriteBatch): void {
+    if (batch.now !== this.second) {
+      this.second = batch.now;
+      this.rows = new Set();
+    }
+    for (const id of batch.touch) this.rows.add(id);
+  }
 }
 
 /** Folds a write's cells into the bins of one of its summaries. */
