@@ -35,6 +35,7 @@ import {
 } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { insertNewCells } from './sqlite-cell-insert.js';
 import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
 import {
   EVENT_TYPE_ROWS_SQL,
@@ -232,8 +233,10 @@ class SqliteStore implements ArchiveStore {
                 : [],
             );
             if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
-            else
-              for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+            else {
+              const taken = insertNewCells((text) => this.sql(text), base, write.cells);
+              if (taken !== undefined) throw new WriteConflict(base, taken);
+            }
             for (const summary of write.summaries) {
               for (const u of binUpdates(write, summary, replaced)) {
                 let next: SeriesCell | undefined;
@@ -285,15 +288,6 @@ class SqliteStore implements ArchiveStore {
         for (const cell of cells) this.putCell(seriesId, cell);
       });
     });
-  }
-
-  /** Inserts a cell unless its ts is taken; false when it was. */
-  private insertCell(seriesId: number, cell: SeriesCell): boolean {
-    return (
-      this.sql(
-        'INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(seriesId, cell.ts, cell.num, cell.den, cell.doc, cell.out).changes > 0
-    );
   }
 
   private putCell(seriesId: number, cell: SeriesCell): void {
