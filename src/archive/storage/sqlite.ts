@@ -35,9 +35,10 @@ import {
 } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { insertNewCells } from './sqlite-cell-insert.js';
 import { backgroundCheckpointer, type BackgroundCheckpointer } from './sqlite-checkpointer.js';
 import { addUserRow, setUserActiveRow, userRows, userRowsByKeyHash } from './sqlite-users.js';
-import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
+import { searchPage } from './sqlite-search.js';
 import {
   EVENT_TYPE_ROWS_SQL,
   GET_CELL_SQL,
@@ -108,29 +109,16 @@ class SqliteStore implements ArchiveStore {
     }
   }
 
-  /**
-   * Matching metadata ordered by key, one page of them. The WHERE clause comes from
-   * {@link metadataFilter}; without a driving index the key index is walked in order, which
-   * also serves ORDER BY.
-   */
+  /** Matching metadata ordered by key, one page of them (the SQL is in `sqlite-search.ts`). */
   findMetadata(
     query: MetadataQuery,
     limit: number,
     offset: number,
+    known?: number,
   ): Promise<{ total: number; items: StoredMetadata[] }> {
     return settled(() => {
-      const { clause, args, indexed } = metadataFilter(query);
-      const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
-      if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
-      // Few matches: sort them. Many: walk the key index (it holds the id) and test membership,
-      // which reads no table row at all for the driver's condition.
-      const walk = !indexed || total > KEY_WALK_THRESHOLD;
-      const from = walk ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
-      const order = walk ? 'm.metadata_key' : '+m.metadata_key';
-      // Page over (key, id) only; whole rows are read for the page alone.
-      const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .pluck()
-        .all(...args, limit, offset) as number[];
+      const { total, ids } = searchPage((text) => this.sql(text), query, limit, offset, known);
+      if (ids.length === 0) return { total, items: [] };
       const rows = this.sql(METADATA_BY_IDS_SQL).all(JSON.stringify(ids)) as MetadataRow[];
       return { total, items: this.hydrate(rows) };
     });
@@ -245,8 +233,10 @@ class SqliteStore implements ArchiveStore {
                 : [],
             );
             if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
-            else
-              for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+            else {
+              const taken = insertNewCells((text) => this.sql(text), base, write.cells);
+              if (taken !== undefined) throw new WriteConflict(base, taken);
+            }
             for (const summary of write.summaries) {
               for (const u of binUpdates(write, summary, replaced)) {
                 let next: SeriesCell | undefined;
@@ -298,15 +288,6 @@ class SqliteStore implements ArchiveStore {
         for (const cell of cells) this.putCell(seriesId, cell);
       });
     });
-  }
-
-  /** Inserts a cell unless its ts is taken; false when it was. */
-  private insertCell(seriesId: number, cell: SeriesCell): boolean {
-    return (
-      this.sql(
-        'INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(seriesId, cell.ts, cell.num, cell.den, cell.doc, cell.out).changes > 0
-    );
   }
 
   private putCell(seriesId: number, cell: SeriesCell): void {
