@@ -115,12 +115,13 @@ class PostgresStore implements ArchiveStore {
     query: MetadataQuery,
     limit: number,
     offset: number,
+    known?: number,
   ): Promise<{ total: number; items: StoredMetadata[] }> {
     // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
     if (hasNul(query)) return { total: 0, items: [] };
     const { where, values } = pgMetadataFilter(query);
     const count = async (): Promise<number> =>
-      (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
+      known ?? (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
     if (limit <= 0) return { total: await count(), items: [] };
     const n = values.length;
     const rows = await this.q<MetadataRow>(this.pool, {
