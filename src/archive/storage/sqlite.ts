@@ -27,7 +27,6 @@ import { binEnd, binUpdates, lockOrder, WriteConflict } from './bins.js';
 import { StoreBusyError } from './store.js';
 import {
   eventRowOf,
-  metadataInsertValues,
   writeRowOf,
   type EventTypeArrayRow,
   type MetadataRow,
@@ -35,6 +34,7 @@ import {
 } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { insertMetadataRows } from './sqlite-metadata-insert.js';
 import { insertNewCells } from './sqlite-cell-insert.js';
 import { backgroundCheckpointer, type BackgroundCheckpointer } from './sqlite-checkpointer.js';
 import { addUserRow, setUserActiveRow, userRows, userRowsByKeyHash } from './sqlite-users.js';
@@ -154,23 +154,7 @@ class SqliteStore implements ArchiveStore {
   }
 
   private insertOne(record: NewMetadataRecord): StoredMetadata {
-    return this.transaction(() => {
-      const info = this.sql(
-        `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
-           tool_name, input_source, input_destination) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...metadataInsertValues(record));
-      const id = Number(info.lastInsertRowid);
-      const putParam = this.sql('INSERT OR REPLACE INTO parameters (metadata_id, key, value) VALUES (?, ?, ?)');
-      for (const [k, v] of record.parameters) putParam.run(id, k, v);
-      const putRow = this.sql(
-        `INSERT OR IGNORE INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
-         VALUES (?, ?, ?, ?, ?)`,
-      );
-      for (const e of record.eventTypes) putRow.run(id, e.eventType, e.summaryType, e.window, e.timeUpdated);
-      const stored = this.metadataByKeyNow(record.key);
-      if (!stored) throw new Error('metadata vanished after insert');
-      return stored;
-    });
+    return this.transaction(() => insertMetadataRows(this.statement, record));
   }
 
   eventTypeRows(key: string, eventType: string): Promise<StoredEventTypeRow[]> {
