@@ -101,9 +101,12 @@ export function searchQueries(db: Database.Database, rng: Rng): Array<[string, (
   const host = (): number => rng.int(0, HOSTS - 1);
   const enc = encodeURIComponent;
   return [
+    // As esmond-ps-get sends it: the pair, the event type and its time window (the last day).
     [
-      'src+dst+event-type',
-      () => `?source=${enc(hostIp(host()))}&destination=${enc(hostIp(host()))}&event-type=throughput`,
+      'src+dst+event-type+time',
+      () =>
+        `?source=${enc(hostIp(host()))}&destination=${enc(hostIp(host()))}&event-type=throughput` +
+        `&time-start=${UPDATED + 3600 - 86400}&time-end=${UPDATED + 3600}`,
     ],
     ['tool+input-source', () => `?tool-name=pscheduler%2Fpowstream&input-source=${enc(hostName(host()))}`],
     ['source+event-type', () => `?source=${enc(hostIp(host()))}&event-type=histogram-owdelay`],

@@ -56,12 +56,16 @@ export function cellOf([ts, num, den, doc, out]: CellRow): SeriesCell {
  */
 export const METADATA_BY_IDS_SQL =
   'SELECT m.* FROM json_each(?) j CROSS JOIN metadata m ON m.id = j.value ORDER BY m.metadata_key';
-export const PARAMETERS_OF_SQL =
-  'SELECT p.metadata_id, p.key, p.value FROM json_each(?) j CROSS JOIN parameters p ON p.metadata_id = j.value';
-// The event types by an IN list, the index named: the same probes, in ascending id order, which
-// costs a third less CPU than the CROSS JOIN form on pages of hundreds of metadata.
-export const EVENT_TYPES_OF_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window, e.time_updated
-       FROM event_types e INDEXED BY event_types_by_metadata WHERE e.metadata_id IN (SELECT j.value FROM json_each(?) j)`;
+// The parameters and event-type rows of each id, as two JSON arrays per metadata: far fewer
+// values cross into JavaScript than one row per parameter and per event-type row (a page of
+// hundreds of metadata has thousands of rows). Each array lists its rows in the order of the
+// index the probe uses: parameters by key (the primary key), event types by
+// event_types_by_metadata (named, so the order cannot change with the plan).
+export const DETAILS_OF_SQL = `SELECT j.value,
+       (SELECT json_group_array(json_array(p.key, p.value)) FROM parameters p WHERE p.metadata_id = j.value),
+       (SELECT json_group_array(json_array(e.id, e.event_type, e.summary_type, e.summary_window, e.time_updated))
+          FROM event_types e INDEXED BY event_types_by_metadata WHERE e.metadata_id = j.value)
+       FROM json_each(?) j`;
 
 /** The rows of one event type of one metadata. */
 export const EVENT_TYPE_ROWS_SQL = `SELECT e.id, e.metadata_id, e.event_type, e.summary_type, e.summary_window,
@@ -79,7 +83,7 @@ export const WRITE_ROWS_SQL = `SELECT e.id, e.event_type, e.summary_type, e.summ
        WHERE m.metadata_key = ? ORDER BY e.id`;
 
 /**
- * Adds parameters and event-type rows to metadata rows, in two queries for the whole page.
+ * Adds parameters and event-type rows to metadata rows, in one query for the whole page.
  * `sql` returns the (cached) prepared statement of a text.
  */
 export function hydrateMetadata(
@@ -87,10 +91,20 @@ export function hydrateMetadata(
   rows: readonly MetadataRow[],
 ): StoredMetadata[] {
   if (rows.length === 0) return [];
-  const ids = JSON.stringify(rows.map((r) => r.id));
-  // raw(): arrays instead of objects, which matters for pages of thousands of rows.
-  const params = sql(PARAMETERS_OF_SQL).raw().all(ids) as Array<[number, string, string]>;
-  const events = sql(EVENT_TYPES_OF_SQL).raw().all(ids) as EventTypeArrayRow[];
+  const params: Array<[number, string, string]> = [];
+  const events: EventTypeArrayRow[] = [];
+  // raw(): arrays instead of objects. JSON keeps every value exact: text as stored, integers and
+  // floating-point values to the last digit (SQLite writes the shortest exact form).
+  const details = sql(DETAILS_OF_SQL)
+    .raw()
+    .all(JSON.stringify(rows.map((r) => r.id))) as Array<[number, string, string]>;
+  for (const [id, paramsJson, eventsJson] of details) {
+    for (const [key, value] of JSON.parse(paramsJson) as Array<[string, string]>) params.push([id, key, value]);
+    for (const [rowId, eventType, summaryType, window, timeUpdated] of JSON.parse(eventsJson) as Array<
+      [number, string, string, number, number | null]
+    >)
+      events.push([rowId, id, eventType, summaryType, window, timeUpdated]);
+  }
   return assembleMetadata(rows, params, events);
 }
 

@@ -152,10 +152,13 @@ function rowFilter(r: NonNullable<MetadataQuery['row']>): { filter: string; args
 
 /**
  * The total and one page of ids of a search, in key order; `known` is the total when the caller
- * counted the same query already. Few matches are sorted. Many: the key index (it holds the id)
- * is walked in order, testing each key against the matches collected from the driving index
- * (no table row read for the driver's condition), or, when few keys need to be walked, probing
- * each key's own rows. `sql` gives the (cached) prepared statement of a text.
+ * counted the same query already. Few matches (at most {@link KEY_WALK_THRESHOLD}) of a search
+ * driven by a column are collected with their keys, at most one more than that, and sorted:
+ * their number is the total, no count needed. Otherwise they are counted, and few are sorted.
+ * Many: the key index (it holds the id) is walked in order, testing each key against the
+ * matches collected from the driving index (no table row read for the driver's condition), or,
+ * when few keys need to be walked, probing each key's own rows. `sql` gives the (cached)
+ * prepared statement of a text.
  */
 export function searchPage(
   sql: (text: string) => Database.Statement,
@@ -165,6 +168,18 @@ export function searchPage(
   known?: number,
 ): { total: number; ids: number[] } {
   const { clause, args, indexed, walk, count } = metadataFilter(query);
+  // A column's index range streams, so the inner LIMIT stops it after one match too many. (A
+  // parameter or event-type driver collects all its matches first: those are counted instead.)
+  if (indexed && walk === undefined && (known === undefined || known <= KEY_WALK_THRESHOLD)) {
+    const few = sql(
+      `SELECT id FROM (SELECT m.id, m.metadata_key AS k FROM metadata m ${clause} LIMIT ${KEY_WALK_THRESHOLD + 1}) ORDER BY k`,
+    )
+      .pluck()
+      .all(...args) as number[];
+    if (few.length <= KEY_WALK_THRESHOLD) {
+      return { total: known ?? few.length, ids: limit > 0 ? few.slice(offset, offset + limit) : [] };
+    }
+  }
   const total =
     known ??
     (sql(count.sql)

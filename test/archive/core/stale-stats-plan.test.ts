@@ -10,11 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
-import {
-  EVENT_TYPES_OF_SQL,
-  METADATA_BY_IDS_SQL,
-  PARAMETERS_OF_SQL,
-} from '../../../src/archive/storage/sqlite-rows.js';
+import { DETAILS_OF_SQL, METADATA_BY_IDS_SQL } from '../../../src/archive/storage/sqlite-rows.js';
 
 test('metadata hydration probes indexes per id even under statistics of a tiny archive', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-stale-stats-'));
@@ -42,7 +38,7 @@ test('metadata hydration probes indexes per id even under statistics of a tiny a
     const db = new Database(path);
     try {
       db.exec('ANALYZE');
-      for (const sql of [METADATA_BY_IDS_SQL, PARAMETERS_OF_SQL, EVENT_TYPES_OF_SQL]) {
+      for (const sql of [METADATA_BY_IDS_SQL, DETAILS_OF_SQL]) {
         const details = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[1, 2]') as Array<{ detail: string }>).map(
           (p) => p.detail,
         );

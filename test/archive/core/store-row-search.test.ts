@@ -3,7 +3,8 @@
 // gives. Enough metadata match for SQLite to walk its key index, both ways it can: probing each
 // key's rows (a page near the start) and collecting the matches first (a page further on); a
 // search on rows alone is counted in the rows table. A total passed in (the next slice of one
-// page) gives the same page without counting again.
+// page) gives the same page without counting again. Searches driven by a column walk the same
+// way when they match many, and are sorted at once, with no count, when they match few.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
@@ -62,6 +63,9 @@ const searches: Array<[string, MetadataQuery]> = [
     'row and tool',
     { ...none, strings: [{ field: 'tool-name', value: 'pscheduler/iperf3' }], row: { eventType: 'throughput' } },
   ],
+  // Column-driven: a few are collected and sorted at once; many are counted and walked.
+  ['tool alone (many)', { ...none, strings: [{ field: 'tool-name', value: 'pscheduler/iperf3' }] }],
+  ['source alone (few)', { ...none, addresses: [{ field: 'source', anyOf: ['10.5.0.1'] }] }],
   ['row and parameter', { ...none, parameters: [['g', '2']], row: { eventType: 'failures' } }],
   ['row and subject type', { ...none, subjectType: 'point-to-point', row: { eventType: 'failures' } }],
   [
