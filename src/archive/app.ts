@@ -214,13 +214,9 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
       case 'list':
         if (read) {
           const page = await service.searchMetadataStream(params, ctx);
-          await streamJsonArray(
-            res,
-            page.items,
-            (m) => JSON.stringify(m),
-            linkHeader(page.link, allow),
-            method === 'HEAD',
-          );
+          const headers = linkHeader(page.link, allow);
+          if (page.json) await streamJsonArray(res, page.json, (text) => text, headers, method === 'HEAD');
+          else await streamJsonArray(res, page.items, (m) => JSON.stringify(m), headers, method === 'HEAD');
         } else {
           const made = await service.createMetadata(parseDrfJson(contentType, await body(), 'metadata'), ctx);
           created(res, made.metadata, { ...allow, Location: made.location });

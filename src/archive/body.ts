@@ -20,8 +20,6 @@ export const MAX_JSON_DEPTH = 64;
 type NumberMode = 'data' | 'metadata';
 
 const INTEGER = /^-?\d+$/;
-/** A digit run long enough to be an integer past 2^53 (the lossless parse is slower: only then). */
-const LONG_DIGITS = /\d{16}/;
 
 function numberOf(mode: NumberMode): (text: string) => unknown {
   return (text) => {
@@ -42,8 +40,10 @@ function numberOf(mode: NumberMode): (text: string) => unknown {
 function parseJsonText(text: string, mode: NumberMode): unknown {
   const value = JSON.parse(text) as unknown;
   // Decoded UTF-8 holds no lone surrogate: only a `\uD800`-`\uDFFF` escape can make one.
-  checkJsonValue(value, SURROGATE_ESCAPE.test(text));
-  if (mode === 'data' && !LONG_DIGITS.test(text)) return value;
+  const unsafe = checkJsonValue(value, SURROGATE_ESCAPE.test(text));
+  // An integer literal past 2^53 parses to a number past it, so without one JSON.parse already
+  // gave every number exactly as the slower lossless parse would (which it then equals).
+  if (mode === 'data' && !unsafe) return value;
   // Last duplicate key wins, as JSON.parse and Python's json do.
   return parseLossless(text, null, { parseNumber: numberOf(mode), onDuplicateKey: ({ newValue }) => newValue });
 }
@@ -57,25 +57,29 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 /**
  * The checks of {@link parseJsonText}: nesting, and with `strings` every string and key for lone
  * surrogates. Recursion stops at {@link MAX_JSON_DEPTH}, so a hostile nesting cannot overflow
- * the stack; a walk without allocations, since it sees every value of every bulk write.
+ * the stack; a walk without allocations, since it sees every value of every bulk write. True
+ * when some number is past 2^53 (not every integer up to it is exact).
  */
-function checkJsonValue(value: unknown, strings: boolean, depth = 0): void {
+function checkJsonValue(value: unknown, strings: boolean, depth = 0): boolean {
+  if (typeof value === 'number') return value > Number.MAX_SAFE_INTEGER || value < -Number.MAX_SAFE_INTEGER;
   if (typeof value === 'string') {
     if (strings && LONE_SURROGATE.test(value))
       throw new ApiError(400, 'Strings must be valid Unicode (a lone surrogate was sent).');
-    return;
+    return false;
   }
-  if (typeof value !== 'object' || value === null) return;
+  if (typeof value !== 'object' || value === null) return false;
   if (depth >= MAX_JSON_DEPTH) throw new ApiError(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  let unsafe = false;
   if (Array.isArray(value)) {
-    for (const v of value as unknown[]) checkJsonValue(v, strings, depth + 1);
-    return;
+    for (const v of value as unknown[]) if (checkJsonValue(v, strings, depth + 1)) unsafe = true;
+    return unsafe;
   }
   const object = value as Record<string, unknown>;
   for (const key in object) {
-    checkJsonValue(key, strings, depth + 1);
-    checkJsonValue(object[key], strings, depth + 1);
+    if (strings) checkJsonValue(key, strings, depth + 1);
+    if (checkJsonValue(object[key], strings, depth + 1)) unsafe = true;
   }
+  return unsafe;
 }
 
 /** Default request body limit: 64 MiB, far above any real bulk write. */

@@ -19,7 +19,8 @@ export function absoluteUrl(ctx: RequestContext, path: string): string {
   return `${ctx.requestUrl.protocol}//${ctx.requestUrl.host}${path}`;
 }
 
-function segmentOf(summaryType: string): string {
+/** The URL path segment of a summary type (`aggregation` → `aggregations`); unknown types as they are. */
+export function segmentOf(summaryType: string): string {
   return Object.prototype.hasOwnProperty.call(SUMMARY_URL_SEGMENT, summaryType)
     ? SUMMARY_URL_SEGMENT[summaryType as SeriesType]
     : summaryType;
@@ -39,17 +40,22 @@ export function renderSummary(ctx: RequestContext, key: string, row: StoredEvent
 
 /** Summaries sorted by type, then window numerically. */
 export function renderSummaries(ctx: RequestContext, key: string, rows: readonly StoredEventTypeRow[]): WireSummary[] {
-  return [...rows]
-    .sort((a, b) => bytewise(a.summaryType, b.summaryType) || a.window - b.window)
-    .map((r) => renderSummary(ctx, key, r));
+  return sortSummaries(rows).map((r) => renderSummary(ctx, key, r));
 }
 
-/** The `event-types` list of one metadata, grouped by event type and sorted by name. */
-export function renderEventTypes(
-  ctx: RequestContext,
-  key: string,
-  rows: readonly StoredEventTypeRow[],
-): WireEventType[] {
+/** One event type of a metadata as rendered: its base row (if any) and its summaries in order. */
+export interface EventTypeGroup {
+  eventType: string;
+  base: StoredEventTypeRow | undefined;
+  summaries: StoredEventTypeRow[];
+}
+
+/**
+ * The rows of one metadata grouped by event type, sorted by name; in each, the base row and the
+ * summaries sorted by type, then window numerically. Both the object and the text renderings
+ * use it, so they list the same rows in the same order.
+ */
+export function eventTypeGroups(rows: readonly StoredEventTypeRow[]): EventTypeGroup[] {
   const groups = new Map<string, StoredEventTypeRow[]>();
   for (const r of rows) {
     const list = groups.get(r.eventType);
@@ -58,18 +64,30 @@ export function renderEventTypes(
   }
   return [...groups.keys()].sort(bytewise).map((eventType) => {
     const group = groups.get(eventType) ?? [];
-    const base = group.find((r) => r.summaryType === 'base' && r.window === 0);
     return {
-      'base-uri': `${metadataPath(ctx, key)}${eventType}/base`,
-      'event-type': eventType,
-      'time-updated': base?.timeUpdated ?? null,
-      summaries: renderSummaries(
-        ctx,
-        key,
-        group.filter((r) => r.summaryType !== 'base'),
-      ),
+      eventType,
+      base: group.find((r) => r.summaryType === 'base' && r.window === 0),
+      summaries: sortSummaries(group.filter((r) => r.summaryType !== 'base')),
     };
   });
+}
+
+function sortSummaries(rows: readonly StoredEventTypeRow[]): StoredEventTypeRow[] {
+  return [...rows].sort((a, b) => bytewise(a.summaryType, b.summaryType) || a.window - b.window);
+}
+
+/** The `event-types` list of one metadata, grouped by event type and sorted by name. */
+export function renderEventTypes(
+  ctx: RequestContext,
+  key: string,
+  rows: readonly StoredEventTypeRow[],
+): WireEventType[] {
+  return eventTypeGroups(rows).map(({ eventType, base, summaries }) => ({
+    'base-uri': `${metadataPath(ctx, key)}${eventType}/base`,
+    'event-type': eventType,
+    'time-updated': base?.timeUpdated ?? null,
+    summaries: summaries.map((r) => renderSummary(ctx, key, r)),
+  }));
 }
 
 /** A full metadata object (archive-api.md: Metadata objects), without pagination keys. */

@@ -35,6 +35,70 @@ function numberText(v: number | bigint): string {
 /** A stored histogram (`[[bucket, count], …]`) as the JSON object the plain path writes; undefined when a bucket repeats. */
 function histogramText(doc: string | null): string | undefined {
   if (doc === null) return '{}';
+  return copiedHistogramText(doc) ?? parsedHistogramText(doc);
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+
+/** True when `key` is among `keys` (a Set of them once there are many). */
+function repeats(keys: string[], seen: { set?: Set<string> }, key: string): boolean {
+  if (seen.set === undefined && keys.length < 32) return keys.includes(key);
+  seen.set ??= new Set(keys);
+  if (seen.set.has(key)) return true;
+  seen.set.add(key);
+  return false;
+}
+
+/**
+ * The object text of a stored histogram made by copying its text, not parsing it: the archive
+ * stores `JSON.stringify(pairs)`, `[["k",c],…]`, whose key and count texts are already what the
+ * plain path writes when the key has no escape, control character or surrogate (JSON.stringify
+ * then writes it between quotes as it is) and the count is a plain integer of at most 15 digits
+ * (String(count) gives those digits back). Undefined for any other text, and when a key repeats;
+ * the caller then parses.
+ */
+function copiedHistogramText(doc: string): string | undefined {
+  if (doc === '[]') return '{}';
+  if (doc.charCodeAt(0) !== OPEN) return undefined;
+  const keys: string[] = [];
+  const seen: { set?: Set<string> } = {};
+  let text = '{';
+  for (let i = 1; ;) {
+    if (doc.charCodeAt(i) !== OPEN || doc.charCodeAt(i + 1) !== QUOTE) return undefined;
+    const open = i + 1;
+    let j = open + 1;
+    for (let c = doc.charCodeAt(j); c !== QUOTE; c = doc.charCodeAt(++j)) {
+      // NaN (past the end), controls, backslash (an escape), surrogates: the parsing path.
+      if (!(c >= 0x20) || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+    }
+    if (doc.charCodeAt(j + 1) !== COMMA) return undefined;
+    const numberStart = j + 2;
+    const negative = doc.charCodeAt(numberStart) === 0x2d;
+    const digitStart = negative ? numberStart + 1 : numberStart;
+    let k = digitStart;
+    for (let c = doc.charCodeAt(k); c >= 0x30 && c <= 0x39; c = doc.charCodeAt(++k));
+    const digits = k - digitStart;
+    // One to 15 digits, no leading zero, no "-0" (written "0" by String).
+    if (digits === 0 || digits > 15 || (doc.charCodeAt(digitStart) === 0x30 && (digits > 1 || negative))) {
+      return undefined;
+    }
+    if (doc.charCodeAt(k) !== CLOSE) return undefined;
+    const key = doc.slice(open + 1, j);
+    if (repeats(keys, seen, key)) return undefined;
+    keys.push(key);
+    text += `${keys.length > 1 ? ',' : ''}${doc.slice(open, j + 1)}:${doc.slice(numberStart, k)}`;
+    const next = doc.charCodeAt(k + 1);
+    if (next === CLOSE) return k + 2 === doc.length ? `${text}}` : undefined;
+    if (next !== COMMA) return undefined;
+    i = k + 2;
+  }
+}
+
+/** {@link histogramText} by parsing the stored text; undefined when a bucket repeats. */
+function parsedHistogramText(doc: string): string | undefined {
   const pairs = JSON.parse(doc) as Array<[string, number]>;
   let text = '{';
   const seen = new Set<string>();

@@ -228,28 +228,40 @@ export function writeTargetOf(rows: readonly WriteRow[], eventType: string, data
   };
 }
 
+/** Whether every ts is above the one before it (then none repeats and no sort is needed). */
+function rising(ts: readonly number[]): boolean {
+  for (let i = 1; i < ts.length; i++) if ((ts[i] as number) <= (ts[i - 1] as number)) return false;
+  return true;
+}
+
 /**
- * The store write of one event type's validated base points (`points` in request order; for a
- * type that may replace, the last value of a ts wins). The fold keeps the caller's decoded values
- * so a bulk write parses and encodes each bin (and computes its statistics) once.
+ * The store write of one event type's validated base points (`ts[i]` with `values[i]`, in
+ * request order; for a type that may replace, the last value of a ts wins). The fold keeps the
+ * caller's decoded values so a bulk write parses and encodes each bin (and computes its
+ * statistics) once.
  */
 export function seriesWrite(
   target: WriteTarget,
-  points: ReadonlyArray<{ ts: number; value: NormalizedValue }>,
+  ts: readonly number[],
+  values: readonly NormalizedValue[],
 ): SeriesWrite | undefined {
   const { base, dataType } = target;
   if (!base) return undefined;
-  const byTs = new Map<number, NormalizedValue>();
-  for (const p of points) byTs.set(p.ts, p.value);
-  const values = new Map<SeriesCell, NormalizedValue>();
-  const cells = [...byTs.keys()]
-    .sort((a, b) => a - b)
-    .map((ts) => {
-      const value = byTs.get(ts) as NormalizedValue;
-      const cell = baseCell(ts, value);
-      values.set(cell, value);
-      return cell;
-    });
+  let cells: SeriesCell[];
+  let valueOf: (cell: SeriesCell, i: number) => NormalizedValue;
+  if (rising(ts)) {
+    // The usual bulk body: already in order, one value per ts.
+    cells = ts.map((t, i) => baseCell(t, values[i] as NormalizedValue));
+    valueOf = (_, i) => values[i] as NormalizedValue;
+  } else {
+    const byTs = new Map<number, NormalizedValue>();
+    ts.forEach((t, i) => byTs.set(t, values[i] as NormalizedValue));
+    cells = [...byTs.keys()].sort((a, b) => a - b).map((t) => baseCell(t, byTs.get(t) as NormalizedValue));
+    valueOf = (cell) => byTs.get(cell.ts) as NormalizedValue;
+  }
+  // Only summaries fold values: the map from cell to value is built for them alone.
+  const decoded = new Map<SeriesCell, NormalizedValue>();
+  if (target.summaries.length > 0) cells.forEach((cell, i) => decoded.set(cell, valueOf(cell, i)));
   const kinds = new Map(target.summaries.map((r) => [r.seriesId, r.summaryType]));
   return {
     baseSeriesId: base.seriesId,
@@ -259,7 +271,7 @@ export function seriesWrite(
     summaries: target.summaries.map((r): SummarySeries => ({ seriesId: r.seriesId, window: r.window })),
     fold(summary, bin, previous, binCells) {
       const state = decodeBin(previous);
-      for (const c of binCells) foldInto(state, values.get(c) ?? decodeBase(dataType, c));
+      for (const c of binCells) foldInto(state, decoded.get(c) ?? decodeBase(dataType, c));
       return encodeBin(dataType, kinds.get(summary.seriesId) ?? 'aggregation', bin, state);
     },
   };

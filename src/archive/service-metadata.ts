@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { WireEventType, WireMetadata } from '../model/wire.js';
 import { ApiError, type CreateMetadataOptions, type MetadataPage, type Page, type RequestContext } from './types.js';
-import type { ArchiveStore } from './storage/store.js';
+import type { ArchiveStore, StoredMetadata } from './storage/store.js';
 import { HostResolver, parseDnsMatchRule } from './dns.js';
 import { MAX_METADATA_LIMIT, linkHeader, lastValues, pageLinks, parsePaging, parseSearch } from './search.js';
 import { absoluteUrl, metadataPath, renderEventTypes, renderMetadata } from './metadata-json.js';
+import { metadataTextWriter, type PageKeys } from './metadata-text.js';
 import { metadataChecksum } from './checksum.js';
 import { validateMetadataBody } from './validate.js';
 import { NOT_FOUND } from './service-reads.js';
@@ -52,30 +53,33 @@ export class MetadataOps {
     const { limit, offset } = parsePaging(values, MAX_METADATA_LIMIT);
     // The first slice is read now, so a failing store is still a proper error answer; the rest
     // is read a slice at a time as the client takes the answer, yielding between slices so a
-    // large page neither holds the event loop nor sits in memory.
+    // large page neither holds the event loop nor sits in memory. The total is counted once.
     const first = await this.store.findMetadata(query, Math.min(limit, SEARCH_SLICE), offset);
     const total = first.total;
     const links = pageLinks(ctx.requestUrl, limit, offset, offset + limit < total);
+    const pageKeys: PageKeys = {
+      'metadata-count-total': total,
+      'metadata-previous-page': links.previous,
+      'metadata-next-page': links.next,
+    };
     const store = this.store;
-    async function* slices(): AsyncGenerator<WireMetadata[]> {
-      const head = first.items.map((m) => renderMetadata(ctx, m));
-      const top = head[0];
-      if (top) {
-        top['metadata-count-total'] = total;
-        top['metadata-previous-page'] = links.previous;
-        top['metadata-next-page'] = links.next;
-      }
-      yield head;
+    async function* slices<T>(render: (m: StoredMetadata, page?: PageKeys) => T): AsyncGenerator<T[]> {
+      yield first.items.map((m, i) => (i === 0 ? render(m, pageKeys) : render(m)));
       for (let done = first.items.length; done < limit && offset + done < total;) {
         await new Promise((resolve) => setImmediate(resolve));
-        const slice = (await store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done)).items;
+        const slice = (await store.findMetadata(query, Math.min(limit - done, SEARCH_SLICE), offset + done, total))
+          .items;
         if (slice.length === 0) break;
-        yield slice.map((m) => renderMetadata(ctx, m));
+        yield slice.map((m) => render(m));
         done += slice.length;
       }
     }
+    const objects = (m: StoredMetadata, page?: PageKeys): WireMetadata =>
+      page ? Object.assign(renderMetadata(ctx, m), page) : renderMetadata(ctx, m);
+    const page: MetadataPage = { items: slices(objects), json: slices(metadataTextWriter(ctx)) };
     const link = linkHeader(links);
-    return link === undefined ? { items: slices() } : { items: slices(), link };
+    if (link !== undefined) page.link = link;
+    return page;
   }
 
   async getMetadata(key: string, params: URLSearchParams, ctx: RequestContext): Promise<WireMetadata> {

@@ -6,7 +6,7 @@
 import { dataTypeOf } from '../model/event-types.js';
 import { pythonInt } from '../model/pyparse.js';
 import { ApiError, type RequestContext } from './types.js';
-import type { ArchiveStore, WriteRow } from './storage/store.js';
+import type { ArchiveStore, SeriesWrite, WriteRow } from './storage/store.js';
 import { parseWriteTimestamp, validateValue, pyStr, type NormalizedValue } from './validate.js';
 import { rejectsDuplicates, seriesWrite, writeTargetOf, type WriteTarget } from './series.js';
 import { seriesTypeOf } from './service-reads.js';
@@ -24,11 +24,19 @@ function has(o: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key);
 }
 
-/** A point ready to be stored, after the whole request validated. */
-interface PendingPoint {
+/**
+ * The validated base points of one event type of a request, in request order (only targets
+ * with a base row store anything).
+ */
+interface TargetPoints {
   target: WriteTarget;
-  ts: number;
-  value: NormalizedValue;
+  ts: number[];
+  values: NormalizedValue[];
+  /**
+   * The timestamps seen, built only once they stop rising (numeric types, which refuse a
+   * duplicate ts): while each ts is above the previous one, none can repeat.
+   */
+  seen: Set<number> | undefined;
 }
 
 /** Per-request state of a bulk write. */
@@ -38,37 +46,76 @@ interface WriteRequest {
   targets: Map<string, WriteTarget>;
   /** Base series id → numeric timestamps already stored (prefetched). */
   stored: Map<number, Set<number>>;
-  /** Base series id → numeric timestamps seen earlier in this request. */
-  pending: Map<number, Set<number>>;
+  /** The points to store, by target, in first-seen order. */
+  points: Map<WriteTarget, TargetPoints>;
 }
 
 /** A request's state, with the metadata's rows from one store call. */
 async function startRequest(store: ArchiveStore, key: string): Promise<WriteRequest> {
-  return { rows: await store.writeRows(key), targets: new Map(), stored: new Map(), pending: new Map() };
+  return { rows: await store.writeRows(key), targets: new Map(), stored: new Map(), points: new Map() };
+}
+
+/** The points of `target` in a request, created empty on first use. */
+function pointsOf(request: WriteRequest, target: WriteTarget): TargetPoints {
+  let list = request.points.get(target);
+  if (list === undefined) request.points.set(target, (list = { target, ts: [], values: [], seen: undefined }));
+  return list;
+}
+
+/** The latest stored ts of any numeric base series among `rows` (undefined: all empty). */
+function latestStored(rows: readonly WriteRow[]): number | undefined {
+  let latest: number | undefined;
+  for (const r of rows) if (r.lastTs !== undefined && (latest === undefined || r.lastTs > latest)) latest = r.lastTs;
+  return latest;
 }
 
 /** Single-point and bulk writes over a store. */
 export class DataWrites {
   constructor(private readonly store: ArchiveStore) {}
 
-  /** 409 for a numeric base point whose ts is already stored or came earlier in the request. */
-  private checkDuplicate(target: WriteTarget, ts: number, request: WriteRequest): void {
+  /**
+   * The point list a point of `target` at `ts` goes to (undefined: the type has no base row, so
+   * nothing is stored): 409 for a numeric base point whose ts is already stored or came earlier
+   * in the request. Called before the value is validated (esmond's order of checks).
+   */
+  private checkDuplicate(request: WriteRequest, target: WriteTarget, ts: number): TargetPoints | undefined {
     const base = target.base;
-    if (!base || !rejectsDuplicates(target.dataType)) return;
-    const stored = request.stored.get(base.seriesId)?.has(ts) === true;
-    let pending = request.pending.get(base.seriesId);
-    if (stored || pending?.has(ts)) throw duplicate(target.eventType, ts);
-    if (!pending) request.pending.set(base.seriesId, (pending = new Set()));
-    pending.add(ts);
+    if (!base) return undefined;
+    const list = pointsOf(request, target);
+    if (!rejectsDuplicates(target.dataType)) return list;
+    // Only a ts at or below the series' last one can be stored already.
+    if (base.lastTs !== undefined && ts <= base.lastTs && request.stored.get(base.seriesId)?.has(ts) === true) {
+      throw duplicate(target.eventType, ts);
+    }
+    const previous = list.ts.length > 0 ? list.ts[list.ts.length - 1] : undefined;
+    if (list.seen === undefined && previous !== undefined && ts <= previous) list.seen = new Set(list.ts);
+    if (list.seen?.has(ts) === true) throw duplicate(target.eventType, ts);
+    return list;
+  }
+
+  /** Adds a validated point to its list (from {@link checkDuplicate}). */
+  private static add(list: TargetPoints | undefined, ts: number, value: NormalizedValue): void {
+    if (list === undefined) return;
+    list.ts.push(ts);
+    list.values.push(value);
+    list.seen?.add(ts);
   }
 
   /**
    * Finds, with at most one query per series, which numeric (series, ts) pairs of a bulk body are
-   * already stored, so validation does not probe the store point by point. Appending past a
+   * already stored, so validation does not probe the store point by point. Appending past every
    * series' last ts (the usual case, known from the request's rows) needs no query at all.
    * Malformed parts are skipped here; the validation pass reports them.
    */
   private async prefetchStored(request: WriteRequest, data: readonly unknown[]): Promise<void> {
+    const latest = latestStored(request.rows);
+    if (latest === undefined) return;
+    let first = Infinity;
+    for (const item of data) {
+      const ts = isObject(item) ? pythonInt(item['ts']) : undefined;
+      if (ts !== undefined && ts < first) first = ts;
+    }
+    if (first > latest) return;
     const wanted = new Map<WriteRow, number[]>();
     for (const item of data) {
       if (!isObject(item) || !Array.isArray(item['val'])) continue;
@@ -107,27 +154,28 @@ export class DataWrites {
   }
 
   /**
-   * Stores validated points in one store transaction. A numeric ts another request stored since
-   * validation (another process, or an interleaved request) is the same 409 validation gives.
+   * Stores a request's validated points in one store transaction; returns how many. A numeric
+   * ts another request stored since validation (another process, or an interleaved request) is
+   * the same 409 validation gives.
    */
-  private async commit(points: readonly PendingPoint[], now: number): Promise<void> {
-    if (points.length === 0) return;
-    const byTarget = new Map<WriteTarget, PendingPoint[]>();
-    for (const p of points) {
-      const list = byTarget.get(p.target);
-      if (list) list.push(p);
-      else byTarget.set(p.target, [p]);
+  private async commit(request: WriteRequest, now: number): Promise<number> {
+    let count = 0;
+    const writes: SeriesWrite[] = [];
+    const touch: number[] = [];
+    for (const { target, ts, values } of request.points.values()) {
+      count += ts.length;
+      const write = seriesWrite(target, ts, values);
+      if (write) writes.push(write);
+      for (const r of target.rows) touch.push(r.seriesId);
     }
-    const writes = [...byTarget].flatMap(([target, list]) => seriesWrite(target, list) ?? []);
-    const outcome = await this.store.writeSeries({
-      writes,
-      touch: [...byTarget.keys()].flatMap((t) => t.rows.map((r) => r.seriesId)),
-      now: Math.floor(now),
-    });
+    if (count === 0) return 0;
+    const outcome = await this.store.writeSeries({ writes, touch, now: Math.floor(now) });
     if (!outcome.ok) {
-      const target = [...byTarget.keys()].find((t) => t.base?.seriesId === outcome.conflict.baseSeriesId);
+      const targets = [...request.points.keys()];
+      const target = targets.find((t) => t.base?.seriesId === outcome.conflict.baseSeriesId);
       throw duplicate(target?.eventType ?? '', outcome.conflict.ts);
     }
+    return count;
   }
 
   async writePoint(
@@ -153,11 +201,9 @@ export class DataWrites {
     if (base && rejectsDuplicates(dataType) && base.lastTs !== undefined && ts <= base.lastTs) {
       request.stored.set(base.seriesId, new Set(await this.store.existingTimestamps(base.seriesId, [ts])));
     }
-    this.checkDuplicate(target, ts, request);
-    const value = validateValue(dataType, body['val']);
-    if (!target.base) return 0;
-    await this.commit([{ target, ts, value }], ctx.now);
-    return 1;
+    const list = this.checkDuplicate(request, target, ts);
+    DataWrites.add(list, ts, validateValue(dataType, body['val']));
+    return this.commit(request, ctx.now);
   }
 
   async bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
@@ -166,7 +212,6 @@ export class DataWrites {
     if (!Array.isArray(data)) throw new ApiError(400, "The 'data' element must be an array");
     const request = await startRequest(this.store, key);
     await this.prefetchStored(request, data as unknown[]);
-    const points: PendingPoint[] = [];
     for (let index = 0; index < data.length; index++) {
       const item: unknown = data[index];
       const i = index + 1;
@@ -189,12 +234,10 @@ export class DataWrites {
         const eventType = entry['event-type'];
         const target = typeof eventType === 'string' ? this.target(request, eventType) : undefined;
         if (!target) throw new ApiError(400, `Invalid event type ${pyStr(eventType)}`);
-        this.checkDuplicate(target, ts, request);
-        const value = validateValue(target.dataType, entry['val']);
-        if (target.base) points.push({ target, ts, value });
+        const list = this.checkDuplicate(request, target, ts);
+        DataWrites.add(list, ts, validateValue(target.dataType, entry['val']));
       }
     }
-    await this.commit(points, ctx.now);
-    return points.length;
+    return this.commit(request, ctx.now);
   }
 }

@@ -48,9 +48,15 @@ export interface DataPage {
   link?: string;
 }
 
-/** A metadata search page, read and rendered a slice at a time so a large page is streamed, not buffered. */
+/**
+ * A metadata search page, read and rendered a slice at a time so a large page is streamed, not
+ * buffered. `items` gives the metadata as objects; `json`, when present, gives the same metadata
+ * as their JSON text, exactly what `JSON.stringify` of each writes: the HTTP layer sends `json`
+ * when there is one. A caller takes one of them.
+ */
 export interface MetadataPage {
   items: AsyncIterable<readonly WireMetadata[]>;
+  json?: AsyncIterable<readonly string[]>;
   link?: string;
 }
 

@@ -26,10 +26,12 @@ export class GroupCommit {
    * @param db the connection (better-sqlite3 nests `db.transaction` calls as savepoints)
    * @param begin runs a function in an IMMEDIATE transaction, mapping lock timeouts to the
    *   store's busy error
+   * @param committed called after each group's COMMIT (the WAL grew)
    */
   constructor(
     private readonly db: Database.Database,
     private readonly begin: (fn: () => void) => void,
+    private readonly committed: () => void = () => undefined,
   ) {}
 
   /** Runs `work` inside the next group's transaction; resolves with its result once committed. */
@@ -69,6 +71,7 @@ export class GroupCommit {
         for (const item of group) item.reject(err);
         continue;
       }
+      this.committed();
       group.forEach((item, i) => {
         const o = outcomes[i];
         if (o?.ok === true) item.resolve(o.value);

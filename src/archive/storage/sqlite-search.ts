@@ -3,6 +3,7 @@
  * drives), and the threshold above which a page walks the key index instead of sorting.
  * @module
  */
+import type Database from 'better-sqlite3';
 import type { MetadataQuery } from './store.js';
 import { IP_COLUMNS, STRING_COLUMNS } from './metadata-row.js';
 
@@ -12,11 +13,27 @@ const MAX_SEPARATE_PARAMETER_TERMS = 16;
 /** Above this many matches a search pages by walking the key index instead of sorting. */
 export const KEY_WALK_THRESHOLD = 200;
 
-/** A search's WHERE clause with its bound arguments; `indexed` when some index drives it. */
+/**
+ * A search's WHERE clause with its bound arguments; `indexed` when some index drives it. `walk`,
+ * when present, is the same filter with every term an index probe per metadata (no term
+ * drives, same arguments), for a page read by walking the key index when few keys need to be
+ * walked; `count` counts the matches.
+ */
 export interface MetadataFilter {
   clause: string;
   args: unknown[];
   indexed: boolean;
+  walk: string | undefined;
+  count: { sql: string; args: unknown[] };
+}
+
+/**
+ * True when walking the key index with per-key probes (reading about `(offset + limit) *
+ * metadata / total` keys) costs less than collecting all `total` matches first: measured on
+ * 100 000 metadata, a probe costs about twice what collecting one match does.
+ */
+export function probeWalkPays(offset: number, limit: number, total: number, metadata: number): boolean {
+  return (offset + limit) * metadata <= (total * total) / 2;
 }
 
 /**
@@ -61,31 +78,7 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
     });
   }
   if (query.row) {
-    const r = query.row;
-    const cond: string[] = [];
-    const args: unknown[] = [];
-    if (r.eventType !== undefined) {
-      cond.push('e.event_type = ?');
-      args.push(r.eventType);
-    }
-    if (r.summaryType !== undefined) {
-      cond.push('e.summary_type = ?');
-      args.push(r.summaryType);
-    }
-    if (r.window !== undefined) {
-      cond.push('e.summary_window = ?');
-      args.push(r.window);
-    }
-    if (r.updatedFrom !== undefined) {
-      cond.push('e.time_updated >= ?');
-      args.push(r.updatedFrom);
-    }
-    if (r.updatedTo !== undefined) {
-      cond.push('e.time_updated <= ?');
-      args.push(r.updatedTo);
-    }
-    if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
-    const filter = cond.length > 0 ? cond.join(' AND ') : '1';
+    const { filter, args } = rowFilter(query.row);
     terms.push({
       rank: 4,
       drive: `m.id IN (SELECT e.metadata_id FROM event_types e WHERE ${filter})`,
@@ -104,5 +97,90 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
   const where = terms.map((t) => (t === driver ? t.drive : t.check));
   const args = terms.flatMap((t) => t.args);
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  return { clause, args, indexed };
+  // Parameter and event-type terms check a row with one index probe; a column term would read
+  // the table row, so only a filter driven by one of those has a probe-only walk.
+  const probes = driver !== undefined && (driver.rank === 3 || driver.rank === 4);
+  const walk = probes ? `WHERE ${terms.map((t) => t.check).join(' AND ')}` : undefined;
+  return { clause, args, indexed, walk, count: countOf(query, clause, args) };
+}
+
+/**
+ * The count of a search's matches. A search on event-type rows alone counts the distinct
+ * metadata of the matching rows (every row belongs to a stored metadata) without probing the
+ * metadata table once per match: a quarter of a 100 000-metadata archive in 1 ms instead of 10.
+ */
+function countOf(query: MetadataQuery, clause: string, args: unknown[]): MetadataFilter['count'] {
+  const rowOnly =
+    query.row !== undefined &&
+    query.key === undefined &&
+    query.subjectType === undefined &&
+    query.addresses.length === 0 &&
+    query.strings.length === 0 &&
+    query.parameters.length === 0;
+  if (!query.row || !rowOnly) return { sql: `SELECT COUNT(*) FROM metadata m ${clause}`, args };
+  const row = rowFilter(query.row);
+  return { sql: `SELECT COUNT(DISTINCT e.metadata_id) FROM event_types e WHERE ${row.filter}`, args: row.args };
+}
+
+/** The conditions one event-type row must meet (the same-row rule of a search). */
+function rowFilter(r: NonNullable<MetadataQuery['row']>): { filter: string; args: unknown[] } {
+  const cond: string[] = [];
+  const args: unknown[] = [];
+  if (r.eventType !== undefined) {
+    cond.push('e.event_type = ?');
+    args.push(r.eventType);
+  }
+  if (r.summaryType !== undefined) {
+    cond.push('e.summary_type = ?');
+    args.push(r.summaryType);
+  }
+  if (r.window !== undefined) {
+    cond.push('e.summary_window = ?');
+    args.push(r.window);
+  }
+  if (r.updatedFrom !== undefined) {
+    cond.push('e.time_updated >= ?');
+    args.push(r.updatedFrom);
+  }
+  if (r.updatedTo !== undefined) {
+    cond.push('e.time_updated <= ?');
+    args.push(r.updatedTo);
+  }
+  if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
+  return { filter: cond.length > 0 ? cond.join(' AND ') : '1', args };
+}
+
+/**
+ * The total and one page of ids of a search, in key order; `known` is the total when the caller
+ * counted the same query already. Few matches are sorted. Many: the key index (it holds the id)
+ * is walked in order, testing each key against the matches collected from the driving index
+ * (no table row read for the driver's condition), or, when few keys need to be walked, probing
+ * each key's own rows. `sql` gives the (cached) prepared statement of a text.
+ */
+export function searchPage(
+  sql: (text: string) => Database.Statement,
+  query: MetadataQuery,
+  limit: number,
+  offset: number,
+  known?: number,
+): { total: number; ids: number[] } {
+  const { clause, args, indexed, walk, count } = metadataFilter(query);
+  const total =
+    known ??
+    (sql(count.sql)
+      .pluck()
+      .get(...count.args) as number);
+  if (total === 0 || offset >= total || limit <= 0) return { total, ids: [] };
+  const walking = !indexed || total > KEY_WALK_THRESHOLD;
+  const from = walking ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
+  const order = walking ? 'm.metadata_key' : '+m.metadata_key';
+  const probe =
+    walking &&
+    walk !== undefined &&
+    probeWalkPays(offset, limit, total, sql('SELECT max(id) FROM metadata').pluck().get() as number);
+  // Page over (key, id) only; the caller reads whole rows for the page alone.
+  const ids = sql(`SELECT m.id FROM ${from} ${probe ? walk : clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(...args, limit, offset) as number[];
+  return { total, ids };
 }

@@ -35,7 +35,10 @@ import {
 } from './metadata-row.js';
 import { BUSY_TIMEOUT_MS, isBusy, openArchiveDatabase } from './sqlite-schema.js';
 import { GroupCommit } from './sqlite-group-commit.js';
-import { KEY_WALK_THRESHOLD, metadataFilter } from './sqlite-search.js';
+import { insertNewCells } from './sqlite-cell-insert.js';
+import { backgroundCheckpointer, type BackgroundCheckpointer } from './sqlite-checkpointer.js';
+import { addUserRow, setUserActiveRow, userRows, userRowsByKeyHash } from './sqlite-users.js';
+import { searchPage } from './sqlite-search.js';
 import {
   EVENT_TYPE_ROWS_SQL,
   GET_CELL_SQL,
@@ -61,15 +64,26 @@ class SqliteStore implements ArchiveStore {
 
   private readonly group: GroupCommit;
 
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
+
+  private closing: Promise<void> | undefined;
+
   constructor(private readonly db: Database.Database) {
-    this.group = new GroupCommit(db, (fn) => {
-      this.transaction(fn);
-    });
+    this.checkpointer = backgroundCheckpointer(db);
+    this.group = new GroupCommit(
+      db,
+      (fn) => {
+        this.transaction(fn);
+      },
+      () => this.checkpointer?.wrote(),
+    );
   }
 
   private hydrate(rows: readonly MetadataRow[]): StoredMetadata[] {
     return hydrateMetadata((text) => this.sql(text), rows);
   }
+
+  private readonly statement = (text: string): Database.Statement => this.sql(text);
 
   /** Prepared statements are cached by SQL text (the set of texts is small and fixed). */
   private sql(text: string): Database.Statement {
@@ -95,29 +109,16 @@ class SqliteStore implements ArchiveStore {
     }
   }
 
-  /**
-   * Matching metadata ordered by key, one page of them. The WHERE clause comes from
-   * {@link metadataFilter}; without a driving index the key index is walked in order, which
-   * also serves ORDER BY.
-   */
+  /** Matching metadata ordered by key, one page of them (the SQL is in `sqlite-search.ts`). */
   findMetadata(
     query: MetadataQuery,
     limit: number,
     offset: number,
+    known?: number,
   ): Promise<{ total: number; items: StoredMetadata[] }> {
     return settled(() => {
-      const { clause, args, indexed } = metadataFilter(query);
-      const total = (this.sql(`SELECT COUNT(*) AS n FROM metadata m ${clause}`).get(...args) as { n: number }).n;
-      if (total === 0 || offset >= total || limit <= 0) return { total, items: [] };
-      // Few matches: sort them. Many: walk the key index (it holds the id) and test membership,
-      // which reads no table row at all for the driver's condition.
-      const walk = !indexed || total > KEY_WALK_THRESHOLD;
-      const from = walk ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
-      const order = walk ? 'm.metadata_key' : '+m.metadata_key';
-      // Page over (key, id) only; whole rows are read for the page alone.
-      const ids = this.sql(`SELECT m.id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .pluck()
-        .all(...args, limit, offset) as number[];
+      const { total, ids } = searchPage((text) => this.sql(text), query, limit, offset, known);
+      if (ids.length === 0) return { total, items: [] };
       const rows = this.sql(METADATA_BY_IDS_SQL).all(JSON.stringify(ids)) as MetadataRow[];
       return { total, items: this.hydrate(rows) };
     });
@@ -232,8 +233,10 @@ class SqliteStore implements ArchiveStore {
                 : [],
             );
             if (write.replace) for (const cell of write.cells) this.putCell(base, cell);
-            else
-              for (const cell of write.cells) if (!this.insertCell(base, cell)) throw new WriteConflict(base, cell.ts);
+            else {
+              const taken = insertNewCells((text) => this.sql(text), base, write.cells);
+              if (taken !== undefined) throw new WriteConflict(base, taken);
+            }
             for (const summary of write.summaries) {
               for (const u of binUpdates(write, summary, replaced)) {
                 let next: SeriesCell | undefined;
@@ -287,15 +290,6 @@ class SqliteStore implements ArchiveStore {
     });
   }
 
-  /** Inserts a cell unless its ts is taken; false when it was. */
-  private insertCell(seriesId: number, cell: SeriesCell): boolean {
-    return (
-      this.sql(
-        'INSERT INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(seriesId, cell.ts, cell.num, cell.den, cell.doc, cell.out).changes > 0
-    );
-  }
-
   private putCell(seriesId: number, cell: SeriesCell): void {
     this.sql('INSERT OR REPLACE INTO cells (series_id, ts, num, den, doc, out) VALUES (?, ?, ?, ?, ?, ?)').run(
       seriesId,
@@ -343,49 +337,32 @@ class SqliteStore implements ArchiveStore {
 
   addUser(name: string, keyHash: Buffer): Promise<void> {
     return settled(() => {
-      this.sql(
-        `INSERT INTO users (name, key_hash, active) VALUES (?, ?, 1)
-         ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash, active = 1`,
-      ).run(name, keyHash);
+      addUserRow(this.statement, name, keyHash);
     });
   }
 
   setUserActive(name: string, active: boolean): Promise<boolean> {
-    return settled(() => {
-      return this.sql('UPDATE users SET active = ? WHERE name = ?').run(active ? 1 : 0, name).changes > 0;
-    });
+    return settled(() => setUserActiveRow(this.statement, name, active));
   }
 
   listUsers(): Promise<{ name: string; active: boolean }[]> {
-    return settled(() => {
-      const rows = this.sql('SELECT name, active FROM users ORDER BY name').all() as Array<{
-        name: string;
-        active: number;
-      }>;
-      return rows.map((r) => ({ name: r.name, active: r.active !== 0 }));
-    });
+    return settled(() => userRows(this.statement));
   }
 
   usersByKeyHash(keyHash: Buffer): Promise<StoredUser[]> {
-    return settled(() => {
-      const rows = this.sql('SELECT name, key_hash, active FROM users WHERE key_hash = ?').all(keyHash) as Array<{
-        name: string;
-        key_hash: Buffer;
-        active: number;
-      }>;
-      return rows.map((r) => ({ name: r.name, keyHash: r.key_hash, active: r.active !== 0 }));
-    });
+    return settled(() => userRowsByKeyHash(this.statement, keyHash));
   }
 
+  /** Once, however often it is called. */
   close(): Promise<void> {
-    return settled(() => {
-      this.closeNow();
-    });
+    return (this.closing ??= this.closeNow());
   }
 
-  private closeNow(): void {
+  private async closeNow(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
+    // The worker's connection first: the last one to close checkpoints and removes the WAL.
+    await this.checkpointer?.close();
     try {
       // Refreshes planner statistics where they went stale (cheap; recommended before close).
       this.db.pragma('optimize');

@@ -176,11 +176,16 @@ export type PointTextForm = 'integer' | 'json';
 
 /** The storage operations the archive core needs. */
 export interface ArchiveStore {
-  /** Matching metadata ordered by key bytewise, with the total match count. */
+  /**
+   * Matching metadata ordered by key bytewise, with the total match count. `total`, when the
+   * caller already counted the same query (the next slice of one page), is used as the count
+   * instead of counting again.
+   */
   findMetadata(
     query: MetadataQuery,
     limit: number,
     offset: number,
+    total?: number,
   ): Promise<{ total: number; items: StoredMetadata[] }>;
   metadataByKey(key: string): Promise<StoredMetadata | undefined>;
   /**

@@ -58,6 +58,52 @@ describe('data point JSON: the fast encoder writes exactly the plain path text',
       { numRuns: 2000 },
     );
   });
+  test('histogram base from stored text in any form: copied where exact, else parsed', () => {
+    // Keys of any code unit (escapes, controls, surrogates), repeats, counts from 0 to 16 digits
+    // and past; the stored text as the archive writes it, or respaced, or with hand-written numbers.
+    const key = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+      fc.constantFrom('20.02', '10', 'a\\b', 'q"', '\u2028', 'µs', '\ud83d\ude00', 'x\udc00'),
+    );
+    const count = fc.oneof(
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.constantFrom(0, -0, 1e15 - 1, 1e15, 2 ** 53, 1e21, 0.5, NaN),
+      fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }).map(Number),
+    );
+    const spelling = fc.constantFrom(
+      (d: string) => d,
+      (d: string) => d.replaceAll(',', ', '),
+      (d: string) => ` ${d}`,
+      (d: string) => d.replace(/,(\d+)\]/, ',$1.0]'),
+      (d: string) => d.replace(/,(\d+)\]/, ',-0]'),
+      (d: string) => d.replace(/,(\d+)\]/, ',0$1]'),
+      (d: string) => d.replace(/,(\d+)\]/, ',$1e0]'),
+      // A lone surrogate stored as itself, not escaped as JSON.stringify writes it.
+      (d: string) => d.replace(/\\u(d[89a-f][0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    );
+    const doc = fc
+      .tuple(fc.array(fc.tuple(fc.oneof(key, fc.constant('10')), count), { maxLength: 40 }), spelling)
+      .map(([p, spell]) => spell(JSON.stringify(p)));
+    fc.assert(
+      fc.property(doc, (text) => {
+        const cell: SeriesCell = { ts: 7, num: null, den: null, doc: text, out: null };
+        // Text that is no JSON at all (a leading zero) throws on both paths.
+        const outcome = (write: () => string): string => {
+          try {
+            return write();
+          } catch (err) {
+            return `throws ${err instanceof SyntaxError}`;
+          }
+        };
+        assert.equal(
+          outcome(() => pointEncoder('histogram', 'base')(cell)),
+          outcome(() => plain('histogram', 'base', cell)),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
   test('json and subinterval values take the plain path', () => {
     fc.assert(
       fc.property(jsonCell, fc.constantFrom('json', 'subinterval') as fc.Arbitrary<DataType>, (cell, dataType) => {
