@@ -18,7 +18,7 @@
 // `node --enable-source-maps` for stack traces in src/*.ts.
 // Usage: node scripts/build-bins.mjs [outDir]   (after tsc, which it overwrites in dist/bin)
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,6 +41,29 @@ const COMMON = {
   sourcesContent: true,
   logLevel: 'warning',
   legalComments: 'inline',
+};
+
+/**
+ * undici's client.js requires its HTTP/2 module (and with it node:http2 and node:tls, some 10 ms
+ * of a start) at the top, though only a TLS connection that negotiated h2 ever uses it: the
+ * vendor bundle requires it on that first use. The build fails if undici's line changes.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(b) {
+    b.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, (args) => {
+      const eager = "const connectH2 = require('./client-h2.js')";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy`);
+      return {
+        contents: text.replace(
+          eager,
+          "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)",
+        ),
+        loader: 'js',
+      };
+    });
+  },
 };
 
 /** Builds the bins and their vendor files into `outDir`; returns the files written. */
@@ -85,6 +108,7 @@ export async function buildBins(outDir) {
     outdir: join(outDir, 'vendor'),
     outExtension: { '.js': '.cjs' },
     external: EXTERNAL,
+    plugins: [lazyHttp2],
     metafile: true,
   });
   return [...Object.keys(bins.metafile.outputs), ...Object.keys(vendor.metafile.outputs)].filter(

@@ -6,6 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { createArchiveApp, type ArchiveAppOptions } from './app.js';
 import type { ArchiveService } from './types.js';
+import { SERVER_LIMITS } from './server-limits.js';
+
+export { SERVER_LIMITS };
 
 /** Options of {@link serveArchive}: the app's options plus where to listen. */
 export interface ServeArchiveOptions extends ArchiveAppOptions {
@@ -38,18 +41,6 @@ export interface RunningArchive {
   /** Stops listening, lets in-flight requests finish (bounded), closes every connection. Does not close the service. */
   close(): Promise<void>;
 }
-
-/**
- * Default limits against slow or greedy clients (README "Hardening / limits"). Generous for a
- * real client on a slow link; short enough that 1 000 idle sockets cannot pin the server.
- */
-export const SERVER_LIMITS = {
-  keepAliveMs: 65_000,
-  headersTimeoutMs: 20_000,
-  requestTimeoutMs: 120_000,
-  socketTimeoutMs: 60_000,
-  maxConnections: 1_000,
-} as const;
 
 /** Listens with the archive app; resolves once the socket is bound. */
 export async function serveArchive(options: ServeArchiveOptions): Promise<RunningArchive> {

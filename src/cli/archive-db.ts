@@ -6,7 +6,6 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { createArchiveService } from '../archive/service.js';
 import { isPostgresUrl, openStore, redactDbSpec } from '../archive/storage/open.js';
 import type { ArchiveStore } from '../archive/storage/store.js';
 import type { ArchiveService, ArchiveServiceOptions } from '../archive/types.js';
@@ -107,6 +106,8 @@ export async function openArchiveService(
   io: CliIo,
   options: ArchiveServiceOptions = {},
 ): Promise<ArchiveService> {
+  // Loaded here, not with the flag tables: --help loads no store.
+  const { createArchiveService } = await import('../archive/service.js');
   return createArchiveService(await openArchiveStore(flags, io), options);
 }
 

@@ -5,11 +5,9 @@
  * @module
  */
 import { systemForwardResolver } from '../util/dns.js';
-import { SERVER_LIMITS, serveArchive } from '../archive/serve.js';
+import { SERVER_LIMITS } from '../archive/server-limits.js';
 import { parsePublicUrl } from '../archive/origin.js';
 import { pyStrRepr } from '../model/python-str.js';
-import { serviceReader } from '../pictures/archive-reader.js';
-import { createPicturesSite } from '../pictures/site.js';
 import {
   createServeLog,
   LOG_FORMATS,
@@ -239,6 +237,12 @@ function definedOnly<T extends Record<string, number | undefined>>(o: T): Partia
 export async function serve(flags: ServeFlags, io: CliIo, stop: AbortSignal | undefined): Promise<number> {
   const dbPath = describeDb(flags, io);
   refuseMissing(flags.db, io, 'serve', flags.create);
+  // The server, its page and the store load now, not with the flag table (--help).
+  const [{ serveArchive }, { serviceReader }, { createPicturesSite }] = await Promise.all([
+    import('../archive/serve.js'),
+    import('../pictures/archive-reader.js'),
+    import('../pictures/site.js'),
+  ]);
   const service = await openArchiveService(flags, io, {
     resolver: flags.dns ? (io.dns?.forward ?? systemForwardResolver()) : false,
   });

@@ -12,10 +12,8 @@
  * Exit codes ({@link ExitCode}): 0 ok, 1 runtime failure, 2 usage error.
  * @module
  */
-import { seedArchive } from '../archive/seed.js';
 import { DB_FLAGS, dbFlagsOf, describeDb, openArchiveService } from './archive-db.js';
 import { IMPORT_FLAGS, importFlagsOf } from './archive-import-flags.js';
-import { runImport } from './archive-import.js';
 import { serve, SERVE_FLAGS, serveFlagsOf } from './archive-serve.js';
 import { ADD_USER, DISABLE_USER, LIST_USERS } from './archive-users.js';
 import { ExitCode } from './exit-codes.js';
@@ -89,6 +87,7 @@ const SEED = subcommand({
     const path = describeDb(db, io);
     const service = await openArchiveService(db, io, { resolver: false });
     try {
+      const { seedArchive } = await import('../archive/seed.js');
       const summary = await seedArchive(service, { hosts, days, seed, now: Math.floor(io.now() / 1000) });
       io.stdout.write(`seeded ${path}: ${describeSummary(summary)}\n`);
       return ExitCode.Ok;
@@ -105,7 +104,8 @@ const IMPORT = subcommand({
   description:
     'Copy every metadata and its data from an esmond 4.x, elmond or perfSONAR 5 OpenSearch archive into this one.',
   flags: IMPORT_FLAGS,
-  run: (v, _args, io) => runImport(importFlagsOf(v), io),
+  // The importer (and the client it reads with) loads when it runs, not with --help.
+  run: async (v, _args, io) => (await import('./archive-import.js')).runImport(importFlagsOf(v), io),
 });
 
 /**

@@ -30,7 +30,11 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: building process.stdin over a file or /dev/null loads node's file
+    // streams (milliseconds), which only the tools that read stdin need.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     now: () => Date.now(),
     cwd: process.cwd(),

@@ -9,12 +9,8 @@
  * Exit codes ({@link ExitCode}): 0 ok (stopped by SIGINT/SIGTERM), 1 runtime failure, 2 usage error.
  * @module
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClientApi } from '../pictures/client-api.js';
-import { createArchiveProxy, type ArchiveProxy } from '../pictures/proxy.js';
-import { createPicturesSite } from '../pictures/site.js';
-import { createClient } from '../client.js';
+import type { ArchiveProxy } from '../pictures/proxy.js';
 import type { Credentials } from '../query/types.js';
 import { resolveArchiveUrl } from '../query/url.js';
 import { ExitCode } from './exit-codes.js';
@@ -129,6 +125,15 @@ async function view(flags: ViewFlags, io: CliIo, stop: AbortSignal | undefined):
     ...(credentials ? { credentials } : {}),
   };
   const esmond = flags.archive === 'esmond';
+  // The server, the page, the client and the proxy load now, not with the flag table (--help).
+  const [{ createServer }, { createClientApi }, { createArchiveProxy }, { createPicturesSite }, { createClient }] =
+    await Promise.all([
+      import('node:http'),
+      import('../pictures/client-api.js'),
+      import('../pictures/proxy.js'),
+      import('../pictures/site.js'),
+      import('../client.js'),
+    ]);
   // An esmond archive gets the page's reads forwarded as they are; any other backend has them
   // answered by the client, which speaks that backend.
   const client = createClient(

@@ -1,17 +1,20 @@
 /**
  * The built bins (dist/bin, one esbuild bundle each, with their vendor bundles: the lean undici and
  * chrono-node) print what the sources print: the same esmond-ps-get and esmond-ps-get-metadata
- * runs, through the real archive on loopback, from `node dist/bin/…` and from `run()` in-process.
+ * runs, through the real archive on loopback, from `node dist/bin/…` and from `run()` in-process,
+ * and esmond-ps-get-bulk (which sends with the vendor undici) writes the same files.
  * Needs the build.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { run as getRun } from '../../src/cli/get.js';
 import { run as metadataRun } from '../../src/cli/get-metadata.js';
+import { run as bulkRun } from '../../src/cli/get-bulk.js';
 import type { ToolMain } from '../../src/cli/io.js';
 import { startArchive, type TestArchive } from '../helpers/archive.js';
 import { runCaptured } from '../helpers/capture-io.js';
@@ -72,4 +75,28 @@ test('the first case has data (a comparison of two empty outputs would prove not
   assert.equal(bin.code, 0, bin.err);
   // A header and at least one row.
   assert.ok(bin.out.trim().split('\n').length >= 2, bin.out);
+});
+
+/** Every file in `dir`, name → text. */
+function filesIn(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+test('esmond-ps-get-bulk: the bundle (sending with the vendor undici) writes what the sources write', async () => {
+  const dirs = [mkdtempSync(join(tmpdir(), 'esmond-bundle-bulk-')), mkdtempSync(join(tmpdir(), 'esmond-bundle-bulk-'))];
+  try {
+    const args = (dir: string): string[] => ['-u', archive.url, '-e', 'throughput', '-o', 'csv', '-D', dir, ...WINDOW];
+    const bin = await runBin('esmond-ps-get-bulk', args(dirs[0]!));
+    const src = await runCaptured(bulkRun, args(dirs[1]!), { now: NOW_MS });
+    assert.equal(bin.code, 0, bin.err);
+    assert.equal(src.code, 0, src.err);
+    const written = filesIn(dirs[0]!);
+    assert.ok(
+      Object.keys(written).some((f) => f.endsWith('.csv')),
+      Object.keys(written).join(' '),
+    );
+    assert.deepEqual(written, filesIn(dirs[1]!));
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
 });

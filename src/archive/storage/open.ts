@@ -4,8 +4,7 @@
  * an archive (serve, add-user, disable-user, list-users, seed, import) calls {@link openStore}.
  * @module
  */
-import { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
-import { openSqliteStore } from './sqlite.js';
+import type { PostgresStoreOptions } from './postgres.js';
 import type { ArchiveStore } from './store.js';
 
 /** True when `spec` names a PostgreSQL database rather than a SQLite file. */
@@ -21,7 +20,9 @@ export type OpenStoreOptions = PostgresStoreOptions;
  * apply) or a SQLite path. The schema is created or migrated on open.
  */
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<ArchiveStore> {
-  return isPostgresUrl(spec) ? openPostgresStore(spec, options) : openSqliteStore(spec);
+  // Each store (and its driver) is loaded when opened: a tool's --help loads neither.
+  if (isPostgresUrl(spec)) return (await import('./postgres.js')).openPostgresStore(spec, options);
+  return (await import('./sqlite.js')).openSqliteStore(spec);
 }
 
 /** `spec` with the password of a URL replaced by `***`, for messages and logs. */
