@@ -169,9 +169,10 @@ const TS = Buffer.from('{"ts":');
 
 /**
  * One GET's body as bytes, status checked: node:http with no decoding, the leanest client, so the
- * figures are of the servers (both read by it the same way).
+ * figures are of the servers (both read by it the same way). A kept-alive connection the server
+ * closed while it idled is retried once on a new one (as node's documentation advises).
  */
-function getBytes(url: string): Promise<Buffer> {
+function getBytes(url: string, retry = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent, headers: PLAIN.headers }, (res) => {
       const parts: Buffer[] = [];
@@ -182,7 +183,10 @@ function getBytes(url: string): Promise<Buffer> {
         else reject(new Error(`GET ${url}: ${String(res.statusCode)}`));
       });
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (retry && req.reusedSocket && err.code === 'ECONNRESET') resolve(getBytes(url, false));
+      else reject(err);
+    });
     req.end();
   });
 }
