@@ -3,6 +3,7 @@
  * checked), a bounded-concurrency loop, percentiles and rounding for the report lines.
  * @module
  */
+import { request } from 'undici';
 import type { WireMetadata } from '../../src/model/wire.js';
 
 /** An archive API client for one server (`origin` = `http://127.0.0.1:PORT`). */
@@ -28,15 +29,19 @@ export class BenchClient {
     return JSON.parse(text) as unknown;
   }
 
-  /** PUT a bulk body; anything but 201 throws. */
+  /**
+   * PUT a bulk body; anything but 201 throws. Through undici's `request`, not `fetch`: on a
+   * 100 KB body fetch's web streams cost the load generator about 1.5 ms more CPU per request,
+   * taken from the cores the measured server runs on.
+   */
   async put(path: string, body: string): Promise<void> {
-    const res = await fetch(this.url(path), {
+    const res = await request(this.url(path), {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Token ${this.apiKey}` },
       body,
     });
-    const text = await res.text();
-    if (res.status !== 201) throw new Error(`PUT ${path}: ${res.status} ${text.slice(0, 200)}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 201) throw new Error(`PUT ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
   }
 
   async createMetadata(body: unknown): Promise<WireMetadata> {

@@ -57,7 +57,13 @@ export async function loadTransferLog(opts: {
   apiKey: string;
   concurrency: number;
 }): Promise<{ result: GridftpRunResult; seconds: number }> {
-  const client = createClient({ url: opts.url, credentials: { apiKey: opts.apiKey }, retry: { retryWrites: true } });
+  // A socket per metadata in flight, as the loaders' own clients have.
+  const client = createClient({
+    url: opts.url,
+    credentials: { apiKey: opts.apiKey },
+    retry: { retryWrites: true },
+    connections: opts.concurrency,
+  });
   try {
     const began = performance.now();
     const result = await runGridftpLoad({

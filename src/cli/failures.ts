@@ -40,8 +40,11 @@ export interface ExplainedFailure {
 /** OpenSSL's words for "the other side is not speaking TLS". */
 const NOT_TLS =
   /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG/i;
-/** OpenSSL's raw error text (`80CC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…/ssl3_record.c:350:`). */
-const OPENSSL_TEXT = /[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):\S*/;
+/**
+ * OpenSSL's raw error text (`80CC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…/ssl3_record.c:350:`),
+ * after the `write EPROTO ` node:http puts first when the request was written before the handshake failed.
+ */
+const OPENSSL_TEXT = /(?:write EPROTO )?[0-9A-F]{8,}:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):\S*/;
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT/;
 
 /** Turns a failure into the tools' one-line message plus, when the cause is recognisable, a hint. */

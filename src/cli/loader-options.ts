@@ -12,6 +12,7 @@ import { createClient } from '../client.js';
 import type { EsmondClient } from '../query/types.js';
 import { HostTableBuilder, withHostTable, type HostResolver } from '../loaders/host-table.js';
 import { createLoaderLog, type LoaderLog } from '../loaders/log.js';
+import { DEFAULT_SINK_CONCURRENCY } from '../loaders/sink.js';
 import { systemForwardResolver } from '../util/dns.js';
 import type { ExitCode } from './exit-codes.js';
 import {
@@ -150,6 +151,8 @@ function loaderClient(args: FlagValues<LoaderKey>, io: CliIo, requireCredentials
     url: args.string('url') ?? DEFAULT_URL,
     scriptAlias: args.string('scriptAlias') ?? '/',
     retry: { retryWrites: true },
+    // A socket for each metadata the sink stores at once.
+    connections: DEFAULT_SINK_CONCURRENCY,
     userAgent: 'esmond-client loaders',
     // Bodies as Python's json.dumps writes them: durations the archiver holds as floats go out as `30.0`.
     serializeBody: pyJson,

@@ -30,7 +30,9 @@ export interface QueryToolDeps extends QueryDeps {
 
 /** Creates the archive client for validated settings (loading the query library now). */
 export async function clientFor(settings: QuerySettings, deps: QueryToolDeps): Promise<EsmondClient> {
-  const options: ClientOptions & ClientTestHooks = { ...settings.client, ...deps.clientOptions };
+  // A query tool sends a few requests one after another: node:http's native parser serves them
+  // sooner than undici, which compiles its WebAssembly parser in each new process first.
+  const options: ClientOptions & ClientTestHooks = { httpEngine: 'node', ...settings.client, ...deps.clientOptions };
   const create = deps.createClient ?? (await import('../client.js')).createClientWithHooks;
   return create(options);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { pipeline, type Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip } from 'node:zlib';
+import { nodeZlib } from '../util/builtin.js';
 
 /** What the client asks for: both codings node:zlib decodes as a stream. */
 export const ACCEPT_ENCODING = 'gzip, br';
@@ -35,9 +35,9 @@ function decoderFor(encoding: string | string[] | undefined): NodeJS.ReadWriteSt
   switch (codings[0]) {
     case 'gzip':
     case 'x-gzip':
-      return createGunzip();
+      return nodeZlib().createGunzip();
     case 'br':
-      return createBrotliDecompress();
+      return nodeZlib().createBrotliDecompress();
     default:
       throw new BodyDecodeError(`unsupported Content-Encoding: ${codings[0] ?? ''}`);
   }

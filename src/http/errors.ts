@@ -4,7 +4,7 @@
  * what failed and where. A failed request is never reported as "no data".
  * @module
  */
-import { STATUS_CODES } from 'node:http';
+import { nodeHttp } from '../util/builtin.js';
 import { redactUrl } from './redact.js';
 
 /** Fields shared by every error of the client. */
@@ -92,7 +92,8 @@ export class HttpError extends EsmondError {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: EsmondErrorInit & { status: number; retryAfterMs?: number | undefined }) {
-    const statusText = STATUS_CODES[init.status] ?? 'Unknown Status';
+    // node:http's table, loaded with the first HTTP error, not with every tool (`--help` included).
+    const statusText = nodeHttp().STATUS_CODES[init.status] ?? 'Unknown Status';
     const { json, detail } = parseDetail(init.body);
     const tail = detail !== undefined ? ` (${oneLine(detail)})` : '';
     super(`Request failed with status ${init.status} ${statusText}${where(init)}${tail}`, init);

@@ -1,10 +1,10 @@
 /**
- * HTTP transport over undici `request()` on one keep-alive `Agent` per client: timeouts, retries
- * with backoff, credentials, and the mapping of every failure to a typed error. Knows nothing of
- * esmond beyond "JSON over HTTP".
+ * HTTP transport over one keep-alive HTTP engine per client (undici or node:http, see
+ * ./engine.ts): timeouts, retries with backoff, credentials, and the mapping of every failure to
+ * a typed error. Knows nothing of esmond beyond "JSON over HTTP".
  * @module
  */
-import { Agent, request } from 'undici';
+import { CONNECT_TIMEOUT_CODE, type EngineOptions, type HttpEngine, type HttpEngineName } from './engine.js';
 import { authorizationHeader, type AuthCredentials } from './auth.js';
 import {
   EsmondError,
@@ -20,6 +20,8 @@ import { redactUrl } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, RETRYABLE_NETWORK_CODES, type RetrySettings } from './retry.js';
 import { DEFAULT_USER_AGENT } from './version.js';
 import { isLoopbackUrl } from '../util/loopback.js';
+import { monotonicMs } from '../util/builtin.js';
+import { abortable } from '../util/timeout.js';
 
 /**
  * What `onRetry` hears before each retry, enough for a `retrying in 2.1 s (attempt 2 of 4): …`
@@ -55,6 +57,11 @@ export interface TransportOptions {
   userAgent?: string | undefined;
   /** Max sockets per origin. @defaultValue 8 */
   connections?: number | undefined;
+  /**
+   * The HTTP client underneath: undici (more requests per second with several in flight) or
+   * node:http (a quicker first request: a short tool run). @defaultValue 'undici'
+   */
+  engine?: HttpEngineName | undefined;
   /**
    * Ask for `gzip`/`br` bodies (`Accept-Encoding`) and decode them as they arrive. Off, nothing
    * is asked and the archive answers as it did for the Python client; `'auto'` asks every host
@@ -133,11 +140,17 @@ export interface Transport {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** How much later undici's own (coarse) timeouts fire than ours: they only back ours up. */
+/** How much later the engine's own (coarse) timeouts fire than ours: they only back ours up. */
 const BACKSTOP_MS = 2_000;
 
 /** Default sleep: a plain timer. */
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates the engine `name`, importing its module now: a process loads only the engine it sends with. */
+async function createEngine(name: HttpEngineName, options: EngineOptions): Promise<HttpEngine> {
+  if (name === 'node') return (await import('./engine-node.js')).createNodeEngine(options);
+  return (await import('./engine-undici.js')).createUndiciEngine(options);
+}
 
 /** Builds `url?query`. `URLSearchParams` encodes like Python requests (space → `+`). */
 export function withQuery(url: string, query: Iterable<readonly [string, string]> | undefined): string {
@@ -146,7 +159,7 @@ export function withQuery(url: string, query: Iterable<readonly [string, string]
   return qs === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${qs}`;
 }
 
-/** Creates the transport: one undici `Agent` (keep-alive pool) shared by every request. */
+/** Creates the transport: one engine (keep-alive pool) shared by every request, made on the first. */
 export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
@@ -167,16 +180,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
     compression === true || (compression === 'auto' && !isLoopbackUrl(url)) ? ACCEPT_ENCODING : undefined;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!(maxBodyBytes > 0)) throw new RangeError(`maxBodyBytes must be a positive number of bytes: ${maxBodyBytes}`);
-  const agent = new Agent({
-    connections: options.connections ?? 8,
-    headersTimeout: timeoutMs + BACKSTOP_MS,
-    bodyTimeout: timeoutMs + BACKSTOP_MS,
-    connect: {
-      rejectUnauthorized: options.tlsVerify ?? true,
-      timeout: timeoutMs,
-      ...(options.ca !== undefined ? { ca: options.ca } : {}),
-    },
-  });
+  let engine: Promise<HttpEngine> | undefined;
+  let closed = false;
+  const engineOf = (): Promise<HttpEngine> => {
+    if (closed) return Promise.reject(new Error('the client is closed'));
+    return (engine ??= createEngine(options.engine ?? 'undici', {
+      connections: options.connections ?? 8,
+      connectTimeoutMs: timeoutMs,
+      backstopMs: timeoutMs + BACKSTOP_MS,
+      tlsVerify: options.tlsVerify ?? true,
+      ca: options.ca,
+    }));
+  };
 
   /**
    * One HTTP exchange. The timeouts are our own timers (undici's are coarse: a 300 ms
@@ -201,7 +216,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let timer: NodeJS.Timeout | undefined;
     const arm = (phase: TimeoutPhase): void => {
       clearTimeout(timer);
-      const left = limitMs - (performance.now() - startedAt);
+      const left = limitMs - (monotonicMs() - startedAt);
       const byDeadline = left < timeoutMs;
       timer = setTimeout(
         () => {
@@ -211,24 +226,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
         Math.max(0, byDeadline ? left : timeoutMs),
       );
     };
-    const startedAt = performance.now();
+    const startedAt = monotonicMs();
     const onAbort = (): void => {
       controller.abort(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
     try {
+      const http = await engineOf();
       arm('headers');
-      const res = await request(url, {
-        dispatcher: agent,
-        method,
-        headers,
-        body: body ?? null,
-        signal: controller.signal,
-        // Backstops only: our timers fire first.
-        headersTimeout: timeoutMs + BACKSTOP_MS,
-        bodyTimeout: timeoutMs + BACKSTOP_MS,
-      });
+      const res = await http.request(url, { method, headers, body: body ?? null, signal: controller.signal });
       // Always read the body, also for statuses we retry: an unread body pins the socket.
       const bytes = await readDecodedBody(
         res.body,
@@ -266,8 +273,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
     const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
-    const started = performance.now();
-    const elapsed = (): number => performance.now() - started;
+    const started = monotonicMs();
+    const elapsed = (): number => monotonicMs() - started;
     const left = (): number => (deadlineMs === undefined ? Infinity : deadlineMs - elapsed());
     for (let n = 0; ; n++) {
       let error: EsmondError;
@@ -334,35 +341,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
   return {
     send,
     sendJson,
-    close: () => agent.close(),
+    close: async () => {
+      closed = true;
+      if (engine !== undefined) await (await engine).close();
+    },
     retry,
     backoff: (n) => backoffDelay(n, retry, random),
     sleep,
     isRetryable: (e) =>
       e instanceof HttpError ? retry.statusCodes.includes(e.status) : e instanceof EsmondError && isRetryableError(e),
   };
-}
-
-/** Waits for `p`, but rejects as soon as `signal` aborts (so Ctrl-C does not wait out a backoff). */
-function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return p;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** The system/undici code of an error or of its cause. */
@@ -381,7 +369,7 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TL
 export function toTransportError(e: unknown, method: string, url: string, timeoutMs: number): EsmondError {
   if (e instanceof EsmondError) return e;
   const code = errorCode(e);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === CONNECT_TIMEOUT_CODE) {
     const phase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'headers' : code === 'UND_ERR_BODY_TIMEOUT' ? 'body' : 'connect';
     return new TimeoutError({ method, url, timeoutMs, phase, cause: e });
   }

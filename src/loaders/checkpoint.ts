@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseLegacyPickle } from './gridftp/legacy-pickle.js';
-import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** State file contents. */
 export interface LoaderState {
@@ -87,8 +87,42 @@ export function readState(path: string): LoaderState | LegacyState | 'empty' | u
 }
 
 /** Writes the state atomically: temp file in the same directory, fsync, rename. */
-export function writeStateAtomic(path: string, state: LoaderState): void {
-  writeFileAtomicSync(path, `${JSON.stringify(state, null, 1)}\n`, { mode: 0o600 });
+export function writeStateAtomic(path: string, state: LoaderState): Promise<void> {
+  return writeFileAtomic(path, `${JSON.stringify(state, null, 1)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The state writes of one run, each behind the batch after it: a write (an fsync) runs while
+ * the next batch is being stored, one write at a time, in order. Only a stored batch's state is
+ * ever saved, so a write that has not happened yet only means a run restarting earlier.
+ */
+export class StateWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly path: string) {}
+
+  /** Queues a write of the state `build` makes (when its turn comes); throws an earlier write's error. */
+  save(build: () => Promise<LoaderState>): void {
+    this.check();
+    this.chain = this.chain
+      .then(async () => {
+        if (this.failure === undefined) await writeStateAtomic(this.path, await build());
+      })
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  /** Resolves once every queued write ended (never rejects: see {@link check}). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Throws the error of the first write that failed. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure.error;
+  }
 }
 
 /** Removes a state file; a missing one is fine (B36). */

@@ -22,6 +22,7 @@ export function transportFor(options: ClientOptions & ClientTestHooks): Transpor
     credentials: options.credentials,
     userAgent: options.userAgent,
     connections: options.connections,
+    engine: options.httpEngine,
     compression: options.compression,
     maxBodyBytes: options.maxBodyBytes,
     ca: options.ca,

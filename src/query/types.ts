@@ -86,6 +86,12 @@ export interface ClientOptions {
   /** Max sockets in the keep-alive pool. @defaultValue 8 */
   connections?: number;
   /**
+   * The HTTP client underneath: `'undici'` sends more requests per second with several in flight
+   * (exports, loaders); `'node'` (node:http) makes a new process's first request sooner (a tool
+   * that sends a handful). @defaultValue 'undici'
+   */
+  httpEngine?: 'undici' | 'node';
+  /**
    * Ask for compressed answers (`Accept-Encoding: gzip, br`) and decode them as they stream in:
    * about a fifth of the bytes over a slow link. `'auto'` asks every host but this machine's
    * (localhost, 127.0.0.0/8, ::1), where compressing and decoding cost more than they save.

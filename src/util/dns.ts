@@ -5,7 +5,7 @@
  * so tests pass their own and never touch real DNS.
  * @module
  */
-import { lookup, lookupService } from 'node:dns/promises';
+import { nodeDnsPromises } from './builtin.js';
 import { withTimeout } from './timeout.js';
 
 /** One address of a family for a host name; `undefined` when it has none. */
@@ -29,10 +29,12 @@ export function lookupAddress(
   family: 0 | 4 | 6 = 0,
   timeoutMs = FORWARD_TIMEOUT_MS,
 ): Promise<string | undefined> {
-  const answer = lookup(host, { family, all: false }).then(
-    (r) => r.address,
-    () => undefined,
-  );
+  const answer = nodeDnsPromises()
+    .lookup(host, { family, all: false })
+    .then(
+      (r) => r.address,
+      () => undefined,
+    );
   return withTimeout(answer, timeoutMs, undefined);
 }
 
@@ -47,7 +49,8 @@ export async function hostResolves(name: string, timeoutMs = FORWARD_TIMEOUT_MS)
 }
 
 /** Reverse lookup through the system resolver (`getnameinfo`, as Python's `socket.getfqdn`), unbounded: {@link createHostnameCache} adds the limit. */
-export const systemReverseResolver: ReverseResolver = async (ip) => (await lookupService(ip, 0)).hostname;
+export const systemReverseResolver: ReverseResolver = async (ip) =>
+  (await nodeDnsPromises().lookupService(ip, 0)).hostname;
 
 /** A resolver that knows no names (`--ip`-like behaviour). */
 export const noReverseResolver: ReverseResolver = () => Promise.resolve(undefined);

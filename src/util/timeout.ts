@@ -1,6 +1,7 @@
 /**
  * A time limit on a promise that must not stall its caller (a DNS answer that never comes, a
- * summary that takes too long): the first of the work and the limit wins.
+ * summary that takes too long): the first of the work and the limit wins; and a wait that an
+ * abort signal ends early.
  * @module
  */
 
@@ -22,4 +23,26 @@ export async function withTimeout<T, F>(work: Promise<T>, ms: number, onTimeout:
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Waits for `p`, but rejects as soon as `signal` aborts (so Ctrl-C does not wait out a backoff). */
+export function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL implementation of {@link ArchiveStore} (node-postgres): a connection pool,
- * named (prepared) statements, multi-row `INSERT … SELECT FROM unnest(…)` for bulk writes. It is
+ * named (prepared) statements, `COPY` for new points and multi-row
+ * `INSERT … SELECT FROM unnest(…)` for other bulk writes. It is
  * built for several archive processes sharing one database: metadata de-duplication is a UNIQUE
  * constraint with `ON CONFLICT`, the 409 rule is `INSERT … ON CONFLICT DO NOTHING` inside the
  * write transaction, and summary bins are locked (`FOR UPDATE`, created first when missing)
@@ -30,7 +31,8 @@ import { migrate } from './postgres/schema.js';
 import { createPool, hasNul, unavailable, type PostgresStoreOptions } from './postgres/pool.js';
 
 export type { PostgresStoreOptions } from './postgres/pool.js';
-import { asDuplicate, DuplicateCells, plainAppend, writeBatch } from './postgres/write.js';
+import { beginAndCopy } from './postgres/copy.js';
+import { asDuplicate, DuplicateCells, plainAppendText, touchRows, writeBatch } from './postgres/write.js';
 import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
 import { cellColumns, cellOf, isRetryable, type CellArrayRow, type MetadataRow } from './postgres/rows.js';
 import {
@@ -91,8 +93,14 @@ class PostgresStore implements ArchiveStore {
     }
   }
 
-  /** Runs `fn` in a transaction on one connection; re-runs it after a deadlock. */
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction on one connection; re-runs it after a deadlock. `begin` opens the
+   * transaction (and may do its first work in the same round trip).
+   */
+  private async tx<T>(
+    fn: (c: PoolClient) => Promise<T>,
+    begin: (c: PoolClient) => Promise<unknown> = (c) => c.query('BEGIN'),
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: PoolClient;
       try {
@@ -102,7 +110,7 @@ class PostgresStore implements ArchiveStore {
       }
       let broken = false;
       try {
-        await client.query('BEGIN');
+        await begin(client);
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
@@ -307,15 +315,18 @@ class PostgresStore implements ArchiveStore {
   }
 
   async writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
-    const single = plainAppend(batch);
+    const copy = plainAppendText(batch);
     for (let attempt = 1; ; attempt++) {
       try {
-        if (single === undefined) await this.tx((c) => writeBatch(c, batch));
-        else await this.q(this.pool, single);
+        if (copy === undefined) await this.tx((c) => writeBatch(c, batch));
+        else
+          await this.tx(
+            (c) => touchRows(c, batch),
+            (c) => beginAndCopy(c, copy),
+          );
         return { ok: true };
       } catch (caught) {
-        const err = single === undefined ? caught : asDuplicate(caught, batch);
-        if (single !== undefined && isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
+        const err = copy === undefined ? caught : asDuplicate(caught, batch);
         if (!(err instanceof DuplicateCells)) throw err;
         // Which point was there: the first stored one in lock order. None (the other writer's
         // points are gone again): write the batch once more.

@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import { deleteState, fileIdentity, readState, tailBefore, writeStateAtomic, type LoaderState } from '../checkpoint.js';
+import { deleteState, fileIdentity, readState, StateWriter, tailBefore, type LoaderState } from '../checkpoint.js';
 import { RESOLVE_HINT, type HostResolver } from '../host-table.js';
 import type { LoaderLog } from '../log.js';
 import type { ArchiveSink, SinkItem } from '../sink.js';
@@ -241,118 +241,131 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       : { ip };
   };
 
-  for (const seg of segments) {
-    const id = fileIdentity(seg.path);
-    let batch: SinkItem[] = [];
-    let batchLines: string[] = [];
-    let batchTransfers = 0;
-    let consumed = seg.start;
-    let lastTransfer: string | undefined;
-    let stop = false;
-    /** The offset the state was last written at in this segment (a second write there would change nothing). */
-    let savedAt: number | undefined;
+  // State writes go on while the next batch is stored; all have ended before the run returns.
+  const saver = new StateWriter(opts.statePath);
+  try {
+    for (const seg of segments) {
+      const id = fileIdentity(seg.path);
+      let batch: SinkItem[] = [];
+      let batchLines: string[] = [];
+      let batchTransfers = 0;
+      let consumed = seg.start;
+      let lastTransfer: string | undefined;
+      let stop = false;
+      /** The offset the state was last written at in this segment (a second write there would change nothing). */
+      let savedAt: number | undefined;
 
-    const flush = async (): Promise<boolean> => {
-      if (batch.length > 0) {
-        try {
-          const lines = batchLines;
-          const counts = await opts.sink.store(batch, (i, err) => {
-            res.refused += 1;
-            batchTransfers -= 1;
+      const flush = async (): Promise<boolean> => {
+        if (batch.length > 0) {
+          try {
+            const lines = batchLines;
+            const counts = await opts.sink.store(batch, (i, err) => {
+              res.refused += 1;
+              batchTransfers -= 1;
+              log(
+                `${scope}.error`,
+                `the archive refused the transfer of row: ${(lines[i] ?? '').slice(0, 200)} - skipping it: ${err.message}`,
+              );
+            });
+            res.written += counts.written;
+            res.duplicates += counts.duplicates;
+            if (opts.verbose) {
+              log(
+                `${scope}.debug`,
+                `stored ${batchTransfers} transfer(s) of ${seg.path} up to byte ${consumed}: ${counts.written} value(s), ${counts.duplicates} already stored`,
+              );
+            }
+          } catch (err) {
             log(
               `${scope}.error`,
-              `the archive refused the transfer of row: ${(lines[i] ?? '').slice(0, 200)} - skipping it: ${err.message}`,
+              `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`,
             );
-          });
-          res.written += counts.written;
-          res.duplicates += counts.duplicates;
-          if (opts.verbose) {
-            log(
-              `${scope}.debug`,
-              `stored ${batchTransfers} transfer(s) of ${seg.path} up to byte ${consumed}: ${counts.written} value(s), ${counts.duplicates} already stored`,
-            );
-          }
-        } catch (err) {
-          log(
-            `${scope}.error`,
-            `storing failed, abort processing, not updating state - ERR: ${(err as Error).message}`,
-          );
-          res.failed = true;
-          res.reason = `storing failed: ${(err as Error).message}`;
-          return false;
-        }
-        res.stored += batchTransfers;
-      }
-      batch = [];
-      batchLines = [];
-      batchTransfers = 0;
-      if (opts.write && consumed !== savedAt) {
-        writeStateAtomic(opts.statePath, {
-          version: 1,
-          format: opts.format,
-          // The live log's name, also while finishing its rotated predecessor (identified by inode).
-          file: opts.file,
-          dev: id.dev,
-          ino: id.ino,
-          offset: consumed,
-          tail: await tailBefore(seg.path, consumed),
-          ...(lastTransfer !== undefined ? { lastTransfer } : {}),
-          updated: opts.now(),
-        });
-        savedAt = consumed;
-      }
-      return true;
-    };
-
-    for await (const line of readLines(seg.path, seg.start, { partialTail: seg.finished })) {
-      const parsed = parse(line.text);
-      if (parsed.kind === 'malformed') {
-        res.malformed += 1;
-        log(`${scope}.warning`, `skipping malformed line ${JSON.stringify(line.text.slice(0, 200))}: ${parsed.reason}`);
-      } else if (parsed.kind === 'transfer') {
-        res.transfers += 1;
-        const host = await hostIp(parsed.record);
-        if ('why' in host && !host.permanent) {
-          // It may resolve later (or be given): store what came before it, leave the state before it, stop.
-          res.unresolved += 1;
-          log(
-            `${scope}.error`,
-            `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
-          );
-          log(
-            `${scope}.error`,
-            `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`,
-          );
-          if (await flush()) {
             res.failed = true;
-            res.reason = `${host.why}; stopped before that transfer, the state stays before it`;
+            res.reason = `storing failed: ${(err as Error).message}`;
+            return false;
           }
-          break;
+          res.stored += batchTransfers;
         }
-        if ('why' in host) {
+        batch = [];
+        batchLines = [];
+        batchTransfers = 0;
+        if (opts.write && consumed !== savedAt) {
+          const offset = consumed;
+          const last = lastTransfer;
+          const updated = opts.now();
+          saver.save(async () => ({
+            version: 1,
+            format: opts.format,
+            // The live log's name, also while finishing its rotated predecessor (identified by inode).
+            file: opts.file,
+            dev: id.dev,
+            ino: id.ino,
+            offset,
+            tail: await tailBefore(seg.path, offset),
+            ...(last !== undefined ? { lastTransfer: last } : {}),
+            updated,
+          }));
+          savedAt = consumed;
+        }
+        return true;
+      };
+
+      for await (const line of readLines(seg.path, seg.start, { partialTail: seg.finished })) {
+        const parsed = parse(line.text);
+        if (parsed.kind === 'malformed') {
           res.malformed += 1;
           log(
-            `${scope}.error`,
-            `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
+            `${scope}.warning`,
+            `skipping malformed line ${JSON.stringify(line.text.slice(0, 200))}: ${parsed.reason}`,
           );
-        } else {
-          const e = transferToEsmond(parsed.record, host.ip, { ...opts.privacy, json: opts.format === 'json' });
-          batch.push(e);
-          batchLines.push(line.text);
-          batchTransfers += 1;
-          lastTransfer = line.text;
-          if (opts.single) stop = true;
+        } else if (parsed.kind === 'transfer') {
+          res.transfers += 1;
+          const host = await hostIp(parsed.record);
+          if ('why' in host && !host.permanent) {
+            // It may resolve later (or be given): store what came before it, leave the state before it, stop.
+            res.unresolved += 1;
+            log(
+              `${scope}.error`,
+              `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
+            );
+            log(
+              `${scope}.error`,
+              `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`,
+            );
+            if (await flush()) {
+              res.failed = true;
+              res.reason = `${host.why}; stopped before that transfer, the state stays before it`;
+            }
+            break;
+          }
+          if ('why' in host) {
+            res.malformed += 1;
+            log(
+              `${scope}.error`,
+              `could not generate metadata args for row: ${line.text.slice(0, 200)} - exception: ${host.why}`,
+            );
+          } else {
+            const e = transferToEsmond(parsed.record, host.ip, { ...opts.privacy, json: opts.format === 'json' });
+            batch.push(e);
+            batchLines.push(line.text);
+            batchTransfers += 1;
+            lastTransfer = line.text;
+            if (opts.single) stop = true;
+          }
+          if (opts.progress && res.transfers % 100 === 0) log(`${scope}.info`, `${res.transfers} records processed`);
         }
-        if (opts.progress && res.transfers % 100 === 0) log(`${scope}.info`, `${res.transfers} records processed`);
+        consumed = line.end;
+        if (stop || batchTransfers >= opts.batchSize) {
+          if (!(await flush()) || stop) break;
+        }
       }
-      consumed = line.end;
-      if (stop || batchTransfers >= opts.batchSize) {
-        if (!(await flush()) || stop) break;
-      }
+      // A failed batch or -S ends the run; otherwise the segment's last transfers (and the lines after them) are stored.
+      if (res.failed || stop || !(await flush())) break;
     }
-    // A failed batch or -S ends the run; otherwise the segment's last transfers (and the lines after them) are stored.
-    if (res.failed || stop || !(await flush())) break;
+  } finally {
+    await saver.idle();
   }
+  saver.check();
 
   log(`${scope}.end`, `Loaded ${res.stored} records`);
   if (opts.deleteState && !res.failed) {

@@ -1,6 +1,6 @@
 // A write batch meeting a point already stored, straight against each store (the service checks
 // first, so only a concurrent writer gets here): the outcome names the first stored point in lock
-// order, and nothing of the batch is written, for plain appends (PostgreSQL: one statement) and
+// order, and nothing of the batch is written, for plain appends (PostgreSQL: a COPY) and
 // for appends feeding a summary (PostgreSQL: a transaction).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

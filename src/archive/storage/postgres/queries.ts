@@ -58,10 +58,6 @@ export const SQL = {
   pointTextsJson: `SELECT '{"ts":' || ts || ',"val":' || coalesce(out, '{}') || '}'
        FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4 OFFSET $5`,
   cellBeyond: 'SELECT 1 FROM cells WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT 1 OFFSET $4',
-  /** New cells of several series and the touch of their rows, in one statement (see write.ts). */
-  appendCells: `WITH added AS (INSERT INTO cells (series_id, ts, num, den, doc, out)
-     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[]))
-     UPDATE event_types SET time_updated = $7 WHERE id = ANY($8::bigint[])`,
   /** New cells of several series; a stored (series_id, ts) is a unique violation (nothing written). */
   insertCells: `INSERT INTO cells (series_id, ts, num, den, doc, out)
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])`,

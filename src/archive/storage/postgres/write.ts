@@ -1,16 +1,18 @@
 /**
- * One request's writes ({@link SeriesWriteBatch}) inside a PostgreSQL transaction. The new
+ * One request's writes ({@link SeriesWriteBatch}) inside a PostgreSQL transaction. A batch of
+ * new points only goes in through `COPY` ({@link plainAppendText}, copy.ts); otherwise the new
  * points of every appending write go in as ONE plain multi-row `INSERT … SELECT FROM unnest(…)`
  * (a round trip per batch, not per event type; no `ON CONFLICT`, which costs about 70 % more per
- * row): a ts another writer stored since validation is a unique violation, which aborts the
- * transaction and comes out as {@link DuplicateCells}. Replacing writes upsert. Summary bins are
+ * row). Either way a ts another writer stored since validation is a unique violation, which
+ * aborts the transaction and comes out as {@link DuplicateCells}. Replacing writes upsert. Summary bins are
  * created when missing, then locked (`FOR UPDATE`) before they are folded, so concurrent writers
  * (any process) never lose or double an update.
  * @module
  */
-import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import type { ClientBase, QueryResultRow } from 'pg';
 import { binEnd, binUpdates, lockOrder, summariesInLockOrder } from '../bins.js';
 import type { SeriesCell, SeriesWrite, SeriesWriteBatch } from '../store.js';
+import { copyText } from './copy.js';
 import { named, SQL } from './queries.js';
 import { arrayLiteral, cellColumns, cellOf, type CellArrayRow } from './rows.js';
 
@@ -25,16 +27,16 @@ export class DuplicateCells extends Error {
   }
 }
 
-async function arrays<R extends unknown[]>(c: PoolClient, name: string, text: string, values: unknown[]): Promise<R[]> {
+async function arrays<R extends unknown[]>(c: ClientBase, name: string, text: string, values: unknown[]): Promise<R[]> {
   return (await c.query<R>({ ...named(name, text, values), rowMode: 'array' })).rows;
 }
 
-async function run(c: PoolClient, name: string, text: string, values: unknown[]): Promise<void> {
+async function run(c: ClientBase, name: string, text: string, values: unknown[]): Promise<void> {
   await c.query<QueryResultRow>(named(name, text, values));
 }
 
 /** Carries out `batch` on `c`, which is inside a transaction. */
-export async function writeBatch(c: PoolClient, batch: SeriesWriteBatch): Promise<void> {
+export async function writeBatch(c: ClientBase, batch: SeriesWriteBatch): Promise<void> {
   const writes = lockOrder(batch);
   const appends = writes.filter((w) => !w.replace && w.cells.length > 0);
   if (appends.length > 0) {
@@ -56,8 +58,7 @@ export async function writeBatch(c: PoolClient, batch: SeriesWriteBatch): Promis
     }
     for (const summary of summariesInLockOrder(write)) await foldSummary(c, write, summary, replaced);
   }
-  const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
-  if (touch.length > 0) await run(c, 'touch_rows', SQL.touchRows, [batch.now, touch]);
+  await touchRows(c, batch);
 }
 
 /** The columns of the new base points of appending writes (series id first), for one statement. */
@@ -83,24 +84,29 @@ export function asDuplicate(err: unknown, batch: SeriesWriteBatch): unknown {
 }
 
 /** The new base points of appending writes, all in one statement. */
-async function insertNew(c: PoolClient, appends: readonly SeriesWrite[]): Promise<void> {
+async function insertNew(c: ClientBase, appends: readonly SeriesWrite[]): Promise<void> {
   await run(c, 'insert_cells', SQL.insertCells, newCellColumns(appends));
 }
 
 /**
- * A batch of new points only (no replacing, no summary to fold, the usual bulk PUT of counters)
- * as ONE statement, atomic by itself: no BEGIN/COMMIT round trips. undefined for other batches.
+ * A batch of new points only (no replacing, no summary to fold: the usual bulk PUT of counters):
+ * the COPY text of its cells (see copy.ts), to be followed by {@link touchRows} in the same
+ * transaction. undefined for other batches.
  */
-export function plainAppend(batch: SeriesWriteBatch): QueryConfig | undefined {
+export function plainAppendText(batch: SeriesWriteBatch): string | undefined {
   if (batch.writes.some((w) => w.replace || w.summaries.length > 0)) return undefined;
-  const appends = lockOrder(batch).filter((w) => w.cells.length > 0);
+  return copyText(lockOrder(batch).filter((w) => w.cells.length > 0));
+}
+
+/** Sets the time-updated of the batch's touched rows (ascending ids, a fixed lock order). */
+export async function touchRows(c: ClientBase, batch: SeriesWriteBatch): Promise<void> {
   const touch = [...new Set(batch.touch)].sort((a, b) => a - b);
-  return named('append_cells', SQL.appendCells, [...newCellColumns(appends), batch.now, touch]);
+  if (touch.length > 0) await run(c, 'touch_rows', SQL.touchRows, [batch.now, touch]);
 }
 
 /** Folds a write's cells into the bins of one of its summaries. */
 async function foldSummary(
-  c: PoolClient,
+  c: ClientBase,
   write: SeriesWrite,
   summary: SeriesWrite['summaries'][number],
   replaced: ReadonlySet<number>,
