@@ -1,7 +1,8 @@
-// The point texts a store writes itself (readPointTexts, behind iteratePointTexts) against the
-// plain path (readCells, each cell's point object through JSON.stringify), on each real store:
-// random series of every stored shape an integer series or a statistics summary can hold, read
-// through random windows, give the same text, chunk boundaries included.
+// The point texts of a data page (iteratePointTexts: written by the store itself, or copied from a
+// stored histogram's text) against the plain path (readCells, each cell's point object through
+// JSON.stringify), on each real store: random series of every stored shape an integer series, a
+// histogram or its statistics can hold, read through random windows, give the same text, chunk
+// boundaries included.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -28,6 +29,14 @@ const stats = fc.dictionary(bucket, fc.oneof(fc.double({ noNaN: true }), fc.inte
   maxKeys: 6,
 });
 const out = fc.option(stats.map((s) => JSON.stringify(s)));
+/** A base histogram as stored: its pairs' JSON (copied to object text when exact, else parsed). */
+const doc = fc.option(
+  fc
+    .array(fc.tuple(bucket, fc.oneof(fc.integer({ min: -1000, max: 1e6 }), fc.double({ noNaN: true }))), {
+      maxLength: 8,
+    })
+    .map((pairs) => JSON.stringify(pairs)),
+);
 
 /** Up to `most` cells at distinct ascending ts (past 1 000: more than one read chunk). */
 function series(value: fc.Arbitrary<Omit<SeriesCell, 'ts'>>, most = 2500): fc.Arbitrary<SeriesCell[]> {
@@ -47,6 +56,11 @@ const shapes: Array<{ dataType: DataType; summaryType: string; cells: fc.Arbitra
     dataType: 'integer',
     summaryType: 'aggregation',
     cells: series(fc.record({ num, den: fc.nat(), doc: fc.constant(null), out: fc.constant(null) })),
+  },
+  {
+    dataType: 'histogram',
+    summaryType: 'base',
+    cells: series(fc.record({ num: fc.constant(null), den: fc.constant(null), doc, out: fc.constant(null) }), 1200),
   },
   {
     dataType: 'histogram',
