@@ -52,8 +52,6 @@ import {
   type CellRow,
 } from './sqlite-rows.js';
 
-export { metadataFilter, type MetadataFilter } from './sqlite-search.js';
-
 /** Opens (creating if needed, mode 0600) an archive database file; `':memory:'` works for throwaway stores. */
 export function openSqliteStore(path: string): ArchiveStore {
   return new SqliteStore(openArchiveDatabase(path));
