@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BUSY_TIMEOUT_MS } from './sqlite-schema.js';
+import { ANALYSIS_LIMIT, BUSY_TIMEOUT_MS } from './sqlite-schema.js';
 
 /** SQLite's own default, restored on the writer when the worker cannot run. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -29,6 +29,15 @@ const CHECKPOINT_DELAY_MS = 20;
 const RESTART_FRAMES = 4096;
 
 /**
+ * How often the worker, after a checkpoint, also refreshes the planner's statistics (SQLite's
+ * advice for long-lived connections: `PRAGMA optimize` every few hours). An archive that grows
+ * from a few metadata to 100 000 while it runs would otherwise keep statistics saying each
+ * source address matches every row, and search by scanning. It runs on the worker's connection,
+ * so its ANALYZE (bounded by `analysis_limit`) never holds up the event loop.
+ */
+const OPTIMIZE_EVERY_MS = 3_600_000;
+
+/**
  * The worker's code (CommonJS, run with `eval`, so the bundled bins need no file of their own):
  * it opens the database, and for each message checkpoints after {@link CHECKPOINT_DELAY_MS},
  * answering with SQLite's `[busy, log frames, checkpointed frames]`; `'close'` closes it.
@@ -38,7 +47,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyMs);
+db.pragma('analysis_limit = ' + workerData.analysisLimit);
 let timer;
+let optimized = Date.now();
 parentPort.on('message', (m) => {
   if (m === 'close') {
     clearTimeout(timer);
@@ -53,6 +64,10 @@ parentPort.on('message', (m) => {
     try {
       let row = db.pragma('wal_checkpoint(PASSIVE)')[0];
       if (row.log > workerData.restartFrames) row = db.pragma('wal_checkpoint(RESTART)')[0];
+      if (Date.now() - optimized >= workerData.optimizeEveryMs) {
+        optimized = Date.now();
+        db.pragma('optimize = 0x10002');
+      }
       parentPort.postMessage([row.busy, row.log, row.checkpointed]);
     } catch {
       // Busy past the timeout, or the file went away: the next write asks again.
@@ -66,9 +81,12 @@ parentPort.on('message', (m) => {
  * The checkpointer of a store's connection: none for a database without a file of its own
  * (`:memory:`, a temporary one) or not in WAL mode, whose writer needs no help.
  */
-export function backgroundCheckpointer(db: Database.Database): BackgroundCheckpointer | undefined {
+export function backgroundCheckpointer(
+  db: Database.Database,
+  optimizeEveryMs = OPTIMIZE_EVERY_MS,
+): BackgroundCheckpointer | undefined {
   if (db.memory || db.name === '' || db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
-  return new BackgroundCheckpointer(db, db.name, BUSY_TIMEOUT_MS);
+  return new BackgroundCheckpointer(db, db.name, BUSY_TIMEOUT_MS, optimizeEveryMs);
 }
 
 /** What one checkpoint reported: `log` WAL frames, of which `checkpointed` are in the database file. */
@@ -94,6 +112,7 @@ export class BackgroundCheckpointer {
     private readonly db: Database.Database,
     private readonly path: string,
     private readonly busyMs: number,
+    private readonly optimizeEveryMs: number,
   ) {}
 
   /** Tells the worker that transactions were committed (asks for one checkpoint soon). */
@@ -126,6 +145,8 @@ export class BackgroundCheckpointer {
           busyMs: this.busyMs,
           delayMs: CHECKPOINT_DELAY_MS,
           restartFrames: RESTART_FRAMES,
+          optimizeEveryMs: this.optimizeEveryMs,
+          analysisLimit: ANALYSIS_LIMIT,
         },
       });
       // It must never keep a process alive that is otherwise done.
