@@ -8,6 +8,7 @@
  */
 import type { RequestContext } from './types.js';
 import type { StoredEventTypeRow, StoredMetadata } from './storage/store.js';
+import { IP_COLUMNS, STRING_COLUMNS } from './storage/metadata-row.js';
 import { absoluteUrl, eventTypeGroups, metadataPath, renderMetadata, segmentOf } from './metadata-json.js';
 
 /** The keys a search adds to the first metadata of a page, in this order. */
@@ -21,14 +22,7 @@ export interface PageKeys {
 const FIXED_KEYS = ['url', 'metadata-key', 'subject-type', 'event-types', 'uri'];
 
 /** The subject fields a stored record may have (they never collide with {@link FIXED_KEYS}). */
-const SUBJECT_KEYS: ReadonlySet<string> = new Set([
-  'source',
-  'destination',
-  'measurement-agent',
-  'tool-name',
-  'input-source',
-  'input-destination',
-]);
+const SUBJECT_KEYS: ReadonlySet<string> = new Set([...Object.keys(IP_COLUMNS), ...Object.keys(STRING_COLUMNS)]);
 
 /**
  * An integer-like key (`"0"`, `"42"`): `JSON.stringify` writes array indices first, in numeric
