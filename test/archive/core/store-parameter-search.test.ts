@@ -3,10 +3,9 @@
 // records gives, for one pair, several, more than get a term each, duplicates and contradictions,
 // alone and beside a subject condition. PostgreSQL counts parameter-only searches in its
 // parameters table and skips the count when a page is not full: both must give the same totals.
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
-import { openTestStore, testStores } from '../../helpers/stores.js';
+import type { MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
+import { describeSearchEquivalence } from '../../helpers/search-equivalence.js';
 
 const COUNT = 240;
 const MANY = Array.from({ length: 12 }, (_, i): [string, string] => [`q${i}`, '1']);
@@ -78,55 +77,34 @@ function expected(query: MetadataQuery): string[] {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-for (const kind of testStores()) {
-  describe(`parameter searches on the ${kind} store`, () => {
-    let store: ArchiveStore;
-    let cleanup: () => Promise<void> = async () => undefined;
-    before(async () => {
-      ({ store, cleanup } = await openTestStore(kind, 'param-search'));
-      await store.insertMetadata(records);
-    });
-    after(async () => {
-      await store.close();
-      await cleanup();
-    });
-
-    test('matches, order, pages and totals equal a plain filter over the records', async () => {
-      for (const [name, query] of searches) {
-        const all = expected(query);
-        const pages: Array<[number, number]> = [
-          [1500, 0],
-          [7, 0],
-          [7, 5],
-          [7, Math.max(0, all.length - 1)],
-          [7, all.length],
-          [7, all.length + 3],
-          [all.length, 0],
-        ];
-        for (const [limit, offset] of pages) {
-          const got = await store.findMetadata(query, limit, offset);
-          const what = `${name}, limit ${limit} offset ${offset}`;
-          assert.equal(got.total, all.length, `${what}: total`);
-          assert.deepEqual(
-            got.items.map((m) => m.key),
-            all.slice(offset, offset + limit),
-            what,
-          );
-        }
-      }
-      // The fixture is not degenerate: common and rare pairs, and the grouped term, all match something.
-      assert.equal(expected(q([['g', '1']])).length, COUNT / 4);
-      assert.equal(
-        expected(
-          q([
-            ['g', '1'],
-            ['h', '2'],
-            ['n', '17'],
-          ]),
-        ).length,
-        1,
-      );
-      assert.equal(expected(q(MANY.slice(0, 10))).length, COUNT / 10);
-    });
-  });
-}
+describeSearchEquivalence({
+  label: 'parameter searches',
+  database: 'param-search',
+  records,
+  searches,
+  expected,
+  pages: (total) => [
+    [1500, 0],
+    [7, 0],
+    [7, 5],
+    [7, Math.max(0, total - 1)],
+    [7, total],
+    [7, total + 3],
+    [total, 0],
+  ],
+  also: () => {
+    // The fixture is not degenerate: common and rare pairs, and the grouped term, all match something.
+    assert.equal(expected(q([['g', '1']])).length, COUNT / 4);
+    assert.equal(
+      expected(
+        q([
+          ['g', '1'],
+          ['h', '2'],
+          ['n', '17'],
+        ]),
+      ).length,
+      1,
+    );
+    assert.equal(expected(q(MANY.slice(0, 10))).length, COUNT / 10);
+  },
+});

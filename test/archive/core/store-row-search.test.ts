@@ -5,11 +5,11 @@
 // search on rows alone is counted in the rows table. A total passed in (the next slice of one
 // page) gives the same page without counting again. Searches driven by a column walk the same
 // way when they match many, and are sorted at once, with no count, when they match few.
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
+import type { MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
 import { KEY_WALK_THRESHOLD, probeWalkPays } from '../../../src/archive/storage/sqlite-search.js';
-import { openTestStore, testStores } from '../../helpers/stores.js';
+import { describeSearchEquivalence } from '../../helpers/search-equivalence.js';
 
 const COUNT = 900;
 const T0 = 1_700_000_000;
@@ -94,53 +94,22 @@ function expected(query: MetadataQuery): string[] {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-for (const kind of testStores()) {
-  describe(`event-type row searches on the ${kind} store`, () => {
-    let store: ArchiveStore;
-    let cleanup: () => Promise<void> = async () => undefined;
-    before(async () => {
-      ({ store, cleanup } = await openTestStore(kind, 'row-search'));
-      await store.insertMetadata(records);
-    });
-    after(async () => {
-      await store.close();
-      await cleanup();
-    });
-
-    test('matches, order, pages and totals equal a plain filter over the records', async () => {
-      for (const [name, query] of searches) {
-        const all = expected(query);
-        const pages: Array<[number, number]> = [
-          [1500, 0],
-          [10, 0],
-          [10, 25],
-          [10, 200],
-          [250, 250],
-          [10, Math.max(0, all.length - 4)],
-          [10, all.length],
-        ];
-        for (const [limit, offset] of pages) {
-          const what = `${name}, limit ${limit} offset ${offset}`;
-          const got = await store.findMetadata(query, limit, offset);
-          assert.equal(got.total, all.length, `${what}: total`);
-          const page = all.slice(offset, offset + limit);
-          assert.deepEqual(
-            got.items.map((m) => m.key),
-            page,
-            what,
-          );
-          const again = await store.findMetadata(query, limit, offset, all.length);
-          assert.equal(again.total, all.length, `${what}: known total`);
-          assert.deepEqual(
-            again.items.map((m) => m.key),
-            page,
-            `${what}: known total`,
-          );
-        }
-      }
-    });
-  });
-}
+describeSearchEquivalence({
+  label: 'event-type row searches',
+  database: 'row-search',
+  records,
+  searches,
+  expected,
+  pages: (total) => [
+    [1500, 0],
+    [10, 0],
+    [10, 25],
+    [10, 200],
+    [250, 250],
+    [10, Math.max(0, total - 4)],
+    [10, total],
+  ],
+});
 
 test('the row searches above walk the key index both ways: probing near the start, collecting further on', () => {
   const total = expected({ ...none, row: { eventType: 'throughput' } }).length;
