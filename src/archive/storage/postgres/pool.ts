@@ -33,6 +33,11 @@ export interface PostgresStoreOptions {
  */
 const HEAP_WARM_UP_BYTES = 1_000_000;
 
+/** Sends the {@link HEAP_WARM_UP_BYTES} parameter; a lost connection fails its next statement as usual. */
+async function warmUpHeap(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT octet_length($1)', ['x'.repeat(HEAP_WARM_UP_BYTES)]).catch(() => undefined);
+}
+
 /** A pool for `url` with the store's settings and error listeners. */
 export function createPool(url: string, options: PostgresStoreOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -43,6 +48,9 @@ export function createPool(url: string, options: PostgresStoreOptions): pg.Pool 
     idleTimeoutMillis: 30_000,
     application_name: 'esmond-ps-archive',
     types: PG_TYPES,
+    // pg-pool awaits the promise before it hands the connection out; @types/pg says void.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    onConnect: warmUpHeap,
   });
   const log = options.log;
   // An idle connection the server closed: the pool drops it and opens a new one when needed.
@@ -51,9 +59,6 @@ export function createPool(url: string, options: PostgresStoreOptions): pg.Pool 
   // with no pool listener attached, which would crash the process: its next statement fails
   // instead (a 503) and the transaction discards the connection.
   pool.on('connect', (client) => {
-    // Queued before any statement of the store's (a client runs its queries in order); a lost
-    // connection fails the next statement as usual.
-    client.query('SELECT octet_length($1)', ['x'.repeat(HEAP_WARM_UP_BYTES)]).catch(() => undefined);
     client.on('error', (err) => log?.(`esmond-ps-archive: database connection lost in use: ${err.message}`));
   });
   return pool;
