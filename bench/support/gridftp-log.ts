@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { createClient } from '../../src/client.js';
 import { runGridftpLoad, type GridftpRunResult } from '../../src/loaders/gridftp/run.js';
 import { ArchiveSink } from '../../src/loaders/sink.js';
+import { netloggerRun } from '../../test/loaders/gridftp-fixture.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -67,16 +68,8 @@ export async function loadTransferLog(opts: {
   try {
     const began = performance.now();
     const result = await runGridftpLoad({
-      file: opts.file,
-      statePath: opts.statePath,
-      format: 'netlogger',
-      write: true,
-      single: false,
-      deleteState: false,
-      progress: false,
-      privacy: {},
+      ...netloggerRun(opts.file, opts.statePath, () => Promise.resolve('192.0.2.50')),
       batchSize: 200,
-      resolve: () => Promise.resolve('192.0.2.50'),
       sink: new ArchiveSink(client, { concurrency: opts.concurrency }),
       log: () => undefined,
       now: Date.now,
