@@ -23,6 +23,8 @@ import { loadTransferLog, writeTransferLog } from './support/gridftp-log.js';
 type Report = (line: string) => void;
 
 const QUICK = process.env['ESMOND_BENCH_QUICK'] === '1';
+/** `ESMOND_BENCH_WRITES=gridftp` (or `ingest`) runs only that part. */
+const ONLY = process.env['ESMOND_BENCH_WRITES'];
 const REPEAT = 3;
 const NOW = Math.floor(Date.now() / 1000);
 const INGEST_PUTS = QUICK ? 50 : 200;
@@ -43,8 +45,8 @@ export default async function archiveWritesBench(report: Report): Promise<void> 
     const apiKey = await service.addUser('bench');
     await service.close();
     server = await startChildArchive(db);
-    await benchIngest(new BenchClient(server.url, apiKey), join(dir, 'raw.sqlite'), report);
-    await benchGridftp(server.url, apiKey, dir, report);
+    if (ONLY !== 'gridftp') await benchIngest(new BenchClient(server.url, apiKey), join(dir, 'raw.sqlite'), report);
+    if (ONLY !== 'ingest') await benchGridftp(server.url, apiKey, dir, report);
   } finally {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
