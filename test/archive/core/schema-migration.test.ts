@@ -1,7 +1,8 @@
 /**
- * An archive file made before event-type rows carried their metadata's key upgrades when a
- * store opens it: every row gets its metadata's key, the search index on them exists, and
- * searches give what a file made new gives.
+ * An archive made before event-type rows carried their metadata's key upgrades when a store
+ * opens it (both stores): every row gets its metadata's key, and searches on a whole row, which
+ * read that key's index, give what a plain filter over the records gives. A metadata created
+ * later carries its key on each row.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,8 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
-import type { MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
+import pg from 'pg';
+import { openStore } from '../../../src/archive/storage/open.js';
+import type { ArchiveStore, MetadataQuery, NewMetadataRecord } from '../../../src/archive/storage/store.js';
+import { freshPgDatabase, testStores, type StoreKind } from '../../helpers/stores.js';
 
 const COUNT = 400;
 
@@ -40,101 +43,154 @@ const searches: MetadataQuery[] = [
   { ...none, row: { eventType: 'packet-loss-rate' } },
 ];
 
-/** Turns a current archive file back into the schema before rows carried keys (user_version 2). */
-function downgrade(path: string): void {
-  const db = new Database(path);
-  try {
-    db.exec(`DROP INDEX event_types_by_key;
-             ALTER TABLE event_types DROP COLUMN metadata_key;
-             PRAGMA user_version = 2;`);
-  } finally {
-    db.close();
-  }
+/** The `[limit, offset]` pages read of each search. */
+const PAGES: ReadonlyArray<readonly [number, number]> = [
+  [10, 0],
+  [10, 95],
+  [500, 0],
+];
+
+/** A database of one store kind, its store, raw SQL on it, and its removal. */
+interface Place {
+  open(): Promise<ArchiveStore>;
+  sql(text: string): Promise<Array<Record<string, unknown>>>;
+  remove(): Promise<void>;
 }
 
-async function pages(path: string): Promise<unknown[]> {
-  const store = openSqliteStore(path);
-  try {
-    const out: unknown[] = [];
-    for (const query of searches) {
-      for (const [limit, offset] of [
-        [10, 0],
-        [10, 95],
-        [500, 0],
-      ] as const) {
-        const { total, items } = await store.findMetadata(query, limit, offset);
-        out.push({ total, keys: items.map((m) => m.key) });
+async function place(kind: StoreKind): Promise<Place> {
+  if (kind === 'postgres') {
+    const db = await freshPgDatabase();
+    return {
+      open: () => openStore(db.url),
+      async sql(text) {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          const results: unknown = await client.query(text);
+          type Result = pg.QueryResult<Record<string, unknown>>;
+          const last = Array.isArray(results) ? (results as Result[]).at(-1) : (results as Result);
+          return last?.rows ?? [];
+        } finally {
+          await client.end();
+        }
+      },
+      remove: () => db.drop(),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'esmond-migration-'));
+  const path = join(dir, 'archive.sqlite');
+  return {
+    open: () => openStore(path),
+    sql(text) {
+      const db = new Database(path);
+      try {
+        const statements = text.split(';').filter((t) => t.trim() !== '');
+        let rows: Array<Record<string, unknown>> = [];
+        for (const t of statements) {
+          const s = db.prepare(t);
+          if (s.reader) rows = s.all() as Array<Record<string, unknown>>;
+          else s.run();
+        }
+        return Promise.resolve(rows);
+      } finally {
+        db.close();
       }
-    }
-    return out;
-  } finally {
-    await store.close();
-  }
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
 }
 
-test('an archive made before rows carried keys is upgraded on open and searches as a new one', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esmond-migration-'));
-  try {
-    const fresh = join(dir, 'fresh.sqlite');
-    const old = join(dir, 'old.sqlite');
-    for (const path of [fresh, old]) {
-      const store = openSqliteStore(path);
-      await store.insertMetadata(records);
-      await store.close();
-    }
-    downgrade(old);
-    const before = new Database(old, { readonly: true });
-    const columns = (before.prepare('PRAGMA table_info(event_types)').all() as Array<{ name: string }>).map(
-      (c) => c.name,
-    );
-    before.close();
-    assert.ok(!columns.includes('metadata_key'), 'the downgraded file has the old schema');
+/** How each store's schema is turned back to before rows carried keys (its previous version). */
+const DOWNGRADE: Record<StoreKind, string> = {
+  sqlite: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key; PRAGMA user_version = 2`,
+  postgres: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key;
+             DELETE FROM esmond_schema_migrations WHERE version = 3`,
+};
 
-    const expected = await pages(fresh);
-    assert.deepEqual(await pages(old), expected);
-
-    const db = new Database(old, { readonly: true });
-    try {
-      assert.equal(db.pragma('user_version', { simple: true }), 3);
-      const wrong = db
-        .prepare(
-          `SELECT COUNT(*) FROM event_types e JOIN metadata m ON m.id = e.metadata_id
-           WHERE e.metadata_key IS NOT m.metadata_key`,
-        )
-        .pluck()
-        .get();
-      assert.equal(wrong, 0, 'every row carries its metadata key');
-      const rows = db.prepare('SELECT COUNT(*) FROM event_types').pluck().get() as number;
-      assert.equal(rows, COUNT * 2 + Math.ceil(COUNT / 3));
-      const index = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'event_types_by_key'").get();
-      assert.ok(index, 'the key index exists');
-    } finally {
-      db.close();
+async function pages(store: ArchiveStore): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const query of searches) {
+    for (const [limit, offset] of PAGES) {
+      const { total, items } = await store.findMetadata(query, limit, offset);
+      out.push({ total, keys: items.map((m) => m.key) });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
-});
+  return out;
+}
 
-test('a metadata created in an archive carries its key on each of its rows', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esmond-migration-'));
-  try {
-    const path = join(dir, 'new.sqlite');
-    const store = openSqliteStore(path);
-    await store.insertMetadata(records.slice(0, 5));
-    await store.findOrInsertMetadata({ ...records[5]!, checksum: 'one-more', key: 'one-more' });
-    await store.close();
-    const db = new Database(path, { readonly: true });
+/** The keys of every match of every search, as a plain filter over the records finds them. */
+function expectedPages(): unknown[] {
+  const out: unknown[] = [];
+  for (const query of searches) {
+    const r = query.row;
+    const keys = records
+      .filter((m) =>
+        m.eventTypes.some(
+          (e) =>
+            (r?.eventType === undefined || e.eventType === r.eventType) &&
+            (r?.summaryType === undefined || e.summaryType === r.summaryType) &&
+            (r?.window === undefined || e.window === r.window),
+        ),
+      )
+      .map((m) => m.key)
+      .sort();
+    for (const [limit, offset] of PAGES) out.push({ total: keys.length, keys: keys.slice(offset, offset + limit) });
+  }
+  return out;
+}
+
+for (const kind of testStores()) {
+  test(`a ${kind} archive made before rows carried keys is upgraded on open and searches right`, async () => {
+    const at = await place(kind);
     try {
-      const rows = db.prepare('SELECT metadata_key FROM event_types ORDER BY id').pluck().all();
+      const made = await at.open();
+      await made.insertMetadata(records);
+      await made.close();
+      await at.sql(DOWNGRADE[kind]);
+      const columns = await at.sql(
+        kind === 'sqlite'
+          ? "SELECT name FROM pragma_table_info('event_types') WHERE name = 'metadata_key'"
+          : "SELECT column_name FROM information_schema.columns WHERE table_name = 'event_types' AND column_name = 'metadata_key'",
+      );
+      assert.equal(columns.length, 0, 'the downgraded archive has the old schema');
+
+      const upgraded = await at.open();
+      try {
+        assert.deepEqual(await pages(upgraded), expectedPages());
+      } finally {
+        await upgraded.close();
+      }
+      const wrong = await at.sql(
+        `SELECT COUNT(*) AS n FROM event_types e JOIN metadata m ON m.id = e.metadata_id
+         WHERE e.metadata_key IS DISTINCT FROM m.metadata_key`,
+      );
+      assert.equal(Number(wrong[0]?.['n']), 0, 'every row carries its metadata key');
+      const rows = await at.sql('SELECT COUNT(*) AS n FROM event_types');
+      assert.equal(Number(rows[0]?.['n']), COUNT * 2 + Math.ceil(COUNT / 3));
+    } finally {
+      await at.remove();
+    }
+  });
+}
+
+for (const kind of testStores()) {
+  test(`a metadata created in a ${kind} archive carries its key on each of its rows`, async () => {
+    const at = await place(kind);
+    try {
+      const store = await at.open();
+      await store.insertMetadata(records.slice(0, 5));
+      await store.findOrInsertMetadata({ ...records[5]!, checksum: 'one-more', key: 'one-more' });
+      await store.close();
+      const rows = await at.sql('SELECT metadata_key FROM event_types ORDER BY id');
       const expected = [...records.slice(0, 5), { ...records[5]!, key: 'one-more' }].flatMap((r) =>
-        r.eventTypes.map(() => r.key),
+        r.eventTypes.map(() => ({ metadata_key: r.key })),
       );
       assert.deepEqual(rows, expected);
     } finally {
-      db.close();
+      await at.remove();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}
