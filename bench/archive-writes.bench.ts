@@ -8,6 +8,7 @@
  *      PUT), against the 1 200 transfers/s this path managed before group commits and the batched
  *      write lookups (goal ≥ 3×).
  * Both figures are the best of a few alternating runs, since the machine may be shared.
+ * `ESMOND_BENCH_WRITES=ingest` (or `gridftp`) runs only that part.
  * @module
  */
 import Database from 'better-sqlite3';
@@ -23,7 +24,7 @@ import { loadTransferLog, writeTransferLog } from './support/gridftp-log.js';
 type Report = (line: string) => void;
 
 const QUICK = process.env['ESMOND_BENCH_QUICK'] === '1';
-/** `ESMOND_BENCH_WRITES=gridftp` (or `ingest`) runs only that part. */
+/** Which parts run: both unless `ESMOND_BENCH_WRITES` names one. */
 const ONLY = process.env['ESMOND_BENCH_WRITES'];
 const REPEAT = 3;
 const NOW = Math.floor(Date.now() / 1000);
