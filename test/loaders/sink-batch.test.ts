@@ -151,7 +151,12 @@ async function withoutBatchRoute(
   return {
     url: `http://127.0.0.1:${port}`,
     batchPosts: () => batchPosts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 
