@@ -17,7 +17,7 @@ export const MAX_JSON_DEPTH = 64;
  * `metadata` also keeps floats as {@link PyFloat}, so a parameter posted as `20.0` is stored as
  * esmond stores it, `"20.0"`.
  */
-type NumberMode = 'data' | 'metadata';
+export type NumberMode = 'data' | 'metadata';
 
 const INTEGER = /^-?\d+$/;
 
@@ -42,10 +42,31 @@ function parseJsonText(text: string, mode: NumberMode): unknown {
   // Decoded UTF-8 holds no lone surrogate: only a `\uD800`-`\uDFFF` escape can make one.
   const unsafe = checkJsonValue(value, SURROGATE_ESCAPE.test(text));
   // An integer literal past 2^53 parses to a number past it, so without one JSON.parse already
-  // gave every number exactly as the slower lossless parse would (which it then equals).
-  if (mode === 'data' && !unsafe) return value;
-  // Last duplicate key wins, as JSON.parse and Python's json do.
+  // gave every number exactly as the slower lossless parse would (which it then equals). In a
+  // metadata body so it did when no number is written as a float either (`20.0` must stay a
+  // PyFloat): a metadata body is then parsed once.
+  if (!unsafe && (mode === 'data' || !hasFloatLiteral(text))) return value;
+  return parseJsonLossless(text, mode);
+}
+
+/**
+ * The plain parse {@link parseJsonText} falls back to: every number as {@link NumberMode} says.
+ * Last duplicate key wins, as JSON.parse and Python's json do.
+ */
+export function parseJsonLossless(text: string, mode: NumberMode): unknown {
   return parseLossless(text, null, { parseNumber: numberOf(mode), onDuplicateKey: ({ newValue }) => newValue });
+}
+
+/** A JSON string, or a digit followed by what only a float literal has after a digit. */
+const STRING_OR_FLOAT = /"(?:[^"\\]|\\.)*"|\d[.eE]/g;
+
+/** True when valid JSON `text` writes some number with a fraction or an exponent. */
+function hasFloatLiteral(text: string): boolean {
+  STRING_OR_FLOAT.lastIndex = 0;
+  for (let m = STRING_OR_FLOAT.exec(text); m !== null; m = STRING_OR_FLOAT.exec(text)) {
+    if (m[0].charCodeAt(0) !== 0x22) return true;
+  }
+  return false;
 }
 
 /** A lone UTF-16 surrogate: not a Unicode scalar value. */
