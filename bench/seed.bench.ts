@@ -77,6 +77,7 @@ function discardingService(): ArchiveService {
     summaryListing: unused,
     readData: unused,
     writePoint: unused,
+    bulkWriteBody: unused,
     verifyKey: unused,
     checkKey: unused,
     setUserActive: unused,

@@ -226,7 +226,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         if (read) {
           sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
         } else {
-          const stored = await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          const stored = await service.bulkWriteBody(route.key, contentType, await body(), ctx);
           createdWrite(res, stored, allow);
         }
         return;

@@ -92,6 +92,10 @@ class Service implements ArchiveService {
     return this.writes.bulkWrite(key, body, ctx);
   }
 
+  bulkWriteBody(key: string, contentType: string | undefined, body: Buffer, ctx: RequestContext): Promise<number> {
+    return this.writes.bulkWriteBody(key, contentType, body, ctx);
+  }
+
   verifyKey(key: string, user?: string): Promise<boolean> {
     return this.users.verifyKey(key, user);
   }
