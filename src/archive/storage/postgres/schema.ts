@@ -76,6 +76,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   // event_types_match and replaces it.
   `ALTER TABLE event_types ADD COLUMN metadata_key text COLLATE "C";
    UPDATE event_types e SET metadata_key = m.metadata_key FROM metadata m WHERE m.id = e.metadata_id;
+   ALTER TABLE event_types ALTER COLUMN metadata_key SET NOT NULL;
    DROP INDEX event_types_match;
    CREATE INDEX event_types_by_key ON event_types (event_type, summary_type, summary_window, metadata_key, time_updated, metadata_id);`,
 ];
