@@ -23,7 +23,7 @@ import { StoreBusyError, type SeriesWriteBatch, type WriteOutcome } from './stor
 
 /** One request's new cells as the worker takes them: each series' ts and num as doubles. */
 export interface CellJob {
-  writes: Array<{ series: number; ts: Float64Array; num: Float64Array }>;
+  writes: Array<{ series: number; ts: Float64Array<ArrayBuffer>; num: Float64Array<ArrayBuffer> }>;
   touch: number[];
   now: number;
 }
@@ -159,7 +159,11 @@ export class SqliteCellWriter {
     if (worker === undefined) return Promise.reject(new Error('the cell writer thread is not running'));
     return new Promise<GroupAnswer>((resolve) => {
       this.answer = resolve;
-      worker.postMessage(jobs);
+      // Moved, not copied: the jobs are built for this message alone.
+      worker.postMessage(
+        jobs,
+        jobs.flatMap((job) => job.writes.flatMap((w) => [w.ts.buffer, w.num.buffer])),
+      );
     }).then((a) => {
       if ('error' in a) throw storeError(a);
       return a.outcomes.map((o): ItemResult => {
