@@ -73,6 +73,7 @@ function discardingService(): ArchiveService {
     searchMetadata: unused,
     searchMetadataStream: unused,
     getMetadata: unused,
+    createMetadataKey: unused,
     eventTypeDetail: unused,
     summaryListing: unused,
     readData: unused,

@@ -74,6 +74,10 @@ class Service implements ArchiveService {
     return this.metadata.createMetadata(body, ctx, options);
   }
 
+  createMetadataKey(body: unknown, _ctx: RequestContext, options: CreateMetadataOptions = {}): Promise<string> {
+    return this.metadata.createMetadataKey(body, options);
+  }
+
   eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]> {
     return this.metadata.eventTypeDetail(key, eventType, ctx);
   }

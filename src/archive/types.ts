@@ -119,6 +119,8 @@ export interface ArchiveService {
     ctx: RequestContext,
     options?: CreateMetadataOptions,
   ): Promise<{ metadata: WireMetadata; location: string }>;
+  /** {@link createMetadata} resolving to the metadata key alone (the batch write route). */
+  createMetadataKey(body: unknown, ctx: RequestContext, options?: CreateMetadataOptions): Promise<string>;
   /**
    * write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
    * many points were stored: 0 for an unknown metadata key or an event type it does not declare.

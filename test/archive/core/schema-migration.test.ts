@@ -105,8 +105,11 @@ async function place(kind: StoreKind): Promise<Place> {
 
 /** How each store's schema is turned back to before rows carried keys (its previous version). */
 const DOWNGRADE: Record<StoreKind, string> = {
-  sqlite: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key; PRAGMA user_version = 2`,
+  sqlite: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key;
+           CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);
+           PRAGMA user_version = 2`,
   postgres: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key;
+             CREATE INDEX event_types_match ON event_types (event_type, summary_type, summary_window, time_updated, metadata_id);
              DELETE FROM esmond_schema_migrations WHERE version = 3`,
 };
 
