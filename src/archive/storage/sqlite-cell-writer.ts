@@ -2,10 +2,10 @@
  * The SQLite store's cell writer: new numeric cells are inserted by a worker thread on a
  * connection of its own, so the event loop goes on reading and checking the next request's
  * body while SQLite inserts the last one (a bulk PUT spends about half of its CPU time there).
- * It takes the common write only: new cells with a plain number each (integer and float
- * points), no summary to compute, nothing replaced. Everything else stays on the store's
- * connection, and the group commit runs one group at a time, so the two connections never
- * wait for each other's write lock.
+ * It takes the common bulk write only: a few hundred new cells or more, each with a plain
+ * number (integer and float points), no summary to compute, nothing replaced. Everything else
+ * stays on the store's connection, and the group commit runs one group at a time, so the two
+ * connections never wait for each other's write lock.
  *
  * A work item is one request's batch, run like the group commit runs it on the main thread:
  * all items of a group in one transaction, each in a savepoint of its own, the same multi-row
@@ -23,7 +23,7 @@ import { StoreBusyError, type SeriesWriteBatch, type WriteOutcome } from './stor
 
 /** One request's new cells as the worker takes them: each series' ts and num as doubles. */
 export interface CellJob {
-  writes: Array<{ series: number; ts: Float64Array; num: Float64Array }>;
+  writes: Array<{ series: number; ts: Float64Array<ArrayBuffer>; num: Float64Array<ArrayBuffer> }>;
   touch: number[];
   now: number;
 }
@@ -107,8 +107,21 @@ parentPort.on('message', (jobs) => {
 });
 `;
 
-/** The job of a batch the cell writer can take, or undefined (summaries, replacements, other values). */
+/**
+ * Cells a request must bring for the writer to take it: below, the hop to the thread and a
+ * commit of its own cost more than the insert (a GridFTP transfer's PUT has a few points, and
+ * shares the store's group commit with its metadata POST).
+ */
+export const MIN_JOB_CELLS = 256;
+
+/**
+ * The job of a batch the cell writer takes, or undefined: fewer than {@link MIN_JOB_CELLS}
+ * cells, summaries, replacements, or values other than plain numbers.
+ */
 export function cellJobOf(batch: SeriesWriteBatch): CellJob | undefined {
+  let cells = 0;
+  for (const write of batch.writes) cells += write.cells.length;
+  if (cells < MIN_JOB_CELLS) return undefined;
   const writes: CellJob['writes'] = [];
   for (const write of lockOrder(batch)) {
     if (write.replace || write.summaries.length > 0) return undefined;
@@ -159,7 +172,11 @@ export class SqliteCellWriter {
     if (worker === undefined) return Promise.reject(new Error('the cell writer thread is not running'));
     return new Promise<GroupAnswer>((resolve) => {
       this.answer = resolve;
-      worker.postMessage(jobs);
+      // Moved, not copied: the jobs are built for this message alone.
+      worker.postMessage(
+        jobs,
+        jobs.flatMap((job) => job.writes.flatMap((w) => [w.ts.buffer, w.num.buffer])),
+      );
     }).then((a) => {
       if ('error' in a) throw storeError(a);
       return a.outcomes.map((o): ItemResult => {

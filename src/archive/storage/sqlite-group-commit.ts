@@ -80,7 +80,8 @@ export class GroupCommit {
 
   /**
    * Commits what is queued, group by group in arrival order: consecutive items of one kind
-   * form a group. Stops at a remote group and goes on once it is committed.
+   * form a group. Stops at a remote group and goes on once it is committed. (Concurrent
+   * requests that meet on one ts thus get the answers they get without the remote writer.)
    */
   flush(): void {
     this.scheduled = false;

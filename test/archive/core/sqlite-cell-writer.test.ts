@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openArchiveDatabase } from '../../../src/archive/storage/sqlite-schema.js';
 import { insertNewCellsOneByOne } from '../../../src/archive/storage/sqlite-cell-insert.js';
-import { SqliteCellWriter, type CellJob } from '../../../src/archive/storage/sqlite-cell-writer.js';
+import { MIN_JOB_CELLS, SqliteCellWriter, type CellJob } from '../../../src/archive/storage/sqlite-cell-writer.js';
 import { openSqliteStore } from '../../../src/archive/storage/sqlite.js';
 import { createArchiveService } from '../../../src/archive/service.js';
 import type { SeriesCell } from '../../../src/archive/storage/store.js';
@@ -135,10 +135,10 @@ const METADATA = {
   ],
 };
 
-/** A request's points: plain integers (the writer's), summarised ones, JSON ones (replaced), big ones. */
-const request = fc.array(
+/** A small request's points: plain integers, summarised ones, JSON ones (replaced), big ones. */
+const smallRequest = fc.array(
   fc.record({
-    ts: fc.integer({ min: 1_000, max: 1_200 }),
+    ts: fc.integer({ min: 1_000, max: 1_600 }),
     val: fc.uniqueArray(
       fc.oneof(
         fc.record({
@@ -153,6 +153,18 @@ const request = fc.array(
   }),
   { maxLength: 20 },
 );
+
+/** A bulk request of plain integers, large enough for the cell writer (sometimes with a big one, which is not). */
+const bulkRequest = fc
+  .tuple(fc.integer({ min: 1_000, max: 1_400 }), fc.integer({ min: MIN_JOB_CELLS - 10, max: 400 }), fc.boolean())
+  .map(([first, n, big]) =>
+    Array.from({ length: n }, (_, i) => ({
+      ts: first + i,
+      val: [{ 'event-type': 'packet-count-sent', val: big && i === 7 ? 2n ** 60n : (first * 7 + i) % 1000 }],
+    })),
+  );
+
+const request = fc.oneof(smallRequest, bulkRequest);
 
 test('a store with the cell writer answers and stores what a store without one does', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cell-writer-store-'));
