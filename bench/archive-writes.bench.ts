@@ -3,10 +3,11 @@
  * load generator does not share its CPU (about a minute; `ESMOND_BENCH_QUICK=1`: smaller):
  *  (a) bulk-PUT ingest over HTTP vs better-sqlite3 in this process inserting the same rows with a
  *      prepared statement, one transaction per PUT's rows (goal ≥ 0.7×);
- *  (b) GridFTP end to end: the esmond-ps-load-gridftp loader (log parsing, metadata cache, bulk
- *      PUTs, state file) into the archive, where every transfer is its own metadata (a POST and a
- *      PUT), against the 1 200 transfers/s this path managed before group commits and the batched
- *      write lookups (goal ≥ 3×).
+ *  (b) GridFTP end to end: the esmond-ps-load-gridftp loader (log parsing, metadata cache, state
+ *      file) into the archive, where every transfer is its own metadata (through the archive's
+ *      batch writes, as the loader sends them where offered; else a POST and a PUT each), against
+ *      the 1 200 transfers/s this path managed before group commits and the batched write lookups
+ *      (goal ≥ 3×). The line says which way the transfers went.
  * Both figures are the best of a few alternating runs, since the machine may be shared.
  * `ESMOND_BENCH_WRITES=ingest` (or `gridftp`) runs only that part.
  * @module
@@ -116,11 +117,16 @@ async function benchIngest(http: BenchClient, rawPath: string, report: Report): 
 async function benchGridftp(url: string, apiKey: string, dir: string, report: Report): Promise<void> {
   let best = 0;
   let transfers = 0;
+  let path = '';
   for (let rep = 0; rep < REPEAT; rep++) {
     // Fresh lines each run: a transfer already stored would only meet the loader's cache.
     const log = join(dir, `gridftp-${rep}.log`);
     await writeTransferLog(log, GRIDFTP_LINES, rep * GRIDFTP_LINES);
-    const { result: r, seconds: s } = await loadTransferLog({
+    const {
+      result: r,
+      seconds: s,
+      path: way,
+    } = await loadTransferLog({
       file: log,
       statePath: join(dir, `gridftp-${rep}.state`),
       url,
@@ -131,11 +137,12 @@ async function benchGridftp(url: string, apiKey: string, dir: string, report: Re
       throw new Error(`gridftp run did not store every transfer: ${JSON.stringify(r)}`);
     }
     transfers = r.stored;
+    path = way;
     best = Math.max(best, r.stored / s);
   }
   const ratio = best / GRIDFTP_BEFORE;
   report(
     `archive-writes.gridftp: ${ratio.toFixed(2)}x of baseline (goal >= 3)  ${rate(best)} transfers/s end to end vs ${GRIDFTP_BEFORE} before` +
-      `  [${transfers} transfers, a metadata POST + a bulk PUT each, ${DEFAULT_SINK_CONCURRENCY} in flight, best of ${REPEAT}]${ratio >= 3 ? '' : '  BELOW GOAL'}`,
+      `  [${transfers} transfers, each its own metadata, ${path === 'batch' ? 'batch writes' : `two requests each, ${DEFAULT_SINK_CONCURRENCY} in flight`}, best of ${REPEAT}]${ratio >= 3 ? '' : '  BELOW GOAL'}`,
   );
 }

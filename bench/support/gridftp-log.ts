@@ -48,8 +48,9 @@ export async function writeTransferLog(path: string, n: number, first = 0): Prom
 
 /**
  * Loads `file` into the archive at `url` (key `apiKey`) the way esmond-ps-load-gridftp does
- * (netlogger, write, batches of 200, `concurrency` metadata in flight, every DEST resolved to one
- * address so no DNS is asked); resolves to the run's result and its wall time, seconds.
+ * (netlogger, write, batches of 200, `concurrency` metadata in flight, batch writes where the
+ * archive offers them, every DEST resolved to one address so no DNS is asked); resolves to the
+ * run's result, its wall time, seconds, and which way the transfers went.
  */
 export async function loadTransferLog(opts: {
   file: string;
@@ -57,7 +58,7 @@ export async function loadTransferLog(opts: {
   url: string;
   apiKey: string;
   concurrency: number;
-}): Promise<{ result: GridftpRunResult; seconds: number }> {
+}): Promise<{ result: GridftpRunResult; seconds: number; path: 'batch' | 'two requests' }> {
   // A socket per metadata in flight, as the loaders' own clients have.
   const client = createClient({
     url: opts.url,
@@ -74,7 +75,8 @@ export async function loadTransferLog(opts: {
       log: () => undefined,
       now: Date.now,
     });
-    return { result, seconds: (performance.now() - began) / 1000 };
+    const seconds = (performance.now() - began) / 1000;
+    return { result, seconds, path: client.writeBatchState?.() === 'offered' ? 'batch' : 'two requests' };
   } finally {
     await client.close();
   }

@@ -243,6 +243,12 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
 
   // State writes go on while the next batch is stored; all have ended before the run returns.
   const saver = new StateWriter(opts.statePath);
+  /**
+   * The last batch's store (false: it failed). The next batch is read while it runs, so parsing
+   * and the archive's work overlap; it is stored only after this one, so nothing is stored (or
+   * moves the state) past a batch that failed.
+   */
+  let storing = Promise.resolve(true);
   try {
     for (const seg of segments) {
       const id = fileIdentity(seg.path);
@@ -255,10 +261,27 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       /** The offset the state was last written at in this segment (a second write there would change nothing). */
       let savedAt: number | undefined;
 
-      const flush = async (): Promise<boolean> => {
+      /**
+       * Stores the batch read so far once the previous one is stored, then moves the state past
+       * it; false when a store failed. Unless `wait`, it returns once this batch's store started.
+       */
+      const flush = async (wait = false): Promise<boolean> => {
+        if (!(await storing)) return false;
+        storing = store(batch, batchLines, batchTransfers, consumed, lastTransfer);
+        batch = [];
+        batchLines = [];
+        batchTransfers = 0;
+        return wait ? storing : true;
+      };
+      const store = async (
+        batch: SinkItem[],
+        lines: string[],
+        batchTransfers: number,
+        consumed: number,
+        lastTransfer: string | undefined,
+      ): Promise<boolean> => {
         if (batch.length > 0) {
           try {
-            const lines = batchLines;
             const counts = await opts.sink.store(batch, (i, err) => {
               res.refused += 1;
               batchTransfers -= 1;
@@ -286,9 +309,6 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
           }
           res.stored += batchTransfers;
         }
-        batch = [];
-        batchLines = [];
-        batchTransfers = 0;
         if (opts.write && consumed !== savedAt) {
           const offset = consumed;
           const last = lastTransfer;
@@ -311,6 +331,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
       };
 
       for await (const line of readLines(seg.path, seg.start, { partialTail: seg.finished })) {
+        if (res.failed) break; // the batch being stored failed: read no further
         const parsed = parse(line.text);
         if (parsed.kind === 'malformed') {
           res.malformed += 1;
@@ -332,7 +353,7 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
               `${scope}.error`,
               `stopping before this transfer (byte ${consumed} of ${seg.path}); the next run starts with it`,
             );
-            if (await flush()) {
+            if (await flush(true)) {
               res.failed = true;
               res.reason = `${host.why}; stopped before that transfer, the state stays before it`;
             }
@@ -356,13 +377,14 @@ export async function runGridftpLoad(opts: GridftpRunOptions): Promise<GridftpRu
         }
         consumed = line.end;
         if (stop || batchTransfers >= opts.batchSize) {
-          if (!(await flush()) || stop) break;
+          if (!(await flush(stop)) || stop) break;
         }
       }
       // A failed batch or -S ends the run; otherwise the segment's last transfers (and the lines after them) are stored.
-      if (res.failed || stop || !(await flush())) break;
+      if (res.failed || stop || !(await flush(true))) break;
     }
   } finally {
+    await storing;
     await saver.idle();
   }
   saver.check();

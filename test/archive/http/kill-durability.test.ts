@@ -128,3 +128,87 @@ for (const kind of testStores()) {
     }
   });
 }
+
+/** Batches sent by the batch test, items per batch, and acknowledged items after which the server is killed. */
+const BATCHES = 120;
+const BATCH_ITEMS = 5;
+const KILL_AFTER_ITEMS = 200;
+
+for (const kind of testStores()) {
+  test(`${kind}: batch writes acknowledged before kill -9 (new metadata and their points) are all stored after a restart`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esmond-kill-batch-'));
+    const pgDb = kind === 'postgres' ? await freshPgDatabase() : undefined;
+    const spec = pgDb?.url ?? join(dir, 'archive.sqlite');
+    let server: Awaited<ReturnType<typeof spawnArchiveServer>> | undefined;
+    try {
+      const setup = createArchiveService(await openStore(spec), { resolver: false });
+      const key = await setup.addUser('writer');
+      await setup.close();
+      server = await spawnArchiveServer(['--db', spec, '--no-dns']);
+      const url = server.url;
+      const pid = server.pid;
+      /** Acknowledged items: the metadata key and the timestamps stored under it. */
+      const acked: Array<[string, number[]]> = [];
+      let killed = false;
+      const batch = async (i: number): Promise<void> => {
+        let body = '';
+        const stamps: number[][] = [];
+        for (let j = 0; j < BATCH_ITEMS; j++) {
+          const ts = [T0 + i * 100 + j * 10, T0 + i * 100 + j * 10 + 1];
+          stamps.push(ts);
+          const md = {
+            'subject-type': 'point-to-point',
+            source: '10.0.0.1',
+            destination: '10.0.0.2',
+            'measurement-agent': '10.0.0.1',
+            'tool-name': `kill-batch-${i}-${j}`,
+            'event-types': [{ 'event-type': TYPES[0] }],
+          };
+          const data = { data: ts.map((t) => ({ ts: t, val: [{ 'event-type': TYPES[0], val: i }] })) };
+          body += `${JSON.stringify(md)}\n${JSON.stringify(data)}\n`;
+        }
+        const res = await fetch(`${url}/esmond/perfsonar/batch/`, {
+          method: 'POST',
+          headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/x-ndjson' },
+          body,
+        }).catch(() => undefined);
+        if (res?.status !== 200) return;
+        const answer = (await res.json().catch(() => undefined)) as
+          { items: Array<{ status: number; 'metadata-key': string }> } | undefined;
+        if (answer === undefined) return;
+        answer.items.forEach((item, j) => {
+          assert.equal(item.status, 201);
+          acked.push([item['metadata-key'], stamps[j] ?? []]);
+        });
+        if (!killed && acked.length >= KILL_AFTER_ITEMS) {
+          killed = true;
+          process.kill(pid, 'SIGKILL');
+        }
+      };
+      await Promise.all(Array.from({ length: BATCHES }, (_, i) => batch(i)));
+      assert.ok(killed, 'the server was killed while batches were in flight');
+      await server.stop();
+      server = undefined;
+
+      const reopened = createArchiveService(await openStore(spec), { resolver: false });
+      try {
+        const lost: string[] = [];
+        for (const [mdKey, stamps] of acked) {
+          const missing = await missingPoints(
+            reopened,
+            mdKey,
+            stamps.map((t): [string, number] => [TYPES[0], t]),
+          ).catch(() => stamps.map((t): [string, number] => [TYPES[0], t]));
+          if (missing.length > 0) lost.push(mdKey);
+        }
+        assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged batch items lost`);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await server?.stop();
+      await pgDb?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
