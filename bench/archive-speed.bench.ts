@@ -10,6 +10,8 @@
  *  (b) p50/p99 of small requests (metadata GET, one-point POST) alone and while a client exports
  *      the 1 M-point series (goal p99 ≤ 50 ms);
  *  (c) metadata search p50 with 100 000 metadata (goal ≤ 5 ms).
+ * `ESMOND_BENCH_SPEED_PARTS=search` runs only the parts named (read, latency, search); the
+ * search part alone takes about 15 s, and `ESMOND_BENCH_SEARCH_METADATA=10000` sets its size.
  * @module
  */
 import Database from 'better-sqlite3';
@@ -37,6 +39,7 @@ const PAGE = 10_000;
 const REPEAT = 3;
 const METADATA = 100_000;
 const LIST = '/esmond/perfsonar/archive/';
+const PARTS = new Set((process.env['ESMOND_BENCH_SPEED_PARTS'] ?? 'read,latency,search').split(','));
 /**
  * Uncompressed answers: fetch asks for gzip/br by default and the archive compresses when asked,
  * but these figures are of the loopback read path against hand-written JSON text (the WAN bench
@@ -58,6 +61,10 @@ export default async function archiveSpeedBench(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'esmond-bench-speed-'));
   const db = join(dir, 'archive.sqlite');
   try {
+    if (!PARTS.has('read') && !PARTS.has('latency')) {
+      await benchSearchOnly(db, report);
+      return;
+    }
     const { series, key, detail, post } = await prepare(db);
     const server = await startChildServer(fileURLToPath(new URL('./support/archive-server.ts', import.meta.url)), [db]);
     const rawServer = await startChildServer(fileURLToPath(new URL('./support/raw-read-server.ts', import.meta.url)), [
@@ -65,9 +72,9 @@ export default async function archiveSpeedBench(report: Report): Promise<void> {
     ]);
     const raw = new Database(db, { readonly: true });
     try {
-      for (const s of series) await benchRead(server, rawServer, raw, s, report);
-      await benchLatency(server.url, key, detail, post, series[0] as Series, report);
-      await benchSearch(server.url, raw, report);
+      if (PARTS.has('read')) for (const s of series) await benchRead(server, rawServer, raw, s, report);
+      if (PARTS.has('latency')) await benchLatency(server.url, key, detail, post, series[0] as Series, report);
+      if (PARTS.has('search')) await benchSearch(server.url, raw, report);
     } finally {
       raw.close();
       await rawServer.stop();
@@ -75,6 +82,19 @@ export default async function archiveSpeedBench(report: Report): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The search part alone: the same metadata, without the data series the other parts read. */
+async function benchSearchOnly(db: string, report: Report): Promise<void> {
+  await fillSearchMetadata(db, Number(process.env['ESMOND_BENCH_SEARCH_METADATA'] ?? METADATA));
+  const server = await startChildServer(fileURLToPath(new URL('./support/archive-server.ts', import.meta.url)), [db]);
+  const raw = new Database(db, { readonly: true });
+  try {
+    await benchSearch(server.url, raw, report);
+  } finally {
+    raw.close();
+    await server.stop();
   }
 }
 

@@ -8,6 +8,7 @@
  *      PUT), against the 1 200 transfers/s this path managed before group commits and the batched
  *      write lookups (goal ≥ 3×).
  * Both figures are the best of a few alternating runs, since the machine may be shared.
+ * `ESMOND_BENCH_WRITES=ingest` (or `gridftp`) runs only that part.
  * @module
  */
 import Database from 'better-sqlite3';
@@ -23,6 +24,8 @@ import { loadTransferLog, writeTransferLog } from './support/gridftp-log.js';
 type Report = (line: string) => void;
 
 const QUICK = process.env['ESMOND_BENCH_QUICK'] === '1';
+/** Which parts run: both unless `ESMOND_BENCH_WRITES` names one. */
+const ONLY = process.env['ESMOND_BENCH_WRITES'];
 const REPEAT = 3;
 const NOW = Math.floor(Date.now() / 1000);
 const INGEST_PUTS = QUICK ? 50 : 200;
@@ -43,8 +46,8 @@ export default async function archiveWritesBench(report: Report): Promise<void> 
     const apiKey = await service.addUser('bench');
     await service.close();
     server = await startChildArchive(db);
-    await benchIngest(new BenchClient(server.url, apiKey), join(dir, 'raw.sqlite'), report);
-    await benchGridftp(server.url, apiKey, dir, report);
+    if (ONLY !== 'gridftp') await benchIngest(new BenchClient(server.url, apiKey), join(dir, 'raw.sqlite'), report);
+    if (ONLY !== 'ingest') await benchGridftp(server.url, apiKey, dir, report);
   } finally {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,11 @@ export function startChildArchive(dbPath: string): Promise<ChildArchive> {
  * closes. `ipc`: also open a message channel (`child.send`, `process.send`).
  */
 export function startChildServer(script: string, args: readonly string[], ipc = false): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // `ESMOND_BENCH_CPU_PROF=<dir>`: the server writes a V8 CPU profile there when it exits
+  // (NODE_OPTIONS refuses --cpu-prof).
+  const profile = process.env['ESMOND_BENCH_CPU_PROF'];
+  const prof = profile === undefined || profile === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], {
     cwd: root,
     stdio: ipc ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'],
   });

@@ -70,7 +70,7 @@ export async function loadTransferLog(opts: {
     const result = await runGridftpLoad({
       ...netloggerRun(opts.file, opts.statePath, () => Promise.resolve('192.0.2.50')),
       batchSize: 200,
-      sink: new ArchiveSink(client, { concurrency: opts.concurrency }),
+      sink: new ArchiveSink(client, { concurrency: opts.concurrency, batchWrites: true }),
       log: () => undefined,
       now: Date.now,
     });

@@ -24,6 +24,8 @@ import { ingestPschedulerResult, ingestPschedulerResultResolved, type IngestCoun
 import { StoreBusyError } from './storage/store.js';
 import { ApiError, type ArchiveService, type RequestContext, type Resolver } from './types.js';
 import { StoreUnavailableError } from './storage/store.js';
+import { writeBatch } from './write-batch.js';
+import { EXTENSIONS_HEADER, WRITE_BATCH_EXTENSION } from '../model/write-batch.js';
 
 /** The pScheduler ingest entry point (see `pscheduler-ingest.ts`). */
 export type PschedulerIngest = (
@@ -52,6 +54,12 @@ export interface ArchiveAppOptions extends OriginOptions {
   ingest?: PschedulerIngest;
   /** Smallest answer compressed for a client that asks (see compress.ts). @defaultValue 4096 */
   compressMinBytes?: number;
+  /**
+   * Offer the batch write extension (write-batch.ts): its route, and its name in the
+   * `X-Esmond-Extensions` header of write answers. `false` makes the archive look like an esmond
+   * without it (tests of the clients' fallback). @defaultValue true
+   */
+  writeBatch?: boolean;
 }
 
 /** A `node:http` request listener. */
@@ -71,6 +79,7 @@ function allowedMethods(route: Route): readonly string[] {
     case 'detail':
       return ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
     case 'pscheduler':
+    case 'batch':
       return ['POST', 'OPTIONS'];
     default:
       return ['GET', 'POST', 'HEAD', 'OPTIONS'];
@@ -110,8 +119,39 @@ function lastParam(params: URLSearchParams, name: string): string | undefined {
   return params.getAll(name).at(-1);
 }
 
-function created(res: ServerResponse, body: unknown = '', headers: Record<string, string> = {}): void {
-  sendJson(res, 201, body, headers);
+/** The status and detail of an error's answer (with its headers), and what to log, if anything. */
+interface Failure {
+  status: number;
+  detail: string;
+  headers: Readonly<Record<string, string>>;
+  log?: string;
+}
+
+/** How an error thrown while serving `what` (a method and path) is answered. */
+function failureOf(err: unknown, what: string): Failure {
+  if (err instanceof ApiError) return { status: err.status, detail: err.detail, headers: err.headers };
+  if (err instanceof StoreBusyError) {
+    return {
+      status: 503,
+      detail: 'The archive is busy; retry shortly.',
+      headers: { 'Retry-After': '1' },
+      log: `esmond-ps-archive: 503 on ${what}: ${err.message}`,
+    };
+  }
+  if (err instanceof StoreUnavailableError) {
+    return {
+      status: 503,
+      detail: 'Archive database unavailable, try again later.',
+      headers: { 'Retry-After': '5' },
+      log: `esmond-ps-archive: database unavailable on ${what}: ${err.message}`,
+    };
+  }
+  return {
+    status: 500,
+    detail: 'Internal server error.',
+    headers: {},
+    log: `esmond-ps-archive: internal error on ${what}: ${describeError(err)}`,
+  };
 }
 
 /**
@@ -127,6 +167,12 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     options.writers !== undefined && options.writers.length > 0 ? { writers: addressList(options.writers) } : undefined;
   const proxies = proxyTrust(options.trustedProxies ?? []);
   const originOf = originPolicy(options);
+  const batches = options.writeBatch !== false;
+  /** Write answers name the extensions this archive offers (how a client learns it may batch). */
+  const extensions: Record<string, string> = batches ? { [EXTENSIONS_HEADER]: WRITE_BATCH_EXTENSION } : {};
+  const created = (res: ServerResponse, body: unknown = '', headers: Record<string, string> = {}): void => {
+    sendJson(res, 201, body, { ...headers, ...extensions });
+  };
   const resolver = options.resolver;
   const ingest: PschedulerIngest =
     options.ingest ??
@@ -138,7 +184,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
     const method = (req.method ?? 'GET').toUpperCase();
     const url = requestUrl(req, originOf(req, proxies));
     const match = matchRoute(url.pathname, mount);
-    if (match === undefined) throw new ApiError(404, 'Not found.');
+    if (match === undefined || (match.route.kind === 'batch' && !batches)) throw new ApiError(404, 'Not found.');
     const allow = { Allow: allowedMethods(match.route).join(', ') };
     try {
       await handleRoute(req, res, method, url, match.route, match.prefix, allow);
@@ -226,7 +272,7 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         if (read) {
           sendJson(res, 200, await service.getMetadata(route.key, params, ctx), allow);
         } else {
-          const stored = await service.bulkWrite(route.key, parseDataJson(contentType, await body()), ctx);
+          const stored = await service.bulkWriteBody(route.key, contentType, await body(), ctx);
           createdWrite(res, stored, allow);
         }
         return;
@@ -256,6 +302,22 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         created(res, await ingest(service, parsed, ctx), allow);
         return;
       }
+      case 'batch': {
+        const what = `${method} ${pathOf(req)}`;
+        const answer = await writeBatch(service, contentType, await body(), ctx, (err) => {
+          const f = failureOf(err, what);
+          if (f.log !== undefined) log(f.log);
+          return { status: f.status, detail: f.detail };
+        });
+        answer.items.forEach((item, i) => {
+          if (item.stored === 0)
+            log(
+              `esmond-ps-archive: warning: item ${i + 1} of ${what} stored nothing (unknown metadata key or undeclared event type)`,
+            );
+        });
+        sendJson(res, 200, answer, { ...allow, ...extensions });
+        return;
+      }
     }
   }
 
@@ -273,25 +335,12 @@ export function createArchiveApp(service: ArchiveService, options: ArchiveAppOpt
         res.destroy();
         return;
       }
-      if (err instanceof ApiError) {
-        // An early answer (401, 413, …) to a request whose body is still coming closes the
-        // connection, so Node does not read (and discard) a body of any declared size.
-        const close: Record<string, string> = req.complete ? {} : { Connection: 'close' };
-        sendJson(res, err.status, { detail: err.detail }, { ...err.headers, ...close });
-        return;
-      }
-      if (err instanceof StoreBusyError) {
-        log(`esmond-ps-archive: 503 on ${req.method} ${pathOf(req)}: ${err.message}`);
-        sendJson(res, 503, { detail: 'The archive is busy; retry shortly.' }, { 'Retry-After': '1' });
-        return;
-      }
-      if (err instanceof StoreUnavailableError) {
-        log(`esmond-ps-archive: database unavailable on ${req.method} ${pathOf(req)}: ${err.message}`);
-        sendJson(res, 503, { detail: 'Archive database unavailable, try again later.' }, { 'Retry-After': '5' });
-        return;
-      }
-      log(`esmond-ps-archive: internal error on ${req.method} ${pathOf(req)}: ${describeError(err)}`);
-      sendJson(res, 500, { detail: 'Internal server error.' });
+      const f = failureOf(err, `${req.method} ${pathOf(req)}`);
+      if (f.log !== undefined) log(f.log);
+      // An early answer (401, 413, …) to a request whose body is still coming closes the
+      // connection, so Node does not read (and discard) a body of any declared size.
+      const close: Record<string, string> = err instanceof ApiError && !req.complete ? { Connection: 'close' } : {};
+      sendJson(res, f.status, { detail: f.detail }, { ...f.headers, ...close });
     });
   };
 }
@@ -322,6 +371,7 @@ function describe(route: Route): Record<string, unknown> {
     'event-type': 'Event Type Detail',
     series: 'Time Series',
     pscheduler: 'pScheduler Result Ingest',
+    batch: 'Batch Write',
   };
   return {
     name: names[route.kind],

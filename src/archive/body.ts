@@ -161,12 +161,17 @@ export function parseDrfJson(contentType: string | undefined, body: Buffer, mode
 /** How much of a bad body the 400 message echoes (esmond echoes all of it; a 64 MiB echo helps nobody). */
 const ECHO_LIMIT = 1024;
 
+/** Whether a data write's `Content-Type` is JSON as esmond checks it: starting with `application/json`. */
+export function isDataContentType(contentType: string | undefined): boolean {
+  return (contentType ?? '').trim().toLowerCase().startsWith('application/json');
+}
+
 /**
  * The data-write checks of archive-api.md: Writing steps 2–4: content type starting with `application/json`, a
  * non-empty body, valid JSON. The echoed body is cut at {@link ECHO_LIMIT} characters.
  */
 export function parseDataJson(contentType: string | undefined, body: Buffer): unknown {
-  if (!(contentType ?? '').trim().toLowerCase().startsWith('application/json')) {
+  if (!isDataContentType(contentType)) {
     throw new ApiError(400, 'Must post content-type: application/json header and json-formatted payload.');
   }
   if (body.length === 0) throw new ApiError(400, 'No data payload POSTed.');

@@ -17,7 +17,9 @@ export type Route =
   /** R9–R14: data, summary listing and single-point writes. */
   | { kind: 'series'; key: string; eventType: string; segment: string; window: string | undefined }
   /** pScheduler result ingest (this archive's own extension). */
-  | { kind: 'pscheduler' };
+  | { kind: 'pscheduler' }
+  /** Batch writes (this archive's own extension, see write-batch.ts). */
+  | { kind: 'batch' };
 
 /** A route plus the mount prefix the request used (`''` for plain `/perfsonar/…`). */
 export interface RouteMatch {
@@ -28,7 +30,7 @@ export interface RouteMatch {
 // WHY these classes: the Django patterns use \w (Unicode in Python 3) plus the listed punctuation.
 const KEY_ET = /^[\p{L}\p{N}\p{M}_.-]+$/u;
 const SUMMARY_PART = /^[\p{L}\p{N}\p{M}_.@-]+$/u;
-const DETAIL_KEY = /^[^/.]+$/;
+export const DETAIL_KEY = /^[^/.]+$/;
 /** A DRF format suffix (`archive.json`, `{key}.json`): only the short, final segments carry one. */
 const SUFFIX = /^(.*)\.([a-z0-9]+)$/;
 
@@ -84,6 +86,7 @@ function routeOf(segs: readonly string[]): Route | undefined {
   if (segs[0] !== 'perfsonar') return undefined;
   if (segs.length === 1) return { kind: 'root' };
   if (segs[1] === 'pscheduler') return segs.length === 2 ? { kind: 'pscheduler' } : undefined;
+  if (segs[1] === 'batch') return segs.length === 2 ? { kind: 'batch' } : undefined;
   if (segs[1] !== 'archive') return undefined;
   const [, , key, eventType, segment, window] = segs;
   if (key === undefined) return { kind: 'list' };

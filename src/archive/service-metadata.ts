@@ -96,6 +96,17 @@ export class MetadataOps {
     ctx: RequestContext,
     options: CreateMetadataOptions = {},
   ): Promise<{ metadata: WireMetadata; location: string }> {
+    const stored = await this.createStored(body, options);
+    return { metadata: renderMetadata(ctx, stored), location: absoluteUrl(ctx, metadataPath(ctx, stored.key)) };
+  }
+
+  /** {@link createMetadata} answering only the key (a batch write item needs no more). */
+  async createMetadataKey(body: unknown, options: CreateMetadataOptions = {}): Promise<string> {
+    return (await this.createStored(body, options)).key;
+  }
+
+  /** Validates a metadata body and finds or inserts its record. */
+  private async createStored(body: unknown, options: CreateMetadataOptions): Promise<StoredMetadata> {
     const spec = validateMetadataBody(body);
     // No store can keep NUL in a text column (PostgreSQL refuses it): one answer for both stores.
     if (JSON.stringify(spec).includes('\\u0000'))
@@ -109,7 +120,7 @@ export class MetadataOps {
     // A wished-for key (an import keeping the source's keys) is taken only while it is free.
     const wanted = options.key;
     const free = wanted !== undefined && (await this.store.metadataByKey(wanted)) === undefined;
-    const stored = await this.store.findOrInsertMetadata({
+    return this.store.findOrInsertMetadata({
       key: free ? wanted : randomUUID().replace(/-/g, ''),
       checksum,
       subjectType: spec.subjectType,
@@ -117,7 +128,6 @@ export class MetadataOps {
       parameters: spec.parameters,
       eventTypes: spec.rows.map((r) => ({ ...r, timeUpdated: null })),
     });
-    return { metadata: renderMetadata(ctx, stored), location: absoluteUrl(ctx, metadataPath(ctx, stored.key)) };
   }
 
   async eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]> {

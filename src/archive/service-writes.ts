@@ -10,6 +10,8 @@ import type { ArchiveStore, SeriesWrite, WriteRow } from './storage/store.js';
 import { parseWriteTimestamp, validateValue, pyStr, type NormalizedValue } from './validate.js';
 import { rejectsDuplicates, seriesWrite, writeTargetOf, type WriteTarget } from './series.js';
 import { seriesTypeOf } from './service-reads.js';
+import { isDataContentType, parseDataJson } from './body.js';
+import { scanBulkBody, type ScannedBody } from './bulk-body-scan.js';
 
 /** The 409 of a numeric base point whose ts is already stored. */
 function duplicate(eventType: string, ts: number): ApiError {
@@ -203,6 +205,48 @@ export class DataWrites {
     }
     const list = this.checkDuplicate(request, target, ts);
     DataWrites.add(list, ts, validateValue(dataType, body['val']));
+    return this.commit(request, ctx.now);
+  }
+
+  /**
+   * A bulk write of a raw request body. A body of the usual shape (see `bulk-body-scan.ts`)
+   * whose points all go to integer or float series, past each one's last stored ts, is stored
+   * without the plain parse and validation; every other body, and every error, is decided by
+   * {@link bulkWrite} over `parseDataJson`, as before.
+   */
+  async bulkWriteBody(
+    key: string,
+    contentType: string | undefined,
+    body: Buffer,
+    ctx: RequestContext,
+  ): Promise<number> {
+    const scanned = isDataContentType(contentType) ? scanBulkBody(body) : undefined;
+    const stored = scanned && (await this.writeScanned(key, scanned, ctx));
+    if (stored !== undefined) return stored;
+    return this.bulkWrite(key, parseDataJson(contentType, body), ctx);
+  }
+
+  /**
+   * {@link bulkWrite} of a scanned body, for the case it covers (undefined: not covered, the
+   * plain path decides). The scanner vouches for the shape, the ts range and that no ts
+   * repeats within an event type; a ts above the series' last stored one cannot be stored yet.
+   */
+  private async writeScanned(key: string, body: ScannedBody, ctx: RequestContext): Promise<number | undefined> {
+    const request = await startRequest(this.store, key);
+    for (const { eventType, ts, values } of body.series) {
+      const target = this.target(request, eventType);
+      const base = target?.base;
+      if (!base || (target.dataType !== 'integer' && target.dataType !== 'float')) return undefined;
+      if (base.lastTs !== undefined && (ts[0] as number) <= base.lastTs) return undefined;
+      const normalized: NormalizedValue[] = [];
+      try {
+        for (const value of values) normalized.push(validateValue(target.dataType, value));
+      } catch (err) {
+        if (err instanceof ApiError) return undefined;
+        throw err;
+      }
+      request.points.set(target, { target, ts, values: normalized, seen: undefined });
+    }
     return this.commit(request, ctx.now);
   }
 

@@ -74,6 +74,10 @@ class Service implements ArchiveService {
     return this.metadata.createMetadata(body, ctx, options);
   }
 
+  createMetadataKey(body: unknown, _ctx: RequestContext, options: CreateMetadataOptions = {}): Promise<string> {
+    return this.metadata.createMetadataKey(body, options);
+  }
+
   eventTypeDetail(key: string, eventType: string, ctx: RequestContext): Promise<WireEventType[]> {
     return this.metadata.eventTypeDetail(key, eventType, ctx);
   }
@@ -90,6 +94,10 @@ class Service implements ArchiveService {
 
   bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number> {
     return this.writes.bulkWrite(key, body, ctx);
+  }
+
+  bulkWriteBody(key: string, contentType: string | undefined, body: Buffer, ctx: RequestContext): Promise<number> {
+    return this.writes.bulkWriteBody(key, contentType, body, ctx);
   }
 
   verifyKey(key: string, user?: string): Promise<boolean> {

@@ -119,6 +119,8 @@ export interface ArchiveService {
     ctx: RequestContext,
     options?: CreateMetadataOptions,
   ): Promise<{ metadata: WireMetadata; location: string }>;
+  /** {@link createMetadata} resolving to the metadata key alone (the batch write route). */
+  createMetadataKey(body: unknown, ctx: RequestContext, options?: CreateMetadataOptions): Promise<string>;
   /**
    * write one point (R12, R13, R14). `segment` is the URL summary segment. Resolves with how
    * many points were stored: 0 for an unknown metadata key or an event type it does not declare.
@@ -126,6 +128,11 @@ export interface ArchiveService {
   writePoint(key: string, eventType: string, segment: string, body: unknown, ctx: RequestContext): Promise<number>;
   /** bulk write (R4): validated whole, then written in one transaction. Resolves with the points stored. */
   bulkWrite(key: string, body: unknown, ctx: RequestContext): Promise<number>;
+  /**
+   * {@link bulkWrite} of a raw request body (the data PUT): the same checks and answers as
+   * `bulkWrite(key, parseDataJson(contentType, body), ctx)`, faster for the usual shape.
+   */
+  bulkWriteBody(key: string, contentType: string | undefined, body: Buffer, ctx: RequestContext): Promise<number>;
   /** True when `key` belongs to an active user (and to `user`, when given). Constant-time compare. */
   verifyKey(key: string, user?: string): Promise<boolean>;
   /** Like {@link verifyKey}, but tells an unknown key from one whose user was disabled. */

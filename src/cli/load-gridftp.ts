@@ -172,7 +172,7 @@ export function makeLoadGridftp(deps: LoaderDeps = {}): ToolMain {
         privacy: { file: args.flag('fileAttr'), user: args.flag('nameAttr'), volume: args.flag('volumeAttr') },
         batchSize,
         resolve: resolveHost,
-        sink: new ArchiveSink(client),
+        sink: new ArchiveSink(client, { batchWrites: true }),
         log,
         now: io.now,
       });

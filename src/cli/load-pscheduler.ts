@@ -194,7 +194,7 @@ export function makeLoadPscheduler(deps: LoaderDeps = {}): ToolMain {
       start,
       duration,
     };
-    const sink = new ArchiveSink(client);
+    const sink = new ArchiveSink(client, { batchWrites: true });
     const table = new Map<string, HostAddresses>();
     const keys = new Set<string>();
     let results = 0;

@@ -112,7 +112,7 @@ export function makePipe(deps: PipeDeps = {}): ToolMain {
         if (err instanceof Iperf3Error) return fatal(`error processing iperf3 JSON - ERROR: ${err.message}`);
         throw err;
       }
-      const sink = new ArchiveSink(client);
+      const sink = new ArchiveSink(client, { batchWrites: true });
       try {
         await sink.metadataKey(mapped.metadata);
       } catch (err) {

@@ -98,6 +98,8 @@ export interface SendOptions {
   query?: Iterable<readonly [string, string]> | undefined;
   /** Sent as JSON when defined. */
   body?: unknown;
+  /** A body already written, sent as is with its media type (instead of `body`). */
+  text?: { body: string; contentType: string } | undefined;
   signal?: AbortSignal | undefined;
   /** A POST that only reads (an OpenSearch `_search`): retried like a GET. @defaultValue false */
   idempotent?: boolean | undefined;
@@ -203,6 +205,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     method: Method,
     url: string,
     body: string | undefined,
+    contentType: string,
     signal: AbortSignal | undefined,
     limitMs: number,
   ) {
@@ -210,7 +213,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     if (auth !== undefined) headers['authorization'] = auth;
     const acceptEncoding = acceptEncodingFor(url);
     if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     const controller = new AbortController();
     let expired: TimeoutPhase | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -269,7 +272,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   async function send(o: SendOptions): Promise<TextResponse> {
     const method = o.method ?? 'GET';
     const url = withQuery(o.url, o.query);
-    const body = o.body === undefined ? undefined : serializeBody(o.body);
+    const body = o.text?.body ?? (o.body === undefined ? undefined : serializeBody(o.body));
+    const contentType = o.text?.contentType ?? 'application/json';
     const isOk = (s: number): boolean =>
       o.okStatus !== undefined ? o.okStatus.includes(s) : method === 'GET' ? s === 200 : s >= 200 && s < 300;
     const mayRetry = method === 'GET' || o.idempotent === true || retry.retryWrites;
@@ -281,7 +285,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       let serverDelay: number | undefined;
       options.onRequest?.({ method, url: redactUrl(url) });
       try {
-        const r = await attempt(method, url, body, o.signal, left());
+        const r = await attempt(method, url, body, contentType, o.signal, left());
         if (isOk(r.status)) return { ...r, url };
         serverDelay = parseRetryAfter(r.headers['retry-after'], now());
         error = new HttpError({ method, url, status: r.status, body: r.text, retryAfterMs: serverDelay });

@@ -8,12 +8,34 @@ import { NotStoredError, ResponseError, ValidationError } from '../http/errors.j
 import type { TextResponse, Transport } from '../http/transport.js';
 import type { WireBulkBody, WireMetadata, WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey, validateNewMetadata, validatePoint, validateTs, validateWriteEventType } from './validate.js';
+import { EXTENSIONS_HEADER, WRITE_BATCH_EXTENSION } from '../model/write-batch.js';
+
+/**
+ * What a client knows of our archive's batch write extension: `unknown` until an archive answered
+ * a write, then `offered` (the answer named it) or `refused` (it did not, or the batch route was
+ * refused: an esmond without it), for good.
+ */
+export type WriteBatchState = 'unknown' | 'offered' | 'refused';
 
 /** What the write functions need from a client. */
 export interface WriteContext {
   transport: Transport;
   /** Absolute archive URL ending in `/perfsonar/archive/`. */
   archiveUrl: string;
+  /** How request bodies are written (the transport's serializer), for batch bodies. @defaultValue JSON.stringify */
+  serializeBody?: ((body: unknown) => string) | undefined;
+  /** The client's knowledge of the batch write extension; without it the client never batches. */
+  batch?: { state: WriteBatchState };
+}
+
+const EXTENSIONS = EXTENSIONS_HEADER.toLowerCase();
+
+/** Learns from a write's answer whether the archive offers batch writes (the first answer decides). */
+function learnExtensions(ctx: WriteContext, r: TextResponse): void {
+  if (ctx.batch === undefined || ctx.batch.state !== 'unknown') return;
+  const v = r.headers[EXTENSIONS];
+  const names = (Array.isArray(v) ? v.join(',') : (v ?? '')).split(',');
+  ctx.batch.state = names.some((n) => n.trim() === WRITE_BATCH_EXTENSION) ? 'offered' : 'refused';
 }
 
 /** One timestamp of a bulk write. */
@@ -49,6 +71,7 @@ export async function postMetadataWire(
 ): Promise<WireMetadata> {
   validateNewMetadata(body);
   const r = await ctx.transport.sendJson({ method: 'POST', url: ctx.archiveUrl, body, signal, okStatus: WRITE_OK });
+  learnExtensions(ctx, r);
   checkStored(r, 'POST');
   const j = r.json;
   if (
@@ -85,10 +108,12 @@ export async function postPointWire(
     signal,
     okStatus: WRITE_OK,
   });
+  learnExtensions(ctx, r);
   checkStored(r, 'POST');
 }
 
-function validateBulkItem(item: unknown, position: number): asserts item is BulkItem {
+/** Checks one timestamp of a bulk body (`position` counts from 1) before it is sent. */
+export function validateBulkItem(item: unknown, position: number): asserts item is BulkItem {
   const where = `bulk item ${position}`;
   if (typeof item !== 'object' || item === null) throw new ValidationError(`${where} must be an object {ts, val}`);
   const o = item as Record<string, unknown>;
@@ -125,10 +150,9 @@ export async function putBulkWire(
   const send = async (): Promise<void> => {
     const body: WireBulkBody = { data: batch };
     batch = [];
-    checkStored(
-      await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK }),
-      'PUT',
-    );
+    const r = await ctx.transport.send({ method: 'PUT', url, body, signal: options.signal, okStatus: WRITE_OK });
+    learnExtensions(ctx, r);
+    checkStored(r, 'PUT');
   };
   for (const item of data) {
     validateBulkItem(item, ++position);

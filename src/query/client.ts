@@ -14,6 +14,7 @@ import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import { validateKey } from '../post/validate.js';
 import { createDataWriterWire } from '../post/data-writer.js';
 import { postMetadataWire, postPointWire, putBulkWire, type WriteContext } from '../post/write.js';
+import { writeBatchWire } from '../post/write-batch.js';
 import { decodeMetadata, decodeSummaryInfo } from './codec.js';
 import { searchMetadataPages } from './metadata-search.js';
 import { ASYNC_DISPOSE, listedSummaries, metadataResults, pointsOf } from './results.js';
@@ -172,7 +173,12 @@ async function* seriesPages<V>(
 export function createEsmondClient(options: ClientOptions & ClientTestHooks): EsmondClient {
   const loc = resolveArchiveUrl(options.url, options.scriptAlias);
   const transport = transportFor(options);
-  const ctx: WriteContext = { transport, archiveUrl: loc.archiveUrl };
+  const ctx: WriteContext = {
+    transport,
+    archiveUrl: loc.archiveUrl,
+    serializeBody: options.serializeBody,
+    batch: { state: 'unknown' },
+  };
 
   async function getMetadata(key: string, opts: CallOptions = {}): Promise<Metadata> {
     validateKey(key);
@@ -271,6 +277,10 @@ export function createEsmondClient(options: ClientOptions & ClientTestHooks): Es
     createDataWriter(metadataKey: string, opts: DataWriterOptions = {}): DataWriter {
       return createDataWriterWire(ctx, metadataKey, { batchSize: opts.batchSize, maxRetryBuffer: opts.maxRetryBuffer });
     },
+
+    writeBatch: (items, opts = {}) => writeBatchWire(ctx, items, opts.signal),
+
+    writeBatchState: () => ctx.batch?.state ?? 'refused',
 
     close,
     [ASYNC_DISPOSE]: close,

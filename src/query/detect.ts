@@ -185,6 +185,8 @@ export function createAutoClient(
     postPoint: (key, et, point, opts) => esmond.postPoint(key, et, point, opts),
     putBulk: (key, data, opts) => esmond.putBulk(key, data, opts),
     createDataWriter: (key, opts) => esmond.createDataWriter(key, opts),
+    writeBatch: (items, opts) => esmond.writeBatch?.(items, opts) ?? Promise.resolve(undefined),
+    writeBatchState: () => esmond.writeBatchState?.() ?? 'refused',
     close,
     [ASYNC_DISPOSE]: close,
   };

@@ -8,6 +8,8 @@ import type { RetryInfo } from '../http/transport.js';
 import type { EventType, EventValue, SeriesType } from '../model/event-types.js';
 import type { WireNewMetadata, WirePoint } from '../model/wire.js';
 import type { DataQuery, Metadata, MetadataQuery, SeriesSelector, SummaryInfo } from '../model/metadata.js';
+import type { BatchWriteItem, BatchWriteOutcome } from '../post/write-batch.js';
+import type { WriteBatchState } from '../post/write.js';
 // The shared data model lives in model/metadata.ts; named here too, so the library's types stay in one place.
 export type {
   DataQuery,
@@ -270,6 +272,16 @@ export interface EsmondClient {
   ): Promise<void>;
   /** A batching writer over {@link EsmondClient.putBulk} with a retry buffer (see {@link DataWriter}). */
   createDataWriter(metadataKey: string, options?: DataWriterOptions): DataWriter;
+  /**
+   * Several (metadata, bulk data) items in one request, through our archive's batch write
+   * extension (README "esmond-ps-archive"): each outcome says what the item's metadata POST and
+   * bulk PUT would have achieved (its key, or the error they would have thrown). Resolves to
+   * `undefined`, sending nothing, while the archive is not known to offer it: until a write was
+   * answered (see {@link writeBatchState}), and for good on an archive without it (an esmond).
+   */
+  writeBatch?(items: readonly BatchWriteItem[], options?: CallOptions): Promise<BatchWriteOutcome[] | undefined>;
+  /** What the client knows of the batch write extension (learnt from its first answered write). */
+  writeBatchState?(): WriteBatchState;
   /** Closes the connection pool; later requests fail. */
   close(): Promise<void>;
   /** `close()`, for `await using`. */

@@ -47,7 +47,7 @@ import {
   touchRows,
   writeBatch,
 } from './postgres/write.js';
-import { named, pgMetadataCount, pgMetadataFilter, SQL } from './postgres/queries.js';
+import { named, pgMetadataCount, pgSearchPage, SQL } from './postgres/queries.js';
 import { cellColumns, cellOf, type CellArrayRow, type MetadataRow } from './postgres/rows.js';
 import {
   assembleMetadata,
@@ -119,15 +119,10 @@ class PostgresStore implements ArchiveStore {
   ): Promise<{ total: number; items: StoredMetadata[] }> {
     // PostgreSQL text cannot hold NUL, so nothing stored can match a filter containing one.
     if (hasNul(query)) return { total: 0, items: [] };
-    const { where, values } = pgMetadataFilter(query);
     const count = async (): Promise<number> =>
       known ?? (await this.q<{ n: number }>(this.pool, pgMetadataCount(query)))[0]?.n ?? 0;
     if (limit <= 0) return { total: await count(), items: [] };
-    const n = values.length;
-    const rows = await this.q<MetadataRow>(this.pool, {
-      text: `SELECT m.* FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
-      values: [...values, limit, offset],
-    });
+    const rows = await this.q<MetadataRow>(this.pool, pgSearchPage(query, limit, offset));
     // A page that is not full ends the matches: its end is the total, no count needed (most
     // searches match less than a page).
     const pageEnds = rows.length < limit && (rows.length > 0 || offset === 0);

@@ -13,8 +13,9 @@ import { metadataInsertValues, metadataOf, type MetadataRow } from './metadata-r
 const INSERT_METADATA_SQL = `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination,
   measurement_agent, tool_name, input_source, input_destination) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_PARAMETER_SQL = 'INSERT OR REPLACE INTO parameters (metadata_id, key, value) VALUES (?, ?, ?)';
-const INSERT_EVENT_TYPE_SQL = `INSERT OR IGNORE INTO event_types (metadata_id, event_type, summary_type,
-  summary_window, time_updated) VALUES (?, ?, ?, ?, ?)`;
+/** A row carries its metadata's key too (the search index `event_types_by_key` orders by it). */
+const INSERT_EVENT_TYPE_SQL = `INSERT OR IGNORE INTO event_types (metadata_id, metadata_key, event_type, summary_type,
+  summary_window, time_updated) VALUES (?, ?, ?, ?, ?, ?)`;
 
 /**
  * SQLite's BINARY collation of two strings: their UTF-8 bytes compared, which is code point
@@ -55,6 +56,7 @@ export function insertMetadataRows(
   record: NewMetadataRecord,
 ): StoredMetadata {
   const values = metadataInsertValues(record);
+  const [key, , subjectType, source, destination, agent, tool, inputSource, inputDestination] = values;
   const id = Number(sql(INSERT_METADATA_SQL).run(...values).lastInsertRowid);
   const putParam = sql(INSERT_PARAMETER_SQL);
   const parameters = new Map<string, string>();
@@ -65,12 +67,11 @@ export function insertMetadataRows(
   const putRow = sql(INSERT_EVENT_TYPE_SQL);
   const eventTypes: StoredEventTypeRow[] = [];
   for (const e of record.eventTypes) {
-    const info = putRow.run(id, e.eventType, e.summaryType, e.window, e.timeUpdated);
+    const info = putRow.run(id, key, e.eventType, e.summaryType, e.window, e.timeUpdated);
     if (info.changes === 0) continue; // the same row came earlier in the record
     const row = { eventType: e.eventType, summaryType: e.summaryType, window: e.window, timeUpdated: e.timeUpdated };
     eventTypes.push({ seriesId: Number(info.lastInsertRowid), ...row });
   }
-  const [key, , subjectType, source, destination, agent, tool, inputSource, inputDestination] = values;
   const row: MetadataRow = {
     id,
     metadata_key: key ?? '',

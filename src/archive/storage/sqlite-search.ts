@@ -17,13 +17,16 @@ export const KEY_WALK_THRESHOLD = 200;
  * A search's WHERE clause with its bound arguments; `indexed` when some index drives it. `walk`,
  * when present, is the same filter with every term an index probe per metadata (no term
  * drives, same arguments), for a page read by walking the key index when few keys need to be
- * walked; `count` counts the matches.
+ * walked; `keyed`, when present, reads the matches' ids in key order straight from the rows'
+ * key index (a search driven by one event type, summary type and window), LIMIT and OFFSET
+ * left to bind; `count` counts the matches.
  */
 export interface MetadataFilter {
   clause: string;
   args: unknown[];
   indexed: boolean;
   walk: string | undefined;
+  keyed: { sql: string; args: unknown[] } | undefined;
   count: { sql: string; args: unknown[] };
 }
 
@@ -101,7 +104,37 @@ export function metadataFilter(query: MetadataQuery): MetadataFilter {
   // the table row, so only a filter driven by one of those has a probe-only walk.
   const probes = driver !== undefined && (driver.rank === 3 || driver.rank === 4);
   const walk = probes ? `WHERE ${terms.map((t) => t.check).join(' AND ')}` : undefined;
-  return { clause, args, indexed, walk, count: countOf(query, clause, args) };
+  const keyed = driver?.rank === 4 ? keyOrdered(query, terms, driver) : undefined;
+  return { clause, args, indexed, walk, keyed, count: countOf(query, clause, args) };
+}
+
+/**
+ * The page of a search driven by an event-type row that names its event type, summary type and
+ * window: the rows of that triple lie in `event_types_by_key` in key order, and a metadata has
+ * at most one of them (the rows' UNIQUE constraint), so the page is one index range read up to
+ * its offset, with no sort, no DISTINCT and no probe per metadata key. The other terms (only
+ * less selective ones: a row term drives when no column or parameter term does) are checked on
+ * each row's metadata.
+ */
+function keyOrdered<T extends { check: string; args: unknown[] }>(
+  query: MetadataQuery,
+  terms: readonly T[],
+  driver: T,
+): MetadataFilter['keyed'] {
+  const r = query.row;
+  if (r?.eventType === undefined || r.summaryType === undefined || r.window === undefined) return undefined;
+  const row = rowFilter(r);
+  const rest = terms.filter((t) => t !== driver);
+  const from = 'FROM event_types e INDEXED BY event_types_by_key';
+  if (rest.length === 0) {
+    return { sql: `SELECT e.metadata_id ${from} WHERE ${row.filter} ORDER BY e.metadata_key`, args: row.args };
+  }
+  return {
+    sql:
+      `SELECT m.id ${from} CROSS JOIN metadata m ON m.id = e.metadata_id` +
+      ` WHERE ${row.filter} AND ${rest.map((t) => t.check).join(' AND ')} ORDER BY e.metadata_key`,
+    args: [...row.args, ...rest.flatMap((t) => t.args)],
+  };
 }
 
 /**
@@ -118,8 +151,12 @@ function countOf(query: MetadataQuery, clause: string, args: unknown[]): Metadat
     query.strings.length === 0 &&
     query.parameters.length === 0;
   if (!query.row || !rowOnly) return { sql: `SELECT COUNT(*) FROM metadata m ${clause}`, args };
-  const row = rowFilter(query.row);
-  return { sql: `SELECT COUNT(DISTINCT e.metadata_id) FROM event_types e WHERE ${row.filter}`, args: row.args };
+  const r = query.row;
+  const row = rowFilter(r);
+  // With the whole triple named, a metadata has at most one matching row (UNIQUE): no DISTINCT.
+  const one = r.eventType !== undefined && r.summaryType !== undefined && r.window !== undefined;
+  const what = one ? 'COUNT(*)' : 'COUNT(DISTINCT e.metadata_id)';
+  return { sql: `SELECT ${what} FROM event_types e WHERE ${row.filter}`, args: row.args };
 }
 
 /** The conditions one event-type row must meet (the same-row rule of a search). */
@@ -157,8 +194,9 @@ function rowFilter(r: NonNullable<MetadataQuery['row']>): { filter: string; args
  * their number is the total, no count needed. Otherwise they are counted, and few are sorted.
  * Many: the key index (it holds the id) is walked in order, testing each key against the
  * matches collected from the driving index (no table row read for the driver's condition), or,
- * when few keys need to be walked, probing each key's own rows. `sql` gives the (cached)
- * prepared statement of a text.
+ * when few keys need to be walked, probing each key's own rows; a search on one event type,
+ * summary type and window reads its page from the rows' key index instead. `sql` gives the
+ * (cached) prepared statement of a text.
  */
 export function searchPage(
   sql: (text: string) => Database.Statement,
@@ -167,7 +205,7 @@ export function searchPage(
   offset: number,
   known?: number,
 ): { total: number; ids: number[] } {
-  const { clause, args, indexed, walk, count } = metadataFilter(query);
+  const { clause, args, indexed, walk, keyed, count } = metadataFilter(query);
   // A column's index range streams, so the inner LIMIT stops it after one match too many. (A
   // parameter or event-type driver collects all its matches first: those are counted instead.)
   if (indexed && walk === undefined && (known === undefined || known <= KEY_WALK_THRESHOLD)) {
@@ -186,6 +224,12 @@ export function searchPage(
       .pluck()
       .get(...count.args) as number);
   if (total === 0 || offset >= total || limit <= 0) return { total, ids: [] };
+  if (keyed !== undefined) {
+    const page = sql(`${keyed.sql} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...keyed.args, limit, offset) as number[];
+    return { total, ids: page };
+  }
   const walking = !indexed || total > KEY_WALK_THRESHOLD;
   const from = walking ? 'metadata m INDEXED BY sqlite_autoindex_metadata_1' : 'metadata m';
   const order = walking ? 'm.metadata_key' : '+m.metadata_key';

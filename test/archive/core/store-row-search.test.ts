@@ -55,6 +55,23 @@ const searches: Array<[string, MetadataQuery]> = [
     'type, summary and window',
     { ...none, row: { eventType: 'packet-loss-rate', summaryType: 'aggregation', window: 3600 } },
   ],
+  // The whole triple: read in key order from the rows' key index, also with a time window and
+  // with a term on the metadata.
+  [
+    'type, summary and window in a time window',
+    {
+      ...none,
+      row: { eventType: 'packet-loss-rate', summaryType: 'aggregation', window: 3600, updatedFrom: T0 - 700 },
+    },
+  ],
+  [
+    'type, summary and window of one tool',
+    {
+      ...none,
+      strings: [{ field: 'tool-name', value: 'pscheduler/iperf3' }],
+      row: { eventType: 'throughput', summaryType: 'average', window: 86400 },
+    },
+  ],
   ['summary type alone', { ...none, row: { summaryType: 'aggregation' } }],
   ['time window', { ...none, row: { eventType: 'throughput', updatedFrom: T0 + 200, updatedTo: T0 + 900 } }],
   ['open time window', { ...none, row: { updatedFrom: T0 } }],

@@ -22,8 +22,10 @@ export const SQL = {
      ON CONFLICT (checksum) DO NOTHING RETURNING id`,
   insertParameters: `INSERT INTO parameters (metadata_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t(k, v)
      ON CONFLICT (metadata_id, key) DO UPDATE SET value = excluded.value`,
-  insertEventTypes: `INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
-     SELECT $1, e, s, w, t FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS x(e, s, w, t)
+  // Event-type rows carry their metadata's key (the search index event_types_by_key orders by it).
+  insertEventTypes: `INSERT INTO event_types (metadata_id, metadata_key, event_type, summary_type, summary_window, time_updated)
+     SELECT $1, (SELECT metadata_key FROM metadata WHERE id = $1), e, s, w, t
+     FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS x(e, s, w, t)
      ON CONFLICT DO NOTHING`,
   /** Many records at once (columns in metadata-row.ts order); a taken checksum returns no id. */
   insertMetadataRows: `INSERT INTO metadata (metadata_key, checksum, subject_type, source, destination, measurement_agent,
@@ -32,8 +34,10 @@ export const SQL = {
      ON CONFLICT (checksum) DO NOTHING RETURNING id, checksum`,
   insertParameterRows:
     'INSERT INTO parameters (metadata_id, key, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])',
-  insertEventTypeRows: `INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window, time_updated)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) ON CONFLICT DO NOTHING`,
+  insertEventTypeRows: `INSERT INTO event_types (metadata_id, metadata_key, event_type, summary_type, summary_window, time_updated)
+     SELECT x.id, (SELECT metadata_key FROM metadata WHERE id = x.id), x.e, x.s, x.w, x.t
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS x(id, e, s, w, t)
+     ON CONFLICT DO NOTHING`,
   parametersOf: 'SELECT metadata_id, key, value FROM parameters WHERE metadata_id = ANY($1::bigint[])',
   eventTypesOf: `SELECT id, metadata_id, event_type, summary_type, summary_window, time_updated FROM event_types
      WHERE metadata_id = ANY($1::bigint[]) ORDER BY id`,
@@ -106,18 +110,65 @@ export function pgMetadataFilter(query: MetadataQuery): PgFilter {
   for (const s of query.strings) terms.push(`m.${STRING_COLUMNS[s.field]} = ${bind(s.value)}`);
   terms.push(...parameterTerms(query.parameters, 'm.id', bind));
   if (query.row) {
-    const r = query.row;
-    const cond = ['e.metadata_id = m.id'];
-    if (r.eventType !== undefined) cond.push(`e.event_type = ${bind(r.eventType)}`);
-    if (r.summaryType !== undefined) cond.push(`e.summary_type = ${bind(r.summaryType)}`);
-    if (r.window !== undefined) cond.push(`e.summary_window = ${bind(r.window)}`);
-    if (r.updatedFrom !== undefined) cond.push(`e.time_updated >= ${bind(r.updatedFrom)}`);
-    if (r.updatedTo !== undefined) cond.push(`e.time_updated <= ${bind(r.updatedTo)}`);
-    if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
-    terms.push(`EXISTS (SELECT 1 FROM event_types e WHERE ${cond.join(' AND ')})`);
+    terms.push(
+      `EXISTS (SELECT 1 FROM event_types e WHERE ${['e.metadata_id = m.id', ...rowTerms(query.row, bind)].join(' AND ')})`,
+    );
   }
   if (query.subjectType !== undefined) terms.push(`m.subject_type = ${bind(query.subjectType)}`);
   return { where: terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '', values };
+}
+
+/** The conditions one event-type row `e` must meet (the same-row rule of a search). */
+function rowTerms(r: NonNullable<MetadataQuery['row']>, bind: (v: unknown) => string): string[] {
+  const cond: string[] = [];
+  if (r.eventType !== undefined) cond.push(`e.event_type = ${bind(r.eventType)}`);
+  if (r.summaryType !== undefined) cond.push(`e.summary_type = ${bind(r.summaryType)}`);
+  if (r.window !== undefined) cond.push(`e.summary_window = ${bind(r.window)}`);
+  if (r.updatedFrom !== undefined) cond.push(`e.time_updated >= ${bind(r.updatedFrom)}`);
+  if (r.updatedTo !== undefined) cond.push(`e.time_updated <= ${bind(r.updatedTo)}`);
+  if (r.updatedFrom !== undefined || r.updatedTo !== undefined) cond.push('e.time_updated IS NOT NULL');
+  return cond;
+}
+
+/** True when a search names a whole event-type row: its type, summary type and window. */
+function namesWholeRow(query: MetadataQuery): query is MetadataQuery & { row: NonNullable<MetadataQuery['row']> } {
+  const r = query.row;
+  return r?.eventType !== undefined && r.summaryType !== undefined && r.window !== undefined;
+}
+
+/** True when a search has no condition but its event-type row. */
+function rowOnly(query: MetadataQuery): boolean {
+  return (
+    query.key === undefined &&
+    query.subjectType === undefined &&
+    query.addresses.length === 0 &&
+    query.strings.length === 0 &&
+    query.parameters.length === 0
+  );
+}
+
+/**
+ * One page of a search's metadata rows in key order. A search on a whole event-type row alone
+ * reads the rows of that triple, which lie in `event_types_by_key` in key order (a metadata has
+ * at most one of them: UNIQUE), so its page is one index range read up to its offset.
+ */
+export function pgSearchPage(query: MetadataQuery, limit: number, offset: number): QueryConfig {
+  if (namesWholeRow(query) && rowOnly(query)) {
+    const { values, bind } = binder();
+    const where = rowTerms(query.row, bind).join(' AND ');
+    return {
+      text:
+        `SELECT m.* FROM event_types e JOIN metadata m ON m.id = e.metadata_id WHERE ${where}` +
+        ` ORDER BY e.metadata_key LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
+      values,
+    };
+  }
+  const { where, values } = pgMetadataFilter(query);
+  const n = values.length;
+  return {
+    text: `SELECT m.* FROM metadata m ${where} ORDER BY m.metadata_key LIMIT $${n + 1} OFFSET $${n + 2}`,
+    values: [...values, limit, offset],
+  };
 }
 
 /**
@@ -154,6 +205,11 @@ function parameterTerms(
  * a common pair (a quarter of the archive) then costs one index range, not a join over the archive.
  */
 export function pgMetadataCount(query: MetadataQuery): QueryConfig {
+  if (namesWholeRow(query) && rowOnly(query)) {
+    // A metadata has at most one row of a whole triple (UNIQUE): its rows are counted.
+    const { values, bind } = binder();
+    return { text: `SELECT count(*) AS n FROM event_types e WHERE ${rowTerms(query.row, bind).join(' AND ')}`, values };
+  }
   const [first, ...rest] = query.parameters;
   const onlyParameters =
     query.key === undefined &&
