@@ -198,8 +198,8 @@ test('npm pack of the tools ships every bin, the archive entry point and no sour
   assert.deepEqual(foreign, [], "the tools' declarations import third-party types");
 });
 
-// A deliberate exception to "no second copy of the library": each bin is one file bundled by
-// scripts/build-bins.mjs, library modules included, because a tool that loaded them one by one
+// A deliberate exception to "no second copy of the library": each bin is one bundle built by
+// scripts/build-bins.mjs (<name>.bundle.js, run by the stub <name>.js), library modules included, because a tool that loaded them one by one
 // from node_modules/esmond-client spent most of its start-up resolving and compiling modules. A
 // bin is a program: none of its objects meets another copy of the library, so the two copies
 // cannot disagree at run time; the library API of the package (dist/archive) still uses the
@@ -208,8 +208,21 @@ test('every bin is one bundle: node builtins, its vendor bundles and only native
   assert.ok(existsSync('dist/bin/esmond-ps-get.js'), BUILT);
   const files = packed(ROOT);
   const builtins = new Set(builtinModules);
-  const bundles = [...files].filter((f) => f.startsWith(BIN_DIR) && /\.c?js$/.test(f));
+  const stubs = new Set(Object.values(tools.bin ?? {}).map((p) => p.replace(/^\.\//, '')));
+  const bundles = [...files].filter((f) => f.startsWith(BIN_DIR) && /\.c?js$/.test(f) && !stubs.has(f));
   assert.ok(files.has(`${BIN_DIR}package.json`), 'dist/bin/package.json (CommonJS bundles) is not packed');
+  for (const stub of stubs) {
+    // The stub loads node builtins only, and its bundle and code cache are packed beside it.
+    const text = readFileSync(stub, 'utf8');
+    const loaded = [...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]!);
+    assert.ok(loaded.length > 0 && loaded.every((spec) => spec.startsWith('node:')), `${stub}: ${loaded.join(' ')}`);
+    const bundle = stub.replace(/\.js$/, '.bundle.js');
+    assert.ok(files.has(bundle), `${bundle} (run by ${stub}) is not packed`);
+    assert.ok(
+      [...files].some((f) => f.startsWith(bundle.replace(/\.js$/, '.')) && f.endsWith('.v8cache')),
+      `${stub}: no code cache packed`,
+    );
+  }
   for (const f of bundles) {
     const text = readFileSync(f, 'utf8');
     // CommonJS bundles load modules with require() and import() only (the ES-module pattern of

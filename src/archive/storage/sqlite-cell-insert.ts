@@ -33,6 +33,15 @@ for (let rows = ROWS_PER_STATEMENT; rows >= 1; rows >>= 1) {
   );
 }
 
+/**
+ * The SQL of a batch insert of `num` cells, largest first (`[rows, text]`), and of the one-row
+ * insert: for the cell writer thread, which runs {@link insertNewCells}'s loop on its own
+ * connection.
+ */
+export function numCellInsertTexts(): { batches: Array<[number, string]>; one: string } {
+  return { batches: [...BATCH_SQL.num], one: INSERT_ONE_SQL };
+}
+
 /** SQLite's error for a row whose primary key (series_id, ts) is taken. */
 function isKeyTaken(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -115,6 +115,11 @@ export class BackgroundCheckpointer {
     private readonly optimizeEveryMs: number,
   ) {}
 
+  /** False once the worker failed (the writer checkpoints itself again). */
+  get running(): boolean {
+    return !this.failed;
+  }
+
   /** Tells the worker that transactions were committed (asks for one checkpoint soon). */
   wrote(): void {
     if (this.pending || this.failed) return;

@@ -69,10 +69,17 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX event_types_by_metadata ON event_types(metadata_id, event_type, summary_type, summary_window, time_updated);`,
   // Each row carries its metadata's key (keys never change), so a search on one event type,
   // summary type and window reads its page as one index range in key order instead of probing
-  // every metadata key in turn. The UPDATE fills the rows of an archive made before.
+  // every metadata key in turn. The UPDATE fills the rows of an archive made before. The new
+  // index starts with the columns of event_types_match and replaces it (a time window on a whole
+  // triple is then checked on the triple's rows instead of being a range of them). An added
+  // column cannot become NOT NULL in SQLite: the trigger stands in, so an insert that forgets
+  // the key fails instead of putting its rows out of key order.
   `ALTER TABLE event_types ADD COLUMN metadata_key TEXT;
    UPDATE event_types SET metadata_key = (SELECT m.metadata_key FROM metadata m WHERE m.id = event_types.metadata_id);
-   CREATE INDEX event_types_by_key ON event_types(event_type, summary_type, summary_window, metadata_key, time_updated, metadata_id);`,
+   DROP INDEX event_types_match;
+   CREATE INDEX event_types_by_key ON event_types(event_type, summary_type, summary_window, metadata_key, time_updated, metadata_id);
+   CREATE TRIGGER event_types_key_required BEFORE INSERT ON event_types WHEN NEW.metadata_key IS NULL
+   BEGIN SELECT RAISE(ABORT, 'event_types.metadata_key may not be NULL'); END;`,
 ];
 
 /** True for SQLite's "another connection holds the lock" errors. */

@@ -37,6 +37,7 @@ import { GroupCommit } from './sqlite-group-commit.js';
 import { insertMetadataRows } from './sqlite-metadata-insert.js';
 import { insertNewCells } from './sqlite-cell-insert.js';
 import { backgroundCheckpointer, type BackgroundCheckpointer } from './sqlite-checkpointer.js';
+import { cellJobOf, SqliteCellWriter, type CellJob } from './sqlite-cell-writer.js';
 import { addUserRow, setUserActiveRow, userRows, userRowsByKeyHash } from './sqlite-users.js';
 import { searchPage } from './sqlite-search.js';
 import {
@@ -64,16 +65,22 @@ class SqliteStore implements ArchiveStore {
 
   private readonly checkpointer: BackgroundCheckpointer | undefined;
 
+  /** Inserts plain new cells on another thread (only beside a running checkpointer: it keeps the WAL short). */
+  private readonly cellWriter: SqliteCellWriter | undefined;
+
   private closing: Promise<void> | undefined;
 
   constructor(private readonly db: Database.Database) {
     this.checkpointer = backgroundCheckpointer(db);
+    const writer = this.checkpointer && new SqliteCellWriter(db.name);
+    this.cellWriter = writer;
     this.group = new GroupCommit(
       db,
       (fn) => {
         this.transaction(fn);
       },
       () => this.checkpointer?.wrote(),
+      writer && ((jobs) => writer.run(jobs as CellJob[])),
     );
   }
 
@@ -200,6 +207,8 @@ class SqliteStore implements ArchiveStore {
   }
 
   writeSeries(batch: SeriesWriteBatch): Promise<WriteOutcome> {
+    const job = this.cellWriter?.usable === true && this.checkpointer?.running === true ? cellJobOf(batch) : undefined;
+    if (job) return this.group.runRemote(job);
     return this.group.run(() => {
       try {
         // A savepoint of its own: a conflict undoes this request's cells, not the group's.
@@ -342,8 +351,9 @@ class SqliteStore implements ArchiveStore {
 
   private async closeNow(): Promise<void> {
     if (!this.db.open) return;
-    this.group.flush();
-    // The worker's connection first: the last one to close checkpoints and removes the WAL.
+    await this.group.drain();
+    // The workers' connections first: the last one to close checkpoints and removes the WAL.
+    await this.cellWriter?.close();
     await this.checkpointer?.close();
     try {
       // Refreshes planner statistics where they went stale (cheap; recommended before close).

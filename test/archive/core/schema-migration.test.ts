@@ -82,19 +82,20 @@ async function place(kind: StoreKind): Promise<Place> {
   return {
     open: () => openStore(path),
     sql(text) {
-      const db = new Database(path);
-      try {
-        const statements = text.split(';').filter((t) => t.trim() !== '');
-        let rows: Array<Record<string, unknown>> = [];
-        for (const t of statements) {
-          const s = db.prepare(t);
-          if (s.reader) rows = s.all() as Array<Record<string, unknown>>;
-          else s.run();
+      // A throw inside the executor is a rejection, as with the PostgreSQL client.
+      return new Promise((resolve) => {
+        const db = new Database(path);
+        try {
+          if (/^\s*SELECT/i.test(text)) {
+            resolve(db.prepare(text).all() as Array<Record<string, unknown>>);
+          } else {
+            db.exec(text);
+            resolve([]);
+          }
+        } finally {
+          db.close();
         }
-        return Promise.resolve(rows);
-      } finally {
-        db.close();
-      }
+      });
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });
@@ -105,8 +106,12 @@ async function place(kind: StoreKind): Promise<Place> {
 
 /** How each store's schema is turned back to before rows carried keys (its previous version). */
 const DOWNGRADE: Record<StoreKind, string> = {
-  sqlite: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key; PRAGMA user_version = 2`,
+  sqlite: `DROP TRIGGER event_types_key_required; DROP INDEX event_types_by_key;
+           ALTER TABLE event_types DROP COLUMN metadata_key;
+           CREATE INDEX event_types_match ON event_types(event_type, summary_type, summary_window, time_updated, metadata_id);
+           PRAGMA user_version = 2`,
   postgres: `DROP INDEX event_types_by_key; ALTER TABLE event_types DROP COLUMN metadata_key;
+             CREATE INDEX event_types_match ON event_types (event_type, summary_type, summary_window, time_updated, metadata_id);
              DELETE FROM esmond_schema_migrations WHERE version = 3`,
 };
 
@@ -189,6 +194,25 @@ for (const kind of testStores()) {
         r.eventTypes.map(() => ({ metadata_key: r.key })),
       );
       assert.deepEqual(rows, expected);
+    } finally {
+      await at.remove();
+    }
+  });
+}
+
+for (const kind of testStores()) {
+  test(`a ${kind} archive refuses an event-type row without its metadata key`, async () => {
+    const at = await place(kind);
+    try {
+      const store = await at.open();
+      await store.insertMetadata(records.slice(0, 1));
+      await store.close();
+      await assert.rejects(
+        at.sql(
+          "INSERT INTO event_types (metadata_id, event_type, summary_type, summary_window) SELECT id, 'x', 'base', 0 FROM metadata",
+        ),
+        /metadata_key/,
+      );
     } finally {
       await at.remove();
     }

@@ -72,9 +72,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   `CREATE STATISTICS parameters_key_value (mcv) ON key, value FROM parameters;`,
   // Each row carries its metadata's key (keys never change, same collation), so a search on one
   // event type, summary type and window reads its page as one index range in key order. The
-  // UPDATE fills the rows of a database made before.
+  // UPDATE fills the rows of a database made before. The new index starts with the columns of
+  // event_types_match and replaces it.
   `ALTER TABLE event_types ADD COLUMN metadata_key text COLLATE "C";
    UPDATE event_types e SET metadata_key = m.metadata_key FROM metadata m WHERE m.id = e.metadata_id;
+   ALTER TABLE event_types ALTER COLUMN metadata_key SET NOT NULL;
+   DROP INDEX event_types_match;
    CREATE INDEX event_types_by_key ON event_types (event_type, summary_type, summary_window, metadata_key, time_updated, metadata_id);`,
 ];
 
