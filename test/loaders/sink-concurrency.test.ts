@@ -110,40 +110,50 @@ function hooked(client: EsmondClient, before: (key: string, ts: number) => Promi
   };
 }
 
-test('a flaky archive with 8 metadata in flight: every transfer stored exactly once over the runs', async () => {
-  const a = await startArchive({ withUser: true });
-  const dir = mkdtempSync(join(tmpdir(), 'sink-conc-flaky-'));
-  const log = join(dir, 't.log');
-  const text = logText(90);
-  writeFileSync(log, text);
-  const proxy = await startFlakyProxy({ target: a.url, failureRate: 0.15, seed: 11, modes: ['503', 'reset'] });
-  const client = createClient({ url: proxy.url, credentials: { apiKey: a.apiKey }, retry: { retryWrites: true } });
-  try {
-    const want = expected(text);
-    const sink = new ArchiveSink(client, { concurrency: 8 });
-    let written = 0;
-    let runs = 0;
-    for (;;) {
-      const r = await runGridftpLoad({ ...runOptions(dir, log), batchSize: 25, sink, log: () => {} });
-      runs += 1;
-      written += r.written;
-      if (!r.failed) break;
-      assert.ok(runs < 30, 'the loader gets through eventually');
+for (const batchWrites of [false, true]) {
+  test(`a flaky archive with 8 metadata in flight: every transfer stored exactly once over the runs${batchWrites ? ', through batch writes' : ''}`, async () => {
+    const a = await startArchive({ withUser: true });
+    const dir = mkdtempSync(join(tmpdir(), 'sink-conc-flaky-'));
+    const log = join(dir, 't.log');
+    const text = logText(90);
+    writeFileSync(log, text);
+    const proxy = await startFlakyProxy({
+      target: a.url,
+      failureRate: batchWrites ? 0.3 : 0.15,
+      seed: 11,
+      modes: ['503', 'reset'],
+    });
+    const client = createClient({ url: proxy.url, credentials: { apiKey: a.apiKey }, retry: { retryWrites: true } });
+    try {
+      const want = expected(text);
+      // Batches take far fewer requests: smaller ones, so that faults meet some.
+      const batchSize = batchWrites ? 5 : 25;
+      const sink = new ArchiveSink(client, { concurrency: 8, batchWrites });
+      let written = 0;
+      let runs = 0;
+      for (;;) {
+        const r = await runGridftpLoad({ ...runOptions(dir, log), batchSize, sink, log: () => {} });
+        runs += 1;
+        written += r.written;
+        if (!r.failed) break;
+        assert.ok(runs < 30, 'the loader gets through eventually');
+      }
+      assert.ok(proxy.stats.faults['503'] + proxy.stats.faults.reset > 0, 'faults were injected');
+      assert.deepStrictEqual(await held(a), want);
+      // A value counted as written twice would push this above the number of values.
+      assert.ok(written <= want.size && written > 0, `written ${written} of ${want.size}`);
+      proxy.heal();
+      if (batchWrites) assert.equal(client.writeBatchState?.(), 'offered');
+      const again = await runGridftpLoad({ ...runOptions(dir, log), batchSize, sink, log: () => {} });
+      assert.equal(again.written, 0, 'a further run has nothing left to store');
+    } finally {
+      await client.close();
+      await proxy.close();
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-    assert.ok(proxy.stats.faults['503'] + proxy.stats.faults.reset > 0, 'faults were injected');
-    assert.deepStrictEqual(await held(a), want);
-    // A value counted as written twice would push this above the number of values.
-    assert.ok(written <= want.size && written > 0, `written ${written} of ${want.size}`);
-    proxy.heal();
-    const again = await runGridftpLoad({ ...runOptions(dir, log), batchSize: 25, sink, log: () => {} });
-    assert.equal(again.written, 0, 'a further run has nothing left to store');
-  } finally {
-    await client.close();
-    await proxy.close();
-    await a.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}
 
 test('a transfer failing mid-batch with 8 in flight: the state stays before the batch, nothing writes after the failure, the next run completes exactly', async () => {
   const a = await startArchive({ withUser: true });
