@@ -44,6 +44,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyMs);
 db.pragma('synchronous = NORMAL');
+// Each item's savepoint journal in memory, as on the store's connection.
+db.pragma('temp_store = MEMORY');
 // The store's checkpointer copies the WAL back; a commit here never does.
 db.pragma('wal_autocheckpoint = 0');
 const batches = new Map(workerData.batches.map(([rows, sql]) => [rows, db.prepare(sql)]));
