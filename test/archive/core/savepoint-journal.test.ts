@@ -19,12 +19,12 @@ test('an archive connection keeps savepoint journals in memory, and a rolled-bac
       db.transaction(() => {
         for (let ts = 0; ts < 500; ts++) insert.run(1, ts, ts);
       })();
-      assert.throws(() =>
+      assert.throws(() => {
         db.transaction(() => {
           for (let ts = 0; ts < 500; ts++) insert.run(2, ts, ts);
           insert.run(1, 0, 0); // a stored (series, ts): the savepoint rolls back
-        })(),
-      );
+        })();
+      });
     }).immediate();
     const counts = db.prepare('SELECT series_id, COUNT(*) AS n FROM cells GROUP BY series_id').all();
     assert.deepEqual(counts, [{ series_id: 1, n: 500 }]);
