@@ -3,7 +3,8 @@
  * `node -e 0`, run in turn (A B A B …) so the machine's drift hits both, and the median of the
  * pair-by-pair wall-time ratios is reported. Goal: `esmond-ps-get --help` and a one-page
  * `esmond-ps-get` (a 500-point series from the embedded archive, served on loopback by a child
- * process) at most 1.5x a bare node. The other tools' `--help` are reported beside them.
+ * process) at most 1.5x a bare node. The other tools' `--help` are reported beside them. The first
+ * line says whether V8 takes the bins' code cache (scripts/bin-stub.cjs) on this node.
  *
  *   npm run bench -- startup                  # 15 pairs per command
  *   ESMOND_BENCH_QUICK=1 npm run bench -- startup   # 5 pairs
@@ -58,6 +59,25 @@ function line(report: Report, name: string, args: readonly string[], goal: boole
   report(`${name}: ${r.ratio.toFixed(2)}x of node -e 0${goal ? ` (goal <= ${GOAL})` : ''} ${figures}`);
 }
 
+/**
+ * Whether V8 takes the code cache the build wrote for a bin (scripts/bin-stub.cjs): a bin whose
+ * cache is refused (another node, other V8 flags) starts by compiling its bundle, and the figures
+ * below are then those of that slower start.
+ */
+function codeCacheState(stub: string): string {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const s = require(require('node:path').resolve(process.argv[1])); const c = s.readCache();
+       console.log(c === undefined ? 'none (compiled from source)' : s.compile(c).cachedDataRejected ? 'rejected by V8 (compiled from source)' : 'used');`,
+      stub,
+    ],
+    { encoding: 'utf8' },
+  );
+  return r.status === 0 ? r.stdout.trim() : `unknown (${r.stderr.trim()})`;
+}
+
 /** A SQLite archive with one throughput series of {@link POINTS} points in the last 12 hours. */
 async function buildArchive(dbPath: string, now: number): Promise<void> {
   const service = openSqliteArchive(dbPath, { resolver: false });
@@ -91,6 +111,7 @@ export default async function startupBench(report: Report): Promise<void> {
   }
   const bins = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }).bin);
   const bin = (name: string): string => `dist/bin/${name}.js`;
+  report(`esmond-ps-get code cache: ${codeCacheState(bin('esmond-ps-get'))}`);
   const dir = mkdtempSync(join(tmpdir(), 'esmond-startup-bench-'));
   try {
     const dbPath = join(dir, 'startup.sqlite');

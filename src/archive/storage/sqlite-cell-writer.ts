@@ -18,8 +18,9 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { lockOrder } from './bins.js';
 import { numCellInsertTexts } from './sqlite-cell-insert.js';
+import type { ItemOutcome } from './sqlite-group-commit.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-schema.js';
-import { StoreBusyError, type SeriesWriteBatch, type WriteOutcome } from './store.js';
+import { StoreBusyError, type SeriesWriteBatch } from './store.js';
 
 /** One request's new cells as the worker takes them: each series' ts and num as doubles. */
 export interface CellJob {
@@ -44,6 +45,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyMs);
 db.pragma('synchronous = NORMAL');
+// Each item's savepoint journal in memory, as on the store's connection.
+db.pragma('temp_store = MEMORY');
 // The store's checkpointer copies the WAL back; a commit here never does.
 db.pragma('wal_autocheckpoint = 0');
 const batches = new Map(workerData.batches.map(([rows, sql]) => [rows, db.prepare(sql)]));
@@ -147,9 +150,6 @@ function storeError(answer: { error: string; code?: string }): Error {
   return Object.assign(new Error(answer.error), { code: answer.code });
 }
 
-/** The outcome of one item, or its error. */
-export type ItemResult = { ok: true; value: WriteOutcome } | { ok: false; err: unknown };
-
 /**
  * The worker of one database file, started on first use. After a failure to start, or an exit
  * it was not asked for, {@link usable} is false and the store writes on its own connection.
@@ -167,7 +167,7 @@ export class SqliteCellWriter {
   }
 
   /** Runs `jobs` as one transaction in the worker; one result per job, in order. */
-  run(jobs: readonly CellJob[]): Promise<ItemResult[]> {
+  run(jobs: readonly CellJob[]): Promise<ItemOutcome[]> {
     const worker = this.worker ?? this.start();
     if (worker === undefined) return Promise.reject(new Error('the cell writer thread is not running'));
     return new Promise<GroupAnswer>((resolve) => {
@@ -179,7 +179,7 @@ export class SqliteCellWriter {
       );
     }).then((a) => {
       if ('error' in a) throw storeError(a);
-      return a.outcomes.map((o): ItemResult => {
+      return a.outcomes.map((o): ItemOutcome => {
         if (o === 0) return { ok: true, value: { ok: true } };
         if (Array.isArray(o)) return { ok: true, value: { ok: false, conflict: { baseSeriesId: o[0], ts: o[1] } } };
         return { ok: false, err: storeError(o) };

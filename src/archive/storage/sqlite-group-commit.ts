@@ -23,13 +23,14 @@ interface Pending {
 /** Upper bound of work items in one transaction (keeps one flush's event-loop time bounded). */
 const MAX_GROUP = 256;
 
+/** What one item of a group gave: its result, or what it threw (it alone was rolled back). */
+export type ItemOutcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
 /**
- * Runs jobs as one transaction on another connection (the cell writer thread): one result per
+ * Runs jobs as one transaction on another connection (the cell writer thread): one outcome per
  * job, in order, once committed; rejects when the whole group failed.
  */
-export type RemoteWriter = (
-  jobs: unknown[],
-) => Promise<Array<{ ok: true; value: unknown } | { ok: false; err: unknown }>>;
+export type RemoteWriter = (jobs: unknown[]) => Promise<ItemOutcome[]>;
 
 export class GroupCommit {
   private queue: Pending[] = [];
@@ -130,7 +131,7 @@ export class GroupCommit {
   }
 
   private runHere(group: Pending[]): void {
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const outcomes: ItemOutcome[] = [];
     try {
       this.begin(() => {
         outcomes.length = 0;
