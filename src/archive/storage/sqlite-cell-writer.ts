@@ -14,12 +14,12 @@
  * the data is in the database file (it survives `kill -9`).
  * @module
  */
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { lockOrder } from './bins.js';
 import { numCellInsertTexts } from './sqlite-cell-insert.js';
 import type { ItemOutcome } from './sqlite-group-commit.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-schema.js';
+import { closeSqliteWorker, startSqliteWorker } from './sqlite-worker.js';
 import { StoreBusyError, type SeriesWriteBatch } from './store.js';
 
 /** One request's new cells as the worker takes them: each series' ts and num as doubles. */
@@ -36,8 +36,7 @@ type ItemAnswer = 0 | [number, number] | { error: string; code?: string };
 type GroupAnswer = { outcomes: ItemAnswer[] } | { error: string; code?: string };
 
 /**
- * The worker's code (CommonJS, run with `eval`, so the bundled bins need no file of their own;
- * the checkpointer is started the same way). `insert` is {@link insertNewCells}'s loop.
+ * The worker's code (started by {@link startSqliteWorker}). `insert` is {@link insertNewCells}'s loop.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -190,23 +189,12 @@ export class SqliteCellWriter {
   private start(): Worker | undefined {
     try {
       const { batches, one } = numCellInsertTexts();
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-          path: this.path,
-          busyMs: BUSY_TIMEOUT_MS,
-          batches,
-          one,
-        },
-      });
-      worker.unref();
+      const worker = startSqliteWorker(WORKER_SOURCE, { path: this.path, busyMs: BUSY_TIMEOUT_MS, batches, one });
       worker.on('message', (a: GroupAnswer) => {
         const answer = this.answer;
         this.answer = undefined;
         answer?.(a);
       });
-      worker.on('error', () => undefined);
       worker.on('exit', () => {
         if (this.worker !== worker) return;
         // Whatever was in flight may or may not be committed: its requests fail (500).
@@ -228,15 +216,6 @@ export class SqliteCellWriter {
     const worker = this.worker;
     this.worker = undefined;
     this.failed = true;
-    if (worker === undefined) return;
-    const exited = new Promise<void>((resolve) =>
-      worker.once('exit', () => {
-        resolve();
-      }),
-    );
-    worker.postMessage('close');
-    const timer = setTimeout(() => void worker.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (worker !== undefined) await closeSqliteWorker(worker);
   }
 }

@@ -8,9 +8,9 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ANALYSIS_LIMIT, BUSY_TIMEOUT_MS } from './sqlite-schema.js';
+import { closeSqliteWorker, startSqliteWorker } from './sqlite-worker.js';
 
 /** SQLite's own default, restored on the writer when the worker cannot run. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -38,8 +38,7 @@ const RESTART_FRAMES = 4096;
 const OPTIMIZE_EVERY_MS = 3_600_000;
 
 /**
- * The worker's code (CommonJS, run with `eval`, so the bundled bins need no file of their own):
- * it opens the database, and for each message checkpoints after {@link CHECKPOINT_DELAY_MS},
+ * The worker's code (started by {@link startSqliteWorker}): it opens the database, and for each message checkpoints after {@link CHECKPOINT_DELAY_MS},
  * answering with SQLite's `[busy, log frames, checkpointed frames]`; `'close'` closes it.
  */
 const WORKER_SOURCE = `
@@ -142,27 +141,19 @@ export class BackgroundCheckpointer {
 
   private start(): Worker | undefined {
     try {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-          path: this.path,
-          busyMs: this.busyMs,
-          delayMs: CHECKPOINT_DELAY_MS,
-          restartFrames: RESTART_FRAMES,
-          optimizeEveryMs: this.optimizeEveryMs,
-          analysisLimit: ANALYSIS_LIMIT,
-        },
+      const worker = startSqliteWorker(WORKER_SOURCE, {
+        path: this.path,
+        busyMs: this.busyMs,
+        delayMs: CHECKPOINT_DELAY_MS,
+        restartFrames: RESTART_FRAMES,
+        optimizeEveryMs: this.optimizeEveryMs,
+        analysisLimit: ANALYSIS_LIMIT,
       });
-      // It must never keep a process alive that is otherwise done.
-      worker.unref();
       worker.on('message', ([busy, log, checkpointed]: [number, number, number]) => {
         this.pending = false;
         const result = { busy: busy !== 0, log, checkpointed };
         for (const resolve of this.waiters.splice(0)) resolve(result);
       });
-      // Its errors end it (the 'exit' below); unheard, they would end this process.
-      worker.on('error', () => undefined);
       // An exit it was not asked for (it could not open the file, say) hands the job back.
       worker.on('exit', () => {
         if (this.worker === worker) this.fallBack();
@@ -193,15 +184,6 @@ export class BackgroundCheckpointer {
     const worker = this.worker;
     this.worker = undefined;
     this.failed = true;
-    if (worker === undefined) return;
-    const exited = new Promise<void>((resolve) =>
-      worker.once('exit', () => {
-        resolve();
-      }),
-    );
-    worker.postMessage('close');
-    const timer = setTimeout(() => void worker.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (worker !== undefined) await closeSqliteWorker(worker);
   }
 }
