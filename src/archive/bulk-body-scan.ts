@@ -213,17 +213,21 @@ class Scanner {
     i = skipByte(b, this.end, COMMA);
     i = skipOver(b, i, KEY_VAL);
     i = skipByte(b, i, COLON);
-    i = skipByte(b, i, OPEN_ARRAY);
-    i = skipWs(b, i);
-    if (b[i] === CLOSE_ARRAY) i++;
-    else
-      for (;;) {
-        i = skipWs(b, this.entry(i, ts));
-        const c = b[i++];
-        if (c === CLOSE_ARRAY) break;
-        if (c !== COMMA) throw GIVE_UP;
-      }
+    i = this.list(i, (at) => this.entry(at, ts));
     return skipByte(b, i, CLOSE_OBJECT);
+  }
+
+  /** `[e, …]` at `i`, each element read by `element` (which returns where it ends); returns where the list ends. */
+  private list(i: number, element: (at: number) => number): number {
+    const b = this.b;
+    i = skipWs(b, skipByte(b, i, OPEN_ARRAY));
+    if (b[i] === CLOSE_ARRAY) return i + 1;
+    for (;;) {
+      i = skipWs(b, element(i));
+      const c = b[i++];
+      if (c === CLOSE_ARRAY) return i;
+      if (c !== COMMA) throw GIVE_UP;
+    }
   }
 
   /** The whole body, nothing but whitespace after it. */
@@ -232,16 +236,7 @@ class Scanner {
     let i = skipByte(b, 0, OPEN_OBJECT);
     i = skipOver(b, i, KEY_DATA);
     i = skipByte(b, i, COLON);
-    i = skipByte(b, i, OPEN_ARRAY);
-    i = skipWs(b, i);
-    if (b[i] === CLOSE_ARRAY) i++;
-    else
-      for (;;) {
-        i = skipWs(b, this.item(i));
-        const c = b[i++];
-        if (c === CLOSE_ARRAY) break;
-        if (c !== COMMA) throw GIVE_UP;
-      }
+    i = this.list(i, (at) => this.item(at));
     i = skipByte(b, i, CLOSE_OBJECT);
     if (skipWs(b, i) !== b.length) throw GIVE_UP;
   }
