@@ -1,7 +1,8 @@
 /**
  * esmond-ps-get-bulk over a wide-area link: 4 throughput series × 50 000 points in our archive
- * (its own process), exported to CSV through a delay proxy (bench/support/delay-proxy.ts: 25 ms
- * each way per 64 KB chunk, about 20 Mbit/s), and straight over loopback. Each case runs the
+ * (its own process), exported to CSV through a delay proxy (bench/support/delay-proxy.ts, also a
+ * process of its own: 25 ms each way per 64 KB chunk, about 20 Mbit/s), and straight over
+ * loopback. Each case runs the
  * export as it was ("uncompressed": no Accept-Encoding, two series in flight, windows at 0.8 of a
  * page) and as it is now (br/gzip asked for, sizing from the measured round trip), alternately in
  * the same process; the medians are compared. Also prints how gzip and brotli levels do on one
@@ -20,8 +21,8 @@ import { openSqliteArchive } from '../src/archive/service.js';
 import { exportBulk } from '../src/bulk/export.js';
 import { createClient } from '../src/client.js';
 import type { ProgressSink } from '../src/bulk/progress.js';
-import { startChildArchive } from './support/child-archive.js';
-import { startDelayProxy } from './support/delay-proxy.js';
+import { fileURLToPath } from 'node:url';
+import { startChildArchive, startChildServer } from './support/child-archive.js';
 
 const SERIES = 4;
 const PER_SERIES = 50_000;
@@ -165,15 +166,17 @@ async function levels(url: string, report: (line: string) => void): Promise<void
 export default async function wanBench(report: (line: string) => void): Promise<void> {
   const db = await database(report);
   const archive = await startChildArchive(db);
-  const port = Number(new URL(archive.url).port);
-  const proxy = await startDelayProxy(port);
+  // The link in a process of its own: its pacing must not wait for the client's event loop.
+  const proxy = await startChildServer(fileURLToPath(new URL('./support/delay-proxy-server.ts', import.meta.url)), [
+    new URL(archive.url).port,
+  ]);
   try {
     await levels(archive.url, report);
     // One export each way first: the archive's page cache and the JIT warm up.
     await exportOnce(archive.url, false);
     await exportOnce(archive.url, true);
     const load = loadavg()[0]?.toFixed(1) ?? '?';
-    const wan = await compare(`http://127.0.0.1:${proxy.port}`);
+    const wan = await compare(proxy.url);
     report(
       `wan (25 ms each way, 20 Mbit/s), ${SERIES} x ${PER_SERIES} points, median of ${ROUNDS}: uncompressed ${(wan.before / 1000).toFixed(2)} s, now ${(wan.after / 1000).toFixed(2)} s (load ${load})`,
     );
@@ -184,7 +187,7 @@ export default async function wanBench(report: (line: string) => void): Promise<
     );
     report(`loopback: ${(lo.before / lo.after).toFixed(2)}x of uncompressed (goal >= 1.0 within noise)`);
   } finally {
-    await proxy.close();
+    await proxy.stop();
     await archive.stop();
   }
 }
