@@ -88,6 +88,9 @@ export function isBusy(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
+/** The part of the file reads map (see {@link openArchiveDatabase}). */
+const MMAP_BYTES = 256 * 1024 * 1024;
+
 /**
  * Opens (creating if needed) an archive database with its pragmas set and its schema current;
  * `':memory:'` works for throwaway stores. A new file is created 0600 before SQLite opens it: it
@@ -106,6 +109,11 @@ export function openArchiveDatabase(path: string): Database.Database {
   // for a rollback of that request alone) in a temporary file cost a metadata insert five times
   // the insert itself. In memory it holds only the pages one transaction changed.
   db.pragma('temp_store = MEMORY');
+  // Reads of the first 256 MiB map the file instead of copying each page through a 2 MiB page
+  // cache: searches at 100 000 metadata touch far more than 2 MiB (they took 1.3-1.8x as long),
+  // and a cache as large (64 MiB) is thrown away whenever another connection (the cell writer)
+  // commits, while mapped pages stay. Address space only: the pages are the OS's file cache.
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   migrate(db);
   refreshStatistics(db);
   return db;
