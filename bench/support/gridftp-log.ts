@@ -58,6 +58,8 @@ export async function loadTransferLog(opts: {
   url: string;
   apiKey: string;
   concurrency: number;
+  /** Use the archive's batch writes where it offers them, as the loaders do. @defaultValue true */
+  batchWrites?: boolean;
 }): Promise<{ result: GridftpRunResult; seconds: number; path: 'batch' | 'two requests' }> {
   // A socket per metadata in flight, as the loaders' own clients have.
   const client = createClient({
@@ -71,12 +73,13 @@ export async function loadTransferLog(opts: {
     const result = await runGridftpLoad({
       ...netloggerRun(opts.file, opts.statePath, () => Promise.resolve('192.0.2.50')),
       batchSize: 200,
-      sink: new ArchiveSink(client, { concurrency: opts.concurrency, batchWrites: true }),
+      sink: new ArchiveSink(client, { concurrency: opts.concurrency, batchWrites: opts.batchWrites ?? true }),
       log: () => undefined,
       now: Date.now,
     });
     const seconds = (performance.now() - began) / 1000;
-    return { result, seconds, path: client.writeBatchState?.() === 'offered' ? 'batch' : 'two requests' };
+    const batched = (opts.batchWrites ?? true) && client.writeBatchState?.() === 'offered';
+    return { result, seconds, path: batched ? 'batch' : 'two requests' };
   } finally {
     await client.close();
   }
