@@ -10,7 +10,7 @@
  */
 import { WRITE_BATCH_MEDIA_TYPE, type WireBatchAnswer, type WireBatchItemAnswer } from '../model/write-batch.js';
 import { pool } from '../util/pool.js';
-import { mediaType, parseDataJson, parseDrfJson } from './body.js';
+import { mediaType, parseDrfJson } from './body.js';
 import { DETAIL_KEY } from './routes.js';
 import { ApiError, type ArchiveService, type RequestContext } from './types.js';
 
@@ -70,7 +70,7 @@ async function writeItem(
   try {
     // What the bulk PUT route makes of a key that cannot be a path segment.
     if (!DETAIL_KEY.test(key)) throw new ApiError(404, 'Not found.');
-    const stored = await service.bulkWrite(key, parseDataJson(JSON_TYPE, item.data), ctx);
+    const stored = await service.bulkWriteBody(key, JSON_TYPE, item.data, ctx);
     return { status: 201, request: 'data', 'metadata-key': key, stored };
   } catch (err) {
     return { request: 'data', 'metadata-key': key, ...failure(err) };
