@@ -113,12 +113,7 @@ export class GroupCommit {
     }
     this.inFlight = remote(group.map((item) => item.job)).then(
       (outcomes) => {
-        this.committed();
-        group.forEach((item, i) => {
-          const o = outcomes[i];
-          if (o?.ok === true) item.resolve(o.value);
-          else item.reject(o === undefined ? new Error('group commit lost a result') : o.err);
-        });
+        this.settle(group, outcomes);
       },
       (err: unknown) => {
         for (const item of group) item.reject(err);
@@ -148,6 +143,11 @@ export class GroupCommit {
       for (const item of group) item.reject(err);
       return;
     }
+    this.settle(group, outcomes);
+  }
+
+  /** After a group's COMMIT: each item gets its own outcome. */
+  private settle(group: readonly Pending[], outcomes: readonly ItemOutcome[]): void {
     this.committed();
     group.forEach((item, i) => {
       const o = outcomes[i];
